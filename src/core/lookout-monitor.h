@@ -1,0 +1,72 @@
+/* lookout-monitor.h
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lookout-store.h"
+#include "lookout-target.h"
+
+G_BEGIN_DECLS
+
+#define LOOKOUT_TYPE_MONITOR (lookout_monitor_get_type ())
+
+G_DECLARE_FINAL_TYPE (LookoutMonitor, lookout_monitor, LOOKOUT, MONITOR, GObject)
+
+/* The façade the GUI and lookout-agent hold: the targets as a GListModel of
+ * LookoutTarget (ordered by creation), add/update/remove with validation and
+ * persistence in the store. Properties: "store" (construct-only), "targets"
+ * (GListModel, read-only), "loaded" (gboolean). */
+
+LookoutMonitor *lookout_monitor_new                  (LookoutStore         *store);
+LookoutStore   *lookout_monitor_get_store            (LookoutMonitor       *self);
+GListModel     *lookout_monitor_get_targets          (LookoutMonitor       *self);
+LookoutTarget  *lookout_monitor_find_target          (LookoutMonitor       *self,
+                                                      gint64                id);
+/* Does a target with the same canonical URI exist? (the dialog warns) */
+LookoutTarget  *lookout_monitor_find_target_by_uri   (LookoutMonitor       *self,
+                                                      const char           *uri);
+
+/* Reads the targets from the store into the model. */
+void            lookout_monitor_load_async           (LookoutMonitor       *self,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+gboolean        lookout_monitor_load_finish          (LookoutMonitor       *self,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+gboolean        lookout_monitor_load_sync            (LookoutMonitor       *self,
+                                                      GError              **error);
+
+/* Validates, stores, then appends to the model (the target gets its id). */
+void            lookout_monitor_add_target_async     (LookoutMonitor       *self,
+                                                      LookoutTarget        *target,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+gboolean        lookout_monitor_add_target_finish    (LookoutMonitor       *self,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+/* Copies the configuration of @changes (uri, name, interval, timeout,
+ * threshold, enabled, options) into @target and stores it. */
+void            lookout_monitor_update_target_async  (LookoutMonitor       *self,
+                                                      LookoutTarget        *target,
+                                                      LookoutTarget        *changes,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+gboolean        lookout_monitor_update_target_finish (LookoutMonitor       *self,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+/* Removes from the model at once and from the store in the background; the
+ * history stays until purged, so lookout_monitor_add_target_async() with the
+ * same (id-carrying) target undoes it completely. */
+void            lookout_monitor_remove_target        (LookoutMonitor       *self,
+                                                      LookoutTarget        *target);
+
+G_END_DECLS

@@ -1,0 +1,203 @@
+/* lookout-store.h
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lookout-target.h"
+
+G_BEGIN_DECLS
+
+#define LOOKOUT_STORE_ERROR (lookout_store_error_quark ())
+
+typedef enum
+{
+  LOOKOUT_STORE_ERROR_OPEN,
+  LOOKOUT_STORE_ERROR_CORRUPT,
+  LOOKOUT_STORE_ERROR_TOO_NEW,      /* user_version newer than this build knows */
+  LOOKOUT_STORE_ERROR_QUERY,
+  LOOKOUT_STORE_ERROR_NOT_FOUND,
+  LOOKOUT_STORE_ERROR_CLOSED,
+} LookoutStoreError;
+
+/* One raw result as stored. latency_us is -1 when there was none (a failure
+ * is never stored as a zero latency). error may be NULL. */
+typedef struct
+{
+  gint64  target_id;
+  gint64  ts_ms;
+  gint64  latency_us;
+  guint8  state;        /* LookoutTargetState */
+  int     code;         /* kind specific: HTTP status, DNS rcode, …; 0 when none */
+  char   *error;
+} LookoutSample;
+
+typedef enum
+{
+  LOOKOUT_ROLLUP_MINUTE,
+  LOOKOUT_ROLLUP_HOUR,
+  LOOKOUT_ROLLUP_DAY,
+} LookoutRollupResolution;
+
+typedef struct
+{
+  gint64  bucket_ms;    /* start of the bucket, ms since the epoch */
+  guint32 n;
+  guint32 n_fail;
+  gint64  min_us;       /* over successful samples; -1 when none */
+  gint64  max_us;
+  gint64  sum_us;
+} LookoutRollup;
+
+#define LOOKOUT_TYPE_STORE (lookout_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (LookoutStore, lookout_store, LOOKOUT, STORE, GObject)
+
+GQuark        lookout_store_error_quark          (void);
+
+/* $LOOKOUT_DATA_DIR/lookout.db, else $XDG_DATA_HOME/lookout/lookout.db. */
+char         *lookout_store_dup_default_path     (void);
+
+/* Opens (creating the directory and file if needed), sets WAL and
+ * synchronous=NORMAL, migrates by PRAGMA user_version, starts the writer
+ * thread. The _sync variant blocks; the GUI uses the async one. */
+LookoutStore *lookout_store_open_sync            (const char           *path,
+                                                  GCancellable         *cancellable,
+                                                  GError              **error);
+void          lookout_store_open_async           (const char           *path,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+LookoutStore *lookout_store_open_finish          (GAsyncResult         *result,
+                                                  GError              **error);
+const char   *lookout_store_get_path             (LookoutStore         *self);
+/* Flushes pending writes, stops the writer thread and closes. Idempotent;
+ * dispose calls it too. */
+void          lookout_store_close                (LookoutStore         *self);
+
+/* ---- targets ---- */
+GPtrArray    *lookout_store_load_targets_sync    (LookoutStore         *self,
+                                                  GCancellable         *cancellable,
+                                                  GError              **error);
+void          lookout_store_load_targets_async   (LookoutStore         *self,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+GPtrArray    *lookout_store_load_targets_finish  (LookoutStore         *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+/* Inserts the target; a target whose id is already set (an undone removal)
+ * keeps that id. On success the target's "id" is set (in the callback, on the
+ * caller's main context). */
+void          lookout_store_insert_target_async  (LookoutStore         *self,
+                                                  LookoutTarget        *target,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean      lookout_store_insert_target_finish (LookoutStore         *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+gboolean      lookout_store_insert_target_sync   (LookoutStore         *self,
+                                                  LookoutTarget        *target,
+                                                  GError              **error);
+void          lookout_store_update_target_async  (LookoutStore         *self,
+                                                  LookoutTarget        *target,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean      lookout_store_update_target_finish (LookoutStore         *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+/* Deletes the target's row only: its samples, rollups and events stay until
+ * lookout_store_purge_orphans_async(), so an undone removal loses no history. */
+void          lookout_store_delete_target_async  (LookoutStore         *self,
+                                                  gint64                target_id,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean      lookout_store_delete_target_finish (LookoutStore         *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+void          lookout_store_purge_orphans_async  (LookoutStore         *self,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean      lookout_store_purge_orphans_finish (LookoutStore         *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+/* ---- samples ----
+ * Never blocks: the sample is queued for the writer thread, which commits
+ * queued samples in one transaction at least every 250 ms (so a crash loses
+ * at most that), also updating the minute/hour/day rollups. Returns the
+ * sample's sequence number; lookout_store_get_committed_seq() tells how far
+ * commits have got, and "committed" (guint64 seq) is emitted on the main
+ * context the store was opened on after each commit. */
+guint64       lookout_store_append_sample        (LookoutStore         *self,
+                                                  const LookoutSample  *sample);
+guint64       lookout_store_get_committed_seq    (LookoutStore         *self);
+/* Waits until everything queued so far is committed. */
+void          lookout_store_flush_async          (LookoutStore         *self,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean      lookout_store_flush_finish         (LookoutStore         *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+gboolean      lookout_store_flush_sync           (LookoutStore         *self,
+                                                  GError              **error);
+
+/* Range reads run on a reader thread with their own connection. Results:
+ * a GArray of LookoutSample ordered by ts_ms (with a clear func freeing the
+ * error strings), and a GArray of LookoutRollup ordered by bucket. from/to in
+ * ms since the epoch, from inclusive, to exclusive. */
+void          lookout_store_query_samples_async  (LookoutStore         *self,
+                                                  gint64                target_id,
+                                                  gint64                from_ms,
+                                                  gint64                to_ms,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+GArray       *lookout_store_query_samples_finish (LookoutStore         *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+GArray       *lookout_store_query_samples_sync   (LookoutStore         *self,
+                                                  gint64                target_id,
+                                                  gint64                from_ms,
+                                                  gint64                to_ms,
+                                                  GCancellable         *cancellable,
+                                                  GError              **error);
+void          lookout_store_query_rollups_async  (LookoutStore         *self,
+                                                  gint64                target_id,
+                                                  LookoutRollupResolution resolution,
+                                                  gint64                from_ms,
+                                                  gint64                to_ms,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+GArray       *lookout_store_query_rollups_finish (LookoutStore         *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+GArray       *lookout_store_query_rollups_sync   (LookoutStore         *self,
+                                                  gint64                target_id,
+                                                  LookoutRollupResolution resolution,
+                                                  gint64                from_ms,
+                                                  gint64                to_ms,
+                                                  GCancellable         *cancellable,
+                                                  GError              **error);
+
+/* ---- events ---- queued like samples. */
+void          lookout_store_append_event         (LookoutStore         *self,
+                                                  gint64                target_id,
+                                                  gint64                ts_ms,
+                                                  const char           *kind,
+                                                  const char           *message);
+
+void          lookout_sample_clear               (LookoutSample        *sample);
+
+G_END_DECLS

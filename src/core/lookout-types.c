@@ -1,0 +1,70 @@
+/* lookout-types.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "lookout-types.h"
+
+const char *
+lookout_target_kind_to_string (LookoutTargetKind kind)
+{
+  switch (kind)
+    {
+    case LOOKOUT_TARGET_KIND_HTTP: return "http";
+    case LOOKOUT_TARGET_KIND_ICMP: return "icmp";
+    case LOOKOUT_TARGET_KIND_TCP:  return "tcp";
+    case LOOKOUT_TARGET_KIND_UDP:  return "udp";
+    case LOOKOUT_TARGET_KIND_DNS:  return "dns";
+    case LOOKOUT_TARGET_KIND_NTP:  return "ntp";
+    default:                       return "unknown";
+    }
+}
+
+const char *
+lookout_target_kind_get_label (LookoutTargetKind kind)
+{
+  switch (kind)
+    {
+    case LOOKOUT_TARGET_KIND_HTTP: return _("HTTP(S)");
+    case LOOKOUT_TARGET_KIND_ICMP: return _("Ping");
+    case LOOKOUT_TARGET_KIND_TCP:  return _("TCP");
+    case LOOKOUT_TARGET_KIND_UDP:  return _("UDP");
+    case LOOKOUT_TARGET_KIND_DNS:  return _("DNS");
+    case LOOKOUT_TARGET_KIND_NTP:  return _("NTP");
+    default:                       return _("Unknown");
+    }
+}
+
+const char *
+lookout_target_state_to_string (LookoutTargetState state)
+{
+  switch (state)
+    {
+    case LOOKOUT_TARGET_STATE_UP:       return "up";
+    case LOOKOUT_TARGET_STATE_DEGRADED: return "degraded";
+    case LOOKOUT_TARGET_STATE_DOWN:     return "down";
+    case LOOKOUT_TARGET_STATE_PAUSED:   return "paused";
+    case LOOKOUT_TARGET_STATE_UNKNOWN:
+    default:                            return "unknown";
+    }
+}
+
+const char *
+lookout_target_state_get_label (LookoutTargetState state)
+{
+  switch (state)
+    {
+    case LOOKOUT_TARGET_STATE_UP:       return _("Up");
+    case LOOKOUT_TARGET_STATE_DEGRADED: return _("Degraded");
+    case LOOKOUT_TARGET_STATE_DOWN:     return _("Down");
+    case LOOKOUT_TARGET_STATE_PAUSED:   return _("Paused");
+    case LOOKOUT_TARGET_STATE_UNKNOWN:
+    default:                            return _("Unknown");
+    }
+}
