@@ -9,7 +9,29 @@
 
 #include <glib/gstdio.h>
 
+#include <signal.h>
+#include <sys/prctl.h>
+
 #include "dns-test-server.h"
+
+/* A test that aborts must not leave its servers behind (nor keep the test
+ * runner waiting on their inherited stderr). */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static GSubprocess *
+spawn (GSubprocessFlags     flags,
+       const char * const  *argv,
+       GError             **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  return g_subprocess_launcher_spawnv (launcher, argv, error);
+}
 
 static guint16
 pick_free_port (void)
@@ -74,23 +96,28 @@ test_dnsmasq_start (guint local_ttl)
       pid_arg = g_strdup_printf ("--pid-file=%s/pid", server->dir);
       ttl_arg = g_strdup_printf ("--local-ttl=%u", local_ttl);
 
-      server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                          &error,
-                                          dnsmasq, "--keep-in-foreground", "--conf-file=/dev/null",
-                                          port_arg, pid_arg, ttl_arg,
-                                          "--listen-address=127.0.0.1", "--bind-interfaces",
-                                          "--no-resolv", "--no-hosts", "--no-poll",
-                                          "--user=root", "--group=root",
-                                          "--local=/example.test/",
-                                          "--host-record=www.example.test,192.0.2.1,2001:db8::1",
-                                          "--host-record=v4.example.test,192.0.2.2",
-                                          "--host-record=loop.example.test,127.0.0.1",
-                                          "--mx-host=example.test,mail.example.test,10",
-                                          "--txt-record=example.test,\"v=spf1 -all\",\"second string\"",
-                                          "--host-record=a1.example.test,192.0.2.11",
-                                          "--host-record=a2.example.test,192.0.2.12",
-                                          "--host-record=a3.example.test,192.0.2.13",
-                                          NULL);
+      {
+        const char *argv[] = {
+          dnsmasq, "--keep-in-foreground", "--conf-file=/dev/null",
+          port_arg, pid_arg, ttl_arg,
+          "--listen-address=127.0.0.1", "--bind-interfaces",
+          "--no-resolv", "--no-hosts", "--no-poll",
+          "--user=root", "--group=root",
+          "--local=/example.test/",
+          "--host-record=www.example.test,192.0.2.1,2001:db8::1",
+          "--host-record=v4.example.test,192.0.2.2",
+          "--host-record=loop.example.test,127.0.0.1",
+          "--host-record=a1.example.test,192.0.2.11",
+          "--host-record=a2.example.test,192.0.2.12",
+          "--host-record=a3.example.test,192.0.2.13",
+          "--mx-host=example.test,mail.example.test,10",
+          "--txt-record=example.test,v=spf1 -all,second string",
+          NULL
+        };
+
+        server->process = spawn (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                 argv, &error);
+      }
       g_assert_no_error (error);
 
       for (guint i = 0; i < 40; i++)
@@ -119,8 +146,8 @@ test_responder_start (void)
   g_autofree char *line = NULL;
   guint64 port;
 
-  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                      "/usr/bin/python3", script, NULL);
+  server->process = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                           (const char *[]) { "/usr/bin/python3", script, NULL }, &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
   line = g_data_input_stream_read_line (out, NULL, NULL, &error);

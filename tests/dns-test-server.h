@@ -20,7 +20,10 @@ typedef struct
   char        *dir;
 } TestDnsServer;
 
-/* dnsmasq answering for example.test (see the .c for the records) with
+/* dnsmasq, authoritative-like for example.test (unknown names there are
+ * NXDOMAIN): www (192.0.2.1, 2001:db8::1), v4 (192.0.2.2), loop (127.0.0.1),
+ * a1..a3 (192.0.2.11..13), MX 10 mail.example.test., TXT "v=spf1 -all"
+ * "second string"; answers with
  * --local-ttl=@local_ttl; NULL when dnsmasq is not installed. */
 TestDnsServer *test_dnsmasq_start       (guint          local_ttl);
 /* tests/dns-responder.py under /usr/bin/python3. */
