@@ -190,21 +190,13 @@ test_dns_refused (void)
 static void
 test_dns_timeout (void)
 {
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
   TestDnsServer silent = { 0 };
+  g_autoptr(GSocket) socket = test_udp_socket_new (&silent.port);
   g_autoptr(LookoutResult) result = NULL;
   gint64 start;
   gint64 elapsed;
 
-  /* A socket that receives and never answers. */
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
-  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  silent.port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-
+  /* The socket receives and never answers. */
   start = g_get_monotonic_time ();
   result = ask (&silent, "www.example.test", "A", 300);
   elapsed = g_get_monotonic_time () - start;
@@ -225,18 +217,8 @@ test_dns_port_unreachable (void)
   TestDnsServer closed = { 0 };
   g_autoptr(LookoutResult) result = NULL;
 
-  /* Bound then closed: nothing listens there now. */
-  {
-    g_autoptr(GSocket) socket = NULL;
-    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-    g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-    g_autoptr(GSocketAddress) bound = NULL;
-
-    socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
-    g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
-    bound = g_socket_get_local_address (socket, NULL);
-    closed.port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  }
+  /* Bound, then closed: nothing listens there now. */
+  g_object_unref (test_udp_socket_new (&closed.port));
 
   result = ask (&closed, "www.example.test", "A", 2000);
   g_assert_false (result->ok);
