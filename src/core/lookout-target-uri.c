@@ -1388,8 +1388,9 @@ display_host (const char *host)
     {
       char *unicode = g_hostname_to_unicode (host);
 
-      if (unicode != NULL)
+      if (unicode != NULL && unicode[0] != '\0')
         return unicode;
+      g_free (unicode);
     }
 
   return g_strdup (host);
