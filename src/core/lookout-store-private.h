@@ -82,4 +82,8 @@ void            lookout_store_queue_write      (LookoutStore              *self,
                                                 GDestroyNotify             destroy,
                                                 GTask                     *task);
 
+/* For the benchmark: measure what the rollups cost. */
+void            lookout_store_set_rollups_enabled (LookoutStore           *self,
+                                                   gboolean                enabled);
+
 G_END_DECLS

@@ -109,6 +109,7 @@ struct _LookoutStore
   guint64         done_ops;
   GError         *commit_error;
   guint           flush_requested : 1;
+  guint           no_rollups : 1;
   guint           stopping : 1;
   guint           closed : 1;
 
@@ -660,7 +661,12 @@ write_batch (LookoutStore  *self,
   g_autoptr(GHashTable) rollups = NULL;
   LookoutStoreDb *db = &self->writer_db;
   guint64 last_seq = 0;
+  gboolean with_rollups;
   int rc;
+
+  g_mutex_lock (&self->lock);
+  with_rollups = !self->no_rollups;
+  g_mutex_unlock (&self->lock);
 
   rollups = g_hash_table_new_full (rollup_accum_hash, rollup_accum_equal, g_free, NULL);
 
@@ -679,7 +685,7 @@ write_batch (LookoutStore  *self,
           last_seq = op->sample.seq;
           if (!write_sample (db, &op->sample.sample, &inserted, &local_error))
             g_warning ("Dropping a sample: %s", local_error->message);
-          else if (inserted)
+          else if (inserted && with_rollups)
             rollup_accumulate (rollups, &op->sample.sample);
           break;
 
@@ -830,8 +836,6 @@ writer_thread (gpointer user_data)
       if (!ok)
         g_warning ("Could not write %u operations: %s", batch->len, error->message);
 
-      complete_batch (batch, error);
-
       g_mutex_lock (&self->lock);
       self->done_ops += batch->len;
       if (ok && seq != 0)
@@ -839,15 +843,16 @@ writer_thread (gpointer user_data)
       if (!ok)
         {
           g_clear_error (&self->commit_error);
-          self->commit_error = g_steal_pointer (&error);
+          self->commit_error = g_error_copy (error);
         }
       g_cond_broadcast (&self->done_cond);
 
       if (ok && seq != 0 && self->committed_source != NULL)
         g_source_set_ready_time (self->committed_source, 0);
-
-      /* Free the batch without the lock held. */
       g_mutex_unlock (&self->lock);
+
+      /* Tasks see the new committed seq; the batch is freed unlocked. */
+      complete_batch (batch, error);
       g_clear_pointer (&batch, g_array_unref);
       g_mutex_lock (&self->lock);
     }
@@ -1847,6 +1852,17 @@ lookout_store_purge_orphans_finish (LookoutStore  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+lookout_store_set_rollups_enabled (LookoutStore *self,
+                                   gboolean      enabled)
+{
+  g_return_if_fail (LOOKOUT_IS_STORE (self));
+
+  g_mutex_lock (&self->lock);
+  self->no_rollups = !enabled;
+  g_mutex_unlock (&self->lock);
 }
 
 void
