@@ -38,6 +38,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -166,7 +167,10 @@ exec_sql (sqlite3     *db,
 
   if (rc != SQLITE_OK)
     {
-      lookout_store_set_error (error, db, rc, sql);
+      /* Name the statement by its first words, not the whole schema. */
+      g_autofree char *what = g_strndup (sql, strcspn (sql, "(;"));
+
+      lookout_store_set_error (error, db, rc, g_strstrip (what));
       return FALSE;
     }
 
