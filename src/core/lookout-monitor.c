@@ -101,9 +101,13 @@ static void
 copy_settings (LookoutTarget *target,
                LookoutTarget *from)
 {
+  g_autofree char *automatic = lookout_target_uri_dup_display_name (lookout_target_get_uri (from));
+  const char *name = lookout_target_get_name (from);
+
   g_object_freeze_notify (G_OBJECT (target));
   lookout_target_set_uri (target, lookout_target_get_uri (from));
-  lookout_target_set_name (target, lookout_target_get_name (from));
+  /* A name made from the URI stays automatic: it follows the URI. */
+  lookout_target_set_name (target, g_strcmp0 (name, automatic) == 0 ? NULL : name);
   lookout_target_set_interval (target, lookout_target_get_interval (from));
   lookout_target_set_timeout (target, lookout_target_get_timeout (from));
   lookout_target_set_fail_threshold (target, lookout_target_get_fail_threshold (from));
@@ -540,8 +544,9 @@ target_deleted_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
 
+  /* Already gone is as good as removed. */
   if (!lookout_store_delete_target_finish (LOOKOUT_STORE (object), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      !g_error_matches (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_NOT_FOUND))
     g_warning ("Could not remove target %" G_GINT64_FORMAT " from the database: %s",
                (gint64) GPOINTER_TO_SIZE (user_data), error->message);
 }

@@ -47,6 +47,24 @@ target_row_free (TargetRow *row)
   g_free (row);
 }
 
+/* NULL when the target shows the name made from its URI, so that a loaded
+ * target keeps following its URI. */
+static char *
+dup_own_name (LookoutTarget *target)
+{
+  const char *name = lookout_target_get_name (target);
+  g_autofree char *automatic = NULL;
+
+  if (name == NULL || name[0] == '\0')
+    return NULL;
+
+  automatic = lookout_target_uri_dup_display_name (lookout_target_get_uri (target));
+  if (g_strcmp0 (name, automatic) == 0)
+    return NULL;
+
+  return g_strdup (name);
+}
+
 static TargetRow *
 target_row_new (LookoutTarget *target)
 {
@@ -55,7 +73,7 @@ target_row_new (LookoutTarget *target)
   row->target = g_object_ref (target);
   row->id = lookout_target_get_id (target);
   row->uri = g_strdup (lookout_target_get_uri_string (target));
-  row->name = g_strdup (lookout_target_get_name (target));
+  row->name = dup_own_name (target);
   row->interval_s = lookout_target_get_interval (target);
   row->timeout_ms = lookout_target_get_timeout (target);
   row->fail_threshold = lookout_target_get_fail_threshold (target);
