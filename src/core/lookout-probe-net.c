@@ -122,6 +122,48 @@ lookout_probe_net_dup_options (LookoutTarget *target)
   return json_object_new ();
 }
 
+static JsonNode *
+get_value_option (JsonObject *options,
+                  const char *name,
+                  GType       type,
+                  gboolean   *valid)
+{
+  JsonNode *node = json_object_get_member (options, name);
+
+  *valid = node == NULL
+           || (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type);
+
+  return *valid ? node : NULL;
+}
+
+gboolean
+lookout_probe_net_get_string_option (JsonObject  *options,
+                                     const char  *name,
+                                     const char **value)
+{
+  gboolean valid;
+  JsonNode *node = get_value_option (options, name, G_TYPE_STRING, &valid);
+
+  if (node != NULL)
+    *value = json_node_get_string (node);
+
+  return valid;
+}
+
+gboolean
+lookout_probe_net_get_bool_option (JsonObject *options,
+                                   const char *name,
+                                   gboolean   *value)
+{
+  gboolean valid;
+  JsonNode *node = get_value_option (options, name, G_TYPE_BOOLEAN, &valid);
+
+  if (node != NULL)
+    *value = json_node_get_boolean (node);
+
+  return valid;
+}
+
 LookoutProbeError
 lookout_probe_net_classify_error (const GError *error)
 {

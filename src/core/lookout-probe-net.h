@@ -41,6 +41,14 @@ guint          lookout_probe_deadline_remaining_ms (LookoutProbeDeadline *deadli
 LookoutResult *lookout_probe_net_result_new        (LookoutTarget        *target);
 /* The target's options as an object; an empty object when they do not parse. */
 JsonObject    *lookout_probe_net_dup_options       (LookoutTarget        *target);
+/* Reads an option that must be a JSON string (or a boolean): leaves *value
+ * alone when the option is absent, returns FALSE when it has another type. */
+gboolean       lookout_probe_net_get_string_option (JsonObject           *options,
+                                                    const char           *name,
+                                                    const char          **value);
+gboolean       lookout_probe_net_get_bool_option   (JsonObject           *options,
+                                                    const char           *name,
+                                                    gboolean             *value);
 /* Sorts a socket or resolver error into a probe error class. */
 LookoutProbeError lookout_probe_net_classify_error (const GError         *error);
 /* "192.0.2.1 port 80" / "2001:db8::1 port 80" for messages. */

@@ -42,43 +42,28 @@ udp_run_free (UdpRun *run)
   g_free (run);
 }
 
-/* Hex digits, optionally separated by white space or colons. */
+/* Two hex digits per byte, nothing between them (as the target validates). */
 static GBytes *
 parse_hex (const char *text)
 {
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  int high = -1;
+  gsize len = strlen (text);
+  g_autofree guint8 *bytes = NULL;
 
-  for (const char *p = text; *p; p++)
-    {
-      int digit;
-
-      if (g_ascii_isspace (*p) || *p == ':')
-        {
-          if (high >= 0)
-            return NULL;
-          continue;
-        }
-
-      digit = g_ascii_xdigit_value (*p);
-      if (digit < 0)
-        return NULL;
-
-      if (high < 0)
-        high = digit;
-      else
-        {
-          guint8 byte = (high << 4) | digit;
-
-          g_byte_array_append (bytes, &byte, 1);
-          high = -1;
-        }
-    }
-
-  if (high >= 0)
+  if (len % 2 != 0)
     return NULL;
 
-  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+  bytes = g_malloc (len / 2 + 1);
+  for (gsize i = 0; i < len; i += 2)
+    {
+      int high = g_ascii_xdigit_value (text[i]);
+      int low = g_ascii_xdigit_value (text[i + 1]);
+
+      if (high < 0 || low < 0)
+        return NULL;
+      bytes[i / 2] = (high << 4) | low;
+    }
+
+  return g_bytes_new_take (g_steal_pointer (&bytes), len / 2);
 }
 
 static GBytes *
@@ -154,36 +139,35 @@ lookout_udp_probe_run_async (LookoutProbe        *probe,
   g_autoptr(GTask) task = NULL;
   g_autoptr(JsonObject) options = lookout_probe_net_dup_options (target);
   LookoutTargetUri *uri = lookout_target_get_uri (target);
-  const char *hex;
+  const char *text = "";
+  const char *hex = NULL;
+  const char *problem = NULL;
   UdpRun *run;
 
   run = g_new0 (UdpRun, 1);
   run->result = lookout_probe_net_result_new (target);
   run->host = g_strdup (lookout_target_uri_get_host (uri));
   run->timeout_ms = lookout_target_get_timeout (target);
-  run->expect_reply = json_object_get_boolean_member_with_default (options, "expect_reply", FALSE);
 
   task = g_task_new (probe, cancellable, callback, user_data);
   g_task_set_source_tag (task, lookout_udp_probe_run_async);
   g_task_set_task_data (task, run, (GDestroyNotify) udp_run_free);
 
-  hex = json_object_get_string_member_with_default (options, "payload_hex", NULL);
-  if (hex != NULL)
-    {
-      run->payload = parse_hex (hex);
-      if (run->payload == NULL)
-        {
-          lookout_result_set_error (run->result, LOOKOUT_TARGET_STATE_UNKNOWN, LOOKOUT_PROBE_ERROR_FAILED,
-                                    _("The option payload_hex is not an even number of hexadecimal digits"));
-          g_task_return_pointer (task, lookout_result_ref (run->result), (GDestroyNotify) lookout_result_unref);
-          return;
-        }
-    }
-  else
-    {
-      const char *text = json_object_get_string_member_with_default (options, "payload", "");
+  if (!lookout_probe_net_get_string_option (options, "payload", &text)
+      || !lookout_probe_net_get_string_option (options, "payload_hex", &hex)
+      || !lookout_probe_net_get_bool_option (options, "expect_reply", &run->expect_reply))
+    problem = _("The options payload and payload_hex must be strings, expect_reply true or false");
+  else if (hex != NULL && (run->payload = parse_hex (hex)) == NULL)
+    problem = _("The option payload_hex is not an even number of hexadecimal digits");
+  else if (hex == NULL)
+    run->payload = g_bytes_new (text, strlen (text));
 
-      run->payload = g_bytes_new (text, strlen (text));
+  if (problem != NULL)
+    {
+      lookout_result_set_error (run->result, LOOKOUT_TARGET_STATE_UNKNOWN, LOOKOUT_PROBE_ERROR_FAILED,
+                                "%s", problem);
+      g_task_return_pointer (task, lookout_result_ref (run->result), (GDestroyNotify) lookout_result_unref);
+      return;
     }
 
   lookout_datagram_exchange_async (run->host,

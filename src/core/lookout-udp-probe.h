@@ -13,8 +13,10 @@ G_BEGIN_DECLS
 
 /* Sends one datagram and waits for any reply within the target's timeout.
  * Options: "payload" (string, default an empty datagram), "payload_hex"
- * (hex digits, white space or colons between bytes allowed; wins over
- * "payload"), "expect_reply" (bool, default false).
+ * (two hex digits per byte; wins over "payload"), "expect_reply" (bool,
+ * default false). Options of the wrong type (the target validates them, but
+ * a stored target may predate a rule) give UNKNOWN with a message; nothing
+ * is sent.
  *
  *  - a reply: UP, latency_us = round trip, reply_bytes = its size;
  *  - ICMP port unreachable (ECONNREFUSED on the connected socket): DOWN,
