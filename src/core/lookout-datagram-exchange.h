@@ -13,7 +13,9 @@ G_BEGIN_DECLS
 
 /* One request datagram and the reply to it, the shared engine of the UDP and
  * NTP probes: resolve @host through g_resolver_get_default (), send from a
- * connected UDP socket, wait for the reply up to @timeout_ms in all.
+ * connected UDP socket to the first address it gives (without a handshake
+ * there is no failing over: silence looks the same from every address),
+ * and wait for the reply, @timeout_ms in all.
  *
  * @build makes the datagram at the moment of sending, given the wall-clock
  * time it is sent at (NTP writes it into the packet). @accept, if set, sees
