@@ -301,7 +301,7 @@ test_parse_errors (void)
 static void
 test_fuzz_seeds (void)
 {
-  const char *dir = g_test_get_filename (G_TEST_DIST, "fuzz", "icmp-packet-corpus", NULL);
+  const char *dir = g_test_get_filename (G_TEST_DIST, "fuzz", "corpus", "icmp-packet", NULL);
   g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
   const char *name;
   guint n = 0;
