@@ -322,7 +322,7 @@ bench_accuracy (const char *responder)
   int home;
 
   if (!icmp_netns_setup (&netns, &error) ||
-      !icmp_netns_start_responder (&netns, responder, 50, &error))
+      !icmp_netns_start_responder (&netns, responder, 50, 0, &error))
     {
       g_print ("accuracy: skipped: %s\n", error->message);
       icmp_netns_teardown (&netns);

@@ -128,16 +128,18 @@ gboolean
 icmp_netns_start_responder (IcmpNetns   *netns,
                             const char  *script,
                             guint        delay_ms,
+                            guint        drop_every,
                             GError     **error)
 {
   g_autofree char *delay = g_strdup_printf ("%u", delay_ms);
+  g_autofree char *drop = g_strdup_printf ("%u", drop_every);
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
 
   netns->responder = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
                                        error,
                                        "ip", "netns", "exec", netns->server,
-                                       "/usr/bin/python3", script, ICMP_NETNS_DELAYED, delay, NULL);
+                                       "/usr/bin/python3", script, ICMP_NETNS_DELAYED, delay, drop, NULL);
   if (netns->responder == NULL)
     return FALSE;
 

@@ -39,9 +39,12 @@ typedef struct
 /* FALSE with a reason to skip when namespaces cannot be made here. */
 gboolean  icmp_netns_setup            (IcmpNetns   *netns,
                                        GError     **error);
+/* Answers ICMP_NETNS_DELAYED after @delay_ms, except every @drop_every-th
+ * request (0: none dropped). */
 gboolean  icmp_netns_start_responder  (IcmpNetns   *netns,
                                        const char  *script,
                                        guint        delay_ms,
+                                       guint        drop_every,
                                        GError     **error);
 void      icmp_netns_teardown         (IcmpNetns   *netns);
 

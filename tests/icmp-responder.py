@@ -3,7 +3,9 @@
 #
 # A slow ICMP echo responder for tests: run it inside a network namespace with
 # net.ipv4.icmp_echo_ignore_all=1; it answers echo requests sent to ADDRESS
-# from a raw socket after DELAY milliseconds. Prints "ready" once listening.
+# from a raw socket after DELAY milliseconds, except every DROP_EVERY-th one
+# (optional third argument; 0, the default, answers all). Prints "ready" once
+# listening and exits when its standard input is closed.
 
 import heapq
 import select
@@ -25,6 +27,8 @@ def checksum(data):
 def main():
     address = sys.argv[1]
     delay = float(sys.argv[2]) / 1000.0
+    drop_every = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    requests = 0
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
     # Bound: receives only what is sent to ADDRESS and answers from it.
@@ -51,6 +55,9 @@ def main():
                 ihl = (data[0] & 0x0F) * 4
                 icmp = data[ihl:]
                 if len(icmp) < 8 or icmp[0] != 8:
+                    continue
+                requests += 1
+                if drop_every and requests % drop_every == 0:
                     continue
                 reply = bytearray(icmp)
                 reply[0] = 0

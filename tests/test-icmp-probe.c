@@ -424,7 +424,7 @@ test_delayed (NetnsFixture  *fixture,
 
   if (!icmp_netns_start_responder (&fixture->netns,
                                    g_test_get_filename (G_TEST_DIST, "icmp-responder.py", NULL),
-                                   50, &error))
+                                   50, 0, &error))
     {
       g_test_skip (error->message);
       return;
@@ -440,6 +440,50 @@ test_delayed (NetnsFixture  *fixture,
   g_assert_cmpint (result->latency_us, >=, 50000);
   g_assert_cmpint (result->latency_us, <=, 52000);
   g_assert_cmpint (result->min_us, >=, 50000);
+}
+
+/* The responder drops every second request: one lost of three is UP (the
+ * loss is in the result), two lost of four is DEGRADED. */
+static void
+test_partial_loss (NetnsFixture  *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LookoutProbe) probe = NULL;
+  g_autoptr(LookoutResult) some = NULL;
+  g_autoptr(LookoutResult) half = NULL;
+  g_autoptr(JsonNode) json = NULL;
+
+  if (fixture->home < 0)
+    return;
+
+  if (!icmp_netns_start_responder (&fixture->netns,
+                                   g_test_get_filename (G_TEST_DIST, "icmp-responder.py", NULL),
+                                   1, 2, &error))
+    {
+      g_test_skip (error->message);
+      return;
+    }
+
+  probe = lookout_icmp_probe_new ();
+  some = ping_one (LOOKOUT_ICMP_PROBE (probe), ICMP_NETNS_DELAYED, 300, 3);
+  g_assert_true (some->ok);
+  g_assert_cmpint (some->state, ==, LOOKOUT_TARGET_STATE_UP);
+  g_assert_cmpuint (some->sent, ==, 3);
+  g_assert_cmpuint (some->received, ==, 2);
+  g_assert_cmpint (some->latency_us, >=, 1000);
+  g_assert_cmpint (some->jitter_us, >=, 0);
+  json = lookout_result_to_json (some);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (json_node_get_object (json), "loss"),
+                                  1.0 / 3, 1e-9);
+
+  half = ping_one (LOOKOUT_ICMP_PROBE (probe), ICMP_NETNS_DELAYED, 300, 4);
+  g_assert_false (half->ok);
+  g_assert_cmpint (half->state, ==, LOOKOUT_TARGET_STATE_DEGRADED);
+  g_assert_cmpint (half->error_code, ==, LOOKOUT_PROBE_ERROR_LOSS);
+  g_assert_cmpstr (half->error, ==, "Lost 2 of 4 echo requests");
+  g_assert_cmpuint (half->received, ==, 2);
+  g_assert_cmpint (half->latency_us, >=, 1000);
 }
 
 int
@@ -467,6 +511,8 @@ main (int   argc,
               netns_setup, test_unreachable, netns_teardown);
   g_test_add ("/icmp-probe/netns/no-route", NetnsFixture, NULL,
               netns_setup, test_no_route, netns_teardown);
+  g_test_add ("/icmp-probe/netns/partial-loss", NetnsFixture, NULL,
+              netns_setup, test_partial_loss, netns_teardown);
   g_test_add ("/icmp-probe/netns/delayed/ping", NetnsFixture, GINT_TO_POINTER (FALSE),
               netns_setup, test_delayed, netns_teardown);
   g_test_add ("/icmp-probe/netns/delayed/raw", NetnsFixture, GINT_TO_POINTER (TRUE),
