@@ -409,14 +409,14 @@ main (int   argc,
   g_print ("1,000 loopback hosts, once a second, for %u s\n", duration_s);
   bench_many_hosts (hosts, FALSE, &lookout_cpu);
   bench_many_hosts (hosts, TRUE, &raw_cpu);
-  if (g_find_program_in_path ("fping") != NULL)
+  if (icmp_netns_have_program ("fping"))
     bench_fping_many_hosts (hosts, lookout_cpu);
   else
     g_print ("fping: not installed (apt-get install fping)\n");
 
   bench_burst ();
 
-  if (g_find_program_in_path ("fping") != NULL)
+  if (icmp_netns_have_program ("fping"))
     bench_accuracy (responder);
 
   return 0;

@@ -68,6 +68,14 @@ sysctl_in (const char  *ns,
 }
 
 gboolean
+icmp_netns_have_program (const char *name)
+{
+  g_autofree char *path = g_find_program_in_path (name);
+
+  return path != NULL;
+}
+
+gboolean
 icmp_netns_setup (IcmpNetns  *netns,
                   GError    **error)
 {
@@ -83,7 +91,7 @@ icmp_netns_setup (IcmpNetns  *netns,
                            "network namespaces need root");
       return FALSE;
     }
-  if (g_find_program_in_path ("ip") == NULL)
+  if (!icmp_netns_have_program ("ip"))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no ip(8) (iproute2)");
       return FALSE;

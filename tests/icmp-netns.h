@@ -56,6 +56,8 @@ void      icmp_netns_leave            (int          home_fd);
 gboolean  icmp_netns_ip               (GError     **error,
                                        ...) G_GNUC_NULL_TERMINATED;
 
+gboolean  icmp_netns_have_program     (const char  *name);
+
 /* Drops or restores CAP_NET_RAW in the calling thread's effective set. */
 gboolean  icmp_netns_set_net_raw      (gboolean     enabled);
 

@@ -269,7 +269,7 @@ test_permission_denied (void)
   g_autofree char *name = g_strdup_printf ("lookout-icmp-p-%d", getpid ());
   int home;
 
-  if (geteuid () != 0 || g_find_program_in_path ("ip") == NULL)
+  if (geteuid () != 0 || !icmp_netns_have_program ("ip"))
     {
       g_test_skip ("needs root and ip(8) to make a network namespace");
       return;
