@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "lookout-dns-client.h"
+#include "lookout-dns-probe.h"
 #include "lookout-resolver.h"
 
 #include "dns-test-server.h"
@@ -341,6 +342,111 @@ test_dns_cancel (void)
   g_clear_error (&query.error);
 }
 
+typedef struct
+{
+  LookoutResult *result;
+  GError        *error;
+  gboolean       done;
+} Run;
+
+static void
+ran_cb (GObject      *object,
+        GAsyncResult *res,
+        gpointer      user_data)
+{
+  Run *run = user_data;
+
+  run->result = lookout_probe_run_finish (LOOKOUT_PROBE (object), res, &run->error);
+  run->done = TRUE;
+}
+
+static LookoutResult *
+run_probe (LookoutProbe  *probe,
+           LookoutTarget *target)
+{
+  Run run = { 0 };
+
+  lookout_probe_run_async (probe, target, NULL, ran_cb, &run);
+  while (!run.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (run.error);
+  g_assert_nonnull (run.result);
+  return run.result;
+}
+
+static void
+test_dns_probe_target (void)
+{
+  g_autoptr(LookoutDnsProbe) probe = lookout_dns_probe_new ();
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(LookoutResult) result = NULL;
+  g_autoptr(LookoutResult) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+
+  REQUIRE_DNSMASQ ();
+
+  uri = g_strdup_printf ("DNS://127.0.0.1:%u/example.test?type=mx", dnsmasq->port);
+  target = lookout_target_new_from_string (uri, &error);
+  g_assert_no_error (error);
+  lookout_target_set_id (target, 42);
+
+  result = run_probe (LOOKOUT_PROBE (probe), target);
+  assert_up (result, (const char *[]) { "10 mail.example.test.", NULL });
+  g_assert_cmpstr (result->target, ==, lookout_target_get_uri_string (target));
+  g_assert_cmpint (result->target_id, ==, 42);
+
+  /* The same probe serves the next check over the same channel. */
+  again = run_probe (LOOKOUT_PROBE (probe), target);
+  assert_up (again, (const char *[]) { "10 mail.example.test.", NULL });
+}
+
+static void
+test_dns_probe_system (void)
+{
+  g_autoptr(LookoutDnsProbe) probe = lookout_dns_probe_new ();
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(LookoutResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+
+  REQUIRE_DNSMASQ ();
+
+  csv = test_dns_server_csv (dnsmasq);
+  g_setenv ("LOOKOUT_DNS_SERVERS", csv, TRUE);
+  target = lookout_target_new_from_string ("dns:www.example.test?type=AAAA", &error);
+  g_assert_no_error (error);
+
+  result = run_probe (LOOKOUT_PROBE (probe), target);
+  assert_up (result, (const char *[]) { "2001:db8::1", NULL });
+  g_assert_cmpstr (result->target, ==, "dns:www.example.test?type=AAAA");
+}
+
+static void
+test_dns_probe_timeout (void)
+{
+  g_autoptr(LookoutDnsProbe) probe = lookout_dns_probe_new ();
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(LookoutResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  guint16 port;
+  g_autoptr(GSocket) socket = test_udp_socket_new (&port);
+  gint64 start;
+
+  uri = g_strdup_printf ("dns://127.0.0.1:%u/www.example.test", port);
+  target = lookout_target_new_from_string (uri, &error);
+  g_assert_no_error (error);
+  lookout_target_set_timeout (target, 200);
+
+  start = g_get_monotonic_time ();
+  result = run_probe (LOOKOUT_PROBE (probe), target);
+  g_assert_cmpint (result->state, ==, LOOKOUT_TARGET_STATE_DOWN);
+  g_assert_cmpint (result->error_code, ==, LOOKOUT_PROBE_ERROR_TIMEOUT);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 200000);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 500000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -365,6 +471,9 @@ main (int   argc,
   g_test_add_func ("/dns/server-by-name", test_dns_server_by_name);
   g_test_add_func ("/dns/bad-type", test_dns_bad_type);
   g_test_add_func ("/dns/cancel", test_dns_cancel);
+  g_test_add_func ("/dns/probe/target", test_dns_probe_target);
+  g_test_add_func ("/dns/probe/system", test_dns_probe_system);
+  g_test_add_func ("/dns/probe/timeout", test_dns_probe_timeout);
 
   dnsmasq = test_dnsmasq_start (300);
   responder = test_responder_start ();
