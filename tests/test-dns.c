@@ -342,19 +342,12 @@ test_dns_cancel (void)
   g_clear_error (&query.error);
 }
 
-typedef struct
-{
-  LookoutResult *result;
-  GError        *error;
-  gboolean       done;
-} Run;
-
 static void
 ran_cb (GObject      *object,
         GAsyncResult *res,
         gpointer      user_data)
 {
-  Run *run = user_data;
+  Query *run = user_data;
 
   run->result = lookout_probe_run_finish (LOOKOUT_PROBE (object), res, &run->error);
   run->done = TRUE;
@@ -364,11 +357,10 @@ static LookoutResult *
 run_probe (LookoutProbe  *probe,
            LookoutTarget *target)
 {
-  Run run = { 0 };
+  Query run = { 0 };
 
   lookout_probe_run_async (probe, target, NULL, ran_cb, &run);
-  while (!run.done)
-    g_main_context_iteration (NULL, TRUE);
+  query_wait (&run);
   g_assert_no_error (run.error);
   g_assert_nonnull (run.result);
   return run.result;
