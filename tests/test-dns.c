@@ -284,6 +284,30 @@ test_dns_system (void)
 }
 
 static void
+test_dns_system_failover (void)
+{
+  g_autoptr(LookoutDnsClient) client = lookout_dns_client_new ();
+  g_autofree char *servers = NULL;
+  guint16 silent_port;
+  g_autoptr(GSocket) silent = test_udp_socket_new (&silent_port);
+  Query query = { 0 };
+
+  REQUIRE_DNSMASQ ();
+
+  /* The first system server never answers: the second one does, within the
+   * one timeout the two share. */
+  servers = g_strdup_printf ("127.0.0.1:%u,127.0.0.1:%u", silent_port, dnsmasq->port);
+  g_setenv ("LOOKOUT_DNS_SERVERS", servers, TRUE);
+  lookout_dns_client_query_async (client, NULL, 0, "www.example.test", "A", 1000,
+                                  NULL, queried_cb, &query);
+  query_wait (&query);
+  g_assert_no_error (query.error);
+  assert_up (query.result, (const char *[]) { "192.0.2.1", NULL });
+  g_assert_cmpint (query.result->latency_us, >=, 500000);
+  lookout_result_unref (query.result);
+}
+
+static void
 test_dns_server_by_name (void)
 {
   g_autoptr(LookoutDnsClient) client = lookout_dns_client_new ();
@@ -460,6 +484,7 @@ main (int   argc,
   g_test_add_func ("/dns/latency", test_dns_latency);
   g_test_add_func ("/dns/concurrent", test_dns_concurrent);
   g_test_add_func ("/dns/system", test_dns_system);
+  g_test_add_func ("/dns/system-failover", test_dns_system_failover);
   g_test_add_func ("/dns/server-by-name", test_dns_server_by_name);
   g_test_add_func ("/dns/bad-type", test_dns_bad_type);
   g_test_add_func ("/dns/cancel", test_dns_cancel);
