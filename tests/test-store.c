@@ -877,9 +877,16 @@ test_targets_crud (Fixture       *f,
 static void
 test_default_path (void)
 {
-  g_autofree char *saved = g_strdup (g_getenv ("LOOKOUT_DATA_DIR"));
   g_autofree char *path = NULL;
   g_autofree char *expected = NULL;
+
+  /* setenv() is for a process without other threads. */
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, 0);
+      g_test_trap_assert_passed ();
+      return;
+    }
 
   g_setenv ("LOOKOUT_DATA_DIR", "/tmp/lookout-data-dir", TRUE);
   path = lookout_store_dup_default_path ();
@@ -890,9 +897,6 @@ test_default_path (void)
   path = lookout_store_dup_default_path ();
   expected = g_build_filename (g_get_user_data_dir (), "lookout", "lookout.db", NULL);
   g_assert_cmpstr (path, ==, expected);
-
-  if (saved != NULL)
-    g_setenv ("LOOKOUT_DATA_DIR", saved, TRUE);
 }
 
 int
