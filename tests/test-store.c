@@ -325,6 +325,7 @@ test_persistence (Fixture       *f,
 {
   g_autoptr(LookoutStore) store = open_store (f->path);
   g_autoptr(GArray) read = NULL;
+  g_autofree char *wal = NULL;
   GError *error = NULL;
 
   for (gint64 i = 0; i < 1000; i++)
@@ -359,6 +360,11 @@ test_persistence (Fixture       *f,
       g_assert_cmpstr (r->error, ==, n % 7 ? NULL : "timeout");
     }
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM events WHERE kind = 'down'"), ==, 1);
+
+  /* Closed after reading: everything is back in the file, no WAL left. */
+  lookout_store_close (store);
+  wal = g_strconcat (f->path, "-wal", NULL);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
 }
 
 /* ---- rollups ---- */

@@ -1227,12 +1227,14 @@ store_close (LookoutStore *self,
   if (writer != NULL)
     g_thread_join (writer);
 
-  store_db_close (&self->writer_db);
-
+  /* Readers first: the last connection to close checkpoints the WAL into
+   * the file and removes it, which only a read-write connection can do. */
   g_mutex_lock (&self->readers_lock);
   self->readers_closed = TRUE;
   g_ptr_array_set_size (self->idle_readers, 0);
   g_mutex_unlock (&self->readers_lock);
+
+  store_db_close (&self->writer_db);
 
   if (self->committed_source != NULL)
     {
