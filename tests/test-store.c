@@ -878,6 +878,45 @@ test_targets_crud (Fixture       *f,
   g_assert_cmpuint (history->len, ==, 0);
 }
 
+static void
+test_targets_cancel (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(LookoutStore) store = open_store (f->path);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(LookoutTarget) target = lookout_target_new_from_string ("tcp://127.0.0.1:8080", NULL);
+  g_autoptr(GPtrArray) loaded = NULL;
+  GError *error = NULL;
+
+  /* Cancelled before: nothing is written. */
+  g_cancellable_cancel (cancellable);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    lookout_store_insert_target_async (store, target, cancellable, result_cb, &result);
+    g_assert_false (lookout_store_insert_target_finish (store, wait_for (&result), &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+  }
+  g_assert_cmpint (lookout_target_get_id (target), ==, 0);
+
+  /* Cancelled once queued: the write is done and reported done. */
+  g_cancellable_reset (cancellable);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    lookout_store_insert_target_async (store, target, cancellable, result_cb, &result);
+    g_cancellable_cancel (cancellable);
+    g_assert_true (lookout_store_insert_target_finish (store, wait_for (&result), &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (lookout_target_get_id (target), >, 0);
+
+  loaded = lookout_store_load_targets_sync (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->len, ==, 1);
+}
+
 /* ---- default path ---- */
 
 static void
@@ -925,6 +964,7 @@ main (int   argc,
   ADD ("/store/committed-signal", test_committed_signal);
   ADD ("/store/targets/purge-orphans", test_purge_orphans);
   ADD ("/store/targets/crud", test_targets_crud);
+  ADD ("/store/targets/cancel", test_targets_cancel);
   g_test_add_func ("/store/default-path", test_default_path);
 
   return g_test_run ();
