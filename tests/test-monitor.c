@@ -270,6 +270,21 @@ test_add_update_remove_undo (Fixture       *f,
   g_assert_cmpstr (lookout_target_get_options (item (f, 0)), ==, "{\"keyword\":\"ok\"}");
   g_assert_cmpint (lookout_target_get_id (item (f, 1)), ==, db_id);
   g_assert_cmpstr (lookout_target_get_uri_string (item (f, 1)), ==, lookout_target_get_uri_string (db));
+
+  /* Undo at once, before the removal reached the file: writes keep order. */
+  {
+    g_autoptr(LookoutTarget) first = g_object_ref (item (f, 0));
+    gint64 id = lookout_target_get_id (first);
+
+    lookout_monitor_remove_target (f->monitor, first);
+    g_assert_true (add_target (f, first, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (lookout_target_get_id (first), ==, id);
+    g_assert_true (item (f, 0) == first);
+    rows = lookout_store_load_targets_sync (f->store, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (rows->len, ==, 2);
+  }
 }
 
 static void
