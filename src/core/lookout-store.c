@@ -16,6 +16,8 @@
  * day rollups of the batch's samples (accumulated in memory first, then one
  * UPSERT per bucket). A kill at any moment therefore loses at most the
  * uncommitted batch, and rollups always agree with the committed samples.
+ * A rollup bucket counts every sample in n, DOWN ones in n_fail, and keeps
+ * min/max/sum over the samples that are not DOWN and have a latency.
  *
  * After the commit the writer publishes the last committed sample sequence
  * number, wakes a GSource attached to the context the store was opened on
