@@ -290,13 +290,13 @@ test_dialog_confirm_without_monitor (void)
   /* Disabled while invalid: activating does nothing. */
   gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "udp://127.0.0.1:0");
   g_assert_false (confirm_enabled (dialog));
-  gtk_widget_activate (GTK_WIDGET (dialog->confirm_button));
+  g_signal_emit_by_name (dialog->confirm_button, "clicked");
   g_assert_null (saved);
 
   gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "udp://127.0.0.1:5353");
   gtk_editable_set_text (GTK_EDITABLE (dialog->payload_row), "ping");
   g_assert_true (confirm_enabled (dialog));
-  gtk_widget_activate (GTK_WIDGET (dialog->confirm_button));
+  g_signal_emit_by_name (dialog->confirm_button, "clicked");
   g_assert_nonnull (saved);
   g_assert_cmpint (lookout_target_get_kind (saved), ==, LOOKOUT_TARGET_KIND_UDP);
   g_assert_nonnull (strstr (lookout_target_get_options (saved), "\"payload\":\"ping\""));

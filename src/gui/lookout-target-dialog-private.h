@@ -23,6 +23,7 @@ struct _LookoutTargetDialog
 
   guint              updating : 1;
   guint              name_edited : 1;
+  guint              address_changed : 1;
   guint              busy : 1;
   guint              valid : 1;
 

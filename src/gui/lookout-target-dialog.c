@@ -368,7 +368,9 @@ revalidate_name (LookoutTargetDialog *self)
   g_autofree char *name = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!self->name_edited)
+  /* Only a change of the address renames: while the name is being
+   * edited it passes through intermediate states (empty, for one). */
+  if (self->address_changed && !self->name_edited)
     {
       g_autofree char *display_name = NULL;
 
@@ -458,13 +460,24 @@ field_changed_cb (LookoutTargetDialog *self)
 }
 
 static void
+address_changed_cb (LookoutTargetDialog *self)
+{
+  if (self->updating)
+    return;
+
+  self->address_changed = TRUE;
+  revalidate (self);
+  self->address_changed = FALSE;
+}
+
+static void
 kind_selected_cb (LookoutTargetDialog *self)
 {
   if (self->updating)
     return;
 
   update_for_kind (self);
-  revalidate (self);
+  address_changed_cb (self);
 }
 
 static void
@@ -805,7 +818,7 @@ lookout_target_dialog_init (LookoutTargetDialog *self)
   g_signal_connect_object (self->kind_row, "notify::selected",
                            G_CALLBACK (kind_selected_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->address_row, "changed",
-                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (address_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->name_row, "changed",
                            G_CALLBACK (name_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->interval_spin, "value-changed",

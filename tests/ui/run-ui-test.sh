@@ -23,5 +23,6 @@ unset GTK_A11Y NO_AT_BRIDGE
 export GDK_BACKEND=x11
 export GSETTINGS_BACKEND=memory
 
-# Time-bounded as a whole, whatever hangs inside.
-exec timeout -k 5 120 dbus-run-session -- /usr/bin/python3 "$script" "$lookout"
+# Time-bounded as a whole, whatever hangs inside. The daemons the session
+# starts print on stdout: TAP goes to descriptor 3, the rest to stderr.
+exec timeout -k 5 120 dbus-run-session -- /usr/bin/python3 "$script" "$lookout" 3>&1 1>&2
