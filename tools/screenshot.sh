@@ -1,0 +1,23 @@
+#!/bin/sh
+# Takes data/screenshots/main.png of the main window with a few loopback
+# targets, under a virtual X display and a private D-Bus session.
+# Usage: tools/screenshot.sh [BUILD_DIR] [OUTPUT.png]
+set -eu
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$src/_build}
+output=${2:-$src/data/screenshots/main.png}
+
+for tool in xvfb-run dbus-run-session import; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "$0: $tool is needed" >&2; exit 1; }
+done
+[ -x "$build/src/gui/lookout" ] || { echo "$0: build lookout in $build first" >&2; exit 1; }
+
+unset GTK_A11Y NO_AT_BRIDGE
+export GDK_BACKEND=x11 GSK_RENDERER=cairo GSETTINGS_BACKEND=memory
+export GSETTINGS_SCHEMA_DIR="$build/data"
+
+# The window's default size (1100×720) on a screen of the same size, so
+# the root window is the window.
+exec timeout -k 5 120 xvfb-run -a -s '-screen 0 1100x720x24' \
+  dbus-run-session -- /usr/bin/python3 "$src/tests/ui/screenshot.py" "$build/src/gui/lookout" "$output"
