@@ -905,12 +905,11 @@ lookout_target_dialog_build_target (LookoutTargetDialog  *self,
       self->uri = uri;
     }
 
+  /* A name that follows the address stays automatic in the target too
+   * (NULL), so it keeps following the URI. */
   name = dup_entry_text (self->name_row);
-  if (name[0] == '\0')
-    {
-      g_free (name);
-      name = lookout_target_uri_dup_display_name (self->uri);
-    }
+  if (!self->name_edited)
+    g_clear_pointer (&name, g_free);
 
   interval = gtk_spin_button_get_value_as_int (self->interval_spin);
   timeout = get_timeout_ms (self);

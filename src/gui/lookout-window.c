@@ -20,30 +20,7 @@
 #include "lookout-target-dialog.h"
 #include "lookout-target-page.h"
 #include "lookout-target-row.h"
-#include "lookout-window.h"
-
-struct _LookoutWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  LookoutMonitor       *monitor;
-  GtkSingleSelection   *selection;
-  GSettings            *settings;
-  GSignalGroup         *selected_signals;
-  GCancellable         *cancellable;
-
-  AdwToastOverlay      *toast_overlay;
-  AdwLeaflet           *leaflet;
-  GtkWidget            *sidebar;
-  GtkWidget            *content;
-  GtkStack             *sidebar_stack;
-  GtkListView          *list_view;
-  GtkStack             *content_stack;
-  AdwWindowTitle       *content_title;
-  AdwStatusPage        *error_page;
-  LookoutTargetPage    *target_page;
-  GMenuModel           *target_menu;
-};
+#include "lookout-window-private.h"
 
 G_DEFINE_FINAL_TYPE (LookoutWindow, lookout_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -310,6 +287,7 @@ remove_target_action (GtkWidget  *widget,
   g_object_set_data (G_OBJECT (toast), "lookout-window", self);
   g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_remove_cb),
                          g_steal_pointer (&target), (GClosureNotify) g_object_unref, 0);
+  g_set_weak_pointer (&self->removed_toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -409,6 +387,7 @@ lookout_window_dispose (GObject *object)
   LookoutWindow *self = (LookoutWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_weak_pointer (&self->removed_toast);
 
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (lookout_monitor_get_targets (self->monitor), self);
