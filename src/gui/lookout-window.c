@@ -149,18 +149,41 @@ row_pressed_cb (GtkGestureClick *gesture,
 }
 
 static void
+row_released_cb (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 GtkListItem     *list_item)
+{
+  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  LookoutWindow *self = LOOKOUT_WINDOW (gtk_widget_get_root (row));
+
+  /* Narrow: the list and the page take turns, so a click opens the page. */
+  if (adw_leaflet_get_folded (self->leaflet))
+    {
+      gtk_single_selection_set_selected (self->selection, gtk_list_item_get_position (list_item));
+      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+    }
+}
+
+static void
 setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *list_item,
               LookoutWindow            *self)
 {
   GtkWidget *row = lookout_target_row_new ();
   GtkGesture *gesture = gtk_gesture_click_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
 
   /* The row keeps its list item for its whole life, so it can say which
    * position a right click was on. */
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
   g_signal_connect (gesture, "pressed", G_CALLBACK (row_pressed_cb), list_item);
   gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (gesture));
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "released", G_CALLBACK (row_released_cb), list_item);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (click));
 
   gtk_list_item_set_child (list_item, row);
 }
