@@ -11,7 +11,7 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
+#include "gui-test-utils.h"
 
 #include "lookout-window-private.h"
 
@@ -67,18 +67,6 @@ items_changed_cb (GListModel *model)
   changed_at = g_get_monotonic_time ();
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_remove (path);
-    }
   g_rmdir (dir);
 }
 
@@ -176,7 +164,7 @@ main (int   argc,
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&monitor);
   lookout_store_close (store);
-  remove_tree (dir);
+  gui_test_remove_tree (dir);
 
   return 0;
 }

@@ -11,7 +11,7 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
+#include "gui-test-utils.h"
 
 #include "lookout-target-dialog-private.h"
 #include "lookout-target-row.h"
@@ -97,18 +97,6 @@ fixture_set_up (Fixture       *fixture,
   gtk_window_present (GTK_WINDOW (fixture->window));
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_remove (path);
-    }
   g_rmdir (dir);
 }
 
@@ -121,7 +109,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->monitor);
   lookout_store_close (fixture->store);
   g_clear_object (&fixture->store);
-  remove_tree (fixture->dir);
+  gui_test_remove_tree (fixture->dir);
   g_clear_pointer (&fixture->dir, g_free);
 }
 
