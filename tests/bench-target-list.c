@@ -67,9 +67,6 @@ items_changed_cb (GListModel *model)
   changed_at = g_get_monotonic_time ();
 }
 
-  g_rmdir (dir);
-}
-
 int
 main (int   argc,
       char *argv[])

@@ -97,9 +97,6 @@ fixture_set_up (Fixture       *fixture,
   gtk_window_present (GTK_WINDOW (fixture->window));
 }
 
-  g_rmdir (dir);
-}
-
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
