@@ -12,6 +12,7 @@
 
 #include "icmp-netns.h"
 #include "lookout-icmp-probe.h"
+#include "lookout-target.h"
 
 typedef struct
 {
@@ -149,6 +150,69 @@ test_loopback (gconstpointer data)
   g_assert_cmpstr (result->target, ==, strchr (address, ':') ? "icmp://[::1]" : "icmp://127.0.0.1");
   /* Loopback answers in microseconds: latency is real, not rounded up to a tick. */
   g_assert_cmpint (result->latency_us, <, 5000);
+}
+
+static void
+target_ran_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  LookoutResult **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = lookout_probe_run_finish (LOOKOUT_PROBE (object), result, &error);
+  g_assert_no_error (error);
+}
+
+/* Through the LookoutProbe interface: the target's URI, id, timeout and
+ * options (count, size) are honoured. */
+static void
+test_target (void)
+{
+  const struct { const char *uri, *canonical, *address; } cases[] = {
+    { "icmp://127.0.0.1", "icmp://127.0.0.1", "127.0.0.1" },
+    { "ping://[::1]", "icmp://[::1]", "::1" },
+  };
+  g_autoptr(LookoutProbe) probe = lookout_icmp_probe_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LookoutTarget) target = lookout_target_new_from_string (cases[i].uri, &error);
+      g_autoptr(LookoutResult) result = NULL;
+
+      g_assert_no_error (error);
+      lookout_target_set_id (target, 42 + i);
+      lookout_target_set_timeout (target, 2000);
+      lookout_target_set_options (target, "{\"count\": 5, \"size\": 1000}");
+
+      lookout_probe_run_async (probe, target, NULL, target_ran_cb, &result);
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+
+      if (!check_permitted (result))
+        return;
+      if (i == 1 && result->error_code == LOOKOUT_PROBE_ERROR_FAILED)
+        {
+          g_test_message ("no IPv6: %s", result->error);
+          continue;
+        }
+      g_assert_cmpint (result->kind, ==, LOOKOUT_TARGET_KIND_ICMP);
+      g_assert_cmpstr (result->target, ==, cases[i].canonical);
+      g_assert_cmpint (result->target_id, ==, 42 + i);
+      assert_answered (result, cases[i].address, 5);
+    }
+
+  /* Defaults: three echoes. */
+  {
+    g_autoptr(LookoutTarget) target = lookout_target_new_from_string ("icmp://127.0.0.1", NULL);
+    g_autoptr(LookoutResult) result = NULL;
+
+    lookout_probe_run_async (probe, target, NULL, target_ran_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    assert_answered (result, "127.0.0.1", 3);
+  }
 }
 
 static void
@@ -494,6 +558,7 @@ main (int   argc,
 
   g_test_add_data_func ("/icmp-probe/loopback/ipv4", "127.0.0.1", test_loopback);
   g_test_add_data_func ("/icmp-probe/loopback/ipv6", "::1", test_loopback);
+  g_test_add_func ("/icmp-probe/target", test_target);
   g_test_add_data_func ("/icmp-probe/socket/ping", GINT_TO_POINTER (FALSE), test_socket_kind);
   g_test_add_data_func ("/icmp-probe/socket/raw", GINT_TO_POINTER (TRUE), test_socket_kind);
   g_test_add_data_func ("/icmp-probe/concurrent/ping", GINT_TO_POINTER (FALSE), test_many_concurrent);

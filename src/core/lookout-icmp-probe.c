@@ -1170,10 +1170,10 @@ read_options (const char *options_json,
     return;
 
   object = json_node_get_object (json_parser_get_root (parser));
-  if (json_object_has_member (object, "count"))
-    *count = CLAMP (json_object_get_int_member (object, "count"), 1, LOOKOUT_ICMP_PROBE_MAX_COUNT);
-  if (json_object_has_member (object, "size"))
-    *size = CLAMP (json_object_get_int_member (object, "size"), 0, LOOKOUT_ICMP_MAX_PAYLOAD);
+  *count = CLAMP (json_object_get_int_member_with_default (object, "count", *count),
+                  1, LOOKOUT_ICMP_PROBE_MAX_COUNT);
+  *size = CLAMP (json_object_get_int_member_with_default (object, "size", *size),
+                 0, LOOKOUT_ICMP_MAX_PAYLOAD);
 }
 
 static void
