@@ -1075,6 +1075,7 @@ resolved_cb (GObject      *object,
 {
   Round *round = user_data;
   g_autoptr(GError) error = NULL;
+  GInetAddress *chosen = NULL;
   GList *addresses;
 
   addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (object), result, &error);
@@ -1095,7 +1096,20 @@ resolved_cb (GObject      *object,
       return;
     }
 
-  round_start (round, addresses->data);
+  /* The first address of a family we can ping (no IPv6 socket on an IPv4-only host). */
+  for (GList *l = addresses; l != NULL; l = l->next)
+    {
+      IcmpSocket *sock = g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV6
+                         ? &round->probe->v6 : &round->probe->v4;
+
+      if (icmp_socket_ensure (sock, NULL))
+        {
+          chosen = l->data;
+          break;
+        }
+    }
+
+  round_start (round, chosen != NULL ? chosen : addresses->data);
   g_resolver_free_addresses (addresses);
 }
 
