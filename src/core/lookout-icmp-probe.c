@@ -23,11 +23,18 @@
  * number; new sequences skip those still in flight. A reply is matched by
  * identifier, sequence, source address and cookie.
  *
- * RTT = the kernel's receive timestamp (SO_TIMESTAMPNS, CLOCK_REALTIME) minus
- * CLOCK_REALTIME read right before sendto(), as fping measures it; so the
- * time spent in our own main loop before a reply is read does not count. If
- * the wall clock stepped between the two (a negative RTT, or one longer than
- * the monotonic time elapsed) the monotonic time elapsed is used instead.
+ * RTT = the kernel's software receive timestamp minus its software transmit
+ * timestamp (SO_TIMESTAMPING with TX_SOFTWARE | RX_SOFTWARE, both
+ * CLOCK_REALTIME): the time the packet left through the device until the
+ * reply came in, without our syscalls or main loop. Transmit timestamps come
+ * back on the error queue numbered by the socket (OPT_ID), a counter we keep
+ * in step with our successful sends; one that does not fall within a few ms
+ * after our own clock reading at sendto() is not trusted. Without a kernel
+ * transmit timestamp (or on kernels without SO_TIMESTAMPING, then with
+ * SO_TIMESTAMPNS) the send time is CLOCK_REALTIME read right before sendto(),
+ * as fping does: that adds the send path, about 8 µs on loopback here. If the
+ * wall clock stepped (a negative RTT, or one longer than the monotonic time
+ * elapsed) the monotonic time elapsed is used instead.
  *
  * ICMP errors (destination unreachable, time exceeded) arrive on the socket's
  * error queue (IP_RECVERR / IPV6_RECVERR, for ping and raw sockets alike),
@@ -59,6 +66,7 @@
 #include <netinet/in.h>
 #include <netinet/icmp6.h>
 #include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib-unix.h>
@@ -95,9 +103,14 @@ typedef struct
   Round           *round;
   EchoState        state;
   guint16          sequence;
-  struct timespec  sent_real;
+  struct timespec  sent_real;       /* our clock right before sendto() */
+  struct timespec  sent_kernel;     /* the kernel's transmit timestamp, if any */
+  struct timespec  received;        /* the kernel's receive timestamp */
   gint64           sent_mono;
-  gint64           rtt_ns;
+  gint64           mono_rtt_ns;     /* monotonic time from sendto() to reading the reply */
+  guint32          tx_key;
+  gboolean         awaiting_tx;
+  gboolean         have_sent_kernel;
 } Echo;
 
 typedef struct
@@ -111,6 +124,10 @@ typedef struct
   guint16                next_sequence;
   guint                  sends_since_drain;
   GHashTable            *pending;   /* sequence -> Echo* */
+  gboolean               tx_timestamps;
+  guint32                tx_key_next;
+  GHashTable            *awaiting_tx;  /* OPT_ID key -> Echo* */
+  guint64                n_kernel_tx, n_user_tx;
 } IcmpSocket;
 
 struct _Round
@@ -184,7 +201,8 @@ static GParamSpec *properties[N_PROPS];
 static void icmp_socket_receive (IcmpSocket *sock);
 static void icmp_socket_receive_errors (IcmpSocket *sock);
 static void finish_completed_rounds (LookoutIcmpProbe *self);
-static void arm_timer (LookoutIcmpProbe *self);
+static void arm_timer (LookoutIcmpProbe *self,
+                       gboolean          exact);
 
 static void
 round_free (Round *round)
@@ -228,7 +246,6 @@ mark_complete_if_done (Round *round)
 
   round->completed_link.data = round;
   g_queue_push_tail_link (&self->completed, &round->completed_link);
-  g_source_set_ready_time (self->timer, 0);
 }
 
 static void
@@ -290,13 +307,14 @@ socket_ready_cb (int           fd,
 {
   IcmpSocket *sock = user_data;
 
+  /* Errors first: transmit timestamps before the replies they belong to. */
   if (condition & G_IO_ERR)
     icmp_socket_receive_errors (sock);
   if (condition & G_IO_IN)
     icmp_socket_receive (sock);
 
   finish_completed_rounds (sock->probe);
-  arm_timer (sock->probe);
+  arm_timer (sock->probe, FALSE);
 
   return G_SOURCE_CONTINUE;
 }
@@ -317,8 +335,15 @@ configure_socket (IcmpSocket  *sock,
 {
   int one = 1;
   int rcvbuf = RECEIVE_BUFFER_BYTES;
+  int timestamping = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_RX_SOFTWARE |
+                     SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_ID |
+                     SOF_TIMESTAMPING_OPT_TSONLY;
 
-  if (setsockopt (sock->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0)
+  sock->tx_timestamps = setsockopt (sock->fd, SOL_SOCKET, SO_TIMESTAMPING,
+                                    &timestamping, sizeof timestamping) == 0;
+  sock->tx_key_next = 0;
+  if (!sock->tx_timestamps &&
+      setsockopt (sock->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0)
     {
       int saved_errno = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
@@ -462,8 +487,13 @@ icmp_socket_close (IcmpSocket *sock)
       close (sock->fd);
       sock->fd = -1;
     }
+  if (sock->n_kernel_tx + sock->n_user_tx > 0)
+    g_debug ("%s: %" G_GUINT64_FORMAT " RTTs from kernel transmit timestamps, %"
+             G_GUINT64_FORMAT " from our clock at sendto()",
+             family_label (sock->family), sock->n_kernel_tx, sock->n_user_tx);
   sock->kind = LOOKOUT_ICMP_SOCKET_NONE;
   g_clear_pointer (&sock->pending, g_hash_table_unref);
+  g_clear_pointer (&sock->awaiting_tx, g_hash_table_unref);
 }
 
 static Echo *
@@ -513,18 +543,65 @@ static void
 echo_replied (Echo                  *echo,
               const struct timespec *received)
 {
-  gint64 rtt_ns, mono_ns;
+  echo->received = *received;
+  echo->mono_rtt_ns = (g_get_monotonic_time () - echo->sent_mono) * 1000;
+  echo_settle (echo, ECHO_REPLIED);
+}
 
-  rtt_ns = (gint64) (received->tv_sec - echo->sent_real.tv_sec) * G_GINT64_CONSTANT (1000000000)
-           + (received->tv_nsec - echo->sent_real.tv_nsec);
-  mono_ns = (g_get_monotonic_time () - echo->sent_mono) * 1000;
+static gint64
+timespec_diff_ns (const struct timespec *later,
+                  const struct timespec *earlier)
+{
+  return (gint64) (later->tv_sec - earlier->tv_sec) * G_GINT64_CONSTANT (1000000000)
+         + (later->tv_nsec - earlier->tv_nsec);
+}
+
+/* Called when the round ends: transmit timestamps may come after the reply. */
+static gint64
+echo_get_rtt_ns (Echo *echo)
+{
+  IcmpSocket *sock = echo->round->sock;
+  gint64 rtt_ns;
+
+  if (echo->have_sent_kernel)
+    {
+      rtt_ns = timespec_diff_ns (&echo->received, &echo->sent_kernel);
+      sock->n_kernel_tx++;
+    }
+  else
+    {
+      rtt_ns = timespec_diff_ns (&echo->received, &echo->sent_real);
+      sock->n_user_tx++;
+    }
 
   /* The wall clock stepped between send and receive. */
-  if (rtt_ns < 0 || rtt_ns > mono_ns + 1000000)
-    rtt_ns = mono_ns;
+  if (rtt_ns < 0 || rtt_ns > echo->mono_rtt_ns + 1000000)
+    rtt_ns = echo->mono_rtt_ns;
 
-  echo->rtt_ns = rtt_ns;
-  echo_settle (echo, ECHO_REPLIED);
+  return rtt_ns;
+}
+
+static void
+echo_got_tx_timestamp (IcmpSocket            *sock,
+                       guint32                key,
+                       const struct timespec *sent)
+{
+  Echo *echo = g_hash_table_lookup (sock->awaiting_tx, GUINT_TO_POINTER (key));
+  gint64 after_sendto;
+
+  if (echo == NULL)
+    return;
+
+  g_hash_table_remove (sock->awaiting_tx, GUINT_TO_POINTER (key));
+  echo->awaiting_tx = FALSE;
+
+  /* Out of step (a send that failed after the kernel numbered it): keep our own clock. */
+  after_sendto = timespec_diff_ns (sent, &echo->sent_real);
+  if (after_sendto < 0 || after_sendto > 5 * G_GINT64_CONSTANT (1000000))
+    return;
+
+  echo->sent_kernel = *sent;
+  echo->have_sent_kernel = TRUE;
 }
 
 static void
@@ -592,7 +669,7 @@ icmp_socket_receive (IcmpSocket *sock)
     {
       struct sockaddr_storage from = { 0 };
       struct iovec iov = { packet, PACKET_BUFFER_BYTES };
-      union { char buf[CMSG_SPACE (sizeof (struct timespec)) * 2]; struct cmsghdr align; } control;
+      union { char buf[CMSG_SPACE (sizeof (struct timespec) * 3) * 2]; struct cmsghdr align; } control;
       struct msghdr msg = { 0 };
       struct timespec received = { 0, 0 };
       gboolean have_timestamp = FALSE;
@@ -618,10 +695,12 @@ icmp_socket_receive (IcmpSocket *sock)
         }
 
       for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS)
+        if (c->cmsg_level == SOL_SOCKET &&
+            (c->cmsg_type == SCM_TIMESTAMPNS || c->cmsg_type == SCM_TIMESTAMPING))
           {
+            /* SCM_TIMESTAMPING: the software timestamp comes first. */
             memcpy (&received, CMSG_DATA (c), sizeof received);
-            have_timestamp = TRUE;
+            have_timestamp = received.tv_sec != 0 || received.tv_nsec != 0;
           }
       if (!have_timestamp)
         clock_gettime (CLOCK_REALTIME, &received);
@@ -643,6 +722,8 @@ icmp_socket_receive_errors (IcmpSocket *sock)
       union { char buf[512]; struct cmsghdr align; } control;
       struct msghdr msg = { 0 };
       struct sock_extended_err *ee = NULL;
+      struct timespec tx = { 0, 0 };
+      gboolean have_tx = FALSE;
       ssize_t n;
       Echo *echo;
 
@@ -662,9 +743,23 @@ icmp_socket_receive_errors (IcmpSocket *sock)
         }
 
       for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c))
-        if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
-            (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR))
-          ee = (struct sock_extended_err *) CMSG_DATA (c);
+        {
+          if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
+              (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR))
+            ee = (struct sock_extended_err *) CMSG_DATA (c);
+          else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING)
+            {
+              memcpy (&tx, CMSG_DATA (c), sizeof tx);
+              have_tx = tx.tv_sec != 0 || tx.tv_nsec != 0;
+            }
+        }
+
+      if (ee != NULL && ee->ee_origin == SO_EE_ORIGIN_TIMESTAMPING)
+        {
+          if (have_tx && ee->ee_info == SCM_TSTAMP_SND)
+            echo_got_tx_timestamp (sock, ee->ee_data, &tx);
+          continue;
+        }
 
       /* The queued datagram is our echo request as sent. */
       if (ee == NULL ||
@@ -763,8 +858,19 @@ round_send_echo (Round *round)
   g_hash_table_insert (sock->pending, GUINT_TO_POINTER (echo->sequence), echo);
   round->n_outstanding++;
 
+  if (sock->tx_timestamps)
+    {
+      echo->tx_key = sock->tx_key_next++;
+      echo->awaiting_tx = TRUE;
+      g_hash_table_insert (sock->awaiting_tx, GUINT_TO_POINTER (echo->tx_key), echo);
+    }
+
   if (++sock->sends_since_drain >= DRAIN_EVERY_SENDS)
-    icmp_socket_receive (sock);
+    {
+      if (sock->tx_timestamps)
+        icmp_socket_receive_errors (sock);
+      icmp_socket_receive (sock);
+    }
 }
 
 /* Rounds */
@@ -784,7 +890,7 @@ round_fill_result (Round *round)
   LookoutResult *result = round->result;
   g_autofree gint64 *rtts = g_new (gint64, round->count);
   guint n = 0;
-  gint64 jitter_sum = 0, previous = -1, median;
+  gint64 jitter_sum = 0, previous = -1, median, rtt;
   guint lost;
 
   for (guint i = 0; i < round->n_sent; i++)
@@ -793,10 +899,11 @@ round_fill_result (Round *round)
 
       if (echo->state != ECHO_REPLIED)
         continue;
-      rtts[n++] = echo->rtt_ns;
+      rtt = echo_get_rtt_ns (echo);
+      rtts[n++] = rtt;
       if (previous >= 0)
-        jitter_sum += ABS (echo->rtt_ns - previous);
-      previous = echo->rtt_ns;
+        jitter_sum += ABS (rtt - previous);
+      previous = rtt;
     }
 
   result->received = n;
@@ -844,10 +951,26 @@ round_finish (Round *round)
   g_autoptr(GTask) task = g_steal_pointer (&round->task);
   gboolean cancelled;
 
+  /* The transmit timestamp of a last echo may still be queued. This can
+   * settle echoes (and queue this round as completed): unlinked below. */
+  if (round->echoes != NULL && round->sock->tx_timestamps)
+    for (guint i = 0; i < round->n_sent; i++)
+      if (round->echoes[i].awaiting_tx && round->echoes[i].state == ECHO_REPLIED)
+        {
+          icmp_socket_receive_errors (round->sock);
+          break;
+        }
+
   if (round->echoes != NULL)
     for (guint i = 0; i < round->n_sent; i++)
-      if (round->echoes[i].state == ECHO_PENDING)
-        g_hash_table_remove (round->sock->pending, GUINT_TO_POINTER (round->echoes[i].sequence));
+      {
+        Echo *echo = &round->echoes[i];
+
+        if (echo->state == ECHO_PENDING)
+          g_hash_table_remove (round->sock->pending, GUINT_TO_POINTER (echo->sequence));
+        if (echo->awaiting_tx)
+          g_hash_table_remove (round->sock->awaiting_tx, GUINT_TO_POINTER (echo->tx_key));
+      }
 
   g_clear_pointer (&round->deadline_iter, g_sequence_remove);
   g_clear_pointer (&round->send_iter, g_sequence_remove);
@@ -889,10 +1012,15 @@ finish_completed_rounds (LookoutIcmpProbe *self)
     round_finish (link->data);
 }
 
+/* Sets the timer to the next thing to do. Every change of a source's ready
+ * time outside its own dispatch wakes the main loop up (a write and a read
+ * of its eventfd), so unless @exact the timer is only ever moved earlier: a
+ * timer firing early for a round that has finished already costs less. */
 static void
-arm_timer (LookoutIcmpProbe *self)
+arm_timer (LookoutIcmpProbe *self,
+           gboolean          exact)
 {
-  gint64 ready = -1;
+  gint64 ready = -1, current;
 
   if (self->timer == NULL)
     return;
@@ -915,7 +1043,9 @@ arm_timer (LookoutIcmpProbe *self)
         }
     }
 
-  g_source_set_ready_time (self->timer, ready);
+  current = g_source_get_ready_time (self->timer);
+  if (exact || current < 0 || (ready >= 0 && ready < current))
+    g_source_set_ready_time (self->timer, ready);
 }
 
 static gboolean
@@ -956,7 +1086,7 @@ timer_fired_cb (gpointer user_data)
     round_finish (round);
 
   finish_completed_rounds (self);
-  arm_timer (self);
+  arm_timer (self, TRUE);
 
   return G_SOURCE_CONTINUE;
 }
@@ -1000,7 +1130,7 @@ round_fail_now (Round              *round,
   lookout_result_set_error (round->result, LOOKOUT_TARGET_STATE_DOWN, code, "%s", message);
   round->completed_link.data = round;
   g_queue_push_tail_link (&round->probe->completed, &round->completed_link);
-  arm_timer (round->probe);
+  arm_timer (round->probe, FALSE);
 }
 
 static void
@@ -1045,7 +1175,6 @@ round_start (Round        *round,
   for (guint i = 0; i < round->count; i++)
     {
       round->echoes[i].round = round;
-      round->echoes[i].rtt_ns = -1;
     }
 
   round->interval_ms = MAX (1, MIN (self->interval_ms, round->timeout_ms / (2 * round->count)));
@@ -1065,7 +1194,7 @@ round_start (Round        *round,
   else
     mark_complete_if_done (round);
 
-  arm_timer (self);
+  arm_timer (self, FALSE);
 }
 
 static void
@@ -1340,6 +1469,7 @@ icmp_socket_init (IcmpSocket       *sock,
   sock->kind = LOOKOUT_ICMP_SOCKET_NONE;
   sock->next_sequence = (guint16) g_random_int_range (0, 65536);
   sock->pending = g_hash_table_new (NULL, NULL);
+  sock->awaiting_tx = g_hash_table_new (NULL, NULL);
 }
 
 static void
