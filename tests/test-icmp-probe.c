@@ -153,7 +153,7 @@ test_loopback (gconstpointer data)
 }
 
 static void
-target_ran_cb (GObject      *object,
+result_stored_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
@@ -162,6 +162,31 @@ target_ran_cb (GObject      *object,
 
   *out = lookout_probe_run_finish (LOOKOUT_PROBE (object), result, &error);
   g_assert_no_error (error);
+}
+
+/* Payload sizes: shorter than the cookie, exactly it, and large. */
+static void
+test_sizes (void)
+{
+  const guint sizes[] = { 0, 1, 7, 8, 1472, 9000 };
+  const char *hosts[] = { "127.0.0.1", "::1" };
+  g_autoptr(LookoutProbe) probe = lookout_icmp_probe_new ();
+
+  for (guint h = 0; h < G_N_ELEMENTS (hosts); h++)
+    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+      {
+        g_autoptr(LookoutResult) result = NULL;
+
+        lookout_icmp_probe_ping_async (LOOKOUT_ICMP_PROBE (probe), hosts[h], 1000, 2, sizes[i], NULL,
+                                       result_stored_cb, &result);
+        while (result == NULL)
+          g_main_context_iteration (NULL, TRUE);
+        if (!check_permitted (result))
+          return;
+        if (h == 1 && result->error_code == LOOKOUT_PROBE_ERROR_FAILED)
+          break;
+        assert_answered (result, hosts[h], 2);
+      }
 }
 
 /* Through the LookoutProbe interface: the target's URI, id, timeout and
@@ -186,7 +211,7 @@ test_target (void)
       lookout_target_set_timeout (target, 2000);
       lookout_target_set_options (target, "{\"count\": 5, \"size\": 1000}");
 
-      lookout_probe_run_async (probe, target, NULL, target_ran_cb, &result);
+      lookout_probe_run_async (probe, target, NULL, result_stored_cb, &result);
       while (result == NULL)
         g_main_context_iteration (NULL, TRUE);
 
@@ -208,7 +233,7 @@ test_target (void)
     g_autoptr(LookoutTarget) target = lookout_target_new_from_string ("icmp://127.0.0.1", NULL);
     g_autoptr(LookoutResult) result = NULL;
 
-    lookout_probe_run_async (probe, target, NULL, target_ran_cb, &result);
+    lookout_probe_run_async (probe, target, NULL, result_stored_cb, &result);
     while (result == NULL)
       g_main_context_iteration (NULL, TRUE);
     assert_answered (result, "127.0.0.1", 3);
@@ -559,6 +584,7 @@ main (int   argc,
   g_test_add_data_func ("/icmp-probe/loopback/ipv4", "127.0.0.1", test_loopback);
   g_test_add_data_func ("/icmp-probe/loopback/ipv6", "::1", test_loopback);
   g_test_add_func ("/icmp-probe/target", test_target);
+  g_test_add_func ("/icmp-probe/sizes", test_sizes);
   g_test_add_data_func ("/icmp-probe/socket/ping", GINT_TO_POINTER (FALSE), test_socket_kind);
   g_test_add_data_func ("/icmp-probe/socket/raw", GINT_TO_POINTER (TRUE), test_socket_kind);
   g_test_add_data_func ("/icmp-probe/concurrent/ping", GINT_TO_POINTER (FALSE), test_many_concurrent);

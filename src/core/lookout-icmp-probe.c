@@ -27,8 +27,10 @@
  * timestamp (SO_TIMESTAMPING with TX_SOFTWARE | RX_SOFTWARE, both
  * CLOCK_REALTIME): the time the packet left through the device until the
  * reply came in, without our syscalls or main loop. Transmit timestamps come
- * back on the error queue numbered by the socket (OPT_ID), a counter we keep
- * in step with our successful sends; one that does not fall within a few ms
+ * back on the error queue with a copy of the packet sent, where our echo is
+ * found by its cookie and then by its sequence (the socket's OPT_ID counter
+ * is not used: a send refused after the kernel counted it, by a firewall say,
+ * would put it out of step for good). One that does not fall within a few ms
  * after our own clock reading at sendto() is not trusted. Without a kernel
  * transmit timestamp (or on kernels without SO_TIMESTAMPING, then with
  * SO_TIMESTAMPNS) the send time is CLOCK_REALTIME read right before sendto(),
@@ -55,6 +57,7 @@
  */
 
 #define G_LOG_DOMAIN "lookout-icmp-probe"
+#define _GNU_SOURCE
 
 #include "config.h"
 
@@ -108,7 +111,6 @@ typedef struct
   struct timespec  received;        /* the kernel's receive timestamp */
   gint64           sent_mono;
   gint64           mono_rtt_ns;     /* monotonic time from sendto() to reading the reply */
-  guint32          tx_key;
   gboolean         awaiting_tx;
   gboolean         have_sent_kernel;
 } Echo;
@@ -125,8 +127,7 @@ typedef struct
   guint                  sends_since_drain;
   GHashTable            *pending;   /* sequence -> Echo* */
   gboolean               tx_timestamps;
-  guint32                tx_key_next;
-  GHashTable            *awaiting_tx;  /* OPT_ID key -> Echo* */
+  GHashTable            *awaiting_tx;  /* sequence -> Echo* sent, its transmit timestamp not read */
   guint64                n_kernel_tx, n_user_tx;
 } IcmpSocket;
 
@@ -336,12 +337,10 @@ configure_socket (IcmpSocket  *sock,
   int one = 1;
   int rcvbuf = RECEIVE_BUFFER_BYTES;
   int timestamping = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_RX_SOFTWARE |
-                     SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_ID |
-                     SOF_TIMESTAMPING_OPT_TSONLY;
+                     SOF_TIMESTAMPING_SOFTWARE;
 
   sock->tx_timestamps = setsockopt (sock->fd, SOL_SOCKET, SO_TIMESTAMPING,
                                     &timestamping, sizeof timestamping) == 0;
-  sock->tx_key_next = 0;
   if (!sock->tx_timestamps &&
       setsockopt (sock->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0)
     {
@@ -581,21 +580,55 @@ echo_get_rtt_ns (Echo *echo)
   return rtt_ns;
 }
 
+/* @data is the packet as it left, link-layer header and all. */
 static void
 echo_got_tx_timestamp (IcmpSocket            *sock,
-                       guint32                key,
+                       const guint8          *data,
+                       size_t                 len,
                        const struct timespec *sent)
 {
-  Echo *echo = g_hash_table_lookup (sock->awaiting_tx, GUINT_TO_POINTER (key));
+  guint64 cookie = sock->probe->cookie;
+  guint8 cookie_bytes[8];
+  const guint8 *header = NULL;
+  guint8 request_type = sock->family == AF_INET6 ? 128 : 8;
+  Echo *echo = NULL;
   gint64 after_sendto;
 
-  if (echo == NULL)
+  for (guint i = 0; i < 8; i++)
+    cookie_bytes[i] = (guint8) (cookie >> (56 - 8 * i));
+
+  /* Payloads of 8 bytes or more start with the cookie right after the
+   * header; shorter ones end the packet. */
+  if (len >= 16)
+    {
+      const guint8 *p = memmem (data + 8, len - 8, cookie_bytes, sizeof cookie_bytes);
+      if (p != NULL)
+        header = p - 8;
+    }
+
+  for (guint short_size = 0; header == NULL && short_size < 8 && len >= 8 + short_size; short_size++)
+    {
+      const guint8 *h = data + len - 8 - short_size;
+      Echo *e;
+
+      if (h[0] != request_type || ((h[4] << 8) | h[5]) != sock->identifier)
+        continue;
+      e = g_hash_table_lookup (sock->awaiting_tx, GUINT_TO_POINTER ((h[6] << 8) | h[7]));
+      if (e != NULL && e->round->size == short_size)
+        header = h;
+    }
+
+  if (header == NULL ||
+      header[0] != request_type || ((header[4] << 8) | header[5]) != sock->identifier)
     return;
 
-  g_hash_table_remove (sock->awaiting_tx, GUINT_TO_POINTER (key));
+  echo = g_hash_table_lookup (sock->awaiting_tx, GUINT_TO_POINTER ((header[6] << 8) | header[7]));
+  if (echo == NULL || (size_t) (data + len - header) != LOOKOUT_ICMP_HEADER_LEN + echo->round->size)
+    return;
+
+  g_hash_table_remove (sock->awaiting_tx, GUINT_TO_POINTER ((guint) echo->sequence));
   echo->awaiting_tx = FALSE;
 
-  /* Out of step (a send that failed after the kernel numbered it): keep our own clock. */
   after_sendto = timespec_diff_ns (sent, &echo->sent_real);
   if (after_sendto < 0 || after_sendto > 5 * G_GINT64_CONSTANT (1000000))
     return;
@@ -757,7 +790,7 @@ icmp_socket_receive_errors (IcmpSocket *sock)
       if (ee != NULL && ee->ee_origin == SO_EE_ORIGIN_TIMESTAMPING)
         {
           if (have_tx && ee->ee_info == SCM_TSTAMP_SND)
-            echo_got_tx_timestamp (sock, ee->ee_data, &tx);
+            echo_got_tx_timestamp (sock, packet, n, &tx);
           continue;
         }
 
@@ -796,7 +829,9 @@ allocate_sequence (IcmpSocket *sock,
     {
       guint16 candidate = sock->next_sequence++;
 
-      if (!g_hash_table_contains (sock->pending, GUINT_TO_POINTER (candidate)))
+      /* Nor one whose transmit timestamp may still come back. */
+      if (!g_hash_table_contains (sock->pending, GUINT_TO_POINTER (candidate)) &&
+          !g_hash_table_contains (sock->awaiting_tx, GUINT_TO_POINTER (candidate)))
         {
           *sequence = candidate;
           return TRUE;
@@ -860,9 +895,8 @@ round_send_echo (Round *round)
 
   if (sock->tx_timestamps)
     {
-      echo->tx_key = sock->tx_key_next++;
       echo->awaiting_tx = TRUE;
-      g_hash_table_insert (sock->awaiting_tx, GUINT_TO_POINTER (echo->tx_key), echo);
+      g_hash_table_insert (sock->awaiting_tx, GUINT_TO_POINTER ((guint) echo->sequence), echo);
     }
 
   if (++sock->sends_since_drain >= DRAIN_EVERY_SENDS)
@@ -969,7 +1003,7 @@ round_finish (Round *round)
         if (echo->state == ECHO_PENDING)
           g_hash_table_remove (round->sock->pending, GUINT_TO_POINTER (echo->sequence));
         if (echo->awaiting_tx)
-          g_hash_table_remove (round->sock->awaiting_tx, GUINT_TO_POINTER (echo->tx_key));
+          g_hash_table_remove (round->sock->awaiting_tx, GUINT_TO_POINTER ((guint) echo->sequence));
       }
 
   g_clear_pointer (&round->deadline_iter, g_sequence_remove);
