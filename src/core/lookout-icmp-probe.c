@@ -57,7 +57,6 @@
  */
 
 #define G_LOG_DOMAIN "lookout-icmp-probe"
-#define _GNU_SOURCE
 
 #include "config.h"
 
@@ -587,46 +586,20 @@ echo_got_tx_timestamp (IcmpSocket            *sock,
                        size_t                 len,
                        const struct timespec *sent)
 {
-  guint64 cookie = sock->probe->cookie;
-  guint8 cookie_bytes[8];
-  const guint8 *header = NULL;
-  guint8 request_type = sock->family == AF_INET6 ? 128 : 8;
-  Echo *echo = NULL;
+  guint16 sequence;
+  size_t payload_len;
   gint64 after_sendto;
+  Echo *echo;
 
-  for (guint i = 0; i < 8; i++)
-    cookie_bytes[i] = (guint8) (cookie >> (56 - 8 * i));
-
-  /* Payloads of 8 bytes or more start with the cookie right after the
-   * header; shorter ones end the packet. */
-  if (len >= 16)
-    {
-      const guint8 *p = memmem (data + 8, len - 8, cookie_bytes, sizeof cookie_bytes);
-      if (p != NULL)
-        header = p - 8;
-    }
-
-  for (guint short_size = 0; header == NULL && short_size < 8 && len >= 8 + short_size; short_size++)
-    {
-      const guint8 *h = data + len - 8 - short_size;
-      Echo *e;
-
-      if (h[0] != request_type || ((h[4] << 8) | h[5]) != sock->identifier)
-        continue;
-      e = g_hash_table_lookup (sock->awaiting_tx, GUINT_TO_POINTER ((h[6] << 8) | h[7]));
-      if (e != NULL && e->round->size == short_size)
-        header = h;
-    }
-
-  if (header == NULL ||
-      header[0] != request_type || ((header[4] << 8) | header[5]) != sock->identifier)
+  if (!lookout_icmp_find_sent_echo (data, len, sock->family == AF_INET6, sock->identifier,
+                                    sock->probe->cookie, &sequence, &payload_len))
     return;
 
-  echo = g_hash_table_lookup (sock->awaiting_tx, GUINT_TO_POINTER ((header[6] << 8) | header[7]));
-  if (echo == NULL || (size_t) (data + len - header) != LOOKOUT_ICMP_HEADER_LEN + echo->round->size)
+  echo = g_hash_table_lookup (sock->awaiting_tx, GUINT_TO_POINTER ((guint) sequence));
+  if (echo == NULL || payload_len != echo->round->size)
     return;
 
-  g_hash_table_remove (sock->awaiting_tx, GUINT_TO_POINTER ((guint) echo->sequence));
+  g_hash_table_remove (sock->awaiting_tx, GUINT_TO_POINTER ((guint) sequence));
   echo->awaiting_tx = FALSE;
 
   after_sendto = timespec_diff_ns (sent, &echo->sent_real);
