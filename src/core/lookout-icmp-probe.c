@@ -149,7 +149,6 @@ struct _Round
   Echo             *echoes;
   guint             n_sent;
   guint             n_outstanding;
-  guint             n_replied;
   guint             n_failed;
   char             *failure;        /* the first ICMP error or send error, readable */
   gboolean          unreachable;
@@ -259,9 +258,7 @@ echo_settle (Echo      *echo,
   g_hash_table_remove (round->sock->pending, GUINT_TO_POINTER (echo->sequence));
   echo->state = state;
   round->n_outstanding--;
-  if (state == ECHO_REPLIED)
-    round->n_replied++;
-  else
+  if (state != ECHO_REPLIED)
     round->n_failed++;
 
   mark_complete_if_done (round);
@@ -1514,6 +1511,7 @@ lookout_icmp_probe_ping_async (LookoutIcmpProbe    *self,
 
   g_return_if_fail (LOOKOUT_IS_ICMP_PROBE (self));
   g_return_if_fail (host != NULL);
+  g_return_if_fail (timeout_ms > 0);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   uri = strchr (host, ':') ? g_strdup_printf ("icmp://[%s]", host) : g_strdup_printf ("icmp://%s", host);
