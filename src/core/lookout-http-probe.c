@@ -1,0 +1,1558 @@
+/* lookout-http-probe.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* How an HTTP probe runs.
+ *
+ * One SoupSession per probe instance carries every target, so connections are
+ * kept alive between checks (a second session, created on demand, carries the
+ * targets with verify_tls false: a connection whose certificate was waved
+ * through must never be reused by a target that verifies).
+ *
+ * A check is a chain of hops. Each hop sends one SoupMessage with
+ * SOUP_MESSAGE_NO_REDIRECT (we follow redirects ourselves so that the limit is
+ * exact and a loop is named as such), reads as much of the body as the check
+ * needs, closes the body stream and then either sends the next hop or
+ * delivers the result:
+ *   - redirect hops and checks without a keyword drain the body up to a small
+ *     cap, which leaves the connection reusable; past the cap the stream is
+ *     closed unread and libsoup drops the connection instead;
+ *   - a keyword check searches the body chunk by chunk, keeping the last
+ *     (keyword length - 1) bytes of a chunk in front of the next one so that a
+ *     keyword split across chunks is found; it stops at the keyword or at
+ *     body_cap, so it never holds more than one chunk plus the keyword.
+ *
+ * A timer for the target's timeout cancels our own GCancellable, which bounds
+ * the whole chain (resolution, connection, TLS, every hop, the body). The
+ * caller's cancellable cancels ours too; then the task fails with
+ * G_IO_ERROR_CANCELLED instead of returning a result.
+ *
+ * latency_us runs from just before the first hop is sent to the moment the
+ * final response was read as far as the check needed: its end when it fits
+ * the cap (curl's time_total), otherwise where reading stopped. Phase timings
+ * come from libsoup's metrics (monotonic clock, like ours) and are summed
+ * over the hops; on a reused connection resolve/connect/tls are 0 because
+ * none happened; tls is -1 when no hop used TLS.
+ */
+
+#define G_LOG_DOMAIN "lookout-http-probe"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "lookout-http-probe.h"
+
+#define READ_CHUNK_SIZE        16384
+#define DRAIN_CAP              (256 * 1024)
+#define IDLE_TIMEOUT_S         75
+#define MAX_REDIRECTS_LIMIT    50
+#define MAX_BODY_CAP           (256 * 1024 * 1024)
+#define MAX_STATUS_RANGES      32
+
+typedef struct
+{
+  guint lo;
+  guint hi;
+} StatusRange;
+
+/* The parsed options of one target, shared by its runs (refcounted box). */
+typedef struct
+{
+  char        *method;
+  StatusRange  ranges[MAX_STATUS_RANGES];
+  guint        n_ranges;
+  char        *keyword;
+  gsize        keyword_len;
+  gboolean     keyword_absent;
+  guint        max_redirects;
+  gboolean     verify_tls;
+  GPtrArray   *headers;        /* name, value, name, value, … */
+  gsize        body_cap;
+} HttpOptions;
+
+/* Kept on the target (qdata) so a check does not parse the URI and the JSON
+ * again while they do not change. */
+typedef struct
+{
+  char        *uri_string;
+  char        *options_json;
+  GUri        *uri;
+  HttpOptions *options;
+  char        *error;
+} TargetPlan;
+
+typedef enum
+{
+  BODY_DRAIN,
+  BODY_KEYWORD,
+} BodyMode;
+
+typedef struct
+{
+  LookoutHttpProbe     *self;              /* the task's source object */
+  LookoutResult        *result;
+  HttpOptions          *options;
+  SoupSession          *session;
+  SoupMessage          *msg;
+  GInputStream         *body;
+  GUri                 *uri;               /* this hop's */
+  GUri                 *next_uri;          /* set while a redirect is to be followed */
+  const char           *method;
+  char                 *host;              /* of the first hop, for messages */
+  GCancellable         *cancellable;
+  GCancellable         *caller_cancellable;
+  gulong                caller_cancelled_id;
+  GSource              *timer;
+  GHashTable           *visited;
+  guint8               *buf;
+  gsize                 buf_size;
+  gsize                 kept;
+  gsize                 body_read;
+  gsize                 read_cap;
+  BodyMode              mode;
+  guint                 timeout_ms;
+  guint                 redirects;
+  gboolean              timed_out;
+  gboolean              decided;           /* result->state is final */
+  gboolean              transport_failed;
+  gboolean              keyword_found;
+  gboolean              used_tls;
+  GTlsCertificateFlags  tls_errors;
+  gint64                start_us;
+  gint64                request_end_us;
+  gint64                response_start_us;
+  gint64                body_end_us;
+  gint64                dns_us;
+  gint64                connect_us;
+  gint64                tls_us;
+  gint64                processing_us;
+  gint64                transfer_us;
+} ProbeRun;
+
+struct _LookoutHttpProbe
+{
+  LookoutProbe  parent_instance;
+
+  SoupSession  *session;
+  SoupSession  *insecure_session;
+  guint         max_connections;
+  guint         max_connections_per_host;
+  gboolean      keep_alive;
+};
+
+G_DEFINE_FINAL_TYPE (LookoutHttpProbe, lookout_http_probe, LOOKOUT_TYPE_PROBE)
+
+enum {
+  PROP_0,
+  PROP_MAX_CONNECTIONS,
+  PROP_MAX_CONNECTIONS_PER_HOST,
+  PROP_KEEP_ALIVE,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
+static void send_hop (GTask *task);
+
+/* Options */
+
+static void
+http_options_clear (gpointer data)
+{
+  HttpOptions *options = data;
+
+  g_free (options->method);
+  g_free (options->keyword);
+  g_clear_pointer (&options->headers, g_ptr_array_unref);
+}
+
+static void
+http_options_unref (HttpOptions *options)
+{
+  g_atomic_rc_box_release_full (options, http_options_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HttpOptions, http_options_unref)
+
+static gboolean
+is_token (const char *text)
+{
+  static const char extra[] = "!#$%&'*+-.^_`|~";
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr (extra, *p) == NULL)
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+parse_status (const char  *text,
+              guint       *out_status,
+              GError     **error)
+{
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 100, 599, &value, NULL))
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("“%s” is not an HTTP status code (100 to 599)"), text);
+      return FALSE;
+    }
+
+  *out_status = value;
+  return TRUE;
+}
+
+static gboolean
+parse_accept (HttpOptions  *options,
+              const char   *text,
+              GError      **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+
+  options->n_ranges = 0;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      char *part = g_strstrip (parts[i]);
+      char *dash;
+      StatusRange range;
+
+      if (options->n_ranges == MAX_STATUS_RANGES)
+        {
+          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                       _("at most %d accepted status ranges are allowed"), MAX_STATUS_RANGES);
+          return FALSE;
+        }
+
+      dash = strchr (part, '-');
+      if (dash != NULL)
+        {
+          *dash = '\0';
+          if (!parse_status (g_strstrip (part), &range.lo, error) ||
+              !parse_status (g_strstrip (dash + 1), &range.hi, error))
+            return FALSE;
+          if (range.lo > range.hi)
+            {
+              g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                           _("the status range %u-%u runs backwards"), range.lo, range.hi);
+              return FALSE;
+            }
+        }
+      else
+        {
+          if (!parse_status (part, &range.lo, error))
+            return FALSE;
+          range.hi = range.lo;
+        }
+
+      options->ranges[options->n_ranges++] = range;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_member_type (JsonNode    *node,
+                   const char  *name,
+                   GType        type,
+                   GError     **error)
+{
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type)
+    return TRUE;
+
+  if (type == G_TYPE_STRING)
+    g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                 _("the option “%s” must be a string"), name);
+  else if (type == G_TYPE_BOOLEAN)
+    g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                 _("the option “%s” must be true or false"), name);
+  else
+    g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                 _("the option “%s” must be a whole number"), name);
+
+  return FALSE;
+}
+
+static gboolean
+get_member_int (JsonNode    *node,
+                const char  *name,
+                gint64       min,
+                gint64       max,
+                gint64      *out_value,
+                GError     **error)
+{
+  gint64 value;
+
+  if (!check_member_type (node, name, G_TYPE_INT64, error))
+    return FALSE;
+
+  value = json_node_get_int (node);
+  if (value < min || value > max)
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("the option “%s” must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT),
+                   name, min, max);
+      return FALSE;
+    }
+
+  *out_value = value;
+  return TRUE;
+}
+
+static gboolean
+parse_headers (HttpOptions  *options,
+               JsonNode     *node,
+               GError      **error)
+{
+  JsonObject *object;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value_node;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                           _("the option “headers” must be an object of names and values"));
+      return FALSE;
+    }
+
+  object = json_node_get_object (node);
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &value_node))
+    {
+      const char *value;
+
+      if (!is_token (name))
+        {
+          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                       _("“%s” is not a valid HTTP header name"), name);
+          return FALSE;
+        }
+      if (!check_member_type (value_node, name, G_TYPE_STRING, error))
+        return FALSE;
+      value = json_node_get_string (value_node);
+      if (strpbrk (value, "\r\n") != NULL)
+        {
+          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                       _("the value of the header “%s” must not contain a line break"), name);
+          return FALSE;
+        }
+
+      g_ptr_array_add (options->headers, g_strdup (name));
+      g_ptr_array_add (options->headers, g_strdup (value));
+    }
+
+  return TRUE;
+}
+
+static HttpOptions *
+http_options_parse (const char  *json,
+                    GError     **error)
+{
+  g_autoptr(HttpOptions) options = g_atomic_rc_box_new0 (HttpOptions);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+  JsonNode *root;
+
+  options->method = g_strdup (SOUP_METHOD_GET);
+  options->ranges[0] = (StatusRange) { 200, 399 };
+  options->n_ranges = 1;
+  options->max_redirects = LOOKOUT_HTTP_PROBE_DEFAULT_MAX_REDIRECTS;
+  options->verify_tls = TRUE;
+  options->headers = g_ptr_array_new_with_free_func (g_free);
+  options->body_cap = LOOKOUT_HTTP_PROBE_DEFAULT_BODY_CAP;
+
+  if (json == NULL || *json == '\0')
+    return g_steal_pointer (&options);
+
+  if (!json_parser_load_from_data (parser, json, -1, &local_error))
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("the options are not valid JSON: %s"), local_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                           _("the options must be a JSON object"));
+      return NULL;
+    }
+
+  json_object_iter_init (&iter, json_node_get_object (root));
+  while (json_object_iter_next (&iter, &name, &node))
+    {
+      const char *string;
+      gint64 number;
+
+      if (g_str_equal (name, "method"))
+        {
+          if (!check_member_type (node, name, G_TYPE_STRING, error))
+            return NULL;
+          string = json_node_get_string (node);
+          if (!is_token (string))
+            {
+              g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                           _("“%s” is not a valid HTTP method"), string);
+              return NULL;
+            }
+          g_free (options->method);
+          options->method = g_strdup (string);
+        }
+      else if (g_str_equal (name, "accept"))
+        {
+          if (!check_member_type (node, name, G_TYPE_STRING, error) ||
+              !parse_accept (options, json_node_get_string (node), error))
+            return NULL;
+        }
+      else if (g_str_equal (name, "keyword"))
+        {
+          if (!check_member_type (node, name, G_TYPE_STRING, error))
+            return NULL;
+          string = json_node_get_string (node);
+          g_free (options->keyword);
+          options->keyword = *string != '\0' ? g_strdup (string) : NULL;
+          options->keyword_len = strlen (string);
+        }
+      else if (g_str_equal (name, "keyword_absent"))
+        {
+          if (!check_member_type (node, name, G_TYPE_BOOLEAN, error))
+            return NULL;
+          options->keyword_absent = json_node_get_boolean (node);
+        }
+      else if (g_str_equal (name, "verify_tls"))
+        {
+          if (!check_member_type (node, name, G_TYPE_BOOLEAN, error))
+            return NULL;
+          options->verify_tls = json_node_get_boolean (node);
+        }
+      else if (g_str_equal (name, "max_redirects"))
+        {
+          if (!get_member_int (node, name, 0, MAX_REDIRECTS_LIMIT, &number, error))
+            return NULL;
+          options->max_redirects = number;
+        }
+      else if (g_str_equal (name, "body_cap"))
+        {
+          if (!get_member_int (node, name, 1, MAX_BODY_CAP, &number, error))
+            return NULL;
+          options->body_cap = number;
+        }
+      else if (g_str_equal (name, "headers"))
+        {
+          if (!parse_headers (options, node, error))
+            return NULL;
+        }
+      else
+        {
+          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                       _("“%s” is not an option of HTTP targets"), name);
+          return NULL;
+        }
+    }
+
+  if (options->keyword != NULL && options->keyword_len > options->body_cap)
+    {
+      g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                           _("the keyword is longer than body_cap"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&options);
+}
+
+static gboolean
+http_options_accepts (const HttpOptions *options,
+                      guint              status)
+{
+  for (guint i = 0; i < options->n_ranges; i++)
+    if (status >= options->ranges[i].lo && status <= options->ranges[i].hi)
+      return TRUE;
+
+  return FALSE;
+}
+
+static char *
+http_options_dup_accept_string (const HttpOptions *options)
+{
+  GString *string = g_string_new (NULL);
+
+  for (guint i = 0; i < options->n_ranges; i++)
+    {
+      if (i > 0)
+        g_string_append_c (string, ',');
+      if (options->ranges[i].lo == options->ranges[i].hi)
+        g_string_append_printf (string, "%u", options->ranges[i].lo);
+      else
+        g_string_append_printf (string, "%u-%u", options->ranges[i].lo, options->ranges[i].hi);
+    }
+
+  return g_string_free (string, FALSE);
+}
+
+/* Target plans */
+
+static void
+target_plan_free (gpointer data)
+{
+  TargetPlan *plan = data;
+
+  g_free (plan->uri_string);
+  g_free (plan->options_json);
+  g_clear_pointer (&plan->uri, g_uri_unref);
+  g_clear_pointer (&plan->options, http_options_unref);
+  g_free (plan->error);
+  g_free (plan);
+}
+
+static TargetPlan *
+get_target_plan (LookoutTarget *target)
+{
+  static GQuark quark;
+  const char *uri_string = lookout_target_get_uri_string (target);
+  const char *options_json = lookout_target_get_options (target);
+  g_autoptr(GError) error = NULL;
+  TargetPlan *plan;
+
+  if G_UNLIKELY (quark == 0)
+    quark = g_quark_from_static_string ("lookout-http-probe-plan");
+
+  if (options_json == NULL)
+    options_json = "{}";
+
+  plan = g_object_get_qdata (G_OBJECT (target), quark);
+  if (plan != NULL &&
+      g_str_equal (plan->uri_string, uri_string) &&
+      g_str_equal (plan->options_json, options_json))
+    return plan;
+
+  plan = g_new0 (TargetPlan, 1);
+  plan->uri_string = g_strdup (uri_string);
+  plan->options_json = g_strdup (options_json);
+  plan->uri = g_uri_parse (uri_string, SOUP_HTTP_URI_FLAGS, &error);
+  if (plan->uri == NULL)
+    plan->error = g_strdup_printf (_("Invalid URL: %s"), error->message);
+  else if ((plan->options = http_options_parse (options_json, &error)) == NULL)
+    plan->error = g_strdup_printf (_("Invalid options: %s"), error->message);
+
+  g_object_set_qdata_full (G_OBJECT (target), quark, plan, target_plan_free);
+  return plan;
+}
+
+/* Runs */
+
+static void
+probe_run_clear_message (ProbeRun *run)
+{
+  if (run->msg != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (run->msg, run);
+      g_clear_object (&run->msg);
+    }
+}
+
+static void
+probe_run_free (gpointer data)
+{
+  ProbeRun *run = data;
+
+  if (run->timer != NULL)
+    {
+      g_source_destroy (run->timer);
+      g_clear_pointer (&run->timer, g_source_unref);
+    }
+  /* Not g_cancellable_disconnect(): this may run inside the caller's
+   * cancellation, where it would wait for itself. */
+  if (run->caller_cancelled_id != 0)
+    g_signal_handler_disconnect (run->caller_cancellable, run->caller_cancelled_id);
+  g_clear_object (&run->caller_cancellable);
+  g_clear_object (&run->cancellable);
+  g_clear_object (&run->body);
+  probe_run_clear_message (run);
+  g_clear_object (&run->session);
+  g_clear_pointer (&run->uri, g_uri_unref);
+  g_clear_pointer (&run->next_uri, g_uri_unref);
+  g_clear_pointer (&run->options, http_options_unref);
+  g_clear_pointer (&run->result, lookout_result_unref);
+  g_clear_pointer (&run->visited, g_hash_table_unref);
+  g_free (run->host);
+  g_free (run->buf);
+  g_free (run);
+}
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  ProbeRun *run = user_data;
+
+  run->timed_out = TRUE;
+  g_cancellable_cancel (run->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+caller_cancelled_cb (GCancellable *caller_cancellable,
+                     gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+static void
+deliver (GTask *task)
+{
+  ProbeRun *run = g_task_get_task_data (task);
+  LookoutResult *result = run->result;
+
+  if (run->timer != NULL)
+    {
+      g_source_destroy (run->timer);
+      g_clear_pointer (&run->timer, g_source_unref);
+    }
+
+  if (run->caller_cancellable != NULL && g_cancellable_is_cancelled (run->caller_cancellable))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("The check was cancelled"));
+      return;
+    }
+
+  if (!run->decided)
+    {
+      result->ok = TRUE;
+      result->state = LOOKOUT_TARGET_STATE_UP;
+      result->error_code = LOOKOUT_PROBE_ERROR_NONE;
+    }
+
+  if (run->response_start_us > 0)
+    {
+      result->dns_us = run->dns_us;
+      result->connect_us = run->connect_us;
+      result->tls_us = run->used_tls ? run->tls_us : -1;
+      result->processing_us = run->processing_us;
+      result->transfer_us = run->transfer_us;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&run->result), (GDestroyNotify) lookout_result_unref);
+}
+
+static const char *
+describe_certificate_flag (GTlsCertificateFlags flag)
+{
+  switch (flag)
+    {
+    case G_TLS_CERTIFICATE_UNKNOWN_CA:    return _("unknown issuer");
+    case G_TLS_CERTIFICATE_BAD_IDENTITY:  return _("hostname mismatch");
+    case G_TLS_CERTIFICATE_NOT_ACTIVATED: return _("not yet valid");
+    case G_TLS_CERTIFICATE_EXPIRED:       return _("expired");
+    case G_TLS_CERTIFICATE_REVOKED:       return _("revoked");
+    case G_TLS_CERTIFICATE_INSECURE:      return _("insecure algorithm");
+    case G_TLS_CERTIFICATE_NO_FLAGS:
+    case G_TLS_CERTIFICATE_GENERIC_ERROR:
+    default:                              return _("invalid certificate");
+    }
+}
+
+static char *
+describe_certificate_errors (GTlsCertificateFlags flags)
+{
+  GString *string = g_string_new (NULL);
+
+  for (guint bit = 1; bit <= G_TLS_CERTIFICATE_GENERIC_ERROR; bit <<= 1)
+    {
+      if ((flags & bit) == 0)
+        continue;
+      if (string->len > 0)
+        g_string_append (string, ", ");
+      g_string_append (string, describe_certificate_flag (bit));
+    }
+
+  return g_string_free (string, FALSE);
+}
+
+static void
+fail_with_error (ProbeRun     *run,
+                 const GError *error)
+{
+  LookoutResult *result = run->result;
+  const char *host = run->host;
+
+  run->decided = TRUE;
+  run->transport_failed = TRUE;
+
+  if (run->timed_out && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (run->body != NULL)
+        lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TIMEOUT,
+                                  _("Response not complete within %u ms"), run->timeout_ms);
+      else
+        lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TIMEOUT,
+                                  _("No response within %u ms"), run->timeout_ms);
+    }
+  else if (error->domain == G_RESOLVER_ERROR)
+    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESOLVE,
+                              _("Could not resolve “%s”: %s"), host, error->message);
+  else if (error->domain == G_TLS_ERROR)
+    {
+      g_autofree char *reasons = NULL;
+
+      if (run->tls_errors != 0)
+        {
+          reasons = describe_certificate_errors (run->tls_errors);
+          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TLS,
+                                    _("TLS certificate rejected: %s"), reasons);
+        }
+      else
+        lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TLS,
+                                  _("TLS handshake failed: %s"), error->message);
+    }
+  else if (error->domain == SOUP_SESSION_ERROR)
+    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_PROTOCOL,
+                              _("Malformed response: %s"), error->message);
+  else if (error->domain == G_IO_ERROR)
+    {
+      switch (error->code)
+        {
+        case G_IO_ERROR_CONNECTION_REFUSED:
+          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_REFUSED,
+                                    _("Connection refused by %s"), host);
+          break;
+
+        case G_IO_ERROR_HOST_UNREACHABLE:
+        case G_IO_ERROR_NETWORK_UNREACHABLE:
+          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_UNREACHABLE,
+                                    _("%s is unreachable: %s"), host, error->message);
+          break;
+
+        case G_IO_ERROR_CONNECTION_CLOSED: /* also BROKEN_PIPE */
+        case G_IO_ERROR_NOT_CONNECTED:
+          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESET,
+                                    _("Connection reset by the server: %s"), error->message);
+          break;
+
+        case G_IO_ERROR_PARTIAL_INPUT:
+          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESET,
+                                    _("The server closed the connection before a complete response"));
+          break;
+
+        case G_IO_ERROR_TIMED_OUT:
+          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TIMEOUT,
+                                    _("No response within %u ms"), run->timeout_ms);
+          break;
+
+        case G_IO_ERROR_INVALID_DATA:
+          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_PROTOCOL,
+                                    _("Malformed response: %s"), error->message);
+          break;
+
+        default:
+          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_FAILED,
+                                    "%s", error->message);
+          break;
+        }
+    }
+  else
+    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_FAILED,
+                              "%s", error->message);
+}
+
+static gint64
+span (guint64 from,
+      guint64 to)
+{
+  return from != 0 && to >= from ? (gint64) (to - from) : 0;
+}
+
+/* Adds this hop's phases to the run's sums. */
+static void
+account_hop (ProbeRun *run)
+{
+  SoupMessageMetrics *metrics = soup_message_get_metrics (run->msg);
+  guint64 connect_start, connect_end, tls_start, response_start, request_start;
+
+  if (metrics == NULL)
+    return;
+
+  connect_start = soup_message_metrics_get_connect_start (metrics);
+  connect_end = soup_message_metrics_get_connect_end (metrics);
+  tls_start = soup_message_metrics_get_tls_start (metrics);
+  response_start = soup_message_metrics_get_response_start (metrics);
+  request_start = soup_message_metrics_get_request_start (metrics);
+
+  run->dns_us += span (soup_message_metrics_get_dns_start (metrics),
+                       soup_message_metrics_get_dns_end (metrics));
+  if (tls_start != 0)
+    {
+      run->connect_us += span (connect_start, tls_start);
+      run->tls_us += span (tls_start, connect_end);
+    }
+  else
+    run->connect_us += span (connect_start, connect_end);
+
+  if (response_start != 0)
+    {
+      guint64 request_end = run->request_end_us > 0 ? (guint64) run->request_end_us : request_start;
+
+      run->processing_us += span (request_end, response_start);
+      run->transfer_us += span (response_start, run->body_end_us);
+      if (run->response_start_us == 0)
+        run->response_start_us = response_start;
+    }
+}
+
+/* The hop is over: send the next one or deliver the result. */
+static void
+hop_done (GTask *task_in)
+{
+  g_autoptr(GTask) task = task_in;
+  ProbeRun *run = g_task_get_task_data (task);
+
+  g_clear_object (&run->body);
+  probe_run_clear_message (run);
+
+  if (run->next_uri != NULL && !run->decided &&
+      !g_cancellable_is_cancelled (run->cancellable))
+    {
+      g_clear_pointer (&run->uri, g_uri_unref);
+      run->uri = g_steal_pointer (&run->next_uri);
+      send_hop (g_steal_pointer (&task));
+      return;
+    }
+
+  if (run->next_uri != NULL && !run->decided)
+    {
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "");
+
+      fail_with_error (run, error);
+    }
+
+  deliver (task);
+}
+
+static void
+body_closed_cb (GObject      *object,
+                GAsyncResult *res,
+                gpointer      user_data)
+{
+  /* Nothing to learn from a failed close: libsoup then drops the connection. */
+  g_input_stream_close_finish (G_INPUT_STREAM (object), res, NULL);
+  hop_done (user_data);
+}
+
+/* The hop's body was read as far as needed (or reading failed): account
+ * for it, then close the stream; body_closed_cb goes on from there. */
+static void
+finish_hop (GTask *task)
+{
+  ProbeRun *run = g_task_get_task_data (task);
+
+  if (run->body_end_us == 0)
+    run->body_end_us = g_get_monotonic_time ();
+
+  if (run->msg != NULL)
+    account_hop (run);
+
+  if (run->next_uri == NULL)
+    {
+      LookoutResult *result = run->result;
+
+      result->reply_bytes = run->body_read;
+      if (run->response_start_us > 0 && !run->transport_failed)
+        result->latency_us = run->body_end_us - run->start_us;
+
+      if (!run->decided && run->mode == BODY_KEYWORD)
+        {
+          const HttpOptions *options = run->options;
+
+          if (run->keyword_found && options->keyword_absent)
+            {
+              run->decided = TRUE;
+              lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DEGRADED, LOOKOUT_PROBE_ERROR_KEYWORD,
+                                        _("“%s” was found in the response body but must be absent"),
+                                        options->keyword);
+            }
+          else if (!run->keyword_found && !options->keyword_absent)
+            {
+              run->decided = TRUE;
+              if (run->body_read >= run->read_cap)
+                lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DEGRADED, LOOKOUT_PROBE_ERROR_KEYWORD,
+                                          _("“%s” was not found in the first %" G_GSIZE_FORMAT " bytes of the response body"),
+                                          options->keyword, run->body_read);
+              else
+                lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DEGRADED, LOOKOUT_PROBE_ERROR_KEYWORD,
+                                          _("“%s” was not found in the response body"),
+                                          options->keyword);
+            }
+        }
+    }
+
+  if (run->body == NULL)
+    {
+      hop_done (task);
+      return;
+    }
+
+  g_input_stream_close_async (run->body, G_PRIORITY_DEFAULT, NULL, body_closed_cb, task);
+}
+
+static gboolean
+contains (const guint8 *haystack,
+          gsize         haystack_len,
+          const char   *needle,
+          gsize         needle_len)
+{
+  const guint8 *end = haystack + haystack_len;
+
+  for (const guint8 *p = haystack;
+       (gsize) (end - p) >= needle_len && (p = memchr (p, needle[0], end - p - needle_len + 1)) != NULL;
+       p++)
+    if (memcmp (p, needle, needle_len) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+body_read_cb (GObject      *object,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ProbeRun *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gssize n_read;
+
+  n_read = g_input_stream_read_finish (G_INPUT_STREAM (object), res, &error);
+
+  if (n_read < 0)
+    {
+      g_clear_pointer (&run->next_uri, g_uri_unref);
+      if (!run->decided)
+        fail_with_error (run, error);
+      run->body_end_us = g_get_monotonic_time ();
+      finish_hop (g_steal_pointer (&task));
+      return;
+    }
+
+  if (n_read == 0)
+    {
+      run->body_end_us = g_get_monotonic_time ();
+      finish_hop (g_steal_pointer (&task));
+      return;
+    }
+
+  run->body_read += n_read;
+
+  if (run->mode == BODY_KEYWORD)
+    {
+      const HttpOptions *options = run->options;
+      gsize available = run->kept + n_read;
+
+      if (contains (run->buf, available, options->keyword, options->keyword_len))
+        {
+          run->keyword_found = TRUE;
+          run->body_end_us = g_get_monotonic_time ();
+          finish_hop (g_steal_pointer (&task));
+          return;
+        }
+
+      run->kept = MIN (options->keyword_len - 1, available);
+      memmove (run->buf, run->buf + available - run->kept, run->kept);
+    }
+
+  if (run->body_read >= run->read_cap)
+    {
+      run->body_end_us = g_get_monotonic_time ();
+      finish_hop (g_steal_pointer (&task));
+      return;
+    }
+
+  g_input_stream_read_async (run->body,
+                             run->buf + run->kept,
+                             MIN (READ_CHUNK_SIZE, run->read_cap - run->body_read),
+                             G_PRIORITY_DEFAULT,
+                             run->cancellable,
+                             body_read_cb,
+                             g_steal_pointer (&task));
+}
+
+static void
+read_body (GTask *task)
+{
+  ProbeRun *run = g_task_get_task_data (task);
+  gsize size = READ_CHUNK_SIZE;
+
+  if (run->mode == BODY_KEYWORD)
+    size += run->options->keyword_len;
+
+  if (run->buf_size < size)
+    {
+      g_free (run->buf);
+      run->buf = g_malloc (size);
+      run->buf_size = size;
+    }
+
+  run->kept = 0;
+  run->body_read = 0;
+  g_input_stream_read_async (run->body,
+                             run->buf,
+                             MIN (READ_CHUNK_SIZE, run->read_cap),
+                             G_PRIORITY_DEFAULT,
+                             run->cancellable,
+                             body_read_cb,
+                             task);
+}
+
+static gboolean
+is_redirect (guint status)
+{
+  return status == SOUP_STATUS_MOVED_PERMANENTLY ||
+         status == SOUP_STATUS_FOUND ||
+         status == SOUP_STATUS_SEE_OTHER ||
+         status == SOUP_STATUS_TEMPORARY_REDIRECT ||
+         status == SOUP_STATUS_PERMANENT_REDIRECT;
+}
+
+/* Decides whether this hop's response is followed: sets run->next_uri, or
+ * settles the result when the chain must stop. */
+static void
+plan_redirect (ProbeRun *run,
+               guint     status)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (run->msg);
+  const char *location = soup_message_headers_get_one (headers, "Location");
+  g_autoptr(GUri) next = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *here = NULL;
+  g_autofree char *there = NULL;
+  const char *scheme;
+
+  if (location == NULL || run->options->max_redirects == 0 || !is_redirect (status))
+    return;
+
+  here = g_uri_to_string (run->uri);
+  next = g_uri_parse_relative (run->uri, location, SOUP_HTTP_URI_FLAGS, &error);
+  scheme = next != NULL ? g_uri_get_scheme (next) : NULL;
+  if (next == NULL || g_uri_get_host (next) == NULL ||
+      (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0))
+    {
+      run->decided = TRUE;
+      lookout_result_set_error (run->result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_PROTOCOL,
+                                _("%s redirects to an unusable location “%s”"), here, location);
+      return;
+    }
+
+  there = g_uri_to_string (next);
+
+  if (run->visited == NULL)
+    {
+      run->visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_add (run->visited, g_uri_to_string (run->uri));
+    }
+
+  if (g_hash_table_contains (run->visited, there))
+    {
+      run->decided = TRUE;
+      lookout_result_set_error (run->result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TOO_MANY_REDIRECTS,
+                                _("Redirect loop: %s redirects back to %s after %u redirects"),
+                                here, there, run->redirects + 1);
+      return;
+    }
+
+  if (run->redirects >= run->options->max_redirects)
+    {
+      run->decided = TRUE;
+      lookout_result_set_error (run->result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TOO_MANY_REDIRECTS,
+                                _("Too many redirects: gave up after %u, the last one to %s"),
+                                run->redirects, there);
+      return;
+    }
+
+  run->redirects++;
+  g_hash_table_add (run->visited, g_steal_pointer (&there));
+  run->next_uri = g_steal_pointer (&next);
+
+  /* As browsers do: 303, and 301/302 after a POST, go on with GET. */
+  if (status == SOUP_STATUS_SEE_OTHER ||
+      ((status == SOUP_STATUS_MOVED_PERMANENTLY || status == SOUP_STATUS_FOUND) &&
+       g_str_equal (run->method, SOUP_METHOD_POST)))
+    {
+      if (!g_str_equal (run->method, SOUP_METHOD_HEAD))
+        run->method = SOUP_METHOD_GET;
+    }
+}
+
+static void
+record_response (ProbeRun *run,
+                 guint     status)
+{
+  LookoutResult *result = run->result;
+  GSocketAddress *address;
+  GTlsCertificate *certificate;
+
+  result->http_status = status;
+
+  g_free (result->http_version);
+  switch (soup_message_get_http_version (run->msg))
+    {
+    case SOUP_HTTP_1_0: result->http_version = g_strdup ("1.0"); break;
+    case SOUP_HTTP_1_1: result->http_version = g_strdup ("1.1"); break;
+    case SOUP_HTTP_2_0: result->http_version = g_strdup ("2"); break;
+    default:            result->http_version = NULL; break;
+    }
+
+  address = soup_message_get_remote_address (run->msg);
+  if (G_IS_INET_SOCKET_ADDRESS (address))
+    {
+      g_free (result->address);
+      result->address = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+    }
+
+  certificate = soup_message_get_tls_peer_certificate (run->msg);
+  result->cert_expiry_s = 0;
+  if (certificate != NULL)
+    {
+      g_autoptr(GDateTime) not_after = g_tls_certificate_get_not_valid_after (certificate);
+
+      if (not_after != NULL)
+        result->cert_expiry_s = g_date_time_to_unix (not_after);
+    }
+}
+
+static void
+message_sent_cb (GObject      *object,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ProbeRun *run = g_task_get_task_data (task);
+  const HttpOptions *options = run->options;
+  g_autoptr(GError) error = NULL;
+  goffset content_length;
+  guint status;
+
+  run->body = soup_session_send_finish (SOUP_SESSION (object), res, &error);
+  if (run->body == NULL)
+    {
+      fail_with_error (run, error);
+      finish_hop (g_steal_pointer (&task));
+      return;
+    }
+
+  status = soup_message_get_status (run->msg);
+  record_response (run, status);
+  plan_redirect (run, status);
+
+  run->mode = BODY_DRAIN;
+  run->read_cap = MIN (options->body_cap, DRAIN_CAP);
+
+  if (run->next_uri == NULL && !run->decided)
+    {
+      if (!http_options_accepts (options, status))
+        {
+          g_autofree char *accepted = http_options_dup_accept_string (options);
+
+          run->decided = TRUE;
+          lookout_result_set_error (run->result, LOOKOUT_TARGET_STATE_DEGRADED, LOOKOUT_PROBE_ERROR_STATUS,
+                                    _("HTTP status %u %s is not among the accepted (%s)"),
+                                    status, soup_status_get_phrase (status), accepted);
+        }
+      else if (options->keyword != NULL)
+        {
+          run->mode = BODY_KEYWORD;
+          run->read_cap = options->body_cap;
+        }
+    }
+
+  /* A body known to be larger than we would drain is not read at all. */
+  content_length = soup_message_headers_get_content_length (soup_message_get_response_headers (run->msg));
+  if (run->mode == BODY_DRAIN &&
+      soup_message_headers_get_encoding (soup_message_get_response_headers (run->msg)) == SOUP_ENCODING_CONTENT_LENGTH &&
+      content_length > (goffset) run->read_cap)
+    {
+      run->body_read = 0;
+      run->body_end_us = g_get_monotonic_time ();
+      finish_hop (g_steal_pointer (&task));
+      return;
+    }
+
+  read_body (g_steal_pointer (&task));
+}
+
+static void
+wrote_body_cb (SoupMessage *msg,
+               gpointer     user_data)
+{
+  ProbeRun *run = user_data;
+
+  run->request_end_us = g_get_monotonic_time ();
+}
+
+static gboolean
+accept_certificate_cb (SoupMessage          *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  ProbeRun *run = user_data;
+
+  run->tls_errors = errors;
+  return !run->options->verify_tls;
+}
+
+static void
+send_hop (GTask *task)
+{
+  ProbeRun *run = g_task_get_task_data (task);
+  const HttpOptions *options = run->options;
+  SoupMessageHeaders *headers;
+
+  g_assert (run->msg == NULL);
+  g_assert (run->body == NULL);
+
+  run->msg = soup_message_new_from_uri (run->method, run->uri);
+  soup_message_add_flags (run->msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_COLLECT_METRICS);
+
+  headers = soup_message_get_request_headers (run->msg);
+  for (guint i = 0; i + 1 < options->headers->len; i += 2)
+    soup_message_headers_replace (headers,
+                                  g_ptr_array_index (options->headers, i),
+                                  g_ptr_array_index (options->headers, i + 1));
+
+  if (!run->self->keep_alive)
+    {
+      soup_message_add_flags (run->msg, SOUP_MESSAGE_NEW_CONNECTION);
+      soup_message_headers_replace (headers, "Connection", "close");
+    }
+
+  if (g_str_equal (g_uri_get_scheme (run->uri), "https"))
+    {
+      run->used_tls = TRUE;
+      g_signal_connect (run->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), run);
+    }
+  g_signal_connect (run->msg, "wrote-body", G_CALLBACK (wrote_body_cb), run);
+
+  run->request_end_us = 0;
+  run->body_end_us = 0;
+  run->tls_errors = 0;
+
+  soup_session_send_async (run->session,
+                           run->msg,
+                           G_PRIORITY_DEFAULT,
+                           run->cancellable,
+                           message_sent_cb,
+                           task);
+}
+
+static SoupSession *
+ensure_session (LookoutHttpProbe *self,
+                gboolean          verify_tls)
+{
+  SoupSession **slot = verify_tls ? &self->session : &self->insecure_session;
+
+  if (*slot == NULL)
+    *slot = soup_session_new_with_options ("max-conns", self->max_connections,
+                                           "max-conns-per-host", self->max_connections_per_host,
+                                           "user-agent", "Lookout/" PACKAGE_VERSION,
+                                           "timeout", 0,
+                                           "idle-timeout", IDLE_TIMEOUT_S,
+                                           "proxy-resolver", NULL,
+                                           NULL);
+
+  return *slot;
+}
+
+static void
+lookout_http_probe_run_async (LookoutProbe        *probe,
+                              LookoutTarget       *target,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  LookoutHttpProbe *self = LOOKOUT_HTTP_PROBE (probe);
+  g_autoptr(GTask) task = NULL;
+  TargetPlan *plan;
+  ProbeRun *run;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lookout_http_probe_run_async);
+
+  if (lookout_target_get_kind (target) != LOOKOUT_TARGET_KIND_HTTP)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("%s is not an HTTP target"),
+                               lookout_target_get_uri_string (target));
+      return;
+    }
+
+  run = g_new0 (ProbeRun, 1);
+  g_task_set_task_data (task, run, probe_run_free);
+  run->self = self;
+  run->result = lookout_result_new (LOOKOUT_TARGET_KIND_HTTP);
+  run->result->target = g_strdup (lookout_target_get_uri_string (target));
+  run->result->target_id = lookout_target_get_id (target);
+  run->timeout_ms = lookout_target_get_timeout (target);
+
+  plan = get_target_plan (target);
+  if (plan->error != NULL)
+    {
+      run->decided = TRUE;
+      lookout_result_set_error (run->result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_FAILED,
+                                "%s", plan->error);
+      deliver (task);
+      return;
+    }
+
+  run->options = g_atomic_rc_box_acquire (plan->options);
+  run->uri = g_uri_ref (plan->uri);
+  run->host = g_strdup (g_uri_get_host (plan->uri));
+  run->method = run->options->method;
+  run->session = g_object_ref (ensure_session (self, run->options->verify_tls));
+  run->cancellable = g_cancellable_new ();
+
+  /* An address literal is the address used even when no connection is made. */
+  if (g_hostname_is_ip_address (run->host))
+    run->result->address = g_strdup (run->host);
+
+  if (cancellable != NULL)
+    {
+      run->caller_cancellable = g_object_ref (cancellable);
+      run->caller_cancelled_id = g_cancellable_connect (cancellable,
+                                                        G_CALLBACK (caller_cancelled_cb),
+                                                        g_object_ref (run->cancellable),
+                                                        g_object_unref);
+    }
+
+  run->timer = g_timeout_source_new (run->timeout_ms);
+  g_source_set_static_name (run->timer, "[lookout] http probe timeout");
+  g_source_set_callback (run->timer, timed_out_cb, run, NULL);
+  g_source_attach (run->timer, g_main_context_get_thread_default ());
+
+  run->start_us = g_get_monotonic_time ();
+  send_hop (g_steal_pointer (&task));
+}
+
+static LookoutResult *
+lookout_http_probe_run_finish (LookoutProbe  *probe,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, probe), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lookout_http_probe_run_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+lookout_http_probe_dispose (GObject *object)
+{
+  LookoutHttpProbe *self = (LookoutHttpProbe *)object;
+
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  if (self->insecure_session != NULL)
+    soup_session_abort (self->insecure_session);
+  g_clear_object (&self->session);
+  g_clear_object (&self->insecure_session);
+
+  G_OBJECT_CLASS (lookout_http_probe_parent_class)->dispose (object);
+}
+
+static void
+lookout_http_probe_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  LookoutHttpProbe *self = LOOKOUT_HTTP_PROBE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAX_CONNECTIONS:
+      g_value_set_uint (value, self->max_connections);
+      break;
+
+    case PROP_MAX_CONNECTIONS_PER_HOST:
+      g_value_set_uint (value, self->max_connections_per_host);
+      break;
+
+    case PROP_KEEP_ALIVE:
+      g_value_set_boolean (value, self->keep_alive);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lookout_http_probe_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  LookoutHttpProbe *self = LOOKOUT_HTTP_PROBE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAX_CONNECTIONS:
+      lookout_http_probe_set_max_connections (self, g_value_get_uint (value),
+                                              self->max_connections_per_host);
+      break;
+
+    case PROP_MAX_CONNECTIONS_PER_HOST:
+      lookout_http_probe_set_max_connections (self, self->max_connections,
+                                              g_value_get_uint (value));
+      break;
+
+    case PROP_KEEP_ALIVE:
+      lookout_http_probe_set_keep_alive (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lookout_http_probe_class_init (LookoutHttpProbeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  LookoutProbeClass *probe_class = LOOKOUT_PROBE_CLASS (klass);
+
+  object_class->dispose = lookout_http_probe_dispose;
+  object_class->get_property = lookout_http_probe_get_property;
+  object_class->set_property = lookout_http_probe_set_property;
+
+  probe_class->run_async = lookout_http_probe_run_async;
+  probe_class->run_finish = lookout_http_probe_run_finish;
+
+  properties [PROP_MAX_CONNECTIONS] =
+    g_param_spec_uint ("max-connections", NULL, NULL,
+                       1, G_MAXINT, LOOKOUT_HTTP_PROBE_DEFAULT_MAX_CONNECTIONS,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties [PROP_MAX_CONNECTIONS_PER_HOST] =
+    g_param_spec_uint ("max-connections-per-host", NULL, NULL,
+                       1, G_MAXINT, LOOKOUT_HTTP_PROBE_DEFAULT_MAX_CONNECTIONS_PER_HOST,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties [PROP_KEEP_ALIVE] =
+    g_param_spec_boolean ("keep-alive", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+lookout_http_probe_init (LookoutHttpProbe *self)
+{
+  self->max_connections = LOOKOUT_HTTP_PROBE_DEFAULT_MAX_CONNECTIONS;
+  self->max_connections_per_host = LOOKOUT_HTTP_PROBE_DEFAULT_MAX_CONNECTIONS_PER_HOST;
+  self->keep_alive = TRUE;
+}
+
+LookoutProbe *
+lookout_http_probe_new (void)
+{
+  return g_object_new (LOOKOUT_TYPE_HTTP_PROBE, NULL);
+}
+
+guint
+lookout_http_probe_get_max_connections (LookoutHttpProbe *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_HTTP_PROBE (self), 0);
+
+  return self->max_connections;
+}
+
+guint
+lookout_http_probe_get_max_connections_per_host (LookoutHttpProbe *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_HTTP_PROBE (self), 0);
+
+  return self->max_connections_per_host;
+}
+
+/* libsoup fixes its limits when a session is made: a change starts new
+ * sessions; checks under way keep the old ones until they finish. */
+void
+lookout_http_probe_set_max_connections (LookoutHttpProbe *self,
+                                        guint             max_connections,
+                                        guint             max_per_host)
+{
+  g_return_if_fail (LOOKOUT_IS_HTTP_PROBE (self));
+  g_return_if_fail (max_connections > 0);
+  g_return_if_fail (max_per_host > 0);
+
+  if (self->max_connections == max_connections &&
+      self->max_connections_per_host == max_per_host)
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->max_connections != max_connections)
+    {
+      self->max_connections = max_connections;
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_MAX_CONNECTIONS]);
+    }
+  if (self->max_connections_per_host != max_per_host)
+    {
+      self->max_connections_per_host = max_per_host;
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_MAX_CONNECTIONS_PER_HOST]);
+    }
+  g_clear_object (&self->session);
+  g_clear_object (&self->insecure_session);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+gboolean
+lookout_http_probe_get_keep_alive (LookoutHttpProbe *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_HTTP_PROBE (self), FALSE);
+
+  return self->keep_alive;
+}
+
+void
+lookout_http_probe_set_keep_alive (LookoutHttpProbe *self,
+                                   gboolean          keep_alive)
+{
+  g_return_if_fail (LOOKOUT_IS_HTTP_PROBE (self));
+
+  keep_alive = !!keep_alive;
+  if (self->keep_alive == keep_alive)
+    return;
+
+  self->keep_alive = keep_alive;
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_KEEP_ALIVE]);
+}
+
+gboolean
+lookout_http_probe_validate_options (const char  *options_json,
+                                     GError     **error)
+{
+  g_autoptr(HttpOptions) options = NULL;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  options = http_options_parse (options_json, error);
+  return options != NULL;
+}
