@@ -159,7 +159,9 @@ test_bad_lines (void)
       g_autoptr(GPtrArray) targets = NULL;
       g_autofree char *prefix = g_strdup_printf ("targets.txt:%u: ", cases[i].line);
 
-      g_test_message ("case %u: %s", i, cases[i].contents);
+      g_autofree char *escaped = g_strescape (cases[i].contents, NULL);
+
+      g_test_message ("case %u: %s", i, escaped);
       targets = lookout_targets_file_parse (cases[i].contents, -1, "targets.txt", &error);
       g_assert_null (targets);
       g_assert_error (error, LOOKOUT_TARGETS_FILE_ERROR, (int) cases[i].code);

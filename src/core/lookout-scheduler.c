@@ -39,7 +39,14 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "lookout-dns-probe.h"
+#include "lookout-http-probe.h"
+#include "lookout-icmp-probe.h"
+#include "lookout-ntp-probe.h"
+#include "lookout-resolver.h"
 #include "lookout-scheduler.h"
+#include "lookout-tcp-probe.h"
+#include "lookout-udp-probe.h"
 
 typedef struct _Run Run;
 
@@ -1003,6 +1010,27 @@ lookout_scheduler_get_probe (LookoutScheduler  *self,
   g_return_val_if_fail ((guint) kind < LOOKOUT_TARGET_N_KINDS, NULL);
 
   return self->probes[kind];
+}
+
+void
+lookout_scheduler_add_default_probes (LookoutScheduler *self)
+{
+  g_return_if_fail (LOOKOUT_IS_SCHEDULER (self));
+
+  lookout_resolver_install_default ();
+
+#define ADD_PROBE(kind, constructor) \
+  if (self->probes[kind] == NULL) \
+    self->probes[kind] = LOOKOUT_PROBE (constructor ());
+
+  ADD_PROBE (LOOKOUT_TARGET_KIND_HTTP, lookout_http_probe_new);
+  ADD_PROBE (LOOKOUT_TARGET_KIND_ICMP, lookout_icmp_probe_new);
+  ADD_PROBE (LOOKOUT_TARGET_KIND_TCP, lookout_tcp_probe_new);
+  ADD_PROBE (LOOKOUT_TARGET_KIND_UDP, lookout_udp_probe_new);
+  ADD_PROBE (LOOKOUT_TARGET_KIND_DNS, lookout_dns_probe_new);
+  ADD_PROBE (LOOKOUT_TARGET_KIND_NTP, lookout_ntp_probe_new);
+
+#undef ADD_PROBE
 }
 
 GListModel *

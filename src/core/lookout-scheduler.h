@@ -44,6 +44,9 @@ void              lookout_scheduler_set_probe                (LookoutScheduler  
                                                               LookoutProbe       *probe);
 LookoutProbe     *lookout_scheduler_get_probe                (LookoutScheduler   *self,
                                                               LookoutTargetKind   kind);
+/* Installs the caching resolver and creates the real probe of every kind
+ * (those not set already). */
+void              lookout_scheduler_add_default_probes       (LookoutScheduler   *self);
 
 GListModel       *lookout_scheduler_get_model                (LookoutScheduler   *self);
 void              lookout_scheduler_set_model                (LookoutScheduler   *self,
