@@ -109,36 +109,35 @@ def proc_rss_kib(pid):
         return int(f.read().split()[1]) * PAGE / 1024
 
 
-def wait_for_line(stream, pattern, timeout):
-    """Reads @stream until a line matching @pattern; returns the lines read."""
-    deadline = time.monotonic() + timeout
-    lines = []
-    while time.monotonic() < deadline:
-        line = stream.readline()
-        if not line:
-            break
-        lines.append(line)
-        if re.search(pattern, line):
-            return lines
-    raise SystemExit(f"agent never printed {pattern!r}: {''.join(lines)}")
-
-
-def run_agent(db, targets_file, seconds):
+def run_agent(db, targets_file, seconds, log_dir, name):
+    """Starts the agent; returns once it monitors. Its output goes to files:
+    a pipe nobody reads would stall it after 64 KiB of state changes."""
     args = [AGENT, "run", "--db", db, "--duration", str(seconds), "--stats"]
     if targets_file:
         args += ["--targets", targets_file]
-    env = dict(os.environ, G_MESSAGES_DEBUG="")
+    out_path = os.path.join(log_dir, f"{name}.out")
+    err_path = os.path.join(log_dir, f"{name}.err")
     t0 = time.monotonic()
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    wait_for_line(proc.stderr, r"Monitoring \d+ targets", 600)
-    return proc, time.monotonic() - t0
+    with open(out_path, "w") as out, open(err_path, "w") as err:
+        proc = subprocess.Popen(args, stdout=out, stderr=err)
+    proc.out_path, proc.err_path = out_path, err_path
+    while time.monotonic() - t0 < 600:
+        with open(err_path) as err:
+            if re.search(r"Monitoring \d+ targets", err.read()):
+                return proc, time.monotonic() - t0
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    with open(err_path) as err:
+        raise SystemExit(f"the agent did not start monitoring: {err.read()}")
 
 
 def finish(proc):
-    out, err = proc.communicate(timeout=120)
-    if proc.returncode != 0:
-        raise SystemExit(f"agent exited {proc.returncode}: {err}")
-    return out
+    proc.wait(timeout=120)
+    with open(proc.out_path) as out, open(proc.err_path) as err:
+        if proc.returncode != 0:
+            raise SystemExit(f"agent exited {proc.returncode}: {err.read()}")
+        return out.read()
 
 
 def main():
@@ -150,18 +149,18 @@ def main():
             f.write(f"tcp://{host}:{port} interval={INTERVAL} timeout=5000\n")
 
     # baseline: the same engine with no target
-    proc, _ = run_agent(os.path.join(tmp.name, "empty.db"), None, 8)
+    proc, _ = run_agent(os.path.join(tmp.name, "empty.db"), None, 8, tmp.name, "empty")
     time.sleep(5)
     rss_empty = proc_rss_kib(proc.pid)
     finish(proc)
 
     # import once (not measured), then the measured run over the same database
     db = os.path.join(tmp.name, "bench.db")
-    proc, import_s = run_agent(db, targets_file, 1)
+    proc, import_s = run_agent(db, targets_file, 1, tmp.name, "import")
     finish(proc)
     print(f"# imported {N_TARGETS} targets in {import_s:.1f} s")
 
-    proc, _ = run_agent(db, None, SECONDS + 2)
+    proc, _ = run_agent(db, None, SECONDS + 2, tmp.name, "measured")
     # let the first planned starts settle in, then measure
     time.sleep(2)
     ticks0, wall0 = proc_cpu_ticks(proc.pid), time.monotonic()
