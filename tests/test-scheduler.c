@@ -546,7 +546,8 @@ test_hanging_probe (Fixture       *fixture,
   /* the others ran every round, on time */
   for (guint i = 0; i < others->len; i++)
     g_assert_cmpuint (test_probe_get_n_starts (fixture->probe, g_ptr_array_index (others, i)), >=, 2);
-  g_assert_cmpint (lookout_scheduler_get_lateness_percentile (fixture->scheduler, 0.99), <, 20000);
+  /* far below the hanging check's 300 ms, with room for a loaded machine */
+  g_assert_cmpint (lookout_scheduler_get_lateness_percentile (fixture->scheduler, 0.99), <, 100000);
 
   /* the hanging one was cut off at timeout + grace, with a TIMEOUT result */
   for (guint i = 0; i < results->len; i++)
