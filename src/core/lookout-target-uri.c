@@ -313,6 +313,14 @@ looks_numeric (const char *host)
   return TRUE;
 }
 
+/* Whole sentences for translators; gcc checks both formats. */
+#define NAME_ERROR(host_message, dns_message, ...) \
+  g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code, \
+               rules == NAME_HOST ? host_message : dns_message, __VA_ARGS__)
+#define PART_ERROR(path_message, query_message, ...) \
+  g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code, \
+               is_query ? query_message : path_message, ##__VA_ARGS__)
+
 typedef enum
 {
   NAME_HOST,        /* a host name: letters, digits, hyphens */
@@ -329,7 +337,6 @@ normalise_name (const char  *text,
 {
   int code = rules == NAME_HOST ? LOOKOUT_TARGET_URI_ERROR_INVALID_HOST
                                 : LOOKOUT_TARGET_URI_ERROR_INVALID_NAME;
-  const char *what = rules == NAME_HOST ? _("host name") : _("DNS name");
   g_autofree char *q = quote (text, len);
   g_autofree char *raw = g_strndup (text, len);
   g_autofree char *ascii = NULL;
@@ -338,8 +345,8 @@ normalise_name (const char  *text,
 
   if (!g_utf8_validate (text, len, NULL) || strlen (raw) != len)
     {
-      g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code,
-                   _("“%s” is not a valid %s: it is not valid text"), q, what);
+      NAME_ERROR (_("“%s” is not a valid host name: it is not valid text"),
+                  _("“%s” is not a valid DNS name: it is not valid text"), q);
       return NULL;
     }
 
@@ -349,14 +356,14 @@ normalise_name (const char  *text,
 
       if (c == ' ' || c == '\t')
         {
-          g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code,
-                       _("“%s” is not a valid %s: spaces are not allowed"), q, what);
+          NAME_ERROR (_("“%s” is not a valid host name: spaces are not allowed"),
+                      _("“%s” is not a valid DNS name: spaces are not allowed"), q);
           return NULL;
         }
       if (c < 0x20 || c == 0x7f)
         {
-          g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code,
-                       _("“%s” is not a valid %s: control characters are not allowed"), q, what);
+          NAME_ERROR (_("“%s” is not a valid host name: control characters are not allowed"),
+                      _("“%s” is not a valid DNS name: control characters are not allowed"), q);
           return NULL;
         }
     }
@@ -380,8 +387,8 @@ normalise_name (const char  *text,
 
   if (ascii_len == 0)
     {
-      g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code,
-                   _("“%s” is not a valid %s"), q, what);
+      NAME_ERROR (_("“%s” is not a valid host name"),
+                  _("“%s” is not a valid DNS name"), q);
       return NULL;
     }
 
@@ -402,8 +409,8 @@ normalise_name (const char  *text,
 
   if (ascii_len > MAX_HOST_LENGTH)
     {
-      g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code,
-                   _("“%s” is not a valid %s: it is longer than 253 characters"), q, what);
+      NAME_ERROR (_("“%s” is not a valid host name: it is longer than 253 characters"),
+                  _("“%s” is not a valid DNS name: it is longer than 253 characters"), q);
       return NULL;
     }
 
@@ -415,15 +422,14 @@ normalise_name (const char  *text,
 
       if (label_len == 0)
         {
-          g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code,
-                       _("“%s” is not a valid %s: it has an empty part between dots"), q, what);
+          NAME_ERROR (_("“%s” is not a valid host name: it has an empty part between dots"),
+                      _("“%s” is not a valid DNS name: it has an empty part between dots"), q);
           return NULL;
         }
       if (label_len > MAX_LABEL_LENGTH)
         {
-          g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code,
-                       _("“%s” is not a valid %s: a part between dots is longer than 63 characters"),
-                       q, what);
+          NAME_ERROR (_("“%s” is not a valid host name: a part between dots is longer than 63 characters"),
+                      _("“%s” is not a valid DNS name: a part between dots is longer than 63 characters"), q);
           return NULL;
         }
       for (gsize j = 0; j < label_len; j++)
@@ -434,22 +440,20 @@ normalise_name (const char  *text,
             continue;
 
           if (c == '%')
-            g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code,
-                         _("“%s” is not a valid %s: percent-encoding is not allowed here"), q, what);
+            NAME_ERROR (_("“%s” is not a valid host name: percent-encoding is not allowed here"),
+                        _("“%s” is not a valid DNS name: percent-encoding is not allowed here"), q);
           else if ((guchar) c >= 0x80 || g_ascii_isspace (c))
-            g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code,
-                         _("“%s” is not a valid %s: it contains a character that is not allowed"),
-                         q, what);
+            NAME_ERROR (_("“%s” is not a valid host name: it contains a character that is not allowed"),
+                        _("“%s” is not a valid DNS name: it contains a character that is not allowed"), q);
           else
-            g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code,
-                         _("“%s” is not a valid %s: the character “%c” is not allowed"), q, what, c);
+            NAME_ERROR (_("“%s” is not a valid host name: the character “%c” is not allowed"),
+                        _("“%s” is not a valid DNS name: the character “%c” is not allowed"), q, c);
           return NULL;
         }
       if (label[0] == '-' || label[label_len - 1] == '-')
         {
-          g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code,
-                       _("“%s” is not a valid %s: a part between dots cannot start or end with a hyphen"),
-                       q, what);
+          NAME_ERROR (_("“%s” is not a valid host name: a part between dots cannot start or end with a hyphen"),
+                      _("“%s” is not a valid DNS name: a part between dots cannot start or end with a hyphen"), q);
           return NULL;
         }
       if (g_ascii_strncasecmp (label, "xn--", 4) == 0)
@@ -465,8 +469,8 @@ normalise_name (const char  *text,
         }
       if (labels[i + 1] == NULL && all_digits (label, label_len))
         {
-          g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code,
-                       _("“%s” is not a valid %s: its last part cannot be a number"), q, what);
+          NAME_ERROR (_("“%s” is not a valid host name: its last part cannot be a number"),
+                      _("“%s” is not a valid DNS name: its last part cannot be a number"), q);
           return NULL;
         }
     }
@@ -665,12 +669,11 @@ normalise_http_part (const char  *text,
                      GError     **error)
 {
   int code = is_query ? LOOKOUT_TARGET_URI_ERROR_INVALID_QUERY : LOOKOUT_TARGET_URI_ERROR_INVALID_PATH;
-  const char *what = is_query ? _("query") : _("path");
 
   if (!g_utf8_validate (text, len, NULL))
     {
-      g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code,
-                   _("The %s is not valid text"), what);
+      PART_ERROR (_("The path is not valid text"),
+                  _("The query is not valid text"));
       return FALSE;
     }
 
@@ -686,9 +689,10 @@ normalise_http_part (const char  *text,
             {
               g_autofree char *q = quote (text + i, MIN (len - i, 3));
 
-              g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code,
-                           _("The %s has a “%%” not followed by two hexadecimal digits (“%s”): "
-                             "write a percent sign as %%25"), what, q);
+              PART_ERROR (_("The path has a “%%” not followed by two hexadecimal digits (“%s”): "
+                             "write a percent sign as %%25"),
+                          _("The query has a “%%” not followed by two hexadecimal digits (“%s”): "
+                             "write a percent sign as %%25"), q);
               return FALSE;
             }
           v = g_ascii_xdigit_value (text[i + 1]) * 16 + g_ascii_xdigit_value (text[i + 2]);
@@ -704,20 +708,20 @@ normalise_http_part (const char  *text,
         g_string_append_c (out, c);
       else if (c == ' ')
         {
-          g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code,
-                       _("The %s contains a space: write it as %%20"), what);
+          PART_ERROR (_("The path contains a space: write it as %%20"),
+                      _("The query contains a space: write it as %%20"));
           return FALSE;
         }
       else if (c < 0x20 || c == 0x7f)
         {
-          g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code,
-                       _("The %s contains a control character"), what);
+          PART_ERROR (_("The path contains a control character"),
+                      _("The query contains a control character"));
           return FALSE;
         }
       else
         {
-          g_set_error (error, LOOKOUT_TARGET_URI_ERROR, code,
-                       _("The %s contains “%c”, which must be written as %%%02X"), what, c, c);
+          PART_ERROR (_("The path contains “%c”, which must be written as %%%02X"),
+                      _("The query contains “%c”, which must be written as %%%02X"), c, c);
           return FALSE;
         }
     }
