@@ -14,6 +14,9 @@
 
 #include <math.h>
 
+#include <glib/gstdio.h>
+
+#include "lookout-monitor.h"
 #include "lookout-scheduler.h"
 
 typedef enum
@@ -775,6 +778,116 @@ test_check_now (Fixture       *fixture,
   g_assert_cmpint (lookout_target_get_state (good), ==, LOOKOUT_TARGET_STATE_UNKNOWN);
 }
 
+static void
+target_added_cb (GObject      *object,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), res, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+/* The monitor runs its targets through the scheduler: each result updates
+ * the live state, becomes a sample in the store (no latency for a
+ * failure) and is passed on by the monitor's "result". */
+static void
+test_monitor_stores_results (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("lookout-scheduler-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
+  g_autoptr(LookoutStore) store = NULL;
+  g_autoptr(LookoutMonitor) monitor = NULL;
+  g_autoptr(TestProbe) probe = g_object_new (TEST_TYPE_PROBE, NULL);
+  g_autoptr(LookoutTarget) up = make_target (21, 1, 1000);
+  g_autoptr(LookoutTarget) down = make_target (22, 1, 1000);
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) lookout_result_unref);
+  g_autoptr(GArray) up_samples = NULL;
+  g_autoptr(GArray) down_samples = NULL;
+  LookoutScheduler *scheduler;
+  gboolean added = FALSE;
+
+  g_assert_no_error (error);
+  store = lookout_store_open_sync (path, NULL, &error);
+  g_assert_no_error (error);
+  monitor = lookout_monitor_new (store);
+  scheduler = lookout_monitor_get_scheduler (monitor);
+  g_assert_true (LOOKOUT_IS_SCHEDULER (scheduler));
+  lookout_scheduler_set_probe (scheduler, LOOKOUT_TARGET_KIND_TCP, LOOKOUT_PROBE (probe));
+  test_probe_set_target_mode (probe, down, MODE_FAIL);
+  lookout_target_set_fail_threshold (down, 1);
+
+  lookout_monitor_add_target_async (monitor, up, NULL, target_added_cb, &added);
+  while (!added)
+    g_main_context_iteration (NULL, TRUE);
+  added = FALSE;
+  lookout_monitor_add_target_async (monitor, down, NULL, target_added_cb, &added);
+  while (!added)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (lookout_target_get_id (down), >, 0);
+
+  g_signal_connect (monitor, "result", G_CALLBACK (count_result_cb), results);
+  lookout_monitor_start (monitor);
+  /* its own probe stays; the other kinds got the real ones */
+  g_assert_true (lookout_scheduler_get_probe (scheduler, LOOKOUT_TARGET_KIND_TCP) ==
+                 LOOKOUT_PROBE (probe));
+  g_assert_nonnull (lookout_scheduler_get_probe (scheduler, LOOKOUT_TARGET_KIND_HTTP));
+  run_loop_until (&results->len, 4, 4000);
+  lookout_monitor_stop (monitor);
+  g_assert_false (lookout_scheduler_get_running (scheduler));
+
+  g_assert_cmpint (lookout_target_get_state (up), ==, LOOKOUT_TARGET_STATE_UP);
+  g_assert_cmpint (lookout_target_get_state (down), ==, LOOKOUT_TARGET_STATE_DOWN);
+
+  g_assert_true (lookout_store_flush_sync (store, &error));
+  g_assert_no_error (error);
+  up_samples = lookout_store_query_samples_sync (store, lookout_target_get_id (up),
+                                                 0, G_MAXINT64, NULL, &error);
+  g_assert_no_error (error);
+  down_samples = lookout_store_query_samples_sync (store, lookout_target_get_id (down),
+                                                   0, G_MAXINT64, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (up_samples->len + down_samples->len, ==, results->len);
+  g_assert_cmpuint (up_samples->len, >=, 1);
+  g_assert_cmpuint (down_samples->len, >=, 1);
+  for (guint i = 0; i < up_samples->len; i++)
+    {
+      LookoutSample *sample = &g_array_index (up_samples, LookoutSample, i);
+
+      g_assert_cmpint (sample->latency_us, ==, 1000);
+      g_assert_cmpint (sample->state, ==, LOOKOUT_TARGET_STATE_UP);
+      g_assert_null (sample->error);
+    }
+  for (guint i = 0; i < down_samples->len; i++)
+    {
+      LookoutSample *sample = &g_array_index (down_samples, LookoutSample, i);
+
+      g_assert_cmpint (sample->latency_us, ==, -1);
+      g_assert_cmpint (sample->state, ==, LOOKOUT_TARGET_STATE_DOWN);
+      g_assert_cmpstr (sample->error, ==, "Connection refused");
+    }
+
+  lookout_store_close (store);
+  g_clear_object (&monitor);
+  g_clear_object (&store);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_unlink (path);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -794,6 +907,7 @@ main (int   argc,
   ADD ("/scheduler/disabled", test_disabled);
   ADD ("/scheduler/threshold", test_threshold);
   ADD ("/scheduler/check-now", test_check_now);
+  g_test_add_func ("/scheduler/monitor-stores-results", test_monitor_stores_results);
 
 #undef ADD
 
