@@ -73,8 +73,14 @@ set_label_class (GtkLabel   *label,
 {
   gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
   gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
+  /* A warning is not to be dimmed. */
   if (css_class != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (label), css_class);
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (label), css_class);
+    }
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
 }
 
 static char *
