@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <libsoup/soup.h>
+
 #include "gui-test-utils.h"
 
 #include "lookout-gui-utils.h"
@@ -256,8 +258,9 @@ test_http_reused (void)
   g_autoptr(LookoutResult) result = http_result ();
   g_autoptr(LookoutResult) plain = http_result ();
 
-  /* Kept alive from the previous check: no resolve, connect or handshake. */
-  result->dns_us = result->connect_us = result->tls_us = -1;
+  /* Kept alive from the previous check: no resolve, connect or handshake,
+   * which the probe reports as 0 µs (libsoup has no such phase). */
+  result->dns_us = result->connect_us = result->tls_us = 0;
   result->processing_us = 900;
   result->transfer_us = 100;
   result->http_version = (g_free (result->http_version), g_strdup ("2"));
@@ -265,6 +268,7 @@ test_http_reused (void)
 
   assert_row (view->status_row, view->status_label, "200 OK · HTTP/2");
   assert_row (view->resolve_row, view->resolve_label, "—");
+  g_assert_cmpstr (adw_action_row_get_subtitle (view->resolve_row), ==, "No lookup needed");
   assert_row (view->connect_row, view->connect_label, "—");
   g_assert_cmpstr (adw_action_row_get_subtitle (view->connect_row), ==, "Reused connection");
   assert_row (view->tls_row, view->tls_label, "—");
@@ -278,6 +282,7 @@ test_http_reused (void)
 
   /* Plain HTTP has no handshake and no certificate. */
   plain->target = (g_free (plain->target), g_strdup ("http://127.0.0.1:8080/"));
+  plain->dns_us = 0;
   plain->tls_us = -1;
   plain->http_status = 404;
   lookout_result_view_set_result (view, plain);
@@ -285,7 +290,11 @@ test_http_reused (void)
   assert_row (view->tls_row, view->tls_label, "—");
   g_assert_cmpstr (adw_action_row_get_subtitle (view->tls_row), ==, "Not used: plain HTTP");
   g_assert_cmpstr (adw_action_row_get_subtitle (view->connect_row), ==, "");
+  assert_row (view->connect_row, view->connect_label, "2.00 ms");
+  assert_row (view->resolve_row, view->resolve_label, "—");
   assert_row (view->cert_row, view->cert_label, "—");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (view->timing_row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Timing: Connect 2.00 ms, Server processing 4.00 ms, Transfer 2.50 ms");
 }
 
 static void
@@ -721,6 +730,55 @@ test_window_live_result (Fixture       *fixture,
   lookout_result_unref (result);
 }
 
+static void
+health_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "ok\n", 3);
+}
+
+static void
+test_window_http_result (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  GSList *uris;
+  LookoutResultView *view;
+
+  soup_server_add_handler (server, NULL, health_cb, NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  uri = g_strdup_printf ("http://127.0.0.1:%d/health", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  target = add_target (fixture, uri, "Health");
+  view = find_result_view (GTK_WIDGET (fixture->window->target_page));
+  lookout_monitor_start (fixture->monitor);
+  wait_until (lookout_result_view_get_result (view) != NULL);
+
+  /* What the real probe measured, as a person reads it. */
+  assert_row (view->state_row, view->state_label, "Up");
+  assert_row (view->status_row, view->status_label, "200 OK · HTTP/1.1");
+  assert_row (view->address_row, view->address_label, "127.0.0.1");
+  g_assert_true (g_str_has_suffix (gtk_label_get_label (view->connect_label), " ms"));
+  g_assert_true (g_str_has_suffix (gtk_label_get_label (view->processing_label), " ms"));
+  g_assert_true (g_str_has_suffix (gtk_label_get_label (view->transfer_label), " ms"));
+  /* Plain HTTP has no handshake nor certificate. */
+  assert_row (view->tls_row, view->tls_label, "—");
+  g_assert_cmpstr (adw_action_row_get_subtitle (view->tls_row), ==, "Not used: plain HTTP");
+  assert_row (view->cert_row, view->cert_label, "—");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view->phase_bar)));
+  g_assert_cmpint (lookout_phase_bar_get_phase (view->phase_bar, LOOKOUT_PHASE_CONNECT), >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -739,6 +797,8 @@ main (int   argc,
   g_test_add_func ("/gui/result-view/udp", test_udp);
   g_test_add ("/gui/result-view/window-live", Fixture, NULL,
               fixture_set_up, test_window_live_result, fixture_tear_down);
+  g_test_add ("/gui/result-view/window-http", Fixture, NULL,
+              fixture_set_up, test_window_http_result, fixture_tear_down);
 
   return g_test_run ();
 }

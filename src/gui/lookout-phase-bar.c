@@ -51,18 +51,6 @@ lookout_phase_get_label (LookoutPhase phase)
     }
 }
 
-const char *
-lookout_phase_get_css_class (LookoutPhase phase)
-{
-  static const char *classes[LOOKOUT_N_PHASES] = {
-    "phase-resolve", "phase-connect", "phase-tls", "phase-processing", "phase-transfer",
-  };
-
-  g_return_val_if_fail (phase < LOOKOUT_N_PHASES, NULL);
-
-  return classes[phase];
-}
-
 char *
 lookout_phase_bar_dup_summary (LookoutPhaseBar *self)
 {
@@ -194,9 +182,11 @@ lookout_phase_bar_set_result (LookoutPhaseBar     *self,
 {
   g_return_if_fail (LOOKOUT_IS_PHASE_BAR (self));
 
-  self->phases[LOOKOUT_PHASE_RESOLVE] = result ? result->dns_us : -1;
-  self->phases[LOOKOUT_PHASE_CONNECT] = result ? result->connect_us : -1;
-  self->phases[LOOKOUT_PHASE_TLS] = result ? result->tls_us : -1;
+  /* libsoup's metrics have no lookup for an IP literal and no connect or
+   * handshake on a kept-alive connection: the probe reports those as 0. */
+  self->phases[LOOKOUT_PHASE_RESOLVE] = result && result->dns_us > 0 ? result->dns_us : -1;
+  self->phases[LOOKOUT_PHASE_CONNECT] = result && result->connect_us > 0 ? result->connect_us : -1;
+  self->phases[LOOKOUT_PHASE_TLS] = result && result->tls_us > 0 ? result->tls_us : -1;
   self->phases[LOOKOUT_PHASE_PROCESSING] = result ? result->processing_us : -1;
   self->phases[LOOKOUT_PHASE_TRANSFER] = result ? result->transfer_us : -1;
 

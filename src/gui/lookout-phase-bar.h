@@ -33,14 +33,14 @@ GtkWidget  *lookout_phase_bar_new         (void);
 /* Takes the phase timings of an HTTP result; NULL clears the bar. */
 void        lookout_phase_bar_set_result  (LookoutPhaseBar     *self,
                                            const LookoutResult *result);
-/* The duration of @phase in µs, -1 when the phase did not happen. */
+/* The duration of @phase in µs, -1 when the phase did not happen (a
+ * resolve, connect or TLS handshake of 0 µs did not either: that is how
+ * the probe reports an IP literal and a kept-alive connection). */
 gint64      lookout_phase_bar_get_phase   (LookoutPhaseBar     *self,
                                            LookoutPhase         phase);
 /* "Resolve 1.20 ms, Server processing 3.40 ms", the phases that happened. */
 char       *lookout_phase_bar_dup_summary (LookoutPhaseBar     *self);
 /* "Resolve", "Connect", …, translated. */
 const char *lookout_phase_get_label       (LookoutPhase         phase);
-/* The CSS class of the phase's colour swatch: "phase-resolve", … */
-const char *lookout_phase_get_css_class   (LookoutPhase         phase);
 
 G_END_DECLS

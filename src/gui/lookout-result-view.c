@@ -129,14 +129,37 @@ format_cert_expiry (gint64  expiry_s,
 }
 
 static void
+show_timing (LookoutResultView   *self,
+             const LookoutResult *result)
+{
+  g_autofree char *summary = NULL;
+  g_autofree char *name = NULL;
+
+  lookout_phase_bar_set_result (self->phase_bar, result);
+  summary = lookout_phase_bar_dup_summary (self->phase_bar);
+  name = g_strdup_printf (_("%s: %s"), _("Timing"), summary);
+  gtk_widget_set_visible (GTK_WIDGET (self->timing_row), TRUE);
+  lookout_set_accessible_label (GTK_WIDGET (self->timing_row), name);
+}
+
+static void
+set_phase_row (LookoutResultView *self,
+               AdwActionRow      *row,
+               GtkLabel          *label,
+               LookoutPhase       phase,
+               const char        *note)
+{
+  gint64 us = lookout_phase_bar_get_phase (self->phase_bar, phase);
+
+  set_row_take (row, label, lookout_format_latency (us), us < 0 ? note : NULL);
+}
+
+static void
 show_http (LookoutResultView   *self,
            const LookoutResult *result)
 {
   gboolean plain = result->target != NULL && g_str_has_prefix (result->target, "http:");
-  /* Server processing measured but no connect: the request went over a
-   * connection kept alive from an earlier check. */
-  gboolean reused = result->connect_us < 0 && result->processing_us >= 0;
-  const char *tls_note = NULL;
+  gboolean answered;
   const char *cert_class = NULL;
   char *status = NULL;
 
@@ -154,25 +177,19 @@ show_http (LookoutResultView   *self,
     }
   set_row_take (self->status_row, self->status_label, status, NULL);
 
-  lookout_phase_bar_set_result (self->phase_bar, result);
-  {
-    g_autofree char *summary = lookout_phase_bar_dup_summary (self->phase_bar);
-    g_autofree char *name = g_strdup_printf (_("%s: %s"), _("Timing"), summary);
+  show_timing (self, result);
 
-    gtk_widget_set_visible (GTK_WIDGET (self->timing_row), TRUE);
-    lookout_set_accessible_label (GTK_WIDGET (self->timing_row), name);
-  }
-
-  set_row_take (self->resolve_row, self->resolve_label, lookout_format_latency (result->dns_us), NULL);
-  set_row_take (self->connect_row, self->connect_label, lookout_format_latency (result->connect_us),
-                reused ? _("Reused connection") : NULL);
-  if (reused && !plain)
-    tls_note = _("Reused connection");
-  else if (plain)
-    tls_note = _("Not used: plain HTTP");
-  set_row_take (self->tls_row, self->tls_label, lookout_format_latency (result->tls_us), tls_note);
-  set_row_take (self->processing_row, self->processing_label, lookout_format_latency (result->processing_us), NULL);
-  set_row_take (self->transfer_row, self->transfer_label, lookout_format_latency (result->transfer_us), NULL);
+  /* A response came, yet there was no connect: the request went over a
+   * connection kept alive from an earlier check. */
+  answered = lookout_phase_bar_get_phase (self->phase_bar, LOOKOUT_PHASE_PROCESSING) >= 0;
+  set_phase_row (self, self->resolve_row, self->resolve_label, LOOKOUT_PHASE_RESOLVE,
+                 answered ? _("No lookup needed") : NULL);
+  set_phase_row (self, self->connect_row, self->connect_label, LOOKOUT_PHASE_CONNECT,
+                 answered ? _("Reused connection") : NULL);
+  set_phase_row (self, self->tls_row, self->tls_label, LOOKOUT_PHASE_TLS,
+                 plain ? _("Not used: plain HTTP") : answered ? _("Reused connection") : NULL);
+  set_phase_row (self, self->processing_row, self->processing_label, LOOKOUT_PHASE_PROCESSING, NULL);
+  set_phase_row (self, self->transfer_row, self->transfer_label, LOOKOUT_PHASE_TRANSFER, NULL);
 
   if (result->cert_expiry_s > 0)
     set_row_take (self->cert_row, self->cert_label,
