@@ -417,6 +417,7 @@ test_ntp (void)
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (view->latency_row)), ==, "Round-trip delay");
   assert_row (view->latency_row, view->latency_label, "0.80 ms");
   assert_row (view->offset_row, view->offset_label, "-1.500 ms");
+  g_assert_cmpstr (adw_action_row_get_subtitle (view->offset_row), ==, "The server is behind this clock");
   assert_row (view->stratum_row, view->stratum_label, "2");
   assert_row (view->refid_row, view->refid_label, "GPS");
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (view->stratum_row),

@@ -263,9 +263,9 @@ show_ntp (LookoutResultView   *self,
 
   set_row_take (self->offset_row, self->offset_label,
                 has_time ? g_strdup_printf (_("%+.3f ms"), result->offset_us / 1000.0) : NULL,
-                has_time ? (result->offset_us > 0 ? _("The server is ahead of this clock")
-                                                   : _("The server is behind this clock"))
-                         : NULL);
+                !has_time || result->offset_us == 0 ? NULL
+                : result->offset_us > 0 ? _("The server is ahead of this clock")
+                : _("The server is behind this clock"));
   set_row_take (self->stratum_row, self->stratum_label,
                 result->stratum >= 0 ? g_strdup_printf ("%d", result->stratum) : NULL,
                 result->stratum == 0 ? _("Kiss-o’-death") : result->stratum == 16 ? _("Unsynchronised") : NULL);
