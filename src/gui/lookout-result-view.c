@@ -84,9 +84,9 @@ set_label_class (GtkLabel   *label,
 }
 
 static char *
-format_cert_expiry (gint64  expiry_s,
-                    gint64  now_s,
-                    const char **css_class)
+format_cert_expiry (gint64        expiry_s,
+                    gint64        now_s,
+                    const char  **css_class)
 {
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (expiry_s);
   g_autoptr(GDateTime) local = NULL;
