@@ -261,7 +261,26 @@ parse_accept (HttpOptions  *options,
       options->ranges[options->n_ranges++] = range;
     }
 
+  if (options->n_ranges == 0)
+    {
+      g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                           _("the accepted status codes must not be empty"));
+      return FALSE;
+    }
+
   return TRUE;
+}
+
+static gboolean
+check_member_name (const char  *name,
+                   GError     **error)
+{
+  if (g_utf8_validate (name, -1, NULL))
+    return TRUE;
+
+  g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                       _("an option name is not valid UTF-8"));
+  return FALSE;
 }
 
 static gboolean
@@ -271,7 +290,16 @@ check_member_type (JsonNode    *node,
                    GError     **error)
 {
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type)
-    return TRUE;
+    {
+      /* json-glib lets some escapes through as bytes that are not UTF-8. */
+      if (type == G_TYPE_STRING && !g_utf8_validate (json_node_get_string (node), -1, NULL))
+        {
+          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                       _("the option “%s” is not valid UTF-8"), name);
+          return FALSE;
+        }
+      return TRUE;
+    }
 
   if (type == G_TYPE_STRING)
     g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
@@ -335,6 +363,8 @@ parse_headers (HttpOptions  *options,
     {
       const char *value;
 
+      if (!check_member_name (name, error))
+        return FALSE;
       if (!is_token (name))
         {
           g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
@@ -383,8 +413,10 @@ http_options_parse (const char  *json,
 
   if (!json_parser_load_from_data (parser, json, -1, &local_error))
     {
+      g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                   _("the options are not valid JSON: %s"), local_error->message);
+                   _("the options are not valid JSON: %s"), reason);
       return NULL;
     }
 
@@ -401,6 +433,9 @@ http_options_parse (const char  *json,
     {
       const char *string;
       gint64 number;
+
+      if (!check_member_name (name, error))
+        return NULL;
 
       if (g_str_equal (name, "method"))
         {
