@@ -49,7 +49,10 @@ LookoutTargetUri  *lookout_target_uri_parse            (const char         *text
 /* What the Add Target dialog calls: if @text is a full URI of any kind it is
  * parsed as such (and *out_kind tells which kind it was); otherwise @text is
  * taken as the address for @kind ("example.org" -> https://example.org/,
- * "db:5432" -> tcp://db:5432, "192.0.2.53/example.org" -> dns://…). */
+ * "db:5432" -> tcp://db:5432, "192.0.2.53/example.org" -> dns://…).
+ * *out_kind is set on failure too: to the kind of a pasted URI whose scheme
+ * was recognised, else to @kind, so the dialog can switch before it shows
+ * the error. */
 LookoutTargetUri  *lookout_target_uri_parse_for_kind   (LookoutTargetKind   kind,
                                                         const char         *text,
                                                         LookoutTargetKind  *out_kind,
@@ -67,9 +70,11 @@ const char        *lookout_target_uri_get_host         (const LookoutTargetUri *
 /* The port to use (defaults filled in: 80, 443, 53, 123); 0 for ICMP. */
 guint16            lookout_target_uri_get_port         (const LookoutTargetUri *uri);
 gboolean           lookout_target_uri_is_https         (const LookoutTargetUri *uri);
-/* HTTP: path with query ("/health?x=1"), never NULL, at least "/". */
+/* HTTP: path with query ("/health?x=1"), never NULL, at least "/"; NULL
+ * for other kinds. */
 const char        *lookout_target_uri_get_path         (const LookoutTargetUri *uri);
-/* DNS: the name to query and its record type ("A", "AAAA", "MX", …). */
+/* DNS: the name to query and its record type ("A", "AAAA", "MX", …); NULL
+ * for other kinds. */
 const char        *lookout_target_uri_get_dns_name     (const LookoutTargetUri *uri);
 const char        *lookout_target_uri_get_dns_type     (const LookoutTargetUri *uri);
 /* A short display name: the host (Unicode form for IDN), plus the port or

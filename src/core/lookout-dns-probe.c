@@ -1,0 +1,115 @@
+/* lookout-dns-probe.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "lookout-dns-probe"
+
+#include "config.h"
+
+#include "lookout-dns-client.h"
+#include "lookout-dns-probe.h"
+
+struct _LookoutDnsProbe
+{
+  LookoutProbe      parent_instance;
+
+  LookoutDnsClient *client;
+};
+
+G_DEFINE_FINAL_TYPE (LookoutDnsProbe, lookout_dns_probe, LOOKOUT_TYPE_PROBE)
+
+static void
+queried_cb (GObject      *object,
+            GAsyncResult *res,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LookoutTarget *target = g_task_get_task_data (task);
+  g_autoptr(LookoutResult) result = NULL;
+  GError *error = NULL;
+
+  result = lookout_dns_client_query_finish (LOOKOUT_DNS_CLIENT (object), res, &error);
+  if (result == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_free (result->target);
+  result->target = g_strdup (lookout_target_get_uri_string (target));
+  result->target_id = lookout_target_get_id (target);
+  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) lookout_result_unref);
+}
+
+static void
+lookout_dns_probe_run_async (LookoutProbe        *probe,
+                             LookoutTarget       *target,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  LookoutDnsProbe *self = LOOKOUT_DNS_PROBE (probe);
+  LookoutTargetUri *uri = lookout_target_get_uri (target);
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lookout_dns_probe_run_async);
+  g_task_set_task_data (task, g_object_ref (target), g_object_unref);
+
+  lookout_dns_client_query_async (self->client,
+                                  lookout_target_uri_get_host (uri),
+                                  lookout_target_uri_get_port (uri),
+                                  lookout_target_uri_get_dns_name (uri),
+                                  lookout_target_uri_get_dns_type (uri),
+                                  lookout_target_get_timeout (target),
+                                  cancellable,
+                                  queried_cb,
+                                  g_steal_pointer (&task));
+}
+
+static LookoutResult *
+lookout_dns_probe_run_finish (LookoutProbe  *probe,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, probe), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+lookout_dns_probe_dispose (GObject *object)
+{
+  LookoutDnsProbe *self = (LookoutDnsProbe *)object;
+
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (lookout_dns_probe_parent_class)->dispose (object);
+}
+
+static void
+lookout_dns_probe_class_init (LookoutDnsProbeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  LookoutProbeClass *probe_class = LOOKOUT_PROBE_CLASS (klass);
+
+  object_class->dispose = lookout_dns_probe_dispose;
+
+  probe_class->run_async = lookout_dns_probe_run_async;
+  probe_class->run_finish = lookout_dns_probe_run_finish;
+}
+
+static void
+lookout_dns_probe_init (LookoutDnsProbe *self)
+{
+  self->client = lookout_dns_client_new ();
+}
+
+LookoutDnsProbe *
+lookout_dns_probe_new (void)
+{
+  return g_object_new (LOOKOUT_TYPE_DNS_PROBE, NULL);
+}

@@ -1,0 +1,573 @@
+/* lookout-monitor.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "lookout-monitor"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "lookout-monitor.h"
+
+struct _LookoutMonitor
+{
+  GObject        parent_instance;
+
+  LookoutStore  *store;
+  /* LookoutTarget, ordered by id: ids grow with creation, and a target put
+   * back after a removal returns to its place. */
+  GListStore    *targets;
+  GCancellable  *cancellable;
+
+  /* The scheduler, start/stop and "result" come here; it follows the model
+   * through items-changed and each target's notify. */
+
+  guint          loaded : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_TARGETS,
+  PROP_LOADED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (LookoutMonitor, lookout_monitor, G_TYPE_OBJECT)
+
+static int
+compare_targets (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  gint64 ia = lookout_target_get_id ((LookoutTarget *) a);
+  gint64 ib = lookout_target_get_id ((LookoutTarget *) b);
+
+  return (ia > ib) - (ia < ib);
+}
+
+/* Binary search by id; returns the position of the target with @id, or
+ * G_MAXUINT. */
+static guint
+find_position (LookoutMonitor *self,
+               gint64          id)
+{
+  GListModel *model = G_LIST_MODEL (self->targets);
+  guint lo = 0;
+  guint hi = g_list_model_get_n_items (model);
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      g_autoptr(LookoutTarget) target = g_list_model_get_item (model, mid);
+      gint64 mid_id = lookout_target_get_id (target);
+
+      if (mid_id == id)
+        return mid;
+      else if (mid_id < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  return G_MAXUINT;
+}
+
+static gboolean
+validate_settings (LookoutTarget  *target,
+                   GError        **error)
+{
+  if (lookout_target_get_uri (target) == NULL)
+    {
+      g_set_error_literal (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_EMPTY,
+                           _("The target has no address"));
+      return FALSE;
+    }
+
+  return lookout_target_validate_interval (lookout_target_get_interval (target), error) &&
+         lookout_target_validate_timeout (lookout_target_get_timeout (target), error) &&
+         lookout_target_validate_fail_threshold (lookout_target_get_fail_threshold (target), error) &&
+         lookout_target_validate_name (lookout_target_get_name (target), error) &&
+         lookout_target_validate_options (lookout_target_get_options (target), error);
+}
+
+static void
+copy_settings (LookoutTarget *target,
+               LookoutTarget *from)
+{
+  g_autofree char *automatic = lookout_target_uri_dup_display_name (lookout_target_get_uri (from));
+  const char *name = lookout_target_get_name (from);
+
+  g_object_freeze_notify (G_OBJECT (target));
+  lookout_target_set_uri (target, lookout_target_get_uri (from));
+  /* A name made from the URI stays automatic: it follows the URI. */
+  lookout_target_set_name (target, g_strcmp0 (name, automatic) == 0 ? NULL : name);
+  lookout_target_set_interval (target, lookout_target_get_interval (from));
+  lookout_target_set_timeout (target, lookout_target_get_timeout (from));
+  lookout_target_set_fail_threshold (target, lookout_target_get_fail_threshold (from));
+  lookout_target_set_enabled (target, lookout_target_get_enabled (from));
+  lookout_target_set_options (target, lookout_target_get_options (from));
+  g_object_thaw_notify (G_OBJECT (target));
+}
+
+static int
+compare_target_ptrs (gconstpointer a,
+                     gconstpointer b)
+{
+  return compare_targets (*(LookoutTarget **) a, *(LookoutTarget **) b, NULL);
+}
+
+static void
+set_loaded (LookoutMonitor *self,
+            GPtrArray      *targets)
+{
+  g_ptr_array_sort (targets, compare_target_ptrs);
+  g_list_store_splice (self->targets, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->targets)),
+                       targets->pdata, targets->len);
+
+  if (!self->loaded)
+    {
+      self->loaded = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+    }
+}
+
+static void
+lookout_monitor_dispose (GObject *object)
+{
+  LookoutMonitor *self = (LookoutMonitor *)object;
+
+  g_cancellable_cancel (self->cancellable);
+
+  G_OBJECT_CLASS (lookout_monitor_parent_class)->dispose (object);
+}
+
+static void
+lookout_monitor_finalize (GObject *object)
+{
+  LookoutMonitor *self = (LookoutMonitor *)object;
+
+  g_clear_object (&self->targets);
+  g_clear_object (&self->store);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (lookout_monitor_parent_class)->finalize (object);
+}
+
+static void
+lookout_monitor_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  LookoutMonitor *self = LOOKOUT_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_TARGETS:
+      g_value_set_object (value, self->targets);
+      break;
+    case PROP_LOADED:
+      g_value_set_boolean (value, self->loaded);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lookout_monitor_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  LookoutMonitor *self = LOOKOUT_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lookout_monitor_class_init (LookoutMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lookout_monitor_dispose;
+  object_class->finalize = lookout_monitor_finalize;
+  object_class->get_property = lookout_monitor_get_property;
+  object_class->set_property = lookout_monitor_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         LOOKOUT_TYPE_STORE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_TARGETS] =
+    g_param_spec_object ("targets", NULL, NULL,
+                         G_TYPE_LIST_MODEL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_LOADED] =
+    g_param_spec_boolean ("loaded", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+lookout_monitor_init (LookoutMonitor *self)
+{
+  self->targets = g_list_store_new (LOOKOUT_TYPE_TARGET);
+  self->cancellable = g_cancellable_new ();
+}
+
+LookoutMonitor *
+lookout_monitor_new (LookoutStore *store)
+{
+  g_return_val_if_fail (LOOKOUT_IS_STORE (store), NULL);
+
+  return g_object_new (LOOKOUT_TYPE_MONITOR,
+                       "store", store,
+                       NULL);
+}
+
+LookoutStore *
+lookout_monitor_get_store (LookoutMonitor *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), NULL);
+
+  return self->store;
+}
+
+GListModel *
+lookout_monitor_get_targets (LookoutMonitor *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), NULL);
+
+  return G_LIST_MODEL (self->targets);
+}
+
+LookoutTarget *
+lookout_monitor_find_target (LookoutMonitor *self,
+                             gint64          id)
+{
+  g_autoptr(LookoutTarget) target = NULL;
+  guint position;
+
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), NULL);
+
+  position = find_position (self, id);
+  if (position == G_MAXUINT)
+    return NULL;
+
+  /* The model keeps it alive. */
+  target = g_list_model_get_item (G_LIST_MODEL (self->targets), position);
+  return target;
+}
+
+LookoutTarget *
+lookout_monitor_find_target_by_uri (LookoutMonitor *self,
+                                    const char     *uri)
+{
+  GListModel *model;
+  guint n;
+
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), NULL);
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  model = G_LIST_MODEL (self->targets);
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LookoutTarget) target = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (lookout_target_get_uri_string (target), uri) == 0)
+        return target;
+    }
+
+  return NULL;
+}
+
+/* ---- load ---- */
+
+static void
+targets_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) targets = NULL;
+  GError *error = NULL;
+
+  targets = lookout_store_load_targets_finish (LOOKOUT_STORE (object), result, &error);
+  if (targets == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  set_loaded (g_task_get_source_object (task), targets);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+lookout_monitor_load_async (LookoutMonitor      *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (LOOKOUT_IS_MONITOR (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lookout_monitor_load_async);
+  lookout_store_load_targets_async (self->store, cancellable,
+                                    targets_loaded_cb, g_steal_pointer (&task));
+}
+
+gboolean
+lookout_monitor_load_finish (LookoutMonitor  *self,
+                             GAsyncResult    *result,
+                             GError         **error)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+lookout_monitor_load_sync (LookoutMonitor  *self,
+                           GError         **error)
+{
+  g_autoptr(GPtrArray) targets = NULL;
+
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  targets = lookout_store_load_targets_sync (self->store, NULL, error);
+  if (targets == NULL)
+    return FALSE;
+
+  set_loaded (self, targets);
+  return TRUE;
+}
+
+/* ---- add ---- */
+
+static void
+target_inserted_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LookoutMonitor *self = g_task_get_source_object (task);
+  LookoutTarget *target = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!lookout_store_insert_target_finish (LOOKOUT_STORE (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_list_store_insert_sorted (self->targets, target, compare_targets, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+lookout_monitor_add_target_async (LookoutMonitor      *self,
+                                  LookoutTarget       *target,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  gint64 id;
+
+  g_return_if_fail (LOOKOUT_IS_MONITOR (self));
+  g_return_if_fail (LOOKOUT_IS_TARGET (target));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lookout_monitor_add_target_async);
+  g_task_set_task_data (task, g_object_ref (target), g_object_unref);
+
+  if (!validate_settings (target, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  id = lookout_target_get_id (target);
+  if (id > 0 && find_position (self, id) != G_MAXUINT)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                               _("“%s” is already monitored"),
+                               lookout_target_get_uri_string (target));
+      return;
+    }
+
+  lookout_store_insert_target_async (self->store, target, cancellable,
+                                     target_inserted_cb, g_steal_pointer (&task));
+}
+
+gboolean
+lookout_monitor_add_target_finish (LookoutMonitor  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- update ---- */
+
+typedef struct
+{
+  LookoutTarget *target;
+  LookoutTarget *previous;
+} UpdateData;
+
+static void
+update_data_free (UpdateData *data)
+{
+  g_clear_object (&data->target);
+  g_clear_object (&data->previous);
+  g_free (data);
+}
+
+static void
+target_updated_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  UpdateData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!lookout_store_update_target_finish (LOOKOUT_STORE (object), result, &error))
+    {
+      /* What is shown stays what is stored. */
+      copy_settings (data->target, data->previous);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+lookout_monitor_update_target_async (LookoutMonitor      *self,
+                                     LookoutTarget       *target,
+                                     LookoutTarget       *changes,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  UpdateData *data;
+  GError *error = NULL;
+
+  g_return_if_fail (LOOKOUT_IS_MONITOR (self));
+  g_return_if_fail (LOOKOUT_IS_TARGET (target));
+  g_return_if_fail (LOOKOUT_IS_TARGET (changes));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lookout_monitor_update_target_async);
+
+  if (!validate_settings (changes, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (find_position (self, lookout_target_get_id (target)) == G_MAXUINT)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("“%s” is not monitored"),
+                               lookout_target_get_uri_string (target));
+      return;
+    }
+
+  data = g_new0 (UpdateData, 1);
+  data->target = g_object_ref (target);
+  data->previous = lookout_target_copy (target);
+  g_task_set_task_data (task, data, (GDestroyNotify) update_data_free);
+
+  copy_settings (target, changes);
+  lookout_store_update_target_async (self->store, target, cancellable,
+                                     target_updated_cb, g_steal_pointer (&task));
+}
+
+gboolean
+lookout_monitor_update_target_finish (LookoutMonitor  *self,
+                                      GAsyncResult    *result,
+                                      GError         **error)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- remove ---- */
+
+static void
+target_deleted_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Already gone is as good as removed. */
+  if (!lookout_store_delete_target_finish (LOOKOUT_STORE (object), result, &error) &&
+      !g_error_matches (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_NOT_FOUND))
+    g_warning ("Could not remove target %" G_GINT64_FORMAT " from the database: %s",
+               (gint64) GPOINTER_TO_SIZE (user_data), error->message);
+}
+
+void
+lookout_monitor_remove_target (LookoutMonitor *self,
+                               LookoutTarget  *target)
+{
+  gint64 id;
+  guint position;
+
+  g_return_if_fail (LOOKOUT_IS_MONITOR (self));
+  g_return_if_fail (LOOKOUT_IS_TARGET (target));
+
+  id = lookout_target_get_id (target);
+  position = find_position (self, id);
+  g_return_if_fail (position != G_MAXUINT);
+
+  /* The target keeps its id: adding it again puts its row back with the
+   * same id, and the history that stayed in the file is its own again. */
+  g_list_store_remove (self->targets, position);
+  lookout_store_delete_target_async (self->store, id, NULL, target_deleted_cb,
+                                     GSIZE_TO_POINTER ((gsize) id));
+}

@@ -1,0 +1,747 @@
+/* test-store.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "lookout-store.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  GError *error = NULL;
+
+  f->dir = g_dir_make_tmp ("lookout-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "sub", "lookout.db", NULL);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)))
+    {
+      g_autofree char *child = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+}
+
+static LookoutStore *
+open_store (const char *path)
+{
+  GError *error = NULL;
+  LookoutStore *store = lookout_store_open_sync (path, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (LOOKOUT_IS_STORE (store));
+  return store;
+}
+
+static gint64
+sql_int (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return value;
+}
+
+static char *
+sql_text (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *value;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return value;
+}
+
+static void
+flush (LookoutStore *store)
+{
+  GError *error = NULL;
+
+  g_assert_true (lookout_store_flush_sync (store, &error));
+  g_assert_no_error (error);
+}
+
+static void
+committed_cb (LookoutStore *store,
+              guint64       seq,
+              gpointer      user_data)
+{
+  GArray *seen = user_data;
+
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  g_array_append_val (seen, seq);
+}
+
+/* ---- schema ---- */
+
+static void
+test_create_empty (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(LookoutStore) store = NULL;
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autofree char *mode = NULL;
+
+  /* An existing empty file is a new database. */
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (f->path, "", 0, NULL));
+
+  store = open_store (f->path);
+  g_assert_cmpstr (lookout_store_get_path (store), ==, f->path);
+
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 1);
+  mode = sql_text (f->path, "PRAGMA journal_mode");
+  g_assert_cmpstr (mode, ==, "wal");
+  g_assert_cmpint (sql_int (f->path,
+                            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN"
+                            " ('targets', 'samples', 'rollup_minute', 'rollup_hour',"
+                            "  'rollup_day', 'events', 'geo_cache')"), ==, 7);
+  lookout_store_close (store);
+  lookout_store_close (store);
+
+  /* Opening again migrates nothing and keeps the version. */
+  g_clear_object (&store);
+  store = open_store (f->path);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 1);
+}
+
+static void
+test_refuse_too_new (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize before_len, after_len;
+  GError *error = NULL;
+  LookoutStore *store;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE future (x); PRAGMA user_version = 42",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (g_file_get_contents (f->path, &before, &before_len, NULL));
+
+  store = lookout_store_open_sync (f->path, NULL, &error);
+  g_assert_null (store);
+  g_assert_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_TOO_NEW);
+  g_assert_nonnull (strstr (error->message, "newer version"));
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  g_assert_true (g_file_get_contents (f->path, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 42);
+}
+
+static void
+opened_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+test_refuse_garbage (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autofree char *after = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  guint8 garbage[8192];
+  g_autoptr(GAsyncResult) result = NULL;
+  gsize after_len;
+  GError *error = NULL;
+  LookoutStore *store;
+
+  for (guint i = 0; i < sizeof garbage; i++)
+    garbage[i] = g_rand_int_range (rand, 0, 256);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (f->path, (char *) garbage, sizeof garbage, NULL));
+
+  store = lookout_store_open_sync (f->path, NULL, &error);
+  g_assert_null (store);
+  g_assert_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_CORRUPT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, f->path));
+  g_clear_error (&error);
+
+  g_assert_true (g_file_get_contents (f->path, &after, &after_len, NULL));
+  g_assert_cmpmem (garbage, sizeof garbage, after, after_len);
+
+  /* Also through the async path. */
+  lookout_store_open_async (f->path, NULL, opened_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  store = lookout_store_open_finish (result, &error);
+  g_assert_null (store);
+  g_assert_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+}
+
+static void
+test_open_async (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(LookoutStore) store = NULL;
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (guint64));
+  GError *error = NULL;
+  LookoutSample s = { 1, 1000, 500, LOOKOUT_TARGET_STATE_UP, 0, NULL };
+
+  lookout_store_open_async (f->path, NULL, opened_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  store = lookout_store_open_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_true (LOOKOUT_IS_STORE (store));
+
+  /* "committed" comes on the context the store was opened from. */
+  g_signal_connect (store, "committed", G_CALLBACK (committed_cb), seen);
+  g_assert_cmpuint (lookout_store_append_sample (store, &s), ==, 1);
+  while (seen->len == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_array_index (seen, guint64, 0), ==, 1);
+}
+
+/* ---- samples ---- */
+
+static void
+test_roundtrip (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(LookoutStore) store = open_store (f->path);
+  g_autoptr(GArray) read = NULL;
+  GError *error = NULL;
+  const LookoutSample samples[] = {
+    { 3, 1000, 1234, LOOKOUT_TARGET_STATE_UP, 200, NULL },
+    { 3, 2000, -1, LOOKOUT_TARGET_STATE_DOWN, 0, (char *) "connection refused" },
+    { 3, 3000, 0, LOOKOUT_TARGET_STATE_UP, 0, NULL },
+    { 3, 4000, 9000000000, LOOKOUT_TARGET_STATE_DEGRADED, 503, (char *) "status 503 « Service Unavailable »" },
+    { 3, 5000, -1, LOOKOUT_TARGET_STATE_UNKNOWN, -2, NULL },
+    { 4, 1500, 77, LOOKOUT_TARGET_STATE_UP, 0, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
+    g_assert_cmpuint (lookout_store_append_sample (store, &samples[i]), ==, i + 1);
+  flush (store);
+  g_assert_cmpuint (lookout_store_get_committed_seq (store), ==, G_N_ELEMENTS (samples));
+
+  read = lookout_store_query_samples_sync (store, 3, 0, G_MAXINT64, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (read->len, ==, 5);
+  for (guint i = 0; i < read->len; i++)
+    {
+      const LookoutSample *r = &g_array_index (read, LookoutSample, i);
+
+      g_assert_cmpint (r->target_id, ==, samples[i].target_id);
+      g_assert_cmpint (r->ts_ms, ==, samples[i].ts_ms);
+      g_assert_cmpint (r->latency_us, ==, samples[i].latency_us);
+      g_assert_cmpint (r->state, ==, samples[i].state);
+      g_assert_cmpint (r->code, ==, samples[i].code);
+      g_assert_cmpstr (r->error, ==, samples[i].error);
+    }
+  g_clear_pointer (&read, g_array_unref);
+
+  /* from inclusive, to exclusive */
+  read = lookout_store_query_samples_sync (store, 3, 2000, 4000, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (read->len, ==, 2);
+  g_assert_cmpint (g_array_index (read, LookoutSample, 0).ts_ms, ==, 2000);
+  g_assert_cmpint (g_array_index (read, LookoutSample, 1).ts_ms, ==, 3000);
+
+  /* Absent values cost nothing: NULLs, not zeros or -1. */
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM samples WHERE latency_us IS NULL"), ==, 2);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM samples WHERE code IS NULL"), ==, 3);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM samples WHERE error IS NULL"), ==, 4);
+}
+
+static void
+test_persistence (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(LookoutStore) store = open_store (f->path);
+  g_autoptr(GArray) read = NULL;
+  GError *error = NULL;
+
+  for (gint64 i = 0; i < 1000; i++)
+    {
+      LookoutSample s = { 1 + i % 2, 1700000000000 + i * 1000, i * 10,
+                          i % 7 ? LOOKOUT_TARGET_STATE_UP : LOOKOUT_TARGET_STATE_DOWN,
+                          0, i % 7 ? NULL : (char *) "timeout" };
+      lookout_store_append_sample (store, &s);
+    }
+  lookout_store_append_event (store, 1, 1700000000000, "down", "went down");
+
+  /* close() flushes what is queued. */
+  lookout_store_close (store);
+  g_assert_cmpuint (lookout_store_get_committed_seq (store), ==, 1000);
+  g_assert_cmpuint (lookout_store_append_sample (store, &(LookoutSample) { 1, 1 }), ==, 0);
+  g_assert_false (lookout_store_flush_sync (store, &error));
+  g_assert_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_CLOSED);
+  g_clear_error (&error);
+  g_clear_object (&store);
+
+  store = open_store (f->path);
+  read = lookout_store_query_samples_sync (store, 2, 0, G_MAXINT64, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (read->len, ==, 500);
+  for (guint i = 0; i < read->len; i++)
+    {
+      const LookoutSample *r = &g_array_index (read, LookoutSample, i);
+      gint64 n = 2 * i + 1;
+
+      g_assert_cmpint (r->ts_ms, ==, 1700000000000 + n * 1000);
+      g_assert_cmpint (r->latency_us, ==, n * 10);
+      g_assert_cmpstr (r->error, ==, n % 7 ? NULL : "timeout");
+    }
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM events WHERE kind = 'down'"), ==, 1);
+}
+
+/* ---- rollups ---- */
+
+typedef struct
+{
+  guint32 n, n_fail;
+  gint64  min_us, max_us, sum_us;
+} Expected;
+
+static void
+check_rollups (LookoutStore            *store,
+               GArray                  *samples,
+               gint64                   target_id,
+               LookoutRollupResolution  res,
+               gint64                   width)
+{
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GArray) rollups = NULL;
+  GError *error = NULL;
+
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const LookoutSample *s = &g_array_index (samples, LookoutSample, i);
+      gint64 bucket = s->ts_ms / width * width;
+      Expected *e;
+
+      if (s->target_id != target_id)
+        continue;
+
+      e = g_hash_table_lookup (expected, &bucket);
+      if (e == NULL)
+        {
+          e = g_new0 (Expected, 1);
+          e->min_us = e->max_us = -1;
+          g_hash_table_insert (expected, g_memdup2 (&bucket, sizeof bucket), e);
+        }
+      e->n++;
+      if (s->state == LOOKOUT_TARGET_STATE_DOWN)
+        e->n_fail++;
+      else if (s->latency_us >= 0)
+        {
+          e->min_us = e->min_us < 0 ? s->latency_us : MIN (e->min_us, s->latency_us);
+          e->max_us = MAX (e->max_us, s->latency_us);
+          e->sum_us += s->latency_us;
+        }
+    }
+
+  rollups = lookout_store_query_rollups_sync (store, target_id, res, 0, G_MAXINT64, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rollups->len, ==, g_hash_table_size (expected));
+
+  for (guint i = 0; i < rollups->len; i++)
+    {
+      const LookoutRollup *r = &g_array_index (rollups, LookoutRollup, i);
+      const Expected *e = g_hash_table_lookup (expected, &r->bucket_ms);
+
+      if (i > 0)
+        g_assert_cmpint (r->bucket_ms, >, g_array_index (rollups, LookoutRollup, i - 1).bucket_ms);
+      g_assert_nonnull (e);
+      g_assert_cmpuint (r->n, ==, e->n);
+      g_assert_cmpuint (r->n_fail, ==, e->n_fail);
+      g_assert_cmpint (r->min_us, ==, e->min_us);
+      g_assert_cmpint (r->max_us, ==, e->max_us);
+      g_assert_cmpint (r->sum_us, ==, e->sum_us);
+    }
+}
+
+static void
+test_rollups_random (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(LookoutStore) store = open_store (f->path);
+  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (g_test_rand_int ());
+  gint64 ts = 1700000000000;
+
+  /* Three days of irregular samples for three targets, in several batches. */
+  while (ts < 1700000000000 + 3 * 86400000)
+    {
+      LookoutSample s = { 0 };
+      guint r = g_rand_int_range (rand, 0, 100);
+
+      s.target_id = g_rand_int_range (rand, 1, 4);
+      s.ts_ms = ts;
+      s.state = r < 10 ? LOOKOUT_TARGET_STATE_DOWN
+              : r < 15 ? LOOKOUT_TARGET_STATE_DEGRADED
+              : r < 17 ? LOOKOUT_TARGET_STATE_UNKNOWN
+              : LOOKOUT_TARGET_STATE_UP;
+      s.latency_us = (r < 7 || r == 16) ? -1 : g_rand_int_range (rand, 0, 5000000);
+      g_array_append_val (samples, s);
+      lookout_store_append_sample (store, &s);
+
+      ts += g_rand_int_range (rand, 1, 30000);
+      if (samples->len % 3000 == 0)
+        flush (store);
+    }
+  flush (store);
+  g_test_message ("%u samples", samples->len);
+
+  for (gint64 id = 1; id <= 3; id++)
+    {
+      check_rollups (store, samples, id, LOOKOUT_ROLLUP_MINUTE, 60000);
+      check_rollups (store, samples, id, LOOKOUT_ROLLUP_HOUR, 3600000);
+      check_rollups (store, samples, id, LOOKOUT_ROLLUP_DAY, 86400000);
+    }
+
+  /* A range read includes the bucket holding from_ms. */
+  {
+    g_autoptr(GArray) hours = NULL;
+    GError *error = NULL;
+
+    hours = lookout_store_query_rollups_sync (store, 1, LOOKOUT_ROLLUP_HOUR,
+                                              1700000000000 + 3600000 + 1,
+                                              1700000000000 + 3 * 3600000, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (hours->len, >=, 2);
+    g_assert_cmpint (g_array_index (hours, LookoutRollup, 0).bucket_ms, <=, 1700000000000 + 3600000 + 1);
+  }
+
+  /* The same sample twice is stored (and counted) once. */
+  lookout_store_append_sample (store, &g_array_index (samples, LookoutSample, 0));
+  flush (store);
+  check_rollups (store, samples, g_array_index (samples, LookoutSample, 0).target_id,
+                 LOOKOUT_ROLLUP_MINUTE, 60000);
+}
+
+/* ---- reads while writing ---- */
+
+typedef struct
+{
+  LookoutStore *store;
+  guint         pending;
+  guint         reads;
+  guint         max_seen;
+  gboolean      stop;
+} ReadState;
+
+static void query_next (ReadState *st);
+
+static void
+samples_read_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  ReadState *st = user_data;
+  g_autoptr(GArray) samples = NULL;
+  GError *error = NULL;
+
+  samples = lookout_store_query_samples_finish (LOOKOUT_STORE (object), result, &error);
+  g_assert_no_error (error);
+
+  /* A snapshot of committed batches: ordered, no gaps, a prefix. */
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const LookoutSample *s = &g_array_index (samples, LookoutSample, i);
+
+      g_assert_cmpint (s->ts_ms, ==, (gint64) i + 1);
+      g_assert_cmpint (s->latency_us, ==, (gint64) i * 3);
+    }
+  st->max_seen = MAX (st->max_seen, samples->len);
+  st->reads++;
+  st->pending--;
+
+  if (!st->stop)
+    query_next (st);
+}
+
+static void
+query_next (ReadState *st)
+{
+  st->pending++;
+  lookout_store_query_samples_async (st->store, 9, 0, G_MAXINT64, NULL, samples_read_cb, st);
+}
+
+static void
+test_read_while_writing (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(LookoutStore) store = open_store (f->path);
+  ReadState st = { store };
+  gint64 ts = 1;
+
+  for (guint i = 0; i < 3; i++)
+    query_next (&st);
+
+  /* Batches keep committing (flush requests make many small ones) while
+   * the readers run, until the readers have seen a good part of it. */
+  while (ts <= 20000 || st.max_seen < 2000)
+    {
+      for (guint i = 0; i < 200; i++, ts++)
+        {
+          LookoutSample s = { 9, ts, (ts - 1) * 3, LOOKOUT_TARGET_STATE_UP, 0, NULL };
+          lookout_store_append_sample (store, &s);
+        }
+      lookout_store_flush_async (store, NULL, NULL, NULL);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+  st.stop = TRUE;
+  while (st.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_test_message ("%u reads, largest %u of %" G_GINT64_FORMAT " samples",
+                  st.reads, st.max_seen, ts - 1);
+  g_assert_cmpuint (st.reads, >=, 3);
+  flush (store);
+
+  {
+    g_autoptr(GArray) all = lookout_store_query_samples_sync (store, 9, 0, G_MAXINT64, NULL, NULL);
+    g_assert_cmpuint (all->len, ==, ts - 1);
+  }
+}
+
+/* ---- committed and flush ---- */
+
+static void
+flushed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  gboolean *done = user_data;
+  GError *error = NULL;
+
+  g_assert_true (lookout_store_flush_finish (LOOKOUT_STORE (object), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+test_committed_signal (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(LookoutStore) store = open_store (f->path);
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (guint64));
+  gint64 start = g_get_monotonic_time ();
+  gboolean done = FALSE;
+  guint64 seq = 0;
+
+  g_signal_connect (store, "committed", G_CALLBACK (committed_cb), seen);
+
+  for (guint i = 1; i <= 10; i++)
+    {
+      LookoutSample s = { 1, i, i, LOOKOUT_TARGET_STATE_UP, 0, NULL };
+      seq = lookout_store_append_sample (store, &s);
+      g_assert_cmpuint (seq, ==, i);
+    }
+  g_assert_cmpuint (lookout_store_get_committed_seq (store), <, 10);
+
+  /* Without a flush, the batch commits by itself within 250 ms. */
+  while (seen->len == 0 || g_array_index (seen, guint64, seen->len - 1) < 10)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_assert_cmpuint (lookout_store_get_committed_seq (store), ==, 10);
+
+  for (guint i = 1; i < seen->len; i++)
+    g_assert_cmpuint (g_array_index (seen, guint64, i), >, g_array_index (seen, guint64, i - 1));
+
+  /* flush_async completes once what was queued before it is committed. */
+  seq = lookout_store_append_sample (store, &(LookoutSample) { 1, 11, 11, LOOKOUT_TARGET_STATE_UP });
+  lookout_store_flush_async (store, NULL, flushed_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (lookout_store_get_committed_seq (store), ==, seq);
+
+  /* The last commit is announced on close too. */
+  seq = lookout_store_append_sample (store, &(LookoutSample) { 1, 12, 12, LOOKOUT_TARGET_STATE_UP });
+  lookout_store_close (store);
+  g_assert_cmpuint (g_array_index (seen, guint64, seen->len - 1), ==, seq);
+}
+
+/* ---- orphans ---- */
+
+static void
+purged_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+  GError *error = NULL;
+
+  g_assert_true (lookout_store_purge_orphans_finish (LOOKOUT_STORE (object), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+deleted_missing_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  gboolean *done = user_data;
+  GError *error = NULL;
+
+  g_assert_false (lookout_store_delete_target_finish (LOOKOUT_STORE (object), result, &error));
+  g_assert_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  *done = TRUE;
+}
+
+static void
+test_purge_orphans (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(LookoutStore) store = open_store (f->path);
+  gboolean done = FALSE;
+  sqlite3 *db = NULL;
+
+  /* A target row written by someone else (the agent, an older run). */
+  flush (store);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "INSERT INTO targets (id, uri, interval_s, timeout_ms,"
+                                 " fail_threshold, created_at) VALUES (5, 'icmp://127.0.0.1', 1, 1000, 3, 0)",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  for (gint64 i = 0; i < 100; i++)
+    {
+      lookout_store_append_sample (store, &(LookoutSample) { 5, i * 1000, 10, LOOKOUT_TARGET_STATE_UP });
+      lookout_store_append_sample (store, &(LookoutSample) { 6, i * 1000, 10, LOOKOUT_TARGET_STATE_UP });
+    }
+  lookout_store_append_event (store, 6, 0, "up", NULL);
+  lookout_store_append_event (store, 5, 0, "up", NULL);
+
+  lookout_store_delete_target_async (store, 6, NULL, deleted_missing_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  done = FALSE;
+  lookout_store_purge_orphans_async (store, NULL, purged_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM samples WHERE target_id = 6"), ==, 0);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM samples WHERE target_id = 5"), ==, 100);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM rollup_minute WHERE target_id = 6"), ==, 0);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM rollup_day WHERE target_id = 5"), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM events"), ==, 1);
+}
+
+/* ---- default path ---- */
+
+static void
+test_default_path (void)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("LOOKOUT_DATA_DIR"));
+  g_autofree char *path = NULL;
+  g_autofree char *expected = NULL;
+
+  g_setenv ("LOOKOUT_DATA_DIR", "/tmp/lookout-data-dir", TRUE);
+  path = lookout_store_dup_default_path ();
+  g_assert_cmpstr (path, ==, "/tmp/lookout-data-dir/lookout.db");
+  g_clear_pointer (&path, g_free);
+
+  g_unsetenv ("LOOKOUT_DATA_DIR");
+  path = lookout_store_dup_default_path ();
+  expected = g_build_filename (g_get_user_data_dir (), "lookout", "lookout.db", NULL);
+  g_assert_cmpstr (path, ==, expected);
+
+  if (saved != NULL)
+    g_setenv ("LOOKOUT_DATA_DIR", saved, TRUE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(name, func) \
+  g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/store/schema/create-empty", test_create_empty);
+  ADD ("/store/schema/refuse-too-new", test_refuse_too_new);
+  ADD ("/store/schema/refuse-garbage", test_refuse_garbage);
+  ADD ("/store/open-async", test_open_async);
+  ADD ("/store/samples/roundtrip", test_roundtrip);
+  ADD ("/store/samples/persistence", test_persistence);
+  ADD ("/store/rollups/random", test_rollups_random);
+  ADD ("/store/samples/read-while-writing", test_read_while_writing);
+  ADD ("/store/committed-signal", test_committed_signal);
+  ADD ("/store/targets/purge-orphans", test_purge_orphans);
+  g_test_add_func ("/store/default-path", test_default_path);
+
+  return g_test_run ();
+}
