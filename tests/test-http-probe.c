@@ -858,12 +858,12 @@ test_invalid_options (void)
     "{\"accept\": \"\"}",
     "{\"method\": \"GE T\"}",
     "{\"max_redirects\": -1}",
+    "{\"max_redirects\": 101}",
     "{\"max_redirects\": 1.5}",
     "{\"verify_tls\": \"no\"}",
     "{\"headers\": {\"X-A\": \"a\\r\\nInjected: 1\"}}",
     "{\"headers\": [\"a\"]}",
     "{\"body_cap\": 0}",
-    "{\"keywrd\": \"typo\"}",
     "{\"keyword\": \"long keyword\", \"body_cap\": 4}",
     "not json",
   };
@@ -883,8 +883,13 @@ test_invalid_options (void)
     " \"max_redirects\": 3, \"verify_tls\": false, \"headers\": {\"Authorization\": \"Bearer x\"},"
     " \"body_cap\": 4096}", NULL));
 
-  result = run_probe (probe, u, 2000, "{\"accept\": \"abc\"}");
+  /* Keys of other kinds are left to them. */
+  g_assert_true (lookout_http_probe_validate_options ("{\"count\": 5}", NULL));
+
+  /* Options the target takes but that cannot work for HTTP fail the check. */
+  result = run_probe (probe, u, 2000, "{\"keyword\": \"long keyword\", \"body_cap\": 4}");
   assert_failed (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_FAILED);
+  g_assert_nonnull (strstr (result->error, "body_cap"));
 }
 
 static void

@@ -53,7 +53,7 @@
 #define READ_CHUNK_SIZE        16384
 #define DRAIN_CAP              (256 * 1024)
 #define IDLE_TIMEOUT_S         75
-#define MAX_REDIRECTS_LIMIT    50
+#define MAX_REDIRECTS_LIMIT    100
 #define MAX_BODY_CAP           (256 * 1024 * 1024)
 #define MAX_STATUS_RANGES      32
 
@@ -495,12 +495,8 @@ http_options_parse (const char  *json,
           if (!parse_headers (options, node, error))
             return NULL;
         }
-      else
-        {
-          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                       _("“%s” is not an option of HTTP targets"), name);
-          return NULL;
-        }
+      /* Other keys belong to other kinds (a target whose kind changed keeps
+       * them); LookoutTarget checks their types. */
     }
 
   if (options->keyword != NULL && options->keyword_len > options->body_cap)
