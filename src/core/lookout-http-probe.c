@@ -629,6 +629,18 @@ probe_run_free (gpointer data)
 }
 
 static gboolean
+deadline_source_dispatch (GSource     *source,
+                          GSourceFunc  callback,
+                          gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs deadline_source_funcs = {
+  .dispatch = deadline_source_dispatch,
+};
+
+static gboolean
 timed_out_cb (gpointer user_data)
 {
   ProbeRun *run = user_data;
@@ -960,6 +972,50 @@ contains (const guint8 *haystack,
   return FALSE;
 }
 
+/* Takes in what one read gave (@n_read bytes, 0 at the end, -1 with
+ * @error). Returns TRUE when the hop wants more of the body. */
+static gboolean
+consume_body (ProbeRun     *run,
+              gssize        n_read,
+              const GError *error)
+{
+  if (n_read < 0)
+    {
+      g_clear_pointer (&run->next_uri, g_uri_unref);
+      if (!run->decided)
+        fail_with_error (run, error);
+      return FALSE;
+    }
+
+  if (n_read == 0)
+    return FALSE;
+
+  run->body_read += n_read;
+
+  if (run->mode == BODY_KEYWORD)
+    {
+      const HttpOptions *options = run->options;
+      gsize available = run->kept + n_read;
+
+      if (contains (run->buf, available, options->keyword, options->keyword_len))
+        {
+          run->keyword_found = TRUE;
+          return FALSE;
+        }
+
+      run->kept = MIN (options->keyword_len - 1, available);
+      memmove (run->buf, run->buf + available - run->kept, run->kept);
+    }
+
+  return run->body_read < run->read_cap;
+}
+
+static gsize
+next_read_size (ProbeRun *run)
+{
+  return MIN (READ_CHUNK_SIZE, run->read_cap - run->body_read);
+}
+
 static void
 body_read_cb (GObject      *object,
               GAsyncResult *res,
@@ -972,56 +1028,63 @@ body_read_cb (GObject      *object,
 
   n_read = g_input_stream_read_finish (G_INPUT_STREAM (object), res, &error);
 
-  if (n_read < 0)
-    {
-      g_clear_pointer (&run->next_uri, g_uri_unref);
-      if (!run->decided)
-        fail_with_error (run, error);
-      run->body_end_us = g_get_monotonic_time ();
-      finish_hop (g_steal_pointer (&task));
-      return;
-    }
-
-  if (n_read == 0)
+  if (!consume_body (run, n_read, error))
     {
       run->body_end_us = g_get_monotonic_time ();
       finish_hop (g_steal_pointer (&task));
       return;
     }
 
-  run->body_read += n_read;
+  g_input_stream_read_async (run->body, run->buf + run->kept, next_read_size (run),
+                             G_PRIORITY_DEFAULT, run->cancellable,
+                             body_read_cb, g_steal_pointer (&task));
+}
 
-  if (run->mode == BODY_KEYWORD)
+static void pump_body (GTask *task);
+
+static gboolean
+body_readable_cb (GObject  *stream,
+                  gpointer  user_data)
+{
+  pump_body (g_object_ref (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Reads whatever the stream holds without a round through the main loop
+ * per read (libsoup's body streams are pollable), and waits for more only
+ * when there is none. */
+static void
+pump_body (GTask *task_in)
+{
+  g_autoptr(GTask) task = task_in;
+  ProbeRun *run = g_task_get_task_data (task);
+  GPollableInputStream *pollable = G_POLLABLE_INPUT_STREAM (run->body);
+
+  for (;;)
     {
-      const HttpOptions *options = run->options;
-      gsize available = run->kept + n_read;
+      g_autoptr(GError) error = NULL;
+      gssize n_read;
 
-      if (contains (run->buf, available, options->keyword, options->keyword_len))
+      n_read = g_pollable_input_stream_read_nonblocking (pollable, run->buf + run->kept,
+                                                         next_read_size (run),
+                                                         run->cancellable, &error);
+      if (n_read < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
-          run->keyword_found = TRUE;
-          run->body_end_us = g_get_monotonic_time ();
-          finish_hop (g_steal_pointer (&task));
+          GSource *source = g_pollable_input_stream_create_source (pollable, run->cancellable);
+
+          g_source_set_callback (source, G_SOURCE_FUNC (body_readable_cb),
+                                 g_steal_pointer (&task), g_object_unref);
+          g_source_attach (source, g_main_context_get_thread_default ());
+          g_source_unref (source);
           return;
         }
 
-      run->kept = MIN (options->keyword_len - 1, available);
-      memmove (run->buf, run->buf + available - run->kept, run->kept);
+      if (!consume_body (run, n_read, error))
+        break;
     }
 
-  if (run->body_read >= run->read_cap)
-    {
-      run->body_end_us = g_get_monotonic_time ();
-      finish_hop (g_steal_pointer (&task));
-      return;
-    }
-
-  g_input_stream_read_async (run->body,
-                             run->buf + run->kept,
-                             MIN (READ_CHUNK_SIZE, run->read_cap - run->body_read),
-                             G_PRIORITY_DEFAULT,
-                             run->cancellable,
-                             body_read_cb,
-                             g_steal_pointer (&task));
+  run->body_end_us = g_get_monotonic_time ();
+  finish_hop (g_steal_pointer (&task));
 }
 
 static void
@@ -1042,13 +1105,14 @@ read_body (GTask *task)
 
   run->kept = 0;
   run->body_read = 0;
-  g_input_stream_read_async (run->body,
-                             run->buf,
-                             MIN (READ_CHUNK_SIZE, run->read_cap),
-                             G_PRIORITY_DEFAULT,
-                             run->cancellable,
-                             body_read_cb,
-                             task);
+
+  if (G_IS_POLLABLE_INPUT_STREAM (run->body) &&
+      g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (run->body)))
+    pump_body (task);
+  else
+    g_input_stream_read_async (run->body, run->buf, next_read_size (run),
+                               G_PRIORITY_DEFAULT, run->cancellable,
+                               body_read_cb, task);
 }
 
 static gboolean
@@ -1371,12 +1435,16 @@ lookout_http_probe_run_async (LookoutProbe        *probe,
                                                         g_object_unref);
     }
 
-  run->timer = g_timeout_source_new (run->timeout_ms);
+  run->start_us = g_get_monotonic_time ();
+
+  /* Not g_timeout_source_new(): it counts from the start of the main loop
+   * iteration, which may be a while before now, and would fire early. */
+  run->timer = g_source_new (&deadline_source_funcs, sizeof (GSource));
   g_source_set_static_name (run->timer, "[lookout] http probe timeout");
+  g_source_set_ready_time (run->timer, run->start_us + (gint64) run->timeout_ms * 1000);
   g_source_set_callback (run->timer, timed_out_cb, run, NULL);
   g_source_attach (run->timer, g_main_context_get_thread_default ());
 
-  run->start_us = g_get_monotonic_time ();
   send_hop (g_steal_pointer (&task));
 }
 
