@@ -24,6 +24,7 @@
 
 #define SERVER_DELAY_MS 50
 #define ENDLESS_CHUNK   8192
+#define BIG_BODY_SIZE   (400 * 1024)
 
 typedef struct
 {
@@ -212,6 +213,16 @@ server_cb (SoupServer        *server,
       soup_message_body_append (body, SOUP_MEMORY_STATIC, "some text then a NEED", 21);
       soup_server_message_pause (msg);
       add_timeout (30, second_half_cb, msg);
+    }
+  else if (g_str_equal (path, "/big"))
+    {
+      gsize size = BIG_BODY_SIZE;
+      char *body = g_malloc (size);
+
+      memset (body, 'a', size);
+      memcpy (body + size - 4, "TAIL", 4);
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_TAKE, body, size);
     }
   else if (g_str_equal (path, "/echo"))
     {
@@ -684,6 +695,28 @@ test_keyword (void)
 }
 
 static void
+test_big_body (void)
+{
+  g_autoptr(LookoutProbe) probe = lookout_http_probe_new ();
+  g_autofree char *u = url ("http", ts.port, "/big");
+  g_autoptr(LookoutResult) plain = run_probe (probe, u, 2000, NULL);
+  g_autoptr(LookoutResult) found = run_probe (probe, u, 2000, "{\"keyword\": \"TAIL\"}");
+  g_autoptr(LookoutResult) capped = run_probe (probe, u, 2000, "{\"keyword\": \"TAIL\", \"body_cap\": 100000}");
+
+  /* Announced larger than worth draining, and no keyword: left unread. */
+  assert_up (plain, 200);
+  g_assert_cmpuint (plain->reply_bytes, ==, 0);
+
+  /* A keyword is looked for up to body_cap, here the whole body. */
+  assert_up (found, 200);
+  g_assert_cmpuint (found->reply_bytes, ==, BIG_BODY_SIZE);
+
+  assert_failed (capped, LOOKOUT_TARGET_STATE_DEGRADED, LOOKOUT_PROBE_ERROR_KEYWORD);
+  g_assert_cmpuint (capped->reply_bytes, ==, 100000);
+  g_assert_nonnull (strstr (capped->error, "100000"));
+}
+
+static void
 test_timeout (void)
 {
   g_autoptr(LookoutProbe) probe = lookout_http_probe_new ();
@@ -1015,6 +1048,7 @@ main (int   argc,
   g_test_add_func ("/http-probe/redirect-loop", test_redirect_loop);
   g_test_add_func ("/http-probe/endless-body", test_endless_body);
   g_test_add_func ("/http-probe/keyword", test_keyword);
+  g_test_add_func ("/http-probe/big-body", test_big_body);
   g_test_add_func ("/http-probe/timeout", test_timeout);
   g_test_add_func ("/http-probe/reset", test_reset);
   g_test_add_func ("/http-probe/refused", test_refused);

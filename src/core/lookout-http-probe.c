@@ -1279,6 +1279,7 @@ message_sent_cb (GObject      *object,
   /* A body known to be larger than we would drain is not read at all. */
   content_length = soup_message_headers_get_content_length (soup_message_get_response_headers (run->msg));
   if (run->mode == BODY_DRAIN &&
+      !g_str_equal (run->method, SOUP_METHOD_HEAD) &&
       soup_message_headers_get_encoding (soup_message_get_response_headers (run->msg)) == SOUP_ENCODING_CONTENT_LENGTH &&
       content_length > (goffset) run->read_cap)
     {
