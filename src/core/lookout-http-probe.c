@@ -749,9 +749,15 @@ fail_with_error (ProbeRun     *run,
         lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TIMEOUT,
                                   _("No response within %u ms"), run->timeout_ms);
     }
+  else if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND))
+    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESOLVE,
+                              _("The name “%s” does not resolve to any address"), host);
+  else if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE))
+    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESOLVE,
+                              _("The name “%s” could not be resolved for now (temporary failure)"), host);
   else if (error->domain == G_RESOLVER_ERROR)
     lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESOLVE,
-                              _("Could not resolve “%s”: %s"), host, error->message);
+                              _("The name “%s” could not be resolved: %s"), host, error->message);
   else if (error->domain == G_TLS_ERROR)
     {
       g_autofree char *reasons = NULL;
