@@ -50,6 +50,7 @@ typedef struct
   gboolean        ready;
   char           *last_method;
   char           *last_header;
+  char           *last_user_agent;
   GPtrArray      *ok_peers;        /* "ip:port" of each request to /ok */
   guint64         endless_sent;
   gint64          last_delay_us;   /* how long /delay really waited */
@@ -259,6 +260,9 @@ server_cb (SoupServer        *server,
       ts.last_method = g_strdup (soup_server_message_get_method (msg));
       ts.last_header = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                                "X-Lookout-Test"));
+      g_free (ts.last_user_agent);
+      ts.last_user_agent = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                                   "User-Agent"));
       g_mutex_unlock (&ts.mutex);
       set_text (msg, SOUP_STATUS_OK, "echo\n");
     }
@@ -480,6 +484,7 @@ test_server_stop (void)
   g_free (ts.tmpdir);
   g_free (ts.last_method);
   g_free (ts.last_header);
+  g_free (ts.last_user_agent);
   g_ptr_array_unref (ts.ok_peers);
 }
 
@@ -1015,6 +1020,7 @@ test_method_and_headers (void)
   g_mutex_lock (&ts.mutex);
   g_assert_cmpstr (ts.last_method, ==, "PUT");
   g_assert_cmpstr (ts.last_header, ==, "yes please");
+  g_assert_cmpstr (ts.last_user_agent, ==, "Lookout/" PACKAGE_VERSION);
   g_mutex_unlock (&ts.mutex);
 
   g_clear_pointer (&result, lookout_result_unref);
