@@ -33,10 +33,12 @@ typedef struct
   GMainLoop      *loop;
   SoupServer     *server;
   SoupServer     *tls_server;
+  SoupServer     *v6_server;       /* NULL without IPv6 loopback */
   GSocketService *reset_service;
   GSocket        *silent;
   guint16         port;
   guint16         tls_port;
+  guint16         v6_port;
   guint16         reset_port;
   guint16         silent_port;
   guint16         refused_port;
@@ -50,6 +52,7 @@ typedef struct
   gboolean        ready;
   char           *last_method;
   char           *last_header;
+  char           *last_user_agent;
   GPtrArray      *ok_peers;        /* "ip:port" of each request to /ok */
   guint64         endless_sent;
   gint64          last_delay_us;   /* how long /delay really waited */
@@ -259,6 +262,9 @@ server_cb (SoupServer        *server,
       ts.last_method = g_strdup (soup_server_message_get_method (msg));
       ts.last_header = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                                "X-Lookout-Test"));
+      g_free (ts.last_user_agent);
+      ts.last_user_agent = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                                   "User-Agent"));
       g_mutex_unlock (&ts.mutex);
       set_text (msg, SOUP_STATUS_OK, "echo\n");
     }
@@ -355,6 +361,18 @@ server_thread (gpointer data)
   soup_server_add_handler (ts.server, NULL, server_cb, NULL, NULL);
   ts.port = listen_on_loopback (ts.server, 0);
 
+  ts.v6_server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (ts.v6_server, NULL, server_cb, NULL, NULL);
+  if (soup_server_listen_local (ts.v6_server, 0, SOUP_SERVER_LISTEN_IPV6_ONLY, NULL))
+    {
+      GSList *uris = soup_server_get_uris (ts.v6_server);
+
+      ts.v6_port = g_uri_get_port (uris->data);
+      g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+    }
+  else
+    g_clear_object (&ts.v6_server);
+
   if (ts.certificate != NULL)
     {
       ts.tls_server = soup_server_new ("tls-certificate", ts.certificate, NULL);
@@ -390,6 +408,7 @@ server_thread (gpointer data)
   g_clear_object (&ts.reset_service);
   g_clear_object (&ts.server);
   g_clear_object (&ts.tls_server);
+  g_clear_object (&ts.v6_server);
   g_clear_object (&ts.silent);
   g_main_context_pop_thread_default (ts.context);
 
@@ -480,6 +499,7 @@ test_server_stop (void)
   g_free (ts.tmpdir);
   g_free (ts.last_method);
   g_free (ts.last_header);
+  g_free (ts.last_user_agent);
   g_ptr_array_unref (ts.ok_peers);
 }
 
@@ -895,6 +915,26 @@ test_resolve_failure (void)
 }
 
 static void
+test_ipv6 (void)
+{
+  g_autoptr(LookoutProbe) probe = lookout_http_probe_new ();
+  g_autofree char *u = NULL;
+  g_autoptr(LookoutResult) result = NULL;
+
+  if (ts.v6_server == NULL)
+    {
+      g_test_skip ("no IPv6 loopback here");
+      return;
+    }
+
+  u = g_strdup_printf ("http://[::1]:%u/ok", ts.v6_port);
+  result = run_probe (probe, u, 2000, NULL);
+  assert_up (result, 200);
+  g_assert_cmpstr (result->address, ==, "::1");
+  g_assert_cmpstr (result->target, ==, u);
+}
+
+static void
 test_refused (void)
 {
   g_autoptr(LookoutProbe) probe = lookout_http_probe_new ();
@@ -1015,6 +1055,7 @@ test_method_and_headers (void)
   g_mutex_lock (&ts.mutex);
   g_assert_cmpstr (ts.last_method, ==, "PUT");
   g_assert_cmpstr (ts.last_header, ==, "yes please");
+  g_assert_cmpstr (ts.last_user_agent, ==, "Lookout/" PACKAGE_VERSION);
   g_mutex_unlock (&ts.mutex);
 
   g_clear_pointer (&result, lookout_result_unref);
@@ -1200,6 +1241,7 @@ main (int   argc,
   g_test_add_func ("/http-probe/timeout", test_timeout);
   g_test_add_func ("/http-probe/reset", test_reset);
   g_test_add_func ("/http-probe/refused", test_refused);
+  g_test_add_func ("/http-probe/ipv6", test_ipv6);
   g_test_add_func ("/http-probe/resolve-failure", test_resolve_failure);
   g_test_add_func ("/http-probe/tls-verified", test_tls_verified);
   g_test_add_func ("/http-probe/tls-unverified", test_tls_unverified);

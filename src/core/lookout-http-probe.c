@@ -18,8 +18,9 @@
  * needs, closes the body stream and then either sends the next hop or
  * delivers the result:
  *   - redirect hops and checks without a keyword drain the body up to a small
- *     cap, which leaves the connection reusable; past the cap the stream is
- *     closed unread and libsoup drops the connection instead;
+ *     cap (256 KiB, or body_cap if smaller), which leaves the connection
+ *     reusable; past the cap, or when Content-Length says the body is larger,
+ *     the stream is closed unread and libsoup drops the connection instead;
  *   - a keyword check searches the body chunk by chunk, keeping the last
  *     (keyword length - 1) bytes of a chunk in front of the next one so that a
  *     keyword split across chunks is found; it stops at the keyword or at
@@ -35,7 +36,11 @@
  * the cap (curl's time_total), otherwise where reading stopped. Phase timings
  * come from libsoup's metrics (monotonic clock, like ours) and are summed
  * over the hops; on a reused connection resolve/connect/tls are 0 because
- * none happened; tls is -1 when no hop used TLS.
+ * none happened; tls is -1 when no hop used TLS. processing runs from the
+ * request written out ("wrote-body") to the first byte of the answer.
+ *
+ * Connections are direct: a system proxy would put its own latency and
+ * failures in place of the target's.
  */
 
 #define G_LOG_DOMAIN "lookout-http-probe"
