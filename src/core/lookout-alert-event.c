@@ -176,9 +176,9 @@ lookout_alert_event_to_json (const LookoutAlertEvent *event)
     json_builder_add_int_value (builder, event->since_ms);
   else
     json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "downtime_s");
+  json_builder_set_member_name (builder, "downtime_ms");
   if (event->kind == LOOKOUT_ALERT_EVENT_UP || event->kind == LOOKOUT_ALERT_EVENT_REMINDER)
-    json_builder_add_double_value (builder, event->downtime_ms / 1000.0);
+    json_builder_add_int_value (builder, event->downtime_ms);
   else
     json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "cert_expiry_s");
