@@ -130,8 +130,12 @@ lookout_parse_duration (const char  *text,
   return TRUE;
 
 bad:
-  g_set_error (error, LOOKOUT_ALERT_CONFIG_ERROR, LOOKOUT_ALERT_CONFIG_ERROR_INVALID_VALUE,
-               _("“%s” is not a duration such as 90s, 10m, 1h30m or 2d"), text);
+  {
+    g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+    g_set_error (error, LOOKOUT_ALERT_CONFIG_ERROR, LOOKOUT_ALERT_CONFIG_ERROR_INVALID_VALUE,
+                 _("“%s” is not a duration such as 90s, 10m, 1h30m or 2d"), valid);
+  }
   return FALSE;
 }
 
@@ -189,10 +193,14 @@ fail_at (GError     **error,
          const char  *group,
          const char  *key)
 {
+  /* Names come from the file as bytes; the message must stay readable. */
+  g_autofree char *valid_group = g_utf8_make_valid (group, -1);
+  g_autofree char *valid_key = key != NULL ? g_utf8_make_valid (key, -1) : NULL;
+
   if (key != NULL)
-    g_set_error (error, cause->domain, cause->code, "[%s] %s: %s", group, key, cause->message);
+    g_set_error (error, cause->domain, cause->code, "[%s] %s: %s", valid_group, valid_key, cause->message);
   else
-    g_set_error (error, cause->domain, cause->code, "[%s]: %s", group, cause->message);
+    g_set_error (error, cause->domain, cause->code, "[%s]: %s", valid_group, cause->message);
   g_error_free (cause);
   return FALSE;
 }

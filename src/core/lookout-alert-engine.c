@@ -1171,6 +1171,17 @@ lookout_alert_engine_set_reminders (LookoutAlertEngine *self,
   update_reminder_timer (self);
 }
 
+const gint64 *
+lookout_alert_engine_get_reminders (LookoutAlertEngine *self,
+                                    guint              *n_offsets)
+{
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_ENGINE (self), NULL);
+  g_return_val_if_fail (n_offsets != NULL, NULL);
+
+  *n_offsets = self->n_reminders;
+  return self->reminders;
+}
+
 gboolean
 lookout_alert_engine_get_do_not_disturb (LookoutAlertEngine *self)
 {

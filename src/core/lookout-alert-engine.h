@@ -96,6 +96,8 @@ void                lookout_alert_engine_set_notify_degraded (LookoutAlertEngine
 void                lookout_alert_engine_set_reminders   (LookoutAlertEngine    *self,
                                                           const gint64          *offsets_ms,
                                                           guint                  n_offsets);
+const gint64       *lookout_alert_engine_get_reminders   (LookoutAlertEngine    *self,
+                                                          guint                 *n_offsets);
 gboolean            lookout_alert_engine_get_do_not_disturb (LookoutAlertEngine *self);
 void                lookout_alert_engine_set_do_not_disturb (LookoutAlertEngine *self,
                                                           gboolean               dnd);
