@@ -472,6 +472,17 @@ test_local_connectivity_network_monitor (void)
   g_assert_cmpstr (summary, ==, "connectivity-lost@1 connectivity-restored@7");
   g_assert_cmpint (lookout_target_get_state (a), ==, LOOKOUT_TARGET_STATE_UP);
 
+  /* A success while the system still reports no network is evidence enough:
+   * from then on failures count again (a LAN without a default route). */
+  g_ptr_array_set_size (h.events, 0);
+  lookout_alert_engine_set_network_available (h.engine, FALSE);
+  h.now += STEP_MS;
+  feed (&h, a, 'U');
+  feed (&h, a, 'X');
+  g_assert_cmpint (lookout_target_get_state (a), ==, LOOKOUT_TARGET_STATE_DOWN);
+  summary = events_summary (h.events, START_MS);
+  g_assert_cmpstr (summary, ==, "connectivity-lost@8 connectivity-restored@9 down@9");
+
   harness_clear (&h);
 }
 

@@ -22,11 +22,13 @@
  *    the sum over 20 is the percent state change. Flapping starts at or
  *    above flap-high and stops below flap-low; while it flaps, state changes
  *    are still events but are not notified.
- *  - "Is it me?": when GNetworkMonitor says there is no network, or when a
- *    target would go DOWN while the last result of every other target that
- *    reported recently failed as well, the machine is offline: one
+ *  - "Is it me?": when GNetworkMonitor says the network went away, or when
+ *    a target would go DOWN while the last result of every other target
+ *    that reported recently failed as well, the machine is offline: one
  *    connectivity-lost event, targets that were not down become UNKNOWN and
- *    results are not counted until a success (or the network) returns.
+ *    failures are not counted until a success (or the network) returns. A
+ *    network that is unavailable from the start (an isolated LAN without a
+ *    default route) is not taken for an outage: only the change is.
  *  - Reminders while DOWN at fixed offsets after the DOWN event; an overdue
  *    one (after a suspend) is sent once, for the latest offset passed.
  *  - A certificate expiring sooner than cert-warning-days: one warning per
@@ -941,8 +943,8 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
   track->interval_ms = (gint64) lookout_target_get_interval (target) * 1000;
   threshold = MAX (lookout_target_get_fail_threshold (target), 1);
 
-  /* A cancelled check, a sleeping or offline machine: nothing learnt. */
-  if (result->state == LOOKOUT_TARGET_STATE_UNKNOWN || self->paused || !self->network_available)
+  /* A cancelled check, a sleeping machine: nothing learnt. */
+  if (result->state == LOOKOUT_TARGET_STATE_UNKNOWN || self->paused)
     goto out;
 
   track->last_result_ms = now;
@@ -1303,8 +1305,8 @@ lookout_alert_engine_watch_system (LookoutAlertEngine *self)
       self->network_monitor = g_object_ref (g_network_monitor_get_default ());
       g_signal_connect (self->network_monitor, "network-changed",
                         G_CALLBACK (network_available_changed_cb), self);
-      lookout_alert_engine_set_network_available (self,
-        g_network_monitor_get_network_available (self->network_monitor));
+      self->network_available = g_network_monitor_get_network_available (self->network_monitor);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NETWORK_AVAILABLE]);
     }
 
   if (self->system_bus == NULL)
