@@ -375,8 +375,11 @@ lookout_alert_config_load_data (LookoutAlertConfig  *config,
 
   if (!g_key_file_load_from_data (key_file, data, length, G_KEY_FILE_NONE, &local_error))
     {
+      /* GKeyFile quotes the offending bytes as they are. */
+      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, LOOKOUT_ALERT_CONFIG_ERROR, LOOKOUT_ALERT_CONFIG_ERROR_PARSE,
-                   _("Not a valid configuration file: %s"), local_error->message);
+                   _("Not a valid configuration file: %s"), valid);
       return FALSE;
     }
 
@@ -417,7 +420,11 @@ lookout_alert_config_load_data (LookoutAlertConfig  *config,
 
           value = g_key_file_get_string (key_file, group, keys[k], &local_error);
           if (value == NULL)
-            return fail_at (error, invalid ("%s", local_error->message), group, keys[k]);
+            {
+              g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
+
+              return fail_at (error, invalid ("%s", valid), group, keys[k]);
+            }
           g_strstrip (value);
 
           if ((cause = set_value (config, group, keys[k], value)))
