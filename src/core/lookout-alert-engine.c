@@ -136,7 +136,7 @@ G_DEFINE_FINAL_TYPE (LookoutAlertEngine, lookout_alert_engine, G_TYPE_OBJECT)
 static void
 track_free (Track *track)
 {
-  g_clear_object (&track->target);
+  g_clear_weak_pointer (&track->target);
   g_free (track->name);
   g_free (track->uri);
   g_free (track);
@@ -933,9 +933,13 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
   g_return_val_if_fail (result != NULL, LOOKOUT_TARGET_STATE_UNKNOWN);
 
   now = lookout_alert_engine_now (self);
-  track = ensure_track (self, lookout_target_get_id (target));
+  /* A target not stored yet has no id: follow it by its address. */
+  track = ensure_track (self, lookout_target_get_id (target) != 0
+                              ? lookout_target_get_id (target)
+                              : -(gint64) GPOINTER_TO_SIZE (target));
+  /* Weak: the engine must not keep removed targets alive. */
   if (track->target != target)
-    g_set_object (&track->target, target);
+    g_set_weak_pointer (&track->target, target);
   g_free (track->name);
   track->name = g_strdup (lookout_target_get_name (target));
   g_free (track->uri);
