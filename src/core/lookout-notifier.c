@@ -243,6 +243,25 @@ lookout_notifier_find_channel (LookoutNotifier *self,
   return NULL;
 }
 
+guint
+lookout_notifier_get_n_pending (LookoutNotifier *self)
+{
+  GListModel *model;
+  guint n = 0;
+
+  g_return_val_if_fail (LOOKOUT_IS_NOTIFIER (self), 0);
+
+  model = G_LIST_MODEL (self->channels);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(LookoutAlertChannel) channel = g_list_model_get_item (model, i);
+
+      n += lookout_alert_channel_get_pending (channel);
+    }
+
+  return n;
+}
+
 void
 lookout_notifier_dispatch (LookoutNotifier   *self,
                            LookoutAlertEvent *event)

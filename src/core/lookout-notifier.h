@@ -31,6 +31,8 @@ void             lookout_notifier_remove_channel (LookoutNotifier     *self,
                                                   LookoutAlertChannel *channel);
 LookoutAlertChannel *lookout_notifier_find_channel (LookoutNotifier   *self,
                                                   const char          *id);
+/* Events waiting in the channels' queues (being sent included). */
+guint            lookout_notifier_get_n_pending  (LookoutNotifier     *self);
 /* Queues @event on every enabled channel, whatever event->notify says. */
 void             lookout_notifier_dispatch       (LookoutNotifier     *self,
                                                   LookoutAlertEvent   *event);
