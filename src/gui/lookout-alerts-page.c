@@ -166,8 +166,6 @@ test_sent_cb (GObject      *object,
   g_autoptr(LookoutAlertsPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "alerts.send-test", TRUE);
-
   if (!lookout_alert_settings_send_test_finish (LOOKOUT_ALERT_SETTINGS (object), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -192,7 +190,6 @@ send_test_action (GtkWidget  *widget,
   if (self->alert_settings == NULL)
     return;
 
-  gtk_widget_action_set_enabled (widget, "alerts.send-test", FALSE);
   lookout_alert_settings_send_test_async (self->alert_settings, g_variant_get_string (parameter, NULL),
                                           self->cancellable, test_sent_cb, g_object_ref (self));
 }
@@ -245,6 +242,10 @@ lookout_alerts_page_class_init (LookoutAlertsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutAlertsPage, flap_high_spin);
   gtk_widget_class_bind_template_child (widget_class, LookoutAlertsPage, flap_low_spin);
   gtk_widget_class_bind_template_child (widget_class, LookoutAlertsPage, cert_days_spin);
+  /* Not kept, but reachable with gtk_widget_get_template_child(). */
+  gtk_widget_class_bind_template_child_full (widget_class, "desktop_test_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "telegram_test_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "webhook_test_button", FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, token_applied_cb);
   gtk_widget_class_bind_template_callback (widget_class, header_applied_cb);
   gtk_widget_class_bind_template_callback (widget_class, reminders_applied_cb);
