@@ -20,6 +20,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "gui-test-utils.h"
+
 #include "lookout-store.h"
 
 #define CLOSE_AFTER_S 3
@@ -250,18 +252,7 @@ test_down_and_up (void)
   lookout_store_close (store);
 
   soup_server_disconnect (telegram);
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while ((name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-
-        g_unlink (path);
-      }
-    g_rmdir (dir);
-  }
+  gui_test_remove_tree (dir);
 }
 
 static void
@@ -283,9 +274,7 @@ test_bad_config (void)
   g_assert_cmpint (g_subprocess_get_exit_status (agent), ==, 2);
   g_assert_nonnull (strstr (err, "[alerts] reminders: “soon” is not a duration"));
 
-  g_unlink (conf);
-  g_unlink (db);
-  g_rmdir (dir);
+  gui_test_remove_tree (dir);
 }
 
 int

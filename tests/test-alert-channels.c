@@ -14,6 +14,8 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "gui-test-utils.h"
+
 #include "lookout-alert-engine.h"
 #include "lookout-notifier.h"
 #include "lookout-telegram-channel.h"
@@ -505,12 +507,7 @@ test_store_delivery (void)
   g_clear_object (&notifier);
   lookout_store_close (store);
   server_free (server);
-  g_unlink (path);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (dir);
+  gui_test_remove_tree (dir);
 }
 
 static void
@@ -550,12 +547,7 @@ test_store_query_paging (void)
   g_assert_cmpint (g_array_index (page, LookoutStoredEvent, 2).ts_ms, ==, 1034);
 
   lookout_store_close (store);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (dir);
+  gui_test_remove_tree (dir);
 }
 
 int

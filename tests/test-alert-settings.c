@@ -14,6 +14,8 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "gui-test-utils.h"
+
 #include "lookout-alert-settings.h"
 #include "lookout-telegram-channel.h"
 
@@ -235,21 +237,6 @@ test_secrets_and_test_notification (Fixture       *f,
   soup_server_disconnect (server);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -282,7 +269,7 @@ main (int   argc,
               fixture_set_up, test_secrets_and_test_notification, fixture_tear_down);
 
   ret = g_test_run ();
-  remove_tree (tmp_dir);
+  gui_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return ret;
 }

@@ -9,6 +9,8 @@
 
 #include <glib/gstdio.h>
 
+#include "gui-test-utils.h"
+
 #include "lookout-event-model.h"
 
 static void
@@ -40,8 +42,6 @@ test_model (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("lookout-event-model-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, &error);
   g_autoptr(LookoutAlertEngine) engine = lookout_alert_engine_new (store);
@@ -115,10 +115,7 @@ test_model (void)
   g_clear_object (&model);
   g_clear_object (&engine);
   lookout_store_close (store);
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (dir);
+  gui_test_remove_tree (dir);
 }
 
 int
