@@ -202,7 +202,8 @@ new_event (Track                 *track,
   event->ts_ms = now;
   if (track != NULL)
     {
-      event->target_id = track->id;
+      /* Targets not stored yet are followed under a negative key. */
+      event->target_id = MAX (track->id, 0);
       event->target_name = g_strdup (track->name);
       event->target_uri = g_strdup (track->uri);
       if (kind == LOOKOUT_ALERT_EVENT_DOWN || kind == LOOKOUT_ALERT_EVENT_UP ||
@@ -236,7 +237,7 @@ emit_event (LookoutAlertEngine *self,
   g_debug ("%s: %s (notify: %d)", lookout_alert_event_kind_to_string (event->kind),
            event->message, event->notify);
 
-  if (self->store != NULL)
+  if (self->store != NULL && (track == NULL || track->id > 0))
     lookout_store_append_event (self->store, event->target_id, event->ts_ms,
                                 lookout_alert_event_kind_to_string (event->kind),
                                 event->message);
