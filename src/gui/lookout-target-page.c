@@ -17,6 +17,7 @@
 
 #include "lookout-event-list.h"
 #include "lookout-gui-utils.h"
+#include "lookout-result-view.h"
 #include "lookout-target-page.h"
 #include "lookout-window.h"
 
@@ -42,6 +43,7 @@ struct _LookoutTargetPage
   GtkLabel      *interval_label;
   GtkLabel      *timeout_label;
   GtkLabel      *threshold_label;
+  LookoutResultView *result_view;
 
   /* The target's events, from the window's monitor. */
   LookoutEventList  *event_list;
@@ -234,6 +236,8 @@ lookout_target_page_class_init (LookoutTargetPageClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (LOOKOUT_TYPE_RESULT_VIEW);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lookoutapp/Lookout/lookout-target-page.ui");
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, page);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, name_label);
@@ -249,6 +253,7 @@ lookout_target_page_class_init (LookoutTargetPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, interval_label);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, timeout_label);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, threshold_label);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, result_view);
 }
 
 static void
@@ -295,8 +300,19 @@ lookout_target_page_set_target (LookoutTargetPage *self,
 
   g_signal_group_set_target (self->target_signals, target);
   g_clear_handle_id (&self->update_source, g_source_remove);
+  /* Another target's result must not linger under this one's name. */
+  lookout_result_view_set_result (self->result_view, NULL);
   update (self);
   update_events (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET]);
+}
+
+void
+lookout_target_page_set_result (LookoutTargetPage *self,
+                                LookoutResult     *result)
+{
+  g_return_if_fail (LOOKOUT_IS_TARGET_PAGE (self));
+
+  lookout_result_view_set_result (self->result_view, result);
 }
