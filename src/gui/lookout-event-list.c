@@ -18,11 +18,10 @@ struct _LookoutEventList
 {
   GtkWidget          parent_instance;
 
-  GtkWidget         *box;
-
   LookoutEventModel *model;
   GSignalGroup      *model_signals;
 
+  GtkWidget         *box;
   GtkStack          *stack;
   GtkListView       *list_view;
   GtkWidget         *more_button;

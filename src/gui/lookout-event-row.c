@@ -18,10 +18,9 @@ struct _LookoutEventRow
 {
   GtkWidget         parent_instance;
 
-  GtkWidget         *box;
-
   LookoutEventItem *item;
 
+  GtkWidget        *box;
   GtkLabel         *kind_label;
   GtkLabel         *time_label;
   GtkLabel         *message_label;
