@@ -177,6 +177,45 @@ main (int   argc,
            (t_live_with - t_live_without) * 1e6 / n_live);
   g_print ("figure: store_write_cost_per_sample_live = %.2f us\n", t_live_with * 1e6 / n_live);
 
+  /* A 30-day plot of one target probed every minute, read from rollups. */
+  {
+    g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, NULL);
+    g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+    double best_minute = G_MAXDOUBLE, best_hour = G_MAXDOUBLE;
+    guint n_minute = 0, n_hour = 0;
+    const gint64 days30 = G_GINT64_CONSTANT (30) * 86400000;
+
+    for (gint64 ts = 0; ts < days30; ts += 60000)
+      {
+        LookoutSample s = { 999, T0_MS + ts, 20000 + g_rand_int_range (rand, 0, 5000),
+                            LOOKOUT_TARGET_STATE_UP, 0, NULL };
+        lookout_store_append_sample (store, &s);
+      }
+    g_assert_true (lookout_store_flush_sync (store, NULL));
+
+    for (guint round = 0; round < 5; round++)
+      {
+        g_autoptr(GArray) minutes = NULL;
+        g_autoptr(GArray) hours = NULL;
+        gint64 t0 = g_get_monotonic_time ();
+
+        minutes = lookout_store_query_rollups_sync (store, 999, LOOKOUT_ROLLUP_MINUTE,
+                                                    T0_MS, T0_MS + days30, NULL, NULL);
+        best_minute = MIN (best_minute, (g_get_monotonic_time () - t0) / 1000.0);
+        t0 = g_get_monotonic_time ();
+        hours = lookout_store_query_rollups_sync (store, 999, LOOKOUT_ROLLUP_HOUR,
+                                                  T0_MS, T0_MS + days30, NULL, NULL);
+        best_hour = MIN (best_hour, (g_get_monotonic_time () - t0) / 1000.0);
+        n_minute = minutes->len;
+        n_hour = hours->len;
+      }
+    g_assert_cmpuint (n_minute, ==, 30 * 1440);
+    g_assert_cmpuint (n_hour, ==, 30 * 24);
+    g_print ("figure: store_30d_plot_minute_rollups_ms = %.2f ms\n", best_minute);
+    g_print ("figure: store_30d_plot_hour_rollups_ms = %.2f ms\n", best_hour);
+    lookout_store_close (store);
+  }
+
   g_unlink (path);
   g_rmdir (dir);
 

@@ -14,9 +14,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <signal.h>
 
 #include "lookout-ntp-probe.h"
 #include "lookout-tcp-probe.h"
@@ -157,6 +159,31 @@ run_command (const char  *command,
   return TRUE;
 }
 
+/* A test run that crashed leaves its namespace behind: remove those whose
+ * process is gone. */
+static void
+netns_remove_stale (void)
+{
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!run_command ("ip netns list", &out, NULL, NULL))
+    return;
+
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      int pid = 0;
+
+      if (sscanf (lines[i], "lkt-net-%d", &pid) == 1 && pid > 0
+          && kill (pid, 0) < 0 && errno == ESRCH)
+        {
+          g_autofree char *command = g_strdup_printf ("ip netns del lkt-net-%d", pid);
+          run_command (command, NULL, NULL, NULL);
+        }
+    }
+}
+
 static void
 netns_setup (void)
 {
@@ -184,6 +211,8 @@ netns_setup (void)
       netns_skip_reason = g_strdup ("the ip command (iproute2) is not installed");
       return;
     }
+
+  netns_remove_stale ();
 
   for (gsize i = 0; i <= G_N_ELEMENTS (steps); i++)
     {

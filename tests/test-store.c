@@ -190,13 +190,21 @@ test_refuse_too_new (Fixture       *f,
 }
 
 static void
-opened_cb (GObject      *object,
+result_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
   GAsyncResult **out = user_data;
 
   *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
 }
 
 static void
@@ -229,10 +237,8 @@ test_refuse_garbage (Fixture       *f,
   g_assert_cmpmem (garbage, sizeof garbage, after, after_len);
 
   /* Also through the async path. */
-  lookout_store_open_async (f->path, NULL, opened_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  store = lookout_store_open_finish (result, &error);
+  lookout_store_open_async (f->path, NULL, result_cb, &result);
+  store = lookout_store_open_finish (wait_for (&result), &error);
   g_assert_null (store);
   g_assert_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_CORRUPT);
   g_clear_error (&error);
@@ -248,11 +254,8 @@ test_open_async (Fixture       *f,
   GError *error = NULL;
   LookoutSample s = { 1, 1000, 500, LOOKOUT_TARGET_STATE_UP, 0, NULL };
 
-  lookout_store_open_async (f->path, NULL, opened_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  store = lookout_store_open_finish (result, &error);
+  lookout_store_open_async (f->path, NULL, result_cb, &result);
+  store = lookout_store_open_finish (wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_true (LOOKOUT_IS_STORE (store));
 
@@ -322,6 +325,7 @@ test_persistence (Fixture       *f,
 {
   g_autoptr(LookoutStore) store = open_store (f->path);
   g_autoptr(GArray) read = NULL;
+  g_autofree char *wal = NULL;
   GError *error = NULL;
 
   for (gint64 i = 0; i < 1000; i++)
@@ -356,6 +360,11 @@ test_persistence (Fixture       *f,
       g_assert_cmpstr (r->error, ==, n % 7 ? NULL : "timeout");
     }
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM events WHERE kind = 'down'"), ==, 1);
+
+  /* Closed after reading: everything is back in the file, no WAL left. */
+  lookout_store_close (store);
+  wal = g_strconcat (f->path, "-wal", NULL);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
 }
 
 /* ---- rollups ---- */
@@ -699,14 +708,230 @@ test_purge_orphans (Fixture       *f,
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM events"), ==, 1);
 }
 
+/* ---- targets ---- */
+
+static LookoutTarget *
+find_in (GPtrArray *targets,
+         gint64     id)
+{
+  for (guint i = 0; i < targets->len; i++)
+    if (lookout_target_get_id (g_ptr_array_index (targets, i)) == id)
+      return g_ptr_array_index (targets, i);
+  return NULL;
+}
+
+static void
+test_targets_crud (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(LookoutStore) store = open_store (f->path);
+  g_autoptr(LookoutTarget) web = NULL;
+  g_autoptr(LookoutTarget) dns = NULL;
+  g_autoptr(LookoutTarget) later = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GArray) history = NULL;
+  GError *error = NULL;
+  LookoutTarget *t;
+  gint64 web_id, dns_id;
+
+  web = lookout_target_new_from_string ("https://example.org/health", &error);
+  g_assert_no_error (error);
+  lookout_target_set_name (web, "Example");
+  lookout_target_set_interval (web, 15);
+  lookout_target_set_timeout (web, 3000);
+  lookout_target_set_fail_threshold (web, 4);
+  lookout_target_set_options (web, "{\"accept\":\"200-299\"}");
+  lookout_target_set_location (web, 48.85, 2.35, "manual");
+  g_assert_true (lookout_store_insert_target_sync (store, web, &error));
+  g_assert_no_error (error);
+  web_id = lookout_target_get_id (web);
+  g_assert_cmpint (web_id, >, 0);
+  g_assert_cmpint (lookout_target_get_created_at (web), >, 0);
+
+  /* The async insert sets the id on this context, before the callback. */
+  dns = lookout_target_new_from_string ("dns://127.0.0.1:5353/example.test?type=AAAA", &error);
+  g_assert_no_error (error);
+  lookout_target_set_enabled (dns, FALSE);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    lookout_store_insert_target_async (store, dns, NULL, result_cb, &result);
+    g_assert_cmpint (lookout_target_get_id (dns), ==, 0);
+    wait_for (&result);
+    g_assert_cmpint (lookout_target_get_id (dns), >, web_id);
+    g_assert_true (lookout_store_insert_target_finish (store, result, &error));
+    g_assert_no_error (error);
+  }
+  dns_id = lookout_target_get_id (dns);
+
+  for (gint64 i = 1; i <= 30; i++)
+    lookout_store_append_sample (store, &(LookoutSample) { dns_id, i * 1000, i * 100, LOOKOUT_TARGET_STATE_UP });
+
+  /* Update */
+  lookout_target_set_interval (web, 120);
+  lookout_target_set_name (web, "Example (renamed)");
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    lookout_store_update_target_async (store, web, NULL, result_cb, &result);
+    g_assert_true (lookout_store_update_target_finish (store, wait_for (&result), &error));
+    g_assert_no_error (error);
+  }
+
+  /* Persistence across close and reopen. */
+  lookout_store_close (store);
+  g_clear_object (&store);
+  store = open_store (f->path);
+
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    lookout_store_load_targets_async (store, NULL, result_cb, &result);
+    loaded = lookout_store_load_targets_finish (store, wait_for (&result), &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (loaded->len, ==, 2);
+  t = find_in (loaded, web_id);
+  g_assert_nonnull (t);
+  g_assert_cmpstr (lookout_target_get_uri_string (t), ==, lookout_target_get_uri_string (web));
+  g_assert_cmpstr (lookout_target_get_name (t), ==, "Example (renamed)");
+  g_assert_cmpuint (lookout_target_get_interval (t), ==, 120);
+  g_assert_cmpuint (lookout_target_get_timeout (t), ==, 3000);
+  g_assert_cmpuint (lookout_target_get_fail_threshold (t), ==, 4);
+  g_assert_true (lookout_target_get_enabled (t));
+  g_assert_cmpstr (lookout_target_get_options (t), ==, "{\"accept\":\"200-299\"}");
+  g_assert_cmpint (lookout_target_get_created_at (t), ==, lookout_target_get_created_at (web));
+  g_assert_cmpfloat_with_epsilon (lookout_target_get_latitude (t), 48.85, 1e-9);
+  g_assert_cmpfloat_with_epsilon (lookout_target_get_longitude (t), 2.35, 1e-9);
+  g_assert_cmpstr (lookout_target_get_location_source (t), ==, "manual");
+  t = find_in (loaded, dns_id);
+  g_assert_nonnull (t);
+  g_assert_false (lookout_target_get_enabled (t));
+  g_assert_cmpstr (lookout_target_get_uri_string (t), ==, lookout_target_get_uri_string (dns));
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+
+  /* Delete: the row only. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    lookout_store_delete_target_async (store, dns_id, NULL, result_cb, &result);
+    g_assert_true (lookout_store_delete_target_finish (store, wait_for (&result), &error));
+    g_assert_no_error (error);
+  }
+  loaded = lookout_store_load_targets_sync (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->len, ==, 1);
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+  history = lookout_store_query_samples_sync (store, dns_id, 0, G_MAXINT64, NULL, &error);
+  g_assert_cmpuint (history->len, ==, 30);
+  g_clear_pointer (&history, g_array_unref);
+
+  /* A new target never takes a removed target's id (and its history). */
+  later = lookout_target_new_from_string ("ntp://127.0.0.1:1123", &error);
+  g_assert_no_error (error);
+  g_assert_true (lookout_store_insert_target_sync (store, later, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (lookout_target_get_id (later), >, dns_id);
+
+  /* Reinsert with its id: the history is its own again. */
+  g_assert_true (lookout_store_insert_target_sync (store, dns, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (lookout_target_get_id (dns), ==, dns_id);
+
+  /* Not twice. */
+  g_assert_false (lookout_store_insert_target_sync (store, dns, &error));
+  g_assert_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_QUERY);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    lookout_store_purge_orphans_async (store, NULL, result_cb, &result);
+    g_assert_true (lookout_store_purge_orphans_finish (store, wait_for (&result), &error));
+    g_assert_no_error (error);
+  }
+  history = lookout_store_query_samples_sync (store, dns_id, 0, G_MAXINT64, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 30);
+  g_clear_pointer (&history, g_array_unref);
+
+  /* Updating a target that is not stored. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    lookout_store_delete_target_async (store, dns_id, NULL, NULL, NULL);
+    lookout_store_update_target_async (store, dns, NULL, result_cb, &result);
+    g_assert_false (lookout_store_update_target_finish (store, wait_for (&result), &error));
+    g_assert_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+
+  /* And after purging, a removed target's history is gone. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    lookout_store_purge_orphans_async (store, NULL, result_cb, &result);
+    g_assert_true (lookout_store_purge_orphans_finish (store, wait_for (&result), &error));
+  }
+  history = lookout_store_query_samples_sync (store, dns_id, 0, G_MAXINT64, NULL, &error);
+  g_assert_cmpuint (history->len, ==, 0);
+}
+
+static void
+test_targets_cancel (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(LookoutStore) store = open_store (f->path);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(LookoutTarget) target = lookout_target_new_from_string ("tcp://127.0.0.1:8080", NULL);
+  g_autoptr(GPtrArray) loaded = NULL;
+  GError *error = NULL;
+
+  /* Cancelled before: nothing is written. */
+  g_cancellable_cancel (cancellable);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    lookout_store_insert_target_async (store, target, cancellable, result_cb, &result);
+    g_assert_false (lookout_store_insert_target_finish (store, wait_for (&result), &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+  }
+  g_assert_cmpint (lookout_target_get_id (target), ==, 0);
+
+  /* Cancelled once queued: the write is done and reported done. */
+  g_cancellable_reset (cancellable);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    lookout_store_insert_target_async (store, target, cancellable, result_cb, &result);
+    g_cancellable_cancel (cancellable);
+    g_assert_true (lookout_store_insert_target_finish (store, wait_for (&result), &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (lookout_target_get_id (target), >, 0);
+
+  loaded = lookout_store_load_targets_sync (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->len, ==, 1);
+}
+
 /* ---- default path ---- */
 
 static void
 test_default_path (void)
 {
-  g_autofree char *saved = g_strdup (g_getenv ("LOOKOUT_DATA_DIR"));
   g_autofree char *path = NULL;
   g_autofree char *expected = NULL;
+
+  /* setenv() is for a process without other threads. */
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, 0);
+      g_test_trap_assert_passed ();
+      return;
+    }
 
   g_setenv ("LOOKOUT_DATA_DIR", "/tmp/lookout-data-dir", TRUE);
   path = lookout_store_dup_default_path ();
@@ -717,9 +942,6 @@ test_default_path (void)
   path = lookout_store_dup_default_path ();
   expected = g_build_filename (g_get_user_data_dir (), "lookout", "lookout.db", NULL);
   g_assert_cmpstr (path, ==, expected);
-
-  if (saved != NULL)
-    g_setenv ("LOOKOUT_DATA_DIR", saved, TRUE);
 }
 
 int
@@ -741,6 +963,8 @@ main (int   argc,
   ADD ("/store/samples/read-while-writing", test_read_while_writing);
   ADD ("/store/committed-signal", test_committed_signal);
   ADD ("/store/targets/purge-orphans", test_purge_orphans);
+  ADD ("/store/targets/crud", test_targets_crud);
+  ADD ("/store/targets/cancel", test_targets_cancel);
   g_test_add_func ("/store/default-path", test_default_path);
 
   return g_test_run ();

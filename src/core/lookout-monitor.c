@@ -127,10 +127,11 @@ static void
 set_loaded (LookoutMonitor *self,
             GPtrArray      *targets)
 {
+  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->targets));
+
   g_ptr_array_sort (targets, compare_target_ptrs);
-  g_list_store_splice (self->targets, 0,
-                       g_list_model_get_n_items (G_LIST_MODEL (self->targets)),
-                       targets->pdata, targets->len);
+  if (n_old > 0 || targets->len > 0)
+    g_list_store_splice (self->targets, 0, n_old, targets->pdata, targets->len);
 
   if (!self->loaded)
     {

@@ -305,7 +305,15 @@ insert_target_write (LookoutStoreDb  *db,
     return FALSE;
 
   if (!step_target_row (stmt, row, "insert target", error))
-    return FALSE;
+    {
+      if (row->id > 0 && (sqlite3_errcode (db->db) & 0xff) == SQLITE_CONSTRAINT)
+        {
+          g_clear_error (error);
+          g_set_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_QUERY,
+                       _("Another target already has the id %" G_GINT64_FORMAT), row->id);
+        }
+      return FALSE;
+    }
 
   row->id = sqlite3_last_insert_rowid (db->db);
   return TRUE;

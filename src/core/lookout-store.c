@@ -16,6 +16,8 @@
  * day rollups of the batch's samples (accumulated in memory first, then one
  * UPSERT per bucket). A kill at any moment therefore loses at most the
  * uncommitted batch, and rollups always agree with the committed samples.
+ * A rollup bucket counts every sample in n, DOWN ones in n_fail, and keeps
+ * min/max/sum over the samples that are not DOWN and have a latency.
  *
  * After the commit the writer publishes the last committed sample sequence
  * number, wakes a GSource attached to the context the store was opened on
@@ -740,9 +742,13 @@ write_batch (LookoutStore  *self,
   return TRUE;
 }
 
+/* A task is returned, and released, on its own context: the last reference
+ * to the store (a task holds one) must never go away on the writer thread,
+ * which would then have to join itself. */
 typedef struct
 {
   GTask                    *task;
+  GError                   *error;
   LookoutStoreCompleteFunc  complete;
   gpointer                  data;
   GDestroyNotify            destroy;
@@ -752,6 +758,7 @@ static void
 completion_free (Completion *c)
 {
   g_clear_object (&c->task);
+  g_clear_error (&c->error);
   if (c->destroy != NULL && c->data != NULL)
     c->destroy (c->data);
   g_free (c);
@@ -762,8 +769,41 @@ complete_in_context_cb (gpointer user_data)
 {
   Completion *c = user_data;
 
-  c->complete (c->task, c->data);
+  if (c->error != NULL)
+    g_task_return_error (c->task, g_steal_pointer (&c->error));
+  else if (c->complete != NULL)
+    c->complete (c->task, c->data);
+  else
+    g_task_return_boolean (c->task, TRUE);
+
   return G_SOURCE_REMOVE;
+}
+
+static void
+complete_op (GTask                    **task,
+             GError                   **error,
+             const GError              *batch_error,
+             LookoutStoreCompleteFunc   complete,
+             gpointer                  *data,
+             GDestroyNotify             destroy)
+{
+  Completion *c = g_new0 (Completion, 1);
+
+  c->task = g_steal_pointer (task);
+  if (batch_error != NULL)
+    c->error = g_error_copy (batch_error);
+  else if (error != NULL)
+    c->error = g_steal_pointer (error);
+  c->complete = complete;
+  if (data != NULL)
+    {
+      c->data = g_steal_pointer (data);
+      c->destroy = destroy;
+    }
+
+  g_main_context_invoke_full (g_task_get_context (c->task), G_PRIORITY_DEFAULT,
+                              complete_in_context_cb, c,
+                              (GDestroyNotify) completion_free);
 }
 
 static void
@@ -775,34 +815,10 @@ complete_batch (GArray       *batch,
       StoreOp *op = &g_array_index (batch, StoreOp, i);
 
       if (op->kind == OP_FLUSH)
-        {
-          if (batch_error != NULL)
-            g_task_return_error (op->flush, g_error_copy (batch_error));
-          else
-            g_task_return_boolean (op->flush, TRUE);
-        }
+        complete_op (&op->flush, NULL, batch_error, NULL, NULL, NULL);
       else if (op->kind == OP_WRITE)
-        {
-          if (batch_error != NULL)
-            g_task_return_error (op->write.task, g_error_copy (batch_error));
-          else if (op->write.error != NULL)
-            g_task_return_error (op->write.task, g_steal_pointer (&op->write.error));
-          else if (op->write.complete == NULL)
-            g_task_return_boolean (op->write.task, TRUE);
-          else
-            {
-              Completion *c = g_new0 (Completion, 1);
-
-              c->task = g_steal_pointer (&op->write.task);
-              c->complete = op->write.complete;
-              c->data = g_steal_pointer (&op->write.data);
-              c->destroy = op->write.destroy;
-              g_main_context_invoke_full (g_task_get_context (c->task),
-                                          G_PRIORITY_DEFAULT,
-                                          complete_in_context_cb,
-                                          c, (GDestroyNotify) completion_free);
-            }
-        }
+        complete_op (&op->write.task, &op->write.error, batch_error,
+                     op->write.complete, &op->write.data, op->write.destroy);
     }
 }
 
@@ -1232,12 +1248,14 @@ store_close (LookoutStore *self,
   if (writer != NULL)
     g_thread_join (writer);
 
-  store_db_close (&self->writer_db);
-
+  /* Readers first: the last connection to close checkpoints the WAL into
+   * the file and removes it, which only a read-write connection can do. */
   g_mutex_lock (&self->readers_lock);
   self->readers_closed = TRUE;
   g_ptr_array_set_size (self->idle_readers, 0);
   g_mutex_unlock (&self->readers_lock);
+
+  store_db_close (&self->writer_db);
 
   if (self->committed_source != NULL)
     {
@@ -1280,6 +1298,16 @@ lookout_store_queue_write (LookoutStore             *self,
 
   g_assert (LOOKOUT_IS_STORE (self));
   g_assert (G_IS_TASK (task));
+
+  /* Cancelling stops a write that has not been queued; once queued it is
+   * done, and the result says so (an inserted target gets its id). */
+  if (g_task_return_error_if_cancelled (task))
+    {
+      if (destroy != NULL && data != NULL)
+        destroy (data);
+      return;
+    }
+  g_task_set_check_cancellable (task, FALSE);
 
   op.write.func = write;
   op.write.complete = complete;

@@ -7,7 +7,8 @@
  * The input is an NTP reply as it comes off the network. Its own origin
  * field is taken as the expected one, so the fuzzer gets past the origin
  * check; the parsed reply is then formatted and fed to the clock maths.
- * test-ntp-packet.c runs the same function over seeds in the normal suite.
+ * The seeds in corpus/ntp-packet are replayed in the normal suite, and
+ * test-ntp-packet.c drives the same function with crafted and random input.
  */
 
 #include "config.h"
