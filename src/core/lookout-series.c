@@ -46,6 +46,7 @@ struct _LookoutSeries
   guint                n_columns;
   LookoutSeriesSource  source;
   LookoutSeriesColumn *columns;
+  GHashTable          *errors;   /* column start ms → last error text */
 };
 
 G_DEFINE_FINAL_TYPE (LookoutSeries, lookout_series, G_TYPE_OBJECT)
@@ -63,6 +64,7 @@ lookout_series_finalize (GObject *object)
   LookoutSeries *self = (LookoutSeries *) object;
 
   g_clear_pointer (&self->columns, g_free);
+  g_clear_pointer (&self->errors, g_hash_table_unref);
 
   G_OBJECT_CLASS (lookout_series_parent_class)->finalize (object);
 }
@@ -78,6 +80,22 @@ lookout_series_class_init (LookoutSeriesClass *klass)
 static void
 lookout_series_init (LookoutSeries *self)
 {
+  self->errors = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+}
+
+static void
+remember_error (LookoutSeries *self,
+                guint          column,
+                const char    *error)
+{
+  gint64 *key;
+
+  if (error == NULL)
+    return;
+
+  key = g_new (gint64, 1);
+  *key = self->from_ms + column * self->column_ms;
+  g_hash_table_replace (self->errors, key, g_strdup (error));
 }
 
 static void
@@ -343,6 +361,7 @@ lookout_series_new_from_samples (gint64               from_ms,
         break;
 
       column_add (&self->columns[column], s->ts_ms, s->ts_ms, s->state, s->latency_us);
+      remember_error (self, column, s->error);
       if (s->state != LOOKOUT_TARGET_STATE_DOWN && s->latency_us >= 0)
         g_array_append_val (scratch, s->latency_us);
     }
@@ -493,6 +512,22 @@ lookout_series_get_column (LookoutSeries *self,
   return &self->columns[index];
 }
 
+const char *
+lookout_series_get_column_error (LookoutSeries *self,
+                                 guint          index)
+{
+  gint64 key;
+
+  g_return_val_if_fail (LOOKOUT_IS_SERIES (self), NULL);
+  g_return_val_if_fail (index < self->n_columns, NULL);
+
+  if (self->columns[index].n_fail == 0)
+    return NULL;
+  key = self->from_ms + index * self->column_ms;
+
+  return g_hash_table_lookup (self->errors, &key);
+}
+
 int
 lookout_series_column_at (LookoutSeries *self,
                           gint64         ts_ms)
@@ -560,6 +595,16 @@ lookout_series_advance (LookoutSeries *self,
     }
   self->from_ms += shift * self->column_ms;
 
+  {
+    GHashTableIter iter;
+    gint64 *key;
+
+    g_hash_table_iter_init (&iter, self->errors);
+    while (g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))
+      if (*key < self->from_ms)
+        g_hash_table_iter_remove (&iter);
+  }
+
   /* The new first column may have lost its predecessor. */
   update_gaps (self, 0);
 }
@@ -579,6 +624,7 @@ lookout_series_add_sample (LookoutSeries       *self,
 
   c = &self->columns[column];
   column_add (c, sample->ts_ms, sample->ts_ms, sample->state, sample->latency_us);
+  remember_error (self, column, sample->error);
   if (c->n_timed > 0)
     {
       if (c->n_timed == 1)

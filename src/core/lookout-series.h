@@ -96,6 +96,10 @@ gint64               lookout_series_get_spacing_ms     (LookoutSeries           
 const LookoutSeriesColumn *
                      lookout_series_get_column         (LookoutSeries                *self,
                                                         guint                         index);
+/* The last error text of the column's failures, when raw samples gave
+ * one; NULL otherwise. */
+const char          *lookout_series_get_column_error   (LookoutSeries                *self,
+                                                        guint                         index);
 /* The index of the column holding ts_ms, or -1 outside the series. */
 int                  lookout_series_column_at          (LookoutSeries                *self,
                                                         gint64                        ts_ms);
