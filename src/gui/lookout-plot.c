@@ -538,12 +538,15 @@ draw_line (LookoutPlot  *self,
 
       if (col->n_timed == 0)
         continue;
-      x0 = frame_x (f, s_from + i * col_ms);
-      x1 = MAX (frame_x (f, s_from + (i + 1) * col_ms), x0 + 1 / f->scale);
-      y0 = frame_y (f, col->max_us);
-      y1 = frame_y (f, col->min_us);
+      /* Whole device pixels, no antialiasing: cairo fills such boxes
+       * without tessellating. */
+      x0 = round (frame_x (f, s_from + i * col_ms) * f->scale) / f->scale;
+      x1 = MAX (round (frame_x (f, s_from + (i + 1) * col_ms) * f->scale) / f->scale, x0 + 1 / f->scale);
+      y0 = floor (frame_y (f, col->max_us) * f->scale) / f->scale;
+      y1 = ceil (frame_y (f, col->min_us) * f->scale) / f->scale;
       cairo_rectangle (cr, x0, y0, x1 - x0, MAX (y1 - y0, 1 / f->scale));
     }
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
   if (overlay)
     cairo_set_source_rgba (cr, base.red, base.green, base.blue, 0.15);
   else
@@ -559,8 +562,8 @@ draw_line (LookoutPlot  *self,
 
       if (col->n_fail == 0)
         continue;
-      x0 = frame_x (f, s_from + i * col_ms);
-      x1 = MAX (frame_x (f, s_from + (i + 1) * col_ms), x0 + 1 / f->scale);
+      x0 = round (frame_x (f, s_from + i * col_ms) * f->scale) / f->scale;
+      x1 = MAX (round (frame_x (f, s_from + (i + 1) * col_ms) * f->scale) / f->scale, x0 + 1 / f->scale);
       cairo_set_source_rgba (cr, c->error.red, c->error.green, c->error.blue,
                              0.45 + 0.55 * col->n_fail / col->n);
       cairo_rectangle (cr, x0, strip_top, x1 - x0, FAIL_STRIP_HEIGHT);
@@ -576,14 +579,16 @@ draw_line (LookoutPlot  *self,
   /* The median line, one segment per pair of neighbouring columns with a
    * latency, coloured by the loss of the column it reaches. No segment
    * across a gap or a column where everything failed. */
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
   cairo_set_line_width (cr, 2.0);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
   for (int pass = 0; pass < 3; pass++)
     {
       const GdkRGBA *want = pass == 0 ? &base : pass == 1 ? &c->warning : &c->error;
       double px = 0, py = 0;
       gboolean have_prev = FALSE;
+      gboolean pen_at_prev = FALSE;
       gboolean any = FALSE;
 
       for (guint i = first > 0 ? first - 1 : 0; i < MIN (last + 1, n); i++)
@@ -594,7 +599,7 @@ draw_line (LookoutPlot  *self,
           if (col->n == 0)
             continue;
           if (col->n_timed == 0 || (col->flags & LOOKOUT_SERIES_COLUMN_GAP_BEFORE))
-            have_prev = FALSE;
+            have_prev = pen_at_prev = FALSE;
           if (col->n_timed == 0)
             continue;
 
@@ -603,19 +608,17 @@ draw_line (LookoutPlot  *self,
 
           if (loss_color (col, &base, c) == want)
             {
-              if (have_prev)
-                {
-                  cairo_move_to (cr, px, py);
-                  cairo_line_to (cr, x, y);
-                }
-              else
-                {
-                  /* A lone point still shows as a dot. */
-                  cairo_move_to (cr, x, y);
-                  cairo_line_to (cr, x, y);
-                }
+              /* One polyline per run; a lone point still shows as a dot. */
+              if (!have_prev)
+                cairo_move_to (cr, x, y);
+              else if (!pen_at_prev)
+                cairo_move_to (cr, px, py);
+              cairo_line_to (cr, x, y);
+              pen_at_prev = TRUE;
               any = TRUE;
             }
+          else
+            pen_at_prev = FALSE;
           px = x, py = y;
           have_prev = TRUE;
         }
