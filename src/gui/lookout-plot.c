@@ -63,6 +63,7 @@ typedef struct
   LookoutSeries *series;
   GCancellable  *cancellable;
   GArray        *recent;      /* LookoutSample (error not kept) added since the last fetch began */
+  gint64         last_live_ts;
 } Line;
 
 struct _LookoutPlot
@@ -107,6 +108,7 @@ enum {
 
 enum {
   LINES_CHANGED,
+  RANGE_CHANGED,
   N_SIGNALS
 };
 
@@ -1112,6 +1114,10 @@ lookout_plot_class_init (LookoutPlotClass *klass)
     g_signal_new ("lines-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  signals[RANGE_CHANGED] =
+    g_signal_new ("range-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_css_name (widget_class, "lookout-plot");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -1360,6 +1366,30 @@ lookout_plot_add_sample (LookoutPlot         *self,
 }
 
 void
+lookout_plot_add_from_target (LookoutPlot   *self,
+                              LookoutTarget *target)
+{
+  LookoutSample sample = { 0 };
+  Line *line;
+
+  g_return_if_fail (LOOKOUT_IS_PLOT (self));
+  g_return_if_fail (LOOKOUT_IS_TARGET (target));
+
+  sample.target_id = lookout_target_get_id (target);
+  sample.ts_ms = lookout_target_get_last_checked (target);
+  if ((line = find_line (self, sample.target_id)) == NULL ||
+      sample.ts_ms <= 0 || sample.ts_ms <= line->last_live_ts)
+    return;
+
+  line->last_live_ts = sample.ts_ms;
+  sample.state = lookout_target_get_state (target);
+  sample.latency_us = sample.state == LOOKOUT_TARGET_STATE_DOWN
+                        ? -1 : lookout_target_get_last_latency (target);
+  sample.error = (char *) lookout_target_get_last_error (target);
+  lookout_plot_add_sample (self, &sample);
+}
+
+void
 lookout_plot_set_span (LookoutPlot *self,
                        gint64       span_ms)
 {
@@ -1377,6 +1407,7 @@ lookout_plot_set_span (LookoutPlot *self,
   set_live_internal (self, TRUE);
   g_object_thaw_notify (G_OBJECT (self));
 
+  g_signal_emit (self, signals[RANGE_CHANGED], 0);
   queue_refetch (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -1402,6 +1433,7 @@ lookout_plot_set_live (LookoutPlot *self,
   if (!live)
     view_range (self, &self->from_ms, &self->to_ms);
   set_live_internal (self, live);
+  g_signal_emit (self, signals[RANGE_CHANGED], 0);
   queue_refetch (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -1434,6 +1466,7 @@ lookout_plot_set_range (LookoutPlot *self,
   self->to_ms = to_ms;
   set_live_internal (self, FALSE);
 
+  g_signal_emit (self, signals[RANGE_CHANGED], 0);
   queue_refetch (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -1585,4 +1618,103 @@ lookout_plot_create_legend (LookoutPlot *self)
   legend_rebuild_cb (self, GTK_FLOW_BOX (box));
 
   return box;
+}
+
+/* ---- range bar ---- */
+
+static const struct
+{
+  gint64      span_ms;
+  const char *label;
+  const char *accessible;
+} range_choices[] = {
+  { LOOKOUT_PLOT_SPAN_5_MINUTES, N_("5 min"), N_("Last 5 minutes") },
+  { LOOKOUT_PLOT_SPAN_1_HOUR,    N_("1 h"),   N_("Last hour") },
+  { LOOKOUT_PLOT_SPAN_24_HOURS,  N_("24 h"),  N_("Last 24 hours") },
+  { LOOKOUT_PLOT_SPAN_7_DAYS,    N_("7 d"),   N_("Last 7 days") },
+  { LOOKOUT_PLOT_SPAN_30_DAYS,   N_("30 d"),  N_("Last 30 days") },
+};
+
+static void
+range_toggled_cb (GtkToggleButton *button,
+                  LookoutPlot     *plot)
+{
+  gint64 *span = g_object_get_data (G_OBJECT (button), "lookout-span");
+
+  if (gtk_toggle_button_get_active (button) &&
+      (!plot->live || plot->span_ms != *span))
+    lookout_plot_set_span (plot, *span);
+}
+
+static void
+range_bar_sync_cb (LookoutPlot *plot,
+                   GtkWidget   *bar)
+{
+  GtkWidget *choices = gtk_widget_get_first_child (bar);
+  GtkWidget *live_button = gtk_widget_get_next_sibling (choices);
+
+  for (GtkWidget *b = gtk_widget_get_first_child (choices); b; b = gtk_widget_get_next_sibling (b))
+    {
+      gint64 *span = g_object_get_data (G_OBJECT (b), "lookout-span");
+      gboolean active = plot->live && plot->span_ms == *span;
+
+      g_signal_handlers_block_by_func (b, range_toggled_cb, plot);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (b), active);
+      g_signal_handlers_unblock_by_func (b, range_toggled_cb, plot);
+    }
+
+  gtk_widget_set_visible (live_button, !plot->live);
+}
+
+static void
+back_to_live_cb (GtkButton   *button,
+                 LookoutPlot *plot)
+{
+  lookout_plot_set_live (plot, TRUE);
+}
+
+GtkWidget *
+lookout_plot_create_range_bar (LookoutPlot *self)
+{
+  GtkWidget *bar, *choices, *live_button;
+  GtkToggleButton *group = NULL;
+
+  g_return_val_if_fail (LOOKOUT_IS_PLOT (self), NULL);
+
+  bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  choices = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_add_css_class (choices, "linked");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (choices),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Time range"), -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (range_choices); i++)
+    {
+      GtkWidget *button = gtk_toggle_button_new_with_label (_(range_choices[i].label));
+      gint64 *span = g_new (gint64, 1);
+
+      *span = range_choices[i].span_ms;
+      g_object_set_data_full (G_OBJECT (button), "lookout-span", span, g_free);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(range_choices[i].accessible),
+                                      -1);
+      if (group != NULL)
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group);
+      else
+        group = GTK_TOGGLE_BUTTON (button);
+      g_signal_connect_object (button, "toggled", G_CALLBACK (range_toggled_cb), self, 0);
+      gtk_box_append (GTK_BOX (choices), button);
+    }
+
+  live_button = gtk_button_new_with_mnemonic (_("Back to _Live"));
+  gtk_widget_add_css_class (live_button, "suggested-action");
+  gtk_widget_set_tooltip_text (live_button, _("Follow the newest results again"));
+  g_signal_connect_object (live_button, "clicked", G_CALLBACK (back_to_live_cb), self, 0);
+
+  gtk_box_append (GTK_BOX (bar), choices);
+  gtk_box_append (GTK_BOX (bar), live_button);
+
+  g_signal_connect_object (self, "range-changed", G_CALLBACK (range_bar_sync_cb), bar, 0);
+  range_bar_sync_cb (self, bar);
+
+  return bar;
 }

@@ -11,6 +11,7 @@
 
 #include "lookout-series.h"
 #include "lookout-store.h"
+#include "lookout-target.h"
 
 G_BEGIN_DECLS
 
@@ -59,6 +60,11 @@ LookoutSeries *lookout_plot_get_series         (LookoutPlot          *self,
 void          lookout_plot_add_sample          (LookoutPlot          *self,
                                                 const LookoutSample  *sample);
 
+/* The target's latest result (its last-checked, state, last-latency and
+ * last-error), once: call it from notify::last-checked. */
+void          lookout_plot_add_from_target     (LookoutPlot          *self,
+                                                LookoutTarget        *target);
+
 /* The view. Setting a span or live = TRUE follows now; setting a range,
  * zooming or panning holds the view still (live = FALSE). */
 void          lookout_plot_set_span            (LookoutPlot          *self,
@@ -90,5 +96,10 @@ gboolean      lookout_plot_map_point           (LookoutPlot          *self,
 /* A row of toggle buttons, one per line with its colour: clicking one hides
  * or shows that line. Follows lines added and removed. */
 GtkWidget    *lookout_plot_create_legend       (LookoutPlot          *self);
+
+/* The range buttons (5 min, 1 h, 24 h, 7 d, 30 d) and a "Back to Live"
+ * button shown while the view is held still; kept in step with the plot
+ * ("range-changed" is emitted whenever the view is set). */
+GtkWidget    *lookout_plot_create_range_bar    (LookoutPlot          *self);
 
 G_END_DECLS
