@@ -232,3 +232,11 @@ lookout_dashboard_plot_set_monitor (LookoutDashboardPlot *self,
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
 }
+
+LookoutPlot *
+lookout_dashboard_plot_get_plot (LookoutDashboardPlot *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_DASHBOARD_PLOT (self), NULL);
+
+  return self->plot;
+}

@@ -9,6 +9,7 @@
 
 #include <gtk/gtk.h>
 
+#include "lookout-plot.h"
 #include "lookout-monitor.h"
 
 G_BEGIN_DECLS
@@ -27,5 +28,7 @@ GtkWidget      *lookout_dashboard_plot_new         (void);
 LookoutMonitor *lookout_dashboard_plot_get_monitor (LookoutDashboardPlot *self);
 void            lookout_dashboard_plot_set_monitor (LookoutDashboardPlot *self,
                                                     LookoutMonitor       *monitor);
+
+LookoutPlot    *lookout_dashboard_plot_get_plot (LookoutDashboardPlot *self);
 
 G_END_DECLS

@@ -41,7 +41,8 @@
 #define MIN_SPAN_MS        (G_GINT64_CONSTANT (10) * 1000)
 #define MAX_SPAN_MS        (G_GINT64_CONSTANT (400) * 86400 * 1000)
 #define REFETCH_DELAY_MS   120
-#define FAIL_STRIP_HEIGHT  5.0
+#define FAIL_STRIP_HEIGHT  5.0   /* below the zero line, one per line in overlays */
+#define OVERLAY_STRIP      3.0
 #define PAD_TOP            8.0
 #define PAD_RIGHT          12.0
 #define TICK_FONT_GAP      6.0
@@ -49,6 +50,8 @@
 typedef struct
 {
   double  left, top, width, height;
+  double  strips;       /* height of the failure strips under the plot area */
+  double  total_width;
   gint64  from_ms, to_ms;
   double  y_max_us;
   double  scale;
@@ -123,6 +126,15 @@ static const char * const palette_light[] = {
 static const char * const palette_dark[] = {
   "#62a0ea", "#57e389", "#ffa348", "#c061cb", "#f66151", "#cdab8f", "#33c7de", "#ff7800",
 };
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
 
 static gint64
 now_ms (void)
@@ -442,6 +454,25 @@ show_text (cairo_t     *cr,
   pango_cairo_show_layout (cr, layout);
 }
 
+/* A time label centred under its tick, unless it would stick out. */
+static void
+show_text_inside (cairo_t     *cr,
+                  PangoLayout *layout,
+                  const char  *text,
+                  double       x,
+                  double       y,
+                  double       max_x)
+{
+  int w, h;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  if (x - w / 2.0 < 0 || x + w / 2.0 > max_x)
+    return;
+  cairo_move_to (cr, round (x - w / 2.0), round (y));
+  pango_cairo_show_layout (cr, layout);
+}
+
 static void
 draw_axes (LookoutPlot *self,
            cairo_t     *cr,
@@ -488,7 +519,7 @@ draw_axes (LookoutPlot *self,
         cairo_stroke (cr);
 
         cairo_set_source_rgba (cr, c->fg.red, c->fg.green, c->fg.blue, 0.7);
-        show_text (cr, layout, label, x, f->top + f->height + 4, 0.5, 0.0);
+        show_text_inside (cr, layout, label, x, f->top + f->height + f->strips + 4, f->total_width);
       }
   }
 }
@@ -507,6 +538,21 @@ loss_color (const LookoutSeriesColumn *col,
 }
 
 static void
+columns_in_view (LookoutSeries *s,
+                 gint64         from_ms,
+                 gint64         to_ms,
+                 guint         *first,
+                 guint         *last)
+{
+  guint n = lookout_series_get_n_columns (s);
+  gint64 col_ms = lookout_series_get_column_ms (s);
+  gint64 s_from = lookout_series_get_from_ms (s);
+
+  *first = from_ms > s_from ? MIN ((from_ms - s_from) / col_ms, n) : 0;
+  *last = to_ms > s_from ? MIN ((to_ms - s_from) / col_ms + 1, n) : 0;
+}
+
+static void
 draw_line (LookoutPlot  *self,
            cairo_t      *cr,
            const Frame  *f,
@@ -521,16 +567,15 @@ draw_line (LookoutPlot  *self,
   gint64 s_from = lookout_series_get_from_ms (s);
   GdkRGBA base;
   guint first, last;
-  double strip_top = f->top + f->height - FAIL_STRIP_HEIGHT * (overlay ? overlay_index + 1 : 1);
+  double strip_h = overlay ? OVERLAY_STRIP : FAIL_STRIP_HEIGHT;
+  double strip_top = f->top + f->height + 1 + strip_h * (overlay ? overlay_index : 0);
 
   if (overlay)
     line_color (self, line->target_id, c->dark, &base);
   else
     base = c->accent;
 
-  /* Only the columns in view. */
-  first = f->from_ms > s_from ? MIN ((f->from_ms - s_from) / col_ms, n) : 0;
-  last = f->to_ms > s_from ? MIN ((f->to_ms - s_from) / col_ms + 1, n) : 0;
+  columns_in_view (s, f->from_ms, f->to_ms, &first, &last);
 
   /* Smoke: the min–max spread of every column. */
   for (guint i = first; i < last; i++)
@@ -550,7 +595,7 @@ draw_line (LookoutPlot  *self,
     }
   cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
   if (overlay)
-    cairo_set_source_rgba (cr, base.red, base.green, base.blue, 0.15);
+    cairo_set_source_rgba (cr, base.red, base.green, base.blue, 0.1);
   else
     cairo_set_source_rgba (cr, c->fg.red, c->fg.green, c->fg.blue, c->dark ? 0.3 : 0.22);
   cairo_fill (cr);
@@ -566,14 +611,19 @@ draw_line (LookoutPlot  *self,
         continue;
       x0 = round (frame_x (f, s_from + i * col_ms) * f->scale) / f->scale;
       x1 = MAX (round (frame_x (f, s_from + (i + 1) * col_ms) * f->scale) / f->scale, x0 + 1 / f->scale);
-      cairo_set_source_rgba (cr, c->error.red, c->error.green, c->error.blue,
-                             0.45 + 0.55 * col->n_fail / col->n);
-      cairo_rectangle (cr, x0, strip_top, x1 - x0, FAIL_STRIP_HEIGHT);
+      /* Overlays mark each line's failures in its own colour, in its own
+       * row of the strip. */
+      if (overlay)
+        cairo_set_source_rgba (cr, base.red, base.green, base.blue, 0.45 + 0.55 * col->n_fail / col->n);
+      else
+        cairo_set_source_rgba (cr, c->error.red, c->error.green, c->error.blue,
+                               0.45 + 0.55 * col->n_fail / col->n);
+      cairo_rectangle (cr, x0, strip_top, x1 - x0, strip_h);
       cairo_fill (cr);
       if (col->n_timed == 0 && !overlay)
         {
           cairo_set_source_rgba (cr, c->error.red, c->error.green, c->error.blue, 0.12);
-          cairo_rectangle (cr, x0, f->top, x1 - x0, strip_top - f->top);
+          cairo_rectangle (cr, x0, f->top, x1 - x0, f->height);
           cairo_fill (cr);
         }
     }
@@ -582,7 +632,7 @@ draw_line (LookoutPlot  *self,
    * latency, coloured by the loss of the column it reaches. No segment
    * across a gap or a column where everything failed. */
   cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
-  cairo_set_line_width (cr, 2.0);
+  cairo_set_line_width (cr, overlay ? 1.5 : 2.0);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
   for (int pass = 0; pass < 3; pass++)
@@ -666,6 +716,56 @@ draw_crosshair (LookoutPlot  *self,
   cairo_stroke (cr);
 }
 
+/* The latency axis covers the middle values in view and all but the
+ * rarest spikes: the top is the larger of the highest median and the 99th
+ * percentile of the column maxima. Rarer spikes are clipped at the top
+ * edge, where they still show. Returns how many lines are drawn. */
+static guint
+latency_scale (LookoutPlot *self,
+               Frame       *f)
+{
+  g_autoptr(GArray) maxima = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 top_mid = -1, top = -1;
+  guint visible = 0;
+  double step;
+
+  for (guint i = 0; i < self->lines->len; i++)
+    {
+      Line *line = g_ptr_array_index (self->lines, i);
+      guint first, last;
+
+      if (!line->visible || line->series == NULL)
+        continue;
+      visible++;
+      columns_in_view (line->series, f->from_ms, f->to_ms, &first, &last);
+      for (guint c = first; c < last; c++)
+        {
+          const LookoutSeriesColumn *col = lookout_series_get_column (line->series, c);
+
+          if (col->n_timed == 0)
+            continue;
+          top_mid = MAX (top_mid, col->mid_us);
+          g_array_append_val (maxima, col->max_us);
+        }
+    }
+
+  if (maxima->len > 0)
+    {
+      gint64 *v = (gint64 *) (gpointer) maxima->data;
+      guint k = maxima->len - 1 - maxima->len / 100;
+
+      /* Partial selection is enough, but a sort of ~1,000 values is cheap. */
+      qsort (v, maxima->len, sizeof (gint64), compare_int64);
+      top = MAX (top_mid, v[k]);
+    }
+
+  f->y_max_us = top > 0 ? top * 1.1 : 100000;
+  step = nice_step (f->y_max_us, 4);
+  f->y_max_us = ceil (f->y_max_us / step) * step;
+
+  return visible;
+}
+
 static void
 lookout_plot_snapshot (GtkWidget   *widget,
                        GtkSnapshot *snapshot)
@@ -677,8 +777,7 @@ lookout_plot_snapshot (GtkWidget   *widget,
   cairo_t *cr;
   Colors colors;
   Frame f = { 0 };
-  gint64 lo, hi, max_us = -1;
-  guint visible = 0, index = 0;
+  guint visible, index = 0;
   int label_w, label_h;
 
   if (width <= 0 || height <= 0)
@@ -689,18 +788,7 @@ lookout_plot_snapshot (GtkWidget   *widget,
   self->drawn_to_ms = f.to_ms;
   f.scale = gtk_widget_get_scale_factor (widget);
 
-  for (guint i = 0; i < self->lines->len; i++)
-    {
-      Line *line = g_ptr_array_index (self->lines, i);
-
-      if (!line->visible || line->series == NULL)
-        continue;
-      visible++;
-      if (lookout_series_get_latency_range (line->series, &lo, &hi))
-        max_us = MAX (max_us, hi);
-    }
-  f.y_max_us = max_us > 0 ? max_us * 1.1 : 100000;
-  f.y_max_us = ceil (f.y_max_us / nice_step (f.y_max_us, 4)) * nice_step (f.y_max_us, 4);
+  visible = latency_scale (self, &f);
 
   layout = gtk_widget_create_pango_layout (widget, NULL);
   {
@@ -713,7 +801,9 @@ lookout_plot_snapshot (GtkWidget   *widget,
   f.left = label_w + 2 * TICK_FONT_GAP;
   f.top = PAD_TOP + label_h / 2.0;
   f.width = MAX (width - f.left - PAD_RIGHT, 1);
-  f.height = MAX (height - f.top - label_h - 8, 1);
+  f.strips = self->lines->len > 1 ? OVERLAY_STRIP * visible + 1 : FAIL_STRIP_HEIGHT + 1;
+  f.total_width = width;
+  f.height = MAX (height - f.top - label_h - 8 - f.strips, 1);
   self->area = GRAPHENE_RECT_INIT (f.left, f.top, f.width, f.height);
   self->frame = f;
 
@@ -727,7 +817,7 @@ lookout_plot_snapshot (GtkWidget   *widget,
   draw_axes (self, cr, layout, &f, &colors);
 
   cairo_save (cr);
-  cairo_rectangle (cr, f.left, f.top - 2, f.width, f.height + 2);
+  cairo_rectangle (cr, f.left, f.top - 2, f.width, f.height + 2 + f.strips);
   cairo_clip (cr);
   for (guint i = 0; i < self->lines->len; i++)
     {

@@ -490,3 +490,11 @@ lookout_target_history_set_target (LookoutTargetHistory *self,
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET]);
 }
+
+LookoutPlot *
+lookout_target_history_get_plot (LookoutTargetHistory *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_TARGET_HISTORY (self), NULL);
+
+  return self->plot;
+}

@@ -9,6 +9,7 @@
 
 #include <gtk/gtk.h>
 
+#include "lookout-plot.h"
 #include "lookout-store.h"
 #include "lookout-target.h"
 
@@ -27,5 +28,7 @@ void           lookout_target_history_set_store  (LookoutTargetHistory *self,
 void           lookout_target_history_set_target (LookoutTargetHistory *self,
                                                   LookoutTarget        *target);
 LookoutTarget *lookout_target_history_get_target (LookoutTargetHistory *self);
+
+LookoutPlot    *lookout_target_history_get_plot (LookoutTargetHistory *self);
 
 G_END_DECLS
