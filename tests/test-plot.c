@@ -16,6 +16,8 @@
 #include <gtk/gtk.h>
 
 #include "lookout-plot.h"
+#include "lookout-sparkline.h"
+#include "lookout-target-history.h"
 
 #define T0_MS G_GINT64_CONSTANT (1767225600000)
 
@@ -352,6 +354,130 @@ test_legend (void)
   g_object_unref (plot);
 }
 
+static GtkLabel *
+find_value_label (GtkWidget  *root,
+                  const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found;
+
+      if (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (child)), title) == 0)
+        return GTK_LABEL (gtk_widget_get_next_sibling (child));
+      if ((found = find_value_label (child, title)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_history_statistics (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("lookout-plot-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
+  g_autoptr(LookoutStore) store = NULL;
+  g_autoptr(LookoutTarget) target = NULL;
+  GtkWidget *history = lookout_target_history_new ();
+  GtkWidget *window;
+  GtkLabel *availability, *failures, *median, *outages;
+  gint64 now = g_get_real_time () / 1000;
+  gint64 deadline;
+  GError *error = NULL;
+
+  store = lookout_store_open_sync (path, NULL, &error);
+  g_assert_no_error (error);
+  target = lookout_target_new_from_string ("tcp://db.test:5432", &error);
+  g_assert_no_error (error);
+  g_assert_true (lookout_store_insert_target_sync (store, target, &error));
+  g_assert_no_error (error);
+
+  /* The last 4 minutes: one result every 10 s, 3 of 24 failed in a row. */
+  for (int i = 0; i < 24; i++)
+    {
+      LookoutSample s = {
+        .target_id = lookout_target_get_id (target),
+        .ts_ms = now - 240000 + i * 10000,
+        .latency_us = 1000 * (i % 4 + 1),
+        .state = LOOKOUT_TARGET_STATE_UP,
+      };
+
+      if (i >= 10 && i < 13)
+        {
+          s.state = LOOKOUT_TARGET_STATE_DOWN;
+          s.latency_us = -1;
+        }
+      lookout_store_append_sample (store, &s);
+    }
+  lookout_store_flush_sync (store, &error);
+  g_assert_no_error (error);
+
+  window = show_in_window (history, 900, 600);
+  lookout_target_history_set_store (LOOKOUT_TARGET_HISTORY (history), store);
+  lookout_target_history_set_target (LOOKOUT_TARGET_HISTORY (history), target);
+  g_assert_true (lookout_plot_get_live (lookout_target_history_get_plot (LOOKOUT_TARGET_HISTORY (history))));
+
+  availability = find_value_label (history, "Availability");
+  failures = find_value_label (history, "Failures");
+  median = find_value_label (history, "Median");
+  outages = find_value_label (history, "Outages");
+  g_assert_nonnull (availability);
+
+  deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+  while (g_str_equal (gtk_label_get_label (failures), "—") && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpstr (gtk_label_get_label (failures), ==, "3 / 24");
+  g_assert_cmpstr (gtk_label_get_label (availability), ==, "87.500 %");
+  g_assert_cmpstr (gtk_label_get_label (outages), ==, "1");
+  /* 21 timed results of 1, 2, 3, 4 ms: the median is 2 ms. */
+  g_assert_cmpstr (gtk_label_get_label (median), ==, "2.00 ms");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  lookout_store_close (store);
+  {
+    const char *suffixes[] = { "", "-wal", "-shm" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
+        g_unlink (p);
+      }
+    g_rmdir (dir);
+  }
+}
+
+static void
+test_sparkline_history (void)
+{
+  g_autoptr(LookoutTarget) target = lookout_target_new_from_string ("icmp://192.0.2.1", NULL);
+  GtkWidget *spark = lookout_sparkline_new ();
+  GtkWidget *window;
+  cairo_surface_t *surface;
+  gboolean drawn = FALSE;
+
+  lookout_sparkline_track (target);
+  for (int i = 0; i < 100; i++)
+    lookout_target_set_live_state (target,
+                                   i % 10 == 9 ? LOOKOUT_TARGET_STATE_DOWN : LOOKOUT_TARGET_STATE_UP,
+                                   i % 10 == 9 ? -1 : 1000 + 100 * (i % 7),
+                                   1000 + i, NULL, NULL);
+
+  window = show_in_window (spark, 64, 20);
+  lookout_sparkline_set_target (LOOKOUT_SPARKLINE (spark), target);
+  g_assert_true (lookout_sparkline_get_target (LOOKOUT_SPARKLINE (spark)) == target);
+
+  surface = render (spark);
+  for (int y = 0; y < cairo_image_surface_get_height (surface) && !drawn; y++)
+    for (int x = 0; x < cairo_image_surface_get_width (surface) && !drawn; x++)
+      drawn = pixel_at (surface, x, y).a > 100;
+  g_assert_true (drawn);
+
+  cairo_surface_destroy (surface);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -362,6 +488,8 @@ main (int   argc,
   g_test_add_func ("/plot/zoom-survives-live-updates", test_zoom_survives_live_updates);
   g_test_add_func ("/plot/store-sources", test_store_sources);
   g_test_add_func ("/plot/legend", test_legend);
+  g_test_add_func ("/plot/history-statistics", test_history_statistics);
+  g_test_add_func ("/plot/sparkline-history", test_sparkline_history);
 
   return g_test_run ();
 }

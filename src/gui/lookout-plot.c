@@ -658,7 +658,8 @@ draw_line (LookoutPlot  *self,
           x = frame_x (f, s_from + i * col_ms + col_ms / 2);
           y = frame_y (f, col->mid_us);
 
-          if (loss_color (col, &base, c) == want)
+          /* Overlays keep each target's colour: their loss is in the strips. */
+          if ((overlay ? &base : loss_color (col, &base, c)) == want)
             {
               /* One polyline per run; a lone point still shows as a dot. */
               if (!have_prev)
