@@ -61,6 +61,20 @@ render (GtkWidget *widget)
   return surface;
 }
 
+static void
+remove_store (const char *dir,
+              const char *path)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
 typedef struct { guint8 r, g, b, a; } Pixel;
 
 static Pixel
@@ -303,16 +317,7 @@ test_store_sources (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   lookout_store_close (store);
-  {
-    const char *suffixes[] = { "", "-wal", "-shm" };
-
-    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-      {
-        g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
-        g_unlink (p);
-      }
-    g_rmdir (dir);
-  }
+  remove_store (dir, path);
 }
 
 static void
@@ -436,16 +441,7 @@ test_history_statistics (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   lookout_store_close (store);
-  {
-    const char *suffixes[] = { "", "-wal", "-shm" };
-
-    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-      {
-        g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
-        g_unlink (p);
-      }
-    g_rmdir (dir);
-  }
+  remove_store (dir, path);
 }
 
 static void
