@@ -82,15 +82,12 @@ struct _LookoutPlot
   gint64        to_ms;
   gint64        drawn_to_ms;  /* the view's end at the last frame */
   int           fetched_width;
-  gint64        fetched_from_ms;
-  gint64        fetched_to_ms;
 
   guint         tick_id;
   guint         refetch_id;
 
   gboolean      hovering;
   double        hover_x;
-  double        hover_y;
   gint64        drag_from_ms;
   gint64        drag_to_ms;
 
@@ -257,8 +254,6 @@ refetch_cb (gpointer user_data)
     to += self->span_ms / 16;
 
   self->fetched_width = width;
-  self->fetched_from_ms = from;
-  self->fetched_to_ms = to;
 
   for (guint i = 0; i < self->lines->len; i++)
     fetch_line (self, g_ptr_array_index (self->lines, i), from, to,
@@ -968,7 +963,6 @@ motion_cb (LookoutPlot              *self,
 {
   self->hovering = TRUE;
   self->hover_x = x;
-  self->hover_y = y;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
