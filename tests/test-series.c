@@ -512,6 +512,22 @@ test_retention (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (hours->len, ==, 1);
 
+  /* Statistics over the pruned days come from rollups, those of the kept
+   * day from raw samples. */
+  {
+    g_autofree LookoutStats *old_stats = NULL;
+    g_autofree LookoutStats *new_stats = NULL;
+
+    old_stats = lookout_stats_fetch_sync (f->store, 3, now - 41 * DAY_MS, now, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_false (old_stats->exact);
+    g_assert_cmpuint (old_stats->n, ==, 5000 + 100);
+    new_stats = lookout_stats_fetch_sync (f->store, 3, now - 2 * DAY_MS, now, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (new_stats->exact);
+    g_assert_cmpuint (new_stats->n, ==, 100);
+  }
+
   /* 5,010 samples and the minute buckets of 100 days ago. */
   {
     gint64 start = now - 100 * DAY_MS;

@@ -19,8 +19,8 @@ G_BEGIN_DECLS
  * a maximal run of DOWN results.
  *
  * From raw samples everything is exact (exact = TRUE). From rollups
- * (n, n_fail, min, max, sum per bucket; used when the range reaches past
- * the raw samples' retention) availability, failures, min, max and mean
+ * (n, n_fail, min, max, sum per bucket; used when raw samples of the range
+ * have been pruned by retention) availability, failures, min, max and mean
  * are exact for the whole buckets covering the range, median and p95 are
  * unknown (-1), and an outage is a run of consecutive buckets with
  * failures, so two short outages within one run count once. */
@@ -51,9 +51,9 @@ void          lookout_stats_compute_rollups  (LookoutStats         *stats,
                                               gsize                 n_rollups,
                                               gint64                bucket_ms);
 
-/* Reads the range in a worker thread: raw samples when the range lies
- * within their retention, else the finest rollups still kept. The result
- * is freed with g_free(). */
+/* Reads the range in a worker thread: raw samples (streamed, keeping only
+ * their latencies) when none of the range's has been pruned, else the
+ * finest rollups still kept. The result is freed with g_free(). */
 void          lookout_stats_fetch_async      (LookoutStore         *store,
                                               gint64                target_id,
                                               gint64                from_ms,
