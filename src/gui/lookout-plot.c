@@ -876,6 +876,31 @@ tick_cb (GtkWidget     *widget,
 
 /* ---- tooltip ---- */
 
+/* Sparse data (a result every minute in columns of a second) would leave
+ * the pointer between results: take the nearest column with data within
+ * reach (in columns). */
+static int
+nearest_column (LookoutSeries *s,
+                int            index,
+                double         reach)
+{
+  int n = lookout_series_get_n_columns (s);
+  int r = CLAMP ((int) ceil (reach), 1, 2000);
+
+  if (lookout_series_get_column (s, index)->n > 0)
+    return index;
+
+  for (int d = 1; d <= r; d++)
+    {
+      if (index - d >= 0 && lookout_series_get_column (s, index - d)->n > 0)
+        return index - d;
+      if (index + d < n && lookout_series_get_column (s, index + d)->n > 0)
+        return index + d;
+    }
+
+  return index;
+}
+
 static gboolean
 query_tooltip_cb (LookoutPlot *self,
                   int          x,
@@ -906,6 +931,9 @@ query_tooltip_cb (LookoutPlot *self,
       if (!line->visible || line->series == NULL ||
           (index = lookout_series_column_at (line->series, ts)) < 0)
         continue;
+      index = nearest_column (line->series, index,
+                              6.0 * (to - from) / (self->area.size.width *
+                                                   lookout_series_get_column_ms (line->series)));
       col = lookout_series_get_column (line->series, index);
 
       g_string_append_c (text, '\n');

@@ -397,10 +397,13 @@ lookout_target_history_init (LookoutTargetHistory *self)
   gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->plot));
   gtk_box_append (GTK_BOX (self->box), frame);
 
-  grid = gtk_grid_new ();
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 24);
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
-  gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
+  grid = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (grid), GTK_SELECTION_NONE);
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (grid), TRUE);
+  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (grid), 2);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (grid), 5);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (grid), 24);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (grid), 12);
   gtk_accessible_update_property (GTK_ACCESSIBLE (grid),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Statistics of the range shown"), -1);
   for (guint i = 0; i < N_STATS; i++)
@@ -415,12 +418,11 @@ lookout_target_history_init (LookoutTargetHistory *self)
       gtk_label_set_xalign (GTK_LABEL (title), 0);
       gtk_label_set_xalign (GTK_LABEL (value), 0);
       gtk_label_set_selectable (GTK_LABEL (value), TRUE);
-      gtk_label_set_ellipsize (GTK_LABEL (value), PANGO_ELLIPSIZE_END);
       gtk_accessible_update_relation (GTK_ACCESSIBLE (value),
                                       GTK_ACCESSIBLE_RELATION_LABELLED_BY, title, NULL, -1);
       gtk_box_append (GTK_BOX (cell), title);
       gtk_box_append (GTK_BOX (cell), value);
-      gtk_grid_attach (GTK_GRID (grid), cell, i % 5, i / 5, 1, 1);
+      gtk_flow_box_append (GTK_FLOW_BOX (grid), cell);
       self->stat_values[i] = GTK_LABEL (value);
     }
   gtk_box_append (GTK_BOX (self->box), grid);
@@ -437,6 +439,14 @@ GtkWidget *
 lookout_target_history_new (void)
 {
   return g_object_new (LOOKOUT_TYPE_TARGET_HISTORY, NULL);
+}
+
+LookoutStore *
+lookout_target_history_get_store (LookoutTargetHistory *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_TARGET_HISTORY (self), NULL);
+
+  return self->store;
 }
 
 void

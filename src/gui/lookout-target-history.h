@@ -23,6 +23,7 @@ G_DECLARE_FINAL_TYPE (LookoutTargetHistory, lookout_target_history, LOOKOUT, TAR
  * statistics of the range shown and export of that range to CSV or JSON.
  * Properties "store" and "target". */
 GtkWidget     *lookout_target_history_new        (void);
+LookoutStore  *lookout_target_history_get_store  (LookoutTargetHistory *self);
 void           lookout_target_history_set_store  (LookoutTargetHistory *self,
                                                   LookoutStore         *store);
 void           lookout_target_history_set_target (LookoutTargetHistory *self,
