@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "lookout-gui-utils.h"
+#include "lookout-target-history.h"
 #include "lookout-target-page.h"
 
 struct _LookoutTargetPage
@@ -40,6 +41,7 @@ struct _LookoutTargetPage
   GtkLabel      *interval_label;
   GtkLabel      *timeout_label;
   GtkLabel      *threshold_label;
+  LookoutTargetHistory *history;
 };
 
 G_DEFINE_FINAL_TYPE (LookoutTargetPage, lookout_target_page, GTK_TYPE_WIDGET)
@@ -47,6 +49,7 @@ G_DEFINE_FINAL_TYPE (LookoutTargetPage, lookout_target_page, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_TARGET,
+  PROP_STORE,
   N_PROPS
 };
 
@@ -153,6 +156,10 @@ lookout_target_page_get_property (GObject    *object,
       g_value_set_object (value, self->target);
       break;
 
+    case PROP_STORE:
+      g_value_set_object (value, lookout_target_history_get_store (self->history));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -170,6 +177,10 @@ lookout_target_page_set_property (GObject      *object,
     {
     case PROP_TARGET:
       lookout_target_page_set_target (self, g_value_get_object (value));
+      break;
+
+    case PROP_STORE:
+      lookout_target_page_set_store (self, g_value_get_object (value));
       break;
 
     default:
@@ -192,8 +203,15 @@ lookout_target_page_class_init (LookoutTargetPageClass *klass)
                          LOOKOUT_TYPE_TARGET,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* Where the history block reads the plot and statistics from. */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         LOOKOUT_TYPE_STORE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (LOOKOUT_TYPE_TARGET_HISTORY);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lookoutapp/Lookout/lookout-target-page.ui");
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, page);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, name_label);
@@ -209,6 +227,7 @@ lookout_target_page_class_init (LookoutTargetPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, interval_label);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, timeout_label);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, threshold_label);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, history);
 }
 
 static void
@@ -247,7 +266,22 @@ lookout_target_page_set_target (LookoutTargetPage *self,
 
   g_signal_group_set_target (self->target_signals, target);
   g_clear_handle_id (&self->update_source, g_source_remove);
+  lookout_target_history_set_target (self->history, target);
   update (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET]);
+}
+
+void
+lookout_target_page_set_store (LookoutTargetPage *self,
+                               LookoutStore      *store)
+{
+  g_return_if_fail (LOOKOUT_IS_TARGET_PAGE (self));
+  g_return_if_fail (!store || LOOKOUT_IS_STORE (store));
+
+  if (lookout_target_history_get_store (self->history) == store)
+    return;
+
+  lookout_target_history_set_store (self->history, store);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }

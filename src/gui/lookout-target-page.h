@@ -9,6 +9,7 @@
 
 #include <gtk/gtk.h>
 
+#include "lookout-store.h"
 #include "lookout-target.h"
 
 G_BEGIN_DECLS
@@ -21,5 +22,8 @@ GtkWidget     *lookout_target_page_new        (void);
 LookoutTarget *lookout_target_page_get_target (LookoutTargetPage *self);
 void           lookout_target_page_set_target (LookoutTargetPage *self,
                                                LookoutTarget     *target);
+
+void           lookout_target_page_set_store  (LookoutTargetPage *self,
+                                               LookoutStore      *store);
 
 G_END_DECLS

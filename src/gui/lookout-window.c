@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lookout-dashboard-plot.h"
 #include "lookout-gui-utils.h"
 #include "lookout-target-dialog.h"
 #include "lookout-target-page.h"
@@ -499,6 +500,7 @@ lookout_window_class_init (LookoutWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (LOOKOUT_TYPE_TARGET_PAGE);
+  g_type_ensure (LOOKOUT_TYPE_DASHBOARD_PLOT);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lookoutapp/Lookout/lookout-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, toast_overlay);
@@ -599,6 +601,7 @@ lookout_window_set_monitor (LookoutWindow  *self,
     g_signal_handlers_disconnect_by_data (lookout_monitor_get_targets (self->monitor), self);
 
   g_set_object (&self->monitor, monitor);
+  lookout_target_page_set_store (self->target_page, monitor ? lookout_monitor_get_store (monitor) : NULL);
 
   if (monitor != NULL)
     {
