@@ -876,9 +876,9 @@ tick_cb (GtkWidget     *widget,
 
 /* ---- tooltip ---- */
 
-/* Sparse data (a result every minute in columns of a second) would leave
- * the pointer between results: take the nearest column with data within
- * reach (in columns). */
+/* Sparse data (a result every 30 s in columns of 0.3 s) would leave the
+ * pointer between results: take the nearest column with data within reach
+ * (in columns). */
 static int
 nearest_column (LookoutSeries *s,
                 int            index,
@@ -911,16 +911,13 @@ query_tooltip_cb (LookoutPlot *self,
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GDateTime) dt = NULL;
   g_autofree char *when = NULL;
-  gint64 from, to, ts;
+  gint64 from, to, ts, shown_ts = -1;
 
   if (!graphene_rect_contains_point (&self->area, &GRAPHENE_POINT_INIT (x, y)))
     return FALSE;
 
   view_range (self, &from, &to);
   ts = from + (gint64) ((x - self->area.origin.x) * (to - from) / self->area.size.width);
-  dt = g_date_time_new_from_unix_local (ts / 1000);
-  when = g_date_time_format (dt, "%x %X");
-  g_string_append (text, when);
 
   for (guint i = 0; i < self->lines->len; i++)
     {
@@ -931,10 +928,15 @@ query_tooltip_cb (LookoutPlot *self,
       if (!line->visible || line->series == NULL ||
           (index = lookout_series_column_at (line->series, ts)) < 0)
         continue;
+      /* Within 6 pixels, or half the time between two results. */
       index = nearest_column (line->series, index,
-                              6.0 * (to - from) / (self->area.size.width *
-                                                   lookout_series_get_column_ms (line->series)));
+                              MAX (6.0 * (to - from) / self->area.size.width,
+                                   lookout_series_get_spacing_ms (line->series) / 2.0) /
+                              lookout_series_get_column_ms (line->series));
       col = lookout_series_get_column (line->series, index);
+      /* One line: the time of the result shown, not of the pointer. */
+      if (self->lines->len == 1 && col->n > 0)
+        shown_ts = col->first_ts_ms;
 
       g_string_append_c (text, '\n');
       if (self->lines->len > 1 && line->label != NULL)
@@ -963,6 +965,9 @@ query_tooltip_cb (LookoutPlot *self,
       }
     }
 
+  dt = g_date_time_new_from_unix_local ((shown_ts >= 0 ? shown_ts : ts) / 1000);
+  when = g_date_time_format (dt, "%x %X");
+  g_string_prepend (text, when);
   gtk_tooltip_set_text (tooltip, text->str);
 
   return TRUE;
