@@ -201,6 +201,24 @@ bench_fetch (void)
     }
 
   g_print ("figure: plot_fetch_30d_ms = %.2f ms\n", best);
+
+  /* Of which reading the minute rollups from the store. */
+  {
+    double read_best = G_MAXDOUBLE;
+
+    for (guint i = 0; i < 7; i++)
+      {
+        g_autoptr(GArray) rollups = NULL;
+        gint64 start = g_get_monotonic_time ();
+
+        rollups = lookout_store_query_rollups_sync (store, 1, LOOKOUT_ROLLUP_MINUTE,
+                                                    now - 30 * G_GINT64_CONSTANT (86400000), now,
+                                                    NULL, &error);
+        g_assert_no_error (error);
+        read_best = MIN (read_best, (g_get_monotonic_time () - start) / 1000.0);
+      }
+    g_print ("figure: plot_fetch_30d_store_read_ms = %.2f ms\n", read_best);
+  }
   g_print ("figure: plot_fetch_30d_first_ms = %.2f ms\n", first);
 
   /* The statistics of the same range: exact, from the raw samples. */
