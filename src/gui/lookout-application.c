@@ -69,7 +69,12 @@ monitor_loaded_cb (GObject      *object,
       self->load_error = g_steal_pointer (&error);
     }
   else
-    self->monitor = g_steal_pointer (&monitor);
+    {
+      self->monitor = g_steal_pointer (&monitor);
+      /* Checks run on this main loop from now on; results update the
+       * targets' live state, which the list and the page follow. */
+      lookout_monitor_start (self->monitor);
+    }
 
   update_windows (self);
 }
@@ -257,6 +262,8 @@ lookout_application_shutdown (GApplication *application)
   g_clear_handle_id (&self->sigint_source, g_source_remove);
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
   g_clear_handle_id (&self->prune_source, g_source_remove);
+  if (self->monitor != NULL)
+    lookout_monitor_stop (self->monitor);
   g_clear_object (&self->monitor);
   if (self->store != NULL)
     lookout_store_close (self->store);

@@ -17,12 +17,8 @@ char *lookout_format_latency      (gint64              latency_us);
 char *lookout_format_timestamp    (gint64              ms);
 void  lookout_set_state_css_class (GtkWidget          *widget,
                                    LookoutTargetState  state);
-void  lookout_set_accessible_label (GtkWidget         *widget,
+void  lookout_set_accessible_label (GtkWidget          *widget,
                                    const char         *label);
-
-G_END_DECLS
-
-G_BEGIN_DECLS
 
 /* The application's settings, or NULL when the schema is not installed
  * (running from a build tree without GSETTINGS_SCHEMA_DIR). */
