@@ -175,7 +175,7 @@ main (int   argc,
   gtk_box_append (GTK_BOX (content), title);
 
   history = lookout_target_history_new ();
-  lookout_target_history_set_store (LOOKOUT_TARGET_HISTORY (history), store);
+  lookout_target_history_set_monitor (LOOKOUT_TARGET_HISTORY (history), monitor);
   lookout_target_history_set_target (LOOKOUT_TARGET_HISTORY (history), first);
   gtk_box_append (GTK_BOX (content), history);
 

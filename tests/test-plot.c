@@ -384,6 +384,11 @@ test_history_statistics (void)
   g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
   g_autoptr(LookoutStore) store = NULL;
   g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(LookoutMonitor) monitor = NULL;
+  g_autoptr(LookoutResult) result = NULL;
+  LookoutPlot *plot;
+  LookoutSeries *series;
+  const LookoutSeriesColumn *col;
   GtkWidget *history = lookout_target_history_new ();
   GtkWidget *window;
   GtkLabel *availability, *failures, *median, *outages;
@@ -418,8 +423,9 @@ test_history_statistics (void)
   lookout_store_flush_sync (store, &error);
   g_assert_no_error (error);
 
+  monitor = lookout_monitor_new (store);
   window = show_in_window (history, 900, 600);
-  lookout_target_history_set_store (LOOKOUT_TARGET_HISTORY (history), store);
+  lookout_target_history_set_monitor (LOOKOUT_TARGET_HISTORY (history), monitor);
   lookout_target_history_set_target (LOOKOUT_TARGET_HISTORY (history), target);
   g_assert_true (lookout_plot_get_live (lookout_target_history_get_plot (LOOKOUT_TARGET_HISTORY (history))));
 
@@ -439,7 +445,29 @@ test_history_statistics (void)
   /* 21 timed results of 1, 2, 3, 4 ms: the median is 2 ms. */
   g_assert_cmpstr (gtk_label_get_label (median), ==, "2.00 ms");
 
+  /* A live failure reported by the monitor lands in the plot as a failure. */
+  plot = lookout_target_history_get_plot (LOOKOUT_TARGET_HISTORY (history));
+  deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+  while (lookout_plot_get_series (plot, lookout_target_get_id (target)) == NULL &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  series = lookout_plot_get_series (plot, lookout_target_get_id (target));
+  g_assert_nonnull (series);
+
+  result = lookout_result_new (LOOKOUT_TARGET_KIND_TCP);
+  result->started_ms = g_get_real_time () / 1000;
+  lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_REFUSED,
+                            "Connection refused");
+  g_signal_emit_by_name (monitor, "result", target, result);
+
+  col = lookout_series_get_column (series, lookout_series_column_at (series, result->started_ms));
+  g_assert_cmpuint (col->n_fail, ==, 1);
+  g_assert_cmpuint (col->n_timed, ==, 0);
+  g_assert_cmpstr (lookout_series_get_column_error (series, lookout_series_column_at (series, result->started_ms)),
+                   ==, "Connection refused");
+
   gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&monitor);
   lookout_store_close (store);
   remove_store (dir, path);
 }
@@ -458,7 +486,7 @@ test_sparkline_history (void)
     lookout_target_set_live_state (target,
                                    i % 10 == 9 ? LOOKOUT_TARGET_STATE_DOWN : LOOKOUT_TARGET_STATE_UP,
                                    i % 10 == 9 ? -1 : 1000 + 100 * (i % 7),
-                                   1000 + i, NULL, NULL);
+                                   1000 + i, i % 10 == 9 ? "timed out" : NULL, NULL);
 
   window = show_in_window (spark, 64, 20);
   lookout_sparkline_set_target (LOOKOUT_SPARKLINE (spark), target);

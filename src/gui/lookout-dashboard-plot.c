@@ -19,7 +19,6 @@ struct _LookoutDashboardPlot
   GtkWidget       parent_instance;
 
   LookoutMonitor *monitor;
-  GPtrArray      *watched;    /* LookoutTarget, each with our notify handler */
 
   GtkWidget      *box;
   LookoutPlot    *plot;
@@ -37,20 +36,11 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-target_checked_cb (LookoutTarget        *target,
-                   GParamSpec           *pspec,
-                   LookoutDashboardPlot *self)
+result_cb (LookoutDashboardPlot *self,
+           LookoutTarget        *target,
+           LookoutResult        *result)
 {
-  lookout_plot_add_from_target (self->plot, target);
-}
-
-static void
-unwatch_all (LookoutDashboardPlot *self)
-{
-  for (guint i = 0; i < self->watched->len; i++)
-    g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->watched, i),
-                                          target_checked_cb, self);
-  g_ptr_array_set_size (self->watched, 0);
+  lookout_plot_add_result (self->plot, target, result);
 }
 
 static void
@@ -59,7 +49,6 @@ targets_changed_cb (LookoutDashboardPlot *self)
   GListModel *targets;
   guint n, shown = 0;
 
-  unwatch_all (self);
   lookout_plot_remove_all (self->plot);
 
   if (self->monitor == NULL)
@@ -75,8 +64,6 @@ targets_changed_cb (LookoutDashboardPlot *self)
         continue;
       lookout_plot_add_target (self->plot, lookout_target_get_id (target),
                                lookout_target_get_name (target));
-      g_signal_connect (target, "notify::last-checked", G_CALLBACK (target_checked_cb), self);
-      g_ptr_array_add (self->watched, g_object_ref (target));
       shown++;
     }
 
@@ -99,16 +86,6 @@ lookout_dashboard_plot_dispose (GObject *object)
   g_clear_pointer (&self->box, gtk_widget_unparent);
 
   G_OBJECT_CLASS (lookout_dashboard_plot_parent_class)->dispose (object);
-}
-
-static void
-lookout_dashboard_plot_finalize (GObject *object)
-{
-  LookoutDashboardPlot *self = (LookoutDashboardPlot *) object;
-
-  g_clear_pointer (&self->watched, g_ptr_array_unref);
-
-  G_OBJECT_CLASS (lookout_dashboard_plot_parent_class)->finalize (object);
 }
 
 static void
@@ -154,7 +131,6 @@ lookout_dashboard_plot_class_init (LookoutDashboardPlotClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = lookout_dashboard_plot_dispose;
-  object_class->finalize = lookout_dashboard_plot_finalize;
   object_class->get_property = lookout_dashboard_plot_get_property;
   object_class->set_property = lookout_dashboard_plot_set_property;
 
@@ -171,8 +147,6 @@ static void
 lookout_dashboard_plot_init (LookoutDashboardPlot *self)
 {
   GtkWidget *frame;
-
-  self->watched = g_ptr_array_new_with_free_func (g_object_unref);
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
@@ -221,13 +195,19 @@ lookout_dashboard_plot_set_monitor (LookoutDashboardPlot *self,
     return;
 
   if (self->monitor != NULL)
-    g_signal_handlers_disconnect_by_data (lookout_monitor_get_targets (self->monitor), self);
+    {
+      g_signal_handlers_disconnect_by_data (lookout_monitor_get_targets (self->monitor), self);
+      g_signal_handlers_disconnect_by_data (self->monitor, self);
+    }
   g_set_object (&self->monitor, monitor);
 
   lookout_plot_set_store (self->plot, monitor ? lookout_monitor_get_store (monitor) : NULL);
   if (monitor != NULL)
-    g_signal_connect_object (lookout_monitor_get_targets (monitor), "items-changed",
-                             G_CALLBACK (targets_changed_cb), self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (lookout_monitor_get_targets (monitor), "items-changed",
+                               G_CALLBACK (targets_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (monitor, "result", G_CALLBACK (result_cb), self, G_CONNECT_SWAPPED);
+    }
   targets_changed_cb (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);

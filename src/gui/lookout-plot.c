@@ -66,7 +66,6 @@ typedef struct
   LookoutSeries *series;
   GCancellable  *cancellable;
   GArray        *recent;      /* LookoutSample (error not kept) added since the last fetch began */
-  gint64         last_live_ts;
 } Line;
 
 struct _LookoutPlot
@@ -1484,26 +1483,24 @@ lookout_plot_add_sample (LookoutPlot         *self,
 }
 
 void
-lookout_plot_add_from_target (LookoutPlot   *self,
-                              LookoutTarget *target)
+lookout_plot_add_result (LookoutPlot         *self,
+                         LookoutTarget       *target,
+                         const LookoutResult *result)
 {
-  LookoutSample sample = { 0 };
-  Line *line;
+  /* The sample the monitor stores for this result, so that a later fetch
+   * finds the same thing. */
+  LookoutSample sample = {
+    .target_id = lookout_target_get_id (target),
+    .ts_ms = result->started_ms,
+    .latency_us = result->ok ? result->latency_us : -1,
+    .state = result->state,
+    .error = result->error,
+  };
 
   g_return_if_fail (LOOKOUT_IS_PLOT (self));
   g_return_if_fail (LOOKOUT_IS_TARGET (target));
+  g_return_if_fail (result != NULL);
 
-  sample.target_id = lookout_target_get_id (target);
-  sample.ts_ms = lookout_target_get_last_checked (target);
-  if ((line = find_line (self, sample.target_id)) == NULL ||
-      sample.ts_ms <= 0 || sample.ts_ms <= line->last_live_ts)
-    return;
-
-  line->last_live_ts = sample.ts_ms;
-  sample.state = lookout_target_get_state (target);
-  sample.latency_us = sample.state == LOOKOUT_TARGET_STATE_DOWN
-                        ? -1 : lookout_target_get_last_latency (target);
-  sample.error = (char *) lookout_target_get_last_error (target);
   lookout_plot_add_sample (self, &sample);
 }
 

@@ -10,6 +10,7 @@
 #include <gtk/gtk.h>
 
 #include "lookout-series.h"
+#include "lookout-result.h"
 #include "lookout-store.h"
 #include "lookout-target.h"
 
@@ -60,10 +61,11 @@ LookoutSeries *lookout_plot_get_series         (LookoutPlot          *self,
 void          lookout_plot_add_sample          (LookoutPlot          *self,
                                                 const LookoutSample  *sample);
 
-/* The target's latest result (its last-checked, state, last-latency and
- * last-error), once: call it from notify::last-checked. */
-void          lookout_plot_add_from_target     (LookoutPlot          *self,
-                                                LookoutTarget        *target);
+/* A result as LookoutMonitor::result reports it (ignored when the plot has
+ * no line for its target). */
+void          lookout_plot_add_result          (LookoutPlot          *self,
+                                                LookoutTarget        *target,
+                                                const LookoutResult  *result);
 
 /* The view. Setting a span or live = TRUE follows now; setting a range,
  * zooming or panning holds the view still (live = FALSE). */

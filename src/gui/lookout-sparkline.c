@@ -69,9 +69,18 @@ target_checked_cb (LookoutTarget *target)
   else
     h->head = (h->head + 1) % LOOKOUT_SPARKLINE_HISTORY;
 
-  h->state[slot] = lookout_target_get_state (target);
-  h->latency_us[slot] = h->state[slot] == LOOKOUT_TARGET_STATE_DOWN
-                          ? -1 : lookout_target_get_last_latency (target);
+  /* A failed check sets last-error even while the state holds (failure
+   * threshold not reached yet): that is what counts as a failure here. */
+  if (lookout_target_get_last_error (target) != NULL)
+    {
+      h->state[slot] = LOOKOUT_TARGET_STATE_DOWN;
+      h->latency_us[slot] = -1;
+    }
+  else
+    {
+      h->state[slot] = lookout_target_get_state (target);
+      h->latency_us[slot] = lookout_target_get_last_latency (target);
+    }
 }
 
 void

@@ -8,7 +8,8 @@
 /* The plot of one target with its range bar, the statistics of whatever
  * range the plot shows (refetched in a worker thread when the range
  * changes, and at most every STATS_LIVE_PERIOD while live results come
- * in), and export of that range. */
+ * in), and export of that range. Live results come from the monitor's
+ * "result" signal, history from its store. */
 
 #define G_LOG_DOMAIN "lookout-target-history"
 
@@ -48,9 +49,9 @@ struct _LookoutTargetHistory
 {
   GtkWidget      parent_instance;
 
+  LookoutMonitor *monitor;
   LookoutStore  *store;
   LookoutTarget *target;
-  gulong         checked_id;
 
   GtkWidget     *box;
   LookoutPlot   *plot;
@@ -69,7 +70,7 @@ G_DEFINE_FINAL_TYPE (LookoutTargetHistory, lookout_target_history, GTK_TYPE_WIDG
 
 enum {
   PROP_0,
-  PROP_STORE,
+  PROP_MONITOR,
   PROP_TARGET,
   N_PROPS
 };
@@ -184,11 +185,16 @@ range_changed_cb (LookoutTargetHistory *self)
 }
 
 static void
-target_checked_cb (LookoutTargetHistory *self)
+result_cb (LookoutTargetHistory *self,
+           LookoutTarget        *target,
+           LookoutResult        *result)
 {
   gint64 wait_us;
 
-  lookout_plot_add_from_target (self->plot, self->target);
+  if (target != self->target)
+    return;
+
+  lookout_plot_add_result (self->plot, target, result);
 
   if (!lookout_plot_get_live (self->plot))
     return;
@@ -279,6 +285,7 @@ lookout_target_history_dispose (GObject *object)
 {
   LookoutTargetHistory *self = (LookoutTargetHistory *) object;
 
+  lookout_target_history_set_monitor (self, NULL);
   lookout_target_history_set_target (self, NULL);
   g_cancellable_cancel (self->stats_cancellable);
   g_cancellable_cancel (self->export_cancellable);
@@ -288,7 +295,6 @@ lookout_target_history_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
-  g_clear_object (&self->store);
   g_clear_pointer (&self->box, gtk_widget_unparent);
 
   G_OBJECT_CLASS (lookout_target_history_parent_class)->dispose (object);
@@ -304,8 +310,8 @@ lookout_target_history_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
+    case PROP_MONITOR:
+      g_value_set_object (value, self->monitor);
       break;
     case PROP_TARGET:
       g_value_set_object (value, self->target);
@@ -325,8 +331,8 @@ lookout_target_history_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_STORE:
-      lookout_target_history_set_store (self, g_value_get_object (value));
+    case PROP_MONITOR:
+      lookout_target_history_set_monitor (self, g_value_get_object (value));
       break;
     case PROP_TARGET:
       lookout_target_history_set_target (self, g_value_get_object (value));
@@ -346,8 +352,8 @@ lookout_target_history_class_init (LookoutTargetHistoryClass *klass)
   object_class->get_property = lookout_target_history_get_property;
   object_class->set_property = lookout_target_history_set_property;
 
-  properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, LOOKOUT_TYPE_STORE,
+  properties[PROP_MONITOR] =
+    g_param_spec_object ("monitor", NULL, NULL, LOOKOUT_TYPE_MONITOR,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_TARGET] =
     g_param_spec_object ("target", NULL, NULL, LOOKOUT_TYPE_TARGET,
@@ -441,27 +447,36 @@ lookout_target_history_new (void)
   return g_object_new (LOOKOUT_TYPE_TARGET_HISTORY, NULL);
 }
 
-LookoutStore *
-lookout_target_history_get_store (LookoutTargetHistory *self)
+LookoutMonitor *
+lookout_target_history_get_monitor (LookoutTargetHistory *self)
 {
   g_return_val_if_fail (LOOKOUT_IS_TARGET_HISTORY (self), NULL);
 
-  return self->store;
+  return self->monitor;
 }
 
 void
-lookout_target_history_set_store (LookoutTargetHistory *self,
-                                  LookoutStore         *store)
+lookout_target_history_set_monitor (LookoutTargetHistory *self,
+                                    LookoutMonitor       *monitor)
 {
   g_return_if_fail (LOOKOUT_IS_TARGET_HISTORY (self));
-  g_return_if_fail (!store || LOOKOUT_IS_STORE (store));
+  g_return_if_fail (!monitor || LOOKOUT_IS_MONITOR (monitor));
 
-  if (!g_set_object (&self->store, store))
+  if (self->monitor == monitor)
     return;
 
-  lookout_plot_set_store (self->plot, store);
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_set_object (&self->monitor, monitor);
+  g_clear_object (&self->store);
+  if (monitor != NULL)
+    self->store = g_object_ref (lookout_monitor_get_store (monitor));
+  if (monitor != NULL)
+    g_signal_connect_object (monitor, "result", G_CALLBACK (result_cb), self, G_CONNECT_SWAPPED);
+
+  lookout_plot_set_store (self->plot, self->store);
   range_changed_cb (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
 }
 
 LookoutTarget *
@@ -482,8 +497,6 @@ lookout_target_history_set_target (LookoutTargetHistory *self,
   if (self->target == target)
     return;
 
-  if (self->target != NULL)
-    g_clear_signal_handler (&self->checked_id, self->target);
   g_set_object (&self->target, target);
 
   lookout_plot_remove_all (self->plot);
@@ -492,9 +505,6 @@ lookout_target_history_set_target (LookoutTargetHistory *self,
     {
       lookout_plot_add_target (self->plot, lookout_target_get_id (target),
                                lookout_target_get_name (target));
-      self->checked_id = g_signal_connect_object (target, "notify::last-checked",
-                                                  G_CALLBACK (target_checked_cb), self,
-                                                  G_CONNECT_SWAPPED);
       range_changed_cb (self);
     }
 

@@ -10,7 +10,7 @@
 #include <gtk/gtk.h>
 
 #include "lookout-plot.h"
-#include "lookout-store.h"
+#include "lookout-monitor.h"
 #include "lookout-target.h"
 
 G_BEGIN_DECLS
@@ -21,11 +21,11 @@ G_DECLARE_FINAL_TYPE (LookoutTargetHistory, lookout_target_history, LOOKOUT, TAR
 
 /* The history block of a target's page: range buttons, the large plot,
  * statistics of the range shown and export of that range to CSV or JSON.
- * Properties "store" and "target". */
+ * Properties "monitor" (its store and its results) and "target". */
 GtkWidget     *lookout_target_history_new        (void);
-LookoutStore  *lookout_target_history_get_store  (LookoutTargetHistory *self);
-void           lookout_target_history_set_store  (LookoutTargetHistory *self,
-                                                  LookoutStore         *store);
+LookoutMonitor *lookout_target_history_get_monitor (LookoutTargetHistory *self);
+void           lookout_target_history_set_monitor (LookoutTargetHistory *self,
+                                                   LookoutMonitor       *monitor);
 void           lookout_target_history_set_target (LookoutTargetHistory *self,
                                                   LookoutTarget        *target);
 LookoutTarget *lookout_target_history_get_target (LookoutTargetHistory *self);

@@ -49,7 +49,7 @@ G_DEFINE_FINAL_TYPE (LookoutTargetPage, lookout_target_page, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_TARGET,
-  PROP_STORE,
+  PROP_MONITOR,
   N_PROPS
 };
 
@@ -156,8 +156,8 @@ lookout_target_page_get_property (GObject    *object,
       g_value_set_object (value, self->target);
       break;
 
-    case PROP_STORE:
-      g_value_set_object (value, lookout_target_history_get_store (self->history));
+    case PROP_MONITOR:
+      g_value_set_object (value, lookout_target_history_get_monitor (self->history));
       break;
 
     default:
@@ -179,8 +179,8 @@ lookout_target_page_set_property (GObject      *object,
       lookout_target_page_set_target (self, g_value_get_object (value));
       break;
 
-    case PROP_STORE:
-      lookout_target_page_set_store (self, g_value_get_object (value));
+    case PROP_MONITOR:
+      lookout_target_page_set_monitor (self, g_value_get_object (value));
       break;
 
     default:
@@ -203,10 +203,10 @@ lookout_target_page_class_init (LookoutTargetPageClass *klass)
                          LOOKOUT_TYPE_TARGET,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  /* Where the history block reads the plot and statistics from. */
-  properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL,
-                         LOOKOUT_TYPE_STORE,
+  /* Where the history block reads history and live results from. */
+  properties[PROP_MONITOR] =
+    g_param_spec_object ("monitor", NULL, NULL,
+                         LOOKOUT_TYPE_MONITOR,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -273,15 +273,15 @@ lookout_target_page_set_target (LookoutTargetPage *self,
 }
 
 void
-lookout_target_page_set_store (LookoutTargetPage *self,
-                               LookoutStore      *store)
+lookout_target_page_set_monitor (LookoutTargetPage *self,
+                                 LookoutMonitor    *monitor)
 {
   g_return_if_fail (LOOKOUT_IS_TARGET_PAGE (self));
-  g_return_if_fail (!store || LOOKOUT_IS_STORE (store));
+  g_return_if_fail (!monitor || LOOKOUT_IS_MONITOR (monitor));
 
-  if (lookout_target_history_get_store (self->history) == store)
+  if (lookout_target_history_get_monitor (self->history) == monitor)
     return;
 
-  lookout_target_history_set_store (self->history, store);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+  lookout_target_history_set_monitor (self->history, monitor);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
 }

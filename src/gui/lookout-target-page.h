@@ -9,7 +9,7 @@
 
 #include <gtk/gtk.h>
 
-#include "lookout-store.h"
+#include "lookout-monitor.h"
 #include "lookout-target.h"
 
 G_BEGIN_DECLS
@@ -23,7 +23,7 @@ LookoutTarget *lookout_target_page_get_target (LookoutTargetPage *self);
 void           lookout_target_page_set_target (LookoutTargetPage *self,
                                                LookoutTarget     *target);
 
-void           lookout_target_page_set_store  (LookoutTargetPage *self,
-                                               LookoutStore      *store);
+void           lookout_target_page_set_monitor (LookoutTargetPage *self,
+                                                LookoutMonitor    *monitor);
 
 G_END_DECLS

@@ -601,7 +601,7 @@ lookout_window_set_monitor (LookoutWindow  *self,
     g_signal_handlers_disconnect_by_data (lookout_monitor_get_targets (self->monitor), self);
 
   g_set_object (&self->monitor, monitor);
-  lookout_target_page_set_store (self->target_page, monitor ? lookout_monitor_get_store (monitor) : NULL);
+  lookout_target_page_set_monitor (self->target_page, monitor);
 
   if (monitor != NULL)
     {
