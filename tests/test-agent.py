@@ -76,6 +76,12 @@ def expect(condition, message):
         raise AssertionError(message)
 
 
+def expect_quiet(stderr):
+    """No GLib warning or critical on stderr."""
+    for word in ("CRITICAL", "WARNING", "ERROR"):
+        expect(word not in stderr, stderr)
+
+
 def json_lines(stdout):
     return [json.loads(line) for line in stdout.splitlines() if line.strip()]
 
@@ -185,6 +191,7 @@ def t_run_duration():
         f.write(f"{refused} interval=1 failures=1   # nobody listens\n")
     p = agent("run", "--db", db, "--targets", targets, "--duration", "3", "--stats")
     expect(p.returncode == 0, f"exit {p.returncode}, stderr {p.stderr!r}")
+    expect_quiet(p.stderr)
     n = samples_for(db, uri)
     expect(n >= 2, f"{n} samples")
     expect(samples_for(db, refused) >= 2, "refused target not sampled")
@@ -225,6 +232,7 @@ def run_until_signal(sig, after_s):
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=15)
     expect(proc.returncode == 0, f"exit {proc.returncode}, stderr {err!r}")
+    expect_quiet(err)
     printed = sum(1 for line in out.splitlines() if f"{uri} ok" in line)
     stored = samples_for(db, uri)
     expect(printed >= 1, out)

@@ -262,7 +262,8 @@ typedef struct
   LookoutMonitor *monitor;
   GHashTable     *states;          /* LookoutTarget * -> last printed state + 1 */
   gboolean        verbose;
-  guint           pending;
+  gboolean        stopping;        /* a signal or the end of --duration came */
+  guint           pending;         /* targets being added */
   GError         *error;
 } Run;
 
@@ -320,13 +321,18 @@ target_added_cb (GObject      *object,
     g_main_loop_quit (run->loop);
 }
 
+/* SIGINT, SIGTERM or the end of --duration. While targets are being added
+ * the additions finish first, then the agent stops without monitoring. */
 static gboolean
 signalled_cb (gpointer user_data)
 {
   Run *run = user_data;
 
-  g_main_loop_quit (run->loop);
-  return G_SOURCE_REMOVE;
+  run->stopping = TRUE;
+  if (run->pending == 0)
+    g_main_loop_quit (run->loop);
+
+  return G_SOURCE_CONTINUE;
 }
 
 static int
@@ -421,6 +427,9 @@ command_run (int    argc,
   run.states = states;
   run.verbose = verbose;
 
+  sigint_id = g_unix_signal_add (SIGINT, signalled_cb, &run);
+  sigterm_id = g_unix_signal_add (SIGTERM, signalled_cb, &run);
+
   if (file_targets != NULL)
     {
       GListModel *model = lookout_monitor_get_targets (monitor);
@@ -451,6 +460,8 @@ command_run (int    argc,
         {
           complain (_("Cannot add the targets of %s: %s"), targets_path, run.error->message);
           g_clear_error (&run.error);
+          g_clear_handle_id (&sigint_id, g_source_remove);
+          g_clear_handle_id (&sigterm_id, g_source_remove);
           lookout_store_close (store);
           return EXIT_FAILED;
         }
@@ -461,16 +472,17 @@ command_run (int    argc,
     lookout_scheduler_set_max_concurrent (scheduler, max_concurrent);
 
   g_signal_connect (monitor, "result", G_CALLBACK (result_cb), &run);
-  sigint_id = g_unix_signal_add (SIGINT, signalled_cb, &run);
-  sigterm_id = g_unix_signal_add (SIGTERM, signalled_cb, &run);
   if (duration_s > 0)
     duration_id = g_timeout_add_seconds (duration_s, signalled_cb, &run);
 
-  g_message ("Monitoring %u targets from %s",
-             g_list_model_get_n_items (lookout_monitor_get_targets (monitor)), db_path);
-  lookout_monitor_start (monitor);
-  g_main_loop_run (loop);
-  lookout_monitor_stop (monitor);
+  if (!run.stopping)
+    {
+      g_message ("Monitoring %u targets from %s",
+                 g_list_model_get_n_items (lookout_monitor_get_targets (monitor)), db_path);
+      lookout_monitor_start (monitor);
+      g_main_loop_run (loop);
+      lookout_monitor_stop (monitor);
+    }
 
   g_clear_handle_id (&sigint_id, g_source_remove);
   g_clear_handle_id (&sigterm_id, g_source_remove);
