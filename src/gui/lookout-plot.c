@@ -1006,23 +1006,66 @@ leave_cb (LookoutPlot              *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* Ctrl+scroll zooms around the pointer, horizontal or Shift+scroll pans;
+ * a plain vertical scroll is left to the page around the plot. */
 static gboolean
 scrolled_cb (LookoutPlot              *self,
              double                    dx,
              double                    dy,
              GtkEventControllerScroll *scroll)
 {
+  GdkModifierType state;
   gint64 from, to;
 
+  state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (scroll));
   view_range (self, &from, &to);
 
-  if (dx != 0)
-    lookout_plot_pan (self, (gint64) (dx * (to - from) / 10));
-  if (dy != 0)
-    lookout_plot_zoom (self, pow (1.2, dy),
-                       self->hovering ? x_to_time (self, self->hover_x) : (from + to) / 2);
+  if (state & GDK_CONTROL_MASK)
+    {
+      if (dy == 0)
+        return FALSE;
+      lookout_plot_zoom (self, pow (1.2, dy),
+                         self->hovering ? x_to_time (self, self->hover_x) : (from + to) / 2);
+      return TRUE;
+    }
+
+  if (state & GDK_SHIFT_MASK)
+    dx = dx != 0 ? dx : dy;
+  if (dx == 0)
+    return FALSE;
+  lookout_plot_pan (self, (gint64) (dx * (to - from) / 10));
 
   return TRUE;
+}
+
+static void
+zoom_scale_changed_cb (LookoutPlot    *self,
+                       double          scale,
+                       GtkGestureZoom *gesture)
+{
+  double x, y;
+
+  if (scale <= 0 || !gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
+    return;
+
+  /* Relative to the range when the pinch began. */
+  {
+    gint64 span = (gint64) ((self->drag_to_ms - self->drag_from_ms) / scale);
+    gint64 at = self->drag_from_ms +
+                (gint64) ((x - self->area.origin.x) * (self->drag_to_ms - self->drag_from_ms) /
+                          MAX (self->area.size.width, 1));
+    double frac = (double) (at - self->drag_from_ms) / (self->drag_to_ms - self->drag_from_ms);
+
+    lookout_plot_set_range (self, at - (gint64) (frac * span), at - (gint64) (frac * span) + span);
+  }
+}
+
+static void
+zoom_begun_cb (LookoutPlot      *self,
+               GdkEventSequence *sequence,
+               GtkGesture       *gesture)
+{
+  view_range (self, &self->drag_from_ms, &self->drag_to_ms);
 }
 
 static void
@@ -1243,7 +1286,7 @@ static void
 lookout_plot_init (LookoutPlot *self)
 {
   GtkEventController *controller;
-  GtkGesture *drag;
+  GtkGesture *drag, *zoom;
 
   self->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) line_free);
   self->live = TRUE;
@@ -1256,7 +1299,7 @@ lookout_plot_init (LookoutPlot *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Response time plot"),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  _("Scroll or press plus and minus to zoom, drag or use the arrow keys to move, Escape to return to live"),
+                                  _("Control and scroll, pinch, or plus and minus zoom; drag, Shift and scroll, or the arrow keys move; Escape returns to live"),
                                   -1);
 
   g_signal_connect_swapped (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
@@ -1270,6 +1313,11 @@ lookout_plot_init (LookoutPlot *self)
                                                 GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
   g_signal_connect_swapped (controller, "scroll", G_CALLBACK (scrolled_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  zoom = gtk_gesture_zoom_new ();
+  g_signal_connect_swapped (zoom, "begin", G_CALLBACK (zoom_begun_cb), self);
+  g_signal_connect_swapped (zoom, "scale-changed", G_CALLBACK (zoom_scale_changed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (zoom));
 
   drag = gtk_gesture_drag_new ();
   g_signal_connect_swapped (drag, "drag-begin", G_CALLBACK (drag_begun_cb), self);
