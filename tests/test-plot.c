@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
@@ -44,6 +45,7 @@ render (GtkWidget *widget)
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  int scale = gtk_widget_get_scale_factor (widget);
   cairo_surface_t *surface;
   cairo_t *cr;
 
@@ -52,7 +54,10 @@ render (GtkWidget *widget)
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
 
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  /* At the device scale, as a HiDPI frame is drawn (GDK_SCALE=2 in the
+   * plot-hidpi test). */
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w * scale, h * scale);
+  cairo_surface_set_device_scale (surface, scale, scale);
   cr = cairo_create (surface);
   gsk_render_node_draw (node, cr);
   cairo_destroy (cr);
@@ -77,6 +82,7 @@ remove_store (const char *dir,
 
 typedef struct { guint8 r, g, b, a; } Pixel;
 
+/* The device pixel under the point (x, y) in widget coordinates. */
 static Pixel
 pixel_at (cairo_surface_t *surface,
           double           x,
@@ -84,7 +90,11 @@ pixel_at (cairo_surface_t *surface,
 {
   const guint8 *data = cairo_image_surface_get_data (surface);
   int stride = cairo_image_surface_get_stride (surface);
-  guint32 v = *(const guint32 *) (data + (int) y * stride + (int) x * 4);
+  double sx, sy;
+  guint32 v;
+
+  cairo_surface_get_device_scale (surface, &sx, &sy);
+  v = *(const guint32 *) (data + (int) (y * sy) * stride + (int) (x * sx) * 4);
   Pixel p = { (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff, v >> 24 };
 
   /* Unpremultiply. */
@@ -201,6 +211,19 @@ test_render_known_data (void)
       p = pixel_at (surface, gap.x, gap.y + 3);
       g_assert_cmpint (p.a, <, 48);            /* no failure strip either */
     }
+
+  /* The zero line is one device pixel, on a device row: sharp at any scale. */
+  {
+    double scale = gtk_widget_get_scale_factor (plot);
+    graphene_point_t zero;
+
+    g_test_message ("scale factor %g", scale);
+    lookout_plot_map_point (LOOKOUT_PLOT (plot), T0_MS + 55000, 0, &zero);
+    p = pixel_at (surface, zero.x, floor (zero.y * scale) / scale);
+    g_assert_cmpint (p.a, >, 60);
+    p = pixel_at (surface, zero.x, (floor (zero.y * scale) - 1) / scale);
+    g_assert_cmpint (p.a, <, 20);
+  }
 
   /* Column 8 again has the line. */
   lookout_plot_map_point (LOOKOUT_PLOT (plot), T0_MS + 85000, 30000, &mid);
