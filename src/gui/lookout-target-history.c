@@ -83,7 +83,7 @@ format_ms (gint64 us)
   if (us < 0)
     return g_strdup ("—");
   if (us < 1000)
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " µs"), us);
+    return g_strdup_printf (_("%d µs"), (int) us);
   if (us < 1000000)
     return g_strdup_printf (_("%.2f ms"), us / 1000.0);
   return g_strdup_printf (_("%.2f s"), us / 1e6);
