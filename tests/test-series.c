@@ -214,6 +214,39 @@ test_live_advance (void)
 }
 
 static void
+test_wide_buckets (void)
+{
+  /* Three hourly buckets over columns of 40 minutes: every column shows
+   * the bucket(s) it overlaps, none is left as a hole. */
+  const LookoutRollup hours[] = {
+    { .bucket_ms = 0,       .n = 60, .n_fail = 0, .min_us = 1000, .max_us = 2000,   .sum_us = 60 * 1500 },
+    { .bucket_ms = 3600000, .n = 60, .n_fail = 6, .min_us = 1000, .max_us = 900000, .sum_us = 54 * 1600 },
+    { .bucket_ms = 7200000, .n = 60, .n_fail = 0, .min_us = 1100, .max_us = 2100,   .sum_us = 60 * 1600 },
+  };
+  g_autoptr(LookoutSeries) series = NULL;
+
+  series = lookout_series_new_from_rollups (0, 2400000, 5, LOOKOUT_ROLLUP_HOUR, hours, 3);
+  g_assert_cmpint (lookout_series_get_source (series), ==, LOOKOUT_SERIES_SOURCE_HOUR);
+  for (guint i = 0; i < 5; i++)
+    {
+      const LookoutSeriesColumn *c = lookout_series_get_column (series, i);
+
+      g_assert_cmpuint (c->n, >, 0);
+      g_assert_true (c->flags & LOOKOUT_SERIES_COLUMN_MEAN);
+      if (i > 0)
+        g_assert_false (c->flags & LOOKOUT_SERIES_COLUMN_GAP_BEFORE);
+    }
+  /* The spike of the second hour (60–120 min) shows in columns 1 and 2
+   * (40–80, 80–120 min), and not in column 0 or 3. */
+  g_assert_cmpint (lookout_series_get_column (series, 0)->max_us, ==, 2000);
+  g_assert_cmpint (lookout_series_get_column (series, 1)->max_us, ==, 900000);
+  g_assert_cmpint (lookout_series_get_column (series, 2)->max_us, ==, 900000);
+  g_assert_cmpint (lookout_series_get_column (series, 3)->max_us, ==, 2100);
+  g_assert_cmpuint (lookout_series_get_column (series, 2)->n_fail, ==, 6);
+  g_assert_cmpint (lookout_series_get_column (series, 4)->mid_us, ==, 1600);
+}
+
+static void
 test_pick_source (void)
 {
   LookoutStoreRetention keep = { 30 * DAY_MS, 90 * DAY_MS, 0, 0 };
@@ -228,7 +261,10 @@ test_pick_source (void)
   /* Narrow plots take coarser tables sooner. */
   g_assert_cmpint (lookout_series_pick_source (now - 60 * MINUTE_MS, now, 50, now, &keep), ==,
                    LOOKOUT_SERIES_SOURCE_MINUTE);
+  /* 43-minute columns: hourly buckets span at most two of them. */
   g_assert_cmpint (lookout_series_pick_source (now - 30 * DAY_MS, now, 1000, now, &keep), ==,
+                   LOOKOUT_SERIES_SOURCE_HOUR);
+  g_assert_cmpint (lookout_series_pick_source (now - 7 * DAY_MS, now, 1000, now, &keep), ==,
                    LOOKOUT_SERIES_SOURCE_MINUTE);
   g_assert_cmpint (lookout_series_pick_source (now - 30 * DAY_MS, now, 100, now, &keep), ==,
                    LOOKOUT_SERIES_SOURCE_HOUR);
@@ -635,6 +671,7 @@ main (int   argc,
   g_test_add_func ("/series/column-median", test_column_median);
   g_test_add_func ("/series/failures-and-gaps", test_failures_and_gaps);
   g_test_add_func ("/series/live-advance", test_live_advance);
+  g_test_add_func ("/series/wide-buckets", test_wide_buckets);
   g_test_add_func ("/series/pick-source", test_pick_source);
   g_test_add ("/series/fetch-source", Fixture, NULL, fixture_set_up, test_fetch_source, fixture_tear_down);
   g_test_add_func ("/stats/random", test_stats_random);

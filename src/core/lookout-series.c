@@ -19,9 +19,12 @@
  * previous column's data ended is flagged GAP_BEFORE so no line bridges
  * the hole.
  *
- * Which data: raw samples while a column is shorter than a minute; else
- * the finest rollup table whose bucket fits in a column, falling back to a
- * coarser one when the range reaches past the finer table's retention. */
+ * Which data: raw samples while a column is shorter than half a minute;
+ * else the coarsest rollup table whose bucket spans at most two columns (a
+ * bucket wider than a column fills every column it overlaps), falling back
+ * to a coarser one when the range reaches past the finer table's
+ * retention. A 30-day plot 1,000 pixels wide thus reads 720 hourly rows,
+ * not 43,200 minutes. */
 
 #define G_LOG_DOMAIN "lookout-series"
 
@@ -237,11 +240,13 @@ lookout_series_pick_source (gint64                       from_ms,
 
   column_ms = (to_ms - from_ms) / n_columns;
 
-  if (column_ms >= DAY_MS)
+  /* The coarsest table whose buckets span at most two columns: fewer rows
+   * to read, and a value still changes at least every other pixel. */
+  if (DAY_MS <= 2 * column_ms)
     source = LOOKOUT_SERIES_SOURCE_DAY;
-  else if (column_ms >= HOUR_MS)
+  else if (HOUR_MS <= 2 * column_ms)
     source = LOOKOUT_SERIES_SOURCE_HOUR;
-  else if (column_ms >= MINUTE_MS)
+  else if (MINUTE_MS <= 2 * column_ms)
     source = LOOKOUT_SERIES_SOURCE_MINUTE;
   else
     source = LOOKOUT_SERIES_SOURCE_SAMPLES;
@@ -401,42 +406,52 @@ lookout_series_new_from_rollups (gint64                   from_ms,
       guint32 n_ok;
       gint64 mean_us;
 
-      /* A bucket belongs to the column holding its start; one that began
-       * before the series still counts for the first column. */
+      guint first, last;
+
       if (r->bucket_ms >= to_ms || r->bucket_ms + width_ms <= from_ms || r->n == 0)
         continue;
-      c = &self->columns[MAX (r->bucket_ms - from_ms, 0) / column_ms];
 
-      if (c->n == 0)
-        c->first_ts_ms = r->bucket_ms;
-      c->last_ts_ms = r->bucket_ms + width_ms;
-      c->n += r->n;
-      c->n_fail += r->n_fail;
-      if (r->n_fail > 0)
-        c->worst_state = LOOKOUT_TARGET_STATE_DOWN;
-      else if (c->worst_state == LOOKOUT_TARGET_STATE_UNKNOWN)
-        c->worst_state = LOOKOUT_TARGET_STATE_UP;
-
+      /* A bucket counts in every column it overlaps (several when buckets
+       * are wider than columns); one that began before the series counts
+       * for the first column. */
+      first = MAX (r->bucket_ms - from_ms, 0) / column_ms;
+      last = MIN ((r->bucket_ms + width_ms - 1 - from_ms) / column_ms, (gint64) n_columns - 1);
       n_ok = r->n - r->n_fail;
-      if (n_ok == 0 || r->min_us < 0)
-        continue;
+      mean_us = n_ok > 0 ? r->sum_us / n_ok : -1;
 
-      /* The bucket's own middle stands for its first and last value. */
-      mean_us = r->sum_us / n_ok;
-      if (c->n_timed == 0)
+      for (guint i = first; i <= last; i++)
         {
-          c->first_us = mean_us;
-          c->min_us = r->min_us;
-          c->max_us = r->max_us;
+          c = &self->columns[i];
+
+          if (c->n == 0)
+            c->first_ts_ms = r->bucket_ms;
+          c->last_ts_ms = r->bucket_ms + width_ms;
+          c->n += r->n;
+          c->n_fail += r->n_fail;
+          if (r->n_fail > 0)
+            c->worst_state = LOOKOUT_TARGET_STATE_DOWN;
+          else if (c->worst_state == LOOKOUT_TARGET_STATE_UNKNOWN)
+            c->worst_state = LOOKOUT_TARGET_STATE_UP;
+
+          if (n_ok == 0 || r->min_us < 0)
+            continue;
+
+          /* The bucket's own middle stands for its first and last value. */
+          if (c->n_timed == 0)
+            {
+              c->first_us = mean_us;
+              c->min_us = r->min_us;
+              c->max_us = r->max_us;
+            }
+          else
+            {
+              c->min_us = MIN (c->min_us, r->min_us);
+              c->max_us = MAX (c->max_us, r->max_us);
+            }
+          c->last_us = mean_us;
+          c->sum_us += r->sum_us;
+          c->n_timed += n_ok;
         }
-      else
-        {
-          c->min_us = MIN (c->min_us, r->min_us);
-          c->max_us = MAX (c->max_us, r->max_us);
-        }
-      c->last_us = mean_us;
-      c->sum_us += r->sum_us;
-      c->n_timed += n_ok;
     }
 
   for (guint i = 0; i < n_columns; i++)

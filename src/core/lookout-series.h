@@ -56,9 +56,10 @@ typedef struct
 G_DECLARE_FINAL_TYPE (LookoutSeries, lookout_series, LOOKOUT, SERIES, GObject)
 
 /* The source a plot of [from_ms, to_ms) n_columns wide is read from: raw
- * samples while a column is shorter than a minute, else the finest rollup
- * no wider than a column; coarser when the range starts before the
- * store's retention of the finer table (retention may be NULL). */
+ * samples while a column is shorter than half a minute, else the coarsest
+ * rollup whose bucket spans at most two columns; coarser when the range
+ * starts before the store's retention of the finer table (retention may be
+ * NULL). */
 LookoutSeriesSource  lookout_series_pick_source        (gint64                        from_ms,
                                                         gint64                        to_ms,
                                                         guint                         n_columns,
