@@ -364,7 +364,7 @@ format_latency_tick (double      us,
 
   if (axis_max_us < 1000)
     unit = "µs", div = 1;
-  else if (axis_max_us < 1000000)
+  else if (axis_max_us <= 1000000)
     unit = "ms", div = 1000;
   else
     unit = "s", div = 1000000;
