@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "lookout-gui-utils.h"
+#include "lookout-result-view.h"
 #include "lookout-target-history.h"
 #include "lookout-target-page.h"
 
@@ -42,6 +43,7 @@ struct _LookoutTargetPage
   GtkLabel      *timeout_label;
   GtkLabel      *threshold_label;
   LookoutTargetHistory *history;
+  LookoutResultView *result_view;
 };
 
 G_DEFINE_FINAL_TYPE (LookoutTargetPage, lookout_target_page, GTK_TYPE_WIDGET)
@@ -212,6 +214,8 @@ lookout_target_page_class_init (LookoutTargetPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (LOOKOUT_TYPE_TARGET_HISTORY);
+  g_type_ensure (LOOKOUT_TYPE_RESULT_VIEW);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lookoutapp/Lookout/lookout-target-page.ui");
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, page);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, name_label);
@@ -228,6 +232,7 @@ lookout_target_page_class_init (LookoutTargetPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, timeout_label);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, threshold_label);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, history);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, result_view);
 }
 
 static void
@@ -267,6 +272,8 @@ lookout_target_page_set_target (LookoutTargetPage *self,
   g_signal_group_set_target (self->target_signals, target);
   g_clear_handle_id (&self->update_source, g_source_remove);
   lookout_target_history_set_target (self->history, target);
+  /* Another target's result must not linger under this one's name. */
+  lookout_result_view_set_result (self->result_view, NULL);
   update (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET]);
@@ -284,4 +291,13 @@ lookout_target_page_set_monitor (LookoutTargetPage *self,
 
   lookout_target_history_set_monitor (self->history, monitor);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
+}
+
+void
+lookout_target_page_set_result (LookoutTargetPage *self,
+                                LookoutResult     *result)
+{
+  g_return_if_fail (LOOKOUT_IS_TARGET_PAGE (self));
+
+  lookout_result_view_set_result (self->result_view, result);
 }

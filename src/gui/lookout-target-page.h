@@ -10,6 +10,7 @@
 #include <gtk/gtk.h>
 
 #include "lookout-monitor.h"
+#include "lookout-result.h"
 #include "lookout-target.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,9 @@ GtkWidget     *lookout_target_page_new        (void);
 LookoutTarget *lookout_target_page_get_target (LookoutTargetPage *self);
 void           lookout_target_page_set_target (LookoutTargetPage *self,
                                                LookoutTarget     *target);
+/* The target's last result in detail; NULL before its first check. */
+void           lookout_target_page_set_result (LookoutTargetPage *self,
+                                               LookoutResult     *result);
 
 void           lookout_target_page_set_monitor (LookoutTargetPage *self,
                                                 LookoutMonitor    *monitor);
