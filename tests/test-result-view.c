@@ -14,6 +14,8 @@
 
 #include <libsoup/soup.h>
 
+/* The window tests wait for real checks, each up to a second apart. */
+#define GUI_TEST_WAIT_S 15
 #include "gui-test-utils.h"
 
 #include "lookout-gui-utils.h"
@@ -22,21 +24,6 @@
 #include "lookout-window-private.h"
 
 #define DAY_S (24 * 60 * 60)
-
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for %s", (const char *)user_data);
-  return G_SOURCE_REMOVE;
-}
-
-#define wait_until(cond) \
-  G_STMT_START { \
-    guint timeout_id = g_timeout_add_seconds (15, timed_out_cb, (gpointer) #cond); \
-    while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
-    g_source_remove (timeout_id); \
-  } G_STMT_END
 
 static LookoutResultView *
 view_new (void)
@@ -504,19 +491,6 @@ listen_on_loopback (GSocketListener *listener)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
 }
 
-static void
-added_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
-
-  lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error);
-  g_assert_no_error (error);
-  *done = TRUE;
-}
-
 static LookoutTarget *
 add_target (Fixture    *fixture,
             const char *uri,
@@ -524,7 +498,6 @@ add_target (Fixture    *fixture,
 {
   g_autoptr(LookoutTarget) target = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean done = FALSE;
 
   target = lookout_target_new_from_string (uri, &error);
   g_assert_no_error (error);
@@ -532,8 +505,7 @@ add_target (Fixture    *fixture,
   lookout_target_set_interval (target, 1);
   lookout_target_set_timeout (target, 1000);
 
-  lookout_monitor_add_target_async (fixture->monitor, target, NULL, added_cb, &done);
-  wait_until (done);
+  gui_test_add_target (fixture->monitor, target);
 
   return g_steal_pointer (&target);
 }

@@ -26,34 +26,6 @@ typedef struct
   LookoutWindow  *window;
 } Fixture;
 
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for %s", (const char *)user_data);
-  return G_SOURCE_REMOVE;
-}
-
-#define wait_until(cond) \
-  G_STMT_START { \
-    guint timeout_id = g_timeout_add_seconds (10, timed_out_cb, (gpointer) #cond); \
-    while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
-    g_source_remove (timeout_id); \
-  } G_STMT_END
-
-static void
-added_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
-
-  lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error);
-  g_assert_no_error (error);
-  *done = TRUE;
-}
-
 static LookoutTarget *
 add_target (Fixture    *fixture,
             const char *uri,
@@ -61,15 +33,13 @@ add_target (Fixture    *fixture,
 {
   g_autoptr(LookoutTarget) target = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean done = FALSE;
 
   target = lookout_target_new_from_string (uri, &error);
   g_assert_no_error (error);
   if (name != NULL)
     lookout_target_set_name (target, name);
 
-  lookout_monitor_add_target_async (fixture->monitor, target, NULL, added_cb, &done);
-  wait_until (done);
+  gui_test_add_target (fixture->monitor, target);
   g_assert_cmpint (lookout_target_get_id (target), >, 0);
 
   return g_steal_pointer (&target);
