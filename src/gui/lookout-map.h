@@ -1,0 +1,60 @@
+/* lookout-map.h
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+#include <shumate/shumate.h>
+
+#include "lookout-geo.h"
+#include "lookout-target.h"
+
+G_BEGIN_DECLS
+
+#define LOOKOUT_TYPE_MAP (lookout_map_get_type ())
+
+G_DECLARE_FINAL_TYPE (LookoutMap, lookout_map, LOOKOUT, MAP, GtkWidget)
+
+/* Where the targets are: a ShumateSimpleMap (OpenStreetMap tiles, or the
+ * raster tiles of $LOOKOUT_TILE_URL / lookout_map_set_tile_url()) with one
+ * marker per place, coloured and marked by the worst state there (✓ up,
+ * ! degraded, ✕ down, ? unknown, ‖ paused); targets closer than about
+ * 100 m share one marker with a count. Clicking a marker emits
+ * "target-activated" (LookoutTarget *), through a list when several share it.
+ *
+ * Properties: "targets" (GListModel of LookoutTarget), "geo" (LookoutGeo, for
+ * city, country, ISP and doubt), "tiles-available" (gboolean, read-only). */
+
+GtkWidget       *lookout_map_new                (void);
+
+GListModel      *lookout_map_get_targets        (LookoutMap    *self);
+void             lookout_map_set_targets        (LookoutMap    *self,
+                                                 GListModel    *targets);
+LookoutGeo      *lookout_map_get_geo            (LookoutMap    *self);
+void             lookout_map_set_geo            (LookoutMap    *self,
+                                                 LookoutGeo    *geo);
+/* A raster tile URL template ("https://tile.example/#Z#/#X#/#Y#.png"), or
+ * NULL for OpenStreetMap. */
+void             lookout_map_set_tile_url       (LookoutMap    *self,
+                                                 const char    *url_template);
+gboolean         lookout_map_get_tiles_available (LookoutMap   *self);
+
+/* Centres on the target (when it has a place) and marks its marker. */
+void             lookout_map_select_target      (LookoutMap    *self,
+                                                 LookoutTarget *target);
+/* Zooms and centres so that every marker is in view. */
+void             lookout_map_fit_all            (LookoutMap    *self);
+
+ShumateMap      *lookout_map_get_map            (LookoutMap    *self);
+ShumateViewport *lookout_map_get_viewport       (LookoutMap    *self);
+/* The markers now on the map, and the one showing @target (or NULL); for
+ * tests and the screenshot script. */
+guint            lookout_map_get_n_markers      (LookoutMap    *self);
+ShumateMarker   *lookout_map_get_marker         (LookoutMap    *self,
+                                                 LookoutTarget *target);
+
+G_END_DECLS

@@ -1,0 +1,525 @@
+/* test-map.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* LookoutMap in a real window under a virtual display. Tiles come from an
+ * in-process SoupServer on loopback drawing plain PNG tiles; locations
+ * from the same server speaking ip-api.com's JSON. Nothing reaches the
+ * internet. */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <libsoup/soup.h>
+
+#include "lookout-map.h"
+
+static SoupServer *server;
+static char *server_url;
+static guint tiles_served;
+static GBytes *tile_png;
+
+static cairo_status_t
+png_write_cb (void                *closure,
+              const unsigned char *data,
+              unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static GBytes *
+make_tile_png (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 256, 256);
+  cairo_t *cr = cairo_create (surface);
+  GByteArray *png = g_byte_array_new ();
+
+  cairo_set_source_rgb (cr, 0.66, 0.82, 0.93);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0.5, 0.5, 0.5);
+  cairo_rectangle (cr, 0.5, 0.5, 255, 255);
+  cairo_stroke (cr);
+  cairo_destroy (cr);
+
+  g_assert_cmpint (cairo_surface_write_to_png_stream (surface, png_write_cb, png), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+
+  return g_byte_array_free_to_bytes (png);
+}
+
+/* /tiles/Z/X/Y.png and ip-api.com's /json/ADDRESS: "8.8.8.8" is in Sydney,
+ * everything else in Berlin. */
+static void
+server_handler_cb (SoupServer        *soup_server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  if (g_str_has_prefix (path, "/tiles/"))
+    {
+      tiles_served++;
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "image/png", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (tile_png, NULL),
+                                        g_bytes_get_size (tile_png));
+      return;
+    }
+
+  if (g_str_has_prefix (path, "/json/"))
+    {
+      const char *body;
+
+      if (g_str_equal (path, "/json/8.8.8.8"))
+        body = "{\"status\":\"success\",\"country\":\"Australia\",\"city\":\"Sydney\","
+               "\"lat\":-33.8688,\"lon\":151.2093,\"isp\":\"Anycast Example\",\"query\":\"8.8.8.8\"}";
+      else
+        body = "{\"status\":\"success\",\"country\":\"Germany\",\"city\":\"Berlin\","
+               "\"lat\":52.52,\"lon\":13.405,\"isp\":\"Example Carrier\",\"query\":\"1.2.3.4\"}";
+
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                        body, strlen (body));
+      return;
+    }
+
+  soup_server_message_set_status (msg, 404, NULL);
+}
+
+static void
+start_server (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoslist(GUri) uris = NULL;
+
+  tile_png = make_tile_png ();
+  server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (server, NULL, server_handler_cb, NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  server_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  LookoutMap *map;
+  GListStore *targets;
+} Fixture;
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  g_error ("timed out waiting for %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_UNTIL(cond) \
+  G_STMT_START { \
+    guint id__ = g_timeout_add_seconds (10, timed_out_cb, (gpointer) #cond); \
+    while (!(cond)) \
+      g_main_context_iteration (NULL, TRUE); \
+    g_source_remove (id__); \
+  } G_STMT_END
+
+static gboolean
+settled_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets layout and drawing catch up. */
+static void
+settle (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, settled_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *tiles = g_strdup_printf ("%s/tiles/#Z#/#X#/#Y#.png", server_url);
+
+  f->targets = g_list_store_new (LOOKOUT_TYPE_TARGET);
+  f->map = LOOKOUT_MAP (lookout_map_new ());
+  lookout_map_set_tile_url (f->map, tiles);
+  lookout_map_set_targets (f->map, G_LIST_MODEL (f->targets));
+
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->map));
+  gtk_window_present (GTK_WINDOW (f->window));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (f->map))
+              && gtk_widget_get_width (GTK_WIDGET (f->map)) > 0);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->targets);
+}
+
+static LookoutTarget *
+add_target (Fixture    *f,
+            const char *uri,
+            const char *name,
+            double      lat,
+            double      lon)
+{
+  g_autoptr(GError) error = NULL;
+  LookoutTarget *target = lookout_target_new_from_string (uri, &error);
+
+  g_assert_no_error (error);
+  lookout_target_set_name (target, name);
+  if (!isnan (lat))
+    lookout_target_set_location (target, lat, lon, "manual");
+  g_list_store_append (f->targets, target);
+  g_object_unref (target);
+
+  return target;
+}
+
+static GtkWidget *
+marker_button (LookoutMap    *map,
+               LookoutTarget *target)
+{
+  ShumateMarker *marker = lookout_map_get_marker (map, target);
+
+  g_assert_nonnull (marker);
+  return shumate_marker_get_child (marker);
+}
+
+static void
+assert_marker_at_location (LookoutMap    *map,
+                           LookoutTarget *target)
+{
+  GtkWidget *shumate_map = GTK_WIDGET (lookout_map_get_map (map));
+  ShumateMarker *marker = lookout_map_get_marker (map, target);
+  graphene_rect_t bounds;
+  double x, y, cx, cy;
+
+  g_assert_nonnull (marker);
+  shumate_viewport_location_to_widget_coords (lookout_map_get_viewport (map), shumate_map,
+                                              lookout_target_get_latitude (target),
+                                              lookout_target_get_longitude (target),
+                                              &x, &y);
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (marker), shumate_map, &bounds));
+  cx = bounds.origin.x + bounds.size.width / 2;
+  cy = bounds.origin.y + bounds.size.height / 2;
+
+  g_test_message ("%s: location at (%.1f, %.1f), marker centred at (%.1f, %.1f), %gx%g",
+                  lookout_target_get_name (target), x, y, cx, cy,
+                  bounds.size.width, bounds.size.height);
+  g_assert_cmpfloat (bounds.size.width, >, 0);
+  g_assert_cmpfloat (fabs (cx - x), <=, 1.5);
+  g_assert_cmpfloat (fabs (cy - y), <=, 1.5);
+}
+
+static void
+test_marker_position (Fixture       *f,
+                      gconstpointer  data)
+{
+  LookoutTarget *paris = add_target (f, "https://paris.example/", "Paris", 48.8566, 2.3522);
+  LookoutTarget *tokyo = add_target (f, "https://tokyo.example/", "Tokyo", 35.6762, 139.6503);
+  ShumateViewport *viewport = lookout_map_get_viewport (f->map);
+
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 2);
+  settle (100);
+  assert_marker_at_location (f->map, paris);
+  assert_marker_at_location (f->map, tokyo);
+
+  /* After zooming and moving the map, still where they belong. */
+  shumate_viewport_set_zoom_level (viewport, 4);
+  shumate_map_center_on (lookout_map_get_map (f->map), 45, 10);
+  settle (100);
+  assert_marker_at_location (f->map, paris);
+
+  /* The tiles came from the local server. */
+  WAIT_UNTIL (tiles_served > 0);
+  g_assert_true (lookout_map_get_tiles_available (f->map));
+}
+
+static void
+test_state_recolours (Fixture       *f,
+                      gconstpointer  data)
+{
+  LookoutTarget *target = add_target (f, "icmp://192.0.2.10", "Router", 52.52, 13.405);
+  gint64 now_ms = g_get_real_time () / 1000;
+  GtkWidget *button;
+
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 1);
+  button = marker_button (f->map, target);
+  g_assert_true (gtk_widget_has_css_class (button, "unknown"));
+  gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Router, placed by hand, Unknown");
+
+  lookout_target_set_live_state (target, LOOKOUT_TARGET_STATE_UP, 1200, now_ms, NULL, "192.0.2.10");
+  g_assert_true (gtk_widget_has_css_class (button, "up"));
+  g_assert_false (gtk_widget_has_css_class (button, "unknown"));
+  gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Router, placed by hand, Up");
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), "1.2 ms"));
+
+  lookout_target_set_live_state (target, LOOKOUT_TARGET_STATE_DOWN, -1, now_ms, "timeout", "192.0.2.10");
+  g_assert_true (gtk_widget_has_css_class (button, "down"));
+  g_assert_false (gtk_widget_has_css_class (button, "up"));
+
+  lookout_target_set_live_state (target, LOOKOUT_TARGET_STATE_DEGRADED, 90000, now_ms, NULL, "192.0.2.10");
+  g_assert_true (gtk_widget_has_css_class (button, "degraded"));
+  g_assert_false (gtk_widget_has_css_class (button, "down"));
+
+  /* The same marker all along: restyled, not rebuilt. */
+  g_assert_true (marker_button (f->map, target) == button);
+}
+
+static void
+activated_cb (LookoutMap     *map,
+              LookoutTarget  *target,
+              LookoutTarget **out)
+{
+  *out = target;
+}
+
+static void
+test_grouped (Fixture       *f,
+              gconstpointer  data)
+{
+  LookoutTarget *web = add_target (f, "https://www.example/", "Web", 50.1109, 8.6821);
+  LookoutTarget *mail = add_target (f, "tcp://mail.example:25", "Mail", 50.1109, 8.6821);
+  LookoutTarget *far = add_target (f, "icmp://far.example", "Far", 40.7128, -74.0060);
+  LookoutTarget *activated = NULL;
+  gint64 now_ms = g_get_real_time () / 1000;
+  GtkWidget *button, *count;
+  ShumateMarker *marker;
+
+  g_signal_connect (f->map, "target-activated", G_CALLBACK (activated_cb), &activated);
+
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 2);
+  marker = lookout_map_get_marker (f->map, web);
+  g_assert_true (marker == lookout_map_get_marker (f->map, mail));
+  g_assert_true (marker != lookout_map_get_marker (f->map, far));
+
+  button = marker_button (f->map, web);
+  count = gtk_widget_get_last_child (gtk_button_get_child (GTK_BUTTON (button)));
+  g_assert_true (gtk_widget_get_visible (count));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (count)), ==, "2");
+
+  /* The group shows the worst state of its targets. */
+  lookout_target_set_live_state (web, LOOKOUT_TARGET_STATE_UP, 800, now_ms, NULL, NULL);
+  lookout_target_set_live_state (mail, LOOKOUT_TARGET_STATE_DOWN, -1, now_ms, "refused", NULL);
+  g_assert_true (gtk_widget_has_css_class (button, "down"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), "Web"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), "Mail"));
+
+  /* A click on a single marker activates its target... */
+  g_signal_emit_by_name (marker_button (f->map, far), "clicked");
+  g_assert_true (activated == far);
+
+  /* ...on a group, lists them; picking one activates it. */
+  activated = NULL;
+  g_signal_emit_by_name (button, "clicked");
+  settle (50);
+  {
+    GtkWidget *popover = gtk_widget_get_last_child (GTK_WIDGET (f->map));
+    GtkWidget *list = gtk_popover_get_child (GTK_POPOVER (popover));
+    GtkListBoxRow *row;
+
+    g_assert_true (GTK_IS_POPOVER (popover));
+    g_assert_true (gtk_widget_get_visible (popover));
+    g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
+    g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 2));
+    row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1);
+    g_signal_emit_by_name (list, "row-activated", row);
+    g_assert_true (activated == mail);
+  }
+
+  /* Moved away, the group splits. */
+  lookout_target_set_location (mail, 48.1351, 11.5820, "manual");
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 3);
+  g_assert_false (gtk_widget_get_visible (count));
+
+  /* Removed, its marker goes. */
+  g_object_ref (far);
+  g_list_store_remove (f->targets, 2);
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 2);
+  g_assert_null (lookout_map_get_marker (f->map, far));
+  g_object_unref (far);
+}
+
+static void
+test_fit_and_select (Fixture       *f,
+                     gconstpointer  data)
+{
+  LookoutTarget *targets[] = {
+    add_target (f, "https://a.example/", "Reykjavik", 64.1466, -21.9426),
+    add_target (f, "https://b.example/", "Cape Town", -33.9249, 18.4241),
+    add_target (f, "https://c.example/", "Singapore", 1.3521, 103.8198),
+  };
+  GtkWidget *shumate_map = GTK_WIDGET (lookout_map_get_map (f->map));
+  double width, height, x, y;
+
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 3);
+  shumate_viewport_set_zoom_level (lookout_map_get_viewport (f->map), 7);
+  shumate_map_center_on (lookout_map_get_map (f->map), 0, -150);
+  settle (50);
+
+  lookout_map_fit_all (f->map);
+  settle (100);
+  width = gtk_widget_get_width (shumate_map);
+  height = gtk_widget_get_height (shumate_map);
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      shumate_viewport_location_to_widget_coords (lookout_map_get_viewport (f->map), shumate_map,
+                                                  lookout_target_get_latitude (targets[i]),
+                                                  lookout_target_get_longitude (targets[i]),
+                                                  &x, &y);
+      g_test_message ("%s at (%.0f, %.0f) of %.0fx%.0f", lookout_target_get_name (targets[i]),
+                      x, y, width, height);
+      g_assert_cmpfloat (x, >=, 0);
+      g_assert_cmpfloat (x, <=, width);
+      g_assert_cmpfloat (y, >=, 0);
+      g_assert_cmpfloat (y, <=, height);
+      assert_marker_at_location (f->map, targets[i]);
+    }
+  /* Not zoomed out further than needed: the world is wider than the view. */
+  g_assert_cmpfloat (shumate_viewport_get_zoom_level (lookout_map_get_viewport (f->map)), >=, 1.5);
+
+  /* Selecting a target centres the map on it and marks its marker. */
+  lookout_map_select_target (f->map, targets[2]);
+  settle (100);
+  shumate_viewport_location_to_widget_coords (lookout_map_get_viewport (f->map), shumate_map,
+                                              lookout_target_get_latitude (targets[2]),
+                                              lookout_target_get_longitude (targets[2]),
+                                              &x, &y);
+  g_assert_cmpfloat (fabs (x - width / 2), <=, 2);
+  g_assert_cmpfloat (fabs (y - height / 2), <=, 2);
+  g_assert_true (gtk_widget_has_css_class (marker_button (f->map, targets[2]), "selected"));
+  lookout_map_select_target (f->map, targets[0]);
+  g_assert_false (gtk_widget_has_css_class (marker_button (f->map, targets[2]), "selected"));
+}
+
+static void
+test_doubtful (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(LookoutGeo) geo = lookout_geo_new (NULL);
+  g_autoptr(LookoutGeoProvider) provider = lookout_geo_provider_new (LOOKOUT_GEO_PROVIDER_IP_API, server_url);
+  LookoutTarget *anycast = add_target (f, "icmp://anycast.example", "Anycast", NAN, NAN);
+  LookoutTarget *near = add_target (f, "icmp://near.example", "Near", NAN, NAN);
+  gint64 now_ms = g_get_real_time () / 1000;
+  GtkWidget *button;
+
+  lookout_geo_set_provider (geo, provider);
+  lookout_geo_set_home (geo, 52.40, 13.06);  /* Potsdam */
+  lookout_geo_track (geo, G_LIST_MODEL (f->targets));
+  lookout_map_set_geo (f->map, geo);
+
+  /* Said to be in Sydney, answering Potsdam in 4 ms: doubtful. Berlin in 3 ms: fine. */
+  lookout_target_set_live_state (anycast, LOOKOUT_TARGET_STATE_UP, 4000, now_ms, NULL, "8.8.8.8");
+  lookout_target_set_live_state (near, LOOKOUT_TARGET_STATE_UP, 3000, now_ms, NULL, "1.2.3.4");
+
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 2);
+  WAIT_UNTIL (lookout_geo_get_target_location (geo, anycast) != NULL
+              && lookout_geo_get_target_location (geo, near) != NULL);
+
+  g_assert_true (lookout_geo_get_target_doubtful (geo, anycast));
+  g_assert_false (lookout_geo_get_target_doubtful (geo, near));
+
+  button = marker_button (f->map, anycast);
+  g_assert_true (gtk_widget_has_css_class (button, "doubtful"));
+  gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Anycast, Sydney, Australia, Up, location doubtful");
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), "Location doubtful"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), "Anycast Example"));
+
+  button = marker_button (f->map, near);
+  g_assert_false (gtk_widget_has_css_class (button, "doubtful"));
+  gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Near, Berlin, Germany, Up");
+  settle (50);
+  assert_marker_at_location (f->map, near);
+
+  lookout_map_set_geo (f->map, NULL);
+}
+
+static void
+test_no_tiles (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autofree char *url = NULL;
+  LookoutTarget *target;
+
+  /* A port bound but not listening: every tile is refused at once. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_assert_true (g_socket_bind (socket, any, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  url = g_strdup_printf ("http://127.0.0.1:%u/dead/#Z#/#X#/#Y#.png",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  lookout_map_set_tile_url (f->map, url);
+  target = add_target (f, "https://offline.example/", "Offline", 47.0, 8.0);
+
+  WAIT_UNTIL (!lookout_map_get_tiles_available (f->map));
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 1);
+  settle (50);
+  /* The markers are there all the same. */
+  assert_marker_at_location (f->map, target);
+
+  /* Tiles back: the note goes. */
+  {
+    g_autofree char *tiles = g_strdup_printf ("%s/tiles/#Z#/#X#/#Y#.png", server_url);
+
+    lookout_map_set_tile_url (f->map, tiles);
+    shumate_map_center_on (lookout_map_get_map (f->map), 10, 10);
+    WAIT_UNTIL (lookout_map_get_tiles_available (f->map));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  gtk_test_init (&argc, &argv, NULL);
+  start_server ();
+  /* The map jumps rather than glides: positions can be checked at once. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/map/marker-position", test_marker_position);
+  ADD ("/map/state-recolours", test_state_recolours);
+  ADD ("/map/grouped", test_grouped);
+  ADD ("/map/fit-and-select", test_fit_and_select);
+  ADD ("/map/doubtful", test_doubtful);
+  ADD ("/map/no-tiles", test_no_tiles);
+#undef ADD
+
+  ret = g_test_run ();
+
+  soup_server_disconnect (server);
+  g_object_unref (server);
+  g_bytes_unref (tile_png);
+  g_free (server_url);
+
+  return ret;
+}
