@@ -745,6 +745,7 @@ test_track (void)
   g_assert_cmpfloat (lookout_target_get_longitude (a), ==, 13.405);
   g_assert_cmpstr (lookout_target_get_location_source (a), ==, "ip-api");
   g_assert_false (lookout_geo_get_target_doubtful (geo, a));
+  g_assert_cmpint (lookout_geo_get_target_best_latency (geo, a), ==, 1500);
 
   /* The private host was never sent: it stays unplaced until placed by hand. */
   g_assert_null (lookout_geo_get_target_location (geo, lan));

@@ -1402,6 +1402,20 @@ lookout_geo_get_target_doubtful (LookoutGeo    *self,
   return tracked != NULL && tracked->doubtful;
 }
 
+gint64
+lookout_geo_get_target_best_latency (LookoutGeo    *self,
+                                     LookoutTarget *target)
+{
+  Tracked *tracked;
+
+  g_return_val_if_fail (LOOKOUT_IS_GEO (self), -1);
+  g_return_val_if_fail (LOOKOUT_IS_TARGET (target), -1);
+
+  tracked = g_hash_table_lookup (self->tracked, target);
+
+  return tracked != NULL && tracked->min_latency_us > 0 ? tracked->min_latency_us : -1;
+}
+
 void
 lookout_geo_place_target (LookoutGeo    *self,
                           LookoutTarget *target,

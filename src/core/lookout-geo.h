@@ -96,6 +96,10 @@ LookoutGeoLocation *lookout_geo_get_target_location (LookoutGeo           *self,
                                                      LookoutTarget        *target);
 gboolean            lookout_geo_get_target_doubtful (LookoutGeo           *self,
                                                      LookoutTarget        *target);
+/* The best (lowest) response time seen at its current address, in µs; -1
+ * when none. */
+gint64              lookout_geo_get_target_best_latency (LookoutGeo       *self,
+                                                     LookoutTarget        *target);
 /* Places @target by hand (source "manual"); NaN coordinates undo it and the
  * target is looked up again. */
 void                lookout_geo_place_target        (LookoutGeo           *self,

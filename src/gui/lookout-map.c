@@ -47,6 +47,8 @@ struct _LookoutMap
   ShumateSimpleMap   *simple_map;
   ShumateMarkerLayer *marker_layer;
   GtkWidget          *note;
+  GtkWidget          *place_bar;
+  GtkWidget          *place_label;
   GtkWidget          *popover;
   GtkWidget          *popover_list;
   LookoutTileSource  *tile_source;
@@ -57,6 +59,7 @@ struct _LookoutMap
   GHashTable         *groups;        /* key → Group */
   GHashTable         *target_group;  /* LookoutTarget → Group */
   LookoutTarget      *selected;
+  LookoutTarget      *placing;
   Group              *popover_group;
   guint               regroup_source;
   gboolean            fitted;
@@ -74,6 +77,7 @@ enum {
 
 enum {
   TARGET_ACTIVATED,
+  TARGET_PLACED,
   N_SIGNALS
 };
 
@@ -95,6 +99,10 @@ static const char *css =
   ".lookout-marker.selected { border-color: #3584e4; border-width: 3px; }"
   ".lookout-marker.group { padding: 0 6px; }"
   ".lookout-marker .count { font-size: smaller; }"
+  ".lookout-map-place {"
+  "  background-color: alpha(black, 0.7); color: white;"
+  "  padding: 4px 4px 4px 10px; border-radius: 9999px; margin: 6px;"
+  "}"
   ".lookout-map-note {"
   "  background-color: alpha(black, 0.6); color: white;"
   "  padding: 3px 8px; border-radius: 6px; margin: 6px;"
@@ -626,6 +634,58 @@ map_set_data_source (LookoutMap        *self,
   tiles_available_changed_cb (self->tile_source, NULL, self);
 }
 
+/* ---- placing by hand ---- */
+
+static void
+map_pressed_cb (GtkGestureClick *gesture,
+                int              n_press,
+                double           x,
+                double           y,
+                LookoutMap      *self)
+{
+  GtkWidget *map_widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  g_autoptr(LookoutTarget) target = NULL;
+  double lat, lon;
+
+  if (self->placing == NULL)
+    return;
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+
+  shumate_viewport_widget_coords_to_location (shumate_simple_map_get_viewport (self->simple_map),
+                                              map_widget, x, y, &lat, &lon);
+  target = g_object_ref (self->placing);
+  lookout_map_pick_place (self, NULL);
+
+  if (self->geo != NULL)
+    lookout_geo_place_target (self->geo, target, lat, lon);
+  else
+    lookout_target_set_location (target, lat, lon, LOOKOUT_GEO_SOURCE_MANUAL);
+
+  g_signal_emit (self, signals[TARGET_PLACED], 0, target);
+}
+
+static gboolean
+map_key_pressed_cb (GtkEventControllerKey *controller,
+                    guint                  keyval,
+                    guint                  keycode,
+                    GdkModifierType        state,
+                    LookoutMap            *self)
+{
+  if (self->placing == NULL || keyval != GDK_KEY_Escape)
+    return GDK_EVENT_PROPAGATE;
+
+  lookout_map_pick_place (self, NULL);
+  return GDK_EVENT_STOP;
+}
+
+static void
+place_cancel_clicked_cb (GtkButton  *button,
+                         LookoutMap *self)
+{
+  lookout_map_pick_place (self, NULL);
+}
+
 /* ---- widget ---- */
 
 static void
@@ -672,6 +732,7 @@ lookout_map_dispose (GObject *object)
   lookout_map_set_geo (self, NULL);
   g_clear_pointer (&self->groups, g_hash_table_unref);
   g_clear_object (&self->selected);
+  g_clear_object (&self->placing);
   if (self->tile_source != NULL)
     g_signal_handlers_disconnect_by_func (self->tile_source, tiles_available_changed_cb, self);
   g_clear_object (&self->tile_source);
@@ -780,6 +841,13 @@ lookout_map_class_init (LookoutMapClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, LOOKOUT_TYPE_TARGET);
 
+  signals[TARGET_PLACED] =
+    g_signal_new ("target-placed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, LOOKOUT_TYPE_TARGET);
+
   gtk_widget_class_set_css_name (widget_class, "lookout-map");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -791,7 +859,9 @@ lookout_map_init (LookoutMap *self)
   g_autoptr(ShumateMapSourceRegistry) registry = NULL;
   ShumateMapSource *osm;
   ShumateMap *map;
-  GtkWidget *fit;
+  GtkWidget *fit, *cancel;
+  GtkGesture *click;
+  GtkEventController *keys;
   const char *url;
 
   if (g_once_init_enter (&css_loaded))
@@ -840,10 +910,34 @@ lookout_map_init (LookoutMap *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show All Targets"), -1);
   g_signal_connect (fit, "clicked", G_CALLBACK (fit_clicked_cb), self);
 
+  self->place_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->place_label), TRUE);
+  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+  gtk_widget_add_css_class (cancel, "pill");
+  g_signal_connect (cancel, "clicked", G_CALLBACK (place_cancel_clicked_cb), self);
+  self->place_bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+  gtk_widget_add_css_class (self->place_bar, "lookout-map-place");
+  gtk_widget_set_halign (self->place_bar, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (self->place_bar, GTK_ALIGN_START);
+  gtk_box_append (GTK_BOX (self->place_bar), self->place_label);
+  gtk_box_append (GTK_BOX (self->place_bar), cancel);
+  gtk_widget_set_visible (self->place_bar, FALSE);
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "pressed", G_CALLBACK (map_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (map), GTK_EVENT_CONTROLLER (click));
+
+  keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (map_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+
   self->overlay = gtk_overlay_new ();
   gtk_overlay_set_child (GTK_OVERLAY (self->overlay), GTK_WIDGET (self->simple_map));
   gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), self->note);
   gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), fit);
+  gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), self->place_bar);
   gtk_widget_set_parent (self->overlay, GTK_WIDGET (self));
 
   self->popover_list = gtk_list_box_new ();
@@ -1150,4 +1244,26 @@ lookout_map_get_marker (LookoutMap    *self,
   group = g_hash_table_lookup (self->target_group, target);
 
   return group != NULL ? group->marker : NULL;
+}
+
+void
+lookout_map_pick_place (LookoutMap    *self,
+                        LookoutTarget *target)
+{
+  g_return_if_fail (LOOKOUT_IS_MAP (self));
+  g_return_if_fail (!target || LOOKOUT_IS_TARGET (target));
+
+  g_set_object (&self->placing, target);
+  gtk_widget_set_visible (self->place_bar, target != NULL);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (lookout_map_get_map (self)),
+                                   target != NULL ? "crosshair" : NULL);
+
+  if (target != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Click on the map where “%s” is"),
+                                               lookout_target_get_name (target));
+
+      gtk_label_set_text (GTK_LABEL (self->place_label), text);
+      gtk_widget_grab_focus (GTK_WIDGET (self->simple_map));
+    }
 }

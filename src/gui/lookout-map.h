@@ -25,6 +25,7 @@ G_DECLARE_FINAL_TYPE (LookoutMap, lookout_map, LOOKOUT, MAP, GtkWidget)
  * ! degraded, ✕ down, ? unknown, ‖ paused); targets closer than about
  * 100 m share one marker with a count. Clicking a marker emits
  * "target-activated" (LookoutTarget *), through a list when several share it.
+ * A marker with a dashed yellow outline is "location doubtful".
  *
  * Properties: "targets" (GListModel of LookoutTarget), "geo" (LookoutGeo, for
  * city, country, ISP and doubt), "tiles-available" (gboolean, read-only). */
@@ -45,6 +46,12 @@ gboolean         lookout_map_get_tiles_available (LookoutMap   *self);
 
 /* Centres on the target (when it has a place) and marks its marker. */
 void             lookout_map_select_target      (LookoutMap    *self,
+                                                 LookoutTarget *target);
+/* The next click on the map places @target there by hand (location-source
+ * "manual", through the geo's lookout_geo_place_target() when set) and
+ * emits "target-placed" (LookoutTarget *) so that the caller can store it.
+ * Escape, the Cancel button or NULL stop it. */
+void             lookout_map_pick_place         (LookoutMap    *self,
                                                  LookoutTarget *target);
 /* Zooms and centres so that every marker is in view. */
 void             lookout_map_fit_all            (LookoutMap    *self);
