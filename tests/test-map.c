@@ -41,11 +41,9 @@ make_tile_png (void)
   cairo_t *cr = cairo_create (surface);
   GByteArray *png = g_byte_array_new ();
 
-  cairo_set_source_rgb (cr, 0.66, 0.82, 0.93);
+  /* One flat colour, so that any pixel of the map can be checked. */
+  cairo_set_source_rgb (cr, 0xa8 / 255.0, 0xd1 / 255.0, 0xee / 255.0);
   cairo_paint (cr);
-  cairo_set_source_rgb (cr, 0.5, 0.5, 0.5);
-  cairo_rectangle (cr, 0.5, 0.5, 255, 255);
-  cairo_stroke (cr);
   cairo_destroy (cr);
 
   g_assert_cmpint (cairo_surface_write_to_png_stream (surface, png_write_cb, png), ==, CAIRO_STATUS_SUCCESS);
@@ -63,8 +61,16 @@ server_handler_cb (SoupServer        *soup_server,
                    GHashTable        *query,
                    gpointer           user_data)
 {
-  if (g_str_has_prefix (path, "/tiles/"))
+  int z, x, y;
+  char end;
+
+  if (sscanf (path, "/tiles/%d/%d/%d.pn%c", &z, &x, &y, &end) == 4 && end == 'g')
     {
+      g_assert_cmpint (z, >=, 0);
+      g_assert_cmpint (x, >=, 0);
+      g_assert_cmpint (x, <, 1 << z);
+      g_assert_cmpint (y, >=, 0);
+      g_assert_cmpint (y, <, 1 << z);
       tiles_served++;
       soup_server_message_set_status (msg, 200, NULL);
       soup_server_message_set_response (msg, "image/png", SOUP_MEMORY_COPY,
@@ -152,7 +158,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autofree char *tiles = g_strdup_printf ("%s/tiles/#Z#/#X#/#Y#.png", server_url);
+  g_autofree char *tiles = g_strdup_printf ("%s/tiles/{z}/{x}/{y}.png", server_url);
 
   f->targets = g_list_store_new (LOOKOUT_TYPE_TARGET);
   f->map = LOOKOUT_MAP (lookout_map_new ());
@@ -247,6 +253,38 @@ assert_marker_at_location (LookoutMap    *map,
   g_assert_cmpfloat (marker_offset (map, target, TRUE), <=, 1.5);
 }
 
+/* What the map shows at (x, y), as 0xRRGGBB. */
+static guint32
+map_pixel (LookoutMap *map,
+           int         x,
+           int         y)
+{
+  GtkWidget *widget = GTK_WIDGET (lookout_map_get_map (map));
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guint8 *data = g_malloc (width * height * 4);
+  const guint8 *p;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)   /* nothing drawn yet */
+    return G_MAXUINT32;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_texture_download (texture, data, width * 4);
+
+  /* GDK_MEMORY_DEFAULT: B, G, R, A in memory on little-endian machines. */
+  p = data + (y * width + x) * 4;
+  return (p[2] << 16) | (p[1] << 8) | p[0];
+}
+
+/* The test tiles' blue. */
+#define TILE_RGB 0xa8d1ee
+
 static void
 test_marker_position (Fixture       *f,
                       gconstpointer  data)
@@ -266,9 +304,26 @@ test_marker_position (Fixture       *f,
   settle (100);
   assert_marker_at_location (f->map, paris);
 
-  /* The tiles came from the local server. */
+  /* The tiles came from the local server and are drawn. */
   WAIT_UNTIL (tiles_served > 0);
   g_assert_true (lookout_map_get_tiles_available (f->map));
+  for (guint i = 0; i < 100 && map_pixel (f->map, 5, 300) != TILE_RGB; i++)
+    settle (20);
+  g_assert_cmphex (map_pixel (f->map, 5, 300), ==, TILE_RGB);
+
+  /* The markers are drawn above the tiles: left of the symbol, the
+   * marker's own colour. */
+  {
+    graphene_rect_t bounds;
+
+    g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (lookout_map_get_marker (f->map, paris)),
+                                              GTK_WIDGET (lookout_map_get_map (f->map)), &bounds));
+    int x = bounds.origin.x + 5, y = bounds.origin.y + bounds.size.height / 2;
+
+    for (guint i = 0; i < 100 && map_pixel (f->map, x, y) != 0x77767b; i++)
+      settle (20);
+    g_assert_cmphex (map_pixel (f->map, x, y), ==, 0x77767b);
+  }
 }
 
 static void
@@ -498,11 +553,14 @@ test_no_tiles (Fixture       *f,
   WAIT_UNTIL (!lookout_map_get_tiles_available (f->map));
   WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 1);
   settle (50);
+  /* A plain background, and a note saying why. */
+  g_assert_cmphex (map_pixel (f->map, 5, 300), !=, TILE_RGB);
   /* The markers are there all the same. */
   assert_marker_at_location (f->map, target);
 
   /* Tiles back: the note goes. */
   {
+    /* The older #Z#/#X#/#Y# form works as well. */
     g_autofree char *tiles = g_strdup_printf ("%s/tiles/#Z#/#X#/#Y#.png", server_url);
 
     lookout_map_set_tile_url (f->map, tiles);

@@ -367,7 +367,7 @@ build_page (LookoutGeoPreferences *self)
                                          _("Map tiles are downloaded from OpenStreetMap (tile.openstreetmap.org) over HTTPS for the area shown, and kept in a cache. A tile server of your own can be used instead."));
   self->tile_url_row = ADW_ENTRY_ROW (adw_entry_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->tile_url_row),
-                                 _("Tile Server (e.g. https://tiles.example.org/#Z#/#X#/#Y#.png)"));
+                                 _("Tile Server (e.g. https://tiles.example.org/{z}/{x}/{y}.png)"));
   adw_entry_row_set_show_apply_button (self->tile_url_row, TRUE);
   gtk_editable_set_text (GTK_EDITABLE (self->tile_url_row), tile_url);
   g_signal_connect (self->tile_url_row, "apply", G_CALLBACK (tile_url_applied_cb), self);

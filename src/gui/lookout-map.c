@@ -62,6 +62,7 @@ struct _LookoutMap
   LookoutTarget      *placing;
   Group              *popover_group;
   guint               regroup_source;
+  guint               fit_source;
   gboolean            fitted;
 };
 
@@ -95,7 +96,7 @@ static const char *css =
   ".lookout-marker.degraded { background-color: #e5a50a; color: black; }"
   ".lookout-marker.down { background-color: #c01c28; }"
   ".lookout-marker.unknown, .lookout-marker.paused { background-color: #77767b; }"
-  ".lookout-marker.doubtful { border-style: dashed; border-color: #f6d32d; }"
+  ".lookout-marker.doubtful { border: 3px dashed #f6d32d; }"
   ".lookout-marker.selected { border-color: #3584e4; border-width: 3px; }"
   ".lookout-marker.group { padding: 0 6px; }"
   ".lookout-marker .count { font-size: smaller; }"
@@ -490,11 +491,29 @@ map_regroup (LookoutMap *self)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     group_update (value);
 
+  if (!self->fitted && g_hash_table_size (self->groups) > 0
+      && gtk_widget_get_width (GTK_WIDGET (self)) > 0)
+    {
+      self->fitted = TRUE;
+      lookout_map_fit_all (self);
+    }
+}
+
+/* The first time there are markers and a size to show them in, all of
+ * them are brought into view. */
+static gboolean
+initial_fit_cb (gpointer user_data)
+{
+  LookoutMap *self = user_data;
+
+  self->fit_source = 0;
   if (!self->fitted && g_hash_table_size (self->groups) > 0)
     {
       self->fitted = TRUE;
       lookout_map_fit_all (self);
     }
+
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -631,6 +650,17 @@ map_set_data_source (LookoutMap        *self,
                                                shumate_map_source_get_projection (like),
                                                SHUMATE_DATA_SOURCE (self->tile_source));
   shumate_simple_map_set_map_source (self->simple_map, SHUMATE_MAP_SOURCE (renderer));
+
+  /* libshumate 1.0 puts a new map layer on top of the others: the markers
+   * go back above it. */
+  if (self->marker_layer != NULL)
+    {
+      g_object_ref (self->marker_layer);
+      shumate_simple_map_remove_overlay_layer (self->simple_map, SHUMATE_LAYER (self->marker_layer));
+      shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->marker_layer));
+      g_object_unref (self->marker_layer);
+    }
+
   tiles_available_changed_cb (self->tile_source, NULL, self);
 }
 
@@ -720,6 +750,9 @@ lookout_map_size_allocate (GtkWidget *widget,
 
   gtk_widget_allocate (self->overlay, width, height, baseline, NULL);
   gtk_popover_present (GTK_POPOVER (self->popover));
+
+  if (!self->fitted && self->fit_source == 0 && g_hash_table_size (self->groups) > 0)
+    self->fit_source = g_idle_add (initial_fit_cb, self);
 }
 
 static void
@@ -728,6 +761,7 @@ lookout_map_dispose (GObject *object)
   LookoutMap *self = (LookoutMap *) object;
 
   g_clear_handle_id (&self->regroup_source, g_source_remove);
+  g_clear_handle_id (&self->fit_source, g_source_remove);
   lookout_map_set_targets (self, NULL);
   lookout_map_set_geo (self, NULL);
   g_clear_pointer (&self->groups, g_hash_table_unref);
@@ -901,10 +935,11 @@ lookout_map_init (LookoutMap *self)
   fit = gtk_button_new_from_icon_name ("zoom-fit-best-symbolic");
   gtk_widget_add_css_class (fit, "osd");
   gtk_widget_add_css_class (fit, "circular");
-  gtk_widget_set_halign (fit, GTK_ALIGN_START);
-  gtk_widget_set_valign (fit, GTK_ALIGN_END);
-  gtk_widget_set_margin_start (fit, 6);
-  gtk_widget_set_margin_bottom (fit, 36);
+  /* Under the simple map's zoom buttons. */
+  gtk_widget_set_halign (fit, GTK_ALIGN_END);
+  gtk_widget_set_valign (fit, GTK_ALIGN_START);
+  gtk_widget_set_margin_end (fit, 10);
+  gtk_widget_set_margin_top (fit, 100);
   gtk_widget_set_tooltip_text (fit, _("Show All Targets"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (fit),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show All Targets"), -1);
@@ -1053,6 +1088,9 @@ lookout_map_set_tile_url (LookoutMap *self,
   g_autoptr(ShumateRasterRenderer) like = NULL;
   g_autofree char *id = NULL;
   g_autofree char *hash = NULL;
+  g_autoptr(GString) template = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *license = NULL;
   ShumateMapSource *osm;
 
   g_return_if_fail (LOOKOUT_IS_MAP (self));
@@ -1069,13 +1107,25 @@ lookout_map_set_tile_url (LookoutMap *self,
       return;
     }
 
+  /* libshumate 1.0 fills in {z}/{x}/{y}; the #Z#/#X#/#Y# of older
+   * libchamplain templates are taken too. */
+  template = g_string_new (url_template);
+  g_string_replace (template, "#Z#", "{z}", 0);
+  g_string_replace (template, "#X#", "{x}", 0);
+  g_string_replace (template, "#Y#", "{y}", 0);
+  url_template = template->str;
+
   /* Own tiles: the grid of OpenStreetMap, and an id of their own per URL
    * so that libshumate's file cache keeps them apart. */
   hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, url_template, -1);
   id = g_strdup_printf ("lookout-%.16s", hash);
+  uri = g_uri_parse (url_template, G_URI_FLAGS_PARSE_RELAXED, NULL);
+  /* Translators: where the map's tiles come from, e.g. "Map tiles: tiles.example.org" */
+  license = g_strdup_printf (_("Map tiles: %s"),
+                             uri && g_uri_get_host (uri) ? g_uri_get_host (uri) : url_template);
   like = shumate_raster_renderer_new_full_from_url (id,
                                                     _("Custom tiles"),
-                                                    url_template, NULL,
+                                                    license, NULL,
                                                     0, 19, 256,
                                                     SHUMATE_MAP_PROJECTION_MERCATOR,
                                                     url_template);

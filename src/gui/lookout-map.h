@@ -38,8 +38,8 @@ void             lookout_map_set_targets        (LookoutMap    *self,
 LookoutGeo      *lookout_map_get_geo            (LookoutMap    *self);
 void             lookout_map_set_geo            (LookoutMap    *self,
                                                  LookoutGeo    *geo);
-/* A raster tile URL template ("https://tile.example/#Z#/#X#/#Y#.png"), or
- * NULL for OpenStreetMap. */
+/* A raster tile URL template ("https://tile.example/{z}/{x}/{y}.png"; the
+ * older "#Z#/#X#/#Y#" works too), or NULL for OpenStreetMap. */
 void             lookout_map_set_tile_url       (LookoutMap    *self,
                                                  const char    *url_template);
 gboolean         lookout_map_get_tiles_available (LookoutMap   *self);

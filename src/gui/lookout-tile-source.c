@@ -41,6 +41,25 @@ set_available (LookoutTileSource *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AVAILABLE]);
 }
 
+/* libshumate's renderers take the data from this signal (a cached tile
+ * first, then a fresh one); the async call only says when it is over. */
+static void
+inner_received_data_cb (ShumateDataSource *inner,
+                        int                x,
+                        int                y,
+                        int                zoom_level,
+                        GBytes            *bytes,
+                        LookoutTileSource *self)
+{
+  /* libshumate 1.0's file cache can hand back an empty file left by a
+   * download that was cut short; that is no tile. */
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    return;
+
+  set_available (self, TRUE);
+  g_signal_emit_by_name (self, "received-data", x, y, zoom_level, bytes);
+}
+
 static void
 inner_tile_fetched_cb (GObject      *object,
                        GAsyncResult *result,
@@ -99,6 +118,8 @@ lookout_tile_source_dispose (GObject *object)
 {
   LookoutTileSource *self = (LookoutTileSource *) object;
 
+  if (self->inner != NULL)
+    g_signal_handlers_disconnect_by_func (self->inner, inner_received_data_cb, self);
   g_clear_object (&self->inner);
 
   G_OBJECT_CLASS (lookout_tile_source_parent_class)->dispose (object);
@@ -139,6 +160,7 @@ lookout_tile_source_set_property (GObject      *object,
     {
     case PROP_INNER:
       self->inner = g_value_dup_object (value);
+      g_signal_connect (self->inner, "received-data", G_CALLBACK (inner_received_data_cb), self);
       break;
 
     default:
