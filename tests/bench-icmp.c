@@ -221,8 +221,9 @@ bench_fping_many_hosts (char   **hosts,
   g_print ("fping: %" G_GUINT64_FORMAT " sent, %" G_GUINT64_FORMAT " received\n", sent, received);
   g_print ("figure: icmp_loss_fping = %.3f %%\n", 100.0 * (1.0 - (double) received / sent));
   g_print ("figure: icmp_cpu_per_ping_fping = %.2f us\n", cpu / sent);
-  g_print ("figure: icmp_cpu_per_ping_ratio_lookout_vs_fping = %.2f\n",
-           lookout_cpu_per_ping / (cpu / sent));
+  if (lookout_cpu_per_ping > 0)
+    g_print ("figure: icmp_cpu_per_ping_ratio_lookout_vs_fping = %.2f\n",
+             lookout_cpu_per_ping / (cpu / sent));
 }
 
 typedef struct
@@ -259,7 +260,7 @@ burst_next (Burst *burst)
 }
 
 static void
-bench_burst (void)
+bench_burst (gboolean with_fping)
 {
   g_autoptr(LookoutProbe) probe = lookout_icmp_probe_new ();
   Burst burst = { LOOKOUT_ICMP_PROBE (probe), 0, 0, 0, 0 };
@@ -279,6 +280,7 @@ bench_burst (void)
   g_print ("figure: icmp_burst_pings_per_second_one_host = %.0f /s\n",
            burst.received / ((g_get_monotonic_time () - start) / 1e6));
 
+  if (with_fping)
   {
     /* fping's fastest to one host at its documented minimum interval (-i 1). */
     const char *argv[] = { "fping", "-c", "2000", "-p", "1", "-i", "1", "-q", "127.0.0.1", NULL };
@@ -308,32 +310,33 @@ latency_done_cb (GObject      *object,
   *out = lookout_probe_run_finish (LOOKOUT_PROBE (object), result, NULL);
 }
 
+/* 50 echoes 100 ms apart to @host (inside namespace @ns unless NULL) by
+ * fping -C and by Lookout, one after the other; prints both medians and the gap. */
 static void
-bench_accuracy (const char *responder)
+compare_with_fping (const char *ns,
+                    const char *host,
+                    const char *suffix)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(LookoutProbe) probe = NULL;
   g_autoptr(LookoutResult) result = NULL;
   g_autofree char *output = NULL;
   g_autoptr(GArray) fping_rtts = g_array_new (FALSE, FALSE, sizeof (double));
-  IcmpNetns netns;
   double cpu, fping_median, lookout_median;
   const char *p;
-  int home;
+  int home = -1;
 
-  if (!icmp_netns_setup (&netns, &error) ||
-      !icmp_netns_start_responder (&netns, responder, 50, 0, &error))
+  if (ns != NULL)
     {
-      g_print ("accuracy: skipped: %s\n", error->message);
-      icmp_netns_teardown (&netns);
-      return;
+      const char *argv[] = { "ip", "netns", "exec", ns,
+                             "fping", "-C", "50", "-p", "100", "-q", host, NULL };
+      output = run_fping (argv, &cpu);
     }
-
-  {
-    const char *argv[] = { "ip", "netns", "exec", netns.client,
-                           "fping", "-C", "50", "-p", "100", "-q", ICMP_NETNS_DELAYED, NULL };
-    output = run_fping (argv, &cpu);
-  }
+  else
+    {
+      const char *argv[] = { "fping", "-C", "50", "-p", "100", "-q", host, NULL };
+      output = run_fping (argv, &cpu);
+    }
+  /* "HOST : 50.3 50.2 …": fping prints 3 decimals below 1 ms, 2 below 10 ms, 1 below 100 ms. */
   p = strchr (output, ':');
   for (char *end; p != NULL && *p; p = end)
     {
@@ -343,18 +346,20 @@ bench_accuracy (const char *responder)
       g_array_append_val (fping_rtts, v);
     }
 
-  home = icmp_netns_enter (netns.client);
+  if (ns != NULL)
+    home = icmp_netns_enter (ns);
   probe = g_object_new (LOOKOUT_TYPE_ICMP_PROBE, "interval", 100, NULL);
-  lookout_icmp_probe_ping_async (LOOKOUT_ICMP_PROBE (probe), ICMP_NETNS_DELAYED, 10000, 50, 56, NULL,
+  lookout_icmp_probe_ping_async (LOOKOUT_ICMP_PROBE (probe), host, 10000, 50, 56, NULL,
                                  latency_done_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  icmp_netns_leave (home);
-  icmp_netns_teardown (&netns);
+  g_clear_object (&probe);
+  if (home >= 0)
+    icmp_netns_leave (home);
 
   if (fping_rtts->len == 0 || !result->ok)
     {
-      g_print ("accuracy: fping gave %u RTTs (%s), Lookout: %s\n", fping_rtts->len, output,
+      g_print ("accuracy%s: fping gave %u RTTs (%s), Lookout: %s\n", suffix, fping_rtts->len, output,
                result->error ? result->error : "ok");
       return;
     }
@@ -366,12 +371,42 @@ bench_accuracy (const char *responder)
        + g_array_index (fping_rtts, double, fping_rtts->len / 2)) / 2;
   lookout_median = result->latency_us / 1000.0;
 
-  g_print ("accuracy: Lookout median %.3f ms of %u (min %.3f, max %.3f), fping median %.3f ms of %u\n",
-           lookout_median, result->received, result->min_us / 1000.0, result->max_us / 1000.0,
-           fping_median, fping_rtts->len);
-  g_print ("figure: icmp_latency_median_lookout_50ms_responder = %.3f ms\n", lookout_median);
-  g_print ("figure: icmp_latency_median_fping_50ms_responder = %.3f ms\n", fping_median);
-  g_print ("figure: icmp_latency_gap_vs_fping_median = %.3f ms\n", lookout_median - fping_median);
+  g_print ("accuracy%s: %s, Lookout median %.3f ms of %u (min %.3f, max %.3f), fping median %.3f ms of %u\n",
+           suffix, host, lookout_median, result->received, result->min_us / 1000.0,
+           result->max_us / 1000.0, fping_median, fping_rtts->len);
+  g_print ("figure: icmp_latency_median_lookout%s = %.3f ms\n", suffix, lookout_median);
+  g_print ("figure: icmp_latency_median_fping%s = %.3f ms\n", suffix, fping_median);
+  g_print ("figure: icmp_latency_gap_vs_fping_median%s = %.3f ms\n", suffix, lookout_median - fping_median);
+}
+
+static void
+bench_accuracy (const char *responder)
+{
+  const struct { guint delay_ms; const char *suffix; } delays[] = {
+    { 50, "" },          /* the headline figure */
+    { 5, "_5ms" },       /* fping prints 10 µs steps here, 100 µs at 50 ms */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (delays); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      IcmpNetns netns;
+
+      if (!icmp_netns_setup (&netns, &error) ||
+          !icmp_netns_start_responder (&netns, responder, delays[i].delay_ms, 0, &error))
+        {
+          g_print ("accuracy: skipped: %s\n", error->message);
+          icmp_netns_teardown (&netns);
+          return;
+        }
+      g_print ("accuracy%s: responder answering %s after %u ms in a network namespace\n",
+               delays[i].suffix, ICMP_NETNS_DELAYED, delays[i].delay_ms);
+      compare_with_fping (netns.client, ICMP_NETNS_DELAYED, delays[i].suffix);
+      icmp_netns_teardown (&netns);
+    }
+
+  /* Loopback: the kernel answers, fping prints microseconds. */
+  compare_with_fping (NULL, "127.0.0.1", "_loopback");
 }
 
 int
@@ -381,7 +416,9 @@ main (int   argc,
   g_auto(GStrv) hosts = g_new0 (char *, N_HOSTS + 1);
   g_autofree char *responder = NULL;
   const char *env = g_getenv ("LOOKOUT_BENCH_DURATION");
-  double lookout_cpu, raw_cpu;
+  double lookout_cpu = -1, raw_cpu = -1;
+  const char *only;
+  gboolean have_fping;
 
   if (env != NULL)
     duration_s = atoi (env);
@@ -400,23 +437,24 @@ main (int   argc,
   for (guint i = 0; i < N_HOSTS; i++)
     hosts[i] = g_strdup_printf ("127.0.%u.%u", 1 + i / 250, 1 + i % 250);
 
-  if (g_strcmp0 (g_getenv ("LOOKOUT_BENCH_ONLY"), "accuracy") == 0)
+  /* LOOKOUT_BENCH_ONLY=hosts|fping|burst|accuracy runs one part. */
+  only = g_getenv ("LOOKOUT_BENCH_ONLY");
+  have_fping = icmp_netns_have_program ("fping");
+  if (!have_fping)
+    g_print ("fping: not installed (apt-get install fping): no reference figures\n");
+
+  if (only == NULL || g_str_equal (only, "hosts") || g_str_equal (only, "fping"))
+    g_print ("1,000 loopback hosts, once a second, for %u s\n", duration_s);
+  if (only == NULL || g_str_equal (only, "hosts"))
     {
-      bench_accuracy (responder);
-      return 0;
+      bench_many_hosts (hosts, FALSE, &lookout_cpu);
+      bench_many_hosts (hosts, TRUE, &raw_cpu);
     }
-
-  g_print ("1,000 loopback hosts, once a second, for %u s\n", duration_s);
-  bench_many_hosts (hosts, FALSE, &lookout_cpu);
-  bench_many_hosts (hosts, TRUE, &raw_cpu);
-  if (icmp_netns_have_program ("fping"))
+  if (have_fping && (only == NULL || g_str_equal (only, "fping")))
     bench_fping_many_hosts (hosts, lookout_cpu);
-  else
-    g_print ("fping: not installed (apt-get install fping)\n");
-
-  bench_burst ();
-
-  if (icmp_netns_have_program ("fping"))
+  if (only == NULL || g_str_equal (only, "burst"))
+    bench_burst (have_fping);
+  if (have_fping && (only == NULL || g_str_equal (only, "accuracy")))
     bench_accuracy (responder);
 
   return 0;

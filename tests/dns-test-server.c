@@ -33,8 +33,8 @@ spawn (GSubprocessFlags     flags,
   return g_subprocess_launcher_spawnv (launcher, argv, error);
 }
 
-static guint16
-pick_free_port (void)
+GSocket *
+test_udp_socket_new (guint16 *port)
 {
   g_autoptr(GSocket) socket = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -45,7 +45,17 @@ pick_free_port (void)
   g_assert_nonnull (socket);
   g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
   bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return g_steal_pointer (&socket);
+}
+
+static guint16
+pick_free_port (void)
+{
+  guint16 port;
+  g_autoptr(GSocket) socket = test_udp_socket_new (&port);
+
+  return port;
 }
 
 /* A blocking A query for www.example.test, to know dnsmasq is listening. */

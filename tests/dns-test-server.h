@@ -28,6 +28,8 @@ typedef struct
 TestDnsServer *test_dnsmasq_start       (guint          local_ttl);
 /* tests/dns-responder.py under /usr/bin/python3. */
 TestDnsServer *test_responder_start     (void);
+/* A UDP socket bound to 127.0.0.1 on a free port, which it sets. */
+GSocket       *test_udp_socket_new      (guint16       *port);
 char          *test_dns_server_csv      (TestDnsServer *server);
 void           test_dns_server_free     (TestDnsServer *server);
 

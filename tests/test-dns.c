@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "lookout-dns-client.h"
+#include "lookout-dns-probe.h"
 #include "lookout-resolver.h"
 
 #include "dns-test-server.h"
@@ -190,21 +191,13 @@ test_dns_refused (void)
 static void
 test_dns_timeout (void)
 {
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
   TestDnsServer silent = { 0 };
+  g_autoptr(GSocket) socket = test_udp_socket_new (&silent.port);
   g_autoptr(LookoutResult) result = NULL;
   gint64 start;
   gint64 elapsed;
 
-  /* A socket that receives and never answers. */
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
-  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  silent.port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-
+  /* The socket receives and never answers. */
   start = g_get_monotonic_time ();
   result = ask (&silent, "www.example.test", "A", 300);
   elapsed = g_get_monotonic_time () - start;
@@ -225,18 +218,8 @@ test_dns_port_unreachable (void)
   TestDnsServer closed = { 0 };
   g_autoptr(LookoutResult) result = NULL;
 
-  /* Bound then closed: nothing listens there now. */
-  {
-    g_autoptr(GSocket) socket = NULL;
-    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-    g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-    g_autoptr(GSocketAddress) bound = NULL;
-
-    socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
-    g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
-    bound = g_socket_get_local_address (socket, NULL);
-    closed.port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  }
+  /* Bound, then closed: nothing listens there now. */
+  g_object_unref (test_udp_socket_new (&closed.port));
 
   result = ask (&closed, "www.example.test", "A", 2000);
   g_assert_false (result->ok);
@@ -301,6 +284,30 @@ test_dns_system (void)
 }
 
 static void
+test_dns_system_failover (void)
+{
+  g_autoptr(LookoutDnsClient) client = lookout_dns_client_new ();
+  g_autofree char *servers = NULL;
+  guint16 silent_port;
+  g_autoptr(GSocket) silent = test_udp_socket_new (&silent_port);
+  Query query = { 0 };
+
+  REQUIRE_DNSMASQ ();
+
+  /* The first system server never answers: the second one does, within the
+   * one timeout the two share. */
+  servers = g_strdup_printf ("127.0.0.1:%u,127.0.0.1:%u", silent_port, dnsmasq->port);
+  g_setenv ("LOOKOUT_DNS_SERVERS", servers, TRUE);
+  lookout_dns_client_query_async (client, NULL, 0, "www.example.test", "A", 1000,
+                                  NULL, queried_cb, &query);
+  query_wait (&query);
+  g_assert_no_error (query.error);
+  assert_up (query.result, (const char *[]) { "192.0.2.1", NULL });
+  g_assert_cmpint (query.result->latency_us, >=, 500000);
+  lookout_result_unref (query.result);
+}
+
+static void
 test_dns_server_by_name (void)
 {
   g_autoptr(LookoutDnsClient) client = lookout_dns_client_new ();
@@ -359,6 +366,103 @@ test_dns_cancel (void)
   g_clear_error (&query.error);
 }
 
+static void
+ran_cb (GObject      *object,
+        GAsyncResult *res,
+        gpointer      user_data)
+{
+  Query *run = user_data;
+
+  run->result = lookout_probe_run_finish (LOOKOUT_PROBE (object), res, &run->error);
+  run->done = TRUE;
+}
+
+static LookoutResult *
+run_probe (LookoutProbe  *probe,
+           LookoutTarget *target)
+{
+  Query run = { 0 };
+
+  lookout_probe_run_async (probe, target, NULL, ran_cb, &run);
+  query_wait (&run);
+  g_assert_no_error (run.error);
+  g_assert_nonnull (run.result);
+  return run.result;
+}
+
+static void
+test_dns_probe_target (void)
+{
+  g_autoptr(LookoutDnsProbe) probe = lookout_dns_probe_new ();
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(LookoutResult) result = NULL;
+  g_autoptr(LookoutResult) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+
+  REQUIRE_DNSMASQ ();
+
+  uri = g_strdup_printf ("DNS://127.0.0.1:%u/example.test?type=mx", dnsmasq->port);
+  target = lookout_target_new_from_string (uri, &error);
+  g_assert_no_error (error);
+  lookout_target_set_id (target, 42);
+
+  result = run_probe (LOOKOUT_PROBE (probe), target);
+  assert_up (result, (const char *[]) { "10 mail.example.test.", NULL });
+  g_assert_cmpstr (result->target, ==, lookout_target_get_uri_string (target));
+  g_assert_cmpint (result->target_id, ==, 42);
+
+  /* The same probe serves the next check over the same channel. */
+  again = run_probe (LOOKOUT_PROBE (probe), target);
+  assert_up (again, (const char *[]) { "10 mail.example.test.", NULL });
+}
+
+static void
+test_dns_probe_system (void)
+{
+  g_autoptr(LookoutDnsProbe) probe = lookout_dns_probe_new ();
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(LookoutResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+
+  REQUIRE_DNSMASQ ();
+
+  csv = test_dns_server_csv (dnsmasq);
+  g_setenv ("LOOKOUT_DNS_SERVERS", csv, TRUE);
+  target = lookout_target_new_from_string ("dns:www.example.test?type=AAAA", &error);
+  g_assert_no_error (error);
+
+  result = run_probe (LOOKOUT_PROBE (probe), target);
+  assert_up (result, (const char *[]) { "2001:db8::1", NULL });
+  g_assert_cmpstr (result->target, ==, "dns:www.example.test?type=AAAA");
+}
+
+static void
+test_dns_probe_timeout (void)
+{
+  g_autoptr(LookoutDnsProbe) probe = lookout_dns_probe_new ();
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(LookoutResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  guint16 port;
+  g_autoptr(GSocket) socket = test_udp_socket_new (&port);
+  gint64 start;
+
+  uri = g_strdup_printf ("dns://127.0.0.1:%u/www.example.test", port);
+  target = lookout_target_new_from_string (uri, &error);
+  g_assert_no_error (error);
+  lookout_target_set_timeout (target, 200);
+
+  start = g_get_monotonic_time ();
+  result = run_probe (LOOKOUT_PROBE (probe), target);
+  g_assert_cmpint (result->state, ==, LOOKOUT_TARGET_STATE_DOWN);
+  g_assert_cmpint (result->error_code, ==, LOOKOUT_PROBE_ERROR_TIMEOUT);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 200000);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 500000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -380,9 +484,13 @@ main (int   argc,
   g_test_add_func ("/dns/latency", test_dns_latency);
   g_test_add_func ("/dns/concurrent", test_dns_concurrent);
   g_test_add_func ("/dns/system", test_dns_system);
+  g_test_add_func ("/dns/system-failover", test_dns_system_failover);
   g_test_add_func ("/dns/server-by-name", test_dns_server_by_name);
   g_test_add_func ("/dns/bad-type", test_dns_bad_type);
   g_test_add_func ("/dns/cancel", test_dns_cancel);
+  g_test_add_func ("/dns/probe/target", test_dns_probe_target);
+  g_test_add_func ("/dns/probe/system", test_dns_probe_system);
+  g_test_add_func ("/dns/probe/timeout", test_dns_probe_timeout);
 
   dnsmasq = test_dnsmasq_start (300);
   responder = test_responder_start ();

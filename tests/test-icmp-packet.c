@@ -297,6 +297,45 @@ test_parse_errors (void)
   g_assert_cmpint (lookout_icmp_parse_reply (packet, len, TRUE, FALSE, &reply), ==, LOOKOUT_ICMP_PARSE_WRONG_TYPE);
 }
 
+/* Transmit timestamps return the packet with link-layer and IP headers. */
+static void
+test_find_sent_echo (void)
+{
+  guint8 packet[14 + 40 + 8 + 64];
+  guint16 sequence = 0;
+  gsize payload_len = 0, len;
+
+  for (guint ipv6 = 0; ipv6 < 2; ipv6++)
+    {
+      gsize front = 14 + (ipv6 ? 40 : 20);
+
+      memset (packet, 0xee, sizeof packet);
+      len = front + lookout_icmp_build_echo (packet + front, sizeof packet - front, ipv6,
+                                             0x1234, 777, COOKIE, 56);
+      g_assert_true (lookout_icmp_find_sent_echo (packet, len, ipv6, 0x1234, COOKIE, &sequence, &payload_len));
+      g_assert_cmpuint (sequence, ==, 777);
+      g_assert_cmpuint (payload_len, ==, 56);
+
+      g_assert_false (lookout_icmp_find_sent_echo (packet, len, ipv6, 0x1235, COOKIE, &sequence, &payload_len));
+      g_assert_false (lookout_icmp_find_sent_echo (packet, len, !ipv6, 0x1234, COOKIE, &sequence, &payload_len));
+      g_assert_false (lookout_icmp_find_sent_echo (packet, len, ipv6, 0x1234, COOKIE ^ 1, &sequence, &payload_len));
+
+      /* Payloads shorter than the cookie end the packet. */
+      for (gsize size = 0; size < 8; size++)
+        {
+          memset (packet, 0xee, sizeof packet);
+          len = front + lookout_icmp_build_echo (packet + front, sizeof packet - front, ipv6,
+                                                 0x1234, 42 + size, COOKIE, size);
+          g_assert_true (lookout_icmp_find_sent_echo (packet, len, ipv6, 0x1234, COOKIE, &sequence, &payload_len));
+          g_assert_cmpuint (sequence, ==, 42 + size);
+          g_assert_cmpuint (payload_len, ==, size);
+        }
+
+      g_assert_false (lookout_icmp_find_sent_echo (packet, 7, ipv6, 0x1234, COOKIE, &sequence, &payload_len));
+      g_assert_false (lookout_icmp_find_sent_echo (packet, 0, ipv6, 0x1234, COOKIE, &sequence, &payload_len));
+    }
+}
+
 /* Fuzzer seeds and crashers run in the normal suite too. */
 static void
 test_fuzz_seeds (void)
@@ -349,6 +388,7 @@ main (int   argc,
   g_test_add_func ("/icmp-packet/parse/bad-checksum", test_parse_bad_checksum);
   g_test_add_func ("/icmp-packet/parse/v6-reply", test_parse_v6_reply);
   g_test_add_func ("/icmp-packet/parse/errors", test_parse_errors);
+  g_test_add_func ("/icmp-packet/find-sent-echo", test_find_sent_echo);
   g_test_add_func ("/icmp-packet/fuzz-seeds", test_fuzz_seeds);
 
   return g_test_run ();

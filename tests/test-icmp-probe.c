@@ -12,6 +12,7 @@
 
 #include "icmp-netns.h"
 #include "lookout-icmp-probe.h"
+#include "lookout-target.h"
 
 typedef struct
 {
@@ -149,6 +150,94 @@ test_loopback (gconstpointer data)
   g_assert_cmpstr (result->target, ==, strchr (address, ':') ? "icmp://[::1]" : "icmp://127.0.0.1");
   /* Loopback answers in microseconds: latency is real, not rounded up to a tick. */
   g_assert_cmpint (result->latency_us, <, 5000);
+}
+
+static void
+result_stored_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  LookoutResult **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = lookout_probe_run_finish (LOOKOUT_PROBE (object), result, &error);
+  g_assert_no_error (error);
+}
+
+/* Payload sizes: shorter than the cookie, exactly it, and large. */
+static void
+test_sizes (void)
+{
+  const guint sizes[] = { 0, 1, 7, 8, 1472, 9000 };
+  const char *hosts[] = { "127.0.0.1", "::1" };
+  g_autoptr(LookoutProbe) probe = lookout_icmp_probe_new ();
+
+  for (guint h = 0; h < G_N_ELEMENTS (hosts); h++)
+    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+      {
+        g_autoptr(LookoutResult) result = NULL;
+
+        lookout_icmp_probe_ping_async (LOOKOUT_ICMP_PROBE (probe), hosts[h], 1000, 2, sizes[i], NULL,
+                                       result_stored_cb, &result);
+        while (result == NULL)
+          g_main_context_iteration (NULL, TRUE);
+        if (!check_permitted (result))
+          return;
+        if (h == 1 && result->error_code == LOOKOUT_PROBE_ERROR_FAILED)
+          break;
+        assert_answered (result, hosts[h], 2);
+      }
+}
+
+/* Through the LookoutProbe interface: the target's URI, id, timeout and
+ * options (count, size) are honoured. */
+static void
+test_target (void)
+{
+  const struct { const char *uri, *canonical, *address; } cases[] = {
+    { "icmp://127.0.0.1", "icmp://127.0.0.1", "127.0.0.1" },
+    { "ping://[::1]", "icmp://[::1]", "::1" },
+  };
+  g_autoptr(LookoutProbe) probe = lookout_icmp_probe_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LookoutTarget) target = lookout_target_new_from_string (cases[i].uri, &error);
+      g_autoptr(LookoutResult) result = NULL;
+
+      g_assert_no_error (error);
+      lookout_target_set_id (target, 42 + i);
+      lookout_target_set_timeout (target, 2000);
+      lookout_target_set_options (target, "{\"count\": 5, \"size\": 1000}");
+
+      lookout_probe_run_async (probe, target, NULL, result_stored_cb, &result);
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+
+      if (!check_permitted (result))
+        return;
+      if (i == 1 && result->error_code == LOOKOUT_PROBE_ERROR_FAILED)
+        {
+          g_test_message ("no IPv6: %s", result->error);
+          continue;
+        }
+      g_assert_cmpint (result->kind, ==, LOOKOUT_TARGET_KIND_ICMP);
+      g_assert_cmpstr (result->target, ==, cases[i].canonical);
+      g_assert_cmpint (result->target_id, ==, 42 + i);
+      assert_answered (result, cases[i].address, 5);
+    }
+
+  /* Defaults: three echoes. */
+  {
+    g_autoptr(LookoutTarget) target = lookout_target_new_from_string ("icmp://127.0.0.1", NULL);
+    g_autoptr(LookoutResult) result = NULL;
+
+    lookout_probe_run_async (probe, target, NULL, result_stored_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    assert_answered (result, "127.0.0.1", 3);
+  }
 }
 
 static void
@@ -417,7 +506,7 @@ test_delayed (NetnsFixture  *fixture,
   gboolean raw = GPOINTER_TO_INT (data);
   g_autoptr(GError) error = NULL;
   g_autoptr(LookoutProbe) probe = NULL;
-  g_autoptr(LookoutResult) result = NULL;
+  gint64 best = G_MAXINT64;
 
   if (fixture->home < 0)
     return;
@@ -431,15 +520,25 @@ test_delayed (NetnsFixture  *fixture,
     }
 
   probe = g_object_new (LOOKOUT_TYPE_ICMP_PROBE, "prefer-raw", raw, NULL);
-  result = ping_one (LOOKOUT_ICMP_PROBE (probe), ICMP_NETNS_DELAYED, 1000, 5);
-  g_assert_true (result->ok);
-  g_assert_cmpuint (result->received, ==, 5);
-  g_test_message ("median %" G_GINT64_FORMAT " us, min %" G_GINT64_FORMAT " us, max %"
-                  G_GINT64_FORMAT " us, jitter %" G_GINT64_FORMAT " us",
-                  result->latency_us, result->min_us, result->max_us, result->jitter_us);
-  g_assert_cmpint (result->latency_us, >=, 50000);
-  g_assert_cmpint (result->latency_us, <=, 52000);
-  g_assert_cmpint (result->min_us, >=, 50000);
+
+  /* The responder is never early, so no RTT may be under 50 ms. It can be
+   * late on a loaded machine: up to three rounds to see a median within 2 ms. */
+  for (guint attempt = 0; attempt < 3; attempt++)
+    {
+      g_autoptr(LookoutResult) result = ping_one (LOOKOUT_ICMP_PROBE (probe), ICMP_NETNS_DELAYED, 1000, 5);
+
+      g_assert_true (result->ok);
+      g_assert_cmpuint (result->received, ==, 5);
+      g_test_message ("median %" G_GINT64_FORMAT " us, min %" G_GINT64_FORMAT " us, max %"
+                      G_GINT64_FORMAT " us, jitter %" G_GINT64_FORMAT " us",
+                      result->latency_us, result->min_us, result->max_us, result->jitter_us);
+      g_assert_cmpint (result->min_us, >=, 50000);
+      g_assert_cmpint (result->latency_us, <, 100000);
+      best = MIN (best, result->latency_us);
+      if (best <= 52000)
+        break;
+    }
+  g_assert_cmpint (best, <=, 52000);
 }
 
 /* The responder drops every second request: one lost of three is UP (the
@@ -494,6 +593,8 @@ main (int   argc,
 
   g_test_add_data_func ("/icmp-probe/loopback/ipv4", "127.0.0.1", test_loopback);
   g_test_add_data_func ("/icmp-probe/loopback/ipv6", "::1", test_loopback);
+  g_test_add_func ("/icmp-probe/target", test_target);
+  g_test_add_func ("/icmp-probe/sizes", test_sizes);
   g_test_add_data_func ("/icmp-probe/socket/ping", GINT_TO_POINTER (FALSE), test_socket_kind);
   g_test_add_data_func ("/icmp-probe/socket/raw", GINT_TO_POINTER (TRUE), test_socket_kind);
   g_test_add_data_func ("/icmp-probe/concurrent/ping", GINT_TO_POINTER (FALSE), test_many_concurrent);

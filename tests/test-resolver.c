@@ -356,6 +356,37 @@ test_resolver_lru (void)
 }
 
 static void
+test_resolver_no_cache (void)
+{
+  g_autoptr(LookoutResolver) resolver = new_resolver (responder);
+  Lookup lookups[3] = { { 0 } };
+  LookoutResolverStats stats;
+
+  /* With no room in the cache the answer still reaches every waiter, and
+   * every later lookup asks again. */
+  lookout_resolver_set_cache_size (resolver, 0);
+  for (guint i = 0; i < 2; i++)
+    lookup_start (G_RESOLVER (resolver), "slow-50.example.test", G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT,
+                  NULL, &lookups[i]);
+  for (guint i = 0; i < 2; i++)
+    lookup_wait (&lookups[i]);
+  lookup_sync (G_RESOLVER (resolver), "slow-50.example.test", &lookups[2]);
+
+  for (guint i = 0; i < G_N_ELEMENTS (lookups); i++)
+    {
+      g_autofree char *text = addresses_to_string (lookups[i].addresses);
+
+      g_assert_no_error (lookups[i].error);
+      g_assert_cmpstr (text, ==, "192.0.2.7");
+      lookup_clear (&lookups[i]);
+    }
+
+  lookout_resolver_get_stats (resolver, &stats);
+  g_assert_cmpuint (stats.queries, ==, 2);
+  g_assert_cmpuint (stats.hits, ==, 0);
+}
+
+static void
 connected_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
@@ -430,6 +461,7 @@ main (int   argc,
   g_test_add_func ("/resolver/failure-not-cached", test_resolver_failure_not_cached);
   g_test_add_func ("/resolver/cancel", test_resolver_cancel);
   g_test_add_func ("/resolver/lru", test_resolver_lru);
+  g_test_add_func ("/resolver/no-cache", test_resolver_no_cache);
   g_test_add_func ("/resolver/default", test_resolver_default);
 
   dnsmasq = test_dnsmasq_start (300);

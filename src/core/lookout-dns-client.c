@@ -307,6 +307,22 @@ get_channel (LookoutDnsClient  *self,
       if (channel == NULL)
         return NULL;
 
+      /* Several system servers share the time, so that a dead first one
+       * still leaves room to fail over as the system resolver would. */
+      if (data->server == NULL)
+        {
+          g_auto(GStrv) addresses = lookout_ares_channel_dup_server_addresses (channel);
+          guint n = g_strv_length (addresses);
+
+          if (n > 1)
+            {
+              g_clear_object (&channel);
+              channel = lookout_ares_channel_new (servers, MAX (data->timeout_ms / n, 50), 1, flags, error);
+              if (channel == NULL)
+                return NULL;
+            }
+        }
+
       if (g_hash_table_size (self->channels) >= MAX_CHANNELS)
         {
           GHashTableIter iter;

@@ -5,6 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#define _GNU_SOURCE
+
 #include "config.h"
 
 #include <string.h>
@@ -246,6 +248,59 @@ lookout_icmp_parse_reply (const uint8_t    *data,
   return parse_quoted_request (icmp + LOOKOUT_ICMP_HEADER_LEN,
                                icmp_len - LOOKOUT_ICMP_HEADER_LEN,
                                ipv6, reply);
+}
+
+static bool
+is_our_request (const uint8_t *header,
+                bool           ipv6,
+                uint16_t       identifier)
+{
+  return header[0] == (ipv6 ? ICMP6_ECHO_REQUEST : ICMP4_ECHO_REQUEST) &&
+         header[1] == 0 &&
+         read_be16 (header + 4) == identifier;
+}
+
+bool
+lookout_icmp_find_sent_echo (const uint8_t *data,
+                             size_t         len,
+                             bool           ipv6,
+                             uint16_t       identifier,
+                             uint64_t       cookie,
+                             uint16_t      *sequence,
+                             size_t        *payload_len)
+{
+  uint8_t cookie_bytes[8];
+  const uint8_t *header = NULL;
+
+  for (size_t i = 0; i < sizeof cookie_bytes; i++)
+    cookie_bytes[i] = (uint8_t) (cookie >> (56 - 8 * i));
+
+  if (len >= LOOKOUT_ICMP_HEADER_LEN + sizeof cookie_bytes)
+    {
+      const uint8_t *p = memmem (data + LOOKOUT_ICMP_HEADER_LEN, len - LOOKOUT_ICMP_HEADER_LEN,
+                                 cookie_bytes, sizeof cookie_bytes);
+      if (p != NULL && is_our_request (p - LOOKOUT_ICMP_HEADER_LEN, ipv6, identifier))
+        header = p - LOOKOUT_ICMP_HEADER_LEN;
+    }
+
+  for (size_t size = 0; header == NULL && size < sizeof cookie_bytes; size++)
+    {
+      const uint8_t *h;
+
+      if (len < LOOKOUT_ICMP_HEADER_LEN + size)
+        break;
+      h = data + len - LOOKOUT_ICMP_HEADER_LEN - size;
+      if (is_our_request (h, ipv6, identifier) &&
+          lookout_icmp_payload_matches (h + LOOKOUT_ICMP_HEADER_LEN, size, size, cookie))
+        header = h;
+    }
+
+  if (header == NULL)
+    return false;
+
+  *sequence = read_be16 (header + 6);
+  *payload_len = (size_t) (data + len - header) - LOOKOUT_ICMP_HEADER_LEN;
+  return true;
 }
 
 const char *

@@ -92,4 +92,17 @@ bool                    lookout_icmp_payload_matches (const uint8_t    *payload,
                                                       size_t            sent_len,
                                                       uint64_t          cookie);
 
+/* Finds our echo request in a packet as it was transmitted, with link-layer
+ * and IP headers in front (transmit timestamps hand it back so): by the
+ * cookie that starts payloads of 8 bytes or more, else at the very end for
+ * payloads of 0 to 7 bytes. Returns true with the sequence and payload length
+ * of an echo request carrying @identifier. */
+bool                    lookout_icmp_find_sent_echo  (const uint8_t    *data,
+                                                      size_t            len,
+                                                      bool              ipv6,
+                                                      uint16_t          identifier,
+                                                      uint64_t          cookie,
+                                                      uint16_t         *sequence,
+                                                      size_t           *payload_len);
+
 const char             *lookout_icmp_parse_status_to_string (LookoutIcmpParseStatus status);

@@ -23,11 +23,20 @@
  * number; new sequences skip those still in flight. A reply is matched by
  * identifier, sequence, source address and cookie.
  *
- * RTT = the kernel's receive timestamp (SO_TIMESTAMPNS, CLOCK_REALTIME) minus
- * CLOCK_REALTIME read right before sendto(), as fping measures it; so the
- * time spent in our own main loop before a reply is read does not count. If
- * the wall clock stepped between the two (a negative RTT, or one longer than
- * the monotonic time elapsed) the monotonic time elapsed is used instead.
+ * RTT = the kernel's software receive timestamp minus its software transmit
+ * timestamp (SO_TIMESTAMPING with TX_SOFTWARE | RX_SOFTWARE, both
+ * CLOCK_REALTIME): the time the packet left through the device until the
+ * reply came in, without our syscalls or main loop. Transmit timestamps come
+ * back on the error queue with a copy of the packet sent, where our echo is
+ * found by its cookie and then by its sequence (the socket's OPT_ID counter
+ * is not used: a send refused after the kernel counted it, by a firewall say,
+ * would put it out of step for good). One that does not fall within a few ms
+ * after our own clock reading at sendto() is not trusted. Without a kernel
+ * transmit timestamp (or on kernels without SO_TIMESTAMPING, then with
+ * SO_TIMESTAMPNS) the send time is CLOCK_REALTIME read right before sendto(),
+ * as fping does: that adds the send path, about 8 µs on loopback here. If the
+ * wall clock stepped (a negative RTT, or one longer than the monotonic time
+ * elapsed) the monotonic time elapsed is used instead.
  *
  * ICMP errors (destination unreachable, time exceeded) arrive on the socket's
  * error queue (IP_RECVERR / IPV6_RECVERR, for ping and raw sockets alike),
@@ -59,6 +68,7 @@
 #include <netinet/in.h>
 #include <netinet/icmp6.h>
 #include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib-unix.h>
@@ -95,9 +105,13 @@ typedef struct
   Round           *round;
   EchoState        state;
   guint16          sequence;
-  struct timespec  sent_real;
+  struct timespec  sent_real;       /* our clock right before sendto() */
+  struct timespec  sent_kernel;     /* the kernel's transmit timestamp, if any */
+  struct timespec  received;        /* the kernel's receive timestamp */
   gint64           sent_mono;
-  gint64           rtt_ns;
+  gint64           mono_rtt_ns;     /* monotonic time from sendto() to reading the reply */
+  gboolean         awaiting_tx;
+  gboolean         have_sent_kernel;
 } Echo;
 
 typedef struct
@@ -111,6 +125,9 @@ typedef struct
   guint16                next_sequence;
   guint                  sends_since_drain;
   GHashTable            *pending;   /* sequence -> Echo* */
+  gboolean               tx_timestamps;
+  GHashTable            *awaiting_tx;  /* sequence -> Echo* sent, its transmit timestamp not read */
+  guint64                n_kernel_tx, n_user_tx;
 } IcmpSocket;
 
 struct _Round
@@ -132,7 +149,6 @@ struct _Round
   Echo             *echoes;
   guint             n_sent;
   guint             n_outstanding;
-  guint             n_replied;
   guint             n_failed;
   char             *failure;        /* the first ICMP error or send error, readable */
   gboolean          unreachable;
@@ -184,7 +200,8 @@ static GParamSpec *properties[N_PROPS];
 static void icmp_socket_receive (IcmpSocket *sock);
 static void icmp_socket_receive_errors (IcmpSocket *sock);
 static void finish_completed_rounds (LookoutIcmpProbe *self);
-static void arm_timer (LookoutIcmpProbe *self);
+static void arm_timer (LookoutIcmpProbe *self,
+                       gboolean          exact);
 
 static void
 round_free (Round *round)
@@ -228,7 +245,6 @@ mark_complete_if_done (Round *round)
 
   round->completed_link.data = round;
   g_queue_push_tail_link (&self->completed, &round->completed_link);
-  g_source_set_ready_time (self->timer, 0);
 }
 
 static void
@@ -242,9 +258,7 @@ echo_settle (Echo      *echo,
   g_hash_table_remove (round->sock->pending, GUINT_TO_POINTER (echo->sequence));
   echo->state = state;
   round->n_outstanding--;
-  if (state == ECHO_REPLIED)
-    round->n_replied++;
-  else
+  if (state != ECHO_REPLIED)
     round->n_failed++;
 
   mark_complete_if_done (round);
@@ -290,13 +304,14 @@ socket_ready_cb (int           fd,
 {
   IcmpSocket *sock = user_data;
 
+  /* Errors first: transmit timestamps before the replies they belong to. */
   if (condition & G_IO_ERR)
     icmp_socket_receive_errors (sock);
   if (condition & G_IO_IN)
     icmp_socket_receive (sock);
 
   finish_completed_rounds (sock->probe);
-  arm_timer (sock->probe);
+  arm_timer (sock->probe, FALSE);
 
   return G_SOURCE_CONTINUE;
 }
@@ -317,8 +332,13 @@ configure_socket (IcmpSocket  *sock,
 {
   int one = 1;
   int rcvbuf = RECEIVE_BUFFER_BYTES;
+  int timestamping = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_RX_SOFTWARE |
+                     SOF_TIMESTAMPING_SOFTWARE;
 
-  if (setsockopt (sock->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0)
+  sock->tx_timestamps = setsockopt (sock->fd, SOL_SOCKET, SO_TIMESTAMPING,
+                                    &timestamping, sizeof timestamping) == 0;
+  if (!sock->tx_timestamps &&
+      setsockopt (sock->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0)
     {
       int saved_errno = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
@@ -462,8 +482,13 @@ icmp_socket_close (IcmpSocket *sock)
       close (sock->fd);
       sock->fd = -1;
     }
+  if (sock->n_kernel_tx + sock->n_user_tx > 0)
+    g_debug ("%s: %" G_GUINT64_FORMAT " RTTs from kernel transmit timestamps, %"
+             G_GUINT64_FORMAT " from our clock at sendto()",
+             family_label (sock->family), sock->n_kernel_tx, sock->n_user_tx);
   sock->kind = LOOKOUT_ICMP_SOCKET_NONE;
   g_clear_pointer (&sock->pending, g_hash_table_unref);
+  g_clear_pointer (&sock->awaiting_tx, g_hash_table_unref);
 }
 
 static Echo *
@@ -513,18 +538,73 @@ static void
 echo_replied (Echo                  *echo,
               const struct timespec *received)
 {
-  gint64 rtt_ns, mono_ns;
+  echo->received = *received;
+  echo->mono_rtt_ns = (g_get_monotonic_time () - echo->sent_mono) * 1000;
+  echo_settle (echo, ECHO_REPLIED);
+}
 
-  rtt_ns = (gint64) (received->tv_sec - echo->sent_real.tv_sec) * G_GINT64_CONSTANT (1000000000)
-           + (received->tv_nsec - echo->sent_real.tv_nsec);
-  mono_ns = (g_get_monotonic_time () - echo->sent_mono) * 1000;
+static gint64
+timespec_diff_ns (const struct timespec *later,
+                  const struct timespec *earlier)
+{
+  return (gint64) (later->tv_sec - earlier->tv_sec) * G_GINT64_CONSTANT (1000000000)
+         + (later->tv_nsec - earlier->tv_nsec);
+}
+
+/* Called when the round ends: transmit timestamps may come after the reply. */
+static gint64
+echo_get_rtt_ns (Echo *echo)
+{
+  IcmpSocket *sock = echo->round->sock;
+  gint64 rtt_ns;
+
+  if (echo->have_sent_kernel)
+    {
+      rtt_ns = timespec_diff_ns (&echo->received, &echo->sent_kernel);
+      sock->n_kernel_tx++;
+    }
+  else
+    {
+      rtt_ns = timespec_diff_ns (&echo->received, &echo->sent_real);
+      sock->n_user_tx++;
+    }
 
   /* The wall clock stepped between send and receive. */
-  if (rtt_ns < 0 || rtt_ns > mono_ns + 1000000)
-    rtt_ns = mono_ns;
+  if (rtt_ns < 0 || rtt_ns > echo->mono_rtt_ns + 1000000)
+    rtt_ns = echo->mono_rtt_ns;
 
-  echo->rtt_ns = rtt_ns;
-  echo_settle (echo, ECHO_REPLIED);
+  return rtt_ns;
+}
+
+/* @data is the packet as it left, link-layer header and all. */
+static void
+echo_got_tx_timestamp (IcmpSocket            *sock,
+                       const guint8          *data,
+                       size_t                 len,
+                       const struct timespec *sent)
+{
+  guint16 sequence;
+  size_t payload_len;
+  gint64 after_sendto;
+  Echo *echo;
+
+  if (!lookout_icmp_find_sent_echo (data, len, sock->family == AF_INET6, sock->identifier,
+                                    sock->probe->cookie, &sequence, &payload_len))
+    return;
+
+  echo = g_hash_table_lookup (sock->awaiting_tx, GUINT_TO_POINTER ((guint) sequence));
+  if (echo == NULL || payload_len != echo->round->size)
+    return;
+
+  g_hash_table_remove (sock->awaiting_tx, GUINT_TO_POINTER ((guint) sequence));
+  echo->awaiting_tx = FALSE;
+
+  after_sendto = timespec_diff_ns (sent, &echo->sent_real);
+  if (after_sendto < 0 || after_sendto > 5 * G_GINT64_CONSTANT (1000000))
+    return;
+
+  echo->sent_kernel = *sent;
+  echo->have_sent_kernel = TRUE;
 }
 
 static void
@@ -592,7 +672,7 @@ icmp_socket_receive (IcmpSocket *sock)
     {
       struct sockaddr_storage from = { 0 };
       struct iovec iov = { packet, PACKET_BUFFER_BYTES };
-      union { char buf[CMSG_SPACE (sizeof (struct timespec)) * 2]; struct cmsghdr align; } control;
+      union { char buf[CMSG_SPACE (sizeof (struct timespec) * 3) * 2]; struct cmsghdr align; } control;
       struct msghdr msg = { 0 };
       struct timespec received = { 0, 0 };
       gboolean have_timestamp = FALSE;
@@ -618,10 +698,12 @@ icmp_socket_receive (IcmpSocket *sock)
         }
 
       for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS)
+        if (c->cmsg_level == SOL_SOCKET &&
+            (c->cmsg_type == SCM_TIMESTAMPNS || c->cmsg_type == SCM_TIMESTAMPING))
           {
+            /* SCM_TIMESTAMPING: the software timestamp comes first. */
             memcpy (&received, CMSG_DATA (c), sizeof received);
-            have_timestamp = TRUE;
+            have_timestamp = received.tv_sec != 0 || received.tv_nsec != 0;
           }
       if (!have_timestamp)
         clock_gettime (CLOCK_REALTIME, &received);
@@ -643,6 +725,8 @@ icmp_socket_receive_errors (IcmpSocket *sock)
       union { char buf[512]; struct cmsghdr align; } control;
       struct msghdr msg = { 0 };
       struct sock_extended_err *ee = NULL;
+      struct timespec tx = { 0, 0 };
+      gboolean have_tx = FALSE;
       ssize_t n;
       Echo *echo;
 
@@ -662,9 +746,23 @@ icmp_socket_receive_errors (IcmpSocket *sock)
         }
 
       for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c))
-        if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
-            (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR))
-          ee = (struct sock_extended_err *) CMSG_DATA (c);
+        {
+          if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
+              (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR))
+            ee = (struct sock_extended_err *) CMSG_DATA (c);
+          else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING)
+            {
+              memcpy (&tx, CMSG_DATA (c), sizeof tx);
+              have_tx = tx.tv_sec != 0 || tx.tv_nsec != 0;
+            }
+        }
+
+      if (ee != NULL && ee->ee_origin == SO_EE_ORIGIN_TIMESTAMPING)
+        {
+          if (have_tx && ee->ee_info == SCM_TSTAMP_SND)
+            echo_got_tx_timestamp (sock, packet, n, &tx);
+          continue;
+        }
 
       /* The queued datagram is our echo request as sent. */
       if (ee == NULL ||
@@ -701,7 +799,9 @@ allocate_sequence (IcmpSocket *sock,
     {
       guint16 candidate = sock->next_sequence++;
 
-      if (!g_hash_table_contains (sock->pending, GUINT_TO_POINTER (candidate)))
+      /* Nor one whose transmit timestamp may still come back. */
+      if (!g_hash_table_contains (sock->pending, GUINT_TO_POINTER (candidate)) &&
+          !g_hash_table_contains (sock->awaiting_tx, GUINT_TO_POINTER (candidate)))
         {
           *sequence = candidate;
           return TRUE;
@@ -763,8 +863,18 @@ round_send_echo (Round *round)
   g_hash_table_insert (sock->pending, GUINT_TO_POINTER (echo->sequence), echo);
   round->n_outstanding++;
 
+  if (sock->tx_timestamps)
+    {
+      echo->awaiting_tx = TRUE;
+      g_hash_table_insert (sock->awaiting_tx, GUINT_TO_POINTER ((guint) echo->sequence), echo);
+    }
+
   if (++sock->sends_since_drain >= DRAIN_EVERY_SENDS)
-    icmp_socket_receive (sock);
+    {
+      if (sock->tx_timestamps)
+        icmp_socket_receive_errors (sock);
+      icmp_socket_receive (sock);
+    }
 }
 
 /* Rounds */
@@ -784,7 +894,7 @@ round_fill_result (Round *round)
   LookoutResult *result = round->result;
   g_autofree gint64 *rtts = g_new (gint64, round->count);
   guint n = 0;
-  gint64 jitter_sum = 0, previous = -1, median;
+  gint64 jitter_sum = 0, previous = -1, median, rtt;
   guint lost;
 
   for (guint i = 0; i < round->n_sent; i++)
@@ -793,10 +903,11 @@ round_fill_result (Round *round)
 
       if (echo->state != ECHO_REPLIED)
         continue;
-      rtts[n++] = echo->rtt_ns;
+      rtt = echo_get_rtt_ns (echo);
+      rtts[n++] = rtt;
       if (previous >= 0)
-        jitter_sum += ABS (echo->rtt_ns - previous);
-      previous = echo->rtt_ns;
+        jitter_sum += ABS (rtt - previous);
+      previous = rtt;
     }
 
   result->received = n;
@@ -844,10 +955,26 @@ round_finish (Round *round)
   g_autoptr(GTask) task = g_steal_pointer (&round->task);
   gboolean cancelled;
 
+  /* The transmit timestamp of a last echo may still be queued. This can
+   * settle echoes (and queue this round as completed): unlinked below. */
+  if (round->echoes != NULL && round->sock->tx_timestamps)
+    for (guint i = 0; i < round->n_sent; i++)
+      if (round->echoes[i].awaiting_tx && round->echoes[i].state == ECHO_REPLIED)
+        {
+          icmp_socket_receive_errors (round->sock);
+          break;
+        }
+
   if (round->echoes != NULL)
     for (guint i = 0; i < round->n_sent; i++)
-      if (round->echoes[i].state == ECHO_PENDING)
-        g_hash_table_remove (round->sock->pending, GUINT_TO_POINTER (round->echoes[i].sequence));
+      {
+        Echo *echo = &round->echoes[i];
+
+        if (echo->state == ECHO_PENDING)
+          g_hash_table_remove (round->sock->pending, GUINT_TO_POINTER (echo->sequence));
+        if (echo->awaiting_tx)
+          g_hash_table_remove (round->sock->awaiting_tx, GUINT_TO_POINTER ((guint) echo->sequence));
+      }
 
   g_clear_pointer (&round->deadline_iter, g_sequence_remove);
   g_clear_pointer (&round->send_iter, g_sequence_remove);
@@ -889,10 +1016,15 @@ finish_completed_rounds (LookoutIcmpProbe *self)
     round_finish (link->data);
 }
 
+/* Sets the timer to the next thing to do. Every change of a source's ready
+ * time outside its own dispatch wakes the main loop up (a write and a read
+ * of its eventfd), so unless @exact the timer is only ever moved earlier: a
+ * timer firing early for a round that has finished already costs less. */
 static void
-arm_timer (LookoutIcmpProbe *self)
+arm_timer (LookoutIcmpProbe *self,
+           gboolean          exact)
 {
-  gint64 ready = -1;
+  gint64 ready = -1, current;
 
   if (self->timer == NULL)
     return;
@@ -915,7 +1047,9 @@ arm_timer (LookoutIcmpProbe *self)
         }
     }
 
-  g_source_set_ready_time (self->timer, ready);
+  current = g_source_get_ready_time (self->timer);
+  if (exact || current < 0 || (ready >= 0 && ready < current))
+    g_source_set_ready_time (self->timer, ready);
 }
 
 static gboolean
@@ -956,7 +1090,7 @@ timer_fired_cb (gpointer user_data)
     round_finish (round);
 
   finish_completed_rounds (self);
-  arm_timer (self);
+  arm_timer (self, TRUE);
 
   return G_SOURCE_CONTINUE;
 }
@@ -1000,7 +1134,7 @@ round_fail_now (Round              *round,
   lookout_result_set_error (round->result, LOOKOUT_TARGET_STATE_DOWN, code, "%s", message);
   round->completed_link.data = round;
   g_queue_push_tail_link (&round->probe->completed, &round->completed_link);
-  arm_timer (round->probe);
+  arm_timer (round->probe, FALSE);
 }
 
 static void
@@ -1045,7 +1179,6 @@ round_start (Round        *round,
   for (guint i = 0; i < round->count; i++)
     {
       round->echoes[i].round = round;
-      round->echoes[i].rtt_ns = -1;
     }
 
   round->interval_ms = MAX (1, MIN (self->interval_ms, round->timeout_ms / (2 * round->count)));
@@ -1065,7 +1198,7 @@ round_start (Round        *round,
   else
     mark_complete_if_done (round);
 
-  arm_timer (self);
+  arm_timer (self, FALSE);
 }
 
 static void
@@ -1075,6 +1208,7 @@ resolved_cb (GObject      *object,
 {
   Round *round = user_data;
   g_autoptr(GError) error = NULL;
+  GInetAddress *chosen = NULL;
   GList *addresses;
 
   addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (object), result, &error);
@@ -1095,7 +1229,20 @@ resolved_cb (GObject      *object,
       return;
     }
 
-  round_start (round, addresses->data);
+  /* The first address of a family we can ping (no IPv6 socket on an IPv4-only host). */
+  for (GList *l = addresses; l != NULL; l = l->next)
+    {
+      IcmpSocket *sock = g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV6
+                         ? &round->probe->v6 : &round->probe->v4;
+
+      if (icmp_socket_ensure (sock, NULL))
+        {
+          chosen = l->data;
+          break;
+        }
+    }
+
+  round_start (round, chosen != NULL ? chosen : addresses->data);
   g_resolver_free_addresses (addresses);
 }
 
@@ -1170,10 +1317,10 @@ read_options (const char *options_json,
     return;
 
   object = json_node_get_object (json_parser_get_root (parser));
-  if (json_object_has_member (object, "count"))
-    *count = CLAMP (json_object_get_int_member (object, "count"), 1, LOOKOUT_ICMP_PROBE_MAX_COUNT);
-  if (json_object_has_member (object, "size"))
-    *size = CLAMP (json_object_get_int_member (object, "size"), 0, LOOKOUT_ICMP_MAX_PAYLOAD);
+  *count = CLAMP (json_object_get_int_member_with_default (object, "count", *count),
+                  1, LOOKOUT_ICMP_PROBE_MAX_COUNT);
+  *size = CLAMP (json_object_get_int_member_with_default (object, "size", *size),
+                 0, LOOKOUT_ICMP_MAX_PAYLOAD);
 }
 
 static void
@@ -1326,6 +1473,7 @@ icmp_socket_init (IcmpSocket       *sock,
   sock->kind = LOOKOUT_ICMP_SOCKET_NONE;
   sock->next_sequence = (guint16) g_random_int_range (0, 65536);
   sock->pending = g_hash_table_new (NULL, NULL);
+  sock->awaiting_tx = g_hash_table_new (NULL, NULL);
 }
 
 static void
@@ -1363,6 +1511,7 @@ lookout_icmp_probe_ping_async (LookoutIcmpProbe    *self,
 
   g_return_if_fail (LOOKOUT_IS_ICMP_PROBE (self));
   g_return_if_fail (host != NULL);
+  g_return_if_fail (timeout_ms > 0);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   uri = strchr (host, ':') ? g_strdup_printf ("icmp://[%s]", host) : g_strdup_printf ("icmp://%s", host);

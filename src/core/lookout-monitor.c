@@ -23,8 +23,8 @@ struct _LookoutMonitor
   GListStore    *targets;
   GCancellable  *cancellable;
 
-  /* The scheduler, start/stop and "result" come here; it follows the model
-   * through items-changed and each target's notify. */
+  /* follows the model through items-changed and each target's notify */
+  LookoutScheduler *scheduler;
 
   guint          loaded : 1;
 };
@@ -38,6 +38,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  RESULT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (LookoutMonitor, lookout_monitor, G_TYPE_OBJECT)
 
@@ -140,12 +147,45 @@ set_loaded (LookoutMonitor *self,
     }
 }
 
+/* Stores the result as a sample and passes it on; the scheduler has
+ * already updated the target's live state. */
+static void
+scheduler_result_cb (LookoutScheduler *scheduler,
+                     LookoutTarget    *target,
+                     LookoutResult    *result,
+                     LookoutMonitor   *self)
+{
+  LookoutSample sample = { 0, };
+
+  sample.target_id = lookout_target_get_id (target);
+  sample.ts_ms = result->started_ms;
+  sample.latency_us = result->ok ? result->latency_us : -1;
+  sample.state = result->state;
+  if (result->kind == LOOKOUT_TARGET_KIND_HTTP)
+    sample.code = result->http_status;
+  else if (result->kind == LOOKOUT_TARGET_KIND_DNS)
+    sample.code = MAX (result->rcode, 0);
+  sample.error = result->error;
+
+  if (sample.target_id != 0)
+    lookout_store_append_sample (self->store, &sample);
+
+  g_signal_emit (self, signals[RESULT], 0, target, result);
+}
+
 static void
 lookout_monitor_dispose (GObject *object)
 {
   LookoutMonitor *self = (LookoutMonitor *)object;
 
   g_cancellable_cancel (self->cancellable);
+  if (self->scheduler != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->scheduler, scheduler_result_cb, self);
+      lookout_scheduler_stop (self->scheduler);
+      lookout_scheduler_set_model (self->scheduler, NULL);
+      g_clear_object (&self->scheduler);
+    }
 
   G_OBJECT_CLASS (lookout_monitor_parent_class)->dispose (object);
 }
@@ -231,6 +271,17 @@ lookout_monitor_class_init (LookoutMonitorClass *klass)
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* (LookoutTarget *target, LookoutResult *result): a check finished; the
+   * target's live state and the store are up to date. */
+  signals[RESULT] =
+    g_signal_new ("result",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2,
+                  LOOKOUT_TYPE_TARGET,
+                  LOOKOUT_TYPE_RESULT | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -238,6 +289,9 @@ lookout_monitor_init (LookoutMonitor *self)
 {
   self->targets = g_list_store_new (LOOKOUT_TYPE_TARGET);
   self->cancellable = g_cancellable_new ();
+  self->scheduler = lookout_scheduler_new ();
+  lookout_scheduler_set_model (self->scheduler, G_LIST_MODEL (self->targets));
+  g_signal_connect (self->scheduler, "result", G_CALLBACK (scheduler_result_cb), self);
 }
 
 LookoutMonitor *
@@ -571,4 +625,33 @@ lookout_monitor_remove_target (LookoutMonitor *self,
   g_list_store_remove (self->targets, position);
   lookout_store_delete_target_async (self->store, id, NULL, target_deleted_cb,
                                      GSIZE_TO_POINTER ((gsize) id));
+}
+
+/* ---- running ---- */
+
+/* Starts checking the targets at their intervals, creating the probes (and
+ * installing the caching resolver) the first time. */
+void
+lookout_monitor_start (LookoutMonitor *self)
+{
+  g_return_if_fail (LOOKOUT_IS_MONITOR (self));
+
+  lookout_scheduler_add_default_probes (self->scheduler);
+  lookout_scheduler_start (self->scheduler);
+}
+
+void
+lookout_monitor_stop (LookoutMonitor *self)
+{
+  g_return_if_fail (LOOKOUT_IS_MONITOR (self));
+
+  lookout_scheduler_stop (self->scheduler);
+}
+
+LookoutScheduler *
+lookout_monitor_get_scheduler (LookoutMonitor *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), NULL);
+
+  return self->scheduler;
 }

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "lookout-scheduler.h"
 #include "lookout-store.h"
 #include "lookout-target.h"
 
@@ -21,7 +22,11 @@ G_DECLARE_FINAL_TYPE (LookoutMonitor, lookout_monitor, LOOKOUT, MONITOR, GObject
 /* The façade the GUI and lookout-agent hold: the targets as a GListModel of
  * LookoutTarget (ordered by creation), add/update/remove with validation and
  * persistence in the store. Properties: "store" (construct-only), "targets"
- * (GListModel, read-only), "loaded" (gboolean). */
+ * (GListModel, read-only), "loaded" (gboolean).
+ *
+ * Signal "result" (LookoutTarget *target, LookoutResult *result): a check
+ * finished; the target's live state is updated and the sample is queued
+ * for the store. */
 
 LookoutMonitor *lookout_monitor_new                  (LookoutStore         *store);
 LookoutStore   *lookout_monitor_get_store            (LookoutMonitor       *self);
@@ -68,5 +73,11 @@ gboolean        lookout_monitor_update_target_finish (LookoutMonitor       *self
  * same (id-carrying) target undoes it completely. */
 void            lookout_monitor_remove_target        (LookoutMonitor       *self,
                                                       LookoutTarget        *target);
+
+/* Checks the enabled targets at their intervals (lookout-scheduler.h) until
+ * stopped; stop cancels the checks under way. */
+void              lookout_monitor_start              (LookoutMonitor       *self);
+void              lookout_monitor_stop               (LookoutMonitor       *self);
+LookoutScheduler *lookout_monitor_get_scheduler      (LookoutMonitor       *self);
 
 G_END_DECLS

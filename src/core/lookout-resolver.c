@@ -30,6 +30,12 @@
 #include "lookout-ares-channel.h"
 #include "lookout-resolver.h"
 
+/* c-ares doubles the wait on each round over the servers: with one server a
+ * silent resolver is given up after 2 + 4 s, not c-ares' default 75 s, which
+ * would outlast any probe's timeout. */
+#define TRY_TIMEOUT_MS 2000
+#define TRIES          2
+
 typedef struct
 {
   char   *name;
@@ -279,7 +285,8 @@ query_answered_cb (void                 *arg,
     {
     case ARES_SUCCESS:
       ttl = CLAMP (ttl, LOOKOUT_RESOLVER_MIN_TTL_S, LOOKOUT_RESOLVER_MAX_TTL_S);
-      cache_insert (self, pending->name, addresses, NULL, (guint) ttl);
+      cache_insert (self, pending->name, g_list_copy_deep (addresses, (GCopyFunc) g_object_ref, NULL),
+                    NULL, (guint) ttl);
       break;
 
     case ARES_ENOTFOUND:
@@ -318,6 +325,7 @@ query_answered_cb (void                 *arg,
       return_addresses (task, pending->name, addresses, error);
     }
 
+  g_list_free_full (addresses, g_object_unref);
   pending_free (pending);
 }
 
@@ -664,7 +672,7 @@ lookout_resolver_reload (GResolver *resolver)
   if (self->servers == NULL && on_own_context (self))
     {
       g_autoptr(GError) error = NULL;
-      LookoutAresChannel *channel = lookout_ares_channel_new (NULL, 0, 0, 0, &error);
+      LookoutAresChannel *channel = lookout_ares_channel_new (NULL, TRY_TIMEOUT_MS, TRIES, 0, &error);
 
       if (channel != NULL)
         g_set_object (&self->channel, channel);
@@ -809,7 +817,7 @@ lookout_resolver_new (const char  *servers,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self = g_object_new (LOOKOUT_TYPE_RESOLVER, "servers", servers, NULL);
-  self->channel = lookout_ares_channel_new (servers, 0, 0, 0, error);
+  self->channel = lookout_ares_channel_new (servers, TRY_TIMEOUT_MS, TRIES, 0, error);
   if (self->channel == NULL)
     return NULL;
 

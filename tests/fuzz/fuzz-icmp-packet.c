@@ -8,8 +8,9 @@
 /* Whatever arrives on an ICMP socket, the parser must not read out of bounds,
  * must say OK only for an echo reply (with its payload inside the packet) or
  * an error quoting an echo request, and must agree with itself when the same
- * bytes are parsed with and without an IPv4 header in front. The first input
- * byte picks the socket kind; the rest is the packet. */
+ * bytes are parsed with and without an IPv4 header in front; finding our
+ * echo in a transmitted packet must stay inside it. The first input byte
+ * picks the socket kind; the rest is the packet. */
 
 #include "config.h"
 
@@ -89,6 +90,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   memcpy (copy, data + 1, size - 1);
 
   check (copy, size - 1, mode & 1, (mode & 2) && !(mode & 1));
+
+  {
+    uint16_t sequence;
+    size_t payload_len;
+
+    if (lookout_icmp_find_sent_echo (copy, size - 1, mode & 1, 0x1234, 0x0123456789abcdefULL,
+                                     &sequence, &payload_len) &&
+        payload_len + LOOKOUT_ICMP_HEADER_LEN > size - 1)
+      abort ();
+  }
 
   /* A packet built here must parse back as the echo it is. */
   if (size >= 5)

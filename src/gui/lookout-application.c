@@ -1,0 +1,308 @@
+/* lookout-application.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The application opens the store and loads the targets asynchronously at
+ * startup, so the window appears at once (with a spinner) and gets the
+ * monitor when it is ready. */
+
+#define G_LOG_DOMAIN "lookout-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "lookout-application.h"
+#include "lookout-gui-utils.h"
+#include "lookout-preferences-window.h"
+#include "lookout-window.h"
+
+struct _LookoutApplication
+{
+  AdwApplication  parent_instance;
+
+  LookoutStore   *store;
+  LookoutMonitor *monitor;
+  GError         *load_error;
+  GCancellable   *cancellable;
+  GSettings      *settings;
+  guint           sigint_source;
+  guint           sigterm_source;
+};
+
+G_DEFINE_FINAL_TYPE (LookoutApplication, lookout_application, ADW_TYPE_APPLICATION)
+
+static void
+update_windows (LookoutApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (!LOOKOUT_IS_WINDOW (l->data))
+        continue;
+
+      if (self->load_error != NULL)
+        lookout_window_set_load_error (l->data, self->load_error);
+      else if (self->monitor != NULL)
+        lookout_window_set_monitor (l->data, self->monitor);
+    }
+}
+
+static void
+monitor_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LookoutApplication) self = user_data;
+  g_autoptr(LookoutMonitor) monitor = g_object_ref (LOOKOUT_MONITOR (object));
+  g_autoptr(GError) error = NULL;
+
+  if (!lookout_monitor_load_finish (monitor, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not load the targets: %s", error->message);
+      self->load_error = g_steal_pointer (&error);
+    }
+  else
+    {
+      self->monitor = g_steal_pointer (&monitor);
+      /* Checks run on this main loop from now on; results update the
+       * targets' live state, which the list and the page follow. */
+      lookout_monitor_start (self->monitor);
+    }
+
+  update_windows (self);
+}
+
+static void
+store_opened_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(LookoutApplication) self = user_data;
+  g_autoptr(LookoutMonitor) monitor = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(self->store = lookout_store_open_finish (result, &error)))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not open the database: %s", error->message);
+      self->load_error = g_steal_pointer (&error);
+      update_windows (self);
+      return;
+    }
+
+  monitor = lookout_monitor_new (self->store);
+  lookout_monitor_load_async (monitor, self->cancellable, monitor_loaded_cb, g_object_ref (self));
+}
+
+static void
+color_scheme_changed_cb (LookoutApplication *self)
+{
+  g_autofree char *scheme = g_settings_get_string (self->settings, "color-scheme");
+  AdwColorScheme color_scheme = ADW_COLOR_SCHEME_DEFAULT;
+
+  if (g_str_equal (scheme, "light"))
+    color_scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+  else if (g_str_equal (scheme, "dark"))
+    color_scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), color_scheme);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  LookoutApplication *self = user_data;
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  /* Closing lets windows save their size; a copy, as closing edits the list. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static gboolean
+quit_signal_received_cb (gpointer user_data)
+{
+  LookoutApplication *self = user_data;
+
+  /* Same path as Ctrl+Q: windows save their state, the store flushes. */
+  g_action_group_activate_action (G_ACTION_GROUP (self), "quit", NULL);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  LookoutApplication *self = user_data;
+  static const char *developers[] = { "The Lookout authors", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                        "application-icon", APPLICATION_ID,
+                        "application-name", _("Lookout"),
+                        "developer-name", _("The Lookout authors"),
+                        "version", PACKAGE_VERSION,
+                        "website", "https://github.com/lookoutapp/lookout",
+                        "issue-url", "https://github.com/lookoutapp/lookout/issues",
+                        "comments", _("Keep watch over servers and services: HTTP(S), ping, TCP, UDP, DNS and NTP"),
+                        "developers", developers,
+                        "copyright", "© 2026 The Lookout authors",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  LookoutApplication *self = user_data;
+  GtkWidget *preferences;
+
+  preferences = lookout_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "about", about_action },
+  { "preferences", preferences_action },
+};
+
+static void
+lookout_application_startup (GApplication *application)
+{
+  LookoutApplication *self = LOOKOUT_APPLICATION (application);
+  g_autofree char *path = NULL;
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "win.add-target", { "<Control>n", NULL } },
+    { "win.edit-target", { "<Control>e", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+  };
+
+  G_APPLICATION_CLASS (lookout_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
+
+  self->settings = lookout_dup_settings ();
+  if (self->settings != NULL)
+    {
+      g_signal_connect_object (self->settings, "changed::color-scheme",
+                               G_CALLBACK (color_scheme_changed_cb), self, G_CONNECT_SWAPPED);
+      color_scheme_changed_cb (self);
+    }
+
+  self->sigint_source = g_unix_signal_add (SIGINT, quit_signal_received_cb, self);
+  self->sigterm_source = g_unix_signal_add (SIGTERM, quit_signal_received_cb, self);
+
+  path = lookout_store_dup_default_path ();
+  g_debug ("Opening %s", path);
+  lookout_store_open_async (path, self->cancellable, store_opened_cb, g_object_ref (self));
+}
+
+static void
+lookout_application_activate (GApplication *application)
+{
+  LookoutApplication *self = LOOKOUT_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (lookout_window_new (GTK_APPLICATION (self)));
+      update_windows (self);
+    }
+
+  gtk_window_present (window);
+}
+
+static void
+lookout_application_shutdown (GApplication *application)
+{
+  LookoutApplication *self = LOOKOUT_APPLICATION (application);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->sigint_source, g_source_remove);
+  g_clear_handle_id (&self->sigterm_source, g_source_remove);
+  if (self->monitor != NULL)
+    lookout_monitor_stop (self->monitor);
+  g_clear_object (&self->monitor);
+  if (self->store != NULL)
+    lookout_store_close (self->store);
+  g_clear_object (&self->store);
+
+  G_APPLICATION_CLASS (lookout_application_parent_class)->shutdown (application);
+}
+
+static void
+lookout_application_finalize (GObject *object)
+{
+  LookoutApplication *self = (LookoutApplication *)object;
+
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->store);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
+  g_clear_error (&self->load_error);
+
+  G_OBJECT_CLASS (lookout_application_parent_class)->finalize (object);
+}
+
+static void
+lookout_application_class_init (LookoutApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *application_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = lookout_application_finalize;
+
+  application_class->startup = lookout_application_startup;
+  application_class->activate = lookout_application_activate;
+  application_class->shutdown = lookout_application_shutdown;
+}
+
+static void
+lookout_application_init (LookoutApplication *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+LookoutApplication *
+lookout_application_new (void)
+{
+  return g_object_new (LOOKOUT_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/lookoutapp/Lookout",
+                       NULL);
+}
+
+LookoutMonitor *
+lookout_application_get_monitor (LookoutApplication *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_APPLICATION (self), NULL);
+
+  return self->monitor;
+}

@@ -1,0 +1,24 @@
+/* lookout-application.h
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "lookout-monitor.h"
+
+G_BEGIN_DECLS
+
+#define LOOKOUT_TYPE_APPLICATION (lookout_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (LookoutApplication, lookout_application, LOOKOUT, APPLICATION, AdwApplication)
+
+LookoutApplication *lookout_application_new         (void);
+/* NULL until the store is open and the targets are loaded. */
+LookoutMonitor     *lookout_application_get_monitor (LookoutApplication *self);
+
+G_END_DECLS

@@ -1,0 +1,169 @@
+/* lookout-preferences-window.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "lookout-preferences-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lookout-gui-utils.h"
+#include "lookout-preferences-window.h"
+
+struct _LookoutPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  GSettings            *settings;
+
+  AdwComboRow          *style_row;
+  GtkSpinButton        *interval_spin;
+  GtkSpinButton        *timeout_spin;
+  GtkSpinButton        *threshold_spin;
+};
+
+G_DEFINE_FINAL_TYPE (LookoutPreferencesWindow, lookout_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+/* In the order of the style row's model. */
+static const char *color_schemes[] = { "default", "light", "dark" };
+
+static gboolean
+style_get_mapping_cb (GValue   *value,
+                      GVariant *variant,
+                      gpointer  user_data)
+{
+  const char *scheme = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (color_schemes); i++)
+    if (g_str_equal (scheme, color_schemes[i]))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+
+  g_value_set_uint (value, 0);
+  return TRUE;
+}
+
+static GVariant *
+style_set_mapping_cb (const GValue       *value,
+                      const GVariantType *expected_type,
+                      gpointer            user_data)
+{
+  guint selected = g_value_get_uint (value);
+
+  if (selected >= G_N_ELEMENTS (color_schemes))
+    selected = 0;
+  return g_variant_new_string (color_schemes[selected]);
+}
+
+/* Spin buttons hold doubles; the keys hold whole numbers, the timeout in
+ * milliseconds while the dialog shows seconds (user_data: the scale). */
+static gboolean
+uint_get_mapping_cb (GValue   *value,
+                     GVariant *variant,
+                     gpointer  user_data)
+{
+  double scale = GPOINTER_TO_UINT (user_data);
+
+  g_value_set_double (value, g_variant_get_uint32 (variant) / scale);
+  return TRUE;
+}
+
+static GVariant *
+uint_set_mapping_cb (const GValue       *value,
+                     const GVariantType *expected_type,
+                     gpointer            user_data)
+{
+  double scale = GPOINTER_TO_UINT (user_data);
+
+  return g_variant_new_uint32 ((guint32)(g_value_get_double (value) * scale + 0.5));
+}
+
+static void
+bind_spin (LookoutPreferencesWindow *self,
+           const char               *key,
+           GtkSpinButton            *spin,
+           guint                     scale)
+{
+  g_settings_bind_with_mapping (self->settings, key,
+                                gtk_spin_button_get_adjustment (spin), "value",
+                                G_SETTINGS_BIND_DEFAULT,
+                                uint_get_mapping_cb, uint_set_mapping_cb,
+                                GUINT_TO_POINTER (scale), NULL);
+}
+
+static void
+lookout_preferences_window_dispose (GObject *object)
+{
+  LookoutPreferencesWindow *self = (LookoutPreferencesWindow *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), LOOKOUT_TYPE_PREFERENCES_WINDOW);
+
+  G_OBJECT_CLASS (lookout_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+lookout_preferences_window_finalize (GObject *object)
+{
+  LookoutPreferencesWindow *self = (LookoutPreferencesWindow *)object;
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (lookout_preferences_window_parent_class)->finalize (object);
+}
+
+static void
+lookout_preferences_window_class_init (LookoutPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lookout_preferences_window_dispose;
+  object_class->finalize = lookout_preferences_window_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lookoutapp/Lookout/lookout-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, LookoutPreferencesWindow, style_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutPreferencesWindow, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, LookoutPreferencesWindow, timeout_spin);
+  gtk_widget_class_bind_template_child (widget_class, LookoutPreferencesWindow, threshold_spin);
+}
+
+static void
+lookout_preferences_window_init (LookoutPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = lookout_dup_settings ();
+  if (self->settings == NULL)
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self->style_row), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->interval_spin), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->timeout_spin), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->threshold_spin), FALSE);
+      return;
+    }
+
+  g_settings_bind_with_mapping (self->settings, "color-scheme",
+                                self->style_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT,
+                                style_get_mapping_cb, style_set_mapping_cb,
+                                NULL, NULL);
+  bind_spin (self, "default-interval", self->interval_spin, 1);
+  bind_spin (self, "default-timeout", self->timeout_spin, 1000);
+  bind_spin (self, "default-fail-threshold", self->threshold_spin, 1);
+}
+
+GtkWidget *
+lookout_preferences_window_new (GtkWindow *transient_for)
+{
+  g_return_val_if_fail (!transient_for || GTK_IS_WINDOW (transient_for), NULL);
+
+  return g_object_new (LOOKOUT_TYPE_PREFERENCES_WINDOW,
+                       "transient-for", transient_for,
+                       NULL);
+}

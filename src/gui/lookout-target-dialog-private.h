@@ -1,0 +1,59 @@
+/* lookout-target-dialog-private.h
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "lookout-target-dialog.h"
+
+G_BEGIN_DECLS
+
+/* The struct is here so the widget tests can reach the template children. */
+struct _LookoutTargetDialog
+{
+  AdwWindow          parent_instance;
+
+  LookoutMonitor    *monitor;
+  LookoutTarget     *target;
+  GCancellable      *cancellable;
+  LookoutTargetUri  *uri;
+
+  guint              updating : 1;
+  guint              name_edited : 1;
+  guint              address_changed : 1;
+  guint              busy : 1;
+  guint              valid : 1;
+
+  GtkButton         *confirm_button;
+  AdwComboRow       *kind_row;
+  AdwEntryRow       *address_row;
+  GtkLabel          *address_error;
+  AdwEntryRow       *name_row;
+  GtkLabel          *name_error;
+  AdwActionRow      *interval_row;
+  GtkSpinButton     *interval_spin;
+  AdwActionRow      *timeout_row;
+  GtkSpinButton     *timeout_spin;
+  AdwActionRow      *threshold_row;
+  GtkSpinButton     *threshold_spin;
+  GtkLabel          *schedule_error;
+  AdwPreferencesGroup *options_group;
+  AdwExpanderRow    *http_options;
+  AdwComboRow       *method_row;
+  AdwEntryRow       *accept_row;
+  AdwEntryRow       *keyword_row;
+  GtkSwitch         *keyword_absent_switch;
+  AdwActionRow      *verify_tls_row;
+  GtkSwitch         *verify_tls_switch;
+  AdwExpanderRow    *icmp_options;
+  GtkSpinButton     *count_spin;
+  AdwExpanderRow    *udp_options;
+  AdwEntryRow       *payload_row;
+  GtkLabel          *options_error;
+  GtkLabel          *general_error;
+};
+
+G_END_DECLS

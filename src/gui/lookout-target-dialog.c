@@ -1,0 +1,941 @@
+/* lookout-target-dialog.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The Add/Edit Target dialog. Every change of any field runs revalidate(),
+ * which asks the core (lookout_target_uri_parse_for_kind() and the
+ * lookout_target_validate_*() functions) whether each value is acceptable,
+ * shows the reason under the field when it is not, and enables the
+ * "dialog.confirm" action (the Add/Save button) only when all are. A full URI
+ * typed or pasted as the address picks the check type itself; the name
+ * follows the address until the user types one. */
+
+#define G_LOG_DOMAIN "lookout-target-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "lookout-gui-utils.h"
+#include "lookout-target-dialog-private.h"
+
+G_DEFINE_FINAL_TYPE (LookoutTargetDialog, lookout_target_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_MONITOR,
+  PROP_TARGET,
+  N_PROPS
+};
+
+enum {
+  SAVED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const char *http_methods[] = { "GET", "HEAD", "POST", "OPTIONS" };
+
+static void revalidate (LookoutTargetDialog *self);
+
+static LookoutTargetKind
+get_selected_kind (LookoutTargetDialog *self)
+{
+  guint selected = adw_combo_row_get_selected (self->kind_row);
+
+  if (selected >= LOOKOUT_TARGET_N_KINDS)
+    return LOOKOUT_TARGET_KIND_HTTP;
+  return (LookoutTargetKind)selected;
+}
+
+static const char *
+get_kind_example (LookoutTargetKind kind)
+{
+  switch (kind)
+    {
+    case LOOKOUT_TARGET_KIND_HTTP: return _("For example example.org or https://example.org/health");
+    case LOOKOUT_TARGET_KIND_ICMP: return _("A host name or an IP address, for example 192.0.2.10");
+    case LOOKOUT_TARGET_KIND_TCP:  return _("Host and port, for example db.example.org:5432");
+    case LOOKOUT_TARGET_KIND_UDP:  return _("Host and port, for example 192.0.2.53:53");
+    case LOOKOUT_TARGET_KIND_DNS:  return _("Server and name, for example 192.0.2.53/example.org");
+    case LOOKOUT_TARGET_KIND_NTP:  return _("A time server, for example pool.ntp.org");
+    default:                       return NULL;
+    }
+}
+
+static void
+set_field_error (GtkWidget  *field,
+                 GtkLabel   *label,
+                 const char *message)
+{
+  gboolean invalid = message != NULL && message[0] != '\0';
+
+  if (field != NULL)
+    {
+      if (invalid)
+        gtk_widget_add_css_class (field, "error");
+      else
+        gtk_widget_remove_css_class (field, "error");
+
+      gtk_accessible_update_state (GTK_ACCESSIBLE (field),
+                                   GTK_ACCESSIBLE_STATE_INVALID,
+                                   invalid ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
+                                   -1);
+      if (invalid)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (field),
+                                        GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
+                                        -1);
+      else
+        gtk_accessible_reset_property (GTK_ACCESSIBLE (field),
+                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    }
+
+  gtk_label_set_label (label, invalid ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), invalid);
+}
+
+/* Editable text of an AdwEntryRow without surrounding blanks. */
+static char *
+dup_entry_text (AdwEntryRow *row)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
+static guint
+get_timeout_ms (LookoutTargetDialog *self)
+{
+  return (guint)(gtk_spin_button_get_value (self->timeout_spin) * 1000.0 + 0.5);
+}
+
+static JsonObject *
+dup_base_options (LookoutTargetDialog *self,
+                  LookoutTargetKind    kind)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+
+  /* Keep the keys the dialog does not show (headers, max_redirects, …) of
+   * a target being edited, as long as its kind stays the same. */
+  if (self->target == NULL || lookout_target_get_kind (self->target) != kind)
+    return json_object_new ();
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, lookout_target_get_options (self->target), -1, NULL))
+    return json_object_new ();
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return json_object_new ();
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+static char *
+build_options_json (LookoutTargetDialog *self,
+                    LookoutTargetKind    kind)
+{
+  g_autoptr(JsonObject) object = dup_base_options (self, kind);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+
+  switch (kind)
+    {
+    case LOOKOUT_TARGET_KIND_HTTP:
+      {
+        guint method = adw_combo_row_get_selected (self->method_row);
+        g_autofree char *accept = dup_entry_text (self->accept_row);
+        const char *keyword = gtk_editable_get_text (GTK_EDITABLE (self->keyword_row));
+
+        if (method >= G_N_ELEMENTS (http_methods))
+          method = 0;
+        json_object_set_string_member (object, "method", http_methods[method]);
+        json_object_set_string_member (object, "accept", accept);
+        if (keyword[0] != '\0')
+          {
+            json_object_set_string_member (object, "keyword", keyword);
+            json_object_set_boolean_member (object, "keyword_absent",
+                                            gtk_switch_get_active (self->keyword_absent_switch));
+          }
+        else
+          {
+            json_object_remove_member (object, "keyword");
+            json_object_remove_member (object, "keyword_absent");
+          }
+        json_object_set_boolean_member (object, "verify_tls",
+                                        gtk_switch_get_active (self->verify_tls_switch));
+      }
+      break;
+
+    case LOOKOUT_TARGET_KIND_ICMP:
+      json_object_set_int_member (object, "count", gtk_spin_button_get_value_as_int (self->count_spin));
+      break;
+
+    case LOOKOUT_TARGET_KIND_UDP:
+      {
+        const char *payload = gtk_editable_get_text (GTK_EDITABLE (self->payload_row));
+
+        if (payload[0] != '\0')
+          json_object_set_string_member (object, "payload", payload);
+        else
+          json_object_remove_member (object, "payload");
+      }
+      break;
+
+    case LOOKOUT_TARGET_KIND_TCP:
+    case LOOKOUT_TARGET_KIND_DNS:
+    case LOOKOUT_TARGET_KIND_NTP:
+    default:
+      break;
+    }
+
+  root = json_node_init_object (json_node_alloc (), object);
+  generator = json_generator_new ();
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+static void
+load_options (LookoutTargetDialog *self,
+              LookoutTargetKind    kind,
+              const char          *options_json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  JsonNode *root;
+
+  if (options_json == NULL || !json_parser_load_from_data (parser, options_json, -1, NULL))
+    return;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  object = json_node_get_object (root);
+
+  switch (kind)
+    {
+    case LOOKOUT_TARGET_KIND_HTTP:
+      {
+        const char *method = json_object_get_string_member_with_default (object, "method", "GET");
+
+        for (guint i = 0; i < G_N_ELEMENTS (http_methods); i++)
+          if (g_ascii_strcasecmp (method, http_methods[i]) == 0)
+            adw_combo_row_set_selected (self->method_row, i);
+        gtk_editable_set_text (GTK_EDITABLE (self->accept_row),
+                               json_object_get_string_member_with_default (object, "accept", "200-399"));
+        gtk_editable_set_text (GTK_EDITABLE (self->keyword_row),
+                               json_object_get_string_member_with_default (object, "keyword", ""));
+        gtk_switch_set_active (self->keyword_absent_switch,
+                               json_object_get_boolean_member_with_default (object, "keyword_absent", FALSE));
+        gtk_switch_set_active (self->verify_tls_switch,
+                               json_object_get_boolean_member_with_default (object, "verify_tls", TRUE));
+      }
+      break;
+
+    case LOOKOUT_TARGET_KIND_ICMP:
+      gtk_spin_button_set_value (self->count_spin,
+                                 json_object_get_int_member_with_default (object, "count", 3));
+      break;
+
+    case LOOKOUT_TARGET_KIND_UDP:
+      gtk_editable_set_text (GTK_EDITABLE (self->payload_row),
+                             json_object_get_string_member_with_default (object, "payload", ""));
+      break;
+
+    case LOOKOUT_TARGET_KIND_TCP:
+    case LOOKOUT_TARGET_KIND_DNS:
+    case LOOKOUT_TARGET_KIND_NTP:
+    default:
+      break;
+    }
+}
+
+static void
+update_for_kind (LookoutTargetDialog *self)
+{
+  LookoutTargetKind kind = get_selected_kind (self);
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->kind_row), get_kind_example (kind));
+  gtk_widget_set_visible (GTK_WIDGET (self->http_options), kind == LOOKOUT_TARGET_KIND_HTTP);
+  gtk_widget_set_visible (GTK_WIDGET (self->icmp_options), kind == LOOKOUT_TARGET_KIND_ICMP);
+  gtk_widget_set_visible (GTK_WIDGET (self->udp_options), kind == LOOKOUT_TARGET_KIND_UDP);
+  gtk_widget_set_visible (GTK_WIDGET (self->options_group),
+                          kind == LOOKOUT_TARGET_KIND_HTTP ||
+                          kind == LOOKOUT_TARGET_KIND_ICMP ||
+                          kind == LOOKOUT_TARGET_KIND_UDP);
+}
+
+static void
+update_verify_tls (LookoutTargetDialog *self)
+{
+  if (gtk_switch_get_active (self->verify_tls_switch))
+    {
+      adw_action_row_set_subtitle (self->verify_tls_row,
+                                   _("Invalid or expired certificates make the check fail"));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->verify_tls_row), "warning");
+    }
+  else
+    {
+      adw_action_row_set_subtitle (self->verify_tls_row,
+                                   _("Insecure: any certificate is accepted, so an impostor would pass the check"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->verify_tls_row), "warning");
+    }
+}
+
+static void
+set_name_text (LookoutTargetDialog *self,
+               const char          *text)
+{
+  gboolean was_updating = self->updating;
+
+  self->updating = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), text ? text : "");
+  self->updating = was_updating;
+}
+
+static gboolean
+revalidate_address (LookoutTargetDialog *self)
+{
+  g_autofree char *text = dup_entry_text (self->address_row);
+  g_autoptr(GError) error = NULL;
+  LookoutTargetKind kind = get_selected_kind (self);
+  LookoutTargetKind out_kind = kind;
+  LookoutTargetUri *uri;
+
+  g_clear_pointer (&self->uri, lookout_target_uri_unref);
+
+  if (text[0] == '\0')
+    {
+      /* Nothing typed yet is not a mistake worth a red message. */
+      set_field_error (GTK_WIDGET (self->address_row), self->address_error, NULL);
+      return FALSE;
+    }
+
+  uri = lookout_target_uri_parse_for_kind (kind, text, &out_kind, &error);
+
+  if ((guint)out_kind < LOOKOUT_TARGET_N_KINDS && out_kind != kind)
+    {
+      self->updating = TRUE;
+      adw_combo_row_set_selected (self->kind_row, out_kind);
+      self->updating = FALSE;
+      update_for_kind (self);
+    }
+
+  if (uri == NULL)
+    {
+      set_field_error (GTK_WIDGET (self->address_row), self->address_error,
+                       error ? error->message : _("This address cannot be checked"));
+      return FALSE;
+    }
+
+  self->uri = uri;
+  set_field_error (GTK_WIDGET (self->address_row), self->address_error, NULL);
+
+  if (self->monitor != NULL)
+    {
+      LookoutTarget *existing;
+
+      existing = lookout_monitor_find_target_by_uri (self->monitor, lookout_target_uri_to_string (uri));
+      if (existing != NULL && existing != self->target)
+        {
+          g_autofree char *message = NULL;
+
+          /* A warning, not an error: checking one thing twice with other
+           * settings is allowed. */
+          message = g_strdup_printf (_("“%s” already checks this address"),
+                                     lookout_target_get_name (existing));
+          gtk_label_set_label (self->address_error, message);
+          gtk_widget_remove_css_class (GTK_WIDGET (self->address_error), "error");
+          gtk_widget_add_css_class (GTK_WIDGET (self->address_error), "warning");
+          gtk_widget_set_visible (GTK_WIDGET (self->address_error), TRUE);
+          return TRUE;
+        }
+    }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->address_error), "warning");
+  gtk_widget_add_css_class (GTK_WIDGET (self->address_error), "error");
+
+  return TRUE;
+}
+
+static gboolean
+revalidate_name (LookoutTargetDialog *self)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Only a change of the address renames: while the name is being
+   * edited it passes through intermediate states (empty, for one). */
+  if (self->address_changed && !self->name_edited)
+    {
+      g_autofree char *display_name = NULL;
+
+      if (self->uri != NULL)
+        display_name = lookout_target_uri_dup_display_name (self->uri);
+      set_name_text (self, display_name);
+    }
+
+  /* An empty name means "named after the address". */
+  name = dup_entry_text (self->name_row);
+  if (name[0] != '\0' && !lookout_target_validate_name (name, &error))
+    {
+      set_field_error (GTK_WIDGET (self->name_row), self->name_error, error->message);
+      return FALSE;
+    }
+
+  set_field_error (GTK_WIDGET (self->name_row), self->name_error, NULL);
+  return TRUE;
+}
+
+static gboolean
+revalidate_schedule (LookoutTargetDialog *self)
+{
+  g_autoptr(GError) interval_error = NULL;
+  g_autoptr(GError) timeout_error = NULL;
+  g_autoptr(GError) threshold_error = NULL;
+  const char *message = NULL;
+
+  if (!lookout_target_validate_interval (gtk_spin_button_get_value_as_int (self->interval_spin), &interval_error))
+    message = interval_error->message;
+  set_field_error (GTK_WIDGET (self->interval_row), self->schedule_error, message);
+
+  if (!lookout_target_validate_timeout (get_timeout_ms (self), &timeout_error))
+    message = message ? message : timeout_error->message;
+  set_field_error (GTK_WIDGET (self->timeout_row), self->schedule_error,
+                   timeout_error ? timeout_error->message : NULL);
+
+  if (!lookout_target_validate_fail_threshold (gtk_spin_button_get_value_as_int (self->threshold_spin), &threshold_error))
+    message = message ? message : threshold_error->message;
+  set_field_error (GTK_WIDGET (self->threshold_row), self->schedule_error,
+                   threshold_error ? threshold_error->message : NULL);
+
+  /* One label for the group: the first problem. */
+  set_field_error (NULL, self->schedule_error, message);
+
+  return message == NULL;
+}
+
+static gboolean
+revalidate_options (LookoutTargetDialog *self)
+{
+  g_autofree char *json = build_options_json (self, get_selected_kind (self));
+  g_autoptr(GError) error = NULL;
+
+  if (!lookout_target_validate_options (json, &error))
+    {
+      set_field_error (GTK_WIDGET (self->options_group), self->options_error, error->message);
+      return FALSE;
+    }
+
+  set_field_error (GTK_WIDGET (self->options_group), self->options_error, NULL);
+  return TRUE;
+}
+
+static void
+revalidate (LookoutTargetDialog *self)
+{
+  gboolean valid = TRUE;
+
+  if (self->updating)
+    return;
+
+  /* Each one runs, so every field shows its own message at once. */
+  valid &= revalidate_address (self);
+  valid &= revalidate_name (self);
+  valid &= revalidate_schedule (self);
+  valid &= revalidate_options (self);
+
+  self->valid = !!valid;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.confirm", self->valid && !self->busy);
+}
+
+static void
+field_changed_cb (LookoutTargetDialog *self)
+{
+  revalidate (self);
+}
+
+static void
+address_changed_cb (LookoutTargetDialog *self)
+{
+  if (self->updating)
+    return;
+
+  self->address_changed = TRUE;
+  revalidate (self);
+  self->address_changed = FALSE;
+}
+
+static void
+kind_selected_cb (LookoutTargetDialog *self)
+{
+  if (self->updating)
+    return;
+
+  update_for_kind (self);
+  address_changed_cb (self);
+}
+
+static void
+name_changed_cb (LookoutTargetDialog *self)
+{
+  g_autofree char *name = NULL;
+
+  if (self->updating)
+    return;
+
+  /* Clearing the name hands it back to the address. */
+  name = dup_entry_text (self->name_row);
+  self->name_edited = name[0] != '\0';
+  revalidate (self);
+}
+
+static void
+verify_tls_changed_cb (LookoutTargetDialog *self)
+{
+  update_verify_tls (self);
+  revalidate (self);
+}
+
+static void
+finish_saving (LookoutTargetDialog *self,
+               LookoutTarget       *target,
+               const GError        *error)
+{
+  self->busy = FALSE;
+
+  if (error != NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      set_field_error (NULL, self->general_error, error->message);
+      revalidate (self);
+      return;
+    }
+
+  g_signal_emit (self, signals[SAVED], 0, target);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+target_added_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(LookoutTargetDialog) self = user_data;
+  g_autoptr(LookoutTarget) target = g_object_steal_data (G_OBJECT (self), "lookout-pending-target");
+  g_autoptr(GError) error = NULL;
+
+  lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error);
+  finish_saving (self, target, error);
+}
+
+static void
+target_updated_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LookoutTargetDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  lookout_monitor_update_target_finish (LOOKOUT_MONITOR (object), result, &error);
+  finish_saving (self, self->target, error);
+}
+
+static void
+confirm_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  LookoutTargetDialog *self = LOOKOUT_TARGET_DIALOG (widget);
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->busy)
+    return;
+
+  if (!(target = lookout_target_dialog_build_target (self, &error)))
+    {
+      set_field_error (NULL, self->general_error, error->message);
+      return;
+    }
+
+  set_field_error (NULL, self->general_error, NULL);
+
+  if (self->monitor == NULL)
+    {
+      finish_saving (self, target, NULL);
+      return;
+    }
+
+  self->busy = TRUE;
+  gtk_widget_action_set_enabled (widget, "dialog.confirm", FALSE);
+
+  if (self->target == NULL)
+    {
+      /* The target travels with the dialog's reference to reach the callback. */
+      g_object_set_data_full (G_OBJECT (self), "lookout-pending-target",
+                              g_object_ref (target), g_object_unref);
+      lookout_monitor_add_target_async (self->monitor, target, self->cancellable,
+                                        target_added_cb, g_object_ref (self));
+    }
+  else
+    lookout_monitor_update_target_async (self->monitor, self->target, target, self->cancellable,
+                                         target_updated_cb, g_object_ref (self));
+}
+
+static void
+load_defaults (LookoutTargetDialog *self)
+{
+  g_autoptr(GSettings) settings = lookout_dup_settings ();
+
+  if (settings == NULL)
+    {
+      gtk_spin_button_set_value (self->interval_spin, LOOKOUT_TARGET_DEFAULT_INTERVAL_S);
+      gtk_spin_button_set_value (self->timeout_spin, LOOKOUT_TARGET_DEFAULT_TIMEOUT_MS / 1000.0);
+      gtk_spin_button_set_value (self->threshold_spin, LOOKOUT_TARGET_DEFAULT_FAIL_THRESHOLD);
+      return;
+    }
+
+  gtk_spin_button_set_value (self->interval_spin, g_settings_get_uint (settings, "default-interval"));
+  gtk_spin_button_set_value (self->timeout_spin, g_settings_get_uint (settings, "default-timeout") / 1000.0);
+  gtk_spin_button_set_value (self->threshold_spin, g_settings_get_uint (settings, "default-fail-threshold"));
+}
+
+static void
+load_target (LookoutTargetDialog *self)
+{
+  LookoutTarget *target = self->target;
+  LookoutTargetKind kind = lookout_target_get_kind (target);
+  g_autofree char *display_name = NULL;
+
+  adw_combo_row_set_selected (self->kind_row, kind);
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), lookout_target_get_uri_string (target));
+
+  /* A name that is just the address's keeps following it. */
+  display_name = lookout_target_uri_dup_display_name (lookout_target_get_uri (target));
+  self->name_edited = g_strcmp0 (display_name, lookout_target_get_name (target)) != 0;
+  set_name_text (self, lookout_target_get_name (target));
+
+  gtk_spin_button_set_value (self->interval_spin, lookout_target_get_interval (target));
+  gtk_spin_button_set_value (self->timeout_spin, lookout_target_get_timeout (target) / 1000.0);
+  gtk_spin_button_set_value (self->threshold_spin, lookout_target_get_fail_threshold (target));
+  load_options (self, kind, lookout_target_get_options (target));
+}
+
+static void
+lookout_target_dialog_constructed (GObject *object)
+{
+  LookoutTargetDialog *self = (LookoutTargetDialog *)object;
+
+  G_OBJECT_CLASS (lookout_target_dialog_parent_class)->constructed (object);
+
+  self->updating = TRUE;
+
+  if (self->target == NULL)
+    load_defaults (self);
+  else
+    {
+      gtk_window_set_title (GTK_WINDOW (self), _("Edit Target"));
+      gtk_button_set_label (self->confirm_button, _("_Save"));
+      load_target (self);
+    }
+
+  lookout_set_accessible_label (GTK_WIDGET (self->confirm_button),
+                                self->target == NULL ? _("Add") : _("Save"));
+
+  self->updating = FALSE;
+
+  /* Typing starts in the address, the one field without a default. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->address_row));
+
+  update_for_kind (self);
+  update_verify_tls (self);
+  revalidate (self);
+}
+
+static void
+lookout_target_dialog_dispose (GObject *object)
+{
+  LookoutTargetDialog *self = (LookoutTargetDialog *)object;
+
+  g_cancellable_cancel (self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), LOOKOUT_TYPE_TARGET_DIALOG);
+
+  G_OBJECT_CLASS (lookout_target_dialog_parent_class)->dispose (object);
+}
+
+static void
+lookout_target_dialog_finalize (GObject *object)
+{
+  LookoutTargetDialog *self = (LookoutTargetDialog *)object;
+
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->target);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->uri, lookout_target_uri_unref);
+
+  G_OBJECT_CLASS (lookout_target_dialog_parent_class)->finalize (object);
+}
+
+static void
+lookout_target_dialog_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  LookoutTargetDialog *self = LOOKOUT_TARGET_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_MONITOR:
+      g_value_set_object (value, self->monitor);
+      break;
+
+    case PROP_TARGET:
+      g_value_set_object (value, self->target);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lookout_target_dialog_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  LookoutTargetDialog *self = LOOKOUT_TARGET_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_MONITOR:
+      self->monitor = g_value_dup_object (value);
+      break;
+
+    case PROP_TARGET:
+      self->target = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lookout_target_dialog_class_init (LookoutTargetDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = lookout_target_dialog_constructed;
+  object_class->dispose = lookout_target_dialog_dispose;
+  object_class->finalize = lookout_target_dialog_finalize;
+  object_class->get_property = lookout_target_dialog_get_property;
+  object_class->set_property = lookout_target_dialog_set_property;
+
+  properties[PROP_MONITOR] =
+    g_param_spec_object ("monitor", NULL, NULL,
+                         LOOKOUT_TYPE_MONITOR,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_TARGET] =
+    g_param_spec_object ("target", NULL, NULL,
+                         LOOKOUT_TYPE_TARGET,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SAVED] =
+    g_signal_new ("saved",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, LOOKOUT_TYPE_TARGET);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lookoutapp/Lookout/lookout-target-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, confirm_button);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, kind_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, address_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, address_error);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, name_error);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, interval_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, timeout_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, timeout_spin);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, threshold_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, threshold_spin);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, schedule_error);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, options_group);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, http_options);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, method_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, accept_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, keyword_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, keyword_absent_switch);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, verify_tls_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, verify_tls_switch);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, icmp_options);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, count_spin);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, udp_options);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, payload_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, options_error);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, general_error);
+
+  gtk_widget_class_install_action (widget_class, "dialog.confirm", NULL, confirm_action);
+}
+
+static void
+lookout_target_dialog_init (LookoutTargetDialog *self)
+{
+  g_autoptr(GtkStringList) kinds = gtk_string_list_new (NULL);
+  GtkWidget *address_text;
+  GtkWidget *name_text;
+
+  self->cancellable = g_cancellable_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (guint i = 0; i < LOOKOUT_TARGET_N_KINDS; i++)
+    gtk_string_list_append (kinds, lookout_target_kind_get_label (i));
+  adw_combo_row_set_model (self->kind_row, G_LIST_MODEL (kinds));
+
+  /* Screen readers (and the UI tests) land on the text inside the rows. */
+  address_text = GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (self->address_row)));
+  if (address_text != NULL)
+    lookout_set_accessible_label (address_text, _("Address"));
+  name_text = GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (self->name_row)));
+  if (name_text != NULL)
+    lookout_set_accessible_label (name_text, _("Name"));
+
+  g_signal_connect_object (self->kind_row, "notify::selected",
+                           G_CALLBACK (kind_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->address_row, "changed",
+                           G_CALLBACK (address_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->name_row, "changed",
+                           G_CALLBACK (name_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->interval_spin, "value-changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->timeout_spin, "value-changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->threshold_spin, "value-changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->method_row, "notify::selected",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->accept_row, "changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->keyword_row, "changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->keyword_absent_switch, "notify::active",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->verify_tls_switch, "notify::active",
+                           G_CALLBACK (verify_tls_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->count_spin, "value-changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->payload_row, "changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+LookoutTargetDialog *
+lookout_target_dialog_new (LookoutMonitor *monitor,
+                           LookoutTarget  *target)
+{
+  g_return_val_if_fail (!monitor || LOOKOUT_IS_MONITOR (monitor), NULL);
+  g_return_val_if_fail (!target || LOOKOUT_IS_TARGET (target), NULL);
+
+  return g_object_new (LOOKOUT_TYPE_TARGET_DIALOG,
+                       "monitor", monitor,
+                       "target", target,
+                       NULL);
+}
+
+LookoutMonitor *
+lookout_target_dialog_get_monitor (LookoutTargetDialog *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_TARGET_DIALOG (self), NULL);
+
+  return self->monitor;
+}
+
+LookoutTarget *
+lookout_target_dialog_get_target (LookoutTargetDialog *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_TARGET_DIALOG (self), NULL);
+
+  return self->target;
+}
+
+gboolean
+lookout_target_dialog_is_valid (LookoutTargetDialog *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_TARGET_DIALOG (self), FALSE);
+
+  return self->valid;
+}
+
+LookoutTarget *
+lookout_target_dialog_build_target (LookoutTargetDialog  *self,
+                                    GError              **error)
+{
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *options = NULL;
+  guint interval;
+  guint timeout;
+  guint threshold;
+
+  g_return_val_if_fail (LOOKOUT_IS_TARGET_DIALOG (self), NULL);
+
+  if (self->uri == NULL)
+    {
+      g_autofree char *text = dup_entry_text (self->address_row);
+      LookoutTargetKind out_kind = get_selected_kind (self);
+      LookoutTargetUri *uri;
+
+      uri = lookout_target_uri_parse_for_kind (get_selected_kind (self), text, &out_kind, error);
+      if (uri == NULL)
+        return NULL;
+      self->uri = uri;
+    }
+
+  /* A name that follows the address stays automatic in the target too
+   * (NULL), so it keeps following the URI. */
+  name = dup_entry_text (self->name_row);
+  if (!self->name_edited)
+    g_clear_pointer (&name, g_free);
+
+  interval = gtk_spin_button_get_value_as_int (self->interval_spin);
+  timeout = get_timeout_ms (self);
+  threshold = gtk_spin_button_get_value_as_int (self->threshold_spin);
+  options = build_options_json (self, lookout_target_uri_get_kind (self->uri));
+
+  if (!lookout_target_validate_name (name, error) ||
+      !lookout_target_validate_interval (interval, error) ||
+      !lookout_target_validate_timeout (timeout, error) ||
+      !lookout_target_validate_fail_threshold (threshold, error) ||
+      !lookout_target_validate_options (options, error))
+    return NULL;
+
+  if (self->target != NULL)
+    {
+      target = lookout_target_copy (self->target);
+      lookout_target_set_uri (target, self->uri);
+    }
+  else
+    target = lookout_target_new (self->uri);
+
+  lookout_target_set_name (target, name);
+  lookout_target_set_interval (target, interval);
+  lookout_target_set_timeout (target, timeout);
+  lookout_target_set_fail_threshold (target, threshold);
+  lookout_target_set_options (target, options);
+
+  return g_steal_pointer (&target);
+}

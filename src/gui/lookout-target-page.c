@@ -1,0 +1,253 @@
+/* lookout-target-page.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The content page of one target. It reads only the target's properties and
+ * redraws on any of their notifications, so it follows the live state as
+ * probes update it. */
+
+#define G_LOG_DOMAIN "lookout-target-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lookout-gui-utils.h"
+#include "lookout-target-page.h"
+
+struct _LookoutTargetPage
+{
+  GtkWidget      parent_instance;
+
+  LookoutTarget *target;
+  GSignalGroup  *target_signals;
+  guint          update_source;
+
+  GtkWidget     *page;
+  GtkLabel      *name_label;
+  GtkWidget     *state_dot;
+  GtkLabel      *state_label;
+  GtkLabel      *summary_label;
+  GtkLabel      *last_checked_label;
+  GtkLabel      *latency_label;
+  GtkLabel      *error_label;
+  GtkLabel      *address_label;
+  GtkLabel      *kind_label;
+  GtkLabel      *uri_label;
+  GtkLabel      *interval_label;
+  GtkLabel      *timeout_label;
+  GtkLabel      *threshold_label;
+};
+
+G_DEFINE_FINAL_TYPE (LookoutTargetPage, lookout_target_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_TARGET,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_text (GtkLabel   *label,
+          const char *text)
+{
+  gtk_label_set_label (label, text != NULL && text[0] != '\0' ? text : "—");
+}
+
+static void
+update (LookoutTargetPage *self)
+{
+  LookoutTarget *target = self->target;
+  LookoutTargetState state;
+  g_autofree char *checked = NULL;
+  g_autofree char *latency = NULL;
+  g_autofree char *interval = NULL;
+  g_autofree char *timeout = NULL;
+  g_autofree char *threshold = NULL;
+  g_autofree char *summary = NULL;
+
+  if (target == NULL)
+    return;
+
+  state = lookout_target_get_state (target);
+  checked = lookout_format_timestamp (lookout_target_get_last_checked (target));
+  latency = lookout_format_latency (lookout_target_get_last_latency (target));
+  interval = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Every %u second", "Every %u seconds",
+                                           lookout_target_get_interval (target)),
+                              lookout_target_get_interval (target));
+  timeout = g_strdup_printf (_("%.1f s"), lookout_target_get_timeout (target) / 1000.0);
+  threshold = g_strdup_printf ("%u", lookout_target_get_fail_threshold (target));
+  summary = g_strdup_printf ("%s · %s",
+                             lookout_target_kind_get_label (lookout_target_get_kind (target)),
+                             latency);
+
+  set_text (self->name_label, lookout_target_get_name (target));
+  gtk_label_set_label (self->state_label, lookout_target_state_get_label (state));
+  lookout_set_state_css_class (self->state_dot, state);
+  lookout_set_state_css_class (GTK_WIDGET (self->state_label), state);
+  set_text (self->summary_label, summary);
+
+  set_text (self->last_checked_label, checked);
+  set_text (self->latency_label, latency);
+  set_text (self->error_label, lookout_target_get_last_error (target));
+  set_text (self->address_label, lookout_target_get_last_address (target));
+
+  set_text (self->kind_label, lookout_target_kind_get_label (lookout_target_get_kind (target)));
+  set_text (self->uri_label, lookout_target_get_uri_string (target));
+  set_text (self->interval_label, interval);
+  set_text (self->timeout_label, timeout);
+  set_text (self->threshold_label, threshold);
+}
+
+static gboolean
+update_idle_cb (gpointer user_data)
+{
+  LookoutTargetPage *self = user_data;
+
+  self->update_source = 0;
+  update (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+target_notified_cb (LookoutTargetPage *self)
+{
+  /* A result changes several properties at once: redraw once for all. */
+  if (self->update_source == 0)
+    self->update_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_idle_cb, self, NULL);
+}
+
+static void
+lookout_target_page_dispose (GObject *object)
+{
+  LookoutTargetPage *self = (LookoutTargetPage *)object;
+
+  g_clear_handle_id (&self->update_source, g_source_remove);
+  if (self->target_signals != NULL)
+    g_signal_group_set_target (self->target_signals, NULL);
+  g_clear_object (&self->target_signals);
+  g_clear_object (&self->target);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), LOOKOUT_TYPE_TARGET_PAGE);
+
+  G_OBJECT_CLASS (lookout_target_page_parent_class)->dispose (object);
+}
+
+static void
+lookout_target_page_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  LookoutTargetPage *self = LOOKOUT_TARGET_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_TARGET:
+      g_value_set_object (value, self->target);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lookout_target_page_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  LookoutTargetPage *self = LOOKOUT_TARGET_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_TARGET:
+      lookout_target_page_set_target (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lookout_target_page_class_init (LookoutTargetPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lookout_target_page_dispose;
+  object_class->get_property = lookout_target_page_get_property;
+  object_class->set_property = lookout_target_page_set_property;
+
+  properties[PROP_TARGET] =
+    g_param_spec_object ("target", NULL, NULL,
+                         LOOKOUT_TYPE_TARGET,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lookoutapp/Lookout/lookout-target-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, page);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, name_label);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, state_dot);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, state_label);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, last_checked_label);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, latency_label);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, address_label);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, kind_label);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, uri_label);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, interval_label);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, timeout_label);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, threshold_label);
+}
+
+static void
+lookout_target_page_init (LookoutTargetPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->target_signals = g_signal_group_new (LOOKOUT_TYPE_TARGET);
+  g_signal_group_connect_object (self->target_signals, "notify",
+                                 G_CALLBACK (target_notified_cb), self, G_CONNECT_SWAPPED);
+}
+
+GtkWidget *
+lookout_target_page_new (void)
+{
+  return g_object_new (LOOKOUT_TYPE_TARGET_PAGE, NULL);
+}
+
+LookoutTarget *
+lookout_target_page_get_target (LookoutTargetPage *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_TARGET_PAGE (self), NULL);
+
+  return self->target;
+}
+
+void
+lookout_target_page_set_target (LookoutTargetPage *self,
+                                LookoutTarget     *target)
+{
+  g_return_if_fail (LOOKOUT_IS_TARGET_PAGE (self));
+  g_return_if_fail (!target || LOOKOUT_IS_TARGET (target));
+
+  if (!g_set_object (&self->target, target))
+    return;
+
+  g_signal_group_set_target (self->target_signals, target);
+  g_clear_handle_id (&self->update_source, g_source_remove);
+  update (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET]);
+}

@@ -1,0 +1,42 @@
+/* lookout-window-private.h
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "lookout-window.h"
+#include "lookout-target-page.h"
+
+G_BEGIN_DECLS
+
+/* The struct is here so the widget tests can reach the template children. */
+struct _LookoutWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  LookoutMonitor       *monitor;
+  GtkSingleSelection   *selection;
+  GSettings            *settings;
+  GSignalGroup         *selected_signals;
+  GCancellable         *cancellable;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar;
+  GtkWidget            *content;
+  GtkStack             *sidebar_stack;
+  GtkListView          *list_view;
+  GtkStack             *content_stack;
+  AdwWindowTitle       *content_title;
+  AdwStatusPage        *error_page;
+  LookoutTargetPage    *target_page;
+  GMenuModel           *target_menu;
+
+  /* The latest "Removed" toast, for tests (weak). */
+  AdwToast             *removed_toast;
+};
+
+G_END_DECLS

@@ -1,0 +1,673 @@
+/* lookout-window.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The main window: a leaflet with the target list (a GtkListView over the
+ * monitor's model, so only the visible rows exist) and a content stack that
+ * shows a spinner while the store opens, the introduction while there are no
+ * targets, and the selected target's page otherwise. */
+
+#define G_LOG_DOMAIN "lookout-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lookout-gui-utils.h"
+#include "lookout-target-dialog.h"
+#include "lookout-target-page.h"
+#include "lookout-target-row.h"
+#include "lookout-window-private.h"
+
+G_DEFINE_FINAL_TYPE (LookoutWindow, lookout_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_MONITOR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Well-known public services of different kinds, for a first look. */
+static const struct {
+  const char *uri;
+  const char *name;
+} example_targets[] = {
+  { "https://www.gnome.org/", N_("GNOME website") },
+  { "https://www.debian.org/", N_("Debian website") },
+  { "icmp://9.9.9.9", N_("Quad9 DNS (ping)") },
+  { "dns://1.1.1.1/gnome.org?type=A", N_("Cloudflare DNS resolver") },
+  { "tcp://github.com:22", N_("GitHub SSH") },
+  { "ntp://pool.ntp.org", N_("NTP Pool") },
+};
+
+static void
+update_title (LookoutWindow *self)
+{
+  LookoutTarget *target = lookout_window_get_selected_target (self);
+
+  adw_window_title_set_title (self->content_title,
+                              target ? lookout_target_get_name (target) : "");
+  adw_window_title_set_subtitle (self->content_title,
+                                 target ? lookout_target_get_uri_string (target) : NULL);
+}
+
+static void
+update_view (LookoutWindow *self)
+{
+  LookoutTarget *target = lookout_window_get_selected_target (self);
+  guint n_items = 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-target", target != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-target", target != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-target-menu", target != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-target", self->monitor != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-examples", self->monitor != NULL);
+
+  g_signal_group_set_target (self->selected_signals, target);
+  lookout_target_page_set_target (self->target_page, target);
+  update_title (self);
+
+  if (self->monitor == NULL)
+    return;
+
+  n_items = g_list_model_get_n_items (lookout_monitor_get_targets (self->monitor));
+  gtk_stack_set_visible_child_name (self->sidebar_stack, n_items > 0 ? "list" : "empty");
+
+  if (n_items == 0)
+    {
+      gtk_stack_set_visible_child_name (self->content_stack, "empty");
+      adw_leaflet_set_visible_child (self->leaflet, self->content);
+    }
+  else if (target == NULL)
+    gtk_stack_set_visible_child_name (self->content_stack, "none-selected");
+  else
+    gtk_stack_set_visible_child_name (self->content_stack, "target");
+}
+
+static void
+selection_changed_cb (LookoutWindow *self)
+{
+  update_view (self);
+}
+
+static void
+items_changed_cb (LookoutWindow *self)
+{
+  update_view (self);
+}
+
+static void
+selected_target_notified_cb (LookoutWindow *self)
+{
+  update_title (self);
+}
+
+static void
+list_activated_cb (LookoutWindow *self,
+                   guint          position)
+{
+  gtk_single_selection_set_selected (self->selection, position);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+show_target_menu (LookoutWindow *self,
+                  GtkWidget     *row,
+                  double         x,
+                  double         y)
+{
+  GtkWidget *popover;
+
+  popover = gtk_popover_menu_new_from_model (self->target_menu);
+  gtk_widget_set_parent (popover, row);
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  gtk_widget_set_halign (popover, GTK_ALIGN_START);
+  if (x >= 0 && y >= 0)
+    gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { x, y, 1, 1 });
+  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+static void
+row_pressed_cb (GtkGestureClick *gesture,
+                int              n_press,
+                double           x,
+                double           y,
+                GtkListItem     *list_item)
+{
+  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  LookoutWindow *self = LOOKOUT_WINDOW (gtk_widget_get_root (row));
+
+  gtk_single_selection_set_selected (self->selection, gtk_list_item_get_position (list_item));
+  show_target_menu (self, row, x, y);
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+row_released_cb (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 GtkListItem     *list_item)
+{
+  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  LookoutWindow *self = LOOKOUT_WINDOW (gtk_widget_get_root (row));
+
+  /* Narrow: the list and the page take turns, so a click opens the page. */
+  if (adw_leaflet_get_folded (self->leaflet))
+    {
+      gtk_single_selection_set_selected (self->selection, gtk_list_item_get_position (list_item));
+      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+    }
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              LookoutWindow            *self)
+{
+  GtkWidget *row = lookout_target_row_new ();
+  GtkGesture *gesture = gtk_gesture_click_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  /* The row keeps its list item for its whole life, so it can say which
+   * position a right click was on. */
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (row_pressed_cb), list_item);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (gesture));
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "released", G_CALLBACK (row_released_cb), list_item);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (click));
+
+  gtk_list_item_set_child (list_item, row);
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             LookoutWindow            *self)
+{
+  lookout_target_row_set_target (LOOKOUT_TARGET_ROW (gtk_list_item_get_child (list_item)),
+                                 gtk_list_item_get_item (list_item));
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               LookoutWindow            *self)
+{
+  lookout_target_row_set_target (LOOKOUT_TARGET_ROW (gtk_list_item_get_child (list_item)), NULL);
+}
+
+static void
+dialog_saved_cb (LookoutWindow *self,
+                 LookoutTarget *target)
+{
+  lookout_window_select_target (self, target);
+}
+
+static void
+open_dialog (LookoutWindow *self,
+             LookoutTarget *target)
+{
+  LookoutTargetDialog *dialog;
+
+  if (self->monitor == NULL)
+    return;
+
+  dialog = lookout_target_dialog_new (self->monitor, target);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (dialog_saved_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+add_target_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  open_dialog (LOOKOUT_WINDOW (widget), NULL);
+}
+
+static void
+edit_target_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  LookoutWindow *self = LOOKOUT_WINDOW (widget);
+  LookoutTarget *target = lookout_window_get_selected_target (self);
+
+  if (target != NULL)
+    open_dialog (self, target);
+}
+
+static void
+show_error_toast (LookoutWindow *self,
+                  const GError  *error)
+{
+  AdwToast *toast = adw_toast_new (error->message);
+
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+target_readded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LookoutWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error_toast (self, error);
+    }
+}
+
+static void
+undo_remove_cb (AdwToast      *toast,
+                LookoutTarget *target)
+{
+  LookoutWindow *self = g_object_get_data (G_OBJECT (toast), "lookout-window");
+
+  if (self == NULL || self->monitor == NULL)
+    return;
+
+  /* The same object, id included: the store keeps its history. */
+  lookout_monitor_add_target_async (self->monitor, target, self->cancellable,
+                                    target_readded_cb, g_object_ref (self));
+}
+
+static void
+remove_target_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  LookoutWindow *self = LOOKOUT_WINDOW (widget);
+  LookoutTarget *selected = lookout_window_get_selected_target (self);
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (selected == NULL || self->monitor == NULL)
+    return;
+
+  target = g_object_ref (selected);
+  lookout_monitor_remove_target (self->monitor, target);
+
+  title = g_strdup_printf (_("Removed “%s”"), lookout_target_get_name (target));
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data (G_OBJECT (toast), "lookout-window", self);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_remove_cb),
+                         g_steal_pointer (&target), (GClosureNotify) g_object_unref, 0);
+  g_set_weak_pointer (&self->removed_toast, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+show_target_menu_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  LookoutWindow *self = LOOKOUT_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_view)))
+    focus = GTK_WIDGET (self->list_view);
+  show_target_menu (self, focus, -1, -1);
+}
+
+static void
+example_added_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(LookoutWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error_toast (self, error);
+}
+
+static void
+add_examples_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  LookoutWindow *self = LOOKOUT_WINDOW (widget);
+  g_autoptr(GSettings) settings = lookout_dup_settings ();
+
+  if (self->monitor == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (example_targets); i++)
+    {
+      g_autoptr(LookoutTarget) target = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (!(target = lookout_target_new_from_string (example_targets[i].uri, &error)))
+        {
+          g_warning ("Example target %s: %s", example_targets[i].uri, error->message);
+          continue;
+        }
+      if (lookout_monitor_find_target_by_uri (self->monitor, lookout_target_get_uri_string (target)))
+        continue;
+
+      lookout_target_set_name (target, _(example_targets[i].name));
+      if (settings != NULL)
+        {
+          lookout_target_set_interval (target, g_settings_get_uint (settings, "default-interval"));
+          lookout_target_set_timeout (target, g_settings_get_uint (settings, "default-timeout"));
+          lookout_target_set_fail_threshold (target, g_settings_get_uint (settings, "default-fail-threshold"));
+        }
+      lookout_monitor_add_target_async (self->monitor, target, self->cancellable,
+                                        example_added_cb, g_object_ref (self));
+    }
+}
+
+static void
+go_back_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  LookoutWindow *self = LOOKOUT_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static gboolean
+lookout_window_close_request (GtkWindow *window)
+{
+  LookoutWindow *self = LOOKOUT_WINDOW (window);
+
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+    }
+
+  return GTK_WINDOW_CLASS (lookout_window_parent_class)->close_request (window);
+}
+
+static void
+lookout_window_dispose (GObject *object)
+{
+  LookoutWindow *self = (LookoutWindow *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_weak_pointer (&self->removed_toast);
+
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (lookout_monitor_get_targets (self->monitor), self);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  if (self->selected_signals != NULL)
+    g_signal_group_set_target (self->selected_signals, NULL);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), LOOKOUT_TYPE_WINDOW);
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->selected_signals);
+
+  G_OBJECT_CLASS (lookout_window_parent_class)->dispose (object);
+}
+
+static void
+lookout_window_finalize (GObject *object)
+{
+  LookoutWindow *self = (LookoutWindow *)object;
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (lookout_window_parent_class)->finalize (object);
+}
+
+static void
+lookout_window_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  LookoutWindow *self = LOOKOUT_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MONITOR:
+      g_value_set_object (value, self->monitor);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lookout_window_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  LookoutWindow *self = LOOKOUT_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MONITOR:
+      lookout_window_set_monitor (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lookout_window_class_init (LookoutWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = lookout_window_dispose;
+  object_class->finalize = lookout_window_finalize;
+  object_class->get_property = lookout_window_get_property;
+  object_class->set_property = lookout_window_set_property;
+
+  window_class->close_request = lookout_window_close_request;
+
+  properties[PROP_MONITOR] =
+    g_param_spec_object ("monitor", NULL, NULL,
+                         LOOKOUT_TYPE_MONITOR,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (LOOKOUT_TYPE_TARGET_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lookoutapp/Lookout/lookout-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, target_page);
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, target_menu);
+
+  gtk_widget_class_install_action (widget_class, "win.add-target", NULL, add_target_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-target", NULL, edit_target_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-target", NULL, remove_target_action);
+  gtk_widget_class_install_action (widget_class, "win.show-target-menu", NULL, show_target_menu_action);
+  gtk_widget_class_install_action (widget_class, "win.add-examples", NULL, add_examples_action);
+  gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
+}
+
+static void
+lookout_window_init (LookoutWindow *self)
+{
+  GtkListItemFactory *factory;
+
+  self->cancellable = g_cancellable_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = lookout_dup_settings ();
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+  else
+    gtk_window_set_default_size (GTK_WINDOW (self), 960, 640);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, TRUE);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list_view, "activate",
+                           G_CALLBACK (list_activated_cb), self, G_CONNECT_SWAPPED);
+
+  self->selected_signals = g_signal_group_new (LOOKOUT_TYPE_TARGET);
+  g_signal_group_connect_object (self->selected_signals, "notify::name",
+                                 G_CALLBACK (selected_target_notified_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->selected_signals, "notify::uri-string",
+                                 G_CALLBACK (selected_target_notified_cb), self, G_CONNECT_SWAPPED);
+
+  gtk_stack_set_visible_child_name (self->content_stack, "loading");
+  update_view (self);
+}
+
+LookoutWindow *
+lookout_window_new (GtkApplication *application)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+
+  return g_object_new (LOOKOUT_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+LookoutMonitor *
+lookout_window_get_monitor (LookoutWindow *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_WINDOW (self), NULL);
+
+  return self->monitor;
+}
+
+void
+lookout_window_set_monitor (LookoutWindow  *self,
+                            LookoutMonitor *monitor)
+{
+  g_return_if_fail (LOOKOUT_IS_WINDOW (self));
+  g_return_if_fail (!monitor || LOOKOUT_IS_MONITOR (monitor));
+
+  if (self->monitor == monitor)
+    return;
+
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (lookout_monitor_get_targets (self->monitor), self);
+
+  g_set_object (&self->monitor, monitor);
+
+  if (monitor != NULL)
+    {
+      GListModel *targets = lookout_monitor_get_targets (monitor);
+
+      g_signal_connect_object (targets, "items-changed",
+                               G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
+      gtk_single_selection_set_model (self->selection, targets);
+    }
+  else
+    {
+      gtk_single_selection_set_model (self->selection, NULL);
+      gtk_stack_set_visible_child_name (self->content_stack, "loading");
+    }
+
+  update_view (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
+}
+
+void
+lookout_window_set_load_error (LookoutWindow *self,
+                               const GError  *error)
+{
+  g_return_if_fail (LOOKOUT_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
+
+  adw_status_page_set_description (self->error_page, error->message);
+  gtk_stack_set_visible_child_name (self->content_stack, "error");
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+LookoutTarget *
+lookout_window_get_selected_target (LookoutWindow *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_WINDOW (self), NULL);
+
+  if (self->selection == NULL)
+    return NULL;
+
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
+void
+lookout_window_select_target (LookoutWindow *self,
+                              LookoutTarget *target)
+{
+  GListModel *model;
+  guint n_items;
+
+  g_return_if_fail (LOOKOUT_IS_WINDOW (self));
+  g_return_if_fail (LOOKOUT_IS_TARGET (target));
+
+  if (self->monitor == NULL)
+    return;
+
+  model = lookout_monitor_get_targets (self->monitor);
+  n_items = g_list_model_get_n_items (model);
+
+  /* New targets are appended: look from the end. */
+  for (guint i = n_items; i > 0; i--)
+    {
+      g_autoptr(LookoutTarget) item = g_list_model_get_item (model, i - 1);
+
+      if (item == target)
+        {
+          gtk_single_selection_set_selected (self->selection, i - 1);
+          gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", i - 1);
+          break;
+        }
+    }
+}

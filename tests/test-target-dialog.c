@@ -1,0 +1,323 @@
+/* test-target-dialog.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+#include <json-glib/json-glib.h>
+
+#include "lookout-target-dialog-private.h"
+
+static LookoutTargetDialog *
+new_dialog (LookoutTarget *target)
+{
+  LookoutTargetDialog *dialog = lookout_target_dialog_new (NULL, target);
+
+  /* The dialog is a toplevel: held by GTK until destroyed. */
+  g_object_ref_sink (dialog);
+  return dialog;
+}
+
+static void
+destroy_dialog (LookoutTargetDialog *dialog)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+}
+
+/* Types @text at the end of the field one character at a time, as a
+ * person would, so every intermediate state is validated too. */
+static void
+type_text (AdwEntryRow *row,
+           const char  *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      int position = g_utf8_strlen (gtk_editable_get_text (GTK_EDITABLE (row)), -1);
+
+      gtk_editable_insert_text (GTK_EDITABLE (row), p, g_utf8_next_char (p) - p, &position);
+    }
+}
+
+static void
+clear_text (AdwEntryRow *row)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+}
+
+static gboolean
+confirm_enabled (LookoutTargetDialog *dialog)
+{
+  return gtk_widget_is_sensitive (GTK_WIDGET (dialog->confirm_button));
+}
+
+static void
+assert_no_address_error (LookoutTargetDialog *dialog)
+{
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog->address_error)));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (dialog->address_row), "error"));
+}
+
+static void
+assert_address_error (LookoutTargetDialog *dialog,
+                      LookoutTargetKind    kind,
+                      const char          *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LookoutTargetUri) uri = NULL;
+  LookoutTargetKind out_kind = kind;
+
+  /* The dialog shows the core parser's own words. */
+  uri = lookout_target_uri_parse_for_kind (kind, text, &out_kind, &error);
+  g_assert_null (uri);
+  g_assert_nonnull (error);
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog->address_error)));
+  g_assert_cmpstr (gtk_label_get_label (dialog->address_error), ==, error->message);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (dialog->address_row), "error"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (dialog->address_error), "error"));
+}
+
+static void
+test_dialog_empty (void)
+{
+  LookoutTargetDialog *dialog = new_dialog (NULL);
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Add Target");
+  g_assert_cmpstr (gtk_button_get_label (dialog->confirm_button), ==, "_Add");
+  g_assert_cmpuint (adw_combo_row_get_selected (dialog->kind_row), ==, LOOKOUT_TARGET_KIND_HTTP);
+
+  /* Nothing typed: nothing to add, and nothing to complain about yet. */
+  g_assert_false (confirm_enabled (dialog));
+  g_assert_false (lookout_target_dialog_is_valid (dialog));
+  assert_no_address_error (dialog);
+
+  /* Defaults (GSETTINGS_BACKEND=memory: the schema's defaults). */
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (dialog->interval_spin), ==, 60);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (dialog->timeout_spin),
+                                  LOOKOUT_TARGET_DEFAULT_TIMEOUT_MS / 1000.0, 0.001);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (dialog->threshold_spin), ==, 3);
+
+  destroy_dialog (dialog);
+}
+
+static void
+test_dialog_valid_invalid (void)
+{
+  LookoutTargetDialog *dialog = new_dialog (NULL);
+
+  adw_combo_row_set_selected (dialog->kind_row, LOOKOUT_TARGET_KIND_TCP);
+
+  type_text (dialog->address_row, "127.0.0.1:99999");
+  assert_address_error (dialog, LOOKOUT_TARGET_KIND_TCP, "127.0.0.1:99999");
+  g_assert_false (confirm_enabled (dialog));
+
+  /* A TCP check needs a port. */
+  clear_text (dialog->address_row);
+  assert_no_address_error (dialog);
+  type_text (dialog->address_row, "127.0.0.1");
+  assert_address_error (dialog, LOOKOUT_TARGET_KIND_TCP, "127.0.0.1");
+  g_assert_false (confirm_enabled (dialog));
+
+  type_text (dialog->address_row, ":22");
+  assert_no_address_error (dialog);
+  g_assert_true (confirm_enabled (dialog));
+  g_assert_true (lookout_target_dialog_is_valid (dialog));
+
+  /* Breaking it again takes the button away again. */
+  type_text (dialog->address_row, "x");
+  assert_address_error (dialog, LOOKOUT_TARGET_KIND_TCP, "127.0.0.1:22x");
+  g_assert_false (confirm_enabled (dialog));
+
+  destroy_dialog (dialog);
+}
+
+static void
+test_dialog_paste_switches_kind (void)
+{
+  LookoutTargetDialog *dialog = new_dialog (NULL);
+
+  g_assert_cmpuint (adw_combo_row_get_selected (dialog->kind_row), ==, LOOKOUT_TARGET_KIND_HTTP);
+
+  gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "tcp://h:22");
+  g_assert_cmpuint (adw_combo_row_get_selected (dialog->kind_row), ==, LOOKOUT_TARGET_KIND_TCP);
+  assert_no_address_error (dialog);
+  g_assert_true (confirm_enabled (dialog));
+
+  gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "icmp://192.0.2.10");
+  g_assert_cmpuint (adw_combo_row_get_selected (dialog->kind_row), ==, LOOKOUT_TARGET_KIND_ICMP);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog->icmp_options)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog->http_options)));
+  g_assert_true (confirm_enabled (dialog));
+
+  destroy_dialog (dialog);
+}
+
+static void
+test_dialog_name_follows_address (void)
+{
+  LookoutTargetDialog *dialog = new_dialog (NULL);
+  g_autoptr(LookoutTargetUri) uri = NULL;
+  g_autofree char *expected = NULL;
+
+  type_text (dialog->address_row, "example.org");
+  uri = lookout_target_uri_parse_for_kind (LOOKOUT_TARGET_KIND_HTTP, "example.org", NULL, NULL);
+  g_assert_nonnull (uri);
+  expected = lookout_target_uri_dup_display_name (uri);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dialog->name_row)), ==, expected);
+
+  /* Once the user names it, the address no longer does. */
+  gtk_editable_set_text (GTK_EDITABLE (dialog->name_row), "My site");
+  type_text (dialog->address_row, "/health");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dialog->name_row)), ==, "My site");
+  g_assert_true (confirm_enabled (dialog));
+
+  /* Clearing the name gives it back to the address. */
+  clear_text (dialog->name_row);
+  type_text (dialog->address_row, "z");
+  {
+    g_autoptr(LookoutTargetUri) uri2 = NULL;
+    g_autofree char *expected2 = NULL;
+
+    uri2 = lookout_target_uri_parse_for_kind (LOOKOUT_TARGET_KIND_HTTP, "example.org/healthz", NULL, NULL);
+    g_assert_nonnull (uri2);
+    expected2 = lookout_target_uri_dup_display_name (uri2);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dialog->name_row)), ==, expected2);
+  }
+
+  destroy_dialog (dialog);
+}
+
+static void
+test_dialog_build_target (void)
+{
+  LookoutTargetDialog *dialog = new_dialog (NULL);
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *options;
+
+  gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "https://127.0.0.1:8443/health");
+  gtk_editable_set_text (GTK_EDITABLE (dialog->name_row), "Local service");
+  gtk_spin_button_set_value (dialog->interval_spin, 15);
+  gtk_spin_button_set_value (dialog->timeout_spin, 2.5);
+  gtk_spin_button_set_value (dialog->threshold_spin, 5);
+  gtk_editable_set_text (GTK_EDITABLE (dialog->keyword_row), "healthy");
+  gtk_switch_set_active (dialog->verify_tls_switch, FALSE);
+  g_assert_true (confirm_enabled (dialog));
+
+  /* Turning certificate checks off is labelled as the risk it is. */
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (dialog->verify_tls_row), "Insecure"));
+
+  target = lookout_target_dialog_build_target (dialog, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (target);
+  g_assert_cmpint (lookout_target_get_kind (target), ==, LOOKOUT_TARGET_KIND_HTTP);
+  g_assert_cmpstr (lookout_target_get_name (target), ==, "Local service");
+  g_assert_cmpuint (lookout_target_get_interval (target), ==, 15);
+  g_assert_cmpuint (lookout_target_get_timeout (target), ==, 2500);
+  g_assert_cmpuint (lookout_target_get_fail_threshold (target), ==, 5);
+
+  g_assert_true (json_parser_load_from_data (parser, lookout_target_get_options (target), -1, NULL));
+  options = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (options, "method"), ==, "GET");
+  g_assert_cmpstr (json_object_get_string_member (options, "accept"), ==, "200-399");
+  g_assert_cmpstr (json_object_get_string_member (options, "keyword"), ==, "healthy");
+  g_assert_false (json_object_get_boolean_member (options, "keyword_absent"));
+  g_assert_false (json_object_get_boolean_member (options, "verify_tls"));
+
+  destroy_dialog (dialog);
+}
+
+static void
+test_dialog_edit (void)
+{
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(LookoutTarget) changed = NULL;
+  g_autoptr(GError) error = NULL;
+  LookoutTargetDialog *dialog;
+
+  target = lookout_target_new_from_string ("icmp://127.0.0.1", &error);
+  g_assert_no_error (error);
+  lookout_target_set_name (target, "Loopback");
+  lookout_target_set_interval (target, 5);
+  lookout_target_set_timeout (target, 1500);
+  lookout_target_set_options (target, "{\"count\":7,\"size\":100}");
+
+  dialog = new_dialog (target);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Edit Target");
+  g_assert_cmpstr (gtk_button_get_label (dialog->confirm_button), ==, "_Save");
+  g_assert_cmpuint (adw_combo_row_get_selected (dialog->kind_row), ==, LOOKOUT_TARGET_KIND_ICMP);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dialog->name_row)), ==, "Loopback");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (dialog->interval_spin), ==, 5);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (dialog->count_spin), ==, 7);
+  g_assert_true (confirm_enabled (dialog));
+
+  gtk_spin_button_set_value (dialog->count_spin, 10);
+  changed = lookout_target_dialog_build_target (dialog, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lookout_target_get_uri_string (changed), ==, lookout_target_get_uri_string (target));
+  g_assert_cmpuint (lookout_target_get_timeout (changed), ==, 1500);
+  /* The option the dialog does not show survives the edit. */
+  g_assert_nonnull (strstr (lookout_target_get_options (changed), "\"size\":100"));
+  g_assert_nonnull (strstr (lookout_target_get_options (changed), "\"count\":10"));
+
+  destroy_dialog (dialog);
+}
+
+static void
+saved_cb (LookoutTargetDialog  *dialog,
+          LookoutTarget        *target,
+          LookoutTarget       **out)
+{
+  *out = g_object_ref (target);
+}
+
+static void
+test_dialog_confirm_without_monitor (void)
+{
+  LookoutTargetDialog *dialog = new_dialog (NULL);
+  g_autoptr(LookoutTarget) saved = NULL;
+
+  g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), &saved);
+
+  /* Disabled while invalid: activating does nothing. */
+  gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "udp://127.0.0.1:0");
+  g_assert_false (confirm_enabled (dialog));
+  g_signal_emit_by_name (dialog->confirm_button, "clicked");
+  g_assert_null (saved);
+
+  gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "udp://127.0.0.1:5353");
+  gtk_editable_set_text (GTK_EDITABLE (dialog->payload_row), "ping");
+  g_assert_true (confirm_enabled (dialog));
+  g_signal_emit_by_name (dialog->confirm_button, "clicked");
+  g_assert_nonnull (saved);
+  g_assert_cmpint (lookout_target_get_kind (saved), ==, LOOKOUT_TARGET_KIND_UDP);
+  g_assert_nonnull (strstr (lookout_target_get_options (saved), "\"payload\":\"ping\""));
+
+  g_object_unref (dialog);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/gui/target-dialog/empty", test_dialog_empty);
+  g_test_add_func ("/gui/target-dialog/valid-invalid", test_dialog_valid_invalid);
+  g_test_add_func ("/gui/target-dialog/paste-switches-kind", test_dialog_paste_switches_kind);
+  g_test_add_func ("/gui/target-dialog/name-follows-address", test_dialog_name_follows_address);
+  g_test_add_func ("/gui/target-dialog/build-target", test_dialog_build_target);
+  g_test_add_func ("/gui/target-dialog/edit", test_dialog_edit);
+  g_test_add_func ("/gui/target-dialog/confirm-without-monitor", test_dialog_confirm_without_monitor);
+
+  return g_test_run ();
+}

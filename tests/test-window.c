@@ -1,0 +1,376 @@
+/* test-window.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The main window over a real monitor and a real store in a temporary
+ * directory: rows named after their targets, live updates, the content
+ * page, removal with undo, and adding and editing through the dialog. */
+
+#include "config.h"
+
+#include "gui-test-utils.h"
+
+#include "lookout-gui-utils.h"
+#include "lookout-target-dialog-private.h"
+#include "lookout-target-row.h"
+#include "lookout-window-private.h"
+
+typedef struct
+{
+  char           *dir;
+  LookoutStore   *store;
+  LookoutMonitor *monitor;
+  LookoutWindow  *window;
+} Fixture;
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting for %s", (const char *)user_data);
+  return G_SOURCE_REMOVE;
+}
+
+#define wait_until(cond) \
+  G_STMT_START { \
+    guint timeout_id = g_timeout_add_seconds (10, timed_out_cb, (gpointer) #cond); \
+    while (!(cond)) \
+      g_main_context_iteration (NULL, TRUE); \
+    g_source_remove (timeout_id); \
+  } G_STMT_END
+
+static void
+added_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error);
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static LookoutTarget *
+add_target (Fixture    *fixture,
+            const char *uri,
+            const char *name)
+{
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+
+  target = lookout_target_new_from_string (uri, &error);
+  g_assert_no_error (error);
+  if (name != NULL)
+    lookout_target_set_name (target, name);
+
+  lookout_monitor_add_target_async (fixture->monitor, target, NULL, added_cb, &done);
+  wait_until (done);
+  g_assert_cmpint (lookout_target_get_id (target), >, 0);
+
+  return g_steal_pointer (&target);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("lookout-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->dir, "lookout.db", NULL);
+
+  fixture->store = lookout_store_open_sync (path, NULL, &error);
+  g_assert_no_error (error);
+  fixture->monitor = lookout_monitor_new (fixture->store);
+  lookout_monitor_load_sync (fixture->monitor, &error);
+  g_assert_no_error (error);
+
+  fixture->window = g_object_new (LOOKOUT_TYPE_WINDOW, NULL);
+  g_object_ref_sink (fixture->window);
+  lookout_window_set_monitor (fixture->window, fixture->monitor);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->window);
+  g_clear_object (&fixture->monitor);
+  lookout_store_close (fixture->store);
+  g_clear_object (&fixture->store);
+  gui_test_remove_tree (fixture->dir);
+  g_clear_pointer (&fixture->dir, g_free);
+}
+
+static void
+collect_rows (GtkWidget  *widget,
+              GPtrArray  *rows)
+{
+  if (LOOKOUT_IS_TARGET_ROW (widget))
+    g_ptr_array_add (rows, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_rows (child, rows);
+}
+
+static GtkWidget *
+find_row (Fixture       *fixture,
+          LookoutTarget *target)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_rows (GTK_WIDGET (fixture->window->list_view), rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (lookout_target_row_get_target (rows->pdata[i]) == target)
+      return rows->pdata[i];
+
+  return NULL;
+}
+
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+test_window_empty (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->window->content_stack), ==, "empty");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->window->sidebar_stack), ==, "empty");
+  g_assert_null (lookout_window_get_selected_target (fixture->window));
+
+  /* Nothing selected, nothing removed. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-target", NULL);
+  g_assert_null (fixture->window->removed_toast);
+}
+
+static void
+test_window_rows (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) web = add_target (fixture, "https://127.0.0.1:8443/", "Local web");
+  g_autoptr(LookoutTarget) db = add_target (fixture, "tcp://127.0.0.1:5432", "Database");
+  GtkWidget *row;
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->window->sidebar_stack), ==, "list");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->window->content_stack), ==, "target");
+  g_assert_true (lookout_window_get_selected_target (fixture->window) == web);
+  g_assert_true (lookout_target_page_get_target (fixture->window->target_page) == web);
+
+  wait_until (find_row (fixture, db) != NULL);
+  row = find_row (fixture, db);
+
+  /* The row and the list item around it (the node assistive technologies
+   * see as the list item) carry the target's name. */
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, "Database");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_widget_get_parent (row)),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Database");
+  g_assert_true (has_label (row, "Database"));
+  g_assert_true (has_label (row, "Unknown"));
+  g_assert_true (has_label (row, "TCP"));
+  g_assert_true (has_label (row, "—"));
+
+  /* Live: the row follows the target's properties. */
+  lookout_target_set_name (db, "Primary database");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_widget_get_parent (row)),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Primary database");
+  lookout_target_set_live_state (db, LOOKOUT_TARGET_STATE_UP, 12300, g_get_real_time () / 1000,
+                                 NULL, "127.0.0.1");
+  g_assert_true (has_label (row, "Primary database"));
+  g_assert_true (has_label (row, "Up"));
+  g_assert_true (has_label (row, "12.3 ms"));
+  lookout_target_set_live_state (db, LOOKOUT_TARGET_STATE_DOWN, -1, g_get_real_time () / 1000,
+                                 "Connection refused", "127.0.0.1");
+  g_assert_true (has_label (row, "Down"));
+  g_assert_true (has_label (row, "—"));
+
+  /* Selecting it shows its page, which follows it as well. */
+  gtk_single_selection_set_selected (fixture->window->selection, 1);
+  g_assert_true (lookout_target_page_get_target (fixture->window->target_page) == db);
+  wait_until (has_label (GTK_WIDGET (fixture->window->target_page), "Connection refused"));
+  g_assert_true (has_label (GTK_WIDGET (fixture->window->target_page), "tcp://127.0.0.1:5432"));
+  g_assert_true (has_label (GTK_WIDGET (fixture->window->target_page), "Down"));
+}
+
+static void
+test_window_remove_undo (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) first = add_target (fixture, "icmp://127.0.0.1", "Loopback");
+  g_autoptr(LookoutTarget) second = add_target (fixture, "udp://127.0.0.1:5353", "Resolver");
+  GListModel *targets = lookout_monitor_get_targets (fixture->monitor);
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = lookout_target_get_id (second);
+  gboolean found = FALSE;
+
+  gtk_single_selection_set_selected (fixture->window->selection, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-target", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (targets), ==, 1);
+  g_assert_nonnull (fixture->window->removed_toast);
+  g_assert_cmpstr (adw_toast_get_title (fixture->window->removed_toast), ==, "Removed “Resolver”");
+  g_assert_cmpstr (adw_toast_get_button_label (fixture->window->removed_toast), ==, "_Undo");
+
+  /* Undo puts back the same object, id included. */
+  g_signal_emit_by_name (fixture->window->removed_toast, "button-clicked");
+  wait_until (g_list_model_get_n_items (targets) == 2);
+  g_assert_true (lookout_monitor_find_target (fixture->monitor, id) == second);
+  g_assert_cmpint (lookout_target_get_id (second), ==, id);
+
+  stored = lookout_store_load_targets_sync (fixture->store, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < stored->len; i++)
+    if (lookout_target_get_id (stored->pdata[i]) == id)
+      {
+        g_assert_cmpstr (lookout_target_get_name (stored->pdata[i]), ==, "Resolver");
+        found = TRUE;
+      }
+  g_assert_true (found);
+
+  /* Removing everything brings the introduction back. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-target", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-target", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (targets), ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->window->content_stack), ==, "empty");
+  (void) first;
+}
+
+static void
+saved_cb (LookoutTargetDialog  *dialog,
+          LookoutTarget        *target,
+          LookoutTarget       **out)
+{
+  g_set_object (out, target);
+}
+
+static void
+test_window_dialog_add_edit (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  GListModel *targets = lookout_monitor_get_targets (fixture->monitor);
+  g_autoptr(LookoutTarget) saved = NULL;
+  g_autoptr(LookoutTarget) edited = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  LookoutTargetDialog *dialog;
+
+  dialog = g_object_ref_sink (lookout_target_dialog_new (fixture->monitor, NULL));
+  g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), &saved);
+  gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "tcp://127.0.0.1:9");
+  g_signal_emit_by_name (dialog->confirm_button, "clicked");
+  wait_until (saved != NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (targets), ==, 1);
+  g_assert_cmpint (lookout_target_get_id (saved), >, 0);
+  g_assert_cmpstr (lookout_target_get_uri_string (saved), ==, "tcp://127.0.0.1:9");
+  g_object_unref (dialog);
+
+  /* The same address again is allowed, with a warning. */
+  dialog = g_object_ref_sink (lookout_target_dialog_new (fixture->monitor, NULL));
+  gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "tcp://127.0.0.1:9");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog->address_error)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (dialog->address_error), "warning"));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (dialog->confirm_button)));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+
+  /* Editing changes the target in place and in the store. */
+  dialog = g_object_ref_sink (lookout_target_dialog_new (fixture->monitor, saved));
+  g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), &edited);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog->address_error)));
+  gtk_editable_set_text (GTK_EDITABLE (dialog->name_row), "Discard service");
+  gtk_spin_button_set_value (dialog->interval_spin, 30);
+  g_signal_emit_by_name (dialog->confirm_button, "clicked");
+  /* "saved" comes once the store has it. */
+  wait_until (edited != NULL);
+  g_assert_true (edited == saved);
+  g_assert_cmpstr (lookout_target_get_name (saved), ==, "Discard service");
+  g_assert_cmpuint (lookout_target_get_interval (saved), ==, 30);
+  g_object_unref (dialog);
+
+  stored = lookout_store_load_targets_sync (fixture->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, 1);
+  g_assert_cmpstr (lookout_target_get_name (stored->pdata[0]), ==, "Discard service");
+  g_assert_cmpuint (lookout_target_get_interval (stored->pdata[0]), ==, 30);
+}
+
+static void
+test_window_saves_size (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 700, 500);
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 700);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 500);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+}
+
+static void
+test_format_latency (void)
+{
+  static const struct {
+    gint64      us;
+    const char *text;
+  } cases[] = {
+    { -1, "—" },
+    { 0, "0.00 ms" },
+    { 84, "0.08 ms" },
+    { 7100, "7.10 ms" },
+    { 12300, "12.3 ms" },
+    { 999949, "999.9 ms" },
+    { 1500000, "1.50 s" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = lookout_format_latency (cases[i].us);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/gui/format-latency", test_format_latency);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/gui/window/empty", test_window_empty);
+  ADD ("/gui/window/rows", test_window_rows);
+  ADD ("/gui/window/remove-undo", test_window_remove_undo);
+  ADD ("/gui/window/dialog-add-edit", test_window_dialog_add_edit);
+  ADD ("/gui/window/saves-size", test_window_saves_size);
+#undef ADD
+
+  return g_test_run ();
+}
