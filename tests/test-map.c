@@ -19,6 +19,8 @@
 #include "lookout-geo-preferences.h"
 #include "lookout-map.h"
 #include "lookout-target-location.h"
+#include "lookout-window-private.h"
+#include "gui-test-utils.h"
 
 static SoupServer *server;
 static char *server_url;
@@ -726,6 +728,145 @@ test_settings (void)
   g_settings_reset (settings, "geo-cache-days");
 }
 
+static void
+monitor_added_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static LookoutTarget *
+monitor_add (LookoutMonitor *monitor,
+             const char     *uri,
+             const char     *name,
+             double          lat,
+             double          lon)
+{
+  g_autoptr(GError) error = NULL;
+  LookoutTarget *target = lookout_target_new_from_string (uri, &error);
+  gboolean done = FALSE;
+
+  g_assert_no_error (error);
+  lookout_target_set_name (target, name);
+  if (!isnan (lat))
+    lookout_target_set_location (target, lat, lon, "manual");
+  lookout_monitor_add_target_async (monitor, target, NULL, monitor_added_cb, &done);
+  WAIT_UNTIL (done);
+
+  return target;
+}
+
+static GtkGesture *
+find_pick_gesture (LookoutMap *map)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (lookout_map_get_map (map)));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller)
+          && gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        return GTK_GESTURE (controller);
+    }
+
+  return NULL;
+}
+
+/* The dashboard in the real window: the map button, markers opening pages,
+ * the list centring the map, and a place picked on the map stored. */
+static void
+test_window_dashboard (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("lookout-map-window-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
+  g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, &error);
+  g_autoptr(LookoutMonitor) monitor = NULL;
+  g_autoptr(LookoutTarget) lisbon = NULL;
+  g_autoptr(LookoutTarget) oslo = NULL;
+  g_autoptr(LookoutTarget) lan = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  LookoutWindow *window;
+  GtkWidget *shumate_map;
+  double x, y, lat, lon;
+
+  g_assert_no_error (error);
+  monitor = lookout_monitor_new (store);
+  g_assert_true (lookout_monitor_load_sync (monitor, &error));
+
+  window = g_object_ref_sink (g_object_new (LOOKOUT_TYPE_WINDOW, NULL));
+  lookout_window_set_monitor (window, monitor);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+
+  lisbon = monitor_add (monitor, "https://lisbon.example/", "Lisbon", 38.7223, -9.1393);
+  oslo = monitor_add (monitor, "https://oslo.example/", "Oslo", 59.9139, 10.7522);
+  lan = monitor_add (monitor, "icmp://192.168.5.5", "Printer", NAN, NAN);
+
+  /* The first target's page; the map one click away. */
+  WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (window->content_stack), "target") == 0);
+  gtk_toggle_button_set_active (window->dashboard_button, TRUE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->content_stack), ==, "dashboard");
+  WAIT_UNTIL (lookout_map_get_n_markers (window->map) == 2);
+
+  /* A marker opens its target's page. */
+  g_signal_emit_by_name (shumate_marker_get_child (lookout_map_get_marker (window->map, oslo)), "clicked");
+  g_assert_true (lookout_window_get_selected_target (window) == oslo);
+  g_assert_false (gtk_toggle_button_get_active (window->dashboard_button));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->content_stack), ==, "target");
+
+  /* With the map shown, choosing in the list centres the map. */
+  gtk_toggle_button_set_active (window->dashboard_button, TRUE);
+  gtk_single_selection_set_selected (window->selection, 0);
+  g_assert_true (lookout_window_get_selected_target (window) == lisbon);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->content_stack), ==, "dashboard");
+  settle (100);
+  shumate_map = GTK_WIDGET (lookout_map_get_map (window->map));
+  shumate_viewport_location_to_widget_coords (lookout_map_get_viewport (window->map), shumate_map,
+                                              38.7223, -9.1393, &x, &y);
+  g_assert_cmpfloat (fabs (x - gtk_widget_get_width (shumate_map) / 2.0), <=, 2);
+  g_assert_cmpfloat (fabs (y - gtk_widget_get_height (shumate_map) / 2.0), <=, 2);
+  assert_marker_at_location (window->map, lisbon);
+
+  /* The printer has a private address: placed by hand on the map, and stored. */
+  gtk_single_selection_set_selected (window->selection, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.place-on-map", NULL));
+  x = gtk_widget_get_width (shumate_map) / 4.0;
+  y = gtk_widget_get_height (shumate_map) / 3.0;
+  shumate_viewport_widget_coords_to_location (lookout_map_get_viewport (window->map), shumate_map,
+                                              x, y, &lat, &lon);
+  g_signal_emit_by_name (find_pick_gesture (window->map), "pressed", 1, x, y);
+  g_assert_cmpstr (lookout_target_get_location_source (lan), ==, "manual");
+  WAIT_UNTIL (lookout_map_get_n_markers (window->map) == 3);
+
+  g_assert_true (lookout_store_flush_sync (store, &error));
+  loaded = lookout_store_load_targets_sync (store, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < loaded->len; i++)
+    {
+      LookoutTarget *row = g_ptr_array_index (loaded, i);
+
+      if (lookout_target_get_id (row) != lookout_target_get_id (lan))
+        continue;
+      g_assert_cmpstr (lookout_target_get_location_source (row), ==, "manual");
+      g_assert_cmpfloat_with_epsilon (lookout_target_get_latitude (row), lat, 1e-6);
+      g_assert_cmpfloat_with_epsilon (lookout_target_get_longitude (row), lon, 1e-6);
+      lat = NAN;   /* found */
+    }
+  g_assert_true (isnan (lat));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  lookout_store_close (store);
+  gui_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -749,6 +890,7 @@ main (int   argc,
   ADD ("/map/pick-place", test_pick_place);
 #undef ADD
   g_test_add_func ("/map/settings", test_settings);
+  g_test_add_func ("/map/window-dashboard", test_window_dashboard);
 
   ret = g_test_run ();
 

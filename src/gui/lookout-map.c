@@ -1189,6 +1189,10 @@ lookout_map_select_target (LookoutMap    *self,
   if (target == NULL || !target_has_place (target))
     return;
 
+  /* A view chosen by the user: the first automatic fit is not wanted. */
+  self->fitted = TRUE;
+  g_clear_handle_id (&self->fit_source, g_source_remove);
+
   viewport = shumate_simple_map_get_viewport (self->simple_map);
   map_go_to (self, lookout_target_get_latitude (target), lookout_target_get_longitude (target),
              MAX (shumate_viewport_get_zoom_level (viewport), 4));

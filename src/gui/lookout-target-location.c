@@ -12,6 +12,7 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "lookout-application.h"
 #include "lookout-target-location.h"
 
 struct _LookoutTargetLocation
@@ -163,6 +164,7 @@ place (LookoutTargetLocation *self,
 
   update (self);
   g_signal_emit (self, signals[PLACED], 0);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.store-place", NULL);
 }
 
 static gboolean
@@ -215,8 +217,25 @@ static void
 pick_clicked_cb (GtkButton             *button,
                  LookoutTargetLocation *self)
 {
-  if (self->target != NULL)
-    g_signal_emit (self, signals[PICK_REQUESTED], 0);
+  if (self->target == NULL)
+    return;
+
+  g_signal_emit (self, signals[PICK_REQUESTED], 0);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.place-on-map", NULL);
+}
+
+/* In the application the geo comes from it, once the targets are loaded. */
+static void
+lookout_target_location_map (GtkWidget *widget)
+{
+  LookoutTargetLocation *self = LOOKOUT_TARGET_LOCATION (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  GTK_WIDGET_CLASS (lookout_target_location_parent_class)->map (widget);
+
+  if (self->geo == NULL && GTK_IS_WINDOW (root)
+      && LOOKOUT_IS_APPLICATION (gtk_window_get_application (GTK_WINDOW (root))))
+    lookout_target_location_set_geo (self, lookout_application_get_geo (LOOKOUT_APPLICATION (gtk_window_get_application (GTK_WINDOW (root)))));
 }
 
 static void
@@ -266,9 +285,7 @@ lookout_target_location_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_GEO:
-      self->geo = g_value_dup_object (value);
-      if (self->geo != NULL)
-        g_signal_connect_object (self->geo, "target-changed", G_CALLBACK (geo_target_changed_cb), self, 0);
+      lookout_target_location_set_geo (self, g_value_get_object (value));
       break;
 
     case PROP_TARGET:
@@ -284,16 +301,18 @@ static void
 lookout_target_location_class_init (LookoutTargetLocationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = lookout_target_location_dispose;
   object_class->get_property = lookout_target_location_get_property;
   object_class->set_property = lookout_target_location_set_property;
 
+  widget_class->map = lookout_target_location_map;
+
   properties[PROP_GEO] =
     g_param_spec_object ("geo", NULL, NULL,
                          LOOKOUT_TYPE_GEO,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_TARGET] =
     g_param_spec_object ("target", NULL, NULL,
@@ -400,4 +419,32 @@ lookout_target_location_set_target (LookoutTargetLocation *self,
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET]);
+}
+
+LookoutGeo *
+lookout_target_location_get_geo (LookoutTargetLocation *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_TARGET_LOCATION (self), NULL);
+
+  return self->geo;
+}
+
+void
+lookout_target_location_set_geo (LookoutTargetLocation *self,
+                                 LookoutGeo            *geo)
+{
+  g_return_if_fail (LOOKOUT_IS_TARGET_LOCATION (self));
+  g_return_if_fail (!geo || LOOKOUT_IS_GEO (geo));
+
+  if (self->geo == geo)
+    return;
+
+  if (self->geo != NULL)
+    g_signal_handlers_disconnect_by_func (self->geo, geo_target_changed_cb, self);
+  g_set_object (&self->geo, geo);
+  if (geo != NULL)
+    g_signal_connect_object (geo, "target-changed", G_CALLBACK (geo_target_changed_cb), self, 0);
+
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GEO]);
 }

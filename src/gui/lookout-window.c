@@ -83,6 +83,8 @@ update_view (LookoutWindow *self)
       gtk_stack_set_visible_child_name (self->content_stack, "empty");
       adw_leaflet_set_visible_child (self->leaflet, self->content);
     }
+  else if (lookout_window_map_is_shown (self))
+    gtk_stack_set_visible_child_name (self->content_stack, "dashboard");
   else if (target == NULL)
     gtk_stack_set_visible_child_name (self->content_stack, "none-selected");
   else
@@ -93,6 +95,7 @@ static void
 selection_changed_cb (LookoutWindow *self)
 {
   update_view (self);
+  lookout_window_map_selection_changed (self, lookout_window_get_selected_target (self));
 }
 
 static void
@@ -519,6 +522,8 @@ lookout_window_class_init (LookoutWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-target-menu", NULL, show_target_menu_action);
   gtk_widget_class_install_action (widget_class, "win.add-examples", NULL, add_examples_action);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
+
+  lookout_window_map_class_init (widget_class);
 }
 
 static void
@@ -529,6 +534,7 @@ lookout_window_init (LookoutWindow *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  lookout_window_map_init (self);
 
   self->settings = lookout_dup_settings ();
   if (self->settings != NULL)
@@ -567,6 +573,12 @@ lookout_window_init (LookoutWindow *self)
   update_view (self);
 }
 
+void
+lookout_window_update_view (LookoutWindow *self)
+{
+  update_view (self);
+}
+
 LookoutWindow *
 lookout_window_new (GtkApplication *application)
 {
@@ -599,6 +611,7 @@ lookout_window_set_monitor (LookoutWindow  *self,
     g_signal_handlers_disconnect_by_data (lookout_monitor_get_targets (self->monitor), self);
 
   g_set_object (&self->monitor, monitor);
+  lookout_window_map_set_monitor (self, monitor);
 
   if (monitor != NULL)
     {
