@@ -571,6 +571,23 @@ test_no_tiles (Fixture       *f,
   }
 }
 
+static GtkGesture *
+find_pick_gesture (LookoutMap *map)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (lookout_map_get_map (map)));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller)
+          && gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        return GTK_GESTURE (controller);
+    }
+
+  return NULL;
+}
+
 static void
 placed_cb (LookoutMap     *map,
            LookoutTarget  *target,
@@ -586,22 +603,13 @@ test_pick_place (Fixture       *f,
   LookoutTarget *lan = add_target (f, "icmp://192.168.1.20", "NAS", NAN, NAN);
   LookoutTarget *placed = NULL;
   GtkWidget *shumate_map = GTK_WIDGET (lookout_map_get_map (f->map));
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (shumate_map);
-  GtkGesture *click = NULL;
+  GtkGesture *click = find_pick_gesture (f->map);
   double lat, lon, x, y;
 
   g_signal_connect (f->map, "target-placed", G_CALLBACK (placed_cb), &placed);
   settle (50);
   g_assert_cmpuint (lookout_map_get_n_markers (f->map), ==, 0);
 
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_GESTURE_CLICK (controller)
-          && gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
-        click = GTK_GESTURE (controller);
-    }
   g_assert_nonnull (click);
 
   /* Not placing: a click is just a click. */
@@ -759,23 +767,6 @@ monitor_add (LookoutMonitor *monitor,
   WAIT_UNTIL (done);
 
   return target;
-}
-
-static GtkGesture *
-find_pick_gesture (LookoutMap *map)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (lookout_map_get_map (map)));
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_GESTURE_CLICK (controller)
-          && gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
-        return GTK_GESTURE (controller);
-    }
-
-  return NULL;
 }
 
 /* The dashboard in the real window: the map button, markers opening pages,
