@@ -9,6 +9,7 @@
  * tools/map-screenshot.sh. Everything comes from loopback: synthetic tiles
  * (rough continents drawn from ellipses, a graticule every 30°, marked
  * "synthetic tiles") and ip-api.com's JSON for the targets' addresses.
+ * The real window, its dashboard shown, over a throw-away database.
  * Prints "ready" once the tiles have stopped arriving, then waits to be
  * killed (or quits after a minute). */
 
@@ -19,7 +20,9 @@
 #include <adwaita.h>
 #include <libsoup/soup.h>
 
-#include "lookout-map.h"
+#include <glib/gstdio.h>
+
+#include "lookout-window-private.h"
 
 typedef struct
 {
@@ -173,10 +176,10 @@ typedef struct
 /* Addresses of documentation-like public ranges, answered by the local
  * ip-api.com stand-in below; the NAS is placed by hand. */
 static const Demo demos[] = {
-  { "example.org", "https://example.org/", "93.184.216.34", LOOKOUT_TARGET_STATE_UP, 21000,
-    "Germany", "Frankfurt am Main", "Example Hosting GmbH", 50.1109, 8.6821 },
+  { "example.org", "https://example.org/", "93.184.216.34", LOOKOUT_TARGET_STATE_UP, 128000,
+    "India", "Mumbai", "Example Hosting Pvt", 19.0760, 72.8777 },
   { "Mail relay", "tcp://mail.example.net:25", "85.10.200.1", LOOKOUT_TARGET_STATE_DEGRADED, 390000,
-    "Germany", "Frankfurt am Main", "Example Hosting GmbH", 50.1109, 8.6821 },
+    "India", "Mumbai", "Example Hosting Pvt", 19.0760, 72.8777 },
   { "Status page", "https://status.example.com/", "45.79.10.10", LOOKOUT_TARGET_STATE_UP, 96000,
     "United States", "Newark", "Example Cloud LLC", 40.7357, -74.1724 },
   { "Public DNS", "dns://9.9.9.9/example.org?type=A", "9.9.9.9", LOOKOUT_TARGET_STATE_UP, 4000,
@@ -189,6 +192,8 @@ static const Demo demos[] = {
     "Singapore", "Singapore", "Example CDN Pte", 1.3521, 103.8198 },
   { "Tokyo API", "https://api.example.jp/v1/health", "133.11.0.1", LOOKOUT_TARGET_STATE_UP, 248000,
     "Japan", "Tokyo", "Example Japan KK", 35.6762, 139.6503 },
+  { "Home NAS", "icmp://192.168.1.20", NULL, LOOKOUT_TARGET_STATE_UP, 400,
+    NULL, NULL, NULL, 52.40, 13.10 },
 };
 
 static guint tiles_served;
@@ -217,7 +222,7 @@ server_handler_cb (SoupServer        *server,
 
   for (guint i = 0; i < G_N_ELEMENTS (demos); i++)
     {
-      g_autofree char *want = g_strdup_printf ("/json/%s", demos[i].address);
+      g_autofree char *want = g_strdup_printf ("/json/%s", demos[i].address ? demos[i].address : "");
 
       if (g_str_equal (path, want))
         {
@@ -245,7 +250,7 @@ check_ready_cb (gpointer user_data)
 {
   LookoutMap *map = user_data;
 
-  /* Everything placed, and no tile for a second. */
+  /* Everything placed (two targets share Mumbai), and no tile for a second. */
   if (lookout_map_get_n_markers (map) < G_N_ELEMENTS (demos) - 1 || tiles_served == 0
       || g_get_monotonic_time () - last_tile_us < G_USEC_PER_SEC)
     return G_SOURCE_CONTINUE;
@@ -262,22 +267,38 @@ quit_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+added_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error))
+    g_error ("%s", error->message);
+  *(guint *) user_data += 1;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(SoupServer) server = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GListStore) targets = NULL;
+  g_autoptr(LookoutStore) store = NULL;
+  g_autoptr(LookoutMonitor) monitor = NULL;
   g_autoptr(LookoutGeo) geo = NULL;
   g_autoptr(LookoutGeoProvider) provider = NULL;
   g_autoslist(GUri) uris = NULL;
   g_autofree char *base = NULL;
   g_autofree char *tiles = NULL;
-  GtkWidget *window, *box, *header;
-  LookoutMap *map;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
+  LookoutWindow *window;
   gint64 now_ms = g_get_real_time () / 1000;
   gboolean done = FALSE;
+  guint added = 0;
 
   gtk_init ();
   adw_init ();
@@ -290,54 +311,65 @@ main (int   argc,
   base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
   tiles = g_strdup_printf ("%s/tiles/{z}/{x}/{y}.png", base);
 
-  geo = lookout_geo_new (NULL);
-  provider = lookout_geo_provider_new (LOOKOUT_GEO_PROVIDER_IP_API, base);
-  lookout_geo_set_provider (geo, provider);
-  lookout_geo_set_home (geo, 52.52, 13.405);   /* Berlin */
+  /* A throw-away database with the demo targets. */
+  dir = g_dir_make_tmp ("lookout-map-screenshot-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "lookout.db", NULL);
+  store = lookout_store_open_sync (path, NULL, &error);
+  g_assert_no_error (error);
+  monitor = lookout_monitor_new (store);
+  lookout_monitor_load_sync (monitor, &error);
+  g_assert_no_error (error);
 
-  targets = g_list_store_new (LOOKOUT_TYPE_TARGET);
-  lookout_geo_track (geo, G_LIST_MODEL (targets));
   for (guint i = 0; i < G_N_ELEMENTS (demos); i++)
     {
-      g_autoptr(LookoutTarget) target = lookout_target_new_from_string (demos[i].uri, &error);
+      LookoutTarget *target = lookout_target_new_from_string (demos[i].uri, &error);
 
       g_assert_no_error (error);
       lookout_target_set_name (target, demos[i].name);
-      g_list_store_append (targets, target);
-      lookout_target_set_live_state (target, demos[i].state, demos[i].latency_us, now_ms,
-                                     demos[i].state == LOOKOUT_TARGET_STATE_DOWN ? "Connection refused" : NULL,
-                                     demos[i].address);
+      if (demos[i].address == NULL)
+        lookout_target_set_location (target, demos[i].lat, demos[i].lon, LOOKOUT_GEO_SOURCE_MANUAL);
+      g_ptr_array_add (targets, target);
+      lookout_monitor_add_target_async (monitor, target, NULL, added_cb, &added);
     }
-  {
-    g_autoptr(LookoutTarget) nas = lookout_target_new_from_string ("icmp://192.168.1.20", &error);
+  while (added < G_N_ELEMENTS (demos))
+    g_main_context_iteration (NULL, TRUE);
 
-    lookout_target_set_name (nas, "Home NAS");
-    g_list_store_append (targets, nas);
-    lookout_target_set_live_state (nas, LOOKOUT_TARGET_STATE_UP, 400, now_ms, NULL, "192.168.1.20");
-    lookout_geo_place_target (geo, nas, 52.4, 13.1);
-  }
+  geo = lookout_geo_new (store);
+  provider = lookout_geo_provider_new (LOOKOUT_GEO_PROVIDER_IP_API, base);
+  lookout_geo_set_provider (geo, provider);
+  lookout_geo_set_home (geo, 52.52, 13.405);   /* Berlin */
+  lookout_geo_track (geo, lookout_monitor_get_targets (monitor));
 
-  map = LOOKOUT_MAP (lookout_map_new ());
-  lookout_map_set_tile_url (map, tiles);
-  lookout_map_set_geo (map, geo);
-  lookout_map_set_targets (map, G_LIST_MODEL (targets));
-  gtk_widget_set_vexpand (GTK_WIDGET (map), TRUE);
-
-  header = adw_header_bar_new ();
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new ("Lookout", "Dashboard"));
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_box_append (GTK_BOX (box), header);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (map));
-
-  window = adw_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
-  adw_window_set_content (ADW_WINDOW (window), box);
+  window = g_object_new (LOOKOUT_TYPE_WINDOW, NULL);
+  lookout_window_set_monitor (window, monitor);
+  lookout_map_set_tile_url (window->map, tiles);
+  lookout_map_set_geo (window->map, geo);
+  gtk_toggle_button_set_active (window->dashboard_button, TRUE);
   gtk_window_present (GTK_WINDOW (window));
 
-  g_timeout_add (200, check_ready_cb, map);
+  /* As the scheduler would after the first checks. */
+  for (guint i = 0; i < G_N_ELEMENTS (demos); i++)
+    lookout_target_set_live_state (targets->pdata[i], demos[i].state, demos[i].latency_us, now_ms,
+                                   demos[i].state == LOOKOUT_TARGET_STATE_DOWN ? "Connection refused" : NULL,
+                                   demos[i].address ? demos[i].address : "192.168.1.20");
+
+  g_timeout_add (200, check_ready_cb, window->map);
   g_timeout_add_seconds (60, quit_cb, &done);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  lookout_store_close (store);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_remove (wal);
+    g_remove (shm);
+    g_remove (path);
+    g_rmdir (dir);
+  }
 
   return 0;
 }

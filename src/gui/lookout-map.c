@@ -1165,12 +1165,11 @@ map_go_to (LookoutMap *self,
 }
 
 void
-lookout_map_select_target (LookoutMap    *self,
-                           LookoutTarget *target)
+lookout_map_mark_target (LookoutMap    *self,
+                         LookoutTarget *target)
 {
   Group *old_group = NULL;
   Group *group = NULL;
-  ShumateViewport *viewport;
 
   g_return_if_fail (LOOKOUT_IS_MAP (self));
   g_return_if_fail (!target || LOOKOUT_IS_TARGET (target));
@@ -1185,6 +1184,18 @@ lookout_map_select_target (LookoutMap    *self,
     group_update (old_group);
   if (group != NULL && group != old_group)
     group_update (group);
+}
+
+void
+lookout_map_select_target (LookoutMap    *self,
+                           LookoutTarget *target)
+{
+  ShumateViewport *viewport;
+
+  g_return_if_fail (LOOKOUT_IS_MAP (self));
+  g_return_if_fail (!target || LOOKOUT_IS_TARGET (target));
+
+  lookout_map_mark_target (self, target);
 
   if (target == NULL || !target_has_place (target))
     return;

@@ -44,6 +44,9 @@ void             lookout_map_set_tile_url       (LookoutMap    *self,
                                                  const char    *url_template);
 gboolean         lookout_map_get_tiles_available (LookoutMap   *self);
 
+/* Marks the target's marker as the selected one, without moving the map. */
+void             lookout_map_mark_target        (LookoutMap    *self,
+                                                 LookoutTarget *target);
 /* Centres on the target (when it has a place) and marks its marker. */
 void             lookout_map_select_target      (LookoutMap    *self,
                                                  LookoutTarget *target);

@@ -126,7 +126,7 @@ static void
 dashboard_toggled_cb (LookoutWindow *self)
 {
   if (gtk_toggle_button_get_active (self->dashboard_button))
-    lookout_map_select_target (self->map, lookout_window_get_selected_target (self));
+    lookout_map_mark_target (self->map, lookout_window_get_selected_target (self));
   else
     lookout_map_pick_place (self->map, NULL);
 
@@ -181,6 +181,8 @@ void
 lookout_window_map_selection_changed (LookoutWindow *self,
                                       LookoutTarget *target)
 {
-  if (target != NULL && lookout_window_map_is_shown (self))
+  if (lookout_window_map_is_shown (self))
     lookout_map_select_target (self->map, target);
+  else
+    lookout_map_mark_target (self->map, target);
 }

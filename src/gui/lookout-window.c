@@ -50,6 +50,13 @@ update_title (LookoutWindow *self)
 {
   LookoutTarget *target = lookout_window_get_selected_target (self);
 
+  if (lookout_window_map_is_shown (self))
+    {
+      adw_window_title_set_title (self->content_title, _("Map of All Targets"));
+      adw_window_title_set_subtitle (self->content_title, NULL);
+      return;
+    }
+
   adw_window_title_set_title (self->content_title,
                               target ? lookout_target_get_name (target) : "");
   adw_window_title_set_subtitle (self->content_title,
