@@ -774,6 +774,29 @@ test_track (void)
   g_assert_cmpstr (lookout_target_get_location_source (a), ==, "ip-api");
   g_assert_true (lookout_geo_get_target_doubtful (geo, a));
 
+  /* A result's TCP connect is a closer round trip than the whole HTTP
+   * exchange; one from another address says nothing. */
+  {
+    g_autoptr(LookoutResult) result = lookout_result_new (LOOKOUT_TARGET_KIND_HTTP);
+
+    result->ok = TRUE;
+    result->latency_us = 40000;
+    result->connect_us = 900;
+    result->address = g_strdup ("8.8.4.4");
+    lookout_geo_note_result (geo, a, result);
+    g_assert_cmpint (lookout_geo_get_target_best_latency (geo, a), ==, 1500);
+
+    g_free (result->address);
+    result->address = g_strdup ("8.8.8.8");
+    lookout_geo_note_result (geo, a, result);
+    g_assert_cmpint (lookout_geo_get_target_best_latency (geo, a), ==, 900);
+
+    result->ok = FALSE;
+    result->connect_us = 100;
+    lookout_geo_note_result (geo, a, result);
+    g_assert_cmpint (lookout_geo_get_target_best_latency (geo, a), ==, 900);
+  }
+
   /* A new address is located again. */
   changes = 0;
   server_answer (&ipinfo_ok);

@@ -779,19 +779,29 @@ target_address_changed_cb (LookoutTarget *target,
 }
 
 static void
+tracked_note_round_trip (Tracked *tracked,
+                         gint64   rtt_us)
+{
+  if (rtt_us <= 0)
+    return;
+  if (tracked->min_latency_us > 0 && rtt_us >= tracked->min_latency_us)
+    return;
+
+  tracked->min_latency_us = rtt_us;
+  tracked_update_doubtful (tracked, FALSE);
+}
+
+/* A response time is at least one round trip, so the smallest one seen is
+ * an upper bound of it (results give a closer one, see note_result). */
+static void
 target_latency_changed_cb (LookoutTarget *target,
                            GParamSpec    *pspec,
                            Tracked       *tracked)
 {
-  gint64 latency = lookout_target_get_last_latency (target);
-
-  if (latency <= 0 || lookout_target_get_state (target) == LOOKOUT_TARGET_STATE_DOWN)
-    return;
-  if (tracked->min_latency_us > 0 && latency >= tracked->min_latency_us)
+  if (lookout_target_get_state (target) == LOOKOUT_TARGET_STATE_DOWN)
     return;
 
-  tracked->min_latency_us = latency;
-  tracked_update_doubtful (tracked, FALSE);
+  tracked_note_round_trip (tracked, lookout_target_get_last_latency (target));
 }
 
 static void
@@ -1414,6 +1424,59 @@ lookout_geo_get_target_best_latency (LookoutGeo    *self,
   tracked = g_hash_table_lookup (self->tracked, target);
 
   return tracked != NULL && tracked->min_latency_us > 0 ? tracked->min_latency_us : -1;
+}
+
+void
+lookout_geo_note_result (LookoutGeo          *self,
+                         LookoutTarget       *target,
+                         const LookoutResult *result)
+{
+  Tracked *tracked;
+  gint64 rtt_us = result ? result->latency_us : -1;
+
+  g_return_if_fail (LOOKOUT_IS_GEO (self));
+  g_return_if_fail (LOOKOUT_IS_TARGET (target));
+  g_return_if_fail (result != NULL);
+
+  tracked = g_hash_table_lookup (self->tracked, target);
+  if (tracked == NULL || !result->ok)
+    return;
+
+  /* Only a round trip to the address being located says anything of it. */
+  if (result->address != NULL && tracked->address != NULL)
+    {
+      g_autofree char *address = normalize_address (result->address);
+
+      if (g_strcmp0 (address, tracked->address) != 0)
+        return;
+    }
+
+  if (result->kind == LOOKOUT_TARGET_KIND_ICMP && result->min_us > 0)
+    rtt_us = result->min_us;
+  else if (result->kind == LOOKOUT_TARGET_KIND_HTTP && result->connect_us > 0)
+    rtt_us = result->connect_us;
+
+  tracked_note_round_trip (tracked, rtt_us);
+}
+
+static void
+monitor_result_cb (LookoutMonitor *monitor,
+                   LookoutTarget  *target,
+                   LookoutResult  *result,
+                   LookoutGeo     *self)
+{
+  lookout_geo_note_result (self, target, result);
+}
+
+void
+lookout_geo_follow_monitor (LookoutGeo     *self,
+                            LookoutMonitor *monitor)
+{
+  g_return_if_fail (LOOKOUT_IS_GEO (self));
+  g_return_if_fail (LOOKOUT_IS_MONITOR (monitor));
+
+  lookout_geo_track (self, lookout_monitor_get_targets (monitor));
+  g_signal_connect_object (monitor, "result", G_CALLBACK (monitor_result_cb), self, 0);
 }
 
 void

@@ -11,6 +11,8 @@
 
 #include "lookout-geo-location.h"
 #include "lookout-geo-provider.h"
+#include "lookout-monitor.h"
+#include "lookout-result.h"
 #include "lookout-store.h"
 #include "lookout-target.h"
 
@@ -90,6 +92,16 @@ LookoutGeoLocation *lookout_geo_locate_self_finish  (LookoutGeo           *self,
  * retried later with a growing delay. Targets placed by hand keep their place. */
 void                lookout_geo_track               (LookoutGeo           *self,
                                                      GListModel           *targets);
+/* Tracks the monitor's targets, and takes the round-trip time of each
+ * result (lookout_geo_note_result()) from its "result" signal. */
+void                lookout_geo_follow_monitor      (LookoutGeo           *self,
+                                                     LookoutMonitor       *monitor);
+/* A result of @target: its round trip counts for the plausibility check,
+ * the best estimate of it the result has (ICMP: the fastest echo; HTTP:
+ * the TCP connect; otherwise the latency). */
+void                lookout_geo_note_result         (LookoutGeo           *self,
+                                                     LookoutTarget        *target,
+                                                     const LookoutResult  *result);
 /* What is known of a tracked target: its looked-up location (NULL when none)
  * and whether its place is doubtful. */
 LookoutGeoLocation *lookout_geo_get_target_location (LookoutGeo           *self,

@@ -80,7 +80,7 @@ monitor_loaded_cb (GObject      *object,
       self->geo = lookout_geo_new (self->store);
       if (self->settings != NULL)
         lookout_geo_bind_settings (self->geo, self->settings);
-      lookout_geo_track (self->geo, lookout_monitor_get_targets (self->monitor));
+      lookout_geo_follow_monitor (self->geo, self->monitor);
     }
 
   update_windows (self);
