@@ -92,6 +92,10 @@ dup_member_string (JsonObject *object,
   if (value == NULL || value[0] == '\0')
     return NULL;
 
+  /* json-glib lets malformed \u escapes through as invalid UTF-8. */
+  if (!g_utf8_validate (value, -1, NULL))
+    return g_utf8_make_valid (value, -1);
+
   return g_strdup (value);
 }
 
