@@ -9,7 +9,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sched.h>
 #include <string.h>
 #include <unistd.h>
@@ -75,6 +77,25 @@ icmp_netns_have_program (const char *name)
   return path != NULL;
 }
 
+/* Namespaces left by a test that crashed: "lookout-icmp-X-PID[-N]" whose PID is gone. */
+static void
+remove_stale_namespaces (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/run/netns", 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      guint64 pid;
+
+      if (!g_str_has_prefix (name, "lookout-icmp-") || strlen (name) < 16 || name[14] != '-')
+        continue;
+      pid = g_ascii_strtoull (name + 15, NULL, 10);
+      if (pid > 0 && kill ((pid_t) pid, 0) != 0 && errno == ESRCH)
+        icmp_netns_ip (NULL, "netns", "del", name, NULL);
+    }
+}
+
 gboolean
 icmp_netns_setup (IcmpNetns  *netns,
                   GError    **error)
@@ -96,6 +117,8 @@ icmp_netns_setup (IcmpNetns  *netns,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no ip(8) (iproute2)");
       return FALSE;
     }
+
+  remove_stale_namespaces ();
 
   netns->client = g_strdup_printf ("lookout-icmp-c-%d-%u", getpid (), serial);
   netns->server = g_strdup_printf ("lookout-icmp-s-%d-%u", getpid (), serial);

@@ -230,12 +230,20 @@ test_dns_port_unreachable (void)
 static void
 test_dns_latency (void)
 {
-  g_autoptr(LookoutResult) result = ask (responder, "slow-30.example.test", "A", 2000);
+  gint64 best = G_MAXINT64;
 
-  assert_up (result, (const char *[]) { "192.0.2.7", NULL });
-  /* The responder waits 30 ms; the rest is loopback and two event loops. */
-  g_assert_cmpint (result->latency_us, >=, 30000);
-  g_assert_cmpint (result->latency_us, <, 45000);
+  /* The responder waits 30 ms; the rest is loopback and two event loops.
+   * A measurement is never below the wait, but the responder itself can wake
+   * late on a loaded machine, so the best of a few rounds is judged. */
+  for (guint round = 0; round < 5 && best >= 45000; round++)
+    {
+      g_autoptr(LookoutResult) result = ask (responder, "slow-30.example.test", "A", 2000);
+
+      assert_up (result, (const char *[]) { "192.0.2.7", NULL });
+      g_assert_cmpint (result->latency_us, >=, 30000);
+      best = MIN (best, result->latency_us);
+    }
+  g_assert_cmpint (best, <, 45000);
 }
 
 static void

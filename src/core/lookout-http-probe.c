@@ -18,8 +18,9 @@
  * needs, closes the body stream and then either sends the next hop or
  * delivers the result:
  *   - redirect hops and checks without a keyword drain the body up to a small
- *     cap, which leaves the connection reusable; past the cap the stream is
- *     closed unread and libsoup drops the connection instead;
+ *     cap (256 KiB, or body_cap if smaller), which leaves the connection
+ *     reusable; past the cap, or when Content-Length says the body is larger,
+ *     the stream is closed unread and libsoup drops the connection instead;
  *   - a keyword check searches the body chunk by chunk, keeping the last
  *     (keyword length - 1) bytes of a chunk in front of the next one so that a
  *     keyword split across chunks is found; it stops at the keyword or at
@@ -35,7 +36,11 @@
  * the cap (curl's time_total), otherwise where reading stopped. Phase timings
  * come from libsoup's metrics (monotonic clock, like ours) and are summed
  * over the hops; on a reused connection resolve/connect/tls are 0 because
- * none happened; tls is -1 when no hop used TLS.
+ * none happened; tls is -1 when no hop used TLS. processing runs from the
+ * request written out ("wrote-body") to the first byte of the answer.
+ *
+ * Connections are direct: a system proxy would put its own latency and
+ * failures in place of the target's.
  */
 
 #define G_LOG_DOMAIN "lookout-http-probe"
@@ -53,7 +58,7 @@
 #define READ_CHUNK_SIZE        16384
 #define DRAIN_CAP              (256 * 1024)
 #define IDLE_TIMEOUT_S         75
-#define MAX_REDIRECTS_LIMIT    50
+#define MAX_REDIRECTS_LIMIT    100
 #define MAX_BODY_CAP           (256 * 1024 * 1024)
 #define MAX_STATUS_RANGES      32
 
@@ -261,7 +266,26 @@ parse_accept (HttpOptions  *options,
       options->ranges[options->n_ranges++] = range;
     }
 
+  if (options->n_ranges == 0)
+    {
+      g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                           _("the accepted status codes must not be empty"));
+      return FALSE;
+    }
+
   return TRUE;
+}
+
+static gboolean
+check_member_name (const char  *name,
+                   GError     **error)
+{
+  if (g_utf8_validate (name, -1, NULL))
+    return TRUE;
+
+  g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                       _("an option name is not valid UTF-8"));
+  return FALSE;
 }
 
 static gboolean
@@ -271,7 +295,16 @@ check_member_type (JsonNode    *node,
                    GError     **error)
 {
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type)
-    return TRUE;
+    {
+      /* json-glib lets some escapes through as bytes that are not UTF-8. */
+      if (type == G_TYPE_STRING && !g_utf8_validate (json_node_get_string (node), -1, NULL))
+        {
+          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                       _("the option “%s” is not valid UTF-8"), name);
+          return FALSE;
+        }
+      return TRUE;
+    }
 
   if (type == G_TYPE_STRING)
     g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
@@ -335,6 +368,8 @@ parse_headers (HttpOptions  *options,
     {
       const char *value;
 
+      if (!check_member_name (name, error))
+        return FALSE;
       if (!is_token (name))
         {
           g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
@@ -383,8 +418,10 @@ http_options_parse (const char  *json,
 
   if (!json_parser_load_from_data (parser, json, -1, &local_error))
     {
+      g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                   _("the options are not valid JSON: %s"), local_error->message);
+                   _("the options are not valid JSON: %s"), reason);
       return NULL;
     }
 
@@ -401,6 +438,9 @@ http_options_parse (const char  *json,
     {
       const char *string;
       gint64 number;
+
+      if (!check_member_name (name, error))
+        return NULL;
 
       if (g_str_equal (name, "method"))
         {
@@ -460,12 +500,8 @@ http_options_parse (const char  *json,
           if (!parse_headers (options, node, error))
             return NULL;
         }
-      else
-        {
-          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                       _("“%s” is not an option of HTTP targets"), name);
-          return NULL;
-        }
+      /* Other keys belong to other kinds (a target whose kind changed keeps
+       * them); LookoutTarget checks their types. */
     }
 
   if (options->keyword != NULL && options->keyword_len > options->body_cap)
@@ -598,6 +634,18 @@ probe_run_free (gpointer data)
 }
 
 static gboolean
+deadline_source_dispatch (GSource     *source,
+                          GSourceFunc  callback,
+                          gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs deadline_source_funcs = {
+  .dispatch = deadline_source_dispatch,
+};
+
+static gboolean
 timed_out_cb (gpointer user_data)
 {
   ProbeRun *run = user_data;
@@ -706,9 +754,15 @@ fail_with_error (ProbeRun     *run,
         lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TIMEOUT,
                                   _("No response within %u ms"), run->timeout_ms);
     }
+  else if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND))
+    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESOLVE,
+                              _("The name “%s” does not resolve to any address"), host);
+  else if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE))
+    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESOLVE,
+                              _("The name “%s” could not be resolved for now (temporary failure)"), host);
   else if (error->domain == G_RESOLVER_ERROR)
     lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESOLVE,
-                              _("Could not resolve “%s”: %s"), host, error->message);
+                              _("The name “%s” could not be resolved: %s"), host, error->message);
   else if (error->domain == G_TLS_ERROR)
     {
       g_autofree char *reasons = NULL;
@@ -929,6 +983,50 @@ contains (const guint8 *haystack,
   return FALSE;
 }
 
+/* Takes in what one read gave (@n_read bytes, 0 at the end, -1 with
+ * @error). Returns TRUE when the hop wants more of the body. */
+static gboolean
+consume_body (ProbeRun     *run,
+              gssize        n_read,
+              const GError *error)
+{
+  if (n_read < 0)
+    {
+      g_clear_pointer (&run->next_uri, g_uri_unref);
+      if (!run->decided)
+        fail_with_error (run, error);
+      return FALSE;
+    }
+
+  if (n_read == 0)
+    return FALSE;
+
+  run->body_read += n_read;
+
+  if (run->mode == BODY_KEYWORD)
+    {
+      const HttpOptions *options = run->options;
+      gsize available = run->kept + n_read;
+
+      if (contains (run->buf, available, options->keyword, options->keyword_len))
+        {
+          run->keyword_found = TRUE;
+          return FALSE;
+        }
+
+      run->kept = MIN (options->keyword_len - 1, available);
+      memmove (run->buf, run->buf + available - run->kept, run->kept);
+    }
+
+  return run->body_read < run->read_cap;
+}
+
+static gsize
+next_read_size (ProbeRun *run)
+{
+  return MIN (READ_CHUNK_SIZE, run->read_cap - run->body_read);
+}
+
 static void
 body_read_cb (GObject      *object,
               GAsyncResult *res,
@@ -941,56 +1039,63 @@ body_read_cb (GObject      *object,
 
   n_read = g_input_stream_read_finish (G_INPUT_STREAM (object), res, &error);
 
-  if (n_read < 0)
-    {
-      g_clear_pointer (&run->next_uri, g_uri_unref);
-      if (!run->decided)
-        fail_with_error (run, error);
-      run->body_end_us = g_get_monotonic_time ();
-      finish_hop (g_steal_pointer (&task));
-      return;
-    }
-
-  if (n_read == 0)
+  if (!consume_body (run, n_read, error))
     {
       run->body_end_us = g_get_monotonic_time ();
       finish_hop (g_steal_pointer (&task));
       return;
     }
 
-  run->body_read += n_read;
+  g_input_stream_read_async (run->body, run->buf + run->kept, next_read_size (run),
+                             G_PRIORITY_DEFAULT, run->cancellable,
+                             body_read_cb, g_steal_pointer (&task));
+}
 
-  if (run->mode == BODY_KEYWORD)
+static void pump_body (GTask *task);
+
+static gboolean
+body_readable_cb (GObject  *stream,
+                  gpointer  user_data)
+{
+  pump_body (g_object_ref (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Reads whatever the stream holds without a round through the main loop
+ * per read (libsoup's body streams are pollable), and waits for more only
+ * when there is none. */
+static void
+pump_body (GTask *task_in)
+{
+  g_autoptr(GTask) task = task_in;
+  ProbeRun *run = g_task_get_task_data (task);
+  GPollableInputStream *pollable = G_POLLABLE_INPUT_STREAM (run->body);
+
+  for (;;)
     {
-      const HttpOptions *options = run->options;
-      gsize available = run->kept + n_read;
+      g_autoptr(GError) error = NULL;
+      gssize n_read;
 
-      if (contains (run->buf, available, options->keyword, options->keyword_len))
+      n_read = g_pollable_input_stream_read_nonblocking (pollable, run->buf + run->kept,
+                                                         next_read_size (run),
+                                                         run->cancellable, &error);
+      if (n_read < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
-          run->keyword_found = TRUE;
-          run->body_end_us = g_get_monotonic_time ();
-          finish_hop (g_steal_pointer (&task));
+          GSource *source = g_pollable_input_stream_create_source (pollable, run->cancellable);
+
+          g_source_set_callback (source, G_SOURCE_FUNC (body_readable_cb),
+                                 g_steal_pointer (&task), g_object_unref);
+          g_source_attach (source, g_main_context_get_thread_default ());
+          g_source_unref (source);
           return;
         }
 
-      run->kept = MIN (options->keyword_len - 1, available);
-      memmove (run->buf, run->buf + available - run->kept, run->kept);
+      if (!consume_body (run, n_read, error))
+        break;
     }
 
-  if (run->body_read >= run->read_cap)
-    {
-      run->body_end_us = g_get_monotonic_time ();
-      finish_hop (g_steal_pointer (&task));
-      return;
-    }
-
-  g_input_stream_read_async (run->body,
-                             run->buf + run->kept,
-                             MIN (READ_CHUNK_SIZE, run->read_cap - run->body_read),
-                             G_PRIORITY_DEFAULT,
-                             run->cancellable,
-                             body_read_cb,
-                             g_steal_pointer (&task));
+  run->body_end_us = g_get_monotonic_time ();
+  finish_hop (g_steal_pointer (&task));
 }
 
 static void
@@ -1011,13 +1116,14 @@ read_body (GTask *task)
 
   run->kept = 0;
   run->body_read = 0;
-  g_input_stream_read_async (run->body,
-                             run->buf,
-                             MIN (READ_CHUNK_SIZE, run->read_cap),
-                             G_PRIORITY_DEFAULT,
-                             run->cancellable,
-                             body_read_cb,
-                             task);
+
+  if (G_IS_POLLABLE_INPUT_STREAM (run->body) &&
+      g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (run->body)))
+    pump_body (task);
+  else
+    g_input_stream_read_async (run->body, run->buf, next_read_size (run),
+                               G_PRIORITY_DEFAULT, run->cancellable,
+                               body_read_cb, task);
 }
 
 static gboolean
@@ -1184,6 +1290,7 @@ message_sent_cb (GObject      *object,
   /* A body known to be larger than we would drain is not read at all. */
   content_length = soup_message_headers_get_content_length (soup_message_get_response_headers (run->msg));
   if (run->mode == BODY_DRAIN &&
+      !g_str_equal (run->method, SOUP_METHOD_HEAD) &&
       soup_message_headers_get_encoding (soup_message_get_response_headers (run->msg)) == SOUP_ENCODING_CONTENT_LENGTH &&
       content_length > (goffset) run->read_cap)
     {
@@ -1340,12 +1447,16 @@ lookout_http_probe_run_async (LookoutProbe        *probe,
                                                         g_object_unref);
     }
 
-  run->timer = g_timeout_source_new (run->timeout_ms);
+  run->start_us = g_get_monotonic_time ();
+
+  /* Not g_timeout_source_new(): it counts from the start of the main loop
+   * iteration, which may be a while before now, and would fire early. */
+  run->timer = g_source_new (&deadline_source_funcs, sizeof (GSource));
   g_source_set_static_name (run->timer, "[lookout] http probe timeout");
+  g_source_set_ready_time (run->timer, run->start_us + (gint64) run->timeout_ms * 1000);
   g_source_set_callback (run->timer, timed_out_cb, run, NULL);
   g_source_attach (run->timer, g_main_context_get_thread_default ());
 
-  run->start_us = g_get_monotonic_time ();
   send_hop (g_steal_pointer (&task));
 }
 

@@ -1514,7 +1514,7 @@ lookout_icmp_probe_ping_async (LookoutIcmpProbe    *self,
   g_return_if_fail (timeout_ms > 0);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  uri = strchr (host, ':') ? g_strdup_printf ("icmp://[%s]", host) : g_strdup_printf ("icmp://%s", host);
+  uri = strchr (host, ':') ? g_strconcat ("icmp://[", host, "]", NULL) : g_strconcat ("icmp://", host, NULL);
   probe_ping (self, host, uri, 0, timeout_ms, count, size, cancellable, callback, user_data);
 }
 

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "lookout-geo.h"
+#include "lookout-alert-settings.h"
 #include "lookout-monitor.h"
 
 G_BEGIN_DECLS
@@ -23,5 +24,6 @@ LookoutApplication *lookout_application_new         (void);
 LookoutMonitor     *lookout_application_get_monitor (LookoutApplication *self);
 /* Locates the targets for the map; NULL until the targets are loaded. */
 LookoutGeo         *lookout_application_get_geo     (LookoutApplication *self);
+LookoutAlertSettings *lookout_application_get_alert_settings (LookoutApplication *self);
 
 G_END_DECLS

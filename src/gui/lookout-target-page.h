@@ -9,6 +9,7 @@
 
 #include <gtk/gtk.h>
 
+#include "lookout-result.h"
 #include "lookout-target.h"
 
 G_BEGIN_DECLS
@@ -21,5 +22,8 @@ GtkWidget     *lookout_target_page_new        (void);
 LookoutTarget *lookout_target_page_get_target (LookoutTargetPage *self);
 void           lookout_target_page_set_target (LookoutTargetPage *self,
                                                LookoutTarget     *target);
+/* The target's last result in detail; NULL before its first check. */
+void           lookout_target_page_set_result (LookoutTargetPage *self,
+                                               LookoutResult     *result);
 
 G_END_DECLS

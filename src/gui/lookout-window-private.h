@@ -23,6 +23,8 @@ struct _LookoutWindow
   GSettings            *settings;
   GSignalGroup         *selected_signals;
   GCancellable         *cancellable;
+  /* Target id (gint64 *) → its last LookoutResult in this session. */
+  GHashTable           *last_results;
 
   AdwToastOverlay      *toast_overlay;
   AdwLeaflet           *leaflet;

@@ -77,6 +77,7 @@ update_view (LookoutWindow *self)
 
   g_signal_group_set_target (self->selected_signals, target);
   lookout_target_page_set_target (self->target_page, target);
+  lookout_target_page_set_result (self->target_page, target ? lookout_window_get_last_result (self, target) : NULL);
   update_title (self);
 
   if (self->monitor == NULL)
@@ -109,6 +110,18 @@ static void
 items_changed_cb (LookoutWindow *self)
 {
   update_view (self);
+}
+
+static void
+monitor_result_cb (LookoutWindow *self,
+                   LookoutTarget *target,
+                   LookoutResult *result)
+{
+  gint64 id = lookout_target_get_id (target);
+
+  g_hash_table_replace (self->last_results, g_memdup2 (&id, sizeof id), lookout_result_ref (result));
+  if (target == lookout_window_get_selected_target (self))
+    lookout_target_page_set_result (self->target_page, result);
 }
 
 static void
@@ -423,7 +436,10 @@ lookout_window_dispose (GObject *object)
   g_clear_weak_pointer (&self->removed_toast);
 
   if (self->monitor != NULL)
-    g_signal_handlers_disconnect_by_data (lookout_monitor_get_targets (self->monitor), self);
+    {
+      g_signal_handlers_disconnect_by_data (lookout_monitor_get_targets (self->monitor), self);
+      g_signal_handlers_disconnect_by_func (self->monitor, monitor_result_cb, self);
+    }
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   if (self->selected_signals != NULL)
@@ -445,6 +461,7 @@ lookout_window_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->last_results, g_hash_table_unref);
 
   G_OBJECT_CLASS (lookout_window_parent_class)->finalize (object);
 }
@@ -539,6 +556,8 @@ lookout_window_init (LookoutWindow *self)
   GtkListItemFactory *factory;
 
   self->cancellable = g_cancellable_new ();
+  self->last_results = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                              (GDestroyNotify) lookout_result_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   lookout_window_map_init (self);
@@ -615,10 +634,14 @@ lookout_window_set_monitor (LookoutWindow  *self,
     return;
 
   if (self->monitor != NULL)
-    g_signal_handlers_disconnect_by_data (lookout_monitor_get_targets (self->monitor), self);
+    {
+      g_signal_handlers_disconnect_by_data (lookout_monitor_get_targets (self->monitor), self);
+      g_signal_handlers_disconnect_by_func (self->monitor, monitor_result_cb, self);
+    }
 
   g_set_object (&self->monitor, monitor);
   lookout_window_map_set_monitor (self, monitor);
+  g_hash_table_remove_all (self->last_results);
 
   if (monitor != NULL)
     {
@@ -626,6 +649,8 @@ lookout_window_set_monitor (LookoutWindow  *self,
 
       g_signal_connect_object (targets, "items-changed",
                                G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (monitor, "result",
+                               G_CALLBACK (monitor_result_cb), self, G_CONNECT_SWAPPED);
       gtk_single_selection_set_model (self->selection, targets);
     }
   else
@@ -690,4 +715,18 @@ lookout_window_select_target (LookoutWindow *self,
           break;
         }
     }
+}
+
+LookoutResult *
+lookout_window_get_last_result (LookoutWindow *self,
+                                LookoutTarget *target)
+{
+  gint64 id;
+
+  g_return_val_if_fail (LOOKOUT_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (LOOKOUT_IS_TARGET (target), NULL);
+
+  id = lookout_target_get_id (target);
+
+  return g_hash_table_lookup (self->last_results, &id);
 }

@@ -28,5 +28,8 @@ void            lookout_window_set_load_error  (LookoutWindow  *self,
 LookoutTarget  *lookout_window_get_selected_target (LookoutWindow *self);
 void            lookout_window_select_target   (LookoutWindow  *self,
                                                 LookoutTarget  *target);
+/* The last result of @target that arrived while the window was open, or NULL. */
+LookoutResult  *lookout_window_get_last_result (LookoutWindow  *self,
+                                                LookoutTarget  *target);
 
 G_END_DECLS
