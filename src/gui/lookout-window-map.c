@@ -133,6 +133,19 @@ dashboard_toggled_cb (LookoutWindow *self)
   lookout_window_update_view (self);
 }
 
+/* $LOOKOUT_TILE_URL (read by the map itself) wins over the setting. */
+static void
+tile_url_changed_cb (LookoutWindow *self)
+{
+  g_autofree char *url = NULL;
+
+  if (g_getenv ("LOOKOUT_TILE_URL") != NULL)
+    return;
+
+  url = g_settings_get_string (self->settings, "map-tile-url");
+  lookout_map_set_tile_url (self->map, g_strstrip (url));
+}
+
 void
 lookout_window_map_class_init (GtkWidgetClass *widget_class)
 {
@@ -155,6 +168,17 @@ lookout_window_map_init (LookoutWindow *self)
                            G_CALLBACK (map_target_placed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->dashboard_button, "toggled",
                            G_CALLBACK (dashboard_toggled_cb), self, G_CONNECT_SWAPPED);
+
+  if (self->settings != NULL)
+    {
+      g_autofree char *url = g_settings_get_string (self->settings, "map-tile-url");
+
+      g_signal_connect_object (self->settings, "changed::map-tile-url",
+                               G_CALLBACK (tile_url_changed_cb), self, G_CONNECT_SWAPPED);
+      /* The map starts with OpenStreetMap already. */
+      if (url[0] != '\0')
+        tile_url_changed_cb (self);
+    }
 }
 
 void

@@ -560,7 +560,6 @@ lookout_window_init (LookoutWindow *self)
                                               (GDestroyNotify) lookout_result_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  lookout_window_map_init (self);
 
   self->settings = lookout_dup_settings ();
   if (self->settings != NULL)
@@ -573,6 +572,8 @@ lookout_window_init (LookoutWindow *self)
     }
   else
     gtk_window_set_default_size (GTK_WINDOW (self), 960, 640);
+
+  lookout_window_map_init (self);
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
