@@ -84,6 +84,7 @@ update_view (LookoutWindow *self)
     return;
 
   n_items = g_list_model_get_n_items (lookout_monitor_get_targets (self->monitor));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->dashboard_button), n_items > 0);
   gtk_stack_set_visible_child_name (self->sidebar_stack, n_items > 0 ? "list" : "empty");
 
   if (n_items == 0)
