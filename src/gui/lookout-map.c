@@ -233,7 +233,6 @@ group_update (Group *group)
 {
   LookoutMap *self = group->map;
   LookoutTarget *worst = NULL;
-  g_autoptr(GString) tooltip = g_string_new (NULL);
   g_autofree char *accessible = NULL;
   gboolean doubtful = FALSE;
   gboolean selected = FALSE;
@@ -250,15 +249,7 @@ group_update (Group *group)
         worst = target;
       doubtful |= target_is_doubtful (self, target);
       selected |= target == self->selected;
-
-      if (i < TOOLTIP_TARGETS)
-        append_target_tooltip (self, tooltip, target);
     }
-
-  if (group->targets->len > TOOLTIP_TARGETS)
-    g_string_append_printf (tooltip, "\n\n%s",
-                            ngettext ("and %u more", "and %u more",
-                                      group->targets->len - TOOLTIP_TARGETS));
 
   klass = lookout_target_state_to_string (lookout_target_get_state (worst));
   if (group->state_class != klass)
@@ -305,10 +296,41 @@ group_update (Group *group)
       accessible = dup_target_accessible_name (self, worst);
     }
 
-  gtk_widget_set_tooltip_text (group->button, tooltip->str);
   gtk_accessible_update_property (GTK_ACCESSIBLE (group->button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   -1);
+}
+
+/* Built when shown, not on every state change: a tooltip set on the widget
+ * costs more than the rest of a marker's update. */
+static char *
+group_dup_tooltip (Group *group)
+{
+  GString *tooltip = g_string_new (NULL);
+
+  for (guint i = 0; i < group->targets->len && i < TOOLTIP_TARGETS; i++)
+    append_target_tooltip (group->map, tooltip, g_ptr_array_index (group->targets, i));
+
+  if (group->targets->len > TOOLTIP_TARGETS)
+    g_string_append_printf (tooltip, "\n\n%s",
+                            ngettext ("and %u more", "and %u more",
+                                      group->targets->len - TOOLTIP_TARGETS));
+
+  return g_string_free (tooltip, FALSE);
+}
+
+static gboolean
+marker_query_tooltip_cb (GtkWidget  *button,
+                         int         x,
+                         int         y,
+                         gboolean    keyboard,
+                         GtkTooltip *tooltip,
+                         Group      *group)
+{
+  g_autofree char *text = group_dup_tooltip (group);
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static void
@@ -413,6 +435,8 @@ group_new (LookoutMap *self,
   gtk_widget_set_halign (group->button, GTK_ALIGN_CENTER);
   gtk_widget_set_valign (group->button, GTK_ALIGN_CENTER);
   g_signal_connect (group->button, "clicked", G_CALLBACK (marker_clicked_cb), group);
+  gtk_widget_set_has_tooltip (group->button, TRUE);
+  g_signal_connect (group->button, "query-tooltip", G_CALLBACK (marker_query_tooltip_cb), group);
 
   group->marker = g_object_ref_sink (shumate_marker_new ());
   shumate_marker_set_child (group->marker, group->button);
@@ -1331,4 +1355,18 @@ lookout_map_pick_place (LookoutMap    *self,
       gtk_label_set_text (GTK_LABEL (self->place_label), text);
       gtk_widget_grab_focus (GTK_WIDGET (self->simple_map));
     }
+}
+
+char *
+lookout_map_dup_marker_tooltip (LookoutMap    *self,
+                                LookoutTarget *target)
+{
+  Group *group;
+
+  g_return_val_if_fail (LOOKOUT_IS_MAP (self), NULL);
+  g_return_val_if_fail (LOOKOUT_IS_TARGET (target), NULL);
+
+  group = g_hash_table_lookup (self->target_group, target);
+
+  return group != NULL ? group_dup_tooltip (group) : NULL;
 }

@@ -66,5 +66,9 @@ ShumateViewport *lookout_map_get_viewport       (LookoutMap    *self);
 guint            lookout_map_get_n_markers      (LookoutMap    *self);
 ShumateMarker   *lookout_map_get_marker         (LookoutMap    *self,
                                                  LookoutTarget *target);
+/* The text of the tooltip of @target's marker (name, place, network, last
+ * response time, doubt), or NULL when it has none. */
+char            *lookout_map_dup_marker_tooltip (LookoutMap    *self,
+                                                 LookoutTarget *target);
 
 G_END_DECLS
