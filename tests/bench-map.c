@@ -7,8 +7,8 @@
 
 /* What the map costs with many targets: placing N targets spread over the
  * world (one marker each, grouped where they share a place), restyling on
- * a state change, and locating an address from the memory cache. Needs a
- * display (xvfb-run); no tiles are fetched. */
+ * a state change, and refusing a private address. Needs a display
+ * (xvfb-run); tiles come from a closed port, so none are fetched. */
 
 #include "config.h"
 
@@ -94,10 +94,8 @@ located_cb (GObject      *object,
   *(guint *) user_data += location != NULL;
 }
 
-/* Memory-cache answers: a location stored by hand through the store-less
- * path would need the network, so the first answer comes from a place
- * lookup that fails fast (private address) and the figure is the cost of
- * the whole call for public addresses already in memory. */
+/* What a lookup of a private address costs (every LAN target's results
+ * ask): it is refused before anything is queued or sent. */
 static void
 bench_private_refusal (void)
 {
