@@ -335,6 +335,25 @@ main (int   argc,
   while (added < G_N_ELEMENTS (demos))
     g_main_context_iteration (NULL, TRUE);
 
+  /* Five minutes of history, for the plot under the map. */
+  for (guint i = 0; i < G_N_ELEMENTS (demos); i++)
+    {
+      for (int k = 60; k > 0; k--)
+        {
+          gboolean down = demos[i].state == LOOKOUT_TARGET_STATE_DOWN && k < 20;
+          LookoutSample sample = {
+            .target_id = lookout_target_get_id (targets->pdata[i]),
+            .ts_ms = now_ms - k * 5000,
+            .latency_us = down || demos[i].latency_us < 0
+                            ? -1 : demos[i].latency_us * (0.9 + 0.2 * g_random_double ()),
+            .state = down ? LOOKOUT_TARGET_STATE_DOWN : LOOKOUT_TARGET_STATE_UP,
+          };
+
+          lookout_store_append_sample (store, &sample);
+        }
+    }
+  lookout_store_flush_sync (store, NULL);
+
   geo = lookout_geo_new (store);
   provider = lookout_geo_provider_new (LOOKOUT_GEO_PROVIDER_IP_API, base);
   lookout_geo_set_provider (geo, provider);

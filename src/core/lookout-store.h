@@ -54,6 +54,16 @@ typedef struct
   gint64  sum_us;
 } LookoutRollup;
 
+/* How long each table keeps its rows; 0 keeps them forever. Defaults: raw
+ * samples 30 days, minute rollups 90 days, hour and day rollups forever. */
+typedef struct
+{
+  gint64 samples_ms;
+  gint64 minute_ms;
+  gint64 hour_ms;
+  gint64 day_ms;
+} LookoutStoreRetention;
+
 #define LOOKOUT_TYPE_STORE (lookout_store_get_type ())
 
 G_DECLARE_FINAL_TYPE (LookoutStore, lookout_store, LOOKOUT, STORE, GObject)
@@ -242,6 +252,22 @@ GArray       *lookout_store_query_events_sync    (LookoutStore         *self,
                                                   gint64                before_ms,
                                                   guint                 limit,
                                                   GCancellable         *cancellable,
+                                                  GError              **error);
+
+/* ---- retention ---- */
+void          lookout_store_set_retention        (LookoutStore         *self,
+                                                  const LookoutStoreRetention *retention);
+void          lookout_store_get_retention        (LookoutStore         *self,
+                                                  LookoutStoreRetention *out_retention);
+/* Deletes what is older than the retention, in small batches queued to the
+ * writer thread between sample batches, so writes are never held up. */
+void          lookout_store_prune_async          (LookoutStore         *self,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean      lookout_store_prune_finish         (LookoutStore         *self,
+                                                  GAsyncResult         *result,
+                                                  guint64              *out_deleted,
                                                   GError              **error);
 
 void          lookout_sample_clear               (LookoutSample        *sample);

@@ -18,6 +18,7 @@
 #include "lookout-event-list.h"
 #include "lookout-gui-utils.h"
 #include "lookout-result-view.h"
+#include "lookout-target-history.h"
 #include "lookout-target-page.h"
 #include "lookout-window.h"
 
@@ -43,6 +44,7 @@ struct _LookoutTargetPage
   GtkLabel      *interval_label;
   GtkLabel      *timeout_label;
   GtkLabel      *threshold_label;
+  LookoutTargetHistory *history;
   LookoutResultView *result_view;
 
   /* The target's events, from the window's monitor. */
@@ -55,6 +57,7 @@ G_DEFINE_FINAL_TYPE (LookoutTargetPage, lookout_target_page, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_TARGET,
+  PROP_MONITOR,
   N_PROPS
 };
 
@@ -193,6 +196,10 @@ lookout_target_page_get_property (GObject    *object,
       g_value_set_object (value, self->target);
       break;
 
+    case PROP_MONITOR:
+      g_value_set_object (value, lookout_target_history_get_monitor (self->history));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -210,6 +217,10 @@ lookout_target_page_set_property (GObject      *object,
     {
     case PROP_TARGET:
       lookout_target_page_set_target (self, g_value_get_object (value));
+      break;
+
+    case PROP_MONITOR:
+      lookout_target_page_set_monitor (self, g_value_get_object (value));
       break;
 
     default:
@@ -234,8 +245,15 @@ lookout_target_page_class_init (LookoutTargetPageClass *klass)
                          LOOKOUT_TYPE_TARGET,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* Where the history block reads history and live results from. */
+  properties[PROP_MONITOR] =
+    g_param_spec_object ("monitor", NULL, NULL,
+                         LOOKOUT_TYPE_MONITOR,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (LOOKOUT_TYPE_TARGET_HISTORY);
   g_type_ensure (LOOKOUT_TYPE_RESULT_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lookoutapp/Lookout/lookout-target-page.ui");
@@ -253,6 +271,7 @@ lookout_target_page_class_init (LookoutTargetPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, interval_label);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, timeout_label);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, threshold_label);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, history);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, result_view);
 }
 
@@ -300,12 +319,27 @@ lookout_target_page_set_target (LookoutTargetPage *self,
 
   g_signal_group_set_target (self->target_signals, target);
   g_clear_handle_id (&self->update_source, g_source_remove);
+  lookout_target_history_set_target (self->history, target);
   /* Another target's result must not linger under this one's name. */
   lookout_result_view_set_result (self->result_view, NULL);
   update (self);
   update_events (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET]);
+}
+
+void
+lookout_target_page_set_monitor (LookoutTargetPage *self,
+                                 LookoutMonitor    *monitor)
+{
+  g_return_if_fail (LOOKOUT_IS_TARGET_PAGE (self));
+  g_return_if_fail (!monitor || LOOKOUT_IS_MONITOR (monitor));
+
+  if (lookout_target_history_get_monitor (self->history) == monitor)
+    return;
+
+  lookout_target_history_set_monitor (self->history, monitor);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
 }
 
 void
