@@ -57,7 +57,8 @@ typedef struct
 {
   LookoutScheduler *self;
   LookoutTarget    *target;
-  gulong            notify_id;
+  gulong            interval_id;    /* notify::interval */
+  gulong            enabled_id;     /* notify::enabled */
   gint64            due_us;         /* planned start, monotonic */
   gint64            deadline_us;    /* cut-off of the running check, monotonic */
   guint             due_index;      /* position in the due heap, or NOT_IN_HEAP */
@@ -814,42 +815,44 @@ entry_unqueue (LookoutScheduler *self,
     }
 }
 
+/* Connected per property: a handler on plain "notify" would run for every
+ * live-state change of every target (several per check). */
 static void
-target_notified_cb (LookoutTarget *target,
-                    GParamSpec    *pspec,
-                    Entry         *entry)
+interval_notified_cb (LookoutTarget *target,
+                      GParamSpec    *pspec,
+                      Entry         *entry)
 {
   LookoutScheduler *self = entry->self;
-  const char *name = g_param_spec_get_name (pspec);
+  guint interval_s = lookout_target_get_interval (target);
 
-  if (g_str_equal (name, "interval"))
+  if (interval_s == entry->interval_s)
+    return;
+  entry->interval_s = interval_s;
+  plan_entry (self, entry, g_get_monotonic_time (), g_get_real_time ());
+  rearm_timer (self);
+}
+
+static void
+enabled_notified_cb (LookoutTarget *target,
+                     GParamSpec    *pspec,
+                     Entry         *entry)
+{
+  LookoutScheduler *self = entry->self;
+  gboolean enabled = lookout_target_get_enabled (target);
+
+  if (enabled == entry->enabled)
+    return;
+  entry->enabled = enabled;
+  entry->failures = 0;
+  if (!enabled)
     {
-      guint interval_s = lookout_target_get_interval (target);
-
-      if (interval_s == entry->interval_s)
-        return;
-      entry->interval_s = interval_s;
-      plan_entry (self, entry, g_get_monotonic_time (), g_get_real_time ());
-      rearm_timer (self);
+      entry_unqueue (self, entry);
+      detach_run (self, entry);
     }
-  else if (g_str_equal (name, "enabled"))
-    {
-      gboolean enabled = lookout_target_get_enabled (target);
-
-      if (enabled == entry->enabled)
-        return;
-      entry->enabled = enabled;
-      entry->failures = 0;
-      if (!enabled)
-        {
-          entry_unqueue (self, entry);
-          detach_run (self, entry);
-        }
-      entry_set_paused (entry, !enabled);
-      plan_entry (self, entry, g_get_monotonic_time (), g_get_real_time ());
-      drain_waiting (self);
-      rearm_timer (self);
-    }
+  entry_set_paused (entry, !enabled);
+  plan_entry (self, entry, g_get_monotonic_time (), g_get_real_time ());
+  drain_waiting (self);
+  rearm_timer (self);
 }
 
 static Entry *
@@ -864,7 +867,10 @@ entry_new (LookoutScheduler *self,
   entry->deadline_index = NOT_IN_HEAP;
   entry->interval_s = lookout_target_get_interval (target);
   entry->enabled = lookout_target_get_enabled (target);
-  entry->notify_id = g_signal_connect (target, "notify", G_CALLBACK (target_notified_cb), entry);
+  entry->interval_id = g_signal_connect (target, "notify::interval",
+                                         G_CALLBACK (interval_notified_cb), entry);
+  entry->enabled_id = g_signal_connect (target, "notify::enabled",
+                                        G_CALLBACK (enabled_notified_cb), entry);
 
   entry_set_paused (entry, !entry->enabled);
 
@@ -879,7 +885,8 @@ entry_free (Entry *entry)
   heap_remove (&self->due_heap, entry);
   entry_unqueue (self, entry);
   detach_run (self, entry);
-  g_clear_signal_handler (&entry->notify_id, entry->target);
+  g_clear_signal_handler (&entry->interval_id, entry->target);
+  g_clear_signal_handler (&entry->enabled_id, entry->target);
   g_clear_object (&entry->target);
   g_free (entry);
 }
