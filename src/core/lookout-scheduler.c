@@ -47,6 +47,7 @@
 #include "lookout-icmp-probe.h"
 #include "lookout-ntp-probe.h"
 #include "lookout-resolver.h"
+#include "lookout-marshal.h"
 #include "lookout-scheduler.h"
 #include "lookout-tcp-probe.h"
 #include "lookout-udp-probe.h"
@@ -1066,10 +1067,14 @@ lookout_scheduler_class_init (LookoutSchedulerClass *klass)
     g_signal_new ("result",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
+                  0, NULL, NULL,
+                  lookout_marshal_VOID__OBJECT_BOXED,
                   G_TYPE_NONE, 2,
                   LOOKOUT_TYPE_TARGET,
                   LOOKOUT_TYPE_RESULT | G_SIGNAL_TYPE_STATIC_SCOPE);
+  g_signal_set_va_marshaller (signals[RESULT],
+                              G_TYPE_FROM_CLASS (klass),
+                              lookout_marshal_VOID__OBJECT_BOXEDv);
 
   signals[SKIPPED] =
     g_signal_new ("skipped",
