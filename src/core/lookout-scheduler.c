@@ -117,6 +117,7 @@ struct _LookoutScheduler
   Heap          deadline_heap;      /* by deadline_us */
   GSource      *timer;
   GQueue        waiting;            /* Entry *, FIFO */
+  GPtrArray    *spare_cancellables; /* of checks that ended uncancelled */
 
   guint         max_concurrent;
   guint         timeout_grace_ms;
@@ -481,6 +482,32 @@ failed_result_new (LookoutTarget *target,
   return result;
 }
 
+/* A cancellable that was never cancelled serves the next check: making
+ * and finalizing one per check cost more than the rest of the Run. A
+ * cancelled one is dropped with its Run (g_cancellable_reset () is no use
+ * while the abandoned check may still hold it). */
+#define MAX_SPARE_CANCELLABLES 64
+
+static GCancellable *
+take_cancellable (LookoutScheduler *self)
+{
+  GPtrArray *spare = self->spare_cancellables;
+
+  if (spare->len == 0)
+    return g_cancellable_new ();
+
+  return g_ptr_array_steal_index_fast (spare, spare->len - 1);
+}
+
+static void
+give_back_cancellable (LookoutScheduler *self,
+                       Run              *run)
+{
+  if (self->spare_cancellables->len < MAX_SPARE_CANCELLABLES
+      && !g_cancellable_is_cancelled (run->cancellable))
+    g_ptr_array_add (self->spare_cancellables, g_steal_pointer (&run->cancellable));
+}
+
 static void
 run_free (Run *run)
 {
@@ -554,6 +581,8 @@ probe_ran_cb (GObject      *object,
   if (result == NULL)
     result = failed_result_new (run->target, run->started_ms, error);
 
+  give_back_cancellable (self, run);
+
   g_object_ref (self);
   apply_result (self, entry, result);
   run_free (run);
@@ -582,7 +611,7 @@ start_check (LookoutScheduler *self,
   run->self = self;
   run->entry = entry;
   run->target = g_object_ref (entry->target);
-  run->cancellable = g_cancellable_new ();
+  run->cancellable = take_cancellable (self);
   run->started_ms = g_get_real_time () / 1000;
 
   entry->run = run;
@@ -974,6 +1003,7 @@ lookout_scheduler_finalize (GObject *object)
   LookoutScheduler *self = (LookoutScheduler *) object;
 
   g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_pointer (&self->spare_cancellables, g_ptr_array_unref);
   g_clear_pointer (&self->due_heap.slots, g_array_unref);
   g_clear_pointer (&self->deadline_heap.slots, g_array_unref);
 
@@ -1089,6 +1119,7 @@ static void
 lookout_scheduler_init (LookoutScheduler *self)
 {
   self->entries = g_ptr_array_new ();
+  self->spare_cancellables = g_ptr_array_new_with_free_func (g_object_unref);
   self->due_heap.slots = g_array_new (FALSE, FALSE, sizeof (HeapSlot));
   self->deadline_heap.slots = g_array_new (FALSE, FALSE, sizeof (HeapSlot));
   self->deadline_heap.by_deadline = TRUE;
