@@ -223,13 +223,17 @@ tcp_run_set_errno (TcpRun *run,
 }
 
 static void
-tcp_run_connected (TcpRun *run,
-                   gint64  now)
+tcp_run_connected (TcpRun       *run,
+                   GIOCondition  revents,
+                   gint64        now)
 {
   int errsv = 0;
   socklen_t len = sizeof errsv;
 
-  if (getsockopt (run->fd, SOL_SOCKET, SO_ERROR, &errsv, &len) < 0)
+  /* Writable without error or hang-up is an established connection: the
+   * SO_ERROR system call is only needed when the poll saw trouble. */
+  if ((revents & (G_IO_ERR | G_IO_HUP)) != 0
+      && getsockopt (run->fd, SOL_SOCKET, SO_ERROR, &errsv, &len) < 0)
     errsv = errno;
 
   if (errsv != 0)
@@ -356,14 +360,15 @@ tcp_watch_dispatch (GSource     *source,
   while (l != NULL)
     {
       TcpRun *run = l->data;
+      GIOCondition revents;
 
       /* finishing a run unlinks it and may (re)start an attempt of it only */
       l = l->next;
 
       if (g_atomic_int_get (&run->cancelled))
         tcp_run_fail (run, NULL);
-      else if (run->tag != NULL && g_source_query_unix_fd (source, run->tag) != 0)
-        tcp_run_connected (run, now);
+      else if (run->tag != NULL && (revents = g_source_query_unix_fd (source, run->tag)) != 0)
+        tcp_run_connected (run, revents, now);
       else if (run->deadline_us <= now)
         {
           run->timed_out = TRUE;
