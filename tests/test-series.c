@@ -214,6 +214,36 @@ test_live_advance (void)
 }
 
 static void
+test_live_spacing_learnt (void)
+{
+  /* A new target: nothing fetched, columns of 625 ms, a check every second.
+   * Empty columns between checks are not gaps; a 10 s silence is. */
+  g_autoptr(LookoutSeries) series = lookout_series_new (0, 625, 480);
+  LookoutSample s = { .state = LOOKOUT_TARGET_STATE_UP, .latency_us = 1500 };
+  gint64 t;
+
+  for (t = 0; t < 20; t++)
+    {
+      s.ts_ms = 1000 + t * 1000 + (t % 3) * 40;
+      g_assert_true (lookout_series_add_sample (series, &s));
+    }
+  for (guint i = 0; i < 480; i++)
+    {
+      const LookoutSeriesColumn *c = lookout_series_get_column (series, i);
+
+      if (c->n > 0 && c->first_ts_ms > 1000)
+        g_assert_false (c->flags & LOOKOUT_SERIES_COLUMN_GAP_BEFORE);
+    }
+  g_assert_cmpint (lookout_series_get_spacing_ms (series), >=, 960);
+  g_assert_cmpint (lookout_series_get_spacing_ms (series), <=, 1080);
+
+  s.ts_ms = 1000 + (t - 1) * 1000 + 10000;
+  g_assert_true (lookout_series_add_sample (series, &s));
+  g_assert_true (lookout_series_get_column (series, lookout_series_column_at (series, s.ts_ms))->flags
+                 & LOOKOUT_SERIES_COLUMN_GAP_BEFORE);
+}
+
+static void
 test_wide_buckets (void)
 {
   /* Three hourly buckets over columns of 40 minutes: every column shows
@@ -671,6 +701,7 @@ main (int   argc,
   g_test_add_func ("/series/column-median", test_column_median);
   g_test_add_func ("/series/failures-and-gaps", test_failures_and_gaps);
   g_test_add_func ("/series/live-advance", test_live_advance);
+  g_test_add_func ("/series/live-spacing-learnt", test_live_spacing_learnt);
   g_test_add_func ("/series/wide-buckets", test_wide_buckets);
   g_test_add_func ("/series/pick-source", test_pick_source);
   g_test_add ("/series/fetch-source", Fixture, NULL, fixture_set_up, test_fetch_source, fixture_tear_down);

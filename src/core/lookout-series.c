@@ -47,6 +47,12 @@ struct _LookoutSeries
   gint64               from_ms;
   gint64               column_ms;
   gint64               spacing_ms;
+  /* When the fetched data was too thin to tell the interval, it is learnt
+   * from the first live samples instead. */
+  gint64               last_live_ts_ms;
+  gint64               live_deltas[8];
+  guint                n_live_deltas;
+  gboolean             spacing_known;
   guint                n_columns;
   LookoutSeriesSource  source;
   LookoutSeriesColumn *columns;
@@ -374,6 +380,9 @@ lookout_series_new_from_samples (gint64               from_ms,
 
   self->source = LOOKOUT_SERIES_SOURCE_SAMPLES;
   self->spacing_ms = MAX (median_spacing (samples, n_samples), 1);
+  self->spacing_known = n_samples >= 2;
+  if (n_samples > 0)
+    self->last_live_ts_ms = samples[n_samples - 1].ts_ms;
   update_gaps (self, 0);
 
   return g_steal_pointer (&self);
@@ -465,6 +474,7 @@ lookout_series_new_from_rollups (gint64                   from_ms,
     }
 
   self->spacing_ms = width_ms;
+  self->spacing_known = TRUE;
   update_gaps (self, 0);
 
   return g_steal_pointer (&self);
@@ -625,6 +635,29 @@ lookout_series_advance (LookoutSeries *self,
   update_gaps (self, 0);
 }
 
+static void
+learn_spacing (LookoutSeries *self,
+               gint64         ts_ms)
+{
+  gint64 delta = self->last_live_ts_ms > 0 ? ts_ms - self->last_live_ts_ms : 0;
+
+  self->last_live_ts_ms = MAX (self->last_live_ts_ms, ts_ms);
+  if (self->spacing_known || delta <= 0)
+    return;
+
+  /* Until eight intervals are seen, the latest one stands for the target's
+   * interval; then their median does, as for fetched data. */
+  self->live_deltas[self->n_live_deltas++] = delta;
+  if (self->n_live_deltas == G_N_ELEMENTS (self->live_deltas))
+    {
+      self->spacing_ms = select_kth (self->live_deltas, self->n_live_deltas, self->n_live_deltas / 2);
+      self->spacing_known = TRUE;
+    }
+  else
+    self->spacing_ms = delta;
+  update_gaps (self, 0);
+}
+
 gboolean
 lookout_series_add_sample (LookoutSeries       *self,
                            const LookoutSample *sample)
@@ -637,6 +670,8 @@ lookout_series_add_sample (LookoutSeries       *self,
 
   if ((column = lookout_series_column_at (self, sample->ts_ms)) < 0)
     return FALSE;
+
+  learn_spacing (self, sample->ts_ms);
 
   c = &self->columns[column];
   column_add (c, sample->ts_ms, sample->ts_ms, sample->state, sample->latency_us);
