@@ -467,6 +467,12 @@ show_text_inside (cairo_t     *cr,
   pango_cairo_show_layout (cr, layout);
 }
 
+static double
+latency_tick_step (const Frame *f)
+{
+  return nice_step (f->y_max_us, MAX ((int) (f->height / 40), 2));
+}
+
 static void
 draw_axes (LookoutPlot *self,
            cairo_t     *cr,
@@ -474,7 +480,7 @@ draw_axes (LookoutPlot *self,
            const Frame *f,
            const Colors *c)
 {
-  double step = nice_step (f->y_max_us, MAX ((int) (f->height / 40), 2));
+  double step = latency_tick_step (f);
   gint64 tstep = pick_time_step (f->to_ms - f->from_ms, f->width);
   gint64 offset_ms;
   g_autoptr(GDateTime) local = g_date_time_new_now_local ();
@@ -786,19 +792,32 @@ lookout_plot_snapshot (GtkWidget   *widget,
   visible = latency_scale (self, &f);
 
   layout = gtk_widget_create_pango_layout (widget, NULL);
-  {
-    g_autofree char *widest = format_latency_tick (f.y_max_us, f.y_max_us, nice_step (f.y_max_us, 4));
+  pango_layout_set_text (layout, "0", -1);
+  pango_layout_get_pixel_size (layout, NULL, &label_h);
 
-    pango_layout_set_text (layout, widest, -1);
-    pango_layout_get_pixel_size (layout, &label_w, &label_h);
+  f.top = PAD_TOP + label_h / 2.0;
+  f.strips = self->lines->len > 1 ? OVERLAY_STRIP * visible + 1 : FAIL_STRIP_HEIGHT + 1;
+  f.height = MAX (height - f.top - label_h - 8 - f.strips, 1);
+
+  /* The margin fits the widest of the labels draw_axes() will print. */
+  label_w = 0;
+  {
+    double step = latency_tick_step (&f);
+
+    for (double v = 0; v <= f.y_max_us * 1.0001; v += step)
+      {
+        g_autofree char *label = format_latency_tick (v, f.y_max_us, step);
+        int w;
+
+        pango_layout_set_text (layout, label, -1);
+        pango_layout_get_pixel_size (layout, &w, NULL);
+        label_w = MAX (label_w, w);
+      }
   }
 
   f.left = label_w + 2 * TICK_FONT_GAP;
-  f.top = PAD_TOP + label_h / 2.0;
   f.width = MAX (width - f.left - PAD_RIGHT, 1);
-  f.strips = self->lines->len > 1 ? OVERLAY_STRIP * visible + 1 : FAIL_STRIP_HEIGHT + 1;
   f.total_width = width;
-  f.height = MAX (height - f.top - label_h - 8 - f.strips, 1);
   self->area = GRAPHENE_RECT_INIT (f.left, f.top, f.width, f.height);
   self->frame = f;
 
