@@ -17,14 +17,14 @@ unset GTK_A11Y NO_AT_BRIDGE
 export GDK_BACKEND=x11 GSK_RENDERER=cairo
 export GSETTINGS_SCHEMA_DIR="$build/data"
 
-# Settings from a throw-away key file: new targets are checked every 5 s
+# Settings from a throw-away key file: new targets are checked every second
 # and count as down after one failure, so the first checks show.
 config=$(mktemp -d)
 trap 'rm -rf "$config"' EXIT
 mkdir -p "$config/glib-2.0/settings"
 cat > "$config/glib-2.0/settings/keyfile" <<KEYS
 [io/github/lookoutapp/Lookout]
-default-interval=uint32 5
+default-interval=uint32 1
 default-timeout=uint32 2000
 default-fail-threshold=uint32 1
 KEYS
@@ -32,5 +32,5 @@ export XDG_CONFIG_HOME="$config" GSETTINGS_BACKEND=keyfile
 
 # The window's default size (1100×720) on a screen of the same size, so
 # the root window is the window.
-timeout -k 5 120 xvfb-run -a -s '-screen 0 1100x720x24' \
+timeout -k 5 180 xvfb-run -a -s '-screen 0 1100x720x24' \
   dbus-run-session -- /usr/bin/python3 "$src/tests/ui/screenshot.py" "$build/src/gui/lookout" "$output"

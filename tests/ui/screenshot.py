@@ -27,13 +27,14 @@ ui = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(ui)
 
 OUTPUT = sys.argv[2]
+# The last one added is the one shown: a web server with some history.
 TARGETS = [
-    'http://127.0.0.1:8080/health',
     'icmp://127.0.0.1',
     'tcp://127.0.0.1:5432',
     'udp://127.0.0.1:5353',
     'dns://127.0.0.1:5354/example.test?type=A',
     'ntp://127.0.0.1:1123',
+    'http://127.0.0.1:8080/health',
 ]
 
 
@@ -110,7 +111,7 @@ def main():
         for address in TARGETS:
             add(app, address)
         app.window('Lookout')
-        time.sleep(float(os.environ.get('LOOKOUT_SHOT_SETTLE', '6')))  # first checks, last frame
+        time.sleep(float(os.environ.get('LOOKOUT_SHOT_SETTLE', '25')))  # first checks, last frame
         os.makedirs(os.path.dirname(os.path.abspath(OUTPUT)), exist_ok=True)
         subprocess.run(['import', '-window', 'root', OUTPUT], check=True)
         print('saved %s' % OUTPUT)
