@@ -5,11 +5,23 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The markers are rebuilt from the targets in an idle after anything that
- * moves a target (added, removed, placed): targets are grouped by their
- * coordinates rounded to 0.001° and each group keeps its marker while it
- * exists, so a rebuild moves nothing that did not move. A change of state,
- * name or response time only restyles the marker of that target's group. */
+/* Targets are grouped twice. Places: targets whose coordinates are equal
+ * to 0.001° are one place, rebuilt in an idle after anything that moves a
+ * target (added, removed, placed). Clusters: at the whole zoom level under
+ * the view's, the projected map is cut into cells of CELL_PIXELS, and the
+ * places in one cell make one cluster with one marker, placed exactly at
+ * its place when it has one, else at its targets' mean. Only the cells in
+ * view (and half a view around) get clusters, so the markers number a few
+ * hundred at most whatever the targets; the clusters are made again when
+ * the zoom level has rested for RECLUSTER_DELAY_MS or the view leaves the
+ * cells made, a cell keeping its marker and new cells taking the markers
+ * of those gone. At the deepest zooms a cell is smaller than a place: a
+ * cluster is then one place, the grouping of old.
+ *
+ * Each cluster keeps tallies of its targets' states and doubt, so that a
+ * change of state moves one count and restyles that cluster's marker only;
+ * a marker shows the worst state, with a count when it holds more than one
+ * target. */
 
 #define G_LOG_DOMAIN "lookout-map"
 
@@ -27,8 +39,8 @@
 #define TOOLTIP_TARGETS  6
 #define NAMED_TARGETS    12    /* named one by one in a marker's accessible name */
 #define LISTED_TARGETS   12    /* a cluster this small lists its targets when clicked */
-#define CELL_PIXELS      48.0
-#define VIEW_MARGIN      0.5
+#define CELL_PIXELS      60.0
+#define VIEW_MARGIN      0.2
 #define RECLUSTER_DELAY_MS 60
 
 typedef struct _Cluster Cluster;
@@ -669,7 +681,7 @@ map_get_cell_range (LookoutMap *self,
       height = 700;
     }
 
-  /* Whole zoom levels: cells of 48 to 96 pixels on screen, and no
+  /* Whole zoom levels: cells of CELL_PIXELS to twice that on screen, and no
    * reclustering while a zoom glides between two levels. */
   range->zoom = CLAMP ((int) floor (zoom + 1e-6), 0, max_zoom);
   range->cell = CELL_PIXELS / (tile_size * exp2 (range->zoom));
@@ -843,13 +855,14 @@ queue_recluster (LookoutMap *self)
   self->recluster_source = g_timeout_add (RECLUSTER_DELAY_MS, recluster_cb, self);
 }
 
-/* Panning needs new clusters only when the view leaves the cells built. */
+/* Panning needs new clusters only when the view leaves the cells built;
+ * a new zoom level puts them off until it rests. */
 static void
 check_view (LookoutMap *self)
 {
   CellRange range;
 
-  if (self->recluster_source != 0 || self->regroup_source != 0)
+  if (self->regroup_source != 0)
     return;
 
   map_get_cell_range (self, 0, &range);
@@ -860,17 +873,9 @@ check_view (LookoutMap *self)
 }
 
 static void
-viewport_zoom_changed_cb (ShumateViewport *viewport,
-                          GParamSpec      *pspec,
-                          LookoutMap      *self)
-{
-  check_view (self);
-}
-
-static void
-viewport_moved_cb (ShumateViewport *viewport,
-                   GParamSpec      *pspec,
-                   LookoutMap      *self)
+viewport_changed_cb (ShumateViewport *viewport,
+                     GParamSpec      *pspec,
+                     LookoutMap      *self)
 {
   check_view (self);
 }
@@ -1406,11 +1411,11 @@ lookout_map_init (LookoutMap *self)
   shumate_viewport_set_zoom_level (shumate_simple_map_get_viewport (self->simple_map), 2);
   shumate_map_center_on (map, 30, 10);
   g_signal_connect (shumate_simple_map_get_viewport (self->simple_map), "notify::zoom-level",
-                    G_CALLBACK (viewport_zoom_changed_cb), self);
+                    G_CALLBACK (viewport_changed_cb), self);
   g_signal_connect (shumate_simple_map_get_viewport (self->simple_map), "notify::latitude",
-                    G_CALLBACK (viewport_moved_cb), self);
+                    G_CALLBACK (viewport_changed_cb), self);
   g_signal_connect (shumate_simple_map_get_viewport (self->simple_map), "notify::longitude",
-                    G_CALLBACK (viewport_moved_cb), self);
+                    G_CALLBACK (viewport_changed_cb), self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->simple_map),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Map of target locations"),
                                   -1);
@@ -1767,6 +1772,14 @@ lookout_map_get_viewport (LookoutMap *self)
   g_return_val_if_fail (LOOKOUT_IS_MAP (self), NULL);
 
   return shumate_simple_map_get_viewport (self->simple_map);
+}
+
+int
+lookout_map_get_cluster_zoom (LookoutMap *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MAP (self), 0);
+
+  return self->cluster_zoom;
 }
 
 guint
