@@ -382,7 +382,9 @@ cluster_dup_accessible_name (Cluster *cluster)
                               cluster->n_targets, names->str);
     }
 
-  place = dup_target_place (self, first);
+  /* Where the located ones are; "placed by hand" says nothing of where. */
+  if (g_strcmp0 (lookout_target_get_location_source (first), LOOKOUT_GEO_SOURCE_MANUAL) != 0)
+    place = dup_target_place (self, first);
   name = g_string_new (NULL);
   if (place != NULL)
     g_string_printf (name, ngettext ("%u target near %s", "%u targets near %s", cluster->n_targets),
