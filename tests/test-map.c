@@ -436,10 +436,15 @@ test_grouped (Fixture       *f,
     g_assert_true (activated == mail);
   }
 
-  /* Moved away (farther than a cluster spans at this zoom), the group splits. */
+  /* Moved away (farther than a cluster spans at this zoom), the group
+   * splits; the marker of the target that did not move stays as it was. */
+  marker = lookout_map_get_marker (f->map, far);
   lookout_target_set_location (mail, 38.7223, -9.1393, "manual");
   WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 3);
   g_assert_false (gtk_widget_get_visible (count));
+  g_assert_true (lookout_map_get_marker (f->map, far) == marker);
+  g_assert_true (marker_button (f->map, web) == button);
+  assert_marker_at_location (f->map, mail);
 
   /* Removed, its marker goes. */
   g_object_ref (far);

@@ -113,6 +113,8 @@ struct _LookoutMap
   Cluster            *popover_cluster;
   guint               regroup_source;
   guint               recluster_source;
+  GHashTable         *moved;         /* LookoutTarget set, moved since the last idle */
+  guint               move_source;
   guint               fit_source;
   gboolean            fitted;
 };
@@ -660,6 +662,76 @@ cluster_make_widgets (Cluster *cluster)
   cluster->lon = NAN;
 }
 
+/* Counts @target in (@sign +1) or out of (-1) the cluster's tallies. */
+static void
+cluster_count (Cluster       *cluster,
+               LookoutTarget *target,
+               int            sign)
+{
+  LookoutMap *self = cluster->map;
+  guint tally;
+
+  if (sign > 0)
+    {
+      tally = target_tally (self, target);
+      g_hash_table_insert (self->tallies, target, GUINT_TO_POINTER (tally));
+    }
+  else
+    tally = GPOINTER_TO_UINT (g_hash_table_lookup (self->tallies, target));
+
+  cluster->n_targets += sign;
+  cluster->n_state[tally & ~COUNTED_DOUBTFUL] += sign;
+  cluster->n_doubtful += (tally & COUNTED_DOUBTFUL) ? sign : 0;
+}
+
+/* One place: exactly there. Several: where their targets are on average,
+ * on the projected map. Made into a marker when it has none. */
+static void
+cluster_locate (Cluster *cluster)
+{
+  double sx = 0, sy = 0, lat, lon;
+  gboolean added = FALSE;
+
+  g_assert (cluster->places->len > 0);
+
+  if (cluster->places->len == 1)
+    {
+      Place *place = g_ptr_array_index (cluster->places, 0);
+
+      lat = place->lat;
+      lon = place->lon;
+    }
+  else
+    {
+      guint n = 0;
+
+      for (guint p = 0; p < cluster->places->len; p++)
+        {
+          Place *place = g_ptr_array_index (cluster->places, p);
+
+          sx += place->x * place->targets->len;
+          sy += place->y * place->targets->len;
+          n += place->targets->len;
+        }
+      lat = unproject_lat (sy / n);
+      lon = sx / n * 360.0 - 180.0;
+    }
+
+  if (cluster->marker == NULL)
+    {
+      cluster_make_widgets (cluster);
+      added = TRUE;
+    }
+  if (lat != cluster->lat || lon != cluster->lon)
+    {
+      cluster->lat = lat;
+      cluster->lon = lon;
+      shumate_location_set_location (SHUMATE_LOCATION (cluster->marker), lat, lon);
+    }
+  if (added)
+    shumate_marker_layer_add_marker (cluster->map->marker_layer, cluster->marker);
+}
+
 /* The cells the view shows at the cluster zoom, with @margin views more
  * each side so that a little panning needs no new clusters. */
 static void
@@ -779,8 +851,6 @@ map_recluster (LookoutMap *self)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Cluster *cluster = value;
-      double sx = 0, sy = 0, lat, lon;
-      gboolean added = FALSE;
 
       cluster->n_targets = 0;
       cluster->n_doubtful = 0;
@@ -791,48 +861,10 @@ map_recluster (LookoutMap *self)
           Place *place = g_ptr_array_index (cluster->places, p);
 
           for (guint t = 0; t < place->targets->len; t++)
-            {
-              LookoutTarget *target = g_ptr_array_index (place->targets, t);
-              guint tally = target_tally (self, target);
-
-              g_hash_table_insert (self->tallies, target, GUINT_TO_POINTER (tally));
-              cluster->n_state[tally & ~COUNTED_DOUBTFUL]++;
-              cluster->n_doubtful += (tally & COUNTED_DOUBTFUL) != 0;
-            }
-          cluster->n_targets += place->targets->len;
-          sx += place->x * place->targets->len;
-          sy += place->y * place->targets->len;
+            cluster_count (cluster, g_ptr_array_index (place->targets, t), +1);
         }
 
-      /* One place: exactly there. Several: where their targets are on
-       * average, on the projected map. */
-      if (cluster->places->len == 1)
-        {
-          Place *place = g_ptr_array_index (cluster->places, 0);
-
-          lat = place->lat;
-          lon = place->lon;
-        }
-      else
-        {
-          lat = unproject_lat (sy / cluster->n_targets);
-          lon = sx / cluster->n_targets * 360.0 - 180.0;
-        }
-
-      if (cluster->marker == NULL)
-        {
-          cluster_make_widgets (cluster);
-          added = TRUE;
-        }
-      if (lat != cluster->lat || lon != cluster->lon)
-        {
-          cluster->lat = lat;
-          cluster->lon = lon;
-          shumate_location_set_location (SHUMATE_LOCATION (cluster->marker), lat, lon);
-        }
-      if (added)
-        shumate_marker_layer_add_marker (self->marker_layer, cluster->marker);
-
+      cluster_locate (cluster);
       cluster_update (cluster);
     }
 }
@@ -902,6 +934,8 @@ map_regroup (LookoutMap *self)
   guint n = self->targets ? g_list_model_get_n_items (self->targets) : 0;
 
   g_clear_handle_id (&self->regroup_source, g_source_remove);
+  g_clear_handle_id (&self->move_source, g_source_remove);
+  g_hash_table_remove_all (self->moved);
 
   /* The clusters point at the places: they let go first. */
   g_hash_table_remove_all (self->target_place);
@@ -990,6 +1024,9 @@ regroup_cb (gpointer user_data)
 static void
 queue_regroup (LookoutMap *self)
 {
+  /* The targets moved may be gone from the list: the regroup places them. */
+  g_clear_handle_id (&self->move_source, g_source_remove);
+  g_hash_table_remove_all (self->moved);
   g_clear_handle_id (&self->recluster_source, g_source_remove);
   if (self->regroup_source == 0)
     self->regroup_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, regroup_cb, self, NULL);
@@ -1021,6 +1058,144 @@ target_retally (LookoutMap    *self,
   cluster_update (cluster);
 }
 
+/* A target placed or moved (a location found, a place picked) moves
+ * between places and clusters without the others being made again: with
+ * thousands of targets located one by one, each costs little. */
+static void
+map_move_target (LookoutMap    *self,
+                 LookoutTarget *target,
+                 GHashTable    *touched)
+{
+  Place *place = g_hash_table_lookup (self->target_place, target);
+  Cluster *cluster;
+  g_autofree char *key = NULL;
+  double lat, lon;
+  gint64 i, j, cell;
+
+  if (place != NULL)
+    {
+      cluster = place->cluster;
+      if (cluster != NULL)
+        cluster_count (cluster, target, -1);
+      g_hash_table_remove (self->target_place, target);
+      g_ptr_array_remove_fast (place->targets, target);   /* unrefs: the list model holds one */
+      if (place->targets->len == 0)
+        {
+          if (cluster != NULL)
+            g_ptr_array_remove_fast (cluster->places, place);
+          g_hash_table_remove (self->places, place->key);
+        }
+      if (cluster != NULL)
+        g_hash_table_add (touched, cluster);
+    }
+
+  if (!target_has_place (target))
+    return;
+
+  lat = lookout_target_get_latitude (target);
+  lon = lookout_target_get_longitude (target);
+  key = place_key (lat, lon);
+  place = g_hash_table_lookup (self->places, key);
+  if (place == NULL)
+    {
+      place = g_new0 (Place, 1);
+      place->key = g_steal_pointer (&key);
+      place->lat = lat;
+      place->lon = lon;
+      project (lat, lon, &place->x, &place->y);
+      place->targets = g_ptr_array_new_with_free_func (g_object_unref);
+      g_hash_table_insert (self->places, place->key, place);
+
+      i = (gint64) floor (place->x / self->built.cell);
+      j = (gint64) floor (place->y / self->built.cell);
+      cell = (i << 32) | j;
+      if (i >= self->built.min_i && i <= self->built.max_i
+          && j >= self->built.min_j && j <= self->built.max_j)
+        {
+          cluster = g_hash_table_lookup (self->clusters, &cell);
+          if (cluster == NULL)
+            {
+              cluster = g_new0 (Cluster, 1);
+              cluster->map = self;
+              cluster->cell = cell;
+              cluster->places = g_ptr_array_new ();
+              g_hash_table_insert (self->clusters, &cluster->cell, cluster);
+            }
+          g_ptr_array_add (cluster->places, place);
+          place->cluster = cluster;
+        }
+    }
+
+  g_ptr_array_add (place->targets, g_object_ref (target));
+  g_hash_table_insert (self->target_place, target, place);
+  if (place->cluster != NULL)
+    {
+      cluster_count (place->cluster, target, +1);
+      g_hash_table_add (touched, place->cluster);
+    }
+}
+
+static gboolean
+move_cb (gpointer user_data)
+{
+  LookoutMap *self = user_data;
+  g_autoptr(GHashTable) moved = g_steal_pointer (&self->moved);
+  g_autoptr(GHashTable) touched = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  self->move_source = 0;
+  self->moved = g_hash_table_new (NULL, NULL);
+
+  g_hash_table_iter_init (&iter, moved);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    map_move_target (self, key, touched);
+
+  g_hash_table_iter_init (&iter, touched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      Cluster *cluster = key;
+
+      if (cluster->n_targets == 0)
+        {
+          if (cluster == self->popover_cluster)
+            {
+              gtk_popover_popdown (GTK_POPOVER (self->popover));
+              self->popover_cluster = NULL;
+            }
+          g_hash_table_remove (self->clusters, &cluster->cell);
+          continue;
+        }
+      cluster_locate (cluster);
+      cluster_update (cluster);
+    }
+
+  if (!self->fitted && g_hash_table_size (self->places) > 0
+      && gtk_widget_get_width (GTK_WIDGET (self)) > 0)
+    {
+      self->fitted = TRUE;
+      lookout_map_fit_all (self);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_move (LookoutMap    *self,
+            LookoutTarget *target)
+{
+  /* Before the first clusters, or with a regroup coming, that does it. */
+  if (self->regroup_source != 0 || self->built.cell == 0)
+    {
+      queue_regroup (self);
+      return;
+    }
+
+  g_hash_table_add (self->moved, target);
+  if (self->move_source == 0)
+    self->move_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, move_cb, self, NULL);
+}
+
 static void
 target_notify_cb (LookoutTarget *target,
                   GParamSpec    *pspec,
@@ -1028,15 +1203,14 @@ target_notify_cb (LookoutTarget *target,
 {
   const char *name = pspec->name;
 
-  if (g_str_equal (name, "latitude") || g_str_equal (name, "longitude")
-      || g_str_equal (name, "location-source"))
+  if (g_str_equal (name, "latitude") || g_str_equal (name, "longitude"))
     {
-      queue_regroup (self);
+      queue_move (self, target);
       return;
     }
 
   if (!g_str_equal (name, "state") && !g_str_equal (name, "name")
-      && !g_str_equal (name, "last-latency"))
+      && !g_str_equal (name, "last-latency") && !g_str_equal (name, "location-source"))
     return;
 
   target_retally (self, target);
@@ -1244,6 +1418,7 @@ lookout_map_dispose (GObject *object)
 
   g_clear_handle_id (&self->regroup_source, g_source_remove);
   g_clear_handle_id (&self->recluster_source, g_source_remove);
+  g_clear_handle_id (&self->move_source, g_source_remove);
   g_clear_handle_id (&self->fit_source, g_source_remove);
   if (self->simple_map != NULL)
     g_signal_handlers_disconnect_by_data (shumate_simple_map_get_viewport (self->simple_map), self);
@@ -1271,6 +1446,7 @@ lookout_map_finalize (GObject *object)
 
   g_clear_pointer (&self->target_place, g_hash_table_unref);
   g_clear_pointer (&self->tallies, g_hash_table_unref);
+  g_clear_pointer (&self->moved, g_hash_table_unref);
   g_clear_pointer (&self->watched, g_hash_table_unref);
 
   G_OBJECT_CLASS (lookout_map_parent_class)->finalize (object);
@@ -1403,6 +1579,7 @@ lookout_map_init (LookoutMap *self)
   self->clusters = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) cluster_free);
   self->target_place = g_hash_table_new (NULL, NULL);
   self->tallies = g_hash_table_new (NULL, NULL);
+  self->moved = g_hash_table_new (NULL, NULL);
 
   self->simple_map = SHUMATE_SIMPLE_MAP (shumate_simple_map_new ());
   map = shumate_simple_map_get_map (self->simple_map);
