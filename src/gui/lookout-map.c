@@ -773,6 +773,21 @@ map_get_cell_range (LookoutMap *self,
   range->max_j = (gint64) floor (MIN (cy + half_h, 1) / range->cell);
 }
 
+/* A cluster without places or marker yet. */
+static Cluster *
+map_add_cluster (LookoutMap *self,
+                 gint64      cell)
+{
+  Cluster *cluster = g_new0 (Cluster, 1);
+
+  cluster->map = self;
+  cluster->cell = cell;
+  cluster->places = g_ptr_array_new ();
+  g_hash_table_insert (self->clusters, &cluster->cell, cluster);
+
+  return cluster;
+}
+
 static void
 map_recluster (LookoutMap *self)
 {
@@ -813,11 +828,7 @@ map_recluster (LookoutMap *self)
         }
       else if (cluster == NULL)
         {
-          cluster = g_new0 (Cluster, 1);
-          cluster->map = self;
-          cluster->cell = cell;
-          cluster->places = g_ptr_array_new ();
-          g_hash_table_insert (self->clusters, &cluster->cell, cluster);
+          cluster = map_add_cluster (self, cell);
           g_ptr_array_add (homeless, cluster);
         }
 
@@ -926,6 +937,33 @@ place_key (double lat,
   return g_strconcat (lat_s, ",", lon_s, NULL);
 }
 
+/* The place of @target's coordinates, made when new (then @made is set). */
+static Place *
+map_ensure_place (LookoutMap    *self,
+                  LookoutTarget *target,
+                  gboolean      *made)
+{
+  double lat = lookout_target_get_latitude (target);
+  double lon = lookout_target_get_longitude (target);
+  g_autofree char *key = place_key (lat, lon);
+  Place *place = g_hash_table_lookup (self->places, key);
+
+  if (made != NULL)
+    *made = place == NULL;
+  if (place != NULL)
+    return place;
+
+  place = g_new0 (Place, 1);
+  place->key = g_steal_pointer (&key);
+  place->lat = lat;
+  place->lon = lon;
+  project (lat, lon, &place->x, &place->y);
+  place->targets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_hash_table_insert (self->places, place->key, place);
+
+  return place;
+}
+
 /* Targets at one place (coordinates equal to 0.001°) are one place: they
  * stay together at every zoom. */
 static void
@@ -953,29 +991,12 @@ map_regroup (LookoutMap *self)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(LookoutTarget) target = g_list_model_get_item (self->targets, i);
-      g_autofree char *key = NULL;
-      double lat, lon;
       Place *place;
 
       if (!target_has_place (target))
         continue;
 
-      lat = lookout_target_get_latitude (target);
-      lon = lookout_target_get_longitude (target);
-      key = place_key (lat, lon);
-
-      place = g_hash_table_lookup (self->places, key);
-      if (place == NULL)
-        {
-          place = g_new0 (Place, 1);
-          place->key = g_steal_pointer (&key);
-          place->lat = lat;
-          place->lon = lon;
-          project (lat, lon, &place->x, &place->y);
-          place->targets = g_ptr_array_new_with_free_func (g_object_unref);
-          g_hash_table_insert (self->places, place->key, place);
-        }
-
+      place = map_ensure_place (self, target, NULL);
       g_ptr_array_add (place->targets, g_object_ref (target));
       g_hash_table_insert (self->target_place, target, place);
     }
@@ -1068,8 +1089,7 @@ map_move_target (LookoutMap    *self,
 {
   Place *place = g_hash_table_lookup (self->target_place, target);
   Cluster *cluster;
-  g_autofree char *key = NULL;
-  double lat, lon;
+  gboolean made;
   gint64 i, j, cell;
 
   if (place != NULL)
@@ -1092,20 +1112,9 @@ map_move_target (LookoutMap    *self,
   if (!target_has_place (target))
     return;
 
-  lat = lookout_target_get_latitude (target);
-  lon = lookout_target_get_longitude (target);
-  key = place_key (lat, lon);
-  place = g_hash_table_lookup (self->places, key);
-  if (place == NULL)
+  place = map_ensure_place (self, target, &made);
+  if (made)
     {
-      place = g_new0 (Place, 1);
-      place->key = g_steal_pointer (&key);
-      place->lat = lat;
-      place->lon = lon;
-      project (lat, lon, &place->x, &place->y);
-      place->targets = g_ptr_array_new_with_free_func (g_object_unref);
-      g_hash_table_insert (self->places, place->key, place);
-
       i = (gint64) floor (place->x / self->built.cell);
       j = (gint64) floor (place->y / self->built.cell);
       cell = (i << 32) | j;
@@ -1114,13 +1123,7 @@ map_move_target (LookoutMap    *self,
         {
           cluster = g_hash_table_lookup (self->clusters, &cell);
           if (cluster == NULL)
-            {
-              cluster = g_new0 (Cluster, 1);
-              cluster->map = self;
-              cluster->cell = cell;
-              cluster->places = g_ptr_array_new ();
-              g_hash_table_insert (self->clusters, &cluster->cell, cluster);
-            }
+            cluster = map_add_cluster (self, cell);
           g_ptr_array_add (cluster->places, place);
           place->cluster = cluster;
         }
