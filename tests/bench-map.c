@@ -85,6 +85,7 @@ bench_targets (guint n)
    * loop iteration that reclusters, and then layout and drawing until
    * idle; not the pause before it. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  shumate_map_stop_go_to (lookout_map_get_map (map));   /* the first fit's */
   iterate_until_idle ();
   {
     static const double zooms[] = { 3, 4, 5, 6, 2 };
@@ -115,6 +116,22 @@ bench_targets (guint n)
     g_print ("figure: map_zoom_change_%u_targets = %.1f ms (mean of %u zoom changes, worst %.1f ms, up to %u markers)\n",
              n, total_us / 1000.0 / G_N_ELEMENTS (zooms), (guint) G_N_ELEMENTS (zooms),
              worst_us / 1000.0, markers);
+  }
+
+  /* Targets located one by one, as the geolocation does: each moves
+   * between clusters alone. */
+  {
+    const guint moves = 50;
+
+    start = g_get_monotonic_time ();
+    for (guint i = 0; i < moves; i++)
+      {
+        lookout_target_set_location (all->pdata[i], g_rand_double_range (rand, 35, 60),
+                                     g_rand_double_range (rand, -10, 30), "manual");
+        iterate_until_idle ();
+      }
+    g_print ("figure: map_move_one_of_%u_targets = %.2f ms\n", n,
+             (g_get_monotonic_time () - start) / 1000.0 / moves);
   }
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
 
