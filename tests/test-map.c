@@ -383,6 +383,20 @@ activated_cb (LookoutMap     *map,
   *out = target;
 }
 
+/* The list of targets in the map's popover. */
+static GtkListBox *
+popover_list (GtkWidget *popover)
+{
+  GtkWidget *child = gtk_popover_get_child (GTK_POPOVER (popover));
+
+  if (GTK_IS_SCROLLED_WINDOW (child))
+    child = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (child));
+  if (GTK_IS_VIEWPORT (child))
+    child = gtk_viewport_get_child (GTK_VIEWPORT (child));
+
+  return GTK_LIST_BOX (child);
+}
+
 static void
 test_grouped (Fixture       *f,
               gconstpointer  data)
@@ -424,14 +438,14 @@ test_grouped (Fixture       *f,
   settle (50);
   {
     GtkWidget *popover = gtk_widget_get_last_child (GTK_WIDGET (f->map));
-    GtkWidget *list = gtk_popover_get_child (GTK_POPOVER (popover));
+    GtkListBox *list = popover_list (popover);
     GtkListBoxRow *row;
 
     g_assert_true (GTK_IS_POPOVER (popover));
     g_assert_true (gtk_widget_get_visible (popover));
-    g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
-    g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 2));
-    row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1);
+    g_assert_nonnull (gtk_list_box_get_row_at_index (list, 1));
+    g_assert_null (gtk_list_box_get_row_at_index (list, 2));
+    row = gtk_list_box_get_row_at_index (list, 1);
     g_signal_emit_by_name (list, "row-activated", row);
     g_assert_true (activated == mail);
   }
@@ -560,11 +574,11 @@ test_zoom_splits (Fixture       *f,
   settle (50);
   {
     GtkWidget *popover = gtk_widget_get_last_child (GTK_WIDGET (f->map));
-    GtkWidget *list = gtk_popover_get_child (GTK_POPOVER (popover));
+    GtkListBox *list = popover_list (popover);
 
     g_assert_true (gtk_widget_get_visible (popover));
-    g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
-    g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 2));
+    g_assert_nonnull (gtk_list_box_get_row_at_index (list, 1));
+    g_assert_null (gtk_list_box_get_row_at_index (list, 2));
     gtk_popover_popdown (GTK_POPOVER (popover));
   }
   g_assert_null (activated);

@@ -152,6 +152,7 @@ static const char *css =
   ".lookout-marker.doubtful { border: 3px dashed #f6d32d; }"
   ".lookout-marker.selected { border-color: #3584e4; border-width: 3px; }"
   ".lookout-marker.group { padding: 0 6px; }"
+  ".lookout-marker.cluster { min-width: 28px; min-height: 28px; }"
   ".lookout-marker .count { font-size: smaller; }"
   ".lookout-map-place {"
   "  background-color: alpha(black, 0.7); color: white;"
@@ -447,6 +448,11 @@ cluster_update (Cluster *cluster)
     gtk_widget_remove_css_class (cluster->button, "selected");
 
   gtk_label_set_text (GTK_LABEL (cluster->symbol), state_symbol (worst));
+
+  if (cluster->places->len > 1)
+    gtk_widget_add_css_class (cluster->button, "cluster");
+  else
+    gtk_widget_remove_css_class (cluster->button, "cluster");
 
   if (cluster->n_targets > 1)
     {
@@ -1561,7 +1567,7 @@ lookout_map_init (LookoutMap *self)
   g_autoptr(ShumateMapSourceRegistry) registry = NULL;
   ShumateMapSource *osm;
   ShumateMap *map;
-  GtkWidget *fit, *cancel;
+  GtkWidget *fit, *cancel, *scrolled;
   GtkGesture *click;
   GtkEventController *keys;
   const char *url;
@@ -1657,8 +1663,15 @@ lookout_map_init (LookoutMap *self)
   gtk_list_box_set_activate_on_single_click (GTK_LIST_BOX (self->popover_list), TRUE);
   gtk_widget_add_css_class (self->popover_list, "navigation-sidebar");
   g_signal_connect (self->popover_list, "row-activated", G_CALLBACK (popover_row_activated_cb), self);
+  /* Scrolled: at the deepest zoom a place may still hold hundreds. */
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->popover_list);
   self->popover = gtk_popover_new ();
-  gtk_popover_set_child (GTK_POPOVER (self->popover), self->popover_list);
+  gtk_popover_set_child (GTK_POPOVER (self->popover), scrolled);
   gtk_widget_set_parent (self->popover, GTK_WIDGET (self));
 
   registry = shumate_map_source_registry_new_with_defaults ();
