@@ -6,8 +6,9 @@
  */
 
 /* Targets are grouped twice. Places: targets whose coordinates are equal
- * to 0.001° are one place, rebuilt in an idle after anything that moves a
- * target (added, removed, placed). Clusters: at the whole zoom level under
+ * to 0.001° are one place, rebuilt in an idle after targets are added or
+ * removed; a target moved (located, placed by hand) moves alone between
+ * places and clusters in an idle of its own. Clusters: at the whole zoom level under
  * the view's, the projected map is cut into cells of CELL_PIXELS, and the
  * places in one cell make one cluster with one marker, placed exactly at
  * its place when it has one, else at its targets' mean. Only the cells in
