@@ -6,8 +6,9 @@
  */
 
 /* What the map costs with many targets: placing N targets spread over the
- * world (one marker each, grouped where they share a place), restyling on
- * a state change, and refusing a private address. Needs a display
+ * world (clustered where their markers would overlap), restyling on a
+ * state change, reclustering on a change of zoom, and refusing a private
+ * address. Needs a display
  * (xvfb-run); tiles come from a closed port, so none are fetched. */
 
 #include "config.h"
@@ -78,6 +79,61 @@ bench_targets (guint n)
   g_print ("figure: map_place_%u_targets = %.1f ms (%u markers)\n", n, placed_us / 1000.0,
            lookout_map_get_n_markers (map));
   g_print ("figure: map_restyle_per_state_change_%u_targets = %.1f us\n", n, (double) restyle_us / n);
+
+  /* Zooming in step by step over Europe, then out to the world: the
+   * clusters are made again once each zoom has rested. Timed: the main
+   * loop iteration that reclusters, and then layout and drawing until
+   * idle; not the pause before it. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  shumate_map_stop_go_to (lookout_map_get_map (map));   /* the first fit's */
+  iterate_until_idle ();
+  {
+    static const double zooms[] = { 3, 4, 5, 6, 2 };
+    gint64 total_us = 0, worst_us = 0;
+    guint markers = 0;
+
+    for (guint i = 0; i < G_N_ELEMENTS (zooms); i++)
+      {
+        gint64 step_us = 0;
+
+        shumate_viewport_set_zoom_level (lookout_map_get_viewport (map), zooms[i]);
+        shumate_map_center_on (lookout_map_get_map (map), 48, 10);
+        while (lookout_map_get_cluster_zoom (map) != (int) zooms[i])
+          {
+            start = g_get_monotonic_time ();
+            g_main_context_iteration (NULL, TRUE);
+            step_us = g_get_monotonic_time () - start;
+          }
+        start = g_get_monotonic_time ();
+        iterate_until_idle ();
+        step_us += g_get_monotonic_time () - start;
+
+        total_us += step_us;
+        worst_us = MAX (worst_us, step_us);
+        markers = MAX (markers, lookout_map_get_n_markers (map));
+      }
+
+    g_print ("figure: map_zoom_change_%u_targets = %.1f ms (mean of %u zoom changes, worst %.1f ms, up to %u markers)\n",
+             n, total_us / 1000.0 / G_N_ELEMENTS (zooms), (guint) G_N_ELEMENTS (zooms),
+             worst_us / 1000.0, markers);
+  }
+
+  /* Targets located one by one, as the geolocation does: each moves
+   * between clusters alone. */
+  {
+    const guint moves = 50;
+
+    start = g_get_monotonic_time ();
+    for (guint i = 0; i < moves; i++)
+      {
+        lookout_target_set_location (all->pdata[i], g_rand_double_range (rand, 35, 60),
+                                     g_rand_double_range (rand, -10, 30), "manual");
+        iterate_until_idle ();
+      }
+    g_print ("figure: map_move_one_of_%u_targets = %.2f ms\n", n,
+             (g_get_monotonic_time () - start) / 1000.0 / moves);
+  }
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_rand_free (rand);

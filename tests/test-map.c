@@ -383,6 +383,20 @@ activated_cb (LookoutMap     *map,
   *out = target;
 }
 
+/* The list of targets in the map's popover. */
+static GtkListBox *
+popover_list (GtkWidget *popover)
+{
+  GtkWidget *child = gtk_popover_get_child (GTK_POPOVER (popover));
+
+  if (GTK_IS_SCROLLED_WINDOW (child))
+    child = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (child));
+  if (GTK_IS_VIEWPORT (child))
+    child = gtk_viewport_get_child (GTK_VIEWPORT (child));
+
+  return GTK_LIST_BOX (child);
+}
+
 static void
 test_grouped (Fixture       *f,
               gconstpointer  data)
@@ -424,22 +438,27 @@ test_grouped (Fixture       *f,
   settle (50);
   {
     GtkWidget *popover = gtk_widget_get_last_child (GTK_WIDGET (f->map));
-    GtkWidget *list = gtk_popover_get_child (GTK_POPOVER (popover));
+    GtkListBox *list = popover_list (popover);
     GtkListBoxRow *row;
 
     g_assert_true (GTK_IS_POPOVER (popover));
     g_assert_true (gtk_widget_get_visible (popover));
-    g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
-    g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 2));
-    row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1);
+    g_assert_nonnull (gtk_list_box_get_row_at_index (list, 1));
+    g_assert_null (gtk_list_box_get_row_at_index (list, 2));
+    row = gtk_list_box_get_row_at_index (list, 1);
     g_signal_emit_by_name (list, "row-activated", row);
     g_assert_true (activated == mail);
   }
 
-  /* Moved away, the group splits. */
-  lookout_target_set_location (mail, 48.1351, 11.5820, "manual");
+  /* Moved away (farther than a cluster spans at this zoom), the group
+   * splits; the marker of the target that did not move stays as it was. */
+  marker = lookout_map_get_marker (f->map, far);
+  lookout_target_set_location (mail, 38.7223, -9.1393, "manual");
   WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 3);
   g_assert_false (gtk_widget_get_visible (count));
+  g_assert_true (lookout_map_get_marker (f->map, far) == marker);
+  g_assert_true (marker_button (f->map, web) == button);
+  assert_marker_at_location (f->map, mail);
 
   /* Removed, its marker goes. */
   g_object_ref (far);
@@ -447,6 +466,199 @@ test_grouped (Fixture       *f,
   WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 2);
   g_assert_null (lookout_map_get_marker (f->map, far));
   g_object_unref (far);
+}
+
+/* Waits until the markers are clustered for @zoom. */
+static void
+zoom_to (LookoutMap *map,
+         double      zoom,
+         double      lat,
+         double      lon)
+{
+  shumate_viewport_set_zoom_level (lookout_map_get_viewport (map), zoom);
+  shumate_map_center_on (lookout_map_get_map (map), lat, lon);
+  WAIT_UNTIL (lookout_map_get_cluster_zoom (map) == (int) floor (zoom));
+  settle (50);
+}
+
+static const char *
+count_of (GtkWidget *button)
+{
+  GtkWidget *count = gtk_widget_get_last_child (gtk_button_get_child (GTK_BUTTON (button)));
+
+  return gtk_widget_get_visible (count) ? gtk_label_get_text (GTK_LABEL (count)) : "1";
+}
+
+/* 10,000 targets over the world: a bounded number of markers, whose
+ * counts add up to every target, and still few when zoomed in. */
+static void
+test_many_bounded (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) markers = g_hash_table_new (NULL, NULL);
+  GRand *rand = g_rand_new_with_seed (7);
+  GHashTableIter iter;
+  gpointer key;
+  guint64 total = 0;
+
+  for (guint i = 0; i < 10000; i++)
+    {
+      g_autofree char *uri = g_strdup_printf ("https://host%u.example/", i);
+      LookoutTarget *target = lookout_target_new_from_string (uri, NULL);
+
+      lookout_target_set_location (target, g_rand_double_range (rand, -60, 70),
+                                   g_rand_double_range (rand, -180, 180), "manual");
+      g_ptr_array_add (all, target);
+    }
+  g_rand_free (rand);
+  g_list_store_splice (f->targets, 0, 0, all->pdata, all->len);
+
+  /* The whole world in view. */
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) > 0);
+  zoom_to (f->map, 1, 0, 0);
+  g_test_message ("%u markers for 10000 targets at zoom 1", lookout_map_get_n_markers (f->map));
+  g_assert_cmpuint (lookout_map_get_n_markers (f->map), >=, 20);
+  g_assert_cmpuint (lookout_map_get_n_markers (f->map), <=, 300);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      ShumateMarker *marker = lookout_map_get_marker (f->map, all->pdata[i]);
+
+      g_assert_nonnull (marker);
+      g_hash_table_add (markers, marker);
+    }
+  g_assert_cmpuint (g_hash_table_size (markers), ==, lookout_map_get_n_markers (f->map));
+  g_hash_table_iter_init (&iter, markers);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    total += g_ascii_strtoull (count_of (shumate_marker_get_child (key)), NULL, 10);
+  g_assert_cmpuint (total, ==, 10000);
+
+  /* Zoomed in, only what is in view (or near it) has a marker. */
+  zoom_to (f->map, 6, 48, 10);
+  g_test_message ("%u markers at zoom 6", lookout_map_get_n_markers (f->map));
+  g_assert_cmpuint (lookout_map_get_n_markers (f->map), >, 0);
+  g_assert_cmpuint (lookout_map_get_n_markers (f->map), <=, 300);
+  {
+    guint shown = 0;
+
+    for (guint i = 0; i < all->len; i++)
+      shown += lookout_map_get_marker (f->map, all->pdata[i]) != NULL;
+    g_assert_cmpuint (shown, <, all->len / 10);
+  }
+}
+
+/* Close places share a marker far out, and part when zoomed in. */
+static void
+test_zoom_splits (Fixture       *f,
+                  gconstpointer  data)
+{
+  LookoutTarget *frankfurt = add_target (f, "https://fra.example/", "Frankfurt", 50.1109, 8.6821);
+  LookoutTarget *mainz = add_target (f, "https://mainz.example/", "Mainz", 49.9929, 8.2473);
+  LookoutTarget *activated = NULL;
+  GtkWidget *button;
+
+  g_signal_connect (f->map, "target-activated", G_CALLBACK (activated_cb), &activated);
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) > 0);
+
+  zoom_to (f->map, 3, 50, 8);
+  g_assert_cmpuint (lookout_map_get_n_markers (f->map), ==, 1);
+  g_assert_true (lookout_map_get_marker (f->map, frankfurt) == lookout_map_get_marker (f->map, mainz));
+  button = marker_button (f->map, frankfurt);
+  g_assert_cmpstr (count_of (button), ==, "2");
+  gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "2 targets, 2 Unknown");
+
+  /* A click on a small cluster lists its targets. */
+  g_signal_emit_by_name (button, "clicked");
+  settle (50);
+  {
+    GtkWidget *popover = gtk_widget_get_last_child (GTK_WIDGET (f->map));
+    GtkListBox *list = popover_list (popover);
+
+    g_assert_true (gtk_widget_get_visible (popover));
+    g_assert_nonnull (gtk_list_box_get_row_at_index (list, 1));
+    g_assert_null (gtk_list_box_get_row_at_index (list, 2));
+    gtk_popover_popdown (GTK_POPOVER (popover));
+  }
+  g_assert_null (activated);
+
+  zoom_to (f->map, 10, 50.05, 8.46);
+  g_assert_cmpuint (lookout_map_get_n_markers (f->map), ==, 2);
+  g_assert_true (lookout_map_get_marker (f->map, frankfurt) != lookout_map_get_marker (f->map, mainz));
+  g_assert_cmpstr (count_of (marker_button (f->map, mainz)), ==, "1");
+  assert_marker_at_location (f->map, frankfurt);
+  assert_marker_at_location (f->map, mainz);
+  gtk_test_accessible_assert_property (marker_button (f->map, mainz), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Mainz, placed by hand, Unknown");
+}
+
+/* A cluster shows its worst member's state; a change restyles it. */
+static void
+test_cluster_worst (Fixture       *f,
+                    gconstpointer  data)
+{
+  LookoutTarget *up = add_target (f, "https://up.example/", "Up", 48.85, 2.35);
+  LookoutTarget *slow = add_target (f, "https://slow.example/", "Slow", 48.80, 2.13);
+  LookoutTarget *down = add_target (f, "https://down.example/", "Down", 48.90, 2.60);
+  gint64 now_ms = g_get_real_time () / 1000;
+  GtkWidget *button;
+
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) > 0);
+  zoom_to (f->map, 4, 48.85, 2.35);
+  g_assert_cmpuint (lookout_map_get_n_markers (f->map), ==, 1);
+  button = marker_button (f->map, up);
+
+  lookout_target_set_live_state (up, LOOKOUT_TARGET_STATE_UP, 1000, now_ms, NULL, NULL);
+  lookout_target_set_live_state (slow, LOOKOUT_TARGET_STATE_DEGRADED, 900000, now_ms, NULL, NULL);
+  lookout_target_set_live_state (down, LOOKOUT_TARGET_STATE_DOWN, -1, now_ms, "timeout", NULL);
+  g_assert_true (gtk_widget_has_css_class (button, "down"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_first_child (gtk_button_get_child (GTK_BUTTON (button))))),
+                   ==, "✕");
+  gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "3 targets, 1 Down, 1 Degraded");
+
+  lookout_target_set_live_state (down, LOOKOUT_TARGET_STATE_UP, 2000, now_ms, NULL, NULL);
+  g_assert_true (gtk_widget_has_css_class (button, "degraded"));
+  g_assert_false (gtk_widget_has_css_class (button, "down"));
+  gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "3 targets, 1 Degraded");
+
+  lookout_target_set_live_state (slow, LOOKOUT_TARGET_STATE_UP, 2000, now_ms, NULL, NULL);
+  g_assert_true (gtk_widget_has_css_class (button, "up"));
+  g_assert_cmpstr (count_of (button), ==, "3");
+  /* Restyled, not rebuilt. */
+  g_assert_true (marker_button (f->map, slow) == button);
+}
+
+/* A cluster of many places is zoomed into rather than listed. */
+static void
+test_big_cluster_zooms (Fixture       *f,
+                        gconstpointer  data)
+{
+  LookoutTarget *first = NULL;
+  ShumateViewport *viewport = lookout_map_get_viewport (f->map);
+
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *uri = g_strdup_printf ("https://n%u.example/", i);
+      LookoutTarget *target = add_target (f, uri, uri, 35.0 + (i % 6) * 0.1, 139.0 + (i / 6) * 0.1);
+
+      if (first == NULL)
+        first = target;
+    }
+
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) > 0);
+  zoom_to (f->map, 3, 35, 139);
+  g_assert_cmpuint (lookout_map_get_n_markers (f->map), ==, 1);
+  g_assert_cmpstr (count_of (marker_button (f->map, first)), ==, "30");
+
+  g_signal_emit_by_name (marker_button (f->map, first), "clicked");
+  g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), >=, 4);
+  g_assert_cmpfloat (fabs (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)) - 35.25), <, 0.1);
+  g_assert_cmpfloat (fabs (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)) - 139.2), <, 0.1);
+  WAIT_UNTIL (lookout_map_get_cluster_zoom (f->map) == (int) floor (shumate_viewport_get_zoom_level (viewport)));
+  g_assert_cmpuint (lookout_map_get_n_markers (f->map), >, 1);
 }
 
 static void
@@ -848,7 +1060,9 @@ test_window_dashboard (void)
                                               x, y, &lat, &lon);
   g_signal_emit_by_name (find_pick_gesture (window->map), "pressed", 1, x, y);
   g_assert_cmpstr (lookout_target_get_location_source (lan), ==, "manual");
-  WAIT_UNTIL (lookout_map_get_n_markers (window->map) == 3);
+  /* Oslo may be out of view by now: only the printer's own marker counts. */
+  WAIT_UNTIL (lookout_map_get_marker (window->map, lan) != NULL);
+  assert_marker_at_location (window->map, lan);
 
   g_assert_true (lookout_store_flush_sync (store, &error));
   loaded = lookout_store_load_targets_sync (store, NULL, &error);
@@ -890,6 +1104,10 @@ main (int   argc,
   ADD ("/map/state-recolours", test_state_recolours);
   ADD ("/map/grouped", test_grouped);
   ADD ("/map/fit-and-select", test_fit_and_select);
+  ADD ("/map/many-bounded", test_many_bounded);
+  ADD ("/map/zoom-splits", test_zoom_splits);
+  ADD ("/map/cluster-worst", test_cluster_worst);
+  ADD ("/map/big-cluster-zooms", test_big_cluster_zooms);
   ADD ("/map/doubtful", test_doubtful);
   ADD ("/map/no-tiles", test_no_tiles);
   ADD ("/map/pick-place", test_pick_place);

@@ -5,17 +5,31 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The markers are rebuilt from the targets in an idle after anything that
- * moves a target (added, removed, placed): targets are grouped by their
- * coordinates rounded to 0.001° and each group keeps its marker while it
- * exists, so a rebuild moves nothing that did not move. A change of state,
- * name or response time only restyles the marker of that target's group. */
+/* Targets are grouped twice. Places: targets whose coordinates are equal
+ * to 0.001° are one place, rebuilt in an idle after targets are added or
+ * removed; a target moved (located, placed by hand) moves alone between
+ * places and clusters in an idle of its own. Clusters: at the whole zoom level under
+ * the view's, the projected map is cut into cells of CELL_PIXELS, and the
+ * places in one cell make one cluster with one marker, placed exactly at
+ * its place when it has one, else at its targets' mean. Only the cells in
+ * view (and half a view around) get clusters, so the markers number a few
+ * hundred at most whatever the targets; the clusters are made again when
+ * the zoom level has rested for RECLUSTER_DELAY_MS or the view leaves the
+ * cells made, a cell keeping its marker and new cells taking the markers
+ * of those gone. At the deepest zooms a cell is smaller than a place: a
+ * cluster is then one place, the grouping of old.
+ *
+ * Each cluster keeps tallies of its targets' states and doubt, so that a
+ * change of state moves one count and restyles that cluster's marker only;
+ * a marker shows the worst state, with a count when it holds more than one
+ * target. */
 
 #define G_LOG_DOMAIN "lookout-map"
 
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "lookout-map.h"
@@ -24,20 +38,53 @@
 #define MAX_FIT_ZOOM     12.0
 #define GO_TO_DURATION   400
 #define TOOLTIP_TARGETS  6
+#define NAMED_TARGETS    12    /* named one by one in a marker's accessible name */
+#define LISTED_TARGETS   12    /* a cluster this small lists its targets when clicked */
+#define CELL_PIXELS      60.0
+#define VIEW_MARGIN      0.2
+#define RECLUSTER_DELAY_MS 60
 
+typedef struct _Cluster Cluster;
+
+/* Targets at one place. */
 typedef struct
 {
+  char      *key;
+  double     lat;
+  double     lon;
+  double     x;          /* projected: see project() */
+  double     y;
+  GPtrArray *targets;
+  Cluster   *cluster;    /* NULL when out of view */
+} Place;
+
+#define N_SEVERITIES 5
+
+/* The places in one cell of the grid at the cluster zoom, and the marker
+ * showing them. */
+struct _Cluster
+{
   LookoutMap    *map;
-  char          *key;
+  gint64         cell;          /* column << 32 | row; the key in clusters */
+  GPtrArray     *places;        /* Place, owned by places */
+  guint          n_targets;
+  guint          n_state[N_SEVERITIES];   /* by state_severity() */
+  guint          n_doubtful;
   double         lat;
   double         lon;
-  GPtrArray     *targets;
   ShumateMarker *marker;
   GtkWidget     *button;
   GtkWidget     *symbol;
   GtkWidget     *count;
   const char    *state_class;   /* the CSS class: lookout_target_state_to_string() */
-} Group;
+};
+
+typedef struct
+{
+  int    zoom;
+  double cell;          /* in projected units */
+  gint64 min_i, max_i, min_j, max_j;
+} CellRange;
 
 struct _LookoutMap
 {
@@ -56,12 +103,19 @@ struct _LookoutMap
   GListModel         *targets;
   LookoutGeo         *geo;
   GHashTable         *watched;       /* LookoutTarget → itself, with notify connected */
-  GHashTable         *groups;        /* key → Group */
-  GHashTable         *target_group;  /* LookoutTarget → Group */
+  GHashTable         *places;        /* key → Place */
+  GHashTable         *target_place;  /* LookoutTarget → Place */
+  GHashTable         *clusters;      /* &cell → Cluster, those in view */
+  GHashTable         *tallies;       /* LookoutTarget → target_tally() as counted */
+  CellRange           built;         /* the cells clusters were made for */
+  int                 cluster_zoom;
   LookoutTarget      *selected;
   LookoutTarget      *placing;
-  Group              *popover_group;
+  Cluster            *popover_cluster;
   guint               regroup_source;
+  guint               recluster_source;
+  GHashTable         *moved;         /* LookoutTarget set, moved since the last idle */
+  guint               move_source;
   guint               fit_source;
   gboolean            fitted;
 };
@@ -99,6 +153,7 @@ static const char *css =
   ".lookout-marker.doubtful { border: 3px dashed #f6d32d; }"
   ".lookout-marker.selected { border-color: #3584e4; border-width: 3px; }"
   ".lookout-marker.group { padding: 0 6px; }"
+  ".lookout-marker.cluster { min-width: 28px; min-height: 28px; }"
   ".lookout-marker .count { font-size: smaller; }"
   ".lookout-map-place {"
   "  background-color: alpha(black, 0.7); color: white;"
@@ -215,88 +270,208 @@ append_target_tooltip (LookoutMap    *self,
                             _("Location doubtful: the server answers faster than light could travel to the place its address is said to be (anycast, a CDN or a wrong database)"));
 }
 
-/* ---- groups ---- */
-
+/* Web Mercator at zoom 0 with 1-pixel tiles: x, y in [0, 1]. */
 static void
-group_free (Group *group)
+project (double  lat,
+         double  lon,
+         double *x,
+         double *y)
 {
-  if (group->marker != NULL)
-    shumate_marker_layer_remove_marker (group->map->marker_layer, group->marker);
-  g_clear_object (&group->marker);
-  g_clear_pointer (&group->targets, g_ptr_array_unref);
-  g_free (group->key);
-  g_free (group);
+  double phi = CLAMP (lat, -85.0511, 85.0511) * G_PI / 180.0;
+
+  *x = (lon + 180.0) / 360.0;
+  *y = (1.0 - log (tan (phi) + 1.0 / cos (phi)) / G_PI) / 2.0;
 }
 
-static void
-group_update (Group *group)
+static double
+unproject_lat (double y)
 {
-  LookoutMap *self = group->map;
-  LookoutTarget *worst = NULL;
-  g_autofree char *accessible = NULL;
-  gboolean doubtful = FALSE;
-  gboolean selected = FALSE;
-  const char *klass;
+  return atan (sinh (G_PI * (1.0 - 2.0 * y))) * 180.0 / G_PI;
+}
 
-  g_assert (group->targets->len > 0);
+/* ---- places ---- */
 
-  for (guint i = 0; i < group->targets->len; i++)
+static void
+place_free (Place *place)
+{
+  g_clear_pointer (&place->targets, g_ptr_array_unref);
+  g_free (place->key);
+  g_free (place);
+}
+
+/* A target's state and doubt as counted in its cluster's tallies. */
+#define COUNTED_DOUBTFUL 0x10
+
+static guint
+target_tally (LookoutMap    *self,
+              LookoutTarget *target)
+{
+  return state_severity (lookout_target_get_state (target))
+         | (target_is_doubtful (self, target) ? COUNTED_DOUBTFUL : 0);
+}
+
+static Cluster *
+target_cluster (LookoutMap    *self,
+                LookoutTarget *target)
+{
+  Place *place = g_hash_table_lookup (self->target_place, target);
+
+  return place != NULL ? place->cluster : NULL;
+}
+
+/* ---- clusters ---- */
+
+static void
+cluster_free (Cluster *cluster)
+{
+  if (cluster->marker != NULL)
+    shumate_marker_layer_remove_marker (cluster->map->marker_layer, cluster->marker);
+  g_clear_object (&cluster->marker);
+  g_clear_pointer (&cluster->places, g_ptr_array_unref);
+  g_free (cluster);
+}
+
+static LookoutTarget *
+cluster_get_target (Cluster *cluster,
+                    guint    index)
+{
+  for (guint i = 0; i < cluster->places->len; i++)
     {
-      LookoutTarget *target = g_ptr_array_index (group->targets, i);
+      Place *place = g_ptr_array_index (cluster->places, i);
 
-      if (worst == NULL
-          || state_severity (lookout_target_get_state (target)) > state_severity (lookout_target_get_state (worst)))
-        worst = target;
-      doubtful |= target_is_doubtful (self, target);
-      selected |= target == self->selected;
+      if (index < place->targets->len)
+        return g_ptr_array_index (place->targets, index);
+      index -= place->targets->len;
     }
 
-  klass = lookout_target_state_to_string (lookout_target_get_state (worst));
-  if (group->state_class != klass)
-    {
-      if (group->state_class != NULL)
-        gtk_widget_remove_css_class (group->button, group->state_class);
-      gtk_widget_add_css_class (group->button, klass);
-      group->state_class = klass;
-    }
-  if (doubtful)
-    gtk_widget_add_css_class (group->button, "doubtful");
-  else
-    gtk_widget_remove_css_class (group->button, "doubtful");
-  if (selected)
-    gtk_widget_add_css_class (group->button, "selected");
-  else
-    gtk_widget_remove_css_class (group->button, "selected");
+  g_assert_not_reached ();
+}
 
-  gtk_label_set_text (GTK_LABEL (group->symbol), state_symbol (lookout_target_get_state (worst)));
+static LookoutTargetState
+severity_state (int severity)
+{
+  static const LookoutTargetState states[N_SEVERITIES] = {
+    LOOKOUT_TARGET_STATE_UP, LOOKOUT_TARGET_STATE_PAUSED, LOOKOUT_TARGET_STATE_UNKNOWN,
+    LOOKOUT_TARGET_STATE_DEGRADED, LOOKOUT_TARGET_STATE_DOWN,
+  };
 
-  if (group->targets->len > 1)
+  return states[severity];
+}
+
+/* "Example, Berlin, Germany, Up"; "2 targets here: …" for a few at one
+ * place; "120 targets near Berlin, Germany, 3 down" for a cluster. */
+static char *
+cluster_dup_accessible_name (Cluster *cluster)
+{
+  LookoutMap *self = cluster->map;
+  LookoutTarget *first = cluster_get_target (cluster, 0);
+  g_autofree char *place = NULL;
+  GString *name;
+
+  if (cluster->n_targets == 1)
+    return dup_target_accessible_name (self, first);
+
+  if (cluster->places->len == 1 && cluster->n_targets <= NAMED_TARGETS)
     {
-      g_autofree char *count = g_strdup_printf ("%u", group->targets->len);
       g_autoptr(GString) names = g_string_new (NULL);
 
-      gtk_label_set_text (GTK_LABEL (group->count), count);
-      gtk_widget_set_visible (group->count, TRUE);
-      gtk_widget_add_css_class (group->button, "group");
-
-      for (guint i = 0; i < group->targets->len; i++)
+      for (guint i = 0; i < cluster->n_targets; i++)
         {
-          g_autofree char *one = dup_target_accessible_name (self, g_ptr_array_index (group->targets, i));
+          g_autofree char *one = dup_target_accessible_name (self, cluster_get_target (cluster, i));
 
           g_string_append_printf (names, "%s%s", i > 0 ? "; " : "", one);
         }
-      accessible = g_strdup_printf (ngettext ("%u target here: %s", "%u targets here: %s",
-                                              group->targets->len),
-                                    group->targets->len, names->str);
+      return g_strdup_printf (ngettext ("%u target here: %s", "%u targets here: %s",
+                                        cluster->n_targets),
+                              cluster->n_targets, names->str);
+    }
+
+  /* Where the located ones are; "placed by hand" says nothing of where. */
+  if (g_strcmp0 (lookout_target_get_location_source (first), LOOKOUT_GEO_SOURCE_MANUAL) != 0)
+    place = dup_target_place (self, first);
+  name = g_string_new (NULL);
+  if (place != NULL)
+    g_string_printf (name, ngettext ("%u target near %s", "%u targets near %s", cluster->n_targets),
+                     cluster->n_targets, place);
+  else
+    g_string_printf (name, ngettext ("%u target", "%u targets", cluster->n_targets),
+                     cluster->n_targets);
+
+  /* The worst first, and only those that need looking at. */
+  for (int severity = N_SEVERITIES - 1; severity >= 2; severity--)
+    if (cluster->n_state[severity] > 0)
+      {
+        /* Translators: how many targets of a cluster on the map are in a state, "3 Down" */
+        g_string_append_printf (name, ", %u %s", cluster->n_state[severity],
+                                lookout_target_state_get_label (severity_state (severity)));
+      }
+  if (cluster->n_doubtful > 0)
+    g_string_append_printf (name, ", %s", _("location doubtful"));
+
+  return g_string_free (name, FALSE);
+}
+
+static void
+cluster_update (Cluster *cluster)
+{
+  LookoutMap *self = cluster->map;
+  g_autofree char *accessible = NULL;
+  LookoutTargetState worst = LOOKOUT_TARGET_STATE_UP;
+  const char *klass;
+  gboolean selected;
+
+  g_assert (cluster->n_targets > 0);
+  g_assert (cluster->button != NULL);
+
+  for (int severity = N_SEVERITIES - 1; severity >= 0; severity--)
+    if (cluster->n_state[severity] > 0)
+      {
+        worst = severity_state (severity);
+        break;
+      }
+  selected = self->selected != NULL && target_cluster (self, self->selected) == cluster;
+
+  klass = lookout_target_state_to_string (worst);
+  if (cluster->state_class != klass)
+    {
+      if (cluster->state_class != NULL)
+        gtk_widget_remove_css_class (cluster->button, cluster->state_class);
+      gtk_widget_add_css_class (cluster->button, klass);
+      cluster->state_class = klass;
+    }
+  if (cluster->n_doubtful > 0)
+    gtk_widget_add_css_class (cluster->button, "doubtful");
+  else
+    gtk_widget_remove_css_class (cluster->button, "doubtful");
+  if (selected)
+    gtk_widget_add_css_class (cluster->button, "selected");
+  else
+    gtk_widget_remove_css_class (cluster->button, "selected");
+
+  gtk_label_set_text (GTK_LABEL (cluster->symbol), state_symbol (worst));
+
+  if (cluster->places->len > 1)
+    gtk_widget_add_css_class (cluster->button, "cluster");
+  else
+    gtk_widget_remove_css_class (cluster->button, "cluster");
+
+  if (cluster->n_targets > 1)
+    {
+      char count[16];
+
+      g_snprintf (count, sizeof count, "%u", cluster->n_targets);
+      gtk_label_set_text (GTK_LABEL (cluster->count), count);
+      gtk_widget_set_visible (cluster->count, TRUE);
+      gtk_widget_add_css_class (cluster->button, "group");
     }
   else
     {
-      gtk_widget_set_visible (group->count, FALSE);
-      gtk_widget_remove_css_class (group->button, "group");
-      accessible = dup_target_accessible_name (self, worst);
+      gtk_widget_set_visible (cluster->count, FALSE);
+      gtk_widget_remove_css_class (cluster->button, "group");
     }
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (group->button),
+  accessible = cluster_dup_accessible_name (cluster);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (cluster->button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   -1);
 }
@@ -304,17 +479,17 @@ group_update (Group *group)
 /* Built when shown, not on every state change: a tooltip set on the widget
  * costs more than the rest of a marker's update. */
 static char *
-group_dup_tooltip (Group *group)
+cluster_dup_tooltip (Cluster *cluster)
 {
   GString *tooltip = g_string_new (NULL);
 
-  for (guint i = 0; i < group->targets->len && i < TOOLTIP_TARGETS; i++)
-    append_target_tooltip (group->map, tooltip, g_ptr_array_index (group->targets, i));
+  for (guint i = 0; i < cluster->n_targets && i < TOOLTIP_TARGETS; i++)
+    append_target_tooltip (cluster->map, tooltip, cluster_get_target (cluster, i));
 
-  if (group->targets->len > TOOLTIP_TARGETS)
+  if (cluster->n_targets > TOOLTIP_TARGETS)
     g_string_append_printf (tooltip, "\n\n%s",
                             ngettext ("and %u more", "and %u more",
-                                      group->targets->len - TOOLTIP_TARGETS));
+                                      cluster->n_targets - TOOLTIP_TARGETS));
 
   return g_string_free (tooltip, FALSE);
 }
@@ -325,10 +500,15 @@ marker_query_tooltip_cb (GtkWidget  *button,
                          int         y,
                          gboolean    keyboard,
                          GtkTooltip *tooltip,
-                         Group      *group)
+                         LookoutMap *self)
 {
-  g_autofree char *text = group_dup_tooltip (group);
+  Cluster *cluster = g_object_get_data (G_OBJECT (button), "lookout-cluster");
+  g_autofree char *text = NULL;
 
+  if (cluster == NULL)
+    return FALSE;
+
+  text = cluster_dup_tooltip (cluster);
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }
@@ -346,8 +526,8 @@ popover_row_activated_cb (GtkListBox    *list,
 }
 
 static void
-show_group_popover (LookoutMap *self,
-                    Group      *group)
+show_cluster_popover (LookoutMap *self,
+                      Cluster    *cluster)
 {
   GtkWidget *child;
   graphene_rect_t bounds;
@@ -355,9 +535,9 @@ show_group_popover (LookoutMap *self,
   while ((child = gtk_widget_get_first_child (self->popover_list)) != NULL)
     gtk_list_box_remove (GTK_LIST_BOX (self->popover_list), child);
 
-  for (guint i = 0; i < group->targets->len; i++)
+  for (guint i = 0; i < cluster->n_targets; i++)
     {
-      LookoutTarget *target = g_ptr_array_index (group->targets, i);
+      LookoutTarget *target = cluster_get_target (cluster, i);
       g_autofree char *accessible = dup_target_accessible_name (self, target);
       GtkWidget *row = gtk_list_box_row_new ();
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
@@ -380,7 +560,7 @@ show_group_popover (LookoutMap *self,
       gtk_list_box_append (GTK_LIST_BOX (self->popover_list), row);
     }
 
-  if (gtk_widget_compute_bounds (group->button, GTK_WIDGET (self), &bounds))
+  if (gtk_widget_compute_bounds (cluster->button, GTK_WIDGET (self), &bounds))
     {
       GdkRectangle rect = {
         .x = floor (bounds.origin.x), .y = floor (bounds.origin.y),
@@ -390,60 +570,366 @@ show_group_popover (LookoutMap *self,
       gtk_popover_set_pointing_to (GTK_POPOVER (self->popover), &rect);
     }
 
-  self->popover_group = group;
+  self->popover_cluster = cluster;
   gtk_popover_popup (GTK_POPOVER (self->popover));
 }
 
-static void
-marker_clicked_cb (GtkButton *button,
-                   Group     *group)
-{
-  LookoutMap *self = group->map;
+static void map_fit_box (LookoutMap *self,
+                         double      min_x,
+                         double      min_y,
+                         double      max_x,
+                         double      max_y,
+                         double      min_zoom);
 
-  if (group->targets->len == 1)
-    g_signal_emit (self, signals[TARGET_ACTIVATED], 0, g_ptr_array_index (group->targets, 0));
-  else
-    show_group_popover (self, group);
+/* One target opens; a few, or many at one place, are listed; a cluster of
+ * many places is zoomed into until it splits. */
+static void
+marker_clicked_cb (GtkButton  *button,
+                   LookoutMap *self)
+{
+  Cluster *cluster = g_object_get_data (G_OBJECT (button), "lookout-cluster");
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->simple_map);
+  double zoom = shumate_viewport_get_zoom_level (viewport);
+  double min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE, max_x = -G_MAXDOUBLE, max_y = -G_MAXDOUBLE;
+
+  if (cluster == NULL)
+    return;
+
+  if (cluster->n_targets == 1)
+    {
+      g_signal_emit (self, signals[TARGET_ACTIVATED], 0, cluster_get_target (cluster, 0));
+      return;
+    }
+
+  if (cluster->places->len == 1 || cluster->n_targets <= LISTED_TARGETS
+      || zoom >= shumate_viewport_get_max_zoom_level (viewport))
+    {
+      show_cluster_popover (self, cluster);
+      return;
+    }
+
+  for (guint i = 0; i < cluster->places->len; i++)
+    {
+      Place *place = g_ptr_array_index (cluster->places, i);
+
+      min_x = MIN (min_x, place->x);
+      max_x = MAX (max_x, place->x);
+      min_y = MIN (min_y, place->y);
+      max_y = MAX (max_y, place->y);
+    }
+
+  /* The map is followed, not the cluster: the visit forgets it. */
+  self->fitted = TRUE;
+  map_fit_box (self, min_x, min_y, max_x, max_y, floor (zoom) + 1);
 }
 
-static Group *
-group_new (LookoutMap *self,
-           const char *key,
-           double      lat,
-           double      lon)
+/* The widgets of a marker, handed from one cluster to another when the
+ * clusters change: a widget moved costs far less than one made. */
+static void
+cluster_take_widgets (Cluster *cluster,
+                      Cluster *from)
 {
-  Group *group = g_new0 (Group, 1);
+  cluster->marker = g_steal_pointer (&from->marker);
+  cluster->button = g_steal_pointer (&from->button);
+  cluster->symbol = g_steal_pointer (&from->symbol);
+  cluster->count = g_steal_pointer (&from->count);
+  cluster->state_class = from->state_class;
+  cluster->lat = from->lat;
+  cluster->lon = from->lon;
+  g_object_set_data (G_OBJECT (cluster->button), "lookout-cluster", cluster);
+}
+
+static void
+cluster_make_widgets (Cluster *cluster)
+{
+  LookoutMap *self = cluster->map;
   GtkWidget *box;
 
-  group->map = self;
-  group->key = g_strdup (key);
-  group->lat = lat;
-  group->lon = lon;
-  group->targets = g_ptr_array_new_with_free_func (g_object_unref);
-
-  group->symbol = gtk_label_new (NULL);
-  group->count = gtk_label_new (NULL);
-  gtk_widget_add_css_class (group->count, "count");
+  cluster->symbol = gtk_label_new (NULL);
+  cluster->count = gtk_label_new (NULL);
+  gtk_widget_add_css_class (cluster->count, "count");
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
   gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (box), group->symbol);
-  gtk_box_append (GTK_BOX (box), group->count);
+  gtk_box_append (GTK_BOX (box), cluster->symbol);
+  gtk_box_append (GTK_BOX (box), cluster->count);
 
-  group->button = gtk_button_new ();
-  gtk_button_set_child (GTK_BUTTON (group->button), box);
-  gtk_widget_add_css_class (group->button, "lookout-marker");
-  gtk_widget_set_halign (group->button, GTK_ALIGN_CENTER);
-  gtk_widget_set_valign (group->button, GTK_ALIGN_CENTER);
-  g_signal_connect (group->button, "clicked", G_CALLBACK (marker_clicked_cb), group);
-  gtk_widget_set_has_tooltip (group->button, TRUE);
-  g_signal_connect (group->button, "query-tooltip", G_CALLBACK (marker_query_tooltip_cb), group);
+  cluster->button = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (cluster->button), box);
+  gtk_widget_add_css_class (cluster->button, "lookout-marker");
+  gtk_widget_set_halign (cluster->button, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (cluster->button, GTK_ALIGN_CENTER);
+  g_object_set_data (G_OBJECT (cluster->button), "lookout-cluster", cluster);
+  g_signal_connect (cluster->button, "clicked", G_CALLBACK (marker_clicked_cb), self);
+  gtk_widget_set_has_tooltip (cluster->button, TRUE);
+  g_signal_connect (cluster->button, "query-tooltip", G_CALLBACK (marker_query_tooltip_cb), self);
 
-  group->marker = g_object_ref_sink (shumate_marker_new ());
-  shumate_marker_set_child (group->marker, group->button);
-  shumate_location_set_location (SHUMATE_LOCATION (group->marker), lat, lon);
-  shumate_marker_layer_add_marker (self->marker_layer, group->marker);
+  cluster->marker = g_object_ref_sink (shumate_marker_new ());
+  shumate_marker_set_child (cluster->marker, cluster->button);
+  cluster->lat = NAN;
+  cluster->lon = NAN;
+}
 
-  return group;
+/* Counts @target in (@sign +1) or out of (-1) the cluster's tallies. */
+static void
+cluster_count (Cluster       *cluster,
+               LookoutTarget *target,
+               int            sign)
+{
+  LookoutMap *self = cluster->map;
+  guint tally;
+
+  if (sign > 0)
+    {
+      tally = target_tally (self, target);
+      g_hash_table_insert (self->tallies, target, GUINT_TO_POINTER (tally));
+    }
+  else
+    tally = GPOINTER_TO_UINT (g_hash_table_lookup (self->tallies, target));
+
+  cluster->n_targets += sign;
+  cluster->n_state[tally & ~COUNTED_DOUBTFUL] += sign;
+  cluster->n_doubtful += (tally & COUNTED_DOUBTFUL) ? sign : 0;
+}
+
+/* One place: exactly there. Several: where their targets are on average,
+ * on the projected map. Made into a marker when it has none. */
+static void
+cluster_locate (Cluster *cluster)
+{
+  double sx = 0, sy = 0, lat, lon;
+  gboolean added = FALSE;
+
+  g_assert (cluster->places->len > 0);
+
+  if (cluster->places->len == 1)
+    {
+      Place *place = g_ptr_array_index (cluster->places, 0);
+
+      lat = place->lat;
+      lon = place->lon;
+    }
+  else
+    {
+      guint n = 0;
+
+      for (guint p = 0; p < cluster->places->len; p++)
+        {
+          Place *place = g_ptr_array_index (cluster->places, p);
+
+          sx += place->x * place->targets->len;
+          sy += place->y * place->targets->len;
+          n += place->targets->len;
+        }
+      lat = unproject_lat (sy / n);
+      lon = sx / n * 360.0 - 180.0;
+    }
+
+  if (cluster->marker == NULL)
+    {
+      cluster_make_widgets (cluster);
+      added = TRUE;
+    }
+  if (lat != cluster->lat || lon != cluster->lon)
+    {
+      cluster->lat = lat;
+      cluster->lon = lon;
+      shumate_location_set_location (SHUMATE_LOCATION (cluster->marker), lat, lon);
+    }
+  if (added)
+    shumate_marker_layer_add_marker (cluster->map->marker_layer, cluster->marker);
+}
+
+/* The cells the view shows at the cluster zoom, with @margin views more
+ * each side so that a little panning needs no new clusters. */
+static void
+map_get_cell_range (LookoutMap *self,
+                    double      margin,
+                    CellRange  *range)
+{
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->simple_map);
+  ShumateMapSource *source = shumate_viewport_get_reference_map_source (viewport);
+  double tile_size = source ? shumate_map_source_get_tile_size (source) : 256;
+  double zoom = shumate_viewport_get_zoom_level (viewport);
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+  double scale, cx, cy, half_w, half_h;
+  int max_zoom = shumate_viewport_get_max_zoom_level (viewport);
+
+  /* Not laid out yet: about a window's worth. */
+  if (width <= 0 || height <= 0)
+    {
+      width = 1000;
+      height = 700;
+    }
+
+  /* Whole zoom levels: cells of CELL_PIXELS to twice that on screen, and no
+   * reclustering while a zoom glides between two levels. */
+  range->zoom = CLAMP ((int) floor (zoom + 1e-6), 0, max_zoom);
+  range->cell = CELL_PIXELS / (tile_size * exp2 (range->zoom));
+
+  scale = tile_size * exp2 (zoom);
+  project (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+           shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+           &cx, &cy);
+  half_w = width * (0.5 + margin) / scale;
+  half_h = height * (0.5 + margin) / scale;
+
+  range->min_i = (gint64) floor (MAX (cx - half_w, 0) / range->cell);
+  range->max_i = (gint64) floor (MIN (cx + half_w, 1) / range->cell);
+  range->min_j = (gint64) floor (MAX (cy - half_h, 0) / range->cell);
+  range->max_j = (gint64) floor (MIN (cy + half_h, 1) / range->cell);
+}
+
+/* A cluster without places or marker yet. */
+static Cluster *
+map_add_cluster (LookoutMap *self,
+                 gint64      cell)
+{
+  Cluster *cluster = g_new0 (Cluster, 1);
+
+  cluster->map = self;
+  cluster->cell = cell;
+  cluster->places = g_ptr_array_new ();
+  g_hash_table_insert (self->clusters, &cluster->cell, cluster);
+
+  return cluster;
+}
+
+static void
+map_recluster (LookoutMap *self)
+{
+  g_autoptr(GHashTable) old = g_steal_pointer (&self->clusters);
+  g_autoptr(GPtrArray) homeless = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+  CellRange range;
+
+  g_clear_handle_id (&self->recluster_source, g_source_remove);
+
+  map_get_cell_range (self, VIEW_MARGIN, &range);
+  self->built = range;
+  self->clusters = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) cluster_free);
+
+  /* Which cell each place falls in; a cell keeps its cluster (and marker)
+   * when it had one at this zoom. */
+  g_hash_table_iter_init (&iter, self->places);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Place *place = value;
+      gint64 i = (gint64) floor (place->x / range.cell);
+      gint64 j = (gint64) floor (place->y / range.cell);
+      gint64 cell = (i << 32) | j;
+      Cluster *cluster;
+
+      place->cluster = NULL;
+      if (i < range.min_i || i > range.max_i || j < range.min_j || j > range.max_j)
+        continue;
+
+      cluster = g_hash_table_lookup (self->clusters, &cell);
+      if (cluster == NULL && old != NULL && self->cluster_zoom == range.zoom
+          && (cluster = g_hash_table_lookup (old, &cell)) != NULL)
+        {
+          g_hash_table_steal (old, &cell);
+          g_ptr_array_set_size (cluster->places, 0);
+          g_hash_table_insert (self->clusters, &cluster->cell, cluster);
+        }
+      else if (cluster == NULL)
+        {
+          cluster = map_add_cluster (self, cell);
+          g_ptr_array_add (homeless, cluster);
+        }
+
+      g_ptr_array_add (cluster->places, place);
+      place->cluster = cluster;
+    }
+  self->cluster_zoom = range.zoom;
+
+  /* New clusters take the markers of those that are gone. */
+  if (old != NULL)
+    {
+      guint next = 0;
+
+      g_hash_table_iter_init (&iter, old);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Cluster *gone = value;
+
+          if (gone == self->popover_cluster)
+            {
+              gtk_popover_popdown (GTK_POPOVER (self->popover));
+              self->popover_cluster = NULL;
+            }
+          if (next < homeless->len)
+            cluster_take_widgets (g_ptr_array_index (homeless, next++), gone);
+        }
+    }
+  g_clear_pointer (&old, g_hash_table_unref);
+
+  g_hash_table_iter_init (&iter, self->clusters);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Cluster *cluster = value;
+
+      cluster->n_targets = 0;
+      cluster->n_doubtful = 0;
+      memset (cluster->n_state, 0, sizeof cluster->n_state);
+
+      for (guint p = 0; p < cluster->places->len; p++)
+        {
+          Place *place = g_ptr_array_index (cluster->places, p);
+
+          for (guint t = 0; t < place->targets->len; t++)
+            cluster_count (cluster, g_ptr_array_index (place->targets, t), +1);
+        }
+
+      cluster_locate (cluster);
+      cluster_update (cluster);
+    }
+}
+
+static gboolean
+recluster_cb (gpointer user_data)
+{
+  LookoutMap *self = user_data;
+
+  self->recluster_source = 0;
+  map_recluster (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Zooming notifies many times a second while it glides: the clusters are
+ * made again once it rests. */
+static void
+queue_recluster (LookoutMap *self)
+{
+  g_clear_handle_id (&self->recluster_source, g_source_remove);
+  self->recluster_source = g_timeout_add (RECLUSTER_DELAY_MS, recluster_cb, self);
+}
+
+/* Panning needs new clusters only when the view leaves the cells built;
+ * a new zoom level puts them off until it rests. */
+static void
+check_view (LookoutMap *self)
+{
+  CellRange range;
+
+  if (self->regroup_source != 0)
+    return;
+
+  map_get_cell_range (self, 0, &range);
+  if (range.zoom != self->built.zoom
+      || range.min_i < self->built.min_i || range.max_i > self->built.max_i
+      || range.min_j < self->built.min_j || range.max_j > self->built.max_j)
+    queue_recluster (self);
+}
+
+static void
+viewport_changed_cb (ShumateViewport *viewport,
+                     GParamSpec      *pspec,
+                     LookoutMap      *self)
+{
+  check_view (self);
 }
 
 static char *
@@ -458,69 +944,79 @@ place_key (double lat,
   return g_strconcat (lat_s, ",", lon_s, NULL);
 }
 
+/* The place of @target's coordinates, made when new (then @made is set). */
+static Place *
+map_ensure_place (LookoutMap    *self,
+                  LookoutTarget *target,
+                  gboolean      *made)
+{
+  double lat = lookout_target_get_latitude (target);
+  double lon = lookout_target_get_longitude (target);
+  g_autofree char *key = place_key (lat, lon);
+  Place *place = g_hash_table_lookup (self->places, key);
+
+  if (made != NULL)
+    *made = place == NULL;
+  if (place != NULL)
+    return place;
+
+  place = g_new0 (Place, 1);
+  place->key = g_steal_pointer (&key);
+  place->lat = lat;
+  place->lon = lon;
+  project (lat, lon, &place->x, &place->y);
+  place->targets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_hash_table_insert (self->places, place->key, place);
+
+  return place;
+}
+
+/* Targets at one place (coordinates equal to 0.001°) are one place: they
+ * stay together at every zoom. */
 static void
 map_regroup (LookoutMap *self)
 {
-  g_autoptr(GHashTable) old = g_steal_pointer (&self->groups);
   guint n = self->targets ? g_list_model_get_n_items (self->targets) : 0;
-  GHashTableIter iter;
-  gpointer value;
 
-  self->groups = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) group_free);
-  g_hash_table_remove_all (self->target_group);
+  g_clear_handle_id (&self->regroup_source, g_source_remove);
+  g_clear_handle_id (&self->move_source, g_source_remove);
+  g_hash_table_remove_all (self->moved);
+
+  /* The clusters point at the places: they let go first. */
+  g_hash_table_remove_all (self->target_place);
+  g_hash_table_remove_all (self->tallies);
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, self->clusters);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      g_ptr_array_set_size (((Cluster *) value)->places, 0);
+  }
+  g_hash_table_remove_all (self->places);
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(LookoutTarget) target = g_list_model_get_item (self->targets, i);
-      g_autofree char *key = NULL;
-      double lat, lon;
-      Group *group;
+      Place *place;
 
       if (!target_has_place (target))
         continue;
 
-      lat = lookout_target_get_latitude (target);
-      lon = lookout_target_get_longitude (target);
-      key = place_key (lat, lon);
-
-      group = g_hash_table_lookup (self->groups, key);
-      if (group == NULL && old != NULL && (group = g_hash_table_lookup (old, key)) != NULL)
-        {
-          g_hash_table_steal (old, key);
-          g_ptr_array_set_size (group->targets, 0);
-          group->lat = lat;
-          group->lon = lon;
-          shumate_location_set_location (SHUMATE_LOCATION (group->marker), lat, lon);
-          g_hash_table_insert (self->groups, group->key, group);
-        }
-      else if (group == NULL)
-        {
-          group = group_new (self, key, lat, lon);
-          g_hash_table_insert (self->groups, group->key, group);
-        }
-
-      g_ptr_array_add (group->targets, g_object_ref (target));
-      g_hash_table_insert (self->target_group, target, group);
+      place = map_ensure_place (self, target, NULL);
+      g_ptr_array_add (place->targets, g_object_ref (target));
+      g_hash_table_insert (self->target_place, target, place);
     }
 
-  /* `old` frees (and takes off the map) the groups that are gone. */
-  if (self->popover_group != NULL && old != NULL
-      && g_hash_table_lookup (old, self->popover_group->key) == self->popover_group)
-    {
-      gtk_popover_popdown (GTK_POPOVER (self->popover));
-      self->popover_group = NULL;
-    }
-
-  g_hash_table_iter_init (&iter, self->groups);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    group_update (value);
-
-  if (!self->fitted && g_hash_table_size (self->groups) > 0
+  /* Fitted first, clustered once for the zoom it comes to. */
+  if (!self->fitted && g_hash_table_size (self->places) > 0
       && gtk_widget_get_width (GTK_WIDGET (self)) > 0)
     {
       self->fitted = TRUE;
       lookout_map_fit_all (self);
     }
+
+  map_recluster (self);
 }
 
 /* The first time there are markers and a size to show them in, all of
@@ -531,10 +1027,12 @@ initial_fit_cb (gpointer user_data)
   LookoutMap *self = user_data;
 
   self->fit_source = 0;
-  if (!self->fitted && g_hash_table_size (self->groups) > 0)
+  if (!self->fitted && g_hash_table_size (self->places) > 0)
     {
       self->fitted = TRUE;
       lookout_map_fit_all (self);
+      if (self->recluster_source != 0)
+        map_recluster (self);
     }
 
   return G_SOURCE_REMOVE;
@@ -554,8 +1052,158 @@ regroup_cb (gpointer user_data)
 static void
 queue_regroup (LookoutMap *self)
 {
+  /* The targets moved may be gone from the list: the regroup places them. */
+  g_clear_handle_id (&self->move_source, g_source_remove);
+  g_hash_table_remove_all (self->moved);
+  g_clear_handle_id (&self->recluster_source, g_source_remove);
   if (self->regroup_source == 0)
     self->regroup_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, regroup_cb, self, NULL);
+}
+
+/* A change of state moves the target from one tally of its cluster to
+ * another: the cluster's marker is restyled, nothing else. */
+static void
+target_retally (LookoutMap    *self,
+                LookoutTarget *target)
+{
+  Cluster *cluster = target_cluster (self, target);
+  guint before, now;
+
+  if (cluster == NULL)
+    return;
+
+  before = GPOINTER_TO_UINT (g_hash_table_lookup (self->tallies, target));
+  now = target_tally (self, target);
+  if (before != now)
+    {
+      cluster->n_state[before & ~COUNTED_DOUBTFUL]--;
+      cluster->n_doubtful -= (before & COUNTED_DOUBTFUL) != 0;
+      cluster->n_state[now & ~COUNTED_DOUBTFUL]++;
+      cluster->n_doubtful += (now & COUNTED_DOUBTFUL) != 0;
+      g_hash_table_insert (self->tallies, target, GUINT_TO_POINTER (now));
+    }
+
+  cluster_update (cluster);
+}
+
+/* A target placed or moved (a location found, a place picked) moves
+ * between places and clusters without the others being made again: with
+ * thousands of targets located one by one, each costs little. */
+static void
+map_move_target (LookoutMap    *self,
+                 LookoutTarget *target,
+                 GHashTable    *touched)
+{
+  Place *place = g_hash_table_lookup (self->target_place, target);
+  Cluster *cluster;
+  gboolean made;
+  gint64 i, j, cell;
+
+  if (place != NULL)
+    {
+      cluster = place->cluster;
+      if (cluster != NULL)
+        cluster_count (cluster, target, -1);
+      g_hash_table_remove (self->target_place, target);
+      g_ptr_array_remove_fast (place->targets, target);   /* unrefs: the list model holds one */
+      if (place->targets->len == 0)
+        {
+          if (cluster != NULL)
+            g_ptr_array_remove_fast (cluster->places, place);
+          g_hash_table_remove (self->places, place->key);
+        }
+      if (cluster != NULL)
+        g_hash_table_add (touched, cluster);
+    }
+
+  if (!target_has_place (target))
+    return;
+
+  place = map_ensure_place (self, target, &made);
+  if (made)
+    {
+      i = (gint64) floor (place->x / self->built.cell);
+      j = (gint64) floor (place->y / self->built.cell);
+      cell = (i << 32) | j;
+      if (i >= self->built.min_i && i <= self->built.max_i
+          && j >= self->built.min_j && j <= self->built.max_j)
+        {
+          cluster = g_hash_table_lookup (self->clusters, &cell);
+          if (cluster == NULL)
+            cluster = map_add_cluster (self, cell);
+          g_ptr_array_add (cluster->places, place);
+          place->cluster = cluster;
+        }
+    }
+
+  g_ptr_array_add (place->targets, g_object_ref (target));
+  g_hash_table_insert (self->target_place, target, place);
+  if (place->cluster != NULL)
+    {
+      cluster_count (place->cluster, target, +1);
+      g_hash_table_add (touched, place->cluster);
+    }
+}
+
+static gboolean
+move_cb (gpointer user_data)
+{
+  LookoutMap *self = user_data;
+  g_autoptr(GHashTable) moved = g_steal_pointer (&self->moved);
+  g_autoptr(GHashTable) touched = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  self->move_source = 0;
+  self->moved = g_hash_table_new (NULL, NULL);
+
+  g_hash_table_iter_init (&iter, moved);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    map_move_target (self, key, touched);
+
+  g_hash_table_iter_init (&iter, touched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      Cluster *cluster = key;
+
+      if (cluster->n_targets == 0)
+        {
+          if (cluster == self->popover_cluster)
+            {
+              gtk_popover_popdown (GTK_POPOVER (self->popover));
+              self->popover_cluster = NULL;
+            }
+          g_hash_table_remove (self->clusters, &cluster->cell);
+          continue;
+        }
+      cluster_locate (cluster);
+      cluster_update (cluster);
+    }
+
+  if (!self->fitted && g_hash_table_size (self->places) > 0
+      && gtk_widget_get_width (GTK_WIDGET (self)) > 0)
+    {
+      self->fitted = TRUE;
+      lookout_map_fit_all (self);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_move (LookoutMap    *self,
+            LookoutTarget *target)
+{
+  /* Before the first clusters, or with a regroup coming, that does it. */
+  if (self->regroup_source != 0 || self->built.cell == 0)
+    {
+      queue_regroup (self);
+      return;
+    }
+
+  g_hash_table_add (self->moved, target);
+  if (self->move_source == 0)
+    self->move_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, move_cb, self, NULL);
 }
 
 static void
@@ -564,22 +1212,18 @@ target_notify_cb (LookoutTarget *target,
                   LookoutMap    *self)
 {
   const char *name = pspec->name;
-  Group *group;
 
-  if (g_str_equal (name, "latitude") || g_str_equal (name, "longitude")
-      || g_str_equal (name, "location-source"))
+  if (g_str_equal (name, "latitude") || g_str_equal (name, "longitude"))
     {
-      queue_regroup (self);
+      queue_move (self, target);
       return;
     }
 
   if (!g_str_equal (name, "state") && !g_str_equal (name, "name")
-      && !g_str_equal (name, "last-latency"))
+      && !g_str_equal (name, "last-latency") && !g_str_equal (name, "location-source"))
     return;
 
-  group = g_hash_table_lookup (self->target_group, target);
-  if (group != NULL)
-    group_update (group);
+  target_retally (self, target);
 }
 
 static void
@@ -632,10 +1276,7 @@ geo_target_changed_cb (LookoutGeo    *geo,
                        LookoutTarget *target,
                        LookoutMap    *self)
 {
-  Group *group = g_hash_table_lookup (self->target_group, target);
-
-  if (group != NULL)
-    group_update (group);
+  target_retally (self, target);
 }
 
 /* ---- tiles ---- */
@@ -775,8 +1416,9 @@ lookout_map_size_allocate (GtkWidget *widget,
   gtk_widget_allocate (self->overlay, width, height, baseline, NULL);
   gtk_popover_present (GTK_POPOVER (self->popover));
 
-  if (!self->fitted && self->fit_source == 0 && g_hash_table_size (self->groups) > 0)
+  if (!self->fitted && self->fit_source == 0 && g_hash_table_size (self->places) > 0)
     self->fit_source = g_idle_add (initial_fit_cb, self);
+  check_view (self);
 }
 
 static void
@@ -785,10 +1427,17 @@ lookout_map_dispose (GObject *object)
   LookoutMap *self = (LookoutMap *) object;
 
   g_clear_handle_id (&self->regroup_source, g_source_remove);
+  g_clear_handle_id (&self->recluster_source, g_source_remove);
+  g_clear_handle_id (&self->move_source, g_source_remove);
   g_clear_handle_id (&self->fit_source, g_source_remove);
+  if (self->simple_map != NULL)
+    g_signal_handlers_disconnect_by_data (shumate_simple_map_get_viewport (self->simple_map), self);
   lookout_map_set_targets (self, NULL);
+  g_clear_handle_id (&self->regroup_source, g_source_remove);
+  g_clear_handle_id (&self->recluster_source, g_source_remove);
   lookout_map_set_geo (self, NULL);
-  g_clear_pointer (&self->groups, g_hash_table_unref);
+  g_clear_pointer (&self->clusters, g_hash_table_unref);
+  g_clear_pointer (&self->places, g_hash_table_unref);
   g_clear_object (&self->selected);
   g_clear_object (&self->placing);
   if (self->tile_source != NULL)
@@ -805,7 +1454,9 @@ lookout_map_finalize (GObject *object)
 {
   LookoutMap *self = (LookoutMap *) object;
 
-  g_clear_pointer (&self->target_group, g_hash_table_unref);
+  g_clear_pointer (&self->target_place, g_hash_table_unref);
+  g_clear_pointer (&self->tallies, g_hash_table_unref);
+  g_clear_pointer (&self->moved, g_hash_table_unref);
   g_clear_pointer (&self->watched, g_hash_table_unref);
 
   G_OBJECT_CLASS (lookout_map_parent_class)->finalize (object);
@@ -917,7 +1568,7 @@ lookout_map_init (LookoutMap *self)
   g_autoptr(ShumateMapSourceRegistry) registry = NULL;
   ShumateMapSource *osm;
   ShumateMap *map;
-  GtkWidget *fit, *cancel;
+  GtkWidget *fit, *cancel, *scrolled;
   GtkGesture *click;
   GtkEventController *keys;
   const char *url;
@@ -934,8 +1585,11 @@ lookout_map_init (LookoutMap *self)
     }
 
   self->watched = g_hash_table_new (NULL, NULL);
-  self->groups = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) group_free);
-  self->target_group = g_hash_table_new (NULL, NULL);
+  self->places = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) place_free);
+  self->clusters = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) cluster_free);
+  self->target_place = g_hash_table_new (NULL, NULL);
+  self->tallies = g_hash_table_new (NULL, NULL);
+  self->moved = g_hash_table_new (NULL, NULL);
 
   self->simple_map = SHUMATE_SIMPLE_MAP (shumate_simple_map_new ());
   map = shumate_simple_map_get_map (self->simple_map);
@@ -945,6 +1599,12 @@ lookout_map_init (LookoutMap *self)
   shumate_map_set_go_to_duration (map, GO_TO_DURATION);
   shumate_viewport_set_zoom_level (shumate_simple_map_get_viewport (self->simple_map), 2);
   shumate_map_center_on (map, 30, 10);
+  g_signal_connect (shumate_simple_map_get_viewport (self->simple_map), "notify::zoom-level",
+                    G_CALLBACK (viewport_changed_cb), self);
+  g_signal_connect (shumate_simple_map_get_viewport (self->simple_map), "notify::latitude",
+                    G_CALLBACK (viewport_changed_cb), self);
+  g_signal_connect (shumate_simple_map_get_viewport (self->simple_map), "notify::longitude",
+                    G_CALLBACK (viewport_changed_cb), self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->simple_map),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Map of target locations"),
                                   -1);
@@ -1004,8 +1664,15 @@ lookout_map_init (LookoutMap *self)
   gtk_list_box_set_activate_on_single_click (GTK_LIST_BOX (self->popover_list), TRUE);
   gtk_widget_add_css_class (self->popover_list, "navigation-sidebar");
   g_signal_connect (self->popover_list, "row-activated", G_CALLBACK (popover_row_activated_cb), self);
+  /* Scrolled: at the deepest zoom a place may still hold hundreds. */
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->popover_list);
   self->popover = gtk_popover_new ();
-  gtk_popover_set_child (GTK_POPOVER (self->popover), self->popover_list);
+  gtk_popover_set_child (GTK_POPOVER (self->popover), scrolled);
   gtk_widget_set_parent (self->popover, GTK_WIDGET (self));
 
   registry = shumate_map_source_registry_new_with_defaults ();
@@ -1068,7 +1735,7 @@ lookout_map_set_targets (LookoutMap *self,
       g_signal_connect_object (targets, "items-changed", G_CALLBACK (targets_changed_cb), self, 0);
       targets_changed_cb (targets, 0, 0, g_list_model_get_n_items (targets), self);
     }
-  else if (self->groups != NULL)
+  else if (self->places != NULL)
     map_regroup (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGETS]);
@@ -1098,7 +1765,7 @@ lookout_map_set_geo (LookoutMap *self,
   if (geo != NULL)
     g_signal_connect_object (geo, "target-changed", G_CALLBACK (geo_target_changed_cb), self, 0);
 
-  if (self->groups != NULL)
+  if (self->places != NULL)
     queue_regroup (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GEO]);
 }
@@ -1192,22 +1859,22 @@ void
 lookout_map_mark_target (LookoutMap    *self,
                          LookoutTarget *target)
 {
-  Group *old_group = NULL;
-  Group *group = NULL;
+  Cluster *old_cluster = NULL;
+  Cluster *cluster = NULL;
 
   g_return_if_fail (LOOKOUT_IS_MAP (self));
   g_return_if_fail (!target || LOOKOUT_IS_TARGET (target));
 
   if (self->selected != NULL)
-    old_group = g_hash_table_lookup (self->target_group, self->selected);
+    old_cluster = target_cluster (self, self->selected);
   g_set_object (&self->selected, target);
   if (target != NULL)
-    group = g_hash_table_lookup (self->target_group, target);
+    cluster = target_cluster (self, target);
 
-  if (old_group != NULL)
-    group_update (old_group);
-  if (group != NULL && group != old_group)
-    group_update (group);
+  if (old_cluster != NULL)
+    cluster_update (old_cluster);
+  if (cluster != NULL && cluster != old_cluster)
+    cluster_update (cluster);
 }
 
 void
@@ -1233,68 +1900,58 @@ lookout_map_select_target (LookoutMap    *self,
              MAX (shumate_viewport_get_zoom_level (viewport), 4));
 }
 
-/* Web Mercator at zoom 0 with 1-pixel tiles: x, y in [0, 1]. */
 static void
-project (double  lat,
-         double  lon,
-         double *x,
-         double *y)
+map_fit_box (LookoutMap *self,
+             double      min_x,
+             double      min_y,
+             double      max_x,
+             double      max_y,
+             double      min_zoom)
 {
-  double phi = CLAMP (lat, -85.0511, 85.0511) * G_PI / 180.0;
-
-  *x = (lon + 180.0) / 360.0;
-  *y = (1.0 - log (tan (phi) + 1.0 / cos (phi)) / G_PI) / 2.0;
-}
-
-static double
-unproject_lat (double y)
-{
-  return atan (sinh (G_PI * (1.0 - 2.0 * y))) * 180.0 / G_PI;
-}
-
-void
-lookout_map_fit_all (LookoutMap *self)
-{
-  ShumateViewport *viewport;
-  ShumateMapSource *source;
-  double min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE, max_x = -G_MAXDOUBLE, max_y = -G_MAXDOUBLE;
-  double width, height, tile_size, zoom, zoom_x, zoom_y;
-  GHashTableIter iter;
-  gpointer value;
-
-  g_return_if_fail (LOOKOUT_IS_MAP (self));
-
-  if (g_hash_table_size (self->groups) == 0)
-    return;
-
-  g_hash_table_iter_init (&iter, self->groups);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Group *group = value;
-      double x, y;
-
-      project (group->lat, group->lon, &x, &y);
-      min_x = MIN (min_x, x);
-      max_x = MAX (max_x, x);
-      min_y = MIN (min_y, y);
-      max_y = MAX (max_y, y);
-    }
-
-  viewport = shumate_simple_map_get_viewport (self->simple_map);
-  source = shumate_viewport_get_reference_map_source (viewport);
-  tile_size = source ? shumate_map_source_get_tile_size (source) : 256;
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->simple_map);
+  ShumateMapSource *source = shumate_viewport_get_reference_map_source (viewport);
+  double tile_size = source ? shumate_map_source_get_tile_size (source) : 256;
+  double width, height, zoom, zoom_x, zoom_y, max_fit;
 
   /* Leave room for the markers themselves and the controls at the edges. */
   width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 200) - 80;
   height = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 150) - 80;
 
-  zoom_x = max_x > min_x ? log2 (width / ((max_x - min_x) * tile_size)) : MAX_FIT_ZOOM;
-  zoom_y = max_y > min_y ? log2 (height / ((max_y - min_y) * tile_size)) : MAX_FIT_ZOOM;
-  zoom = floor (MIN (MIN (zoom_x, zoom_y), MAX_FIT_ZOOM) * 4) / 4;
+  max_fit = MAX (MAX_FIT_ZOOM, min_zoom);
+  zoom_x = max_x > min_x ? log2 (width / ((max_x - min_x) * tile_size)) : max_fit;
+  zoom_y = max_y > min_y ? log2 (height / ((max_y - min_y) * tile_size)) : max_fit;
+  zoom = floor (MIN (MIN (zoom_x, zoom_y), max_fit) * 4) / 4;
+  zoom = MAX (zoom, min_zoom);
   zoom = CLAMP (zoom, shumate_viewport_get_min_zoom_level (viewport),
                 shumate_viewport_get_max_zoom_level (viewport));
 
   map_go_to (self, unproject_lat ((min_y + max_y) / 2), (min_x + max_x) / 2 * 360.0 - 180.0, zoom);
+}
+
+void
+lookout_map_fit_all (LookoutMap *self)
+{
+  double min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE, max_x = -G_MAXDOUBLE, max_y = -G_MAXDOUBLE;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (LOOKOUT_IS_MAP (self));
+
+  if (g_hash_table_size (self->places) == 0)
+    return;
+
+  g_hash_table_iter_init (&iter, self->places);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Place *place = value;
+
+      min_x = MIN (min_x, place->x);
+      max_x = MAX (max_x, place->x);
+      min_y = MIN (min_y, place->y);
+      max_y = MAX (max_y, place->y);
+    }
+
+  map_fit_box (self, min_x, min_y, max_x, max_y, 0);
 }
 
 ShumateMap *
@@ -1313,26 +1970,34 @@ lookout_map_get_viewport (LookoutMap *self)
   return shumate_simple_map_get_viewport (self->simple_map);
 }
 
+int
+lookout_map_get_cluster_zoom (LookoutMap *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MAP (self), 0);
+
+  return self->cluster_zoom;
+}
+
 guint
 lookout_map_get_n_markers (LookoutMap *self)
 {
   g_return_val_if_fail (LOOKOUT_IS_MAP (self), 0);
 
-  return g_hash_table_size (self->groups);
+  return g_hash_table_size (self->clusters);
 }
 
 ShumateMarker *
 lookout_map_get_marker (LookoutMap    *self,
                         LookoutTarget *target)
 {
-  Group *group;
+  Cluster *cluster;
 
   g_return_val_if_fail (LOOKOUT_IS_MAP (self), NULL);
   g_return_val_if_fail (LOOKOUT_IS_TARGET (target), NULL);
 
-  group = g_hash_table_lookup (self->target_group, target);
+  cluster = target_cluster (self, target);
 
-  return group != NULL ? group->marker : NULL;
+  return cluster != NULL ? cluster->marker : NULL;
 }
 
 void
@@ -1361,12 +2026,12 @@ char *
 lookout_map_dup_marker_tooltip (LookoutMap    *self,
                                 LookoutTarget *target)
 {
-  Group *group;
+  Cluster *cluster;
 
   g_return_val_if_fail (LOOKOUT_IS_MAP (self), NULL);
   g_return_val_if_fail (LOOKOUT_IS_TARGET (target), NULL);
 
-  group = g_hash_table_lookup (self->target_group, target);
+  cluster = target_cluster (self, target);
 
-  return group != NULL ? group_dup_tooltip (group) : NULL;
+  return cluster != NULL ? cluster_dup_tooltip (cluster) : NULL;
 }

@@ -21,10 +21,13 @@ G_DECLARE_FINAL_TYPE (LookoutMap, lookout_map, LOOKOUT, MAP, GtkWidget)
 
 /* Where the targets are: a ShumateSimpleMap (OpenStreetMap tiles, or the
  * raster tiles of $LOOKOUT_TILE_URL / lookout_map_set_tile_url()) with one
- * marker per place, coloured and marked by the worst state there (✓ up,
- * ! degraded, ✕ down, ? unknown, ‖ paused); targets closer than about
- * 100 m share one marker with a count. Clicking a marker emits
- * "target-activated" (LookoutTarget *), through a list when several share it.
+ * marker per cluster of targets whose markers would overlap at the current
+ * zoom level (targets closer than about 100 m always share one), coloured
+ * and marked by the worst state in it (✓ up, ! degraded, ✕ down,
+ * ? unknown, ‖ paused), with a count when it holds several. Only what is in
+ * view (or near it) has markers. Clicking a marker emits "target-activated"
+ * (LookoutTarget *), through a list when a few share it or they share one
+ * place; a cluster of many places zooms in on them instead.
  * A marker with a dashed yellow outline is "location doubtful".
  *
  * Properties: "targets" (GListModel of LookoutTarget), "geo" (LookoutGeo, for
@@ -61,9 +64,12 @@ void             lookout_map_fit_all            (LookoutMap    *self);
 
 ShumateMap      *lookout_map_get_map            (LookoutMap    *self);
 ShumateViewport *lookout_map_get_viewport       (LookoutMap    *self);
-/* The markers now on the map, and the one showing @target (or NULL); for
- * tests and the screenshot script. */
+/* The markers now on the map, and the one showing @target (or NULL, when
+ * it has no place or is out of view); for tests, the benchmark and the
+ * screenshot script. The zoom level the markers are clustered for is the
+ * whole level under the view's, once the zoom has rested. */
 guint            lookout_map_get_n_markers      (LookoutMap    *self);
+int              lookout_map_get_cluster_zoom   (LookoutMap    *self);
 ShumateMarker   *lookout_map_get_marker         (LookoutMap    *self,
                                                  LookoutTarget *target);
 /* The text of the tooltip of @target's marker (name, place, network, last
