@@ -28,7 +28,9 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "lookout-alert-config.h"
 #include "lookout-monitor.h"
+#include "lookout-notifier.h"
 #include "lookout-scheduler.h"
 #include "lookout-store.h"
 #include "lookout-target.h"
@@ -343,11 +345,14 @@ command_run (int    argc,
   g_autoptr(GPtrArray) file_targets = NULL;
   g_autoptr(LookoutStore) store = NULL;
   g_autoptr(LookoutMonitor) monitor = NULL;
+  g_autoptr(LookoutAlertConfig) alert_config = NULL;
+  g_autoptr(LookoutNotifier) notifier = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GHashTable) states = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *db_path = NULL;
   g_autofree char *targets_path = NULL;
+  g_autofree char *config_path = NULL;
   LookoutScheduler *scheduler;
   gboolean verbose = FALSE;
   gboolean stats = FALSE;
@@ -361,6 +366,8 @@ command_run (int    argc,
       N_("The database (created if missing; the desktop app's format)"), N_("PATH") },
     { "targets", 0, 0, G_OPTION_ARG_FILENAME, &targets_path,
       N_("Also monitor the targets listed in FILE, adding new ones to the database"), N_("FILE") },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path,
+      N_("Notifications and alert settings ([telegram], [webhook], [alerts]; see docs/alerts.md)"), N_("FILE") },
     { "duration", 0, 0, G_OPTION_ARG_INT, &duration_s,
       N_("Stop after SECONDS (default: run until SIGINT or SIGTERM)"), N_("SECONDS") },
     { "max-concurrent", 0, 0, G_OPTION_ARG_INT, &max_concurrent,
@@ -394,6 +401,16 @@ command_run (int    argc,
   if (max_concurrent < 0)
     return usage_error ("run", _("--max-concurrent must be positive"));
 
+  if (config_path != NULL)
+    {
+      alert_config = lookout_alert_config_new ();
+      if (!lookout_alert_config_load_file (alert_config, config_path, &error))
+        {
+          complain ("%s: %s", config_path, error->message);
+          return EXIT_USAGE;
+        }
+    }
+
   /* All of the file or nothing, before anything touches the database. */
   if (targets_path != NULL)
     {
@@ -418,6 +435,14 @@ command_run (int    argc,
       complain (_("Cannot read the targets from %s: %s"), db_path, error->message);
       lookout_store_close (store);
       return EXIT_FAILED;
+    }
+
+  if (alert_config != NULL)
+    {
+      LookoutAlertEngine *engine = lookout_monitor_get_alert_engine (monitor);
+
+      notifier = lookout_notifier_new (engine, store);
+      lookout_alert_config_apply (alert_config, engine, notifier);
     }
 
   loop = g_main_loop_new (NULL, FALSE);
@@ -484,6 +509,22 @@ command_run (int    argc,
       lookout_monitor_stop (monitor);
     }
 
+  /* Notifications on their way get a few seconds to arrive. */
+  if (notifier != NULL)
+    {
+      gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+      while (lookout_notifier_get_n_pending (notifier) > 0 && g_get_monotonic_time () < deadline)
+        {
+          if (!g_main_context_iteration (NULL, FALSE))
+            g_usleep (10000);
+        }
+      if (lookout_notifier_get_n_pending (notifier) > 0)
+        complain (_("%u notifications could not be delivered before stopping"),
+                  lookout_notifier_get_n_pending (notifier));
+      g_clear_object (&notifier);
+    }
+
   g_clear_handle_id (&sigint_id, g_source_remove);
   g_clear_handle_id (&sigterm_id, g_source_remove);
   g_clear_handle_id (&duration_id, g_source_remove);
@@ -527,7 +568,7 @@ print_help (FILE *out)
              "Commands:\n"
              "  check [--timeout MS] [--count N] TARGET…\n"
              "                 Check targets now; print one JSON object per check\n"
-             "  run --db PATH [--targets FILE] [--duration SECONDS]\n"
+             "  run --db PATH [--targets FILE] [--config FILE] [--duration SECONDS]\n"
              "                 Monitor the targets of a database until stopped\n"
              "\n"
              "Options:\n"

@@ -25,8 +25,11 @@ struct _LookoutMonitor
 
   /* follows the model through items-changed and each target's notify */
   LookoutScheduler *scheduler;
+  /* decides the targets' states and records events in the store */
+  LookoutAlertEngine *alert_engine;
 
   guint          loaded : 1;
+  guint          asleep : 1;   /* stopped for a suspend, to start on resume */
 };
 
 enum {
@@ -173,6 +176,41 @@ scheduler_result_cb (LookoutScheduler *scheduler,
   g_signal_emit (self, signals[RESULT], 0, target, result);
 }
 
+/* Across a suspend nothing is checked, so the plot shows a gap, not an
+ * outage. */
+static void
+engine_paused_changed_cb (LookoutAlertEngine *engine,
+                          GParamSpec         *pspec,
+                          LookoutMonitor     *self)
+{
+  if (lookout_alert_engine_get_paused (engine))
+    {
+      if (lookout_scheduler_get_running (self->scheduler))
+        {
+          self->asleep = TRUE;
+          lookout_scheduler_stop (self->scheduler);
+        }
+    }
+  else if (self->asleep)
+    {
+      self->asleep = FALSE;
+      lookout_scheduler_start (self->scheduler);
+    }
+}
+
+static void
+lookout_monitor_constructed (GObject *object)
+{
+  LookoutMonitor *self = (LookoutMonitor *)object;
+
+  G_OBJECT_CLASS (lookout_monitor_parent_class)->constructed (object);
+
+  self->alert_engine = lookout_alert_engine_new (self->store);
+  lookout_scheduler_set_alert_engine (self->scheduler, self->alert_engine);
+  g_signal_connect_object (self->alert_engine, "notify::paused",
+                           G_CALLBACK (engine_paused_changed_cb), self, 0);
+}
+
 static void
 lookout_monitor_dispose (GObject *object)
 {
@@ -186,6 +224,7 @@ lookout_monitor_dispose (GObject *object)
       lookout_scheduler_set_model (self->scheduler, NULL);
       g_clear_object (&self->scheduler);
     }
+  g_clear_object (&self->alert_engine);
 
   G_OBJECT_CLASS (lookout_monitor_parent_class)->dispose (object);
 }
@@ -249,6 +288,7 @@ lookout_monitor_class_init (LookoutMonitorClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = lookout_monitor_constructed;
   object_class->dispose = lookout_monitor_dispose;
   object_class->finalize = lookout_monitor_finalize;
   object_class->get_property = lookout_monitor_get_property;
@@ -637,6 +677,7 @@ lookout_monitor_start (LookoutMonitor *self)
   g_return_if_fail (LOOKOUT_IS_MONITOR (self));
 
   lookout_scheduler_add_default_probes (self->scheduler);
+  lookout_alert_engine_watch_system (self->alert_engine);
   lookout_scheduler_start (self->scheduler);
 }
 
@@ -645,6 +686,7 @@ lookout_monitor_stop (LookoutMonitor *self)
 {
   g_return_if_fail (LOOKOUT_IS_MONITOR (self));
 
+  self->asleep = FALSE;
   lookout_scheduler_stop (self->scheduler);
 }
 
@@ -654,4 +696,12 @@ lookout_monitor_get_scheduler (LookoutMonitor *self)
   g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), NULL);
 
   return self->scheduler;
+}
+
+LookoutAlertEngine *
+lookout_monitor_get_alert_engine (LookoutMonitor *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), NULL);
+
+  return self->alert_engine;
 }

@@ -79,5 +79,8 @@ void            lookout_monitor_remove_target        (LookoutMonitor       *self
 void              lookout_monitor_start              (LookoutMonitor       *self);
 void              lookout_monitor_stop               (LookoutMonitor       *self);
 LookoutScheduler *lookout_monitor_get_scheduler      (LookoutMonitor       *self);
+/* Decides the targets' states and records their events in the store;
+ * start also has it follow the network and suspend (lookout-alert-engine.h). */
+LookoutAlertEngine *lookout_monitor_get_alert_engine (LookoutMonitor       *self);
 
 G_END_DECLS

@@ -42,6 +42,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "lookout-alert-engine.h"
 #include "lookout-dns-probe.h"
 #include "lookout-http-probe.h"
 #include "lookout-icmp-probe.h"
@@ -110,6 +111,7 @@ struct _LookoutScheduler
   GPtrArray    *entries;            /* Entry *, in model order */
 
   LookoutProbe *probes[LOOKOUT_TARGET_N_KINDS];
+  LookoutAlertEngine *alert_engine; /* decides the targets' states */
 
   Heap          due_heap;           /* by due_us */
   Heap          deadline_heap;      /* by deadline_us */
@@ -414,35 +416,15 @@ apply_result (LookoutScheduler *self,
               LookoutResult    *result)
 {
   LookoutTarget *target = entry->target;
-  LookoutTargetState state;
-  gint64 checked_ms = result->started_ms;
 
   if (result->ok)
-    {
-      entry->failures = 0;
-      state = result->state == LOOKOUT_TARGET_STATE_DEGRADED
-                ? LOOKOUT_TARGET_STATE_DEGRADED : LOOKOUT_TARGET_STATE_UP;
-      lookout_target_set_live_state (target, state, result->latency_us, checked_ms,
-                                     NULL, result->address);
-    }
+    entry->failures = 0;
   else
-    {
-      guint threshold = MAX (lookout_target_get_fail_threshold (target), 1);
+    entry->failures++;
 
-      entry->failures++;
-      if (entry->failures >= threshold)
-        state = result->state == LOOKOUT_TARGET_STATE_DEGRADED
-                  ? LOOKOUT_TARGET_STATE_DEGRADED : LOOKOUT_TARGET_STATE_DOWN;
-      else
-        {
-          /* Not yet: keep what it was; the failure shows in last-error. */
-          state = lookout_target_get_state (target);
-          if (state == LOOKOUT_TARGET_STATE_PAUSED)
-            state = LOOKOUT_TARGET_STATE_UNKNOWN;
-        }
-      lookout_target_set_live_state (target, state, -1, checked_ms,
-                                     result->error, result->address);
-    }
+  /* The alert engine decides the state (thresholds, up retries, local
+   * connectivity) and writes the live state. */
+  lookout_alert_engine_process (self->alert_engine, target, result);
 
   g_signal_emit (self, signals[RESULT], 0, target, result);
 }
@@ -880,6 +862,8 @@ entry_free (Entry *entry)
   entry_unqueue (self, entry);
   detach_run (self, entry);
   g_clear_signal_handler (&entry->notify_id, entry->target);
+  if (self->alert_engine != NULL)
+    lookout_alert_engine_forget_target (self->alert_engine, lookout_target_get_id (entry->target));
   g_clear_object (&entry->target);
   g_free (entry);
 }
@@ -966,6 +950,7 @@ lookout_scheduler_finalize (GObject *object)
   LookoutScheduler *self = (LookoutScheduler *) object;
 
   g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_object (&self->alert_engine);
   g_clear_pointer (&self->due_heap.slots, g_array_unref);
   g_clear_pointer (&self->deadline_heap.slots, g_array_unref);
 
@@ -1082,10 +1067,29 @@ lookout_scheduler_init (LookoutScheduler *self)
   self->deadline_heap.by_deadline = TRUE;
   self->max_concurrent = LOOKOUT_SCHEDULER_DEFAULT_MAX_CONCURRENT;
   self->timeout_grace_ms = LOOKOUT_SCHEDULER_DEFAULT_TIMEOUT_GRACE_MS;
+  self->alert_engine = lookout_alert_engine_new (NULL);
   g_queue_init (&self->waiting);
 }
 
 /* ---- public API ---- */
+
+LookoutAlertEngine *
+lookout_scheduler_get_alert_engine (LookoutScheduler *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_SCHEDULER (self), NULL);
+
+  return self->alert_engine;
+}
+
+void
+lookout_scheduler_set_alert_engine (LookoutScheduler   *self,
+                                    LookoutAlertEngine *engine)
+{
+  g_return_if_fail (LOOKOUT_IS_SCHEDULER (self));
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (engine));
+
+  g_set_object (&self->alert_engine, engine);
+}
 
 LookoutScheduler *
 lookout_scheduler_new (void)

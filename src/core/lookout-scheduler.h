@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "lookout-alert-engine.h"
 #include "lookout-probe.h"
 #include "lookout-result.h"
 #include "lookout-target.h"
@@ -32,7 +33,9 @@ G_DECLARE_FINAL_TYPE (LookoutScheduler, lookout_scheduler, LOOKOUT, SCHEDULER, G
  *
  * Signals:
  *   "result"  (LookoutTarget *target, LookoutResult *result): after the
- *             target's live state was updated from the result.
+ *             target's live state was updated from the result by the alert
+ *             engine (lookout_scheduler_set_alert_engine(); by default one
+ *             of its own, without a store).
  *   "skipped" (LookoutTarget *target): a round was skipped because the
  *             previous check of the target had not finished (or not started).
  */
@@ -57,6 +60,11 @@ void              lookout_scheduler_set_max_concurrent       (LookoutScheduler  
 guint             lookout_scheduler_get_timeout_grace        (LookoutScheduler   *self);
 void              lookout_scheduler_set_timeout_grace        (LookoutScheduler   *self,
                                                               guint               grace_ms);
+
+/* The engine that decides each target's state from its results. */
+LookoutAlertEngine *lookout_scheduler_get_alert_engine       (LookoutScheduler   *self);
+void              lookout_scheduler_set_alert_engine         (LookoutScheduler   *self,
+                                                              LookoutAlertEngine *engine);
 
 void              lookout_scheduler_start                    (LookoutScheduler   *self);
 /* Cancels the checks under way; their results are dropped. */

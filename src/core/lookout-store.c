@@ -120,6 +120,9 @@ struct _LookoutStore
   GMutex          readers_lock;
   GPtrArray      *idle_readers;
   guint           readers_closed : 1;
+
+  /* Guarded by lock; read by lookout-store-retention.c. */
+  LookoutStoreRetention retention;
 };
 
 typedef struct
@@ -1007,6 +1010,8 @@ lookout_store_init (LookoutStore *self)
   g_mutex_init (&self->readers_lock);
   self->queue = store_queue_new ();
   self->idle_readers = g_ptr_array_new_with_free_func ((GDestroyNotify) store_db_free);
+  self->retention.samples_ms = 30 * 86400 * G_GINT64_CONSTANT (1000);
+  self->retention.minute_ms = 90 * 86400 * G_GINT64_CONSTANT (1000);
 }
 
 /* ---- opening ---- */
@@ -1466,6 +1471,34 @@ lookout_store_flush_sync (LookoutStore  *self,
   g_mutex_unlock (&self->lock);
 
   return ok;
+}
+
+/* ---- retention (pruning is in lookout-store-retention.c) ---- */
+
+void
+lookout_store_set_retention (LookoutStore                *self,
+                             const LookoutStoreRetention *retention)
+{
+  g_return_if_fail (LOOKOUT_IS_STORE (self));
+  g_return_if_fail (retention != NULL);
+  g_return_if_fail (retention->samples_ms >= 0 && retention->minute_ms >= 0 &&
+                    retention->hour_ms >= 0 && retention->day_ms >= 0);
+
+  g_mutex_lock (&self->lock);
+  self->retention = *retention;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+lookout_store_get_retention (LookoutStore          *self,
+                             LookoutStoreRetention *out_retention)
+{
+  g_return_if_fail (LOOKOUT_IS_STORE (self));
+  g_return_if_fail (out_retention != NULL);
+
+  g_mutex_lock (&self->lock);
+  *out_retention = self->retention;
+  g_mutex_unlock (&self->lock);
 }
 
 /* ---- range reads ---- */

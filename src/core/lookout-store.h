@@ -54,6 +54,16 @@ typedef struct
   gint64  sum_us;
 } LookoutRollup;
 
+/* How long each table keeps its rows; 0 keeps them forever. Defaults: raw
+ * samples 30 days, minute rollups 90 days, hour and day rollups forever. */
+typedef struct
+{
+  gint64 samples_ms;
+  gint64 minute_ms;
+  gint64 hour_ms;
+  gint64 day_ms;
+} LookoutStoreRetention;
+
 #define LOOKOUT_TYPE_STORE (lookout_store_get_type ())
 
 G_DECLARE_FINAL_TYPE (LookoutStore, lookout_store, LOOKOUT, STORE, GObject)
@@ -198,6 +208,69 @@ void          lookout_store_append_event         (LookoutStore         *self,
                                                   const char           *kind,
                                                   const char           *message);
 
+/* Records that the event (target_id, ts_ms, kind) reached @channel at
+ * @delivered_ms: delivered_at becomes the latest delivery and @channel is
+ * added to channels (comma-separated). Queued after the event itself. */
+void          lookout_store_mark_event_delivered (LookoutStore         *self,
+                                                  gint64                target_id,
+                                                  gint64                ts_ms,
+                                                  const char           *kind,
+                                                  const char           *channel,
+                                                  gint64                delivered_ms);
+
+/* One row of the events table; delivered_ms is 0 and channels NULL until
+ * a channel delivered it. */
+typedef struct
+{
+  gint64  id;
+  gint64  target_id;
+  gint64  ts_ms;
+  char   *kind;
+  char   *message;
+  gint64  delivered_ms;
+  char   *channels;
+} LookoutStoredEvent;
+
+/* Events newest first, on the reader thread: @target_id < 0 for every
+ * target, @kind NULL for every kind, @before_ms 0 for no upper bound
+ * (exclusive, for paging), @limit 0 for no limit. A GArray of
+ * LookoutStoredEvent with a clear func. */
+void          lookout_store_query_events_async   (LookoutStore         *self,
+                                                  gint64                target_id,
+                                                  const char           *kind,
+                                                  gint64                before_ms,
+                                                  guint                 limit,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+GArray       *lookout_store_query_events_finish  (LookoutStore         *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+GArray       *lookout_store_query_events_sync    (LookoutStore         *self,
+                                                  gint64                target_id,
+                                                  const char           *kind,
+                                                  gint64                before_ms,
+                                                  guint                 limit,
+                                                  GCancellable         *cancellable,
+                                                  GError              **error);
+
+/* ---- retention ---- */
+void          lookout_store_set_retention        (LookoutStore         *self,
+                                                  const LookoutStoreRetention *retention);
+void          lookout_store_get_retention        (LookoutStore         *self,
+                                                  LookoutStoreRetention *out_retention);
+/* Deletes what is older than the retention, in small batches queued to the
+ * writer thread between sample batches, so writes are never held up. */
+void          lookout_store_prune_async          (LookoutStore         *self,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean      lookout_store_prune_finish         (LookoutStore         *self,
+                                                  GAsyncResult         *result,
+                                                  guint64              *out_deleted,
+                                                  GError              **error);
+
 void          lookout_sample_clear               (LookoutSample        *sample);
+void          lookout_stored_event_clear         (LookoutStoredEvent   *event);
 
 G_END_DECLS

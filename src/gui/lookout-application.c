@@ -17,6 +17,7 @@
 #include <glib-unix.h>
 
 #include "lookout-application.h"
+#include "lookout-events-window.h"
 #include "lookout-gui-utils.h"
 #include "lookout-preferences-window.h"
 #include "lookout-window.h"
@@ -27,11 +28,14 @@ struct _LookoutApplication
 
   LookoutStore   *store;
   LookoutMonitor *monitor;
+  LookoutNotifier *notifier;
+  LookoutAlertSettings *alert_settings;
   GError         *load_error;
   GCancellable   *cancellable;
   GSettings      *settings;
   guint           sigint_source;
   guint           sigterm_source;
+  guint           prune_source;
 };
 
 G_DEFINE_FINAL_TYPE (LookoutApplication, lookout_application, ADW_TYPE_APPLICATION)
@@ -49,6 +53,35 @@ update_windows (LookoutApplication *self)
       else if (self->monitor != NULL)
         lookout_window_set_monitor (l->data, self->monitor);
     }
+}
+
+static void
+secrets_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!lookout_alert_settings_load_secrets_finish (LOOKOUT_ALERT_SETTINGS (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not read the notification secrets from the keyring: %s", error->message);
+}
+
+/* Notifications: the monitor's alert engine hands its events to the
+ * channels configured in GSettings (secrets from the keyring). */
+static void
+start_alerts (LookoutApplication *self)
+{
+  LookoutAlertEngine *engine = lookout_monitor_get_alert_engine (self->monitor);
+
+  self->notifier = lookout_notifier_new (engine, self->store);
+  if (self->settings == NULL)
+    return;
+
+  self->alert_settings = lookout_alert_settings_new (self->settings, engine, self->notifier,
+                                                     G_APPLICATION (self));
+  lookout_alert_settings_load_secrets_async (self->alert_settings, self->cancellable,
+                                             secrets_loaded_cb, NULL);
 }
 
 static void
@@ -70,12 +103,23 @@ monitor_loaded_cb (GObject      *object,
   else
     {
       self->monitor = g_steal_pointer (&monitor);
+      start_alerts (self);
       /* Checks run on this main loop from now on; results update the
        * targets' live state, which the list and the page follow. */
       lookout_monitor_start (self->monitor);
     }
 
   update_windows (self);
+}
+
+static gboolean
+prune_cb (gpointer user_data)
+{
+  LookoutApplication *self = user_data;
+
+  lookout_store_prune_async (self->store, self->cancellable, NULL, NULL);
+
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -96,6 +140,10 @@ store_opened_cb (GObject      *object,
       update_windows (self);
       return;
     }
+
+  /* Retention: prune now and every hour, in small batches on the writer. */
+  prune_cb (self);
+  self->prune_source = g_timeout_add_seconds_full (G_PRIORITY_LOW, 3600, prune_cb, self, NULL);
 
   monitor = lookout_monitor_new (self->store);
   lookout_monitor_load_async (monitor, self->cancellable, monitor_loaded_cb, g_object_ref (self));
@@ -179,10 +227,65 @@ preferences_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
+/* From a notification: bring the window up on that target. */
+static void
+show_target_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  LookoutApplication *self = user_data;
+  LookoutTarget *target;
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (self->monitor == NULL || !LOOKOUT_IS_WINDOW (window))
+    return;
+
+  target = lookout_monitor_find_target (self->monitor, g_variant_get_int64 (param));
+  if (target != NULL)
+    lookout_window_select_target (LOOKOUT_WINDOW (window), target);
+}
+
+static void
+mute_target_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  LookoutApplication *self = user_data;
+  LookoutAlertEngine *engine;
+
+  if (self->monitor == NULL)
+    return;
+
+  engine = lookout_monitor_get_alert_engine (self->monitor);
+  lookout_alert_engine_mute_target (engine, g_variant_get_int64 (param),
+                                    lookout_alert_engine_now (engine) + 60 * 60 * 1000);
+}
+
+static void
+events_action (GSimpleAction *action,
+               GVariant      *param,
+               gpointer       user_data)
+{
+  LookoutApplication *self = user_data;
+  GtkWidget *events;
+
+  if (self->monitor == NULL)
+    return;
+
+  events = lookout_events_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                      self->monitor);
+  gtk_window_present (GTK_WINDOW (events));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "about", about_action },
   { "preferences", preferences_action },
+  { "events", events_action },
+  { "show-target", show_target_action, "x" },
+  { "mute-target", mute_target_action, "x" },
 };
 
 static void
@@ -196,6 +299,7 @@ lookout_application_startup (GApplication *application)
   } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
+    { "app.events", { "<Control>l", NULL } },
     { "win.add-target", { "<Control>n", NULL } },
     { "win.edit-target", { "<Control>e", NULL } },
     { "window.close", { "<Control>w", NULL } },
@@ -246,6 +350,7 @@ lookout_application_shutdown (GApplication *application)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->sigint_source, g_source_remove);
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
+  g_clear_handle_id (&self->prune_source, g_source_remove);
   if (self->monitor != NULL)
     lookout_monitor_stop (self->monitor);
   g_clear_object (&self->monitor);
@@ -261,6 +366,8 @@ lookout_application_finalize (GObject *object)
 {
   LookoutApplication *self = (LookoutApplication *)object;
 
+  g_clear_object (&self->alert_settings);
+  g_clear_object (&self->notifier);
   g_clear_object (&self->monitor);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
@@ -305,4 +412,13 @@ lookout_application_get_monitor (LookoutApplication *self)
   g_return_val_if_fail (LOOKOUT_IS_APPLICATION (self), NULL);
 
   return self->monitor;
+}
+
+/* NULL until the targets are loaded, or without a settings schema. */
+LookoutAlertSettings *
+lookout_application_get_alert_settings (LookoutApplication *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_APPLICATION (self), NULL);
+
+  return self->alert_settings;
 }

@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "lookout-alert-settings.h"
 #include "lookout-monitor.h"
 
 G_BEGIN_DECLS
@@ -20,5 +21,6 @@ G_DECLARE_FINAL_TYPE (LookoutApplication, lookout_application, LOOKOUT, APPLICAT
 LookoutApplication *lookout_application_new         (void);
 /* NULL until the store is open and the targets are loaded. */
 LookoutMonitor     *lookout_application_get_monitor (LookoutApplication *self);
+LookoutAlertSettings *lookout_application_get_alert_settings (LookoutApplication *self);
 
 G_END_DECLS

@@ -11,6 +11,8 @@
 
 #include <glib/gi18n.h>
 
+#include "lookout-alerts-page.h"
+#include "lookout-application.h"
 #include "lookout-gui-utils.h"
 #include "lookout-preferences-window.h"
 
@@ -156,6 +158,16 @@ lookout_preferences_window_init (LookoutPreferencesWindow *self)
   bind_spin (self, "default-interval", self->interval_spin, 1);
   bind_spin (self, "default-timeout", self->timeout_spin, 1000);
   bind_spin (self, "default-fail-threshold", self->threshold_spin, 1);
+
+  {
+    GApplication *app = g_application_get_default ();
+    LookoutAlertSettings *alert_settings = NULL;
+
+    if (LOOKOUT_IS_APPLICATION (app))
+      alert_settings = lookout_application_get_alert_settings (LOOKOUT_APPLICATION (app));
+    adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                                ADW_PREFERENCES_PAGE (lookout_alerts_page_new (self->settings, alert_settings)));
+  }
 }
 
 GtkWidget *

@@ -15,9 +15,12 @@
 
 #include <glib/gi18n.h>
 
+#include "lookout-event-list.h"
 #include "lookout-gui-utils.h"
 #include "lookout-result-view.h"
+#include "lookout-target-history.h"
 #include "lookout-target-page.h"
+#include "lookout-window.h"
 
 struct _LookoutTargetPage
 {
@@ -41,7 +44,12 @@ struct _LookoutTargetPage
   GtkLabel      *interval_label;
   GtkLabel      *timeout_label;
   GtkLabel      *threshold_label;
+  LookoutTargetHistory *history;
   LookoutResultView *result_view;
+
+  /* The target's events, from the window's monitor. */
+  LookoutEventList  *event_list;
+  LookoutEventModel *event_model;
 };
 
 G_DEFINE_FINAL_TYPE (LookoutTargetPage, lookout_target_page, GTK_TYPE_WIDGET)
@@ -49,6 +57,7 @@ G_DEFINE_FINAL_TYPE (LookoutTargetPage, lookout_target_page, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_TARGET,
+  PROP_MONITOR,
   N_PROPS
 };
 
@@ -126,6 +135,37 @@ target_notified_cb (LookoutTargetPage *self)
 }
 
 static void
+update_events (LookoutTargetPage *self)
+{
+  GtkRoot *root;
+  LookoutMonitor *monitor;
+
+  if (self->event_model == NULL)
+    {
+      root = gtk_widget_get_root (GTK_WIDGET (self));
+      monitor = LOOKOUT_IS_WINDOW (root) ? lookout_window_get_monitor (LOOKOUT_WINDOW (root)) : NULL;
+      if (monitor == NULL || self->target == NULL)
+        return;
+      self->event_model = lookout_event_model_new (lookout_monitor_get_store (monitor),
+                                                   lookout_monitor_get_alert_engine (monitor));
+      lookout_event_list_set_model (self->event_list, self->event_model);
+    }
+
+  /* An unknown id shows nothing rather than every target's events. */
+  lookout_event_model_set_filter (self->event_model,
+                                  self->target != NULL ? lookout_target_get_id (self->target) : G_MAXINT64,
+                                  NULL);
+}
+
+static void
+lookout_target_page_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (lookout_target_page_parent_class)->root (widget);
+
+  update_events (LOOKOUT_TARGET_PAGE (widget));
+}
+
+static void
 lookout_target_page_dispose (GObject *object)
 {
   LookoutTargetPage *self = (LookoutTargetPage *)object;
@@ -135,6 +175,7 @@ lookout_target_page_dispose (GObject *object)
     g_signal_group_set_target (self->target_signals, NULL);
   g_clear_object (&self->target_signals);
   g_clear_object (&self->target);
+  g_clear_object (&self->event_model);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LOOKOUT_TYPE_TARGET_PAGE);
 
@@ -153,6 +194,10 @@ lookout_target_page_get_property (GObject    *object,
     {
     case PROP_TARGET:
       g_value_set_object (value, self->target);
+      break;
+
+    case PROP_MONITOR:
+      g_value_set_object (value, lookout_target_history_get_monitor (self->history));
       break;
 
     default:
@@ -174,6 +219,10 @@ lookout_target_page_set_property (GObject      *object,
       lookout_target_page_set_target (self, g_value_get_object (value));
       break;
 
+    case PROP_MONITOR:
+      lookout_target_page_set_monitor (self, g_value_get_object (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -189,13 +238,22 @@ lookout_target_page_class_init (LookoutTargetPageClass *klass)
   object_class->get_property = lookout_target_page_get_property;
   object_class->set_property = lookout_target_page_set_property;
 
+  widget_class->root = lookout_target_page_root;
+
   properties[PROP_TARGET] =
     g_param_spec_object ("target", NULL, NULL,
                          LOOKOUT_TYPE_TARGET,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* Where the history block reads history and live results from. */
+  properties[PROP_MONITOR] =
+    g_param_spec_object ("monitor", NULL, NULL,
+                         LOOKOUT_TYPE_MONITOR,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (LOOKOUT_TYPE_TARGET_HISTORY);
   g_type_ensure (LOOKOUT_TYPE_RESULT_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lookoutapp/Lookout/lookout-target-page.ui");
@@ -213,13 +271,22 @@ lookout_target_page_class_init (LookoutTargetPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, interval_label);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, timeout_label);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, threshold_label);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, history);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, result_view);
 }
 
 static void
 lookout_target_page_init (LookoutTargetPage *self)
 {
+  GtkWidget *group;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Recent Events"));
+  self->event_list = LOOKOUT_EVENT_LIST (lookout_event_list_new ());
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->event_list));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (group));
 
   self->target_signals = g_signal_group_new (LOOKOUT_TYPE_TARGET);
   g_signal_group_connect_object (self->target_signals, "notify",
@@ -252,11 +319,27 @@ lookout_target_page_set_target (LookoutTargetPage *self,
 
   g_signal_group_set_target (self->target_signals, target);
   g_clear_handle_id (&self->update_source, g_source_remove);
+  lookout_target_history_set_target (self->history, target);
   /* Another target's result must not linger under this one's name. */
   lookout_result_view_set_result (self->result_view, NULL);
   update (self);
+  update_events (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET]);
+}
+
+void
+lookout_target_page_set_monitor (LookoutTargetPage *self,
+                                 LookoutMonitor    *monitor)
+{
+  g_return_if_fail (LOOKOUT_IS_TARGET_PAGE (self));
+  g_return_if_fail (!monitor || LOOKOUT_IS_MONITOR (monitor));
+
+  if (lookout_target_history_get_monitor (self->history) == monitor)
+    return;
+
+  lookout_target_history_set_monitor (self->history, monitor);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
 }
 
 void

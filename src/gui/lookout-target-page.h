@@ -9,6 +9,7 @@
 
 #include <gtk/gtk.h>
 
+#include "lookout-monitor.h"
 #include "lookout-result.h"
 #include "lookout-target.h"
 
@@ -25,5 +26,8 @@ void           lookout_target_page_set_target (LookoutTargetPage *self,
 /* The target's last result in detail; NULL before its first check. */
 void           lookout_target_page_set_result (LookoutTargetPage *self,
                                                LookoutResult     *result);
+
+void           lookout_target_page_set_monitor (LookoutTargetPage *self,
+                                                LookoutMonitor    *monitor);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "lookout-gui-utils.h"
+#include "lookout-sparkline.h"
 #include "lookout-target-row.h"
 
 struct _LookoutTargetRow
@@ -188,6 +189,7 @@ lookout_target_row_class_init (LookoutTargetRowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (LOOKOUT_TYPE_SPARKLINE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lookoutapp/Lookout/lookout-target-row.ui");
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetRow, box);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetRow, state_dot);

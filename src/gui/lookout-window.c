@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lookout-dashboard-plot.h"
 #include "lookout-gui-utils.h"
 #include "lookout-target-dialog.h"
 #include "lookout-target-page.h"
@@ -516,6 +517,7 @@ lookout_window_class_init (LookoutWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (LOOKOUT_TYPE_TARGET_PAGE);
+  g_type_ensure (LOOKOUT_TYPE_DASHBOARD_PLOT);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lookoutapp/Lookout/lookout-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, toast_overlay);
@@ -621,6 +623,7 @@ lookout_window_set_monitor (LookoutWindow  *self,
     }
 
   g_set_object (&self->monitor, monitor);
+  lookout_target_page_set_monitor (self->target_page, monitor);
   g_hash_table_remove_all (self->last_results);
 
   if (monitor != NULL)

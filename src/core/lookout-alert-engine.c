@@ -1,0 +1,1319 @@
+/* lookout-alert-engine.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* How the alert engine decides
+ *
+ * Each target has a Track: streaks of consecutive successes, failures
+ * (DOWN or DEGRADED results), DOWN results and DEGRADED results, and the
+ * last 21 raw result states.
+ *
+ *  - UP after "up-after" consecutive successes (the first success of a
+ *    target never seen before is enough: UNKNOWN -> UP is not an event).
+ *  - DOWN after fail-threshold consecutive DOWN results, or failures of
+ *    either kind ending in a DOWN result while the target was up.
+ *  - DEGRADED after fail-threshold consecutive failures that are DEGRADED
+ *    results; from DOWN, "up-after" DEGRADED results (it answers again).
+ *  - Flapping as Nagios computes it: of the 20 changes between the last 21
+ *    results, each counts with a weight from 0.75 (oldest) to 1.25 (newest);
+ *    the sum over 20 is the percent state change. Flapping starts at or
+ *    above flap-high and stops below flap-low; while it flaps, state changes
+ *    are still events but are not notified.
+ *  - "Is it me?": when GNetworkMonitor says the network went away, or when
+ *    a target would go DOWN while the last result of every other target
+ *    that reported recently failed as well, the machine is offline: one
+ *    connectivity-lost event, targets that were not down become UNKNOWN and
+ *    failures are not counted until a success (or the network) returns. A
+ *    network that is unavailable from the start (an isolated LAN without a
+ *    default route) is not taken for an outage: only the change is.
+ *  - Reminders while DOWN at fixed offsets after the DOWN event; an overdue
+ *    one (after a suspend) is sent once, for the latest offset passed.
+ *  - A certificate expiring sooner than cert-warning-days: one warning per
+ *    target per 24 hours.
+ *
+ * Every event is appended to the store and emitted as "event"; whether it
+ * is worth a notification is event->notify (mute, do-not-disturb, flapping,
+ * notify-degraded).
+ */
+
+#define G_LOG_DOMAIN "lookout-alert-engine"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "lookout-alert-engine.h"
+
+#define DAY_MS (24 * 60 * 60 * 1000LL)
+
+typedef struct
+{
+  gint64              id;
+  LookoutTarget      *target;
+  char               *name;
+  char               *uri;
+  gint64              interval_ms;
+
+  LookoutTargetState  state;
+  guint               ok_streak;
+  guint               bad_streak;
+  guint               down_streak;
+  guint               degraded_streak;
+  gint64              ok_since_ms;
+  gint64              bad_since_ms;
+  gint64              outage_since_ms;
+  gint64              down_event_ms;
+  guint               next_reminder;
+
+  guint8              history[LOOKOUT_ALERT_FLAP_HISTORY];
+  guint               history_len;
+  guint               history_pos;
+  gboolean            flapping;
+
+  gboolean            last_bad;
+  gint64              last_result_ms;
+  gint64              last_cert_warning_ms;
+  gint64              muted_until_ms;
+} Track;
+
+struct _LookoutAlertEngine
+{
+  GObject                parent_instance;
+
+  LookoutStore          *store;
+  LookoutAlertClockFunc  clock;
+  gpointer               clock_data;
+
+  GHashTable            *tracks;   /* id -> Track */
+
+  guint                  up_after;
+  double                 flap_high;
+  double                 flap_low;
+  guint                  cert_warning_days;
+  gint64                 reminders[LOOKOUT_ALERT_MAX_REMINDERS];
+  guint                  n_reminders;
+
+  GSource               *reminder_timer;
+  GNetworkMonitor       *network_monitor;
+  GDBusConnection       *system_bus;
+  guint                  sleep_subscription;
+  GCancellable          *cancellable;
+
+  guint                  notify_degraded : 1;
+  guint                  do_not_disturb : 1;
+  guint                  network_available : 1;
+  guint                  local_outage : 1;
+  guint                  paused : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_UP_AFTER,
+  PROP_FLAP_HIGH,
+  PROP_FLAP_LOW,
+  PROP_CERT_WARNING_DAYS,
+  PROP_NOTIFY_DEGRADED,
+  PROP_DO_NOT_DISTURB,
+  PROP_NETWORK_AVAILABLE,
+  PROP_PAUSED,
+  N_PROPS
+};
+
+enum {
+  EVENT,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (LookoutAlertEngine, lookout_alert_engine, G_TYPE_OBJECT)
+
+static void
+track_free (Track *track)
+{
+  g_clear_weak_pointer (&track->target);
+  g_free (track->name);
+  g_free (track->uri);
+  g_free (track);
+}
+
+static gint64
+system_clock (gpointer user_data)
+{
+  return g_get_real_time () / 1000;
+}
+
+static Track *
+ensure_track (LookoutAlertEngine *self,
+              gint64              id)
+{
+  Track *track = g_hash_table_lookup (self->tracks, &id);
+
+  if (track == NULL)
+    {
+      track = g_new0 (Track, 1);
+      track->id = id;
+      track->state = LOOKOUT_TARGET_STATE_UNKNOWN;
+      g_hash_table_insert (self->tracks, &track->id, track);
+    }
+
+  return track;
+}
+
+static void
+track_reset_streaks (Track *track)
+{
+  track->ok_streak = 0;
+  track->bad_streak = 0;
+  track->down_streak = 0;
+  track->degraded_streak = 0;
+  track->last_bad = FALSE;
+}
+
+static char *
+format_local_time (gint64 ms)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (ms / 1000);
+
+  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
+}
+
+static gboolean
+kind_suppressed_by_flapping (LookoutAlertEventKind kind)
+{
+  return kind == LOOKOUT_ALERT_EVENT_DOWN ||
+         kind == LOOKOUT_ALERT_EVENT_UP ||
+         kind == LOOKOUT_ALERT_EVENT_DEGRADED ||
+         kind == LOOKOUT_ALERT_EVENT_REMINDER;
+}
+
+static LookoutAlertEvent *
+new_event (Track                 *track,
+           LookoutAlertEventKind  kind,
+           gint64                 now)
+{
+  LookoutAlertEvent *event = lookout_alert_event_new (kind);
+
+  event->ts_ms = now;
+  if (track != NULL)
+    {
+      /* Targets not stored yet are followed under a negative key. */
+      event->target_id = MAX (track->id, 0);
+      event->target_name = g_strdup (track->name);
+      event->target_uri = g_strdup (track->uri);
+      if (kind == LOOKOUT_ALERT_EVENT_DOWN || kind == LOOKOUT_ALERT_EVENT_UP ||
+          kind == LOOKOUT_ALERT_EVENT_REMINDER)
+        event->since_ms = track->outage_since_ms;
+    }
+
+  return event;
+}
+
+/* Decides whether @event is notified, stores it and emits it; consumes it. */
+static void
+emit_event (LookoutAlertEngine *self,
+            Track              *track,
+            LookoutAlertEvent  *event_)
+{
+  g_autoptr(LookoutAlertEvent) event = event_;
+
+  if (track != NULL)
+    {
+      if (track->muted_until_ms > event->ts_ms)
+        event->notify = FALSE;
+      if (track->flapping && kind_suppressed_by_flapping (event->kind))
+        event->notify = FALSE;
+    }
+  if (self->do_not_disturb)
+    event->notify = FALSE;
+  if (event->kind == LOOKOUT_ALERT_EVENT_DEGRADED && !self->notify_degraded)
+    event->notify = FALSE;
+
+  g_debug ("%s: %s (notify: %d)", lookout_alert_event_kind_to_string (event->kind),
+           event->message, event->notify);
+
+  if (self->store != NULL && (track == NULL || track->id > 0))
+    lookout_store_append_event (self->store, event->target_id, event->ts_ms,
+                                lookout_alert_event_kind_to_string (event->kind),
+                                event->message);
+
+  g_signal_emit (self, signals[EVENT], 0, event);
+}
+
+static const char *
+track_label (Track *track)
+{
+  return track->name != NULL && track->name[0] != '\0' ? track->name : track->uri;
+}
+
+/* ---- flapping ---- */
+
+static double
+track_flap_percent (Track *track)
+{
+  const double low = 0.75, high = 1.25;
+  double changes = 0.0;
+  guint n = LOOKOUT_ALERT_FLAP_HISTORY;
+  guint8 last;
+
+  if (track->history_len < n)
+    return 0.0;
+
+  /* history_pos is the oldest entry once the ring is full. */
+  last = track->history[track->history_pos];
+  for (guint x = 1; x < n; x++)
+    {
+      guint8 state = track->history[(track->history_pos + x) % n];
+
+      if (state != last)
+        changes += ((double) (x - 1) * (high - low)) / (double) (n - 2) + low;
+      last = state;
+    }
+
+  return changes * 100.0 / (double) (n - 1);
+}
+
+static void
+update_flapping (LookoutAlertEngine *self,
+                 Track              *track,
+                 LookoutTargetState  result_state,
+                 gint64              now)
+{
+  LookoutAlertEvent *event;
+  double percent;
+
+  track->history[track->history_pos] = result_state;
+  track->history_pos = (track->history_pos + 1) % LOOKOUT_ALERT_FLAP_HISTORY;
+  track->history_len = MIN (track->history_len + 1, LOOKOUT_ALERT_FLAP_HISTORY);
+
+  percent = track_flap_percent (track);
+
+  if (!track->flapping && percent >= self->flap_high)
+    {
+      track->flapping = TRUE;
+      event = new_event (track, LOOKOUT_ALERT_EVENT_FLAPPING_START, now);
+      /* Translators: %s is a target name, %.0f%% the share of state changes. */
+      event->title = g_strdup_printf (_("%s is flapping"), track_label (track));
+      event->message = g_strdup_printf (_("%s is flapping: its state changed in %.0f%% of the last %d checks."),
+                                        track_label (track), percent, LOOKOUT_ALERT_FLAP_HISTORY);
+      emit_event (self, track, event);
+    }
+  else if (track->flapping && percent < self->flap_low)
+    {
+      track->flapping = FALSE;
+      event = new_event (track, LOOKOUT_ALERT_EVENT_FLAPPING_STOP, now);
+      event->title = g_strdup_printf (_("%s stopped flapping"), track_label (track));
+      /* Translators: the last %s is a state such as "Up" or "Down". */
+      event->message = g_strdup_printf (_("%s stopped flapping; its last check was %s."),
+                                        track_label (track),
+                                        lookout_target_state_get_label (result_state));
+      emit_event (self, track, event);
+    }
+}
+
+/* ---- certificates ---- */
+
+static void
+check_certificate (LookoutAlertEngine  *self,
+                   Track               *track,
+                   const LookoutResult *result,
+                   gint64               now)
+{
+  LookoutAlertEvent *event;
+  g_autofree char *when = NULL;
+  gint64 remaining_ms;
+
+  if (result->cert_expiry_s <= 0 || self->cert_warning_days == 0)
+    return;
+
+  remaining_ms = result->cert_expiry_s * 1000 - now;
+  if (remaining_ms >= (gint64) self->cert_warning_days * DAY_MS)
+    return;
+  if (track->last_cert_warning_ms != 0 && now - track->last_cert_warning_ms < DAY_MS)
+    return;
+
+  track->last_cert_warning_ms = now;
+  when = format_local_time (result->cert_expiry_s * 1000);
+  event = new_event (track, LOOKOUT_ALERT_EVENT_CERT_EXPIRING, now);
+  event->cert_expiry_s = result->cert_expiry_s;
+  event->title = g_strdup_printf (_("The certificate of %s expires soon"), track_label (track));
+  if (remaining_ms <= 0)
+    event->message = g_strdup_printf (_("The certificate of %s expired on %s."),
+                                      track_label (track), when);
+  else
+    {
+      int days = (int) (remaining_ms / DAY_MS);
+
+      event->message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                     "The certificate of %s expires in %d day, on %s.",
+                                                     "The certificate of %s expires in %d days, on %s.",
+                                                     days),
+                                        track_label (track), days, when);
+    }
+  emit_event (self, track, event);
+}
+
+/* ---- reminders ---- */
+
+static gboolean reminder_timer_cb (gpointer user_data);
+
+static void
+update_reminder_timer (LookoutAlertEngine *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gboolean needed = FALSE;
+
+  if (self->n_reminders > 0 && !self->paused)
+    {
+      g_hash_table_iter_init (&iter, self->tracks);
+      while (!needed && g_hash_table_iter_next (&iter, NULL, &value))
+        needed = ((Track *) value)->state == LOOKOUT_TARGET_STATE_DOWN &&
+                 ((Track *) value)->next_reminder < self->n_reminders;
+    }
+
+  if (needed && self->reminder_timer == NULL)
+    {
+      self->reminder_timer = g_timeout_source_new_seconds (1);
+      g_source_set_callback (self->reminder_timer, reminder_timer_cb, self, NULL);
+      g_source_set_static_name (self->reminder_timer, "[lookout] alert reminders");
+      g_source_attach (self->reminder_timer, g_main_context_get_thread_default ());
+    }
+  else if (!needed && self->reminder_timer != NULL)
+    {
+      g_source_destroy (self->reminder_timer);
+      g_clear_pointer (&self->reminder_timer, g_source_unref);
+    }
+}
+
+static gboolean
+reminder_timer_cb (gpointer user_data)
+{
+  lookout_alert_engine_tick (LOOKOUT_ALERT_ENGINE (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+check_reminders (LookoutAlertEngine *self,
+                 Track              *track,
+                 gint64              now)
+{
+  LookoutAlertEvent *event;
+  g_autofree char *duration = NULL;
+  guint due = G_MAXUINT;
+
+  if (track->state != LOOKOUT_TARGET_STATE_DOWN)
+    return;
+
+  for (guint i = track->next_reminder; i < self->n_reminders; i++)
+    if (now >= track->down_event_ms + self->reminders[i])
+      due = i;
+
+  if (due == G_MAXUINT)
+    return;
+
+  track->next_reminder = due + 1;
+  event = new_event (track, LOOKOUT_ALERT_EVENT_REMINDER, now);
+  event->downtime_ms = now - track->outage_since_ms;
+  duration = lookout_format_duration (event->downtime_ms);
+  event->title = g_strdup_printf (_("%s is still down"), track_label (track));
+  /* Translators: the second %s is a duration, HH:MM:SS. */
+  event->message = g_strdup_printf (_("%s has been down for %s."), track_label (track), duration);
+  emit_event (self, track, event);
+}
+
+/* ---- local connectivity ---- */
+
+static void
+set_target_unknown (Track *track)
+{
+  if (track->target == NULL)
+    return;
+
+  lookout_target_set_live_state (track->target, track->state,
+                                 lookout_target_get_last_latency (track->target),
+                                 lookout_target_get_last_checked (track->target),
+                                 lookout_target_get_last_error (track->target),
+                                 lookout_target_get_last_address (track->target));
+}
+
+static void
+enter_local_outage (LookoutAlertEngine *self,
+                    gint64              now,
+                    const char         *reason)
+{
+  LookoutAlertEvent *event;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (self->local_outage)
+    return;
+
+  self->local_outage = TRUE;
+
+  g_hash_table_iter_init (&iter, self->tracks);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Track *track = value;
+
+      track_reset_streaks (track);
+      if (track->state != LOOKOUT_TARGET_STATE_DOWN)
+        {
+          track->state = LOOKOUT_TARGET_STATE_UNKNOWN;
+          set_target_unknown (track);
+        }
+    }
+
+  event = new_event (NULL, LOOKOUT_ALERT_EVENT_CONNECTIVITY_LOST, now);
+  event->title = g_strdup (_("This computer is offline"));
+  event->message = g_strdup_printf (_("Local connectivity lost: %s. Targets are unknown until it returns."),
+                                    reason);
+  emit_event (self, NULL, event);
+}
+
+static void
+leave_local_outage (LookoutAlertEngine *self,
+                    gint64              now)
+{
+  LookoutAlertEvent *event;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (!self->local_outage)
+    return;
+
+  self->local_outage = FALSE;
+
+  g_hash_table_iter_init (&iter, self->tracks);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    track_reset_streaks (value);
+
+  event = new_event (NULL, LOOKOUT_ALERT_EVENT_CONNECTIVITY_RESTORED, now);
+  event->title = g_strdup (_("This computer is online again"));
+  event->message = g_strdup (_("Local connectivity restored."));
+  emit_event (self, NULL, event);
+}
+
+/* Did the latest result of every target that reported recently fail, too? */
+static gboolean
+everything_fails (LookoutAlertEngine *self,
+                  gint64              now)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint recent = 0;
+
+  g_hash_table_iter_init (&iter, self->tracks);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Track *track = value;
+
+      if (track->last_result_ms == 0 ||
+          now - track->last_result_ms > 2 * track->interval_ms + 120000)
+        continue;
+      if (!track->last_bad)
+        return FALSE;
+      recent++;
+    }
+
+  return recent >= 2;
+}
+
+/* ---- state ---- */
+
+static void
+change_state (LookoutAlertEngine  *self,
+              Track               *track,
+              LookoutTargetState   new_state,
+              const LookoutResult *result,
+              gint64               now)
+{
+  LookoutTargetState old_state = track->state;
+  LookoutAlertEvent *event = NULL;
+  g_autofree char *duration = NULL;
+  g_autofree char *since = NULL;
+
+  g_assert (new_state != old_state);
+
+  track->state = new_state;
+
+  switch (new_state)
+    {
+    case LOOKOUT_TARGET_STATE_UP:
+      if (old_state == LOOKOUT_TARGET_STATE_UNKNOWN)
+        break;
+      event = new_event (track, LOOKOUT_ALERT_EVENT_UP, now);
+      event->downtime_ms = track->ok_since_ms - track->outage_since_ms;
+      duration = lookout_format_duration (event->downtime_ms);
+      event->title = g_strdup_printf (_("%s is up"), track_label (track));
+      if (old_state == LOOKOUT_TARGET_STATE_DOWN)
+        /* Translators: the second %s is a duration, HH:MM:SS. */
+        event->message = g_strdup_printf (_("%s is now up after %s."), track_label (track), duration);
+      else
+        event->message = g_strdup_printf (_("%s is now up after being degraded for %s."),
+                                          track_label (track), duration);
+      track->outage_since_ms = 0;
+      break;
+
+    case LOOKOUT_TARGET_STATE_DOWN:
+      if (old_state == LOOKOUT_TARGET_STATE_UP || old_state == LOOKOUT_TARGET_STATE_UNKNOWN)
+        track->outage_since_ms = track->bad_since_ms;
+      track->down_event_ms = now;
+      track->next_reminder = 0;
+      event = new_event (track, LOOKOUT_ALERT_EVENT_DOWN, now);
+      event->error = g_strdup (result->error);
+      since = format_local_time (track->outage_since_ms);
+      event->title = g_strdup_printf (_("%s is down"), track_label (track));
+      /* Translators: the second %s is a date and time, the third the error. */
+      event->message = g_strdup_printf (_("%s is down since %s: %s"), track_label (track), since,
+                                        result->error != NULL ? result->error : _("no reply"));
+      break;
+
+    case LOOKOUT_TARGET_STATE_DEGRADED:
+      if (old_state == LOOKOUT_TARGET_STATE_UP || old_state == LOOKOUT_TARGET_STATE_UNKNOWN)
+        track->outage_since_ms = track->bad_since_ms;
+      event = new_event (track, LOOKOUT_ALERT_EVENT_DEGRADED, now);
+      event->error = g_strdup (result->error);
+      event->title = g_strdup_printf (_("%s is degraded"), track_label (track));
+      event->message = g_strdup_printf (_("%s is degraded: %s"), track_label (track),
+                                        result->error != NULL ? result->error : _("unexpected reply"));
+      break;
+
+    case LOOKOUT_TARGET_STATE_UNKNOWN:
+    case LOOKOUT_TARGET_STATE_PAUSED:
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (event != NULL)
+    emit_event (self, track, event);
+
+  update_reminder_timer (self);
+}
+
+static LookoutTargetState
+decide (LookoutAlertEngine  *self,
+        Track               *track,
+        guint                threshold,
+        const LookoutResult *result)
+{
+  LookoutTargetState state = track->state;
+
+  if (result->ok)
+    {
+      guint need = state == LOOKOUT_TARGET_STATE_UNKNOWN ? 1 : self->up_after;
+
+      if (state != LOOKOUT_TARGET_STATE_UP && track->ok_streak >= need)
+        return LOOKOUT_TARGET_STATE_UP;
+      return state;
+    }
+
+  if (result->state == LOOKOUT_TARGET_STATE_DEGRADED)
+    {
+      if (state == LOOKOUT_TARGET_STATE_DOWN)
+        return track->degraded_streak >= self->up_after ? LOOKOUT_TARGET_STATE_DEGRADED : state;
+      if (state != LOOKOUT_TARGET_STATE_DEGRADED && track->degraded_streak >= threshold)
+        return LOOKOUT_TARGET_STATE_DEGRADED;
+      return state;
+    }
+
+  if (state == LOOKOUT_TARGET_STATE_DOWN)
+    return state;
+  if (track->down_streak >= threshold)
+    return LOOKOUT_TARGET_STATE_DOWN;
+  if (state != LOOKOUT_TARGET_STATE_DEGRADED && track->bad_streak >= threshold)
+    return LOOKOUT_TARGET_STATE_DOWN;
+  return state;
+}
+
+/* ---- system ---- */
+
+static void
+network_available_changed_cb (GNetworkMonitor    *monitor,
+                              gboolean            available,
+                              LookoutAlertEngine *self)
+{
+  lookout_alert_engine_set_network_available (self, available);
+}
+
+static void
+prepare_for_sleep_cb (GDBusConnection *connection,
+                      const char      *sender_name,
+                      const char      *object_path,
+                      const char      *interface_name,
+                      const char      *signal_name,
+                      GVariant        *parameters,
+                      gpointer         user_data)
+{
+  gboolean sleeping;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
+    return;
+
+  g_variant_get (parameters, "(b)", &sleeping);
+  lookout_alert_engine_set_paused (LOOKOUT_ALERT_ENGINE (user_data), sleeping);
+}
+
+static void
+system_bus_got_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LookoutAlertEngine) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *bus;
+
+  bus = g_bus_get_finish (result, &error);
+  if (bus == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No system bus, suspend is not followed: %s", error->message);
+      return;
+    }
+
+  self->system_bus = bus;
+  self->sleep_subscription =
+    g_dbus_connection_signal_subscribe (bus, "org.freedesktop.login1",
+                                        "org.freedesktop.login1.Manager",
+                                        "PrepareForSleep",
+                                        "/org/freedesktop/login1", NULL,
+                                        G_DBUS_SIGNAL_FLAGS_NONE,
+                                        prepare_for_sleep_cb, self, NULL);
+}
+
+/* ---- GObject ---- */
+
+static void
+lookout_alert_engine_dispose (GObject *object)
+{
+  LookoutAlertEngine *self = (LookoutAlertEngine *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->reminder_timer != NULL)
+    {
+      g_source_destroy (self->reminder_timer);
+      g_clear_pointer (&self->reminder_timer, g_source_unref);
+    }
+  if (self->network_monitor != NULL)
+    g_signal_handlers_disconnect_by_func (self->network_monitor,
+                                          network_available_changed_cb, self);
+  g_clear_object (&self->network_monitor);
+  if (self->sleep_subscription != 0)
+    g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_subscription);
+  self->sleep_subscription = 0;
+  g_clear_object (&self->system_bus);
+  g_clear_object (&self->store);
+  g_hash_table_remove_all (self->tracks);
+
+  G_OBJECT_CLASS (lookout_alert_engine_parent_class)->dispose (object);
+}
+
+static void
+lookout_alert_engine_finalize (GObject *object)
+{
+  LookoutAlertEngine *self = (LookoutAlertEngine *)object;
+
+  g_clear_pointer (&self->tracks, g_hash_table_unref);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (lookout_alert_engine_parent_class)->finalize (object);
+}
+
+static void
+lookout_alert_engine_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  LookoutAlertEngine *self = LOOKOUT_ALERT_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_UP_AFTER:
+      g_value_set_uint (value, self->up_after);
+      break;
+    case PROP_FLAP_HIGH:
+      g_value_set_double (value, self->flap_high);
+      break;
+    case PROP_FLAP_LOW:
+      g_value_set_double (value, self->flap_low);
+      break;
+    case PROP_CERT_WARNING_DAYS:
+      g_value_set_uint (value, self->cert_warning_days);
+      break;
+    case PROP_NOTIFY_DEGRADED:
+      g_value_set_boolean (value, self->notify_degraded);
+      break;
+    case PROP_DO_NOT_DISTURB:
+      g_value_set_boolean (value, self->do_not_disturb);
+      break;
+    case PROP_NETWORK_AVAILABLE:
+      g_value_set_boolean (value, self->network_available);
+      break;
+    case PROP_PAUSED:
+      g_value_set_boolean (value, self->paused);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lookout_alert_engine_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  LookoutAlertEngine *self = LOOKOUT_ALERT_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_UP_AFTER:
+      lookout_alert_engine_set_up_after (self, g_value_get_uint (value));
+      break;
+    case PROP_FLAP_HIGH:
+      lookout_alert_engine_set_flap_thresholds (self, g_value_get_double (value),
+                                                MIN (self->flap_low, g_value_get_double (value)));
+      break;
+    case PROP_FLAP_LOW:
+      lookout_alert_engine_set_flap_thresholds (self, MAX (self->flap_high, g_value_get_double (value)),
+                                                g_value_get_double (value));
+      break;
+    case PROP_CERT_WARNING_DAYS:
+      lookout_alert_engine_set_cert_warning_days (self, g_value_get_uint (value));
+      break;
+    case PROP_NOTIFY_DEGRADED:
+      lookout_alert_engine_set_notify_degraded (self, g_value_get_boolean (value));
+      break;
+    case PROP_DO_NOT_DISTURB:
+      lookout_alert_engine_set_do_not_disturb (self, g_value_get_boolean (value));
+      break;
+    case PROP_NETWORK_AVAILABLE:
+      lookout_alert_engine_set_network_available (self, g_value_get_boolean (value));
+      break;
+    case PROP_PAUSED:
+      lookout_alert_engine_set_paused (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lookout_alert_engine_class_init (LookoutAlertEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lookout_alert_engine_dispose;
+  object_class->finalize = lookout_alert_engine_finalize;
+  object_class->get_property = lookout_alert_engine_get_property;
+  object_class->set_property = lookout_alert_engine_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         LOOKOUT_TYPE_STORE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_UP_AFTER] =
+    g_param_spec_uint ("up-after", NULL, NULL,
+                       1, LOOKOUT_TARGET_MAX_FAIL_THRESHOLD, LOOKOUT_ALERT_DEFAULT_UP_AFTER,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_FLAP_HIGH] =
+    g_param_spec_double ("flap-high", NULL, NULL,
+                         0.0, 100.0, LOOKOUT_ALERT_DEFAULT_FLAP_HIGH,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_FLAP_LOW] =
+    g_param_spec_double ("flap-low", NULL, NULL,
+                         0.0, 100.0, LOOKOUT_ALERT_DEFAULT_FLAP_LOW,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_CERT_WARNING_DAYS] =
+    g_param_spec_uint ("cert-warning-days", NULL, NULL,
+                       0, 365, LOOKOUT_ALERT_DEFAULT_CERT_DAYS,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_NOTIFY_DEGRADED] =
+    g_param_spec_boolean ("notify-degraded", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_DO_NOT_DISTURB] =
+    g_param_spec_boolean ("do-not-disturb", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_NETWORK_AVAILABLE] =
+    g_param_spec_boolean ("network-available", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_PAUSED] =
+    g_param_spec_boolean ("paused", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * LookoutAlertEngine::event:
+   * @event: (transfer none): the LookoutAlertEvent
+   */
+  signals[EVENT] =
+    g_signal_new ("event",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1,
+                  LOOKOUT_TYPE_ALERT_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+lookout_alert_engine_init (LookoutAlertEngine *self)
+{
+  static const gint64 default_reminders[] = { 10 * 60000, 30 * 60000, 60 * 60000 };
+
+  self->clock = system_clock;
+  self->tracks = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                        (GDestroyNotify) track_free);
+  self->cancellable = g_cancellable_new ();
+  self->up_after = LOOKOUT_ALERT_DEFAULT_UP_AFTER;
+  self->flap_high = LOOKOUT_ALERT_DEFAULT_FLAP_HIGH;
+  self->flap_low = LOOKOUT_ALERT_DEFAULT_FLAP_LOW;
+  self->cert_warning_days = LOOKOUT_ALERT_DEFAULT_CERT_DAYS;
+  self->notify_degraded = TRUE;
+  self->network_available = TRUE;
+  lookout_alert_engine_set_reminders (self, default_reminders, G_N_ELEMENTS (default_reminders));
+}
+
+/* ---- public API ---- */
+
+LookoutAlertEngine *
+lookout_alert_engine_new (LookoutStore *store)
+{
+  g_return_val_if_fail (store == NULL || LOOKOUT_IS_STORE (store), NULL);
+
+  return g_object_new (LOOKOUT_TYPE_ALERT_ENGINE, "store", store, NULL);
+}
+
+void
+lookout_alert_engine_set_clock (LookoutAlertEngine    *self,
+                                LookoutAlertClockFunc  func,
+                                gpointer               user_data)
+{
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+
+  self->clock = func != NULL ? func : system_clock;
+  self->clock_data = func != NULL ? user_data : NULL;
+}
+
+gint64
+lookout_alert_engine_now (LookoutAlertEngine *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_ENGINE (self), 0);
+
+  return self->clock (self->clock_data);
+}
+
+LookoutTargetState
+lookout_alert_engine_process (LookoutAlertEngine  *self,
+                              LookoutTarget       *target,
+                              const LookoutResult *result)
+{
+  LookoutTargetState new_state;
+  gint64 now;
+  guint threshold;
+  Track *track;
+
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_ENGINE (self), LOOKOUT_TARGET_STATE_UNKNOWN);
+  g_return_val_if_fail (LOOKOUT_IS_TARGET (target), LOOKOUT_TARGET_STATE_UNKNOWN);
+  g_return_val_if_fail (result != NULL, LOOKOUT_TARGET_STATE_UNKNOWN);
+
+  now = lookout_alert_engine_now (self);
+  /* A target not stored yet has no id: follow it by its address. */
+  track = ensure_track (self, lookout_target_get_id (target) != 0
+                              ? lookout_target_get_id (target)
+                              : -(gint64) GPOINTER_TO_SIZE (target));
+  /* Weak: the engine must not keep removed targets alive. */
+  if (track->target != target)
+    g_set_weak_pointer (&track->target, target);
+  g_free (track->name);
+  track->name = g_strdup (lookout_target_get_name (target));
+  g_free (track->uri);
+  track->uri = g_strdup (lookout_target_get_uri_string (target));
+  track->interval_ms = (gint64) lookout_target_get_interval (target) * 1000;
+  threshold = MAX (lookout_target_get_fail_threshold (target), 1);
+
+  /* A cancelled check, a sleeping machine: nothing learnt. */
+  if (result->state == LOOKOUT_TARGET_STATE_UNKNOWN || self->paused)
+    goto out;
+
+  track->last_result_ms = now;
+  track->last_bad = !result->ok;
+
+  if (self->local_outage)
+    {
+      if (!result->ok)
+        goto out;
+      leave_local_outage (self, now);
+      track->last_bad = FALSE;
+    }
+
+  update_flapping (self, track, result->ok ? LOOKOUT_TARGET_STATE_UP : result->state, now);
+  if (result->ok)
+    check_certificate (self, track, result, now);
+
+  if (result->ok)
+    {
+      if (track->ok_streak++ == 0)
+        track->ok_since_ms = now;
+      track->bad_streak = track->down_streak = track->degraded_streak = 0;
+    }
+  else
+    {
+      if (track->bad_streak++ == 0)
+        track->bad_since_ms = now;
+      track->ok_streak = 0;
+      if (result->state == LOOKOUT_TARGET_STATE_DEGRADED)
+        {
+          track->degraded_streak++;
+          track->down_streak = 0;
+        }
+      else
+        {
+          track->down_streak++;
+          track->degraded_streak = 0;
+        }
+    }
+
+  new_state = decide (self, track, threshold, result);
+
+  if (new_state == LOOKOUT_TARGET_STATE_DOWN &&
+      track->state != LOOKOUT_TARGET_STATE_DOWN &&
+      everything_fails (self, now))
+    {
+      enter_local_outage (self, now, _("every target failed"));
+      goto out;
+    }
+
+  if (new_state != track->state)
+    change_state (self, track, new_state, result, now);
+
+  check_reminders (self, track, now);
+
+out:
+  lookout_target_set_live_state (target, track->state, result->latency_us,
+                                 result->started_ms > 0 ? result->started_ms : now,
+                                 result->error, result->address);
+  return track->state;
+}
+
+void
+lookout_alert_engine_tick (LookoutAlertEngine *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gint64 now;
+
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+
+  if (self->paused)
+    return;
+
+  now = lookout_alert_engine_now (self);
+  g_hash_table_iter_init (&iter, self->tracks);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    check_reminders (self, value, now);
+
+  update_reminder_timer (self);
+}
+
+void
+lookout_alert_engine_forget_target (LookoutAlertEngine *self,
+                                    gint64              target_id)
+{
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+
+  g_hash_table_remove (self->tracks, &target_id);
+  update_reminder_timer (self);
+}
+
+LookoutTargetState
+lookout_alert_engine_get_state (LookoutAlertEngine *self,
+                                gint64              target_id)
+{
+  Track *track;
+
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_ENGINE (self), LOOKOUT_TARGET_STATE_UNKNOWN);
+
+  track = g_hash_table_lookup (self->tracks, &target_id);
+  return track != NULL ? track->state : LOOKOUT_TARGET_STATE_UNKNOWN;
+}
+
+gboolean
+lookout_alert_engine_is_flapping (LookoutAlertEngine *self,
+                                  gint64              target_id)
+{
+  Track *track;
+
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_ENGINE (self), FALSE);
+
+  track = g_hash_table_lookup (self->tracks, &target_id);
+  return track != NULL && track->flapping;
+}
+
+double
+lookout_alert_engine_get_flap_percent (LookoutAlertEngine *self,
+                                       gint64              target_id)
+{
+  Track *track;
+
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_ENGINE (self), 0.0);
+
+  track = g_hash_table_lookup (self->tracks, &target_id);
+  return track != NULL ? track_flap_percent (track) : 0.0;
+}
+
+guint
+lookout_alert_engine_get_up_after (LookoutAlertEngine *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_ENGINE (self), 0);
+
+  return self->up_after;
+}
+
+void
+lookout_alert_engine_set_up_after (LookoutAlertEngine *self,
+                                   guint               up_after)
+{
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+  g_return_if_fail (up_after >= 1);
+
+  if (self->up_after == up_after)
+    return;
+  self->up_after = up_after;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UP_AFTER]);
+}
+
+void
+lookout_alert_engine_set_flap_thresholds (LookoutAlertEngine *self,
+                                          double              high,
+                                          double              low)
+{
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+  g_return_if_fail (low >= 0.0 && low <= high && high <= 100.0);
+
+  if (self->flap_high != high)
+    {
+      self->flap_high = high;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FLAP_HIGH]);
+    }
+  if (self->flap_low != low)
+    {
+      self->flap_low = low;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FLAP_LOW]);
+    }
+}
+
+guint
+lookout_alert_engine_get_cert_warning_days (LookoutAlertEngine *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_ENGINE (self), 0);
+
+  return self->cert_warning_days;
+}
+
+void
+lookout_alert_engine_set_cert_warning_days (LookoutAlertEngine *self,
+                                            guint               days)
+{
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+
+  if (self->cert_warning_days == days)
+    return;
+  self->cert_warning_days = days;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CERT_WARNING_DAYS]);
+}
+
+gboolean
+lookout_alert_engine_get_notify_degraded (LookoutAlertEngine *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_ENGINE (self), FALSE);
+
+  return self->notify_degraded;
+}
+
+void
+lookout_alert_engine_set_notify_degraded (LookoutAlertEngine *self,
+                                          gboolean            notify)
+{
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+
+  notify = !!notify;
+  if (self->notify_degraded == notify)
+    return;
+  self->notify_degraded = notify;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTIFY_DEGRADED]);
+}
+
+void
+lookout_alert_engine_set_reminders (LookoutAlertEngine *self,
+                                    const gint64       *offsets_ms,
+                                    guint               n_offsets)
+{
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+  g_return_if_fail (n_offsets == 0 || offsets_ms != NULL);
+  g_return_if_fail (n_offsets <= LOOKOUT_ALERT_MAX_REMINDERS);
+
+  for (guint i = 0; i < n_offsets; i++)
+    g_return_if_fail (offsets_ms[i] > 0 && (i == 0 || offsets_ms[i] > offsets_ms[i - 1]));
+
+  for (guint i = 0; i < n_offsets; i++)
+    self->reminders[i] = offsets_ms[i];
+  self->n_reminders = n_offsets;
+  update_reminder_timer (self);
+}
+
+const gint64 *
+lookout_alert_engine_get_reminders (LookoutAlertEngine *self,
+                                    guint              *n_offsets)
+{
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_ENGINE (self), NULL);
+  g_return_val_if_fail (n_offsets != NULL, NULL);
+
+  *n_offsets = self->n_reminders;
+  return self->reminders;
+}
+
+gboolean
+lookout_alert_engine_get_do_not_disturb (LookoutAlertEngine *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_ENGINE (self), FALSE);
+
+  return self->do_not_disturb;
+}
+
+void
+lookout_alert_engine_set_do_not_disturb (LookoutAlertEngine *self,
+                                         gboolean            dnd)
+{
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+
+  dnd = !!dnd;
+  if (self->do_not_disturb == dnd)
+    return;
+  self->do_not_disturb = dnd;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DO_NOT_DISTURB]);
+}
+
+void
+lookout_alert_engine_mute_target (LookoutAlertEngine *self,
+                                  gint64              target_id,
+                                  gint64              until_ms)
+{
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+
+  ensure_track (self, target_id)->muted_until_ms = until_ms;
+}
+
+gboolean
+lookout_alert_engine_is_muted (LookoutAlertEngine *self,
+                               gint64              target_id)
+{
+  Track *track;
+
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_ENGINE (self), FALSE);
+
+  track = g_hash_table_lookup (self->tracks, &target_id);
+  return track != NULL && track->muted_until_ms > lookout_alert_engine_now (self);
+}
+
+gboolean
+lookout_alert_engine_get_network_available (LookoutAlertEngine *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_ENGINE (self), FALSE);
+
+  return self->network_available;
+}
+
+void
+lookout_alert_engine_set_network_available (LookoutAlertEngine *self,
+                                            gboolean            available)
+{
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+
+  available = !!available;
+  if (self->network_available == available)
+    return;
+
+  self->network_available = available;
+  if (!available)
+    enter_local_outage (self, lookout_alert_engine_now (self), _("the network is not available"));
+  else
+    leave_local_outage (self, lookout_alert_engine_now (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NETWORK_AVAILABLE]);
+}
+
+gboolean
+lookout_alert_engine_get_paused (LookoutAlertEngine *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_ENGINE (self), FALSE);
+
+  return self->paused;
+}
+
+void
+lookout_alert_engine_set_paused (LookoutAlertEngine *self,
+                                 gboolean            paused)
+{
+  LookoutAlertEvent *event;
+  GHashTableIter iter;
+  gpointer value;
+  gint64 now;
+
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+
+  paused = !!paused;
+  if (self->paused == paused)
+    return;
+
+  self->paused = paused;
+  now = lookout_alert_engine_now (self);
+
+  /* What was counted before the sleep says nothing about after it. */
+  g_hash_table_iter_init (&iter, self->tracks);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    track_reset_streaks (value);
+
+  event = new_event (NULL, paused ? LOOKOUT_ALERT_EVENT_PAUSED : LOOKOUT_ALERT_EVENT_RESUMED, now);
+  event->title = g_strdup (paused ? _("Monitoring paused") : _("Monitoring resumed"));
+  event->message = g_strdup (paused ? _("The computer is going to sleep; checks are paused.")
+                                    : _("The computer woke up; checks resume."));
+  event->notify = FALSE;
+  emit_event (self, NULL, event);
+
+  update_reminder_timer (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+}
+
+void
+lookout_alert_engine_watch_system (LookoutAlertEngine *self)
+{
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+
+  if (self->network_monitor == NULL)
+    {
+      self->network_monitor = g_object_ref (g_network_monitor_get_default ());
+      g_signal_connect (self->network_monitor, "network-changed",
+                        G_CALLBACK (network_available_changed_cb), self);
+      self->network_available = g_network_monitor_get_network_available (self->network_monitor);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NETWORK_AVAILABLE]);
+    }
+
+  if (self->system_bus == NULL)
+    g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, system_bus_got_cb, g_object_ref (self));
+}

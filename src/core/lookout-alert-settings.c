@@ -1,0 +1,479 @@
+/* lookout-alert-settings.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "lookout-alert-settings"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "lookout-alert-config.h"
+#include "lookout-alert-settings.h"
+#include "lookout-desktop-channel.h"
+#include "lookout-secrets.h"
+#include "lookout-telegram-channel.h"
+#include "lookout-webhook-channel.h"
+
+struct _LookoutAlertSettings
+{
+  GObject              parent_instance;
+
+  GSettings           *settings;
+  LookoutAlertEngine  *engine;
+  LookoutNotifier     *notifier;
+  GApplication        *application;
+
+  LookoutAlertChannel *desktop;
+  LookoutAlertChannel *telegram;
+  LookoutAlertChannel *webhook;
+};
+
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  PROP_ENGINE,
+  PROP_NOTIFIER,
+  PROP_APPLICATION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (LookoutAlertSettings, lookout_alert_settings, G_TYPE_OBJECT)
+
+static void
+reminders_changed_cb (GSettings            *settings,
+                      const char           *key,
+                      LookoutAlertSettings *self)
+{
+  g_autofree char *text = g_settings_get_string (settings, "alert-reminders");
+  gint64 offsets[LOOKOUT_ALERT_MAX_REMINDERS];
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  if (!lookout_parse_reminders (text, offsets, &n, &error))
+    {
+      g_warning ("Ignoring the reminder schedule “%s”: %s", text, error->message);
+      return;
+    }
+  lookout_alert_engine_set_reminders (self->engine, offsets, n);
+}
+
+static void
+flapping_changed_cb (GSettings            *settings,
+                     const char           *key,
+                     LookoutAlertSettings *self)
+{
+  double high = g_settings_get_double (settings, "alert-flap-high");
+  double low = g_settings_get_double (settings, "alert-flap-low");
+
+  lookout_alert_engine_set_flap_thresholds (self->engine, high, MIN (low, high));
+}
+
+static void
+lookout_alert_settings_constructed (GObject *object)
+{
+  LookoutAlertSettings *self = (LookoutAlertSettings *)object;
+
+  G_OBJECT_CLASS (lookout_alert_settings_parent_class)->constructed (object);
+
+  g_assert (G_IS_SETTINGS (self->settings));
+  g_assert (LOOKOUT_IS_ALERT_ENGINE (self->engine));
+  g_assert (LOOKOUT_IS_NOTIFIER (self->notifier));
+
+  g_settings_bind (self->settings, "alert-up-after", self->engine, "up-after", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "alert-cert-warning-days", self->engine, "cert-warning-days",
+                   G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "alert-notify-degraded", self->engine, "notify-degraded",
+                   G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "do-not-disturb", self->engine, "do-not-disturb",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->settings, "changed::alert-reminders",
+                           G_CALLBACK (reminders_changed_cb), self, 0);
+  g_signal_connect_object (self->settings, "changed::alert-flap-high",
+                           G_CALLBACK (flapping_changed_cb), self, 0);
+  g_signal_connect_object (self->settings, "changed::alert-flap-low",
+                           G_CALLBACK (flapping_changed_cb), self, 0);
+  reminders_changed_cb (self->settings, NULL, self);
+  flapping_changed_cb (self->settings, NULL, self);
+
+  self->desktop = lookout_desktop_channel_new (self->application);
+  g_settings_bind (self->settings, "notify-desktop", self->desktop, "enabled", G_SETTINGS_BIND_GET);
+  lookout_notifier_add_channel (self->notifier, self->desktop);
+
+  self->telegram = lookout_telegram_channel_new (NULL, NULL);
+  g_settings_bind (self->settings, "notify-telegram", self->telegram, "enabled", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "telegram-chat-id", self->telegram, "chat-id", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "telegram-api-url", self->telegram, "api-url", G_SETTINGS_BIND_GET);
+  lookout_notifier_add_channel (self->notifier, self->telegram);
+
+  self->webhook = lookout_webhook_channel_new (NULL, NULL);
+  g_settings_bind (self->settings, "notify-webhook", self->webhook, "enabled", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "webhook-url", self->webhook, "url", G_SETTINGS_BIND_GET);
+  lookout_notifier_add_channel (self->notifier, self->webhook);
+}
+
+static void
+lookout_alert_settings_dispose (GObject *object)
+{
+  LookoutAlertSettings *self = (LookoutAlertSettings *)object;
+
+  if (self->notifier != NULL)
+    {
+      LookoutAlertChannel *channels[] = { self->desktop, self->telegram, self->webhook };
+
+      for (guint i = 0; i < G_N_ELEMENTS (channels); i++)
+        if (channels[i] != NULL)
+          lookout_notifier_remove_channel (self->notifier, channels[i]);
+    }
+  g_clear_object (&self->desktop);
+  g_clear_object (&self->telegram);
+  g_clear_object (&self->webhook);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->notifier);
+  g_clear_object (&self->application);
+
+  G_OBJECT_CLASS (lookout_alert_settings_parent_class)->dispose (object);
+}
+
+static void
+lookout_alert_settings_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  LookoutAlertSettings *self = LOOKOUT_ALERT_SETTINGS (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    case PROP_ENGINE:
+      g_value_set_object (value, self->engine);
+      break;
+    case PROP_NOTIFIER:
+      g_value_set_object (value, self->notifier);
+      break;
+    case PROP_APPLICATION:
+      g_value_set_object (value, self->application);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lookout_alert_settings_set_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  LookoutAlertSettings *self = LOOKOUT_ALERT_SETTINGS (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    case PROP_ENGINE:
+      self->engine = g_value_dup_object (value);
+      break;
+    case PROP_NOTIFIER:
+      self->notifier = g_value_dup_object (value);
+      break;
+    case PROP_APPLICATION:
+      self->application = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lookout_alert_settings_class_init (LookoutAlertSettingsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = lookout_alert_settings_constructed;
+  object_class->dispose = lookout_alert_settings_dispose;
+  object_class->get_property = lookout_alert_settings_get_property;
+  object_class->set_property = lookout_alert_settings_set_property;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL,
+                         G_TYPE_SETTINGS,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_ENGINE] =
+    g_param_spec_object ("engine", NULL, NULL,
+                         LOOKOUT_TYPE_ALERT_ENGINE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_NOTIFIER] =
+    g_param_spec_object ("notifier", NULL, NULL,
+                         LOOKOUT_TYPE_NOTIFIER,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_APPLICATION] =
+    g_param_spec_object ("application", NULL, NULL,
+                         G_TYPE_APPLICATION,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+lookout_alert_settings_init (LookoutAlertSettings *self)
+{
+}
+
+LookoutAlertSettings *
+lookout_alert_settings_new (GSettings          *settings,
+                            LookoutAlertEngine *engine,
+                            LookoutNotifier    *notifier,
+                            GApplication       *application)
+{
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_ENGINE (engine), NULL);
+  g_return_val_if_fail (LOOKOUT_IS_NOTIFIER (notifier), NULL);
+  g_return_val_if_fail (application == NULL || G_IS_APPLICATION (application), NULL);
+
+  return g_object_new (LOOKOUT_TYPE_ALERT_SETTINGS,
+                       "settings", settings,
+                       "engine", engine,
+                       "notifier", notifier,
+                       "application", application,
+                       NULL);
+}
+
+/* ---- secrets ---- */
+
+typedef struct
+{
+  guint    pending;
+  GError  *error;
+} LoadSecrets;
+
+static void
+load_secrets_free (LoadSecrets *load)
+{
+  g_clear_error (&load->error);
+  g_free (load);
+}
+
+static void
+secret_loaded (GTask         *task_,
+               GAsyncResult  *result,
+               LookoutSecret  which)
+{
+  g_autoptr(GTask) task = task_;
+  LookoutAlertSettings *self = g_task_get_source_object (task);
+  LoadSecrets *load = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+
+  value = lookout_secret_lookup_finish (result, &error);
+  if (error != NULL && load->error == NULL)
+    load->error = g_steal_pointer (&error);
+  else if (which == LOOKOUT_SECRET_TELEGRAM_TOKEN)
+    g_object_set (self->telegram, "token", value, NULL);
+  else
+    g_object_set (self->webhook, "header", value, NULL);
+
+  if (--load->pending > 0)
+    return;
+
+  if (load->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&load->error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+telegram_token_loaded_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  secret_loaded (user_data, result, LOOKOUT_SECRET_TELEGRAM_TOKEN);
+}
+
+static void
+webhook_header_loaded_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  secret_loaded (user_data, result, LOOKOUT_SECRET_WEBHOOK_HEADER);
+}
+
+void
+lookout_alert_settings_load_secrets_async (LookoutAlertSettings *self,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadSecrets *load;
+
+  g_return_if_fail (LOOKOUT_IS_ALERT_SETTINGS (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lookout_alert_settings_load_secrets_async);
+  load = g_new0 (LoadSecrets, 1);
+  load->pending = 2;
+  g_task_set_task_data (task, load, (GDestroyNotify) load_secrets_free);
+
+  lookout_secret_lookup_async (LOOKOUT_SECRET_TELEGRAM_TOKEN, cancellable,
+                               telegram_token_loaded_cb, g_object_ref (task));
+  lookout_secret_lookup_async (LOOKOUT_SECRET_WEBHOOK_HEADER, cancellable,
+                               webhook_header_loaded_cb, g_object_ref (task));
+}
+
+gboolean
+lookout_alert_settings_load_secrets_finish (LookoutAlertSettings  *self,
+                                            GAsyncResult          *result,
+                                            GError               **error)
+{
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_SETTINGS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+secret_stored_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LookoutAlertSettings *self = g_task_get_source_object (task);
+  const char *property = g_object_get_data (G_OBJECT (task), "lookout-property");
+  GError *error = NULL;
+
+  if (!lookout_secret_store_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_object_set (g_str_equal (property, "token") ? (GObject *) self->telegram : (GObject *) self->webhook,
+                property, g_task_get_task_data (task), NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+store_secret (LookoutAlertSettings *self,
+              LookoutSecret         secret,
+              const char           *property,
+              const char           *value,
+              GCancellable         *cancellable,
+              GAsyncReadyCallback   callback,
+              gpointer              user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  const char *stored = value != NULL && value[0] != '\0' ? value : NULL;
+
+  g_task_set_source_tag (task, lookout_alert_settings_set_secret_finish);
+  g_task_set_task_data (task, g_strdup (stored), g_free);
+  g_object_set_data (G_OBJECT (task), "lookout-property", (gpointer) property);
+  lookout_secret_store_async (secret, stored, cancellable, secret_stored_cb, g_steal_pointer (&task));
+}
+
+void
+lookout_alert_settings_set_telegram_token_async (LookoutAlertSettings *self,
+                                                 const char           *token,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data)
+{
+  g_return_if_fail (LOOKOUT_IS_ALERT_SETTINGS (self));
+
+  store_secret (self, LOOKOUT_SECRET_TELEGRAM_TOKEN, "token", token, cancellable, callback, user_data);
+}
+
+void
+lookout_alert_settings_set_webhook_header_async (LookoutAlertSettings *self,
+                                                 const char           *header,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data)
+{
+  g_return_if_fail (LOOKOUT_IS_ALERT_SETTINGS (self));
+
+  store_secret (self, LOOKOUT_SECRET_WEBHOOK_HEADER, "header", header, cancellable, callback, user_data);
+}
+
+gboolean
+lookout_alert_settings_set_secret_finish (LookoutAlertSettings  *self,
+                                          GAsyncResult          *result,
+                                          GError               **error)
+{
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_SETTINGS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- test notifications ---- */
+
+static void
+test_sent_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!lookout_alert_channel_send_finish (LOOKOUT_ALERT_CHANNEL (object), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+lookout_alert_settings_send_test_async (LookoutAlertSettings *self,
+                                        const char           *channel_id,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data)
+{
+  g_autoptr(LookoutAlertEvent) event = NULL;
+  g_autoptr(GTask) task = NULL;
+  LookoutAlertChannel *channel = NULL;
+
+  g_return_if_fail (LOOKOUT_IS_ALERT_SETTINGS (self));
+  g_return_if_fail (channel_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lookout_alert_settings_send_test_async);
+
+  if (g_str_equal (channel_id, "desktop"))
+    channel = self->desktop;
+  else if (g_str_equal (channel_id, "telegram"))
+    channel = self->telegram;
+  else if (g_str_equal (channel_id, "webhook"))
+    channel = self->webhook;
+  else
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("There is no notification channel “%s”"), channel_id);
+      return;
+    }
+
+  event = lookout_alert_event_new_test (lookout_alert_engine_now (self->engine));
+  lookout_alert_channel_send_async (channel, event, cancellable, test_sent_cb, g_steal_pointer (&task));
+}
+
+gboolean
+lookout_alert_settings_send_test_finish (LookoutAlertSettings  *self,
+                                         GAsyncResult          *result,
+                                         GError               **error)
+{
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_SETTINGS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

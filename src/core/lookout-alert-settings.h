@@ -1,0 +1,62 @@
+/* lookout-alert-settings.h
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "lookout-alert-engine.h"
+#include "lookout-notifier.h"
+
+G_BEGIN_DECLS
+
+#define LOOKOUT_TYPE_ALERT_SETTINGS (lookout_alert_settings_get_type ())
+
+G_DECLARE_FINAL_TYPE (LookoutAlertSettings, lookout_alert_settings, LOOKOUT, ALERT_SETTINGS, GObject)
+
+/* The desktop app's alert configuration: keeps the engine's thresholds and
+ * reminders and the notifier's channels (desktop, Telegram, webhook) in step
+ * with GSettings (the alert-* and notify-* keys of io.github.lookoutapp.Lookout),
+ * and the bot token and webhook header with the keyring (lookout-secrets.h).
+ * Properties: "settings", "engine", "notifier", "application" (construct). */
+LookoutAlertSettings *lookout_alert_settings_new (GSettings          *settings,
+                                                  LookoutAlertEngine *engine,
+                                                  LookoutNotifier    *notifier,
+                                                  GApplication       *application);
+
+/* Reads the secrets from the keyring into the channels. */
+void      lookout_alert_settings_load_secrets_async   (LookoutAlertSettings *self,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean  lookout_alert_settings_load_secrets_finish  (LookoutAlertSettings *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+/* Stores the token (or header) in the keyring and gives it to the channel. */
+void      lookout_alert_settings_set_telegram_token_async (LookoutAlertSettings *self,
+                                                       const char           *token,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+void      lookout_alert_settings_set_webhook_header_async (LookoutAlertSettings *self,
+                                                       const char           *header,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean  lookout_alert_settings_set_secret_finish    (LookoutAlertSettings *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+/* "Send test notification": one attempt on channel @channel_id ("desktop",
+ * "telegram", "webhook"), whether or not it is switched on. */
+void      lookout_alert_settings_send_test_async      (LookoutAlertSettings *self,
+                                                       const char           *channel_id,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean  lookout_alert_settings_send_test_finish     (LookoutAlertSettings *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,281 @@
+/* lookout-export.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "lookout-export"
+
+#include "config.h"
+
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#include "lookout-export.h"
+#include "lookout-types.h"
+
+static char *
+format_time (gint64 ts_ms)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ts_ms / 1000);
+  g_autofree char *whole = NULL;
+
+  if (dt == NULL)
+    return g_strdup ("");
+
+  whole = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
+
+  return g_strdup_printf ("%s.%03dZ", whole, (int) (ts_ms % 1000));
+}
+
+static void
+append_csv_field (GString    *line,
+                  const char *text)
+{
+  if (text == NULL)
+    return;
+
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    {
+      g_string_append (line, text);
+      return;
+    }
+
+  g_string_append_c (line, '"');
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (line, '"');
+      g_string_append_c (line, *p);
+    }
+  g_string_append_c (line, '"');
+}
+
+static gboolean
+write_csv (GOutputStream        *stream,
+           const LookoutSample  *samples,
+           gsize                 n_samples,
+           GCancellable         *cancellable,
+           GError              **error)
+{
+  g_autoptr(GString) buf = g_string_new ("time,ts_ms,state,latency_ms,code,error\r\n");
+
+  for (gsize i = 0; i <= n_samples; i++)
+    {
+      if (i < n_samples)
+        {
+          const LookoutSample *s = &samples[i];
+          g_autofree char *time = format_time (s->ts_ms);
+
+          g_string_append_printf (buf, "%s,%" G_GINT64_FORMAT ",%s,", time, s->ts_ms,
+                                  lookout_target_state_to_string (s->state));
+          if (s->latency_us >= 0)
+            g_string_append_printf (buf, "%" G_GINT64_FORMAT ".%03d",
+                                    s->latency_us / 1000, (int) (s->latency_us % 1000));
+          g_string_append_c (buf, ',');
+          if (s->code != 0)
+            g_string_append_printf (buf, "%d", s->code);
+          g_string_append_c (buf, ',');
+          append_csv_field (buf, s->error);
+          g_string_append (buf, "\r\n");
+        }
+
+      if (buf->len >= 64 * 1024 || i == n_samples)
+        {
+          if (!g_output_stream_write_all (stream, buf->str, buf->len, NULL, cancellable, error))
+            return FALSE;
+          g_string_truncate (buf, 0);
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+write_json (GOutputStream        *stream,
+            const char           *target_uri,
+            gint64                from_ms,
+            gint64                to_ms,
+            const LookoutSample  *samples,
+            gsize                 n_samples,
+            GCancellable         *cancellable,
+            GError              **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "target");
+  json_builder_add_string_value (builder, target_uri);
+  json_builder_set_member_name (builder, "from_ms");
+  json_builder_add_int_value (builder, from_ms);
+  json_builder_set_member_name (builder, "to_ms");
+  json_builder_add_int_value (builder, to_ms);
+  json_builder_set_member_name (builder, "samples");
+  json_builder_begin_array (builder);
+
+  for (gsize i = 0; i < n_samples; i++)
+    {
+      const LookoutSample *s = &samples[i];
+      g_autofree char *time = format_time (s->ts_ms);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "time");
+      json_builder_add_string_value (builder, time);
+      json_builder_set_member_name (builder, "ts_ms");
+      json_builder_add_int_value (builder, s->ts_ms);
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_string_value (builder, lookout_target_state_to_string (s->state));
+      json_builder_set_member_name (builder, "latency_ms");
+      if (s->latency_us >= 0)
+        json_builder_add_double_value (builder, s->latency_us / 1000.0);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_int_value (builder, s->code);
+      json_builder_set_member_name (builder, "error");
+      if (s->error != NULL)
+        json_builder_add_string_value (builder, s->error);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+
+  return json_generator_to_stream (generator, stream, cancellable, error);
+}
+
+gboolean
+lookout_export_write_samples (GOutputStream        *stream,
+                              LookoutExportFormat   format,
+                              const char           *target_uri,
+                              gint64                from_ms,
+                              gint64                to_ms,
+                              const LookoutSample  *samples,
+                              gsize                 n_samples,
+                              GCancellable         *cancellable,
+                              GError              **error)
+{
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+  g_return_val_if_fail (target_uri != NULL, FALSE);
+  g_return_val_if_fail (samples != NULL || n_samples == 0, FALSE);
+  g_return_val_if_fail (format == LOOKOUT_EXPORT_CSV || format == LOOKOUT_EXPORT_JSON, FALSE);
+
+  if (format == LOOKOUT_EXPORT_CSV)
+    return write_csv (stream, samples, n_samples, cancellable, error);
+
+  return write_json (stream, target_uri, from_ms, to_ms, samples, n_samples, cancellable, error);
+}
+
+typedef struct
+{
+  LookoutStore        *store;
+  gint64               target_id;
+  char                *target_uri;
+  gint64               from_ms;
+  gint64               to_ms;
+  LookoutExportFormat  format;
+  GFile               *file;
+} Export;
+
+static void
+export_free (Export *e)
+{
+  g_clear_object (&e->store);
+  g_clear_object (&e->file);
+  g_free (e->target_uri);
+  g_free (e);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Export *e = task_data;
+  g_autoptr(GArray) samples = NULL;
+  g_autoptr(GFileOutputStream) file_stream = NULL;
+  g_autoptr(GOutputStream) stream = NULL;
+  GError *error = NULL;
+
+  samples = lookout_store_query_samples_sync (e->store, e->target_id, e->from_ms, e->to_ms,
+                                              cancellable, &error);
+  if (samples == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  file_stream = g_file_replace (e->file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                cancellable, &error);
+  if (file_stream == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  stream = g_buffered_output_stream_new (G_OUTPUT_STREAM (file_stream));
+  if (!lookout_export_write_samples (stream, e->format, e->target_uri, e->from_ms, e->to_ms,
+                                     (const LookoutSample *) (gpointer) samples->data,
+                                     samples->len, cancellable, &error) ||
+      !g_output_stream_close (stream, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+lookout_export_to_file_async (LookoutStore        *store,
+                              gint64               target_id,
+                              const char          *target_uri,
+                              gint64               from_ms,
+                              gint64               to_ms,
+                              LookoutExportFormat  format,
+                              GFile               *file,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Export *e;
+
+  g_return_if_fail (LOOKOUT_IS_STORE (store));
+  g_return_if_fail (target_uri != NULL);
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  e = g_new0 (Export, 1);
+  e->store = g_object_ref (store);
+  e->target_id = target_id;
+  e->target_uri = g_strdup (target_uri);
+  e->from_ms = from_ms;
+  e->to_ms = to_ms;
+  e->format = format;
+  e->file = g_object_ref (file);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lookout_export_to_file_async);
+  g_task_set_task_data (task, e, (GDestroyNotify) export_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+lookout_export_to_file_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

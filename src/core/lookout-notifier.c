@@ -1,0 +1,282 @@
+/* lookout-notifier.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "lookout-notifier"
+
+#include "config.h"
+
+#include "lookout-notifier.h"
+
+struct _LookoutNotifier
+{
+  GObject             parent_instance;
+
+  LookoutAlertEngine *engine;
+  LookoutStore       *store;
+  GListStore         *channels;
+};
+
+enum {
+  PROP_0,
+  PROP_ENGINE,
+  PROP_STORE,
+  PROP_CHANNELS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (LookoutNotifier, lookout_notifier, G_TYPE_OBJECT)
+
+static void
+engine_event_cb (LookoutAlertEngine *engine,
+                 LookoutAlertEvent  *event,
+                 LookoutNotifier    *self)
+{
+  if (event->notify)
+    lookout_notifier_dispatch (self, event);
+}
+
+static void
+channel_delivered_cb (LookoutAlertChannel *channel,
+                      LookoutAlertEvent   *event,
+                      guint                attempts,
+                      LookoutNotifier     *self)
+{
+  if (self->store == NULL || event->kind == LOOKOUT_ALERT_EVENT_TEST)
+    return;
+
+  lookout_store_mark_event_delivered (self->store, event->target_id, event->ts_ms,
+                                      lookout_alert_event_kind_to_string (event->kind),
+                                      lookout_alert_channel_get_id (channel),
+                                      g_get_real_time () / 1000);
+}
+
+static void
+lookout_notifier_constructed (GObject *object)
+{
+  LookoutNotifier *self = (LookoutNotifier *)object;
+
+  G_OBJECT_CLASS (lookout_notifier_parent_class)->constructed (object);
+
+  if (self->engine != NULL)
+    g_signal_connect_object (self->engine, "event", G_CALLBACK (engine_event_cb), self, 0);
+}
+
+static void
+lookout_notifier_dispose (GObject *object)
+{
+  LookoutNotifier *self = (LookoutNotifier *)object;
+
+  if (self->channels != NULL)
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->channels)); i++)
+        {
+          g_autoptr(LookoutAlertChannel) channel =
+            g_list_model_get_item (G_LIST_MODEL (self->channels), i);
+
+          g_signal_handlers_disconnect_by_func (channel, channel_delivered_cb, self);
+        }
+      g_list_store_remove_all (self->channels);
+    }
+  g_clear_object (&self->engine);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (lookout_notifier_parent_class)->dispose (object);
+}
+
+static void
+lookout_notifier_finalize (GObject *object)
+{
+  LookoutNotifier *self = (LookoutNotifier *)object;
+
+  g_clear_object (&self->channels);
+
+  G_OBJECT_CLASS (lookout_notifier_parent_class)->finalize (object);
+}
+
+static void
+lookout_notifier_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  LookoutNotifier *self = LOOKOUT_NOTIFIER (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENGINE:
+      g_value_set_object (value, self->engine);
+      break;
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_CHANNELS:
+      g_value_set_object (value, self->channels);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lookout_notifier_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  LookoutNotifier *self = LOOKOUT_NOTIFIER (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENGINE:
+      self->engine = g_value_dup_object (value);
+      break;
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lookout_notifier_class_init (LookoutNotifierClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = lookout_notifier_constructed;
+  object_class->dispose = lookout_notifier_dispose;
+  object_class->finalize = lookout_notifier_finalize;
+  object_class->get_property = lookout_notifier_get_property;
+  object_class->set_property = lookout_notifier_set_property;
+
+  properties[PROP_ENGINE] =
+    g_param_spec_object ("engine", NULL, NULL,
+                         LOOKOUT_TYPE_ALERT_ENGINE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         LOOKOUT_TYPE_STORE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_CHANNELS] =
+    g_param_spec_object ("channels", NULL, NULL,
+                         G_TYPE_LIST_MODEL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+lookout_notifier_init (LookoutNotifier *self)
+{
+  self->channels = g_list_store_new (LOOKOUT_TYPE_ALERT_CHANNEL);
+}
+
+LookoutNotifier *
+lookout_notifier_new (LookoutAlertEngine *engine,
+                      LookoutStore       *store)
+{
+  g_return_val_if_fail (engine == NULL || LOOKOUT_IS_ALERT_ENGINE (engine), NULL);
+  g_return_val_if_fail (store == NULL || LOOKOUT_IS_STORE (store), NULL);
+
+  return g_object_new (LOOKOUT_TYPE_NOTIFIER, "engine", engine, "store", store, NULL);
+}
+
+GListModel *
+lookout_notifier_get_channels (LookoutNotifier *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_NOTIFIER (self), NULL);
+
+  return G_LIST_MODEL (self->channels);
+}
+
+void
+lookout_notifier_add_channel (LookoutNotifier     *self,
+                              LookoutAlertChannel *channel)
+{
+  g_return_if_fail (LOOKOUT_IS_NOTIFIER (self));
+  g_return_if_fail (LOOKOUT_IS_ALERT_CHANNEL (channel));
+
+  g_signal_connect (channel, "delivered", G_CALLBACK (channel_delivered_cb), self);
+  g_list_store_append (self->channels, channel);
+}
+
+void
+lookout_notifier_remove_channel (LookoutNotifier     *self,
+                                 LookoutAlertChannel *channel)
+{
+  guint position;
+
+  g_return_if_fail (LOOKOUT_IS_NOTIFIER (self));
+  g_return_if_fail (LOOKOUT_IS_ALERT_CHANNEL (channel));
+
+  if (!g_list_store_find (self->channels, channel, &position))
+    return;
+
+  g_signal_handlers_disconnect_by_func (channel, channel_delivered_cb, self);
+  g_list_store_remove (self->channels, position);
+}
+
+LookoutAlertChannel *
+lookout_notifier_find_channel (LookoutNotifier *self,
+                               const char      *id)
+{
+  GListModel *model;
+
+  g_return_val_if_fail (LOOKOUT_IS_NOTIFIER (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  model = G_LIST_MODEL (self->channels);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(LookoutAlertChannel) channel = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (lookout_alert_channel_get_id (channel), id) == 0)
+        return channel;
+    }
+
+  return NULL;
+}
+
+guint
+lookout_notifier_get_n_pending (LookoutNotifier *self)
+{
+  GListModel *model;
+  guint n = 0;
+
+  g_return_val_if_fail (LOOKOUT_IS_NOTIFIER (self), 0);
+
+  model = G_LIST_MODEL (self->channels);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(LookoutAlertChannel) channel = g_list_model_get_item (model, i);
+
+      n += lookout_alert_channel_get_pending (channel);
+    }
+
+  return n;
+}
+
+void
+lookout_notifier_dispatch (LookoutNotifier   *self,
+                           LookoutAlertEvent *event)
+{
+  GListModel *model;
+
+  g_return_if_fail (LOOKOUT_IS_NOTIFIER (self));
+  g_return_if_fail (event != NULL);
+
+  model = G_LIST_MODEL (self->channels);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(LookoutAlertChannel) channel = g_list_model_get_item (model, i);
+
+      if (lookout_alert_channel_get_enabled (channel))
+        lookout_alert_channel_enqueue (channel, event);
+    }
+}

@@ -1,0 +1,107 @@
+/* lookout-plot.h
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lookout-series.h"
+#include "lookout-result.h"
+#include "lookout-store.h"
+#include "lookout-target.h"
+
+G_BEGIN_DECLS
+
+#define LOOKOUT_TYPE_PLOT (lookout_plot_get_type ())
+
+G_DECLARE_FINAL_TYPE (LookoutPlot, lookout_plot, LOOKOUT, PLOT, GtkWidget)
+
+/* Spans of the range buttons. */
+#define LOOKOUT_PLOT_SPAN_5_MINUTES  (G_GINT64_CONSTANT (5) * 60 * 1000)
+#define LOOKOUT_PLOT_SPAN_1_HOUR     (G_GINT64_CONSTANT (60) * 60 * 1000)
+#define LOOKOUT_PLOT_SPAN_24_HOURS   (G_GINT64_CONSTANT (24) * 3600 * 1000)
+#define LOOKOUT_PLOT_SPAN_7_DAYS     (G_GINT64_CONSTANT (7) * 86400 * 1000)
+#define LOOKOUT_PLOT_SPAN_30_DAYS    (G_GINT64_CONSTANT (30) * 86400 * 1000)
+
+/* Properties: "store" (LookoutStore), "live" (gboolean: the view ends at
+ * now and follows it), "span" (gint64 ms: the width of the live view). */
+GtkWidget    *lookout_plot_new                 (void);
+void          lookout_plot_set_store           (LookoutPlot          *self,
+                                                LookoutStore         *store);
+LookoutStore *lookout_plot_get_store           (LookoutPlot          *self);
+
+/* Lines: one per target, with a colour that depends on the target id only. */
+void          lookout_plot_add_target          (LookoutPlot          *self,
+                                                gint64                target_id,
+                                                const char           *label);
+void          lookout_plot_remove_target       (LookoutPlot          *self,
+                                                gint64                target_id);
+void          lookout_plot_remove_all          (LookoutPlot          *self);
+void          lookout_plot_set_target_visible  (LookoutPlot          *self,
+                                                gint64                target_id,
+                                                gboolean              visible);
+gboolean      lookout_plot_get_target_visible  (LookoutPlot          *self,
+                                                gint64                target_id);
+void          lookout_plot_get_target_color    (LookoutPlot          *self,
+                                                gint64                target_id,
+                                                GdkRGBA              *out_color);
+/* Replaces a line's data (without a store, or for tests). */
+void          lookout_plot_set_series          (LookoutPlot          *self,
+                                                gint64                target_id,
+                                                LookoutSeries        *series);
+LookoutSeries *lookout_plot_get_series         (LookoutPlot          *self,
+                                                gint64                target_id);
+
+/* A new result: merged into its line's last column, costing the same
+ * whatever the history. Never moves a zoomed view. */
+void          lookout_plot_add_sample          (LookoutPlot          *self,
+                                                const LookoutSample  *sample);
+
+/* A result as LookoutMonitor::result reports it (ignored when the plot has
+ * no line for its target). */
+void          lookout_plot_add_result          (LookoutPlot          *self,
+                                                LookoutTarget        *target,
+                                                const LookoutResult  *result);
+
+/* The view. Setting a span or live = TRUE follows now; setting a range,
+ * zooming or panning holds the view still (live = FALSE). */
+void          lookout_plot_set_span            (LookoutPlot          *self,
+                                                gint64                span_ms);
+gint64        lookout_plot_get_span            (LookoutPlot          *self);
+void          lookout_plot_set_live            (LookoutPlot          *self,
+                                                gboolean              live);
+gboolean      lookout_plot_get_live            (LookoutPlot          *self);
+void          lookout_plot_set_range           (LookoutPlot          *self,
+                                                gint64                from_ms,
+                                                gint64                to_ms);
+void          lookout_plot_get_range           (LookoutPlot          *self,
+                                                gint64               *out_from_ms,
+                                                gint64               *out_to_ms);
+/* factor < 1 zooms in; the time at_ms stays where it is on screen. */
+void          lookout_plot_zoom                (LookoutPlot          *self,
+                                                double                factor,
+                                                gint64                at_ms);
+void          lookout_plot_pan                 (LookoutPlot          *self,
+                                                gint64                delta_ms);
+
+/* Where (ts_ms, latency_us) was drawn in the last frame, in widget
+ * coordinates; FALSE before the first frame. */
+gboolean      lookout_plot_map_point           (LookoutPlot          *self,
+                                                gint64                ts_ms,
+                                                gint64                latency_us,
+                                                graphene_point_t     *out_point);
+
+/* A row of toggle buttons, one per line with its colour: clicking one hides
+ * or shows that line. Follows lines added and removed. */
+GtkWidget    *lookout_plot_create_legend       (LookoutPlot          *self);
+
+/* The range buttons (5 min, 1 h, 24 h, 7 d, 30 d) and a "Back to Live"
+ * button shown while the view is held still; kept in step with the plot
+ * ("range-changed" is emitted whenever the view is set). */
+GtkWidget    *lookout_plot_create_range_bar    (LookoutPlot          *self);
+
+G_END_DECLS

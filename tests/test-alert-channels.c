@@ -1,0 +1,570 @@
+/* test-alert-channels.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Telegram and webhook delivery against an in-process SoupServer on
+ * 127.0.0.1, asserting the exact requests; retries, independence of
+ * channels, and delivery marks in a real store. */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "gui-test-utils.h"
+
+#include "lookout-alert-engine.h"
+#include "lookout-notifier.h"
+#include "lookout-telegram-channel.h"
+#include "lookout-webhook-channel.h"
+
+typedef struct
+{
+  char *method;
+  char *path;
+  char *content_type;
+  char *authorization;
+  char *body;
+} Request;
+
+typedef struct
+{
+  SoupServer *server;
+  char       *base;
+  GPtrArray  *requests;
+  guint       fail_first;   /* answer 500 to this many requests */
+  gboolean    hang;         /* never answer */
+  const char *reply;        /* body of a 200 */
+  GPtrArray  *paused;
+} Server;
+
+static void
+request_free (Request *r)
+{
+  g_free (r->method);
+  g_free (r->path);
+  g_free (r->content_type);
+  g_free (r->authorization);
+  g_free (r->body);
+  g_free (r);
+}
+
+static void
+server_handler (SoupServer        *soup_server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  Server *server = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  Request *r = g_new0 (Request, 1);
+
+  r->method = g_strdup (soup_server_message_get_method (msg));
+  r->path = g_strdup (path);
+  r->content_type = g_strdup (soup_message_headers_get_content_type (headers, NULL));
+  r->authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
+  r->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_ptr_array_add (server->requests, r);
+
+  if (server->hang)
+    {
+      soup_server_message_pause (msg);
+      g_ptr_array_add (server->paused, g_object_ref (msg));
+      return;
+    }
+
+  if (server->requests->len <= server->fail_first)
+    {
+      soup_server_message_set_status (msg, 500, NULL);
+      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "try later", 9);
+      return;
+    }
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                    server->reply, strlen (server->reply));
+}
+
+static Server *
+server_new (void)
+{
+  Server *server = g_new0 (Server, 1);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  server->server = soup_server_new (NULL, NULL);
+  server->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
+  server->paused = g_ptr_array_new_with_free_func (g_object_unref);
+  server->reply = "{\"ok\":true,\"result\":{\"message_id\":1}}";
+  soup_server_add_handler (server->server, NULL, server_handler, server, NULL);
+  soup_server_listen_local (server->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+
+  uris = soup_server_get_uris (server->server);
+  server->base = g_uri_to_string (uris->data);
+  if (g_str_has_suffix (server->base, "/"))
+    server->base[strlen (server->base) - 1] = '\0';
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return server;
+}
+
+static void
+server_free (Server *server)
+{
+  g_clear_pointer (&server->paused, g_ptr_array_unref);
+  soup_server_disconnect (server->server);
+  g_clear_object (&server->server);
+  g_clear_pointer (&server->requests, g_ptr_array_unref);
+  g_free (server->base);
+  g_free (server);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting");
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates until *done (or a 10 s watchdog). */
+static void
+wait_for (gboolean *done)
+{
+  guint id = g_timeout_add_seconds (10, timeout_cb, NULL);
+
+  while (!*done)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+}
+
+static void
+wait_for_count (guint *count,
+                guint  wanted)
+{
+  guint id = g_timeout_add_seconds (10, timeout_cb, NULL);
+
+  while (*count < wanted)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+}
+
+static LookoutAlertEvent *
+make_event (LookoutAlertEventKind kind,
+            const char           *message)
+{
+  LookoutAlertEvent *event = lookout_alert_event_new (kind);
+
+  event->target_id = 3;
+  event->target_name = g_strdup ("web");
+  event->target_uri = g_strdup ("https://192.0.2.1/health");
+  event->ts_ms = G_GINT64_CONSTANT (1800000000123);
+  event->since_ms = G_GINT64_CONSTANT (1799999990000);
+  event->title = g_strdup ("web is down");
+  event->message = g_strdup (message);
+  event->error = g_strdup ("Connection refused");
+  return event;
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} SendResult;
+
+static void
+sent_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  SendResult *r = user_data;
+
+  r->ok = lookout_alert_channel_send_finish (LOOKOUT_ALERT_CHANNEL (object), result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+delivered_count_cb (LookoutAlertChannel *channel,
+                    LookoutAlertEvent   *event,
+                    guint                attempts,
+                    guint               *count)
+{
+  (*count)++;
+}
+
+static void
+failed_count_cb (LookoutAlertChannel *channel,
+                 LookoutAlertEvent   *event,
+                 const GError        *error,
+                 guint               *count)
+{
+  g_assert_error (error, LOOKOUT_ALERT_CHANNEL_ERROR, LOOKOUT_ALERT_CHANNEL_ERROR_REJECTED);
+  (*count)++;
+}
+
+/* ---- exact requests ---- */
+
+static void
+test_telegram_request (void)
+{
+  Server *server = server_new ();
+  g_autoptr(LookoutAlertChannel) channel = lookout_telegram_channel_new ("123:ABC", "-1001");
+  g_autoptr(LookoutAlertEvent) event = make_event (LOOKOUT_ALERT_EVENT_DOWN,
+                                                   "web is down since 2027-01-15 07:59:50: Connection refused");
+  SendResult r = { 0 };
+  Request *req;
+
+  lookout_telegram_channel_set_api_url (LOOKOUT_TELEGRAM_CHANNEL (channel), server->base);
+  lookout_alert_channel_send_async (channel, event, NULL, sent_cb, &r);
+  wait_for (&r.done);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+
+  g_assert_cmpuint (server->requests->len, ==, 1);
+  req = g_ptr_array_index (server->requests, 0);
+  g_assert_cmpstr (req->method, ==, "POST");
+  g_assert_cmpstr (req->path, ==, "/bot123:ABC/sendMessage");
+  g_assert_cmpstr (req->content_type, ==, "application/json");
+  g_assert_null (req->authorization);
+  g_assert_cmpstr (req->body, ==,
+                   "{\"chat_id\":\"-1001\","
+                   "\"text\":\"web is down since 2027-01-15 07:59:50: Connection refused\","
+                   "\"disable_web_page_preview\":true}");
+
+  server_free (server);
+}
+
+static void
+test_telegram_refused (void)
+{
+  Server *server = server_new ();
+  g_autoptr(LookoutAlertChannel) channel = lookout_telegram_channel_new ("123:ABC", "nobody");
+  g_autoptr(LookoutAlertEvent) event = make_event (LOOKOUT_ALERT_EVENT_UP, "web is now up after 00:00:10.");
+  SendResult r = { 0 };
+
+  server->reply = "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: chat not found\"}";
+  g_object_set (channel, "api-url", server->base, NULL);
+  lookout_alert_channel_send_async (channel, event, NULL, sent_cb, &r);
+  wait_for (&r.done);
+  g_assert_error (r.error, LOOKOUT_ALERT_CHANNEL_ERROR, LOOKOUT_ALERT_CHANNEL_ERROR_REJECTED);
+  g_assert_nonnull (strstr (r.error->message, "chat not found"));
+  g_clear_error (&r.error);
+
+  /* Without a token nothing is sent. */
+  g_object_set (channel, "token", "", NULL);
+  r.done = FALSE;
+  lookout_alert_channel_send_async (channel, event, NULL, sent_cb, &r);
+  wait_for (&r.done);
+  g_assert_error (r.error, LOOKOUT_ALERT_CHANNEL_ERROR, LOOKOUT_ALERT_CHANNEL_ERROR_NOT_CONFIGURED);
+  g_clear_error (&r.error);
+  g_assert_cmpuint (server->requests->len, ==, 1);
+
+  server_free (server);
+}
+
+static void
+test_webhook_request (void)
+{
+  Server *server = server_new ();
+  g_autofree char *url = g_strdup_printf ("%s/hooks/lookout", server->base);
+  g_autoptr(LookoutAlertChannel) channel = lookout_webhook_channel_new (url, "Authorization: Bearer s3cret");
+  g_autoptr(LookoutAlertEvent) event = make_event (LOOKOUT_ALERT_EVENT_UP, "web is now up after 00:00:10.");
+  SendResult r = { 0 };
+  Request *req;
+
+  event->downtime_ms = 10123;
+  lookout_alert_channel_send_async (channel, event, NULL, sent_cb, &r);
+  wait_for (&r.done);
+  g_assert_no_error (r.error);
+
+  g_assert_cmpuint (server->requests->len, ==, 1);
+  req = g_ptr_array_index (server->requests, 0);
+  g_assert_cmpstr (req->method, ==, "POST");
+  g_assert_cmpstr (req->path, ==, "/hooks/lookout");
+  g_assert_cmpstr (req->content_type, ==, "application/json");
+  g_assert_cmpstr (req->authorization, ==, "Bearer s3cret");
+  g_assert_cmpstr (req->body, ==,
+                   "{\"event\":\"up\","
+                   "\"time\":\"2027-01-15T08:00:00.123Z\","
+                   "\"timestamp_ms\":1800000000123,"
+                   "\"target\":{\"id\":3,\"name\":\"web\",\"uri\":\"https://192.0.2.1/health\"},"
+                   "\"title\":\"web is down\","
+                   "\"message\":\"web is now up after 00:00:10.\","
+                   "\"error\":\"Connection refused\","
+                   "\"down_since_ms\":1799999990000,"
+                   "\"downtime_ms\":10123,"
+                   "\"cert_expiry_s\":null}");
+
+  /* A bad header is a configuration error, not a request. */
+  g_object_set (channel, "header", "no colon here", NULL);
+  r.done = FALSE;
+  lookout_alert_channel_send_async (channel, event, NULL, sent_cb, &r);
+  wait_for (&r.done);
+  g_assert_error (r.error, LOOKOUT_ALERT_CHANNEL_ERROR, LOOKOUT_ALERT_CHANNEL_ERROR_NOT_CONFIGURED);
+  g_clear_error (&r.error);
+  g_assert_cmpuint (server->requests->len, ==, 1);
+
+  server_free (server);
+}
+
+/* ---- the queue ---- */
+
+static void
+test_retry_delivers_once (void)
+{
+  Server *server = server_new ();
+  g_autofree char *url = g_strdup_printf ("%s/hook", server->base);
+  g_autoptr(LookoutAlertChannel) channel = lookout_webhook_channel_new (url, NULL);
+  g_autoptr(LookoutAlertEvent) first = make_event (LOOKOUT_ALERT_EVENT_DOWN, "first");
+  g_autoptr(LookoutAlertEvent) second = make_event (LOOKOUT_ALERT_EVENT_UP, "second");
+  guint delivered = 0, failed = 0;
+  gint64 start;
+
+  server->fail_first = 3;
+  g_object_set (channel, "retry-initial-ms", 50, NULL);
+  g_signal_connect (channel, "delivered", G_CALLBACK (delivered_count_cb), &delivered);
+  g_signal_connect (channel, "failed", G_CALLBACK (failed_count_cb), &failed);
+
+  start = g_get_monotonic_time ();
+  lookout_alert_channel_enqueue (channel, first);
+  lookout_alert_channel_enqueue (channel, second);
+  g_assert_cmpuint (lookout_alert_channel_get_pending (channel), ==, 2);
+  wait_for_count (&delivered, 2);
+
+  /* Three failures (back-off 50 + 100 + 200 ms), then each event once, in order. */
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 350 * 1000);
+  g_assert_cmpuint (failed, ==, 3);
+  g_assert_cmpuint (server->requests->len, ==, 5);
+  for (guint i = 0; i < 4; i++)
+    g_assert_nonnull (strstr (((Request *) g_ptr_array_index (server->requests, i))->body,
+                              "\"message\":\"first\""));
+  g_assert_nonnull (strstr (((Request *) g_ptr_array_index (server->requests, 4))->body,
+                            "\"message\":\"second\""));
+  g_assert_cmpuint (lookout_alert_channel_get_pending (channel), ==, 0);
+
+  /* Nothing more goes out later. */
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_usleep (100 * 1000);
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (server->requests->len, ==, 5);
+  g_assert_cmpuint (delivered, ==, 2);
+
+  server_free (server);
+}
+
+static void
+test_hang_does_not_delay_others (void)
+{
+  Server *slow = server_new ();
+  Server *fast = server_new ();
+  g_autofree char *url = g_strdup_printf ("%s/hook", slow->base);
+  g_autoptr(LookoutAlertEngine) engine = lookout_alert_engine_new (NULL);
+  g_autoptr(LookoutNotifier) notifier = lookout_notifier_new (engine, NULL);
+  g_autoptr(LookoutAlertChannel) webhook = lookout_webhook_channel_new (url, NULL);
+  g_autoptr(LookoutAlertChannel) telegram = lookout_telegram_channel_new ("1:x", "7");
+  guint delivered = 0;
+  gint64 start;
+
+  slow->hang = TRUE;
+  g_object_set (telegram, "api-url", fast->base, NULL);
+  g_signal_connect (telegram, "delivered", G_CALLBACK (delivered_count_cb), &delivered);
+  lookout_notifier_add_channel (notifier, webhook);
+  lookout_notifier_add_channel (notifier, telegram);
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("event %u", i);
+      g_autoptr(LookoutAlertEvent) event = make_event (LOOKOUT_ALERT_EVENT_DOWN, text);
+
+      lookout_notifier_dispatch (notifier, event);
+    }
+  wait_for_count (&delivered, 3);
+
+  g_test_message ("three Telegram deliveries in %" G_GINT64_FORMAT " us while the webhook hangs",
+                  g_get_monotonic_time () - start);
+  /* The webhook hangs for its 30 s timeout: Telegram must not wait for it. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+  g_assert_cmpuint (fast->requests->len, ==, 3);
+  /* The webhook is still stuck on its first event and keeps the others. */
+  g_assert_cmpuint (slow->requests->len, ==, 1);
+  g_assert_cmpuint (lookout_alert_channel_get_pending (webhook), ==, 3);
+
+  g_clear_object (&notifier);
+  g_clear_object (&webhook);
+  server_free (slow);
+  server_free (fast);
+}
+
+/* ---- engine -> notifier -> store ---- */
+
+static gint64 fake_now = G_GINT64_CONSTANT (1800000000000);
+
+static gint64
+fake_clock (gpointer user_data)
+{
+  return fake_now;
+}
+
+static void
+feed (LookoutAlertEngine *engine,
+      LookoutTarget      *target,
+      gboolean            ok)
+{
+  g_autoptr(LookoutResult) result = lookout_result_new (LOOKOUT_TARGET_KIND_TCP);
+
+  if (ok)
+    {
+      result->ok = TRUE;
+      result->state = LOOKOUT_TARGET_STATE_UP;
+    }
+  else
+    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN,
+                              LOOKOUT_PROBE_ERROR_REFUSED, "Connection refused");
+  lookout_alert_engine_process (engine, target, result);
+  fake_now += 1000;
+}
+
+static void
+test_store_delivery (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("lookout-alerts-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, &error);
+  Server *server = server_new ();
+  g_autoptr(LookoutAlertEngine) engine = lookout_alert_engine_new (store);
+  g_autoptr(LookoutNotifier) notifier = lookout_notifier_new (engine, store);
+  g_autoptr(LookoutAlertChannel) telegram = lookout_telegram_channel_new ("1:x", "7");
+  g_autoptr(LookoutTarget) target = lookout_target_new_from_string ("tcp://127.0.0.1:9", NULL);
+  g_autoptr(LookoutTarget) other = lookout_target_new_from_string ("tcp://127.0.0.1:7", NULL);
+  g_autoptr(GArray) events = NULL;
+  g_autoptr(GArray) downs = NULL;
+  g_autoptr(GArray) others = NULL;
+  guint delivered = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (lookout_store_insert_target_sync (store, target, &error));
+  g_assert_true (lookout_store_insert_target_sync (store, other, &error));
+  g_assert_no_error (error);
+
+  g_object_set (telegram, "api-url", server->base, NULL);
+  g_signal_connect (telegram, "delivered", G_CALLBACK (delivered_count_cb), &delivered);
+  lookout_notifier_add_channel (notifier, telegram);
+  lookout_alert_engine_set_clock (engine, fake_clock, NULL);
+  lookout_alert_engine_set_reminders (engine, NULL, 0);
+  lookout_target_set_fail_threshold (target, 2);
+
+  feed (engine, target, TRUE);
+  feed (engine, target, FALSE);
+  feed (engine, target, FALSE);
+  /* Muted: stored, not delivered. */
+  lookout_alert_engine_mute_target (engine, lookout_target_get_id (target), fake_now + 60000);
+  feed (engine, target, TRUE);
+  wait_for_count (&delivered, 1);
+  g_assert_true (lookout_store_flush_sync (store, &error));
+  g_assert_no_error (error);
+
+  events = lookout_store_query_events_sync (store, -1, NULL, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 2);
+  /* Newest first. */
+  g_assert_cmpstr (g_array_index (events, LookoutStoredEvent, 0).kind, ==, "up");
+  g_assert_cmpint (g_array_index (events, LookoutStoredEvent, 0).delivered_ms, ==, 0);
+  g_assert_null (g_array_index (events, LookoutStoredEvent, 0).channels);
+  g_assert_cmpstr (g_array_index (events, LookoutStoredEvent, 1).kind, ==, "down");
+  g_assert_cmpint (g_array_index (events, LookoutStoredEvent, 1).ts_ms, ==, G_GINT64_CONSTANT (1800000000000) + 2000);
+  g_assert_cmpint (g_array_index (events, LookoutStoredEvent, 1).target_id, ==, lookout_target_get_id (target));
+  g_assert_cmpint (g_array_index (events, LookoutStoredEvent, 1).delivered_ms, >, 0);
+  g_assert_cmpstr (g_array_index (events, LookoutStoredEvent, 1).channels, ==, "telegram");
+  g_assert_nonnull (strstr (g_array_index (events, LookoutStoredEvent, 1).message, "is down since"));
+
+  /* Delivered to a second channel: both are listed, each once. */
+  lookout_store_mark_event_delivered (store, lookout_target_get_id (target),
+                                      G_GINT64_CONSTANT (1800000000000) + 2000, "down", "webhook", 1);
+  lookout_store_mark_event_delivered (store, lookout_target_get_id (target),
+                                      G_GINT64_CONSTANT (1800000000000) + 2000, "down", "telegram", 2);
+  g_assert_true (lookout_store_flush_sync (store, &error));
+  downs = lookout_store_query_events_sync (store, lookout_target_get_id (target), "down", 0, 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (downs->len, ==, 1);
+  g_assert_cmpstr (g_array_index (downs, LookoutStoredEvent, 0).channels, ==, "telegram,webhook");
+  g_assert_cmpint (g_array_index (downs, LookoutStoredEvent, 0).delivered_ms, ==,
+                   g_array_index (events, LookoutStoredEvent, 1).delivered_ms);
+
+  others = lookout_store_query_events_sync (store, lookout_target_get_id (other), NULL, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (others->len, ==, 0);
+
+  g_clear_object (&notifier);
+  lookout_store_close (store);
+  server_free (server);
+  gui_test_remove_tree (dir);
+}
+
+static void
+query_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GArray **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = lookout_store_query_events_finish (LOOKOUT_STORE (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_store_query_paging (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("lookout-alerts-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, &error);
+  g_autoptr(GArray) page = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 50; i++)
+    lookout_store_append_event (store, i % 2 + 1, 1000 + i, i % 5 == 0 ? "down" : "up", "x");
+  g_assert_true (lookout_store_flush_sync (store, &error));
+
+  lookout_store_query_events_async (store, 1, "up", 1040, 3, NULL, query_done_cb, &page);
+  while (page == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* target 1 has even i; "up" means i % 5 != 0; before 1040, newest first. */
+  g_assert_cmpuint (page->len, ==, 3);
+  g_assert_cmpint (g_array_index (page, LookoutStoredEvent, 0).ts_ms, ==, 1038);
+  g_assert_cmpint (g_array_index (page, LookoutStoredEvent, 1).ts_ms, ==, 1036);
+  g_assert_cmpint (g_array_index (page, LookoutStoredEvent, 2).ts_ms, ==, 1034);
+
+  lookout_store_close (store);
+  gui_test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("TZ", "UTC", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/alert-channels/telegram/request", test_telegram_request);
+  g_test_add_func ("/alert-channels/telegram/refused", test_telegram_refused);
+  g_test_add_func ("/alert-channels/webhook/request", test_webhook_request);
+  g_test_add_func ("/alert-channels/queue/retry-delivers-once", test_retry_delivers_once);
+  g_test_add_func ("/alert-channels/queue/hang-does-not-delay-others", test_hang_does_not_delay_others);
+  g_test_add_func ("/alert-channels/store/delivery", test_store_delivery);
+  g_test_add_func ("/alert-channels/store/query-paging", test_store_query_paging);
+
+  return g_test_run ();
+}

@@ -1,0 +1,275 @@
+/* test-alert-settings.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The desktop app's alert settings: the real schema compiled into a
+ * temporary directory, the memory GSettings backend, libsecret's file
+ * backend, and a SoupServer on 127.0.0.1 for "Send test notification". */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "gui-test-utils.h"
+
+#include "lookout-alert-settings.h"
+#include "lookout-telegram-channel.h"
+
+static char *tmp_dir;
+
+typedef struct
+{
+  GSettings            *settings;
+  LookoutAlertEngine   *engine;
+  LookoutNotifier      *notifier;
+  LookoutAlertSettings *alerts;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  /* The memory backend lives as long as the process: start from defaults. */
+  f->settings = g_settings_new (APPLICATION_ID);
+  g_object_get (f->settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (f->settings, keys[i]);
+
+  f->engine = lookout_alert_engine_new (NULL);
+  f->notifier = lookout_notifier_new (f->engine, NULL);
+  f->alerts = lookout_alert_settings_new (f->settings, f->engine, f->notifier, NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->alerts);
+  g_clear_object (&f->notifier);
+  g_clear_object (&f->engine);
+  g_clear_object (&f->settings);
+}
+
+static void
+test_thresholds (Fixture       *f,
+                 gconstpointer  data)
+{
+  const gint64 *offsets;
+  double high, low;
+  guint n;
+
+  /* The schema's defaults are the engine's. */
+  offsets = lookout_alert_engine_get_reminders (f->engine, &n);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpint (offsets[0], ==, 600000);
+  g_assert_cmpint (offsets[2], ==, 3600000);
+  g_assert_cmpuint (lookout_alert_engine_get_up_after (f->engine), ==, 1);
+
+  g_settings_set_uint (f->settings, "alert-up-after", 3);
+  g_assert_cmpuint (lookout_alert_engine_get_up_after (f->engine), ==, 3);
+  g_settings_set_uint (f->settings, "alert-cert-warning-days", 30);
+  g_assert_cmpuint (lookout_alert_engine_get_cert_warning_days (f->engine), ==, 30);
+  g_settings_set_boolean (f->settings, "alert-notify-degraded", FALSE);
+  g_assert_false (lookout_alert_engine_get_notify_degraded (f->engine));
+
+  g_settings_set_string (f->settings, "alert-reminders", "5m, 15m");
+  offsets = lookout_alert_engine_get_reminders (f->engine, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpint (offsets[1], ==, 900000);
+
+  /* A schedule that does not parse leaves the last good one (with a
+   * warning; the core logs structured, which g_test_expect_message does not
+   * see in GLib 2.74, so warnings are made non-fatal for the moment). */
+  {
+    GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK);
+
+    g_settings_set_string (f->settings, "alert-reminders", "soon");
+    g_log_set_always_fatal (fatal);
+  }
+  offsets = lookout_alert_engine_get_reminders (f->engine, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_settings_set_string (f->settings, "alert-reminders", "");
+  lookout_alert_engine_get_reminders (f->engine, &n);
+  g_assert_cmpuint (n, ==, 0);
+
+  g_settings_set_double (f->settings, "alert-flap-high", 60.0);
+  g_settings_set_double (f->settings, "alert-flap-low", 30.0);
+  g_object_get (f->engine, "flap-high", &high, "flap-low", &low, NULL);
+  g_assert_cmpfloat (high, ==, 60.0);
+  g_assert_cmpfloat (low, ==, 30.0);
+
+  /* Do not disturb goes both ways (a notification action may set it). */
+  g_settings_set_boolean (f->settings, "do-not-disturb", TRUE);
+  g_assert_true (lookout_alert_engine_get_do_not_disturb (f->engine));
+  lookout_alert_engine_set_do_not_disturb (f->engine, FALSE);
+  g_assert_false (g_settings_get_boolean (f->settings, "do-not-disturb"));
+}
+
+static void
+test_channels (Fixture       *f,
+               gconstpointer  data)
+{
+  LookoutAlertChannel *telegram;
+  g_autofree char *chat_id = NULL;
+
+  g_assert_cmpuint (g_list_model_get_n_items (lookout_notifier_get_channels (f->notifier)), ==, 3);
+  g_assert_true (lookout_alert_channel_get_enabled (lookout_notifier_find_channel (f->notifier, "desktop")));
+  g_assert_false (lookout_alert_channel_get_enabled (lookout_notifier_find_channel (f->notifier, "webhook")));
+
+  telegram = lookout_notifier_find_channel (f->notifier, "telegram");
+  g_assert_false (lookout_alert_channel_get_enabled (telegram));
+  g_settings_set_boolean (f->settings, "notify-telegram", TRUE);
+  g_settings_set_string (f->settings, "telegram-chat-id", "-42");
+  g_assert_true (lookout_alert_channel_get_enabled (telegram));
+  g_object_get (telegram, "chat-id", &chat_id, NULL);
+  g_assert_cmpstr (chat_id, ==, "-42");
+
+  /* Gone with the settings object. */
+  g_clear_object (&f->alerts);
+  g_assert_cmpuint (g_list_model_get_n_items (lookout_notifier_get_channels (f->notifier)), ==, 0);
+}
+
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+server_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+
+  g_ptr_array_add (user_data, g_strdup_printf ("%s %.*s", path, (int) g_bytes_get_size (bytes),
+                                               (const char *) g_bytes_get_data (bytes, NULL)));
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{\"ok\":true}", 11);
+}
+
+static void
+test_secrets_and_test_notification (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(LookoutAlertSettings) again = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *base = NULL;
+  GSList *uris;
+
+  soup_server_add_handler (server, NULL, server_cb, requests, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  g_settings_set_string (f->settings, "telegram-api-url", base);
+  g_settings_set_string (f->settings, "telegram-chat-id", "77");
+
+  lookout_alert_settings_set_telegram_token_async (f->alerts, "555:keyring-token", NULL, done_cb, &result);
+  g_assert_true (lookout_alert_settings_set_secret_finish (f->alerts, wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* Another start of the app finds the token in the keyring, not in GSettings. */
+  g_clear_object (&f->alerts);
+  again = lookout_alert_settings_new (f->settings, f->engine, f->notifier, NULL);
+  lookout_alert_settings_load_secrets_async (again, NULL, done_cb, &result);
+  g_assert_true (lookout_alert_settings_load_secrets_finish (again, wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_object_get (lookout_notifier_find_channel (f->notifier, "telegram"), "token", &token, NULL);
+  g_assert_cmpstr (token, ==, "555:keyring-token");
+
+  /* The test button works whether or not Telegram is switched on. */
+  g_assert_false (g_settings_get_boolean (f->settings, "notify-telegram"));
+  lookout_alert_settings_send_test_async (again, "telegram", NULL, done_cb, &result);
+  g_assert_true (lookout_alert_settings_send_test_finish (again, wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpuint (requests->len, ==, 1);
+  g_assert_cmpstr (requests->pdata[0], ==,
+                   "/bot555:keyring-token/sendMessage "
+                   "{\"chat_id\":\"77\",\"text\":\"This is a test notification from Lookout: this channel works.\","
+                   "\"disable_web_page_preview\":true}");
+
+  /* A webhook without an address says so. */
+  lookout_alert_settings_send_test_async (again, "webhook", NULL, done_cb, &result);
+  g_assert_false (lookout_alert_settings_send_test_finish (again, wait_result (&result), &error));
+  g_assert_error (error, LOOKOUT_ALERT_CHANNEL_ERROR, LOOKOUT_ALERT_CHANNEL_ERROR_NOT_CONFIGURED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* Clearing the token removes it from the keyring. */
+  lookout_alert_settings_set_telegram_token_async (again, "", NULL, done_cb, &result);
+  g_assert_true (lookout_alert_settings_set_secret_finish (again, wait_result (&result), &error));
+  g_clear_object (&result);
+  g_clear_pointer (&token, g_free);
+  g_object_get (lookout_notifier_find_channel (f->notifier, "telegram"), "token", &token, NULL);
+  g_assert_null (token);
+
+  soup_server_disconnect (server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *keyring = NULL;
+  g_autofree char *schema_src = NULL;
+  g_autofree char *command = NULL;
+  int status = -1;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  tmp_dir = g_dir_make_tmp ("lookout-alert-settings-XXXXXX", NULL);
+  schema_src = g_test_build_filename (G_TEST_DIST, "..", "data", NULL);
+  command = g_strdup_printf ("glib-compile-schemas --strict --targetdir=%s %s", tmp_dir, schema_src);
+  if (!g_spawn_command_line_sync (command, NULL, NULL, &status, NULL) ||
+      !g_spawn_check_wait_status (status, NULL))
+    g_error ("Could not compile the schema: %s", command);
+
+  keyring = g_build_filename (tmp_dir, "test.keyring", NULL);
+  g_setenv ("GSETTINGS_SCHEMA_DIR", tmp_dir, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "lookout-test", TRUE);
+
+  g_test_add ("/alert-settings/thresholds", Fixture, NULL, fixture_set_up, test_thresholds, fixture_tear_down);
+  g_test_add ("/alert-settings/channels", Fixture, NULL, fixture_set_up, test_channels, fixture_tear_down);
+  g_test_add ("/alert-settings/secrets-and-test-notification", Fixture, NULL,
+              fixture_set_up, test_secrets_and_test_notification, fixture_tear_down);
+
+  ret = g_test_run ();
+  gui_test_remove_tree (tmp_dir);
+  g_free (tmp_dir);
+  return ret;
+}

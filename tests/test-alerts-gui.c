@@ -1,0 +1,249 @@
+/* test-alerts-gui.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Preferences → Notifications bound to GSettings (memory backend), its
+ * keyring rows and "Send test notification" against a SoupServer on
+ * 127.0.0.1 (libsecret's file backend), and the Events window over a real
+ * store. */
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+
+#include "gui-test-utils.h"
+
+#include "lookout-alerts-page.h"
+#include "lookout-event-list.h"
+#include "lookout-events-window.h"
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting for %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+#define wait_until(cond) \
+  G_STMT_START { \
+    guint timeout_id = g_timeout_add_seconds (10, timed_out_cb, (gpointer) #cond); \
+    while (!(cond)) \
+      g_main_context_iteration (NULL, TRUE); \
+    g_source_remove (timeout_id); \
+  } G_STMT_END
+
+static GSettings *
+fresh_settings (void)
+{
+  GSettings *settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+  return settings;
+}
+
+static gpointer
+child (GtkWidget  *page,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (page, LOOKOUT_TYPE_ALERTS_PAGE, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static void
+test_page_bindings (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ();
+  GtkWidget *page = g_object_ref_sink (lookout_alerts_page_new (settings, NULL));
+  g_autofree char *reminders = NULL;
+
+  gtk_switch_set_active (child (page, "telegram_switch"), TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "notify-telegram"));
+  g_settings_set_boolean (settings, "do-not-disturb", TRUE);
+  g_assert_true (gtk_switch_get_active (child (page, "dnd_switch")));
+
+  g_settings_set_uint (settings, "alert-up-after", 4);
+  g_assert_cmpfloat (gtk_spin_button_get_value (child (page, "up_after_spin")), ==, 4.0);
+  gtk_spin_button_set_value (child (page, "cert_days_spin"), 30);
+  g_assert_cmpuint (g_settings_get_uint (settings, "alert-cert-warning-days"), ==, 30);
+  gtk_spin_button_set_value (child (page, "flap_high_spin"), 65);
+  g_assert_cmpfloat (g_settings_get_double (settings, "alert-flap-high"), ==, 65.0);
+
+  gtk_editable_set_text (child (page, "chat_id_row"), "-100200");
+  g_assert_cmpstr (g_settings_get_string (settings, "telegram-chat-id"), ==, "-100200");
+
+  /* The schedule is checked when applied: a bad one is refused. */
+  g_assert_cmpstr (gtk_editable_get_text (child (page, "reminders_row")), ==, "10m,30m,1h");
+  gtk_editable_set_text (child (page, "reminders_row"), "10m, soon");
+  g_signal_emit_by_name (child (page, "reminders_row"), "apply");
+  reminders = g_settings_get_string (settings, "alert-reminders");
+  g_assert_cmpstr (reminders, ==, "10m,30m,1h");
+  g_assert_true (gtk_widget_has_css_class (child (page, "reminders_row"), "error"));
+  gtk_editable_set_text (child (page, "reminders_row"), "5m,1h");
+  g_signal_emit_by_name (child (page, "reminders_row"), "apply");
+  g_free (reminders);
+  reminders = g_settings_get_string (settings, "alert-reminders");
+  g_assert_cmpstr (reminders, ==, "5m,1h");
+  g_assert_false (gtk_widget_has_css_class (child (page, "reminders_row"), "error"));
+
+  /* Without the application's alert settings there is no keyring to use. */
+  g_assert_false (gtk_widget_get_sensitive (child (page, "token_row")));
+  g_assert_false (gtk_widget_get_sensitive (child (page, "header_row")));
+
+  g_object_unref (page);
+}
+
+static void
+telegram_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+
+  g_ptr_array_add (user_data, g_strdup_printf ("%s %.*s", path, (int) g_bytes_get_size (body),
+                                               (const char *) g_bytes_get_data (body, NULL)));
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{\"ok\":true}", 11);
+}
+
+static void
+test_page_test_button (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ();
+  g_autoptr(LookoutAlertEngine) engine = lookout_alert_engine_new (NULL);
+  g_autoptr(LookoutNotifier) notifier = lookout_notifier_new (engine, NULL);
+  g_autoptr(LookoutAlertSettings) alert_settings = NULL;
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *token = NULL;
+  GtkWidget *page;
+  GSList *uris;
+
+  soup_server_add_handler (server, NULL, telegram_cb, requests, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  alert_settings = lookout_alert_settings_new (settings, engine, notifier, NULL);
+  page = g_object_ref_sink (lookout_alerts_page_new (settings, alert_settings));
+  g_assert_true (gtk_widget_get_sensitive (child (page, "token_row")));
+
+  gtk_editable_set_text (child (page, "api_url_row"), base);
+  gtk_editable_set_text (child (page, "chat_id_row"), "31");
+  gtk_editable_set_text (child (page, "token_row"), "777:from-the-page");
+  g_signal_emit_by_name (child (page, "token_row"), "apply");
+  wait_until ((g_object_get (lookout_notifier_find_channel (notifier, "telegram"), "token", &token, NULL),
+               token != NULL));
+
+  gtk_widget_activate_action (page, "alerts.send-test", "s", "telegram");
+  wait_until (requests->len == 1);
+  g_assert_cmpstr (requests->pdata[0], ==,
+                   "/bot777:from-the-page/sendMessage {\"chat_id\":\"31\","
+                   "\"text\":\"This is a test notification from Lookout: this channel works.\","
+                   "\"disable_web_page_preview\":true}");
+
+  soup_server_disconnect (server);
+  g_object_unref (page);
+}
+
+static void
+flushed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (lookout_store_flush_finish (LOOKOUT_STORE (object), result, &error));
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_events_window (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("lookout-alerts-gui-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, &error);
+  g_autoptr(LookoutMonitor) monitor = NULL;
+  LookoutEventModel *model;
+  LookoutEventList *list;
+  GtkDropDown *kind;
+  GtkWidget *window;
+  gboolean flushed = FALSE;
+
+  g_assert_no_error (error);
+  lookout_store_append_event (store, 1, 1000, "down", "web is down since …");
+  lookout_store_append_event (store, 1, 2000, "up", "web is now up after 00:00:01.");
+  lookout_store_append_event (store, 0, 3000, "connectivity-lost", "offline");
+  lookout_store_flush_async (store, NULL, flushed_cb, &flushed);
+  wait_until (flushed);
+
+  monitor = lookout_monitor_new (store);
+  g_assert_true (lookout_monitor_load_sync (monitor, &error));
+
+  window = lookout_events_window_new (NULL, monitor);
+  gtk_window_present (GTK_WINDOW (window));
+  list = LOOKOUT_EVENT_LIST (gtk_widget_get_template_child (window, LOOKOUT_TYPE_EVENTS_WINDOW, "event_list"));
+  model = lookout_event_list_get_model (list);
+  wait_until (!lookout_event_model_get_loading (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
+
+  /* "Down" is the first kind after "All Events". */
+  kind = GTK_DROP_DOWN (gtk_widget_get_template_child (window, LOOKOUT_TYPE_EVENTS_WINDOW, "kind_dropdown"));
+  gtk_drop_down_set_selected (kind, 1);
+  wait_until (!lookout_event_model_get_loading (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  g_assert_cmpstr (lookout_event_model_get_kind (model), ==, "down");
+
+  /* "This Computer": the events without a target. */
+  gtk_drop_down_set_selected (kind, 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (gtk_widget_get_template_child (window, LOOKOUT_TYPE_EVENTS_WINDOW,
+                                                                            "target_dropdown")), 1);
+  wait_until (!lookout_event_model_get_loading (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  g_assert_cmpint (lookout_event_model_get_target_id (model), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&monitor);
+  lookout_store_close (store);
+  gui_test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *keyring_dir = g_dir_make_tmp ("lookout-alerts-gui-keyring-XXXXXX", NULL);
+  g_autofree char *keyring = g_build_filename (keyring_dir, "test.keyring", NULL);
+  int ret;
+
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "lookout-test", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/gui/alerts-page/bindings", test_page_bindings);
+  g_test_add_func ("/gui/alerts-page/test-button", test_page_test_button);
+  g_test_add_func ("/gui/events-window", test_events_window);
+
+  ret = g_test_run ();
+  gui_test_remove_tree (keyring_dir);
+  return ret;
+}

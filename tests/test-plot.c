@@ -1,0 +1,542 @@
+/* test-plot.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The plot widget rendered offscreen through its own snapshot (GtkSnapshot
+ * → GskRenderNode → cairo image), checked pixel by pixel, and its view
+ * logic: zoom holds still under live updates, the store feeds it raw or
+ * rollup data by range. */
+
+#include "config.h"
+
+#include <math.h>
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "lookout-plot.h"
+#include "lookout-sparkline.h"
+#include "lookout-target-history.h"
+
+#define T0_MS G_GINT64_CONSTANT (1767225600000)
+
+static GtkWidget *
+show_in_window (GtkWidget *child,
+                int        width,
+                int        height)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_child (GTK_WINDOW (window), child);
+  gtk_window_present (GTK_WINDOW (window));
+
+  while (gtk_widget_get_width (child) <= 0 || !gtk_widget_get_mapped (child))
+    g_main_context_iteration (NULL, TRUE);
+
+  return window;
+}
+
+static cairo_surface_t *
+render (GtkWidget *widget)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  int scale = gtk_widget_get_scale_factor (widget);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  /* The widget's own snapshot vfunc, as GTK calls it for a frame. */
+  GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  /* At the device scale, as a HiDPI frame is drawn (GDK_SCALE=2 in the
+   * plot-hidpi test). */
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w * scale, h * scale);
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  return surface;
+}
+
+static void
+remove_store (const char *dir,
+              const char *path)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
+typedef struct { guint8 r, g, b, a; } Pixel;
+
+/* The device pixel under the point (x, y) in widget coordinates. */
+static Pixel
+pixel_at (cairo_surface_t *surface,
+          double           x,
+          double           y)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  double sx, sy;
+  guint32 v;
+
+  cairo_surface_get_device_scale (surface, &sx, &sy);
+  v = *(const guint32 *) (data + (int) (y * sy) * stride + (int) (x * sx) * 4);
+  Pixel p = { (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff, v >> 24 };
+
+  /* Unpremultiply. */
+  if (p.a > 0)
+    {
+      p.r = MIN (255, p.r * 255 / p.a);
+      p.g = MIN (255, p.g * 255 / p.a);
+      p.b = MIN (255, p.b * 255 / p.a);
+    }
+
+  return p;
+}
+
+/* 100 s in 10 columns of 10 s, a result every 2 s:
+ * columns 0–3 and 7–9 latencies 10/30/50 ms (median 30), column 4 all
+ * DOWN, columns 5–6 no data at all. */
+static LookoutSeries *
+known_series (void)
+{
+  g_autoptr(GArray) samples = g_array_new (FALSE, TRUE, sizeof (LookoutSample));
+  const gint64 lat[] = { 10000, 30000, 50000, 30000, 10000 };
+
+  for (gint64 t = 0; t < 100000; t += 2000)
+    {
+      LookoutSample s = { .target_id = 1, .ts_ms = T0_MS + t, .state = LOOKOUT_TARGET_STATE_UP };
+      gint64 column = t / 10000;
+
+      if (column == 5 || column == 6)
+        continue;
+      if (column == 4)
+        {
+          s.state = LOOKOUT_TARGET_STATE_DOWN;
+          s.latency_us = -1;
+          s.error = (char *) "timed out";
+        }
+      else
+        s.latency_us = lat[(t / 2000) % 5];
+      g_array_append_val (samples, s);
+    }
+
+  return lookout_series_new_from_samples (T0_MS, 10000, 10,
+                                          (LookoutSample *) (gpointer) samples->data,
+                                          samples->len);
+}
+
+static gboolean
+is_empty (Pixel p)
+{
+  /* Nothing but, at most, a faint grid line. */
+  return p.a < 48;
+}
+
+static void
+test_render_known_data (void)
+{
+  GtkWidget *plot = lookout_plot_new ();
+  GtkWidget *window = show_in_window (plot, 800, 400);
+  g_autoptr(LookoutSeries) series = known_series ();
+  cairo_surface_t *surface;
+  graphene_point_t mid, low, high, bottom, gap, fail;
+  Pixel p;
+
+  lookout_plot_set_range (LOOKOUT_PLOT (plot), T0_MS, T0_MS + 100000);
+  lookout_plot_set_series (LOOKOUT_PLOT (plot), 1, series);
+
+  surface = render (plot);   /* lays out the frame */
+  cairo_surface_destroy (surface);
+  surface = render (plot);
+  if (g_getenv ("LOOKOUT_TEST_PLOT_PNG") != NULL)
+    cairo_surface_write_to_png (surface, g_getenv ("LOOKOUT_TEST_PLOT_PNG"));
+
+  /* Column 2 (20–30 s): median line at 30 ms, smoke from 10 to 50 ms. */
+  g_assert_true (lookout_plot_map_point (LOOKOUT_PLOT (plot), T0_MS + 25000, 30000, &mid));
+  lookout_plot_map_point (LOOKOUT_PLOT (plot), T0_MS + 22000, 15000, &low);
+  lookout_plot_map_point (LOOKOUT_PLOT (plot), T0_MS + 22000, 45000, &high);
+  lookout_plot_map_point (LOOKOUT_PLOT (plot), T0_MS + 22000, 58000, &bottom);
+
+  p = pixel_at (surface, mid.x, mid.y);
+  g_test_message ("line pixel %d,%d,%d,%d", p.r, p.g, p.b, p.a);
+  g_assert_cmpint (p.a, >, 200);
+  g_assert_cmpint (p.b, >, p.r + 40);          /* the accent blue */
+
+  p = pixel_at (surface, low.x, low.y);
+  g_test_message ("smoke pixel %d,%d,%d,%d", p.r, p.g, p.b, p.a);
+  g_assert_cmpint (p.a, >, 30);
+  g_assert_cmpint (p.a, <, 160);               /* translucent */
+  p = pixel_at (surface, high.x, high.y);
+  g_assert_cmpint (p.a, >, 30);
+  g_assert_cmpint (p.a, <, 160);
+  /* Above the column's max: no smoke. */
+  p = pixel_at (surface, bottom.x, bottom.y);
+  g_test_message ("above pixel at %g,%g %d,%d,%d,%d", bottom.x, bottom.y, p.r, p.g, p.b, p.a);
+  g_assert_true (is_empty (p));
+
+  /* Column 4 (40–50 s): failed, a red strip under the zero line; nothing
+   * drawn at 0 ms as if it had been a latency. */
+  lookout_plot_map_point (LOOKOUT_PLOT (plot), T0_MS + 45000, 0, &fail);
+  p = pixel_at (surface, fail.x, fail.y + 3);
+  g_test_message ("failure pixel %d,%d,%d,%d", p.r, p.g, p.b, p.a);
+  g_assert_cmpint (p.a, >, 150);
+  g_assert_cmpint (p.r, >, 150);
+  g_assert_cmpint (p.g, <, 100);
+  lookout_plot_map_point (LOOKOUT_PLOT (plot), T0_MS + 45000, 30000, &fail);
+  p = pixel_at (surface, fail.x, fail.y);
+  g_assert_cmpint (p.b, <, p.r);               /* shaded red, no blue line */
+
+  /* Columns 5–6 (50–70 s): a gap, and no line bridging it at 30 ms. */
+  for (gint64 t = 51000; t < 69000; t += 1000)
+    {
+      lookout_plot_map_point (LOOKOUT_PLOT (plot), T0_MS + t, 30000, &gap);
+      p = pixel_at (surface, gap.x, gap.y);
+      g_assert_cmpint (p.a, <, 100);           /* grid lines at most, where they cross */
+      lookout_plot_map_point (LOOKOUT_PLOT (plot), T0_MS + t, 0, &gap);
+      p = pixel_at (surface, gap.x, gap.y + 3);
+      g_assert_cmpint (p.a, <, 48);            /* no failure strip either */
+    }
+
+  /* The zero line is one device pixel, on a device row: sharp at any scale. */
+  {
+    double scale = gtk_widget_get_scale_factor (plot);
+    graphene_point_t zero;
+
+    g_test_message ("scale factor %g", scale);
+    lookout_plot_map_point (LOOKOUT_PLOT (plot), T0_MS + 55000, 0, &zero);
+    p = pixel_at (surface, zero.x, floor (zero.y * scale) / scale);
+    g_assert_cmpint (p.a, >, 60);
+    p = pixel_at (surface, zero.x, (floor (zero.y * scale) - 1) / scale);
+    g_assert_cmpint (p.a, <, 20);
+  }
+
+  /* Column 8 again has the line. */
+  lookout_plot_map_point (LOOKOUT_PLOT (plot), T0_MS + 85000, 30000, &mid);
+  p = pixel_at (surface, mid.x, mid.y);
+  g_assert_cmpint (p.a, >, 200);
+
+  cairo_surface_destroy (surface);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_zoom_survives_live_updates (void)
+{
+  GtkWidget *plot = lookout_plot_new ();
+  GtkWidget *window = show_in_window (plot, 600, 300);
+  gint64 now = g_get_real_time () / 1000;
+  g_autoptr(LookoutSeries) series = lookout_series_new (now - 10 * 60000, 1000, 1200);
+  gint64 from, to, zfrom, zto;
+  LookoutSample s = { .target_id = 1, .state = LOOKOUT_TARGET_STATE_UP, .latency_us = 1234 };
+  gint64 deadline;
+
+  lookout_plot_set_series (LOOKOUT_PLOT (plot), 1, series);
+  lookout_plot_set_span (LOOKOUT_PLOT (plot), LOOKOUT_PLOT_SPAN_5_MINUTES);
+  g_assert_true (lookout_plot_get_live (LOOKOUT_PLOT (plot)));
+  lookout_plot_get_range (LOOKOUT_PLOT (plot), &from, &to);
+  g_assert_cmpint (to - from, ==, LOOKOUT_PLOT_SPAN_5_MINUTES);
+
+  lookout_plot_zoom (LOOKOUT_PLOT (plot), 0.25, to - 60000);
+  g_assert_false (lookout_plot_get_live (LOOKOUT_PLOT (plot)));
+  lookout_plot_get_range (LOOKOUT_PLOT (plot), &zfrom, &zto);
+  g_assert_cmpint (zto - zfrom, ==, LOOKOUT_PLOT_SPAN_5_MINUTES / 4);
+
+  /* Results keep arriving and frames keep being drawn for a while. */
+  deadline = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
+  while (g_get_monotonic_time () < deadline)
+    {
+      s.ts_ms = g_get_real_time () / 1000;
+      lookout_plot_add_sample (LOOKOUT_PLOT (plot), &s);
+      cairo_surface_destroy (render (plot));
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+
+  lookout_plot_get_range (LOOKOUT_PLOT (plot), &from, &to);
+  g_assert_cmpint (from, ==, zfrom);
+  g_assert_cmpint (to, ==, zto);
+  g_assert_false (lookout_plot_get_live (LOOKOUT_PLOT (plot)));
+  /* The results landed in the series all the same. */
+  g_assert_cmpint (lookout_series_get_column (series, lookout_series_column_at (series, s.ts_ms))->min_us, ==, 1234);
+
+  /* Back to live: the view ends at now again, with the span it had. */
+  lookout_plot_set_live (LOOKOUT_PLOT (plot), TRUE);
+  lookout_plot_get_range (LOOKOUT_PLOT (plot), &from, &to);
+  g_assert_cmpint (to - from, ==, LOOKOUT_PLOT_SPAN_5_MINUTES);
+  g_assert_cmpint (ABS (to - g_get_real_time () / 1000), <, 1000);
+
+  lookout_plot_pan (LOOKOUT_PLOT (plot), -60000);
+  g_assert_false (lookout_plot_get_live (LOOKOUT_PLOT (plot)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static LookoutSeriesSource
+wait_for_source (LookoutPlot *plot,
+                 gint64       target_id,
+                 LookoutSeries *old)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      LookoutSeries *series = lookout_plot_get_series (plot, target_id);
+
+      if (series != NULL && series != old)
+        return lookout_series_get_source (series);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_store_sources (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("lookout-plot-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
+  g_autoptr(LookoutStore) store = NULL;
+  GtkWidget *plot = lookout_plot_new ();
+  GtkWidget *window;
+  gint64 now = g_get_real_time () / 1000;
+  GError *error = NULL;
+  LookoutSeries *first;
+
+  store = lookout_store_open_sync (path, NULL, &error);
+  g_assert_no_error (error);
+  for (gint64 t = now - 3 * 86400000; t < now; t += 60000)
+    {
+      LookoutSample s = { .target_id = 4, .ts_ms = t, .latency_us = 20000, .state = LOOKOUT_TARGET_STATE_UP };
+      lookout_store_append_sample (store, &s);
+    }
+  lookout_store_flush_sync (store, &error);
+  g_assert_no_error (error);
+
+  window = show_in_window (plot, 700, 300);
+  lookout_plot_set_store (LOOKOUT_PLOT (plot), store);
+  lookout_plot_add_target (LOOKOUT_PLOT (plot), 4, "tcp://db.test:5432");
+  lookout_plot_set_span (LOOKOUT_PLOT (plot), LOOKOUT_PLOT_SPAN_1_HOUR);
+  cairo_surface_destroy (render (plot));
+
+  g_assert_cmpint (wait_for_source (LOOKOUT_PLOT (plot), 4, NULL), ==, LOOKOUT_SERIES_SOURCE_SAMPLES);
+  first = lookout_plot_get_series (LOOKOUT_PLOT (plot), 4);
+  lookout_plot_set_span (LOOKOUT_PLOT (plot), LOOKOUT_PLOT_SPAN_7_DAYS);
+  g_assert_cmpint (wait_for_source (LOOKOUT_PLOT (plot), 4, first), ==, LOOKOUT_SERIES_SOURCE_MINUTE);
+  g_assert_true (lookout_series_get_latency_range (lookout_plot_get_series (LOOKOUT_PLOT (plot), 4), NULL, NULL));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  lookout_store_close (store);
+  remove_store (dir, path);
+}
+
+static void
+test_legend (void)
+{
+  GtkWidget *plot = lookout_plot_new ();
+  GtkWidget *legend = lookout_plot_create_legend (LOOKOUT_PLOT (plot));
+  GtkWidget *child, *button;
+  GdkRGBA a, b;
+  guint n = 0;
+
+  g_object_ref_sink (plot);
+  g_object_ref_sink (legend);
+
+  lookout_plot_add_target (LOOKOUT_PLOT (plot), 1, "one");
+  lookout_plot_add_target (LOOKOUT_PLOT (plot), 2, "two");
+  for (child = gtk_widget_get_first_child (legend); child; child = gtk_widget_get_next_sibling (child))
+    n++;
+  g_assert_cmpuint (n, ==, 2);
+
+  lookout_plot_get_target_color (LOOKOUT_PLOT (plot), 1, &a);
+  lookout_plot_get_target_color (LOOKOUT_PLOT (plot), 2, &b);
+  g_assert_false (gdk_rgba_equal (&a, &b));
+
+  /* Clicking the second entry hides the second line. */
+  button = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (gtk_widget_get_last_child (legend)));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), FALSE);
+  g_assert_false (lookout_plot_get_target_visible (LOOKOUT_PLOT (plot), 2));
+  g_assert_true (lookout_plot_get_target_visible (LOOKOUT_PLOT (plot), 1));
+
+  lookout_plot_remove_target (LOOKOUT_PLOT (plot), 1);
+  n = 0;
+  for (child = gtk_widget_get_first_child (legend); child; child = gtk_widget_get_next_sibling (child))
+    n++;
+  g_assert_cmpuint (n, ==, 1);
+
+  g_object_unref (legend);
+  g_object_unref (plot);
+}
+
+static GtkLabel *
+find_value_label (GtkWidget  *root,
+                  const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found;
+
+      if (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (child)), title) == 0)
+        return GTK_LABEL (gtk_widget_get_next_sibling (child));
+      if ((found = find_value_label (child, title)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_history_statistics (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("lookout-plot-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
+  g_autoptr(LookoutStore) store = NULL;
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(LookoutMonitor) monitor = NULL;
+  g_autoptr(LookoutResult) result = NULL;
+  LookoutPlot *plot;
+  LookoutSeries *series;
+  const LookoutSeriesColumn *col;
+  GtkWidget *history = lookout_target_history_new ();
+  GtkWidget *window;
+  GtkLabel *availability, *failures, *median, *outages;
+  gint64 now = g_get_real_time () / 1000;
+  gint64 deadline;
+  GError *error = NULL;
+
+  store = lookout_store_open_sync (path, NULL, &error);
+  g_assert_no_error (error);
+  target = lookout_target_new_from_string ("tcp://db.test:5432", &error);
+  g_assert_no_error (error);
+  g_assert_true (lookout_store_insert_target_sync (store, target, &error));
+  g_assert_no_error (error);
+
+  /* The last 4 minutes: one result every 10 s, 3 of 24 failed in a row. */
+  for (int i = 0; i < 24; i++)
+    {
+      LookoutSample s = {
+        .target_id = lookout_target_get_id (target),
+        .ts_ms = now - 240000 + i * 10000,
+        .latency_us = 1000 * (i % 4 + 1),
+        .state = LOOKOUT_TARGET_STATE_UP,
+      };
+
+      if (i >= 10 && i < 13)
+        {
+          s.state = LOOKOUT_TARGET_STATE_DOWN;
+          s.latency_us = -1;
+        }
+      lookout_store_append_sample (store, &s);
+    }
+  lookout_store_flush_sync (store, &error);
+  g_assert_no_error (error);
+
+  monitor = lookout_monitor_new (store);
+  window = show_in_window (history, 900, 600);
+  lookout_target_history_set_monitor (LOOKOUT_TARGET_HISTORY (history), monitor);
+  lookout_target_history_set_target (LOOKOUT_TARGET_HISTORY (history), target);
+  g_assert_true (lookout_plot_get_live (lookout_target_history_get_plot (LOOKOUT_TARGET_HISTORY (history))));
+
+  availability = find_value_label (history, "Availability");
+  failures = find_value_label (history, "Failures");
+  median = find_value_label (history, "Median");
+  outages = find_value_label (history, "Outages");
+  g_assert_nonnull (availability);
+
+  deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+  while (g_str_equal (gtk_label_get_label (failures), "—") && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpstr (gtk_label_get_label (failures), ==, "3 / 24");
+  g_assert_cmpstr (gtk_label_get_label (availability), ==, "87.500 %");
+  g_assert_cmpstr (gtk_label_get_label (outages), ==, "1");
+  /* 21 timed results of 1, 2, 3, 4 ms: the median is 2 ms. */
+  g_assert_cmpstr (gtk_label_get_label (median), ==, "2.00 ms");
+
+  /* A live failure reported by the monitor lands in the plot as a failure. */
+  plot = lookout_target_history_get_plot (LOOKOUT_TARGET_HISTORY (history));
+  deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+  while (lookout_plot_get_series (plot, lookout_target_get_id (target)) == NULL &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  series = lookout_plot_get_series (plot, lookout_target_get_id (target));
+  g_assert_nonnull (series);
+
+  result = lookout_result_new (LOOKOUT_TARGET_KIND_TCP);
+  result->started_ms = g_get_real_time () / 1000;
+  lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_REFUSED,
+                            "Connection refused");
+  g_signal_emit_by_name (monitor, "result", target, result);
+
+  col = lookout_series_get_column (series, lookout_series_column_at (series, result->started_ms));
+  g_assert_cmpuint (col->n_fail, ==, 1);
+  g_assert_cmpuint (col->n_timed, ==, 0);
+  g_assert_cmpstr (lookout_series_get_column_error (series, lookout_series_column_at (series, result->started_ms)),
+                   ==, "Connection refused");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&monitor);
+  lookout_store_close (store);
+  remove_store (dir, path);
+}
+
+static void
+test_sparkline_history (void)
+{
+  g_autoptr(LookoutTarget) target = lookout_target_new_from_string ("icmp://192.0.2.1", NULL);
+  GtkWidget *spark = lookout_sparkline_new ();
+  GtkWidget *window;
+  cairo_surface_t *surface;
+  gboolean drawn = FALSE;
+
+  lookout_sparkline_track (target);
+  for (int i = 0; i < 100; i++)
+    lookout_target_set_live_state (target,
+                                   i % 10 == 9 ? LOOKOUT_TARGET_STATE_DOWN : LOOKOUT_TARGET_STATE_UP,
+                                   i % 10 == 9 ? -1 : 1000 + 100 * (i % 7),
+                                   1000 + i, i % 10 == 9 ? "timed out" : NULL, NULL);
+
+  window = show_in_window (spark, 64, 20);
+  lookout_sparkline_set_target (LOOKOUT_SPARKLINE (spark), target);
+  g_assert_true (lookout_sparkline_get_target (LOOKOUT_SPARKLINE (spark)) == target);
+
+  surface = render (spark);
+  for (int y = 0; y < cairo_image_surface_get_height (surface) && !drawn; y++)
+    for (int x = 0; x < cairo_image_surface_get_width (surface) && !drawn; x++)
+      drawn = pixel_at (surface, x, y).a > 100;
+  g_assert_true (drawn);
+
+  cairo_surface_destroy (surface);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/plot/render-known-data", test_render_known_data);
+  g_test_add_func ("/plot/zoom-survives-live-updates", test_zoom_survives_live_updates);
+  g_test_add_func ("/plot/store-sources", test_store_sources);
+  g_test_add_func ("/plot/legend", test_legend);
+  g_test_add_func ("/plot/history-statistics", test_history_statistics);
+  g_test_add_func ("/plot/sparkline-history", test_sparkline_history);
+
+  return g_test_run ();
+}

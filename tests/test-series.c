@@ -1,0 +1,684 @@
+/* test-series.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The plot's data side: decimation, source choice, statistics, retention
+ * and export, against a real store file. */
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "lookout-export.h"
+#include "lookout-series.h"
+#include "lookout-stats.h"
+#include "lookout-store.h"
+
+#define MINUTE_MS G_GINT64_CONSTANT (60000)
+#define DAY_MS    (1440 * MINUTE_MS)
+
+typedef struct
+{
+  char         *dir;
+  char         *path;
+  LookoutStore *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  GError *error = NULL;
+
+  f->dir = g_dir_make_tmp ("lookout-series-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "lookout.db", NULL);
+  f->store = lookout_store_open_sync (f->path, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  lookout_store_close (f->store);
+  g_clear_object (&f->store);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *p = g_strconcat (f->path, suffixes[i], NULL);
+      g_unlink (p);
+    }
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static void
+test_spike_survives (void)
+{
+  const gsize n = 1000000;
+  const guint columns = 1000;
+  g_autofree LookoutSample *samples = g_new0 (LookoutSample, n);
+  g_autoptr(LookoutSeries) series = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autofree gint64 *min = g_new (gint64, columns);
+  g_autofree gint64 *max = g_new (gint64, columns);
+  gsize spike = 612345;
+  int column;
+
+  for (guint i = 0; i < columns; i++)
+    min[i] = G_MAXINT64, max[i] = -1;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      samples[i].ts_ms = i;
+      samples[i].state = LOOKOUT_TARGET_STATE_UP;
+      samples[i].latency_us = i == spike ? 900000 : g_rand_int_range (rand, 1000, 2000);
+      min[i / 1000] = MIN (min[i / 1000], samples[i].latency_us);
+      max[i / 1000] = MAX (max[i / 1000], samples[i].latency_us);
+    }
+
+  series = lookout_series_new_from_samples (0, n / columns, columns, samples, n);
+  g_assert_cmpuint (lookout_series_get_n_columns (series), ==, columns);
+
+  for (guint i = 0; i < columns; i++)
+    {
+      const LookoutSeriesColumn *c = lookout_series_get_column (series, i);
+
+      g_assert_cmpuint (c->n, ==, 1000);
+      g_assert_cmpint (c->min_us, ==, min[i]);
+      g_assert_cmpint (c->max_us, ==, max[i]);
+      g_assert_cmpint (c->first_us, ==, samples[i * 1000].latency_us);
+      g_assert_cmpint (c->last_us, ==, samples[i * 1000 + 999].latency_us);
+      g_assert_cmpint (c->mid_us, >=, 1000);
+      g_assert_cmpint (c->mid_us, <, 2000);
+    }
+
+  column = lookout_series_column_at (series, spike);
+  g_assert_cmpint (column, ==, 612);
+  g_assert_cmpint (lookout_series_get_column (series, column)->max_us, ==, 900000);
+}
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+test_column_median (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+
+  for (guint round = 0; round < 200; round++)
+    {
+      guint n = g_rand_int_range (rand, 1, 60);
+      g_autofree LookoutSample *samples = g_new0 (LookoutSample, n);
+      g_autofree gint64 *v = g_new (gint64, n);
+      g_autoptr(LookoutSeries) series = NULL;
+      gint64 expected;
+
+      for (guint i = 0; i < n; i++)
+        {
+          samples[i].ts_ms = i;
+          samples[i].state = LOOKOUT_TARGET_STATE_UP;
+          /* Few distinct values, to exercise equal keys. */
+          samples[i].latency_us = v[i] = g_rand_int_range (rand, 0, 8) * 100;
+        }
+      qsort (v, n, sizeof (gint64), compare_int64);
+      expected = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+
+      series = lookout_series_new_from_samples (0, 1000, 1, samples, n);
+      g_assert_cmpint (lookout_series_get_column (series, 0)->mid_us, ==, expected);
+    }
+}
+
+static void
+test_failures_and_gaps (void)
+{
+  g_autoptr(GArray) samples = g_array_new (FALSE, TRUE, sizeof (LookoutSample));
+  g_autoptr(LookoutSeries) series = NULL;
+  const LookoutSeriesColumn *c;
+
+  /* One result a second for 100 s, a failure at 50 s, nothing 100..200 s,
+   * then again 200..300 s. */
+  for (gint64 t = 0; t < 300; t++)
+    {
+      LookoutSample s = { .ts_ms = t * 1000, .state = LOOKOUT_TARGET_STATE_UP, .latency_us = 5000 };
+
+      if (t >= 100 && t < 200)
+        continue;
+      if (t == 50)
+        {
+          s.state = LOOKOUT_TARGET_STATE_DOWN;
+          s.latency_us = -1;
+        }
+      g_array_append_val (samples, s);
+    }
+
+  series = lookout_series_new_from_samples (0, 1000, 300,
+                                            (LookoutSample *) (gpointer) samples->data,
+                                            samples->len);
+  g_assert_cmpint (lookout_series_get_spacing_ms (series), ==, 1000);
+
+  c = lookout_series_get_column (series, 50);
+  g_assert_cmpuint (c->n, ==, 1);
+  g_assert_cmpuint (c->n_fail, ==, 1);
+  g_assert_cmpuint (c->n_timed, ==, 0);
+  g_assert_cmpint (c->mid_us, ==, -1);   /* never a zero latency */
+  g_assert_cmpint (c->worst_state, ==, LOOKOUT_TARGET_STATE_DOWN);
+
+  g_assert_true (lookout_series_get_column (series, 0)->flags & LOOKOUT_SERIES_COLUMN_GAP_BEFORE);
+  g_assert_false (lookout_series_get_column (series, 51)->flags & LOOKOUT_SERIES_COLUMN_GAP_BEFORE);
+  g_assert_cmpuint (lookout_series_get_column (series, 150)->n, ==, 0);
+  g_assert_true (lookout_series_get_column (series, 200)->flags & LOOKOUT_SERIES_COLUMN_GAP_BEFORE);
+  g_assert_false (lookout_series_get_column (series, 201)->flags & LOOKOUT_SERIES_COLUMN_GAP_BEFORE);
+}
+
+static void
+test_live_advance (void)
+{
+  g_autoptr(LookoutSeries) series = lookout_series_new (0, 1000, 10);
+  LookoutSample s = { .state = LOOKOUT_TARGET_STATE_UP };
+
+  for (gint64 t = 0; t < 10; t++)
+    {
+      s.ts_ms = t * 1000 + 500;
+      s.latency_us = 1000 + t;
+      g_assert_true (lookout_series_add_sample (series, &s));
+    }
+  s.ts_ms = 10500;
+  g_assert_false (lookout_series_add_sample (series, &s));
+
+  lookout_series_advance (series, 12000);
+  g_assert_cmpint (lookout_series_get_from_ms (series), ==, 2000);
+  g_assert_cmpint (lookout_series_get_to_ms (series), ==, 12000);
+  g_assert_cmpint (lookout_series_get_column (series, 0)->mid_us, ==, 1002);
+  g_assert_true (lookout_series_get_column (series, 0)->flags & LOOKOUT_SERIES_COLUMN_GAP_BEFORE);
+  g_assert_cmpuint (lookout_series_get_column (series, 8)->n, ==, 0);
+  g_assert_true (lookout_series_add_sample (series, &s));
+  g_assert_cmpint (lookout_series_get_column (series, 8)->max_us, ==, 1009);
+  g_assert_false (lookout_series_get_column (series, 8)->flags & LOOKOUT_SERIES_COLUMN_GAP_BEFORE);
+}
+
+static void
+test_wide_buckets (void)
+{
+  /* Three hourly buckets over columns of 40 minutes: every column shows
+   * the bucket(s) it overlaps, none is left as a hole. */
+  const LookoutRollup hours[] = {
+    { .bucket_ms = 0,       .n = 60, .n_fail = 0, .min_us = 1000, .max_us = 2000,   .sum_us = 60 * 1500 },
+    { .bucket_ms = 3600000, .n = 60, .n_fail = 6, .min_us = 1000, .max_us = 900000, .sum_us = 54 * 1600 },
+    { .bucket_ms = 7200000, .n = 60, .n_fail = 0, .min_us = 1100, .max_us = 2100,   .sum_us = 60 * 1600 },
+  };
+  g_autoptr(LookoutSeries) series = NULL;
+
+  series = lookout_series_new_from_rollups (0, 2400000, 5, LOOKOUT_ROLLUP_HOUR, hours, 3);
+  g_assert_cmpint (lookout_series_get_source (series), ==, LOOKOUT_SERIES_SOURCE_HOUR);
+  for (guint i = 0; i < 5; i++)
+    {
+      const LookoutSeriesColumn *c = lookout_series_get_column (series, i);
+
+      g_assert_cmpuint (c->n, >, 0);
+      g_assert_true (c->flags & LOOKOUT_SERIES_COLUMN_MEAN);
+      if (i > 0)
+        g_assert_false (c->flags & LOOKOUT_SERIES_COLUMN_GAP_BEFORE);
+    }
+  /* The spike of the second hour (60–120 min) shows in columns 1 and 2
+   * (40–80, 80–120 min), and not in column 0 or 3. */
+  g_assert_cmpint (lookout_series_get_column (series, 0)->max_us, ==, 2000);
+  g_assert_cmpint (lookout_series_get_column (series, 1)->max_us, ==, 900000);
+  g_assert_cmpint (lookout_series_get_column (series, 2)->max_us, ==, 900000);
+  g_assert_cmpint (lookout_series_get_column (series, 3)->max_us, ==, 2100);
+  g_assert_cmpuint (lookout_series_get_column (series, 2)->n_fail, ==, 6);
+  g_assert_cmpint (lookout_series_get_column (series, 4)->mid_us, ==, 1600);
+}
+
+static void
+test_pick_source (void)
+{
+  LookoutStoreRetention keep = { 30 * DAY_MS, 90 * DAY_MS, 0, 0 };
+  gint64 now = 1000 * DAY_MS;
+
+  g_assert_cmpint (lookout_series_pick_source (now - 5 * MINUTE_MS, now, 1000, now, &keep), ==,
+                   LOOKOUT_SERIES_SOURCE_SAMPLES);
+  g_assert_cmpint (lookout_series_pick_source (now - 60 * MINUTE_MS, now, 1000, now, &keep), ==,
+                   LOOKOUT_SERIES_SOURCE_SAMPLES);
+  g_assert_cmpint (lookout_series_pick_source (now - DAY_MS, now, 1000, now, &keep), ==,
+                   LOOKOUT_SERIES_SOURCE_MINUTE);
+  /* Narrow plots take coarser tables sooner. */
+  g_assert_cmpint (lookout_series_pick_source (now - 60 * MINUTE_MS, now, 50, now, &keep), ==,
+                   LOOKOUT_SERIES_SOURCE_MINUTE);
+  /* 43-minute columns: hourly buckets span at most two of them. */
+  g_assert_cmpint (lookout_series_pick_source (now - 30 * DAY_MS, now, 1000, now, &keep), ==,
+                   LOOKOUT_SERIES_SOURCE_HOUR);
+  g_assert_cmpint (lookout_series_pick_source (now - 7 * DAY_MS, now, 1000, now, &keep), ==,
+                   LOOKOUT_SERIES_SOURCE_MINUTE);
+  g_assert_cmpint (lookout_series_pick_source (now - 30 * DAY_MS, now, 100, now, &keep), ==,
+                   LOOKOUT_SERIES_SOURCE_HOUR);
+  g_assert_cmpint (lookout_series_pick_source (now - 3000 * DAY_MS, now, 1000, now, &keep), ==,
+                   LOOKOUT_SERIES_SOURCE_DAY);
+  /* Zoomed into one hour 40 days ago: raw samples are gone, minutes remain. */
+  g_assert_cmpint (lookout_series_pick_source (now - 40 * DAY_MS, now - 40 * DAY_MS + 3600000,
+                                               1000, now, &keep), ==,
+                   LOOKOUT_SERIES_SOURCE_MINUTE);
+  /* ... and 100 days ago only hours. */
+  g_assert_cmpint (lookout_series_pick_source (now - 100 * DAY_MS, now - 100 * DAY_MS + 3600000,
+                                               1000, now, &keep), ==,
+                   LOOKOUT_SERIES_SOURCE_HOUR);
+}
+
+static void
+append_minutes (LookoutStore *store,
+                gint64        target_id,
+                gint64        from_ms,
+                guint         n,
+                gint64        step_ms)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      LookoutSample s = {
+        .target_id = target_id,
+        .ts_ms = from_ms + i * step_ms,
+        .latency_us = 10000 + (i % 7) * 1000,
+        .state = i % 50 == 0 ? LOOKOUT_TARGET_STATE_DOWN : LOOKOUT_TARGET_STATE_UP,
+      };
+
+      if (s.state == LOOKOUT_TARGET_STATE_DOWN)
+        s.latency_us = -1;
+      lookout_store_append_sample (store, &s);
+    }
+}
+
+static void
+test_fetch_source (Fixture       *f,
+                   gconstpointer  data)
+{
+  gint64 now = g_get_real_time () / 1000;
+  g_autoptr(LookoutSeries) raw = NULL;
+  g_autoptr(LookoutSeries) minute = NULL;
+  g_autoptr(LookoutSeries) hour = NULL;
+  g_autoptr(LookoutSeries) empty = NULL;
+  GError *error = NULL;
+  guint64 n_raw = 0, n_minute = 0;
+  gint64 max_raw = -1, max_minute = -1;
+
+  /* Two days at one result per 30 s. */
+  append_minutes (f->store, 1, now - 2 * DAY_MS, 2 * 2880, 30000);
+  lookout_store_flush_sync (f->store, &error);
+  g_assert_no_error (error);
+
+  raw = lookout_series_fetch_sync (f->store, 1, now - 3600000, now, 800, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (lookout_series_get_source (raw), ==, LOOKOUT_SERIES_SOURCE_SAMPLES);
+  g_assert_cmpint (lookout_series_get_spacing_ms (raw), ==, 30000);
+
+  minute = lookout_series_fetch_sync (f->store, 1, now - DAY_MS, now, 1000, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (lookout_series_get_source (minute), ==, LOOKOUT_SERIES_SOURCE_MINUTE);
+  g_assert_false (lookout_series_get_column (minute, 500)->flags & LOOKOUT_SERIES_COLUMN_GAP_BEFORE);
+
+  hour = lookout_series_fetch_sync (f->store, 1, now - 10 * DAY_MS, now, 100, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (lookout_series_get_source (hour), ==, LOOKOUT_SERIES_SOURCE_HOUR);
+
+  /* The two sources agree on what they both cover: one hour at 1000
+   * columns from raw, the same hour from minute rollups at 10 columns. */
+  {
+    gint64 from = (now - 6 * 3600000) / 3600000 * 3600000;
+    g_autoptr(LookoutSeries) a = lookout_series_fetch_sync (f->store, 1, from, from + 3600000, 1000, NULL, &error);
+    g_autoptr(LookoutSeries) b = lookout_series_fetch_sync (f->store, 1, from, from + 3600000, 10, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (lookout_series_get_source (a), ==, LOOKOUT_SERIES_SOURCE_SAMPLES);
+    g_assert_cmpint (lookout_series_get_source (b), ==, LOOKOUT_SERIES_SOURCE_MINUTE);
+    for (guint i = 0; i < lookout_series_get_n_columns (a); i++)
+      {
+        n_raw += lookout_series_get_column (a, i)->n;
+        max_raw = MAX (max_raw, lookout_series_get_column (a, i)->max_us);
+      }
+    for (guint i = 0; i < lookout_series_get_n_columns (b); i++)
+      {
+        n_minute += lookout_series_get_column (b, i)->n;
+        max_minute = MAX (max_minute, lookout_series_get_column (b, i)->max_us);
+      }
+    g_assert_cmpuint (n_raw, ==, 120);
+    g_assert_cmpuint (n_minute, ==, n_raw);
+    g_assert_cmpint (max_minute, ==, max_raw);
+  }
+
+  /* No data: empty columns, no latency. */
+  empty = lookout_series_fetch_sync (f->store, 2, now - 3600000, now, 100, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (lookout_series_get_latency_range (empty, NULL, NULL));
+}
+
+static void
+check_stats_against_naive (const LookoutSample *s,
+                           gsize                n)
+{
+  LookoutStats stats;
+  g_autofree gint64 *v = g_new (gint64, n + 1);
+  guint64 n_fail = 0, outages = 0, k = 0;
+  gint64 sum = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (s[i].state == LOOKOUT_TARGET_STATE_DOWN)
+        {
+          n_fail++;
+          if (i == 0 || s[i - 1].state != LOOKOUT_TARGET_STATE_DOWN)
+            outages++;
+        }
+      else if (s[i].latency_us >= 0)
+        {
+          v[k++] = s[i].latency_us;
+          sum += s[i].latency_us;
+        }
+    }
+  qsort (v, k, sizeof (gint64), compare_int64);
+
+  lookout_stats_compute_samples (&stats, s, n);
+  g_assert_true (stats.exact);
+  g_assert_cmpuint (stats.n, ==, n);
+  g_assert_cmpuint (stats.n_fail, ==, n_fail);
+  g_assert_cmpuint (stats.n_outages, ==, outages);
+  g_assert_cmpfloat_with_epsilon (stats.availability, 100.0 * (n - n_fail) / n, 1e-9);
+  g_assert_cmpint (stats.last_state, ==, s[n - 1].state);
+  if (k == 0)
+    {
+      g_assert_cmpint (stats.min_us, ==, -1);
+      g_assert_cmpint (stats.median_us, ==, -1);
+      return;
+    }
+  g_assert_cmpint (stats.min_us, ==, v[0]);
+  g_assert_cmpint (stats.max_us, ==, v[k - 1]);
+  g_assert_cmpint (stats.mean_us, ==, sum / (gint64) k);
+  g_assert_cmpint (stats.median_us, ==, k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2);
+  /* p95 by counting: the smallest value with at least 95 % at or below. */
+  for (guint64 i = 0; i < k; i++)
+    if ((i + 1) * 100 >= 95 * k)
+      {
+        g_assert_cmpint (stats.p95_us, ==, v[i]);
+        break;
+      }
+}
+
+static void
+test_stats_random (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (99);
+
+  for (guint round = 0; round < 100; round++)
+    {
+      gsize n = g_rand_int_range (rand, 1, 3000);
+      g_autofree LookoutSample *s = g_new0 (LookoutSample, n);
+      int fail_pct = g_rand_int_range (rand, 0, 60);
+
+      for (gsize i = 0; i < n; i++)
+        {
+          s[i].ts_ms = i * 1000;
+          if (g_rand_int_range (rand, 0, 100) < fail_pct)
+            {
+              s[i].state = LOOKOUT_TARGET_STATE_DOWN;
+              s[i].latency_us = -1;
+            }
+          else
+            {
+              s[i].state = g_rand_int_range (rand, 0, 10) ? LOOKOUT_TARGET_STATE_UP
+                                                          : LOOKOUT_TARGET_STATE_DEGRADED;
+              s[i].latency_us = g_rand_int_range (rand, 0, 10) ? g_rand_int_range (rand, 100, 500000) : -1;
+            }
+        }
+      check_stats_against_naive (s, n);
+    }
+}
+
+static void
+test_stats_rollups (Fixture       *f,
+                    gconstpointer  data)
+{
+  gint64 from = (g_get_real_time () / 1000 - DAY_MS) / 3600000 * 3600000;
+  g_autoptr(GArray) samples = NULL;
+  g_autoptr(GArray) rollups = NULL;
+  g_autofree LookoutStats *fetched = NULL;
+  LookoutStats exact, approx;
+  GError *error = NULL;
+
+  append_minutes (f->store, 5, from, 600, 6000);
+  lookout_store_flush_sync (f->store, &error);
+  g_assert_no_error (error);
+
+  samples = lookout_store_query_samples_sync (f->store, 5, from, from + 3600000, NULL, &error);
+  g_assert_no_error (error);
+  rollups = lookout_store_query_rollups_sync (f->store, 5, LOOKOUT_ROLLUP_MINUTE, from,
+                                              from + 3600000, NULL, &error);
+  g_assert_no_error (error);
+  lookout_stats_compute_samples (&exact, (LookoutSample *) (gpointer) samples->data, samples->len);
+  lookout_stats_compute_rollups (&approx, (LookoutRollup *) (gpointer) rollups->data,
+                                 rollups->len, MINUTE_MS);
+
+  g_assert_false (approx.exact);
+  g_assert_cmpuint (approx.n, ==, exact.n);
+  g_assert_cmpuint (approx.n_fail, ==, exact.n_fail);
+  g_assert_cmpfloat_with_epsilon (approx.availability, exact.availability, 1e-9);
+  g_assert_cmpint (approx.min_us, ==, exact.min_us);
+  g_assert_cmpint (approx.max_us, ==, exact.max_us);
+  g_assert_cmpint (approx.mean_us, ==, exact.mean_us);
+  g_assert_cmpint (approx.median_us, ==, -1);
+  g_assert_cmpint (approx.p95_us, ==, -1);
+  g_assert_cmpuint (approx.n_outages, ==, exact.n_outages);
+
+  /* Within raw retention the fetch is exact. */
+  fetched = lookout_stats_fetch_sync (f->store, 5, from, from + 3600000, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (fetched->exact);
+  g_assert_cmpint (fetched->median_us, ==, exact.median_us);
+}
+
+static void
+prune_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  guint64 *deleted = user_data;
+  GError *error = NULL;
+
+  g_assert_true (lookout_store_prune_finish (LOOKOUT_STORE (object), result, deleted, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_retention (Fixture       *f,
+                gconstpointer  data)
+{
+  gint64 now = g_get_real_time () / 1000;
+  LookoutStoreRetention keep;
+  guint64 deleted = G_MAXUINT64;
+  g_autoptr(GArray) old = NULL;
+  g_autoptr(GArray) recent = NULL;
+  g_autoptr(GArray) minutes = NULL;
+  g_autoptr(GArray) hours = NULL;
+  GError *error = NULL;
+
+  lookout_store_get_retention (f->store, &keep);
+  g_assert_cmpint (keep.samples_ms, ==, 30 * DAY_MS);
+  g_assert_cmpint (keep.minute_ms, ==, 90 * DAY_MS);
+  g_assert_cmpint (keep.hour_ms, ==, 0);
+  g_assert_cmpint (keep.day_ms, ==, 0);
+
+  /* 5,000 results 40 days old (more than one pruning batch), 100 recent. */
+  append_minutes (f->store, 3, now - 40 * DAY_MS, 5000, 10000);
+  append_minutes (f->store, 3, now - 100 * DAY_MS, 10, 10000);
+  append_minutes (f->store, 3, now - DAY_MS, 100, 10000);
+  lookout_store_flush_sync (f->store, &error);
+  g_assert_no_error (error);
+
+  lookout_store_prune_async (f->store, NULL, prune_done_cb, &deleted);
+  while (deleted == G_MAXUINT64)
+    g_main_context_iteration (NULL, TRUE);
+
+  old = lookout_store_query_samples_sync (f->store, 3, 0, now - 2 * DAY_MS, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (old->len, ==, 0);
+  recent = lookout_store_query_samples_sync (f->store, 3, now - 2 * DAY_MS, now, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (recent->len, ==, 100);
+  /* Minute rollups of 40 days ago stay, those of 100 days ago go; hours stay. */
+  minutes = lookout_store_query_rollups_sync (f->store, 3, LOOKOUT_ROLLUP_MINUTE, 0,
+                                              now - 2 * DAY_MS, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (minutes->len, >, 0);
+  for (guint i = 0; i < minutes->len; i++)
+    g_assert_cmpint (g_array_index (minutes, LookoutRollup, i).bucket_ms, >, now - 90 * DAY_MS);
+  hours = lookout_store_query_rollups_sync (f->store, 3, LOOKOUT_ROLLUP_HOUR, 0,
+                                            now - 99 * DAY_MS, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hours->len, ==, 1);
+
+  /* Statistics over the pruned days come from rollups, those of the kept
+   * day from raw samples. */
+  {
+    g_autofree LookoutStats *old_stats = NULL;
+    g_autofree LookoutStats *new_stats = NULL;
+
+    old_stats = lookout_stats_fetch_sync (f->store, 3, now - 41 * DAY_MS, now, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_false (old_stats->exact);
+    g_assert_cmpuint (old_stats->n, ==, 5000 + 100);
+    new_stats = lookout_stats_fetch_sync (f->store, 3, now - 2 * DAY_MS, now, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (new_stats->exact);
+    g_assert_cmpuint (new_stats->n, ==, 100);
+  }
+
+  /* 5,010 samples and the minute buckets of 100 days ago. */
+  {
+    gint64 start = now - 100 * DAY_MS;
+    guint64 buckets = (start + 9 * 10000) / MINUTE_MS - start / MINUTE_MS + 1;
+
+    g_assert_cmpuint (deleted, ==, 5010 + buckets);
+  }
+}
+
+static void
+test_export (Fixture       *f,
+             gconstpointer  data)
+{
+  LookoutSample s[] = {
+    { .ts_ms = 1767225600123, .latency_us = 12345, .state = LOOKOUT_TARGET_STATE_UP, .code = 200 },
+    { .ts_ms = 1767225660000, .latency_us = -1, .state = LOOKOUT_TARGET_STATE_DOWN,
+      .error = (char *) "timed out, \"again\"" },
+  };
+  g_autoptr(GOutputStream) csv = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) json = g_memory_output_stream_new_resizable ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *csv_text = NULL;
+  JsonObject *root, *second;
+  JsonArray *array;
+  GError *error = NULL;
+
+  g_assert_true (lookout_export_write_samples (csv, LOOKOUT_EXPORT_CSV, "https://example.test/",
+                                               0, 1, s, 2, NULL, &error));
+  g_assert_no_error (error);
+  g_output_stream_write_all (csv, "", 1, NULL, NULL, NULL);
+  csv_text = g_strdup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (csv)));
+  g_assert_cmpstr (csv_text, ==,
+                   "time,ts_ms,state,latency_ms,code,error\r\n"
+                   "2026-01-01T00:00:00.123Z,1767225600123,up,12.345,200,\r\n"
+                   "2026-01-01T00:01:00.000Z,1767225660000,down,,,\"timed out, \"\"again\"\"\"\r\n");
+
+  g_assert_true (lookout_export_write_samples (json, LOOKOUT_EXPORT_JSON, "https://example.test/",
+                                               0, 1, s, 2, NULL, &error));
+  g_assert_no_error (error);
+  json_parser_load_from_data (parser, g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (json)),
+                              g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (json)),
+                              &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "target"), ==, "https://example.test/");
+  array = json_object_get_array_member (root, "samples");
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (json_array_get_object_element (array, 0), "latency_ms"),
+                                  12.345, 1e-9);
+  second = json_array_get_object_element (array, 1);
+  g_assert_true (json_object_get_null_member (second, "latency_ms"));
+  g_assert_cmpstr (json_object_get_string_member (second, "state"), ==, "down");
+  g_assert_cmpstr (json_object_get_string_member (second, "error"), ==, "timed out, \"again\"");
+}
+
+static void
+export_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  gboolean *done = user_data;
+  GError *error = NULL;
+
+  g_assert_true (lookout_export_to_file_finish (result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+test_export_file (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "out.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean done = FALSE;
+  gint64 now = g_get_real_time () / 1000;
+  GError *error = NULL;
+
+  append_minutes (f->store, 9, now - 3600000, 60, 60000);
+  lookout_store_flush_sync (f->store, &error);
+  g_assert_no_error (error);
+
+  lookout_export_to_file_async (f->store, 9, "tcp://example.test:1", now - 3600000, now,
+                                LOOKOUT_EXPORT_CSV, file, NULL, export_done_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  lines = g_strsplit (contents, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 60 + 1);   /* header, rows, "" */
+  g_assert_true (g_str_has_suffix (lines[1], ",down,,,"));    /* i % 50 == 0 failed */
+  g_unlink (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/series/spike-survives", test_spike_survives);
+  g_test_add_func ("/series/column-median", test_column_median);
+  g_test_add_func ("/series/failures-and-gaps", test_failures_and_gaps);
+  g_test_add_func ("/series/live-advance", test_live_advance);
+  g_test_add_func ("/series/wide-buckets", test_wide_buckets);
+  g_test_add_func ("/series/pick-source", test_pick_source);
+  g_test_add ("/series/fetch-source", Fixture, NULL, fixture_set_up, test_fetch_source, fixture_tear_down);
+  g_test_add_func ("/stats/random", test_stats_random);
+  g_test_add ("/stats/rollups", Fixture, NULL, fixture_set_up, test_stats_rollups, fixture_tear_down);
+  g_test_add ("/store/retention", Fixture, NULL, fixture_set_up, test_retention, fixture_tear_down);
+  g_test_add ("/export/write", Fixture, NULL, fixture_set_up, test_export, fixture_tear_down);
+  g_test_add ("/export/file", Fixture, NULL, fixture_set_up, test_export_file, fixture_tear_down);
+
+  return g_test_run ();
+}
