@@ -20,21 +20,6 @@
 #include "lookout-event-list.h"
 #include "lookout-events-window.h"
 
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-#define wait_until(cond) \
-  G_STMT_START { \
-    guint timeout_id = g_timeout_add_seconds (10, timed_out_cb, (gpointer) #cond); \
-    while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
-    g_source_remove (timeout_id); \
-  } G_STMT_END
-
 static GSettings *
 fresh_settings (void)
 {

@@ -85,6 +85,16 @@ assert_up (const LookoutResult *result,
 }
 
 static void
+assert_failed (const LookoutResult *result,
+               LookoutTargetState   state,
+               LookoutProbeError    code)
+{
+  g_assert_false (result->ok);
+  g_assert_cmpint (result->state, ==, state);
+  g_assert_cmpint (result->error_code, ==, code);
+}
+
+static void
 test_dns_a (void)
 {
   g_autoptr(LookoutResult) result = NULL;
@@ -139,9 +149,7 @@ test_dns_nxdomain (void)
   REQUIRE_DNSMASQ ();
 
   result = ask (dnsmasq, "missing.example.test", "A", 2000);
-  g_assert_false (result->ok);
-  g_assert_cmpint (result->state, ==, LOOKOUT_TARGET_STATE_DOWN);
-  g_assert_cmpint (result->error_code, ==, LOOKOUT_PROBE_ERROR_RCODE);
+  assert_failed (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RCODE);
   g_assert_cmpint (result->rcode, ==, 3);
   g_assert_cmpstr (result->error, ==, "The server answered NXDOMAIN: the name does not exist");
   g_assert_cmpstr (result->address, ==, "127.0.0.1");
@@ -156,9 +164,7 @@ test_dns_nodata (void)
   REQUIRE_DNSMASQ ();
 
   result = ask (dnsmasq, "v4.example.test", "AAAA", 2000);
-  g_assert_false (result->ok);
-  g_assert_cmpint (result->state, ==, LOOKOUT_TARGET_STATE_DEGRADED);
-  g_assert_cmpint (result->error_code, ==, LOOKOUT_PROBE_ERROR_RCODE);
+  assert_failed (result, LOOKOUT_TARGET_STATE_DEGRADED, LOOKOUT_PROBE_ERROR_RCODE);
   g_assert_cmpint (result->rcode, ==, 0);
   g_assert_cmpuint (g_strv_length (result->answers), ==, 0);
   g_assert_nonnull (strstr (result->error, "no AAAA record"));
@@ -169,9 +175,7 @@ test_dns_servfail (void)
 {
   g_autoptr(LookoutResult) result = ask (responder, "servfail.example.test", "A", 2000);
 
-  g_assert_false (result->ok);
-  g_assert_cmpint (result->state, ==, LOOKOUT_TARGET_STATE_DOWN);
-  g_assert_cmpint (result->error_code, ==, LOOKOUT_PROBE_ERROR_RCODE);
+  assert_failed (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RCODE);
   g_assert_cmpint (result->rcode, ==, 2);
   g_assert_true (g_str_has_prefix (result->error, "The server answered SERVFAIL: "));
 }
@@ -181,9 +185,7 @@ test_dns_refused (void)
 {
   g_autoptr(LookoutResult) result = ask (responder, "refused.example.test", "A", 2000);
 
-  g_assert_false (result->ok);
-  g_assert_cmpint (result->state, ==, LOOKOUT_TARGET_STATE_DOWN);
-  g_assert_cmpint (result->error_code, ==, LOOKOUT_PROBE_ERROR_RCODE);
+  assert_failed (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RCODE);
   g_assert_cmpint (result->rcode, ==, 5);
   g_assert_cmpstr (result->error, ==, "The server answered REFUSED: the server refused to answer");
 }
@@ -202,9 +204,7 @@ test_dns_timeout (void)
   result = ask (&silent, "www.example.test", "A", 300);
   elapsed = g_get_monotonic_time () - start;
 
-  g_assert_false (result->ok);
-  g_assert_cmpint (result->state, ==, LOOKOUT_TARGET_STATE_DOWN);
-  g_assert_cmpint (result->error_code, ==, LOOKOUT_PROBE_ERROR_TIMEOUT);
+  assert_failed (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TIMEOUT);
   g_assert_cmpint (result->latency_us, ==, -1);
   g_assert_cmpint (result->rcode, ==, -1);
   g_assert_cmpstr (result->address, ==, "127.0.0.1");
@@ -222,9 +222,7 @@ test_dns_port_unreachable (void)
   g_object_unref (test_udp_socket_new (&closed.port));
 
   result = ask (&closed, "www.example.test", "A", 2000);
-  g_assert_false (result->ok);
-  g_assert_cmpint (result->state, ==, LOOKOUT_TARGET_STATE_DOWN);
-  g_assert_cmpint (result->error_code, ==, LOOKOUT_PROBE_ERROR_REFUSED);
+  assert_failed (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_REFUSED);
 }
 
 static void

@@ -15,32 +15,6 @@
 
 #include "lookout-monitor.h"
 
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-#define wait_until(cond) \
-  G_STMT_START { \
-    guint timeout_id = g_timeout_add_seconds (10, timed_out_cb, (gpointer) #cond); \
-    while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
-    g_source_remove (timeout_id); \
-  } G_STMT_END
-
-static void
-added_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error));
-  *(gboolean *) user_data = TRUE;
-}
-
 static void
 event_cb (LookoutAlertEngine *engine,
           LookoutAlertEvent  *event,
@@ -78,7 +52,6 @@ test_monitor_alerts (void)
   g_autoptr(GArray) stored = NULL;
   LookoutAlertEngine *engine;
   LookoutScheduler *scheduler;
-  gboolean added = FALSE;
   guint16 port = closed_port ();
 
   g_assert_no_error (error);
@@ -95,8 +68,7 @@ test_monitor_alerts (void)
   lookout_target_set_interval (target, 1);
   lookout_target_set_timeout (target, 500);
   lookout_target_set_fail_threshold (target, 2);
-  lookout_monitor_add_target_async (monitor, target, NULL, added_cb, &added);
-  wait_until (added);
+  gui_test_add_target (monitor, target);
 
   /* The target's threshold decides: UNKNOWN after one refusal, DOWN after two. */
   lookout_monitor_start (monitor);

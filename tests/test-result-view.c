@@ -14,29 +14,14 @@
 
 #include <libsoup/soup.h>
 
-#include "gui-test-utils.h"
+/* The window tests wait for real checks, each up to a second apart. */
+#define GUI_TEST_WAIT_S 15
+#include "window-test-utils.h"
 
 #include "lookout-gui-utils.h"
 #include "lookout-result-view-private.h"
-#include "lookout-target-row.h"
-#include "lookout-window-private.h"
 
 #define DAY_S (24 * 60 * 60)
-
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for %s", (const char *)user_data);
-  return G_SOURCE_REMOVE;
-}
-
-#define wait_until(cond) \
-  G_STMT_START { \
-    guint timeout_id = g_timeout_add_seconds (15, timed_out_cb, (gpointer) #cond); \
-    while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
-    g_source_remove (timeout_id); \
-  } G_STMT_END
 
 static LookoutResultView *
 view_new (void)
@@ -504,19 +489,6 @@ listen_on_loopback (GSocketListener *listener)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
 }
 
-static void
-added_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
-
-  lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error);
-  g_assert_no_error (error);
-  *done = TRUE;
-}
-
 static LookoutTarget *
 add_target (Fixture    *fixture,
             const char *uri,
@@ -524,7 +496,6 @@ add_target (Fixture    *fixture,
 {
   g_autoptr(LookoutTarget) target = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean done = FALSE;
 
   target = lookout_target_new_from_string (uri, &error);
   g_assert_no_error (error);
@@ -532,8 +503,7 @@ add_target (Fixture    *fixture,
   lookout_target_set_interval (target, 1);
   lookout_target_set_timeout (target, 1000);
 
-  lookout_monitor_add_target_async (fixture->monitor, target, NULL, added_cb, &done);
-  wait_until (done);
+  gui_test_add_target (fixture->monitor, target);
 
   return g_steal_pointer (&target);
 }
@@ -542,26 +512,10 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("lookout-result-view-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "lookout.db", NULL);
-
-  fixture->store = lookout_store_open_sync (path, NULL, &error);
-  g_assert_no_error (error);
-  fixture->monitor = lookout_monitor_new (fixture->store);
-  lookout_monitor_load_sync (fixture->monitor, &error);
-  g_assert_no_error (error);
-
   fixture->cancellable = g_cancellable_new ();
   fixture->listener = g_socket_listener_new ();
-
-  fixture->window = g_object_new (LOOKOUT_TYPE_WINDOW, NULL);
-  g_object_ref_sink (fixture->window);
-  lookout_window_set_monitor (fixture->window, fixture->monitor);
-  gtk_window_present (GTK_WINDOW (fixture->window));
+  window_test_open ("lookout-result-view-XXXXXX", &fixture->dir, &fixture->store,
+                    &fixture->monitor, &fixture->window);
 }
 
 static void
@@ -571,15 +525,9 @@ fixture_tear_down (Fixture       *fixture,
   lookout_monitor_stop (fixture->monitor);
   g_cancellable_cancel (fixture->cancellable);
   g_socket_listener_close (fixture->listener);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_clear_object (&fixture->window);
-  g_clear_object (&fixture->monitor);
-  lookout_store_close (fixture->store);
-  g_clear_object (&fixture->store);
   g_clear_object (&fixture->listener);
   g_clear_object (&fixture->cancellable);
-  gui_test_remove_tree (fixture->dir);
-  g_clear_pointer (&fixture->dir, g_free);
+  window_test_close (&fixture->dir, &fixture->store, &fixture->monitor, &fixture->window);
 }
 
 static LookoutResultView *
@@ -617,33 +565,6 @@ find_label (GtkWidget  *widget,
       if (label != NULL)
         return label;
     }
-
-  return NULL;
-}
-
-static void
-collect_rows (GtkWidget *widget,
-              GPtrArray *rows)
-{
-  if (LOOKOUT_IS_TARGET_ROW (widget))
-    g_ptr_array_add (rows, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_rows (child, rows);
-}
-
-static GtkWidget *
-find_row (Fixture       *fixture,
-          LookoutTarget *target)
-{
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-
-  collect_rows (GTK_WIDGET (fixture->window->list_view), rows);
-  for (guint i = 0; i < rows->len; i++)
-    if (lookout_target_row_get_target (rows->pdata[i]) == target)
-      return rows->pdata[i];
 
   return NULL;
 }
@@ -700,8 +621,8 @@ test_window_live_result (Fixture       *fixture,
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view->latency_row)));
 
   /* ...and its list row the state in a word and a colour, and the time. */
-  wait_until (find_row (fixture, open_target) != NULL);
-  row = find_row (fixture, open_target);
+  wait_until (window_test_find_row (fixture->window, open_target) != NULL);
+  row = window_test_find_row (fixture->window, open_target);
   wait_until ((state = find_label (row, "Up")) != NULL);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (state), "up"));
   latency = lookout_format_latency (lookout_target_get_last_latency (open_target));

@@ -11,12 +11,10 @@
 
 #include "config.h"
 
-#include "gui-test-utils.h"
+#include "window-test-utils.h"
 
 #include "lookout-gui-utils.h"
 #include "lookout-target-dialog-private.h"
-#include "lookout-target-row.h"
-#include "lookout-window-private.h"
 
 typedef struct
 {
@@ -26,34 +24,6 @@ typedef struct
   LookoutWindow  *window;
 } Fixture;
 
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for %s", (const char *)user_data);
-  return G_SOURCE_REMOVE;
-}
-
-#define wait_until(cond) \
-  G_STMT_START { \
-    guint timeout_id = g_timeout_add_seconds (10, timed_out_cb, (gpointer) #cond); \
-    while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
-    g_source_remove (timeout_id); \
-  } G_STMT_END
-
-static void
-added_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
-
-  lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error);
-  g_assert_no_error (error);
-  *done = TRUE;
-}
-
 static LookoutTarget *
 add_target (Fixture    *fixture,
             const char *uri,
@@ -61,15 +31,13 @@ add_target (Fixture    *fixture,
 {
   g_autoptr(LookoutTarget) target = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean done = FALSE;
 
   target = lookout_target_new_from_string (uri, &error);
   g_assert_no_error (error);
   if (name != NULL)
     lookout_target_set_name (target, name);
 
-  lookout_monitor_add_target_async (fixture->monitor, target, NULL, added_cb, &done);
-  wait_until (done);
+  gui_test_add_target (fixture->monitor, target);
   g_assert_cmpint (lookout_target_get_id (target), >, 0);
 
   return g_steal_pointer (&target);
@@ -79,63 +47,15 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("lookout-window-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "lookout.db", NULL);
-
-  fixture->store = lookout_store_open_sync (path, NULL, &error);
-  g_assert_no_error (error);
-  fixture->monitor = lookout_monitor_new (fixture->store);
-  lookout_monitor_load_sync (fixture->monitor, &error);
-  g_assert_no_error (error);
-
-  fixture->window = g_object_new (LOOKOUT_TYPE_WINDOW, NULL);
-  g_object_ref_sink (fixture->window);
-  lookout_window_set_monitor (fixture->window, fixture->monitor);
-  gtk_window_present (GTK_WINDOW (fixture->window));
+  window_test_open ("lookout-window-XXXXXX", &fixture->dir, &fixture->store,
+                    &fixture->monitor, &fixture->window);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_clear_object (&fixture->window);
-  g_clear_object (&fixture->monitor);
-  lookout_store_close (fixture->store);
-  g_clear_object (&fixture->store);
-  gui_test_remove_tree (fixture->dir);
-  g_clear_pointer (&fixture->dir, g_free);
-}
-
-static void
-collect_rows (GtkWidget  *widget,
-              GPtrArray  *rows)
-{
-  if (LOOKOUT_IS_TARGET_ROW (widget))
-    g_ptr_array_add (rows, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_rows (child, rows);
-}
-
-static GtkWidget *
-find_row (Fixture       *fixture,
-          LookoutTarget *target)
-{
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-
-  collect_rows (GTK_WIDGET (fixture->window->list_view), rows);
-  for (guint i = 0; i < rows->len; i++)
-    if (lookout_target_row_get_target (rows->pdata[i]) == target)
-      return rows->pdata[i];
-
-  return NULL;
+  window_test_close (&fixture->dir, &fixture->store, &fixture->monitor, &fixture->window);
 }
 
 static gboolean
@@ -180,8 +100,8 @@ test_window_rows (Fixture       *fixture,
   g_assert_true (lookout_window_get_selected_target (fixture->window) == web);
   g_assert_true (lookout_target_page_get_target (fixture->window->target_page) == web);
 
-  wait_until (find_row (fixture, db) != NULL);
-  row = find_row (fixture, db);
+  wait_until (window_test_find_row (fixture->window, db) != NULL);
+  row = window_test_find_row (fixture->window, db);
 
   /* The row and the list item around it (the node assistive technologies
    * see as the list item) carry the target's name. */

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "lookout-series.h"
+#include "lookout-series-private.h"
 #include "lookout-types.h"
 
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
@@ -659,11 +660,13 @@ lookout_series_add_sample (LookoutSeries       *self,
 
 typedef struct
 {
-  LookoutStore *store;
-  gint64        target_id;
-  gint64        from_ms;
-  gint64        to_ms;
-  guint         n_columns;
+  LookoutStore          *store;
+  gint64                 target_id;
+  gint64                 from_ms;
+  gint64                 to_ms;
+  guint                  n_columns;
+  LookoutSeriesReadFunc  read;
+  GDestroyNotify         result_free;
 } Fetch;
 
 static void
@@ -738,14 +741,61 @@ fetch_thread (GTask        *task,
 {
   Fetch *f = task_data;
   GError *error = NULL;
-  LookoutSeries *series;
+  gpointer result;
 
-  series = lookout_series_fetch_sync (f->store, f->target_id, f->from_ms, f->to_ms,
-                                      f->n_columns, cancellable, &error);
-  if (series == NULL)
+  result = f->read (f->store, f->target_id, f->from_ms, f->to_ms, f->n_columns,
+                    cancellable, &error);
+  if (result == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, series, g_object_unref);
+    g_task_return_pointer (task, result, f->result_free);
+}
+
+void
+lookout_series_run_read_async (LookoutStore          *store,
+                               gint64                 target_id,
+                               gint64                 from_ms,
+                               gint64                 to_ms,
+                               guint                  n_columns,
+                               LookoutSeriesReadFunc  read,
+                               GDestroyNotify         result_free,
+                               gpointer               source_tag,
+                               GCancellable          *cancellable,
+                               GAsyncReadyCallback    callback,
+                               gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Fetch *f;
+
+  g_assert (LOOKOUT_IS_STORE (store));
+  g_assert (read != NULL);
+
+  f = g_new0 (Fetch, 1);
+  f->store = g_object_ref (store);
+  f->target_id = target_id;
+  f->from_ms = from_ms;
+  f->to_ms = to_ms;
+  f->n_columns = n_columns;
+  f->read = read;
+  f->result_free = result_free;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, f, (GDestroyNotify) fetch_free);
+  g_task_run_in_thread (task, fetch_thread);
+}
+
+static gpointer
+read_series (LookoutStore  *store,
+             gint64         target_id,
+             gint64         from_ms,
+             gint64         to_ms,
+             guint          n_columns,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  return lookout_series_fetch_sync (store, target_id, from_ms, to_ms, n_columns,
+                                    cancellable, error);
 }
 
 void
@@ -758,25 +808,14 @@ lookout_series_fetch_async (LookoutStore        *store,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  Fetch *f;
-
   g_return_if_fail (LOOKOUT_IS_STORE (store));
   g_return_if_fail (to_ms > from_ms);
   g_return_if_fail (n_columns > 0);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  f = g_new0 (Fetch, 1);
-  f->store = g_object_ref (store);
-  f->target_id = target_id;
-  f->from_ms = from_ms;
-  f->to_ms = to_ms;
-  f->n_columns = n_columns;
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lookout_series_fetch_async);
-  g_task_set_task_data (task, f, (GDestroyNotify) fetch_free);
-  g_task_run_in_thread (task, fetch_thread);
+  lookout_series_run_read_async (store, target_id, from_ms, to_ms, n_columns,
+                                 read_series, g_object_unref, lookout_series_fetch_async,
+                                 cancellable, callback, user_data);
 }
 
 LookoutSeries *

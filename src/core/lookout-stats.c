@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "lookout-stats.h"
+#include "lookout-series-private.h"
 #include "lookout-store-private.h"
 
 static void
@@ -312,21 +313,6 @@ lookout_stats_compute_rollups (LookoutStats        *stats,
                                                         : LOOKOUT_TARGET_STATE_UP;
 }
 
-typedef struct
-{
-  LookoutStore *store;
-  gint64        target_id;
-  gint64        from_ms;
-  gint64        to_ms;
-} Fetch;
-
-static void
-fetch_free (Fetch *f)
-{
-  g_clear_object (&f->store);
-  g_free (f);
-}
-
 LookoutStats *
 lookout_stats_fetch_sync (LookoutStore  *store,
                           gint64         target_id,
@@ -375,22 +361,16 @@ lookout_stats_fetch_sync (LookoutStore  *store,
   return g_steal_pointer (&stats);
 }
 
-static void
-fetch_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+static gpointer
+read_stats (LookoutStore  *store,
+            gint64         target_id,
+            gint64         from_ms,
+            gint64         to_ms,
+            guint          n_columns,
+            GCancellable  *cancellable,
+            GError       **error)
 {
-  Fetch *f = task_data;
-  GError *error = NULL;
-  LookoutStats *stats;
-
-  stats = lookout_stats_fetch_sync (f->store, f->target_id, f->from_ms, f->to_ms,
-                                    cancellable, &error);
-  if (stats == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, stats, g_free);
+  return lookout_stats_fetch_sync (store, target_id, from_ms, to_ms, cancellable, error);
 }
 
 void
@@ -402,23 +382,13 @@ lookout_stats_fetch_async (LookoutStore        *store,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  Fetch *f;
-
   g_return_if_fail (LOOKOUT_IS_STORE (store));
   g_return_if_fail (to_ms > from_ms);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  f = g_new0 (Fetch, 1);
-  f->store = g_object_ref (store);
-  f->target_id = target_id;
-  f->from_ms = from_ms;
-  f->to_ms = to_ms;
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lookout_stats_fetch_async);
-  g_task_set_task_data (task, f, (GDestroyNotify) fetch_free);
-  g_task_run_in_thread (task, fetch_thread);
+  lookout_series_run_read_async (store, target_id, from_ms, to_ms, 0,
+                                 read_stats, g_free, lookout_stats_fetch_async,
+                                 cancellable, callback, user_data);
 }
 
 LookoutStats *

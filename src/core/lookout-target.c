@@ -543,10 +543,10 @@ check_method (const char  *text,
 }
 
 static gboolean
-check_payload (const char  *text,
-               GError     **error)
+check_payload_size (gsize    n_bytes,
+                    GError **error)
 {
-  if (strlen (text) > MAX_UDP_PAYLOAD)
+  if (n_bytes > MAX_UDP_PAYLOAD)
     {
       g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
                    _("The UDP payload is too long: at most %u bytes fit in a datagram"),
@@ -555,6 +555,13 @@ check_payload (const char  *text,
     }
 
   return TRUE;
+}
+
+static gboolean
+check_payload (const char  *text,
+               GError     **error)
+{
+  return check_payload_size (strlen (text), error);
 }
 
 static gboolean
@@ -576,15 +583,8 @@ check_payload_hex (const char  *text,
                            _("The hexadecimal UDP payload must have an even number of digits, two per byte"));
       return FALSE;
     }
-  if (len / 2 > MAX_UDP_PAYLOAD)
-    {
-      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                   _("The UDP payload is too long: at most %u bytes fit in a datagram"),
-                   MAX_UDP_PAYLOAD);
-      return FALSE;
-    }
 
-  return TRUE;
+  return check_payload_size (len / 2, error);
 }
 
 static gboolean

@@ -17,6 +17,7 @@
 #include <glib-unix.h>
 
 #include "lookout-application.h"
+#include "lookout-geo-preferences.h"
 #include "lookout-events-window.h"
 #include "lookout-gui-utils.h"
 #include "lookout-preferences-window.h"
@@ -28,6 +29,7 @@ struct _LookoutApplication
 
   LookoutStore   *store;
   LookoutMonitor *monitor;
+  LookoutGeo     *geo;
   LookoutNotifier *notifier;
   LookoutAlertSettings *alert_settings;
   GError         *load_error;
@@ -107,6 +109,12 @@ monitor_loaded_cb (GObject      *object,
       /* Checks run on this main loop from now on; results update the
        * targets' live state, which the list and the page follow. */
       lookout_monitor_start (self->monitor);
+
+      /* Each target's address is located for the map, as settings allow. */
+      self->geo = lookout_geo_new (self->store);
+      if (self->settings != NULL)
+        lookout_geo_bind_settings (self->geo, self->settings);
+      lookout_geo_follow_monitor (self->geo, self->monitor);
     }
 
   update_windows (self);
@@ -224,6 +232,9 @@ preferences_action (GSimpleAction *action,
   GtkWidget *preferences;
 
   preferences = lookout_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)));
+  if (self->settings != NULL)
+    adw_preferences_window_add (ADW_PREFERENCES_WINDOW (preferences),
+                                ADW_PREFERENCES_PAGE (lookout_geo_preferences_new (self->settings, self->geo)));
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
@@ -354,6 +365,9 @@ lookout_application_shutdown (GApplication *application)
   if (self->monitor != NULL)
     lookout_monitor_stop (self->monitor);
   g_clear_object (&self->monitor);
+  if (self->geo != NULL)
+    g_object_run_dispose (G_OBJECT (self->geo));
+  g_clear_object (&self->geo);
   if (self->store != NULL)
     lookout_store_close (self->store);
   g_clear_object (&self->store);
@@ -369,6 +383,7 @@ lookout_application_finalize (GObject *object)
   g_clear_object (&self->alert_settings);
   g_clear_object (&self->notifier);
   g_clear_object (&self->monitor);
+  g_clear_object (&self->geo);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
@@ -412,6 +427,14 @@ lookout_application_get_monitor (LookoutApplication *self)
   g_return_val_if_fail (LOOKOUT_IS_APPLICATION (self), NULL);
 
   return self->monitor;
+}
+
+LookoutGeo *
+lookout_application_get_geo (LookoutApplication *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_APPLICATION (self), NULL);
+
+  return self->geo;
 }
 
 /* NULL until the targets are loaded, or without a settings schema. */

@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "lookout-geo.h"
 #include "lookout-alert-settings.h"
 #include "lookout-monitor.h"
 
@@ -21,6 +22,8 @@ G_DECLARE_FINAL_TYPE (LookoutApplication, lookout_application, LOOKOUT, APPLICAT
 LookoutApplication *lookout_application_new         (void);
 /* NULL until the store is open and the targets are loaded. */
 LookoutMonitor     *lookout_application_get_monitor (LookoutApplication *self);
+/* Locates the targets for the map; NULL until the targets are loaded. */
+LookoutGeo         *lookout_application_get_geo     (LookoutApplication *self);
 LookoutAlertSettings *lookout_application_get_alert_settings (LookoutApplication *self);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "lookout-window.h"
+#include "lookout-map.h"
 #include "lookout-target-page.h"
 
 G_BEGIN_DECLS
@@ -37,8 +38,23 @@ struct _LookoutWindow
   LookoutTargetPage    *target_page;
   GMenuModel           *target_menu;
 
+  /* The dashboard (lookout-window-map.c) */
+  LookoutMap           *map;
+  GtkToggleButton      *dashboard_button;
+
   /* The latest "Removed" toast, for tests (weak). */
   AdwToast             *removed_toast;
 };
+
+void     lookout_window_update_view           (LookoutWindow  *self);
+
+/* lookout-window-map.c */
+void     lookout_window_map_class_init        (GtkWidgetClass *widget_class);
+void     lookout_window_map_init              (LookoutWindow  *self);
+void     lookout_window_map_set_monitor       (LookoutWindow  *self,
+                                               LookoutMonitor *monitor);
+gboolean lookout_window_map_is_shown          (LookoutWindow  *self);
+void     lookout_window_map_selection_changed (LookoutWindow  *self,
+                                               LookoutTarget  *target);
 
 G_END_DECLS

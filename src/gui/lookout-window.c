@@ -51,6 +51,13 @@ update_title (LookoutWindow *self)
 {
   LookoutTarget *target = lookout_window_get_selected_target (self);
 
+  if (lookout_window_map_is_shown (self))
+    {
+      adw_window_title_set_title (self->content_title, _("Map of All Targets"));
+      adw_window_title_set_subtitle (self->content_title, NULL);
+      return;
+    }
+
   adw_window_title_set_title (self->content_title,
                               target ? lookout_target_get_name (target) : "");
   adw_window_title_set_subtitle (self->content_title,
@@ -78,6 +85,7 @@ update_view (LookoutWindow *self)
     return;
 
   n_items = g_list_model_get_n_items (lookout_monitor_get_targets (self->monitor));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->dashboard_button), n_items > 0);
   gtk_stack_set_visible_child_name (self->sidebar_stack, n_items > 0 ? "list" : "empty");
 
   if (n_items == 0)
@@ -85,6 +93,8 @@ update_view (LookoutWindow *self)
       gtk_stack_set_visible_child_name (self->content_stack, "empty");
       adw_leaflet_set_visible_child (self->leaflet, self->content);
     }
+  else if (lookout_window_map_is_shown (self))
+    gtk_stack_set_visible_child_name (self->content_stack, "dashboard");
   else if (target == NULL)
     gtk_stack_set_visible_child_name (self->content_stack, "none-selected");
   else
@@ -95,6 +105,7 @@ static void
 selection_changed_cb (LookoutWindow *self)
 {
   update_view (self);
+  lookout_window_map_selection_changed (self, lookout_window_get_selected_target (self));
 }
 
 static void
@@ -538,6 +549,8 @@ lookout_window_class_init (LookoutWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-target-menu", NULL, show_target_menu_action);
   gtk_widget_class_install_action (widget_class, "win.add-examples", NULL, add_examples_action);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
+
+  lookout_window_map_class_init (widget_class);
 }
 
 static void
@@ -563,6 +576,8 @@ lookout_window_init (LookoutWindow *self)
   else
     gtk_window_set_default_size (GTK_WINDOW (self), 960, 640);
 
+  lookout_window_map_init (self);
+
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
@@ -585,6 +600,12 @@ lookout_window_init (LookoutWindow *self)
                                  G_CALLBACK (selected_target_notified_cb), self, G_CONNECT_SWAPPED);
 
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
+  update_view (self);
+}
+
+void
+lookout_window_update_view (LookoutWindow *self)
+{
   update_view (self);
 }
 
@@ -623,6 +644,7 @@ lookout_window_set_monitor (LookoutWindow  *self,
     }
 
   g_set_object (&self->monitor, monitor);
+  lookout_window_map_set_monitor (self, monitor);
   lookout_target_page_set_monitor (self->target_page, monitor);
   g_hash_table_remove_all (self->last_results);
 

@@ -1,0 +1,908 @@
+/* test-map.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* LookoutMap in a real window under a virtual display. Tiles come from an
+ * in-process SoupServer on loopback drawing plain PNG tiles; locations
+ * from the same server speaking ip-api.com's JSON. Nothing reaches the
+ * internet. */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <libsoup/soup.h>
+
+#include "lookout-geo-preferences.h"
+#include "lookout-map.h"
+#include "lookout-target-location.h"
+#include "lookout-window-private.h"
+#include "gui-test-utils.h"
+
+static SoupServer *server;
+static char *server_url;
+static guint tiles_served;
+static GBytes *tile_png;
+
+static cairo_status_t
+png_write_cb (void                *closure,
+              const unsigned char *data,
+              unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static GBytes *
+make_tile_png (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 256, 256);
+  cairo_t *cr = cairo_create (surface);
+  GByteArray *png = g_byte_array_new ();
+
+  /* One flat colour, so that any pixel of the map can be checked. */
+  cairo_set_source_rgb (cr, 0xa8 / 255.0, 0xd1 / 255.0, 0xee / 255.0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+
+  g_assert_cmpint (cairo_surface_write_to_png_stream (surface, png_write_cb, png), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+
+  return g_byte_array_free_to_bytes (png);
+}
+
+/* /tiles/Z/X/Y.png and ip-api.com's /json/ADDRESS: "8.8.8.8" is in Sydney,
+ * everything else in Berlin. */
+static void
+server_handler_cb (SoupServer        *soup_server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  int z, x, y;
+  char end;
+
+  if (sscanf (path, "/tiles/%d/%d/%d.pn%c", &z, &x, &y, &end) == 4 && end == 'g')
+    {
+      g_assert_cmpint (z, >=, 0);
+      g_assert_cmpint (x, >=, 0);
+      g_assert_cmpint (x, <, 1 << z);
+      g_assert_cmpint (y, >=, 0);
+      g_assert_cmpint (y, <, 1 << z);
+      tiles_served++;
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "image/png", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (tile_png, NULL),
+                                        g_bytes_get_size (tile_png));
+      return;
+    }
+
+  if (g_str_has_prefix (path, "/json/"))
+    {
+      const char *body;
+
+      if (g_str_equal (path, "/json/8.8.8.8"))
+        body = "{\"status\":\"success\",\"country\":\"Australia\",\"city\":\"Sydney\","
+               "\"lat\":-33.8688,\"lon\":151.2093,\"isp\":\"Anycast Example\",\"query\":\"8.8.8.8\"}";
+      else
+        body = "{\"status\":\"success\",\"country\":\"Germany\",\"city\":\"Berlin\","
+               "\"lat\":52.52,\"lon\":13.405,\"isp\":\"Example Carrier\",\"query\":\"1.2.3.4\"}";
+
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                        body, strlen (body));
+      return;
+    }
+
+  soup_server_message_set_status (msg, 404, NULL);
+}
+
+static void
+start_server (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoslist(GUri) uris = NULL;
+
+  tile_png = make_tile_png ();
+  server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (server, NULL, server_handler_cb, NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  server_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  LookoutMap *map;
+  GListStore *targets;
+} Fixture;
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  g_error ("timed out waiting for %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_UNTIL(cond) \
+  G_STMT_START { \
+    guint id__ = g_timeout_add_seconds (10, timed_out_cb, (gpointer) #cond); \
+    while (!(cond)) \
+      g_main_context_iteration (NULL, TRUE); \
+    g_source_remove (id__); \
+  } G_STMT_END
+
+static gboolean
+settled_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets layout and drawing catch up. */
+static void
+settle (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, settled_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *tiles = g_strdup_printf ("%s/tiles/{z}/{x}/{y}.png", server_url);
+
+  f->targets = g_list_store_new (LOOKOUT_TYPE_TARGET);
+  f->map = LOOKOUT_MAP (lookout_map_new ());
+  lookout_map_set_tile_url (f->map, tiles);
+  lookout_map_set_targets (f->map, G_LIST_MODEL (f->targets));
+
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->map));
+  gtk_window_present (GTK_WINDOW (f->window));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (f->map))
+              && gtk_widget_get_width (GTK_WIDGET (f->map)) > 0);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->targets);
+}
+
+static LookoutTarget *
+add_target (Fixture    *f,
+            const char *uri,
+            const char *name,
+            double      lat,
+            double      lon)
+{
+  g_autoptr(GError) error = NULL;
+  LookoutTarget *target = lookout_target_new_from_string (uri, &error);
+
+  g_assert_no_error (error);
+  lookout_target_set_name (target, name);
+  if (!isnan (lat))
+    lookout_target_set_location (target, lat, lon, "manual");
+  g_list_store_append (f->targets, target);
+  g_object_unref (target);
+
+  return target;
+}
+
+/* The text @target's marker shows as its tooltip; valid until the next call. */
+static const char *
+tooltip_of (LookoutMap    *map,
+            LookoutTarget *target)
+{
+  static char *text;
+
+  g_free (text);
+  text = lookout_map_dup_marker_tooltip (map, target);
+  g_assert_nonnull (text);
+
+  return text;
+}
+
+static GtkWidget *
+marker_button (LookoutMap    *map,
+               LookoutTarget *target)
+{
+  ShumateMarker *marker = lookout_map_get_marker (map, target);
+
+  g_assert_nonnull (marker);
+  return shumate_marker_get_child (marker);
+}
+
+/* How far the centre of @target's marker is from the widget coordinates of
+ * its latitude and longitude, in pixels; G_MAXDOUBLE before it is laid out. */
+static double
+marker_offset (LookoutMap    *map,
+               LookoutTarget *target,
+               gboolean       verbose)
+{
+  GtkWidget *shumate_map = GTK_WIDGET (lookout_map_get_map (map));
+  ShumateMarker *marker = lookout_map_get_marker (map, target);
+  graphene_rect_t bounds;
+  double x, y, cx, cy;
+
+  g_assert_nonnull (marker);
+  shumate_viewport_location_to_widget_coords (lookout_map_get_viewport (map), shumate_map,
+                                              lookout_target_get_latitude (target),
+                                              lookout_target_get_longitude (target),
+                                              &x, &y);
+  if (!gtk_widget_compute_bounds (GTK_WIDGET (marker), shumate_map, &bounds)
+      || bounds.size.width <= 0)
+    return G_MAXDOUBLE;
+
+  cx = bounds.origin.x + bounds.size.width / 2;
+  cy = bounds.origin.y + bounds.size.height / 2;
+  if (verbose)
+    g_test_message ("%s: location at (%.1f, %.1f), marker centred at (%.1f, %.1f), %gx%g",
+                    lookout_target_get_name (target), x, y, cx, cy,
+                    bounds.size.width, bounds.size.height);
+
+  return MAX (fabs (cx - x), fabs (cy - y));
+}
+
+/* Layout follows a move of the map within a few frames. */
+static void
+assert_marker_at_location (LookoutMap    *map,
+                           LookoutTarget *target)
+{
+  for (guint i = 0; i < 100 && marker_offset (map, target, FALSE) > 1.5; i++)
+    settle (20);
+
+  g_assert_cmpfloat (marker_offset (map, target, TRUE), <=, 1.5);
+}
+
+/* What the map shows at (x, y), as 0xRRGGBB. */
+static guint32
+map_pixel (LookoutMap *map,
+           int         x,
+           int         y)
+{
+  GtkWidget *widget = GTK_WIDGET (lookout_map_get_map (map));
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guint8 *data = g_malloc (width * height * 4);
+  const guint8 *p;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)   /* nothing drawn yet */
+    return G_MAXUINT32;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_texture_download (texture, data, width * 4);
+
+  /* GDK_MEMORY_DEFAULT: B, G, R, A in memory on little-endian machines. */
+  p = data + (y * width + x) * 4;
+  return (p[2] << 16) | (p[1] << 8) | p[0];
+}
+
+/* The test tiles' blue. */
+#define TILE_RGB 0xa8d1ee
+
+static void
+test_marker_position (Fixture       *f,
+                      gconstpointer  data)
+{
+  LookoutTarget *paris = add_target (f, "https://paris.example/", "Paris", 48.8566, 2.3522);
+  LookoutTarget *tokyo = add_target (f, "https://tokyo.example/", "Tokyo", 35.6762, 139.6503);
+  ShumateViewport *viewport = lookout_map_get_viewport (f->map);
+
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 2);
+  settle (100);
+  assert_marker_at_location (f->map, paris);
+  assert_marker_at_location (f->map, tokyo);
+
+  /* After zooming and moving the map, still where they belong. */
+  shumate_viewport_set_zoom_level (viewport, 4);
+  shumate_map_center_on (lookout_map_get_map (f->map), 45, 10);
+  settle (100);
+  assert_marker_at_location (f->map, paris);
+
+  /* The tiles came from the local server and are drawn. */
+  WAIT_UNTIL (tiles_served > 0);
+  g_assert_true (lookout_map_get_tiles_available (f->map));
+  for (guint i = 0; i < 100 && map_pixel (f->map, 5, 300) != TILE_RGB; i++)
+    settle (20);
+  g_assert_cmphex (map_pixel (f->map, 5, 300), ==, TILE_RGB);
+
+  /* The markers are drawn above the tiles: left of the symbol, the
+   * marker's own colour. */
+  {
+    graphene_rect_t bounds;
+
+    g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (lookout_map_get_marker (f->map, paris)),
+                                              GTK_WIDGET (lookout_map_get_map (f->map)), &bounds));
+    int x = bounds.origin.x + 5, y = bounds.origin.y + bounds.size.height / 2;
+
+    for (guint i = 0; i < 100 && map_pixel (f->map, x, y) != 0x77767b; i++)
+      settle (20);
+    g_assert_cmphex (map_pixel (f->map, x, y), ==, 0x77767b);
+  }
+}
+
+static void
+test_state_recolours (Fixture       *f,
+                      gconstpointer  data)
+{
+  LookoutTarget *target = add_target (f, "icmp://192.0.2.10", "Router", 52.52, 13.405);
+  gint64 now_ms = g_get_real_time () / 1000;
+  GtkWidget *button;
+
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 1);
+  button = marker_button (f->map, target);
+  g_assert_true (gtk_widget_has_css_class (button, "unknown"));
+  gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Router, placed by hand, Unknown");
+
+  lookout_target_set_live_state (target, LOOKOUT_TARGET_STATE_UP, 1200, now_ms, NULL, "192.0.2.10");
+  g_assert_true (gtk_widget_has_css_class (button, "up"));
+  g_assert_false (gtk_widget_has_css_class (button, "unknown"));
+  gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Router, placed by hand, Up");
+  g_assert_nonnull (strstr (tooltip_of (f->map, target), "1.2 ms"));
+
+  lookout_target_set_live_state (target, LOOKOUT_TARGET_STATE_DOWN, -1, now_ms, "timeout", "192.0.2.10");
+  g_assert_true (gtk_widget_has_css_class (button, "down"));
+  g_assert_false (gtk_widget_has_css_class (button, "up"));
+
+  lookout_target_set_live_state (target, LOOKOUT_TARGET_STATE_DEGRADED, 90000, now_ms, NULL, "192.0.2.10");
+  g_assert_true (gtk_widget_has_css_class (button, "degraded"));
+  g_assert_false (gtk_widget_has_css_class (button, "down"));
+
+  /* The same marker all along: restyled, not rebuilt. */
+  g_assert_true (marker_button (f->map, target) == button);
+}
+
+static void
+activated_cb (LookoutMap     *map,
+              LookoutTarget  *target,
+              LookoutTarget **out)
+{
+  *out = target;
+}
+
+static void
+test_grouped (Fixture       *f,
+              gconstpointer  data)
+{
+  LookoutTarget *web = add_target (f, "https://www.example/", "Web", 50.1109, 8.6821);
+  LookoutTarget *mail = add_target (f, "tcp://mail.example:25", "Mail", 50.1109, 8.6821);
+  LookoutTarget *far = add_target (f, "icmp://far.example", "Far", 40.7128, -74.0060);
+  LookoutTarget *activated = NULL;
+  gint64 now_ms = g_get_real_time () / 1000;
+  GtkWidget *button, *count;
+  ShumateMarker *marker;
+
+  g_signal_connect (f->map, "target-activated", G_CALLBACK (activated_cb), &activated);
+
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 2);
+  marker = lookout_map_get_marker (f->map, web);
+  g_assert_true (marker == lookout_map_get_marker (f->map, mail));
+  g_assert_true (marker != lookout_map_get_marker (f->map, far));
+
+  button = marker_button (f->map, web);
+  count = gtk_widget_get_last_child (gtk_button_get_child (GTK_BUTTON (button)));
+  g_assert_true (gtk_widget_get_visible (count));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (count)), ==, "2");
+
+  /* The group shows the worst state of its targets. */
+  lookout_target_set_live_state (web, LOOKOUT_TARGET_STATE_UP, 800, now_ms, NULL, NULL);
+  lookout_target_set_live_state (mail, LOOKOUT_TARGET_STATE_DOWN, -1, now_ms, "refused", NULL);
+  g_assert_true (gtk_widget_has_css_class (button, "down"));
+  g_assert_nonnull (strstr (tooltip_of (f->map, web), "Web"));
+  g_assert_nonnull (strstr (tooltip_of (f->map, web), "Mail"));
+
+  /* A click on a single marker activates its target... */
+  g_signal_emit_by_name (marker_button (f->map, far), "clicked");
+  g_assert_true (activated == far);
+
+  /* ...on a group, lists them; picking one activates it. */
+  activated = NULL;
+  g_signal_emit_by_name (button, "clicked");
+  settle (50);
+  {
+    GtkWidget *popover = gtk_widget_get_last_child (GTK_WIDGET (f->map));
+    GtkWidget *list = gtk_popover_get_child (GTK_POPOVER (popover));
+    GtkListBoxRow *row;
+
+    g_assert_true (GTK_IS_POPOVER (popover));
+    g_assert_true (gtk_widget_get_visible (popover));
+    g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
+    g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 2));
+    row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1);
+    g_signal_emit_by_name (list, "row-activated", row);
+    g_assert_true (activated == mail);
+  }
+
+  /* Moved away, the group splits. */
+  lookout_target_set_location (mail, 48.1351, 11.5820, "manual");
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 3);
+  g_assert_false (gtk_widget_get_visible (count));
+
+  /* Removed, its marker goes. */
+  g_object_ref (far);
+  g_list_store_remove (f->targets, 2);
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 2);
+  g_assert_null (lookout_map_get_marker (f->map, far));
+  g_object_unref (far);
+}
+
+static void
+test_fit_and_select (Fixture       *f,
+                     gconstpointer  data)
+{
+  LookoutTarget *targets[] = {
+    add_target (f, "https://a.example/", "Reykjavik", 64.1466, -21.9426),
+    add_target (f, "https://b.example/", "Cape Town", -33.9249, 18.4241),
+    add_target (f, "https://c.example/", "Singapore", 1.3521, 103.8198),
+  };
+  GtkWidget *shumate_map = GTK_WIDGET (lookout_map_get_map (f->map));
+  double width, height, x, y;
+
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 3);
+  shumate_viewport_set_zoom_level (lookout_map_get_viewport (f->map), 7);
+  shumate_map_center_on (lookout_map_get_map (f->map), 0, -150);
+  settle (50);
+
+  lookout_map_fit_all (f->map);
+  settle (100);
+  width = gtk_widget_get_width (shumate_map);
+  height = gtk_widget_get_height (shumate_map);
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      shumate_viewport_location_to_widget_coords (lookout_map_get_viewport (f->map), shumate_map,
+                                                  lookout_target_get_latitude (targets[i]),
+                                                  lookout_target_get_longitude (targets[i]),
+                                                  &x, &y);
+      g_test_message ("%s at (%.0f, %.0f) of %.0fx%.0f", lookout_target_get_name (targets[i]),
+                      x, y, width, height);
+      g_assert_cmpfloat (x, >=, 0);
+      g_assert_cmpfloat (x, <=, width);
+      g_assert_cmpfloat (y, >=, 0);
+      g_assert_cmpfloat (y, <=, height);
+      assert_marker_at_location (f->map, targets[i]);
+    }
+  /* Not zoomed out further than needed: the world is wider than the view. */
+  g_assert_cmpfloat (shumate_viewport_get_zoom_level (lookout_map_get_viewport (f->map)), >=, 1.5);
+
+  /* Selecting a target centres the map on it and marks its marker. */
+  lookout_map_select_target (f->map, targets[2]);
+  settle (100);
+  shumate_viewport_location_to_widget_coords (lookout_map_get_viewport (f->map), shumate_map,
+                                              lookout_target_get_latitude (targets[2]),
+                                              lookout_target_get_longitude (targets[2]),
+                                              &x, &y);
+  g_assert_cmpfloat (fabs (x - width / 2), <=, 2);
+  g_assert_cmpfloat (fabs (y - height / 2), <=, 2);
+  g_assert_true (gtk_widget_has_css_class (marker_button (f->map, targets[2]), "selected"));
+  lookout_map_select_target (f->map, targets[0]);
+  g_assert_false (gtk_widget_has_css_class (marker_button (f->map, targets[2]), "selected"));
+}
+
+static void
+test_doubtful (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(LookoutGeo) geo = lookout_geo_new (NULL);
+  g_autoptr(LookoutGeoProvider) provider = lookout_geo_provider_new (LOOKOUT_GEO_PROVIDER_IP_API, server_url);
+  LookoutTarget *anycast = add_target (f, "icmp://anycast.example", "Anycast", NAN, NAN);
+  LookoutTarget *near = add_target (f, "icmp://near.example", "Near", NAN, NAN);
+  gint64 now_ms = g_get_real_time () / 1000;
+  GtkWidget *button;
+
+  lookout_geo_set_provider (geo, provider);
+  lookout_geo_set_home (geo, 52.40, 13.06);  /* Potsdam */
+  lookout_geo_track (geo, G_LIST_MODEL (f->targets));
+  lookout_map_set_geo (f->map, geo);
+
+  /* Said to be in Sydney, answering Potsdam in 4 ms: doubtful. Berlin in 3 ms: fine. */
+  lookout_target_set_live_state (anycast, LOOKOUT_TARGET_STATE_UP, 4000, now_ms, NULL, "8.8.8.8");
+  lookout_target_set_live_state (near, LOOKOUT_TARGET_STATE_UP, 3000, now_ms, NULL, "1.2.3.4");
+
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 2);
+  WAIT_UNTIL (lookout_geo_get_target_location (geo, anycast) != NULL
+              && lookout_geo_get_target_location (geo, near) != NULL);
+
+  g_assert_true (lookout_geo_get_target_doubtful (geo, anycast));
+  g_assert_false (lookout_geo_get_target_doubtful (geo, near));
+
+  button = marker_button (f->map, anycast);
+  g_assert_true (gtk_widget_has_css_class (button, "doubtful"));
+  gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Anycast, Sydney, Australia, Up, location doubtful");
+  g_assert_nonnull (strstr (tooltip_of (f->map, anycast), "Location doubtful"));
+  g_assert_nonnull (strstr (tooltip_of (f->map, anycast), "Anycast Example"));
+
+  button = marker_button (f->map, near);
+  g_assert_false (gtk_widget_has_css_class (button, "doubtful"));
+  gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Near, Berlin, Germany, Up");
+  settle (50);
+  assert_marker_at_location (f->map, near);
+
+  lookout_map_set_geo (f->map, NULL);
+}
+
+static void
+test_no_tiles (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autofree char *url = NULL;
+  LookoutTarget *target;
+
+  /* A port bound but not listening: every tile is refused at once. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_assert_true (g_socket_bind (socket, any, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  url = g_strdup_printf ("http://127.0.0.1:%u/dead/#Z#/#X#/#Y#.png",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  lookout_map_set_tile_url (f->map, url);
+  target = add_target (f, "https://offline.example/", "Offline", 47.0, 8.0);
+
+  WAIT_UNTIL (!lookout_map_get_tiles_available (f->map));
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 1);
+  settle (50);
+  /* A plain background, and a note saying why. */
+  g_assert_cmphex (map_pixel (f->map, 5, 300), !=, TILE_RGB);
+  /* The markers are there all the same. */
+  assert_marker_at_location (f->map, target);
+
+  /* Tiles back: the note goes. */
+  {
+    /* The older #Z#/#X#/#Y# form works as well. */
+    g_autofree char *tiles = g_strdup_printf ("%s/tiles/#Z#/#X#/#Y#.png", server_url);
+
+    lookout_map_set_tile_url (f->map, tiles);
+    shumate_map_center_on (lookout_map_get_map (f->map), 10, 10);
+    WAIT_UNTIL (lookout_map_get_tiles_available (f->map));
+  }
+}
+
+static GtkGesture *
+find_pick_gesture (LookoutMap *map)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (lookout_map_get_map (map)));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller)
+          && gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        return GTK_GESTURE (controller);
+    }
+
+  return NULL;
+}
+
+static void
+placed_cb (LookoutMap     *map,
+           LookoutTarget  *target,
+           LookoutTarget **out)
+{
+  *out = target;
+}
+
+static void
+test_pick_place (Fixture       *f,
+                 gconstpointer  data)
+{
+  LookoutTarget *lan = add_target (f, "icmp://192.168.1.20", "NAS", NAN, NAN);
+  LookoutTarget *placed = NULL;
+  GtkWidget *shumate_map = GTK_WIDGET (lookout_map_get_map (f->map));
+  GtkGesture *click = find_pick_gesture (f->map);
+  double lat, lon, x, y;
+
+  g_signal_connect (f->map, "target-placed", G_CALLBACK (placed_cb), &placed);
+  settle (50);
+  g_assert_cmpuint (lookout_map_get_n_markers (f->map), ==, 0);
+
+  g_assert_nonnull (click);
+
+  /* Not placing: a click is just a click. */
+  g_signal_emit_by_name (click, "pressed", 1, 100.0, 100.0);
+  g_assert_null (placed);
+
+  lookout_map_pick_place (f->map, lan);
+  x = gtk_widget_get_width (shumate_map) / 3.0;
+  y = gtk_widget_get_height (shumate_map) / 2.0;
+  shumate_viewport_widget_coords_to_location (lookout_map_get_viewport (f->map), shumate_map,
+                                              x, y, &lat, &lon);
+  g_signal_emit_by_name (click, "pressed", 1, x, y);
+
+  g_assert_true (placed == lan);
+  g_assert_cmpstr (lookout_target_get_location_source (lan), ==, "manual");
+  g_assert_cmpfloat_with_epsilon (lookout_target_get_latitude (lan), lat, 1e-6);
+  g_assert_cmpfloat_with_epsilon (lookout_target_get_longitude (lan), lon, 1e-6);
+  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 1);
+  settle (50);
+  assert_marker_at_location (f->map, lan);
+
+  /* Placing is over after one click. */
+  placed = NULL;
+  g_signal_emit_by_name (click, "pressed", 1, 10.0, 10.0);
+  g_assert_null (placed);
+}
+
+static void
+test_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(LookoutGeo) geo = lookout_geo_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LookoutTarget) target = lookout_target_new_from_string ("icmp://10.1.1.1", &error);
+  GtkWidget *page, *location;
+  GtkWidget *window;
+
+  g_unsetenv ("LOOKOUT_GEO_URL");
+  lookout_geo_bind_settings (geo, settings);
+  g_assert_true (lookout_geo_get_enabled (geo));
+  g_assert_cmpuint (lookout_geo_provider_get_kind (lookout_geo_get_provider (geo)), ==,
+                    LOOKOUT_GEO_PROVIDER_IP_API);
+  g_assert_true (isnan (lookout_geo_get_home_latitude (geo)));
+  g_assert_cmpuint (lookout_geo_get_cache_lifetime (geo), ==, 30 * 24 * 3600);
+
+  g_settings_set_boolean (settings, "geo-lookups", FALSE);
+  g_assert_false (lookout_geo_get_enabled (geo));
+  g_settings_set_enum (settings, "geo-provider", LOOKOUT_GEO_PROVIDER_IPINFO);
+  g_settings_set_string (settings, "geo-base-url", "https://geo.example.org");
+  g_assert_cmpuint (lookout_geo_provider_get_kind (lookout_geo_get_provider (geo)), ==,
+                    LOOKOUT_GEO_PROVIDER_IPINFO);
+  g_assert_cmpstr (lookout_geo_provider_get_base_url (lookout_geo_get_provider (geo)), ==,
+                   "https://geo.example.org");
+  g_settings_set_value (settings, "home-location",
+                        g_variant_new_maybe (NULL, g_variant_new ("(dd)", 48.2, 16.37)));
+  g_assert_cmpfloat (lookout_geo_get_home_latitude (geo), ==, 48.2);
+  g_assert_cmpfloat (lookout_geo_get_home_longitude (geo), ==, 16.37);
+  g_settings_set_uint (settings, "geo-cache-days", 7);
+  g_assert_cmpuint (lookout_geo_get_cache_lifetime (geo), ==, 7 * 24 * 3600);
+
+  /* The preferences page and a target's location group build and follow. */
+  page = lookout_geo_preferences_new (settings, geo);
+  location = lookout_target_location_new (geo);
+  lookout_target_location_set_target (LOOKOUT_TARGET_LOCATION (location), target);
+  window = gtk_window_new ();
+  {
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+    gtk_box_append (GTK_BOX (box), page);
+    gtk_box_append (GTK_BOX (box), location);
+    gtk_window_set_child (GTK_WINDOW (window), box);
+  }
+  gtk_window_present (GTK_WINDOW (window));
+  settle (50);
+
+  /* Typed coordinates place the target by hand. */
+  {
+    GtkWidget *child = gtk_widget_get_first_child (location);
+    GtkWidget *lat_row = NULL, *lon_row = NULL;
+    GQueue todo = G_QUEUE_INIT;
+
+    /* Walk the group's rows to the two entry rows. */
+    g_queue_push_tail (&todo, child);
+    while (!g_queue_is_empty (&todo))
+      {
+        GtkWidget *w = g_queue_pop_head (&todo);
+
+        for (; w != NULL; w = gtk_widget_get_next_sibling (w))
+          {
+            if (ADW_IS_ENTRY_ROW (w))
+              {
+                if (lat_row == NULL)
+                  lat_row = w;
+                else if (lon_row == NULL)
+                  lon_row = w;
+              }
+            if (gtk_widget_get_first_child (w) != NULL)
+              g_queue_push_tail (&todo, gtk_widget_get_first_child (w));
+          }
+      }
+    g_assert_nonnull (lat_row);
+    g_assert_nonnull (lon_row);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (lat_row)), ==, "");
+
+    gtk_editable_set_text (GTK_EDITABLE (lat_row), "48.2082");
+    gtk_editable_set_text (GTK_EDITABLE (lon_row), "200");
+    g_signal_emit_by_name (lon_row, "apply");
+    g_assert_true (isnan (lookout_target_get_latitude (target)));
+    g_assert_true (gtk_widget_has_css_class (lon_row, "error"));
+
+    gtk_editable_set_text (GTK_EDITABLE (lon_row), "16.3738");
+    g_signal_emit_by_name (lon_row, "apply");
+    g_assert_cmpfloat_with_epsilon (lookout_target_get_latitude (target), 48.2082, 1e-9);
+    g_assert_cmpfloat_with_epsilon (lookout_target_get_longitude (target), 16.3738, 1e-9);
+    g_assert_cmpstr (lookout_target_get_location_source (target), ==, "manual");
+    g_assert_false (gtk_widget_has_css_class (lon_row, "error"));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "geo-lookups");
+  g_settings_reset (settings, "geo-provider");
+  g_settings_reset (settings, "geo-base-url");
+  g_settings_reset (settings, "home-location");
+  g_settings_reset (settings, "geo-cache-days");
+}
+
+static void
+monitor_added_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static LookoutTarget *
+monitor_add (LookoutMonitor *monitor,
+             const char     *uri,
+             const char     *name,
+             double          lat,
+             double          lon)
+{
+  g_autoptr(GError) error = NULL;
+  LookoutTarget *target = lookout_target_new_from_string (uri, &error);
+  gboolean done = FALSE;
+
+  g_assert_no_error (error);
+  lookout_target_set_name (target, name);
+  if (!isnan (lat))
+    lookout_target_set_location (target, lat, lon, "manual");
+  lookout_monitor_add_target_async (monitor, target, NULL, monitor_added_cb, &done);
+  WAIT_UNTIL (done);
+
+  return target;
+}
+
+/* The dashboard in the real window: the map button, markers opening pages,
+ * the list centring the map, and a place picked on the map stored. */
+static void
+test_window_dashboard (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("lookout-map-window-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
+  g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, &error);
+  g_autoptr(LookoutMonitor) monitor = NULL;
+  g_autoptr(LookoutTarget) lisbon = NULL;
+  g_autoptr(LookoutTarget) oslo = NULL;
+  g_autoptr(LookoutTarget) lan = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  LookoutWindow *window;
+  GtkWidget *shumate_map;
+  double x, y, lat, lon;
+
+  g_assert_no_error (error);
+  monitor = lookout_monitor_new (store);
+  g_assert_true (lookout_monitor_load_sync (monitor, &error));
+
+  window = g_object_ref_sink (g_object_new (LOOKOUT_TYPE_WINDOW, NULL));
+  lookout_window_set_monitor (window, monitor);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+
+  lisbon = monitor_add (monitor, "https://lisbon.example/", "Lisbon", 38.7223, -9.1393);
+  oslo = monitor_add (monitor, "https://oslo.example/", "Oslo", 59.9139, 10.7522);
+  lan = monitor_add (monitor, "icmp://192.168.5.5", "Printer", NAN, NAN);
+
+  /* The first target's page; the map one click away. */
+  WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (window->content_stack), "target") == 0);
+  gtk_toggle_button_set_active (window->dashboard_button, TRUE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->content_stack), ==, "dashboard");
+  WAIT_UNTIL (lookout_map_get_n_markers (window->map) == 2);
+
+  /* A marker opens its target's page. */
+  g_signal_emit_by_name (shumate_marker_get_child (lookout_map_get_marker (window->map, oslo)), "clicked");
+  g_assert_true (lookout_window_get_selected_target (window) == oslo);
+  g_assert_false (gtk_toggle_button_get_active (window->dashboard_button));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->content_stack), ==, "target");
+
+  /* With the map shown, choosing in the list centres the map. */
+  gtk_toggle_button_set_active (window->dashboard_button, TRUE);
+  gtk_single_selection_set_selected (window->selection, 0);
+  g_assert_true (lookout_window_get_selected_target (window) == lisbon);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->content_stack), ==, "dashboard");
+  settle (100);
+  shumate_map = GTK_WIDGET (lookout_map_get_map (window->map));
+  shumate_viewport_location_to_widget_coords (lookout_map_get_viewport (window->map), shumate_map,
+                                              38.7223, -9.1393, &x, &y);
+  g_assert_cmpfloat (fabs (x - gtk_widget_get_width (shumate_map) / 2.0), <=, 2);
+  g_assert_cmpfloat (fabs (y - gtk_widget_get_height (shumate_map) / 2.0), <=, 2);
+  assert_marker_at_location (window->map, lisbon);
+
+  /* The printer has a private address: placed by hand on the map, and stored. */
+  gtk_single_selection_set_selected (window->selection, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.place-on-map", NULL));
+  x = gtk_widget_get_width (shumate_map) / 4.0;
+  y = gtk_widget_get_height (shumate_map) / 3.0;
+  shumate_viewport_widget_coords_to_location (lookout_map_get_viewport (window->map), shumate_map,
+                                              x, y, &lat, &lon);
+  g_signal_emit_by_name (find_pick_gesture (window->map), "pressed", 1, x, y);
+  g_assert_cmpstr (lookout_target_get_location_source (lan), ==, "manual");
+  WAIT_UNTIL (lookout_map_get_n_markers (window->map) == 3);
+
+  g_assert_true (lookout_store_flush_sync (store, &error));
+  loaded = lookout_store_load_targets_sync (store, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < loaded->len; i++)
+    {
+      LookoutTarget *row = g_ptr_array_index (loaded, i);
+
+      if (lookout_target_get_id (row) != lookout_target_get_id (lan))
+        continue;
+      g_assert_cmpstr (lookout_target_get_location_source (row), ==, "manual");
+      g_assert_cmpfloat_with_epsilon (lookout_target_get_latitude (row), lat, 1e-6);
+      g_assert_cmpfloat_with_epsilon (lookout_target_get_longitude (row), lon, 1e-6);
+      lat = NAN;   /* found */
+    }
+  g_assert_true (isnan (lat));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  lookout_store_close (store);
+  gui_test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  start_server ();
+  /* The map jumps rather than glides: positions can be checked at once. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/map/marker-position", test_marker_position);
+  ADD ("/map/state-recolours", test_state_recolours);
+  ADD ("/map/grouped", test_grouped);
+  ADD ("/map/fit-and-select", test_fit_and_select);
+  ADD ("/map/doubtful", test_doubtful);
+  ADD ("/map/no-tiles", test_no_tiles);
+  ADD ("/map/pick-place", test_pick_place);
+#undef ADD
+  g_test_add_func ("/map/settings", test_settings);
+  g_test_add_func ("/map/window-dashboard", test_window_dashboard);
+
+  ret = g_test_run ();
+
+  soup_server_disconnect (server);
+  g_object_unref (server);
+  g_bytes_unref (tile_png);
+  g_free (server_url);
+
+  return ret;
+}
