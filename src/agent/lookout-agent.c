@@ -29,6 +29,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lookout-alert-config.h"
+#include "lookout-json.h"
 #include "lookout-monitor.h"
 #include "lookout-notifier.h"
 #include "lookout-scheduler.h"
@@ -86,7 +87,7 @@ parse_options (GOptionContext  *context,
 static void
 print_json_line (JsonNode *node)
 {
-  g_autofree char *line = json_to_string (node, FALSE);
+  g_autofree char *line = lookout_json_to_string (node, FALSE);
 
   fputs (line, stdout);
   fputc ('\n', stdout);

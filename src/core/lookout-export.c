@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lookout-export.h"
+#include "lookout-json.h"
 #include "lookout-types.h"
 
 static char *
@@ -103,8 +104,8 @@ write_json (GOutputStream        *stream,
             GError              **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "target");
@@ -147,10 +148,10 @@ write_json (GOutputStream        *stream,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
+  text = lookout_json_to_string (root, TRUE);
 
-  return json_generator_to_stream (generator, stream, cancellable, error);
+  return g_output_stream_write_all (stream, text, strlen (text), NULL, cancellable, error)
+      && g_output_stream_write_all (stream, "\n", 1, NULL, cancellable, error);
 }
 
 gboolean

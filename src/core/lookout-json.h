@@ -1,0 +1,21 @@
+/* lookout-json.h
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Serialises @node as JSON text. Unlike JsonGenerator, which prints doubles
+ * with 17 significant digits ("0.0060000000000000001"), numbers are printed
+ * with 15, which is exact for every latency we measure and reads as people
+ * expect ("0.006"); a non-finite number is printed as null. */
+char *lookout_json_to_string (JsonNode *node,
+                              gboolean  pretty);
+
+G_END_DECLS
