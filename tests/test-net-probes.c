@@ -442,6 +442,72 @@ test_tcp_unreachable (void)
   assert_json_failure (network, "unreachable", "Network unreachable");
 }
 
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* A listener whose accept queue is full drops further SYNs, so a connect to
+ * it stays pending: the check must end on cancellation, not on its own. */
+static void
+test_tcp_cancel (void)
+{
+  g_autoptr(GSocket) listener = NULL;
+  GSocket *filler[3] = { NULL, };
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(LookoutProbe) probe = lookout_tcp_probe_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(LookoutResult) result = NULL;
+  g_autoptr(LookoutResult) early = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) early_error = NULL;
+  g_autofree char *uri = NULL;
+  gint64 start;
+
+  listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_set_listen_backlog (listener, 0);
+  g_assert_true (g_socket_bind (listener, any, FALSE, &error));
+  g_assert_true (g_socket_listen (listener, &error));
+  bound = g_socket_get_local_address (listener, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (filler); i++)
+    {
+      filler[i] = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+      g_assert_no_error (error);
+      g_socket_set_blocking (filler[i], FALSE);
+      g_socket_connect (filler[i], bound, NULL, NULL);
+    }
+  uri = g_strdup_printf ("tcp://127.0.0.1:%u",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  /* cancelled before it starts */
+  g_cancellable_cancel (cancelled);
+  early = run_probe_full (probe, uri, 5000, NULL, cancelled, &early_error);
+  g_assert_error (early_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (early);
+
+  start = g_get_monotonic_time ();
+  g_timeout_add (50, cancel_cb, cancellable);
+  result = run_probe_full (probe, uri, 5000, NULL, cancellable, &error);
+  for (guint i = 0; i < G_N_ELEMENTS (filler); i++)
+    g_object_unref (filler[i]);
+  if (result != NULL && result->ok)
+    {
+      g_test_skip ("the full accept queue did not hold the connect back");
+      return;
+    }
+
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (result);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 1000000);
+}
+
 /* UDP responders ------------------------------------------------------------ */
 
 typedef struct _Responder Responder;
@@ -690,13 +756,6 @@ test_udp_silence (void)
   expected = run_probe (probe, uri, 300, "{\"expect_reply\": true}");
   g_assert_cmpint (expected->state, ==, LOOKOUT_TARGET_STATE_DOWN);
   g_assert_cmpint (expected->error_code, ==, LOOKOUT_PROBE_ERROR_NO_REPLY);
-}
-
-static gboolean
-cancel_cb (gpointer user_data)
-{
-  g_cancellable_cancel (user_data);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -1113,6 +1172,7 @@ main (int   argc,
   g_test_add_func ("/probes/tcp/refused", test_tcp_refused);
   g_test_add_func ("/probes/tcp/timeout", test_tcp_timeout);
   g_test_add_func ("/probes/tcp/unreachable", test_tcp_unreachable);
+  g_test_add_func ("/probes/tcp/cancel", test_tcp_cancel);
   g_test_add_func ("/probes/udp/reply", test_udp_reply);
   g_test_add_func ("/probes/udp/payload-hex", test_udp_payload_hex);
   g_test_add_func ("/probes/udp/empty-payload", test_udp_empty_payload);

@@ -316,6 +316,32 @@ test_live_state (void)
   notify_log_clear (&log);
 }
 
+/* Live-state updates notify only what somebody watches; a handler for one
+ * property (as a GBinding or a list row has) still hears its property. */
+static void
+test_live_state_detailed (void)
+{
+  g_autoptr(LookoutTarget) target = target_for ("tcp://192.0.2.1:22");
+  NotifyLog log = { g_string_new (NULL), 0 };
+
+  g_signal_connect (target, "notify::last-latency", G_CALLBACK (notified_cb), &log);
+
+  lookout_target_set_live_state (target, LOOKOUT_TARGET_STATE_UP, 800, 1700000000000, NULL, "192.0.2.1");
+  g_assert_cmpstr (log.names->str, ==, "last-latency");
+  g_assert_cmpint (lookout_target_get_state (target), ==, LOOKOUT_TARGET_STATE_UP);
+  g_assert_cmpint (lookout_target_get_last_checked (target), ==, 1700000000000);
+
+  notify_log_reset (&log);
+  lookout_target_set_live_state (target, LOOKOUT_TARGET_STATE_DOWN, 800, 1700000060000, "Refused", "192.0.2.1");
+  g_assert_cmpuint (log.count, ==, 0);
+  g_assert_cmpstr (lookout_target_get_last_error (target), ==, "Refused");
+
+  lookout_target_set_live_state (target, LOOKOUT_TARGET_STATE_UP, 900, 1700000120000, NULL, "192.0.2.1");
+  g_assert_cmpstr (log.names->str, ==, "last-latency");
+
+  notify_log_clear (&log);
+}
+
 static void
 test_location (void)
 {
@@ -615,6 +641,7 @@ main (int   argc,
   g_test_add_func ("/target/properties", test_properties);
   g_test_add_func ("/target/name", test_name);
   g_test_add_func ("/target/live-state", test_live_state);
+  g_test_add_func ("/target/live-state-detailed", test_live_state_detailed);
   g_test_add_func ("/target/location", test_location);
   g_test_add_func ("/target/validate", test_validate);
   g_test_add_func ("/target/options", test_options);

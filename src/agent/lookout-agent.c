@@ -268,7 +268,53 @@ typedef struct
   gboolean        stopping;        /* a signal or the end of --duration came */
   guint           pending;         /* targets being added */
   GError         *error;
+  GString        *out;             /* lines not yet written */
+  guint           flush_id;
 } Run;
+
+/* A fresh start changes the state of every target within one interval:
+ * lines are gathered and written out together, at most FLUSH_DELAY_MS after
+ * the first, rather than one write () per line. */
+#define FLUSH_DELAY_MS 100
+
+static void
+flush_output (Run *run)
+{
+  g_clear_handle_id (&run->flush_id, g_source_remove);
+  if (run->out->len > 0)
+    {
+      fwrite (run->out->str, 1, run->out->len, stdout);
+      fflush (stdout);
+      g_string_truncate (run->out, 0);
+    }
+}
+
+static gboolean
+flush_due_cb (gpointer user_data)
+{
+  Run *run = user_data;
+
+  run->flush_id = 0;
+  flush_output (run);
+
+  return G_SOURCE_REMOVE;
+}
+
+G_GNUC_PRINTF (2, 3)
+static void
+print_line (Run        *run,
+            const char *format,
+            ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_string_append_vprintf (run->out, format, args);
+  va_end (args);
+
+  if (run->flush_id == 0)
+    run->flush_id = g_timeout_add (FLUSH_DELAY_MS, flush_due_cb, run);
+}
 
 static void
 result_cb (LookoutMonitor *monitor,
@@ -285,12 +331,12 @@ result_cb (LookoutMonitor *monitor,
     {
       when = format_time_ms (result->started_ms);
       if (result->ok)
-        printf ("%s %s ok %.3f ms\n", when, lookout_target_get_uri_string (target),
-                result->latency_us / 1000.0);
+        print_line (run, "%s %s ok %.3f ms\n", when, lookout_target_get_uri_string (target),
+                    result->latency_us / 1000.0);
       else
-        printf ("%s %s failed (%s): %s\n", when, lookout_target_get_uri_string (target),
-                lookout_probe_error_to_string (result->error_code),
-                result->error ? result->error : "");
+        print_line (run, "%s %s failed (%s): %s\n", when, lookout_target_get_uri_string (target),
+                    lookout_probe_error_to_string (result->error_code),
+                    result->error ? result->error : "");
     }
 
   if (state != old_state)
@@ -299,12 +345,12 @@ result_cb (LookoutMonitor *monitor,
       if (when == NULL)
         when = format_time_ms (result->started_ms);
       if (result->ok || result->error == NULL)
-        printf ("%s %s is %s (was %s)\n", when, lookout_target_get_uri_string (target),
-                lookout_target_state_to_string (state), lookout_target_state_to_string (old_state));
+        print_line (run, "%s %s is %s (was %s)\n", when, lookout_target_get_uri_string (target),
+                    lookout_target_state_to_string (state), lookout_target_state_to_string (old_state));
       else
-        printf ("%s %s is %s (was %s): %s\n", when, lookout_target_get_uri_string (target),
-                lookout_target_state_to_string (state), lookout_target_state_to_string (old_state),
-                result->error);
+        print_line (run, "%s %s is %s (was %s): %s\n", when, lookout_target_get_uri_string (target),
+                    lookout_target_state_to_string (state), lookout_target_state_to_string (old_state),
+                    result->error);
     }
 }
 
@@ -350,6 +396,7 @@ command_run (int    argc,
   g_autoptr(LookoutNotifier) notifier = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GHashTable) states = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *db_path = NULL;
   g_autofree char *targets_path = NULL;
@@ -451,6 +498,7 @@ command_run (int    argc,
   run.loop = loop;
   run.monitor = monitor;
   run.states = states;
+  run.out = out;
   run.verbose = verbose;
 
   sigint_id = g_unix_signal_add (SIGINT, signalled_cb, &run);
@@ -530,6 +578,7 @@ command_run (int    argc,
   g_clear_handle_id (&sigterm_id, g_source_remove);
   g_clear_handle_id (&duration_id, g_source_remove);
   g_signal_handlers_disconnect_by_func (monitor, result_cb, &run);
+  flush_output (&run);
 
   if (stats)
     printf ("stats: targets=%u started=%" G_GUINT64_FORMAT " skipped=%" G_GUINT64_FORMAT

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "lookout-marshal.h"
 #include "lookout-monitor.h"
 
 struct _LookoutMonitor
@@ -318,10 +319,14 @@ lookout_monitor_class_init (LookoutMonitorClass *klass)
     g_signal_new ("result",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
+                  0, NULL, NULL,
+                  lookout_marshal_VOID__OBJECT_BOXED,
                   G_TYPE_NONE, 2,
                   LOOKOUT_TYPE_TARGET,
                   LOOKOUT_TYPE_RESULT | G_SIGNAL_TYPE_STATIC_SCOPE);
+  g_signal_set_va_marshaller (signals[RESULT],
+                              G_TYPE_FROM_CLASS (klass),
+                              lookout_marshal_VOID__OBJECT_BOXEDv);
 }
 
 static void

@@ -48,6 +48,7 @@
 #include "lookout-icmp-probe.h"
 #include "lookout-ntp-probe.h"
 #include "lookout-resolver.h"
+#include "lookout-marshal.h"
 #include "lookout-scheduler.h"
 #include "lookout-tcp-probe.h"
 #include "lookout-udp-probe.h"
@@ -58,7 +59,8 @@ typedef struct
 {
   LookoutScheduler *self;
   LookoutTarget    *target;
-  gulong            notify_id;
+  gulong            interval_id;    /* notify::interval */
+  gulong            enabled_id;     /* notify::enabled */
   gint64            due_us;         /* planned start, monotonic */
   gint64            deadline_us;    /* cut-off of the running check, monotonic */
   guint             due_index;      /* position in the due heap, or NOT_IN_HEAP */
@@ -117,6 +119,7 @@ struct _LookoutScheduler
   Heap          deadline_heap;      /* by deadline_us */
   GSource      *timer;
   GQueue        waiting;            /* Entry *, FIFO */
+  GPtrArray    *spare_cancellables; /* of checks that ended uncancelled */
 
   guint         max_concurrent;
   guint         timeout_grace_ms;
@@ -461,6 +464,32 @@ failed_result_new (LookoutTarget *target,
   return result;
 }
 
+/* A cancellable that was never cancelled serves the next check: making
+ * and finalizing one per check cost more than the rest of the Run. A
+ * cancelled one is dropped with its Run (g_cancellable_reset () is no use
+ * while the abandoned check may still hold it). */
+#define MAX_SPARE_CANCELLABLES 64
+
+static GCancellable *
+take_cancellable (LookoutScheduler *self)
+{
+  GPtrArray *spare = self->spare_cancellables;
+
+  if (spare->len == 0)
+    return g_cancellable_new ();
+
+  return g_ptr_array_steal_index_fast (spare, spare->len - 1);
+}
+
+static void
+give_back_cancellable (LookoutScheduler *self,
+                       Run              *run)
+{
+  if (self->spare_cancellables->len < MAX_SPARE_CANCELLABLES
+      && !g_cancellable_is_cancelled (run->cancellable))
+    g_ptr_array_add (self->spare_cancellables, g_steal_pointer (&run->cancellable));
+}
+
 static void
 run_free (Run *run)
 {
@@ -534,6 +563,8 @@ probe_ran_cb (GObject      *object,
   if (result == NULL)
     result = failed_result_new (run->target, run->started_ms, error);
 
+  give_back_cancellable (self, run);
+
   g_object_ref (self);
   apply_result (self, entry, result);
   run_free (run);
@@ -562,7 +593,7 @@ start_check (LookoutScheduler *self,
   run->self = self;
   run->entry = entry;
   run->target = g_object_ref (entry->target);
-  run->cancellable = g_cancellable_new ();
+  run->cancellable = take_cancellable (self);
   run->started_ms = g_get_real_time () / 1000;
 
   entry->run = run;
@@ -796,42 +827,44 @@ entry_unqueue (LookoutScheduler *self,
     }
 }
 
+/* Connected per property: a handler on plain "notify" would run for every
+ * live-state change of every target (several per check). */
 static void
-target_notified_cb (LookoutTarget *target,
-                    GParamSpec    *pspec,
-                    Entry         *entry)
+interval_notified_cb (LookoutTarget *target,
+                      GParamSpec    *pspec,
+                      Entry         *entry)
 {
   LookoutScheduler *self = entry->self;
-  const char *name = g_param_spec_get_name (pspec);
+  guint interval_s = lookout_target_get_interval (target);
 
-  if (g_str_equal (name, "interval"))
+  if (interval_s == entry->interval_s)
+    return;
+  entry->interval_s = interval_s;
+  plan_entry (self, entry, g_get_monotonic_time (), g_get_real_time ());
+  rearm_timer (self);
+}
+
+static void
+enabled_notified_cb (LookoutTarget *target,
+                     GParamSpec    *pspec,
+                     Entry         *entry)
+{
+  LookoutScheduler *self = entry->self;
+  gboolean enabled = lookout_target_get_enabled (target);
+
+  if (enabled == entry->enabled)
+    return;
+  entry->enabled = enabled;
+  entry->failures = 0;
+  if (!enabled)
     {
-      guint interval_s = lookout_target_get_interval (target);
-
-      if (interval_s == entry->interval_s)
-        return;
-      entry->interval_s = interval_s;
-      plan_entry (self, entry, g_get_monotonic_time (), g_get_real_time ());
-      rearm_timer (self);
+      entry_unqueue (self, entry);
+      detach_run (self, entry);
     }
-  else if (g_str_equal (name, "enabled"))
-    {
-      gboolean enabled = lookout_target_get_enabled (target);
-
-      if (enabled == entry->enabled)
-        return;
-      entry->enabled = enabled;
-      entry->failures = 0;
-      if (!enabled)
-        {
-          entry_unqueue (self, entry);
-          detach_run (self, entry);
-        }
-      entry_set_paused (entry, !enabled);
-      plan_entry (self, entry, g_get_monotonic_time (), g_get_real_time ());
-      drain_waiting (self);
-      rearm_timer (self);
-    }
+  entry_set_paused (entry, !enabled);
+  plan_entry (self, entry, g_get_monotonic_time (), g_get_real_time ());
+  drain_waiting (self);
+  rearm_timer (self);
 }
 
 static Entry *
@@ -846,7 +879,10 @@ entry_new (LookoutScheduler *self,
   entry->deadline_index = NOT_IN_HEAP;
   entry->interval_s = lookout_target_get_interval (target);
   entry->enabled = lookout_target_get_enabled (target);
-  entry->notify_id = g_signal_connect (target, "notify", G_CALLBACK (target_notified_cb), entry);
+  entry->interval_id = g_signal_connect (target, "notify::interval",
+                                         G_CALLBACK (interval_notified_cb), entry);
+  entry->enabled_id = g_signal_connect (target, "notify::enabled",
+                                        G_CALLBACK (enabled_notified_cb), entry);
 
   entry_set_paused (entry, !entry->enabled);
 
@@ -861,7 +897,8 @@ entry_free (Entry *entry)
   heap_remove (&self->due_heap, entry);
   entry_unqueue (self, entry);
   detach_run (self, entry);
-  g_clear_signal_handler (&entry->notify_id, entry->target);
+  g_clear_signal_handler (&entry->interval_id, entry->target);
+  g_clear_signal_handler (&entry->enabled_id, entry->target);
   if (self->alert_engine != NULL)
     lookout_alert_engine_forget_target (self->alert_engine, lookout_target_get_id (entry->target));
   g_clear_object (&entry->target);
@@ -951,6 +988,7 @@ lookout_scheduler_finalize (GObject *object)
 
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_object (&self->alert_engine);
+  g_clear_pointer (&self->spare_cancellables, g_ptr_array_unref);
   g_clear_pointer (&self->due_heap.slots, g_array_unref);
   g_clear_pointer (&self->deadline_heap.slots, g_array_unref);
 
@@ -1044,10 +1082,14 @@ lookout_scheduler_class_init (LookoutSchedulerClass *klass)
     g_signal_new ("result",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
+                  0, NULL, NULL,
+                  lookout_marshal_VOID__OBJECT_BOXED,
                   G_TYPE_NONE, 2,
                   LOOKOUT_TYPE_TARGET,
                   LOOKOUT_TYPE_RESULT | G_SIGNAL_TYPE_STATIC_SCOPE);
+  g_signal_set_va_marshaller (signals[RESULT],
+                              G_TYPE_FROM_CLASS (klass),
+                              lookout_marshal_VOID__OBJECT_BOXEDv);
 
   signals[SKIPPED] =
     g_signal_new ("skipped",
@@ -1062,6 +1104,7 @@ static void
 lookout_scheduler_init (LookoutScheduler *self)
 {
   self->entries = g_ptr_array_new ();
+  self->spare_cancellables = g_ptr_array_new_with_free_func (g_object_unref);
   self->due_heap.slots = g_array_new (FALSE, FALSE, sizeof (HeapSlot));
   self->deadline_heap.slots = g_array_new (FALSE, FALSE, sizeof (HeapSlot));
   self->deadline_heap.by_deadline = TRUE;

@@ -86,6 +86,7 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+static guint notify_signal_id;
 
 static gboolean
 same_double (double a,
@@ -319,6 +320,7 @@ lookout_target_class_init (LookoutTargetClass *klass)
     g_param_spec_string ("last-address", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  notify_signal_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
 }
 
 static void
@@ -1129,34 +1131,52 @@ lookout_target_set_live_state (LookoutTarget      *self,
                                const char         *error,
                                const char         *address)
 {
+  GParamSpec *changed[5];
+  guint n_changed = 0;
+  guint n_watched = 0;
+
   g_return_if_fail (LOOKOUT_IS_TARGET (self));
   g_return_if_fail (state <= LOOKOUT_TARGET_STATE_PAUSED);
   g_return_if_fail (latency_us >= -1);
   g_return_if_fail (checked_ms >= 0);
 
-  g_object_freeze_notify (G_OBJECT (self));
-
   if (self->state != state)
     {
       self->state = state;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+      changed[n_changed++] = properties[PROP_STATE];
     }
   if (self->last_latency != latency_us)
     {
       self->last_latency = latency_us;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_LATENCY]);
+      changed[n_changed++] = properties[PROP_LAST_LATENCY];
     }
   if (self->last_checked != checked_ms)
     {
       self->last_checked = checked_ms;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_CHECKED]);
+      changed[n_changed++] = properties[PROP_LAST_CHECKED];
     }
   if (replace_string (&self->last_error, error))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+    changed[n_changed++] = properties[PROP_LAST_ERROR];
   if (replace_string (&self->last_address, address))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ADDRESS]);
+    changed[n_changed++] = properties[PROP_LAST_ADDRESS];
 
-  g_object_thaw_notify (G_OBJECT (self));
+  /* Every check lands here, and GLib 2.74 runs its whole notification
+   * machinery (queue, emission) even when nobody listens: only the
+   * properties somebody watches are notified. */
+  if (n_changed > 0 && g_signal_has_handler_pending (self, notify_signal_id, 0, FALSE))
+    n_watched = n_changed;
+  else
+    for (guint i = 0; i < n_changed; i++)
+      if (g_signal_has_handler_pending (self, notify_signal_id,
+                                        g_param_spec_get_name_quark (changed[i]), FALSE))
+        changed[n_watched++] = changed[i];
+
+  if (n_watched > 1)
+    g_object_freeze_notify (G_OBJECT (self));
+  for (guint i = 0; i < n_watched; i++)
+    g_object_notify_by_pspec (G_OBJECT (self), changed[i]);
+  if (n_watched > 1)
+    g_object_thaw_notify (G_OBJECT (self));
 }
 
 LookoutTarget *

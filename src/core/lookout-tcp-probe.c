@@ -6,80 +6,167 @@
  */
 
 /* A TCP check resolves the host (through g_resolver_get_default (), so the
- * shared cache serves it), then tries its addresses one after another with a
- * non-blocking connect, all within the target's timeout. The latency is the
- * connect of the address that succeeded, from connect () to the socket
- * becoming writable; resolution is reported apart (dns_us). The connection
- * is closed at once: no data is sent. */
+ * shared cache serves it; an IP literal is parsed in place), then tries its
+ * addresses one after another with a non-blocking connect, all within the
+ * target's timeout. The latency is the connect of the address that
+ * succeeded, from connect () to the socket becoming writable; resolution is
+ * reported apart (dns_us). The connection is closed at once: no data is sent.
+ *
+ * A probe runs thousands of checks a minute, so a check costs one GTask and
+ * one plain socket, nothing else: the checks under way of one main context
+ * share ONE GSource (TcpWatch) that polls their sockets (g_source_add_unix_fd)
+ * and is armed to the earliest deadline among them. Its pending queue is
+ * kept in deadline order; a cancellation only flags the check and wakes the
+ * source, which finishes the check on its own context. */
 
 #define G_LOG_DOMAIN "lookout-tcp-probe"
 
 #include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <glib/gi18n-lib.h>
 
 #include "lookout-probe-net.h"
 #include "lookout-tcp-probe.h"
 
+typedef struct _TcpWatch TcpWatch;
+
 struct _LookoutTcpProbe
 {
-  LookoutProbe parent_instance;
+  LookoutProbe  parent_instance;
+
+  GSList       *watches;  /* TcpWatch *, one per main context in use */
 };
 
 G_DEFINE_FINAL_TYPE (LookoutTcpProbe, lookout_tcp_probe, LOOKOUT_TYPE_PROBE)
 
 typedef struct
 {
-  LookoutResult        *result;
-  LookoutProbeDeadline  deadline;
-  char                 *host;
-  guint16               port;
-  guint                 timeout_ms;
-  gint64                started_us;
-  GList                *addresses;   /* of GInetAddress */
-  GList                *next;
-  GSocketAddress       *address;     /* being tried */
-  GSocket              *socket;
-  GSource              *source;
-  gint64                connect_started_us;
-  GError               *last_error;
+  GTask                   *task;        /* owned while pending; owns the run */
+  TcpWatch                *watch;
+  GList                    link;        /* in watch->pending */
+  LookoutResult           *result;
+  char                    *host;
+  guint16                  port;
+  guint                    timeout_ms;
+  gint64                   started_us;
+  gint64                   deadline_us;
+  GCancellable            *cancellable; /* the caller's */
+  gulong                   cancelled_id;
+  gint                     cancelled;   /* atomic */
+  gboolean                 timed_out;
+  GCancellable            *resolving;   /* while a name is looked up */
+  GList                   *addresses;   /* of GInetAddress */
+  GList                   *next;
+  struct sockaddr_storage  address;     /* being tried */
+  socklen_t                address_len;
+  int                      fd;
+  gpointer                 tag;
+  gint64                   connect_started_us;
+  GError                  *last_error;
 } TcpRun;
 
-static void try_next_address (GTask *task);
-
-static void
-tcp_run_stop (TcpRun *run)
+struct _TcpWatch
 {
-  if (run->source != NULL)
-    {
-      g_source_destroy (run->source);
-      g_clear_pointer (&run->source, g_source_unref);
-    }
-  if (run->socket != NULL)
-    g_socket_close (run->socket, NULL);
-  g_clear_object (&run->socket);
-}
+  GSource  source;
+  GQueue   pending;                     /* TcpRun *, by deadline_us */
+};
+
+static void try_next_address (TcpRun *run);
 
 static void
 tcp_run_free (TcpRun *run)
 {
-  tcp_run_stop (run);
-  lookout_probe_deadline_clear (&run->deadline);
+  g_assert (run->fd < 0);
+  g_assert (run->task == NULL);
+
   g_clear_pointer (&run->result, lookout_result_unref);
   g_clear_pointer (&run->host, g_free);
   g_resolver_free_addresses (run->addresses);
-  g_clear_object (&run->address);
+  g_clear_object (&run->resolving);
+  g_clear_object (&run->cancellable);
   g_clear_error (&run->last_error);
   g_free (run);
 }
 
 static void
-tcp_run_return (GTask *task)
+tcp_run_close (TcpRun *run)
 {
-  TcpRun *run = g_task_get_task_data (task);
+  if (run->tag != NULL)
+    {
+      g_source_remove_unix_fd (&run->watch->source, run->tag);
+      run->tag = NULL;
+    }
+  if (run->fd >= 0)
+    {
+      close (run->fd);
+      run->fd = -1;
+    }
+}
 
-  tcp_run_stop (run);
-  lookout_probe_deadline_clear (&run->deadline);
+static void
+watch_rearm (TcpWatch *watch)
+{
+  TcpRun *first = g_queue_peek_head (&watch->pending);
+
+  g_source_set_ready_time (&watch->source, first != NULL ? first->deadline_us : -1);
+}
+
+static GSocketAddress *
+tcp_run_dup_address (TcpRun *run)
+{
+  if (run->address_len == 0)
+    return NULL;
+
+  return g_socket_address_new_from_native (&run->address, run->address_len);
+}
+
+static void
+tcp_run_take_address (TcpRun *run)
+{
+  char ip[INET6_ADDRSTRLEN];
+  const void *bytes;
+
+  if (run->address.ss_family == AF_INET)
+    bytes = &((struct sockaddr_in *) &run->address)->sin_addr;
+  else if (run->address.ss_family == AF_INET6)
+    bytes = &((struct sockaddr_in6 *) &run->address)->sin6_addr;
+  else
+    return;
+
+  if (inet_ntop (run->address.ss_family, bytes, ip, sizeof ip) != NULL)
+    {
+      g_free (run->result->address);
+      run->result->address = g_strdup (ip);
+    }
+}
+
+/* Leaves the watch and completes the task. */
+static void
+tcp_run_return (TcpRun *run)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&run->task);
+  TcpWatch *watch = run->watch;
+
+  g_assert (task != NULL);
+
+  tcp_run_close (run);
+  g_queue_unlink (&watch->pending, &run->link);
+  watch_rearm (watch);
+
+  if (run->cancelled_id != 0)
+    {
+      g_cancellable_disconnect (run->cancellable, run->cancelled_id);
+      run->cancelled_id = 0;
+    }
+  if (run->resolving != NULL)
+    g_cancellable_cancel (run->resolving);
 
   if (run->result->error_code == LOOKOUT_PROBE_ERROR_CANCELLED)
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The check was cancelled"));
@@ -89,21 +176,21 @@ tcp_run_return (GTask *task)
 
 /* Fills the result from a failed attempt (or resolution) and returns. */
 static void
-tcp_run_fail (GTask        *task,
+tcp_run_fail (TcpRun       *run,
               const GError *error)
 {
-  TcpRun *run = g_task_get_task_data (task);
   LookoutResult *result = run->result;
+  g_autoptr(GSocketAddress) address = tcp_run_dup_address (run);
   g_autofree char *where = NULL;
 
-  where = lookout_probe_net_take_address (result, run->address);
+  where = lookout_probe_net_take_address (result, address);
 
-  if (lookout_probe_deadline_cancelled (&run->deadline))
+  if (g_atomic_int_get (&run->cancelled))
     {
       lookout_result_set_error (result, LOOKOUT_TARGET_STATE_UNKNOWN, LOOKOUT_PROBE_ERROR_CANCELLED,
                                 _("The check was cancelled"));
     }
-  else if (run->deadline.timed_out)
+  else if (run->timed_out)
     {
       if (where == NULL)
         lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TIMEOUT,
@@ -123,96 +210,218 @@ tcp_run_fail (GTask        *task,
       lookout_probe_net_set_error (result, error, run->host, where);
     }
 
-  tcp_run_return (task);
+  tcp_run_return (run);
 }
 
-static gboolean
-socket_connected_cb (GSocket      *socket,
-                     GIOCondition  condition,
-                     gpointer      user_data)
+static void
+tcp_run_set_errno (TcpRun *run,
+                   int     errsv)
 {
-  GTask *task = user_data;
-  TcpRun *run = g_task_get_task_data (task);
-  gint64 now = g_get_monotonic_time ();
-  g_autoptr(GError) error = NULL;
+  g_clear_error (&run->last_error);
+  g_set_error_literal (&run->last_error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                       g_strerror (errsv));
+}
 
-  g_clear_pointer (&run->source, g_source_unref);
+static void
+tcp_run_connected (TcpRun       *run,
+                   GIOCondition  revents,
+                   gint64        now)
+{
+  int errsv = 0;
+  socklen_t len = sizeof errsv;
 
-  if (g_cancellable_is_cancelled (run->deadline.cancellable))
+  /* Writable without error or hang-up is an established connection: the
+   * SO_ERROR system call is only needed when the poll saw trouble. */
+  if ((revents & (G_IO_ERR | G_IO_HUP)) != 0
+      && getsockopt (run->fd, SOL_SOCKET, SO_ERROR, &errsv, &len) < 0)
+    errsv = errno;
+
+  if (errsv != 0)
     {
-      tcp_run_fail (task, NULL);
-      return G_SOURCE_REMOVE;
-    }
-
-  if (!g_socket_check_connect_result (socket, &error))
-    {
-      g_socket_close (socket, NULL);
-      g_clear_object (&run->socket);
-      g_clear_error (&run->last_error);
-      run->last_error = g_steal_pointer (&error);
-      try_next_address (task);
-      return G_SOURCE_REMOVE;
+      tcp_run_close (run);
+      tcp_run_set_errno (run, errsv);
+      try_next_address (run);
+      return;
     }
 
   run->result->ok = TRUE;
   run->result->state = LOOKOUT_TARGET_STATE_UP;
   run->result->latency_us = now - run->connect_started_us;
   run->result->connect_us = run->result->latency_us;
-  g_free (lookout_probe_net_take_address (run->result, run->address));
+  tcp_run_take_address (run);
 
-  tcp_run_return (task);
-
-  return G_SOURCE_REMOVE;
+  tcp_run_return (run);
 }
 
 static void
-try_next_address (GTask *task)
+try_address (TcpRun *run)
 {
-  TcpRun *run = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  int fd;
+
+  /* A socket that cannot be made (no IPv6 here) fails this address only. */
+  fd = socket (run->address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+  if (fd < 0)
+    {
+      tcp_run_set_errno (run, errno);
+      try_next_address (run);
+      return;
+    }
+
+  run->fd = fd;
+  run->connect_started_us = g_get_monotonic_time ();
+  if (connect (fd, (struct sockaddr *) &run->address, run->address_len) < 0 && errno != EINPROGRESS)
+    {
+      tcp_run_set_errno (run, errno);
+      tcp_run_close (run);
+      try_next_address (run);
+      return;
+    }
+
+  /* Even a connect that completed at once (loopback) is reported from the
+   * watch, never from inside run_async. */
+  run->tag = g_source_add_unix_fd (&run->watch->source, fd, G_IO_OUT);
+}
+
+static void
+try_next_address (TcpRun *run)
+{
   GInetAddress *inet;
+  GSocketFamily family;
 
   if (run->next == NULL)
     {
-      tcp_run_fail (task, run->last_error);
+      tcp_run_fail (run, run->last_error);
       return;
     }
 
   inet = run->next->data;
   run->next = run->next->next;
 
-  g_clear_object (&run->address);
-  run->address = g_inet_socket_address_new (inet, run->port);
-
-  /* A socket that cannot be made (no IPv6 here) fails this address only. */
-  run->socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
-                              G_SOCKET_PROTOCOL_TCP, &error);
-  if (run->socket != NULL)
+  family = g_inet_address_get_family (inet);
+  memset (&run->address, 0, sizeof run->address);
+  if (family == G_SOCKET_FAMILY_IPV4)
     {
-      g_socket_set_blocking (run->socket, FALSE);
-      run->connect_started_us = g_get_monotonic_time ();
-      if (g_socket_connect (run->socket, run->address, NULL, &error))
+      struct sockaddr_in *sin = (struct sockaddr_in *) &run->address;
+
+      sin->sin_family = AF_INET;
+      sin->sin_port = g_htons (run->port);
+      memcpy (&sin->sin_addr, g_inet_address_to_bytes (inet), sizeof sin->sin_addr);
+      run->address_len = sizeof *sin;
+    }
+  else
+    {
+      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &run->address;
+
+      sin6->sin6_family = AF_INET6;
+      sin6->sin6_port = g_htons (run->port);
+      memcpy (&sin6->sin6_addr, g_inet_address_to_bytes (inet), sizeof sin6->sin6_addr);
+      run->address_len = sizeof *sin6;
+    }
+
+  try_address (run);
+}
+
+/* An IP literal needs no resolver round trip nor GInetAddress. */
+static gboolean
+parse_literal (TcpRun *run)
+{
+  struct sockaddr_in *sin = (struct sockaddr_in *) &run->address;
+  struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &run->address;
+
+  memset (&run->address, 0, sizeof run->address);
+  if (inet_pton (AF_INET, run->host, &sin->sin_addr) == 1)
+    {
+      sin->sin_family = AF_INET;
+      sin->sin_port = g_htons (run->port);
+      run->address_len = sizeof *sin;
+      return TRUE;
+    }
+  if (inet_pton (AF_INET6, run->host, &sin6->sin6_addr) == 1)
+    {
+      sin6->sin6_family = AF_INET6;
+      sin6->sin6_port = g_htons (run->port);
+      run->address_len = sizeof *sin6;
+      return TRUE;
+    }
+
+  run->address_len = 0;
+  return FALSE;
+}
+
+static gboolean
+tcp_watch_dispatch (GSource     *source,
+                    GSourceFunc  callback,
+                    gpointer     user_data)
+{
+  TcpWatch *watch = (TcpWatch *) source;
+  gint64 now = g_get_monotonic_time ();
+  GList *l = watch->pending.head;
+
+  while (l != NULL)
+    {
+      TcpRun *run = l->data;
+      GIOCondition revents;
+
+      /* finishing a run unlinks it and may (re)start an attempt of it only */
+      l = l->next;
+
+      if (g_atomic_int_get (&run->cancelled))
+        tcp_run_fail (run, NULL);
+      else if (run->tag != NULL && (revents = g_source_query_unix_fd (source, run->tag)) != 0)
+        tcp_run_connected (run, revents, now);
+      else if (run->deadline_us <= now)
         {
-          /* Loopback may complete at once. */
-          socket_connected_cb (run->socket, G_IO_OUT, task);
-          return;
+          run->timed_out = TRUE;
+          tcp_run_fail (run, NULL);
         }
     }
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING))
-    {
-      g_clear_object (&run->socket);
-      g_clear_error (&run->last_error);
-      run->last_error = g_steal_pointer (&error);
-      try_next_address (task);
-      return;
-    }
+  watch_rearm (watch);
 
-  run->source = g_socket_create_source (run->socket, G_IO_OUT, run->deadline.cancellable);
-  g_source_set_static_name (run->source, "[lookout] tcp connect");
-  g_source_set_callback (run->source, G_SOURCE_FUNC (socket_connected_cb),
-                         g_object_ref (task), g_object_unref);
-  g_source_attach (run->source, g_task_get_context (task));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+tcp_watch_finalize (GSource *source)
+{
+  TcpWatch *watch = (TcpWatch *) source;
+
+  g_assert (g_queue_is_empty (&watch->pending));
+}
+
+static GSourceFuncs tcp_watch_funcs = {
+  .dispatch = tcp_watch_dispatch,
+  .finalize = tcp_watch_finalize,
+};
+
+static TcpWatch *
+get_watch (LookoutTcpProbe *self,
+           GMainContext    *context)
+{
+  TcpWatch *watch;
+
+  for (GSList *l = self->watches; l != NULL; l = l->next)
+    if (g_source_get_context (l->data) == context)
+      return l->data;
+
+  watch = (TcpWatch *) g_source_new (&tcp_watch_funcs, sizeof (TcpWatch));
+  g_queue_init (&watch->pending);
+  g_source_set_static_name (&watch->source, "[lookout] tcp connects");
+  g_source_attach (&watch->source, context);
+  self->watches = g_slist_prepend (self->watches, watch);
+
+  return watch;
+}
+
+/* May run in any thread: only flags the run and wakes its watch. */
+static void
+cancelled_cb (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  TcpRun *run = user_data;
+
+  g_atomic_int_set (&run->cancelled, TRUE);
+  g_source_set_ready_time (&run->watch->source, 0);
 }
 
 static void
@@ -223,18 +432,28 @@ resolved_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   TcpRun *run = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  GList *addresses;
 
-  run->addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (object), result, &error);
+  addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (object), result, &error);
+  g_clear_object (&run->resolving);
 
-  if (g_cancellable_is_cancelled (run->deadline.cancellable) || run->addresses == NULL)
+  if (run->task == NULL)
     {
-      tcp_run_fail (task, error);
+      /* timed out or cancelled meanwhile: already returned */
+      g_resolver_free_addresses (addresses);
       return;
     }
 
+  if (addresses == NULL)
+    {
+      tcp_run_fail (run, error);
+      return;
+    }
+
+  run->addresses = addresses;
   run->result->dns_us = g_get_monotonic_time () - run->started_us;
   run->next = run->addresses;
-  try_next_address (task);
+  try_next_address (run);
 }
 
 static void
@@ -244,37 +463,54 @@ lookout_tcp_probe_run_async (LookoutProbe        *probe,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GInetAddress) literal = NULL;
-  g_autoptr(GResolver) resolver = NULL;
+  LookoutTcpProbe *self = LOOKOUT_TCP_PROBE (probe);
   LookoutTargetUri *uri = lookout_target_get_uri (target);
+  TcpWatch *watch;
   TcpRun *run;
+  GList *l;
 
   run = g_new0 (TcpRun, 1);
+  run->fd = -1;
+  run->link.data = run;
   run->result = lookout_probe_net_result_new (target);
   run->host = g_strdup (lookout_target_uri_get_host (uri));
   run->port = lookout_target_uri_get_port (uri);
   run->timeout_ms = lookout_target_get_timeout (target);
   run->started_us = g_get_monotonic_time ();
+  run->deadline_us = run->started_us + (gint64) run->timeout_ms * 1000;
 
-  task = g_task_new (probe, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lookout_tcp_probe_run_async);
-  g_task_set_task_data (task, run, (GDestroyNotify) tcp_run_free);
+  run->task = g_task_new (probe, cancellable, callback, user_data);
+  g_task_set_source_tag (run->task, lookout_tcp_probe_run_async);
+  /* the watch's reference while pending; the run lives as long as the task */
+  g_task_set_task_data (run->task, run, (GDestroyNotify) tcp_run_free);
 
-  lookout_probe_deadline_start (&run->deadline, run->timeout_ms, cancellable);
+  watch = run->watch = get_watch (self, g_task_get_context (run->task));
+  for (l = watch->pending.tail; l != NULL; l = l->prev)
+    if (((TcpRun *) l->data)->deadline_us <= run->deadline_us)
+      break;
+  if (l != NULL)
+    g_queue_insert_after_link (&watch->pending, l, &run->link);
+  else
+    g_queue_push_head_link (&watch->pending, &run->link);
+  watch_rearm (watch);
 
-  literal = g_inet_address_new_from_string (run->host);
-  if (literal != NULL)
+  if (cancellable != NULL)
     {
-      run->addresses = g_list_prepend (NULL, g_steal_pointer (&literal));
-      run->next = run->addresses;
-      try_next_address (task);
-      return;
+      run->cancellable = g_object_ref (cancellable);
+      run->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), run, NULL);
     }
 
-  resolver = g_resolver_get_default ();
-  g_resolver_lookup_by_name_async (resolver, run->host, run->deadline.cancellable,
-                                   resolved_cb, g_steal_pointer (&task));
+  if (parse_literal (run))
+    try_address (run);
+  else
+    {
+      g_autoptr(GResolver) resolver = g_resolver_get_default ();
+
+      run->resolving = g_cancellable_new ();
+      g_resolver_lookup_by_name_async (resolver, run->host, run->resolving,
+                                       resolved_cb, g_object_ref (run->task));
+    }
+
 }
 
 static LookoutResult *
@@ -289,9 +525,30 @@ lookout_tcp_probe_run_finish (LookoutProbe  *probe,
 }
 
 static void
+destroy_watch (gpointer data)
+{
+  g_source_destroy (data);
+  g_source_unref (data);
+}
+
+static void
+lookout_tcp_probe_finalize (GObject *object)
+{
+  LookoutTcpProbe *self = LOOKOUT_TCP_PROBE (object);
+
+  /* every check holds the probe: none is under way now */
+  g_slist_free_full (g_steal_pointer (&self->watches), destroy_watch);
+
+  G_OBJECT_CLASS (lookout_tcp_probe_parent_class)->finalize (object);
+}
+
+static void
 lookout_tcp_probe_class_init (LookoutTcpProbeClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   LookoutProbeClass *probe_class = LOOKOUT_PROBE_CLASS (klass);
+
+  object_class->finalize = lookout_tcp_probe_finalize;
 
   probe_class->run_async = lookout_tcp_probe_run_async;
   probe_class->run_finish = lookout_tcp_probe_run_finish;
