@@ -47,6 +47,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -336,7 +337,7 @@ get_member_int (JsonNode    *node,
   if (value < min || value > max)
     {
       g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                   _("the option “%s” must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT),
+                   _("the option “%s” must be between %" PRId64 " and %" PRId64),
                    name, min, max);
       return FALSE;
     }
@@ -947,7 +948,7 @@ finish_hop (GTask *task)
               run->decided = TRUE;
               if (run->body_read >= run->read_cap)
                 lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DEGRADED, LOOKOUT_PROBE_ERROR_KEYWORD,
-                                          _("“%s” was not found in the first %" G_GSIZE_FORMAT " bytes of the response body"),
+                                          _("“%s” was not found in the first %zu bytes of the response body"),
                                           options->keyword, run->body_read);
               else
                 lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DEGRADED, LOOKOUT_PROBE_ERROR_KEYWORD,

@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <glib/gi18n-lib.h>
 
@@ -310,7 +311,7 @@ insert_target_write (LookoutStoreDb  *db,
         {
           g_clear_error (error);
           g_set_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_QUERY,
-                       _("Another target already has the id %" G_GINT64_FORMAT), row->id);
+                       _("Another target already has the id %" PRId64), row->id);
         }
       return FALSE;
     }
@@ -423,7 +424,7 @@ update_target_write (LookoutStoreDb  *db,
   if (sqlite3_changes (db->db) == 0)
     {
       g_set_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_NOT_FOUND,
-                   _("There is no target with id %" G_GINT64_FORMAT), row->id);
+                   _("There is no target with id %" PRId64), row->id);
       return FALSE;
     }
 

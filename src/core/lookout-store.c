@@ -40,6 +40,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -1832,7 +1833,7 @@ delete_target_write (LookoutStoreDb  *db,
   if (sqlite3_changes (db->db) == 0)
     {
       g_set_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_NOT_FOUND,
-                   _("There is no target with id %" G_GINT64_FORMAT), id);
+                   _("There is no target with id %" PRId64), id);
       return FALSE;
     }
 

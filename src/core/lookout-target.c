@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -705,8 +706,8 @@ check_option (const OptionSpec  *spec,
           json_node_get_int (node) < spec->min || json_node_get_int (node) > spec->max)
         {
           g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                       _("The option “%s” must be a whole number between %" G_GINT64_FORMAT
-                         " and %" G_GINT64_FORMAT), spec->key, spec->min, spec->max);
+                       _("The option “%s” must be a whole number between %" PRId64
+                         " and %" PRId64), spec->key, spec->min, spec->max);
           return FALSE;
         }
       return TRUE;

@@ -278,8 +278,8 @@ show_udp (LookoutResultView   *self,
 {
   if (result->ok || result->latency_us >= 0)
     set_row_take (self->reply_row, self->reply_label,
-                  g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GSIZE_FORMAT " byte",
-                                                "%" G_GSIZE_FORMAT " bytes", result->reply_bytes),
+                  g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu byte",
+                                                "%zu bytes", result->reply_bytes),
                                    result->reply_bytes),
                   NULL);
   else if (result->error_code == LOOKOUT_PROBE_ERROR_NO_REPLY)
