@@ -31,9 +31,13 @@
  * caller's cancellable cancels ours too; then the task fails with
  * G_IO_ERROR_CANCELLED instead of returning a result.
  *
- * latency_us runs from just before the first hop is sent to the moment the
- * final response was read as far as the check needed: its end when it fits
- * the cap (curl's time_total), otherwise where reading stopped. Phase timings
+ * latency_us runs from libsoup's fetch start of the first hop (the request
+ * handed to the session, as curl's time_total starts at its transfer) to the
+ * moment the final response was read as far as the check needed: its end when
+ * it fits the cap (curl's time_total), otherwise where reading stopped. The
+ * end is stamped where the last byte is read, not after the close. Building
+ * the message and arming the timer before it are ours, not the request's;
+ * without metrics the start is taken just before that setup. Phase timings
  * come from libsoup's metrics (monotonic clock, like ours) and are summed
  * over the hops; on a reused connection resolve/connect/tls are 0 because
  * none happened; tls is -1 when no hop used TLS. processing runs from the
@@ -133,6 +137,7 @@ typedef struct
   gboolean              used_tls;
   GTlsCertificateFlags  tls_errors;
   gint64                start_us;
+  gint64                fetch_start_us;
   gint64                request_end_us;
   gint64                response_start_us;
   gint64                body_end_us;
@@ -845,6 +850,9 @@ account_hop (ProbeRun *run)
   if (metrics == NULL)
     return;
 
+  if (run->fetch_start_us == 0)
+    run->fetch_start_us = soup_message_metrics_get_fetch_start (metrics);
+
   connect_start = soup_message_metrics_get_connect_start (metrics);
   connect_end = soup_message_metrics_get_connect_end (metrics);
   tls_start = soup_message_metrics_get_tls_start (metrics);
@@ -930,7 +938,7 @@ finish_hop (GTask *task)
 
       result->reply_bytes = run->body_read;
       if (run->response_start_us > 0 && !run->transport_failed)
-        result->latency_us = run->body_end_us - run->start_us;
+        result->latency_us = run->body_end_us - (run->fetch_start_us > 0 ? run->fetch_start_us : run->start_us);
 
       if (!run->decided && run->mode == BODY_KEYWORD)
         {
