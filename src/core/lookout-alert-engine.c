@@ -593,7 +593,11 @@ change_state (LookoutAlertEngine  *self,
   if (event != NULL)
     emit_event (self, track, event);
 
-  update_reminder_timer (self);
+  /* Only a change to or from DOWN can start or end the need for reminders;
+   * scanning every track on each change made a first round of n targets
+   * cost n² steps. */
+  if (new_state == LOOKOUT_TARGET_STATE_DOWN || old_state == LOOKOUT_TARGET_STATE_DOWN)
+    update_reminder_timer (self);
 }
 
 static LookoutTargetState
