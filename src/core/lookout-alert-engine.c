@@ -945,10 +945,16 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
   /* Weak: the engine must not keep removed targets alive. */
   if (track->target != target)
     g_set_weak_pointer (&track->target, target);
-  g_free (track->name);
-  track->name = g_strdup (lookout_target_get_name (target));
-  g_free (track->uri);
-  track->uri = g_strdup (lookout_target_get_uri_string (target));
+  if (g_strcmp0 (track->name, lookout_target_get_name (target)) != 0)
+    {
+      g_free (track->name);
+      track->name = g_strdup (lookout_target_get_name (target));
+    }
+  if (g_strcmp0 (track->uri, lookout_target_get_uri_string (target)) != 0)
+    {
+      g_free (track->uri);
+      track->uri = g_strdup (lookout_target_get_uri_string (target));
+    }
   track->interval_ms = (gint64) lookout_target_get_interval (target) * 1000;
   threshold = MAX (lookout_target_get_fail_threshold (target), 1);
 
