@@ -1046,10 +1046,22 @@ void
 lookout_alert_engine_forget_target (LookoutAlertEngine *self,
                                     gint64              target_id)
 {
+  Track *track;
+  gboolean reminding;
+
   g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
 
+  track = g_hash_table_lookup (self->tracks, &target_id);
+  if (track == NULL)
+    return;
+
+  /* Only a track still owed a reminder can end the need for the timer:
+   * rescanning after each removal made removing n targets cost n². */
+  reminding = track->state == LOOKOUT_TARGET_STATE_DOWN &&
+              track->next_reminder < self->n_reminders;
   g_hash_table_remove (self->tracks, &target_id);
-  update_reminder_timer (self);
+  if (reminding)
+    update_reminder_timer (self);
 }
 
 LookoutTargetState
