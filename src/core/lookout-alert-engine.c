@@ -593,7 +593,11 @@ change_state (LookoutAlertEngine  *self,
   if (event != NULL)
     emit_event (self, track, event);
 
-  update_reminder_timer (self);
+  /* Only a change to or from DOWN can start or end the need for reminders;
+   * scanning every track on each change made a first round of n targets
+   * cost n² steps. */
+  if (new_state == LOOKOUT_TARGET_STATE_DOWN || old_state == LOOKOUT_TARGET_STATE_DOWN)
+    update_reminder_timer (self);
 }
 
 static LookoutTargetState
@@ -941,10 +945,16 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
   /* Weak: the engine must not keep removed targets alive. */
   if (track->target != target)
     g_set_weak_pointer (&track->target, target);
-  g_free (track->name);
-  track->name = g_strdup (lookout_target_get_name (target));
-  g_free (track->uri);
-  track->uri = g_strdup (lookout_target_get_uri_string (target));
+  if (g_strcmp0 (track->name, lookout_target_get_name (target)) != 0)
+    {
+      g_free (track->name);
+      track->name = g_strdup (lookout_target_get_name (target));
+    }
+  if (g_strcmp0 (track->uri, lookout_target_get_uri_string (target)) != 0)
+    {
+      g_free (track->uri);
+      track->uri = g_strdup (lookout_target_get_uri_string (target));
+    }
   track->interval_ms = (gint64) lookout_target_get_interval (target) * 1000;
   threshold = MAX (lookout_target_get_fail_threshold (target), 1);
 
@@ -1036,10 +1046,22 @@ void
 lookout_alert_engine_forget_target (LookoutAlertEngine *self,
                                     gint64              target_id)
 {
+  Track *track;
+  gboolean reminding;
+
   g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
 
+  track = g_hash_table_lookup (self->tracks, &target_id);
+  if (track == NULL)
+    return;
+
+  /* Only a track still owed a reminder can end the need for the timer:
+   * rescanning after each removal made removing n targets cost n². */
+  reminding = track->state == LOOKOUT_TARGET_STATE_DOWN &&
+              track->next_reminder < self->n_reminders;
   g_hash_table_remove (self->tracks, &target_id);
-  update_reminder_timer (self);
+  if (reminding)
+    update_reminder_timer (self);
 }
 
 LookoutTargetState
