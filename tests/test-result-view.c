@@ -244,8 +244,8 @@ test_http_reused (void)
   g_autoptr(LookoutResult) plain = http_result ();
 
   /* Kept alive from the previous check: no resolve, connect or handshake,
-   * which the probe reports as 0 µs (libsoup has no such phase). */
-  result->dns_us = result->connect_us = result->tls_us = 0;
+   * which the probe reports as absent (-1). */
+  result->dns_us = result->connect_us = result->tls_us = -1;
   result->processing_us = 900;
   result->transfer_us = 100;
   result->http_version = (g_free (result->http_version), g_strdup ("2"));
@@ -267,7 +267,7 @@ test_http_reused (void)
 
   /* Plain HTTP has no handshake and no certificate. */
   plain->target = (g_free (plain->target), g_strdup ("http://127.0.0.1:8080/"));
-  plain->dns_us = 0;
+  plain->dns_us = -1;
   plain->tls_us = -1;
   plain->http_status = 404;
   lookout_result_view_set_result (view, plain);

@@ -840,6 +840,18 @@ span (guint64 from,
   return from != 0 && to >= from ? (gint64) (to - from) : 0;
 }
 
+/* Adds a phase libsoup timed to its sum; a phase that did not happen on any
+ * hop (a kept-alive connection, an address literal) stays -1, not 0 µs. */
+static void
+add_phase (gint64  *sum,
+           guint64  from,
+           guint64  to)
+{
+  if (from == 0 || to < from)
+    return;
+  *sum = MAX (*sum, 0) + (gint64) (to - from);
+}
+
 /* Adds this hop's phases to the run's sums. */
 static void
 account_hop (ProbeRun *run)
@@ -859,15 +871,15 @@ account_hop (ProbeRun *run)
   response_start = soup_message_metrics_get_response_start (metrics);
   request_start = soup_message_metrics_get_request_start (metrics);
 
-  run->dns_us += span (soup_message_metrics_get_dns_start (metrics),
-                       soup_message_metrics_get_dns_end (metrics));
+  add_phase (&run->dns_us, soup_message_metrics_get_dns_start (metrics),
+             soup_message_metrics_get_dns_end (metrics));
   if (tls_start != 0)
     {
-      run->connect_us += span (connect_start, tls_start);
-      run->tls_us += span (tls_start, connect_end);
+      add_phase (&run->connect_us, connect_start, tls_start);
+      add_phase (&run->tls_us, tls_start, connect_end);
     }
   else
-    run->connect_us += span (connect_start, connect_end);
+    add_phase (&run->connect_us, connect_start, connect_end);
 
   if (response_start != 0)
     {
@@ -1421,6 +1433,8 @@ lookout_http_probe_run_async (LookoutProbe        *probe,
   run = g_new0 (ProbeRun, 1);
   g_task_set_task_data (task, run, probe_run_free);
   run->self = self;
+  /* Absent until a hop really resolves, connects or shakes hands. */
+  run->dns_us = run->connect_us = run->tls_us = -1;
   run->result = lookout_result_new (LOOKOUT_TARGET_KIND_HTTP);
   run->result->target = g_strdup (lookout_target_get_uri_string (target));
   run->result->target_id = lookout_target_get_id (target);

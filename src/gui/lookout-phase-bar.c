@@ -184,9 +184,9 @@ lookout_phase_bar_set_result (LookoutPhaseBar     *self,
 
   /* libsoup's metrics have no lookup for an IP literal and no connect or
    * handshake on a kept-alive connection: the probe reports those as 0. */
-  self->phases[LOOKOUT_PHASE_RESOLVE] = result && result->dns_us > 0 ? result->dns_us : -1;
-  self->phases[LOOKOUT_PHASE_CONNECT] = result && result->connect_us > 0 ? result->connect_us : -1;
-  self->phases[LOOKOUT_PHASE_TLS] = result && result->tls_us > 0 ? result->tls_us : -1;
+  self->phases[LOOKOUT_PHASE_RESOLVE] = result ? result->dns_us : -1;
+  self->phases[LOOKOUT_PHASE_CONNECT] = result ? result->connect_us : -1;
+  self->phases[LOOKOUT_PHASE_TLS] = result ? result->tls_us : -1;
   self->phases[LOOKOUT_PHASE_PROCESSING] = result ? result->processing_us : -1;
   self->phases[LOOKOUT_PHASE_TRANSFER] = result ? result->transfer_us : -1;
 
