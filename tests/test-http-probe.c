@@ -647,13 +647,14 @@ test_up_with_latency (void)
       g_assert_cmpint (server_delay, >=, SERVER_DELAY_MS * 1000);
       g_assert_cmpint (result->latency_us, >=, server_delay);
 
-      /* Phases of a fresh plain-HTTP connection fit in the whole. */
-      g_assert_cmpint (result->dns_us, >=, 0);
+      /* Phases of a fresh plain-HTTP connection fit in the whole; an
+       * address literal is not looked up. */
+      g_assert_cmpint (result->dns_us, ==, -1);
       g_assert_cmpint (result->connect_us, >=, 0);
       g_assert_cmpint (result->tls_us, ==, -1);
       g_assert_cmpint (result->processing_us, <=, result->latency_us);
       g_assert_cmpint (result->transfer_us, >=, 0);
-      sum = result->dns_us + result->connect_us + result->processing_us + result->transfer_us;
+      sum = result->connect_us + result->processing_us + result->transfer_us;
       g_assert_cmpint (sum, <=, result->latency_us);
 
       over_server[i] = result->latency_us - server_delay;
@@ -1214,10 +1215,40 @@ test_connection_limit (void)
         g_main_context_iteration (NULL, TRUE);
       result = lookout_probe_run_finish (probe, results[i], NULL);
       assert_up (result, 200);
+      /* The later checks waited in line for the connection: that wait is
+       * Lookout's, not the server's, and is not in their latency. */
+      g_test_message ("check %u: latency %.3f ms", i, result->latency_us / 1000.);
+      g_assert_cmpint (result->latency_us, >=, SERVER_DELAY_MS * 1000);
+      g_assert_cmpint (result->latency_us, <, 2 * SERVER_DELAY_MS * 1000);
       g_clear_object (&results[i]);
     }
 
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 4 * SERVER_DELAY_MS * 1000);
+}
+
+static void
+test_resolve_phase (void)
+{
+  g_autoptr(LookoutProbe) probe = lookout_http_probe_new ();
+  g_autofree char *by_name = g_strdup_printf ("http://localhost:%u/ok", ts.port);
+  g_autofree char *literal = url ("http", ts.port, "/ok");
+  g_autoptr(LookoutResult) named = NULL;
+  g_autoptr(LookoutResult) addressed = NULL;
+
+  /* A name is looked up and the lookup is part of the latency; an address
+   * literal has nothing to look up. */
+  lookout_http_probe_set_keep_alive (LOOKOUT_HTTP_PROBE (probe), FALSE);
+  named = run_probe (probe, by_name, 2000, NULL);
+  addressed = run_probe (probe, literal, 2000, NULL);
+  assert_up (named, 200);
+  assert_up (addressed, 200);
+  g_assert_cmpstr (named->address, ==, "127.0.0.1");
+  g_assert_cmpint (named->dns_us, >=, 0);
+  g_assert_cmpint (named->connect_us, >=, 0);
+  g_assert_cmpint (named->dns_us + named->connect_us + named->processing_us + named->transfer_us,
+                   <=, named->latency_us);
+  g_assert_cmpint (addressed->dns_us, ==, -1);
+  g_assert_cmpint (addressed->connect_us, >=, 0);
 }
 
 int
@@ -1251,6 +1282,7 @@ main (int   argc,
   g_test_add_func ("/http-probe/invalid-options", test_invalid_options);
   g_test_add_func ("/http-probe/many-at-once", test_many_at_once);
   g_test_add_func ("/http-probe/connection-limit", test_connection_limit);
+  g_test_add_func ("/http-probe/resolve-phase", test_resolve_phase);
 
   ret = g_test_run ();
 

@@ -31,17 +31,24 @@
  * caller's cancellable cancels ours too; then the task fails with
  * G_IO_ERROR_CANCELLED instead of returning a result.
  *
- * latency_us runs from libsoup's fetch start of the first hop (the request
- * handed to the session, as curl's time_total starts at its transfer) to the
- * moment the final response was read as far as the check needed: its end when
- * it fits the cap (curl's time_total), otherwise where reading stopped. The
- * end is stamped where the last byte is read, not after the close. Building
- * the message and arming the timer before it are ours, not the request's;
- * without metrics the start is taken just before that setup. Phase timings
- * come from libsoup's metrics (monotonic clock, like ours) and are summed
- * over the hops; on a reused connection resolve/connect/tls are 0 because
- * none happened; tls is -1 when no hop used TLS. processing runs from the
- * request written out ("wrote-body") to the first byte of the answer.
+ * latency_us is the time the target took: for each hop, from its first
+ * network step (the name lookup, or the connect when the host is an address
+ * literal or no lookup was needed, or writing the request on a kept-alive
+ * connection) to the moment its response was read as far as the check
+ * needed (its end when it fits the cap, as curl's time_total, otherwise where
+ * reading stopped), summed over the hops. The end is stamped where the last
+ * byte is read, not after the close. What comes before a hop's first network
+ * step is ours, not the target's: building the message, the main-loop turns
+ * libsoup takes to pick it up, and the wait for a free connection when the
+ * per-host limit is reached, which with many targets on one host would
+ * otherwise be reported as that host being slow (the scheduler's own
+ * concurrency cap was never counted either). Without metrics a hop counts
+ * from just before it was handed to libsoup. Phase timings come from
+ * libsoup's metrics (monotonic clock, like ours) and are summed over the
+ * hops; a phase that happened on no hop (resolve for an address literal,
+ * resolve/connect on a reused connection, tls without https) is -1.
+ * processing runs from the request written out ("wrote-body") to the first
+ * byte of the answer.
  *
  * Connections are direct: a system proxy would put its own latency and
  * failures in place of the target's.
@@ -137,7 +144,8 @@ typedef struct
   gboolean              used_tls;
   GTlsCertificateFlags  tls_errors;
   gint64                start_us;
-  gint64                fetch_start_us;
+  gint64                hop_sent_us;
+  gint64                network_us;        /* summed over the hops, -1 before any */
   gint64                request_end_us;
   gint64                response_start_us;
   gint64                body_end_us;
@@ -857,13 +865,15 @@ static void
 account_hop (ProbeRun *run)
 {
   SoupMessageMetrics *metrics = soup_message_get_metrics (run->msg);
-  guint64 connect_start, connect_end, tls_start, response_start, request_start;
+  guint64 dns_start = 0, connect_start, connect_end, tls_start, response_start, request_start;
+  guint64 hop_start;
 
   if (metrics == NULL)
-    return;
-
-  if (run->fetch_start_us == 0)
-    run->fetch_start_us = soup_message_metrics_get_fetch_start (metrics);
+    {
+      if (run->body_end_us >= run->hop_sent_us)
+        run->network_us = MAX (run->network_us, 0) + (run->body_end_us - run->hop_sent_us);
+      return;
+    }
 
   connect_start = soup_message_metrics_get_connect_start (metrics);
   connect_end = soup_message_metrics_get_connect_end (metrics);
@@ -871,8 +881,20 @@ account_hop (ProbeRun *run)
   response_start = soup_message_metrics_get_response_start (metrics);
   request_start = soup_message_metrics_get_request_start (metrics);
 
-  add_phase (&run->dns_us, soup_message_metrics_get_dns_start (metrics),
-             soup_message_metrics_get_dns_end (metrics));
+  /* GIO walks through its resolving step for an address literal too, but
+   * no lookup happens: that is not a resolve phase. */
+  if (!g_hostname_is_ip_address (g_uri_get_host (run->uri)))
+    {
+      dns_start = soup_message_metrics_get_dns_start (metrics);
+      add_phase (&run->dns_us, dns_start, soup_message_metrics_get_dns_end (metrics));
+    }
+
+  hop_start = dns_start != 0 ? dns_start :
+              connect_start != 0 ? connect_start :
+              request_start != 0 ? request_start : (guint64) run->hop_sent_us;
+  if (run->body_end_us >= (gint64) hop_start)
+    run->network_us = MAX (run->network_us, 0) + (run->body_end_us - (gint64) hop_start);
+
   if (tls_start != 0)
     {
       add_phase (&run->connect_us, connect_start, tls_start);
@@ -950,7 +972,7 @@ finish_hop (GTask *task)
 
       result->reply_bytes = run->body_read;
       if (run->response_start_us > 0 && !run->transport_failed)
-        result->latency_us = run->body_end_us - (run->fetch_start_us > 0 ? run->fetch_start_us : run->start_us);
+        result->latency_us = run->network_us >= 0 ? run->network_us : run->body_end_us - run->start_us;
 
       if (!run->decided && run->mode == BODY_KEYWORD)
         {
@@ -1380,6 +1402,7 @@ send_hop (GTask *task)
   run->request_end_us = 0;
   run->body_end_us = 0;
   run->tls_errors = 0;
+  run->hop_sent_us = g_get_monotonic_time ();
 
   soup_session_send_async (run->session,
                            run->msg,
@@ -1435,6 +1458,7 @@ lookout_http_probe_run_async (LookoutProbe        *probe,
   run->self = self;
   /* Absent until a hop really resolves, connects or shakes hands. */
   run->dns_us = run->connect_us = run->tls_us = -1;
+  run->network_us = -1;
   run->result = lookout_result_new (LOOKOUT_TARGET_KIND_HTTP);
   run->result->target = g_strdup (lookout_target_get_uri_string (target));
   run->result->target_id = lookout_target_get_id (target);
