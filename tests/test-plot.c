@@ -382,6 +382,71 @@ test_legend (void)
   g_object_unref (plot);
 }
 
+static void
+count_cb (gpointer  instance,
+          guint    *count)
+{
+  (*count)++;
+}
+
+static guint
+legend_size (GtkWidget *legend)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (legend); child; child = gtk_widget_get_next_sibling (child))
+    n++;
+
+  return n;
+}
+
+static void
+test_set_targets (void)
+{
+  GtkWidget *plot = lookout_plot_new ();
+  GtkWidget *legend = lookout_plot_create_legend (LOOKOUT_PLOT (plot));
+  const gint64 first_ids[] = { 1, 2, 3 };
+  const char *first_labels[] = { "one", "two", "three" };
+  const gint64 next_ids[] = { 3, 4, 1 };
+  const char *next_labels[] = { "three", "four", "uno" };
+  GtkWidget *button;
+  guint changes = 0;
+
+  g_object_ref_sink (plot);
+  g_object_ref_sink (legend);
+  g_signal_connect (plot, "lines-changed", G_CALLBACK (count_cb), &changes);
+
+  /* Many lines at once are one change, and the legend is built once. */
+  lookout_plot_set_targets (LOOKOUT_PLOT (plot), first_ids, first_labels, 3);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_cmpuint (legend_size (legend), ==, 3);
+  lookout_plot_set_target_visible (LOOKOUT_PLOT (plot), 3, FALSE);
+
+  /* The same again is no change at all. */
+  lookout_plot_set_targets (LOOKOUT_PLOT (plot), first_ids, first_labels, 3);
+  g_assert_cmpuint (changes, ==, 1);
+
+  /* A line that stays keeps its visibility; a renamed one its place. */
+  lookout_plot_set_targets (LOOKOUT_PLOT (plot), next_ids, next_labels, 3);
+  g_assert_cmpuint (changes, ==, 2);
+  g_assert_cmpuint (legend_size (legend), ==, 3);
+  g_assert_false (lookout_plot_get_target_visible (LOOKOUT_PLOT (plot), 3));
+  g_assert_true (lookout_plot_get_target_visible (LOOKOUT_PLOT (plot), 4));
+  g_assert_true (lookout_plot_get_target_visible (LOOKOUT_PLOT (plot), 1));
+  button = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (gtk_widget_get_first_child (legend)));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
+  button = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (gtk_widget_get_last_child (legend)));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_last_child (gtk_button_get_child (GTK_BUTTON (button))))),
+                   ==, "uno");
+
+  lookout_plot_set_targets (LOOKOUT_PLOT (plot), NULL, NULL, 0);
+  g_assert_cmpuint (changes, ==, 3);
+  g_assert_cmpuint (legend_size (legend), ==, 0);
+
+  g_object_unref (legend);
+  g_object_unref (plot);
+}
+
 static GtkLabel *
 find_value_label (GtkWidget  *root,
                   const char *title)
@@ -535,6 +600,7 @@ main (int   argc,
   g_test_add_func ("/plot/zoom-survives-live-updates", test_zoom_survives_live_updates);
   g_test_add_func ("/plot/store-sources", test_store_sources);
   g_test_add_func ("/plot/legend", test_legend);
+  g_test_add_func ("/plot/set-targets", test_set_targets);
   g_test_add_func ("/plot/history-statistics", test_history_statistics);
   g_test_add_func ("/plot/sparkline-history", test_sparkline_history);
 

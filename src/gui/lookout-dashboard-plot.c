@@ -46,26 +46,30 @@ result_cb (LookoutDashboardPlot *self,
 static void
 targets_changed_cb (LookoutDashboardPlot *self)
 {
+  g_autoptr(GPtrArray) shown_targets = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 ids[LOOKOUT_DASHBOARD_PLOT_MAX_LINES];
+  const char *labels[LOOKOUT_DASHBOARD_PLOT_MAX_LINES];
   GListModel *targets;
-  guint n, shown = 0;
+  guint n = 0, shown = 0;
 
-  lookout_plot_remove_all (self->plot);
-
-  if (self->monitor == NULL)
-    return;
-
-  targets = lookout_monitor_get_targets (self->monitor);
-  n = g_list_model_get_n_items (targets);
-  for (guint i = 0; i < n && shown < LOOKOUT_DASHBOARD_PLOT_MAX_LINES; i++)
+  if (self->monitor != NULL)
     {
-      g_autoptr(LookoutTarget) target = g_list_model_get_item (targets, i);
+      targets = lookout_monitor_get_targets (self->monitor);
+      n = g_list_model_get_n_items (targets);
+      for (guint i = 0; i < n && shown < LOOKOUT_DASHBOARD_PLOT_MAX_LINES; i++)
+        {
+          LookoutTarget *target = g_list_model_get_item (targets, i);
 
-      if (lookout_target_get_id (target) <= 0)
-        continue;
-      lookout_plot_add_target (self->plot, lookout_target_get_id (target),
-                               lookout_target_get_name (target));
-      shown++;
+          g_ptr_array_add (shown_targets, target);
+          if (lookout_target_get_id (target) <= 0)
+            continue;
+          ids[shown] = lookout_target_get_id (target);
+          labels[shown] = lookout_target_get_name (target);
+          shown++;
+        }
     }
+
+  lookout_plot_set_targets (self->plot, ids, labels, shown);
 
   if (n > shown)
     {

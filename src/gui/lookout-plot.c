@@ -150,6 +150,22 @@ line_free (Line *line)
 }
 
 static Line *
+line_new (LookoutPlot *plot,
+          gint64       target_id,
+          const char  *label)
+{
+  Line *line = g_new0 (Line, 1);
+
+  line->plot = plot;
+  line->target_id = target_id;
+  line->label = g_strdup (label);
+  line->visible = TRUE;
+  line->recent = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+
+  return line;
+}
+
+static Line *
 find_line (LookoutPlot *self,
            gint64       target_id)
 {
@@ -1397,15 +1413,71 @@ lookout_plot_add_target (LookoutPlot *self,
       return;
     }
 
-  line = g_new0 (Line, 1);
-  line->plot = self;
-  line->target_id = target_id;
-  line->label = g_strdup (label);
-  line->visible = TRUE;
-  line->recent = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
-  g_ptr_array_add (self->lines, line);
+  g_ptr_array_add (self->lines, line_new (self, target_id, label));
 
   if (self->store != NULL)
+    queue_refetch (self);
+  g_signal_emit (self, signals[LINES_CHANGED], 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Replaces the lines with these, in this order, in one change: lines kept
+ * keep their data and visibility, and only new ones are fetched. Adding
+ * them one by one would rebuild the legend once per line. */
+void
+lookout_plot_set_targets (LookoutPlot        *self,
+                          const gint64       *target_ids,
+                          const char * const *labels,
+                          guint               n)
+{
+  g_autoptr(GPtrArray) old = NULL;
+  gboolean added = FALSE;
+
+  g_return_if_fail (LOOKOUT_IS_PLOT (self));
+  g_return_if_fail (n == 0 || (target_ids != NULL && labels != NULL));
+
+  if (n == self->lines->len)
+    {
+      guint same = 0;
+
+      while (same < n)
+        {
+          Line *line = g_ptr_array_index (self->lines, same);
+
+          if (line->target_id != target_ids[same] || g_strcmp0 (line->label, labels[same]) != 0)
+            break;
+          same++;
+        }
+      if (same == n)
+        return;
+    }
+
+  old = g_steal_pointer (&self->lines);
+  self->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) line_free);
+  for (guint i = 0; i < n; i++)
+    {
+      Line *line = NULL;
+
+      for (guint j = 0; j < old->len && line == NULL; j++)
+        if (((Line *) g_ptr_array_index (old, j))->target_id == target_ids[i])
+          line = g_ptr_array_steal_index_fast (old, j);
+
+      if (line != NULL)
+        {
+          g_free (line->label);
+          line->label = g_strdup (labels[i]);
+        }
+      else if (find_line (self, target_ids[i]) == NULL)
+        {
+          line = line_new (self, target_ids[i], labels[i]);
+          added = TRUE;
+        }
+
+      if (line != NULL)
+        g_ptr_array_add (self->lines, line);
+    }
+
+  if (added && self->store != NULL)
     queue_refetch (self);
   g_signal_emit (self, signals[LINES_CHANGED], 0);
   gtk_widget_queue_draw (GTK_WIDGET (self));

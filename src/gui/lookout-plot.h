@@ -41,6 +41,10 @@ void          lookout_plot_add_target          (LookoutPlot          *self,
 void          lookout_plot_remove_target       (LookoutPlot          *self,
                                                 gint64                target_id);
 void          lookout_plot_remove_all          (LookoutPlot          *self);
+void          lookout_plot_set_targets         (LookoutPlot          *self,
+                                                const gint64         *target_ids,
+                                                const char * const   *labels,
+                                                guint                 n);
 void          lookout_plot_set_target_visible  (LookoutPlot          *self,
                                                 gint64                target_id,
                                                 gboolean              visible);
