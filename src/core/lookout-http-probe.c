@@ -870,8 +870,7 @@ account_hop (ProbeRun *run)
 
   if (metrics == NULL)
     {
-      if (run->body_end_us >= run->hop_sent_us)
-        run->network_us = MAX (run->network_us, 0) + (run->body_end_us - run->hop_sent_us);
+      add_phase (&run->network_us, run->hop_sent_us, run->body_end_us);
       return;
     }
 
@@ -892,8 +891,7 @@ account_hop (ProbeRun *run)
   hop_start = dns_start != 0 ? dns_start :
               connect_start != 0 ? connect_start :
               request_start != 0 ? request_start : (guint64) run->hop_sent_us;
-  if (run->body_end_us >= (gint64) hop_start)
-    run->network_us = MAX (run->network_us, 0) + (run->body_end_us - (gint64) hop_start);
+  add_phase (&run->network_us, hop_start, run->body_end_us);
 
   if (tls_start != 0)
     {
