@@ -67,7 +67,8 @@ struct _LookoutResultField
 };
 
 /* Everything Lookout knows about one kind of target but its probe class
- * (probes/lookout-probe.c maps kinds to classes) and its dialog options. */
+ * (lookout_probe_new_for_kind()) and, when it has them, its options in the
+ * Add Target dialog and its rows in the result view (both in src/gui). */
 typedef struct
 {
   LookoutTargetKind          kind;

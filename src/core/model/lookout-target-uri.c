@@ -10,7 +10,9 @@
  * knows nothing of the dialog's shorthand). Each part is checked and
  * normalised on its own, so every rejection can say what is wrong with which
  * part, and the canonical string is then built from the normalised parts. A
- * parsed URI is one allocation: the struct followed by its strings.
+ * parsed URI is one allocation: the struct followed by its strings. What a
+ * kind accepts (its schemes, whether it takes a port, what follows the
+ * host) is its row in lookout-probe-kind.c.
  *
  * The canonical string always parses back to itself (the fuzzer checks it).
  *
@@ -75,12 +77,12 @@ typedef struct
 {
   const LookoutProbeKind  *kind;
   const LookoutKindScheme *scheme;
-  char         *host;       /* normalised, no brackets; NULL for "dns:name" */
-  gboolean      host_is_ipv6;
-  guint16       port;       /* 0 when not given */
-  char         *path;       /* HTTP: path and query */
-  char         *dns_name;
-  const char   *dns_type;
+  char                    *host;       /* normalised, no brackets; NULL for "dns:name" */
+  gboolean                 host_is_ipv6;
+  guint16                  port;       /* 0 when not given */
+  char                    *path;       /* HTTP: path and query */
+  char                    *dns_name;
+  const char              *dns_type;
 } Parts;
 
 static void
