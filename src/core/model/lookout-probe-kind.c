@@ -9,8 +9,8 @@
  * LookoutTargetKind. The target URI parser, the result's JSON, the result
  * view and the Add Target dialog read it; the probe class of each kind is in
  * lookout_probe_new_for_kind(), one layer up. Adding a kind is a probe file,
- * a row here, its line there, and its dialog options if it has any
- * (HACKING.md has the checklist; test-probe-kind walks every row). */
+ * a row here, its line there, and its dialog options and result-view rows if
+ * it has any (HACKING.md has the checklist; test-probe-kind walks every row). */
 
 #define G_LOG_DOMAIN "lookout-probe-kind"
 
