@@ -43,15 +43,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "lookout-alert-engine.h"
-#include "lookout-dns-probe.h"
-#include "lookout-http-probe.h"
-#include "lookout-icmp-probe.h"
-#include "lookout-ntp-probe.h"
 #include "lookout-resolver.h"
 #include "lookout-marshal.h"
 #include "lookout-scheduler.h"
-#include "lookout-tcp-probe.h"
-#include "lookout-udp-probe.h"
 
 typedef struct _Run Run;
 
@@ -1169,18 +1163,9 @@ lookout_scheduler_add_default_probes (LookoutScheduler *self)
 
   lookout_resolver_install_default ();
 
-#define ADD_PROBE(kind, constructor) \
-  if (self->probes[kind] == NULL) \
-    self->probes[kind] = LOOKOUT_PROBE (constructor ());
-
-  ADD_PROBE (LOOKOUT_TARGET_KIND_HTTP, lookout_http_probe_new);
-  ADD_PROBE (LOOKOUT_TARGET_KIND_ICMP, lookout_icmp_probe_new);
-  ADD_PROBE (LOOKOUT_TARGET_KIND_TCP, lookout_tcp_probe_new);
-  ADD_PROBE (LOOKOUT_TARGET_KIND_UDP, lookout_udp_probe_new);
-  ADD_PROBE (LOOKOUT_TARGET_KIND_DNS, lookout_dns_probe_new);
-  ADD_PROBE (LOOKOUT_TARGET_KIND_NTP, lookout_ntp_probe_new);
-
-#undef ADD_PROBE
+  for (guint kind = 0; kind < LOOKOUT_TARGET_N_KINDS; kind++)
+    if (self->probes[kind] == NULL)
+      self->probes[kind] = lookout_probe_new_for_kind (kind);
 }
 
 GListModel *

@@ -22,6 +22,7 @@
 
 #include "lookout-dns-packet.h"
 #include "lookout-gui-utils.h"
+#include "lookout-probe-kind.h"
 #include "lookout-result-view-private.h"
 
 /* Certificates closer to their end than this are shown as a warning. */
@@ -290,11 +291,26 @@ show_udp (LookoutResultView   *self,
     set_row (self->reply_row, self->reply_label, NULL, NULL);
 }
 
+/* The kinds whose results have rows of their own in the template; the
+ * rows of other kinds stay hidden. */
+static const struct
+{
+  LookoutTargetKind   kind;
+  void              (*show) (LookoutResultView   *self,
+                             const LookoutResult *result);
+} kind_rows[] = {
+  { LOOKOUT_TARGET_KIND_HTTP, show_http },
+  { LOOKOUT_TARGET_KIND_ICMP, show_icmp },
+  { LOOKOUT_TARGET_KIND_DNS,  show_dns },
+  { LOOKOUT_TARGET_KIND_NTP,  show_ntp },
+  { LOOKOUT_TARGET_KIND_UDP,  show_udp },
+};
+
 static void
 update (LookoutResultView *self)
 {
   const LookoutResult *result = self->result;
-  const char *latency_title;
+  const LookoutProbeKind *row;
   g_autofree char *latency = NULL;
   g_autofree char *checked = NULL;
 
@@ -313,19 +329,9 @@ update (LookoutResultView *self)
   lookout_set_state_css_class (self->state_dot, result->state);
   lookout_set_state_css_class (GTK_WIDGET (self->state_label), result->state);
 
-  switch (result->kind)
-    {
-    case LOOKOUT_TARGET_KIND_ICMP:
-      latency_title = _("Median round trip");
-      break;
-    case LOOKOUT_TARGET_KIND_NTP:
-      latency_title = _("Round-trip delay");
-      break;
-    default:
-      latency_title = _("Response time");
-      break;
-    }
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->latency_row), latency_title);
+  row = lookout_probe_kind_get (result->kind);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->latency_row),
+                                 lookout_probe_kind_get_latency_title (row));
   latency = lookout_format_latency (result->latency_us);
   set_row (self->latency_row, self->latency_label, latency, NULL);
 
@@ -346,27 +352,9 @@ update (LookoutResultView *self)
       set_label_class (self->error_label, NULL);
     }
 
-  switch (result->kind)
-    {
-    case LOOKOUT_TARGET_KIND_HTTP:
-      show_http (self, result);
-      break;
-    case LOOKOUT_TARGET_KIND_ICMP:
-      show_icmp (self, result);
-      break;
-    case LOOKOUT_TARGET_KIND_DNS:
-      show_dns (self, result);
-      break;
-    case LOOKOUT_TARGET_KIND_NTP:
-      show_ntp (self, result);
-      break;
-    case LOOKOUT_TARGET_KIND_UDP:
-      show_udp (self, result);
-      break;
-    case LOOKOUT_TARGET_KIND_TCP:
-    default:
-      break;
-    }
+  for (guint i = 0; i < G_N_ELEMENTS (kind_rows); i++)
+    if (kind_rows[i].kind == result->kind)
+      kind_rows[i].show (self, result);
 }
 
 static void

@@ -21,6 +21,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lookout-gui-utils.h"
+#include "lookout-probe-kind.h"
 #include "lookout-target-dialog-private.h"
 
 G_DEFINE_FINAL_TYPE (LookoutTargetDialog, lookout_target_dialog, ADW_TYPE_WINDOW)
@@ -52,21 +53,6 @@ get_selected_kind (LookoutTargetDialog *self)
   if (selected >= LOOKOUT_TARGET_N_KINDS)
     return LOOKOUT_TARGET_KIND_HTTP;
   return (LookoutTargetKind)selected;
-}
-
-static const char *
-get_kind_example (LookoutTargetKind kind)
-{
-  switch (kind)
-    {
-    case LOOKOUT_TARGET_KIND_HTTP: return _("For example example.org or https://example.org/health");
-    case LOOKOUT_TARGET_KIND_ICMP: return _("A host name or an IP address, for example 192.0.2.10");
-    case LOOKOUT_TARGET_KIND_TCP:  return _("Host and port, for example db.example.org:5432");
-    case LOOKOUT_TARGET_KIND_UDP:  return _("Host and port, for example 192.0.2.53:53");
-    case LOOKOUT_TARGET_KIND_DNS:  return _("Server and name, for example 192.0.2.53/example.org");
-    case LOOKOUT_TARGET_KIND_NTP:  return _("A time server, for example pool.ntp.org");
-    default:                       return NULL;
-    }
 }
 
 static void
@@ -136,63 +122,139 @@ dup_base_options (LookoutTargetDialog *self,
   return json_object_ref (json_node_get_object (root));
 }
 
+static void
+save_http_options (LookoutTargetDialog *self,
+                   JsonObject          *object)
+{
+  guint method = adw_combo_row_get_selected (self->method_row);
+  g_autofree char *accept = dup_entry_text (self->accept_row);
+  const char *keyword = gtk_editable_get_text (GTK_EDITABLE (self->keyword_row));
+
+  if (method >= G_N_ELEMENTS (http_methods))
+    method = 0;
+  json_object_set_string_member (object, "method", http_methods[method]);
+  json_object_set_string_member (object, "accept", accept);
+  if (keyword[0] != '\0')
+    {
+      json_object_set_string_member (object, "keyword", keyword);
+      json_object_set_boolean_member (object, "keyword_absent",
+                                      gtk_switch_get_active (self->keyword_absent_switch));
+    }
+  else
+    {
+      json_object_remove_member (object, "keyword");
+      json_object_remove_member (object, "keyword_absent");
+    }
+  json_object_set_boolean_member (object, "verify_tls",
+                                  gtk_switch_get_active (self->verify_tls_switch));
+}
+
+static void
+load_http_options (LookoutTargetDialog *self,
+                   JsonObject          *object)
+{
+  const char *method = json_object_get_string_member_with_default (object, "method", "GET");
+
+  for (guint i = 0; i < G_N_ELEMENTS (http_methods); i++)
+    if (g_ascii_strcasecmp (method, http_methods[i]) == 0)
+      adw_combo_row_set_selected (self->method_row, i);
+  gtk_editable_set_text (GTK_EDITABLE (self->accept_row),
+                         json_object_get_string_member_with_default (object, "accept", "200-399"));
+  gtk_editable_set_text (GTK_EDITABLE (self->keyword_row),
+                         json_object_get_string_member_with_default (object, "keyword", ""));
+  gtk_switch_set_active (self->keyword_absent_switch,
+                         json_object_get_boolean_member_with_default (object, "keyword_absent", FALSE));
+  gtk_switch_set_active (self->verify_tls_switch,
+                         json_object_get_boolean_member_with_default (object, "verify_tls", TRUE));
+}
+
+static void
+save_icmp_options (LookoutTargetDialog *self,
+                   JsonObject          *object)
+{
+  json_object_set_int_member (object, "count", gtk_spin_button_get_value_as_int (self->count_spin));
+}
+
+static void
+load_icmp_options (LookoutTargetDialog *self,
+                   JsonObject          *object)
+{
+  gtk_spin_button_set_value (self->count_spin,
+                             json_object_get_int_member_with_default (object, "count", 3));
+}
+
+static void
+save_udp_options (LookoutTargetDialog *self,
+                  JsonObject          *object)
+{
+  const char *payload = gtk_editable_get_text (GTK_EDITABLE (self->payload_row));
+
+  if (payload[0] != '\0')
+    json_object_set_string_member (object, "payload", payload);
+  else
+    json_object_remove_member (object, "payload");
+}
+
+static void
+load_udp_options (LookoutTargetDialog *self,
+                  JsonObject          *object)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->payload_row),
+                         json_object_get_string_member_with_default (object, "payload", ""));
+}
+
+/* The kinds with options of their own: their expander row in the template
+ * and how it reads and writes the target's options JSON. Every other kind
+ * has none, and the options group is hidden for it. */
+typedef struct
+{
+  LookoutTargetKind   kind;
+  gsize               expander_offset;
+  void              (*save) (LookoutTargetDialog *self,
+                             JsonObject          *object);
+  void              (*load) (LookoutTargetDialog *self,
+                             JsonObject          *object);
+} KindOptions;
+
+#define KIND_OPTIONS(kind, expander, prefix) \
+  { kind, G_STRUCT_OFFSET (LookoutTargetDialog, expander), save_##prefix##_options, load_##prefix##_options }
+
+static const KindOptions kind_options[] = {
+  KIND_OPTIONS (LOOKOUT_TARGET_KIND_HTTP, http_options, http),
+  KIND_OPTIONS (LOOKOUT_TARGET_KIND_ICMP, icmp_options, icmp),
+  KIND_OPTIONS (LOOKOUT_TARGET_KIND_UDP, udp_options, udp),
+};
+
+#undef KIND_OPTIONS
+
+static const KindOptions *
+find_kind_options (LookoutTargetKind kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (kind_options); i++)
+    if (kind_options[i].kind == kind)
+      return &kind_options[i];
+
+  return NULL;
+}
+
+static GtkWidget *
+get_expander (LookoutTargetDialog *self,
+              const KindOptions   *options)
+{
+  return *(GtkWidget **) G_STRUCT_MEMBER_P (self, options->expander_offset);
+}
+
 static char *
 build_options_json (LookoutTargetDialog *self,
                     LookoutTargetKind    kind)
 {
   g_autoptr(JsonObject) object = dup_base_options (self, kind);
+  const KindOptions *options = find_kind_options (kind);
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonGenerator) generator = NULL;
 
-  switch (kind)
-    {
-    case LOOKOUT_TARGET_KIND_HTTP:
-      {
-        guint method = adw_combo_row_get_selected (self->method_row);
-        g_autofree char *accept = dup_entry_text (self->accept_row);
-        const char *keyword = gtk_editable_get_text (GTK_EDITABLE (self->keyword_row));
-
-        if (method >= G_N_ELEMENTS (http_methods))
-          method = 0;
-        json_object_set_string_member (object, "method", http_methods[method]);
-        json_object_set_string_member (object, "accept", accept);
-        if (keyword[0] != '\0')
-          {
-            json_object_set_string_member (object, "keyword", keyword);
-            json_object_set_boolean_member (object, "keyword_absent",
-                                            gtk_switch_get_active (self->keyword_absent_switch));
-          }
-        else
-          {
-            json_object_remove_member (object, "keyword");
-            json_object_remove_member (object, "keyword_absent");
-          }
-        json_object_set_boolean_member (object, "verify_tls",
-                                        gtk_switch_get_active (self->verify_tls_switch));
-      }
-      break;
-
-    case LOOKOUT_TARGET_KIND_ICMP:
-      json_object_set_int_member (object, "count", gtk_spin_button_get_value_as_int (self->count_spin));
-      break;
-
-    case LOOKOUT_TARGET_KIND_UDP:
-      {
-        const char *payload = gtk_editable_get_text (GTK_EDITABLE (self->payload_row));
-
-        if (payload[0] != '\0')
-          json_object_set_string_member (object, "payload", payload);
-        else
-          json_object_remove_member (object, "payload");
-      }
-      break;
-
-    case LOOKOUT_TARGET_KIND_TCP:
-    case LOOKOUT_TARGET_KIND_DNS:
-    case LOOKOUT_TARGET_KIND_NTP:
-    default:
-      break;
-    }
+  if (options != NULL)
+    options->save (self, object);
 
   root = json_node_init_object (json_node_alloc (), object);
   generator = json_generator_new ();
@@ -206,52 +268,18 @@ load_options (LookoutTargetDialog *self,
               const char          *options_json)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *object;
+  const KindOptions *options = find_kind_options (kind);
   JsonNode *root;
 
+  if (options == NULL)
+    return;
   if (options_json == NULL || !json_parser_load_from_data (parser, options_json, -1, NULL))
     return;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
-  object = json_node_get_object (root);
 
-  switch (kind)
-    {
-    case LOOKOUT_TARGET_KIND_HTTP:
-      {
-        const char *method = json_object_get_string_member_with_default (object, "method", "GET");
-
-        for (guint i = 0; i < G_N_ELEMENTS (http_methods); i++)
-          if (g_ascii_strcasecmp (method, http_methods[i]) == 0)
-            adw_combo_row_set_selected (self->method_row, i);
-        gtk_editable_set_text (GTK_EDITABLE (self->accept_row),
-                               json_object_get_string_member_with_default (object, "accept", "200-399"));
-        gtk_editable_set_text (GTK_EDITABLE (self->keyword_row),
-                               json_object_get_string_member_with_default (object, "keyword", ""));
-        gtk_switch_set_active (self->keyword_absent_switch,
-                               json_object_get_boolean_member_with_default (object, "keyword_absent", FALSE));
-        gtk_switch_set_active (self->verify_tls_switch,
-                               json_object_get_boolean_member_with_default (object, "verify_tls", TRUE));
-      }
-      break;
-
-    case LOOKOUT_TARGET_KIND_ICMP:
-      gtk_spin_button_set_value (self->count_spin,
-                                 json_object_get_int_member_with_default (object, "count", 3));
-      break;
-
-    case LOOKOUT_TARGET_KIND_UDP:
-      gtk_editable_set_text (GTK_EDITABLE (self->payload_row),
-                             json_object_get_string_member_with_default (object, "payload", ""));
-      break;
-
-    case LOOKOUT_TARGET_KIND_TCP:
-    case LOOKOUT_TARGET_KIND_DNS:
-    case LOOKOUT_TARGET_KIND_NTP:
-    default:
-      break;
-    }
+  options->load (self, json_node_get_object (root));
 }
 
 static void
@@ -259,14 +287,11 @@ update_for_kind (LookoutTargetDialog *self)
 {
   LookoutTargetKind kind = get_selected_kind (self);
 
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->kind_row), get_kind_example (kind));
-  gtk_widget_set_visible (GTK_WIDGET (self->http_options), kind == LOOKOUT_TARGET_KIND_HTTP);
-  gtk_widget_set_visible (GTK_WIDGET (self->icmp_options), kind == LOOKOUT_TARGET_KIND_ICMP);
-  gtk_widget_set_visible (GTK_WIDGET (self->udp_options), kind == LOOKOUT_TARGET_KIND_UDP);
-  gtk_widget_set_visible (GTK_WIDGET (self->options_group),
-                          kind == LOOKOUT_TARGET_KIND_HTTP ||
-                          kind == LOOKOUT_TARGET_KIND_ICMP ||
-                          kind == LOOKOUT_TARGET_KIND_UDP);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->kind_row),
+                               lookout_probe_kind_get_address_example (lookout_probe_kind_get (kind)));
+  for (guint i = 0; i < G_N_ELEMENTS (kind_options); i++)
+    gtk_widget_set_visible (get_expander (self, &kind_options[i]), kind_options[i].kind == kind);
+  gtk_widget_set_visible (GTK_WIDGET (self->options_group), find_kind_options (kind) != NULL);
 }
 
 static void

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "lookout-probe-kind.h"
 #include "lookout-result.h"
 
 G_DEFINE_BOXED_TYPE (LookoutResult, lookout_result, lookout_result_ref, lookout_result_unref)
@@ -135,6 +136,7 @@ JsonNode *
 lookout_result_to_json (const LookoutResult *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const LookoutProbeKind *row;
 
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -153,83 +155,9 @@ lookout_result_to_json (const LookoutResult *self)
   json_builder_set_member_name (builder, "time_ms");
   json_builder_add_int_value (builder, self->started_ms);
 
-  switch (self->kind)
-    {
-    case LOOKOUT_TARGET_KIND_HTTP:
-      json_builder_set_member_name (builder, "status");
-      if (self->http_status > 0)
-        json_builder_add_int_value (builder, self->http_status);
-      else
-        json_builder_add_null_value (builder);
-      add_string_or_null (builder, "http_version", self->http_version);
-      json_builder_set_member_name (builder, "phases_ms");
-      json_builder_begin_object (builder);
-      add_us_as_ms (builder, "resolve", self->dns_us);
-      add_us_as_ms (builder, "connect", self->connect_us);
-      add_us_as_ms (builder, "tls", self->tls_us);
-      add_us_as_ms (builder, "processing", self->processing_us);
-      add_us_as_ms (builder, "transfer", self->transfer_us);
-      json_builder_end_object (builder);
-      json_builder_set_member_name (builder, "cert_expiry");
-      if (self->cert_expiry_s > 0)
-        {
-          g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (self->cert_expiry_s);
-          g_autofree char *iso = g_date_time_format_iso8601 (dt);
-          json_builder_add_string_value (builder, iso);
-        }
-      else
-        json_builder_add_null_value (builder);
-      break;
-
-    case LOOKOUT_TARGET_KIND_ICMP:
-      json_builder_set_member_name (builder, "sent");
-      json_builder_add_int_value (builder, self->sent);
-      json_builder_set_member_name (builder, "received");
-      json_builder_add_int_value (builder, self->received);
-      json_builder_set_member_name (builder, "loss");
-      json_builder_add_double_value (builder,
-                                     self->sent ? 1.0 - (double) self->received / self->sent : 1.0);
-      add_us_as_ms (builder, "min_ms", self->min_us);
-      add_us_as_ms (builder, "max_ms", self->max_us);
-      add_us_as_ms (builder, "jitter_ms", self->jitter_us);
-      break;
-
-    case LOOKOUT_TARGET_KIND_DNS:
-      json_builder_set_member_name (builder, "rcode");
-      if (self->rcode >= 0)
-        json_builder_add_int_value (builder, self->rcode);
-      else
-        json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "answers");
-      json_builder_begin_array (builder);
-      for (guint i = 0; self->answers && self->answers[i]; i++)
-        json_builder_add_string_value (builder, self->answers[i]);
-      json_builder_end_array (builder);
-      break;
-
-    case LOOKOUT_TARGET_KIND_NTP:
-      json_builder_set_member_name (builder, "offset_ms");
-      if (self->ok)
-        json_builder_add_double_value (builder, self->offset_us / 1000.0);
-      else
-        json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "stratum");
-      if (self->stratum >= 0)
-        json_builder_add_int_value (builder, self->stratum);
-      else
-        json_builder_add_null_value (builder);
-      add_string_or_null (builder, "reference_id", self->reference_id);
-      break;
-
-    case LOOKOUT_TARGET_KIND_UDP:
-      json_builder_set_member_name (builder, "reply_bytes");
-      json_builder_add_int_value (builder, self->reply_bytes);
-      break;
-
-    case LOOKOUT_TARGET_KIND_TCP:
-    default:
-      break;
-    }
+  row = lookout_probe_kind_get (self->kind);
+  if (row != NULL)
+    lookout_probe_kind_add_json_fields (row->result_fields, self, builder);
 
   json_builder_end_object (builder);
 

@@ -10,7 +10,9 @@
  * knows nothing of the dialog's shorthand). Each part is checked and
  * normalised on its own, so every rejection can say what is wrong with which
  * part, and the canonical string is then built from the normalised parts. A
- * parsed URI is one allocation: the struct followed by its strings.
+ * parsed URI is one allocation: the struct followed by its strings. What a
+ * kind accepts (its schemes, whether it takes a port, what follows the
+ * host) is its row in lookout-probe-kind.c.
  *
  * The canonical string always parses back to itself (the fuzzer checks it).
  *
@@ -42,6 +44,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 
+#include "lookout-probe-kind.h"
 #include "lookout-target-uri.h"
 
 #define MAX_URI_LENGTH      2048
@@ -55,31 +58,13 @@ struct _LookoutTargetUri
   gatomicrefcount    ref_count;
   LookoutTargetKind  kind;
   guint16            port;
+  guint16            default_port;
   guint              is_https : 1;
   const char        *dns_type;
   const char        *host;
   const char        *path;
   const char        *dns_name;
   char               string[];
-};
-
-typedef struct
-{
-  const char        *name;
-  LookoutTargetKind  kind;
-  gboolean           is_https;
-  guint16            default_port;
-} Scheme;
-
-static const Scheme schemes[] = {
-  { "http",  LOOKOUT_TARGET_KIND_HTTP, FALSE, 80 },
-  { "https", LOOKOUT_TARGET_KIND_HTTP, TRUE,  443 },
-  { "icmp",  LOOKOUT_TARGET_KIND_ICMP, FALSE, 0 },
-  { "ping",  LOOKOUT_TARGET_KIND_ICMP, FALSE, 0 },
-  { "tcp",   LOOKOUT_TARGET_KIND_TCP,  FALSE, 0 },
-  { "udp",   LOOKOUT_TARGET_KIND_UDP,  FALSE, 0 },
-  { "dns",   LOOKOUT_TARGET_KIND_DNS,  FALSE, 53 },
-  { "ntp",   LOOKOUT_TARGET_KIND_NTP,  FALSE, 123 },
 };
 
 /* What the DNS probe can ask for; kept sorted for the error message. */
@@ -90,13 +75,14 @@ static const char * const dns_types[] = {
 
 typedef struct
 {
-  const Scheme *scheme;
-  char         *host;       /* normalised, no brackets; NULL for "dns:name" */
-  gboolean      host_is_ipv6;
-  guint16       port;       /* 0 when not given */
-  char         *path;       /* HTTP: path and query */
-  char         *dns_name;
-  const char   *dns_type;
+  const LookoutProbeKind  *kind;
+  const LookoutKindScheme *scheme;
+  char                    *host;       /* normalised, no brackets; NULL for "dns:name" */
+  gboolean                 host_is_ipv6;
+  guint16                  port;       /* 0 when not given */
+  char                    *path;       /* HTTP: path and query */
+  char                    *dns_name;
+  const char              *dns_type;
 } Parts;
 
 static void
@@ -146,28 +132,6 @@ quote (const char *text,
   return g_string_free (out, FALSE);
 }
 
-static const Scheme *
-find_scheme (const char *name,
-             gsize       len)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
-    if (strlen (schemes[i].name) == len &&
-        g_ascii_strncasecmp (schemes[i].name, name, len) == 0)
-      return &schemes[i];
-
-  return NULL;
-}
-
-static const Scheme *
-scheme_for_kind (LookoutTargetKind kind)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
-    if (schemes[i].kind == kind)
-      return &schemes[i];
-
-  return NULL;
-}
-
 /* Length of an RFC 3986 scheme at the start of @text, 0 if there is none. */
 static gsize
 scheme_length (const char *text)
@@ -195,9 +159,9 @@ all_digits (const char *text,
 }
 
 static const char *
-kind_label (const Scheme *scheme)
+kind_label (const LookoutProbeKind *kind)
 {
-  return lookout_target_kind_get_label (scheme->kind);
+  return lookout_target_kind_get_label (kind->kind);
 }
 
 static gboolean
@@ -639,12 +603,12 @@ parse_authority (const char  *text,
 
   if (port != NULL)
     {
-      if (parts->scheme->kind == LOOKOUT_TARGET_KIND_ICMP)
+      if (parts->kind->port == LOOKOUT_KIND_PORT_NONE)
         {
           g_autofree char *q = quote (port, port_len);
 
           g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNEXPECTED_PORT,
-                       _("Ping targets have no port: remove “:%s”"), q);
+                       _("%s targets have no port: remove “:%s”"), kind_label (parts->kind), q);
           return FALSE;
         }
       if (!parse_port (port, port_len, &parts->port, error))
@@ -850,9 +814,9 @@ parse_dns_query (const char  *text,
 
 /* What follows the authority for kinds that take nothing there: at most "/". */
 static gboolean
-check_no_path (const char   *rest,
-               const Scheme *scheme,
-               GError      **error)
+check_no_path (const char             *rest,
+               const LookoutProbeKind *kind,
+               GError                **error)
 {
   gsize path_len = strcspn (rest, "?#");
 
@@ -861,19 +825,19 @@ check_no_path (const char   *rest,
       g_autofree char *q = quote (rest, path_len);
 
       g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNEXPECTED_PATH,
-                   _("%s targets have no path: remove “%s”"), kind_label (scheme), q);
+                   _("%s targets have no path: remove “%s”"), kind_label (kind), q);
       return FALSE;
     }
   if (rest[path_len] == '?')
     {
       g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_INVALID_QUERY,
-                   _("%s targets take no query: remove the part from “?”"), kind_label (scheme));
+                   _("%s targets take no query: remove the part from “?”"), kind_label (kind));
       return FALSE;
     }
   if (rest[path_len] == '#')
     {
       g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNEXPECTED_PATH,
-                   _("%s targets take no fragment: remove the part from “#”"), kind_label (scheme));
+                   _("%s targets take no fragment: remove the part from “#”"), kind_label (kind));
       return FALSE;
     }
 
@@ -936,7 +900,7 @@ static LookoutTargetUri *
 build (Parts   *parts,
        GError **error)
 {
-  const Scheme *scheme = parts->scheme;
+  const LookoutKindScheme *scheme = parts->scheme;
   g_autoptr(GString) str = g_string_new (NULL);
   LookoutTargetUri *self;
   gsize host_len = parts->host ? strlen (parts->host) + 1 : 0;
@@ -944,7 +908,7 @@ build (Parts   *parts,
   gsize name_len = parts->dns_name ? strlen (parts->dns_name) + 1 : 0;
   char *p;
 
-  g_string_append (str, scheme->kind == LOOKOUT_TARGET_KIND_ICMP ? "icmp" : scheme->name);
+  g_string_append (str, scheme->is_alias ? lookout_probe_kind_get_primary (parts->kind)->name : scheme->name);
   g_string_append_c (str, ':');
   if (parts->host != NULL)
     {
@@ -954,20 +918,17 @@ build (Parts   *parts,
         g_string_append_printf (str, ":%u", parts->port);
     }
 
-  switch (scheme->kind)
+  switch (parts->kind->path)
     {
-    case LOOKOUT_TARGET_KIND_HTTP:
+    case LOOKOUT_KIND_PATH_HTTP:
       g_string_append (str, parts->path);
       break;
-    case LOOKOUT_TARGET_KIND_DNS:
+    case LOOKOUT_KIND_PATH_DNS:
       if (parts->host != NULL)
         g_string_append_c (str, '/');
       g_string_append_printf (str, "%s?type=%s", parts->dns_name, parts->dns_type);
       break;
-    case LOOKOUT_TARGET_KIND_ICMP:
-    case LOOKOUT_TARGET_KIND_TCP:
-    case LOOKOUT_TARGET_KIND_UDP:
-    case LOOKOUT_TARGET_KIND_NTP:
+    case LOOKOUT_KIND_PATH_NONE:
     default:
       break;
     }
@@ -982,8 +943,9 @@ build (Parts   *parts,
 
   self = g_malloc0 (sizeof *self + str->len + 1 + host_len + path_len + name_len);
   g_atomic_ref_count_init (&self->ref_count);
-  self->kind = scheme->kind;
+  self->kind = parts->kind->kind;
   self->is_https = scheme->is_https;
+  self->default_port = scheme->default_port;
   self->port = parts->port != 0 ? parts->port : scheme->default_port;
   self->dns_type = parts->dns_type;
 
@@ -1009,11 +971,12 @@ build (Parts   *parts,
 static LookoutTargetUri *
 parse_trimmed (const char         *text,
                gsize               len,
-               const Scheme      **out_scheme,
+               LookoutTargetKind  *out_kind,
                GError            **error)
 {
   g_auto(Parts) parts = { 0 };
   g_autofree char *copy = NULL;
+  LookoutTargetKind kind;
   gsize scheme_len;
   const char *rest;
 
@@ -1044,7 +1007,7 @@ parse_trimmed (const char         *text,
     }
 
   rest = copy + scheme_len + 1;
-  parts.scheme = find_scheme (copy, scheme_len);
+  parts.scheme = lookout_probe_kind_find_scheme (copy, scheme_len, &kind);
   if (parts.scheme == NULL)
     {
       g_autofree char *q = NULL;
@@ -1063,12 +1026,13 @@ parse_trimmed (const char         *text,
                      "icmp, tcp, udp, dns or ntp"), q);
       return NULL;
     }
-  if (out_scheme != NULL)
-    *out_scheme = parts.scheme;
+  parts.kind = lookout_probe_kind_get (kind);
+  if (out_kind != NULL)
+    *out_kind = kind;
 
   if (!g_str_has_prefix (rest, "//"))
     {
-      if (parts.scheme->kind == LOOKOUT_TARGET_KIND_DNS)
+      if (parts.kind->path == LOOKOUT_KIND_PATH_DNS)
         {
           if (!parse_dns_rest (rest, &parts, error))
             return NULL;
@@ -1086,7 +1050,7 @@ parse_trimmed (const char         *text,
     gsize authority_len = strcspn (rest, "/?#");
 
     /* "dns:///example.org" is RFC 4501 for the system resolver. */
-    if (authority_len != 0 || parts.scheme->kind != LOOKOUT_TARGET_KIND_DNS || rest[0] != '/')
+    if (authority_len != 0 || parts.kind->path != LOOKOUT_KIND_PATH_DNS || rest[0] != '/')
       {
         if (!parse_authority (rest, authority_len, &parts, error))
           return NULL;
@@ -1094,9 +1058,9 @@ parse_trimmed (const char         *text,
     rest += authority_len;
   }
 
-  switch (parts.scheme->kind)
+  switch (parts.kind->path)
     {
-    case LOOKOUT_TARGET_KIND_HTTP:
+    case LOOKOUT_KIND_PATH_HTTP:
       {
         g_autoptr(GString) path = g_string_new (NULL);
         gsize path_len = strcspn (rest, "?#");
@@ -1118,7 +1082,7 @@ parse_trimmed (const char         *text,
       }
       break;
 
-    case LOOKOUT_TARGET_KIND_DNS:
+    case LOOKOUT_KIND_PATH_DNS:
       if (rest[0] != '/')
         {
           g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_MISSING_NAME,
@@ -1129,25 +1093,19 @@ parse_trimmed (const char         *text,
         return NULL;
       break;
 
-    case LOOKOUT_TARGET_KIND_TCP:
-    case LOOKOUT_TARGET_KIND_UDP:
-      if (!check_no_path (rest, parts.scheme, error))
-        return NULL;
-      if (parts.port == 0)
-        {
-          g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_MISSING_PORT,
-                       _("%s targets need a port, like db.example.org:5432"),
-                       kind_label (parts.scheme));
-          return NULL;
-        }
-      break;
-
-    case LOOKOUT_TARGET_KIND_ICMP:
-    case LOOKOUT_TARGET_KIND_NTP:
+    case LOOKOUT_KIND_PATH_NONE:
     default:
-      if (!check_no_path (rest, parts.scheme, error))
+      if (!check_no_path (rest, parts.kind, error))
         return NULL;
       break;
+    }
+
+  if (parts.kind->port == LOOKOUT_KIND_PORT_REQUIRED && parts.port == 0)
+    {
+      g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_MISSING_PORT,
+                   _("%s targets need a port, like db.example.org:5432"),
+                   kind_label (parts.kind));
+      return NULL;
     }
 
   return build (&parts, error);
@@ -1198,7 +1156,7 @@ is_full_uri (const char *text)
   after = text + scheme_len + 1;
   if (g_str_has_prefix (after, "//"))
     return TRUE;
-  if (find_scheme (text, scheme_len) == NULL)
+  if (lookout_probe_kind_find_scheme (text, scheme_len, NULL) == NULL)
     return FALSE;
 
   return !all_digits (after, strcspn (after, "/?#"));
@@ -1236,13 +1194,13 @@ lookout_target_uri_parse_for_kind (LookoutTargetKind   kind,
                                    LookoutTargetKind  *out_kind,
                                    GError            **error)
 {
-  const Scheme *scheme = scheme_for_kind (kind);
+  const LookoutProbeKind *row = lookout_probe_kind_get (kind);
+  const LookoutKindScheme *scheme;
   g_autofree char *copy = NULL;
   g_autofree char *uri = NULL;
-  LookoutTargetUri *result;
   gsize len;
 
-  g_return_val_if_fail (scheme != NULL, NULL);
+  g_return_val_if_fail (row != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (out_kind != NULL)
@@ -1256,32 +1214,14 @@ lookout_target_uri_parse_for_kind (LookoutTargetKind   kind,
 
   copy = g_strndup (text, len);
   if (is_full_uri (copy))
+    return parse_trimmed (copy, len, out_kind, error);
+
+  scheme = lookout_probe_kind_get_primary (row);
+  switch (row->path)
     {
-      const Scheme *found = NULL;
-
-      result = parse_trimmed (copy, len, &found, error);
-      if (out_kind != NULL && found != NULL)
-        *out_kind = found->kind;
-      return result;
-    }
-
-  switch (kind)
-    {
-    case LOOKOUT_TARGET_KIND_HTTP:
-      uri = g_strconcat ("https://", copy, NULL);
-      break;
-
-    case LOOKOUT_TARGET_KIND_ICMP:
-      {
-        g_autofree char *bracketed = bracket_ipv6 (copy);
-
-        uri = g_strconcat ("icmp://", bracketed ? bracketed : copy, NULL);
-      }
-      break;
-
-    case LOOKOUT_TARGET_KIND_DNS:
+    case LOOKOUT_KIND_PATH_DNS:
       if (strchr (copy, '/') != NULL)
-        uri = g_strconcat ("dns://", copy, NULL);
+        uri = g_strconcat (scheme->name, "://", copy, NULL);
       else if (looks_like_server (copy))
         {
           g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_MISSING_NAME,
@@ -1289,14 +1229,18 @@ lookout_target_uri_parse_for_kind (LookoutTargetKind   kind,
           return NULL;
         }
       else
-        uri = g_strconcat ("dns:", copy, NULL);
+        uri = g_strconcat (scheme->name, ":", copy, NULL);
       break;
 
-    case LOOKOUT_TARGET_KIND_TCP:
-    case LOOKOUT_TARGET_KIND_UDP:
-    case LOOKOUT_TARGET_KIND_NTP:
+    case LOOKOUT_KIND_PATH_HTTP:
+    case LOOKOUT_KIND_PATH_NONE:
     default:
-      uri = g_strconcat (scheme->name, "://", copy, NULL);
+      {
+        /* Without ports, a bare IPv6 address is not ambiguous. */
+        g_autofree char *bracketed = row->port == LOOKOUT_KIND_PORT_NONE ? bracket_ipv6 (copy) : NULL;
+
+        uri = g_strconcat (scheme->name, "://", bracketed ? bracketed : copy, NULL);
+      }
       break;
     }
 
@@ -1403,14 +1347,16 @@ display_host (const char *host)
 char *
 lookout_target_uri_dup_display_name (const LookoutTargetUri *uri)
 {
+  const LookoutProbeKind *row;
   g_autofree char *host = NULL;
   gboolean ipv6;
   GString *out;
 
   g_return_val_if_fail (uri != NULL, NULL);
 
+  row = lookout_probe_kind_get (uri->kind);
   out = g_string_new (NULL);
-  if (uri->kind == LOOKOUT_TARGET_KIND_DNS)
+  if (row->path == LOOKOUT_KIND_PATH_DNS)
     {
       g_autofree char *name = display_host (uri->dns_name);
 
@@ -1425,39 +1371,12 @@ lookout_target_uri_dup_display_name (const LookoutTargetUri *uri)
   host = display_host (uri->host);
   ipv6 = strchr (host, ':') != NULL;
 
-  switch (uri->kind)
-    {
-    case LOOKOUT_TARGET_KIND_HTTP:
-      {
-        guint16 default_port = uri->is_https ? 443 : 80;
-
-        if (uri->port != default_port)
-          g_string_append_printf (out, ipv6 ? "[%s]:%u" : "%s:%u", host, uri->port);
-        else
-          g_string_append (out, host);
-        if (strcmp (uri->path, "/") != 0)
-          g_string_append (out, uri->path);
-      }
-      break;
-
-    case LOOKOUT_TARGET_KIND_TCP:
-    case LOOKOUT_TARGET_KIND_UDP:
-      g_string_append_printf (out, ipv6 ? "[%s]:%u" : "%s:%u", host, uri->port);
-      break;
-
-    case LOOKOUT_TARGET_KIND_DNS:
-    case LOOKOUT_TARGET_KIND_NTP:
-      if (uri->port != (uri->kind == LOOKOUT_TARGET_KIND_DNS ? 53 : 123))
-        g_string_append_printf (out, ipv6 ? "[%s]:%u" : "%s:%u", host, uri->port);
-      else
-        g_string_append (out, host);
-      break;
-
-    case LOOKOUT_TARGET_KIND_ICMP:
-    default:
-      g_string_append (out, host);
-      break;
-    }
+  if (row->port == LOOKOUT_KIND_PORT_REQUIRED || uri->port != uri->default_port)
+    g_string_append_printf (out, ipv6 ? "[%s]:%u" : "%s:%u", host, uri->port);
+  else
+    g_string_append (out, host);
+  if (row->path == LOOKOUT_KIND_PATH_HTTP && strcmp (uri->path, "/") != 0)
+    g_string_append (out, uri->path);
 
   return g_string_free (out, FALSE);
 }

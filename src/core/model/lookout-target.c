@@ -21,6 +21,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "lookout-probe-kind.h"
 #include "lookout-target.h"
 
 #define MAX_NAME_CHARS       256
@@ -341,9 +342,16 @@ lookout_target_init (LookoutTarget *self)
 LookoutTarget *
 lookout_target_new (LookoutTargetUri *uri)
 {
+  const LookoutProbeKind *row;
+
   g_return_val_if_fail (uri != NULL, NULL);
 
-  return g_object_new (LOOKOUT_TYPE_TARGET, "uri", uri, NULL);
+  row = lookout_probe_kind_get (lookout_target_uri_get_kind (uri));
+  return g_object_new (LOOKOUT_TYPE_TARGET,
+                       "uri", uri,
+                       "interval", row->default_interval_s,
+                       "timeout", row->default_timeout_ms,
+                       NULL);
 }
 
 LookoutTarget *

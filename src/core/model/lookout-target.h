@@ -45,6 +45,7 @@ G_DECLARE_FINAL_TYPE (LookoutTarget, lookout_target, LOOKOUT, TARGET, GObject)
  *   "last-address"    string or NULL
  */
 
+/* With the interval and timeout of its kind (lookout-probe-kind.c). */
 LookoutTarget      *lookout_target_new                (LookoutTargetUri  *uri);
 /* Validates everything; error domain LOOKOUT_TARGET_URI_ERROR for the URI and
  * LOOKOUT_TARGET_ERROR for the settings. */

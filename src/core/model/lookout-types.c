@@ -9,36 +9,23 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "lookout-probe-kind.h"
 #include "lookout-types.h"
 
 const char *
 lookout_target_kind_to_string (LookoutTargetKind kind)
 {
-  switch (kind)
-    {
-    case LOOKOUT_TARGET_KIND_HTTP: return "http";
-    case LOOKOUT_TARGET_KIND_ICMP: return "icmp";
-    case LOOKOUT_TARGET_KIND_TCP:  return "tcp";
-    case LOOKOUT_TARGET_KIND_UDP:  return "udp";
-    case LOOKOUT_TARGET_KIND_DNS:  return "dns";
-    case LOOKOUT_TARGET_KIND_NTP:  return "ntp";
-    default:                       return "unknown";
-    }
+  const LookoutProbeKind *row = lookout_probe_kind_get (kind);
+
+  return row != NULL ? row->name : "unknown";
 }
 
 const char *
 lookout_target_kind_get_label (LookoutTargetKind kind)
 {
-  switch (kind)
-    {
-    case LOOKOUT_TARGET_KIND_HTTP: return _("HTTP(S)");
-    case LOOKOUT_TARGET_KIND_ICMP: return _("Ping");
-    case LOOKOUT_TARGET_KIND_TCP:  return _("TCP");
-    case LOOKOUT_TARGET_KIND_UDP:  return _("UDP");
-    case LOOKOUT_TARGET_KIND_DNS:  return _("DNS");
-    case LOOKOUT_TARGET_KIND_NTP:  return _("NTP");
-    default:                       return _("Unknown");
-    }
+  const LookoutProbeKind *row = lookout_probe_kind_get (kind);
+
+  return row != NULL ? _(row->label) : _("Unknown");
 }
 
 const char *

@@ -11,6 +11,9 @@
 
 G_BEGIN_DECLS
 
+/* Each kind has its row in lookout-probe-kind.c and its probe class in
+ * lookout_probe_new_for_kind(); a new kind goes last, and moves
+ * LOOKOUT_TARGET_N_KINDS with it. */
 typedef enum
 {
   LOOKOUT_TARGET_KIND_HTTP,

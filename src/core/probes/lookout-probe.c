@@ -9,9 +9,28 @@
 
 #include "config.h"
 
+#include "lookout-dns-probe.h"
+#include "lookout-http-probe.h"
+#include "lookout-icmp-probe.h"
+#include "lookout-ntp-probe.h"
 #include "lookout-probe.h"
+#include "lookout-tcp-probe.h"
+#include "lookout-udp-probe.h"
 
 G_DEFINE_ABSTRACT_TYPE (LookoutProbe, lookout_probe, G_TYPE_OBJECT)
+
+/* The probe class of each kind; the rest of a kind is its row in
+ * model/lookout-probe-kind.c. */
+static GType (* const probe_types[]) (void) = {
+  [LOOKOUT_TARGET_KIND_HTTP] = lookout_http_probe_get_type,
+  [LOOKOUT_TARGET_KIND_ICMP] = lookout_icmp_probe_get_type,
+  [LOOKOUT_TARGET_KIND_TCP]  = lookout_tcp_probe_get_type,
+  [LOOKOUT_TARGET_KIND_UDP]  = lookout_udp_probe_get_type,
+  [LOOKOUT_TARGET_KIND_DNS]  = lookout_dns_probe_get_type,
+  [LOOKOUT_TARGET_KIND_NTP]  = lookout_ntp_probe_get_type,
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (probe_types) == LOOKOUT_TARGET_N_KINDS);
 
 static void
 lookout_probe_class_init (LookoutProbeClass *klass)
@@ -46,4 +65,12 @@ lookout_probe_run_finish (LookoutProbe  *self,
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
 
   return LOOKOUT_PROBE_GET_CLASS (self)->run_finish (self, result, error);
+}
+
+LookoutProbe *
+lookout_probe_new_for_kind (LookoutTargetKind kind)
+{
+  g_return_val_if_fail ((guint) kind < LOOKOUT_TARGET_N_KINDS, NULL);
+
+  return g_object_new (probe_types[kind] (), NULL);
 }

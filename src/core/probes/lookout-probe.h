@@ -47,5 +47,7 @@ void           lookout_probe_run_async   (LookoutProbe        *self,
 LookoutResult *lookout_probe_run_finish  (LookoutProbe        *self,
                                           GAsyncResult        *result,
                                           GError             **error);
+/* A new probe of the class that checks targets of @kind. */
+LookoutProbe  *lookout_probe_new_for_kind (LookoutTargetKind  kind);
 
 G_END_DECLS
