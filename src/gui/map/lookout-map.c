@@ -139,31 +139,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static const char *css =
-  ".lookout-marker {"
-  "  min-width: 22px; min-height: 22px; padding: 0;"
-  "  border-radius: 9999px; border: 2px solid white;"
-  "  background-image: none; color: white; font-weight: bold;"
-  "  box-shadow: 0 1px 3px alpha(black, 0.5);"
-  "}"
-  ".lookout-marker.up { background-color: #26a269; }"
-  ".lookout-marker.degraded { background-color: #e5a50a; color: black; }"
-  ".lookout-marker.down { background-color: #c01c28; }"
-  ".lookout-marker.unknown, .lookout-marker.paused { background-color: #77767b; }"
-  ".lookout-marker.doubtful { border: 3px dashed #f6d32d; }"
-  ".lookout-marker.selected { border-color: #3584e4; border-width: 3px; }"
-  ".lookout-marker.group { padding: 0 6px; }"
-  ".lookout-marker.cluster { min-width: 28px; min-height: 28px; }"
-  ".lookout-marker .count { font-size: smaller; }"
-  ".lookout-map-place {"
-  "  background-color: alpha(black, 0.7); color: white;"
-  "  padding: 4px 4px 4px 10px; border-radius: 9999px; margin: 6px;"
-  "}"
-  ".lookout-map-note {"
-  "  background-color: alpha(black, 0.6); color: white;"
-  "  padding: 3px 8px; border-radius: 6px; margin: 6px;"
-  "}";
-
 /* ---- state ---- */
 
 static int
@@ -1564,7 +1539,6 @@ lookout_map_class_init (LookoutMapClass *klass)
 static void
 lookout_map_init (LookoutMap *self)
 {
-  static gsize css_loaded;
   g_autoptr(ShumateMapSourceRegistry) registry = NULL;
   ShumateMapSource *osm;
   ShumateMap *map;
@@ -1572,17 +1546,6 @@ lookout_map_init (LookoutMap *self)
   GtkGesture *click;
   GtkEventController *keys;
   const char *url;
-
-  if (g_once_init_enter (&css_loaded))
-    {
-      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-      gtk_css_provider_load_from_data (provider, css, -1);
-      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                  GTK_STYLE_PROVIDER (provider),
-                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-      g_once_init_leave (&css_loaded, 1);
-    }
 
   self->watched = g_hash_table_new (NULL, NULL);
   self->places = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) place_free);

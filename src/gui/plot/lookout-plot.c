@@ -36,6 +36,7 @@
 #include <glib/gi18n.h>
 
 #include "lookout-plot.h"
+#include "lookout-state-colors.h"
 #include "lookout-types.h"
 
 #define MIN_SPAN_MS        (G_GINT64_CONSTANT (10) * 1000)
@@ -333,8 +334,8 @@ get_colors (LookoutPlot *self,
   gtk_style_context_get_color (context, &c->fg);
   c->dark = 0.299 * c->fg.red + 0.587 * c->fg.green + 0.114 * c->fg.blue > 0.5;
   lookup_color (context, "accent_color", c->dark ? "#78aeed" : "#1c71d8", &c->accent);
-  lookup_color (context, "warning_color", c->dark ? "#f8e45c" : "#9c6e03", &c->warning);
-  lookup_color (context, "error_color", c->dark ? "#ff7b63" : "#c01c28", &c->error);
+  c->warning = *lookout_state_color (LOOKOUT_TARGET_STATE_DEGRADED);
+  c->error = *lookout_state_color (LOOKOUT_TARGET_STATE_DOWN);
 }
 
 static void
