@@ -310,8 +310,8 @@ typedef struct
 {
   GdkRGBA fg;
   GdkRGBA accent;
-  GdkRGBA warning;
-  GdkRGBA error;
+  GdkRGBA degraded;   /* the state colours: lookout-state-colors.c */
+  GdkRGBA down;
   gboolean dark;
 } Colors;
 
@@ -334,8 +334,8 @@ get_colors (LookoutPlot *self,
   gtk_style_context_get_color (context, &c->fg);
   c->dark = 0.299 * c->fg.red + 0.587 * c->fg.green + 0.114 * c->fg.blue > 0.5;
   lookup_color (context, "accent_color", c->dark ? "#78aeed" : "#1c71d8", &c->accent);
-  c->warning = *lookout_state_color (LOOKOUT_TARGET_STATE_DEGRADED);
-  c->error = *lookout_state_color (LOOKOUT_TARGET_STATE_DOWN);
+  c->degraded = *lookout_state_color (LOOKOUT_TARGET_STATE_DEGRADED);
+  c->down = *lookout_state_color (LOOKOUT_TARGET_STATE_DOWN);
 }
 
 static void
@@ -550,8 +550,8 @@ loss_color (const LookoutSeriesColumn *col,
   if (col->n_fail == 0)
     return base;
   if (col->n_fail * 5 <= col->n)
-    return &c->warning;
-  return &c->error;
+    return &c->degraded;
+  return &c->down;
 }
 
 static void
@@ -633,13 +633,13 @@ draw_line (LookoutPlot  *self,
       if (overlay)
         cairo_set_source_rgba (cr, base.red, base.green, base.blue, 0.45 + 0.55 * col->n_fail / col->n);
       else
-        cairo_set_source_rgba (cr, c->error.red, c->error.green, c->error.blue,
+        cairo_set_source_rgba (cr, c->down.red, c->down.green, c->down.blue,
                                0.45 + 0.55 * col->n_fail / col->n);
       cairo_rectangle (cr, x0, strip_top, x1 - x0, strip_h);
       cairo_fill (cr);
       if (col->n_timed == 0 && !overlay)
         {
-          cairo_set_source_rgba (cr, c->error.red, c->error.green, c->error.blue, 0.12);
+          cairo_set_source_rgba (cr, c->down.red, c->down.green, c->down.blue, 0.12);
           cairo_rectangle (cr, x0, f->top, x1 - x0, f->height);
           cairo_fill (cr);
         }
@@ -654,7 +654,7 @@ draw_line (LookoutPlot  *self,
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
   for (int pass = 0; pass < 3; pass++)
     {
-      const GdkRGBA *want = pass == 0 ? &base : pass == 1 ? &c->warning : &c->error;
+      const GdkRGBA *want = pass == 0 ? &base : pass == 1 ? &c->degraded : &c->down;
       double px = 0, py = 0;
       gboolean have_prev = FALSE;
       gboolean pen_at_prev = FALSE;
