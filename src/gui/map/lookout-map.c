@@ -988,10 +988,9 @@ lookout_map_dispose (GObject *object)
   if (self->simple_map != NULL)
     g_signal_handlers_disconnect_by_data (shumate_simple_map_get_viewport (self->simple_map), self);
   lookout_map_set_targets (self, NULL);
+  lookout_map_set_geo (self, NULL);
   g_clear_handle_id (&self->regroup_source, g_source_remove);
   g_clear_handle_id (&self->recluster_source, g_source_remove);
-  lookout_map_set_geo (self, NULL);
-  g_clear_pointer (&self->clusters, lookout_map_clusters_free);
   g_clear_object (&self->selected);
   g_clear_object (&self->placing);
   if (self->tile_source != NULL)
@@ -1008,6 +1007,8 @@ lookout_map_finalize (GObject *object)
 {
   LookoutMap *self = (LookoutMap *) object;
 
+  /* Empty by now: the targets went in dispose, and their markers with them. */
+  g_clear_pointer (&self->clusters, lookout_map_clusters_free);
   g_clear_pointer (&self->moved, g_hash_table_unref);
   g_clear_pointer (&self->watched, g_hash_table_unref);
 
