@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "lookout-gui-utils.h"
 #include "lookout-map.h"
 
 static gboolean
@@ -173,6 +174,7 @@ main (int   argc,
       char *argv[])
 {
   gtk_init ();
+  lookout_load_stylesheet ();
 
   if (argc > 1)
     {

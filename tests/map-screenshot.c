@@ -22,6 +22,7 @@
 
 #include <glib/gstdio.h>
 
+#include "lookout-gui-utils.h"
 #include "lookout-window-private.h"
 
 typedef struct
@@ -302,6 +303,7 @@ main (int   argc,
 
   gtk_init ();
   adw_init ();
+  lookout_load_stylesheet ();
 
   server = soup_server_new (NULL, NULL);
   soup_server_add_handler (server, NULL, server_handler_cb, NULL, NULL);

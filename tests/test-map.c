@@ -17,6 +17,7 @@
 #include <libsoup/soup.h>
 
 #include "lookout-geo-preferences.h"
+#include "lookout-gui-utils.h"
 #include "lookout-map.h"
 #include "lookout-target-location.h"
 #include "lookout-window-private.h"
@@ -1094,6 +1095,7 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  lookout_load_stylesheet ();
   start_server ();
   /* The map jumps rather than glides: positions can be checked at once. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);

@@ -17,6 +17,8 @@
 #include <gtk/gtk.h>
 
 #include "lookout-plot.h"
+#include "lookout-plot-legend.h"
+#include "lookout-range-bar.h"
 #include "lookout-sparkline.h"
 #include "lookout-target-history.h"
 
@@ -347,13 +349,13 @@ static void
 test_legend (void)
 {
   GtkWidget *plot = lookout_plot_new ();
-  GtkWidget *legend = lookout_plot_create_legend (LOOKOUT_PLOT (plot));
+  GtkWidget *legend_widget = g_object_ref_sink (lookout_plot_legend_new (LOOKOUT_PLOT (plot)));
+  GtkWidget *legend = gtk_widget_get_first_child (legend_widget);   /* the flow box of entries */
   GtkWidget *child, *button;
   GdkRGBA a, b;
   guint n = 0;
 
   g_object_ref_sink (plot);
-  g_object_ref_sink (legend);
 
   lookout_plot_add_target (LOOKOUT_PLOT (plot), 1, "one");
   lookout_plot_add_target (LOOKOUT_PLOT (plot), 2, "two");
@@ -378,7 +380,7 @@ test_legend (void)
     n++;
   g_assert_cmpuint (n, ==, 1);
 
-  g_object_unref (legend);
+  g_object_unref (legend_widget);
   g_object_unref (plot);
 }
 
@@ -404,7 +406,8 @@ static void
 test_set_targets (void)
 {
   GtkWidget *plot = lookout_plot_new ();
-  GtkWidget *legend = lookout_plot_create_legend (LOOKOUT_PLOT (plot));
+  GtkWidget *legend_widget = g_object_ref_sink (lookout_plot_legend_new (LOOKOUT_PLOT (plot)));
+  GtkWidget *legend = gtk_widget_get_first_child (legend_widget);   /* the flow box of entries */
   const gint64 first_ids[] = { 1, 2, 3 };
   const char *first_labels[] = { "one", "two", "three" };
   const gint64 next_ids[] = { 3, 4, 1 };
@@ -413,7 +416,6 @@ test_set_targets (void)
   guint changes = 0;
 
   g_object_ref_sink (plot);
-  g_object_ref_sink (legend);
   g_signal_connect (plot, "lines-changed", G_CALLBACK (count_cb), &changes);
 
   /* Many lines at once are one change, and the legend is built once. */
@@ -443,7 +445,79 @@ test_set_targets (void)
   g_assert_cmpuint (changes, ==, 3);
   g_assert_cmpuint (legend_size (legend), ==, 0);
 
-  g_object_unref (legend);
+  g_object_unref (legend_widget);
+  g_object_unref (plot);
+}
+
+/* The range bar follows the plot and drives it: a choice is active only
+ * while the view is live at its span, "Back to Live" shows only while the
+ * view is held still. */
+static void
+test_range_bar (void)
+{
+  GtkWidget *plot = g_object_ref_sink (lookout_plot_new ());
+  GtkWidget *bar = g_object_ref_sink (lookout_range_bar_new (LOOKOUT_PLOT (plot)));
+  GtkWidget *choices = gtk_widget_get_first_child (bar);
+  GtkWidget *live_button = gtk_widget_get_next_sibling (choices);
+  const gint64 spans[] = {
+    LOOKOUT_PLOT_SPAN_5_MINUTES, LOOKOUT_PLOT_SPAN_1_HOUR, LOOKOUT_PLOT_SPAN_24_HOURS,
+    LOOKOUT_PLOT_SPAN_7_DAYS, LOOKOUT_PLOT_SPAN_30_DAYS,
+  };
+  GtkWidget *buttons[G_N_ELEMENTS (spans)];
+  guint n = 0;
+
+  g_assert_true (lookout_range_bar_get_plot (LOOKOUT_RANGE_BAR (bar)) == LOOKOUT_PLOT (plot));
+  for (GtkWidget *b = gtk_widget_get_first_child (choices); b; b = gtk_widget_get_next_sibling (b))
+    {
+      g_assert_true (GTK_IS_TOGGLE_BUTTON (b));
+      g_assert_cmpuint (n, <, G_N_ELEMENTS (spans));
+      buttons[n++] = b;
+    }
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (spans));
+  g_assert_true (GTK_IS_BUTTON (live_button));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (buttons[1])), ==, "1 h");
+
+  /* Live at 5 minutes, as a new plot is. */
+  g_assert_true (lookout_plot_get_live (LOOKOUT_PLOT (plot)));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (buttons[0])));
+  g_assert_false (gtk_widget_get_visible (live_button));
+
+  /* Each choice sets its span and stays the only one active. */
+  for (guint i = 0; i < G_N_ELEMENTS (spans); i++)
+    {
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (buttons[i]), TRUE);
+      g_assert_cmpint (lookout_plot_get_span (LOOKOUT_PLOT (plot)), ==, spans[i]);
+      g_assert_true (lookout_plot_get_live (LOOKOUT_PLOT (plot)));
+      for (guint j = 0; j < G_N_ELEMENTS (spans); j++)
+        g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (buttons[j])) == (i == j));
+    }
+
+  /* The plot set from elsewhere: the bar follows. */
+  lookout_plot_set_span (LOOKOUT_PLOT (plot), LOOKOUT_PLOT_SPAN_24_HOURS);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (buttons[2])));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (buttons[4])));
+
+  /* Held still: no choice active, "Back to Live" shown; clicking it
+   * follows now again at the span it had. */
+  lookout_plot_set_range (LOOKOUT_PLOT (plot), T0_MS, T0_MS + 100000);
+  g_assert_false (lookout_plot_get_live (LOOKOUT_PLOT (plot)));
+  for (guint j = 0; j < G_N_ELEMENTS (spans); j++)
+    g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (buttons[j])));
+  g_assert_true (gtk_widget_get_visible (live_button));
+
+  g_signal_emit_by_name (live_button, "clicked");
+  g_assert_true (lookout_plot_get_live (LOOKOUT_PLOT (plot)));
+  g_assert_false (gtk_widget_get_visible (live_button));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (buttons[2])));
+
+  /* Without a plot the bar drives nothing and lets the plot go. */
+  lookout_range_bar_set_plot (LOOKOUT_RANGE_BAR (bar), NULL);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (buttons[0]), TRUE);
+  g_assert_cmpint (lookout_plot_get_span (LOOKOUT_PLOT (plot)), ==, LOOKOUT_PLOT_SPAN_24_HOURS);
+  lookout_plot_set_span (LOOKOUT_PLOT (plot), LOOKOUT_PLOT_SPAN_7_DAYS);
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (buttons[3])));
+
+  g_object_unref (bar);
   g_object_unref (plot);
 }
 
@@ -601,6 +675,7 @@ main (int   argc,
   g_test_add_func ("/plot/store-sources", test_store_sources);
   g_test_add_func ("/plot/legend", test_legend);
   g_test_add_func ("/plot/set-targets", test_set_targets);
+  g_test_add_func ("/plot/range-bar", test_range_bar);
   g_test_add_func ("/plot/history-statistics", test_history_statistics);
   g_test_add_func ("/plot/sparkline-history", test_sparkline_history);
 

@@ -67,6 +67,23 @@ lookout_set_accessible_label (GtkWidget  *widget,
                                    GTK_ACCESSIBLE_PROPERTY_LABEL);
 }
 
+void
+lookout_load_stylesheet (void)
+{
+  static gsize loaded;
+
+  if (g_once_init_enter (&loaded))
+    {
+      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+      gtk_css_provider_load_from_resource (provider, "/io/github/lookoutapp/Lookout/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                  GTK_STYLE_PROVIDER (provider),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      g_once_init_leave (&loaded, 1);
+    }
+}
+
 GSettings *
 lookout_dup_settings (void)
 {

@@ -20,6 +20,11 @@ void  lookout_set_state_css_class (GtkWidget          *widget,
 void  lookout_set_accessible_label (GtkWidget          *widget,
                                    const char         *label);
 
+/* Loads resources/style.css for the default display. LookoutApplication
+ * needs no call (AdwApplication loads it from the resource base path); a
+ * program that shows widgets without it (tests, screenshots) does. */
+void lookout_load_stylesheet (void);
+
 /* The application's settings, or NULL when the schema is not installed
  * (running from a build tree without GSETTINGS_SCHEMA_DIR). */
 GSettings *lookout_dup_settings (void);

@@ -20,6 +20,7 @@
 
 #include "lookout-export.h"
 #include "lookout-plot.h"
+#include "lookout-range-bar.h"
 #include "lookout-stats.h"
 #include "lookout-target-history.h"
 
@@ -381,7 +382,8 @@ lookout_target_history_init (LookoutTargetHistory *self)
   g_signal_connect_object (self->plot, "range-changed", G_CALLBACK (range_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
-  toolbar = lookout_plot_create_range_bar (self->plot);
+  toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_append (GTK_BOX (toolbar), lookout_range_bar_new (self->plot));
   g_menu_append (menu, _("Export as _CSV…"), "history.export-csv");
   g_menu_append (menu, _("Export as _JSON…"), "history.export-json");
   export_button = gtk_menu_button_new ();

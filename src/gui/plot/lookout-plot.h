@@ -50,6 +50,12 @@ void          lookout_plot_set_target_visible  (LookoutPlot          *self,
                                                 gboolean              visible);
 gboolean      lookout_plot_get_target_visible  (LookoutPlot          *self,
                                                 gint64                target_id);
+/* The lines in the order of the legend. */
+guint         lookout_plot_get_n_lines         (LookoutPlot          *self);
+gint64        lookout_plot_get_line_target     (LookoutPlot          *self,
+                                                guint                 index);
+const char   *lookout_plot_get_line_label      (LookoutPlot          *self,
+                                                guint                 index);
 void          lookout_plot_get_target_color    (LookoutPlot          *self,
                                                 gint64                target_id,
                                                 GdkRGBA              *out_color);
@@ -98,14 +104,5 @@ gboolean      lookout_plot_map_point           (LookoutPlot          *self,
                                                 gint64                ts_ms,
                                                 gint64                latency_us,
                                                 graphene_point_t     *out_point);
-
-/* A row of toggle buttons, one per line with its colour: clicking one hides
- * or shows that line. Follows lines added and removed. */
-GtkWidget    *lookout_plot_create_legend       (LookoutPlot          *self);
-
-/* The range buttons (5 min, 1 h, 24 h, 7 d, 30 d) and a "Back to Live"
- * button shown while the view is held still; kept in step with the plot
- * ("range-changed" is emitted whenever the view is set). */
-GtkWidget    *lookout_plot_create_range_bar    (LookoutPlot          *self);
 
 G_END_DECLS

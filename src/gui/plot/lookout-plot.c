@@ -36,6 +36,7 @@
 #include <glib/gi18n.h>
 
 #include "lookout-plot.h"
+#include "lookout-state-colors.h"
 #include "lookout-types.h"
 
 #define MIN_SPAN_MS        (G_GINT64_CONSTANT (10) * 1000)
@@ -309,8 +310,8 @@ typedef struct
 {
   GdkRGBA fg;
   GdkRGBA accent;
-  GdkRGBA warning;
-  GdkRGBA error;
+  GdkRGBA degraded;   /* the state colours: lookout-state-colors.c */
+  GdkRGBA down;
   gboolean dark;
 } Colors;
 
@@ -333,8 +334,8 @@ get_colors (LookoutPlot *self,
   gtk_style_context_get_color (context, &c->fg);
   c->dark = 0.299 * c->fg.red + 0.587 * c->fg.green + 0.114 * c->fg.blue > 0.5;
   lookup_color (context, "accent_color", c->dark ? "#78aeed" : "#1c71d8", &c->accent);
-  lookup_color (context, "warning_color", c->dark ? "#f8e45c" : "#9c6e03", &c->warning);
-  lookup_color (context, "error_color", c->dark ? "#ff7b63" : "#c01c28", &c->error);
+  c->degraded = *lookout_state_color (LOOKOUT_TARGET_STATE_DEGRADED);
+  c->down = *lookout_state_color (LOOKOUT_TARGET_STATE_DOWN);
 }
 
 static void
@@ -549,8 +550,8 @@ loss_color (const LookoutSeriesColumn *col,
   if (col->n_fail == 0)
     return base;
   if (col->n_fail * 5 <= col->n)
-    return &c->warning;
-  return &c->error;
+    return &c->degraded;
+  return &c->down;
 }
 
 static void
@@ -632,13 +633,13 @@ draw_line (LookoutPlot  *self,
       if (overlay)
         cairo_set_source_rgba (cr, base.red, base.green, base.blue, 0.45 + 0.55 * col->n_fail / col->n);
       else
-        cairo_set_source_rgba (cr, c->error.red, c->error.green, c->error.blue,
+        cairo_set_source_rgba (cr, c->down.red, c->down.green, c->down.blue,
                                0.45 + 0.55 * col->n_fail / col->n);
       cairo_rectangle (cr, x0, strip_top, x1 - x0, strip_h);
       cairo_fill (cr);
       if (col->n_timed == 0 && !overlay)
         {
-          cairo_set_source_rgba (cr, c->error.red, c->error.green, c->error.blue, 0.12);
+          cairo_set_source_rgba (cr, c->down.red, c->down.green, c->down.blue, 0.12);
           cairo_rectangle (cr, x0, f->top, x1 - x0, f->height);
           cairo_fill (cr);
         }
@@ -653,7 +654,7 @@ draw_line (LookoutPlot  *self,
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
   for (int pass = 0; pass < 3; pass++)
     {
-      const GdkRGBA *want = pass == 0 ? &base : pass == 1 ? &c->warning : &c->error;
+      const GdkRGBA *want = pass == 0 ? &base : pass == 1 ? &c->degraded : &c->down;
       double px = 0, py = 0;
       gboolean have_prev = FALSE;
       gboolean pen_at_prev = FALSE;
@@ -1541,6 +1542,40 @@ lookout_plot_get_target_visible (LookoutPlot *self,
   return line != NULL && line->visible;
 }
 
+guint
+lookout_plot_get_n_lines (LookoutPlot *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_PLOT (self), 0);
+
+  return self->lines->len;
+}
+
+gint64
+lookout_plot_get_line_target (LookoutPlot *self,
+                              guint        index)
+{
+  const Line *line;
+
+  g_return_val_if_fail (LOOKOUT_IS_PLOT (self), 0);
+  g_return_val_if_fail (index < self->lines->len, 0);
+
+  line = g_ptr_array_index (self->lines, index);
+  return line->target_id;
+}
+
+const char *
+lookout_plot_get_line_label (LookoutPlot *self,
+                             guint        index)
+{
+  const Line *line;
+
+  g_return_val_if_fail (LOOKOUT_IS_PLOT (self), NULL);
+  g_return_val_if_fail (index < self->lines->len, NULL);
+
+  line = g_ptr_array_index (self->lines, index);
+  return line->label;
+}
+
 void
 lookout_plot_get_target_color (LookoutPlot *self,
                                gint64       target_id,
@@ -1789,186 +1824,4 @@ lookout_plot_map_point (LookoutPlot      *self,
   out_point->y = frame_y (&self->frame, latency_us);
 
   return TRUE;
-}
-
-/* ---- legend ---- */
-
-static void
-swatch_draw_cb (GtkDrawingArea *area,
-                cairo_t        *cr,
-                int             width,
-                int             height,
-                gpointer        user_data)
-{
-  GdkRGBA *color = user_data;
-
-  gdk_cairo_set_source_rgba (cr, color);
-  cairo_arc (cr, width / 2.0, height / 2.0, MIN (width, height) / 2.0, 0, 2 * G_PI);
-  cairo_fill (cr);
-}
-
-static void
-legend_toggled_cb (GtkToggleButton *button,
-                   LookoutPlot     *plot)
-{
-  gint64 *id = g_object_get_data (G_OBJECT (button), "lookout-target-id");
-
-  lookout_plot_set_target_visible (plot, *id, gtk_toggle_button_get_active (button));
-}
-
-static void
-legend_rebuild_cb (LookoutPlot *self,
-                   GtkFlowBox  *box)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
-    gtk_flow_box_remove (box, child);
-
-  for (guint i = 0; i < self->lines->len; i++)
-    {
-      Line *line = g_ptr_array_index (self->lines, i);
-      GtkWidget *button = gtk_toggle_button_new ();
-      GtkWidget *content = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      GtkWidget *swatch = gtk_drawing_area_new ();
-      GdkRGBA *color = g_new (GdkRGBA, 1);
-      gint64 *id = g_new (gint64, 1);
-
-      lookout_plot_get_target_color (self, line->target_id, color);
-      *id = line->target_id;
-      gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (swatch), 10);
-      gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (swatch), 10);
-      gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
-      gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), swatch_draw_cb, color, g_free);
-      gtk_box_append (GTK_BOX (content), swatch);
-      gtk_box_append (GTK_BOX (content), gtk_label_new (line->label ? line->label : ""));
-      gtk_button_set_child (GTK_BUTTON (button), content);
-      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), line->visible);
-      gtk_widget_add_css_class (button, "flat");
-      gtk_widget_set_tooltip_text (button, _("Show or hide this target in the plot"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, line->label ? line->label : "",
-                                      -1);
-      g_object_set_data_full (G_OBJECT (button), "lookout-target-id", id, g_free);
-      g_signal_connect (button, "toggled", G_CALLBACK (legend_toggled_cb), self);
-      gtk_flow_box_append (box, button);
-    }
-}
-
-GtkWidget *
-lookout_plot_create_legend (LookoutPlot *self)
-{
-  GtkWidget *box;
-
-  g_return_val_if_fail (LOOKOUT_IS_PLOT (self), NULL);
-
-  box = gtk_flow_box_new ();
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (box), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), 8);
-  gtk_widget_add_css_class (box, "plot-legend");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (box),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Plot legend"), -1);
-  g_signal_connect_object (self, "lines-changed", G_CALLBACK (legend_rebuild_cb), box, 0);
-  legend_rebuild_cb (self, GTK_FLOW_BOX (box));
-
-  return box;
-}
-
-/* ---- range bar ---- */
-
-static const struct
-{
-  gint64      span_ms;
-  const char *label;
-  const char *accessible;
-} range_choices[] = {
-  { LOOKOUT_PLOT_SPAN_5_MINUTES, N_("5 min"), N_("Last 5 minutes") },
-  { LOOKOUT_PLOT_SPAN_1_HOUR,    N_("1 h"),   N_("Last hour") },
-  { LOOKOUT_PLOT_SPAN_24_HOURS,  N_("24 h"),  N_("Last 24 hours") },
-  { LOOKOUT_PLOT_SPAN_7_DAYS,    N_("7 d"),   N_("Last 7 days") },
-  { LOOKOUT_PLOT_SPAN_30_DAYS,   N_("30 d"),  N_("Last 30 days") },
-};
-
-static void
-range_toggled_cb (GtkToggleButton *button,
-                  LookoutPlot     *plot)
-{
-  gint64 *span = g_object_get_data (G_OBJECT (button), "lookout-span");
-
-  if (gtk_toggle_button_get_active (button) &&
-      (!plot->live || plot->span_ms != *span))
-    lookout_plot_set_span (plot, *span);
-}
-
-static void
-range_bar_sync_cb (LookoutPlot *plot,
-                   GtkWidget   *bar)
-{
-  GtkWidget *choices = gtk_widget_get_first_child (bar);
-  GtkWidget *live_button = gtk_widget_get_next_sibling (choices);
-
-  for (GtkWidget *b = gtk_widget_get_first_child (choices); b; b = gtk_widget_get_next_sibling (b))
-    {
-      gint64 *span = g_object_get_data (G_OBJECT (b), "lookout-span");
-      gboolean active = plot->live && plot->span_ms == *span;
-
-      g_signal_handlers_block_by_func (b, range_toggled_cb, plot);
-      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (b), active);
-      g_signal_handlers_unblock_by_func (b, range_toggled_cb, plot);
-    }
-
-  gtk_widget_set_visible (live_button, !plot->live);
-}
-
-static void
-back_to_live_cb (GtkButton   *button,
-                 LookoutPlot *plot)
-{
-  lookout_plot_set_live (plot, TRUE);
-}
-
-GtkWidget *
-lookout_plot_create_range_bar (LookoutPlot *self)
-{
-  GtkWidget *bar, *choices, *live_button;
-  GtkToggleButton *group = NULL;
-
-  g_return_val_if_fail (LOOKOUT_IS_PLOT (self), NULL);
-
-  bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  choices = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_widget_add_css_class (choices, "linked");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (choices),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Time range"), -1);
-
-  for (guint i = 0; i < G_N_ELEMENTS (range_choices); i++)
-    {
-      GtkWidget *button = gtk_toggle_button_new_with_label (_(range_choices[i].label));
-      gint64 *span = g_new (gint64, 1);
-
-      *span = range_choices[i].span_ms;
-      g_object_set_data_full (G_OBJECT (button), "lookout-span", span, g_free);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(range_choices[i].accessible),
-                                      -1);
-      if (group != NULL)
-        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group);
-      else
-        group = GTK_TOGGLE_BUTTON (button);
-      g_signal_connect_object (button, "toggled", G_CALLBACK (range_toggled_cb), self, 0);
-      gtk_box_append (GTK_BOX (choices), button);
-    }
-
-  live_button = gtk_button_new_with_mnemonic (_("Back to _Live"));
-  gtk_widget_add_css_class (live_button, "suggested-action");
-  gtk_widget_set_tooltip_text (live_button, _("Follow the newest results again"));
-  g_signal_connect_object (live_button, "clicked", G_CALLBACK (back_to_live_cb), self, 0);
-
-  gtk_box_append (GTK_BOX (bar), choices);
-  gtk_box_append (GTK_BOX (bar), live_button);
-
-  g_signal_connect_object (self, "range-changed", G_CALLBACK (range_bar_sync_cb), bar, 0);
-  range_bar_sync_cb (self, bar);
-
-  return bar;
 }

@@ -13,6 +13,8 @@
 
 #include "lookout-dashboard-plot.h"
 #include "lookout-plot.h"
+#include "lookout-plot-legend.h"
+#include "lookout-range-bar.h"
 
 struct _LookoutDashboardPlot
 {
@@ -160,12 +162,12 @@ lookout_dashboard_plot_init (LookoutDashboardPlot *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->plot),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Response times of all targets"), -1);
 
-  gtk_box_append (GTK_BOX (self->box), lookout_plot_create_range_bar (self->plot));
+  gtk_box_append (GTK_BOX (self->box), lookout_range_bar_new (self->plot));
   frame = gtk_frame_new (NULL);
   gtk_widget_add_css_class (frame, "view");
   gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->plot));
   gtk_box_append (GTK_BOX (self->box), frame);
-  gtk_box_append (GTK_BOX (self->box), lookout_plot_create_legend (self->plot));
+  gtk_box_append (GTK_BOX (self->box), lookout_plot_legend_new (self->plot));
 
   self->more_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->more_label), "dim-label");

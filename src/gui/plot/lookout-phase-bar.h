@@ -42,5 +42,9 @@ gint64      lookout_phase_bar_get_phase   (LookoutPhaseBar     *self,
 char       *lookout_phase_bar_dup_summary (LookoutPhaseBar     *self);
 /* "Resolve", "Connect", …, translated. */
 const char *lookout_phase_get_label       (LookoutPhase         phase);
+/* The colour of phase in the bar; style.css gives the legend's swatches
+ * the same by name ("lookout_phase_resolve_color", …). */
+const GdkRGBA *lookout_phase_get_color    (LookoutPhase         phase);
+const char *lookout_phase_get_color_css_name (LookoutPhase      phase);
 
 G_END_DECLS

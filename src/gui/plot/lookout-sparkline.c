@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "lookout-sparkline.h"
+#include "lookout-state-colors.h"
 
 typedef struct
 {
@@ -107,7 +108,8 @@ lookout_sparkline_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   GtkStyleContext *context = gtk_widget_get_style_context (widget);
-  GdkRGBA fg, error;
+  const GdkRGBA *down = lookout_state_color (LOOKOUT_TARGET_STATE_DOWN);
+  GdkRGBA fg;
   History *h;
   gint64 max_us = 1;
   double step;
@@ -119,8 +121,6 @@ lookout_sparkline_snapshot (GtkWidget   *widget,
     return;
 
   gtk_style_context_get_color (context, &fg);
-  if (!gtk_style_context_lookup_color (context, "error_color", &error))
-    gdk_rgba_parse (&error, "#c01c28");
 
   for (guint i = 0; i < h->len; i++)
     max_us = MAX (max_us, h->latency_us[(h->head + i) % LOOKOUT_SPARKLINE_HISTORY]);
@@ -137,7 +137,7 @@ lookout_sparkline_snapshot (GtkWidget   *widget,
       if (h->state[slot] == LOOKOUT_TARGET_STATE_DOWN)
         cairo_rectangle (cr, x - 1, height - 3, 2, 3);
     }
-  gdk_cairo_set_source_rgba (cr, &error);
+  gdk_cairo_set_source_rgba (cr, down);
   cairo_fill (cr);
 
   for (guint i = 0; i < h->len; i++)

@@ -8,7 +8,7 @@
 /* A waterfall of one HTTP check: the phases side by side, each as wide as
  * its share of their sum, drawn in snapshot. Phases that did not happen (a
  * reused connection has no connect and no TLS) take no room. The colours are
- * those of the legend swatches in style.css (.phase-*). */
+ * those of the legend swatches in style.css (@lookout_phase_*_color). */
 
 #define G_LOG_DOMAIN "lookout-phase-bar"
 
@@ -37,6 +37,14 @@ static const GdkRGBA phase_colors[LOOKOUT_N_PHASES] = {
   { 0xe5 / 255.0, 0xa5 / 255.0, 0x0a / 255.0, 1.0 },
 };
 
+static const char * const phase_color_css_names[LOOKOUT_N_PHASES] = {
+  "lookout_phase_resolve_color",
+  "lookout_phase_connect_color",
+  "lookout_phase_tls_color",
+  "lookout_phase_processing_color",
+  "lookout_phase_transfer_color",
+};
+
 const char *
 lookout_phase_get_label (LookoutPhase phase)
 {
@@ -49,6 +57,22 @@ lookout_phase_get_label (LookoutPhase phase)
     case LOOKOUT_PHASE_TRANSFER:   return _("Transfer");
     default:                       g_return_val_if_reached (NULL);
     }
+}
+
+const GdkRGBA *
+lookout_phase_get_color (LookoutPhase phase)
+{
+  g_return_val_if_fail ((guint) phase < LOOKOUT_N_PHASES, NULL);
+
+  return &phase_colors[phase];
+}
+
+const char *
+lookout_phase_get_color_css_name (LookoutPhase phase)
+{
+  g_return_val_if_fail ((guint) phase < LOOKOUT_N_PHASES, NULL);
+
+  return phase_color_css_names[phase];
 }
 
 char *

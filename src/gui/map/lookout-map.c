@@ -5,24 +5,16 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Targets are grouped twice. Places: targets whose coordinates are equal
- * to 0.001° are one place, rebuilt in an idle after targets are added or
- * removed; a target moved (located, placed by hand) moves alone between
- * places and clusters in an idle of its own. Clusters: at the whole zoom level under
- * the view's, the projected map is cut into cells of CELL_PIXELS, and the
- * places in one cell make one cluster with one marker, placed exactly at
- * its place when it has one, else at its targets' mean. Only the cells in
- * view (and half a view around) get clusters, so the markers number a few
- * hundred at most whatever the targets; the clusters are made again when
- * the zoom level has rested for RECLUSTER_DELAY_MS or the view leaves the
- * cells made, a cell keeping its marker and new cells taking the markers
- * of those gone. At the deepest zooms a cell is smaller than a place: a
- * cluster is then one place, the grouping of old.
- *
- * Each cluster keeps tallies of its targets' states and doubt, so that a
- * change of state moves one count and restyles that cluster's marker only;
- * a marker shows the worst state, with a count when it holds more than one
- * target. */
+/* The targets on a map. lookout-map-cluster.c groups them into places and
+ * clusters; this widget shows one marker per cluster, placed exactly at
+ * its place when it has one, else at its targets' mean. The clusters are
+ * made for the cells in view (and half a view around) at the whole zoom
+ * level under the view's: again when the zoom level has rested for
+ * RECLUSTER_DELAY_MS or the view leaves the cells made, from scratch in an
+ * idle after targets are added or removed; a target moved (located, placed
+ * by hand) moves alone in an idle of its own. A marker shows the worst
+ * state of its cluster, with a count when it holds more than one target;
+ * a change of state restyles that marker only. */
 
 #define G_LOG_DOMAIN "lookout-map"
 
@@ -33,6 +25,7 @@
 #include <glib/gi18n.h>
 
 #include "lookout-map.h"
+#include "lookout-map-cluster.h"
 #include "lookout-tile-source.h"
 
 #define MAX_FIT_ZOOM     12.0
@@ -40,51 +33,24 @@
 #define TOOLTIP_TARGETS  6
 #define NAMED_TARGETS    12    /* named one by one in a marker's accessible name */
 #define LISTED_TARGETS   12    /* a cluster this small lists its targets when clicked */
-#define CELL_PIXELS      60.0
 #define VIEW_MARGIN      0.2
 #define RECLUSTER_DELAY_MS 60
 
-typedef struct _Cluster Cluster;
-
-/* Targets at one place. */
+/* What shows a cluster: a button on the marker layer, handed from one
+ * cluster to another when the clusters change (a widget moved costs far
+ * less than one made). */
 typedef struct
 {
-  char      *key;
-  double     lat;
-  double     lon;
-  double     x;          /* projected: see project() */
-  double     y;
-  GPtrArray *targets;
-  Cluster   *cluster;    /* NULL when out of view */
-} Place;
-
-#define N_SEVERITIES 5
-
-/* The places in one cell of the grid at the cluster zoom, and the marker
- * showing them. */
-struct _Cluster
-{
-  LookoutMap    *map;
-  gint64         cell;          /* column << 32 | row; the key in clusters */
-  GPtrArray     *places;        /* Place, owned by places */
-  guint          n_targets;
-  guint          n_state[N_SEVERITIES];   /* by state_severity() */
-  guint          n_doubtful;
-  double         lat;
-  double         lon;
-  ShumateMarker *marker;
-  GtkWidget     *button;
-  GtkWidget     *symbol;
-  GtkWidget     *count;
-  const char    *state_class;   /* the CSS class: lookout_target_state_to_string() */
-};
-
-typedef struct
-{
-  int    zoom;
-  double cell;          /* in projected units */
-  gint64 min_i, max_i, min_j, max_j;
-} CellRange;
+  LookoutMap        *map;
+  LookoutMapCluster *cluster;       /* the one shown, set by cluster_update() */
+  ShumateMarker     *marker;
+  GtkWidget         *button;
+  GtkWidget         *symbol;
+  GtkWidget         *count;
+  const char        *state_class;   /* the CSS class: lookout_target_state_to_string() */
+  double             lat;
+  double             lon;
+} Marker;
 
 struct _LookoutMap
 {
@@ -103,15 +69,10 @@ struct _LookoutMap
   GListModel         *targets;
   LookoutGeo         *geo;
   GHashTable         *watched;       /* LookoutTarget → itself, with notify connected */
-  GHashTable         *places;        /* key → Place */
-  GHashTable         *target_place;  /* LookoutTarget → Place */
-  GHashTable         *clusters;      /* &cell → Cluster, those in view */
-  GHashTable         *tallies;       /* LookoutTarget → target_tally() as counted */
-  CellRange           built;         /* the cells clusters were made for */
-  int                 cluster_zoom;
+  LookoutMapClusters *clusters;
   LookoutTarget      *selected;
   LookoutTarget      *placing;
-  Cluster            *popover_cluster;
+  LookoutMapCluster  *popover_cluster;
   guint               regroup_source;
   guint               recluster_source;
   GHashTable         *moved;         /* LookoutTarget set, moved since the last idle */
@@ -139,46 +100,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static const char *css =
-  ".lookout-marker {"
-  "  min-width: 22px; min-height: 22px; padding: 0;"
-  "  border-radius: 9999px; border: 2px solid white;"
-  "  background-image: none; color: white; font-weight: bold;"
-  "  box-shadow: 0 1px 3px alpha(black, 0.5);"
-  "}"
-  ".lookout-marker.up { background-color: #26a269; }"
-  ".lookout-marker.degraded { background-color: #e5a50a; color: black; }"
-  ".lookout-marker.down { background-color: #c01c28; }"
-  ".lookout-marker.unknown, .lookout-marker.paused { background-color: #77767b; }"
-  ".lookout-marker.doubtful { border: 3px dashed #f6d32d; }"
-  ".lookout-marker.selected { border-color: #3584e4; border-width: 3px; }"
-  ".lookout-marker.group { padding: 0 6px; }"
-  ".lookout-marker.cluster { min-width: 28px; min-height: 28px; }"
-  ".lookout-marker .count { font-size: smaller; }"
-  ".lookout-map-place {"
-  "  background-color: alpha(black, 0.7); color: white;"
-  "  padding: 4px 4px 4px 10px; border-radius: 9999px; margin: 6px;"
-  "}"
-  ".lookout-map-note {"
-  "  background-color: alpha(black, 0.6); color: white;"
-  "  padding: 3px 8px; border-radius: 6px; margin: 6px;"
-  "}";
-
 /* ---- state ---- */
-
-static int
-state_severity (LookoutTargetState state)
-{
-  switch (state)
-    {
-    case LOOKOUT_TARGET_STATE_DOWN:     return 4;
-    case LOOKOUT_TARGET_STATE_DEGRADED: return 3;
-    case LOOKOUT_TARGET_STATE_UNKNOWN:  return 2;
-    case LOOKOUT_TARGET_STATE_PAUSED:   return 1;
-    case LOOKOUT_TARGET_STATE_UP:
-    default:                            return 0;
-    }
-}
 
 /* A shape as well as a colour, for people who do not tell the colours apart. */
 static const char *
@@ -270,101 +192,22 @@ append_target_tooltip (LookoutMap    *self,
                             _("Location doubtful: the server answers faster than light could travel to the place its address is said to be (anycast, a CDN or a wrong database)"));
 }
 
-/* Web Mercator at zoom 0 with 1-pixel tiles: x, y in [0, 1]. */
-static void
-project (double  lat,
-         double  lon,
-         double *x,
-         double *y)
-{
-  double phi = CLAMP (lat, -85.0511, 85.0511) * G_PI / 180.0;
+/* ---- clusters ---- */
 
-  *x = (lon + 180.0) / 360.0;
-  *y = (1.0 - log (tan (phi) + 1.0 / cos (phi)) / G_PI) / 2.0;
-}
-
-static double
-unproject_lat (double y)
-{
-  return atan (sinh (G_PI * (1.0 - 2.0 * y))) * 180.0 / G_PI;
-}
-
-/* ---- places ---- */
-
-static void
-place_free (Place *place)
-{
-  g_clear_pointer (&place->targets, g_ptr_array_unref);
-  g_free (place->key);
-  g_free (place);
-}
-
-/* A target's state and doubt as counted in its cluster's tallies. */
-#define COUNTED_DOUBTFUL 0x10
-
-static guint
-target_tally (LookoutMap    *self,
-              LookoutTarget *target)
-{
-  return state_severity (lookout_target_get_state (target))
-         | (target_is_doubtful (self, target) ? COUNTED_DOUBTFUL : 0);
-}
-
-static Cluster *
+static LookoutMapCluster *
 target_cluster (LookoutMap    *self,
                 LookoutTarget *target)
 {
-  Place *place = g_hash_table_lookup (self->target_place, target);
-
-  return place != NULL ? place->cluster : NULL;
-}
-
-/* ---- clusters ---- */
-
-static void
-cluster_free (Cluster *cluster)
-{
-  if (cluster->marker != NULL)
-    shumate_marker_layer_remove_marker (cluster->map->marker_layer, cluster->marker);
-  g_clear_object (&cluster->marker);
-  g_clear_pointer (&cluster->places, g_ptr_array_unref);
-  g_free (cluster);
-}
-
-static LookoutTarget *
-cluster_get_target (Cluster *cluster,
-                    guint    index)
-{
-  for (guint i = 0; i < cluster->places->len; i++)
-    {
-      Place *place = g_ptr_array_index (cluster->places, i);
-
-      if (index < place->targets->len)
-        return g_ptr_array_index (place->targets, index);
-      index -= place->targets->len;
-    }
-
-  g_assert_not_reached ();
-}
-
-static LookoutTargetState
-severity_state (int severity)
-{
-  static const LookoutTargetState states[N_SEVERITIES] = {
-    LOOKOUT_TARGET_STATE_UP, LOOKOUT_TARGET_STATE_PAUSED, LOOKOUT_TARGET_STATE_UNKNOWN,
-    LOOKOUT_TARGET_STATE_DEGRADED, LOOKOUT_TARGET_STATE_DOWN,
-  };
-
-  return states[severity];
+  return lookout_map_clusters_get_target_cluster (self->clusters, target);
 }
 
 /* "Example, Berlin, Germany, Up"; "2 targets here: …" for a few at one
  * place; "120 targets near Berlin, Germany, 3 down" for a cluster. */
 static char *
-cluster_dup_accessible_name (Cluster *cluster)
+cluster_dup_accessible_name (LookoutMap        *self,
+                             LookoutMapCluster *cluster)
 {
-  LookoutMap *self = cluster->map;
-  LookoutTarget *first = cluster_get_target (cluster, 0);
+  LookoutTarget *first = lookout_map_cluster_get_target (cluster, 0);
   g_autofree char *place = NULL;
   GString *name;
 
@@ -377,7 +220,7 @@ cluster_dup_accessible_name (Cluster *cluster)
 
       for (guint i = 0; i < cluster->n_targets; i++)
         {
-          g_autofree char *one = dup_target_accessible_name (self, cluster_get_target (cluster, i));
+          g_autofree char *one = dup_target_accessible_name (self, lookout_map_cluster_get_target (cluster, i));
 
           g_string_append_printf (names, "%s%s", i > 0 ? "; " : "", one);
         }
@@ -398,12 +241,12 @@ cluster_dup_accessible_name (Cluster *cluster)
                      cluster->n_targets);
 
   /* The worst first, and only those that need looking at. */
-  for (int severity = N_SEVERITIES - 1; severity >= 2; severity--)
+  for (int severity = LOOKOUT_MAP_N_SEVERITIES - 1; severity >= 2; severity--)
     if (cluster->n_state[severity] > 0)
       {
         /* Translators: how many targets of a cluster on the map are in a state, "3 Down" */
         g_string_append_printf (name, ", %u %s", cluster->n_state[severity],
-                                lookout_target_state_get_label (severity_state (severity)));
+                                lookout_target_state_get_label (lookout_map_severity_state (severity)));
       }
   if (cluster->n_doubtful > 0)
     g_string_append_printf (name, ", %s", _("location doubtful"));
@@ -412,66 +255,62 @@ cluster_dup_accessible_name (Cluster *cluster)
 }
 
 static void
-cluster_update (Cluster *cluster)
+cluster_update (LookoutMap        *self,
+                LookoutMapCluster *cluster)
 {
-  LookoutMap *self = cluster->map;
+  Marker *marker = cluster->marker;
   g_autofree char *accessible = NULL;
-  LookoutTargetState worst = LOOKOUT_TARGET_STATE_UP;
+  LookoutTargetState worst = lookout_map_cluster_get_worst_state (cluster);
   const char *klass;
   gboolean selected;
 
   g_assert (cluster->n_targets > 0);
-  g_assert (cluster->button != NULL);
+  g_assert (marker != NULL);
 
-  for (int severity = N_SEVERITIES - 1; severity >= 0; severity--)
-    if (cluster->n_state[severity] > 0)
-      {
-        worst = severity_state (severity);
-        break;
-      }
+  marker->cluster = cluster;
   selected = self->selected != NULL && target_cluster (self, self->selected) == cluster;
 
   klass = lookout_target_state_to_string (worst);
-  if (cluster->state_class != klass)
+  if (marker->state_class != klass)
     {
-      if (cluster->state_class != NULL)
-        gtk_widget_remove_css_class (cluster->button, cluster->state_class);
-      gtk_widget_add_css_class (cluster->button, klass);
-      cluster->state_class = klass;
+      if (marker->state_class != NULL)
+        gtk_widget_remove_css_class (marker->button, marker->state_class);
+      gtk_widget_add_css_class (marker->button, klass);
+      marker->state_class = klass;
     }
   if (cluster->n_doubtful > 0)
-    gtk_widget_add_css_class (cluster->button, "doubtful");
+    gtk_widget_add_css_class (marker->button, "doubtful");
   else
-    gtk_widget_remove_css_class (cluster->button, "doubtful");
+    gtk_widget_remove_css_class (marker->button, "doubtful");
   if (selected)
-    gtk_widget_add_css_class (cluster->button, "selected");
+    gtk_widget_add_css_class (marker->button, "selected");
   else
-    gtk_widget_remove_css_class (cluster->button, "selected");
+    gtk_widget_remove_css_class (marker->button, "selected");
 
-  gtk_label_set_text (GTK_LABEL (cluster->symbol), state_symbol (worst));
+  gtk_label_set_text (GTK_LABEL (marker->symbol), state_symbol (worst));
 
   if (cluster->places->len > 1)
-    gtk_widget_add_css_class (cluster->button, "cluster");
+    gtk_widget_add_css_class (marker->button, "cluster");
   else
-    gtk_widget_remove_css_class (cluster->button, "cluster");
+    gtk_widget_remove_css_class (marker->button, "cluster");
 
   if (cluster->n_targets > 1)
     {
       char count[16];
 
       g_snprintf (count, sizeof count, "%u", cluster->n_targets);
-      gtk_label_set_text (GTK_LABEL (cluster->count), count);
-      gtk_widget_set_visible (cluster->count, TRUE);
-      gtk_widget_add_css_class (cluster->button, "group");
+      gtk_label_set_text (GTK_LABEL (marker->count), count);
+      gtk_widget_set_visible (marker->count, TRUE);
+      gtk_widget_add_css_class (marker->button, "group");
     }
   else
     {
-      gtk_widget_set_visible (cluster->count, FALSE);
-      gtk_widget_remove_css_class (cluster->button, "group");
+      gtk_widget_set_visible (marker->count, FALSE);
+      gtk_widget_remove_css_class (marker->button, "group");
     }
 
-  accessible = cluster_dup_accessible_name (cluster);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (cluster->button),
+  accessible = cluster_dup_accessible_name (self, cluster);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (marker->button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   -1);
 }
@@ -479,12 +318,13 @@ cluster_update (Cluster *cluster)
 /* Built when shown, not on every state change: a tooltip set on the widget
  * costs more than the rest of a marker's update. */
 static char *
-cluster_dup_tooltip (Cluster *cluster)
+cluster_dup_tooltip (LookoutMap        *self,
+                     LookoutMapCluster *cluster)
 {
   GString *tooltip = g_string_new (NULL);
 
   for (guint i = 0; i < cluster->n_targets && i < TOOLTIP_TARGETS; i++)
-    append_target_tooltip (cluster->map, tooltip, cluster_get_target (cluster, i));
+    append_target_tooltip (self, tooltip, lookout_map_cluster_get_target (cluster, i));
 
   if (cluster->n_targets > TOOLTIP_TARGETS)
     g_string_append_printf (tooltip, "\n\n%s",
@@ -502,13 +342,13 @@ marker_query_tooltip_cb (GtkWidget  *button,
                          GtkTooltip *tooltip,
                          LookoutMap *self)
 {
-  Cluster *cluster = g_object_get_data (G_OBJECT (button), "lookout-cluster");
+  Marker *marker = g_object_get_data (G_OBJECT (button), "lookout-marker");
   g_autofree char *text = NULL;
 
-  if (cluster == NULL)
+  if (marker == NULL || marker->cluster == NULL)
     return FALSE;
 
-  text = cluster_dup_tooltip (cluster);
+  text = cluster_dup_tooltip (self, marker->cluster);
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }
@@ -526,8 +366,8 @@ popover_row_activated_cb (GtkListBox    *list,
 }
 
 static void
-show_cluster_popover (LookoutMap *self,
-                      Cluster    *cluster)
+show_cluster_popover (LookoutMap        *self,
+                      LookoutMapCluster *cluster)
 {
   GtkWidget *child;
   graphene_rect_t bounds;
@@ -537,7 +377,7 @@ show_cluster_popover (LookoutMap *self,
 
   for (guint i = 0; i < cluster->n_targets; i++)
     {
-      LookoutTarget *target = cluster_get_target (cluster, i);
+      LookoutTarget *target = lookout_map_cluster_get_target (cluster, i);
       g_autofree char *accessible = dup_target_accessible_name (self, target);
       GtkWidget *row = gtk_list_box_row_new ();
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
@@ -560,7 +400,7 @@ show_cluster_popover (LookoutMap *self,
       gtk_list_box_append (GTK_LIST_BOX (self->popover_list), row);
     }
 
-  if (gtk_widget_compute_bounds (cluster->button, GTK_WIDGET (self), &bounds))
+  if (gtk_widget_compute_bounds (((Marker *) cluster->marker)->button, GTK_WIDGET (self), &bounds))
     {
       GdkRectangle rect = {
         .x = floor (bounds.origin.x), .y = floor (bounds.origin.y),
@@ -587,7 +427,8 @@ static void
 marker_clicked_cb (GtkButton  *button,
                    LookoutMap *self)
 {
-  Cluster *cluster = g_object_get_data (G_OBJECT (button), "lookout-cluster");
+  Marker *marker = g_object_get_data (G_OBJECT (button), "lookout-marker");
+  LookoutMapCluster *cluster = marker != NULL ? marker->cluster : NULL;
   ShumateViewport *viewport = shumate_simple_map_get_viewport (self->simple_map);
   double zoom = shumate_viewport_get_zoom_level (viewport);
   double min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE, max_x = -G_MAXDOUBLE, max_y = -G_MAXDOUBLE;
@@ -597,7 +438,7 @@ marker_clicked_cb (GtkButton  *button,
 
   if (cluster->n_targets == 1)
     {
-      g_signal_emit (self, signals[TARGET_ACTIVATED], 0, cluster_get_target (cluster, 0));
+      g_signal_emit (self, signals[TARGET_ACTIVATED], 0, lookout_map_cluster_get_target (cluster, 0));
       return;
     }
 
@@ -610,7 +451,7 @@ marker_clicked_cb (GtkButton  *button,
 
   for (guint i = 0; i < cluster->places->len; i++)
     {
-      Place *place = g_ptr_array_index (cluster->places, i);
+      LookoutMapPlace *place = g_ptr_array_index (cluster->places, i);
 
       min_x = MIN (min_x, place->x);
       max_x = MAX (max_x, place->x);
@@ -623,137 +464,116 @@ marker_clicked_cb (GtkButton  *button,
   map_fit_box (self, min_x, min_y, max_x, max_y, floor (zoom) + 1);
 }
 
-/* The widgets of a marker, handed from one cluster to another when the
- * clusters change: a widget moved costs far less than one made. */
 static void
-cluster_take_widgets (Cluster *cluster,
-                      Cluster *from)
+marker_free (Marker *marker)
 {
-  cluster->marker = g_steal_pointer (&from->marker);
-  cluster->button = g_steal_pointer (&from->button);
-  cluster->symbol = g_steal_pointer (&from->symbol);
-  cluster->count = g_steal_pointer (&from->count);
-  cluster->state_class = from->state_class;
-  cluster->lat = from->lat;
-  cluster->lon = from->lon;
-  g_object_set_data (G_OBJECT (cluster->button), "lookout-cluster", cluster);
+  shumate_marker_layer_remove_marker (marker->map->marker_layer, marker->marker);
+  g_object_set_data (G_OBJECT (marker->button), "lookout-marker", NULL);
+  g_clear_object (&marker->marker);
+  g_free (marker);
 }
 
-static void
-cluster_make_widgets (Cluster *cluster)
+static Marker *
+marker_new (LookoutMap *self)
 {
-  LookoutMap *self = cluster->map;
+  Marker *marker = g_new0 (Marker, 1);
   GtkWidget *box;
 
-  cluster->symbol = gtk_label_new (NULL);
-  cluster->count = gtk_label_new (NULL);
-  gtk_widget_add_css_class (cluster->count, "count");
+  marker->map = self;
+  marker->symbol = gtk_label_new (NULL);
+  marker->count = gtk_label_new (NULL);
+  gtk_widget_add_css_class (marker->count, "count");
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
   gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (box), cluster->symbol);
-  gtk_box_append (GTK_BOX (box), cluster->count);
+  gtk_box_append (GTK_BOX (box), marker->symbol);
+  gtk_box_append (GTK_BOX (box), marker->count);
 
-  cluster->button = gtk_button_new ();
-  gtk_button_set_child (GTK_BUTTON (cluster->button), box);
-  gtk_widget_add_css_class (cluster->button, "lookout-marker");
-  gtk_widget_set_halign (cluster->button, GTK_ALIGN_CENTER);
-  gtk_widget_set_valign (cluster->button, GTK_ALIGN_CENTER);
-  g_object_set_data (G_OBJECT (cluster->button), "lookout-cluster", cluster);
-  g_signal_connect (cluster->button, "clicked", G_CALLBACK (marker_clicked_cb), self);
-  gtk_widget_set_has_tooltip (cluster->button, TRUE);
-  g_signal_connect (cluster->button, "query-tooltip", G_CALLBACK (marker_query_tooltip_cb), self);
+  marker->button = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (marker->button), box);
+  gtk_widget_add_css_class (marker->button, "lookout-marker");
+  gtk_widget_set_halign (marker->button, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (marker->button, GTK_ALIGN_CENTER);
+  g_object_set_data (G_OBJECT (marker->button), "lookout-marker", marker);
+  g_signal_connect (marker->button, "clicked", G_CALLBACK (marker_clicked_cb), self);
+  gtk_widget_set_has_tooltip (marker->button, TRUE);
+  g_signal_connect (marker->button, "query-tooltip", G_CALLBACK (marker_query_tooltip_cb), self);
 
-  cluster->marker = g_object_ref_sink (shumate_marker_new ());
-  shumate_marker_set_child (cluster->marker, cluster->button);
-  cluster->lat = NAN;
-  cluster->lon = NAN;
+  marker->marker = g_object_ref_sink (shumate_marker_new ());
+  shumate_marker_set_child (marker->marker, marker->button);
+  marker->lat = NAN;
+  marker->lon = NAN;
+
+  return marker;
 }
 
-/* Counts @target in (@sign +1) or out of (-1) the cluster's tallies. */
+/* The cluster's marker where the cluster is, made when it has none. */
 static void
-cluster_count (Cluster       *cluster,
-               LookoutTarget *target,
-               int            sign)
+cluster_locate (LookoutMap        *self,
+                LookoutMapCluster *cluster)
 {
-  LookoutMap *self = cluster->map;
-  guint tally;
-
-  if (sign > 0)
-    {
-      tally = target_tally (self, target);
-      g_hash_table_insert (self->tallies, target, GUINT_TO_POINTER (tally));
-    }
-  else
-    tally = GPOINTER_TO_UINT (g_hash_table_lookup (self->tallies, target));
-
-  cluster->n_targets += sign;
-  cluster->n_state[tally & ~COUNTED_DOUBTFUL] += sign;
-  cluster->n_doubtful += (tally & COUNTED_DOUBTFUL) ? sign : 0;
-}
-
-/* One place: exactly there. Several: where their targets are on average,
- * on the projected map. Made into a marker when it has none. */
-static void
-cluster_locate (Cluster *cluster)
-{
-  double sx = 0, sy = 0, lat, lon;
+  Marker *marker = cluster->marker;
   gboolean added = FALSE;
+  double lat, lon;
 
-  g_assert (cluster->places->len > 0);
+  lookout_map_cluster_get_location (cluster, &lat, &lon);
 
-  if (cluster->places->len == 1)
+  if (marker == NULL)
     {
-      Place *place = g_ptr_array_index (cluster->places, 0);
-
-      lat = place->lat;
-      lon = place->lon;
-    }
-  else
-    {
-      guint n = 0;
-
-      for (guint p = 0; p < cluster->places->len; p++)
-        {
-          Place *place = g_ptr_array_index (cluster->places, p);
-
-          sx += place->x * place->targets->len;
-          sy += place->y * place->targets->len;
-          n += place->targets->len;
-        }
-      lat = unproject_lat (sy / n);
-      lon = sx / n * 360.0 - 180.0;
-    }
-
-  if (cluster->marker == NULL)
-    {
-      cluster_make_widgets (cluster);
+      cluster->marker = marker = marker_new (self);
       added = TRUE;
     }
-  if (lat != cluster->lat || lon != cluster->lon)
+  if (lat != marker->lat || lon != marker->lon)
     {
-      cluster->lat = lat;
-      cluster->lon = lon;
-      shumate_location_set_location (SHUMATE_LOCATION (cluster->marker), lat, lon);
+      marker->lat = lat;
+      marker->lon = lon;
+      shumate_location_set_location (SHUMATE_LOCATION (marker->marker), lat, lon);
     }
   if (added)
-    shumate_marker_layer_add_marker (cluster->map->marker_layer, cluster->marker);
+    shumate_marker_layer_add_marker (self->marker_layer, marker->marker);
 }
 
-/* The cells the view shows at the cluster zoom, with @margin views more
+static void
+cluster_show (LookoutMapCluster *cluster,
+              gpointer           user_data)
+{
+  LookoutMap *self = user_data;
+
+  cluster_locate (self, cluster);
+  cluster_update (self, cluster);
+}
+
+static void
+cluster_removed_cb (LookoutMapCluster *cluster,
+                    gpointer           user_data)
+{
+  LookoutMap *self = user_data;
+
+  if (cluster == self->popover_cluster)
+    {
+      gtk_popover_popdown (GTK_POPOVER (self->popover));
+      self->popover_cluster = NULL;
+    }
+  g_clear_pointer (&cluster->marker, marker_free);
+}
+
+static gboolean
+cluster_target_doubtful_cb (LookoutTarget *target,
+                            gpointer       user_data)
+{
+  return target_is_doubtful (user_data, target);
+}
+
+/* The cells the view shows at the cluster zoom, with margin views more
  * each side so that a little panning needs no new clusters. */
 static void
-map_get_cell_range (LookoutMap *self,
-                    double      margin,
-                    CellRange  *range)
+map_get_cell_range (LookoutMap          *self,
+                    double               margin,
+                    LookoutMapCellRange *range)
 {
   ShumateViewport *viewport = shumate_simple_map_get_viewport (self->simple_map);
   ShumateMapSource *source = shumate_viewport_get_reference_map_source (viewport);
-  double tile_size = source ? shumate_map_source_get_tile_size (source) : 256;
-  double zoom = shumate_viewport_get_zoom_level (viewport);
   double width = gtk_widget_get_width (GTK_WIDGET (self));
   double height = gtk_widget_get_height (GTK_WIDGET (self));
-  double scale, cx, cy, half_w, half_h;
-  int max_zoom = shumate_viewport_get_max_zoom_level (viewport);
 
   /* Not laid out yet: about a window's worth. */
   if (width <= 0 || height <= 0)
@@ -762,129 +582,25 @@ map_get_cell_range (LookoutMap *self,
       height = 700;
     }
 
-  /* Whole zoom levels: cells of CELL_PIXELS to twice that on screen, and no
-   * reclustering while a zoom glides between two levels. */
-  range->zoom = CLAMP ((int) floor (zoom + 1e-6), 0, max_zoom);
-  range->cell = CELL_PIXELS / (tile_size * exp2 (range->zoom));
-
-  scale = tile_size * exp2 (zoom);
-  project (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
-           shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
-           &cx, &cy);
-  half_w = width * (0.5 + margin) / scale;
-  half_h = height * (0.5 + margin) / scale;
-
-  range->min_i = (gint64) floor (MAX (cx - half_w, 0) / range->cell);
-  range->max_i = (gint64) floor (MIN (cx + half_w, 1) / range->cell);
-  range->min_j = (gint64) floor (MAX (cy - half_h, 0) / range->cell);
-  range->max_j = (gint64) floor (MIN (cy + half_h, 1) / range->cell);
-}
-
-/* A cluster without places or marker yet. */
-static Cluster *
-map_add_cluster (LookoutMap *self,
-                 gint64      cell)
-{
-  Cluster *cluster = g_new0 (Cluster, 1);
-
-  cluster->map = self;
-  cluster->cell = cell;
-  cluster->places = g_ptr_array_new ();
-  g_hash_table_insert (self->clusters, &cluster->cell, cluster);
-
-  return cluster;
+  lookout_map_cell_range_init (range,
+                               shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+                               shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+                               shumate_viewport_get_zoom_level (viewport),
+                               shumate_viewport_get_max_zoom_level (viewport),
+                               source ? shumate_map_source_get_tile_size (source) : 256,
+                               width, height, margin);
 }
 
 static void
 map_recluster (LookoutMap *self)
 {
-  g_autoptr(GHashTable) old = g_steal_pointer (&self->clusters);
-  g_autoptr(GPtrArray) homeless = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer value;
-  CellRange range;
+  LookoutMapCellRange range;
 
   g_clear_handle_id (&self->recluster_source, g_source_remove);
 
   map_get_cell_range (self, VIEW_MARGIN, &range);
-  self->built = range;
-  self->clusters = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) cluster_free);
-
-  /* Which cell each place falls in; a cell keeps its cluster (and marker)
-   * when it had one at this zoom. */
-  g_hash_table_iter_init (&iter, self->places);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Place *place = value;
-      gint64 i = (gint64) floor (place->x / range.cell);
-      gint64 j = (gint64) floor (place->y / range.cell);
-      gint64 cell = (i << 32) | j;
-      Cluster *cluster;
-
-      place->cluster = NULL;
-      if (i < range.min_i || i > range.max_i || j < range.min_j || j > range.max_j)
-        continue;
-
-      cluster = g_hash_table_lookup (self->clusters, &cell);
-      if (cluster == NULL && old != NULL && self->cluster_zoom == range.zoom
-          && (cluster = g_hash_table_lookup (old, &cell)) != NULL)
-        {
-          g_hash_table_steal (old, &cell);
-          g_ptr_array_set_size (cluster->places, 0);
-          g_hash_table_insert (self->clusters, &cluster->cell, cluster);
-        }
-      else if (cluster == NULL)
-        {
-          cluster = map_add_cluster (self, cell);
-          g_ptr_array_add (homeless, cluster);
-        }
-
-      g_ptr_array_add (cluster->places, place);
-      place->cluster = cluster;
-    }
-  self->cluster_zoom = range.zoom;
-
-  /* New clusters take the markers of those that are gone. */
-  if (old != NULL)
-    {
-      guint next = 0;
-
-      g_hash_table_iter_init (&iter, old);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        {
-          Cluster *gone = value;
-
-          if (gone == self->popover_cluster)
-            {
-              gtk_popover_popdown (GTK_POPOVER (self->popover));
-              self->popover_cluster = NULL;
-            }
-          if (next < homeless->len)
-            cluster_take_widgets (g_ptr_array_index (homeless, next++), gone);
-        }
-    }
-  g_clear_pointer (&old, g_hash_table_unref);
-
-  g_hash_table_iter_init (&iter, self->clusters);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Cluster *cluster = value;
-
-      cluster->n_targets = 0;
-      cluster->n_doubtful = 0;
-      memset (cluster->n_state, 0, sizeof cluster->n_state);
-
-      for (guint p = 0; p < cluster->places->len; p++)
-        {
-          Place *place = g_ptr_array_index (cluster->places, p);
-
-          for (guint t = 0; t < place->targets->len; t++)
-            cluster_count (cluster, g_ptr_array_index (place->targets, t), +1);
-        }
-
-      cluster_locate (cluster);
-      cluster_update (cluster);
-    }
+  lookout_map_clusters_build (self->clusters, &range);
+  lookout_map_clusters_foreach (self->clusters, cluster_show, self);
 }
 
 static gboolean
@@ -912,15 +628,13 @@ queue_recluster (LookoutMap *self)
 static void
 check_view (LookoutMap *self)
 {
-  CellRange range;
+  LookoutMapCellRange range;
 
   if (self->regroup_source != 0)
     return;
 
   map_get_cell_range (self, 0, &range);
-  if (range.zoom != self->built.zoom
-      || range.min_i < self->built.min_i || range.max_i > self->built.max_i
-      || range.min_j < self->built.min_j || range.max_j > self->built.max_j)
+  if (!lookout_map_cell_range_covers (lookout_map_clusters_get_built (self->clusters), &range))
     queue_recluster (self);
 }
 
@@ -932,84 +646,19 @@ viewport_changed_cb (ShumateViewport *viewport,
   check_view (self);
 }
 
-static char *
-place_key (double lat,
-           double lon)
-{
-  char lat_s[G_ASCII_DTOSTR_BUF_SIZE], lon_s[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_ascii_formatd (lat_s, sizeof lat_s, "%.3f", lat);
-  g_ascii_formatd (lon_s, sizeof lon_s, "%.3f", lon);
-
-  return g_strconcat (lat_s, ",", lon_s, NULL);
-}
-
-/* The place of @target's coordinates, made when new (then @made is set). */
-static Place *
-map_ensure_place (LookoutMap    *self,
-                  LookoutTarget *target,
-                  gboolean      *made)
-{
-  double lat = lookout_target_get_latitude (target);
-  double lon = lookout_target_get_longitude (target);
-  g_autofree char *key = place_key (lat, lon);
-  Place *place = g_hash_table_lookup (self->places, key);
-
-  if (made != NULL)
-    *made = place == NULL;
-  if (place != NULL)
-    return place;
-
-  place = g_new0 (Place, 1);
-  place->key = g_steal_pointer (&key);
-  place->lat = lat;
-  place->lon = lon;
-  project (lat, lon, &place->x, &place->y);
-  place->targets = g_ptr_array_new_with_free_func (g_object_unref);
-  g_hash_table_insert (self->places, place->key, place);
-
-  return place;
-}
-
 /* Targets at one place (coordinates equal to 0.001°) are one place: they
  * stay together at every zoom. */
 static void
 map_regroup (LookoutMap *self)
 {
-  guint n = self->targets ? g_list_model_get_n_items (self->targets) : 0;
-
   g_clear_handle_id (&self->regroup_source, g_source_remove);
   g_clear_handle_id (&self->move_source, g_source_remove);
   g_hash_table_remove_all (self->moved);
 
-  /* The clusters point at the places: they let go first. */
-  g_hash_table_remove_all (self->target_place);
-  g_hash_table_remove_all (self->tallies);
-  {
-    GHashTableIter iter;
-    gpointer value;
-
-    g_hash_table_iter_init (&iter, self->clusters);
-    while (g_hash_table_iter_next (&iter, NULL, &value))
-      g_ptr_array_set_size (((Cluster *) value)->places, 0);
-  }
-  g_hash_table_remove_all (self->places);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(LookoutTarget) target = g_list_model_get_item (self->targets, i);
-      Place *place;
-
-      if (!target_has_place (target))
-        continue;
-
-      place = map_ensure_place (self, target, NULL);
-      g_ptr_array_add (place->targets, g_object_ref (target));
-      g_hash_table_insert (self->target_place, target, place);
-    }
+  lookout_map_clusters_set_targets (self->clusters, self->targets);
 
   /* Fitted first, clustered once for the zoom it comes to. */
-  if (!self->fitted && g_hash_table_size (self->places) > 0
+  if (!self->fitted && lookout_map_clusters_get_n_places (self->clusters) > 0
       && gtk_widget_get_width (GTK_WIDGET (self)) > 0)
     {
       self->fitted = TRUE;
@@ -1027,7 +676,7 @@ initial_fit_cb (gpointer user_data)
   LookoutMap *self = user_data;
 
   self->fit_source = 0;
-  if (!self->fitted && g_hash_table_size (self->places) > 0)
+  if (!self->fitted && lookout_map_clusters_get_n_places (self->clusters) > 0)
     {
       self->fitted = TRUE;
       lookout_map_fit_all (self);
@@ -1066,121 +715,27 @@ static void
 target_retally (LookoutMap    *self,
                 LookoutTarget *target)
 {
-  Cluster *cluster = target_cluster (self, target);
-  guint before, now;
+  LookoutMapCluster *cluster = lookout_map_clusters_retally (self->clusters, target);
 
-  if (cluster == NULL)
-    return;
-
-  before = GPOINTER_TO_UINT (g_hash_table_lookup (self->tallies, target));
-  now = target_tally (self, target);
-  if (before != now)
-    {
-      cluster->n_state[before & ~COUNTED_DOUBTFUL]--;
-      cluster->n_doubtful -= (before & COUNTED_DOUBTFUL) != 0;
-      cluster->n_state[now & ~COUNTED_DOUBTFUL]++;
-      cluster->n_doubtful += (now & COUNTED_DOUBTFUL) != 0;
-      g_hash_table_insert (self->tallies, target, GUINT_TO_POINTER (now));
-    }
-
-  cluster_update (cluster);
+  if (cluster != NULL)
+    cluster_update (self, cluster);
 }
 
-/* A target placed or moved (a location found, a place picked) moves
- * between places and clusters without the others being made again: with
- * thousands of targets located one by one, each costs little. */
-static void
-map_move_target (LookoutMap    *self,
-                 LookoutTarget *target,
-                 GHashTable    *touched)
-{
-  Place *place = g_hash_table_lookup (self->target_place, target);
-  Cluster *cluster;
-  gboolean made;
-  gint64 i, j, cell;
-
-  if (place != NULL)
-    {
-      cluster = place->cluster;
-      if (cluster != NULL)
-        cluster_count (cluster, target, -1);
-      g_hash_table_remove (self->target_place, target);
-      g_ptr_array_remove_fast (place->targets, target);   /* unrefs: the list model holds one */
-      if (place->targets->len == 0)
-        {
-          if (cluster != NULL)
-            g_ptr_array_remove_fast (cluster->places, place);
-          g_hash_table_remove (self->places, place->key);
-        }
-      if (cluster != NULL)
-        g_hash_table_add (touched, cluster);
-    }
-
-  if (!target_has_place (target))
-    return;
-
-  place = map_ensure_place (self, target, &made);
-  if (made)
-    {
-      i = (gint64) floor (place->x / self->built.cell);
-      j = (gint64) floor (place->y / self->built.cell);
-      cell = (i << 32) | j;
-      if (i >= self->built.min_i && i <= self->built.max_i
-          && j >= self->built.min_j && j <= self->built.max_j)
-        {
-          cluster = g_hash_table_lookup (self->clusters, &cell);
-          if (cluster == NULL)
-            cluster = map_add_cluster (self, cell);
-          g_ptr_array_add (cluster->places, place);
-          place->cluster = cluster;
-        }
-    }
-
-  g_ptr_array_add (place->targets, g_object_ref (target));
-  g_hash_table_insert (self->target_place, target, place);
-  if (place->cluster != NULL)
-    {
-      cluster_count (place->cluster, target, +1);
-      g_hash_table_add (touched, place->cluster);
-    }
-}
-
+/* Targets placed or moved (a location found, a place picked) move between
+ * places and clusters without the others being made again: with thousands
+ * of targets located one by one, each costs little. */
 static gboolean
 move_cb (gpointer user_data)
 {
   LookoutMap *self = user_data;
   g_autoptr(GHashTable) moved = g_steal_pointer (&self->moved);
-  g_autoptr(GHashTable) touched = g_hash_table_new (NULL, NULL);
-  GHashTableIter iter;
-  gpointer key;
 
   self->move_source = 0;
   self->moved = g_hash_table_new (NULL, NULL);
 
-  g_hash_table_iter_init (&iter, moved);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    map_move_target (self, key, touched);
+  lookout_map_clusters_move_targets (self->clusters, moved, cluster_show, self);
 
-  g_hash_table_iter_init (&iter, touched);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      Cluster *cluster = key;
-
-      if (cluster->n_targets == 0)
-        {
-          if (cluster == self->popover_cluster)
-            {
-              gtk_popover_popdown (GTK_POPOVER (self->popover));
-              self->popover_cluster = NULL;
-            }
-          g_hash_table_remove (self->clusters, &cluster->cell);
-          continue;
-        }
-      cluster_locate (cluster);
-      cluster_update (cluster);
-    }
-
-  if (!self->fitted && g_hash_table_size (self->places) > 0
+  if (!self->fitted && lookout_map_clusters_get_n_places (self->clusters) > 0
       && gtk_widget_get_width (GTK_WIDGET (self)) > 0)
     {
       self->fitted = TRUE;
@@ -1195,7 +750,7 @@ queue_move (LookoutMap    *self,
             LookoutTarget *target)
 {
   /* Before the first clusters, or with a regroup coming, that does it. */
-  if (self->regroup_source != 0 || self->built.cell == 0)
+  if (self->regroup_source != 0 || lookout_map_clusters_get_built (self->clusters)->cell == 0)
     {
       queue_regroup (self);
       return;
@@ -1416,7 +971,7 @@ lookout_map_size_allocate (GtkWidget *widget,
   gtk_widget_allocate (self->overlay, width, height, baseline, NULL);
   gtk_popover_present (GTK_POPOVER (self->popover));
 
-  if (!self->fitted && self->fit_source == 0 && g_hash_table_size (self->places) > 0)
+  if (!self->fitted && self->fit_source == 0 && lookout_map_clusters_get_n_places (self->clusters) > 0)
     self->fit_source = g_idle_add (initial_fit_cb, self);
   check_view (self);
 }
@@ -1433,11 +988,9 @@ lookout_map_dispose (GObject *object)
   if (self->simple_map != NULL)
     g_signal_handlers_disconnect_by_data (shumate_simple_map_get_viewport (self->simple_map), self);
   lookout_map_set_targets (self, NULL);
+  lookout_map_set_geo (self, NULL);
   g_clear_handle_id (&self->regroup_source, g_source_remove);
   g_clear_handle_id (&self->recluster_source, g_source_remove);
-  lookout_map_set_geo (self, NULL);
-  g_clear_pointer (&self->clusters, g_hash_table_unref);
-  g_clear_pointer (&self->places, g_hash_table_unref);
   g_clear_object (&self->selected);
   g_clear_object (&self->placing);
   if (self->tile_source != NULL)
@@ -1454,8 +1007,8 @@ lookout_map_finalize (GObject *object)
 {
   LookoutMap *self = (LookoutMap *) object;
 
-  g_clear_pointer (&self->target_place, g_hash_table_unref);
-  g_clear_pointer (&self->tallies, g_hash_table_unref);
+  /* Empty by now: the targets went in dispose, and their markers with them. */
+  g_clear_pointer (&self->clusters, lookout_map_clusters_free);
   g_clear_pointer (&self->moved, g_hash_table_unref);
   g_clear_pointer (&self->watched, g_hash_table_unref);
 
@@ -1564,7 +1117,6 @@ lookout_map_class_init (LookoutMapClass *klass)
 static void
 lookout_map_init (LookoutMap *self)
 {
-  static gsize css_loaded;
   g_autoptr(ShumateMapSourceRegistry) registry = NULL;
   ShumateMapSource *osm;
   ShumateMap *map;
@@ -1573,22 +1125,11 @@ lookout_map_init (LookoutMap *self)
   GtkEventController *keys;
   const char *url;
 
-  if (g_once_init_enter (&css_loaded))
-    {
-      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-      gtk_css_provider_load_from_data (provider, css, -1);
-      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                  GTK_STYLE_PROVIDER (provider),
-                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-      g_once_init_leave (&css_loaded, 1);
-    }
-
   self->watched = g_hash_table_new (NULL, NULL);
-  self->places = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) place_free);
-  self->clusters = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) cluster_free);
-  self->target_place = g_hash_table_new (NULL, NULL);
-  self->tallies = g_hash_table_new (NULL, NULL);
+  self->clusters = lookout_map_clusters_new (&(LookoutMapClustersFuncs) {
+                                                .target_doubtful = cluster_target_doubtful_cb,
+                                                .cluster_removed = cluster_removed_cb,
+                                              }, self);
   self->moved = g_hash_table_new (NULL, NULL);
 
   self->simple_map = SHUMATE_SIMPLE_MAP (shumate_simple_map_new ());
@@ -1735,7 +1276,7 @@ lookout_map_set_targets (LookoutMap *self,
       g_signal_connect_object (targets, "items-changed", G_CALLBACK (targets_changed_cb), self, 0);
       targets_changed_cb (targets, 0, 0, g_list_model_get_n_items (targets), self);
     }
-  else if (self->places != NULL)
+  else if (self->clusters != NULL)
     map_regroup (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGETS]);
@@ -1765,7 +1306,7 @@ lookout_map_set_geo (LookoutMap *self,
   if (geo != NULL)
     g_signal_connect_object (geo, "target-changed", G_CALLBACK (geo_target_changed_cb), self, 0);
 
-  if (self->places != NULL)
+  if (self->clusters != NULL)
     queue_regroup (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GEO]);
 }
@@ -1859,8 +1400,8 @@ void
 lookout_map_mark_target (LookoutMap    *self,
                          LookoutTarget *target)
 {
-  Cluster *old_cluster = NULL;
-  Cluster *cluster = NULL;
+  LookoutMapCluster *old_cluster = NULL;
+  LookoutMapCluster *cluster = NULL;
 
   g_return_if_fail (LOOKOUT_IS_MAP (self));
   g_return_if_fail (!target || LOOKOUT_IS_TARGET (target));
@@ -1872,9 +1413,9 @@ lookout_map_mark_target (LookoutMap    *self,
     cluster = target_cluster (self, target);
 
   if (old_cluster != NULL)
-    cluster_update (old_cluster);
+    cluster_update (self, old_cluster);
   if (cluster != NULL && cluster != old_cluster)
-    cluster_update (cluster);
+    cluster_update (self, cluster);
 }
 
 void
@@ -1911,7 +1452,7 @@ map_fit_box (LookoutMap *self,
   ShumateViewport *viewport = shumate_simple_map_get_viewport (self->simple_map);
   ShumateMapSource *source = shumate_viewport_get_reference_map_source (viewport);
   double tile_size = source ? shumate_map_source_get_tile_size (source) : 256;
-  double width, height, zoom, zoom_x, zoom_y, max_fit;
+  double width, height, zoom, zoom_x, zoom_y, max_fit, lat, lon;
 
   /* Leave room for the markers themselves and the controls at the edges. */
   width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 200) - 80;
@@ -1925,33 +1466,19 @@ map_fit_box (LookoutMap *self,
   zoom = CLAMP (zoom, shumate_viewport_get_min_zoom_level (viewport),
                 shumate_viewport_get_max_zoom_level (viewport));
 
-  map_go_to (self, unproject_lat ((min_y + max_y) / 2), (min_x + max_x) / 2 * 360.0 - 180.0, zoom);
+  lookout_map_unproject ((min_x + max_x) / 2, (min_y + max_y) / 2, &lat, &lon);
+  map_go_to (self, lat, lon, zoom);
 }
 
 void
 lookout_map_fit_all (LookoutMap *self)
 {
-  double min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE, max_x = -G_MAXDOUBLE, max_y = -G_MAXDOUBLE;
-  GHashTableIter iter;
-  gpointer value;
+  double min_x, min_y, max_x, max_y;
 
   g_return_if_fail (LOOKOUT_IS_MAP (self));
 
-  if (g_hash_table_size (self->places) == 0)
-    return;
-
-  g_hash_table_iter_init (&iter, self->places);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Place *place = value;
-
-      min_x = MIN (min_x, place->x);
-      max_x = MAX (max_x, place->x);
-      min_y = MIN (min_y, place->y);
-      max_y = MAX (max_y, place->y);
-    }
-
-  map_fit_box (self, min_x, min_y, max_x, max_y, 0);
+  if (lookout_map_clusters_get_bounds (self->clusters, &min_x, &min_y, &max_x, &max_y))
+    map_fit_box (self, min_x, min_y, max_x, max_y, 0);
 }
 
 ShumateMap *
@@ -1975,7 +1502,7 @@ lookout_map_get_cluster_zoom (LookoutMap *self)
 {
   g_return_val_if_fail (LOOKOUT_IS_MAP (self), 0);
 
-  return self->cluster_zoom;
+  return lookout_map_clusters_get_built (self->clusters)->zoom;
 }
 
 guint
@@ -1983,21 +1510,21 @@ lookout_map_get_n_markers (LookoutMap *self)
 {
   g_return_val_if_fail (LOOKOUT_IS_MAP (self), 0);
 
-  return g_hash_table_size (self->clusters);
+  return lookout_map_clusters_get_n_clusters (self->clusters);
 }
 
 ShumateMarker *
 lookout_map_get_marker (LookoutMap    *self,
                         LookoutTarget *target)
 {
-  Cluster *cluster;
+  LookoutMapCluster *cluster;
 
   g_return_val_if_fail (LOOKOUT_IS_MAP (self), NULL);
   g_return_val_if_fail (LOOKOUT_IS_TARGET (target), NULL);
 
   cluster = target_cluster (self, target);
 
-  return cluster != NULL ? cluster->marker : NULL;
+  return cluster != NULL ? ((Marker *) cluster->marker)->marker : NULL;
 }
 
 void
@@ -2026,12 +1553,12 @@ char *
 lookout_map_dup_marker_tooltip (LookoutMap    *self,
                                 LookoutTarget *target)
 {
-  Cluster *cluster;
+  LookoutMapCluster *cluster;
 
   g_return_val_if_fail (LOOKOUT_IS_MAP (self), NULL);
   g_return_val_if_fail (LOOKOUT_IS_TARGET (target), NULL);
 
   cluster = target_cluster (self, target);
 
-  return cluster != NULL ? cluster_dup_tooltip (cluster) : NULL;
+  return cluster != NULL ? cluster_dup_tooltip (self, cluster) : NULL;
 }
