@@ -561,3 +561,146 @@ lookout_store_query_rollups_sync (LookoutStore            *self,
 
   return read_rollups (self, &q, cancellable, error);
 }
+
+
+/* ---- reads for statistics ---- */
+
+gboolean
+lookout_store_scan_samples_sync (LookoutStore            *self,
+                                 gint64                   target_id,
+                                 gint64                   from_ms,
+                                 gint64                   to_ms,
+                                 LookoutStoreSampleFunc   func,
+                                 gpointer                 user_data,
+                                 GCancellable            *cancellable,
+                                 GError                 **error)
+{
+  LookoutStoreDb *db;
+  sqlite3_stmt *stmt;
+  guint rows = 0;
+  int rc;
+
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!(db = lookout_store_acquire_reader (self, error)))
+    return FALSE;
+
+  stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_SCAN_SAMPLES,
+                                     "SELECT ts_ms, latency_us, state FROM samples"
+                                     " WHERE target_id = ?1 AND ts_ms >= ?2 AND ts_ms < ?3"
+                                     " ORDER BY ts_ms",
+                                     error);
+  if (stmt == NULL)
+    {
+      lookout_store_release_reader (self, db);
+      return FALSE;
+    }
+
+  sqlite3_bind_int64 (stmt, 1, target_id);
+  sqlite3_bind_int64 (stmt, 2, from_ms);
+  sqlite3_bind_int64 (stmt, 3, to_ms);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      func (sqlite3_column_int64 (stmt, 0),
+            sqlite3_column_type (stmt, 1) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 1),
+            sqlite3_column_int (stmt, 2),
+            user_data);
+      if (++rows % 65536 == 0 && g_cancellable_is_cancelled (cancellable))
+        break;
+    }
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      lookout_store_set_error (error, db->db, rc, "read samples for statistics");
+      lookout_store_release_reader (self, db);
+      return FALSE;
+    }
+
+  lookout_store_release_reader (self, db);
+
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+/* Steps @stmt once: the first column of its row, or *out_none when there
+ * is no row or the value is NULL. */
+static gboolean
+step_int64 (sqlite3_stmt  *stmt,
+            gint64        *out_value,
+            gboolean      *out_none,
+            GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  *out_none = TRUE;
+  if (rc == SQLITE_ROW)
+    {
+      *out_none = sqlite3_column_type (stmt, 0) == SQLITE_NULL;
+      *out_value = sqlite3_column_int64 (stmt, 0);
+    }
+  else if (rc != SQLITE_DONE)
+    {
+      lookout_store_set_error (error, sqlite3_db_handle (stmt), rc, "read sample bounds");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The oldest raw sample is not newer than from_ms, or no minute bucket lies
+ * between from_ms and it (nothing was pruned there). Both are primary-key
+ * lookups. */
+gboolean
+lookout_store_raw_complete_since_sync (LookoutStore  *self,
+                                       gint64         target_id,
+                                       gint64         from_ms,
+                                       GError       **error)
+{
+  LookoutStoreDb *db;
+  sqlite3_stmt *stmt;
+  gboolean none, complete = FALSE;
+  gint64 oldest = 0, found;
+
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!(db = lookout_store_acquire_reader (self, error)))
+    return FALSE;
+
+  stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_SELECT_OLDEST_SAMPLE,
+                                     "SELECT min (ts_ms) FROM samples WHERE target_id = ?1",
+                                     error);
+  if (stmt == NULL)
+    goto out;
+  sqlite3_bind_int64 (stmt, 1, target_id);
+  if (!step_int64 (stmt, &oldest, &none, error))
+    goto out;
+
+  if (none)
+    oldest = G_MAXINT64 - 60000;
+  if (oldest <= from_ms)
+    {
+      complete = TRUE;
+      goto out;
+    }
+
+  stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_SELECT_ANY_MINUTE,
+                                     "SELECT 1 FROM rollup_minute"
+                                     " WHERE target_id = ?1 AND bucket >= ?2 AND bucket < ?3 LIMIT 1",
+                                     error);
+  if (stmt == NULL)
+    goto out;
+  sqlite3_bind_int64 (stmt, 1, target_id);
+  sqlite3_bind_int64 (stmt, 2, from_ms - from_ms % 60000);
+  sqlite3_bind_int64 (stmt, 3, oldest - oldest % 60000);
+  if (step_int64 (stmt, &found, &none, error))
+    complete = none;
+
+out:
+  lookout_store_release_reader (self, db);
+
+  return complete;
+}
