@@ -90,6 +90,7 @@ struct _LookoutStore
   guint           closed : 1;
   LookoutStoreRetention retention;
 
+  /* The pool of idle reader connections, guarded by readers_lock. */
   GMutex          readers_lock;
   GPtrArray      *idle_readers;
   guint           readers_closed : 1;
