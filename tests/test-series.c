@@ -5,8 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The plot's data side: decimation, source choice, statistics, retention
- * and export, against a real store file. */
+/* The plot's data side: decimation, source choice, statistics and the
+ * store reads behind them, retention and export, against a real store file. */
 
 #include "config.h"
 
@@ -603,6 +603,194 @@ test_retention (Fixture       *f,
   }
 }
 
+/* ---- the store's read API for statistics ---- */
+
+/* 2001-01-01 and 2100-01-01: always older, and always newer, than a day
+ * before the clock of the machine running the test. */
+#define PAST_MS   G_GINT64_CONSTANT (978307200000)
+#define FUTURE_MS G_GINT64_CONSTANT (4102444800000)
+#define WAIT_S    10
+
+static void
+append_one (LookoutStore *store,
+            gint64        target_id,
+            gint64        ts_ms,
+            gint64        latency_us,
+            guint8        state)
+{
+  LookoutSample sample = {
+    .target_id = target_id,
+    .ts_ms = ts_ms,
+    .latency_us = latency_us,
+    .state = state,
+  };
+
+  g_assert_cmpuint (lookout_store_append_sample (store, &sample), >, 0);
+}
+
+static void
+flush_store (LookoutStore *store)
+{
+  GError *error = NULL;
+
+  g_assert_true (lookout_store_flush_sync (store, &error));
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  gint64 ts_ms;
+  gint64 latency_us;
+  guint8 state;
+} Seen;
+
+static void
+sample_seen_cb (gint64   ts_ms,
+                gint64   latency_us,
+                guint8   state,
+                gpointer user_data)
+{
+  Seen seen = { ts_ms, latency_us, state };
+
+  g_array_append_val ((GArray *) user_data, seen);
+}
+
+static void
+test_store_scan (Fixture       *f,
+           gconstpointer  data)
+{
+  const Seen expected[] = {
+    { PAST_MS + 1000, 1500, LOOKOUT_TARGET_STATE_UP },
+    { PAST_MS + 2000, -1,   LOOKOUT_TARGET_STATE_DOWN },
+    { PAST_MS + 3000, 9000, LOOKOUT_TARGET_STATE_DEGRADED },
+  };
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (Seen));
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GError *error = NULL;
+
+  /* Appended out of order, around the range and for another target. */
+  append_one (f->store, 1, PAST_MS + 3000, 9000, LOOKOUT_TARGET_STATE_DEGRADED);
+  append_one (f->store, 1, PAST_MS, 100, LOOKOUT_TARGET_STATE_UP);
+  append_one (f->store, 1, PAST_MS + 1000, 1500, LOOKOUT_TARGET_STATE_UP);
+  append_one (f->store, 1, PAST_MS + 4000, 200, LOOKOUT_TARGET_STATE_UP);
+  append_one (f->store, 1, PAST_MS + 2000, -1, LOOKOUT_TARGET_STATE_DOWN);
+  append_one (f->store, 2, PAST_MS + 2500, 300, LOOKOUT_TARGET_STATE_UP);
+  flush_store (f->store);
+
+  /* From inclusive, to exclusive, in time order, NULL latency as -1. */
+  g_assert_true (lookout_store_scan_samples_sync (f->store, 1, PAST_MS + 1000, PAST_MS + 4000,
+                                                  sample_seen_cb, seen, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < seen->len; i++)
+    {
+      const Seen *s = &g_array_index (seen, Seen, i);
+
+      g_assert_cmpint (s->ts_ms, ==, expected[i].ts_ms);
+      g_assert_cmpint (s->latency_us, ==, expected[i].latency_us);
+      g_assert_cmpuint (s->state, ==, expected[i].state);
+    }
+
+  /* An empty range calls nothing. */
+  g_array_set_size (seen, 0);
+  g_assert_true (lookout_store_scan_samples_sync (f->store, 3, 0, G_MAXINT64,
+                                                  sample_seen_cb, seen, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen->len, ==, 0);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (lookout_store_scan_samples_sync (f->store, 1, 0, G_MAXINT64,
+                                                   sample_seen_cb, seen, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  lookout_store_close (f->store);
+  g_assert_false (lookout_store_scan_samples_sync (f->store, 1, 0, G_MAXINT64,
+                                                   sample_seen_cb, seen, NULL, &error));
+  g_assert_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_CLOSED);
+  g_clear_error (&error);
+}
+
+static gboolean
+complete_since (LookoutStore *store,
+                gint64        target_id,
+                gint64        from_ms)
+{
+  GError *error = NULL;
+  gboolean complete;
+
+  complete = lookout_store_raw_complete_since_sync (store, target_id, from_ms, &error);
+  g_assert_no_error (error);
+
+  return complete;
+}
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+prune_and_wait (LookoutStore *store,
+                guint64       expected_deleted)
+{
+  guint64 deleted = G_MAXUINT64;
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+
+  timeout_id = g_timeout_add_seconds (WAIT_S, timed_out_cb, &timed_out);
+  lookout_store_prune_async (store, NULL, prune_done_cb, &deleted);
+  while (deleted == G_MAXUINT64 && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout_id);
+
+  g_assert_cmpuint (deleted, ==, expected_deleted);
+}
+
+static void
+test_store_raw_complete_since (Fixture       *f,
+                         gconstpointer  data)
+{
+  /* Raw samples one day, rollups forever. */
+  const LookoutStoreRetention retention = { .samples_ms = DAY_MS };
+  GError *error = NULL;
+
+  /* Eleven minutes of the past, and two of the future. */
+  for (gint64 i = 0; i <= 10; i++)
+    append_one (f->store, 1, PAST_MS + i * MINUTE_MS, 1000, LOOKOUT_TARGET_STATE_UP);
+  append_one (f->store, 1, FUTURE_MS, 1000, LOOKOUT_TARGET_STATE_UP);
+  append_one (f->store, 1, FUTURE_MS + MINUTE_MS, 1000, LOOKOUT_TARGET_STATE_UP);
+  flush_store (f->store);
+
+  /* Nothing is missing yet: from before the first sample on too. */
+  g_assert_true (complete_since (f->store, 1, PAST_MS - 60 * MINUTE_MS));
+  g_assert_true (complete_since (f->store, 1, PAST_MS));
+  g_assert_true (complete_since (f->store, 1, PAST_MS + 5 * MINUTE_MS));
+
+  lookout_store_set_retention (f->store, &retention);
+  prune_and_wait (f->store, 11);
+
+  /* The past is in the rollups only now. */
+  g_assert_false (complete_since (f->store, 1, PAST_MS - 60 * MINUTE_MS));
+  g_assert_false (complete_since (f->store, 1, PAST_MS));
+  g_assert_false (complete_since (f->store, 1, PAST_MS + 10 * MINUTE_MS));
+  /* After the last pruned minute, no rollup says anything was there. */
+  g_assert_true (complete_since (f->store, 1, PAST_MS + 11 * MINUTE_MS));
+  g_assert_true (complete_since (f->store, 1, FUTURE_MS));
+  g_assert_true (complete_since (f->store, 1, FUTURE_MS + 30000));
+
+  /* A target without history has nothing missing. */
+  g_assert_true (complete_since (f->store, 2, PAST_MS));
+
+  lookout_store_close (f->store);
+  g_assert_false (lookout_store_raw_complete_since_sync (f->store, 1, FUTURE_MS, &error));
+  g_assert_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_CLOSED);
+  g_clear_error (&error);
+}
+
 static void
 test_export (Fixture       *f,
              gconstpointer  data)
@@ -708,6 +896,9 @@ main (int   argc,
   g_test_add_func ("/stats/random", test_stats_random);
   g_test_add ("/stats/rollups", Fixture, NULL, fixture_set_up, test_stats_rollups, fixture_tear_down);
   g_test_add ("/store/retention", Fixture, NULL, fixture_set_up, test_retention, fixture_tear_down);
+  g_test_add ("/store/read/scan-samples", Fixture, NULL, fixture_set_up, test_store_scan, fixture_tear_down);
+  g_test_add ("/store/read/raw-complete-since", Fixture, NULL, fixture_set_up,
+              test_store_raw_complete_since, fixture_tear_down);
   g_test_add ("/export/write", Fixture, NULL, fixture_set_up, test_export, fixture_tear_down);
   g_test_add ("/export/file", Fixture, NULL, fixture_set_up, test_export_file, fixture_tear_down);
 

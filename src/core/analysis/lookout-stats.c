@@ -14,7 +14,6 @@
 
 #include "lookout-stats.h"
 #include "lookout-series-private.h"
-#include "lookout-store-private.h"
 
 static void
 stats_reset (LookoutStats *stats)
@@ -129,75 +128,13 @@ lookout_stats_compute_samples (LookoutStats        *stats,
   accumulator_finish (&acc);
 }
 
-static gint64
-query_int64 (sqlite3    *db,
-             const char *sql,
-             gint64      target_id,
-             gint64      arg1,
-             gint64      arg2,
-             gboolean   *out_null,
-             int        *out_rc)
+static void
+sample_scanned_cb (gint64   ts_ms,
+                   gint64   latency_us,
+                   guint8   state,
+                   gpointer user_data)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 value = 0;
-
-  *out_null = TRUE;
-  if ((*out_rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL)) != SQLITE_OK)
-    return 0;
-  sqlite3_bind_int64 (stmt, 1, target_id);
-  if (sqlite3_bind_parameter_count (stmt) > 1)
-    sqlite3_bind_int64 (stmt, 2, arg1);
-  if (sqlite3_bind_parameter_count (stmt) > 2)
-    sqlite3_bind_int64 (stmt, 3, arg2);
-  if ((*out_rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      *out_null = sqlite3_column_type (stmt, 0) == SQLITE_NULL;
-      value = sqlite3_column_int64 (stmt, 0);
-      *out_rc = SQLITE_OK;
-    }
-  else if (*out_rc == SQLITE_DONE)
-    *out_rc = SQLITE_OK;
-
-  return value;
-}
-
-/* Whether the raw samples from from_ms on are all still there: the oldest
- * raw sample is not newer than from_ms, or no minute bucket lies between
- * from_ms and it (nothing was pruned there). Both are primary-key lookups. */
-static gboolean
-raw_complete_since (LookoutStore *store,
-                    gint64        target_id,
-                    gint64        from_ms)
-{
-  LookoutStoreDb *db;
-  gboolean none, complete;
-  gint64 oldest;
-  int rc;
-
-  /* On failure the rollups are read, which then reports the error. */
-  if (!(db = lookout_store_acquire_reader (store, NULL)))
-    return FALSE;
-
-  oldest = query_int64 (db->db, "SELECT min (ts_ms) FROM samples WHERE target_id = ?1",
-                        target_id, 0, 0, &none, &rc);
-  if (rc == SQLITE_OK && none)
-    oldest = G_MAXINT64 - 60000;
-  if (rc == SQLITE_OK && oldest <= from_ms)
-    complete = TRUE;
-  else if (rc == SQLITE_OK)
-    {
-      query_int64 (db->db,
-                   "SELECT 1 FROM rollup_minute"
-                   " WHERE target_id = ?1 AND bucket >= ?2 AND bucket < ?3 LIMIT 1",
-                   target_id, from_ms - from_ms % 60000, oldest - oldest % 60000, &none, &rc);
-      complete = rc == SQLITE_OK && none;
-    }
-  else
-    complete = FALSE;
-
-  lookout_store_release_reader (store, db);
-
-  return complete;
+  accumulator_add (user_data, ts_ms, latency_us, state);
 }
 
 /* Streams the raw samples of the range through an accumulator. */
@@ -210,49 +147,15 @@ read_samples_stats (LookoutStore  *store,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  LookoutStoreDb *db;
   Accumulator acc;
-  guint rows = 0;
-  int rc;
-
-  if (!(db = lookout_store_acquire_reader (store, error)))
-    return FALSE;
-
-  rc = sqlite3_prepare_v2 (db->db,
-                           "SELECT ts_ms, latency_us, state FROM samples"
-                           " WHERE target_id = ?1 AND ts_ms >= ?2 AND ts_ms < ?3 ORDER BY ts_ms",
-                           -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      lookout_store_set_error (error, db->db, rc, "read samples for statistics");
-      lookout_store_release_reader (store, db);
-      return FALSE;
-    }
-  sqlite3_bind_int64 (stmt, 1, target_id);
-  sqlite3_bind_int64 (stmt, 2, from_ms);
-  sqlite3_bind_int64 (stmt, 3, to_ms);
+  gboolean ok;
 
   accumulator_init (&acc, stats);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      accumulator_add (&acc, sqlite3_column_int64 (stmt, 0),
-                       sqlite3_column_type (stmt, 1) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 1),
-                       sqlite3_column_int (stmt, 2));
-      if (++rows % 65536 == 0 && g_cancellable_is_cancelled (cancellable))
-        break;
-    }
+  ok = lookout_store_scan_samples_sync (store, target_id, from_ms, to_ms,
+                                        sample_scanned_cb, &acc, cancellable, error);
   accumulator_finish (&acc);
 
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    lookout_store_set_error (error, db->db, rc, "read samples for statistics");
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  lookout_store_release_reader (store, db);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return FALSE;
-
-  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+  return ok;
 }
 
 void
@@ -333,7 +236,8 @@ lookout_stats_fetch_sync (LookoutStore  *store,
 
   lookout_store_get_retention (store, &keep);
 
-  if (raw_complete_since (store, target_id, from_ms))
+  /* On failure the rollups are read, which then reports the error. */
+  if (lookout_store_raw_complete_since_sync (store, target_id, from_ms, NULL))
     {
       if (!read_samples_stats (store, target_id, from_ms, to_ms, stats, cancellable, error))
         return NULL;

@@ -5,9 +5,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The events table of LookoutStore beyond appending (lookout-store.c):
- * delivery marks, written by the writer thread in order after the event
- * they mark, and queries on a reader connection. */
+/* The events table of LookoutStore: its schema, the rows the writer thread
+ * adds for lookout_store_append_event() (lookout-store-writer.c), delivery
+ * marks, written by the writer thread in order after the event they mark,
+ * and queries on a reader connection. */
 
 #define G_LOG_DOMAIN "lookout-store"
 
@@ -17,6 +18,54 @@
 #include <glib/gi18n-lib.h>
 
 #include "lookout-store-private.h"
+
+/* ---- schema ---- */
+
+gboolean
+lookout_store_events_migrate_1 (sqlite3  *db,
+                                GError  **error)
+{
+  return lookout_store_exec (db,
+                             "CREATE TABLE events ("
+                             "  id INTEGER PRIMARY KEY,"
+                             "  target_id INTEGER NOT NULL,"
+                             "  ts_ms INTEGER NOT NULL,"
+                             "  kind TEXT NOT NULL,"
+                             "  message TEXT,"
+                             "  delivered_at INTEGER,"
+                             "  channels TEXT"
+                             ");"
+                             "CREATE INDEX events_by_target ON events (target_id, ts_ms);",
+                             error);
+}
+
+/* ---- writing, on the writer thread ---- */
+
+gboolean
+lookout_store_events_insert (LookoutStoreDb  *db,
+                             gint64           target_id,
+                             gint64           ts_ms,
+                             const char      *kind,
+                             const char      *message,
+                             GError         **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_INSERT_EVENT,
+                                     "INSERT INTO events (target_id, ts_ms, kind, message)"
+                                     " VALUES (?1, ?2, ?3, ?4)",
+                                     error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, target_id);
+  sqlite3_bind_int64 (stmt, 2, ts_ms);
+  sqlite3_bind_text (stmt, 3, kind, -1, SQLITE_STATIC);
+  if (message != NULL)
+    sqlite3_bind_text (stmt, 4, message, -1, SQLITE_STATIC);
+
+  return lookout_store_step_done (stmt, "insert event", error);
+}
 
 typedef struct
 {

@@ -15,6 +15,26 @@
 #include "lookout-store-geo.h"
 #include "lookout-store-private.h"
 
+/* ---- schema ---- */
+
+gboolean
+lookout_store_geo_migrate_1 (sqlite3  *db,
+                             GError  **error)
+{
+  return lookout_store_exec (db,
+                             "CREATE TABLE geo_cache ("
+                             "  address TEXT PRIMARY KEY,"
+                             "  country TEXT,"
+                             "  city TEXT,"
+                             "  lat REAL,"
+                             "  lon REAL,"
+                             "  isp TEXT,"
+                             "  source TEXT,"
+                             "  fetched_at INTEGER NOT NULL"
+                             ");",
+                             error);
+}
+
 /* Geolocation is rare (once per address and month): the statements are
  * prepared per call rather than cached on the connection. */
 

@@ -11,7 +11,10 @@
  * milliseconds and samples queued meanwhile wait no longer than that. The
  * next step is queued from the main context when the previous one has
  * committed, until a step finds nothing to delete. Deletions walk the
- * (target_id, ts_ms) and (target_id, bucket) primary keys: no table scan. */
+ * (target_id, ts_ms) and (target_id, bucket) primary keys: no table scan.
+ *
+ * Purging deletes the history of targets that are no longer in the targets
+ * table, in one write. */
 
 #define G_LOG_DOMAIN "lookout-store"
 
@@ -207,6 +210,57 @@ lookout_store_prune_finish (LookoutStore  *self,
   prune = g_task_get_task_data (G_TASK (result));
   if (out_deleted != NULL)
     *out_deleted = prune->deleted;
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- history of removed targets ---- */
+
+static gboolean
+purge_orphans_write (LookoutStoreDb  *db,
+                     gpointer         data,
+                     GError         **error)
+{
+  static const char * const tables[] = {
+    "samples", "rollup_minute", "rollup_hour", "rollup_day", "events",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *sql = NULL;
+
+      sql = g_strdup_printf ("DELETE FROM %s WHERE target_id NOT IN (SELECT id FROM targets)",
+                             tables[i]);
+      if (!lookout_store_exec (db->db, sql, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+lookout_store_purge_orphans_async (LookoutStore        *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (LOOKOUT_IS_STORE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lookout_store_purge_orphans_async);
+  lookout_store_queue_write (self, purge_orphans_write, NULL, NULL, NULL, task);
+}
+
+gboolean
+lookout_store_purge_orphans_finish (LookoutStore  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -20,6 +20,33 @@
 
 #include "lookout-store-private.h"
 
+/* ---- schema ---- */
+
+gboolean
+lookout_store_targets_migrate_1 (sqlite3  *db,
+                                 GError  **error)
+{
+  /* AUTOINCREMENT so that the id of a removed target is never handed to a
+   * new one: its history stays in the file until purged. No foreign keys
+   * from history to targets, for the same reason. */
+  return lookout_store_exec (db,
+                             "CREATE TABLE targets ("
+                             "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                             "  uri TEXT NOT NULL,"
+                             "  name TEXT,"
+                             "  interval_s INTEGER NOT NULL,"
+                             "  timeout_ms INTEGER NOT NULL,"
+                             "  fail_threshold INTEGER NOT NULL,"
+                             "  enabled INTEGER NOT NULL DEFAULT 1,"
+                             "  options_json TEXT NOT NULL DEFAULT '{}',"
+                             "  created_at INTEGER NOT NULL,"
+                             "  lat REAL,"
+                             "  lon REAL,"
+                             "  location_source TEXT"
+                             ");",
+                             error);
+}
+
 typedef struct
 {
   LookoutTarget *target;
@@ -462,6 +489,66 @@ lookout_store_update_target_async (LookoutStore        *self,
 
 gboolean
 lookout_store_update_target_finish (LookoutStore  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- delete ---- */
+
+static gboolean
+delete_target_write (LookoutStoreDb  *db,
+                     gpointer         data,
+                     GError         **error)
+{
+  gint64 id = *(gint64 *) data;
+  sqlite3_stmt *stmt;
+
+  stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_DELETE_TARGET,
+                                     "DELETE FROM targets WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (!lookout_store_step_done (stmt, "delete target", error))
+    return FALSE;
+
+  if (sqlite3_changes (db->db) == 0)
+    {
+      g_set_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_NOT_FOUND,
+                   _("There is no target with id %" PRId64), id);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+lookout_store_delete_target_async (LookoutStore        *self,
+                                   gint64               target_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (LOOKOUT_IS_STORE (self));
+  g_return_if_fail (target_id > 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lookout_store_delete_target_async);
+  lookout_store_queue_write (self, delete_target_write, NULL,
+                             g_memdup2 (&target_id, sizeof target_id), g_free,
+                             task);
+}
+
+gboolean
+lookout_store_delete_target_finish (LookoutStore  *self,
                                     GAsyncResult  *result,
                                     GError       **error)
 {

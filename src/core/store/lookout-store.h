@@ -201,6 +201,36 @@ GArray       *lookout_store_query_rollups_sync   (LookoutStore         *self,
                                                   GCancellable         *cancellable,
                                                   GError              **error);
 
+/* ---- reads for statistics ----
+ * Blocking: for worker threads, on a reader connection like the range reads. */
+
+/* Called for every raw sample of a scan, in ts_ms order; latency_us is -1
+ * when there was none, state a LookoutTargetState. */
+typedef void (*LookoutStoreSampleFunc) (gint64    ts_ms,
+                                        gint64    latency_us,
+                                        guint8    state,
+                                        gpointer  user_data);
+
+/* Streams the raw samples of @target_id in [from_ms, to_ms) through @func
+ * without keeping them. FALSE with @error set on failure or cancellation
+ * (checked every 65,536 rows). */
+gboolean      lookout_store_scan_samples_sync    (LookoutStore         *self,
+                                                  gint64                target_id,
+                                                  gint64                from_ms,
+                                                  gint64                to_ms,
+                                                  LookoutStoreSampleFunc func,
+                                                  gpointer              user_data,
+                                                  GCancellable         *cancellable,
+                                                  GError              **error);
+/* Whether every raw sample of @target_id from @from_ms on is still stored
+ * (retention pruned none of them), so that a range starting there can be
+ * read from the samples rather than from rollups. FALSE, with @error set,
+ * on failure too. */
+gboolean      lookout_store_raw_complete_since_sync (LookoutStore      *self,
+                                                     gint64             target_id,
+                                                     gint64             from_ms,
+                                                     GError           **error);
+
 /* ---- events ---- queued like samples. */
 void          lookout_store_append_event         (LookoutStore         *self,
                                                   gint64                target_id,

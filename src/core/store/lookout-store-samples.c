@@ -1,0 +1,706 @@
+/* lookout-store-samples.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The samples and rollup tables of LookoutStore: their schema, the rows the
+ * writer thread (lookout-store-writer.c) adds in each batch, and the range
+ * reads, which run on read-only connections borrowed from the store's pool;
+ * WAL lets them read a consistent snapshot while the writer commits.
+ *
+ * Disk cost: samples is a WITHOUT ROWID table keyed (target_id, ts_ms), so
+ * the key is the row: no separate rowid B-tree or index. A row holds only
+ * integers; a missing latency, code or error is NULL (zero bytes), and the
+ * common states UP (1) and UNKNOWN (0) cost no body byte at all (SQLite's
+ * serial types 8 and 9).
+ *
+ * A rollup bucket counts every sample in n, DOWN ones in n_fail, and keeps
+ * min/max/sum over the samples that are not DOWN and have a latency.
+ */
+
+#define G_LOG_DOMAIN "lookout-store"
+
+#include "config.h"
+
+#include "lookout-store-private.h"
+
+typedef struct
+{
+  gint64  target_id;
+  gint64  bucket;
+  guint   resolution;
+  guint32 n;
+  guint32 n_fail;
+  gint64  min_us;
+  gint64  max_us;
+  gint64  sum_us;
+} RollupAccum;
+
+static const gint64 rollup_width_ms[] = {
+  [LOOKOUT_ROLLUP_MINUTE] = 60 * 1000,
+  [LOOKOUT_ROLLUP_HOUR]   = 60 * 60 * 1000,
+  [LOOKOUT_ROLLUP_DAY]    = 24 * 60 * 60 * 1000,
+};
+
+/* ---- schema ---- */
+
+gboolean
+lookout_store_samples_migrate_1 (sqlite3  *db,
+                                 GError  **error)
+{
+  return lookout_store_exec (db,
+                             "CREATE TABLE samples ("
+                             "  target_id INTEGER NOT NULL,"
+                             "  ts_ms INTEGER NOT NULL,"
+                             "  latency_us INTEGER,"
+                             "  state INTEGER NOT NULL,"
+                             "  code INTEGER,"
+                             "  error TEXT,"
+                             "  PRIMARY KEY (target_id, ts_ms)"
+                             ") WITHOUT ROWID;"
+                             "CREATE TABLE rollup_minute ("
+                             "  target_id INTEGER NOT NULL, bucket INTEGER NOT NULL,"
+                             "  n INTEGER NOT NULL, n_fail INTEGER NOT NULL,"
+                             "  min_us INTEGER, max_us INTEGER, sum_us INTEGER NOT NULL,"
+                             "  PRIMARY KEY (target_id, bucket)"
+                             ") WITHOUT ROWID;"
+                             "CREATE TABLE rollup_hour ("
+                             "  target_id INTEGER NOT NULL, bucket INTEGER NOT NULL,"
+                             "  n INTEGER NOT NULL, n_fail INTEGER NOT NULL,"
+                             "  min_us INTEGER, max_us INTEGER, sum_us INTEGER NOT NULL,"
+                             "  PRIMARY KEY (target_id, bucket)"
+                             ") WITHOUT ROWID;"
+                             "CREATE TABLE rollup_day ("
+                             "  target_id INTEGER NOT NULL, bucket INTEGER NOT NULL,"
+                             "  n INTEGER NOT NULL, n_fail INTEGER NOT NULL,"
+                             "  min_us INTEGER, max_us INTEGER, sum_us INTEGER NOT NULL,"
+                             "  PRIMARY KEY (target_id, bucket)"
+                             ") WITHOUT ROWID;",
+                             error);
+}
+
+/* ---- writing, on the writer thread ---- */
+
+static guint
+rollup_accum_hash (gconstpointer key)
+{
+  const RollupAccum *a = key;
+
+  return g_int64_hash (&a->target_id) ^ g_int64_hash (&a->bucket) ^ (a->resolution << 29);
+}
+
+static gboolean
+rollup_accum_equal (gconstpointer a,
+                    gconstpointer b)
+{
+  const RollupAccum *ra = a;
+  const RollupAccum *rb = b;
+
+  return ra->target_id == rb->target_id && ra->bucket == rb->bucket &&
+         ra->resolution == rb->resolution;
+}
+
+GHashTable *
+lookout_store_rollups_new (void)
+{
+  return g_hash_table_new_full (rollup_accum_hash, rollup_accum_equal, g_free, NULL);
+}
+
+static gint64
+bucket_start (gint64 ts_ms,
+              gint64 width_ms)
+{
+  gint64 rem = ts_ms % width_ms;
+
+  if (rem < 0)
+    rem += width_ms;
+  return ts_ms - rem;
+}
+
+void
+lookout_store_rollups_add (GHashTable          *rollups,
+                           const LookoutSample *sample)
+{
+  gboolean failed = sample->state == LOOKOUT_TARGET_STATE_DOWN;
+  gboolean timed = !failed && sample->latency_us >= 0;
+
+  for (guint res = 0; res < G_N_ELEMENTS (rollup_width_ms); res++)
+    {
+      RollupAccum key = {
+        .target_id = sample->target_id,
+        .bucket = bucket_start (sample->ts_ms, rollup_width_ms[res]),
+        .resolution = res,
+      };
+      RollupAccum *acc = g_hash_table_lookup (rollups, &key);
+
+      if (acc == NULL)
+        {
+          acc = g_memdup2 (&key, sizeof key);
+          acc->min_us = acc->max_us = -1;
+          g_hash_table_add (rollups, acc);
+        }
+
+      acc->n++;
+      if (failed)
+        acc->n_fail++;
+      if (timed)
+        {
+          if (acc->min_us < 0 || sample->latency_us < acc->min_us)
+            acc->min_us = sample->latency_us;
+          if (sample->latency_us > acc->max_us)
+            acc->max_us = sample->latency_us;
+          acc->sum_us += sample->latency_us;
+        }
+    }
+}
+
+#define UPSERT_ROLLUP(table) \
+  "INSERT INTO " table " (target_id, bucket, n, n_fail, min_us, max_us, sum_us)" \
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" \
+  " ON CONFLICT (target_id, bucket) DO UPDATE SET" \
+  "  n = n + excluded.n," \
+  "  n_fail = n_fail + excluded.n_fail," \
+  "  min_us = min (coalesce (min_us, excluded.min_us), coalesce (excluded.min_us, min_us))," \
+  "  max_us = max (coalesce (max_us, excluded.max_us), coalesce (excluded.max_us, max_us))," \
+  "  sum_us = sum_us + excluded.sum_us"
+
+static const struct
+{
+  LookoutStoreStmt  id;
+  const char       *sql;
+} upsert_rollup[] = {
+  [LOOKOUT_ROLLUP_MINUTE] = { LOOKOUT_STORE_STMT_UPSERT_ROLLUP_MINUTE, UPSERT_ROLLUP ("rollup_minute") },
+  [LOOKOUT_ROLLUP_HOUR]   = { LOOKOUT_STORE_STMT_UPSERT_ROLLUP_HOUR,   UPSERT_ROLLUP ("rollup_hour") },
+  [LOOKOUT_ROLLUP_DAY]    = { LOOKOUT_STORE_STMT_UPSERT_ROLLUP_DAY,    UPSERT_ROLLUP ("rollup_day") },
+};
+
+static void
+bind_nullable_int64 (sqlite3_stmt *stmt,
+                     int           column,
+                     gint64        value,
+                     gboolean      is_null)
+{
+  if (is_null)
+    sqlite3_bind_null (stmt, column);
+  else
+    sqlite3_bind_int64 (stmt, column, value);
+}
+
+gboolean
+lookout_store_rollups_write (LookoutStoreDb  *db,
+                             GHashTable      *rollups,
+                             GError         **error)
+{
+  GHashTableIter iter;
+  RollupAccum *acc;
+
+  g_hash_table_iter_init (&iter, rollups);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &acc, NULL))
+    {
+      sqlite3_stmt *stmt;
+
+      stmt = lookout_store_db_statement (db, upsert_rollup[acc->resolution].id,
+                                         upsert_rollup[acc->resolution].sql, error);
+      if (stmt == NULL)
+        return FALSE;
+
+      sqlite3_bind_int64 (stmt, 1, acc->target_id);
+      sqlite3_bind_int64 (stmt, 2, acc->bucket);
+      sqlite3_bind_int64 (stmt, 3, acc->n);
+      sqlite3_bind_int64 (stmt, 4, acc->n_fail);
+      bind_nullable_int64 (stmt, 5, acc->min_us, acc->min_us < 0);
+      bind_nullable_int64 (stmt, 6, acc->max_us, acc->max_us < 0);
+      sqlite3_bind_int64 (stmt, 7, acc->sum_us);
+
+      if (!lookout_store_step_done (stmt, "rollup", error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+lookout_store_samples_insert (LookoutStoreDb       *db,
+                              const LookoutSample  *sample,
+                              gboolean             *inserted,
+                              GError              **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_INSERT_SAMPLE,
+                                     "INSERT OR IGNORE INTO samples"
+                                     " (target_id, ts_ms, latency_us, state, code, error)"
+                                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                     error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, sample->target_id);
+  sqlite3_bind_int64 (stmt, 2, sample->ts_ms);
+  bind_nullable_int64 (stmt, 3, sample->latency_us, sample->latency_us < 0);
+  sqlite3_bind_int (stmt, 4, sample->state);
+  bind_nullable_int64 (stmt, 5, sample->code, sample->code == 0);
+  if (sample->error != NULL)
+    sqlite3_bind_text (stmt, 6, sample->error, -1, SQLITE_STATIC);
+
+  if (!lookout_store_step_done (stmt, "insert sample", error))
+    return FALSE;
+
+  *inserted = sqlite3_changes (db->db) > 0;
+  return TRUE;
+}
+
+/* ---- range reads ---- */
+
+typedef struct
+{
+  gint64                  target_id;
+  LookoutRollupResolution resolution;
+  gint64                  from_ms;
+  gint64                  to_ms;
+} RangeQuery;
+
+static GArray *
+read_samples (LookoutStore      *self,
+              const RangeQuery  *q,
+              GCancellable      *cancellable,
+              GError           **error)
+{
+  g_autoptr(GArray) samples = NULL;
+  LookoutStoreDb *db;
+  sqlite3_stmt *stmt;
+  guint rows = 0;
+  int rc;
+
+  if (!(db = lookout_store_acquire_reader (self, error)))
+    return NULL;
+
+  stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_SELECT_SAMPLES,
+                                     "SELECT ts_ms, latency_us, state, code, error"
+                                     " FROM samples"
+                                     " WHERE target_id = ?1 AND ts_ms >= ?2 AND ts_ms < ?3"
+                                     " ORDER BY ts_ms",
+                                     error);
+  if (stmt == NULL)
+    {
+      lookout_store_release_reader (self, db);
+      return NULL;
+    }
+
+  sqlite3_bind_int64 (stmt, 1, q->target_id);
+  sqlite3_bind_int64 (stmt, 2, q->from_ms);
+  sqlite3_bind_int64 (stmt, 3, q->to_ms);
+
+  samples = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+  g_array_set_clear_func (samples, (GDestroyNotify) lookout_sample_clear);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      LookoutSample s = {
+        .target_id = q->target_id,
+        .ts_ms = sqlite3_column_int64 (stmt, 0),
+        .latency_us = sqlite3_column_type (stmt, 1) == SQLITE_NULL
+                        ? -1 : sqlite3_column_int64 (stmt, 1),
+        .state = sqlite3_column_int (stmt, 2),
+        .code = sqlite3_column_int (stmt, 3),
+        .error = g_strdup ((const char *) sqlite3_column_text (stmt, 4)),
+      };
+
+      g_array_append_val (samples, s);
+
+      if (++rows % 4096 == 0 && g_cancellable_is_cancelled (cancellable))
+        break;
+    }
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      lookout_store_set_error (error, db->db, rc, "read samples");
+      lookout_store_release_reader (self, db);
+      return NULL;
+    }
+
+  lookout_store_release_reader (self, db);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  return g_steal_pointer (&samples);
+}
+
+static const struct
+{
+  LookoutStoreStmt  id;
+  const char       *sql;
+} select_rollup[] = {
+#define SELECT_ROLLUP(table) \
+  "SELECT bucket, n, n_fail, min_us, max_us, sum_us FROM " table \
+  " WHERE target_id = ?1 AND bucket >= ?2 AND bucket < ?3 ORDER BY bucket"
+  [LOOKOUT_ROLLUP_MINUTE] = { LOOKOUT_STORE_STMT_SELECT_ROLLUP_MINUTE, SELECT_ROLLUP ("rollup_minute") },
+  [LOOKOUT_ROLLUP_HOUR]   = { LOOKOUT_STORE_STMT_SELECT_ROLLUP_HOUR,   SELECT_ROLLUP ("rollup_hour") },
+  [LOOKOUT_ROLLUP_DAY]    = { LOOKOUT_STORE_STMT_SELECT_ROLLUP_DAY,    SELECT_ROLLUP ("rollup_day") },
+#undef SELECT_ROLLUP
+};
+
+static GArray *
+read_rollups (LookoutStore      *self,
+              const RangeQuery  *q,
+              GCancellable      *cancellable,
+              GError           **error)
+{
+  g_autoptr(GArray) rollups = NULL;
+  LookoutStoreDb *db;
+  sqlite3_stmt *stmt;
+  gint64 from;
+  int rc;
+
+  if (!(db = lookout_store_acquire_reader (self, error)))
+    return NULL;
+
+  stmt = lookout_store_db_statement (db, select_rollup[q->resolution].id,
+                                     select_rollup[q->resolution].sql, error);
+  if (stmt == NULL)
+    {
+      lookout_store_release_reader (self, db);
+      return NULL;
+    }
+
+  /* The bucket holding from_ms is part of the range. */
+  from = bucket_start (q->from_ms, rollup_width_ms[q->resolution]);
+
+  sqlite3_bind_int64 (stmt, 1, q->target_id);
+  sqlite3_bind_int64 (stmt, 2, from);
+  sqlite3_bind_int64 (stmt, 3, q->to_ms);
+
+  rollups = g_array_new (FALSE, FALSE, sizeof (LookoutRollup));
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      LookoutRollup r = {
+        .bucket_ms = sqlite3_column_int64 (stmt, 0),
+        .n = sqlite3_column_int64 (stmt, 1),
+        .n_fail = sqlite3_column_int64 (stmt, 2),
+        .min_us = sqlite3_column_type (stmt, 3) == SQLITE_NULL
+                    ? -1 : sqlite3_column_int64 (stmt, 3),
+        .max_us = sqlite3_column_type (stmt, 4) == SQLITE_NULL
+                    ? -1 : sqlite3_column_int64 (stmt, 4),
+        .sum_us = sqlite3_column_int64 (stmt, 5),
+      };
+
+      g_array_append_val (rollups, r);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      lookout_store_set_error (error, db->db, rc, "read rollups");
+      lookout_store_release_reader (self, db);
+      return NULL;
+    }
+
+  lookout_store_release_reader (self, db);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  return g_steal_pointer (&rollups);
+}
+
+static void
+query_samples_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GArray *samples;
+
+  samples = read_samples (source_object, task_data, cancellable, &error);
+  if (samples == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, samples, (GDestroyNotify) g_array_unref);
+}
+
+static void
+query_rollups_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GArray *rollups;
+
+  rollups = read_rollups (source_object, task_data, cancellable, &error);
+  if (rollups == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, rollups, (GDestroyNotify) g_array_unref);
+}
+
+static GTask *
+range_task_new (LookoutStore            *self,
+                gint64                   target_id,
+                LookoutRollupResolution  resolution,
+                gint64                   from_ms,
+                gint64                   to_ms,
+                GCancellable            *cancellable,
+                GAsyncReadyCallback      callback,
+                gpointer                 user_data,
+                gpointer                 source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  RangeQuery *q = g_new0 (RangeQuery, 1);
+
+  q->target_id = target_id;
+  q->resolution = resolution;
+  q->from_ms = from_ms;
+  q->to_ms = to_ms;
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, q, g_free);
+  g_task_set_return_on_cancel (task, FALSE);
+
+  return task;
+}
+
+void
+lookout_store_query_samples_async (LookoutStore        *self,
+                                   gint64               target_id,
+                                   gint64               from_ms,
+                                   gint64               to_ms,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (LOOKOUT_IS_STORE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = range_task_new (self, target_id, 0, from_ms, to_ms, cancellable,
+                         callback, user_data, lookout_store_query_samples_async);
+  g_task_run_in_thread (task, query_samples_thread);
+}
+
+GArray *
+lookout_store_query_samples_finish (LookoutStore  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GArray *
+lookout_store_query_samples_sync (LookoutStore  *self,
+                                  gint64         target_id,
+                                  gint64         from_ms,
+                                  gint64         to_ms,
+                                  GCancellable  *cancellable,
+                                  GError       **error)
+{
+  RangeQuery q = { target_id, 0, from_ms, to_ms };
+
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return read_samples (self, &q, cancellable, error);
+}
+
+void
+lookout_store_query_rollups_async (LookoutStore            *self,
+                                   gint64                   target_id,
+                                   LookoutRollupResolution  resolution,
+                                   gint64                   from_ms,
+                                   gint64                   to_ms,
+                                   GCancellable            *cancellable,
+                                   GAsyncReadyCallback      callback,
+                                   gpointer                 user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (LOOKOUT_IS_STORE (self));
+  g_return_if_fail (resolution <= LOOKOUT_ROLLUP_DAY);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = range_task_new (self, target_id, resolution, from_ms, to_ms, cancellable,
+                         callback, user_data, lookout_store_query_rollups_async);
+  g_task_run_in_thread (task, query_rollups_thread);
+}
+
+GArray *
+lookout_store_query_rollups_finish (LookoutStore  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GArray *
+lookout_store_query_rollups_sync (LookoutStore            *self,
+                                  gint64                   target_id,
+                                  LookoutRollupResolution  resolution,
+                                  gint64                   from_ms,
+                                  gint64                   to_ms,
+                                  GCancellable            *cancellable,
+                                  GError                 **error)
+{
+  RangeQuery q = { target_id, resolution, from_ms, to_ms };
+
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), NULL);
+  g_return_val_if_fail (resolution <= LOOKOUT_ROLLUP_DAY, NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return read_rollups (self, &q, cancellable, error);
+}
+
+
+/* ---- reads for statistics ---- */
+
+gboolean
+lookout_store_scan_samples_sync (LookoutStore            *self,
+                                 gint64                   target_id,
+                                 gint64                   from_ms,
+                                 gint64                   to_ms,
+                                 LookoutStoreSampleFunc   func,
+                                 gpointer                 user_data,
+                                 GCancellable            *cancellable,
+                                 GError                 **error)
+{
+  LookoutStoreDb *db;
+  sqlite3_stmt *stmt;
+  guint rows = 0;
+  int rc;
+
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!(db = lookout_store_acquire_reader (self, error)))
+    return FALSE;
+
+  stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_SCAN_SAMPLES,
+                                     "SELECT ts_ms, latency_us, state FROM samples"
+                                     " WHERE target_id = ?1 AND ts_ms >= ?2 AND ts_ms < ?3"
+                                     " ORDER BY ts_ms",
+                                     error);
+  if (stmt == NULL)
+    {
+      lookout_store_release_reader (self, db);
+      return FALSE;
+    }
+
+  sqlite3_bind_int64 (stmt, 1, target_id);
+  sqlite3_bind_int64 (stmt, 2, from_ms);
+  sqlite3_bind_int64 (stmt, 3, to_ms);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      func (sqlite3_column_int64 (stmt, 0),
+            sqlite3_column_type (stmt, 1) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 1),
+            sqlite3_column_int (stmt, 2),
+            user_data);
+      if (++rows % 65536 == 0 && g_cancellable_is_cancelled (cancellable))
+        break;
+    }
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      lookout_store_set_error (error, db->db, rc, "read samples for statistics");
+      lookout_store_release_reader (self, db);
+      return FALSE;
+    }
+
+  lookout_store_release_reader (self, db);
+
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+/* Steps @stmt once: the first column of its row, or *out_none when there
+ * is no row or the value is NULL. */
+static gboolean
+step_int64 (sqlite3_stmt  *stmt,
+            gint64        *out_value,
+            gboolean      *out_none,
+            GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  *out_none = TRUE;
+  if (rc == SQLITE_ROW)
+    {
+      *out_none = sqlite3_column_type (stmt, 0) == SQLITE_NULL;
+      *out_value = sqlite3_column_int64 (stmt, 0);
+    }
+  else if (rc != SQLITE_DONE)
+    {
+      lookout_store_set_error (error, sqlite3_db_handle (stmt), rc, "read sample bounds");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The oldest raw sample is not newer than from_ms, or no minute bucket lies
+ * between from_ms and it (nothing was pruned there). Both are primary-key
+ * lookups. */
+gboolean
+lookout_store_raw_complete_since_sync (LookoutStore  *self,
+                                       gint64         target_id,
+                                       gint64         from_ms,
+                                       GError       **error)
+{
+  LookoutStoreDb *db;
+  sqlite3_stmt *stmt;
+  gboolean none, complete = FALSE;
+  gint64 oldest = 0, found;
+
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!(db = lookout_store_acquire_reader (self, error)))
+    return FALSE;
+
+  stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_SELECT_OLDEST_SAMPLE,
+                                     "SELECT min (ts_ms) FROM samples WHERE target_id = ?1",
+                                     error);
+  if (stmt == NULL)
+    goto out;
+  sqlite3_bind_int64 (stmt, 1, target_id);
+  if (!step_int64 (stmt, &oldest, &none, error))
+    goto out;
+
+  if (none)
+    oldest = G_MAXINT64 - 60000;
+  if (oldest <= from_ms)
+    {
+      complete = TRUE;
+      goto out;
+    }
+
+  stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_SELECT_ANY_MINUTE,
+                                     "SELECT 1 FROM rollup_minute"
+                                     " WHERE target_id = ?1 AND bucket >= ?2 AND bucket < ?3 LIMIT 1",
+                                     error);
+  if (stmt == NULL)
+    goto out;
+  sqlite3_bind_int64 (stmt, 1, target_id);
+  sqlite3_bind_int64 (stmt, 2, from_ms - from_ms % 60000);
+  sqlite3_bind_int64 (stmt, 3, oldest - oldest % 60000);
+  if (step_int64 (stmt, &found, &none, error))
+    complete = none;
+
+out:
+  lookout_store_release_reader (self, db);
+
+  return complete;
+}

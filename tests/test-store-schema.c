@@ -1,0 +1,268 @@
+/* test-store-schema.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "lookout-store.h"
+
+/* sqlite_master of a new database (type|name|tbl_name|sql, in rowid order)
+ * as the store made it when every table was created in one migration step,
+ * captured from that code with the sqlite3 shell. A new database must keep
+ * getting exactly this schema at user_version 1. */
+static const char * const schema_v1[] = {
+  "table|targets|targets|CREATE TABLE targets ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,  uri TEXT NOT NULL,  name TEXT,"
+  "  interval_s INTEGER NOT NULL,  timeout_ms INTEGER NOT NULL,"
+  "  fail_threshold INTEGER NOT NULL,  enabled INTEGER NOT NULL DEFAULT 1,"
+  "  options_json TEXT NOT NULL DEFAULT '{}',  created_at INTEGER NOT NULL,"
+  "  lat REAL,  lon REAL,  location_source TEXT)",
+  "table|sqlite_sequence|sqlite_sequence|CREATE TABLE sqlite_sequence(name,seq)",
+  "table|samples|samples|CREATE TABLE samples (  target_id INTEGER NOT NULL,"
+  "  ts_ms INTEGER NOT NULL,  latency_us INTEGER,  state INTEGER NOT NULL,"
+  "  code INTEGER,  error TEXT,  PRIMARY KEY (target_id, ts_ms)) WITHOUT ROWID",
+  "table|rollup_minute|rollup_minute|CREATE TABLE rollup_minute ("
+  "  target_id INTEGER NOT NULL, bucket INTEGER NOT NULL,  n INTEGER NOT NULL,"
+  " n_fail INTEGER NOT NULL,  min_us INTEGER, max_us INTEGER, sum_us INTEGER NOT NULL,"
+  "  PRIMARY KEY (target_id, bucket)) WITHOUT ROWID",
+  "table|rollup_hour|rollup_hour|CREATE TABLE rollup_hour ("
+  "  target_id INTEGER NOT NULL, bucket INTEGER NOT NULL,  n INTEGER NOT NULL,"
+  " n_fail INTEGER NOT NULL,  min_us INTEGER, max_us INTEGER, sum_us INTEGER NOT NULL,"
+  "  PRIMARY KEY (target_id, bucket)) WITHOUT ROWID",
+  "table|rollup_day|rollup_day|CREATE TABLE rollup_day ("
+  "  target_id INTEGER NOT NULL, bucket INTEGER NOT NULL,  n INTEGER NOT NULL,"
+  " n_fail INTEGER NOT NULL,  min_us INTEGER, max_us INTEGER, sum_us INTEGER NOT NULL,"
+  "  PRIMARY KEY (target_id, bucket)) WITHOUT ROWID",
+  "table|events|events|CREATE TABLE events (  id INTEGER PRIMARY KEY,"
+  "  target_id INTEGER NOT NULL,  ts_ms INTEGER NOT NULL,  kind TEXT NOT NULL,"
+  "  message TEXT,  delivered_at INTEGER,  channels TEXT)",
+  "index|events_by_target|events|CREATE INDEX events_by_target ON events (target_id, ts_ms)",
+  "table|geo_cache|geo_cache|CREATE TABLE geo_cache (  address TEXT PRIMARY KEY,"
+  "  country TEXT,  city TEXT,  lat REAL,  lon REAL,  isp TEXT,  source TEXT,"
+  "  fetched_at INTEGER NOT NULL)",
+  "index|sqlite_autoindex_geo_cache_1|geo_cache|",
+};
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  GError *error = NULL;
+
+  f->dir = g_dir_make_tmp ("lookout-store-schema-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "lookout.db", NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (f->path, suffixes[i], NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+}
+
+static sqlite3 *
+open_raw (const char *path)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  return db;
+}
+
+static void
+exec_raw (sqlite3    *db,
+          const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+static gint64
+query_int (const char *path,
+           const char *sql)
+{
+  sqlite3 *db = open_raw (path);
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return value;
+}
+
+/* sqlite_master in the form of schema_v1. */
+static GStrv
+read_master (const char *path)
+{
+  g_autoptr(GStrvBuilder) rows = g_strv_builder_new ();
+  sqlite3 *db = open_raw (path);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT type || '|' || name || '|' || tbl_name"
+                                       " || '|' || ifnull (sql, '')"
+                                       " FROM sqlite_master ORDER BY rowid",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (rows, (const char *) sqlite3_column_text (stmt, 0));
+  g_assert_cmpint (rc, ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return g_strv_builder_end (rows);
+}
+
+static void
+assert_schema_v1 (const char *path)
+{
+  g_auto(GStrv) master = read_master (path);
+
+  for (guint i = 0; i < G_N_ELEMENTS (schema_v1) && master[i] != NULL; i++)
+    g_assert_cmpstr (master[i], ==, schema_v1[i]);
+  g_assert_cmpuint (g_strv_length (master), ==, G_N_ELEMENTS (schema_v1));
+}
+
+static void
+open_and_close (const char *path)
+{
+  g_autoptr(LookoutStore) store = NULL;
+  GError *error = NULL;
+
+  store = lookout_store_open_sync (path, NULL, &error);
+  g_assert_no_error (error);
+  lookout_store_close (store);
+}
+
+static void
+test_new_database (Fixture       *f,
+                   gconstpointer  data)
+{
+  open_and_close (f->path);
+
+  assert_schema_v1 (f->path);
+  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, 1);
+
+  /* Opening again applies no step. */
+  open_and_close (f->path);
+  assert_schema_v1 (f->path);
+  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, 1);
+}
+
+/* A file at version 1 written by hand, as an older build left it: the
+ * store opens it without running a step again and keeps its rows. */
+static void
+test_existing_v1 (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(LookoutStore) store = NULL;
+  g_autoptr(GPtrArray) targets = NULL;
+  g_autoptr(GArray) samples = NULL;
+  GError *error = NULL;
+  sqlite3 *db = open_raw (f->path);
+
+  for (guint i = 0; i < G_N_ELEMENTS (schema_v1); i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (schema_v1[i], "|", 4);
+
+      /* SQLite makes these itself. */
+      if (g_str_has_prefix (fields[1], "sqlite_"))
+        continue;
+      exec_raw (db, fields[3]);
+    }
+  exec_raw (db,
+            "INSERT INTO targets (uri, name, interval_s, timeout_ms, fail_threshold, created_at)"
+            " VALUES ('tcp://127.0.0.1:5432', 'db', 30, 2000, 3, 1700000000000);"
+            "INSERT INTO samples (target_id, ts_ms, latency_us, state, code)"
+            " VALUES (1, 1700000000000, 1234, 1, 200);"
+            "PRAGMA user_version = 1;");
+  sqlite3_close (db);
+  assert_schema_v1 (f->path);
+
+  store = lookout_store_open_sync (f->path, NULL, &error);
+  g_assert_no_error (error);
+
+  targets = lookout_store_load_targets_sync (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (targets->len, ==, 1);
+  g_assert_cmpstr (lookout_target_get_uri_string (g_ptr_array_index (targets, 0)), ==,
+                   "tcp://127.0.0.1:5432");
+
+  samples = lookout_store_query_samples_sync (store, 1, 0, G_MAXINT64, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (samples->len, ==, 1);
+  g_assert_cmpint (g_array_index (samples, LookoutSample, 0).latency_us, ==, 1234);
+  g_assert_cmpint (g_array_index (samples, LookoutSample, 0).code, ==, 200);
+  lookout_store_close (store);
+
+  assert_schema_v1 (f->path);
+  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, 1);
+}
+
+/* A file whose migration fails part way keeps its version and gets none of
+ * the version's tables: the steps run in one transaction. */
+static void
+test_failed_step_rolls_back (Fixture       *f,
+                             gconstpointer  data)
+{
+  LookoutStore *store;
+  GError *error = NULL;
+  sqlite3 *db = open_raw (f->path);
+
+  /* Taken by the events step, which comes after targets and samples. */
+  exec_raw (db, "CREATE TABLE events (x)");
+  sqlite3_close (db);
+
+  store = lookout_store_open_sync (f->path, NULL, &error);
+  g_assert_null (store);
+  g_assert_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_QUERY);
+  g_clear_error (&error);
+
+  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, 0);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM sqlite_master"), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(name, func) \
+  g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/store/schema/new-database", test_new_database);
+  ADD ("/store/schema/existing-v1", test_existing_v1);
+  ADD ("/store/schema/failed-step-rolls-back", test_failed_step_rolls_back);
+
+  return g_test_run ();
+}
