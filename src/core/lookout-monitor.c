@@ -159,18 +159,9 @@ scheduler_result_cb (LookoutScheduler *scheduler,
                      LookoutResult    *result,
                      LookoutMonitor   *self)
 {
-  LookoutSample sample = { 0, };
+  LookoutSample sample;
 
-  sample.target_id = lookout_target_get_id (target);
-  sample.ts_ms = result->started_ms;
-  sample.latency_us = result->ok ? result->latency_us : -1;
-  sample.state = result->state;
-  if (result->kind == LOOKOUT_TARGET_KIND_HTTP)
-    sample.code = result->http_status;
-  else if (result->kind == LOOKOUT_TARGET_KIND_DNS)
-    sample.code = MAX (result->rcode, 0);
-  sample.error = result->error;
-
+  lookout_sample_init_from_result (&sample, target, result);
   if (sample.target_id != 0)
     lookout_store_append_sample (self->store, &sample);
 

@@ -1930,11 +1930,3 @@ lookout_store_set_rollups_enabled (LookoutStore *self,
   self->no_rollups = !enabled;
   g_mutex_unlock (&self->lock);
 }
-
-void
-lookout_sample_clear (LookoutSample *sample)
-{
-  g_return_if_fail (sample != NULL);
-
-  g_clear_pointer (&sample->error, g_free);
-}
