@@ -30,6 +30,10 @@
  * A check that the probe has not finished by its cut-off is cancelled and
  * gets a TIMEOUT result from the scheduler; whatever the probe says later is
  * dropped (the Run is detached from its Entry).
+ *
+ * That is all the scheduler does with a result: it counts the target's
+ * consecutive failures and emits "result". Deciding the state, storing and
+ * the rest belong to LookoutMonitor (lookout_monitor_handle_result()).
  */
 
 #define G_LOG_DOMAIN "lookout-scheduler"
@@ -40,7 +44,6 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "lookout-alert-engine.h"
 #include "lookout-dns-probe.h"
 #include "lookout-http-probe.h"
 #include "lookout-icmp-probe.h"
@@ -99,7 +102,6 @@ struct _LookoutScheduler
   GPtrArray    *entries;            /* Entry *, in model order */
 
   LookoutProbe *probes[LOOKOUT_TARGET_N_KINDS];
-  LookoutAlertEngine *alert_engine; /* decides the targets' states */
 
   LookoutScheduleHeap due_heap;     /* Entry by due_us */
   LookoutScheduleHeap deadline_heap; /* Entry by deadline_us */
@@ -266,9 +268,9 @@ plan_entry (LookoutScheduler *self,
 /* ---- results ---- */
 
 static void
-apply_result (LookoutScheduler *self,
-              Entry            *entry,
-              LookoutResult    *result)
+hand_over_result (LookoutScheduler *self,
+                  Entry            *entry,
+                  LookoutResult    *result)
 {
   LookoutTarget *target = entry->target;
 
@@ -277,10 +279,7 @@ apply_result (LookoutScheduler *self,
   else
     entry->failures++;
 
-  /* The alert engine decides the state (thresholds, up retries, local
-   * connectivity) and writes the live state. */
-  lookout_alert_engine_process (self->alert_engine, target, result);
-
+  /* The monitor takes it from here (lookout_monitor_handle_result()). */
   g_signal_emit (self, signals[RESULT], 0, target, result);
 }
 
@@ -418,7 +417,7 @@ probe_ran_cb (GObject      *object,
   give_back_cancellable (self, run);
 
   g_object_ref (self);
-  apply_result (self, entry, result);
+  hand_over_result (self, entry, result);
   run_free (run);
   drain_waiting (self);
   rearm_timer (self);
@@ -468,7 +467,7 @@ start_check (LookoutScheduler *self,
       entry->run = NULL;
       self->n_running--;
       run_free (run);
-      apply_result (self, entry, result);
+      hand_over_result (self, entry, result);
       return;
     }
 
@@ -515,7 +514,7 @@ cut_off (LookoutScheduler *self,
            lookout_target_get_uri_string (entry->target), waited_ms + self->timeout_grace_ms);
 
   detach_run (self, entry);
-  apply_result (self, entry, result);
+  hand_over_result (self, entry, result);
 }
 
 static gboolean
@@ -658,8 +657,6 @@ entry_free (Entry *entry)
   detach_run (self, entry);
   g_clear_signal_handler (&entry->interval_id, entry->target);
   g_clear_signal_handler (&entry->enabled_id, entry->target);
-  if (self->alert_engine != NULL)
-    lookout_alert_engine_forget_target (self->alert_engine, lookout_target_get_id (entry->target));
   g_clear_object (&entry->target);
   g_free (entry);
 }
@@ -746,7 +743,6 @@ lookout_scheduler_finalize (GObject *object)
   LookoutScheduler *self = (LookoutScheduler *) object;
 
   g_clear_pointer (&self->entries, g_ptr_array_unref);
-  g_clear_object (&self->alert_engine);
   g_clear_pointer (&self->spare_cancellables, g_ptr_array_unref);
   lookout_schedule_heap_clear (&self->due_heap);
   lookout_schedule_heap_clear (&self->deadline_heap);
@@ -868,29 +864,10 @@ lookout_scheduler_init (LookoutScheduler *self)
   lookout_schedule_heap_init (&self->deadline_heap, G_STRUCT_OFFSET (Entry, deadline_index));
   self->max_concurrent = LOOKOUT_SCHEDULER_DEFAULT_MAX_CONCURRENT;
   self->timeout_grace_ms = LOOKOUT_SCHEDULER_DEFAULT_TIMEOUT_GRACE_MS;
-  self->alert_engine = lookout_alert_engine_new (NULL);
   g_queue_init (&self->waiting);
 }
 
 /* ---- public API ---- */
-
-LookoutAlertEngine *
-lookout_scheduler_get_alert_engine (LookoutScheduler *self)
-{
-  g_return_val_if_fail (LOOKOUT_IS_SCHEDULER (self), NULL);
-
-  return self->alert_engine;
-}
-
-void
-lookout_scheduler_set_alert_engine (LookoutScheduler   *self,
-                                    LookoutAlertEngine *engine)
-{
-  g_return_if_fail (LOOKOUT_IS_SCHEDULER (self));
-  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (engine));
-
-  g_set_object (&self->alert_engine, engine);
-}
 
 LookoutScheduler *
 lookout_scheduler_new (void)
