@@ -232,10 +232,23 @@ test_probe_get_n_starts (TestProbe     *self,
 
 typedef struct
 {
-  LookoutScheduler *scheduler;
-  TestProbe        *probe;
-  GListStore       *store;
+  LookoutScheduler   *scheduler;
+  TestProbe          *probe;
+  GListStore         *store;
+  LookoutAlertEngine *engine;
 } Fixture;
+
+/* The scheduler decides nothing about a result: as in the monitor, an
+ * alert engine turns it into the target's live state, before the tests'
+ * own handlers (connected later) see it. */
+static void
+decide_result_cb (LookoutScheduler *scheduler,
+                  LookoutTarget    *target,
+                  LookoutResult    *result,
+                  Fixture          *fixture)
+{
+  lookout_alert_engine_process (fixture->engine, target, result);
+}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -244,9 +257,11 @@ fixture_set_up (Fixture       *fixture,
   fixture->scheduler = lookout_scheduler_new ();
   fixture->probe = g_object_new (TEST_TYPE_PROBE, NULL);
   fixture->store = g_list_store_new (LOOKOUT_TYPE_TARGET);
+  fixture->engine = lookout_alert_engine_new (NULL);
   lookout_scheduler_set_probe (fixture->scheduler, LOOKOUT_TARGET_KIND_TCP,
                                LOOKOUT_PROBE (fixture->probe));
   lookout_scheduler_set_model (fixture->scheduler, G_LIST_MODEL (fixture->store));
+  g_signal_connect (fixture->scheduler, "result", G_CALLBACK (decide_result_cb), fixture);
 }
 
 static void
@@ -254,6 +269,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_assert_finalize_object (fixture->scheduler);
+  g_clear_object (&fixture->engine);
   g_clear_object (&fixture->store);
   /* let cancelled calls of the probe wind down */
   while (g_main_context_iteration (NULL, FALSE))

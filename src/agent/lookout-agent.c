@@ -393,7 +393,7 @@ command_run (int    argc,
   g_autoptr(LookoutStore) store = NULL;
   g_autoptr(LookoutMonitor) monitor = NULL;
   g_autoptr(LookoutAlertConfig) alert_config = NULL;
-  g_autoptr(LookoutNotifier) notifier = NULL;
+  LookoutNotifier *notifier;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GHashTable) states = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
@@ -477,20 +477,18 @@ command_run (int    argc,
       return EXIT_FAILED;
     }
 
-  monitor = lookout_monitor_new (store);
+  /* Notifications only when configured. */
+  monitor = lookout_monitor_new_with_options (store,
+                                              &(LookoutMonitorOptions) { .notify = alert_config != NULL });
+  notifier = lookout_monitor_get_notifier (monitor);
+  if (alert_config != NULL)
+    lookout_alert_config_apply (alert_config, lookout_monitor_get_alert_engine (monitor), notifier);
+
   if (!lookout_monitor_load_sync (monitor, &error))
     {
       complain (_("Cannot read the targets from %s: %s"), db_path, error->message);
       lookout_store_close (store);
       return EXIT_FAILED;
-    }
-
-  if (alert_config != NULL)
-    {
-      LookoutAlertEngine *engine = lookout_monitor_get_alert_engine (monitor);
-
-      notifier = lookout_notifier_new (engine, store);
-      lookout_alert_config_apply (alert_config, engine, notifier);
     }
 
   loop = g_main_loop_new (NULL, FALSE);
@@ -571,7 +569,8 @@ command_run (int    argc,
       if (lookout_notifier_get_n_pending (notifier) > 0)
         complain (_("%u notifications could not be delivered before stopping"),
                   lookout_notifier_get_n_pending (notifier));
-      g_clear_object (&notifier);
+      /* What is still on its way is dropped, the store closes next. */
+      g_object_run_dispose (G_OBJECT (notifier));
     }
 
   g_clear_handle_id (&sigint_id, g_source_remove);

@@ -5,6 +5,33 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/*
+ * How it works
+ *
+ * The monitor holds the targets (a GListStore ordered by id) and the engine
+ * around them: the scheduler, which plans and runs the checks, the alert
+ * engine, and, as the front end asks (LookoutMonitorOptions), a notifier
+ * and geolocation.
+ *
+ * Every result, whatever its source (the local scheduler's "result" today,
+ * a remote agent later), goes through lookout_monitor_handle_result(), which
+ * does, in this order:
+ *
+ *   1. the alert engine decides the target's state from the result
+ *      (threshold, up retries, local connectivity, suspend) and records
+ *      the events that follow in the store;
+ *   2. the target's live state (state, latency, time, error, address) is
+ *      updated: the engine writes it in the same call, as it also rewrites
+ *      live states outside any result (a local outage, a resume);
+ *   3. the sample (lookout_sample_init_from_result()) is queued for the
+ *      store's writer thread;
+ *   4. geolocation notes the round trip (lookout_geo_note_result());
+ *   5. the events of step 1 that are to be notified go to the notifier,
+ *      which queues them on its channels; events the engine raises outside
+ *      a result (reminders, pause, network) go to it at once;
+ *   6. the monitor emits "result", for the front ends.
+ */
+
 #define G_LOG_DOMAIN "lookout-monitor"
 
 #include "config.h"
@@ -28,6 +55,13 @@ struct _LookoutMonitor
   LookoutScheduler *scheduler;
   /* decides the targets' states and records events in the store */
   LookoutAlertEngine *alert_engine;
+  /* LookoutMonitorOptions: NULL when not asked for */
+  LookoutNotifier *notifier;
+  LookoutGeo    *geo;
+
+  /* events raised while the engine decides a result: notified after geo */
+  GPtrArray     *held_events;
+  guint          holding_events : 1;
 
   guint          loaded : 1;
   guint          asleep : 1;   /* stopped for a suspend, to start on resume */
@@ -134,11 +168,26 @@ compare_target_ptrs (gconstpointer a,
   return compare_targets (*(LookoutTarget **) a, *(LookoutTarget **) b, NULL);
 }
 
+/* The engine forgets a target that leaves the model. */
+static void
+forget_target (LookoutMonitor *self,
+               LookoutTarget  *target)
+{
+  lookout_alert_engine_forget_target (self->alert_engine, lookout_target_get_id (target));
+}
+
 static void
 set_loaded (LookoutMonitor *self,
             GPtrArray      *targets)
 {
   guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->targets));
+
+  for (guint i = 0; i < n_old; i++)
+    {
+      g_autoptr(LookoutTarget) old = g_list_model_get_item (G_LIST_MODEL (self->targets), i);
+
+      forget_target (self, old);
+    }
 
   g_ptr_array_sort (targets, compare_target_ptrs);
   if (n_old > 0 || targets->len > 0)
@@ -151,30 +200,41 @@ set_loaded (LookoutMonitor *self,
     }
 }
 
-/* Stores the result as a sample and passes it on; the scheduler has
- * already updated the target's live state. */
 static void
 scheduler_result_cb (LookoutScheduler *scheduler,
                      LookoutTarget    *target,
                      LookoutResult    *result,
                      LookoutMonitor   *self)
 {
-  LookoutSample sample = { 0, };
+  lookout_monitor_handle_result (self, target, result);
+}
 
-  sample.target_id = lookout_target_get_id (target);
-  sample.ts_ms = result->started_ms;
-  sample.latency_us = result->ok ? result->latency_us : -1;
-  sample.state = result->state;
-  if (result->kind == LOOKOUT_TARGET_KIND_HTTP)
-    sample.code = result->http_status;
-  else if (result->kind == LOOKOUT_TARGET_KIND_DNS)
-    sample.code = MAX (result->rcode, 0);
-  sample.error = result->error;
+static void
+engine_event_cb (LookoutAlertEngine *engine,
+                 LookoutAlertEvent  *event,
+                 LookoutMonitor     *self)
+{
+  if (self->notifier == NULL || !event->notify)
+    return;
 
-  if (sample.target_id != 0)
-    lookout_store_append_sample (self->store, &sample);
+  if (self->holding_events)
+    g_ptr_array_add (self->held_events, lookout_alert_event_ref (event));
+  else
+    lookout_notifier_dispatch (self->notifier, event);
+}
 
-  g_signal_emit (self, signals[RESULT], 0, target, result);
+static void
+dispatch_held_events (LookoutMonitor *self)
+{
+  g_autoptr(GPtrArray) events = NULL;
+
+  if (self->held_events->len == 0)
+    return;
+
+  events = g_steal_pointer (&self->held_events);
+  self->held_events = g_ptr_array_new_with_free_func ((GDestroyNotify) lookout_alert_event_unref);
+  for (guint i = 0; i < events->len; i++)
+    lookout_notifier_dispatch (self->notifier, g_ptr_array_index (events, i));
 }
 
 /* Across a suspend nothing is checked, so the plot shows a gap, not an
@@ -207,9 +267,10 @@ lookout_monitor_constructed (GObject *object)
   G_OBJECT_CLASS (lookout_monitor_parent_class)->constructed (object);
 
   self->alert_engine = lookout_alert_engine_new (self->store);
-  lookout_scheduler_set_alert_engine (self->scheduler, self->alert_engine);
   g_signal_connect_object (self->alert_engine, "notify::paused",
                            G_CALLBACK (engine_paused_changed_cb), self, 0);
+  g_signal_connect_object (self->alert_engine, "event",
+                           G_CALLBACK (engine_event_cb), self, 0);
 }
 
 static void
@@ -225,6 +286,8 @@ lookout_monitor_dispose (GObject *object)
       lookout_scheduler_set_model (self->scheduler, NULL);
       g_clear_object (&self->scheduler);
     }
+  g_clear_object (&self->geo);
+  g_clear_object (&self->notifier);
   g_clear_object (&self->alert_engine);
 
   G_OBJECT_CLASS (lookout_monitor_parent_class)->dispose (object);
@@ -238,6 +301,7 @@ lookout_monitor_finalize (GObject *object)
   g_clear_object (&self->targets);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->held_events, g_ptr_array_unref);
 
   G_OBJECT_CLASS (lookout_monitor_parent_class)->finalize (object);
 }
@@ -313,8 +377,9 @@ lookout_monitor_class_init (LookoutMonitorClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* (LookoutTarget *target, LookoutResult *result): a check finished; the
-   * target's live state and the store are up to date. */
+  /* (LookoutTarget *target, LookoutResult *result): the last step of
+   * lookout_monitor_handle_result(); the target's live state is up to date
+   * and the sample is queued for the store. */
   signals[RESULT] =
     g_signal_new ("result",
                   G_TYPE_FROM_CLASS (klass),
@@ -334,6 +399,7 @@ lookout_monitor_init (LookoutMonitor *self)
 {
   self->targets = g_list_store_new (LOOKOUT_TYPE_TARGET);
   self->cancellable = g_cancellable_new ();
+  self->held_events = g_ptr_array_new_with_free_func ((GDestroyNotify) lookout_alert_event_unref);
   self->scheduler = lookout_scheduler_new ();
   lookout_scheduler_set_model (self->scheduler, G_LIST_MODEL (self->targets));
   g_signal_connect (self->scheduler, "result", G_CALLBACK (scheduler_result_cb), self);
@@ -347,6 +413,31 @@ lookout_monitor_new (LookoutStore *store)
   return g_object_new (LOOKOUT_TYPE_MONITOR,
                        "store", store,
                        NULL);
+}
+
+LookoutMonitor *
+lookout_monitor_new_with_options (LookoutStore                *store,
+                                  const LookoutMonitorOptions *options)
+{
+  LookoutMonitor *self;
+
+  g_return_val_if_fail (LOOKOUT_IS_STORE (store), NULL);
+  g_return_val_if_fail (options != NULL, NULL);
+
+  self = lookout_monitor_new (store);
+
+  /* Fed by the monitor (engine_event_cb), not by the engine directly, so
+   * that a result's events are notified in their place in the pipeline. */
+  if (options->notify)
+    self->notifier = lookout_notifier_new (NULL, store);
+
+  if (options->locate)
+    {
+      self->geo = lookout_geo_new (store);
+      lookout_geo_track (self->geo, G_LIST_MODEL (self->targets));
+    }
+
+  return self;
 }
 
 LookoutStore *
@@ -668,6 +759,7 @@ lookout_monitor_remove_target (LookoutMonitor *self,
   /* The target keeps its id: adding it again puts its row back with the
    * same id, and the history that stayed in the file is its own again. */
   g_list_store_remove (self->targets, position);
+  forget_target (self, target);
   lookout_store_delete_target_async (self->store, id, NULL, target_deleted_cb,
                                      GSIZE_TO_POINTER ((gsize) id));
 }
@@ -709,4 +801,54 @@ lookout_monitor_get_alert_engine (LookoutMonitor *self)
   g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), NULL);
 
   return self->alert_engine;
+}
+
+LookoutNotifier *
+lookout_monitor_get_notifier (LookoutMonitor *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), NULL);
+
+  return self->notifier;
+}
+
+LookoutGeo *
+lookout_monitor_get_geo (LookoutMonitor *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), NULL);
+
+  return self->geo;
+}
+
+/* ---- the result pipeline (see the top of this file) ---- */
+
+void
+lookout_monitor_handle_result (LookoutMonitor *self,
+                               LookoutTarget  *target,
+                               LookoutResult  *result)
+{
+  LookoutSample sample;
+
+  g_return_if_fail (LOOKOUT_IS_MONITOR (self));
+  g_return_if_fail (LOOKOUT_IS_TARGET (target));
+  g_return_if_fail (result != NULL);
+
+  /* 1 and 2 */
+  self->holding_events = TRUE;
+  lookout_alert_engine_process (self->alert_engine, target, result);
+  self->holding_events = FALSE;
+
+  /* 3: a target not stored yet has no history to add to */
+  lookout_sample_init_from_result (&sample, target, result);
+  if (sample.target_id != 0)
+    lookout_store_append_sample (self->store, &sample);
+
+  /* 4 */
+  if (self->geo != NULL)
+    lookout_geo_note_result (self->geo, target, result);
+
+  /* 5 */
+  dispatch_held_events (self);
+
+  /* 6 */
+  g_signal_emit (self, signals[RESULT], 0, target, result);
 }

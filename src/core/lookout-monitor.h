@@ -9,6 +9,10 @@
 
 #include <gio/gio.h>
 
+#include "lookout-alert-engine.h"
+#include "lookout-geo.h"
+#include "lookout-notifier.h"
+#include "lookout-result.h"
 #include "lookout-scheduler.h"
 #include "lookout-store.h"
 #include "lookout-target.h"
@@ -26,9 +30,25 @@ G_DECLARE_FINAL_TYPE (LookoutMonitor, lookout_monitor, LOOKOUT, MONITOR, GObject
  *
  * Signal "result" (LookoutTarget *target, LookoutResult *result): a check
  * finished; the target's live state is updated and the sample is queued
- * for the store. */
+ * for the store (the last step of lookout_monitor_handle_result()). */
 
+/* What a front end asks of the monitor beyond checking, deciding states
+ * and storing. It configures the objects it gets (channels, settings);
+ * the monitor feeds them. */
+typedef struct
+{
+  /* A notifier (lookout_monitor_get_notifier()) gets the alert engine's
+   * events that are to be notified. */
+  gboolean  notify;
+  /* Geolocation (lookout_monitor_get_geo()) locates the targets and takes
+   * their round trips into account. */
+  gboolean  locate;
+} LookoutMonitorOptions;
+
+/* Without notifier or geolocation. */
 LookoutMonitor *lookout_monitor_new                  (LookoutStore         *store);
+LookoutMonitor *lookout_monitor_new_with_options     (LookoutStore         *store,
+                                                      const LookoutMonitorOptions *options);
 LookoutStore   *lookout_monitor_get_store            (LookoutMonitor       *self);
 GListModel     *lookout_monitor_get_targets          (LookoutMonitor       *self);
 LookoutTarget  *lookout_monitor_find_target          (LookoutMonitor       *self,
@@ -82,5 +102,16 @@ LookoutScheduler *lookout_monitor_get_scheduler      (LookoutMonitor       *self
 /* Decides the targets' states and records their events in the store;
  * start also has it follow the network and suspend (lookout-alert-engine.h). */
 LookoutAlertEngine *lookout_monitor_get_alert_engine (LookoutMonitor       *self);
+/* NULL unless asked for in LookoutMonitorOptions. */
+LookoutNotifier  *lookout_monitor_get_notifier       (LookoutMonitor       *self);
+LookoutGeo       *lookout_monitor_get_geo            (LookoutMonitor       *self);
+
+/* The one way in for a result of @target, from the scheduler or any other
+ * source: decides the state, updates the target, queues the sample for the
+ * store, feeds geolocation and the notifier, and emits "result", in that
+ * order (see lookout-monitor.c). */
+void              lookout_monitor_handle_result      (LookoutMonitor       *self,
+                                                      LookoutTarget        *target,
+                                                      LookoutResult        *result);
 
 G_END_DECLS

@@ -11,9 +11,10 @@
  * Every target of the model has a small Entry (no GSource, no GObject). The
  * entries of enabled targets sit in a binary min-heap ordered by their next
  * planned start (monotonic µs); the checks under way sit in a second heap
- * ordered by the moment the scheduler cuts them off (timeout + grace). ONE
- * GSource (over a timerfd, see TimerSource), armed to the earlier of both
- * heap tops, drives everything, so 10,000 targets cost 10,000 heap slots.
+ * ordered by the moment the scheduler cuts them off (timeout + grace); both
+ * are LookoutScheduleHeaps (lookout-schedule-heap.c). ONE GSource (a
+ * timerfd, lookout-timer-source.c), armed to the earlier of both heap tops,
+ * drives everything, so 10,000 targets cost 10,000 heap slots.
  *
  * Starts are spread: a target's phase is a hash of its id (or URI) modulo
  * its interval, and its starts fall on the wall-clock instants t with
@@ -29,23 +30,25 @@
  * A check that the probe has not finished by its cut-off is cancelled and
  * gets a TIMEOUT result from the scheduler; whatever the probe says later is
  * dropped (the Run is detached from its Entry).
+ *
+ * That is all the scheduler does with a result: it counts the target's
+ * consecutive failures and emits "result". Deciding the state, storing and
+ * the rest belong to LookoutMonitor (lookout_monitor_handle_result()).
  */
 
 #define G_LOG_DOMAIN "lookout-scheduler"
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/timerfd.h>
-#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
-#include "lookout-alert-engine.h"
 #include "lookout-resolver.h"
 #include "lookout-marshal.h"
+#include "lookout-schedule-heap.h"
 #include "lookout-scheduler.h"
+#include "lookout-timer-source.h"
 
 typedef struct _Run Run;
 
@@ -57,7 +60,7 @@ typedef struct
   gulong            enabled_id;     /* notify::enabled */
   gint64            due_us;         /* planned start, monotonic */
   gint64            deadline_us;    /* cut-off of the running check, monotonic */
-  guint             due_index;      /* position in the due heap, or NOT_IN_HEAP */
+  guint             due_index;      /* position in the due heap, or LOOKOUT_SCHEDULE_HEAP_NONE */
   guint             deadline_index;
   Run              *run;            /* the check under way, or NULL */
   GList            *wait_link;      /* in the wait queue, or NULL */
@@ -77,20 +80,6 @@ struct _Run
   gint64            started_ms;     /* wall clock */
 };
 
-#define NOT_IN_HEAP G_MAXUINT
-
-typedef struct
-{
-  gint64  key;
-  Entry  *entry;
-} HeapSlot;
-
-typedef struct
-{
-  GArray   *slots;                  /* HeapSlot */
-  gboolean  by_deadline;
-} Heap;
-
 /* Lateness histogram: exact below 16 µs, then 16 sub-buckets per power of
  * two (≤ 6 % error) up to 2^40 µs. */
 #define HIST_SUB_BITS 4
@@ -107,11 +96,10 @@ struct _LookoutScheduler
   GPtrArray    *entries;            /* Entry *, in model order */
 
   LookoutProbe *probes[LOOKOUT_TARGET_N_KINDS];
-  LookoutAlertEngine *alert_engine; /* decides the targets' states */
 
-  Heap          due_heap;           /* by due_us */
-  Heap          deadline_heap;      /* by deadline_us */
-  GSource      *timer;
+  LookoutScheduleHeap due_heap;     /* Entry by due_us */
+  LookoutScheduleHeap deadline_heap; /* Entry by deadline_us */
+  GSource      *timer;              /* lookout-timer-source.h */
   GQueue        waiting;            /* Entry *, FIFO */
   GPtrArray    *spare_cancellables; /* of checks that ended uncancelled */
 
@@ -148,144 +136,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void start_check      (LookoutScheduler *self,
-                              Entry            *entry,
-                              gint64            planned_us);
-static void timer_source_arm (GSource          *source,
-                              gint64            ready_us);
-
-/* ---- heaps ----
- * Binary min-heaps of Entry with the key kept next to the pointer, so that
- * sifting through 10,000 entries does not chase pointers. */
-
-static inline guint *
-heap_index (Heap  *heap,
-            Entry *entry)
-{
-  return heap->by_deadline ? &entry->deadline_index : &entry->due_index;
-}
-
-static inline HeapSlot *
-heap_slot (Heap  *heap,
-           guint  i)
-{
-  return &g_array_index (heap->slots, HeapSlot, i);
-}
-
-static void
-heap_swap (Heap  *heap,
-           guint  a,
-           guint  b)
-{
-  HeapSlot *sa = heap_slot (heap, a);
-  HeapSlot *sb = heap_slot (heap, b);
-  HeapSlot tmp = *sa;
-
-  *sa = *sb;
-  *sb = tmp;
-  *heap_index (heap, sa->entry) = a;
-  *heap_index (heap, sb->entry) = b;
-}
-
-static void
-heap_sift_up (Heap  *heap,
-              guint  i)
-{
-  while (i > 0)
-    {
-      guint parent = (i - 1) / 2;
-
-      if (heap_slot (heap, parent)->key <= heap_slot (heap, i)->key)
-        break;
-      heap_swap (heap, i, parent);
-      i = parent;
-    }
-}
-
-static void
-heap_sift_down (Heap  *heap,
-                guint  i)
-{
-  guint len = heap->slots->len;
-
-  for (;;)
-    {
-      guint left = 2 * i + 1;
-      guint right = left + 1;
-      guint smallest = i;
-
-      if (left < len && heap_slot (heap, left)->key < heap_slot (heap, smallest)->key)
-        smallest = left;
-      if (right < len && heap_slot (heap, right)->key < heap_slot (heap, smallest)->key)
-        smallest = right;
-      if (smallest == i)
-        break;
-      heap_swap (heap, i, smallest);
-      i = smallest;
-    }
-}
-
-static void
-heap_push (Heap   *heap,
-           Entry  *entry,
-           gint64  key)
-{
-  HeapSlot slot = { key, entry };
-
-  g_assert (*heap_index (heap, entry) == NOT_IN_HEAP);
-
-  g_array_append_val (heap->slots, slot);
-  *heap_index (heap, entry) = heap->slots->len - 1;
-  heap_sift_up (heap, heap->slots->len - 1);
-}
-
-static void
-heap_remove (Heap  *heap,
-             Entry *entry)
-{
-  guint i = *heap_index (heap, entry);
-  guint last;
-
-  if (i == NOT_IN_HEAP)
-    return;
-
-  g_assert (i < heap->slots->len && heap_slot (heap, i)->entry == entry);
-
-  last = heap->slots->len - 1;
-  if (i != last)
-    heap_swap (heap, i, last);
-  g_array_set_size (heap->slots, last);
-  *heap_index (heap, entry) = NOT_IN_HEAP;
-
-  if (i < last)
-    {
-      heap_sift_down (heap, i);
-      heap_sift_up (heap, i);
-    }
-}
-
-static inline Entry *
-heap_top (Heap *heap)
-{
-  return heap->slots->len > 0 ? heap_slot (heap, 0)->entry : NULL;
-}
-
-/* G_MAXINT64 when empty */
-static inline gint64
-heap_top_key (Heap *heap)
-{
-  return heap->slots->len > 0 ? heap_slot (heap, 0)->key : G_MAXINT64;
-}
-
-static void
-heap_set_top_key (Heap   *heap,
-                  gint64  key)
-{
-  g_assert (heap->slots->len > 0);
-
-  heap_slot (heap, 0)->key = key;
-  heap_sift_down (heap, 0);
-}
+static void start_check (LookoutScheduler *self,
+                         Entry            *entry,
+                         gint64            planned_us);
 
 /* ---- statistics ---- */
 
@@ -384,10 +237,11 @@ entry_first_due (Entry  *entry,
 static void
 rearm_timer (LookoutScheduler *self)
 {
-  gint64 ready = MIN (heap_top_key (&self->due_heap), heap_top_key (&self->deadline_heap));
+  gint64 ready = MIN (lookout_schedule_heap_top_key (&self->due_heap),
+                      lookout_schedule_heap_top_key (&self->deadline_heap));
 
   if (self->timer != NULL)
-    timer_source_arm (self->timer, ready == G_MAXINT64 ? -1 : ready);
+    lookout_timer_source_arm (self->timer, ready == G_MAXINT64 ? -1 : ready);
 }
 
 static void
@@ -396,21 +250,21 @@ plan_entry (LookoutScheduler *self,
             gint64            mono_now,
             gint64            real_now)
 {
-  heap_remove (&self->due_heap, entry);
+  lookout_schedule_heap_remove (&self->due_heap, entry);
 
   if (!self->running || !entry->enabled)
     return;
 
   entry->due_us = entry_first_due (entry, mono_now, real_now);
-  heap_push (&self->due_heap, entry, entry->due_us);
+  lookout_schedule_heap_push (&self->due_heap, entry, entry->due_us);
 }
 
 /* ---- results ---- */
 
 static void
-apply_result (LookoutScheduler *self,
-              Entry            *entry,
-              LookoutResult    *result)
+hand_over_result (LookoutScheduler *self,
+                  Entry            *entry,
+                  LookoutResult    *result)
 {
   LookoutTarget *target = entry->target;
 
@@ -419,10 +273,7 @@ apply_result (LookoutScheduler *self,
   else
     entry->failures++;
 
-  /* The alert engine decides the state (thresholds, up retries, local
-   * connectivity) and writes the live state. */
-  lookout_alert_engine_process (self->alert_engine, target, result);
-
+  /* The monitor takes it from here (lookout_monitor_handle_result()). */
   g_signal_emit (self, signals[RESULT], 0, target, result);
 }
 
@@ -503,7 +354,7 @@ detach_run (LookoutScheduler *self,
   if (run == NULL)
     return;
 
-  heap_remove (&self->deadline_heap, entry);
+  lookout_schedule_heap_remove (&self->deadline_heap, entry);
   entry->run = NULL;
   run->entry = NULL;
   run->self = NULL;
@@ -550,7 +401,7 @@ probe_ran_cb (GObject      *object,
 
   g_assert (entry != NULL && entry->run == run);
 
-  heap_remove (&self->deadline_heap, entry);
+  lookout_schedule_heap_remove (&self->deadline_heap, entry);
   entry->run = NULL;
   self->n_running--;
 
@@ -560,7 +411,7 @@ probe_ran_cb (GObject      *object,
   give_back_cancellable (self, run);
 
   g_object_ref (self);
-  apply_result (self, entry, result);
+  hand_over_result (self, entry, result);
   run_free (run);
   drain_waiting (self);
   rearm_timer (self);
@@ -593,7 +444,7 @@ start_check (LookoutScheduler *self,
   entry->run = run;
   entry->deadline_us = now + ((gint64) lookout_target_get_timeout (entry->target) +
                               self->timeout_grace_ms) * 1000;
-  heap_push (&self->deadline_heap, entry, entry->deadline_us);
+  lookout_schedule_heap_push (&self->deadline_heap, entry, entry->deadline_us);
   self->n_running++;
 
   if (probe == NULL)
@@ -606,11 +457,11 @@ start_check (LookoutScheduler *self,
       lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_FAILED,
                                 _("No probe for %s targets"),
                                 lookout_target_kind_get_label (kind));
-      heap_remove (&self->deadline_heap, entry);
+      lookout_schedule_heap_remove (&self->deadline_heap, entry);
       entry->run = NULL;
       self->n_running--;
       run_free (run);
-      apply_result (self, entry, result);
+      hand_over_result (self, entry, result);
       return;
     }
 
@@ -657,7 +508,7 @@ cut_off (LookoutScheduler *self,
            lookout_target_get_uri_string (entry->target), waited_ms + self->timeout_grace_ms);
 
   detach_run (self, entry);
-  apply_result (self, entry, result);
+  hand_over_result (self, entry, result);
 }
 
 static gboolean
@@ -668,14 +519,14 @@ timer_dispatched_cb (gpointer user_data)
 
   g_object_ref (self);
 
-  while (heap_top_key (&self->deadline_heap) <= now)
-    cut_off (self, heap_top (&self->deadline_heap));
+  while (lookout_schedule_heap_top_key (&self->deadline_heap) <= now)
+    cut_off (self, lookout_schedule_heap_top (&self->deadline_heap));
 
   drain_waiting (self);
 
-  while (self->running && heap_top_key (&self->due_heap) <= now)
+  while (self->running && lookout_schedule_heap_top_key (&self->due_heap) <= now)
     {
-      Entry *entry = heap_top (&self->due_heap);
+      Entry *entry = lookout_schedule_heap_top (&self->due_heap);
       gint64 planned = entry->due_us;
       gint64 interval_us = (gint64) MAX (entry->interval_s, 1) * G_USEC_PER_SEC;
 
@@ -684,7 +535,7 @@ timer_dispatched_cb (gpointer user_data)
       entry->due_us += interval_us;
       if (entry->due_us <= now)
         entry->due_us += ((now - entry->due_us) / interval_us + 1) * interval_us;
-      heap_set_top_key (&self->due_heap, entry->due_us);
+      lookout_schedule_heap_set_top_key (&self->due_heap, entry->due_us);
 
       /* may emit signals whose handlers change the heaps: re-read the top */
       fall_due (self, entry, planned);
@@ -695,99 +546,6 @@ timer_dispatched_cb (gpointer user_data)
   g_object_unref (self);
 
   return G_SOURCE_CONTINUE;
-}
-
-/* The one timer. poll() sleeps in whole milliseconds, rounded up, which
- * alone would make every start up to 1 ms late; a timerfd armed at the
- * absolute due time (CLOCK_MONOTONIC, as g_get_monotonic_time()) wakes the
- * loop to the microsecond. Without timerfd, the GSource ready time does. */
-typedef struct
-{
-  GSource   source;
-  int       fd;
-  gpointer  tag;
-  gint64    armed_us;     /* -1 when disarmed */
-} TimerSource;
-
-static gboolean
-timer_source_dispatch (GSource     *source,
-                       GSourceFunc  callback,
-                       gpointer     user_data)
-{
-  TimerSource *timer = (TimerSource *) source;
-
-  if (timer->fd >= 0 && (g_source_query_unix_fd (source, timer->tag) & G_IO_IN))
-    {
-      guint64 expirations;
-
-      /* clears the readable state; EAGAIN when nothing expired is fine */
-      if (read (timer->fd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
-        g_debug ("Reading the scheduler's timerfd: %s", g_strerror (errno));
-    }
-
-  return callback (user_data);
-}
-
-static void
-timer_source_finalize (GSource *source)
-{
-  TimerSource *timer = (TimerSource *) source;
-
-  if (timer->fd >= 0)
-    close (timer->fd);
-}
-
-static GSourceFuncs timer_source_funcs = {
-  .dispatch = timer_source_dispatch,
-  .finalize = timer_source_finalize,
-};
-
-static GSource *
-timer_source_new (void)
-{
-  TimerSource *timer = (TimerSource *) g_source_new (&timer_source_funcs, sizeof (TimerSource));
-
-  timer->armed_us = -1;
-  timer->fd = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  if (timer->fd >= 0)
-    timer->tag = g_source_add_unix_fd (&timer->source, timer->fd, G_IO_IN);
-  else
-    g_debug ("No timerfd (%s): the scheduler wakes to the millisecond", g_strerror (errno));
-
-  g_source_set_static_name (&timer->source, "[lookout] scheduler");
-
-  return &timer->source;
-}
-
-static void
-timer_source_arm (GSource *source,
-                  gint64   ready_us)
-{
-  TimerSource *timer = (TimerSource *) source;
-  struct itimerspec spec = { { 0, 0 }, { 0, 0 } };
-
-  if (timer->armed_us == ready_us)
-    return;
-  timer->armed_us = ready_us;
-
-  if (timer->fd < 0)
-    {
-      g_source_set_ready_time (source, ready_us);
-      return;
-    }
-
-  if (ready_us >= 0)
-    {
-      /* a zero it_value disarms: 1 µs is as good as "now" */
-      ready_us = MAX (ready_us, 1);
-      spec.it_value.tv_sec = ready_us / G_USEC_PER_SEC;
-      spec.it_value.tv_nsec = (ready_us % G_USEC_PER_SEC) * 1000;
-    }
-  if (timerfd_settime (timer->fd, TFD_TIMER_ABSTIME, &spec, NULL) < 0)
-    {
-      g_warning ("Cannot arm the scheduler's timerfd: %s", g_strerror (errno));
-      g_source_set_ready_time (source, timer->armed_us);
-    }
 }
 
 /* ---- entries ---- */
@@ -869,8 +627,8 @@ entry_new (LookoutScheduler *self,
 
   entry->self = self;
   entry->target = g_object_ref (target);
-  entry->due_index = NOT_IN_HEAP;
-  entry->deadline_index = NOT_IN_HEAP;
+  entry->due_index = LOOKOUT_SCHEDULE_HEAP_NONE;
+  entry->deadline_index = LOOKOUT_SCHEDULE_HEAP_NONE;
   entry->interval_s = lookout_target_get_interval (target);
   entry->enabled = lookout_target_get_enabled (target);
   entry->interval_id = g_signal_connect (target, "notify::interval",
@@ -888,13 +646,11 @@ entry_free (Entry *entry)
 {
   LookoutScheduler *self = entry->self;
 
-  heap_remove (&self->due_heap, entry);
+  lookout_schedule_heap_remove (&self->due_heap, entry);
   entry_unqueue (self, entry);
   detach_run (self, entry);
   g_clear_signal_handler (&entry->interval_id, entry->target);
   g_clear_signal_handler (&entry->enabled_id, entry->target);
-  if (self->alert_engine != NULL)
-    lookout_alert_engine_forget_target (self->alert_engine, lookout_target_get_id (entry->target));
   g_clear_object (&entry->target);
   g_free (entry);
 }
@@ -981,10 +737,9 @@ lookout_scheduler_finalize (GObject *object)
   LookoutScheduler *self = (LookoutScheduler *) object;
 
   g_clear_pointer (&self->entries, g_ptr_array_unref);
-  g_clear_object (&self->alert_engine);
   g_clear_pointer (&self->spare_cancellables, g_ptr_array_unref);
-  g_clear_pointer (&self->due_heap.slots, g_array_unref);
-  g_clear_pointer (&self->deadline_heap.slots, g_array_unref);
+  lookout_schedule_heap_clear (&self->due_heap);
+  lookout_schedule_heap_clear (&self->deadline_heap);
 
   G_OBJECT_CLASS (lookout_scheduler_parent_class)->finalize (object);
 }
@@ -1099,34 +854,14 @@ lookout_scheduler_init (LookoutScheduler *self)
 {
   self->entries = g_ptr_array_new ();
   self->spare_cancellables = g_ptr_array_new_with_free_func (g_object_unref);
-  self->due_heap.slots = g_array_new (FALSE, FALSE, sizeof (HeapSlot));
-  self->deadline_heap.slots = g_array_new (FALSE, FALSE, sizeof (HeapSlot));
-  self->deadline_heap.by_deadline = TRUE;
+  lookout_schedule_heap_init (&self->due_heap, G_STRUCT_OFFSET (Entry, due_index));
+  lookout_schedule_heap_init (&self->deadline_heap, G_STRUCT_OFFSET (Entry, deadline_index));
   self->max_concurrent = LOOKOUT_SCHEDULER_DEFAULT_MAX_CONCURRENT;
   self->timeout_grace_ms = LOOKOUT_SCHEDULER_DEFAULT_TIMEOUT_GRACE_MS;
-  self->alert_engine = lookout_alert_engine_new (NULL);
   g_queue_init (&self->waiting);
 }
 
 /* ---- public API ---- */
-
-LookoutAlertEngine *
-lookout_scheduler_get_alert_engine (LookoutScheduler *self)
-{
-  g_return_val_if_fail (LOOKOUT_IS_SCHEDULER (self), NULL);
-
-  return self->alert_engine;
-}
-
-void
-lookout_scheduler_set_alert_engine (LookoutScheduler   *self,
-                                    LookoutAlertEngine *engine)
-{
-  g_return_if_fail (LOOKOUT_IS_SCHEDULER (self));
-  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (engine));
-
-  g_set_object (&self->alert_engine, engine);
-}
 
 LookoutScheduler *
 lookout_scheduler_new (void)
@@ -1274,7 +1009,7 @@ lookout_scheduler_start (LookoutScheduler *self)
 
   self->running = TRUE;
 
-  self->timer = timer_source_new ();
+  self->timer = lookout_timer_source_new ("[lookout] scheduler");
   g_source_set_callback (self->timer, timer_dispatched_cb, self, NULL);
   g_source_attach (self->timer, g_main_context_get_thread_default ());
 
@@ -1302,13 +1037,13 @@ lookout_scheduler_stop (LookoutScheduler *self)
     {
       Entry *entry = g_ptr_array_index (self->entries, i);
 
-      heap_remove (&self->due_heap, entry);
+      lookout_schedule_heap_remove (&self->due_heap, entry);
       entry_unqueue (self, entry);
       detach_run (self, entry);
     }
 
-  g_assert (self->due_heap.slots->len == 0);
-  g_assert (self->deadline_heap.slots->len == 0);
+  g_assert (lookout_schedule_heap_get_length (&self->due_heap) == 0);
+  g_assert (lookout_schedule_heap_get_length (&self->deadline_heap) == 0);
   g_assert (self->n_running == 0);
 
   if (self->timer != NULL)
@@ -1588,7 +1323,7 @@ lookout_scheduler_get_target_next_due (LookoutScheduler *self,
   g_return_val_if_fail (LOOKOUT_IS_TARGET (target), -1);
 
   entry = find_entry (self, target);
-  if (entry == NULL || entry->due_index == NOT_IN_HEAP)
+  if (entry == NULL || entry->due_index == LOOKOUT_SCHEDULE_HEAP_NONE)
     return -1;
 
   return entry->due_us;

@@ -9,7 +9,6 @@
 
 #include <gio/gio.h>
 
-#include "lookout-alert-engine.h"
 #include "lookout-probe.h"
 #include "lookout-result.h"
 #include "lookout-target.h"
@@ -32,10 +31,10 @@ G_DECLARE_FINAL_TYPE (LookoutScheduler, lookout_scheduler, LOOKOUT, SCHEDULER, G
  * cuts a probe off itself, default 1000), "running" (gboolean, read-only).
  *
  * Signals:
- *   "result"  (LookoutTarget *target, LookoutResult *result): after the
- *             target's live state was updated from the result by the alert
- *             engine (lookout_scheduler_set_alert_engine(); by default one
- *             of its own, without a store).
+ *   "result"  (LookoutTarget *target, LookoutResult *result): a check
+ *             finished or was cut off. Nothing has been made of the result
+ *             yet: LookoutMonitor hands it to lookout_monitor_handle_result(),
+ *             which decides the target's state, stores it and passes it on.
  *   "skipped" (LookoutTarget *target): a round was skipped because the
  *             previous check of the target had not finished (or not started).
  */
@@ -60,11 +59,6 @@ void              lookout_scheduler_set_max_concurrent       (LookoutScheduler  
 guint             lookout_scheduler_get_timeout_grace        (LookoutScheduler   *self);
 void              lookout_scheduler_set_timeout_grace        (LookoutScheduler   *self,
                                                               guint               grace_ms);
-
-/* The engine that decides each target's state from its results. */
-LookoutAlertEngine *lookout_scheduler_get_alert_engine       (LookoutScheduler   *self);
-void              lookout_scheduler_set_alert_engine         (LookoutScheduler   *self,
-                                                              LookoutAlertEngine *engine);
 
 void              lookout_scheduler_start                    (LookoutScheduler   *self);
 /* Cancels the checks under way; their results are dropped. */

@@ -29,8 +29,6 @@ struct _LookoutApplication
 
   LookoutStore   *store;
   LookoutMonitor *monitor;
-  LookoutGeo     *geo;
-  LookoutNotifier *notifier;
   LookoutAlertSettings *alert_settings;
   GError         *load_error;
   GCancellable   *cancellable;
@@ -69,21 +67,23 @@ secrets_loaded_cb (GObject      *object,
     g_warning ("Could not read the notification secrets from the keyring: %s", error->message);
 }
 
-/* Notifications: the monitor's alert engine hands its events to the
- * channels configured in GSettings (secrets from the keyring). */
+/* The monitor notifies and locates; GSettings say how (the channels, with
+ * secrets from the keyring, and the geolocation provider) before the
+ * targets load and the first lookups start. */
 static void
-start_alerts (LookoutApplication *self)
+configure_monitor (LookoutApplication *self,
+                   LookoutMonitor     *monitor)
 {
-  LookoutAlertEngine *engine = lookout_monitor_get_alert_engine (self->monitor);
-
-  self->notifier = lookout_notifier_new (engine, self->store);
   if (self->settings == NULL)
     return;
 
-  self->alert_settings = lookout_alert_settings_new (self->settings, engine, self->notifier,
+  self->alert_settings = lookout_alert_settings_new (self->settings,
+                                                     lookout_monitor_get_alert_engine (monitor),
+                                                     lookout_monitor_get_notifier (monitor),
                                                      G_APPLICATION (self));
   lookout_alert_settings_load_secrets_async (self->alert_settings, self->cancellable,
                                              secrets_loaded_cb, NULL);
+  lookout_geo_bind_settings (lookout_monitor_get_geo (monitor), self->settings);
 }
 
 static void
@@ -105,16 +105,9 @@ monitor_loaded_cb (GObject      *object,
   else
     {
       self->monitor = g_steal_pointer (&monitor);
-      start_alerts (self);
       /* Checks run on this main loop from now on; results update the
        * targets' live state, which the list and the page follow. */
       lookout_monitor_start (self->monitor);
-
-      /* Each target's address is located for the map, as settings allow. */
-      self->geo = lookout_geo_new (self->store);
-      if (self->settings != NULL)
-        lookout_geo_bind_settings (self->geo, self->settings);
-      lookout_geo_follow_monitor (self->geo, self->monitor);
     }
 
   update_windows (self);
@@ -153,7 +146,9 @@ store_opened_cb (GObject      *object,
   prune_cb (self);
   self->prune_source = g_timeout_add_seconds_full (G_PRIORITY_LOW, 3600, prune_cb, self, NULL);
 
-  monitor = lookout_monitor_new (self->store);
+  monitor = lookout_monitor_new_with_options (self->store,
+                                              &(LookoutMonitorOptions) { .notify = TRUE, .locate = TRUE });
+  configure_monitor (self, monitor);
   lookout_monitor_load_async (monitor, self->cancellable, monitor_loaded_cb, g_object_ref (self));
 }
 
@@ -234,7 +229,8 @@ preferences_action (GSimpleAction *action,
   preferences = lookout_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)));
   if (self->settings != NULL)
     adw_preferences_window_add (ADW_PREFERENCES_WINDOW (preferences),
-                                ADW_PREFERENCES_PAGE (lookout_geo_preferences_new (self->settings, self->geo)));
+                                ADW_PREFERENCES_PAGE (lookout_geo_preferences_new (self->settings,
+                                                                                   lookout_application_get_geo (self))));
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
@@ -363,11 +359,13 @@ lookout_application_shutdown (GApplication *application)
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
   g_clear_handle_id (&self->prune_source, g_source_remove);
   if (self->monitor != NULL)
-    lookout_monitor_stop (self->monitor);
+    {
+      /* Windows may hold the monitor and its geolocation: stop the lookups
+       * under way before the store closes. */
+      lookout_monitor_stop (self->monitor);
+      g_object_run_dispose (G_OBJECT (lookout_monitor_get_geo (self->monitor)));
+    }
   g_clear_object (&self->monitor);
-  if (self->geo != NULL)
-    g_object_run_dispose (G_OBJECT (self->geo));
-  g_clear_object (&self->geo);
   if (self->store != NULL)
     lookout_store_close (self->store);
   g_clear_object (&self->store);
@@ -381,9 +379,7 @@ lookout_application_finalize (GObject *object)
   LookoutApplication *self = (LookoutApplication *)object;
 
   g_clear_object (&self->alert_settings);
-  g_clear_object (&self->notifier);
   g_clear_object (&self->monitor);
-  g_clear_object (&self->geo);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
@@ -429,15 +425,16 @@ lookout_application_get_monitor (LookoutApplication *self)
   return self->monitor;
 }
 
+/* NULL until the targets are loaded. */
 LookoutGeo *
 lookout_application_get_geo (LookoutApplication *self)
 {
   g_return_val_if_fail (LOOKOUT_IS_APPLICATION (self), NULL);
 
-  return self->geo;
+  return self->monitor != NULL ? lookout_monitor_get_geo (self->monitor) : NULL;
 }
 
-/* NULL until the targets are loaded, or without a settings schema. */
+/* NULL until the database is open, or without a settings schema. */
 LookoutAlertSettings *
 lookout_application_get_alert_settings (LookoutApplication *self)
 {

@@ -1459,26 +1459,6 @@ lookout_geo_note_result (LookoutGeo          *self,
   tracked_note_round_trip (tracked, rtt_us);
 }
 
-static void
-monitor_result_cb (LookoutMonitor *monitor,
-                   LookoutTarget  *target,
-                   LookoutResult  *result,
-                   LookoutGeo     *self)
-{
-  lookout_geo_note_result (self, target, result);
-}
-
-void
-lookout_geo_follow_monitor (LookoutGeo     *self,
-                            LookoutMonitor *monitor)
-{
-  g_return_if_fail (LOOKOUT_IS_GEO (self));
-  g_return_if_fail (LOOKOUT_IS_MONITOR (monitor));
-
-  lookout_geo_track (self, lookout_monitor_get_targets (monitor));
-  g_signal_connect_object (monitor, "result", G_CALLBACK (monitor_result_cb), self, 0);
-}
-
 void
 lookout_geo_place_target (LookoutGeo    *self,
                           LookoutTarget *target,

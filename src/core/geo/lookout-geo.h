@@ -11,7 +11,6 @@
 
 #include "lookout-geo-location.h"
 #include "lookout-geo-provider.h"
-#include "lookout-monitor.h"
 #include "lookout-result.h"
 #include "lookout-store.h"
 #include "lookout-target.h"
@@ -92,10 +91,6 @@ LookoutGeoLocation *lookout_geo_locate_self_finish  (LookoutGeo           *self,
  * retried later with a growing delay. Targets placed by hand keep their place. */
 void                lookout_geo_track               (LookoutGeo           *self,
                                                      GListModel           *targets);
-/* Tracks the monitor's targets, and takes the round-trip time of each
- * result (lookout_geo_note_result()) from its "result" signal. */
-void                lookout_geo_follow_monitor      (LookoutGeo           *self,
-                                                     LookoutMonitor       *monitor);
 /* A result of @target: its round trip counts for the plausibility check,
  * the best estimate of it the result has (ICMP: the fastest echo; HTTP:
  * the TCP connect; otherwise the latency). */

@@ -552,11 +552,3 @@ lookout_store_get_retention (LookoutStore          *self,
   *out_retention = self->retention;
   g_mutex_unlock (&self->lock);
 }
-
-void
-lookout_sample_clear (LookoutSample *sample)
-{
-  g_return_if_fail (sample != NULL);
-
-  g_clear_pointer (&sample->error, g_free);
-}

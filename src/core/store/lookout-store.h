@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "lookout-sample.h"
 #include "lookout-target.h"
 
 G_BEGIN_DECLS
@@ -24,18 +25,6 @@ typedef enum
   LOOKOUT_STORE_ERROR_NOT_FOUND,
   LOOKOUT_STORE_ERROR_CLOSED,
 } LookoutStoreError;
-
-/* One raw result as stored. latency_us is -1 when there was none (a failure
- * is never stored as a zero latency). error may be NULL. */
-typedef struct
-{
-  gint64  target_id;
-  gint64  ts_ms;
-  gint64  latency_us;
-  guint8  state;        /* LookoutTargetState */
-  int     code;         /* kind specific: HTTP status, DNS rcode, …; 0 when none */
-  char   *error;
-} LookoutSample;
 
 typedef enum
 {
@@ -300,7 +289,6 @@ gboolean      lookout_store_prune_finish         (LookoutStore         *self,
                                                   guint64              *out_deleted,
                                                   GError              **error);
 
-void          lookout_sample_clear               (LookoutSample        *sample);
 void          lookout_stored_event_clear         (LookoutStoredEvent   *event);
 
 G_END_DECLS

@@ -1661,20 +1661,15 @@ lookout_plot_add_result (LookoutPlot         *self,
                          LookoutTarget       *target,
                          const LookoutResult *result)
 {
-  /* The sample the monitor stores for this result, so that a later fetch
-   * finds the same thing. */
-  LookoutSample sample = {
-    .target_id = lookout_target_get_id (target),
-    .ts_ms = result->started_ms,
-    .latency_us = result->ok ? result->latency_us : -1,
-    .state = result->state,
-    .error = result->error,
-  };
+  LookoutSample sample;
 
   g_return_if_fail (LOOKOUT_IS_PLOT (self));
   g_return_if_fail (LOOKOUT_IS_TARGET (target));
   g_return_if_fail (result != NULL);
 
+  /* The sample the monitor stores for this result, so that a later fetch
+   * finds the same thing. */
+  lookout_sample_init_from_result (&sample, target, result);
   lookout_plot_add_sample (self, &sample);
 }
 

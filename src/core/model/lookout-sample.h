@@ -1,0 +1,38 @@
+/* lookout-sample.h
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "lookout-result.h"
+#include "lookout-target.h"
+
+G_BEGIN_DECLS
+
+/* One raw result as stored. latency_us is -1 when there was none (a failure
+ * is never stored as a zero latency). error may be NULL. */
+typedef struct
+{
+  gint64  target_id;
+  gint64  ts_ms;
+  gint64  latency_us;
+  guint8  state;        /* LookoutTargetState */
+  int     code;         /* kind specific: HTTP status, DNS rcode, …; 0 when none */
+  char   *error;
+} LookoutSample;
+
+/* The one conversion from a result to what is stored and plotted of it.
+ * The sample borrows @result's error text: it must not outlive @result,
+ * and is not cleared. */
+void lookout_sample_init_from_result (LookoutSample       *sample,
+                                      LookoutTarget       *target,
+                                      const LookoutResult *result);
+/* Frees the error of a sample that owns it (as read from the store). */
+void lookout_sample_clear            (LookoutSample       *sample);
+
+G_END_DECLS
