@@ -297,6 +297,42 @@ test_table_json_nulls (void)
 }
 
 static void
+test_table_code_and_round_trip (void)
+{
+  for (guint k = 0; k < LOOKOUT_TARGET_N_KINDS; k++)
+    {
+      g_autoptr(LookoutResult) result = lookout_result_new (k);
+      int expected_code = 0;
+      gint64 expected_rtt = 7000;
+
+      result->ok = TRUE;
+      result->latency_us = 7000;
+      result->http_status = 503;
+      result->rcode = 3;
+      result->connect_us = 900;
+      result->min_us = 800;
+
+      if (k == LOOKOUT_TARGET_KIND_HTTP)
+        expected_code = 503, expected_rtt = 900;
+      else if (k == LOOKOUT_TARGET_KIND_DNS)
+        expected_code = 3;
+      else if (k == LOOKOUT_TARGET_KIND_ICMP)
+        expected_rtt = 800;
+
+      g_assert_cmpint (lookout_probe_kind_get_code (result), ==, expected_code);
+      g_assert_cmpint (lookout_probe_kind_get_round_trip_us (result), ==, expected_rtt);
+
+      /* No reply: no code; no phase measured: the latency stands in. */
+      result->rcode = -1;
+      result->http_status = 0;
+      result->connect_us = -1;
+      result->min_us = 0;
+      g_assert_cmpint (lookout_probe_kind_get_code (result), ==, 0);
+      g_assert_cmpint (lookout_probe_kind_get_round_trip_us (result), ==, 7000);
+    }
+}
+
+static void
 test_table_probe_classes (void)
 {
   GType seen[LOOKOUT_TARGET_N_KINDS];
@@ -325,6 +361,7 @@ main (int   argc,
   g_test_add_func ("/probe-kind/json-fields", test_table_json_fields);
   g_test_add_func ("/probe-kind/json-values", test_table_json_values);
   g_test_add_func ("/probe-kind/json-nulls", test_table_json_nulls);
+  g_test_add_func ("/probe-kind/code-and-round-trip", test_table_code_and_round_trip);
   g_test_add_func ("/probe-kind/probe-classes", test_table_probe_classes);
 
   return g_test_run ();

@@ -28,6 +28,7 @@
 #include <libsoup/soup.h>
 
 #include "lookout-geo.h"
+#include "lookout-probe-kind.h"
 #include "lookout-store-geo.h"
 
 #define DEFAULT_BACKOFF_BASE_MS 5000
@@ -1432,7 +1433,6 @@ lookout_geo_note_result (LookoutGeo          *self,
                          const LookoutResult *result)
 {
   Tracked *tracked;
-  gint64 rtt_us = result ? result->latency_us : -1;
 
   g_return_if_fail (LOOKOUT_IS_GEO (self));
   g_return_if_fail (LOOKOUT_IS_TARGET (target));
@@ -1451,12 +1451,7 @@ lookout_geo_note_result (LookoutGeo          *self,
         return;
     }
 
-  if (result->kind == LOOKOUT_TARGET_KIND_ICMP && result->min_us > 0)
-    rtt_us = result->min_us;
-  else if (result->kind == LOOKOUT_TARGET_KIND_HTTP && result->connect_us > 0)
-    rtt_us = result->connect_us;
-
-  tracked_note_round_trip (tracked, rtt_us);
+  tracked_note_round_trip (tracked, lookout_probe_kind_get_round_trip_us (result));
 }
 
 void

@@ -116,6 +116,8 @@ static const LookoutProbeKind kinds[] = {
     LOOKOUT_TARGET_DEFAULT_INTERVAL_S, LOOKOUT_TARGET_DEFAULT_TIMEOUT_MS,
     http_fields, N_("Response time"),
     N_("For example example.org or https://example.org/health"),
+    G_STRUCT_OFFSET (LookoutResult, http_status),
+    G_STRUCT_OFFSET (LookoutResult, connect_us),
   },
   {
     LOOKOUT_TARGET_KIND_ICMP, "icmp", N_("Ping"), icmp_schemes,
@@ -123,6 +125,8 @@ static const LookoutProbeKind kinds[] = {
     LOOKOUT_TARGET_DEFAULT_INTERVAL_S, LOOKOUT_TARGET_DEFAULT_TIMEOUT_MS,
     icmp_fields, N_("Median round trip"),
     N_("A host name or an IP address, for example 192.0.2.10"),
+    -1,
+    G_STRUCT_OFFSET (LookoutResult, min_us),
   },
   {
     LOOKOUT_TARGET_KIND_TCP, "tcp", N_("TCP"), tcp_schemes,
@@ -130,6 +134,8 @@ static const LookoutProbeKind kinds[] = {
     LOOKOUT_TARGET_DEFAULT_INTERVAL_S, LOOKOUT_TARGET_DEFAULT_TIMEOUT_MS,
     no_fields, N_("Response time"),
     N_("Host and port, for example db.example.org:5432"),
+    -1,
+    -1,
   },
   {
     LOOKOUT_TARGET_KIND_UDP, "udp", N_("UDP"), udp_schemes,
@@ -137,6 +143,8 @@ static const LookoutProbeKind kinds[] = {
     LOOKOUT_TARGET_DEFAULT_INTERVAL_S, LOOKOUT_TARGET_DEFAULT_TIMEOUT_MS,
     udp_fields, N_("Response time"),
     N_("Host and port, for example 192.0.2.53:53"),
+    -1,
+    -1,
   },
   {
     LOOKOUT_TARGET_KIND_DNS, "dns", N_("DNS"), dns_schemes,
@@ -144,6 +152,8 @@ static const LookoutProbeKind kinds[] = {
     LOOKOUT_TARGET_DEFAULT_INTERVAL_S, LOOKOUT_TARGET_DEFAULT_TIMEOUT_MS,
     dns_fields, N_("Response time"),
     N_("Server and name, for example 192.0.2.53/example.org"),
+    G_STRUCT_OFFSET (LookoutResult, rcode),
+    -1,
   },
   {
     LOOKOUT_TARGET_KIND_NTP, "ntp", N_("NTP"), ntp_schemes,
@@ -151,6 +161,8 @@ static const LookoutProbeKind kinds[] = {
     LOOKOUT_TARGET_DEFAULT_INTERVAL_S, LOOKOUT_TARGET_DEFAULT_TIMEOUT_MS,
     ntp_fields, N_("Round-trip delay"),
     N_("A time server, for example pool.ntp.org"),
+    -1,
+    -1,
   },
 };
 
@@ -211,6 +223,37 @@ lookout_probe_kind_get_address_example (const LookoutProbeKind *kind)
   g_return_val_if_fail (kind != NULL, NULL);
 
   return _(kind->address_example);
+}
+
+int
+lookout_probe_kind_get_code (const LookoutResult *result)
+{
+  const LookoutProbeKind *kind;
+
+  g_return_val_if_fail (result != NULL, 0);
+
+  kind = lookout_probe_kind_get (result->kind);
+  if (kind == NULL || kind->code_offset < 0)
+    return 0;
+
+  /* A DNS rcode of -1 means no reply: no code. */
+  return MAX (G_STRUCT_MEMBER (int, result, kind->code_offset), 0);
+}
+
+gint64
+lookout_probe_kind_get_round_trip_us (const LookoutResult *result)
+{
+  const LookoutProbeKind *kind;
+  gint64 round_trip_us;
+
+  g_return_val_if_fail (result != NULL, -1);
+
+  kind = lookout_probe_kind_get (result->kind);
+  if (kind == NULL || kind->round_trip_offset < 0)
+    return result->latency_us;
+
+  round_trip_us = G_STRUCT_MEMBER (gint64, result, kind->round_trip_offset);
+  return round_trip_us > 0 ? round_trip_us : result->latency_us;
 }
 
 #define MEMBER(result, field, type) (*(const type *) ((const guint8 *) (result) + (field)->offset))

@@ -82,6 +82,9 @@ typedef struct
   const LookoutResultField  *result_fields;     /* after the common ones; ends with { NULL } */
   const char                *latency_title;     /* untranslated; how the result view names latency_us */
   const char                *address_example;   /* untranslated; the dialog's hint under the kind */
+  gssize                     code_offset;       /* int member kept as the sample's code; -1: none */
+  gssize                     round_trip_offset; /* gint64 µs member that is one round trip to the
+                                                 * address, for geolocation; -1: the latency */
 } LookoutProbeKind;
 
 const LookoutProbeKind  *lookout_probe_kind_get             (LookoutTargetKind  kind);
@@ -92,6 +95,10 @@ const LookoutKindScheme *lookout_probe_kind_find_scheme     (const char        *
 const LookoutKindScheme *lookout_probe_kind_get_primary     (const LookoutProbeKind *kind);
 const char              *lookout_probe_kind_get_latency_title   (const LookoutProbeKind *kind);
 const char              *lookout_probe_kind_get_address_example (const LookoutProbeKind *kind);
+/* The kind-specific code a sample keeps (HTTP status, DNS rcode); 0 when none. */
+int                      lookout_probe_kind_get_code        (const LookoutResult *result);
+/* One round trip to result->address in µs, or -1 when the result has none. */
+gint64                   lookout_probe_kind_get_round_trip_us (const LookoutResult *result);
 /* Adds the members of @fields, read from @result, to the open object. */
 void                     lookout_probe_kind_add_json_fields (const LookoutResultField *fields,
                                                              const LookoutResult      *result,

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "lookout-probe-kind.h"
 #include "lookout-sample.h"
 
 void
@@ -28,10 +29,7 @@ lookout_sample_init_from_result (LookoutSample       *sample,
     .error = result->error,
   };
 
-  if (result->kind == LOOKOUT_TARGET_KIND_HTTP)
-    sample->code = result->http_status;
-  else if (result->kind == LOOKOUT_TARGET_KIND_DNS)
-    sample->code = MAX (result->rcode, 0);
+  sample->code = lookout_probe_kind_get_code (result);
 }
 
 void
