@@ -168,14 +168,21 @@ lookout_test_dir_free (LookoutTestDir *dir)
   g_free (dir);
 }
 
+static void
+store_init (LookoutTestStore *self)
+{
+  self->dir = lookout_test_dir_new ();
+  self->path = g_build_filename (self->dir, "lookout.db", NULL);
+  self->store = NULL;
+}
+
 /* A temporary directory and the path of a store in it, not opened yet. */
 LookoutTestStore *
 lookout_test_store_new_empty (void)
 {
   LookoutTestStore *self = g_new0 (LookoutTestStore, 1);
 
-  self->dir = lookout_test_dir_new ();
-  self->path = g_build_filename (self->dir, "lookout.db", NULL);
+  store_init (self);
   return self;
 }
 
@@ -187,6 +194,23 @@ lookout_test_store_new (void)
 
   lookout_test_store_open (self);
   return self;
+}
+
+void
+lookout_test_store_set_up (LookoutTestStore *self,
+                           gconstpointer     data)
+{
+  store_init (self);
+  lookout_test_store_open (self);
+}
+
+void
+lookout_test_store_tear_down (LookoutTestStore *self,
+                              gconstpointer     data)
+{
+  lookout_test_store_close (self);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->dir, lookout_test_dir_free);
 }
 
 /* Opens (again) the store on self's path. */
@@ -217,9 +241,7 @@ lookout_test_store_free (LookoutTestStore *self)
 {
   if (self == NULL)
     return;
-  lookout_test_store_close (self);
-  g_free (self->path);
-  lookout_test_dir_free (self->dir);
+  lookout_test_store_tear_down (self, NULL);
   g_free (self);
 }
 

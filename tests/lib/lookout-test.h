@@ -94,6 +94,13 @@ LookoutStore     *lookout_test_store_open      (LookoutTestStore *self);
 void              lookout_test_store_close     (LookoutTestStore *self);
 void              lookout_test_store_free      (LookoutTestStore *self);
 
+/* The same as a GTest fixture: g_test_add (path, LookoutTestStore, NULL,
+ * lookout_test_store_set_up, test, lookout_test_store_tear_down). */
+void              lookout_test_store_set_up    (LookoutTestStore *self,
+                                                gconstpointer     data);
+void              lookout_test_store_tear_down (LookoutTestStore *self,
+                                                gconstpointer     data);
+
 /* ---- loopback ---- */
 
 SoupServer *lookout_test_http_server_new (SoupServerCallback   callback,
