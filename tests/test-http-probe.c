@@ -21,6 +21,7 @@
 #include <libsoup/soup.h>
 
 #include "lookout-http-probe.h"
+#include "lookout-test.h"
 
 #define SERVER_DELAY_MS 50
 #define ENDLESS_CHUNK   8192
@@ -42,7 +43,7 @@ typedef struct
   guint16         reset_port;
   guint16         silent_port;
   guint16         refused_port;
-  char           *tmpdir;
+  LookoutTestDir *tmpdir;
   char           *cert_file;
   char           *key_file;
   GTlsCertificate *certificate;
@@ -428,8 +429,7 @@ make_certificate (void)
   if (openssl == NULL)
     return NULL;
 
-  ts.tmpdir = g_dir_make_tmp ("lookout-http-test-XXXXXX", &error);
-  g_assert_no_error (error);
+  ts.tmpdir = lookout_test_dir_new ();
   ts.cert_file = g_build_filename (ts.tmpdir, "cert.pem", NULL);
   ts.key_file = g_build_filename (ts.tmpdir, "key.pem", NULL);
 
@@ -488,15 +488,9 @@ test_server_stop (void)
   g_main_loop_unref (ts.loop);
   g_main_context_unref (ts.context);
   g_clear_object (&ts.certificate);
-  if (ts.tmpdir != NULL)
-    {
-      g_unlink (ts.cert_file);
-      g_unlink (ts.key_file);
-      g_rmdir (ts.tmpdir);
-    }
+  g_clear_pointer (&ts.tmpdir, lookout_test_dir_free);
   g_free (ts.cert_file);
   g_free (ts.key_file);
-  g_free (ts.tmpdir);
   g_free (ts.last_method);
   g_free (ts.last_header);
   g_free (ts.last_user_agent);
@@ -534,8 +528,7 @@ run_probe_full (LookoutProbe  *probe,
     lookout_target_set_options (target, options);
 
   lookout_probe_run_async (probe, target, cancellable, probe_done_cb, &res);
-  while (res == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (res != NULL);
 
   return lookout_probe_run_finish (probe, res, error);
 }
@@ -1173,8 +1166,7 @@ test_many_at_once (void)
       g_autoptr(LookoutResult) result = NULL;
       g_autoptr(GError) error = NULL;
 
-      while (results[i] == NULL)
-        g_main_context_iteration (NULL, TRUE);
+      LOOKOUT_TEST_WAIT (results[i] != NULL);
       result = lookout_probe_run_finish (probe, results[i], &error);
       g_assert_no_error (error);
       assert_up (result, 200);
@@ -1211,8 +1203,7 @@ test_connection_limit (void)
     {
       g_autoptr(LookoutResult) result = NULL;
 
-      while (results[i] == NULL)
-        g_main_context_iteration (NULL, TRUE);
+      LOOKOUT_TEST_WAIT (results[i] != NULL);
       result = lookout_probe_run_finish (probe, results[i], NULL);
       assert_up (result, 200);
       /* The later checks waited in line for the connection: that wait is

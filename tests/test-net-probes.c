@@ -23,6 +23,7 @@
 #include "lookout-ntp-probe.h"
 #include "lookout-tcp-probe.h"
 #include "lookout-udp-probe.h"
+#include "lookout-test.h"
 
 /* Probing ---------------------------------------------------------------- */
 
@@ -63,8 +64,7 @@ run_probe_full (LookoutProbe  *probe,
     lookout_target_set_options (target, options);
 
   lookout_probe_run_async (probe, target, cancellable, run_done_cb, &data);
-  while (!data.done)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (data.done);
 
   if (data.error != NULL)
     g_propagate_error (error, data.error);
@@ -1075,7 +1075,7 @@ static void
 test_ntp_chrony (void)
 {
   g_autofree char *chronyd = g_find_program_in_path ("chronyd");
-  g_autofree char *dir = NULL;
+  g_autoptr(LookoutTestDir) dir = NULL;
   g_autofree char *conf = NULL;
   g_autofree char *conf_path = NULL;
   g_autofree char *uri = NULL;
@@ -1099,8 +1099,7 @@ test_ntp_chrony (void)
       return;
     }
 
-  dir = g_dir_make_tmp ("lookout-chrony-XXXXXX", &error);
-  g_assert_no_error (error);
+  dir = lookout_test_dir_new ();
   port = closed_port (G_SOCKET_TYPE_DATAGRAM);
   /* No sources and a local reference: chronyd serves its own clock at
    * stratum 8 without touching the system clock (-x). */
@@ -1141,21 +1140,6 @@ test_ntp_chrony (void)
   g_assert_cmpint (ABS (result->offset_us), <, 5000);
   g_assert_cmpint (result->latency_us, >=, 0);
   g_assert_cmpint (result->latency_us, <, 50000);
-
-  {
-    g_autoptr(GFile) file = g_file_new_for_path (dir);
-    g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                                   G_FILE_QUERY_INFO_NONE, NULL, NULL);
-    GFileInfo *info;
-
-    while (children && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-      {
-        g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
-        g_file_delete (child, NULL, NULL);
-        g_object_unref (info);
-      }
-    g_file_delete (file, NULL, NULL);
-  }
 }
 
 int
