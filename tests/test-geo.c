@@ -13,7 +13,6 @@
 
 #include <math.h>
 #include <string.h>
-#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "lookout-geo.h"

@@ -16,8 +16,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <glib/gstdio.h>
-
 #include <libsoup/soup.h>
 
 #include "lookout-http-probe.h"

@@ -13,7 +13,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "lookout-plot.h"

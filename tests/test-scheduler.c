@@ -14,8 +14,6 @@
 
 #include <math.h>
 
-#include <glib/gstdio.h>
-
 #include "lookout-monitor.h"
 #include "lookout-scheduler.h"
 #include "lookout-test.h"

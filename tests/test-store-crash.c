@@ -20,7 +20,6 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "lookout-store.h"

@@ -7,8 +7,6 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "lookout-targets-file.h"
 #include "lookout-test.h"
 
