@@ -35,38 +35,6 @@
 
 #define IN_FLIGHT 32
 
-static gint64
-cpu_us_self (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return (gint64) usage.ru_utime.tv_sec * G_USEC_PER_SEC + usage.ru_utime.tv_usec +
-         (gint64) usage.ru_stime.tv_sec * G_USEC_PER_SEC + usage.ru_stime.tv_usec;
-}
-
-/* utime + stime of another process, in µs. */
-static gint64
-cpu_us_of (const char *pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) fields = NULL;
-  const char *after;
-
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return -1;
-  after = strrchr (contents, ')');
-  if (after == NULL)
-    return -1;
-  fields = g_strsplit (after + 2, " ", -1);
-  if (g_strv_length (fields) < 13)
-    return -1;
-  /* Fields 14 and 15 of stat; 0-based 11 and 12 after "(comm) ". */
-  return (g_ascii_strtoll (fields[11], NULL, 10) + g_ascii_strtoll (fields[12], NULL, 10)) *
-         G_USEC_PER_SEC / sysconf (_SC_CLK_TCK);
-}
-
 typedef struct
 {
   LookoutDnsClient *client;
@@ -112,13 +80,13 @@ bench_probes (TestDnsServer *dnsmasq,
   ProbeRun run = { client, dnsmasq->port, total, 0, 0, 0 };
   gint64 cpu0, t0, cpu, elapsed;
 
-  cpu0 = cpu_us_self ();
+  cpu0 = lookout_test_cpu_us_self ();
   t0 = g_get_monotonic_time ();
   for (guint i = 0; i < IN_FLIGHT; i++)
     probe_next (&run);
   LOOKOUT_TEST_WAIT_UNTIL (run.finished >= run.total, BENCH_WAIT_MS);
   elapsed = g_get_monotonic_time () - t0;
-  cpu = cpu_us_self () - cpu0;
+  cpu = lookout_test_cpu_us_self () - cpu0;
 
   *cpu_per_probe_us = (double) cpu / total;
   g_print ("figure: dns_probe_cpu_per_probe = %.1f us\n", *cpu_per_probe_us);
@@ -240,11 +208,11 @@ bench_blackbox (TestDnsServer *dnsmasq,
                              port, dnsmasq->port);
   run.total = 1000;
 
-  cpu0 = cpu_us_of (g_subprocess_get_identifier (process));
+  cpu0 = lookout_test_cpu_us_of (g_subprocess_get_identifier (process));
   for (guint i = 0; i < 8; i++)
     http_next (&run);
   LOOKOUT_TEST_WAIT_UNTIL (run.finished >= run.total, BENCH_WAIT_MS);
-  cpu = cpu_us_of (g_subprocess_get_identifier (process)) - cpu0;
+  cpu = lookout_test_cpu_us_of (g_subprocess_get_identifier (process)) - cpu0;
   g_free (run.url);
 
   per_probe = (double) cpu / run.total;

@@ -84,41 +84,6 @@ stop_process (GSubprocess *process)
   g_subprocess_wait (process, NULL, NULL);
 }
 
-static gint64
-cpu_us_self (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return (gint64) usage.ru_utime.tv_sec * G_USEC_PER_SEC + usage.ru_utime.tv_usec +
-         (gint64) usage.ru_stime.tv_sec * G_USEC_PER_SEC + usage.ru_stime.tv_usec;
-}
-
-/* utime + stime of another process, all its threads. */
-static gint64
-cpu_us_of (const char *pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) fields = NULL;
-  const char *after_name;
-
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return -1;
-
-  /* Fields after the parenthesised command name; utime and stime are the
-   * 14th and 15th fields of the line, so the 12th and 13th here. */
-  after_name = strrchr (contents, ')');
-  if (after_name == NULL)
-    return -1;
-  fields = g_strsplit (after_name + 2, " ", 0);
-  if (g_strv_length (fields) < 13)
-    return -1;
-
-  return (g_ascii_strtoll (fields[11], NULL, 10) + g_ascii_strtoll (fields[12], NULL, 10)) *
-         G_USEC_PER_SEC / sysconf (_SC_CLK_TCK);
-}
-
 /* nginx serving a small file, as whoever runs the benchmark. */
 static GSubprocess *
 start_nginx (guint16 *out_port)
@@ -223,7 +188,7 @@ measure_lookout_cpu (const char *url,
         }
     }
 
-  cpu_before = cpu_us_self ();
+  cpu_before = lookout_test_cpu_us_self ();
   wall_before = g_get_monotonic_time ();
   for (guint i = 0; i < n; i++)
     {
@@ -235,7 +200,7 @@ measure_lookout_cpu (const char *url,
           return -1;
         }
     }
-  cpu = cpu_us_self () - cpu_before;
+  cpu = lookout_test_cpu_us_self () - cpu_before;
   wall = g_get_monotonic_time () - wall_before;
 
   printf ("# Lookout (%s): %u probes in %.2f s, %.0f probes/s sequentially\n",
@@ -324,7 +289,7 @@ measure_blackbox_cpu (const char *target_url,
         return -1;
       }
 
-  cpu_before = cpu_us_of (pid);
+  cpu_before = lookout_test_cpu_us_of (pid);
   wall_before = g_get_monotonic_time ();
   for (guint i = 0; i < n; i++)
     if (!blackbox_probe (session, probe_url))
@@ -333,7 +298,7 @@ measure_blackbox_cpu (const char *target_url,
         stop_process (process);
         return -1;
       }
-  cpu = cpu_us_of (pid) - cpu_before;
+  cpu = lookout_test_cpu_us_of (pid) - cpu_before;
   wall = g_get_monotonic_time () - wall_before;
   stop_process (process);
 

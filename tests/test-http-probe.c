@@ -497,40 +497,6 @@ test_server_stop (void)
 
 /* Client side */
 
-static void
-probe_done_cb (GObject      *object,
-               GAsyncResult *res,
-               gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (res);
-}
-
-static LookoutResult *
-run_probe_full (LookoutProbe  *probe,
-                const char    *url,
-                guint          timeout_ms,
-                const char    *options,
-                GCancellable  *cancellable,
-                GError       **error)
-{
-  g_autoptr(LookoutTarget) target = NULL;
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  target = lookout_target_new_from_string (url, &local_error);
-  g_assert_no_error (local_error);
-  lookout_target_set_timeout (target, timeout_ms);
-  if (options != NULL)
-    lookout_target_set_options (target, options);
-
-  lookout_probe_run_async (probe, target, cancellable, probe_done_cb, &res);
-  LOOKOUT_TEST_WAIT (res != NULL);
-
-  return lookout_probe_run_finish (probe, res, error);
-}
-
 static LookoutResult *
 run_probe (LookoutProbe *probe,
            const char   *url,
@@ -540,7 +506,7 @@ run_probe (LookoutProbe *probe,
   g_autoptr(GError) error = NULL;
   LookoutResult *result;
 
-  result = run_probe_full (probe, url, timeout_ms, options, NULL, &error);
+  result = lookout_test_run_probe (probe, url, timeout_ms, options, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (result);
   g_assert_cmpint (result->kind, ==, LOOKOUT_TARGET_KIND_HTTP);
@@ -1078,14 +1044,14 @@ test_cancellation (void)
   gint64 start = g_get_monotonic_time ();
 
   g_timeout_add (50, cancel_cb, cancellable);
-  result = run_probe_full (probe, u, 5000, NULL, cancellable, &error);
+  result = lookout_test_run_probe (probe, u, 5000, NULL, cancellable, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (result);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 1000 * 1000);
 
   /* Cancelled before it starts. */
   g_clear_error (&error);
-  result = run_probe_full (probe, u, 5000, NULL, cancellable, &error);
+  result = lookout_test_run_probe (probe, u, 5000, NULL, cancellable, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (result);
 }
@@ -1156,7 +1122,7 @@ test_many_at_once (void)
 
       g_assert_no_error (error);
       g_ptr_array_add (targets, target);
-      lookout_probe_run_async (probe, target, NULL, probe_done_cb, &results[i]);
+      lookout_probe_run_async (probe, target, NULL, lookout_test_async_cb, &results[i]);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
@@ -1194,7 +1160,7 @@ test_connection_limit (void)
       LookoutTarget *target = lookout_target_new_from_string (u, NULL);
 
       g_ptr_array_add (targets, target);
-      lookout_probe_run_async (probe, target, NULL, probe_done_cb, &results[i]);
+      lookout_probe_run_async (probe, target, NULL, lookout_test_async_cb, &results[i]);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)

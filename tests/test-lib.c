@@ -12,8 +12,10 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "lookout-tcp-probe.h"
 #include "lookout-test.h"
 
 static gboolean
@@ -205,6 +207,49 @@ test_http_server (void)
   g_assert_cmpuint (requests, ==, 1);
 }
 
+static void
+test_run_probe (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(LookoutProbe) probe = lookout_tcp_probe_new ();
+  g_autoptr(LookoutResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+
+  g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &bound, &error);
+  g_assert_no_error (error);
+  uri = g_strdup_printf ("tcp://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  result = lookout_test_run_probe (probe, uri, 2000, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_assert_true (result->ok);
+  g_assert_cmpint (result->kind, ==, LOOKOUT_TARGET_KIND_TCP);
+  g_assert_cmpstr (result->address, ==, "127.0.0.1");
+}
+
+static void
+test_cpu (void)
+{
+  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+  gint64 start = lookout_test_cpu_us_self ();
+  volatile guint64 sum = 0;
+
+  g_assert_cmpint (start, >=, 0);
+  /* Work until this process has spent 30 ms more of CPU: the count of a
+   * clock tick (10 ms) shows it too. */
+  while (lookout_test_cpu_us_self () - start < 30000)
+    for (guint i = 0; i < 100000; i++)
+      sum += i;
+
+  g_assert_cmpint (lookout_test_cpu_us_of (pid), >=, 20000);
+  g_assert_cmpint (lookout_test_cpu_us_of ("0"), ==, -1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -221,6 +266,8 @@ main (int   argc,
   g_test_add_func ("/lib/store/empty", test_store_empty);
   g_test_add_func ("/lib/monitor", test_monitor);
   g_test_add_func ("/lib/http-server", test_http_server);
+  g_test_add_func ("/lib/run-probe", test_run_probe);
+  g_test_add_func ("/lib/cpu", test_cpu);
 
   return g_test_run ();
 }

@@ -14,6 +14,9 @@
 
 #include "config.h"
 
+#include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
 #include <glib/gstdio.h>
 
 #include "lookout-test.h"
@@ -267,6 +270,68 @@ lookout_test_http_server_new (SoupServerCallback   callback,
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   return g_steal_pointer (&server);
+}
+
+/* One check of uri by probe, waited for: the target gets timeout_ms and,
+ * if not NULL, options (JSON). */
+LookoutResult *
+lookout_test_run_probe (LookoutProbe  *probe,
+                        const char    *uri,
+                        guint          timeout_ms,
+                        const char    *options,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  target = lookout_target_new_from_string (uri, &local_error);
+  g_assert_no_error (local_error);
+  lookout_target_set_timeout (target, timeout_ms);
+  if (options != NULL)
+    lookout_target_set_options (target, options);
+
+  lookout_probe_run_async (probe, target, cancellable, lookout_test_async_cb, &res);
+  LOOKOUT_TEST_WAIT (res != NULL);
+
+  return lookout_probe_run_finish (probe, res, error);
+}
+
+/* User and system CPU time of this process, in µs. */
+gint64
+lookout_test_cpu_us_self (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return (gint64) usage.ru_utime.tv_sec * G_USEC_PER_SEC + usage.ru_utime.tv_usec +
+         (gint64) usage.ru_stime.tv_sec * G_USEC_PER_SEC + usage.ru_stime.tv_usec;
+}
+
+/* The same of another process, all its threads; -1 when it cannot be read. */
+gint64
+lookout_test_cpu_us_of (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_name;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return -1;
+
+  /* Fields after the parenthesised command name; utime and stime are the
+   * 14th and 15th fields of the line, so the 12th and 13th here. */
+  after_name = strrchr (contents, ')');
+  if (after_name == NULL)
+    return -1;
+  fields = g_strsplit (after_name + 2, " ", 0);
+  if (g_strv_length (fields) < 13)
+    return -1;
+
+  return (g_ascii_strtoll (fields[11], NULL, 10) + g_ascii_strtoll (fields[12], NULL, 10)) *
+         G_USEC_PER_SEC / sysconf (_SC_CLK_TCK);
 }
 
 /* A monitor over store with its targets loaded. */

@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "lookout-monitor.h"
+#include "lookout-probe.h"
 #include "lookout-store.h"
 
 G_BEGIN_DECLS
@@ -106,6 +107,20 @@ void              lookout_test_store_tear_down (LookoutTestStore *self,
 SoupServer *lookout_test_http_server_new (SoupServerCallback   callback,
                                           gpointer             user_data,
                                           char               **base_url);
+
+/* ---- probes ---- */
+
+LookoutResult *lookout_test_run_probe    (LookoutProbe        *probe,
+                                          const char          *uri,
+                                          guint                timeout_ms,
+                                          const char          *options,
+                                          GCancellable        *cancellable,
+                                          GError             **error);
+
+/* ---- CPU time, for benchmarks ---- */
+
+gint64      lookout_test_cpu_us_self     (void);
+gint64      lookout_test_cpu_us_of       (const char          *pid);
 
 /* ---- monitors ---- */
 
