@@ -233,7 +233,8 @@ test_down_and_up (void)
                    g_array_index (events, LookoutStoredEvent, 1).ts_ms);
   lookout_store_close (store);
 
-  soup_server_disconnect (telegram);}
+  soup_server_disconnect (telegram);
+}
 
 static void
 test_bad_config (void)

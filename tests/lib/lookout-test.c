@@ -144,8 +144,8 @@ lookout_test_dir_new (void)
 }
 
 /* Removes dir and everything under it. */
-void
-lookout_test_remove_tree (const char *dir)
+static void
+remove_tree (const char *dir)
 {
   g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
   const char *name;
@@ -155,7 +155,7 @@ lookout_test_remove_tree (const char *dir)
       g_autofree char *path = g_build_filename (dir, name, NULL);
 
       if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-        lookout_test_remove_tree (path);
+        remove_tree (path);
       else
         g_remove (path);
     }
@@ -167,7 +167,7 @@ lookout_test_dir_free (LookoutTestDir *dir)
 {
   if (dir == NULL)
     return;
-  lookout_test_remove_tree (dir);
+  remove_tree (dir);
   g_free (dir);
 }
 

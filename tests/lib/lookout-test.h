@@ -80,7 +80,6 @@ typedef char LookoutTestDir;
 
 LookoutTestDir *lookout_test_dir_new  (void);
 void            lookout_test_dir_free (LookoutTestDir *dir);
-void            lookout_test_remove_tree (const char  *dir);
 
 typedef struct
 {
