@@ -36,11 +36,12 @@
 #include <libsoup/soup.h>
 
 #include "lookout-http-probe.h"
+#include "lookout-test.h"
 
 #define ACCURACY_ROUNDS 50
 #define SMALL_FILE      "Lookout benchmark: a small static file.\n"
 
-static char *tmpdir;
+static LookoutTestDir *tmpdir;
 
 static guint16
 free_port (void)
@@ -81,41 +82,6 @@ stop_process (GSubprocess *process)
     return;
   g_subprocess_send_signal (process, SIGTERM);
   g_subprocess_wait (process, NULL, NULL);
-}
-
-static gint64
-cpu_us_self (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return (gint64) usage.ru_utime.tv_sec * G_USEC_PER_SEC + usage.ru_utime.tv_usec +
-         (gint64) usage.ru_stime.tv_sec * G_USEC_PER_SEC + usage.ru_stime.tv_usec;
-}
-
-/* utime + stime of another process, all its threads. */
-static gint64
-cpu_us_of (const char *pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) fields = NULL;
-  const char *after_name;
-
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return -1;
-
-  /* Fields after the parenthesised command name; utime and stime are the
-   * 14th and 15th fields of the line, so the 12th and 13th here. */
-  after_name = strrchr (contents, ')');
-  if (after_name == NULL)
-    return -1;
-  fields = g_strsplit (after_name + 2, " ", 0);
-  if (g_strv_length (fields) < 13)
-    return -1;
-
-  return (g_ascii_strtoll (fields[11], NULL, 10) + g_ascii_strtoll (fields[12], NULL, 10)) *
-         G_USEC_PER_SEC / sysconf (_SC_CLK_TCK);
 }
 
 /* nginx serving a small file, as whoever runs the benchmark. */
@@ -191,6 +157,7 @@ probe_once (LookoutProbe  *probe,
 {
   g_autoptr(GAsyncResult) res = NULL;
 
+  /* Measured per probe: a bare iteration, no deadline source in the figure. */
   lookout_probe_run_async (probe, target, NULL, probe_done_cb, &res);
   while (res == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -221,7 +188,7 @@ measure_lookout_cpu (const char *url,
         }
     }
 
-  cpu_before = cpu_us_self ();
+  cpu_before = lookout_test_cpu_us_self ();
   wall_before = g_get_monotonic_time ();
   for (guint i = 0; i < n; i++)
     {
@@ -233,7 +200,7 @@ measure_lookout_cpu (const char *url,
           return -1;
         }
     }
-  cpu = cpu_us_self () - cpu_before;
+  cpu = lookout_test_cpu_us_self () - cpu_before;
   wall = g_get_monotonic_time () - wall_before;
 
   printf ("# Lookout (%s): %u probes in %.2f s, %.0f probes/s sequentially\n",
@@ -322,7 +289,7 @@ measure_blackbox_cpu (const char *target_url,
         return -1;
       }
 
-  cpu_before = cpu_us_of (pid);
+  cpu_before = lookout_test_cpu_us_of (pid);
   wall_before = g_get_monotonic_time ();
   for (guint i = 0; i < n; i++)
     if (!blackbox_probe (session, probe_url))
@@ -331,7 +298,7 @@ measure_blackbox_cpu (const char *target_url,
         stop_process (process);
         return -1;
       }
-  cpu = cpu_us_of (pid) - cpu_before;
+  cpu = lookout_test_cpu_us_of (pid) - cpu_before;
   wall = g_get_monotonic_time () - wall_before;
   stop_process (process);
 
@@ -531,23 +498,16 @@ main (int   argc,
 {
   const char *n_env = g_getenv ("LOOKOUT_BENCH_N");
   guint n = n_env ? (guint) g_ascii_strtoull (n_env, NULL, 10) : 20000;
-  g_autoptr(GError) error = NULL;
 
   if (n < 100)
     n = 100;
 
-  tmpdir = g_dir_make_tmp ("lookout-bench-http-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmpdir = lookout_test_dir_new ();
 
   measure_cpu (n);
   measure_accuracy ();
 
-  {
-    const char *rm[] = { "rm", "-rf", tmpdir, NULL };
-
-    g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
-  }
-  g_free (tmpdir);
+  g_clear_pointer (&tmpdir, lookout_test_dir_free);
 
   return 0;
 }

@@ -15,11 +15,14 @@
 #include "config.h"
 
 #include <stdlib.h>
-#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "lookout-plot.h"
 #include "lookout-stats.h"
+#include "lookout-test.h"
+
+/* Waits are bounded by the benchmark's own timeout in tests/meson.build. */
+#define BENCH_WAIT_MS (300 * 1000)
 
 #define T0_MS   G_GINT64_CONSTANT (1767225600000)
 #define SPAN_MS (G_GINT64_CONSTANT (7) * 86400000)
@@ -99,8 +102,7 @@ bench_frames (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 400);
   gtk_window_set_child (GTK_WINDOW (window), plot);
   gtk_window_present (GTK_WINDOW (window));
-  while (gtk_widget_get_width (plot) <= 0 || !gtk_widget_get_mapped (plot))
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT_UNTIL (gtk_widget_get_width (plot) > 0 && gtk_widget_get_mapped (plot), BENCH_WAIT_MS);
 
   lookout_plot_set_range (LOOKOUT_PLOT (plot), T0_MS, T0_MS + SPAN_MS);
   render_ms (plot);
@@ -146,19 +148,16 @@ bench_frames (void)
 static void
 bench_fetch (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("lookout-bench-plot-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
-  g_autoptr(LookoutStore) store = NULL;
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new_empty ();
+  LookoutStore *store;
   g_autoptr(GRand) rand = g_rand_new_with_seed (3);
   gint64 now = g_get_real_time () / 1000;
-  const char *suffixes[] = { "", "-wal", "-shm" };
   GError *error = NULL;
   double best = G_MAXDOUBLE, first = 0;
   LookoutSeriesSource source = LOOKOUT_SERIES_SOURCE_SAMPLES;
   guint n = 0;
 
-  store = lookout_store_open_sync (path, NULL, &error);
-  g_assert_no_error (error);
+  store = lookout_test_store_open (tmp);
   for (gint64 t = now - 30 * G_GINT64_CONSTANT (86400000); t < now; t += 60000, n++)
     {
       LookoutSample s = {
@@ -175,12 +174,10 @@ bench_fetch (void)
     }
   lookout_store_flush_sync (store, &error);
   g_assert_no_error (error);
-  lookout_store_close (store);
-  g_clear_object (&store);
+  lookout_test_store_close (tmp);
 
   /* Reopened: nothing of the writes left in memory. */
-  store = lookout_store_open_sync (path, NULL, &error);
-  g_assert_no_error (error);
+  store = lookout_test_store_open (tmp);
 
   for (guint i = 0; i < 7; i++)
     {
@@ -254,13 +251,7 @@ bench_fetch (void)
     }
   g_print ("figure: plot_stats_30d_exact_ms = %.2f ms\n", best);
 
-  lookout_store_close (store);
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
-      g_unlink (p);
-    }
-  g_rmdir (dir);
+  lookout_test_store_close (tmp);
 }
 
 int

@@ -19,6 +19,7 @@
 
 #include "lookout-store.h"
 #include "lookout-store-private.h"
+#include "lookout-test.h"
 
 #define N_TARGETS 100
 #define T0_MS     G_GINT64_CONSTANT (1767225600000)
@@ -117,7 +118,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *dir = NULL;
+  g_autoptr(LookoutTestDir) dir = NULL;
   g_autofree char *path = NULL;
   g_autofree char *wal = NULL;
   guint64 n = 1000000;
@@ -130,8 +131,7 @@ main (int   argc,
   if (argc > 1)
     n = g_ascii_strtoull (argv[1], NULL, 10);
 
-  dir = g_dir_make_tmp ("lookout-bench-XXXXXX", NULL);
-  g_assert_nonnull (dir);
+  dir = lookout_test_dir_new ();
   path = g_build_filename (dir, "lookout.db", NULL);
   wal = g_strconcat (path, "-wal", NULL);
 
@@ -215,9 +215,6 @@ main (int   argc,
     g_print ("figure: store_30d_plot_hour_rollups_ms = %.2f ms\n", best_hour);
     lookout_store_close (store);
   }
-
-  g_unlink (path);
-  g_rmdir (dir);
 
   return 0;
 }

@@ -20,9 +20,8 @@
 #include <adwaita.h>
 #include <libsoup/soup.h>
 
-#include <glib/gstdio.h>
-
 #include "lookout-gui-utils.h"
+#include "lookout-test.h"
 #include "lookout-window-private.h"
 
 typedef struct
@@ -286,15 +285,13 @@ main (int   argc,
 {
   g_autoptr(SoupServer) server = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(LookoutStore) store = NULL;
+  g_autoptr(LookoutTestStore) tmp = NULL;
+  LookoutStore *store;
   g_autoptr(LookoutMonitor) monitor = NULL;
   g_autoptr(LookoutGeo) geo = NULL;
   g_autoptr(LookoutGeoProvider) provider = NULL;
-  g_autoslist(GUri) uris = NULL;
   g_autofree char *base = NULL;
   g_autofree char *tiles = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *path = NULL;
   g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
   LookoutWindow *window;
   gint64 now_ms = g_get_real_time () / 1000;
@@ -305,23 +302,13 @@ main (int   argc,
   adw_init ();
   lookout_load_stylesheet ();
 
-  server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (server, NULL, server_handler_cb, NULL, NULL);
-  if (!soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
-    g_error ("%s", error->message);
-  uris = soup_server_get_uris (server);
-  base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  server = lookout_test_http_server_new (server_handler_cb, NULL, &base);
   tiles = g_strdup_printf ("%s/tiles/{z}/{x}/{y}.png", base);
 
   /* A throw-away database with the demo targets. */
-  dir = g_dir_make_tmp ("lookout-map-screenshot-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (dir, "lookout.db", NULL);
-  store = lookout_store_open_sync (path, NULL, &error);
-  g_assert_no_error (error);
-  monitor = lookout_monitor_new (store);
-  lookout_monitor_load_sync (monitor, &error);
-  g_assert_no_error (error);
+  tmp = lookout_test_store_new ();
+  store = tmp->store;
+  monitor = lookout_test_monitor_new (store);
 
   for (guint i = 0; i < G_N_ELEMENTS (demos); i++)
     {
@@ -334,8 +321,7 @@ main (int   argc,
       g_ptr_array_add (targets, target);
       lookout_monitor_add_target_async (monitor, target, NULL, added_cb, &added);
     }
-  while (added < G_N_ELEMENTS (demos))
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (added >= G_N_ELEMENTS (demos));
 
   /* Five minutes of history, for the plot under the map. */
   for (guint i = 0; i < G_N_ELEMENTS (demos); i++)
@@ -381,16 +367,7 @@ main (int   argc,
     g_main_context_iteration (NULL, TRUE);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  lookout_store_close (store);
-  {
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-    g_remove (wal);
-    g_remove (shm);
-    g_remove (path);
-    g_rmdir (dir);
-  }
+  lookout_test_store_close (tmp);
 
   return 0;
 }

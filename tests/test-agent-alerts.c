@@ -20,7 +20,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "gui-test-utils.h"
+#include "lookout-test.h"
 
 #include "lookout-store.h"
 
@@ -104,18 +104,6 @@ listen_on (guint16 *port)
 }
 
 static void
-run_for (guint seconds)
-{
-  gint64 until = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (g_get_monotonic_time () < until)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (5000);
-    }
-}
-
-static void
 agent_exited_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -139,13 +127,13 @@ parse_hhmmss (const char *text)
 static void
 test_down_and_up (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("lookout-agent-alerts-XXXXXX", NULL);
+  g_autoptr(LookoutTestDir) dir = lookout_test_dir_new ();
   g_autofree char *db = g_build_filename (dir, "lookout.db", NULL);
   g_autofree char *targets = g_build_filename (dir, "targets", NULL);
   g_autofree char *conf = g_build_filename (dir, "agent.conf", NULL);
   g_autofree char *targets_text = NULL;
   g_autofree char *conf_text = NULL;
-  g_autoptr(SoupServer) telegram = soup_server_new (NULL, NULL);
+  g_autoptr(SoupServer) telegram = NULL;
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func ((GDestroyNotify) message_free);
   g_autoptr(GSocketService) service = NULL;
   g_autoptr(GSubprocess) agent = NULL;
@@ -156,15 +144,9 @@ test_down_and_up (void)
   gint64 closed_us, reopened_us, downtime_s;
   gboolean exited = FALSE;
   guint16 port = 0;
-  GSList *uris;
-  guint telegram_port;
+  g_autofree char *telegram_url = NULL;
 
-  soup_server_add_handler (telegram, NULL, telegram_cb, messages, NULL);
-  soup_server_listen_local (telegram, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (telegram);
-  telegram_port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  telegram = lookout_test_http_server_new (telegram_cb, messages, &telegram_url);
 
   service = listen_on (&port);
 
@@ -174,11 +156,11 @@ test_down_and_up (void)
   conf_text = g_strdup_printf ("[telegram]\n"
                                "token = 42:e2e-token\n"
                                "chat-id = 1001\n"
-                               "api-url = http://127.0.0.1:%u\n"
+                               "api-url = %s\n"
                                "[alerts]\n"
                                "reminders = none\n"
                                "up-after = 1\n",
-                               telegram_port);
+                               telegram_url);
   g_assert_true (g_file_set_contents (targets, targets_text, -1, &error));
   g_assert_true (g_file_set_contents (conf, conf_text, -1, &error));
 
@@ -189,20 +171,19 @@ test_down_and_up (void)
   g_assert_no_error (error);
   g_subprocess_wait_async (agent, NULL, agent_exited_cb, &exited);
 
-  run_for (CLOSE_AFTER_S);
+  lookout_test_run_for (CLOSE_AFTER_S * 1000);
   g_socket_service_stop (service);
   g_socket_listener_close (G_SOCKET_LISTENER (service));
   g_clear_object (&service);
   closed_us = g_get_monotonic_time ();
   g_test_message ("listener closed");
 
-  run_for (CLOSED_FOR_S);
+  lookout_test_run_for (CLOSED_FOR_S * 1000);
   service = listen_on (&port);
   reopened_us = g_get_monotonic_time ();
   g_test_message ("listener open again");
 
-  while (!exited)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT_UNTIL (exited, 30000);
   g_assert_true (g_subprocess_get_if_exited (agent));
   g_assert_cmpint (g_subprocess_get_exit_status (agent), ==, 0);
 
@@ -253,13 +234,12 @@ test_down_and_up (void)
   lookout_store_close (store);
 
   soup_server_disconnect (telegram);
-  gui_test_remove_tree (dir);
 }
 
 static void
 test_bad_config (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("lookout-agent-alerts-XXXXXX", NULL);
+  g_autoptr(LookoutTestDir) dir = lookout_test_dir_new ();
   g_autofree char *db = g_build_filename (dir, "lookout.db", NULL);
   g_autofree char *conf = g_build_filename (dir, "agent.conf", NULL);
   g_autoptr(GSubprocess) agent = NULL;
@@ -274,8 +254,6 @@ test_bad_config (void)
   g_assert_no_error (error);
   g_assert_cmpint (g_subprocess_get_exit_status (agent), ==, 2);
   g_assert_nonnull (strstr (err, "[alerts] reminders: “soon” is not a duration"));
-
-  gui_test_remove_tree (dir);
 }
 
 int

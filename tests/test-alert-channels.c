@@ -14,7 +14,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
-#include "gui-test-utils.h"
+#include "lookout-test.h"
 
 #include "lookout-alert-engine.h"
 #include "lookout-notifier.h"
@@ -95,22 +95,11 @@ static Server *
 server_new (void)
 {
   Server *server = g_new0 (Server, 1);
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
 
-  server->server = soup_server_new (NULL, NULL);
   server->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
   server->paused = g_ptr_array_new_with_free_func (g_object_unref);
   server->reply = "{\"ok\":true,\"result\":{\"message_id\":1}}";
-  soup_server_add_handler (server->server, NULL, server_handler, server, NULL);
-  soup_server_listen_local (server->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-
-  uris = soup_server_get_uris (server->server);
-  server->base = g_uri_to_string (uris->data);
-  if (g_str_has_suffix (server->base, "/"))
-    server->base[strlen (server->base) - 1] = '\0';
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  server->server = lookout_test_http_server_new (server_handler, server, &server->base);
 
   return server;
 }
@@ -124,35 +113,6 @@ server_free (Server *server)
   g_clear_pointer (&server->requests, g_ptr_array_unref);
   g_free (server->base);
   g_free (server);
-}
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting");
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates until *done (or a 10 s watchdog). */
-static void
-wait_for (gboolean *done)
-{
-  guint id = g_timeout_add_seconds (10, timeout_cb, NULL);
-
-  while (!*done)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-}
-
-static void
-wait_for_count (guint *count,
-                guint  wanted)
-{
-  guint id = g_timeout_add_seconds (10, timeout_cb, NULL);
-
-  while (*count < wanted)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
 }
 
 static LookoutAlertEvent *
@@ -223,7 +183,7 @@ test_telegram_request (void)
 
   lookout_telegram_channel_set_api_url (LOOKOUT_TELEGRAM_CHANNEL (channel), server->base);
   lookout_alert_channel_send_async (channel, event, NULL, sent_cb, &r);
-  wait_for (&r.done);
+  LOOKOUT_TEST_WAIT (r.done);
   g_assert_no_error (r.error);
   g_assert_true (r.ok);
 
@@ -252,7 +212,7 @@ test_telegram_refused (void)
   server->reply = "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: chat not found\"}";
   g_object_set (channel, "api-url", server->base, NULL);
   lookout_alert_channel_send_async (channel, event, NULL, sent_cb, &r);
-  wait_for (&r.done);
+  LOOKOUT_TEST_WAIT (r.done);
   g_assert_error (r.error, LOOKOUT_ALERT_CHANNEL_ERROR, LOOKOUT_ALERT_CHANNEL_ERROR_REJECTED);
   g_assert_nonnull (strstr (r.error->message, "chat not found"));
   g_clear_error (&r.error);
@@ -261,7 +221,7 @@ test_telegram_refused (void)
   g_object_set (channel, "token", "", NULL);
   r.done = FALSE;
   lookout_alert_channel_send_async (channel, event, NULL, sent_cb, &r);
-  wait_for (&r.done);
+  LOOKOUT_TEST_WAIT (r.done);
   g_assert_error (r.error, LOOKOUT_ALERT_CHANNEL_ERROR, LOOKOUT_ALERT_CHANNEL_ERROR_NOT_CONFIGURED);
   g_clear_error (&r.error);
   g_assert_cmpuint (server->requests->len, ==, 1);
@@ -281,7 +241,7 @@ test_webhook_request (void)
 
   event->downtime_ms = 10123;
   lookout_alert_channel_send_async (channel, event, NULL, sent_cb, &r);
-  wait_for (&r.done);
+  LOOKOUT_TEST_WAIT (r.done);
   g_assert_no_error (r.error);
 
   g_assert_cmpuint (server->requests->len, ==, 1);
@@ -306,7 +266,7 @@ test_webhook_request (void)
   g_object_set (channel, "header", "no colon here", NULL);
   r.done = FALSE;
   lookout_alert_channel_send_async (channel, event, NULL, sent_cb, &r);
-  wait_for (&r.done);
+  LOOKOUT_TEST_WAIT (r.done);
   g_assert_error (r.error, LOOKOUT_ALERT_CHANNEL_ERROR, LOOKOUT_ALERT_CHANNEL_ERROR_NOT_CONFIGURED);
   g_clear_error (&r.error);
   g_assert_cmpuint (server->requests->len, ==, 1);
@@ -336,7 +296,7 @@ test_retry_delivers_once (void)
   lookout_alert_channel_enqueue (channel, first);
   lookout_alert_channel_enqueue (channel, second);
   g_assert_cmpuint (lookout_alert_channel_get_pending (channel), ==, 2);
-  wait_for_count (&delivered, 2);
+  LOOKOUT_TEST_WAIT (delivered >= 2);
 
   /* Three failures (back-off 50 + 100 + 200 ms), then each event once, in order. */
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 350 * 1000);
@@ -350,11 +310,7 @@ test_retry_delivers_once (void)
   g_assert_cmpuint (lookout_alert_channel_get_pending (channel), ==, 0);
 
   /* Nothing more goes out later. */
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-  g_usleep (100 * 1000);
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
+  lookout_test_run_for (100);
   g_assert_cmpuint (server->requests->len, ==, 5);
   g_assert_cmpuint (delivered, ==, 2);
 
@@ -388,7 +344,7 @@ test_hang_does_not_delay_others (void)
 
       lookout_notifier_dispatch (notifier, event);
     }
-  wait_for_count (&delivered, 3);
+  LOOKOUT_TEST_WAIT (delivered >= 3);
 
   g_test_message ("three Telegram deliveries in %" G_GINT64_FORMAT " us while the webhook hangs",
                   g_get_monotonic_time () - start);
@@ -437,10 +393,9 @@ feed (LookoutAlertEngine *engine,
 static void
 test_store_delivery (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("lookout-alerts-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, &error);
+  LookoutStore *store = tmp->store;
   Server *server = server_new ();
   g_autoptr(LookoutAlertEngine) engine = lookout_alert_engine_new (store);
   g_autoptr(LookoutNotifier) notifier = lookout_notifier_new (engine, store);
@@ -452,7 +407,6 @@ test_store_delivery (void)
   g_autoptr(GArray) others = NULL;
   guint delivered = 0;
 
-  g_assert_no_error (error);
   g_assert_true (lookout_store_insert_target_sync (store, target, &error));
   g_assert_true (lookout_store_insert_target_sync (store, other, &error));
   g_assert_no_error (error);
@@ -470,7 +424,7 @@ test_store_delivery (void)
   /* Muted: stored, not delivered. */
   lookout_alert_engine_mute_target (engine, lookout_target_get_id (target), fake_now + 60000);
   feed (engine, target, TRUE);
-  wait_for_count (&delivered, 1);
+  LOOKOUT_TEST_WAIT (delivered >= 1);
   g_assert_true (lookout_store_flush_sync (store, &error));
   g_assert_no_error (error);
 
@@ -506,9 +460,8 @@ test_store_delivery (void)
   g_assert_cmpuint (others->len, ==, 0);
 
   g_clear_object (&notifier);
-  lookout_store_close (store);
+  lookout_test_store_close (tmp);
   server_free (server);
-  gui_test_remove_tree (dir);
 }
 
 static void
@@ -526,20 +479,17 @@ query_done_cb (GObject      *object,
 static void
 test_store_query_paging (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("lookout-alerts-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, &error);
+  LookoutStore *store = tmp->store;
   g_autoptr(GArray) page = NULL;
 
-  g_assert_no_error (error);
   for (guint i = 0; i < 50; i++)
     lookout_store_append_event (store, i % 2 + 1, 1000 + i, i % 5 == 0 ? "down" : "up", "x");
   g_assert_true (lookout_store_flush_sync (store, &error));
 
   lookout_store_query_events_async (store, 1, "up", 1040, 3, NULL, query_done_cb, &page);
-  while (page == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (page != NULL);
 
   /* target 1 has even i; "up" means i % 5 != 0; before 1040, newest first. */
   g_assert_cmpuint (page->len, ==, 3);
@@ -547,8 +497,7 @@ test_store_query_paging (void)
   g_assert_cmpint (g_array_index (page, LookoutStoredEvent, 1).ts_ms, ==, 1036);
   g_assert_cmpint (g_array_index (page, LookoutStoredEvent, 2).ts_ms, ==, 1034);
 
-  lookout_store_close (store);
-  gui_test_remove_tree (dir);
+  lookout_test_store_close (tmp);
 }
 
 int

@@ -14,12 +14,12 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
-#include "gui-test-utils.h"
+#include "lookout-test.h"
 
 #include "lookout-alert-settings.h"
 #include "lookout-telegram-channel.h"
 
-static char *tmp_dir;
+static LookoutTestDir *tmp_dir;
 
 typedef struct
 {
@@ -138,22 +138,6 @@ test_channels (Fixture       *f,
 }
 
 static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
 server_cb (SoupServer        *server,
            SoupServerMessage *msg,
            const char        *path,
@@ -173,35 +157,30 @@ static void
 test_secrets_and_test_notification (Fixture       *f,
                                     gconstpointer  data)
 {
-  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(SoupServer) server = NULL;
   g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(LookoutAlertSettings) again = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
   g_autofree char *base = NULL;
-  GSList *uris;
 
-  soup_server_add_handler (server, NULL, server_cb, requests, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  server = lookout_test_http_server_new (server_cb, requests, &base);
 
   g_settings_set_string (f->settings, "telegram-api-url", base);
   g_settings_set_string (f->settings, "telegram-chat-id", "77");
 
-  lookout_alert_settings_set_telegram_token_async (f->alerts, "555:keyring-token", NULL, done_cb, &result);
-  g_assert_true (lookout_alert_settings_set_secret_finish (f->alerts, wait_result (&result), &error));
+  lookout_alert_settings_set_telegram_token_async (f->alerts, "555:keyring-token", NULL,
+                                                   lookout_test_async_cb, &result);
+  g_assert_true (lookout_alert_settings_set_secret_finish (f->alerts, lookout_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
   /* Another start of the app finds the token in the keyring, not in GSettings. */
   g_clear_object (&f->alerts);
   again = lookout_alert_settings_new (f->settings, f->engine, f->notifier, NULL);
-  lookout_alert_settings_load_secrets_async (again, NULL, done_cb, &result);
-  g_assert_true (lookout_alert_settings_load_secrets_finish (again, wait_result (&result), &error));
+  lookout_alert_settings_load_secrets_async (again, NULL, lookout_test_async_cb, &result);
+  g_assert_true (lookout_alert_settings_load_secrets_finish (again, lookout_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   g_object_get (lookout_notifier_find_channel (f->notifier, "telegram"), "token", &token, NULL);
@@ -209,8 +188,8 @@ test_secrets_and_test_notification (Fixture       *f,
 
   /* The test button works whether or not Telegram is switched on. */
   g_assert_false (g_settings_get_boolean (f->settings, "notify-telegram"));
-  lookout_alert_settings_send_test_async (again, "telegram", NULL, done_cb, &result);
-  g_assert_true (lookout_alert_settings_send_test_finish (again, wait_result (&result), &error));
+  lookout_alert_settings_send_test_async (again, "telegram", NULL, lookout_test_async_cb, &result);
+  g_assert_true (lookout_alert_settings_send_test_finish (again, lookout_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   g_assert_cmpuint (requests->len, ==, 1);
@@ -220,15 +199,15 @@ test_secrets_and_test_notification (Fixture       *f,
                    "\"disable_web_page_preview\":true}");
 
   /* A webhook without an address says so. */
-  lookout_alert_settings_send_test_async (again, "webhook", NULL, done_cb, &result);
-  g_assert_false (lookout_alert_settings_send_test_finish (again, wait_result (&result), &error));
+  lookout_alert_settings_send_test_async (again, "webhook", NULL, lookout_test_async_cb, &result);
+  g_assert_false (lookout_alert_settings_send_test_finish (again, lookout_test_wait_result (&result), &error));
   g_assert_error (error, LOOKOUT_ALERT_CHANNEL_ERROR, LOOKOUT_ALERT_CHANNEL_ERROR_NOT_CONFIGURED);
   g_clear_error (&error);
   g_clear_object (&result);
 
   /* Clearing the token removes it from the keyring. */
-  lookout_alert_settings_set_telegram_token_async (again, "", NULL, done_cb, &result);
-  g_assert_true (lookout_alert_settings_set_secret_finish (again, wait_result (&result), &error));
+  lookout_alert_settings_set_telegram_token_async (again, "", NULL, lookout_test_async_cb, &result);
+  g_assert_true (lookout_alert_settings_set_secret_finish (again, lookout_test_wait_result (&result), &error));
   g_clear_object (&result);
   g_clear_pointer (&token, g_free);
   g_object_get (lookout_notifier_find_channel (f->notifier, "telegram"), "token", &token, NULL);
@@ -249,7 +228,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  tmp_dir = g_dir_make_tmp ("lookout-alert-settings-XXXXXX", NULL);
+  tmp_dir = lookout_test_dir_new ();
   schema_src = g_test_build_filename (G_TEST_DIST, "..", "data", NULL);
   command = g_strdup_printf ("glib-compile-schemas --strict --targetdir=%s %s", tmp_dir, schema_src);
   if (!g_spawn_command_line_sync (command, NULL, NULL, &status, NULL) ||
@@ -269,7 +248,6 @@ main (int   argc,
               fixture_set_up, test_secrets_and_test_notification, fixture_tear_down);
 
   ret = g_test_run ();
-  gui_test_remove_tree (tmp_dir);
-  g_free (tmp_dir);
+  lookout_test_dir_free (tmp_dir);
   return ret;
 }

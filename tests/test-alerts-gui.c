@@ -14,7 +14,7 @@
 
 #include <libsoup/soup.h>
 
-#include "gui-test-utils.h"
+#include "lookout-test-gui.h"
 
 #include "lookout-alerts-page.h"
 #include "lookout-event-list.h"
@@ -109,20 +109,13 @@ test_page_test_button (void)
   g_autoptr(LookoutAlertEngine) engine = lookout_alert_engine_new (NULL);
   g_autoptr(LookoutNotifier) notifier = lookout_notifier_new (engine, NULL);
   g_autoptr(LookoutAlertSettings) alert_settings = NULL;
-  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(SoupServer) server = NULL;
   g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
   g_autofree char *base = NULL;
   g_autofree char *token = NULL;
   GtkWidget *page;
-  GSList *uris;
 
-  soup_server_add_handler (server, NULL, telegram_cb, requests, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  server = lookout_test_http_server_new (telegram_cb, requests, &base);
 
   alert_settings = lookout_alert_settings_new (settings, engine, notifier, NULL);
   page = g_object_ref_sink (lookout_alerts_page_new (settings, alert_settings));
@@ -132,11 +125,11 @@ test_page_test_button (void)
   gtk_editable_set_text (child (page, "chat_id_row"), "31");
   gtk_editable_set_text (child (page, "token_row"), "777:from-the-page");
   g_signal_emit_by_name (child (page, "token_row"), "apply");
-  wait_until ((g_object_get (lookout_notifier_find_channel (notifier, "telegram"), "token", &token, NULL),
-               token != NULL));
+  LOOKOUT_TEST_WAIT ((g_object_get (lookout_notifier_find_channel (notifier, "telegram"), "token", &token, NULL),
+                      token != NULL));
 
   gtk_widget_activate_action (page, "alerts.send-test", "s", "telegram");
-  wait_until (requests->len == 1);
+  LOOKOUT_TEST_WAIT (requests->len == 1);
   g_assert_cmpstr (requests->pdata[0], ==,
                    "/bot777:from-the-page/sendMessage {\"chat_id\":\"31\","
                    "\"text\":\"This is a test notification from Lookout: this channel works.\","
@@ -160,10 +153,9 @@ flushed_cb (GObject      *object,
 static void
 test_events_window (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("lookout-alerts-gui-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, &error);
+  LookoutStore *store = tmp->store;
   g_autoptr(LookoutMonitor) monitor = NULL;
   LookoutEventModel *model;
   LookoutEventList *list;
@@ -171,12 +163,11 @@ test_events_window (void)
   GtkWidget *window;
   gboolean flushed = FALSE;
 
-  g_assert_no_error (error);
   lookout_store_append_event (store, 1, 1000, "down", "web is down since …");
   lookout_store_append_event (store, 1, 2000, "up", "web is now up after 00:00:01.");
   lookout_store_append_event (store, 0, 3000, "connectivity-lost", "offline");
   lookout_store_flush_async (store, NULL, flushed_cb, &flushed);
-  wait_until (flushed);
+  LOOKOUT_TEST_WAIT (flushed);
 
   monitor = lookout_monitor_new (store);
   g_assert_true (lookout_monitor_load_sync (monitor, &error));
@@ -185,13 +176,13 @@ test_events_window (void)
   gtk_window_present (GTK_WINDOW (window));
   list = LOOKOUT_EVENT_LIST (gtk_widget_get_template_child (window, LOOKOUT_TYPE_EVENTS_WINDOW, "event_list"));
   model = lookout_event_list_get_model (list);
-  wait_until (!lookout_event_model_get_loading (model));
+  LOOKOUT_TEST_WAIT (!lookout_event_model_get_loading (model));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
 
   /* "Down" is the first kind after "All Events". */
   kind = GTK_DROP_DOWN (gtk_widget_get_template_child (window, LOOKOUT_TYPE_EVENTS_WINDOW, "kind_dropdown"));
   gtk_drop_down_set_selected (kind, 1);
-  wait_until (!lookout_event_model_get_loading (model));
+  LOOKOUT_TEST_WAIT (!lookout_event_model_get_loading (model));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
   g_assert_cmpstr (lookout_event_model_get_kind (model), ==, "down");
 
@@ -199,36 +190,30 @@ test_events_window (void)
   gtk_drop_down_set_selected (kind, 0);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (gtk_widget_get_template_child (window, LOOKOUT_TYPE_EVENTS_WINDOW,
                                                                             "target_dropdown")), 1);
-  wait_until (!lookout_event_model_get_loading (model));
+  LOOKOUT_TEST_WAIT (!lookout_event_model_get_loading (model));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
   g_assert_cmpint (lookout_event_model_get_target_id (model), ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&monitor);
-  lookout_store_close (store);
-  gui_test_remove_tree (dir);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *keyring_dir = g_dir_make_tmp ("lookout-alerts-gui-keyring-XXXXXX", NULL);
+  g_autoptr(LookoutTestDir) keyring_dir = lookout_test_dir_new ();
   g_autofree char *keyring = g_build_filename (keyring_dir, "test.keyring", NULL);
-  int ret;
 
   g_setenv ("SECRET_BACKEND", "file", TRUE);
   g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
   g_setenv ("SECRET_FILE_TEST_PASSWORD", "lookout-test", TRUE);
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  lookout_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/gui/alerts-page/bindings", test_page_bindings);
   g_test_add_func ("/gui/alerts-page/test-button", test_page_test_button);
   g_test_add_func ("/gui/events-window", test_events_window);
 
-  ret = g_test_run ();
-  gui_test_remove_tree (keyring_dir);
-  return ret;
+  return g_test_run ();
 }

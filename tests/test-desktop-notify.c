@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lookout-desktop-channel.h"
+#include "lookout-test.h"
 
 #define MOCK_PATH  "/org/freedesktop/Notifications"
 #define MOCK_IFACE "org.freedesktop.DBus.Mock"
@@ -30,13 +31,6 @@ typedef struct
   gint64           muted;
   gint64           shown;
 } Fixture;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for the notification daemon");
-  return G_SOURCE_REMOVE;
-}
 
 static void
 name_appeared_cb (GDBusConnection *connection,
@@ -63,7 +57,7 @@ fixture_set_up (Fixture       *f,
   g_autoptr(GSimpleAction) mute = NULL;
   g_autoptr(GError) error = NULL;
   gboolean appeared = FALSE;
-  guint watch, timeout;
+  guint watch;
   int status = -1;
 
   if (g_getenv ("LOOKOUT_TEST_SESSION_BUS") == NULL)
@@ -89,10 +83,7 @@ fixture_set_up (Fixture       *f,
   watch = g_bus_watch_name_on_connection (f->connection, "org.freedesktop.Notifications",
                                           G_BUS_NAME_WATCHER_FLAGS_NONE,
                                           name_appeared_cb, NULL, &appeared, NULL);
-  timeout = g_timeout_add_seconds (20, timeout_cb, NULL);
-  while (!appeared)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout);
+  LOOKOUT_TEST_WAIT_UNTIL (appeared, 20000);
   g_bus_unwatch_name (watch);
 
   f->app = g_application_new (data, G_APPLICATION_DEFAULT_FLAGS);
@@ -151,6 +142,8 @@ get_notify_calls (Fixture *f)
   return notifies;
 }
 
+/* The mock records the calls in its own process, where nothing wakes this
+ * main loop: this waits by asking it again. */
 static GPtrArray *
 wait_for_notify_calls (Fixture *f,
                        guint    n)
@@ -161,8 +154,7 @@ wait_for_notify_calls (Fixture *f,
     {
       GPtrArray *calls;
 
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
+      lookout_test_drain ();
       calls = get_notify_calls (f);
       if (calls->len >= n)
         return calls;
@@ -221,8 +213,7 @@ test_notify (Fixture       *f,
   event->message = g_strdup ("db.example.org is down since 2027-01-15 08:00:00: Connection refused");
 
   lookout_alert_channel_send_async (channel, event, NULL, sent_cb, &sent);
-  while (!sent)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (sent);
 
   calls = wait_for_notify_calls (f, 1);
   g_assert_cmpuint (calls->len, ==, 1);
@@ -252,15 +243,7 @@ test_notify (Fixture       *f,
                                g_variant_new_parsed ("('org.freedesktop.Notifications', 'ActionInvoked', 'us', [<uint32 1>, <%s>])",
                                                      mute_key),
                                NULL, G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
-  {
-    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-    while (f->muted == 0 && g_get_monotonic_time () < deadline)
-      {
-        g_main_context_iteration (NULL, FALSE);
-        g_usleep (10 * 1000);
-      }
-  }
+  LOOKOUT_TEST_WAIT (f->muted != 0);
   g_assert_cmpint (f->muted, ==, 42);
   g_assert_cmpint (f->shown, ==, 0);
 }

@@ -46,8 +46,7 @@ queried_cb (GObject      *object,
 static void
 query_wait (Query *query)
 {
-  while (!query->done)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (query->done);
 }
 
 /* One query, waited for; the result is returned, never NULL. */

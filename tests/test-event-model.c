@@ -9,15 +9,14 @@
 
 #include <glib/gstdio.h>
 
-#include "gui-test-utils.h"
+#include "lookout-test.h"
 
 #include "lookout-event-model.h"
 
 static void
 wait_loaded (LookoutEventModel *model)
 {
-  while (lookout_event_model_get_loading (model))
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (!lookout_event_model_get_loading (model));
 }
 
 static char *
@@ -40,10 +39,9 @@ kinds_of (GListModel *model)
 static void
 test_model (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("lookout-event-model-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, &error);
+  LookoutStore *store = tmp->store;
   g_autoptr(LookoutAlertEngine) engine = lookout_alert_engine_new (store);
   g_autoptr(LookoutEventModel) model = NULL;
   g_autoptr(LookoutEventItem) first = NULL;
@@ -51,7 +49,6 @@ test_model (void)
   g_autoptr(LookoutResult) result = NULL;
   g_autofree char *kinds = NULL;
 
-  g_assert_no_error (error);
   lookout_store_append_event (store, 1, 1000, "down", "a is down");
   lookout_store_append_event (store, 2, 2000, "down", "b is down");
   lookout_store_append_event (store, 1, 3000, "up", "a is now up after 00:00:02.");
@@ -114,8 +111,7 @@ test_model (void)
 
   g_clear_object (&model);
   g_clear_object (&engine);
-  lookout_store_close (store);
-  gui_test_remove_tree (dir);
+  lookout_test_store_close (tmp);
 }
 
 int

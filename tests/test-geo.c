@@ -13,11 +13,13 @@
 
 #include <math.h>
 #include <string.h>
-#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "lookout-geo.h"
 #include "lookout-store-geo.h"
+#include "lookout-test.h"
+
+#define GEO_WAIT_MS 20000
 
 typedef struct
 {
@@ -81,17 +83,8 @@ server_answer (const Answer *answer)
 static void
 setup (gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
-
   server = g_new0 (Server, 1);
-  server->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (server->server, NULL, server_handler_cb, NULL, NULL);
-  soup_server_listen_local (server->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-
-  uris = soup_server_get_uris (server->server);
-  server->base_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  server->server = lookout_test_http_server_new (server_handler_cb, NULL, &server->base_url);
   server->paths = g_ptr_array_new_with_free_func (g_free);
   server->times_us = g_array_new (FALSE, FALSE, sizeof (gint64));
 
@@ -153,24 +146,6 @@ located_cb (GObject      *object,
   o->done = TRUE;
 }
 
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  g_error ("timed out");
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (gboolean *flag)
-{
-  guint id = g_timeout_add_seconds (20, timed_out_cb, NULL);
-
-  while (!*flag)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (id);
-}
-
 static void
 locate (LookoutGeo *geo,
         const char *address,
@@ -178,7 +153,7 @@ locate (LookoutGeo *geo,
 {
   outcome_clear (o);
   lookout_geo_locate_async (geo, address, NULL, located_cb, o);
-  wait_for (&o->done);
+  LOOKOUT_TEST_WAIT_UNTIL (o->done, GEO_WAIT_MS);
 }
 
 /* ---- pure functions ---- */
@@ -433,30 +408,6 @@ test_memory_cache (void)
   g_assert_cmpuint (server->paths->len, ==, 1);
 }
 
-static char *
-make_store_path (char **dir)
-{
-  g_autoptr(GError) error = NULL;
-
-  *dir = g_dir_make_tmp ("lookout-geo-XXXXXX", &error);
-  g_assert_no_error (error);
-
-  return g_build_filename (*dir, "lookout.db", NULL);
-}
-
-static void
-remove_store (const char *dir,
-              const char *path)
-{
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-  g_remove (wal);
-  g_remove (shm);
-  g_remove (path);
-  g_rmdir (dir);
-}
-
 static void
 saved_cb (GObject      *object,
           GAsyncResult *result,
@@ -472,8 +423,7 @@ saved_cb (GObject      *object,
 static void
 test_store_cache (void)
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *path = make_store_path (&dir);
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new_empty ();
   g_autoptr(GError) error = NULL;
   g_auto(Outcome) o = { 0 };
 
@@ -481,26 +431,24 @@ test_store_cache (void)
 
   /* First run: one request, and the answer goes to the file. */
   {
-    g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, &error);
+    LookoutStore *store = lookout_test_store_open (tmp);
     g_autoptr(LookoutGeo) geo = NULL;
 
-    g_assert_no_error (error);
     geo = geo_new (store, LOOKOUT_GEO_PROVIDER_IP_API);
     locate (geo, "8.8.8.8", &o);
     g_assert_no_error (o.error);
     g_assert_cmpuint (server->paths->len, ==, 1);
     g_assert_true (lookout_store_flush_sync (store, &error));
-    lookout_store_close (store);
+    lookout_test_store_close (tmp);
   }
 
   /* After a restart: answered from the file, with lookups even switched off. */
   {
-    g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, &error);
+    LookoutStore *store = lookout_test_store_open (tmp);
     g_autoptr(LookoutGeo) geo = NULL;
     g_autoptr(LookoutGeoLocation) old = NULL;
     gboolean saved = FALSE;
 
-    g_assert_no_error (error);
     geo = geo_new (store, LOOKOUT_GEO_PROVIDER_IP_API);
     lookout_geo_set_enabled (geo, FALSE);
     locate (geo, "8.8.8.8", &o);
@@ -524,7 +472,7 @@ test_store_cache (void)
     old->source = g_strdup ("ip-api");
     old->fetched_at_ms = g_get_real_time () / 1000 - 31LL * 24 * 3600 * 1000;
     lookout_store_save_geo_async (store, old, NULL, saved_cb, &saved);
-    wait_for (&saved);
+    LOOKOUT_TEST_WAIT_UNTIL (saved, GEO_WAIT_MS);
 
     lookout_geo_set_enabled (geo, TRUE);
     locate (geo, "1.1.1.1", &o);
@@ -533,10 +481,8 @@ test_store_cache (void)
     g_assert_cmpuint (server->paths->len, ==, 2);
     g_assert_cmpstr (g_ptr_array_index (server->paths, 1), ==,
                      "/json/1.1.1.1?fields=status,message,country,city,lat,lon,isp,org,query");
-    lookout_store_close (store);
+    lookout_test_store_close (tmp);
   }
-
-  remove_store (dir, path);
 }
 
 static void
@@ -551,7 +497,7 @@ test_coalesce (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (o); i++)
     {
-      wait_for (&o[i].done);
+      LOOKOUT_TEST_WAIT_UNTIL (o[i].done, GEO_WAIT_MS);
       g_assert_no_error (o[i].error);
       g_assert_cmpstr (o[i].location->city, ==, "Berlin");
       outcome_clear (&o[i]);
@@ -735,8 +681,7 @@ test_track (void)
   lookout_target_set_live_state (a, LOOKOUT_TARGET_STATE_UP, 1500, now_ms, NULL, "8.8.8.8");
   lookout_target_set_live_state (lan, LOOKOUT_TARGET_STATE_UP, 300, now_ms, NULL, "192.168.1.10");
 
-  while (changes == 0)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (changes > 0);
 
   location = lookout_geo_get_target_location (geo, a);
   g_assert_nonnull (location);
@@ -801,8 +746,7 @@ test_track (void)
   changes = 0;
   server_answer (&ipinfo_ok);
   lookout_target_set_live_state (a, LOOKOUT_TARGET_STATE_UP, 2000, now_ms, NULL, "8.8.4.4");
-  while (changes == 0)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (changes > 0);
   g_assert_cmpuint (server->paths->len, ==, 2);
 
   /* Removed from the model: forgotten. */

@@ -16,11 +16,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <glib/gstdio.h>
-
 #include <libsoup/soup.h>
 
 #include "lookout-http-probe.h"
+#include "lookout-test.h"
 
 #define SERVER_DELAY_MS 50
 #define ENDLESS_CHUNK   8192
@@ -42,7 +41,7 @@ typedef struct
   guint16         reset_port;
   guint16         silent_port;
   guint16         refused_port;
-  char           *tmpdir;
+  LookoutTestDir *tmpdir;
   char           *cert_file;
   char           *key_file;
   GTlsCertificate *certificate;
@@ -428,8 +427,7 @@ make_certificate (void)
   if (openssl == NULL)
     return NULL;
 
-  ts.tmpdir = g_dir_make_tmp ("lookout-http-test-XXXXXX", &error);
-  g_assert_no_error (error);
+  ts.tmpdir = lookout_test_dir_new ();
   ts.cert_file = g_build_filename (ts.tmpdir, "cert.pem", NULL);
   ts.key_file = g_build_filename (ts.tmpdir, "key.pem", NULL);
 
@@ -488,15 +486,9 @@ test_server_stop (void)
   g_main_loop_unref (ts.loop);
   g_main_context_unref (ts.context);
   g_clear_object (&ts.certificate);
-  if (ts.tmpdir != NULL)
-    {
-      g_unlink (ts.cert_file);
-      g_unlink (ts.key_file);
-      g_rmdir (ts.tmpdir);
-    }
+  g_clear_pointer (&ts.tmpdir, lookout_test_dir_free);
   g_free (ts.cert_file);
   g_free (ts.key_file);
-  g_free (ts.tmpdir);
   g_free (ts.last_method);
   g_free (ts.last_header);
   g_free (ts.last_user_agent);
@@ -504,41 +496,6 @@ test_server_stop (void)
 }
 
 /* Client side */
-
-static void
-probe_done_cb (GObject      *object,
-               GAsyncResult *res,
-               gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (res);
-}
-
-static LookoutResult *
-run_probe_full (LookoutProbe  *probe,
-                const char    *url,
-                guint          timeout_ms,
-                const char    *options,
-                GCancellable  *cancellable,
-                GError       **error)
-{
-  g_autoptr(LookoutTarget) target = NULL;
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  target = lookout_target_new_from_string (url, &local_error);
-  g_assert_no_error (local_error);
-  lookout_target_set_timeout (target, timeout_ms);
-  if (options != NULL)
-    lookout_target_set_options (target, options);
-
-  lookout_probe_run_async (probe, target, cancellable, probe_done_cb, &res);
-  while (res == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return lookout_probe_run_finish (probe, res, error);
-}
 
 static LookoutResult *
 run_probe (LookoutProbe *probe,
@@ -549,7 +506,7 @@ run_probe (LookoutProbe *probe,
   g_autoptr(GError) error = NULL;
   LookoutResult *result;
 
-  result = run_probe_full (probe, url, timeout_ms, options, NULL, &error);
+  result = lookout_test_run_probe (probe, url, timeout_ms, options, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (result);
   g_assert_cmpint (result->kind, ==, LOOKOUT_TARGET_KIND_HTTP);
@@ -1087,14 +1044,14 @@ test_cancellation (void)
   gint64 start = g_get_monotonic_time ();
 
   g_timeout_add (50, cancel_cb, cancellable);
-  result = run_probe_full (probe, u, 5000, NULL, cancellable, &error);
+  result = lookout_test_run_probe (probe, u, 5000, NULL, cancellable, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (result);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 1000 * 1000);
 
   /* Cancelled before it starts. */
   g_clear_error (&error);
-  result = run_probe_full (probe, u, 5000, NULL, cancellable, &error);
+  result = lookout_test_run_probe (probe, u, 5000, NULL, cancellable, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (result);
 }
@@ -1165,7 +1122,7 @@ test_many_at_once (void)
 
       g_assert_no_error (error);
       g_ptr_array_add (targets, target);
-      lookout_probe_run_async (probe, target, NULL, probe_done_cb, &results[i]);
+      lookout_probe_run_async (probe, target, NULL, lookout_test_async_cb, &results[i]);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
@@ -1173,8 +1130,7 @@ test_many_at_once (void)
       g_autoptr(LookoutResult) result = NULL;
       g_autoptr(GError) error = NULL;
 
-      while (results[i] == NULL)
-        g_main_context_iteration (NULL, TRUE);
+      LOOKOUT_TEST_WAIT (results[i] != NULL);
       result = lookout_probe_run_finish (probe, results[i], &error);
       g_assert_no_error (error);
       assert_up (result, 200);
@@ -1204,15 +1160,14 @@ test_connection_limit (void)
       LookoutTarget *target = lookout_target_new_from_string (u, NULL);
 
       g_ptr_array_add (targets, target);
-      lookout_probe_run_async (probe, target, NULL, probe_done_cb, &results[i]);
+      lookout_probe_run_async (probe, target, NULL, lookout_test_async_cb, &results[i]);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     {
       g_autoptr(LookoutResult) result = NULL;
 
-      while (results[i] == NULL)
-        g_main_context_iteration (NULL, TRUE);
+      LOOKOUT_TEST_WAIT (results[i] != NULL);
       result = lookout_probe_run_finish (probe, results[i], NULL);
       assert_up (result, 200);
       /* The later checks waited in line for the connection: that wait is

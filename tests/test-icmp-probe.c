@@ -13,6 +13,10 @@
 #include "icmp-netns.h"
 #include "lookout-icmp-probe.h"
 #include "lookout-target.h"
+#include "lookout-test.h"
+
+/* Long enough for a round of 20 pings. */
+#define ICMP_WAIT_MS 60000
 
 typedef struct
 {
@@ -64,8 +68,7 @@ ping_hosts (LookoutIcmpProbe  *probe,
       lookout_icmp_probe_ping_async (probe, hosts[i], timeout_ms, count, 56, cancellable,
                                      ran_cb, call);
     }
-  while (batch->pending > 0)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT_UNTIL (batch->pending == 0, ICMP_WAIT_MS);
 }
 
 static void
@@ -179,8 +182,7 @@ test_sizes (void)
 
         lookout_icmp_probe_ping_async (LOOKOUT_ICMP_PROBE (probe), hosts[h], 1000, 2, sizes[i], NULL,
                                        result_stored_cb, &result);
-        while (result == NULL)
-          g_main_context_iteration (NULL, TRUE);
+        LOOKOUT_TEST_WAIT_UNTIL (result != NULL, ICMP_WAIT_MS);
         if (!check_permitted (result))
           return;
         if (h == 1 && result->error_code == LOOKOUT_PROBE_ERROR_FAILED)
@@ -212,8 +214,7 @@ test_target (void)
       lookout_target_set_options (target, "{\"count\": 5, \"size\": 1000}");
 
       lookout_probe_run_async (probe, target, NULL, result_stored_cb, &result);
-      while (result == NULL)
-        g_main_context_iteration (NULL, TRUE);
+      LOOKOUT_TEST_WAIT_UNTIL (result != NULL, ICMP_WAIT_MS);
 
       if (!check_permitted (result))
         return;
@@ -234,8 +235,7 @@ test_target (void)
     g_autoptr(LookoutResult) result = NULL;
 
     lookout_probe_run_async (probe, target, NULL, result_stored_cb, &result);
-    while (result == NULL)
-      g_main_context_iteration (NULL, TRUE);
+    LOOKOUT_TEST_WAIT_UNTIL (result != NULL, ICMP_WAIT_MS);
     assert_answered (result, "127.0.0.1", 3);
   }
 }

@@ -21,7 +21,7 @@
 #include "lookout-map.h"
 #include "lookout-target-location.h"
 #include "lookout-window-private.h"
-#include "gui-test-utils.h"
+#include "lookout-test-gui.h"
 
 static SoupServer *server;
 static char *server_url;
@@ -105,16 +105,8 @@ server_handler_cb (SoupServer        *soup_server,
 static void
 start_server (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
-
   tile_png = make_tile_png ();
-  server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (server, NULL, server_handler_cb, NULL, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  server_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  server = lookout_test_http_server_new (server_handler_cb, NULL, &server_url);
 }
 
 typedef struct
@@ -123,39 +115,6 @@ typedef struct
   LookoutMap *map;
   GListStore *targets;
 } Fixture;
-
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  g_error ("timed out waiting for %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_UNTIL(cond) \
-  G_STMT_START { \
-    guint id__ = g_timeout_add_seconds (10, timed_out_cb, (gpointer) #cond); \
-    while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
-    g_source_remove (id__); \
-  } G_STMT_END
-
-static gboolean
-settled_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Lets layout and drawing catch up. */
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, settled_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static void
 fixture_setup (Fixture       *f,
@@ -172,8 +131,8 @@ fixture_setup (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
   gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->map));
   gtk_window_present (GTK_WINDOW (f->window));
-  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (f->map))
-              && gtk_widget_get_width (GTK_WIDGET (f->map)) > 0);
+  LOOKOUT_TEST_WAIT (gtk_widget_get_mapped (GTK_WIDGET (f->map))
+                     && gtk_widget_get_width (GTK_WIDGET (f->map)) > 0);
 }
 
 static void
@@ -265,7 +224,7 @@ assert_marker_at_location (LookoutMap    *map,
                            LookoutTarget *target)
 {
   for (guint i = 0; i < 100 && marker_offset (map, target, FALSE) > 1.5; i++)
-    settle (20);
+    lookout_test_run_for (20);
 
   g_assert_cmpfloat (marker_offset (map, target, TRUE), <=, 1.5);
 }
@@ -310,22 +269,22 @@ test_marker_position (Fixture       *f,
   LookoutTarget *tokyo = add_target (f, "https://tokyo.example/", "Tokyo", 35.6762, 139.6503);
   ShumateViewport *viewport = lookout_map_get_viewport (f->map);
 
-  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 2);
-  settle (100);
+  LOOKOUT_TEST_WAIT (lookout_map_get_n_markers (f->map) == 2);
+  lookout_test_run_for (100);
   assert_marker_at_location (f->map, paris);
   assert_marker_at_location (f->map, tokyo);
 
   /* After zooming and moving the map, still where they belong. */
   shumate_viewport_set_zoom_level (viewport, 4);
   shumate_map_center_on (lookout_map_get_map (f->map), 45, 10);
-  settle (100);
+  lookout_test_run_for (100);
   assert_marker_at_location (f->map, paris);
 
   /* The tiles came from the local server and are drawn. */
-  WAIT_UNTIL (tiles_served > 0);
+  LOOKOUT_TEST_WAIT (tiles_served > 0);
   g_assert_true (lookout_map_get_tiles_available (f->map));
   for (guint i = 0; i < 100 && map_pixel (f->map, 5, 300) != TILE_RGB; i++)
-    settle (20);
+    lookout_test_run_for (20);
   g_assert_cmphex (map_pixel (f->map, 5, 300), ==, TILE_RGB);
 
   /* The markers are drawn above the tiles: left of the symbol, the
@@ -338,7 +297,7 @@ test_marker_position (Fixture       *f,
     int x = bounds.origin.x + 5, y = bounds.origin.y + bounds.size.height / 2;
 
     for (guint i = 0; i < 100 && map_pixel (f->map, x, y) != 0x77767b; i++)
-      settle (20);
+      lookout_test_run_for (20);
     g_assert_cmphex (map_pixel (f->map, x, y), ==, 0x77767b);
   }
 }
@@ -351,7 +310,7 @@ test_state_recolours (Fixture       *f,
   gint64 now_ms = g_get_real_time () / 1000;
   GtkWidget *button;
 
-  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 1);
+  LOOKOUT_TEST_WAIT (lookout_map_get_n_markers (f->map) == 1);
   button = marker_button (f->map, target);
   g_assert_true (gtk_widget_has_css_class (button, "unknown"));
   gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -412,7 +371,7 @@ test_grouped (Fixture       *f,
 
   g_signal_connect (f->map, "target-activated", G_CALLBACK (activated_cb), &activated);
 
-  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 2);
+  LOOKOUT_TEST_WAIT (lookout_map_get_n_markers (f->map) == 2);
   marker = lookout_map_get_marker (f->map, web);
   g_assert_true (marker == lookout_map_get_marker (f->map, mail));
   g_assert_true (marker != lookout_map_get_marker (f->map, far));
@@ -436,7 +395,7 @@ test_grouped (Fixture       *f,
   /* ...on a group, lists them; picking one activates it. */
   activated = NULL;
   g_signal_emit_by_name (button, "clicked");
-  settle (50);
+  lookout_test_run_for (50);
   {
     GtkWidget *popover = gtk_widget_get_last_child (GTK_WIDGET (f->map));
     GtkListBox *list = popover_list (popover);
@@ -455,7 +414,7 @@ test_grouped (Fixture       *f,
    * splits; the marker of the target that did not move stays as it was. */
   marker = lookout_map_get_marker (f->map, far);
   lookout_target_set_location (mail, 38.7223, -9.1393, "manual");
-  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 3);
+  LOOKOUT_TEST_WAIT (lookout_map_get_n_markers (f->map) == 3);
   g_assert_false (gtk_widget_get_visible (count));
   g_assert_true (lookout_map_get_marker (f->map, far) == marker);
   g_assert_true (marker_button (f->map, web) == button);
@@ -464,7 +423,7 @@ test_grouped (Fixture       *f,
   /* Removed, its marker goes. */
   g_object_ref (far);
   g_list_store_remove (f->targets, 2);
-  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 2);
+  LOOKOUT_TEST_WAIT (lookout_map_get_n_markers (f->map) == 2);
   g_assert_null (lookout_map_get_marker (f->map, far));
   g_object_unref (far);
 }
@@ -478,8 +437,8 @@ zoom_to (LookoutMap *map,
 {
   shumate_viewport_set_zoom_level (lookout_map_get_viewport (map), zoom);
   shumate_map_center_on (lookout_map_get_map (map), lat, lon);
-  WAIT_UNTIL (lookout_map_get_cluster_zoom (map) == (int) floor (zoom));
-  settle (50);
+  LOOKOUT_TEST_WAIT (lookout_map_get_cluster_zoom (map) == (int) floor (zoom));
+  lookout_test_run_for (50);
 }
 
 static const char *
@@ -516,7 +475,7 @@ test_many_bounded (Fixture       *f,
   g_list_store_splice (f->targets, 0, 0, all->pdata, all->len);
 
   /* The whole world in view. */
-  WAIT_UNTIL (lookout_map_get_n_markers (f->map) > 0);
+  LOOKOUT_TEST_WAIT (lookout_map_get_n_markers (f->map) > 0);
   zoom_to (f->map, 1, 0, 0);
   g_test_message ("%u markers for 10000 targets at zoom 1", lookout_map_get_n_markers (f->map));
   g_assert_cmpuint (lookout_map_get_n_markers (f->map), >=, 20);
@@ -560,7 +519,7 @@ test_zoom_splits (Fixture       *f,
   GtkWidget *button;
 
   g_signal_connect (f->map, "target-activated", G_CALLBACK (activated_cb), &activated);
-  WAIT_UNTIL (lookout_map_get_n_markers (f->map) > 0);
+  LOOKOUT_TEST_WAIT (lookout_map_get_n_markers (f->map) > 0);
 
   zoom_to (f->map, 3, 50, 8);
   g_assert_cmpuint (lookout_map_get_n_markers (f->map), ==, 1);
@@ -572,7 +531,7 @@ test_zoom_splits (Fixture       *f,
 
   /* A click on a small cluster lists its targets. */
   g_signal_emit_by_name (button, "clicked");
-  settle (50);
+  lookout_test_run_for (50);
   {
     GtkWidget *popover = gtk_widget_get_last_child (GTK_WIDGET (f->map));
     GtkListBox *list = popover_list (popover);
@@ -605,7 +564,7 @@ test_cluster_worst (Fixture       *f,
   gint64 now_ms = g_get_real_time () / 1000;
   GtkWidget *button;
 
-  WAIT_UNTIL (lookout_map_get_n_markers (f->map) > 0);
+  LOOKOUT_TEST_WAIT (lookout_map_get_n_markers (f->map) > 0);
   zoom_to (f->map, 4, 48.85, 2.35);
   g_assert_cmpuint (lookout_map_get_n_markers (f->map), ==, 1);
   button = marker_button (f->map, up);
@@ -649,7 +608,7 @@ test_big_cluster_zooms (Fixture       *f,
         first = target;
     }
 
-  WAIT_UNTIL (lookout_map_get_n_markers (f->map) > 0);
+  LOOKOUT_TEST_WAIT (lookout_map_get_n_markers (f->map) > 0);
   zoom_to (f->map, 3, 35, 139);
   g_assert_cmpuint (lookout_map_get_n_markers (f->map), ==, 1);
   g_assert_cmpstr (count_of (marker_button (f->map, first)), ==, "30");
@@ -658,7 +617,7 @@ test_big_cluster_zooms (Fixture       *f,
   g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), >=, 4);
   g_assert_cmpfloat (fabs (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)) - 35.25), <, 0.1);
   g_assert_cmpfloat (fabs (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)) - 139.2), <, 0.1);
-  WAIT_UNTIL (lookout_map_get_cluster_zoom (f->map) == (int) floor (shumate_viewport_get_zoom_level (viewport)));
+  LOOKOUT_TEST_WAIT (lookout_map_get_cluster_zoom (f->map) == (int) floor (shumate_viewport_get_zoom_level (viewport)));
   g_assert_cmpuint (lookout_map_get_n_markers (f->map), >, 1);
 }
 
@@ -674,13 +633,13 @@ test_fit_and_select (Fixture       *f,
   GtkWidget *shumate_map = GTK_WIDGET (lookout_map_get_map (f->map));
   double width, height, x, y;
 
-  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 3);
+  LOOKOUT_TEST_WAIT (lookout_map_get_n_markers (f->map) == 3);
   shumate_viewport_set_zoom_level (lookout_map_get_viewport (f->map), 7);
   shumate_map_center_on (lookout_map_get_map (f->map), 0, -150);
-  settle (50);
+  lookout_test_run_for (50);
 
   lookout_map_fit_all (f->map);
-  settle (100);
+  lookout_test_run_for (100);
   width = gtk_widget_get_width (shumate_map);
   height = gtk_widget_get_height (shumate_map);
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
@@ -702,7 +661,7 @@ test_fit_and_select (Fixture       *f,
 
   /* Selecting a target centres the map on it and marks its marker. */
   lookout_map_select_target (f->map, targets[2]);
-  settle (100);
+  lookout_test_run_for (100);
   shumate_viewport_location_to_widget_coords (lookout_map_get_viewport (f->map), shumate_map,
                                               lookout_target_get_latitude (targets[2]),
                                               lookout_target_get_longitude (targets[2]),
@@ -734,9 +693,9 @@ test_doubtful (Fixture       *f,
   lookout_target_set_live_state (anycast, LOOKOUT_TARGET_STATE_UP, 4000, now_ms, NULL, "8.8.8.8");
   lookout_target_set_live_state (near, LOOKOUT_TARGET_STATE_UP, 3000, now_ms, NULL, "1.2.3.4");
 
-  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 2);
-  WAIT_UNTIL (lookout_geo_get_target_location (geo, anycast) != NULL
-              && lookout_geo_get_target_location (geo, near) != NULL);
+  LOOKOUT_TEST_WAIT (lookout_map_get_n_markers (f->map) == 2);
+  LOOKOUT_TEST_WAIT (lookout_geo_get_target_location (geo, anycast) != NULL
+                     && lookout_geo_get_target_location (geo, near) != NULL);
 
   g_assert_true (lookout_geo_get_target_doubtful (geo, anycast));
   g_assert_false (lookout_geo_get_target_doubtful (geo, near));
@@ -752,7 +711,7 @@ test_doubtful (Fixture       *f,
   g_assert_false (gtk_widget_has_css_class (button, "doubtful"));
   gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Near, Berlin, Germany, Up");
-  settle (50);
+  lookout_test_run_for (50);
   assert_marker_at_location (f->map, near);
 
   lookout_map_set_geo (f->map, NULL);
@@ -779,9 +738,9 @@ test_no_tiles (Fixture       *f,
   lookout_map_set_tile_url (f->map, url);
   target = add_target (f, "https://offline.example/", "Offline", 47.0, 8.0);
 
-  WAIT_UNTIL (!lookout_map_get_tiles_available (f->map));
-  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 1);
-  settle (50);
+  LOOKOUT_TEST_WAIT (!lookout_map_get_tiles_available (f->map));
+  LOOKOUT_TEST_WAIT (lookout_map_get_n_markers (f->map) == 1);
+  lookout_test_run_for (50);
   /* A plain background, and a note saying why. */
   g_assert_cmphex (map_pixel (f->map, 5, 300), !=, TILE_RGB);
   /* The markers are there all the same. */
@@ -794,7 +753,7 @@ test_no_tiles (Fixture       *f,
 
     lookout_map_set_tile_url (f->map, tiles);
     shumate_map_center_on (lookout_map_get_map (f->map), 10, 10);
-    WAIT_UNTIL (lookout_map_get_tiles_available (f->map));
+    LOOKOUT_TEST_WAIT (lookout_map_get_tiles_available (f->map));
   }
 }
 
@@ -834,7 +793,7 @@ test_pick_place (Fixture       *f,
   double lat, lon, x, y;
 
   g_signal_connect (f->map, "target-placed", G_CALLBACK (placed_cb), &placed);
-  settle (50);
+  lookout_test_run_for (50);
   g_assert_cmpuint (lookout_map_get_n_markers (f->map), ==, 0);
 
   g_assert_nonnull (click);
@@ -854,8 +813,8 @@ test_pick_place (Fixture       *f,
   g_assert_cmpstr (lookout_target_get_location_source (lan), ==, "manual");
   g_assert_cmpfloat_with_epsilon (lookout_target_get_latitude (lan), lat, 1e-6);
   g_assert_cmpfloat_with_epsilon (lookout_target_get_longitude (lan), lon, 1e-6);
-  WAIT_UNTIL (lookout_map_get_n_markers (f->map) == 1);
-  settle (50);
+  LOOKOUT_TEST_WAIT (lookout_map_get_n_markers (f->map) == 1);
+  lookout_test_run_for (50);
   assert_marker_at_location (f->map, lan);
 
   /* Placing is over after one click. */
@@ -910,7 +869,7 @@ test_settings (void)
     gtk_window_set_child (GTK_WINDOW (window), box);
   }
   gtk_window_present (GTK_WINDOW (window));
-  settle (50);
+  lookout_test_run_for (50);
 
   /* Typed coordinates place the target by hand. */
   {
@@ -991,7 +950,7 @@ monitor_add (LookoutMonitor *monitor,
   if (!isnan (lat))
     lookout_target_set_location (target, lat, lon, "manual");
   lookout_monitor_add_target_async (monitor, target, NULL, monitor_added_cb, &done);
-  WAIT_UNTIL (done);
+  LOOKOUT_TEST_WAIT (done);
 
   return target;
 }
@@ -1002,9 +961,8 @@ static void
 test_window_dashboard (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("lookout-map-window-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
-  g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, &error);
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  LookoutStore *store = tmp->store;
   g_autoptr(LookoutMonitor) monitor = NULL;
   g_autoptr(LookoutTarget) lisbon = NULL;
   g_autoptr(LookoutTarget) oslo = NULL;
@@ -1014,7 +972,6 @@ test_window_dashboard (void)
   GtkWidget *shumate_map;
   double x, y, lat, lon;
 
-  g_assert_no_error (error);
   monitor = lookout_monitor_new (store);
   g_assert_true (lookout_monitor_load_sync (monitor, &error));
 
@@ -1028,10 +985,10 @@ test_window_dashboard (void)
   lan = monitor_add (monitor, "icmp://192.168.5.5", "Printer", NAN, NAN);
 
   /* The first target's page; the map one click away. */
-  WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (window->content_stack), "target") == 0);
+  LOOKOUT_TEST_WAIT (g_strcmp0 (gtk_stack_get_visible_child_name (window->content_stack), "target") == 0);
   gtk_toggle_button_set_active (window->dashboard_button, TRUE);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->content_stack), ==, "dashboard");
-  WAIT_UNTIL (lookout_map_get_n_markers (window->map) == 2);
+  LOOKOUT_TEST_WAIT (lookout_map_get_n_markers (window->map) == 2);
 
   /* A marker opens its target's page. */
   g_signal_emit_by_name (shumate_marker_get_child (lookout_map_get_marker (window->map, oslo)), "clicked");
@@ -1044,7 +1001,7 @@ test_window_dashboard (void)
   gtk_single_selection_set_selected (window->selection, 0);
   g_assert_true (lookout_window_get_selected_target (window) == lisbon);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->content_stack), ==, "dashboard");
-  settle (100);
+  lookout_test_run_for (100);
   shumate_map = GTK_WIDGET (lookout_map_get_map (window->map));
   shumate_viewport_location_to_widget_coords (lookout_map_get_viewport (window->map), shumate_map,
                                               38.7223, -9.1393, &x, &y);
@@ -1062,7 +1019,7 @@ test_window_dashboard (void)
   g_signal_emit_by_name (find_pick_gesture (window->map), "pressed", 1, x, y);
   g_assert_cmpstr (lookout_target_get_location_source (lan), ==, "manual");
   /* Oslo may be out of view by now: only the printer's own marker counts. */
-  WAIT_UNTIL (lookout_map_get_marker (window->map, lan) != NULL);
+  LOOKOUT_TEST_WAIT (lookout_map_get_marker (window->map, lan) != NULL);
   assert_marker_at_location (window->map, lan);
 
   g_assert_true (lookout_store_flush_sync (store, &error));
@@ -1083,8 +1040,7 @@ test_window_dashboard (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
-  lookout_store_close (store);
-  gui_test_remove_tree (dir);
+  lookout_test_store_close (tmp);
 }
 
 int
@@ -1093,8 +1049,7 @@ main (int   argc,
 {
   int ret;
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  lookout_test_gui_init (&argc, &argv);
   lookout_load_stylesheet ();
   start_server ();
   /* The map jumps rather than glides: positions can be checked at once. */

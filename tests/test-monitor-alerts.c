@@ -11,7 +11,7 @@
 
 #include "config.h"
 
-#include "gui-test-utils.h"
+#include "lookout-test.h"
 
 #include "lookout-monitor.h"
 
@@ -41,11 +41,10 @@ closed_port (void)
 static void
 test_monitor_alerts (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("lookout-monitor-alerts-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
   g_autofree char *uri = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, &error);
+  LookoutStore *store = tmp->store;
   g_autoptr(LookoutMonitor) monitor = NULL;
   g_autoptr(LookoutTarget) target = NULL;
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) lookout_alert_event_unref);
@@ -54,7 +53,6 @@ test_monitor_alerts (void)
   LookoutScheduler *scheduler;
   guint16 port = closed_port ();
 
-  g_assert_no_error (error);
   monitor = lookout_monitor_new (store);
   g_assert_true (lookout_monitor_load_sync (monitor, &error));
   engine = lookout_monitor_get_alert_engine (monitor);
@@ -67,13 +65,13 @@ test_monitor_alerts (void)
   lookout_target_set_interval (target, 1);
   lookout_target_set_timeout (target, 500);
   lookout_target_set_fail_threshold (target, 2);
-  gui_test_add_target (monitor, target);
+  lookout_test_add_target (monitor, target);
 
   /* The target's threshold decides: UNKNOWN after one refusal, DOWN after two. */
   lookout_monitor_start (monitor);
-  wait_until (lookout_target_get_last_checked (target) > 0);
+  LOOKOUT_TEST_WAIT (lookout_target_get_last_checked (target) > 0);
   g_assert_cmpint (lookout_target_get_state (target), ==, LOOKOUT_TARGET_STATE_UNKNOWN);
-  wait_until (lookout_target_get_state (target) == LOOKOUT_TARGET_STATE_DOWN);
+  LOOKOUT_TEST_WAIT (lookout_target_get_state (target) == LOOKOUT_TARGET_STATE_DOWN);
   /* the state of the scheduler's target is the monitor's engine's decision */
   g_assert_cmpint (lookout_alert_engine_get_state (engine, lookout_target_get_id (target)), ==,
                    LOOKOUT_TARGET_STATE_DOWN);
@@ -102,8 +100,7 @@ test_monitor_alerts (void)
   g_assert_cmpstr (g_array_index (stored, LookoutStoredEvent, 0).kind, ==, "resumed");
 
   g_clear_object (&monitor);
-  lookout_store_close (store);
-  gui_test_remove_tree (dir);
+  lookout_test_store_close (tmp);
 }
 
 int

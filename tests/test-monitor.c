@@ -7,20 +7,18 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "lookout-monitor.h"
+#include "lookout-test.h"
 
 typedef struct
 {
-  char           *dir;
-  char           *path;
-  LookoutStore   *store;
-  LookoutMonitor *monitor;
-  guint           changes;
-  guint           last_position;
-  guint           last_removed;
-  guint           last_added;
+  LookoutTestStore *tmp;
+  LookoutStore     *store;     /* tmp->store while open */
+  LookoutMonitor   *monitor;
+  guint             changes;
+  guint             last_position;
+  guint             last_removed;
+  guint             last_added;
 } Fixture;
 
 static void
@@ -39,10 +37,7 @@ items_changed_cb (GListModel *model,
 static void
 open_monitor (Fixture *f)
 {
-  GError *error = NULL;
-
-  f->store = lookout_store_open_sync (f->path, NULL, &error);
-  g_assert_no_error (error);
+  f->store = lookout_test_store_open (f->tmp);
   f->monitor = lookout_monitor_new (f->store);
   g_assert_true (lookout_monitor_get_store (f->monitor) == f->store);
   g_signal_connect (lookout_monitor_get_targets (f->monitor), "items-changed",
@@ -53,20 +48,15 @@ static void
 close_monitor (Fixture *f)
 {
   g_clear_object (&f->monitor);
-  if (f->store != NULL)
-    lookout_store_close (f->store);
-  g_clear_object (&f->store);
+  lookout_test_store_close (f->tmp);
+  f->store = NULL;
 }
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  GError *error = NULL;
-
-  f->dir = g_dir_make_tmp ("lookout-monitor-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "lookout.db", NULL);
+  f->tmp = lookout_test_store_new_empty ();
   open_monitor (f);
 }
 
@@ -74,38 +64,8 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) d = NULL;
-  const char *name;
-
   close_monitor (f);
-
-  d = g_dir_open (f->dir, 0, NULL);
-  while ((name = g_dir_read_name (d)))
-    {
-      g_autofree char *child = g_build_filename (f->dir, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (f->dir);
-  g_free (f->dir);
-  g_free (f->path);
-}
-
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
+  g_clear_pointer (&f->tmp, lookout_test_store_free);
 }
 
 static gboolean
@@ -115,8 +75,8 @@ add_target (Fixture        *f,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  lookout_monitor_add_target_async (f->monitor, target, NULL, result_cb, &result);
-  return lookout_monitor_add_target_finish (f->monitor, wait_for (&result), error);
+  lookout_monitor_add_target_async (f->monitor, target, NULL, lookout_test_async_cb, &result);
+  return lookout_monitor_add_target_finish (f->monitor, lookout_test_wait_result (&result), error);
 }
 
 static gboolean
@@ -127,8 +87,8 @@ update_target (Fixture        *f,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  lookout_monitor_update_target_async (f->monitor, target, changes, NULL, result_cb, &result);
-  return lookout_monitor_update_target_finish (f->monitor, wait_for (&result), error);
+  lookout_monitor_update_target_async (f->monitor, target, changes, NULL, lookout_test_async_cb, &result);
+  return lookout_monitor_update_target_finish (f->monitor, lookout_test_wait_result (&result), error);
 }
 
 static LookoutTarget *
@@ -254,8 +214,8 @@ test_add_update_remove_undo (Fixture       *f,
 
     g_object_get (f->monitor, "loaded", &loaded, NULL);
     g_assert_false (loaded);
-    lookout_monitor_load_async (f->monitor, NULL, result_cb, &result);
-    g_assert_true (lookout_monitor_load_finish (f->monitor, wait_for (&result), &error));
+    lookout_monitor_load_async (f->monitor, NULL, lookout_test_async_cb, &result);
+    g_assert_true (lookout_monitor_load_finish (f->monitor, lookout_test_wait_result (&result), &error));
     g_assert_no_error (error);
     g_object_get (f->monitor, "loaded", &loaded, NULL);
     g_assert_true (loaded);
@@ -354,8 +314,8 @@ test_invalid_rejected (Fixture       *f,
     g_autoptr(GAsyncResult) result = NULL;
 
     lookout_store_delete_target_async (f->store, lookout_target_get_id (target), NULL,
-                                       result_cb, &result);
-    g_assert_true (lookout_store_delete_target_finish (f->store, wait_for (&result), &error));
+                                       lookout_test_async_cb, &result);
+    g_assert_true (lookout_store_delete_target_finish (f->store, lookout_test_wait_result (&result), &error));
     g_assert_no_error (error);
   }
   changes = lookout_target_copy (target);

@@ -23,54 +23,9 @@
 #include "lookout-ntp-probe.h"
 #include "lookout-tcp-probe.h"
 #include "lookout-udp-probe.h"
+#include "lookout-test.h"
 
 /* Probing ---------------------------------------------------------------- */
-
-typedef struct
-{
-  gboolean       done;
-  LookoutResult *result;
-  GError        *error;
-} RunData;
-
-static void
-run_done_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  RunData *data = user_data;
-
-  data->result = lookout_probe_run_finish (LOOKOUT_PROBE (object), result, &data->error);
-  data->done = TRUE;
-}
-
-static LookoutResult *
-run_probe_full (LookoutProbe  *probe,
-                const char    *uri,
-                guint          timeout_ms,
-                const char    *options,
-                GCancellable  *cancellable,
-                GError       **error)
-{
-  g_autoptr(LookoutTarget) target = NULL;
-  g_autoptr(GError) local_error = NULL;
-  RunData data = { 0 };
-
-  target = lookout_target_new_from_string (uri, &local_error);
-  g_assert_no_error (local_error);
-  lookout_target_set_timeout (target, timeout_ms);
-  if (options != NULL)
-    lookout_target_set_options (target, options);
-
-  lookout_probe_run_async (probe, target, cancellable, run_done_cb, &data);
-  while (!data.done)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (data.error != NULL)
-    g_propagate_error (error, data.error);
-
-  return data.result;
-}
 
 static LookoutResult *
 run_probe (LookoutProbe *probe,
@@ -79,7 +34,7 @@ run_probe (LookoutProbe *probe,
            const char   *options)
 {
   g_autoptr(GError) error = NULL;
-  LookoutResult *result = run_probe_full (probe, uri, timeout_ms, options, NULL, &error);
+  LookoutResult *result = lookout_test_run_probe (probe, uri, timeout_ms, options, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (result);
@@ -488,13 +443,13 @@ test_tcp_cancel (void)
 
   /* cancelled before it starts */
   g_cancellable_cancel (cancelled);
-  early = run_probe_full (probe, uri, 5000, NULL, cancelled, &early_error);
+  early = lookout_test_run_probe (probe, uri, 5000, NULL, cancelled, &early_error);
   g_assert_error (early_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (early);
 
   start = g_get_monotonic_time ();
   g_timeout_add (50, cancel_cb, cancellable);
-  result = run_probe_full (probe, uri, 5000, NULL, cancellable, &error);
+  result = lookout_test_run_probe (probe, uri, 5000, NULL, cancellable, &error);
   for (guint i = 0; i < G_N_ELEMENTS (filler); i++)
     g_object_unref (filler[i]);
   if (result != NULL && result->ok)
@@ -771,7 +726,7 @@ test_udp_cancel (void)
 
   responder->silent = TRUE;
   g_timeout_add (50, cancel_cb, cancellable);
-  result = run_probe_full (probe, uri, 5000, NULL, cancellable, &error);
+  result = lookout_test_run_probe (probe, uri, 5000, NULL, cancellable, &error);
 
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (result);
@@ -1075,7 +1030,7 @@ static void
 test_ntp_chrony (void)
 {
   g_autofree char *chronyd = g_find_program_in_path ("chronyd");
-  g_autofree char *dir = NULL;
+  g_autoptr(LookoutTestDir) dir = NULL;
   g_autofree char *conf = NULL;
   g_autofree char *conf_path = NULL;
   g_autofree char *uri = NULL;
@@ -1099,8 +1054,7 @@ test_ntp_chrony (void)
       return;
     }
 
-  dir = g_dir_make_tmp ("lookout-chrony-XXXXXX", &error);
-  g_assert_no_error (error);
+  dir = lookout_test_dir_new ();
   port = closed_port (G_SOCKET_TYPE_DATAGRAM);
   /* No sources and a local reference: chronyd serves its own clock at
    * stratum 8 without touching the system clock (-x). */
@@ -1141,21 +1095,6 @@ test_ntp_chrony (void)
   g_assert_cmpint (ABS (result->offset_us), <, 5000);
   g_assert_cmpint (result->latency_us, >=, 0);
   g_assert_cmpint (result->latency_us, <, 50000);
-
-  {
-    g_autoptr(GFile) file = g_file_new_for_path (dir);
-    g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                                   G_FILE_QUERY_INFO_NONE, NULL, NULL);
-    GFileInfo *info;
-
-    while (children && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-      {
-        g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
-        g_file_delete (child, NULL, NULL);
-        g_object_unref (info);
-      }
-    g_file_delete (file, NULL, NULL);
-  }
 }
 
 int

@@ -12,7 +12,7 @@
 
 #include "config.h"
 
-#include "gui-test-utils.h"
+#include "lookout-test.h"
 
 #include "lookout-alert-channel.h"
 #include "lookout-monitor.h"
@@ -127,7 +127,7 @@ add_target (LookoutMonitor *monitor,
 
   g_assert_no_error (error);
   lookout_target_set_fail_threshold (target, 1);
-  gui_test_add_target (monitor, target);
+  lookout_test_add_target (monitor, target);
   g_assert_cmpint (lookout_target_get_id (target), >, 0);
 
   return target;
@@ -177,8 +177,7 @@ result_cb (LookoutMonitor *monitor,
 static void
 test_order (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("lookout-pipeline-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(TestChannel) channel = NULL;
   g_autoptr(GArray) sent = g_array_new (FALSE, FALSE, sizeof (Sent));
@@ -188,8 +187,7 @@ test_order (void)
   gint64 t = 1700000000000;
 
   p.sent = sent;
-  p.store = lookout_store_open_sync (path, NULL, &error);
-  g_assert_no_error (error);
+  p.store = tmp->store;
   p.monitor = lookout_monitor_new_with_options (p.store,
                                                 &(LookoutMonitorOptions) { .notify = TRUE, .locate = TRUE });
   g_assert_true (lookout_monitor_load_sync (p.monitor, &error));
@@ -217,7 +215,7 @@ test_order (void)
       lookout_monitor_handle_result (p.monitor, p.target, result);
       g_assert_cmpuint (p.n_results, ==, i + 1);
       /* the channel sends one event at a time: the next goes out at once */
-      wait_until (lookout_alert_channel_get_pending (LOOKOUT_ALERT_CHANNEL (channel)) == 0);
+      LOOKOUT_TEST_WAIT (lookout_alert_channel_get_pending (LOOKOUT_ALERT_CHANNEL (channel)) == 0);
     }
 
   for (guint i = 0; i < sent->len; i++)
@@ -251,11 +249,8 @@ test_order (void)
 
   g_clear_object (&p.monitor);
   g_clear_object (&p.target);
-  lookout_store_close (p.store);
-  g_clear_object (&p.store);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  gui_test_remove_tree (dir);
+  lookout_test_store_close (tmp);
+  lookout_test_drain ();
 }
 
 /* The plot adds lookout_sample_init_from_result() of a result; the store
@@ -288,10 +283,9 @@ assert_plotted_is_stored (LookoutStore  *store,
 static void
 test_plotted_is_stored (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("lookout-pipeline-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, &error);
+  LookoutStore *store = tmp->store;
   g_autoptr(LookoutMonitor) monitor = NULL;
   g_autoptr(LookoutTarget) http = NULL;
   g_autoptr(LookoutTarget) dns = NULL;
@@ -347,8 +341,6 @@ test_plotted_is_stored (void)
   }
 
   g_clear_object (&monitor);
-  lookout_store_close (store);
-  gui_test_remove_tree (dir);
 }
 
 int

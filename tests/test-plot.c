@@ -13,7 +13,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "lookout-plot.h"
@@ -21,6 +20,7 @@
 #include "lookout-range-bar.h"
 #include "lookout-sparkline.h"
 #include "lookout-target-history.h"
+#include "lookout-test-gui.h"
 
 #define T0_MS G_GINT64_CONSTANT (1767225600000)
 
@@ -35,8 +35,7 @@ show_in_window (GtkWidget *child,
   gtk_window_set_child (GTK_WINDOW (window), child);
   gtk_window_present (GTK_WINDOW (window));
 
-  while (gtk_widget_get_width (child) <= 0 || !gtk_widget_get_mapped (child))
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (gtk_widget_get_width (child) > 0 && gtk_widget_get_mapped (child));
 
   return window;
 }
@@ -66,20 +65,6 @@ render (GtkWidget *widget)
   cairo_surface_flush (surface);
 
   return surface;
-}
-
-static void
-remove_store (const char *dir,
-              const char *path)
-{
-  const char *suffixes[] = { "", "-wal", "-shm" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-      g_unlink (file);
-    }
-  g_rmdir (dir);
 }
 
 typedef struct { guint8 r, g, b, a; } Pixel;
@@ -265,8 +250,7 @@ test_zoom_survives_live_updates (void)
       s.ts_ms = g_get_real_time () / 1000;
       lookout_plot_add_sample (LOOKOUT_PLOT (plot), &s);
       cairo_surface_destroy (render (plot));
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (10000);
+      lookout_test_run_for (10);
     }
 
   lookout_plot_get_range (LOOKOUT_PLOT (plot), &from, &to);
@@ -293,33 +277,24 @@ wait_for_source (LookoutPlot *plot,
                  gint64       target_id,
                  LookoutSeries *old)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+  LookoutSeries *series = NULL;
 
-  while (g_get_monotonic_time () < deadline)
-    {
-      LookoutSeries *series = lookout_plot_get_series (plot, target_id);
-
-      if (series != NULL && series != old)
-        return lookout_series_get_source (series);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_assert_not_reached ();
+  LOOKOUT_TEST_WAIT_UNTIL ((series = lookout_plot_get_series (plot, target_id)) != NULL && series != old,
+                           5000);
+  return lookout_series_get_source (series);
 }
 
 static void
 test_store_sources (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("lookout-plot-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
-  g_autoptr(LookoutStore) store = NULL;
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  LookoutStore *store = tmp->store;
   GtkWidget *plot = lookout_plot_new ();
   GtkWidget *window;
   gint64 now = g_get_real_time () / 1000;
   GError *error = NULL;
   LookoutSeries *first;
 
-  store = lookout_store_open_sync (path, NULL, &error);
-  g_assert_no_error (error);
   for (gint64 t = now - 3 * 86400000; t < now; t += 60000)
     {
       LookoutSample s = { .target_id = 4, .ts_ms = t, .latency_us = 20000, .state = LOOKOUT_TARGET_STATE_UP };
@@ -341,8 +316,7 @@ test_store_sources (void)
   g_assert_true (lookout_series_get_latency_range (lookout_plot_get_series (LOOKOUT_PLOT (plot), 4), NULL, NULL));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  lookout_store_close (store);
-  remove_store (dir, path);
+  lookout_test_store_close (tmp);
 }
 
 static void
@@ -542,9 +516,8 @@ find_value_label (GtkWidget  *root,
 static void
 test_history_statistics (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("lookout-plot-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
-  g_autoptr(LookoutStore) store = NULL;
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  LookoutStore *store = tmp->store;
   g_autoptr(LookoutTarget) target = NULL;
   g_autoptr(LookoutMonitor) monitor = NULL;
   g_autoptr(LookoutResult) result = NULL;
@@ -555,11 +528,8 @@ test_history_statistics (void)
   GtkWidget *window;
   GtkLabel *availability, *failures, *median, *outages;
   gint64 now = g_get_real_time () / 1000;
-  gint64 deadline;
   GError *error = NULL;
 
-  store = lookout_store_open_sync (path, NULL, &error);
-  g_assert_no_error (error);
   target = lookout_target_new_from_string ("tcp://db.test:5432", &error);
   g_assert_no_error (error);
   g_assert_true (lookout_store_insert_target_sync (store, target, &error));
@@ -597,9 +567,7 @@ test_history_statistics (void)
   outages = find_value_label (history, "Outages");
   g_assert_nonnull (availability);
 
-  deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
-  while (g_str_equal (gtk_label_get_label (failures), "—") && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT_UNTIL (!g_str_equal (gtk_label_get_label (failures), "—"), 5000);
 
   g_assert_cmpstr (gtk_label_get_label (failures), ==, "3 / 24");
   g_assert_cmpstr (gtk_label_get_label (availability), ==, "87.500 %");
@@ -609,10 +577,7 @@ test_history_statistics (void)
 
   /* A live failure reported by the monitor lands in the plot as a failure. */
   plot = lookout_target_history_get_plot (LOOKOUT_TARGET_HISTORY (history));
-  deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
-  while (lookout_plot_get_series (plot, lookout_target_get_id (target)) == NULL &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT_UNTIL (lookout_plot_get_series (plot, lookout_target_get_id (target)) != NULL, 5000);
   series = lookout_plot_get_series (plot, lookout_target_get_id (target));
   g_assert_nonnull (series);
 
@@ -630,8 +595,7 @@ test_history_statistics (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&monitor);
-  lookout_store_close (store);
-  remove_store (dir, path);
+  lookout_test_store_close (tmp);
 }
 
 static void
@@ -668,7 +632,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
+  lookout_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/plot/render-known-data", test_render_known_data);
   g_test_add_func ("/plot/zoom-survives-live-updates", test_zoom_survives_live_updates);

@@ -66,8 +66,7 @@ lookup_start (GResolver                *resolver,
 static void
 lookup_wait (Lookup *lookup)
 {
-  while (!lookup->done)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (lookup->done);
 }
 
 static void
@@ -434,8 +433,7 @@ test_resolver_default (void)
   host = g_strdup_printf ("loop.example.test:%u",
                           g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
   g_socket_client_connect_to_host_async (client, host, 0, NULL, connected_cb, &connection);
-  while (connection == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (connection != NULL);
 
   peer = g_socket_connection_get_remote_address (connection, &error);
   g_assert_no_error (error);

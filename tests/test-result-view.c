@@ -15,8 +15,7 @@
 #include <libsoup/soup.h>
 
 /* The window tests wait for real checks, each up to a second apart. */
-#define GUI_TEST_WAIT_S 15
-#include "window-test-utils.h"
+#include "lookout-test-gui.h"
 
 #include "lookout-gui-utils.h"
 #include "lookout-result-view-private.h"
@@ -449,10 +448,7 @@ test_udp (void)
 
 typedef struct
 {
-  char             *dir;
-  LookoutStore     *store;
-  LookoutMonitor   *monitor;
-  LookoutWindow    *window;
+  LookoutTestWindow w;
   GSocketListener  *listener;
   GCancellable     *cancellable;
   guint             accepted;
@@ -503,7 +499,7 @@ add_target (Fixture    *fixture,
   lookout_target_set_interval (target, 1);
   lookout_target_set_timeout (target, 1000);
 
-  gui_test_add_target (fixture->monitor, target);
+  lookout_test_add_target (fixture->w.monitor, target);
 
   return g_steal_pointer (&target);
 }
@@ -514,20 +510,19 @@ fixture_set_up (Fixture       *fixture,
 {
   fixture->cancellable = g_cancellable_new ();
   fixture->listener = g_socket_listener_new ();
-  window_test_open ("lookout-result-view-XXXXXX", &fixture->dir, &fixture->store,
-                    &fixture->monitor, &fixture->window);
+  lookout_test_window_open (&fixture->w);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  lookout_monitor_stop (fixture->monitor);
+  lookout_monitor_stop (fixture->w.monitor);
   g_cancellable_cancel (fixture->cancellable);
   g_socket_listener_close (fixture->listener);
   g_clear_object (&fixture->listener);
   g_clear_object (&fixture->cancellable);
-  window_test_close (&fixture->dir, &fixture->store, &fixture->monitor, &fixture->window);
+  lookout_test_window_close (&fixture->w);
 }
 
 static LookoutResultView *
@@ -598,19 +593,20 @@ test_window_live_result (Fixture       *fixture,
   closed_target = add_target (fixture, closed_uri, "Closed port");
 
   /* The first target is selected, and nothing has been checked yet. */
-  g_assert_true (lookout_window_get_selected_target (fixture->window) == open_target);
-  view = find_result_view (GTK_WIDGET (fixture->window->target_page));
+  g_assert_true (lookout_window_get_selected_target (fixture->w.window) == open_target);
+  view = find_result_view (GTK_WIDGET (fixture->w.window->target_page));
   g_assert_nonnull (view);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view->empty_row)));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view->empty_row)));
 
-  lookout_monitor_start (fixture->monitor);
-  wait_until (lookout_window_get_last_result (fixture->window, open_target) != NULL &&
-              lookout_window_get_last_result (fixture->window, closed_target) != NULL);
+  lookout_monitor_start (fixture->w.monitor);
+  LOOKOUT_TEST_WAIT_UNTIL (lookout_window_get_last_result (fixture->w.window, open_target) != NULL &&
+                           lookout_window_get_last_result (fixture->w.window, closed_target) != NULL,
+                           15000);
   g_assert_cmpuint (fixture->accepted, >=, 1);
 
   /* The page shows the shown target's result... */
-  result = lookout_window_get_last_result (fixture->window, open_target);
+  result = lookout_window_get_last_result (fixture->w.window, open_target);
   g_assert_true (lookout_result_view_get_result (view) == result);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view->empty_row)));
   assert_row (view->state_row, view->state_label, "Up");
@@ -621,9 +617,9 @@ test_window_live_result (Fixture       *fixture,
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view->latency_row)));
 
   /* ...and its list row the state in a word and a colour, and the time. */
-  wait_until (window_test_find_row (fixture->window, open_target) != NULL);
-  row = window_test_find_row (fixture->window, open_target);
-  wait_until ((state = find_label (row, "Up")) != NULL);
+  LOOKOUT_TEST_WAIT_UNTIL (lookout_test_window_find_row (fixture->w.window, open_target) != NULL, 15000);
+  row = lookout_test_window_find_row (fixture->w.window, open_target);
+  LOOKOUT_TEST_WAIT_UNTIL ((state = find_label (row, "Up")) != NULL, 15000);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (state), "up"));
   latency = lookout_format_latency (lookout_target_get_last_latency (open_target));
   g_assert_cmpstr (latency, !=, "—");
@@ -631,23 +627,23 @@ test_window_live_result (Fixture       *fixture,
 
   /* The other target's result was kept while it was not shown: selecting
    * it shows it at once, without waiting for its next check. */
-  lookout_window_select_target (fixture->window, closed_target);
+  lookout_window_select_target (fixture->w.window, closed_target);
   g_assert_true (lookout_result_view_get_result (view) ==
-                 lookout_window_get_last_result (fixture->window, closed_target));
+                 lookout_window_get_last_result (fixture->w.window, closed_target));
   assert_row (view->state_row, view->state_label, "Down");
   assert_row (view->address_row, view->address_label, "127.0.0.1");
   assert_row (view->latency_row, view->latency_label, "—");
   g_assert_cmpstr (adw_action_row_get_subtitle (view->error_row), ==, "Class: refused");
   g_assert_cmpstr (gtk_label_get_label (view->error_label), !=, "—");
 
-  lookout_window_select_target (fixture->window, open_target);
+  lookout_window_select_target (fixture->w.window, open_target);
   assert_row (view->state_row, view->state_label, "Up");
 
   /* Live: the next result replaces it on the page. */
-  result = lookout_result_ref (lookout_window_get_last_result (fixture->window, open_target));
-  wait_until (lookout_result_view_get_result (view) != result);
+  result = lookout_result_ref (lookout_window_get_last_result (fixture->w.window, open_target));
+  LOOKOUT_TEST_WAIT_UNTIL (lookout_result_view_get_result (view) != result, 15000);
   g_assert_true (lookout_result_view_get_result (view) ==
-                 lookout_window_get_last_result (fixture->window, open_target));
+                 lookout_window_get_last_result (fixture->w.window, open_target));
   g_assert_cmpint (lookout_result_view_get_result (view)->started_ms, >=, result->started_ms);
   lookout_result_unref (result);
 }
@@ -667,24 +663,19 @@ static void
 test_window_http_result (Fixture       *fixture,
                          gconstpointer  data)
 {
-  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(SoupServer) server = NULL;
   g_autoptr(LookoutTarget) target = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
   g_autofree char *uri = NULL;
-  GSList *uris;
   LookoutResultView *view;
 
-  soup_server_add_handler (server, NULL, health_cb, NULL, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  uri = g_strdup_printf ("http://127.0.0.1:%d/health", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  server = lookout_test_http_server_new (health_cb, NULL, &base);
+  uri = g_strconcat (base, "/health", NULL);
 
   target = add_target (fixture, uri, "Health");
-  view = find_result_view (GTK_WIDGET (fixture->window->target_page));
-  lookout_monitor_start (fixture->monitor);
-  wait_until (lookout_result_view_get_result (view) != NULL);
+  view = find_result_view (GTK_WIDGET (fixture->w.window->target_page));
+  lookout_monitor_start (fixture->w.monitor);
+  LOOKOUT_TEST_WAIT_UNTIL (lookout_result_view_get_result (view) != NULL, 15000);
 
   /* What the real probe measured, as a person reads it. */
   assert_row (view->state_row, view->state_label, "Up");
@@ -705,8 +696,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  lookout_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/gui/result-view/empty", test_empty);
   g_test_add_func ("/gui/result-view/common", test_common);

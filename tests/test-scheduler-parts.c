@@ -10,7 +10,7 @@
 
 #include "config.h"
 
-#include "gui-test-utils.h"
+#include "lookout-test.h"
 
 #include "lookout-schedule-heap.h"
 #include "lookout-timer-source.h"
@@ -160,7 +160,7 @@ test_timer_source (void)
   ready = g_get_monotonic_time () + 30000;
   lookout_timer_source_arm (b, ready);
 
-  wait_until (later.n_dispatched > 0);
+  LOOKOUT_TEST_WAIT (later.n_dispatched > 0);
   g_assert_cmpint (later.dispatched_at, >=, ready);
   g_assert_cmpuint (later.n_dispatched, ==, 1);
   g_assert_cmpuint (disarmed.n_dispatched, ==, 0);
@@ -169,7 +169,7 @@ test_timer_source (void)
   lookout_timer_source_arm (b, -1);
   ready = g_get_monotonic_time ();
   lookout_timer_source_arm (a, ready - 1000);
-  wait_until (disarmed.n_dispatched > 0);
+  LOOKOUT_TEST_WAIT (disarmed.n_dispatched > 0);
   g_assert_cmpint (disarmed.dispatched_at, >=, ready);
   lookout_timer_source_arm (a, -1);
 

@@ -14,10 +14,9 @@
 
 #include <math.h>
 
-#include <glib/gstdio.h>
-
 #include "lookout-monitor.h"
 #include "lookout-scheduler.h"
+#include "lookout-test.h"
 
 typedef enum
 {
@@ -272,8 +271,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->engine);
   g_clear_object (&fixture->store);
   /* let cancelled calls of the probe wind down */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  lookout_test_drain ();
   g_assert_finalize_object (fixture->probe);
 }
 
@@ -294,40 +292,13 @@ make_target (guint port,
   return target;
 }
 
-static gboolean
-loop_timed_out_cb (gpointer user_data)
-{
-  gboolean *flag = user_data;
-
-  *flag = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_loop_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, loop_timed_out_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 /* Runs until *counter reaches @want, at most @max_ms. */
 static void
 run_loop_until (guint *counter,
                 guint  want,
                 guint  max_ms)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (max_ms, loop_timed_out_cb, &timed_out);
-
-  while (*counter < want && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-  g_assert_cmpuint (*counter, >=, want);
+  LOOKOUT_TEST_WAIT_UNTIL (*counter >= want, max_ms);
 }
 
 /* ---- tests ---- */
@@ -434,7 +405,7 @@ test_spreading_run (Fixture       *fixture,
 
   t0 = g_get_monotonic_time ();
   lookout_scheduler_start (fixture->scheduler);
-  run_loop_for (interval_s * 1000 + 300);
+  lookout_test_run_for (interval_s * 1000 + 300);
   lookout_scheduler_stop (fixture->scheduler);
 
   for (guint i = 0; i < n_targets; i++)
@@ -508,7 +479,7 @@ test_concurrency_cap (Fixture       *fixture,
   lookout_scheduler_start (fixture->scheduler);
   for (guint i = 0; i < 50; i++)
     {
-      run_loop_for (50);
+      lookout_test_run_for (50);
       g_assert_cmpuint (lookout_scheduler_get_n_running (fixture->scheduler), <=, 4);
       if (lookout_scheduler_get_n_waiting (fixture->scheduler) > 0)
         queued = TRUE;
@@ -559,7 +530,7 @@ test_hanging_probe (Fixture       *fixture,
   g_signal_connect (fixture->scheduler, "result", G_CALLBACK (count_result_cb), results);
 
   lookout_scheduler_start (fixture->scheduler);
-  run_loop_for (2500);
+  lookout_test_run_for (2500);
   lookout_scheduler_stop (fixture->scheduler);
 
   /* the others ran every round, on time */
@@ -643,7 +614,7 @@ test_interval_change (Fixture       *fixture,
   g_assert_cmpint (due, >=, now - 1000);
   g_assert_cmpint (due, <=, now + G_USEC_PER_SEC);
 
-  run_loop_for (2100);
+  lookout_test_run_for (2100);
   g_assert_cmpuint (test_probe_get_n_starts (fixture->probe, target), >=, 2);
   g_assert_cmpuint (test_probe_get_n_starts (fixture->probe, target), <=, 3);
 
@@ -668,7 +639,7 @@ test_disabled (Fixture       *fixture,
   g_list_store_append (fixture->store, late);
   g_assert_cmpint (lookout_scheduler_get_target_next_due (fixture->scheduler, late), >, 0);
 
-  run_loop_for (1200);
+  lookout_test_run_for (1200);
   g_assert_cmpuint (test_probe_get_n_starts (fixture->probe, off), ==, 0);
   g_assert_cmpuint (test_probe_get_n_starts (fixture->probe, late), >=, 1);
   g_assert_cmpint (lookout_target_get_state (late), ==, LOOKOUT_TARGET_STATE_UP);
@@ -685,7 +656,7 @@ test_disabled (Fixture       *fixture,
   {
     guint late_starts = test_probe_get_n_starts (fixture->probe, late);
 
-    run_loop_for (1200);
+    lookout_test_run_for (1200);
     g_assert_cmpuint (test_probe_get_n_starts (fixture->probe, off), >=, 1);
     g_assert_cmpuint (test_probe_get_n_starts (fixture->probe, late), ==, late_starts);
   }
@@ -781,8 +752,7 @@ test_check_now (Fixture       *fixture,
 
   lookout_scheduler_check_async (fixture->scheduler, good, NULL, checked_cb, &good_result);
   lookout_scheduler_check_async (fixture->scheduler, hanging, NULL, checked_cb, &hanging_result);
-  while (good_result == NULL || hanging_result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (good_result != NULL && hanging_result != NULL);
   elapsed = g_get_monotonic_time () - start;
 
   g_assert_true (good_result->ok);
@@ -814,9 +784,8 @@ static void
 test_monitor_stores_results (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("lookout-scheduler-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
-  g_autoptr(LookoutStore) store = NULL;
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  LookoutStore *store = tmp->store;
   g_autoptr(LookoutMonitor) monitor = NULL;
   g_autoptr(TestProbe) probe = g_object_new (TEST_TYPE_PROBE, NULL);
   g_autoptr(LookoutTarget) up = make_target (21, 1, 1000);
@@ -827,9 +796,6 @@ test_monitor_stores_results (void)
   LookoutScheduler *scheduler;
   gboolean added = FALSE;
 
-  g_assert_no_error (error);
-  store = lookout_store_open_sync (path, NULL, &error);
-  g_assert_no_error (error);
   monitor = lookout_monitor_new (store);
   scheduler = lookout_monitor_get_scheduler (monitor);
   g_assert_true (LOOKOUT_IS_SCHEDULER (scheduler));
@@ -838,12 +804,10 @@ test_monitor_stores_results (void)
   lookout_target_set_fail_threshold (down, 1);
 
   lookout_monitor_add_target_async (monitor, up, NULL, target_added_cb, &added);
-  while (!added)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (added);
   added = FALSE;
   lookout_monitor_add_target_async (monitor, down, NULL, target_added_cb, &added);
-  while (!added)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (added);
   g_assert_cmpint (lookout_target_get_id (down), >, 0);
 
   g_signal_connect (monitor, "result", G_CALLBACK (count_result_cb), results);
@@ -888,20 +852,9 @@ test_monitor_stores_results (void)
       g_assert_cmpstr (sample->error, ==, "Connection refused");
     }
 
-  lookout_store_close (store);
+  lookout_test_store_close (tmp);
   g_clear_object (&monitor);
-  g_clear_object (&store);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_unlink (path);
-  {
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-    g_unlink (wal);
-    g_unlink (shm);
-  }
-  g_rmdir (dir);
+  lookout_test_drain ();
 }
 
 int

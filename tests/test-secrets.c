@@ -12,7 +12,7 @@
 
 #include <glib/gstdio.h>
 
-#include "gui-test-utils.h"
+#include "lookout-test.h"
 
 #include "lookout-secrets.h"
 
@@ -49,8 +49,7 @@ looked_up_cb (GObject      *object,
 static void
 wait_for (Outcome *o)
 {
-  while (!o->done)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (o->done);
 }
 
 static void
@@ -119,9 +118,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *dir = g_dir_make_tmp ("lookout-secrets-XXXXXX", NULL);
+  g_autoptr(LookoutTestDir) dir = lookout_test_dir_new ();
   g_autofree char *path = g_build_filename (dir, "test.keyring", NULL);
-  int ret;
 
   g_setenv ("SECRET_BACKEND", "file", TRUE);
   g_setenv ("SECRET_FILE_TEST_PATH", path, TRUE);
@@ -129,9 +127,8 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/secrets/round-trip", test_round_trip);
-  ret = g_test_run ();
 
-  /* The file backend leaves a backup ("~") beside the keyring. */
-  gui_test_remove_tree (dir);
-  return ret;
+  /* The file backend leaves a backup ("~") beside the keyring: freeing dir
+   * removes both. */
+  return g_test_run ();
 }

@@ -20,47 +20,13 @@
 #include "lookout-series.h"
 #include "lookout-stats.h"
 #include "lookout-store.h"
+#include "lookout-test.h"
 
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
 #define DAY_MS    (1440 * MINUTE_MS)
 
-typedef struct
-{
-  char         *dir;
-  char         *path;
-  LookoutStore *store;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  GError *error = NULL;
-
-  f->dir = g_dir_make_tmp ("lookout-series-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "lookout.db", NULL);
-  f->store = lookout_store_open_sync (f->path, NULL, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  const char *suffixes[] = { "", "-wal", "-shm" };
-
-  lookout_store_close (f->store);
-  g_clear_object (&f->store);
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *p = g_strconcat (f->path, suffixes[i], NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
-}
+/* dir, path and store: a store in a temporary directory. */
+typedef LookoutTestStore Fixture;
 
 static void
 test_spike_survives (void)
@@ -534,7 +500,10 @@ static void
 test_retention (Fixture       *f,
                 gconstpointer  data)
 {
-  gint64 now = g_get_real_time () / 1000;
+  /* Retention prunes relative to the real clock, so the samples are placed
+   * relative to it too; from the start of the current hour, so that the
+   * ten samples of 100 days ago never straddle an hour boundary. */
+  gint64 now = g_get_real_time () / 1000 / (DAY_MS / 24) * (DAY_MS / 24);
   LookoutStoreRetention keep;
   guint64 deleted = G_MAXUINT64;
   g_autoptr(GArray) old = NULL;
@@ -557,8 +526,7 @@ test_retention (Fixture       *f,
   g_assert_no_error (error);
 
   lookout_store_prune_async (f->store, NULL, prune_done_cb, &deleted);
-  while (deleted == G_MAXUINT64)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (deleted != G_MAXUINT64);
 
   old = lookout_store_query_samples_sync (f->store, 3, 0, now - 2 * DAY_MS, NULL, &error);
   g_assert_no_error (error);
@@ -609,7 +577,6 @@ test_retention (Fixture       *f,
  * before the clock of the machine running the test. */
 #define PAST_MS   G_GINT64_CONSTANT (978307200000)
 #define FUTURE_MS G_GINT64_CONSTANT (4102444800000)
-#define WAIT_S    10
 
 static void
 append_one (LookoutStore *store,
@@ -725,27 +692,14 @@ complete_since (LookoutStore *store,
   return complete;
 }
 
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 static void
 prune_and_wait (LookoutStore *store,
                 guint64       expected_deleted)
 {
   guint64 deleted = G_MAXUINT64;
-  gboolean timed_out = FALSE;
-  guint timeout_id;
 
-  timeout_id = g_timeout_add_seconds (WAIT_S, timed_out_cb, &timed_out);
   lookout_store_prune_async (store, NULL, prune_done_cb, &deleted);
-  while (deleted == G_MAXUINT64 && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (timeout_id);
+  LOOKOUT_TEST_WAIT (deleted != G_MAXUINT64);
 
   g_assert_cmpuint (deleted, ==, expected_deleted);
 }
@@ -868,8 +822,7 @@ test_export_file (Fixture       *f,
 
   lookout_export_to_file_async (f->store, 9, "tcp://example.test:1", now - 3600000, now,
                                 LOOKOUT_EXPORT_CSV, file, NULL, export_done_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (done);
 
   g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
   g_assert_no_error (error);
@@ -885,6 +838,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+#define ADD_STORE_TEST(path, func) \
+  g_test_add (path, Fixture, NULL, lookout_test_store_set_up, func, lookout_test_store_tear_down)
   g_test_add_func ("/series/spike-survives", test_spike_survives);
   g_test_add_func ("/series/column-median", test_column_median);
   g_test_add_func ("/series/failures-and-gaps", test_failures_and_gaps);
@@ -892,15 +847,15 @@ main (int   argc,
   g_test_add_func ("/series/live-spacing-learnt", test_live_spacing_learnt);
   g_test_add_func ("/series/wide-buckets", test_wide_buckets);
   g_test_add_func ("/series/pick-source", test_pick_source);
-  g_test_add ("/series/fetch-source", Fixture, NULL, fixture_set_up, test_fetch_source, fixture_tear_down);
+  ADD_STORE_TEST ("/series/fetch-source", test_fetch_source);
   g_test_add_func ("/stats/random", test_stats_random);
-  g_test_add ("/stats/rollups", Fixture, NULL, fixture_set_up, test_stats_rollups, fixture_tear_down);
-  g_test_add ("/store/retention", Fixture, NULL, fixture_set_up, test_retention, fixture_tear_down);
-  g_test_add ("/store/read/scan-samples", Fixture, NULL, fixture_set_up, test_store_scan, fixture_tear_down);
-  g_test_add ("/store/read/raw-complete-since", Fixture, NULL, fixture_set_up,
-              test_store_raw_complete_since, fixture_tear_down);
-  g_test_add ("/export/write", Fixture, NULL, fixture_set_up, test_export, fixture_tear_down);
-  g_test_add ("/export/file", Fixture, NULL, fixture_set_up, test_export_file, fixture_tear_down);
+  ADD_STORE_TEST ("/stats/rollups", test_stats_rollups);
+  ADD_STORE_TEST ("/store/retention", test_retention);
+  ADD_STORE_TEST ("/store/read/scan-samples", test_store_scan);
+  ADD_STORE_TEST ("/store/read/raw-complete-since", test_store_raw_complete_since);
+  ADD_STORE_TEST ("/export/write", test_export);
+  ADD_STORE_TEST ("/export/file", test_export_file);
+#undef ADD_STORE_TEST
 
   return g_test_run ();
 }

@@ -20,10 +20,10 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "lookout-store.h"
+#include "lookout-test.h"
 
 #define N_ROUNDS     60
 #define TS_STEP_MS   100
@@ -219,8 +219,8 @@ check_file (const char *path,
 static void
 test_kill_9 (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("lookout-crash-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "lookout.db", NULL);
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new_empty ();
+  const char *path = tmp->path;
   g_autoptr(GRand) rand = g_rand_new_with_seed (g_test_rand_int ());
   guint64 total = 0;
   guint rounds = g_test_slow () ? 200 : N_ROUNDS;
@@ -260,18 +260,6 @@ test_kill_9 (void)
     }
 
   g_test_message ("%u kills, %" G_GUINT64_FORMAT " samples reported committed", rounds, total);
-
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while ((name = g_dir_read_name (d)))
-      {
-        g_autofree char *child = g_build_filename (dir, name, NULL);
-        g_unlink (child);
-      }
-    g_rmdir (dir);
-  }
 }
 
 int

@@ -7,10 +7,10 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "lookout-store.h"
+#include "lookout-test.h"
 
 /* sqlite_master of a new database (type|name|tbl_name|sql, in rowid order)
  * as the store made it when every table was created in one migration step,
@@ -49,38 +49,26 @@ static const char * const schema_v1[] = {
   "index|sqlite_autoindex_geo_cache_1|geo_cache|",
 };
 
+/* The store's file, not opened: each test opens it its own way. */
 typedef struct
 {
-  char *dir;
-  char *path;
+  LookoutTestStore *tmp;
+  const char       *path;
 } Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  GError *error = NULL;
-
-  f->dir = g_dir_make_tmp ("lookout-store-schema-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "lookout.db", NULL);
+  f->tmp = lookout_test_store_new_empty ();
+  f->path = f->tmp->path;
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  const char *suffixes[] = { "", "-wal", "-shm" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (f->path, suffixes[i], NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (f->dir);
-  g_free (f->dir);
-  g_free (f->path);
+  g_clear_pointer (&f->tmp, lookout_test_store_free);
 }
 
 static sqlite3 *

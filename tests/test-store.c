@@ -11,50 +11,28 @@
 #include <sqlite3.h>
 
 #include "lookout-store.h"
+#include "lookout-test.h"
 
 typedef struct
 {
-  char *dir;
-  char *path;
+  LookoutTestDir *dir;
+  char           *path;
 } Fixture;
 
+/* The store's directory does not exist yet: opening makes it. */
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  GError *error = NULL;
-
-  f->dir = g_dir_make_tmp ("lookout-store-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = lookout_test_dir_new ();
   f->path = g_build_filename (f->dir, "sub", "lookout.db", NULL);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)))
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (dir);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  remove_tree (f->dir);
-  g_free (f->dir);
+  g_clear_pointer (&f->dir, lookout_test_dir_free);
   g_free (f->path);
 }
 
@@ -190,24 +168,6 @@ test_refuse_too_new (Fixture       *f,
 }
 
 static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
-
-static void
 test_refuse_garbage (Fixture       *f,
                      gconstpointer  data)
 {
@@ -237,8 +197,8 @@ test_refuse_garbage (Fixture       *f,
   g_assert_cmpmem (garbage, sizeof garbage, after, after_len);
 
   /* Also through the async path. */
-  lookout_store_open_async (f->path, NULL, result_cb, &result);
-  store = lookout_store_open_finish (wait_for (&result), &error);
+  lookout_store_open_async (f->path, NULL, lookout_test_async_cb, &result);
+  store = lookout_store_open_finish (lookout_test_wait_result (&result), &error);
   g_assert_null (store);
   g_assert_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_CORRUPT);
   g_clear_error (&error);
@@ -254,16 +214,15 @@ test_open_async (Fixture       *f,
   GError *error = NULL;
   LookoutSample s = { 1, 1000, 500, LOOKOUT_TARGET_STATE_UP, 0, NULL };
 
-  lookout_store_open_async (f->path, NULL, result_cb, &result);
-  store = lookout_store_open_finish (wait_for (&result), &error);
+  lookout_store_open_async (f->path, NULL, lookout_test_async_cb, &result);
+  store = lookout_store_open_finish (lookout_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_true (LOOKOUT_IS_STORE (store));
 
   /* "committed" comes on the context the store was opened from. */
   g_signal_connect (store, "committed", G_CALLBACK (committed_cb), seen);
   g_assert_cmpuint (lookout_store_append_sample (store, &s), ==, 1);
-  while (seen->len == 0)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (seen->len > 0);
   g_assert_cmpuint (g_array_index (seen, guint64, 0), ==, 1);
 }
 
@@ -561,13 +520,11 @@ test_read_while_writing (Fixture       *f,
           lookout_store_append_sample (store, &s);
         }
       lookout_store_flush_async (store, NULL, NULL, NULL);
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
+      lookout_test_drain ();
       g_usleep (1000);
     }
   st.stop = TRUE;
-  while (st.pending > 0)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (st.pending == 0);
 
   g_test_message ("%u reads, largest %u of %" G_GINT64_FORMAT " samples",
                   st.reads, st.max_seen, ts - 1);
@@ -616,8 +573,7 @@ test_committed_signal (Fixture       *f,
   g_assert_cmpuint (lookout_store_get_committed_seq (store), <, 10);
 
   /* Without a flush, the batch commits by itself within 250 ms. */
-  while (seen->len == 0 || g_array_index (seen, guint64, seen->len - 1) < 10)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (seen->len > 0 && g_array_index (seen, guint64, seen->len - 1) >= 10);
   g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
   g_assert_cmpuint (lookout_store_get_committed_seq (store), ==, 10);
 
@@ -627,8 +583,7 @@ test_committed_signal (Fixture       *f,
   /* flush_async completes once what was queued before it is committed. */
   seq = lookout_store_append_sample (store, &(LookoutSample) { 1, 11, 11, LOOKOUT_TARGET_STATE_UP });
   lookout_store_flush_async (store, NULL, flushed_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (done);
   g_assert_cmpuint (lookout_store_get_committed_seq (store), ==, seq);
 
   /* The last commit is announced on close too. */
@@ -693,13 +648,11 @@ test_purge_orphans (Fixture       *f,
   lookout_store_append_event (store, 5, 0, "up", NULL);
 
   lookout_store_delete_target_async (store, 6, NULL, deleted_missing_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (done);
 
   done = FALSE;
   lookout_store_purge_orphans_async (store, NULL, purged_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  LOOKOUT_TEST_WAIT (done);
 
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM samples WHERE target_id = 6"), ==, 0);
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM samples WHERE target_id = 5"), ==, 100);
@@ -755,9 +708,9 @@ test_targets_crud (Fixture       *f,
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    lookout_store_insert_target_async (store, dns, NULL, result_cb, &result);
+    lookout_store_insert_target_async (store, dns, NULL, lookout_test_async_cb, &result);
     g_assert_cmpint (lookout_target_get_id (dns), ==, 0);
-    wait_for (&result);
+    lookout_test_wait_result (&result);
     g_assert_cmpint (lookout_target_get_id (dns), >, web_id);
     g_assert_true (lookout_store_insert_target_finish (store, result, &error));
     g_assert_no_error (error);
@@ -773,8 +726,8 @@ test_targets_crud (Fixture       *f,
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    lookout_store_update_target_async (store, web, NULL, result_cb, &result);
-    g_assert_true (lookout_store_update_target_finish (store, wait_for (&result), &error));
+    lookout_store_update_target_async (store, web, NULL, lookout_test_async_cb, &result);
+    g_assert_true (lookout_store_update_target_finish (store, lookout_test_wait_result (&result), &error));
     g_assert_no_error (error);
   }
 
@@ -786,8 +739,8 @@ test_targets_crud (Fixture       *f,
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    lookout_store_load_targets_async (store, NULL, result_cb, &result);
-    loaded = lookout_store_load_targets_finish (store, wait_for (&result), &error);
+    lookout_store_load_targets_async (store, NULL, lookout_test_async_cb, &result);
+    loaded = lookout_store_load_targets_finish (store, lookout_test_wait_result (&result), &error);
     g_assert_no_error (error);
   }
   g_assert_cmpuint (loaded->len, ==, 2);
@@ -814,8 +767,8 @@ test_targets_crud (Fixture       *f,
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    lookout_store_delete_target_async (store, dns_id, NULL, result_cb, &result);
-    g_assert_true (lookout_store_delete_target_finish (store, wait_for (&result), &error));
+    lookout_store_delete_target_async (store, dns_id, NULL, lookout_test_async_cb, &result);
+    g_assert_true (lookout_store_delete_target_finish (store, lookout_test_wait_result (&result), &error));
     g_assert_no_error (error);
   }
   loaded = lookout_store_load_targets_sync (store, NULL, &error);
@@ -847,8 +800,8 @@ test_targets_crud (Fixture       *f,
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    lookout_store_purge_orphans_async (store, NULL, result_cb, &result);
-    g_assert_true (lookout_store_purge_orphans_finish (store, wait_for (&result), &error));
+    lookout_store_purge_orphans_async (store, NULL, lookout_test_async_cb, &result);
+    g_assert_true (lookout_store_purge_orphans_finish (store, lookout_test_wait_result (&result), &error));
     g_assert_no_error (error);
   }
   history = lookout_store_query_samples_sync (store, dns_id, 0, G_MAXINT64, NULL, &error);
@@ -861,8 +814,8 @@ test_targets_crud (Fixture       *f,
     g_autoptr(GAsyncResult) result = NULL;
 
     lookout_store_delete_target_async (store, dns_id, NULL, NULL, NULL);
-    lookout_store_update_target_async (store, dns, NULL, result_cb, &result);
-    g_assert_false (lookout_store_update_target_finish (store, wait_for (&result), &error));
+    lookout_store_update_target_async (store, dns, NULL, lookout_test_async_cb, &result);
+    g_assert_false (lookout_store_update_target_finish (store, lookout_test_wait_result (&result), &error));
     g_assert_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_NOT_FOUND);
     g_clear_error (&error);
   }
@@ -871,8 +824,8 @@ test_targets_crud (Fixture       *f,
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    lookout_store_purge_orphans_async (store, NULL, result_cb, &result);
-    g_assert_true (lookout_store_purge_orphans_finish (store, wait_for (&result), &error));
+    lookout_store_purge_orphans_async (store, NULL, lookout_test_async_cb, &result);
+    g_assert_true (lookout_store_purge_orphans_finish (store, lookout_test_wait_result (&result), &error));
   }
   history = lookout_store_query_samples_sync (store, dns_id, 0, G_MAXINT64, NULL, &error);
   g_assert_cmpuint (history->len, ==, 0);
@@ -893,8 +846,8 @@ test_targets_cancel (Fixture       *f,
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    lookout_store_insert_target_async (store, target, cancellable, result_cb, &result);
-    g_assert_false (lookout_store_insert_target_finish (store, wait_for (&result), &error));
+    lookout_store_insert_target_async (store, target, cancellable, lookout_test_async_cb, &result);
+    g_assert_false (lookout_store_insert_target_finish (store, lookout_test_wait_result (&result), &error));
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
     g_clear_error (&error);
   }
@@ -905,9 +858,9 @@ test_targets_cancel (Fixture       *f,
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    lookout_store_insert_target_async (store, target, cancellable, result_cb, &result);
+    lookout_store_insert_target_async (store, target, cancellable, lookout_test_async_cb, &result);
     g_cancellable_cancel (cancellable);
-    g_assert_true (lookout_store_insert_target_finish (store, wait_for (&result), &error));
+    g_assert_true (lookout_store_insert_target_finish (store, lookout_test_wait_result (&result), &error));
     g_assert_no_error (error);
   }
   g_assert_cmpint (lookout_target_get_id (target), >, 0);

@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lookout-target-dialog-private.h"
+#include "lookout-test-gui.h"
 
 static LookoutTargetDialog *
 new_dialog (LookoutTarget *target)
@@ -308,8 +309,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  lookout_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/gui/target-dialog/empty", test_dialog_empty);
   g_test_add_func ("/gui/target-dialog/valid-invalid", test_dialog_valid_invalid);

@@ -7,9 +7,8 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "lookout-targets-file.h"
+#include "lookout-test.h"
 
 static LookoutTarget *
 target_at (GPtrArray *targets,
@@ -238,11 +237,10 @@ test_load (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) targets = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("lookout-targets-XXXXXX", &error);
+  g_autoptr(LookoutTestDir) dir = lookout_test_dir_new ();
   g_autofree char *path = NULL;
   g_autofree char *missing = NULL;
 
-  g_assert_no_error (error);
   path = g_build_filename (dir, "targets.txt", NULL);
   missing = g_build_filename (dir, "missing.txt", NULL);
 
@@ -267,9 +265,6 @@ test_load (void)
   targets = lookout_targets_file_load (missing, &error);
   g_assert_null (targets);
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
-
-  g_unlink (path);
-  g_rmdir (dir);
 }
 
 int

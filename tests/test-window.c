@@ -11,17 +11,14 @@
 
 #include "config.h"
 
-#include "window-test-utils.h"
+#include "lookout-test-gui.h"
 
 #include "lookout-gui-utils.h"
 #include "lookout-target-dialog-private.h"
 
 typedef struct
 {
-  char           *dir;
-  LookoutStore   *store;
-  LookoutMonitor *monitor;
-  LookoutWindow  *window;
+  LookoutTestWindow w;
 } Fixture;
 
 static LookoutTarget *
@@ -37,7 +34,7 @@ add_target (Fixture    *fixture,
   if (name != NULL)
     lookout_target_set_name (target, name);
 
-  gui_test_add_target (fixture->monitor, target);
+  lookout_test_add_target (fixture->w.monitor, target);
   g_assert_cmpint (lookout_target_get_id (target), >, 0);
 
   return g_steal_pointer (&target);
@@ -47,15 +44,14 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  window_test_open ("lookout-window-XXXXXX", &fixture->dir, &fixture->store,
-                    &fixture->monitor, &fixture->window);
+  lookout_test_window_open (&fixture->w);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  window_test_close (&fixture->dir, &fixture->store, &fixture->monitor, &fixture->window);
+  lookout_test_window_close (&fixture->w);
 }
 
 static gboolean
@@ -78,13 +74,13 @@ static void
 test_window_empty (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->window->content_stack), ==, "empty");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->window->sidebar_stack), ==, "empty");
-  g_assert_null (lookout_window_get_selected_target (fixture->window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.window->content_stack), ==, "empty");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.window->sidebar_stack), ==, "empty");
+  g_assert_null (lookout_window_get_selected_target (fixture->w.window));
 
   /* Nothing selected, nothing removed. */
-  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-target", NULL);
-  g_assert_null (fixture->window->removed_toast);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->w.window), "win.remove-target", NULL);
+  g_assert_null (fixture->w.window->removed_toast);
 }
 
 static void
@@ -95,13 +91,13 @@ test_window_rows (Fixture       *fixture,
   g_autoptr(LookoutTarget) db = add_target (fixture, "tcp://127.0.0.1:5432", "Database");
   GtkWidget *row;
 
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->window->sidebar_stack), ==, "list");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->window->content_stack), ==, "target");
-  g_assert_true (lookout_window_get_selected_target (fixture->window) == web);
-  g_assert_true (lookout_target_page_get_target (fixture->window->target_page) == web);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.window->sidebar_stack), ==, "list");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.window->content_stack), ==, "target");
+  g_assert_true (lookout_window_get_selected_target (fixture->w.window) == web);
+  g_assert_true (lookout_target_page_get_target (fixture->w.window->target_page) == web);
 
-  wait_until (window_test_find_row (fixture->window, db) != NULL);
-  row = window_test_find_row (fixture->window, db);
+  LOOKOUT_TEST_WAIT (lookout_test_window_find_row (fixture->w.window, db) != NULL);
+  row = lookout_test_window_find_row (fixture->w.window, db);
 
   /* The row and the list item around it (the node assistive technologies
    * see as the list item) carry the target's name. */
@@ -128,11 +124,11 @@ test_window_rows (Fixture       *fixture,
   g_assert_true (has_label (row, "—"));
 
   /* Selecting it shows its page, which follows it as well. */
-  gtk_single_selection_set_selected (fixture->window->selection, 1);
-  g_assert_true (lookout_target_page_get_target (fixture->window->target_page) == db);
-  wait_until (has_label (GTK_WIDGET (fixture->window->target_page), "Connection refused"));
-  g_assert_true (has_label (GTK_WIDGET (fixture->window->target_page), "tcp://127.0.0.1:5432"));
-  g_assert_true (has_label (GTK_WIDGET (fixture->window->target_page), "Down"));
+  gtk_single_selection_set_selected (fixture->w.window->selection, 1);
+  g_assert_true (lookout_target_page_get_target (fixture->w.window->target_page) == db);
+  LOOKOUT_TEST_WAIT (has_label (GTK_WIDGET (fixture->w.window->target_page), "Connection refused"));
+  g_assert_true (has_label (GTK_WIDGET (fixture->w.window->target_page), "tcp://127.0.0.1:5432"));
+  g_assert_true (has_label (GTK_WIDGET (fixture->w.window->target_page), "Down"));
 }
 
 static void
@@ -141,26 +137,26 @@ test_window_remove_undo (Fixture       *fixture,
 {
   g_autoptr(LookoutTarget) first = add_target (fixture, "icmp://127.0.0.1", "Loopback");
   g_autoptr(LookoutTarget) second = add_target (fixture, "udp://127.0.0.1:5353", "Resolver");
-  GListModel *targets = lookout_monitor_get_targets (fixture->monitor);
+  GListModel *targets = lookout_monitor_get_targets (fixture->w.monitor);
   g_autoptr(GPtrArray) stored = NULL;
   g_autoptr(GError) error = NULL;
   gint64 id = lookout_target_get_id (second);
   gboolean found = FALSE;
 
-  gtk_single_selection_set_selected (fixture->window->selection, 1);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-target", NULL));
+  gtk_single_selection_set_selected (fixture->w.window->selection, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->w.window), "win.remove-target", NULL));
   g_assert_cmpuint (g_list_model_get_n_items (targets), ==, 1);
-  g_assert_nonnull (fixture->window->removed_toast);
-  g_assert_cmpstr (adw_toast_get_title (fixture->window->removed_toast), ==, "Removed “Resolver”");
-  g_assert_cmpstr (adw_toast_get_button_label (fixture->window->removed_toast), ==, "_Undo");
+  g_assert_nonnull (fixture->w.window->removed_toast);
+  g_assert_cmpstr (adw_toast_get_title (fixture->w.window->removed_toast), ==, "Removed “Resolver”");
+  g_assert_cmpstr (adw_toast_get_button_label (fixture->w.window->removed_toast), ==, "_Undo");
 
   /* Undo puts back the same object, id included. */
-  g_signal_emit_by_name (fixture->window->removed_toast, "button-clicked");
-  wait_until (g_list_model_get_n_items (targets) == 2);
-  g_assert_true (lookout_monitor_find_target (fixture->monitor, id) == second);
+  g_signal_emit_by_name (fixture->w.window->removed_toast, "button-clicked");
+  LOOKOUT_TEST_WAIT (g_list_model_get_n_items (targets) == 2);
+  g_assert_true (lookout_monitor_find_target (fixture->w.monitor, id) == second);
   g_assert_cmpint (lookout_target_get_id (second), ==, id);
 
-  stored = lookout_store_load_targets_sync (fixture->store, NULL, &error);
+  stored = lookout_store_load_targets_sync (fixture->w.store, NULL, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < stored->len; i++)
     if (lookout_target_get_id (stored->pdata[i]) == id)
@@ -171,10 +167,10 @@ test_window_remove_undo (Fixture       *fixture,
   g_assert_true (found);
 
   /* Removing everything brings the introduction back. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-target", NULL));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-target", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->w.window), "win.remove-target", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->w.window), "win.remove-target", NULL));
   g_assert_cmpuint (g_list_model_get_n_items (targets), ==, 0);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->window->content_stack), ==, "empty");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.window->content_stack), ==, "empty");
   (void) first;
 }
 
@@ -190,25 +186,25 @@ static void
 test_window_dialog_add_edit (Fixture       *fixture,
                              gconstpointer  data)
 {
-  GListModel *targets = lookout_monitor_get_targets (fixture->monitor);
+  GListModel *targets = lookout_monitor_get_targets (fixture->w.monitor);
   g_autoptr(LookoutTarget) saved = NULL;
   g_autoptr(LookoutTarget) edited = NULL;
   g_autoptr(GPtrArray) stored = NULL;
   g_autoptr(GError) error = NULL;
   LookoutTargetDialog *dialog;
 
-  dialog = g_object_ref_sink (lookout_target_dialog_new (fixture->monitor, NULL));
+  dialog = g_object_ref_sink (lookout_target_dialog_new (fixture->w.monitor, NULL));
   g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), &saved);
   gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "tcp://127.0.0.1:9");
   g_signal_emit_by_name (dialog->confirm_button, "clicked");
-  wait_until (saved != NULL);
+  LOOKOUT_TEST_WAIT (saved != NULL);
   g_assert_cmpuint (g_list_model_get_n_items (targets), ==, 1);
   g_assert_cmpint (lookout_target_get_id (saved), >, 0);
   g_assert_cmpstr (lookout_target_get_uri_string (saved), ==, "tcp://127.0.0.1:9");
   g_object_unref (dialog);
 
   /* The same address again is allowed, with a warning. */
-  dialog = g_object_ref_sink (lookout_target_dialog_new (fixture->monitor, NULL));
+  dialog = g_object_ref_sink (lookout_target_dialog_new (fixture->w.monitor, NULL));
   gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "tcp://127.0.0.1:9");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog->address_error)));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (dialog->address_error), "warning"));
@@ -217,20 +213,20 @@ test_window_dialog_add_edit (Fixture       *fixture,
   g_object_unref (dialog);
 
   /* Editing changes the target in place and in the store. */
-  dialog = g_object_ref_sink (lookout_target_dialog_new (fixture->monitor, saved));
+  dialog = g_object_ref_sink (lookout_target_dialog_new (fixture->w.monitor, saved));
   g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), &edited);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog->address_error)));
   gtk_editable_set_text (GTK_EDITABLE (dialog->name_row), "Discard service");
   gtk_spin_button_set_value (dialog->interval_spin, 30);
   g_signal_emit_by_name (dialog->confirm_button, "clicked");
   /* "saved" comes once the store has it. */
-  wait_until (edited != NULL);
+  LOOKOUT_TEST_WAIT (edited != NULL);
   g_assert_true (edited == saved);
   g_assert_cmpstr (lookout_target_get_name (saved), ==, "Discard service");
   g_assert_cmpuint (lookout_target_get_interval (saved), ==, 30);
   g_object_unref (dialog);
 
-  stored = lookout_store_load_targets_sync (fixture->store, NULL, &error);
+  stored = lookout_store_load_targets_sync (fixture->w.store, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (stored->len, ==, 1);
   g_assert_cmpstr (lookout_target_get_name (stored->pdata[0]), ==, "Discard service");
@@ -243,8 +239,8 @@ test_window_saves_size (Fixture       *fixture,
 {
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
 
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 700, 500);
-  gtk_window_close (GTK_WINDOW (fixture->window));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->w.window), 700, 500);
+  gtk_window_close (GTK_WINDOW (fixture->w.window));
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 700);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 500);
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
@@ -278,8 +274,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  lookout_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/gui/format-latency", test_format_latency);
 

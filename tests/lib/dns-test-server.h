@@ -9,15 +9,17 @@
 
 #include <gio/gio.h>
 
+#include "lookout-test.h"
+
 G_BEGIN_DECLS
 
 /* DNS peers for the tests, on 127.0.0.1 and a free port, stopped (killed and
  * reaped) by test_dns_server_free. */
 typedef struct
 {
-  GSubprocess *process;
-  guint16      port;
-  char        *dir;
+  GSubprocess    *process;
+  guint16         port;
+  LookoutTestDir *dir;
 } TestDnsServer;
 
 /* dnsmasq, authoritative-like for example.test (unknown names there are

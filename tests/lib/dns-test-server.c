@@ -7,8 +7,6 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include <signal.h>
 #include <sys/prctl.h>
 
@@ -99,8 +97,7 @@ test_dnsmasq_start (guint local_ttl)
       g_autofree char *pid_arg = NULL;
       g_autofree char *ttl_arg = NULL;
 
-      server->dir = g_dir_make_tmp ("lookout-dnsmasq-XXXXXX", &error);
-      g_assert_no_error (error);
+      server->dir = lookout_test_dir_new ();
       server->port = pick_free_port ();
       port_arg = g_strdup_printf ("--port=%u", server->port);
       pid_arg = g_strdup_printf ("--pid-file=%s/pid", server->dir);
@@ -134,8 +131,7 @@ test_dnsmasq_start (guint local_ttl)
         {
           if (answers (server->port))
             return g_steal_pointer (&server);
-          while (g_main_context_iteration (NULL, FALSE))
-            ;
+          lookout_test_drain ();
           if (g_subprocess_get_identifier (server->process) == NULL)
             break;  /* it exited: most likely the port was taken meanwhile */
           g_usleep (25000);
@@ -184,13 +180,6 @@ test_dns_server_free (TestDnsServer *server)
       g_subprocess_wait (server->process, NULL, NULL);
       g_clear_object (&server->process);
     }
-  if (server->dir != NULL)
-    {
-      g_autofree char *pid = g_build_filename (server->dir, "pid", NULL);
-
-      g_unlink (pid);
-      g_rmdir (server->dir);
-      g_free (server->dir);
-    }
+  g_clear_pointer (&server->dir, lookout_test_dir_free);
   g_free (server);
 }

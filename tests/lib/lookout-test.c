@@ -1,0 +1,372 @@
+/* lookout-test.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* What every test program shares: waiting for a condition on the default
+ * main context with a deadline, and temporary stores that clean up after
+ * themselves. A deadline is a timeout source on the monotonic clock: it
+ * wakes the blocked iteration, so a wait never polls and never sleeps. */
+
+#define G_LOG_DOMAIN "lookout-test"
+
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <glib/gstdio.h>
+
+#include "lookout-test.h"
+
+static gboolean
+deadline_expired_cb (gpointer user_data)
+{
+  LookoutTestDeadline *deadline = user_data;
+
+  deadline->expired = TRUE;
+  deadline->source_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+void
+lookout_test_deadline_start (LookoutTestDeadline *deadline,
+                             guint                timeout_ms)
+{
+  deadline->timeout_ms = timeout_ms;
+  deadline->expired = FALSE;
+  deadline->source_id = g_timeout_add (timeout_ms, deadline_expired_cb, deadline);
+}
+
+/* One blocking iteration; FALSE, without iterating, once the deadline passed. */
+gboolean
+lookout_test_deadline_iterate (LookoutTestDeadline *deadline)
+{
+  if (deadline->expired)
+    return FALSE;
+  g_main_context_iteration (NULL, TRUE);
+  return TRUE;
+}
+
+void
+lookout_test_deadline_stop (LookoutTestDeadline *deadline)
+{
+  if (deadline->source_id != 0)
+    g_source_remove (deadline->source_id);
+  deadline->source_id = 0;
+}
+
+void
+lookout_test_deadline_fail (LookoutTestDeadline *deadline,
+                            const char          *file,
+                            int                  line,
+                            const char          *func,
+                            const char          *condition)
+{
+  g_autofree char *message = g_strdup_printf ("timed out after %u ms waiting for %s",
+                                              deadline->timeout_ms, condition);
+
+  g_assertion_message (G_LOG_DOMAIN, file, line, func, message);
+}
+
+/* Iterates until condition (user_data) is TRUE; FALSE when timeout_ms passed
+ * first. */
+gboolean
+lookout_test_wait_until (LookoutTestConditionFunc condition,
+                         gpointer                 user_data,
+                         guint                    timeout_ms)
+{
+  LookoutTestDeadline deadline;
+  gboolean held;
+
+  lookout_test_deadline_start (&deadline, timeout_ms);
+  while (!(held = condition (user_data)))
+    if (!lookout_test_deadline_iterate (&deadline))
+      break;
+  lookout_test_deadline_stop (&deadline);
+
+  return held;
+}
+
+static gboolean
+flag_set_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the default main context for ms, whatever happens. */
+void
+lookout_test_run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, flag_set_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Dispatches what is ready now, without blocking. */
+void
+lookout_test_drain (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+void
+lookout_test_async_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+GAsyncResult *
+lookout_test_wait_result (GAsyncResult **slot)
+{
+  LOOKOUT_TEST_WAIT (*slot != NULL);
+  return *slot;
+}
+
+LookoutTestDir *
+lookout_test_dir_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("lookout-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+/* Removes dir and everything under it. */
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (path);
+      else
+        g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+void
+lookout_test_dir_free (LookoutTestDir *dir)
+{
+  if (dir == NULL)
+    return;
+  remove_tree (dir);
+  g_free (dir);
+}
+
+static void
+store_init (LookoutTestStore *self)
+{
+  self->dir = lookout_test_dir_new ();
+  self->path = g_build_filename (self->dir, "lookout.db", NULL);
+  self->store = NULL;
+}
+
+/* A temporary directory and the path of a store in it, not opened yet. */
+LookoutTestStore *
+lookout_test_store_new_empty (void)
+{
+  LookoutTestStore *self = g_new0 (LookoutTestStore, 1);
+
+  store_init (self);
+  return self;
+}
+
+/* A store opened in a new temporary directory. */
+LookoutTestStore *
+lookout_test_store_new (void)
+{
+  LookoutTestStore *self = lookout_test_store_new_empty ();
+
+  lookout_test_store_open (self);
+  return self;
+}
+
+void
+lookout_test_store_set_up (LookoutTestStore *self,
+                           gconstpointer     data)
+{
+  store_init (self);
+  lookout_test_store_open (self);
+}
+
+void
+lookout_test_store_tear_down (LookoutTestStore *self,
+                              gconstpointer     data)
+{
+  lookout_test_store_close (self);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->dir, lookout_test_dir_free);
+}
+
+/* Opens (again) the store on self's path. */
+LookoutStore *
+lookout_test_store_open (LookoutTestStore *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (self->store);
+  self->store = lookout_store_open_sync (self->path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (self->store);
+  return self->store;
+}
+
+/* Closes the store, committing what it has queued, and drops it. */
+void
+lookout_test_store_close (LookoutTestStore *self)
+{
+  if (self->store == NULL)
+    return;
+  lookout_store_close (self->store);
+  g_clear_object (&self->store);
+}
+
+void
+lookout_test_store_free (LookoutTestStore *self)
+{
+  if (self == NULL)
+    return;
+  lookout_test_store_tear_down (self, NULL);
+  g_free (self);
+}
+
+/* A SoupServer on an ephemeral port of 127.0.0.1 that hands every request
+ * to callback; base_url, if not NULL, gets "http://127.0.0.1:PORT". */
+SoupServer *
+lookout_test_http_server_new (SoupServerCallback   callback,
+                              gpointer             user_data,
+                              char               **base_url)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  soup_server_add_handler (server, NULL, callback, user_data, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+
+  uris = soup_server_get_uris (server);
+  g_assert_nonnull (uris);
+  if (base_url != NULL)
+    *base_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return g_steal_pointer (&server);
+}
+
+/* One check of uri by probe, waited for: the target gets timeout_ms and,
+ * if not NULL, options (JSON). */
+LookoutResult *
+lookout_test_run_probe (LookoutProbe  *probe,
+                        const char    *uri,
+                        guint          timeout_ms,
+                        const char    *options,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  target = lookout_target_new_from_string (uri, &local_error);
+  g_assert_no_error (local_error);
+  lookout_target_set_timeout (target, timeout_ms);
+  if (options != NULL)
+    lookout_target_set_options (target, options);
+
+  lookout_probe_run_async (probe, target, cancellable, lookout_test_async_cb, &res);
+  LOOKOUT_TEST_WAIT (res != NULL);
+
+  return lookout_probe_run_finish (probe, res, error);
+}
+
+/* User and system CPU time of this process, in µs. */
+gint64
+lookout_test_cpu_us_self (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return (gint64) usage.ru_utime.tv_sec * G_USEC_PER_SEC + usage.ru_utime.tv_usec +
+         (gint64) usage.ru_stime.tv_sec * G_USEC_PER_SEC + usage.ru_stime.tv_usec;
+}
+
+/* The same of another process, all its threads; -1 when it cannot be read. */
+gint64
+lookout_test_cpu_us_of (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_name;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return -1;
+
+  /* Fields after the parenthesised command name; utime and stime are the
+   * 14th and 15th fields of the line, so the 12th and 13th here. */
+  after_name = strrchr (contents, ')');
+  if (after_name == NULL)
+    return -1;
+  fields = g_strsplit (after_name + 2, " ", 0);
+  if (g_strv_length (fields) < 13)
+    return -1;
+
+  return (g_ascii_strtoll (fields[11], NULL, 10) + g_ascii_strtoll (fields[12], NULL, 10)) *
+         G_USEC_PER_SEC / sysconf (_SC_CLK_TCK);
+}
+
+/* A monitor over store with its targets loaded. */
+LookoutMonitor *
+lookout_test_monitor_new (LookoutStore *store)
+{
+  g_autoptr(LookoutMonitor) monitor = lookout_monitor_new (store);
+  g_autoptr(GError) error = NULL;
+
+  lookout_monitor_load_sync (monitor, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&monitor);
+}
+
+static void
+target_added_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean added;
+
+  added = lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error);
+  g_assert_no_error (error);
+  g_assert_true (added);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Adds target to monitor and waits until the monitor has stored it. */
+void
+lookout_test_add_target (LookoutMonitor *monitor,
+                         LookoutTarget  *target)
+{
+  gboolean done = FALSE;
+
+  lookout_monitor_add_target_async (monitor, target, NULL, target_added_cb, &done);
+  LOOKOUT_TEST_WAIT (done);
+}

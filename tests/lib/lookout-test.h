@@ -1,0 +1,133 @@
+/* lookout-test.h
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+
+#include "lookout-monitor.h"
+#include "lookout-probe.h"
+#include "lookout-store.h"
+
+G_BEGIN_DECLS
+
+/* How long a wait without its own deadline may take before the test fails. */
+#define LOOKOUT_TEST_WAIT_MS 10000
+
+/* ---- waiting on the main loop ---- */
+
+typedef gboolean (*LookoutTestConditionFunc) (gpointer user_data);
+
+typedef struct
+{
+  guint    timeout_ms;
+  guint    source_id;
+  gboolean expired;
+} LookoutTestDeadline;
+
+void      lookout_test_deadline_start   (LookoutTestDeadline      *deadline,
+                                         guint                     timeout_ms);
+gboolean  lookout_test_deadline_iterate (LookoutTestDeadline      *deadline);
+void      lookout_test_deadline_stop    (LookoutTestDeadline      *deadline);
+void      lookout_test_deadline_fail    (LookoutTestDeadline      *deadline,
+                                         const char               *file,
+                                         int                       line,
+                                         const char               *func,
+                                         const char               *condition);
+
+gboolean  lookout_test_wait_until       (LookoutTestConditionFunc  condition,
+                                         gpointer                  user_data,
+                                         guint                     timeout_ms);
+
+/* Iterates the default main context until cond holds; fails the test,
+ * naming cond, when timeout_ms pass first. */
+#define LOOKOUT_TEST_WAIT_UNTIL(cond, timeout_ms) \
+  G_STMT_START { \
+    LookoutTestDeadline lookout_test_deadline__; \
+    lookout_test_deadline_start (&lookout_test_deadline__, (timeout_ms)); \
+    while (!(cond)) \
+      if (!lookout_test_deadline_iterate (&lookout_test_deadline__)) \
+        { \
+          lookout_test_deadline_fail (&lookout_test_deadline__, __FILE__, __LINE__, \
+                                      G_STRFUNC, #cond); \
+          break; \
+        } \
+    lookout_test_deadline_stop (&lookout_test_deadline__); \
+  } G_STMT_END
+
+#define LOOKOUT_TEST_WAIT(cond) LOOKOUT_TEST_WAIT_UNTIL (cond, LOOKOUT_TEST_WAIT_MS)
+
+void          lookout_test_run_for         (guint          ms);
+void          lookout_test_drain           (void);
+
+/* A GAsyncReadyCallback that keeps the result in the GAsyncResult * that
+ * user_data points to; lookout_test_wait_result () waits for it. */
+void          lookout_test_async_cb        (GObject       *object,
+                                            GAsyncResult  *result,
+                                            gpointer       user_data);
+GAsyncResult *lookout_test_wait_result     (GAsyncResult **slot);
+
+/* ---- temporary directories and stores ---- */
+
+/* A char * naming a new temporary directory; freeing it removes the
+ * directory and everything in it. */
+typedef char LookoutTestDir;
+
+LookoutTestDir *lookout_test_dir_new  (void);
+void            lookout_test_dir_free (LookoutTestDir *dir);
+
+typedef struct
+{
+  LookoutTestDir *dir;
+  char           *path;     /* lookout.db in dir */
+  LookoutStore   *store;    /* open on path, or NULL */
+} LookoutTestStore;
+
+LookoutTestStore *lookout_test_store_new       (void);
+LookoutTestStore *lookout_test_store_new_empty (void);
+LookoutStore     *lookout_test_store_open      (LookoutTestStore *self);
+void              lookout_test_store_close     (LookoutTestStore *self);
+void              lookout_test_store_free      (LookoutTestStore *self);
+
+/* The same as a GTest fixture: g_test_add (path, LookoutTestStore, NULL,
+ * lookout_test_store_set_up, test, lookout_test_store_tear_down). */
+void              lookout_test_store_set_up    (LookoutTestStore *self,
+                                                gconstpointer     data);
+void              lookout_test_store_tear_down (LookoutTestStore *self,
+                                                gconstpointer     data);
+
+/* ---- loopback ---- */
+
+SoupServer *lookout_test_http_server_new (SoupServerCallback   callback,
+                                          gpointer             user_data,
+                                          char               **base_url);
+
+/* ---- probes ---- */
+
+LookoutResult *lookout_test_run_probe    (LookoutProbe        *probe,
+                                          const char          *uri,
+                                          guint                timeout_ms,
+                                          const char          *options,
+                                          GCancellable        *cancellable,
+                                          GError             **error);
+
+/* ---- CPU time, for benchmarks ---- */
+
+gint64      lookout_test_cpu_us_self     (void);
+gint64      lookout_test_cpu_us_of       (const char          *pid);
+
+/* ---- monitors ---- */
+
+LookoutMonitor *lookout_test_monitor_new   (LookoutStore   *store);
+void            lookout_test_add_target    (LookoutMonitor *monitor,
+                                            LookoutTarget  *target);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LookoutTestDir, lookout_test_dir_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LookoutTestStore, lookout_test_store_free)
+
+G_END_DECLS
