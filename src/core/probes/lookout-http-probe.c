@@ -26,10 +26,10 @@
  *     keyword split across chunks is found; it stops at the keyword or at
  *     body_cap, so it never holds more than one chunk plus the keyword.
  *
- * A timer for the target's timeout cancels our own GCancellable, which bounds
- * the whole chain (resolution, connection, TLS, every hop, the body). The
- * caller's cancellable cancels ours too; then the task fails with
- * G_IO_ERROR_CANCELLED instead of returning a result.
+ * The check's LookoutDeadline (the target's timeout) cancels its own
+ * GCancellable, which bounds the whole chain (resolution, connection, TLS,
+ * every hop, the body). The caller's cancellable cancels it too; then the
+ * task fails with G_IO_ERROR_CANCELLED instead of returning a result.
  *
  * latency_us is the time the target took: for each hop, from its first
  * network step (the name lookup, or the connect when the host is an address
@@ -65,6 +65,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "lookout-deadline.h"
+#include "lookout-error-class.h"
 #include "lookout-http-probe.h"
 
 #define READ_CHUNK_SIZE        16384
@@ -124,10 +126,7 @@ typedef struct
   GUri                 *next_uri;          /* set while a redirect is to be followed */
   const char           *method;
   char                 *host;              /* of the first hop, for messages */
-  GCancellable         *cancellable;
-  GCancellable         *caller_cancellable;
-  gulong                caller_cancelled_id;
-  GSource              *timer;
+  LookoutDeadline       deadline;
   GHashTable           *visited;
   guint8               *buf;
   gsize                 buf_size;
@@ -135,9 +134,7 @@ typedef struct
   gsize                 body_read;
   gsize                 read_cap;
   BodyMode              mode;
-  guint                 timeout_ms;
   guint                 redirects;
-  gboolean              timed_out;
   gboolean              decided;           /* result->state is final */
   gboolean              transport_failed;
   gboolean              keyword_found;
@@ -623,17 +620,7 @@ probe_run_free (gpointer data)
 {
   ProbeRun *run = data;
 
-  if (run->timer != NULL)
-    {
-      g_source_destroy (run->timer);
-      g_clear_pointer (&run->timer, g_source_unref);
-    }
-  /* Not g_cancellable_disconnect(): this may run inside the caller's
-   * cancellation, where it would wait for itself. */
-  if (run->caller_cancelled_id != 0)
-    g_signal_handler_disconnect (run->caller_cancellable, run->caller_cancelled_id);
-  g_clear_object (&run->caller_cancellable);
-  g_clear_object (&run->cancellable);
+  lookout_deadline_clear (&run->deadline);
   g_clear_object (&run->body);
   probe_run_clear_message (run);
   g_clear_object (&run->session);
@@ -647,49 +634,16 @@ probe_run_free (gpointer data)
   g_free (run);
 }
 
-static gboolean
-deadline_source_dispatch (GSource     *source,
-                          GSourceFunc  callback,
-                          gpointer     user_data)
-{
-  return callback (user_data);
-}
-
-static GSourceFuncs deadline_source_funcs = {
-  .dispatch = deadline_source_dispatch,
-};
-
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  ProbeRun *run = user_data;
-
-  run->timed_out = TRUE;
-  g_cancellable_cancel (run->cancellable);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-caller_cancelled_cb (GCancellable *caller_cancellable,
-                     gpointer      user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-}
-
 static void
 deliver (GTask *task)
 {
   ProbeRun *run = g_task_get_task_data (task);
   LookoutResult *result = run->result;
+  gboolean cancelled = lookout_deadline_cancelled (&run->deadline);
 
-  if (run->timer != NULL)
-    {
-      g_source_destroy (run->timer);
-      g_clear_pointer (&run->timer, g_source_unref);
-    }
+  lookout_deadline_clear (&run->deadline);
 
-  if (run->caller_cancellable != NULL && g_cancellable_is_cancelled (run->caller_cancellable))
+  if (cancelled)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                _("The check was cancelled"));
@@ -749,96 +703,84 @@ describe_certificate_errors (GTlsCertificateFlags flags)
   return g_string_free (string, FALSE);
 }
 
+/* The class comes from lookout_error_classify(); the words are HTTP's. */
 static void
 fail_with_error (ProbeRun     *run,
                  const GError *error)
 {
   LookoutResult *result = run->result;
+  LookoutTargetState down = LOOKOUT_TARGET_STATE_DOWN;
+  LookoutProbeError code = lookout_error_classify (error);
   const char *host = run->host;
 
   run->decided = TRUE;
   run->transport_failed = TRUE;
 
-  if (run->timed_out && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (run->deadline.timed_out && code == LOOKOUT_PROBE_ERROR_CANCELLED)
     {
       if (run->body != NULL)
-        lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TIMEOUT,
-                                  _("Response not complete within %u ms"), run->timeout_ms);
+        lookout_result_set_error (result, down, LOOKOUT_PROBE_ERROR_TIMEOUT,
+                                  _("Response not complete within %u ms"), run->deadline.timeout_ms);
       else
-        lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TIMEOUT,
-                                  _("No response within %u ms"), run->timeout_ms);
+        lookout_result_set_error (result, down, LOOKOUT_PROBE_ERROR_TIMEOUT,
+                                  _("No response within %u ms"), run->deadline.timeout_ms);
+      return;
     }
-  else if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND))
-    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESOLVE,
-                              _("The name “%s” does not resolve to any address"), host);
-  else if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE))
-    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESOLVE,
-                              _("The name “%s” could not be resolved for now (temporary failure)"), host);
-  else if (error->domain == G_RESOLVER_ERROR)
-    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESOLVE,
-                              _("The name “%s” could not be resolved: %s"), host, error->message);
-  else if (error->domain == G_TLS_ERROR)
-    {
-      g_autofree char *reasons = NULL;
 
+  switch (code)
+    {
+    case LOOKOUT_PROBE_ERROR_RESOLVE:
+      if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND))
+        lookout_result_set_error (result, down, code,
+                                  _("The name “%s” does not resolve to any address"), host);
+      else if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE))
+        lookout_result_set_error (result, down, code,
+                                  _("The name “%s” could not be resolved for now (temporary failure)"), host);
+      else
+        lookout_result_set_error (result, down, code,
+                                  _("The name “%s” could not be resolved: %s"), host, error->message);
+      break;
+
+    case LOOKOUT_PROBE_ERROR_TLS:
       if (run->tls_errors != 0)
         {
-          reasons = describe_certificate_errors (run->tls_errors);
-          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TLS,
-                                    _("TLS certificate rejected: %s"), reasons);
+          g_autofree char *reasons = describe_certificate_errors (run->tls_errors);
+
+          lookout_result_set_error (result, down, code, _("TLS certificate rejected: %s"), reasons);
         }
       else
-        lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TLS,
-                                  _("TLS handshake failed: %s"), error->message);
+        lookout_result_set_error (result, down, code, _("TLS handshake failed: %s"), error->message);
+      break;
+
+    case LOOKOUT_PROBE_ERROR_PROTOCOL:
+      lookout_result_set_error (result, down, code, _("Malformed response: %s"), error->message);
+      break;
+
+    case LOOKOUT_PROBE_ERROR_REFUSED:
+      lookout_result_set_error (result, down, code, _("Connection refused by %s"), host);
+      break;
+
+    case LOOKOUT_PROBE_ERROR_UNREACHABLE:
+      lookout_result_set_error (result, down, code, _("%s is unreachable: %s"), host, error->message);
+      break;
+
+    case LOOKOUT_PROBE_ERROR_RESET:
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
+        lookout_result_set_error (result, down, code,
+                                  _("The server closed the connection before a complete response"));
+      else
+        lookout_result_set_error (result, down, code,
+                                  _("Connection reset by the server: %s"), error->message);
+      break;
+
+    case LOOKOUT_PROBE_ERROR_TIMEOUT:
+      lookout_result_set_error (result, down, code, _("No response within %u ms"), run->deadline.timeout_ms);
+      break;
+
+    default:
+      lookout_result_set_error (result, down, LOOKOUT_PROBE_ERROR_FAILED, "%s", error->message);
+      break;
     }
-  else if (error->domain == SOUP_SESSION_ERROR)
-    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_PROTOCOL,
-                              _("Malformed response: %s"), error->message);
-  else if (error->domain == G_IO_ERROR)
-    {
-      switch (error->code)
-        {
-        case G_IO_ERROR_CONNECTION_REFUSED:
-          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_REFUSED,
-                                    _("Connection refused by %s"), host);
-          break;
-
-        case G_IO_ERROR_HOST_UNREACHABLE:
-        case G_IO_ERROR_NETWORK_UNREACHABLE:
-          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_UNREACHABLE,
-                                    _("%s is unreachable: %s"), host, error->message);
-          break;
-
-        case G_IO_ERROR_CONNECTION_CLOSED: /* also BROKEN_PIPE */
-        case G_IO_ERROR_NOT_CONNECTED:
-          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESET,
-                                    _("Connection reset by the server: %s"), error->message);
-          break;
-
-        case G_IO_ERROR_PARTIAL_INPUT:
-          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESET,
-                                    _("The server closed the connection before a complete response"));
-          break;
-
-        case G_IO_ERROR_TIMED_OUT:
-          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TIMEOUT,
-                                    _("No response within %u ms"), run->timeout_ms);
-          break;
-
-        case G_IO_ERROR_INVALID_DATA:
-          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_PROTOCOL,
-                                    _("Malformed response: %s"), error->message);
-          break;
-
-        default:
-          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_FAILED,
-                                    "%s", error->message);
-          break;
-        }
-    }
-  else
-    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_FAILED,
-                              "%s", error->message);
 }
 
 static gint64
@@ -923,7 +865,7 @@ hop_done (GTask *task_in)
   probe_run_clear_message (run);
 
   if (run->next_uri != NULL && !run->decided &&
-      !g_cancellable_is_cancelled (run->cancellable))
+      !g_cancellable_is_cancelled (run->deadline.cancellable))
     {
       g_clear_pointer (&run->uri, g_uri_unref);
       run->uri = g_steal_pointer (&run->next_uri);
@@ -1088,7 +1030,7 @@ body_read_cb (GObject      *object,
     }
 
   g_input_stream_read_async (run->body, run->buf + run->kept, next_read_size (run),
-                             G_PRIORITY_DEFAULT, run->cancellable,
+                             G_PRIORITY_DEFAULT, run->deadline.cancellable,
                              body_read_cb, g_steal_pointer (&task));
 }
 
@@ -1119,10 +1061,10 @@ pump_body (GTask *task_in)
 
       n_read = g_pollable_input_stream_read_nonblocking (pollable, run->buf + run->kept,
                                                          next_read_size (run),
-                                                         run->cancellable, &error);
+                                                         run->deadline.cancellable, &error);
       if (n_read < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
-          GSource *source = g_pollable_input_stream_create_source (pollable, run->cancellable);
+          GSource *source = g_pollable_input_stream_create_source (pollable, run->deadline.cancellable);
 
           g_source_set_callback (source, G_SOURCE_FUNC (body_readable_cb),
                                  g_steal_pointer (&task), g_object_unref);
@@ -1163,7 +1105,7 @@ read_body (GTask *task)
     pump_body (task);
   else
     g_input_stream_read_async (run->body, run->buf, next_read_size (run),
-                               G_PRIORITY_DEFAULT, run->cancellable,
+                               G_PRIORITY_DEFAULT, run->deadline.cancellable,
                                body_read_cb, task);
 }
 
@@ -1405,7 +1347,7 @@ send_hop (GTask *task)
   soup_session_send_async (run->session,
                            run->msg,
                            G_PRIORITY_DEFAULT,
-                           run->cancellable,
+                           run->deadline.cancellable,
                            message_sent_cb,
                            task);
 }
@@ -1460,7 +1402,6 @@ lookout_http_probe_run_async (LookoutProbe        *probe,
   run->result = lookout_result_new (LOOKOUT_TARGET_KIND_HTTP);
   run->result->target = g_strdup (lookout_target_get_uri_string (target));
   run->result->target_id = lookout_target_get_id (target);
-  run->timeout_ms = lookout_target_get_timeout (target);
 
   plan = get_target_plan (target);
   if (plan->error != NULL)
@@ -1477,30 +1418,13 @@ lookout_http_probe_run_async (LookoutProbe        *probe,
   run->host = g_strdup (g_uri_get_host (plan->uri));
   run->method = run->options->method;
   run->session = g_object_ref (ensure_session (self, run->options->verify_tls));
-  run->cancellable = g_cancellable_new ();
 
   /* An address literal is the address used even when no connection is made. */
   if (g_hostname_is_ip_address (run->host))
     run->result->address = g_strdup (run->host);
 
-  if (cancellable != NULL)
-    {
-      run->caller_cancellable = g_object_ref (cancellable);
-      run->caller_cancelled_id = g_cancellable_connect (cancellable,
-                                                        G_CALLBACK (caller_cancelled_cb),
-                                                        g_object_ref (run->cancellable),
-                                                        g_object_unref);
-    }
-
   run->start_us = g_get_monotonic_time ();
-
-  /* Not g_timeout_source_new(): it counts from the start of the main loop
-   * iteration, which may be a while before now, and would fire early. */
-  run->timer = g_source_new (&deadline_source_funcs, sizeof (GSource));
-  g_source_set_static_name (run->timer, "[lookout] http probe timeout");
-  g_source_set_ready_time (run->timer, run->start_us + (gint64) run->timeout_ms * 1000);
-  g_source_set_callback (run->timer, timed_out_cb, run, NULL);
-  g_source_attach (run->timer, g_main_context_get_thread_default ());
+  lookout_deadline_start (&run->deadline, lookout_target_get_timeout (target), cancellable);
 
   send_hop (g_steal_pointer (&task));
 }
