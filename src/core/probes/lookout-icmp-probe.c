@@ -74,6 +74,9 @@
 #include <glib-unix.h>
 #include <json-glib/json-glib.h>
 
+#include "lookout-deadline.h"
+#include "lookout-error-class.h"
+#include "lookout-fd-source.h"
 #include "lookout-icmp-packet.h"
 #include "lookout-icmp-probe.h"
 
@@ -153,7 +156,7 @@ struct _Round
   char             *failure;        /* the first ICMP error or send error, readable */
   gboolean          unreachable;
 
-  gint64            deadline;
+  LookoutDeadline   deadline;
   gint64            next_send;
   GSequenceIter    *deadline_iter;
   GSequenceIter    *send_iter;
@@ -230,7 +233,7 @@ compare_rounds_by_time (gconstpointer a,
   return a < b ? -1 : (a > b ? 1 : 0);
 }
 
-#define BY_DEADLINE  GSIZE_TO_POINTER (G_STRUCT_OFFSET (Round, deadline))
+#define BY_DEADLINE  GSIZE_TO_POINTER (G_STRUCT_OFFSET (Round, deadline.expiry_us))
 #define BY_NEXT_SEND GSIZE_TO_POINTER (G_STRUCT_OFFSET (Round, next_send))
 
 static void
@@ -850,8 +853,7 @@ round_send_echo (Round *round)
       g_autofree char *address = bytes_to_string (sock->family, round->addr);
       g_autofree char *message = g_strdup_printf (_("Could not send to %s: %s"),
                                                   address, g_strerror (saved_errno));
-      gboolean unreachable = saved_errno == EHOSTUNREACH || saved_errno == ENETUNREACH ||
-                             saved_errno == EHOSTDOWN || saved_errno == ENETDOWN;
+      gboolean unreachable = lookout_error_classify_errno (saved_errno) == LOOKOUT_PROBE_ERROR_UNREACHABLE;
 
       echo->state = ECHO_FAILED;
       round->n_failed++;
@@ -1037,7 +1039,7 @@ arm_timer (LookoutIcmpProbe *self,
 
       iter = g_sequence_get_begin_iter (self->deadlines);
       if (!g_sequence_iter_is_end (iter))
-        ready = ((Round *) g_sequence_get (iter))->deadline;
+        ready = ((Round *) g_sequence_get (iter))->deadline.expiry_us;
 
       iter = g_sequence_get_begin_iter (self->sends);
       if (!g_sequence_iter_is_end (iter))
@@ -1085,27 +1087,19 @@ timer_fired_cb (gpointer user_data)
         mark_complete_if_done (round);
     }
 
-  while (!g_sequence_iter_is_end (iter = g_sequence_get_begin_iter (self->deadlines)) &&
-         (round = g_sequence_get (iter))->deadline <= now)
-    round_finish (round);
+  while (!g_sequence_iter_is_end (iter = g_sequence_get_begin_iter (self->deadlines)))
+    {
+      round = g_sequence_get (iter);
+      if (!lookout_deadline_expire (&round->deadline, now))
+        break;
+      round_finish (round);
+    }
 
   finish_completed_rounds (self);
   arm_timer (self, TRUE);
 
   return G_SOURCE_CONTINUE;
 }
-
-static gboolean
-timer_source_dispatch (GSource     *source,
-                       GSourceFunc  callback,
-                       gpointer     user_data)
-{
-  return callback (user_data);
-}
-
-static GSourceFuncs timer_source_funcs = {
-  NULL, NULL, timer_source_dispatch, NULL, NULL, NULL,
-};
 
 static void
 round_cancelled_cb (GCancellable *cancellable,
@@ -1182,7 +1176,7 @@ round_start (Round        *round,
     }
 
   round->interval_ms = MAX (1, MIN (self->interval_ms, round->timeout_ms / (2 * round->count)));
-  round->deadline = g_get_monotonic_time () + (gint64) round->timeout_ms * 1000;
+  lookout_deadline_init (&round->deadline, round->timeout_ms);
   round->deadline_iter = g_sequence_insert_sorted (self->deadlines, round, compare_rounds_by_time, BY_DEADLINE);
 
   if (round->cancellable != NULL)
@@ -1271,9 +1265,8 @@ probe_ping (LookoutIcmpProbe    *self,
   if (self->context == NULL)
     {
       self->context = g_main_context_ref_thread_default ();
-      self->timer = g_source_new (&timer_source_funcs, sizeof (GSource));
+      self->timer = lookout_fd_source_new ("[lookout] icmp timer");
       g_source_set_callback (self->timer, timer_fired_cb, self, NULL);
-      g_source_set_static_name (self->timer, "[lookout] icmp timer");
       g_source_attach (self->timer, self->context);
     }
   g_warn_if_fail (self->context == g_main_context_get_thread_default ()
