@@ -48,14 +48,14 @@ typedef struct
 
 typedef struct
 {
-  char   *target_uri;
-  char   *server;      /* as given: IP, host name, or NULL for the system */
-  char   *address;     /* the server's IP once known */
-  guint16 port;
-  char   *name;
-  char   *type_name;
-  int     type;
-  LookoutDeadline deadline;
+  char            *target_uri;
+  char            *server;      /* as given: IP, host name, or NULL for the system */
+  char            *address;     /* the server's IP once known */
+  guint16          port;
+  char            *name;
+  char            *type_name;
+  int              type;
+  LookoutDeadline  deadline;
 } QueryData;
 
 /* Lives until the c-ares callback, which runs exactly once per ares_send. */
