@@ -9,6 +9,7 @@
 
 #include <errno.h>
 
+#include <ares.h>
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 
@@ -104,6 +105,35 @@ test_errno (void)
     }
 }
 
+static const struct
+{
+  int               status;
+  LookoutProbeError expected;
+} ares_cases[] = {
+  { ARES_SUCCESS,      LOOKOUT_PROBE_ERROR_NONE },
+  { ARES_ETIMEOUT,     LOOKOUT_PROBE_ERROR_TIMEOUT },
+  { ARES_ECONNREFUSED, LOOKOUT_PROBE_ERROR_REFUSED },
+  { ARES_ECANCELLED,   LOOKOUT_PROBE_ERROR_CANCELLED },
+  { ARES_EDESTRUCTION, LOOKOUT_PROBE_ERROR_CANCELLED },
+  { ARES_EBADRESP,     LOOKOUT_PROBE_ERROR_FAILED },
+  { ARES_ESERVFAIL,    LOOKOUT_PROBE_ERROR_FAILED },
+  { ARES_ENOMEM,       LOOKOUT_PROBE_ERROR_FAILED },
+};
+
+static void
+test_ares (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (ares_cases); i++)
+    {
+      LookoutProbeError got = lookout_error_classify_ares (ares_cases[i].status);
+
+      if (got != ares_cases[i].expected)
+        g_error ("%s: classified as %s, expected %s", ares_strerror (ares_cases[i].status),
+                 lookout_probe_error_to_string (got),
+                 lookout_probe_error_to_string (ares_cases[i].expected));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -112,6 +142,7 @@ main (int   argc,
 
   g_test_add_func ("/error-class/gerror", test_gerror);
   g_test_add_func ("/error-class/errno", test_errno);
+  g_test_add_func ("/error-class/ares", test_ares);
 
   return g_test_run ();
 }

@@ -25,6 +25,7 @@
 
 #include "lookout-ares-channel.h"
 #include "lookout-deadline.h"
+#include "lookout-error-class.h"
 #include "lookout-dns-packet.h"
 #include "lookout-dns-client.h"
 
@@ -235,26 +236,25 @@ query_answered_cb (void          *arg,
 
   data = g_task_get_task_data (query->task);
 
-  switch (status)
+  switch (lookout_error_classify_ares (status))
     {
-    case ARES_SUCCESS:
+    case LOOKOUT_PROBE_ERROR_NONE:
       result = result_from_reply (data, query->channel, abuf, (gsize) MAX (alen, 0),
                                   now - query->sent_us);
       break;
 
-    case ARES_ETIMEOUT:
+    case LOOKOUT_PROBE_ERROR_TIMEOUT:
       result = timeout_result (data);
       break;
 
-    case ARES_ECONNREFUSED:
+    case LOOKOUT_PROBE_ERROR_REFUSED:
       result = new_result (data);
       lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_REFUSED,
                                 _("The DNS server %s refused the connection: nothing listens on port %u"),
                                 data->address ? data->address : _("(system)"), data->port);
       break;
 
-    case ARES_EDESTRUCTION:
-    case ARES_ECANCELLED:
+    case LOOKOUT_PROBE_ERROR_CANCELLED:
       query_finish (query, NULL);
       query_free (query);
       return;

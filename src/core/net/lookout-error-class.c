@@ -11,6 +11,7 @@
 
 #include <errno.h>
 
+#include <ares.h>
 #include <libsoup/soup.h>
 
 #include "lookout-error-class.h"
@@ -68,4 +69,23 @@ lookout_error_classify_errno (int errsv)
 
   error = g_error_new_literal (G_IO_ERROR, g_io_error_from_errno (errsv), "");
   return lookout_error_classify (error);
+}
+
+LookoutProbeError
+lookout_error_classify_ares (int status)
+{
+  switch (status)
+    {
+    case ARES_SUCCESS:
+      return LOOKOUT_PROBE_ERROR_NONE;
+    case ARES_ETIMEOUT:
+      return LOOKOUT_PROBE_ERROR_TIMEOUT;
+    case ARES_ECONNREFUSED:
+      return LOOKOUT_PROBE_ERROR_REFUSED;
+    case ARES_EDESTRUCTION:
+    case ARES_ECANCELLED:
+      return LOOKOUT_PROBE_ERROR_CANCELLED;
+    default:
+      return LOOKOUT_PROBE_ERROR_FAILED;
+    }
 }

@@ -18,5 +18,7 @@ G_BEGIN_DECLS
 LookoutProbeError lookout_error_classify       (const GError *error);
 /* The same for an errno from a socket call (send, connect). */
 LookoutProbeError lookout_error_classify_errno (int           errsv);
+/* The same for a c-ares status (ARES_SUCCESS is not an error: NONE). */
+LookoutProbeError lookout_error_classify_ares  (int           status);
 
 G_END_DECLS
