@@ -30,26 +30,26 @@ typedef struct
 {
   /* An echo reply to @sequence from @from; @received is the kernel's
    * receive time (CLOCK_REALTIME), or our clock when it gave none. */
-  void (*reply)     (gpointer               user_data,
-                     guint16                sequence,
-                     const guint8          *from,
-                     gsize                  payload_len,
-                     const struct timespec *received);
+  void (*reply)      (gpointer               user_data,
+                      guint16                sequence,
+                      const guint8          *from,
+                      gsize                  payload_len,
+                      const struct timespec *received);
   /* An ICMP error (@type, @code as received) about our echo @sequence sent
    * to @destination, reported by @offender. */
-  void (*error)     (gpointer               user_data,
-                     guint16                sequence,
-                     const guint8          *destination,
-                     guint8                 type,
-                     guint8                 code,
-                     const guint8          *offender);
+  void (*error)      (gpointer               user_data,
+                      guint16                sequence,
+                      const guint8          *destination,
+                      guint8                 type,
+                      guint8                 code,
+                      const guint8          *offender);
   /* The kernel's software transmit timestamp of our echo @sequence. */
-  void (*sent)      (gpointer               user_data,
-                     guint16                sequence,
-                     gsize                  payload_len,
-                     const struct timespec *sent);
+  void (*sent)       (gpointer               user_data,
+                      guint16                sequence,
+                      gsize                  payload_len,
+                      const struct timespec *sent);
   /* The source's dispatch is over: everything ready was handed over. */
-  void (*dispatched) (gpointer              user_data);
+  void (*dispatched) (gpointer               user_data);
 } LookoutIcmpSocketCallbacks;
 
 #define LOOKOUT_TYPE_ICMP_SOCKET (lookout_icmp_socket_get_type ())
