@@ -27,17 +27,21 @@ deadline_expired_cb (gpointer user_data)
   LookoutTestDeadline *deadline = user_data;
 
   deadline->expired = TRUE;
-  deadline->source_id = 0;
   return G_SOURCE_REMOVE;
 }
 
+/* Waits run the thread-default main context, so a test that pushed its own
+ * context waits on that one. */
 void
 lookout_test_deadline_start (LookoutTestDeadline *deadline,
                              guint                timeout_ms)
 {
   deadline->timeout_ms = timeout_ms;
   deadline->expired = FALSE;
-  deadline->source_id = g_timeout_add (timeout_ms, deadline_expired_cb, deadline);
+  deadline->context = g_main_context_ref_thread_default ();
+  deadline->source = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (deadline->source, deadline_expired_cb, deadline, NULL);
+  g_source_attach (deadline->source, deadline->context);
 }
 
 /* One blocking iteration; FALSE, without iterating, once the deadline passed. */
@@ -46,16 +50,17 @@ lookout_test_deadline_iterate (LookoutTestDeadline *deadline)
 {
   if (deadline->expired)
     return FALSE;
-  g_main_context_iteration (NULL, TRUE);
+  g_main_context_iteration (deadline->context, TRUE);
   return TRUE;
 }
 
 void
 lookout_test_deadline_stop (LookoutTestDeadline *deadline)
 {
-  if (deadline->source_id != 0)
-    g_source_remove (deadline->source_id);
-  deadline->source_id = 0;
+  if (deadline->source != NULL)
+    g_source_destroy (deadline->source);
+  g_clear_pointer (&deadline->source, g_source_unref);
+  g_clear_pointer (&deadline->context, g_main_context_unref);
 }
 
 void

@@ -25,9 +25,10 @@ typedef gboolean (*LookoutTestConditionFunc) (gpointer user_data);
 
 typedef struct
 {
-  guint    timeout_ms;
-  guint    source_id;
-  gboolean expired;
+  guint         timeout_ms;
+  GMainContext *context;   /* the thread-default context when it started */
+  GSource      *source;
+  gboolean      expired;
 } LookoutTestDeadline;
 
 void      lookout_test_deadline_start   (LookoutTestDeadline      *deadline,

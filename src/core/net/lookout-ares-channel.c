@@ -6,8 +6,9 @@
  */
 
 /* How it works: c-ares 1.18 tells us which sockets it wants watched through
- * ARES_OPT_SOCK_STATE_CB. Each of them becomes a unix fd in one custom GSource
- * (g_source_add_unix_fd / g_source_modify_unix_fd / g_source_remove_unix_fd).
+ * ARES_OPT_SOCK_STATE_CB. Each of them becomes a unix fd in one fd/timer
+ * source (lookout_fd_source_new; g_source_add_unix_fd / g_source_modify_unix_fd
+ * / g_source_remove_unix_fd).
  * The same source's ready time is set from ares_timeout() after every step,
  * so one wakeup serves both readiness and retransmission timeouts. On
  * dispatch the ready fds are collected first (c-ares opens and closes sockets
@@ -28,13 +29,7 @@
 #include <sys/socket.h>
 
 #include "lookout-ares-channel.h"
-
-typedef struct
-{
-  GSource             source;
-  LookoutAresChannel *owner;  /* not a reference: the owner destroys the source */
-  GHashTable         *fds;    /* fd → tag from g_source_add_unix_fd */
-} AresSource;
+#include "lookout-fd-source.h"
 
 struct _LookoutAresChannel
 {
@@ -47,7 +42,8 @@ struct _LookoutAresChannel
 
   ares_channel   channel;
   gboolean       initialized;
-  AresSource    *source;
+  GSource       *source;     /* its callback holds no reference: we destroy it */
+  GHashTable    *fds;        /* fd → tag from g_source_add_unix_fd */
   GMainContext  *context;
   ares_socket_t  replying_fd;
 };
@@ -78,10 +74,10 @@ update_timeout (LookoutAresChannel *self)
     return;
 
   if (ares_timeout (self->channel, NULL, &tv) != NULL)
-    g_source_set_ready_time ((GSource *) self->source,
+    g_source_set_ready_time (self->source,
                              g_get_monotonic_time () + (gint64) tv.tv_sec * G_USEC_PER_SEC + tv.tv_usec);
   else
-    g_source_set_ready_time ((GSource *) self->source, -1);
+    g_source_set_ready_time (self->source, -1);
 }
 
 static void
@@ -91,7 +87,7 @@ socket_state_changed_cb (void          *data,
                          int            writable)
 {
   LookoutAresChannel *self = data;
-  GSource *source = (GSource *) self->source;
+  GSource *source = self->source;
   GIOCondition condition = 0;
   gpointer tag;
 
@@ -103,20 +99,20 @@ socket_state_changed_cb (void          *data,
   if (writable)
     condition |= G_IO_OUT | G_IO_ERR;
 
-  tag = g_hash_table_lookup (self->source->fds, GINT_TO_POINTER (fd));
+  tag = g_hash_table_lookup (self->fds, GINT_TO_POINTER (fd));
 
   if (condition == 0)
     {
       if (tag != NULL)
         {
           g_source_remove_unix_fd (source, tag);
-          g_hash_table_remove (self->source->fds, GINT_TO_POINTER (fd));
+          g_hash_table_remove (self->fds, GINT_TO_POINTER (fd));
         }
     }
   else if (tag != NULL)
     g_source_modify_unix_fd (source, tag, condition);
   else
-    g_hash_table_insert (self->source->fds, GINT_TO_POINTER (fd),
+    g_hash_table_insert (self->fds, GINT_TO_POINTER (fd),
                          g_source_add_unix_fd (source, fd, condition));
 }
 
@@ -127,17 +123,15 @@ typedef struct
 } ReadyFd;
 
 static gboolean
-ares_source_dispatch (GSource     *source,
-                      GSourceFunc  callback,
-                      gpointer     user_data)
+source_dispatch_cb (gpointer user_data)
 {
-  AresSource *ares_source = (AresSource *) source;
-  g_autoptr(LookoutAresChannel) self = g_object_ref (ares_source->owner);
+  g_autoptr(LookoutAresChannel) self = g_object_ref (user_data);
+  GSource *source = self->source;
   g_autoptr(GArray) ready = g_array_new (FALSE, FALSE, sizeof (ReadyFd));
   GHashTableIter iter;
   gpointer key, tag;
 
-  g_hash_table_iter_init (&iter, ares_source->fds);
+  g_hash_table_iter_init (&iter, self->fds);
   while (g_hash_table_iter_next (&iter, &key, &tag))
     {
       ReadyFd r = { GPOINTER_TO_INT (key), g_source_query_unix_fd (source, tag) };
@@ -169,19 +163,6 @@ ares_source_dispatch (GSource     *source,
   return G_SOURCE_CONTINUE;
 }
 
-static void
-ares_source_finalize (GSource *source)
-{
-  AresSource *ares_source = (AresSource *) source;
-
-  g_clear_pointer (&ares_source->fds, g_hash_table_unref);
-}
-
-static GSourceFuncs ares_source_funcs = {
-  .dispatch = ares_source_dispatch,
-  .finalize = ares_source_finalize,
-};
-
 static gboolean
 lookout_ares_channel_initable_init (GInitable     *initable,
                                     GCancellable  *cancellable,
@@ -206,11 +187,10 @@ lookout_ares_channel_initable_init (GInitable     *initable,
     }
 
   self->context = g_main_context_ref_thread_default ();
-  self->source = (AresSource *) g_source_new (&ares_source_funcs, sizeof (AresSource));
-  self->source->owner = self;
-  self->source->fds = g_hash_table_new (NULL, NULL);
-  g_source_set_static_name ((GSource *) self->source, "[lookout] c-ares channel");
-  g_source_attach ((GSource *) self->source, self->context);
+  self->fds = g_hash_table_new (NULL, NULL);
+  self->source = lookout_fd_source_new ("[lookout] c-ares channel");
+  g_source_set_callback (self->source, source_dispatch_cb, self, NULL);
+  g_source_attach (self->source, self->context);
 
   options.sock_state_cb = socket_state_changed_cb;
   options.sock_state_cb_data = self;
@@ -266,10 +246,10 @@ lookout_ares_channel_finalize (GObject *object)
   g_clear_pointer (&self->channel, ares_destroy);
   if (self->source != NULL)
     {
-      g_source_destroy ((GSource *) self->source);
-      g_source_unref ((GSource *) self->source);
-      self->source = NULL;
+      g_source_destroy (self->source);
+      g_clear_pointer (&self->source, g_source_unref);
     }
+  g_clear_pointer (&self->fds, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->servers, g_free);
 

@@ -24,7 +24,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "lookout-datagram-exchange.h"
-#include "lookout-probe-net.h"
+#include "lookout-deadline.h"
+#include "lookout-socket-address.h"
 
 #define MAX_REPLY 65536
 
@@ -37,7 +38,7 @@ typedef struct
   LookoutDatagramAcceptFunc  accept;
   gpointer                   user_data;
 
-  LookoutProbeDeadline       deadline;
+  LookoutDeadline            deadline;
   gint64                     started_us;
   gint64                     resolve_us;
   GSocketAddress            *address;
@@ -58,7 +59,7 @@ exchange_stop (Exchange *exchange)
     }
   if (exchange->socket != NULL)
     g_socket_close (exchange->socket, NULL);
-  lookout_probe_deadline_clear (&exchange->deadline);
+  lookout_deadline_clear (&exchange->deadline);
 }
 
 static void
@@ -110,7 +111,7 @@ exchange_return_interrupted (GTask *task)
                                               exchange->host, exchange->timeout_ms));
   else if (exchange->deadline.timed_out)
     {
-      g_autofree char *where = lookout_probe_net_describe_address (exchange->address);
+      g_autofree char *where = lookout_socket_address_describe (exchange->address);
 
       exchange_return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                                                 _("No reply from %s within %u ms"),
@@ -328,7 +329,7 @@ lookout_datagram_exchange_async (const char                *host,
   g_task_set_source_tag (task, lookout_datagram_exchange_async);
   g_task_set_task_data (task, exchange, (GDestroyNotify) exchange_free);
 
-  lookout_probe_deadline_start (&exchange->deadline, timeout_ms, cancellable);
+  lookout_deadline_start (&exchange->deadline, timeout_ms, cancellable);
 
   literal = g_inet_address_new_from_string (host);
   if (literal != NULL)

@@ -24,6 +24,8 @@
 #include <string.h>
 
 #include "lookout-ares-channel.h"
+#include "lookout-deadline.h"
+#include "lookout-error-class.h"
 #include "lookout-dns-packet.h"
 #include "lookout-dns-client.h"
 
@@ -47,15 +49,14 @@ typedef struct
 
 typedef struct
 {
-  char   *target_uri;
-  char   *server;      /* as given: IP, host name, or NULL for the system */
-  char   *address;     /* the server's IP once known */
-  guint16 port;
-  char   *name;
-  char   *type_name;
-  int     type;
-  guint   timeout_ms;
-  gint64  deadline;    /* monotonic µs */
+  char            *target_uri;
+  char            *server;      /* as given: IP, host name, or NULL for the system */
+  char            *address;     /* the server's IP once known */
+  guint16          port;
+  char            *name;
+  char            *type_name;
+  int              type;
+  LookoutDeadline  deadline;
 } QueryData;
 
 /* Lives until the c-ares callback, which runs exactly once per ares_send. */
@@ -144,7 +145,7 @@ timeout_result (QueryData *data)
 
   lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TIMEOUT,
                             _("No answer from the DNS server %s within %u ms"),
-                            data->address ? data->address : _("(system)"), data->timeout_ms);
+                            data->address ? data->address : _("(system)"), data->deadline.timeout_ms);
   return result;
 }
 
@@ -235,26 +236,25 @@ query_answered_cb (void          *arg,
 
   data = g_task_get_task_data (query->task);
 
-  switch (status)
+  switch (lookout_error_classify_ares (status))
     {
-    case ARES_SUCCESS:
+    case LOOKOUT_PROBE_ERROR_NONE:
       result = result_from_reply (data, query->channel, abuf, (gsize) MAX (alen, 0),
                                   now - query->sent_us);
       break;
 
-    case ARES_ETIMEOUT:
+    case LOOKOUT_PROBE_ERROR_TIMEOUT:
       result = timeout_result (data);
       break;
 
-    case ARES_ECONNREFUSED:
+    case LOOKOUT_PROBE_ERROR_REFUSED:
       result = new_result (data);
       lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_REFUSED,
                                 _("The DNS server %s refused the connection: nothing listens on port %u"),
                                 data->address ? data->address : _("(system)"), data->port);
       break;
 
-    case ARES_EDESTRUCTION:
-    case ARES_ECANCELLED:
+    case LOOKOUT_PROBE_ERROR_CANCELLED:
       query_finish (query, NULL);
       query_free (query);
       return;
@@ -289,21 +289,21 @@ get_channel (LookoutDnsClient  *self,
       else
         csv = g_strdup_printf ("%s:%u", data->address, data->port);
       servers = csv;
-      key = g_strdup_printf ("%s/%u", csv, data->timeout_ms);
+      key = g_strdup_printf ("%s/%u", csv, data->deadline.timeout_ms);
     }
   else
     {
       servers = g_getenv ("LOOKOUT_DNS_SERVERS");
       if (servers != NULL && *servers == '\0')
         servers = NULL;
-      key = g_strdup_printf (SYSTEM_KEY "/%s/%u", servers ? servers : "", data->timeout_ms);
+      key = g_strdup_printf (SYSTEM_KEY "/%s/%u", servers ? servers : "", data->deadline.timeout_ms);
     }
 
   entry = g_hash_table_lookup (self->channels, key);
   if (entry == NULL)
     {
       /* One try: the timer, not c-ares, decides when we give up. */
-      channel = lookout_ares_channel_new (servers, data->timeout_ms, 1, flags, error);
+      channel = lookout_ares_channel_new (servers, data->deadline.timeout_ms, 1, flags, error);
       if (channel == NULL)
         return NULL;
 
@@ -317,7 +317,7 @@ get_channel (LookoutDnsClient  *self,
           if (n > 1)
             {
               g_clear_object (&channel);
-              channel = lookout_ares_channel_new (servers, MAX (data->timeout_ms / n, 50), 1, flags, error);
+              channel = lookout_ares_channel_new (servers, MAX (data->deadline.timeout_ms / n, 50), 1, flags, error);
               if (channel == NULL)
                 return NULL;
             }
@@ -360,7 +360,6 @@ send_query (LookoutDnsClient *self,
   unsigned char *qbuf = NULL;
   int qlen = 0;
   int status;
-  gint64 remaining_ms;
   Query *query;
 
   channel = get_channel (self, data, &error);
@@ -396,9 +395,7 @@ send_query (LookoutDnsClient *self,
   query->task = g_object_ref (task);
   query->channel = g_object_ref (channel);
 
-  remaining_ms = MAX (0, (data->deadline - g_get_monotonic_time () + 999) / 1000);
-  query->timeout_source = g_timeout_source_new ((guint) remaining_ms);
-  g_source_set_static_name (query->timeout_source, "[lookout] DNS probe timeout");
+  query->timeout_source = lookout_deadline_create_source (&data->deadline);
   g_source_set_callback (query->timeout_source, query_timed_out_cb, query, NULL);
   g_source_attach (query->timeout_source, g_task_get_context (task));
 
@@ -445,7 +442,7 @@ server_resolved_cb (GObject      *object,
   data->address = g_inet_address_to_string (addresses->data);
   g_resolver_free_addresses (addresses);
 
-  if (g_get_monotonic_time () >= data->deadline)
+  if (lookout_deadline_expire (&data->deadline, g_get_monotonic_time ()))
     {
       return_result (task, timeout_result (data));
       return;
@@ -500,8 +497,7 @@ query_data_new (const char *server,
   data->name = g_strdup (name);
   data->type_name = g_ascii_strup (type, -1);
   data->type = lookout_dns_type_from_string (type);
-  data->timeout_ms = timeout_ms;
-  data->deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  lookout_deadline_init (&data->deadline, timeout_ms);
   return data;
 }
 

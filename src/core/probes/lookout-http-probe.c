@@ -26,10 +26,10 @@
  *     keyword split across chunks is found; it stops at the keyword or at
  *     body_cap, so it never holds more than one chunk plus the keyword.
  *
- * A timer for the target's timeout cancels our own GCancellable, which bounds
- * the whole chain (resolution, connection, TLS, every hop, the body). The
- * caller's cancellable cancels ours too; then the task fails with
- * G_IO_ERROR_CANCELLED instead of returning a result.
+ * The check's LookoutDeadline (the target's timeout) cancels its own
+ * GCancellable, which bounds the whole chain (resolution, connection, TLS,
+ * every hop, the body). The caller's cancellable cancels it too; then the
+ * task fails with G_IO_ERROR_CANCELLED instead of returning a result.
  *
  * latency_us is the time the target took: for each hop, from its first
  * network step (the name lookup, or the connect when the host is an address
@@ -65,45 +65,24 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "lookout-deadline.h"
+#include "lookout-error-class.h"
+#include "lookout-http-options.h"
 #include "lookout-http-probe.h"
 
 #define READ_CHUNK_SIZE        16384
 #define DRAIN_CAP              (256 * 1024)
 #define IDLE_TIMEOUT_S         75
-#define MAX_REDIRECTS_LIMIT    100
-#define MAX_BODY_CAP           (256 * 1024 * 1024)
-#define MAX_STATUS_RANGES      32
-
-typedef struct
-{
-  guint lo;
-  guint hi;
-} StatusRange;
-
-/* The parsed options of one target, shared by its runs (refcounted box). */
-typedef struct
-{
-  char        *method;
-  StatusRange  ranges[MAX_STATUS_RANGES];
-  guint        n_ranges;
-  char        *keyword;
-  gsize        keyword_len;
-  gboolean     keyword_absent;
-  guint        max_redirects;
-  gboolean     verify_tls;
-  GPtrArray   *headers;        /* name, value, name, value, … */
-  gsize        body_cap;
-} HttpOptions;
 
 /* Kept on the target (qdata) so a check does not parse the URI and the JSON
  * again while they do not change. */
 typedef struct
 {
-  char        *uri_string;
-  char        *options_json;
-  GUri        *uri;
-  HttpOptions *options;
-  char        *error;
+  char               *uri_string;
+  char               *options_json;
+  GUri               *uri;
+  LookoutHttpOptions *options;
+  char               *error;
 } TargetPlan;
 
 typedef enum
@@ -116,7 +95,7 @@ typedef struct
 {
   LookoutHttpProbe     *self;              /* the task's source object */
   LookoutResult        *result;
-  HttpOptions          *options;
+  LookoutHttpOptions   *options;
   SoupSession          *session;
   SoupMessage          *msg;
   GInputStream         *body;
@@ -124,10 +103,7 @@ typedef struct
   GUri                 *next_uri;          /* set while a redirect is to be followed */
   const char           *method;
   char                 *host;              /* of the first hop, for messages */
-  GCancellable         *cancellable;
-  GCancellable         *caller_cancellable;
-  gulong                caller_cancelled_id;
-  GSource              *timer;
+  LookoutDeadline       deadline;
   GHashTable           *visited;
   guint8               *buf;
   gsize                 buf_size;
@@ -135,9 +111,7 @@ typedef struct
   gsize                 body_read;
   gsize                 read_cap;
   BodyMode              mode;
-  guint                 timeout_ms;
   guint                 redirects;
-  gboolean              timed_out;
   gboolean              decided;           /* result->state is final */
   gboolean              transport_failed;
   gboolean              keyword_found;
@@ -181,382 +155,6 @@ static GParamSpec *properties [N_PROPS];
 
 static void send_hop (GTask *task);
 
-/* Options */
-
-static void
-http_options_clear (gpointer data)
-{
-  HttpOptions *options = data;
-
-  g_free (options->method);
-  g_free (options->keyword);
-  g_clear_pointer (&options->headers, g_ptr_array_unref);
-}
-
-static void
-http_options_unref (HttpOptions *options)
-{
-  g_atomic_rc_box_release_full (options, http_options_clear);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HttpOptions, http_options_unref)
-
-static gboolean
-is_token (const char *text)
-{
-  static const char extra[] = "!#$%&'*+-.^_`|~";
-
-  if (text == NULL || *text == '\0')
-    return FALSE;
-
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && strchr (extra, *p) == NULL)
-      return FALSE;
-
-  return TRUE;
-}
-
-static gboolean
-parse_status (const char  *text,
-              guint       *out_status,
-              GError     **error)
-{
-  guint64 value;
-
-  if (!g_ascii_string_to_unsigned (text, 10, 100, 599, &value, NULL))
-    {
-      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                   _("“%s” is not an HTTP status code (100 to 599)"), text);
-      return FALSE;
-    }
-
-  *out_status = value;
-  return TRUE;
-}
-
-static gboolean
-parse_accept (HttpOptions  *options,
-              const char   *text,
-              GError      **error)
-{
-  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
-
-  options->n_ranges = 0;
-
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      char *part = g_strstrip (parts[i]);
-      char *dash;
-      StatusRange range;
-
-      if (options->n_ranges == MAX_STATUS_RANGES)
-        {
-          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                       _("at most %d accepted status ranges are allowed"), MAX_STATUS_RANGES);
-          return FALSE;
-        }
-
-      dash = strchr (part, '-');
-      if (dash != NULL)
-        {
-          *dash = '\0';
-          if (!parse_status (g_strstrip (part), &range.lo, error) ||
-              !parse_status (g_strstrip (dash + 1), &range.hi, error))
-            return FALSE;
-          if (range.lo > range.hi)
-            {
-              g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                           _("the status range %u-%u runs backwards"), range.lo, range.hi);
-              return FALSE;
-            }
-        }
-      else
-        {
-          if (!parse_status (part, &range.lo, error))
-            return FALSE;
-          range.hi = range.lo;
-        }
-
-      options->ranges[options->n_ranges++] = range;
-    }
-
-  if (options->n_ranges == 0)
-    {
-      g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                           _("the accepted status codes must not be empty"));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-check_member_name (const char  *name,
-                   GError     **error)
-{
-  if (g_utf8_validate (name, -1, NULL))
-    return TRUE;
-
-  g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                       _("an option name is not valid UTF-8"));
-  return FALSE;
-}
-
-static gboolean
-check_member_type (JsonNode    *node,
-                   const char  *name,
-                   GType        type,
-                   GError     **error)
-{
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type)
-    {
-      /* json-glib lets some escapes through as bytes that are not UTF-8. */
-      if (type == G_TYPE_STRING && !g_utf8_validate (json_node_get_string (node), -1, NULL))
-        {
-          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                       _("the option “%s” is not valid UTF-8"), name);
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  if (type == G_TYPE_STRING)
-    g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                 _("the option “%s” must be a string"), name);
-  else if (type == G_TYPE_BOOLEAN)
-    g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                 _("the option “%s” must be true or false"), name);
-  else
-    g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                 _("the option “%s” must be a whole number"), name);
-
-  return FALSE;
-}
-
-static gboolean
-get_member_int (JsonNode    *node,
-                const char  *name,
-                gint64       min,
-                gint64       max,
-                gint64      *out_value,
-                GError     **error)
-{
-  gint64 value;
-
-  if (!check_member_type (node, name, G_TYPE_INT64, error))
-    return FALSE;
-
-  value = json_node_get_int (node);
-  if (value < min || value > max)
-    {
-      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                   _("the option “%s” must be between %" PRId64 " and %" PRId64),
-                   name, min, max);
-      return FALSE;
-    }
-
-  *out_value = value;
-  return TRUE;
-}
-
-static gboolean
-parse_headers (HttpOptions  *options,
-               JsonNode     *node,
-               GError      **error)
-{
-  JsonObject *object;
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *value_node;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                           _("the option “headers” must be an object of names and values"));
-      return FALSE;
-    }
-
-  object = json_node_get_object (node);
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &name, &value_node))
-    {
-      const char *value;
-
-      if (!check_member_name (name, error))
-        return FALSE;
-      if (!is_token (name))
-        {
-          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                       _("“%s” is not a valid HTTP header name"), name);
-          return FALSE;
-        }
-      if (!check_member_type (value_node, name, G_TYPE_STRING, error))
-        return FALSE;
-      value = json_node_get_string (value_node);
-      if (strpbrk (value, "\r\n") != NULL)
-        {
-          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                       _("the value of the header “%s” must not contain a line break"), name);
-          return FALSE;
-        }
-
-      g_ptr_array_add (options->headers, g_strdup (name));
-      g_ptr_array_add (options->headers, g_strdup (value));
-    }
-
-  return TRUE;
-}
-
-static HttpOptions *
-http_options_parse (const char  *json,
-                    GError     **error)
-{
-  g_autoptr(HttpOptions) options = g_atomic_rc_box_new0 (HttpOptions);
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *node;
-  JsonNode *root;
-
-  options->method = g_strdup (SOUP_METHOD_GET);
-  options->ranges[0] = (StatusRange) { 200, 399 };
-  options->n_ranges = 1;
-  options->max_redirects = LOOKOUT_HTTP_PROBE_DEFAULT_MAX_REDIRECTS;
-  options->verify_tls = TRUE;
-  options->headers = g_ptr_array_new_with_free_func (g_free);
-  options->body_cap = LOOKOUT_HTTP_PROBE_DEFAULT_BODY_CAP;
-
-  if (json == NULL || *json == '\0')
-    return g_steal_pointer (&options);
-
-  if (!json_parser_load_from_data (parser, json, -1, &local_error))
-    {
-      g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
-
-      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                   _("the options are not valid JSON: %s"), reason);
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                           _("the options must be a JSON object"));
-      return NULL;
-    }
-
-  json_object_iter_init (&iter, json_node_get_object (root));
-  while (json_object_iter_next (&iter, &name, &node))
-    {
-      const char *string;
-      gint64 number;
-
-      if (!check_member_name (name, error))
-        return NULL;
-
-      if (g_str_equal (name, "method"))
-        {
-          if (!check_member_type (node, name, G_TYPE_STRING, error))
-            return NULL;
-          string = json_node_get_string (node);
-          if (!is_token (string))
-            {
-              g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                           _("“%s” is not a valid HTTP method"), string);
-              return NULL;
-            }
-          g_free (options->method);
-          options->method = g_strdup (string);
-        }
-      else if (g_str_equal (name, "accept"))
-        {
-          if (!check_member_type (node, name, G_TYPE_STRING, error) ||
-              !parse_accept (options, json_node_get_string (node), error))
-            return NULL;
-        }
-      else if (g_str_equal (name, "keyword"))
-        {
-          if (!check_member_type (node, name, G_TYPE_STRING, error))
-            return NULL;
-          string = json_node_get_string (node);
-          g_free (options->keyword);
-          options->keyword = *string != '\0' ? g_strdup (string) : NULL;
-          options->keyword_len = strlen (string);
-        }
-      else if (g_str_equal (name, "keyword_absent"))
-        {
-          if (!check_member_type (node, name, G_TYPE_BOOLEAN, error))
-            return NULL;
-          options->keyword_absent = json_node_get_boolean (node);
-        }
-      else if (g_str_equal (name, "verify_tls"))
-        {
-          if (!check_member_type (node, name, G_TYPE_BOOLEAN, error))
-            return NULL;
-          options->verify_tls = json_node_get_boolean (node);
-        }
-      else if (g_str_equal (name, "max_redirects"))
-        {
-          if (!get_member_int (node, name, 0, MAX_REDIRECTS_LIMIT, &number, error))
-            return NULL;
-          options->max_redirects = number;
-        }
-      else if (g_str_equal (name, "body_cap"))
-        {
-          if (!get_member_int (node, name, 1, MAX_BODY_CAP, &number, error))
-            return NULL;
-          options->body_cap = number;
-        }
-      else if (g_str_equal (name, "headers"))
-        {
-          if (!parse_headers (options, node, error))
-            return NULL;
-        }
-      /* Other keys belong to other kinds (a target whose kind changed keeps
-       * them); LookoutTarget checks their types. */
-    }
-
-  if (options->keyword != NULL && options->keyword_len > options->body_cap)
-    {
-      g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                           _("the keyword is longer than body_cap"));
-      return NULL;
-    }
-
-  return g_steal_pointer (&options);
-}
-
-static gboolean
-http_options_accepts (const HttpOptions *options,
-                      guint              status)
-{
-  for (guint i = 0; i < options->n_ranges; i++)
-    if (status >= options->ranges[i].lo && status <= options->ranges[i].hi)
-      return TRUE;
-
-  return FALSE;
-}
-
-static char *
-http_options_dup_accept_string (const HttpOptions *options)
-{
-  GString *string = g_string_new (NULL);
-
-  for (guint i = 0; i < options->n_ranges; i++)
-    {
-      if (i > 0)
-        g_string_append_c (string, ',');
-      if (options->ranges[i].lo == options->ranges[i].hi)
-        g_string_append_printf (string, "%u", options->ranges[i].lo);
-      else
-        g_string_append_printf (string, "%u-%u", options->ranges[i].lo, options->ranges[i].hi);
-    }
-
-  return g_string_free (string, FALSE);
-}
-
 /* Target plans */
 
 static void
@@ -567,7 +165,7 @@ target_plan_free (gpointer data)
   g_free (plan->uri_string);
   g_free (plan->options_json);
   g_clear_pointer (&plan->uri, g_uri_unref);
-  g_clear_pointer (&plan->options, http_options_unref);
+  g_clear_pointer (&plan->options, lookout_http_options_unref);
   g_free (plan->error);
   g_free (plan);
 }
@@ -599,7 +197,7 @@ get_target_plan (LookoutTarget *target)
   plan->uri = g_uri_parse (uri_string, SOUP_HTTP_URI_FLAGS, &error);
   if (plan->uri == NULL)
     plan->error = g_strdup_printf (_("Invalid URL: %s"), error->message);
-  else if ((plan->options = http_options_parse (options_json, &error)) == NULL)
+  else if ((plan->options = lookout_http_options_parse (options_json, &error)) == NULL)
     plan->error = g_strdup_printf (_("Invalid options: %s"), error->message);
 
   g_object_set_qdata_full (G_OBJECT (target), quark, plan, target_plan_free);
@@ -623,23 +221,13 @@ probe_run_free (gpointer data)
 {
   ProbeRun *run = data;
 
-  if (run->timer != NULL)
-    {
-      g_source_destroy (run->timer);
-      g_clear_pointer (&run->timer, g_source_unref);
-    }
-  /* Not g_cancellable_disconnect(): this may run inside the caller's
-   * cancellation, where it would wait for itself. */
-  if (run->caller_cancelled_id != 0)
-    g_signal_handler_disconnect (run->caller_cancellable, run->caller_cancelled_id);
-  g_clear_object (&run->caller_cancellable);
-  g_clear_object (&run->cancellable);
+  lookout_deadline_clear (&run->deadline);
   g_clear_object (&run->body);
   probe_run_clear_message (run);
   g_clear_object (&run->session);
   g_clear_pointer (&run->uri, g_uri_unref);
   g_clear_pointer (&run->next_uri, g_uri_unref);
-  g_clear_pointer (&run->options, http_options_unref);
+  g_clear_pointer (&run->options, lookout_http_options_unref);
   g_clear_pointer (&run->result, lookout_result_unref);
   g_clear_pointer (&run->visited, g_hash_table_unref);
   g_free (run->host);
@@ -647,49 +235,16 @@ probe_run_free (gpointer data)
   g_free (run);
 }
 
-static gboolean
-deadline_source_dispatch (GSource     *source,
-                          GSourceFunc  callback,
-                          gpointer     user_data)
-{
-  return callback (user_data);
-}
-
-static GSourceFuncs deadline_source_funcs = {
-  .dispatch = deadline_source_dispatch,
-};
-
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  ProbeRun *run = user_data;
-
-  run->timed_out = TRUE;
-  g_cancellable_cancel (run->cancellable);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-caller_cancelled_cb (GCancellable *caller_cancellable,
-                     gpointer      user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-}
-
 static void
 deliver (GTask *task)
 {
   ProbeRun *run = g_task_get_task_data (task);
   LookoutResult *result = run->result;
+  gboolean cancelled = lookout_deadline_cancelled (&run->deadline);
 
-  if (run->timer != NULL)
-    {
-      g_source_destroy (run->timer);
-      g_clear_pointer (&run->timer, g_source_unref);
-    }
+  lookout_deadline_clear (&run->deadline);
 
-  if (run->caller_cancellable != NULL && g_cancellable_is_cancelled (run->caller_cancellable))
+  if (cancelled)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                _("The check was cancelled"));
@@ -749,96 +304,84 @@ describe_certificate_errors (GTlsCertificateFlags flags)
   return g_string_free (string, FALSE);
 }
 
+/* The class comes from lookout_error_classify(); the words are HTTP's. */
 static void
 fail_with_error (ProbeRun     *run,
                  const GError *error)
 {
   LookoutResult *result = run->result;
+  LookoutTargetState down = LOOKOUT_TARGET_STATE_DOWN;
+  LookoutProbeError code = lookout_error_classify (error);
   const char *host = run->host;
 
   run->decided = TRUE;
   run->transport_failed = TRUE;
 
-  if (run->timed_out && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (run->deadline.timed_out && code == LOOKOUT_PROBE_ERROR_CANCELLED)
     {
       if (run->body != NULL)
-        lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TIMEOUT,
-                                  _("Response not complete within %u ms"), run->timeout_ms);
+        lookout_result_set_error (result, down, LOOKOUT_PROBE_ERROR_TIMEOUT,
+                                  _("Response not complete within %u ms"), run->deadline.timeout_ms);
       else
-        lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TIMEOUT,
-                                  _("No response within %u ms"), run->timeout_ms);
+        lookout_result_set_error (result, down, LOOKOUT_PROBE_ERROR_TIMEOUT,
+                                  _("No response within %u ms"), run->deadline.timeout_ms);
+      return;
     }
-  else if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND))
-    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESOLVE,
-                              _("The name “%s” does not resolve to any address"), host);
-  else if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE))
-    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESOLVE,
-                              _("The name “%s” could not be resolved for now (temporary failure)"), host);
-  else if (error->domain == G_RESOLVER_ERROR)
-    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESOLVE,
-                              _("The name “%s” could not be resolved: %s"), host, error->message);
-  else if (error->domain == G_TLS_ERROR)
-    {
-      g_autofree char *reasons = NULL;
 
+  switch (code)
+    {
+    case LOOKOUT_PROBE_ERROR_RESOLVE:
+      if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND))
+        lookout_result_set_error (result, down, code,
+                                  _("The name “%s” does not resolve to any address"), host);
+      else if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE))
+        lookout_result_set_error (result, down, code,
+                                  _("The name “%s” could not be resolved for now (temporary failure)"), host);
+      else
+        lookout_result_set_error (result, down, code,
+                                  _("The name “%s” could not be resolved: %s"), host, error->message);
+      break;
+
+    case LOOKOUT_PROBE_ERROR_TLS:
       if (run->tls_errors != 0)
         {
-          reasons = describe_certificate_errors (run->tls_errors);
-          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TLS,
-                                    _("TLS certificate rejected: %s"), reasons);
+          g_autofree char *reasons = describe_certificate_errors (run->tls_errors);
+
+          lookout_result_set_error (result, down, code, _("TLS certificate rejected: %s"), reasons);
         }
       else
-        lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TLS,
-                                  _("TLS handshake failed: %s"), error->message);
+        lookout_result_set_error (result, down, code, _("TLS handshake failed: %s"), error->message);
+      break;
+
+    case LOOKOUT_PROBE_ERROR_PROTOCOL:
+      lookout_result_set_error (result, down, code, _("Malformed response: %s"), error->message);
+      break;
+
+    case LOOKOUT_PROBE_ERROR_REFUSED:
+      lookout_result_set_error (result, down, code, _("Connection refused by %s"), host);
+      break;
+
+    case LOOKOUT_PROBE_ERROR_UNREACHABLE:
+      lookout_result_set_error (result, down, code, _("%s is unreachable: %s"), host, error->message);
+      break;
+
+    case LOOKOUT_PROBE_ERROR_RESET:
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
+        lookout_result_set_error (result, down, code,
+                                  _("The server closed the connection before a complete response"));
+      else
+        lookout_result_set_error (result, down, code,
+                                  _("Connection reset by the server: %s"), error->message);
+      break;
+
+    case LOOKOUT_PROBE_ERROR_TIMEOUT:
+      lookout_result_set_error (result, down, code, _("No response within %u ms"), run->deadline.timeout_ms);
+      break;
+
+    default:
+      lookout_result_set_error (result, down, LOOKOUT_PROBE_ERROR_FAILED, "%s", error->message);
+      break;
     }
-  else if (error->domain == SOUP_SESSION_ERROR)
-    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_PROTOCOL,
-                              _("Malformed response: %s"), error->message);
-  else if (error->domain == G_IO_ERROR)
-    {
-      switch (error->code)
-        {
-        case G_IO_ERROR_CONNECTION_REFUSED:
-          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_REFUSED,
-                                    _("Connection refused by %s"), host);
-          break;
-
-        case G_IO_ERROR_HOST_UNREACHABLE:
-        case G_IO_ERROR_NETWORK_UNREACHABLE:
-          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_UNREACHABLE,
-                                    _("%s is unreachable: %s"), host, error->message);
-          break;
-
-        case G_IO_ERROR_CONNECTION_CLOSED: /* also BROKEN_PIPE */
-        case G_IO_ERROR_NOT_CONNECTED:
-          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESET,
-                                    _("Connection reset by the server: %s"), error->message);
-          break;
-
-        case G_IO_ERROR_PARTIAL_INPUT:
-          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_RESET,
-                                    _("The server closed the connection before a complete response"));
-          break;
-
-        case G_IO_ERROR_TIMED_OUT:
-          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TIMEOUT,
-                                    _("No response within %u ms"), run->timeout_ms);
-          break;
-
-        case G_IO_ERROR_INVALID_DATA:
-          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_PROTOCOL,
-                                    _("Malformed response: %s"), error->message);
-          break;
-
-        default:
-          lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_FAILED,
-                                    "%s", error->message);
-          break;
-        }
-    }
-  else
-    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_FAILED,
-                              "%s", error->message);
 }
 
 static gint64
@@ -923,7 +466,7 @@ hop_done (GTask *task_in)
   probe_run_clear_message (run);
 
   if (run->next_uri != NULL && !run->decided &&
-      !g_cancellable_is_cancelled (run->cancellable))
+      !g_cancellable_is_cancelled (run->deadline.cancellable))
     {
       g_clear_pointer (&run->uri, g_uri_unref);
       run->uri = g_steal_pointer (&run->next_uri);
@@ -974,7 +517,7 @@ finish_hop (GTask *task)
 
       if (!run->decided && run->mode == BODY_KEYWORD)
         {
-          const HttpOptions *options = run->options;
+          const LookoutHttpOptions *options = run->options;
 
           if (run->keyword_found && options->keyword_absent)
             {
@@ -1046,7 +589,7 @@ consume_body (ProbeRun     *run,
 
   if (run->mode == BODY_KEYWORD)
     {
-      const HttpOptions *options = run->options;
+      const LookoutHttpOptions *options = run->options;
       gsize available = run->kept + n_read;
 
       if (contains (run->buf, available, options->keyword, options->keyword_len))
@@ -1088,7 +631,7 @@ body_read_cb (GObject      *object,
     }
 
   g_input_stream_read_async (run->body, run->buf + run->kept, next_read_size (run),
-                             G_PRIORITY_DEFAULT, run->cancellable,
+                             G_PRIORITY_DEFAULT, run->deadline.cancellable,
                              body_read_cb, g_steal_pointer (&task));
 }
 
@@ -1119,10 +662,10 @@ pump_body (GTask *task_in)
 
       n_read = g_pollable_input_stream_read_nonblocking (pollable, run->buf + run->kept,
                                                          next_read_size (run),
-                                                         run->cancellable, &error);
+                                                         run->deadline.cancellable, &error);
       if (n_read < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
-          GSource *source = g_pollable_input_stream_create_source (pollable, run->cancellable);
+          GSource *source = g_pollable_input_stream_create_source (pollable, run->deadline.cancellable);
 
           g_source_set_callback (source, G_SOURCE_FUNC (body_readable_cb),
                                  g_steal_pointer (&task), g_object_unref);
@@ -1163,7 +706,7 @@ read_body (GTask *task)
     pump_body (task);
   else
     g_input_stream_read_async (run->body, run->buf, next_read_size (run),
-                               G_PRIORITY_DEFAULT, run->cancellable,
+                               G_PRIORITY_DEFAULT, run->deadline.cancellable,
                                body_read_cb, task);
 }
 
@@ -1290,7 +833,7 @@ message_sent_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   ProbeRun *run = g_task_get_task_data (task);
-  const HttpOptions *options = run->options;
+  const LookoutHttpOptions *options = run->options;
   g_autoptr(GError) error = NULL;
   goffset content_length;
   guint status;
@@ -1312,9 +855,9 @@ message_sent_cb (GObject      *object,
 
   if (run->next_uri == NULL && !run->decided)
     {
-      if (!http_options_accepts (options, status))
+      if (!lookout_http_options_accepts (options, status))
         {
-          g_autofree char *accepted = http_options_dup_accept_string (options);
+          g_autofree char *accepted = lookout_http_options_dup_accept_string (options);
 
           run->decided = TRUE;
           lookout_result_set_error (run->result, LOOKOUT_TARGET_STATE_DEGRADED, LOOKOUT_PROBE_ERROR_STATUS,
@@ -1369,7 +912,7 @@ static void
 send_hop (GTask *task)
 {
   ProbeRun *run = g_task_get_task_data (task);
-  const HttpOptions *options = run->options;
+  const LookoutHttpOptions *options = run->options;
   SoupMessageHeaders *headers;
 
   g_assert (run->msg == NULL);
@@ -1405,7 +948,7 @@ send_hop (GTask *task)
   soup_session_send_async (run->session,
                            run->msg,
                            G_PRIORITY_DEFAULT,
-                           run->cancellable,
+                           run->deadline.cancellable,
                            message_sent_cb,
                            task);
 }
@@ -1460,7 +1003,6 @@ lookout_http_probe_run_async (LookoutProbe        *probe,
   run->result = lookout_result_new (LOOKOUT_TARGET_KIND_HTTP);
   run->result->target = g_strdup (lookout_target_get_uri_string (target));
   run->result->target_id = lookout_target_get_id (target);
-  run->timeout_ms = lookout_target_get_timeout (target);
 
   plan = get_target_plan (target);
   if (plan->error != NULL)
@@ -1472,35 +1014,18 @@ lookout_http_probe_run_async (LookoutProbe        *probe,
       return;
     }
 
-  run->options = g_atomic_rc_box_acquire (plan->options);
+  run->options = lookout_http_options_ref (plan->options);
   run->uri = g_uri_ref (plan->uri);
   run->host = g_strdup (g_uri_get_host (plan->uri));
   run->method = run->options->method;
   run->session = g_object_ref (ensure_session (self, run->options->verify_tls));
-  run->cancellable = g_cancellable_new ();
 
   /* An address literal is the address used even when no connection is made. */
   if (g_hostname_is_ip_address (run->host))
     run->result->address = g_strdup (run->host);
 
-  if (cancellable != NULL)
-    {
-      run->caller_cancellable = g_object_ref (cancellable);
-      run->caller_cancelled_id = g_cancellable_connect (cancellable,
-                                                        G_CALLBACK (caller_cancelled_cb),
-                                                        g_object_ref (run->cancellable),
-                                                        g_object_unref);
-    }
-
   run->start_us = g_get_monotonic_time ();
-
-  /* Not g_timeout_source_new(): it counts from the start of the main loop
-   * iteration, which may be a while before now, and would fire early. */
-  run->timer = g_source_new (&deadline_source_funcs, sizeof (GSource));
-  g_source_set_static_name (run->timer, "[lookout] http probe timeout");
-  g_source_set_ready_time (run->timer, run->start_us + (gint64) run->timeout_ms * 1000);
-  g_source_set_callback (run->timer, timed_out_cb, run, NULL);
-  g_source_attach (run->timer, g_main_context_get_thread_default ());
+  lookout_deadline_start (&run->deadline, lookout_target_get_timeout (target), cancellable);
 
   send_hop (g_steal_pointer (&task));
 }
@@ -1705,10 +1230,10 @@ gboolean
 lookout_http_probe_validate_options (const char  *options_json,
                                      GError     **error)
 {
-  g_autoptr(HttpOptions) options = NULL;
+  g_autoptr(LookoutHttpOptions) options = NULL;
 
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  options = http_options_parse (options_json, error);
+  options = lookout_http_options_parse (options_json, error);
   return options != NULL;
 }

@@ -7,14 +7,10 @@
 
 /* How it works
  *
- * One probe instance keeps at most one ICMP socket per address family, opened
- * on first use and shared by every round in flight (as fping does): a kernel
- * ping socket (SOCK_DGRAM, IPPROTO_ICMP/ICMPV6, allowed by
- * net.ipv4.ping_group_range) or, failing that, a raw socket (CAP_NET_RAW).
- * A ping socket's echoes carry the identifier the kernel gave the socket (its
- * local "port", read with getsockname), a raw socket's a random one of ours.
- * Echo payloads start with a per-probe random cookie, so replies meant for
- * other processes' raw sockets are told apart.
+ * One probe instance keeps at most one LookoutIcmpSocket per address family
+ * (a ping socket or a raw one: see lookout-icmp-socket.c), opened on first
+ * use and shared by every round in flight, as fping does. Echo payloads start
+ * with a per-probe random cookie.
  *
  * A round sends `count` echoes `interval` apart and ends when every echo is
  * answered or failed, or at its deadline (start + the target's timeout):
@@ -24,13 +20,9 @@
  * identifier, sequence, source address and cookie.
  *
  * RTT = the kernel's software receive timestamp minus its software transmit
- * timestamp (SO_TIMESTAMPING with TX_SOFTWARE | RX_SOFTWARE, both
- * CLOCK_REALTIME): the time the packet left through the device until the
- * reply came in, without our syscalls or main loop. Transmit timestamps come
- * back on the error queue with a copy of the packet sent, where our echo is
- * found by its cookie and then by its sequence (the socket's OPT_ID counter
- * is not used: a send refused after the kernel counted it, by a firewall say,
- * would put it out of step for good). One that does not fall within a few ms
+ * timestamp (both CLOCK_REALTIME, from the socket): the time the packet left
+ * through the device until the reply came in, without our syscalls or main
+ * loop. A transmit timestamp that does not fall within a few ms
  * after our own clock reading at sendto() is not trusted. Without a kernel
  * transmit timestamp (or on kernels without SO_TIMESTAMPING, then with
  * SO_TIMESTAMPNS) the send time is CLOCK_REALTIME read right before sendto(),
@@ -38,10 +30,8 @@
  * wall clock stepped (a negative RTT, or one longer than the monotonic time
  * elapsed) the monotonic time elapsed is used instead.
  *
- * ICMP errors (destination unreachable, time exceeded) arrive on the socket's
- * error queue (IP_RECVERR / IPV6_RECVERR, for ping and raw sockets alike),
- * quoting our echo request, so they are attributed to one echo. Raw sockets
- * are filtered to echo replies (ICMP_FILTER / ICMP6_FILTER).
+ * ICMP errors (destination unreachable, time exceeded) quote our echo
+ * request, so the socket attributes them to one echo.
  *
  * Rounds only finish from the timer source or the socket sources' dispatch,
  * never from inside a call the user made: replies read while sending (the
@@ -60,35 +50,23 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
-#include <netinet/icmp6.h>
-#include <linux/errqueue.h>
-#include <linux/net_tstamp.h>
 
 #include <glib/gi18n-lib.h>
-#include <glib-unix.h>
 #include <json-glib/json-glib.h>
 
+#include "lookout-deadline.h"
+#include "lookout-error-class.h"
+#include "lookout-fd-source.h"
 #include "lookout-icmp-packet.h"
 #include "lookout-icmp-probe.h"
-
-#ifndef ICMP_FILTER
-# define ICMP_FILTER 1
-#endif
-#ifndef SOL_RAW
-# define SOL_RAW 255
-#endif
+#include "lookout-icmp-socket.h"
 
 #define DEFAULT_INTERVAL_MS  10
 #define DRAIN_EVERY_SENDS    16
-#define RECEIVE_BATCH        256
-#define RECEIVE_BUFFER_BYTES (4 * 1024 * 1024)
-#define PACKET_BUFFER_BYTES  (LOOKOUT_ICMP_HEADER_LEN + LOOKOUT_ICMP_MAX_PAYLOAD + 60)
 
 typedef struct _Round Round;
 
@@ -114,21 +92,19 @@ typedef struct
   gboolean         have_sent_kernel;
 } Echo;
 
+/* The echoes in flight on one address family's socket. */
 typedef struct
 {
   LookoutIcmpProbe      *probe;
   int                    family;
-  LookoutIcmpSocketKind  kind;
-  int                    fd;
-  GSource               *source;
-  guint16                identifier;
+  LookoutIcmpSocket     *socket;       /* NULL until opened */
+  gboolean               tx_timestamps;
   guint16                next_sequence;
   guint                  sends_since_drain;
-  GHashTable            *pending;   /* sequence -> Echo* */
-  gboolean               tx_timestamps;
+  GHashTable            *pending;      /* sequence -> Echo* */
   GHashTable            *awaiting_tx;  /* sequence -> Echo* sent, its transmit timestamp not read */
   guint64                n_kernel_tx, n_user_tx;
-} IcmpSocket;
+} IcmpFamily;
 
 struct _Round
 {
@@ -141,7 +117,7 @@ struct _Round
   guint             size;
   guint             interval_ms;
 
-  IcmpSocket       *sock;
+  IcmpFamily       *fam;
   guint8            addr[16];
   struct sockaddr_storage sa;
   socklen_t         sa_len;
@@ -153,7 +129,7 @@ struct _Round
   char             *failure;        /* the first ICMP error or send error, readable */
   gboolean          unreachable;
 
-  gint64            deadline;
+  LookoutDeadline   deadline;
   gint64            next_send;
   GSequenceIter    *deadline_iter;
   GSequenceIter    *send_iter;
@@ -174,16 +150,14 @@ struct _LookoutIcmpProbe
 
   GMainContext  *context;
   GSource       *timer;
-  IcmpSocket     v4;
-  IcmpSocket     v6;
+  IcmpFamily     v4;
+  IcmpFamily     v6;
   GSequence     *deadlines;
   GSequence     *sends;
   GQueue         completed;
 
   GMutex         cancel_lock;
   GPtrArray     *cancelled_rounds;
-
-  guint8        *packet;
 };
 
 G_DEFINE_FINAL_TYPE (LookoutIcmpProbe, lookout_icmp_probe, LOOKOUT_TYPE_PROBE)
@@ -197,8 +171,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void icmp_socket_receive (IcmpSocket *sock);
-static void icmp_socket_receive_errors (IcmpSocket *sock);
 static void finish_completed_rounds (LookoutIcmpProbe *self);
 static void arm_timer (LookoutIcmpProbe *self,
                        gboolean          exact);
@@ -230,7 +202,7 @@ compare_rounds_by_time (gconstpointer a,
   return a < b ? -1 : (a > b ? 1 : 0);
 }
 
-#define BY_DEADLINE  GSIZE_TO_POINTER (G_STRUCT_OFFSET (Round, deadline))
+#define BY_DEADLINE  GSIZE_TO_POINTER (G_STRUCT_OFFSET (Round, deadline.expiry_us))
 #define BY_NEXT_SEND GSIZE_TO_POINTER (G_STRUCT_OFFSET (Round, next_send))
 
 static void
@@ -255,7 +227,7 @@ echo_settle (Echo      *echo,
 
   g_assert (echo->state == ECHO_PENDING);
 
-  g_hash_table_remove (round->sock->pending, GUINT_TO_POINTER (echo->sequence));
+  g_hash_table_remove (round->fam->pending, GUINT_TO_POINTER (echo->sequence));
   echo->state = state;
   round->n_outstanding--;
   if (state != ECHO_REPLIED)
@@ -278,232 +250,24 @@ round_note_failure (Round      *round,
 
 /* Sockets */
 
-static const char *
-family_label (int family)
-{
-  return family == AF_INET6 ? "ICMPv6" : "ICMP";
-}
-
-static char *
-read_ping_group_range (void)
-{
-  g_autofree char *contents = NULL;
-
-  if (!g_file_get_contents ("/proc/sys/net/ipv4/ping_group_range", &contents, NULL, NULL))
-    return g_strdup ("unknown");
-
-  g_strstrip (contents);
-  g_strdelimit (contents, "\t", ' ');
-  return g_steal_pointer (&contents);
-}
-
-static gboolean
-socket_ready_cb (int           fd,
-                 GIOCondition  condition,
-                 gpointer      user_data)
-{
-  IcmpSocket *sock = user_data;
-
-  /* Errors first: transmit timestamps before the replies they belong to. */
-  if (condition & G_IO_ERR)
-    icmp_socket_receive_errors (sock);
-  if (condition & G_IO_IN)
-    icmp_socket_receive (sock);
-
-  finish_completed_rounds (sock->probe);
-  arm_timer (sock->probe, FALSE);
-
-  return G_SOURCE_CONTINUE;
-}
-
-static int
-open_socket_fd (int                    family,
-                LookoutIcmpSocketKind  kind)
-{
-  int type = kind == LOOKOUT_ICMP_SOCKET_RAW ? SOCK_RAW : SOCK_DGRAM;
-  int protocol = family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
-
-  return socket (family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
-}
-
-static gboolean
-configure_socket (IcmpSocket  *sock,
-                  GError     **error)
-{
-  int one = 1;
-  int rcvbuf = RECEIVE_BUFFER_BYTES;
-  int timestamping = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_RX_SOFTWARE |
-                     SOF_TIMESTAMPING_SOFTWARE;
-
-  sock->tx_timestamps = setsockopt (sock->fd, SOL_SOCKET, SO_TIMESTAMPING,
-                                    &timestamping, sizeof timestamping) == 0;
-  if (!sock->tx_timestamps &&
-      setsockopt (sock->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "SO_TIMESTAMPNS: %s", g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (sock->family == AF_INET)
-    setsockopt (sock->fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
-  else
-    setsockopt (sock->fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof one);
-
-  /* Bursts of replies land before we read them; root may exceed rmem_max. */
-  if (setsockopt (sock->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) != 0)
-    setsockopt (sock->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-
-  if (sock->kind == LOOKOUT_ICMP_SOCKET_RAW)
-    {
-      if (sock->family == AF_INET)
-        {
-          guint32 blocked = ~(guint32) (1u << 0 /* echo reply */);
-          setsockopt (sock->fd, SOL_RAW, ICMP_FILTER, &blocked, sizeof blocked);
-        }
-      else
-        {
-          struct icmp6_filter filter;
-
-          ICMP6_FILTER_SETBLOCKALL (&filter);
-          ICMP6_FILTER_SETPASS (ICMP6_ECHO_REPLY, &filter);
-          setsockopt (sock->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter);
-        }
-      sock->identifier = (guint16) g_random_int_range (1, 65536);
-    }
-  else
-    {
-      struct sockaddr_storage ss = { 0 };
-      socklen_t len;
-
-      ss.ss_family = sock->family;
-      len = sock->family == AF_INET6 ? sizeof (struct sockaddr_in6) : sizeof (struct sockaddr_in);
-      if (bind (sock->fd, (struct sockaddr *) &ss, len) != 0 ||
-          getsockname (sock->fd, (struct sockaddr *) &ss, &len) != 0)
-        {
-          int saved_errno = errno;
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "bind: %s", g_strerror (saved_errno));
-          return FALSE;
-        }
-      /* The kernel rewrites our identifier to the socket's "port". */
-      sock->identifier = ntohs (sock->family == AF_INET6
-                                ? ((struct sockaddr_in6 *) &ss)->sin6_port
-                                : ((struct sockaddr_in *) &ss)->sin_port);
-    }
-
-  return TRUE;
-}
-
-static gboolean
-icmp_socket_ensure (IcmpSocket  *sock,
-                    GError     **error)
-{
-  LookoutIcmpProbe *self = sock->probe;
-  LookoutIcmpSocketKind order[2];
-  int errnos[2] = { 0, 0 };
-
-  if (sock->fd >= 0)
-    return TRUE;
-
-  order[0] = self->prefer_raw ? LOOKOUT_ICMP_SOCKET_RAW : LOOKOUT_ICMP_SOCKET_PING;
-  order[1] = self->prefer_raw ? LOOKOUT_ICMP_SOCKET_PING : LOOKOUT_ICMP_SOCKET_RAW;
-
-  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      sock->fd = open_socket_fd (sock->family, order[i]);
-      if (sock->fd < 0)
-        {
-          errnos[i] = errno;
-          continue;
-        }
-
-      sock->kind = order[i];
-      if (configure_socket (sock, &local_error))
-        break;
-
-      g_debug ("Could not set up the %s socket: %s", family_label (sock->family), local_error->message);
-      errnos[i] = local_error->code == G_IO_ERROR_PERMISSION_DENIED ? EACCES : EIO;
-      close (sock->fd);
-      sock->fd = -1;
-      sock->kind = LOOKOUT_ICMP_SOCKET_NONE;
-    }
-
-  if (sock->fd < 0)
-    {
-      gboolean denied = TRUE;
-
-      for (guint i = 0; i < G_N_ELEMENTS (errnos); i++)
-        if (errnos[i] != EACCES && errnos[i] != EPERM)
-          denied = FALSE;
-
-      if (denied)
-        {
-          g_autofree char *range = read_ping_group_range ();
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                       _("Ping is not permitted: this system allows ICMP sockets only to groups in net.ipv4.ping_group_range (now %s), and raw sockets need CAP_NET_RAW"),
-                       range);
-        }
-      else
-        {
-          int e = errnos[0] != EACCES && errnos[0] != EPERM ? errnos[0] : errnos[1];
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e),
-                       _("Could not open an %s socket: %s"),
-                       family_label (sock->family), g_strerror (e));
-        }
-      return FALSE;
-    }
-
-  sock->source = g_unix_fd_source_new (sock->fd, G_IO_IN | G_IO_ERR);
-  g_source_set_callback (sock->source, (GSourceFunc) (GCallback) socket_ready_cb, sock, NULL);
-  g_source_set_static_name (sock->source, "[lookout] icmp socket");
-  g_source_attach (sock->source, self->context);
-
-  g_debug ("Opened a %s %s socket, identifier %u",
-           sock->kind == LOOKOUT_ICMP_SOCKET_RAW ? "raw" : "ping",
-           family_label (sock->family), sock->identifier);
-
-  return TRUE;
-}
-
 static void
-icmp_socket_close (IcmpSocket *sock)
+icmp_family_drain (IcmpFamily *fam)
 {
-  if (sock->source != NULL)
-    {
-      g_source_destroy (sock->source);
-      g_clear_pointer (&sock->source, g_source_unref);
-    }
-  if (sock->fd >= 0)
-    {
-      close (sock->fd);
-      sock->fd = -1;
-    }
-  if (sock->n_kernel_tx + sock->n_user_tx > 0)
-    g_debug ("%s: %" G_GUINT64_FORMAT " RTTs from kernel transmit timestamps, %"
-             G_GUINT64_FORMAT " from our clock at sendto()",
-             family_label (sock->family), sock->n_kernel_tx, sock->n_user_tx);
-  sock->kind = LOOKOUT_ICMP_SOCKET_NONE;
-  g_clear_pointer (&sock->pending, g_hash_table_unref);
-  g_clear_pointer (&sock->awaiting_tx, g_hash_table_unref);
+  if (fam->tx_timestamps)
+    lookout_icmp_socket_receive_errors (fam->socket);
+  lookout_icmp_socket_receive (fam->socket);
+  fam->sends_since_drain = 0;
 }
 
 static Echo *
-lookup_echo (IcmpSocket    *sock,
-             guint16        identifier,
+lookup_echo (IcmpFamily    *fam,
              guint16        sequence,
              const guint8  *address)
 {
   Echo *echo;
-  size_t addr_len = sock->family == AF_INET6 ? 16 : 4;
+  size_t addr_len = fam->family == AF_INET6 ? 16 : 4;
 
-  if (identifier != sock->identifier)
-    return NULL;
-
-  echo = g_hash_table_lookup (sock->pending, GUINT_TO_POINTER (sequence));
+  echo = g_hash_table_lookup (fam->pending, GUINT_TO_POINTER (sequence));
   if (echo == NULL || echo->state != ECHO_PENDING)
     return NULL;
 
@@ -511,16 +275,6 @@ lookup_echo (IcmpSocket    *sock,
     return NULL;
 
   return echo;
-}
-
-static const guint8 *
-sockaddr_bytes (const struct sockaddr_storage *sa)
-{
-  if (sa->ss_family == AF_INET6)
-    return (const guint8 *) &((const struct sockaddr_in6 *) sa)->sin6_addr;
-  if (sa->ss_family == AF_INET)
-    return (const guint8 *) &((const struct sockaddr_in *) sa)->sin_addr;
-  return NULL;
 }
 
 static char *
@@ -555,18 +309,18 @@ timespec_diff_ns (const struct timespec *later,
 static gint64
 echo_get_rtt_ns (Echo *echo)
 {
-  IcmpSocket *sock = echo->round->sock;
+  IcmpFamily *fam = echo->round->fam;
   gint64 rtt_ns;
 
   if (echo->have_sent_kernel)
     {
       rtt_ns = timespec_diff_ns (&echo->received, &echo->sent_kernel);
-      sock->n_kernel_tx++;
+      fam->n_kernel_tx++;
     }
   else
     {
       rtt_ns = timespec_diff_ns (&echo->received, &echo->sent_real);
-      sock->n_user_tx++;
+      fam->n_user_tx++;
     }
 
   /* The wall clock stepped between send and receive. */
@@ -574,37 +328,6 @@ echo_get_rtt_ns (Echo *echo)
     rtt_ns = echo->mono_rtt_ns;
 
   return rtt_ns;
-}
-
-/* @data is the packet as it left, link-layer header and all. */
-static void
-echo_got_tx_timestamp (IcmpSocket            *sock,
-                       const guint8          *data,
-                       size_t                 len,
-                       const struct timespec *sent)
-{
-  guint16 sequence;
-  size_t payload_len;
-  gint64 after_sendto;
-  Echo *echo;
-
-  if (!lookout_icmp_find_sent_echo (data, len, sock->family == AF_INET6, sock->identifier,
-                                    sock->probe->cookie, &sequence, &payload_len))
-    return;
-
-  echo = g_hash_table_lookup (sock->awaiting_tx, GUINT_TO_POINTER ((guint) sequence));
-  if (echo == NULL || payload_len != echo->round->size)
-    return;
-
-  g_hash_table_remove (sock->awaiting_tx, GUINT_TO_POINTER ((guint) sequence));
-  echo->awaiting_tx = FALSE;
-
-  after_sendto = timespec_diff_ns (sent, &echo->sent_real);
-  if (after_sendto < 0 || after_sendto > 5 * G_GINT64_CONSTANT (1000000))
-    return;
-
-  echo->sent_kernel = *sent;
-  echo->have_sent_kernel = TRUE;
 }
 
 static void
@@ -629,179 +352,121 @@ echo_got_error (Echo          *echo,
   echo_settle (echo, ECHO_FAILED);
 }
 
+/* The socket's callbacks */
+
 static void
-icmp_socket_handle_packet (IcmpSocket                    *sock,
-                           const guint8                  *data,
-                           size_t                         len,
-                           const struct sockaddr_storage *from,
-                           const struct timespec         *received)
+socket_reply_cb (gpointer               user_data,
+                 guint16                sequence,
+                 const guint8          *from,
+                 gsize                  payload_len,
+                 const struct timespec *received)
 {
-  LookoutIcmpReply reply;
-  LookoutIcmpParseStatus status;
+  Echo *echo = lookup_echo (user_data, sequence, from);
+
+  if (echo != NULL && payload_len == echo->round->size)
+    echo_replied (echo, received);
+}
+
+static void
+socket_error_cb (gpointer      user_data,
+                 guint16       sequence,
+                 const guint8 *destination,
+                 guint8        type,
+                 guint8        code,
+                 const guint8 *offender)
+{
+  IcmpFamily *fam = user_data;
+  Echo *echo = lookup_echo (fam, sequence, destination);
+
+  if (echo != NULL)
+    echo_got_error (echo, fam->family, type, code, offender);
+}
+
+static void
+socket_sent_cb (gpointer               user_data,
+                guint16                sequence,
+                gsize                  payload_len,
+                const struct timespec *sent)
+{
+  IcmpFamily *fam = user_data;
+  gint64 after_sendto;
   Echo *echo;
 
-  status = lookout_icmp_parse_reply (data, len, sock->family == AF_INET6,
-                                     sock->kind == LOOKOUT_ICMP_SOCKET_RAW && sock->family == AF_INET,
-                                     &reply);
-  if (status != LOOKOUT_ICMP_PARSE_OK)
+  echo = g_hash_table_lookup (fam->awaiting_tx, GUINT_TO_POINTER ((guint) sequence));
+  if (echo == NULL || payload_len != echo->round->size)
     return;
 
-  if (reply.message == LOOKOUT_ICMP_MESSAGE_ECHO_REPLY)
-    {
-      echo = lookup_echo (sock, reply.identifier, reply.sequence, sockaddr_bytes (from));
-      if (echo == NULL ||
-          !lookout_icmp_payload_matches (reply.payload, reply.payload_len,
-                                         echo->round->size, sock->probe->cookie))
-        return;
-      echo_replied (echo, received);
-    }
-  else
-    {
-      echo = lookup_echo (sock, reply.identifier, reply.sequence, reply.quoted_destination);
-      if (echo != NULL)
-        echo_got_error (echo, sock->family, reply.type, reply.code, sockaddr_bytes (from));
-    }
+  g_hash_table_remove (fam->awaiting_tx, GUINT_TO_POINTER ((guint) sequence));
+  echo->awaiting_tx = FALSE;
+
+  after_sendto = timespec_diff_ns (sent, &echo->sent_real);
+  if (after_sendto < 0 || after_sendto > 5 * G_GINT64_CONSTANT (1000000))
+    return;
+
+  echo->sent_kernel = *sent;
+  echo->have_sent_kernel = TRUE;
 }
 
 static void
-icmp_socket_receive (IcmpSocket *sock)
+socket_dispatched_cb (gpointer user_data)
 {
-  guint8 *packet = sock->probe->packet;
+  IcmpFamily *fam = user_data;
 
-  for (guint i = 0; i < RECEIVE_BATCH; i++)
-    {
-      struct sockaddr_storage from = { 0 };
-      struct iovec iov = { packet, PACKET_BUFFER_BYTES };
-      union { char buf[CMSG_SPACE (sizeof (struct timespec) * 3) * 2]; struct cmsghdr align; } control;
-      struct msghdr msg = { 0 };
-      struct timespec received = { 0, 0 };
-      gboolean have_timestamp = FALSE;
-      ssize_t n;
+  fam->sends_since_drain = 0;
+  finish_completed_rounds (fam->probe);
+  arm_timer (fam->probe, FALSE);
+}
 
-      msg.msg_name = &from;
-      msg.msg_namelen = sizeof from;
-      msg.msg_iov = &iov;
-      msg.msg_iovlen = 1;
-      msg.msg_control = control.buf;
-      msg.msg_controllen = sizeof control.buf;
+static const LookoutIcmpSocketCallbacks socket_callbacks = {
+  .reply = socket_reply_cb,
+  .error = socket_error_cb,
+  .sent = socket_sent_cb,
+  .dispatched = socket_dispatched_cb,
+};
 
-      n = recvmsg (sock->fd, &msg, MSG_DONTWAIT);
-      if (n < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          if (errno == EAGAIN || errno == EWOULDBLOCK)
-            break;
-          /* A pending socket error (IP_RECVERR): the details are queued. */
-          icmp_socket_receive_errors (sock);
-          continue;
-        }
+static gboolean
+icmp_family_ensure (IcmpFamily  *fam,
+                    GError     **error)
+{
+  LookoutIcmpProbe *self = fam->probe;
 
-      for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c))
-        if (c->cmsg_level == SOL_SOCKET &&
-            (c->cmsg_type == SCM_TIMESTAMPNS || c->cmsg_type == SCM_TIMESTAMPING))
-          {
-            /* SCM_TIMESTAMPING: the software timestamp comes first. */
-            memcpy (&received, CMSG_DATA (c), sizeof received);
-            have_timestamp = received.tv_sec != 0 || received.tv_nsec != 0;
-          }
-      if (!have_timestamp)
-        clock_gettime (CLOCK_REALTIME, &received);
+  if (fam->socket != NULL)
+    return TRUE;
 
-      icmp_socket_handle_packet (sock, packet, n, &from, &received);
-    }
-  sock->sends_since_drain = 0;
+  fam->socket = lookout_icmp_socket_new (fam->family == AF_INET6 ? G_SOCKET_FAMILY_IPV6
+                                                                 : G_SOCKET_FAMILY_IPV4,
+                                         self->prefer_raw, self->cookie,
+                                         &socket_callbacks, fam, error);
+  if (fam->socket == NULL)
+    return FALSE;
+
+  fam->tx_timestamps = lookout_icmp_socket_has_tx_timestamps (fam->socket);
+  return TRUE;
 }
 
 static void
-icmp_socket_receive_errors (IcmpSocket *sock)
+icmp_family_close (IcmpFamily *fam)
 {
-  guint8 *packet = sock->probe->packet;
-
-  for (guint i = 0; i < RECEIVE_BATCH; i++)
-    {
-      struct sockaddr_storage to = { 0 };
-      struct iovec iov = { packet, PACKET_BUFFER_BYTES };
-      union { char buf[512]; struct cmsghdr align; } control;
-      struct msghdr msg = { 0 };
-      struct sock_extended_err *ee = NULL;
-      struct timespec tx = { 0, 0 };
-      gboolean have_tx = FALSE;
-      ssize_t n;
-      Echo *echo;
-
-      msg.msg_name = &to;
-      msg.msg_namelen = sizeof to;
-      msg.msg_iov = &iov;
-      msg.msg_iovlen = 1;
-      msg.msg_control = control.buf;
-      msg.msg_controllen = sizeof control.buf;
-
-      n = recvmsg (sock->fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
-      if (n < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          break;
-        }
-
-      for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c))
-        {
-          if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
-              (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR))
-            ee = (struct sock_extended_err *) CMSG_DATA (c);
-          else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING)
-            {
-              memcpy (&tx, CMSG_DATA (c), sizeof tx);
-              have_tx = tx.tv_sec != 0 || tx.tv_nsec != 0;
-            }
-        }
-
-      if (ee != NULL && ee->ee_origin == SO_EE_ORIGIN_TIMESTAMPING)
-        {
-          if (have_tx && ee->ee_info == SCM_TSTAMP_SND)
-            echo_got_tx_timestamp (sock, packet, n, &tx);
-          continue;
-        }
-
-      /* The queued datagram is our echo request as sent. */
-      if (ee == NULL ||
-          (ee->ee_origin != SO_EE_ORIGIN_ICMP && ee->ee_origin != SO_EE_ORIGIN_ICMP6) ||
-          n < LOOKOUT_ICMP_HEADER_LEN ||
-          packet[0] != (sock->family == AF_INET6 ? 128 : 8))
-        continue;
-
-      echo = lookup_echo (sock,
-                          (guint16) ((packet[4] << 8) | packet[5]),
-                          (guint16) ((packet[6] << 8) | packet[7]),
-                          sockaddr_bytes (&to));
-      if (echo != NULL)
-        {
-          struct sockaddr_storage offender = { 0 };
-          const struct sockaddr *o = SO_EE_OFFENDER (ee);
-
-          if (o->sa_family == AF_INET)
-            memcpy (&offender, o, sizeof (struct sockaddr_in));
-          else if (o->sa_family == AF_INET6)
-            memcpy (&offender, o, sizeof (struct sockaddr_in6));
-
-          echo_got_error (echo, sock->family, ee->ee_type, ee->ee_code,
-                          sockaddr_bytes (&offender));
-        }
-    }
+  g_clear_object (&fam->socket);
+  if (fam->n_kernel_tx + fam->n_user_tx > 0)
+    g_debug ("%s: %" G_GUINT64_FORMAT " RTTs from kernel transmit timestamps, %"
+             G_GUINT64_FORMAT " from our clock at sendto()",
+             fam->family == AF_INET6 ? "ICMPv6" : "ICMP", fam->n_kernel_tx, fam->n_user_tx);
+  g_clear_pointer (&fam->pending, g_hash_table_unref);
+  g_clear_pointer (&fam->awaiting_tx, g_hash_table_unref);
 }
 
 static gboolean
-allocate_sequence (IcmpSocket *sock,
+allocate_sequence (IcmpFamily *fam,
                    guint16    *sequence)
 {
   for (guint i = 0; i < 65536; i++)
     {
-      guint16 candidate = sock->next_sequence++;
+      guint16 candidate = fam->next_sequence++;
 
       /* Nor one whose transmit timestamp may still come back. */
-      if (!g_hash_table_contains (sock->pending, GUINT_TO_POINTER (candidate)) &&
-          !g_hash_table_contains (sock->awaiting_tx, GUINT_TO_POINTER (candidate)))
+      if (!g_hash_table_contains (fam->pending, GUINT_TO_POINTER (candidate)) &&
+          !g_hash_table_contains (fam->awaiting_tx, GUINT_TO_POINTER (candidate)))
         {
           *sequence = candidate;
           return TRUE;
@@ -814,12 +479,9 @@ allocate_sequence (IcmpSocket *sock,
 static void
 round_send_echo (Round *round)
 {
-  LookoutIcmpProbe *self = round->probe;
-  IcmpSocket *sock = round->sock;
+  IcmpFamily *fam = round->fam;
   Echo *echo = &round->echoes[round->n_sent];
-  size_t len;
-  ssize_t n;
-  int saved_errno;
+  int errsv;
 
   g_assert (round->n_sent < round->count);
   g_assert (echo->state == ECHO_UNSENT);
@@ -827,7 +489,7 @@ round_send_echo (Round *round)
   round->n_sent++;
   round->result->sent++;
 
-  if (!allocate_sequence (sock, &echo->sequence))
+  if (!allocate_sequence (fam, &echo->sequence))
     {
       echo->state = ECHO_FAILED;
       round->n_failed++;
@@ -835,23 +497,15 @@ round_send_echo (Round *round)
       return;
     }
 
-  len = lookout_icmp_build_echo (self->packet, PACKET_BUFFER_BYTES, sock->family == AF_INET6,
-                                 sock->identifier, echo->sequence, self->cookie, round->size);
-  g_assert (len > 0);
-
-  clock_gettime (CLOCK_REALTIME, &echo->sent_real);
-  echo->sent_mono = g_get_monotonic_time ();
-  n = sendto (sock->fd, self->packet, len, MSG_DONTWAIT,
-              (struct sockaddr *) &round->sa, round->sa_len);
-  saved_errno = errno;
-
-  if (n < 0)
+  errsv = lookout_icmp_socket_send_echo (fam->socket, (struct sockaddr *) &round->sa, round->sa_len,
+                                         echo->sequence, round->size,
+                                         &echo->sent_real, &echo->sent_mono);
+  if (errsv != 0)
     {
-      g_autofree char *address = bytes_to_string (sock->family, round->addr);
+      g_autofree char *address = bytes_to_string (fam->family, round->addr);
       g_autofree char *message = g_strdup_printf (_("Could not send to %s: %s"),
-                                                  address, g_strerror (saved_errno));
-      gboolean unreachable = saved_errno == EHOSTUNREACH || saved_errno == ENETUNREACH ||
-                             saved_errno == EHOSTDOWN || saved_errno == ENETDOWN;
+                                                  address, g_strerror (errsv));
+      gboolean unreachable = lookout_error_classify_errno (errsv) == LOOKOUT_PROBE_ERROR_UNREACHABLE;
 
       echo->state = ECHO_FAILED;
       round->n_failed++;
@@ -860,21 +514,17 @@ round_send_echo (Round *round)
     }
 
   echo->state = ECHO_PENDING;
-  g_hash_table_insert (sock->pending, GUINT_TO_POINTER (echo->sequence), echo);
+  g_hash_table_insert (fam->pending, GUINT_TO_POINTER (echo->sequence), echo);
   round->n_outstanding++;
 
-  if (sock->tx_timestamps)
+  if (fam->tx_timestamps)
     {
       echo->awaiting_tx = TRUE;
-      g_hash_table_insert (sock->awaiting_tx, GUINT_TO_POINTER ((guint) echo->sequence), echo);
+      g_hash_table_insert (fam->awaiting_tx, GUINT_TO_POINTER ((guint) echo->sequence), echo);
     }
 
-  if (++sock->sends_since_drain >= DRAIN_EVERY_SENDS)
-    {
-      if (sock->tx_timestamps)
-        icmp_socket_receive_errors (sock);
-      icmp_socket_receive (sock);
-    }
+  if (++fam->sends_since_drain >= DRAIN_EVERY_SENDS)
+    icmp_family_drain (fam);
 }
 
 /* Rounds */
@@ -957,11 +607,11 @@ round_finish (Round *round)
 
   /* The transmit timestamp of a last echo may still be queued. This can
    * settle echoes (and queue this round as completed): unlinked below. */
-  if (round->echoes != NULL && round->sock->tx_timestamps)
+  if (round->echoes != NULL && round->fam->tx_timestamps)
     for (guint i = 0; i < round->n_sent; i++)
       if (round->echoes[i].awaiting_tx && round->echoes[i].state == ECHO_REPLIED)
         {
-          icmp_socket_receive_errors (round->sock);
+          lookout_icmp_socket_receive_errors (round->fam->socket);
           break;
         }
 
@@ -971,9 +621,9 @@ round_finish (Round *round)
         Echo *echo = &round->echoes[i];
 
         if (echo->state == ECHO_PENDING)
-          g_hash_table_remove (round->sock->pending, GUINT_TO_POINTER (echo->sequence));
+          g_hash_table_remove (round->fam->pending, GUINT_TO_POINTER (echo->sequence));
         if (echo->awaiting_tx)
-          g_hash_table_remove (round->sock->awaiting_tx, GUINT_TO_POINTER ((guint) echo->sequence));
+          g_hash_table_remove (round->fam->awaiting_tx, GUINT_TO_POINTER ((guint) echo->sequence));
       }
 
   g_clear_pointer (&round->deadline_iter, g_sequence_remove);
@@ -1037,7 +687,7 @@ arm_timer (LookoutIcmpProbe *self,
 
       iter = g_sequence_get_begin_iter (self->deadlines);
       if (!g_sequence_iter_is_end (iter))
-        ready = ((Round *) g_sequence_get (iter))->deadline;
+        ready = ((Round *) g_sequence_get (iter))->deadline.expiry_us;
 
       iter = g_sequence_get_begin_iter (self->sends);
       if (!g_sequence_iter_is_end (iter))
@@ -1085,27 +735,19 @@ timer_fired_cb (gpointer user_data)
         mark_complete_if_done (round);
     }
 
-  while (!g_sequence_iter_is_end (iter = g_sequence_get_begin_iter (self->deadlines)) &&
-         (round = g_sequence_get (iter))->deadline <= now)
-    round_finish (round);
+  while (!g_sequence_iter_is_end (iter = g_sequence_get_begin_iter (self->deadlines)))
+    {
+      round = g_sequence_get (iter);
+      if (!lookout_deadline_expire (&round->deadline, now))
+        break;
+      round_finish (round);
+    }
 
   finish_completed_rounds (self);
   arm_timer (self, TRUE);
 
   return G_SOURCE_CONTINUE;
 }
-
-static gboolean
-timer_source_dispatch (GSource     *source,
-                       GSourceFunc  callback,
-                       gpointer     user_data)
-{
-  return callback (user_data);
-}
-
-static GSourceFuncs timer_source_funcs = {
-  NULL, NULL, timer_source_dispatch, NULL, NULL, NULL,
-};
 
 static void
 round_cancelled_cb (GCancellable *cancellable,
@@ -1146,7 +788,7 @@ round_start (Round        *round,
   GSocketFamily family = g_inet_address_get_family (address);
   gsize addr_len = g_inet_address_get_native_size (address);
 
-  round->sock = family == G_SOCKET_FAMILY_IPV6 ? &self->v6 : &self->v4;
+  round->fam = family == G_SOCKET_FAMILY_IPV6 ? &self->v6 : &self->v4;
   round->result->address = g_inet_address_to_string (address);
   memcpy (round->addr, g_inet_address_to_bytes (address), addr_len);
 
@@ -1166,7 +808,7 @@ round_start (Round        *round,
       round->sa_len = sizeof *sin;
     }
 
-  if (!icmp_socket_ensure (round->sock, &error))
+  if (!icmp_family_ensure (round->fam, &error))
     {
       round_fail_now (round,
                       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED)
@@ -1182,7 +824,7 @@ round_start (Round        *round,
     }
 
   round->interval_ms = MAX (1, MIN (self->interval_ms, round->timeout_ms / (2 * round->count)));
-  round->deadline = g_get_monotonic_time () + (gint64) round->timeout_ms * 1000;
+  lookout_deadline_init (&round->deadline, round->timeout_ms);
   round->deadline_iter = g_sequence_insert_sorted (self->deadlines, round, compare_rounds_by_time, BY_DEADLINE);
 
   if (round->cancellable != NULL)
@@ -1232,10 +874,10 @@ resolved_cb (GObject      *object,
   /* The first address of a family we can ping (no IPv6 socket on an IPv4-only host). */
   for (GList *l = addresses; l != NULL; l = l->next)
     {
-      IcmpSocket *sock = g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV6
-                         ? &round->probe->v6 : &round->probe->v4;
+      IcmpFamily *fam = g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV6
+                        ? &round->probe->v6 : &round->probe->v4;
 
-      if (icmp_socket_ensure (sock, NULL))
+      if (icmp_family_ensure (fam, NULL))
         {
           chosen = l->data;
           break;
@@ -1271,9 +913,8 @@ probe_ping (LookoutIcmpProbe    *self,
   if (self->context == NULL)
     {
       self->context = g_main_context_ref_thread_default ();
-      self->timer = g_source_new (&timer_source_funcs, sizeof (GSource));
+      self->timer = lookout_fd_source_new ("[lookout] icmp timer");
       g_source_set_callback (self->timer, timer_fired_cb, self, NULL);
-      g_source_set_static_name (self->timer, "[lookout] icmp timer");
       g_source_attach (self->timer, self->context);
     }
   g_warn_if_fail (self->context == g_main_context_get_thread_default ()
@@ -1361,8 +1002,8 @@ lookout_icmp_probe_dispose (GObject *object)
   LookoutIcmpProbe *self = (LookoutIcmpProbe *) object;
 
   /* Every round holds a reference through its task: none is left here. */
-  icmp_socket_close (&self->v4);
-  icmp_socket_close (&self->v6);
+  icmp_family_close (&self->v4);
+  icmp_family_close (&self->v6);
   if (self->timer != NULL)
     {
       g_source_destroy (self->timer);
@@ -1382,7 +1023,6 @@ lookout_icmp_probe_finalize (GObject *object)
   g_clear_pointer (&self->sends, g_sequence_free);
   g_clear_pointer (&self->cancelled_rounds, g_ptr_array_unref);
   g_mutex_clear (&self->cancel_lock);
-  g_free (self->packet);
 
   G_OBJECT_CLASS (lookout_icmp_probe_parent_class)->finalize (object);
 }
@@ -1463,17 +1103,15 @@ lookout_icmp_probe_class_init (LookoutIcmpProbeClass *klass)
 }
 
 static void
-icmp_socket_init (IcmpSocket       *sock,
+icmp_family_init (IcmpFamily       *fam,
                   LookoutIcmpProbe *probe,
                   int               family)
 {
-  sock->probe = probe;
-  sock->family = family;
-  sock->fd = -1;
-  sock->kind = LOOKOUT_ICMP_SOCKET_NONE;
-  sock->next_sequence = (guint16) g_random_int_range (0, 65536);
-  sock->pending = g_hash_table_new (NULL, NULL);
-  sock->awaiting_tx = g_hash_table_new (NULL, NULL);
+  fam->probe = probe;
+  fam->family = family;
+  fam->next_sequence = (guint16) g_random_int_range (0, 65536);
+  fam->pending = g_hash_table_new (NULL, NULL);
+  fam->awaiting_tx = g_hash_table_new (NULL, NULL);
 }
 
 static void
@@ -1481,14 +1119,13 @@ lookout_icmp_probe_init (LookoutIcmpProbe *self)
 {
   self->interval_ms = DEFAULT_INTERVAL_MS;
   self->cookie = ((guint64) g_random_int () << 32) | g_random_int ();
-  icmp_socket_init (&self->v4, self, AF_INET);
-  icmp_socket_init (&self->v6, self, AF_INET6);
+  icmp_family_init (&self->v4, self, AF_INET);
+  icmp_family_init (&self->v6, self, AF_INET6);
   self->deadlines = g_sequence_new (NULL);
   self->sends = g_sequence_new (NULL);
   g_queue_init (&self->completed);
   g_mutex_init (&self->cancel_lock);
   self->cancelled_rounds = g_ptr_array_new ();
-  self->packet = g_malloc (PACKET_BUFFER_BYTES);
 }
 
 LookoutProbe *
@@ -1522,7 +1159,10 @@ LookoutIcmpSocketKind
 lookout_icmp_probe_get_socket_kind (LookoutIcmpProbe *self,
                                     GSocketFamily     family)
 {
+  IcmpFamily *fam;
+
   g_return_val_if_fail (LOOKOUT_IS_ICMP_PROBE (self), LOOKOUT_ICMP_SOCKET_NONE);
 
-  return family == G_SOCKET_FAMILY_IPV6 ? self->v6.kind : self->v4.kind;
+  fam = family == G_SOCKET_FAMILY_IPV6 ? &self->v6 : &self->v4;
+  return fam->socket != NULL ? lookout_icmp_socket_get_kind (fam->socket) : LOOKOUT_ICMP_SOCKET_NONE;
 }

@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "lookout-icmp-socket.h"
 #include "lookout-probe.h"
 
 G_BEGIN_DECLS
@@ -18,14 +19,6 @@ G_BEGIN_DECLS
 #define LOOKOUT_TYPE_ICMP_PROBE (lookout_icmp_probe_get_type ())
 
 G_DECLARE_FINAL_TYPE (LookoutIcmpProbe, lookout_icmp_probe, LOOKOUT, ICMP_PROBE, LookoutProbe)
-
-/* Which kind of socket a probe uses for an address family. */
-typedef enum
-{
-  LOOKOUT_ICMP_SOCKET_NONE,    /* not opened yet, or not permitted */
-  LOOKOUT_ICMP_SOCKET_PING,    /* SOCK_DGRAM, IPPROTO_ICMP(V6): net.ipv4.ping_group_range */
-  LOOKOUT_ICMP_SOCKET_RAW,     /* SOCK_RAW: CAP_NET_RAW */
-} LookoutIcmpSocketKind;
 
 /*
  * Properties:

@@ -32,6 +32,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "lookout-deadline.h"
+#include "lookout-fd-source.h"
 #include "lookout-probe-net.h"
 #include "lookout-tcp-probe.h"
 
@@ -54,13 +56,11 @@ typedef struct
   LookoutResult           *result;
   char                    *host;
   guint16                  port;
-  guint                    timeout_ms;
   gint64                   started_us;
-  gint64                   deadline_us;
+  LookoutDeadline          deadline;
   GCancellable            *cancellable; /* the caller's */
   gulong                   cancelled_id;
   gint                     cancelled;   /* atomic */
-  gboolean                 timed_out;
   GCancellable            *resolving;   /* while a name is looked up */
   GList                   *addresses;   /* of GInetAddress */
   GList                   *next;
@@ -74,8 +74,8 @@ typedef struct
 
 struct _TcpWatch
 {
-  GSource  source;
-  GQueue   pending;                     /* TcpRun *, by deadline_us */
+  GSource *source;                      /* a LookoutFdSource */
+  GQueue   pending;                     /* TcpRun *, by deadline */
 };
 
 static void try_next_address (TcpRun *run);
@@ -100,7 +100,7 @@ tcp_run_close (TcpRun *run)
 {
   if (run->tag != NULL)
     {
-      g_source_remove_unix_fd (&run->watch->source, run->tag);
+      g_source_remove_unix_fd (run->watch->source, run->tag);
       run->tag = NULL;
     }
   if (run->fd >= 0)
@@ -115,7 +115,7 @@ watch_rearm (TcpWatch *watch)
 {
   TcpRun *first = g_queue_peek_head (&watch->pending);
 
-  g_source_set_ready_time (&watch->source, first != NULL ? first->deadline_us : -1);
+  g_source_set_ready_time (watch->source, first != NULL ? first->deadline.expiry_us : -1);
 }
 
 static GSocketAddress *
@@ -190,15 +190,15 @@ tcp_run_fail (TcpRun       *run,
       lookout_result_set_error (result, LOOKOUT_TARGET_STATE_UNKNOWN, LOOKOUT_PROBE_ERROR_CANCELLED,
                                 _("The check was cancelled"));
     }
-  else if (run->timed_out)
+  else if (run->deadline.timed_out)
     {
       if (where == NULL)
         lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TIMEOUT,
-                                  _("Could not resolve “%s” within %u ms"), run->host, run->timeout_ms);
+                                  _("Could not resolve “%s” within %u ms"), run->host, run->deadline.timeout_ms);
       else
         lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TIMEOUT,
                                   _("No answer from %s within %u ms (packets dropped on the way or by a firewall)"),
-                                  where, run->timeout_ms);
+                                  where, run->deadline.timeout_ms);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     {
@@ -279,7 +279,7 @@ try_address (TcpRun *run)
 
   /* Even a connect that completed at once (loopback) is reported from the
    * watch, never from inside run_async. */
-  run->tag = g_source_add_unix_fd (&run->watch->source, fd, G_IO_OUT);
+  run->tag = g_source_add_unix_fd (run->watch->source, fd, G_IO_OUT);
 }
 
 static void
@@ -349,11 +349,9 @@ parse_literal (TcpRun *run)
 }
 
 static gboolean
-tcp_watch_dispatch (GSource     *source,
-                    GSourceFunc  callback,
-                    gpointer     user_data)
+tcp_watch_dispatch_cb (gpointer user_data)
 {
-  TcpWatch *watch = (TcpWatch *) source;
+  TcpWatch *watch = user_data;
   gint64 now = g_get_monotonic_time ();
   GList *l = watch->pending.head;
 
@@ -367,13 +365,10 @@ tcp_watch_dispatch (GSource     *source,
 
       if (g_atomic_int_get (&run->cancelled))
         tcp_run_fail (run, NULL);
-      else if (run->tag != NULL && (revents = g_source_query_unix_fd (source, run->tag)) != 0)
+      else if (run->tag != NULL && (revents = g_source_query_unix_fd (watch->source, run->tag)) != 0)
         tcp_run_connected (run, revents, now);
-      else if (run->deadline_us <= now)
-        {
-          run->timed_out = TRUE;
-          tcp_run_fail (run, NULL);
-        }
+      else if (lookout_deadline_expire (&run->deadline, now))
+        tcp_run_fail (run, NULL);
     }
 
   watch_rearm (watch);
@@ -382,17 +377,16 @@ tcp_watch_dispatch (GSource     *source,
 }
 
 static void
-tcp_watch_finalize (GSource *source)
+tcp_watch_free (gpointer data)
 {
-  TcpWatch *watch = (TcpWatch *) source;
+  TcpWatch *watch = data;
 
   g_assert (g_queue_is_empty (&watch->pending));
-}
 
-static GSourceFuncs tcp_watch_funcs = {
-  .dispatch = tcp_watch_dispatch,
-  .finalize = tcp_watch_finalize,
-};
+  g_source_destroy (watch->source);
+  g_source_unref (watch->source);
+  g_free (watch);
+}
 
 static TcpWatch *
 get_watch (LookoutTcpProbe *self,
@@ -401,13 +395,14 @@ get_watch (LookoutTcpProbe *self,
   TcpWatch *watch;
 
   for (GSList *l = self->watches; l != NULL; l = l->next)
-    if (g_source_get_context (l->data) == context)
+    if (g_source_get_context (((TcpWatch *) l->data)->source) == context)
       return l->data;
 
-  watch = (TcpWatch *) g_source_new (&tcp_watch_funcs, sizeof (TcpWatch));
+  watch = g_new0 (TcpWatch, 1);
   g_queue_init (&watch->pending);
-  g_source_set_static_name (&watch->source, "[lookout] tcp connects");
-  g_source_attach (&watch->source, context);
+  watch->source = lookout_fd_source_new ("[lookout] tcp connects");
+  g_source_set_callback (watch->source, tcp_watch_dispatch_cb, watch, NULL);
+  g_source_attach (watch->source, context);
   self->watches = g_slist_prepend (self->watches, watch);
 
   return watch;
@@ -421,7 +416,7 @@ cancelled_cb (GCancellable *cancellable,
   TcpRun *run = user_data;
 
   g_atomic_int_set (&run->cancelled, TRUE);
-  g_source_set_ready_time (&run->watch->source, 0);
+  g_source_set_ready_time (run->watch->source, 0);
 }
 
 static void
@@ -475,9 +470,8 @@ lookout_tcp_probe_run_async (LookoutProbe        *probe,
   run->result = lookout_probe_net_result_new (target);
   run->host = g_strdup (lookout_target_uri_get_host (uri));
   run->port = lookout_target_uri_get_port (uri);
-  run->timeout_ms = lookout_target_get_timeout (target);
   run->started_us = g_get_monotonic_time ();
-  run->deadline_us = run->started_us + (gint64) run->timeout_ms * 1000;
+  lookout_deadline_init (&run->deadline, lookout_target_get_timeout (target));
 
   run->task = g_task_new (probe, cancellable, callback, user_data);
   g_task_set_source_tag (run->task, lookout_tcp_probe_run_async);
@@ -486,7 +480,7 @@ lookout_tcp_probe_run_async (LookoutProbe        *probe,
 
   watch = run->watch = get_watch (self, g_task_get_context (run->task));
   for (l = watch->pending.tail; l != NULL; l = l->prev)
-    if (((TcpRun *) l->data)->deadline_us <= run->deadline_us)
+    if (((TcpRun *) l->data)->deadline.expiry_us <= run->deadline.expiry_us)
       break;
   if (l != NULL)
     g_queue_insert_after_link (&watch->pending, l, &run->link);
@@ -525,19 +519,12 @@ lookout_tcp_probe_run_finish (LookoutProbe  *probe,
 }
 
 static void
-destroy_watch (gpointer data)
-{
-  g_source_destroy (data);
-  g_source_unref (data);
-}
-
-static void
 lookout_tcp_probe_finalize (GObject *object)
 {
   LookoutTcpProbe *self = LOOKOUT_TCP_PROBE (object);
 
   /* every check holds the probe: none is under way now */
-  g_slist_free_full (g_steal_pointer (&self->watches), destroy_watch);
+  g_slist_free_full (g_steal_pointer (&self->watches), tcp_watch_free);
 
   G_OBJECT_CLASS (lookout_tcp_probe_parent_class)->finalize (object);
 }
