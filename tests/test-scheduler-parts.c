@@ -13,7 +13,7 @@
 #include "lookout-test.h"
 
 #include "lookout-schedule-heap.h"
-#include "lookout-timer-source.h"
+#include "lookout-fd-source.h"
 
 typedef struct
 {
@@ -138,7 +138,7 @@ woken_cb (gpointer user_data)
 static GSource *
 attach_timer (Wake *wake)
 {
-  GSource *source = lookout_timer_source_new ("[lookout] test timer");
+  GSource *source = lookout_fd_source_new ("[lookout] test timer");
 
   g_source_set_callback (source, woken_cb, wake, NULL);
   g_source_attach (source, NULL);
@@ -147,7 +147,7 @@ attach_timer (Wake *wake)
 }
 
 static void
-test_timer_source (void)
+test_wake_time (void)
 {
   Wake disarmed = { 0, }, later = { 0, };
   GSource *a = attach_timer (&disarmed);
@@ -155,10 +155,10 @@ test_timer_source (void)
   gint64 ready;
 
   /* a is armed, then disarmed; b wakes after the moment a was armed for */
-  lookout_timer_source_arm (a, g_get_monotonic_time () + 5000);
-  lookout_timer_source_arm (a, -1);
+  lookout_fd_source_set_wake_time (a, g_get_monotonic_time () + 5000);
+  lookout_fd_source_set_wake_time (a, -1);
   ready = g_get_monotonic_time () + 30000;
-  lookout_timer_source_arm (b, ready);
+  lookout_fd_source_set_wake_time (b, ready);
 
   LOOKOUT_TEST_WAIT (later.n_dispatched > 0);
   g_assert_cmpint (later.dispatched_at, >=, ready);
@@ -166,12 +166,12 @@ test_timer_source (void)
   g_assert_cmpuint (disarmed.n_dispatched, ==, 0);
 
   /* a time already past wakes at once; the source stays attached for it */
-  lookout_timer_source_arm (b, -1);
+  lookout_fd_source_set_wake_time (b, -1);
   ready = g_get_monotonic_time ();
-  lookout_timer_source_arm (a, ready - 1000);
+  lookout_fd_source_set_wake_time (a, ready - 1000);
   LOOKOUT_TEST_WAIT (disarmed.n_dispatched > 0);
   g_assert_cmpint (disarmed.dispatched_at, >=, ready);
-  lookout_timer_source_arm (a, -1);
+  lookout_fd_source_set_wake_time (a, -1);
 
   g_source_destroy (a);
   g_source_destroy (b);
@@ -185,6 +185,6 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/scheduler-parts/heap", test_heap);
-  g_test_add_func ("/scheduler-parts/timer-source", test_timer_source);
+  g_test_add_func ("/scheduler-parts/wake-time", test_wake_time);
   return g_test_run ();
 }

@@ -13,7 +13,8 @@
  * planned start (monotonic µs); the checks under way sit in a second heap
  * ordered by the moment the scheduler cuts them off (timeout + grace); both
  * are LookoutScheduleHeaps (lookout-schedule-heap.c). ONE GSource (a
- * timerfd, lookout-timer-source.c), armed to the earlier of both heap tops,
+ * timerfd behind lookout_fd_source_set_wake_time()), armed to the earlier
+ * of both heap tops,
  * drives everything, so 10,000 targets cost 10,000 heap slots.
  *
  * Starts are spread: a target's phase is a hash of its id (or URI) modulo
@@ -48,7 +49,8 @@
 #include "lookout-marshal.h"
 #include "lookout-schedule-heap.h"
 #include "lookout-scheduler.h"
-#include "lookout-timer-source.h"
+#include "lookout-deadline.h"
+#include "lookout-fd-source.h"
 
 typedef struct _Run Run;
 
@@ -99,7 +101,7 @@ struct _LookoutScheduler
 
   LookoutScheduleHeap due_heap;     /* Entry by due_us */
   LookoutScheduleHeap deadline_heap; /* Entry by deadline_us */
-  GSource      *timer;              /* lookout-timer-source.h */
+  GSource      *timer;              /* lookout_fd_source_set_wake_time() */
   GQueue        waiting;            /* Entry *, FIFO */
   GPtrArray    *spare_cancellables; /* of checks that ended uncancelled */
 
@@ -241,7 +243,7 @@ rearm_timer (LookoutScheduler *self)
                       lookout_schedule_heap_top_key (&self->deadline_heap));
 
   if (self->timer != NULL)
-    lookout_timer_source_arm (self->timer, ready == G_MAXINT64 ? -1 : ready);
+    lookout_fd_source_set_wake_time (self->timer, ready == G_MAXINT64 ? -1 : ready);
 }
 
 static void
@@ -1009,7 +1011,7 @@ lookout_scheduler_start (LookoutScheduler *self)
 
   self->running = TRUE;
 
-  self->timer = lookout_timer_source_new ("[lookout] scheduler");
+  self->timer = lookout_fd_source_new ("[lookout] scheduler");
   g_source_set_callback (self->timer, timer_dispatched_cb, self, NULL);
   g_source_attach (self->timer, g_main_context_get_thread_default ());
 
@@ -1067,26 +1069,16 @@ lookout_scheduler_get_running (LookoutScheduler *self)
 
 typedef struct
 {
-  LookoutTarget *target;
-  GSource       *timeout;
-  GCancellable  *cancellable;     /* ours, cancelled at the cut-off */
-  gulong         cancelled_id;    /* on the caller's cancellable */
-  GCancellable  *caller_cancellable;
-  gint64         started_ms;
+  LookoutTarget   *target;
+  /* timeout + grace, linked to the caller's cancellable */
+  LookoutDeadline  deadline;
+  gint64           started_ms;
 } CheckData;
 
 static void
 check_data_free (CheckData *data)
 {
-  if (data->timeout != NULL)
-    {
-      g_source_destroy (data->timeout);
-      g_source_unref (data->timeout);
-    }
-  if (data->caller_cancellable != NULL)
-    g_cancellable_disconnect (data->caller_cancellable, data->cancelled_id);
-  g_clear_object (&data->caller_cancellable);
-  g_clear_object (&data->cancellable);
+  lookout_deadline_clear (&data->deadline);
   g_clear_object (&data->target);
   g_free (data);
 }
@@ -1105,9 +1097,9 @@ check_ran_cb (GObject      *object,
 
   if (result != NULL)
     g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) lookout_result_unref);
-  else if (g_cancellable_is_cancelled (data->caller_cancellable))
+  else if (lookout_deadline_cancelled (&data->deadline))
     g_task_return_error (task, g_steal_pointer (&error));
-  else if (g_cancellable_is_cancelled (data->cancellable))
+  else if (data->deadline.timed_out)
     g_task_return_pointer (task,
                            timeout_result_new (data->target, data->started_ms,
                                                lookout_target_get_timeout (data->target)),
@@ -1115,24 +1107,6 @@ check_ran_cb (GObject      *object,
   else
     g_task_return_pointer (task, failed_result_new (data->target, data->started_ms, error),
                            (GDestroyNotify) lookout_result_unref);
-}
-
-static gboolean
-check_timed_out_cb (gpointer user_data)
-{
-  CheckData *data = user_data;
-
-  g_cancellable_cancel (data->cancellable);
-  g_clear_pointer (&data->timeout, g_source_unref);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-check_cancelled_cb (GCancellable *cancellable,
-                    CheckData    *data)
-{
-  g_cancellable_cancel (data->cancellable);
 }
 
 void
@@ -1145,7 +1119,6 @@ lookout_scheduler_check_async (LookoutScheduler    *self,
   g_autoptr(GTask) task = NULL;
   LookoutTargetKind kind;
   CheckData *data;
-  guint limit_ms;
 
   g_return_if_fail (LOOKOUT_IS_SCHEDULER (self));
   g_return_if_fail (LOOKOUT_IS_TARGET (target));
@@ -1165,24 +1138,14 @@ lookout_scheduler_check_async (LookoutScheduler    *self,
 
   data = g_new0 (CheckData, 1);
   data->target = g_object_ref (target);
-  data->cancellable = g_cancellable_new ();
   data->started_ms = g_get_real_time () / 1000;
   g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
 
-  if (cancellable != NULL)
-    {
-      data->caller_cancellable = g_object_ref (cancellable);
-      data->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (check_cancelled_cb),
-                                                  data, NULL);
-    }
+  lookout_deadline_start (&data->deadline,
+                          lookout_target_get_timeout (target) + self->timeout_grace_ms,
+                          cancellable);
 
-  limit_ms = lookout_target_get_timeout (target) + self->timeout_grace_ms;
-  data->timeout = g_timeout_source_new (limit_ms);
-  g_source_set_static_name (data->timeout, "[lookout] check cut-off");
-  g_source_set_callback (data->timeout, check_timed_out_cb, data, NULL);
-  g_source_attach (data->timeout, g_main_context_get_thread_default ());
-
-  lookout_probe_run_async (self->probes[kind], target, data->cancellable, check_ran_cb,
+  lookout_probe_run_async (self->probes[kind], target, data->deadline.cancellable, check_ran_cb,
                            g_steal_pointer (&task));
 }
 
