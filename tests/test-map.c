@@ -1047,8 +1047,13 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(LookoutTestDir) cache = lookout_test_dir_new ();
   int ret;
 
+  /* libshumate keeps tiles under the cache directory, by server URL: a
+   * cache left by an earlier run on the same port would serve them and the
+   * tests that wait for tiles from the server would wait in vain. */
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
   lookout_test_gui_init (&argc, &argv);
   lookout_load_stylesheet ();
   start_server ();
