@@ -29,6 +29,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "lookout-fd-source.h"
 #include "lookout-store-private.h"
 
 #define BUSY_TIMEOUT_MS   5000
@@ -230,19 +231,6 @@ lookout_store_release_reader (LookoutStore   *self,
   g_clear_pointer (&db, store_db_free);
 }
 
-static gboolean
-committed_source_dispatch (GSource     *source,
-                           GSourceFunc  callback,
-                           gpointer     user_data)
-{
-  g_source_set_ready_time (source, -1);
-  return callback (user_data);
-}
-
-static GSourceFuncs committed_source_funcs = {
-  .dispatch = committed_source_dispatch,
-};
-
 static void
 emit_committed (LookoutStore *self)
 {
@@ -259,10 +247,14 @@ emit_committed (LookoutStore *self)
     }
 }
 
+/* The writer thread sets the source's ready time to wake this context. */
 static gboolean
 committed_cb (gpointer user_data)
 {
-  emit_committed (LOOKOUT_STORE (user_data));
+  LookoutStore *self = LOOKOUT_STORE (user_data);
+
+  g_source_set_ready_time (self->committed_source, -1);
+  emit_committed (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -395,9 +387,8 @@ store_open (const char    *path,
       !lookout_store_schema_migrate (self->writer_db.db, path, error))
     return NULL;
 
-  self->committed_source = g_source_new (&committed_source_funcs, sizeof (GSource));
+  self->committed_source = lookout_fd_source_new ("[lookout-store-committed]");
   g_source_set_callback (self->committed_source, committed_cb, self, NULL);
-  g_source_set_static_name (self->committed_source, "[lookout-store-committed]");
   g_source_attach (self->committed_source, self->context);
 
   lookout_store_writer_start (self);
