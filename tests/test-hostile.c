@@ -66,6 +66,89 @@ static GBytes *bomb;
 static guint16 refused_port;   /* on 127.0.0.2, nothing listens */
 static char *tmpdir;
 
+/* A resolver that knows one name more ------------------------------------ */
+
+/* METADATA_NAME resolves to the metadata service's link-local address, as
+ * a name under an attacker's control could; every other name goes to the
+ * system's resolver. */
+#define METADATA_NAME "metadata.hostile.test"
+
+#define HOSTILE_TYPE_RESOLVER (hostile_resolver_get_type ())
+G_DECLARE_FINAL_TYPE (HostileResolver, hostile_resolver, HOSTILE, RESOLVER, GResolver)
+
+struct _HostileResolver
+{
+  GResolver  parent_instance;
+  GResolver *system;
+};
+
+G_DEFINE_FINAL_TYPE (HostileResolver, hostile_resolver, G_TYPE_RESOLVER)
+
+static void
+hostile_resolver_lookup_by_name_with_flags_async (GResolver                *resolver,
+                                                  const char               *hostname,
+                                                  GResolverNameLookupFlags  flags,
+                                                  GCancellable             *cancellable,
+                                                  GAsyncReadyCallback       callback,
+                                                  gpointer                  user_data)
+{
+  HostileResolver *self = HOSTILE_RESOLVER (resolver);
+  g_autoptr(GTask) task = NULL;
+
+  if (!g_str_equal (hostname, METADATA_NAME))
+    {
+      g_resolver_lookup_by_name_with_flags_async (self->system, hostname, flags, cancellable, callback, user_data);
+      return;
+    }
+
+  task = g_task_new (resolver, cancellable, callback, user_data);
+  if (flags & G_RESOLVER_NAME_LOOKUP_FLAGS_IPV6_ONLY)
+    g_task_return_new_error (task, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "no IPv6 address");
+  else
+    g_task_return_pointer (task, g_list_append (NULL, g_inet_address_new_from_string ("169.254.169.254")),
+                           (GDestroyNotify) g_resolver_free_addresses);
+}
+
+static GList *
+hostile_resolver_lookup_by_name_with_flags_finish (GResolver     *resolver,
+                                                   GAsyncResult  *result,
+                                                   GError       **error)
+{
+  HostileResolver *self = HOSTILE_RESOLVER (resolver);
+
+  if (g_task_is_valid (result, resolver))
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return g_resolver_lookup_by_name_with_flags_finish (self->system, result, error);
+}
+
+static void
+hostile_resolver_lookup_by_name_async (GResolver           *resolver,
+                                       const char          *hostname,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  hostile_resolver_lookup_by_name_with_flags_async (resolver, hostname, G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT,
+                                                    cancellable, callback, user_data);
+}
+
+static void
+hostile_resolver_class_init (HostileResolverClass *klass)
+{
+  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
+
+  resolver_class->lookup_by_name_async = hostile_resolver_lookup_by_name_async;
+  resolver_class->lookup_by_name_finish = hostile_resolver_lookup_by_name_with_flags_finish;
+  resolver_class->lookup_by_name_with_flags_async = hostile_resolver_lookup_by_name_with_flags_async;
+  resolver_class->lookup_by_name_with_flags_finish = hostile_resolver_lookup_by_name_with_flags_finish;
+}
+
+static void
+hostile_resolver_init (HostileResolver *self)
+{
+  self->system = g_resolver_get_default ();
+}
+
 /* Sending ----------------------------------------------------------------- */
 
 static gboolean
@@ -212,6 +295,11 @@ serve_http (GSocket    *socket,
   else if (g_str_equal (path, "/to-metadata"))
     {
       send_string (socket, "HTTP/1.1 302 Found\r\nLocation: http://169.254.169.254/latest/meta-data/\r\n"
+                           "Content-Length: 0\r\n\r\n");
+    }
+  else if (g_str_equal (path, "/to-metadata-name"))
+    {
+      send_string (socket, "HTTP/1.1 302 Found\r\nLocation: http://" METADATA_NAME "/latest/\r\n"
                            "Content-Length: 0\r\n\r\n");
     }
   else if (g_str_equal (path, "/to-link-local-v6"))
@@ -668,6 +756,9 @@ static const HostileCase cases[] = {
     FALSE, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_REFUSED, "refused by 127.0.0.2", "127.0.0.2" },
   { "redirect-to-metadata", SERVER_HTTP, "http://127.0.0.1:%u/to-metadata", NULL, 2000,
     FALSE, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_PERMISSION, "link-local" },
+  { "redirect-to-metadata-by-name", SERVER_HTTP, "http://127.0.0.1:%u/to-metadata-name", NULL, 2000,
+    FALSE, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_PERMISSION,
+    "resolves to the link-local address 169.254.169.254" },
   { "redirect-to-link-local-v6", SERVER_HTTP, "http://127.0.0.1:%u/to-link-local-v6", NULL, 2000,
     FALSE, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_PERMISSION, "http://[fe80::1]/" },
   { "tls-self-signed", SERVER_TLS_SELF_SIGNED, "https://127.0.0.1:%u/", NULL, 2000,
@@ -845,6 +936,11 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   signal (SIGPIPE, SIG_IGN);
+  {
+    g_autoptr(GResolver) resolver = g_object_new (HOSTILE_TYPE_RESOLVER, NULL);
+
+    g_resolver_set_default (resolver);
+  }
   start_servers ();
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
