@@ -169,10 +169,11 @@ report_reply (NtpRun                     *run,
   if (fabs ((double) offset_ns / 1e9) > run->max_offset_s)
     {
       g_autofree char *how_far = describe_offset (offset_ns);
+      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, offset_ns / G_GINT64_CONSTANT (1000000000));
 
       lookout_result_set_error (res, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_FAILED,
-                                _("The clock of %s is off by %s (%" G_GINT64_FORMAT " s), more than the %g s allowed"),
-                                where, how_far, offset_ns / G_GINT64_CONSTANT (1000000000), run->max_offset_s);
+                                _("The clock of %s is off by %s (%s s), more than the %g s allowed"),
+                                where, how_far, seconds, run->max_offset_s);
       return;
     }
 
