@@ -264,6 +264,82 @@ test_fd_source_without_callback (void)
   g_assert_true (g_source_is_destroyed (source));
 }
 
+/* The guard is cancelled from the watchdog thread while this thread never
+ * returns to its main loop, as when libsoup keeps reading inside one
+ * dispatch; the deadline's own timer has had no turn. */
+static void
+test_guard_without_main_loop (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  LookoutDeadline deadline = { 0 };
+  GCancellable *guard;
+  gint64 limit_us;
+
+  g_main_context_push_thread_default (context);
+
+  lookout_deadline_start (&deadline, 50, NULL);
+  guard = lookout_deadline_get_guard (&deadline, 20);
+  g_assert_nonnull (guard);
+  g_assert_true (lookout_deadline_get_guard (&deadline, 20) == guard);
+  g_assert_false (g_cancellable_is_cancelled (guard));
+
+  limit_us = deadline.expiry_us + LOOKOUT_TEST_WAIT_MS * 1000;
+  while (!g_cancellable_is_cancelled (guard) && g_get_monotonic_time () < limit_us)
+    g_usleep (1000);
+
+  g_assert_true (g_cancellable_is_cancelled (guard));
+  g_assert_cmpint (g_get_monotonic_time (), >=, deadline.expiry_us + 20000);
+  /* Only the guard: the deadline's own cancellable is the main loop's. */
+  g_assert_false (deadline.timed_out);
+  g_assert_false (g_cancellable_is_cancelled (deadline.cancellable));
+
+  lookout_deadline_clear (&deadline);
+  g_main_context_pop_thread_default (context);
+}
+
+/* The guard follows the deadline's cancellable, and a cleared deadline's
+ * watchdog never fires. */
+static void
+test_guard_follows_deadline (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GCancellable) outer = g_cancellable_new ();
+  g_autoptr(GCancellable) kept = NULL;
+  LookoutDeadline deadline = { 0 };
+  LookoutDeadline cleared = { 0 };
+
+  g_main_context_push_thread_default (context);
+
+  lookout_deadline_start (&deadline, 60000, outer);
+  kept = g_object_ref (lookout_deadline_get_guard (&deadline, 0));
+  g_cancellable_cancel (outer);
+  g_assert_true (g_cancellable_is_cancelled (kept));
+  lookout_deadline_clear (&deadline);
+  g_clear_object (&kept);
+
+  lookout_deadline_start (&cleared, 1, NULL);
+  kept = g_object_ref (lookout_deadline_get_guard (&cleared, 0));
+  lookout_deadline_clear (&cleared);
+  g_assert_null (cleared.guard);
+  g_assert_null (cleared.watchdog);
+
+  /* Another guard armed later than the cleared one fires; by then the
+   * cleared one would have too. */
+  lookout_deadline_start (&deadline, 5, NULL);
+  {
+    GCancellable *guard = lookout_deadline_get_guard (&deadline, 0);
+    gint64 limit_us = deadline.expiry_us + LOOKOUT_TEST_WAIT_MS * 1000;
+
+    while (!g_cancellable_is_cancelled (guard) && g_get_monotonic_time () < limit_us)
+      g_usleep (1000);
+    g_assert_true (g_cancellable_is_cancelled (guard));
+  }
+  g_assert_false (g_cancellable_is_cancelled (kept));
+
+  lookout_deadline_clear (&deadline);
+  g_main_context_pop_thread_default (context);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -276,6 +352,8 @@ main (int   argc,
   g_test_add_func ("/deadline/outer-cancelled-before", test_outer_cancelled_before);
   g_test_add_func ("/deadline/clear-inside-cancellation", test_clear_inside_cancellation);
   g_test_add_func ("/deadline/create-source", test_create_source);
+  g_test_add_func ("/deadline/guard-without-main-loop", test_guard_without_main_loop);
+  g_test_add_func ("/deadline/guard-follows-deadline", test_guard_follows_deadline);
   g_test_add_func ("/fd-source/ready-time", test_fd_source_ready_time);
   g_test_add_func ("/fd-source/fd", test_fd_source_fd);
   g_test_add_func ("/fd-source/without-callback", test_fd_source_without_callback);

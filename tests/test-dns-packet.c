@@ -234,6 +234,28 @@ test_packet_types (void)
   g_assert_null (lookout_dns_type_to_string (9999));
 }
 
+/* A reply must be one: the same message with the QR bit clear is a query. */
+static void
+test_packet_parse_reply (void)
+{
+  guint8 msg[] = {
+    HEADER (0, 1), QNAME, 0x00, 0x01, 0x00, 0x01,
+    PTR_QNAME, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, 0x00, 0x04, 192, 0, 2, 1,
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LookoutDnsPacket) reply = lookout_dns_packet_parse_reply (msg, sizeof msg, &error);
+  g_autoptr(LookoutDnsPacket) query = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (reply);
+
+  msg[2] &= 0x7f;
+  query = lookout_dns_packet_parse_reply (msg, sizeof msg, &error);
+  g_assert_null (query);
+  g_assert_error (error, LOOKOUT_DNS_PACKET_ERROR, LOOKOUT_DNS_PACKET_ERROR_NOT_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "QR bit is clear"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -248,6 +270,7 @@ main (int   argc,
   g_test_add_func ("/dns-packet/bad-rdata", test_packet_bad_rdata);
   g_test_add_func ("/dns-packet/names", test_packet_names);
   g_test_add_func ("/dns-packet/types", test_packet_types);
+  g_test_add_func ("/dns-packet/parse-reply", test_packet_parse_reply);
 
   return g_test_run ();
 }

@@ -16,7 +16,14 @@
  * ares_process_fd(); with nothing ready, ares_process_fd(BAD, BAD) runs the
  * timeouts. The object holds a reference on itself while c-ares runs so a
  * query callback that drops the last reference cannot destroy the channel
- * underneath c-ares. */
+ * underneath c-ares.
+ *
+ * c-ares reads a UDP socket for as long as datagrams keep coming, inside one
+ * ares_process_fd(): a server flooding us with replies that match no query
+ * would hold the main loop, and every other check, for good. Its reads go
+ * through our socket functions, which allow READ_BUDGET reads per dispatch
+ * and then answer EAGAIN; the fd is still readable, so the next main-loop
+ * iteration goes on where this one stopped, after the other sources. */
 
 #define G_LOG_DOMAIN "lookout-ares-channel"
 
@@ -24,9 +31,12 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <errno.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "lookout-ares-channel.h"
 #include "lookout-fd-source.h"
@@ -46,7 +56,10 @@ struct _LookoutAresChannel
   GHashTable    *fds;        /* fd → tag from g_source_add_unix_fd */
   GMainContext  *context;
   ares_socket_t  replying_fd;
+  guint          reads_left;  /* in this dispatch */
 };
+
+#define READ_BUDGET 64
 
 static void lookout_ares_channel_initable_iface_init (GInitableIface *iface);
 
@@ -149,6 +162,7 @@ source_dispatch_cb (gpointer user_data)
       const ReadyFd *r = &g_array_index (ready, ReadyFd, i);
 
       self->replying_fd = r->fd;
+      self->reads_left = READ_BUDGET;
       ares_process_fd (self->channel,
                        (r->revents & (G_IO_IN | G_IO_ERR | G_IO_HUP)) ? r->fd : ARES_SOCKET_BAD,
                        (r->revents & G_IO_OUT) ? r->fd : ARES_SOCKET_BAD);
@@ -162,6 +176,69 @@ source_dispatch_cb (gpointer user_data)
 
   return G_SOURCE_CONTINUE;
 }
+
+static ares_socket_t
+budget_socket (int   domain,
+               int   type,
+               int   protocol,
+               void *user_data)
+{
+  return socket (domain, type, protocol);
+}
+
+static int
+budget_close (ares_socket_t  fd,
+              void          *user_data)
+{
+  return close (fd);
+}
+
+static int
+budget_connect (ares_socket_t          fd,
+                const struct sockaddr *address,
+                ares_socklen_t         address_len,
+                void                  *user_data)
+{
+  return connect (fd, address, address_len);
+}
+
+static ares_ssize_t
+budget_recvfrom (ares_socket_t    fd,
+                 void            *buffer,
+                 size_t           len,
+                 int              flags,
+                 struct sockaddr *from,
+                 ares_socklen_t  *from_len,
+                 void            *user_data)
+{
+  LookoutAresChannel *self = user_data;
+
+  if (self->reads_left == 0)
+    {
+      errno = EAGAIN;
+      return -1;
+    }
+  self->reads_left--;
+
+  return recvfrom (fd, buffer, len, flags, from, from_len);
+}
+
+static ares_ssize_t
+budget_sendv (ares_socket_t       fd,
+              const struct iovec *vector,
+              int                 count,
+              void               *user_data)
+{
+  return writev (fd, vector, count);
+}
+
+static const struct ares_socket_functions budget_socket_functions = {
+  budget_socket,
+  budget_close,
+  budget_connect,
+  budget_recvfrom,
+  budget_sendv,
+};
 
 static gboolean
 lookout_ares_channel_initable_init (GInitable     *initable,
@@ -195,6 +272,11 @@ lookout_ares_channel_initable_init (GInitable     *initable,
   options.sock_state_cb = socket_state_changed_cb;
   options.sock_state_cb_data = self;
   options.flags = self->flags;
+  if (self->flags & ARES_FLAG_EDNS)
+    {
+      options.ednspsz = LOOKOUT_ARES_EDNS_PAYLOAD;
+      optmask |= ARES_OPT_EDNSPSZ;
+    }
   if (self->timeout_ms > 0)
     {
       options.timeout = (int) self->timeout_ms;
@@ -214,6 +296,9 @@ lookout_ares_channel_initable_init (GInitable     *initable,
                    _("Could not set up the DNS resolver: %s"), ares_strerror (status));
       return FALSE;
     }
+
+  self->reads_left = READ_BUDGET;
+  ares_set_socket_functions (self->channel, &budget_socket_functions, self);
 
   if (self->servers != NULL)
     {

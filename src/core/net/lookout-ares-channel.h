@@ -14,6 +14,12 @@ G_BEGIN_DECLS
 
 #define LOOKOUT_TYPE_ARES_CHANNEL (lookout_ares_channel_get_type ())
 
+/* The UDP payload a channel with ARES_FLAG_EDNS accepts (and its queries
+ * should advertise): c-ares reads at most 4096 bytes of a datagram, and
+ * without EDNS it takes any reply over 512 bytes for a truncated one and
+ * asks again over TCP, even when the reply is whole and TC is clear. */
+#define LOOKOUT_ARES_EDNS_PAYLOAD 4096
+
 G_DECLARE_FINAL_TYPE (LookoutAresChannel, lookout_ares_channel, LOOKOUT, ARES_CHANNEL, GObject)
 
 /* A c-ares channel driven by the GLib main context that was the thread-default

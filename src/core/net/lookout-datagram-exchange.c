@@ -28,6 +28,10 @@
 #include "lookout-socket-address.h"
 
 #define MAX_REPLY 65536
+/* Datagrams read per wake-up: a peer that floods the socket with replies we
+ * do not accept must not keep the main loop (and the deadline's timer) from
+ * its other sources. */
+#define RECEIVE_BATCH 32
 
 typedef struct
 {
@@ -136,7 +140,7 @@ socket_readable_cb (GSocket      *socket,
       return G_SOURCE_REMOVE;
     }
 
-  for (;;)
+  for (guint i = 0; i < RECEIVE_BATCH; i++)
     {
       g_autofree guint8 *buffer = g_malloc (MAX_REPLY);
       union {
@@ -214,6 +218,8 @@ socket_readable_cb (GSocket      *socket,
       g_task_return_pointer (task, g_steal_pointer (&reply), (GDestroyNotify) lookout_datagram_reply_free);
       return G_SOURCE_REMOVE;
     }
+
+  return G_SOURCE_CONTINUE;
 }
 
 static void

@@ -74,6 +74,16 @@ lookout_deadline_clear (LookoutDeadline *self)
 {
   g_return_if_fail (self != NULL);
 
+  if (self->watchdog != NULL)
+    {
+      g_source_destroy (self->watchdog);
+      g_clear_pointer (&self->watchdog, g_source_unref);
+    }
+  if (self->guard_id != 0)
+    g_signal_handler_disconnect (self->cancellable, self->guard_id);
+  self->guard_id = 0;
+  g_clear_object (&self->guard);
+
   if (self->timer != NULL)
     {
       g_source_destroy (self->timer);
@@ -86,6 +96,88 @@ lookout_deadline_clear (LookoutDeadline *self)
   self->outer_id = 0;
   g_clear_object (&self->outer);
   g_clear_object (&self->cancellable);
+}
+
+static gpointer
+watchdog_thread (gpointer data)
+{
+  GMainContext *context = data;
+
+  for (;;)
+    g_main_context_iteration (context, TRUE);
+
+  return NULL;
+}
+
+/* One thread for the whole process, started the first time a guard is
+ * armed; it only ever cancels guards. */
+static GMainContext *
+get_watchdog_context (void)
+{
+  static gsize context;
+
+  if (g_once_init_enter (&context))
+    {
+      GMainContext *watchdog_context = g_main_context_new ();
+
+      g_thread_unref (g_thread_new ("lookout-watchdog", watchdog_thread, watchdog_context));
+      g_once_init_leave (&context, (gsize) watchdog_context);
+    }
+
+  return (GMainContext *) context;
+}
+
+static gboolean
+watchdog_dispatch (GSource     *source,
+                   GSourceFunc  callback,
+                   gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs watchdog_source_funcs = {
+  .dispatch = watchdog_dispatch,
+};
+
+static gboolean
+watchdog_fired_cb (gpointer user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+deadline_cancelled_cb (GCancellable *cancellable,
+                       gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+GCancellable *
+lookout_deadline_get_guard (LookoutDeadline *self,
+                            guint            grace_ms)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (self->cancellable != NULL, NULL);
+
+  if (self->guard != NULL)
+    return self->guard;
+
+  self->guard = g_cancellable_new ();
+  self->guard_id = g_cancellable_connect (self->cancellable,
+                                          G_CALLBACK (deadline_cancelled_cb),
+                                          g_object_ref (self->guard),
+                                          g_object_unref);
+
+  self->watchdog = g_source_new (&watchdog_source_funcs, sizeof (GSource));
+  g_source_set_name (self->watchdog, "[lookout] deadline watchdog");
+  g_source_set_ready_time (self->watchdog, self->expiry_us + (gint64) grace_ms * 1000);
+  g_source_set_callback (self->watchdog, watchdog_fired_cb,
+                         g_object_ref (self->guard), g_object_unref);
+  g_source_attach (self->watchdog, get_watchdog_context ());
+
+  return self->guard;
 }
 
 GSource *

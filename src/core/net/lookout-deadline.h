@@ -25,7 +25,17 @@ G_BEGIN_DECLS
  *
  * The timer fires at expiry_us itself: g_timeout_source_new() counts from
  * the start of the main loop iteration, which may be a while before now,
- * and would fire early. */
+ * and would fire early.
+ *
+ * That timer needs the main loop to get a turn. A library that keeps
+ * reading inside one dispatch for as long as the peer sends (libsoup loops
+ * over informational responses while data is available) never gives it
+ * one. lookout_deadline_get_guard() is for such operations: a cancellable
+ * that is cancelled with @cancellable and also, @grace_ms after the
+ * expiry, from a watchdog thread of its own, so that the next read inside
+ * the stuck dispatch fails with G_IO_ERROR_CANCELLED. Only GIO is to be
+ * handed the guard: it copes with a cancellation from another thread,
+ * whereas a "cancelled" handler of ours would then run in the wrong one. */
 typedef struct
 {
   gint64        expiry_us;    /* monotonic */
@@ -36,6 +46,9 @@ typedef struct
   GCancellable *outer;
   gulong        outer_id;
   GSource      *timer;
+  GCancellable *guard;
+  gulong        guard_id;
+  GSource      *watchdog;
 } LookoutDeadline;
 
 void      lookout_deadline_init          (LookoutDeadline *self,
@@ -49,6 +62,10 @@ void      lookout_deadline_clear         (LookoutDeadline *self);
 /* A source (not attached) that becomes ready at the expiry, for callers
  * that act on the expiry themselves; set its callback. */
 GSource  *lookout_deadline_create_source (LookoutDeadline *self);
+/* The deadline's guard (made on the first call); see above. Needs
+ * lookout_deadline_start(). */
+GCancellable *lookout_deadline_get_guard (LookoutDeadline *self,
+                                          guint            grace_ms);
 /* TRUE once @now_us (monotonic) has reached the expiry: marks the deadline
  * timed out and cancels its cancellable, if it has one. */
 gboolean  lookout_deadline_expire        (LookoutDeadline *self,

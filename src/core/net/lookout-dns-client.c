@@ -186,7 +186,7 @@ result_from_reply (QueryData          *data,
     }
   result->latency_us = latency_us;
 
-  packet = lookout_dns_packet_parse (abuf, alen, &error);
+  packet = lookout_dns_packet_parse_reply (abuf, alen, &error);
   if (packet == NULL)
     {
       lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_PROTOCOL,
@@ -280,7 +280,7 @@ get_channel (LookoutDnsClient  *self,
   ChannelEntry *entry;
   const char *servers = NULL;
   LookoutAresChannel *channel;
-  int flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
+  int flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_EDNS;
 
   if (data->server != NULL)
     {
@@ -380,7 +380,8 @@ send_query (LookoutDnsClient *self,
       data->address = g_strdup (addresses[0]);
     }
 
-  status = ares_create_query (data->name, 1 /* IN */, data->type, 0, 1, &qbuf, &qlen, 0);
+  status = ares_create_query (data->name, 1 /* IN */, data->type, 0, 1, &qbuf, &qlen,
+                              LOOKOUT_ARES_EDNS_PAYLOAD);
   if (status != ARES_SUCCESS)
     {
       LookoutResult *result = new_result (data);

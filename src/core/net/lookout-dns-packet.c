@@ -506,6 +506,23 @@ lookout_dns_packet_parse (const guint8  *data,
   return g_steal_pointer (&packet);
 }
 
+LookoutDnsPacket *
+lookout_dns_packet_parse_reply (const guint8  *data,
+                                gsize          len,
+                                GError       **error)
+{
+  g_autoptr(LookoutDnsPacket) packet = lookout_dns_packet_parse (data, len, error);
+
+  if (packet != NULL && !packet->is_response)
+    {
+      g_set_error_literal (error, LOOKOUT_DNS_PACKET_ERROR, LOOKOUT_DNS_PACKET_ERROR_NOT_RESPONSE,
+                           _("its QR bit is clear, which makes it a query, not a response"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&packet);
+}
+
 char **
 lookout_dns_packet_dup_answers (const LookoutDnsPacket *packet,
                                 guint16                 type)

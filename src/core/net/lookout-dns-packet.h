@@ -25,6 +25,7 @@ typedef enum
   LOOKOUT_DNS_PACKET_ERROR_BAD_LABEL,     /* reserved label type */
   LOOKOUT_DNS_PACKET_ERROR_NAME_TOO_LONG, /* more than 255 octets */
   LOOKOUT_DNS_PACKET_ERROR_BAD_RDATA,     /* record data inconsistent with its type */
+  LOOKOUT_DNS_PACKET_ERROR_NOT_RESPONSE,  /* QR bit clear where a reply was awaited */
 } LookoutDnsPacketError;
 
 typedef enum
@@ -70,6 +71,11 @@ GQuark            lookout_dns_packet_error_quark  (void);
 /* Parses a whole message: header, questions and the answer section. The
  * authority and additional sections are not read. */
 LookoutDnsPacket *lookout_dns_packet_parse        (const guint8      *data,
+                                                   gsize              len,
+                                                   GError           **error);
+/* The same, for a message that answers a query: one with the QR bit clear
+ * is a query, not a reply, and is refused as malformed. */
+LookoutDnsPacket *lookout_dns_packet_parse_reply  (const guint8      *data,
                                                    gsize              len,
                                                    GError           **error);
 void              lookout_dns_packet_free         (LookoutDnsPacket  *packet);

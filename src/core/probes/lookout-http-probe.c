@@ -30,6 +30,15 @@
  * GCancellable, which bounds the whole chain (resolution, connection, TLS,
  * every hop, the body). The caller's cancellable cancels it too; then the
  * task fails with G_IO_ERROR_CANCELLED instead of returning a result.
+ * libsoup is handed the deadline's guard rather than the cancellable itself:
+ * libsoup reads a response inside one main-loop dispatch for as long as the
+ * peer keeps data coming (it loops over informational responses), so a peer
+ * sending "100 Continue" without end would keep the deadline's timer, and
+ * every other check of the process, from ever running. The guard is also
+ * cancelled by a watchdog thread shortly after the expiry, which makes the
+ * next read inside that loop fail. Informational responses are counted as
+ * well: past MAX_INFORMATIONAL the guard is cancelled at once, so such a
+ * peer does not hold the main loop for the whole timeout either.
  *
  * latency_us is the time the target took: for each hop, from its first
  * network step (the name lookup, or the connect when the host is an address
@@ -52,6 +61,15 @@
  *
  * Connections are direct: a system proxy would put its own latency and
  * failures in place of the target's.
+ *
+ * A redirect to a link-local address (169.254.0.0/16, fe80::/10: where
+ * cloud metadata services answer) is not followed unless the target itself
+ * is link-local: an address literal is refused when the redirect is
+ * planned, a name that resolves to one when libsoup is about to connect
+ * ("network-event" CONNECTING, before a byte is sent). Errors name the hop
+ * that failed, not the first one. A certificate that is rejected still
+ * leaves its expiry, its subject (in the message) and the connect and TLS
+ * times in the result.
  */
 
 #define G_LOG_DOMAIN "lookout-http-probe"
@@ -73,6 +91,10 @@
 #define READ_CHUNK_SIZE        16384
 #define DRAIN_CAP              (256 * 1024)
 #define IDLE_TIMEOUT_S         75
+#define GUARD_GRACE_MS         250
+/* RFC 9110 sets no limit; a real server sends one 100 or a few 103s. */
+#define MAX_INFORMATIONAL      32
+#define HEADER_LIMIT           (64 * 1024)   /* libsoup's */
 
 /* Kept on the target (qdata) so a check does not parse the URI and the JSON
  * again while they do not change. */
@@ -102,7 +124,9 @@ typedef struct
   GUri                 *uri;               /* this hop's */
   GUri                 *next_uri;          /* set while a redirect is to be followed */
   const char           *method;
-  char                 *host;              /* of the first hop, for messages */
+  char                 *host;              /* of the first hop */
+  char                 *blocked;           /* a link-local address a redirect led to */
+  char                 *cert_subject;      /* of a rejected certificate */
   LookoutDeadline       deadline;
   GHashTable           *visited;
   guint8               *buf;
@@ -112,6 +136,7 @@ typedef struct
   gsize                 read_cap;
   BodyMode              mode;
   guint                 redirects;
+  guint                 informational;     /* of this hop */
   gboolean              decided;           /* result->state is final */
   gboolean              transport_failed;
   gboolean              keyword_found;
@@ -231,8 +256,31 @@ probe_run_free (gpointer data)
   g_clear_pointer (&run->result, lookout_result_unref);
   g_clear_pointer (&run->visited, g_hash_table_unref);
   g_free (run->host);
+  g_free (run->blocked);
+  g_free (run->cert_subject);
   g_free (run->buf);
   g_free (run);
+}
+
+static gboolean
+is_link_local (GInetAddress *address)
+{
+  return address != NULL && g_inet_address_get_is_link_local (address);
+}
+
+static gboolean
+host_is_link_local (const char *host)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
+
+  return is_link_local (address);
+}
+
+/* What libsoup and the body reads are given; see the top of the file. */
+static GCancellable *
+io_cancellable (ProbeRun *run)
+{
+  return lookout_deadline_get_guard (&run->deadline, GUARD_GRACE_MS);
 }
 
 static void
@@ -258,11 +306,13 @@ deliver (GTask *task)
       result->error_code = LOOKOUT_PROBE_ERROR_NONE;
     }
 
+  /* What was measured is reported even when the check failed later (a
+   * rejected certificate comes after the connect and the handshake). */
+  result->dns_us = run->dns_us;
+  result->connect_us = run->connect_us;
+  result->tls_us = run->used_tls ? run->tls_us : -1;
   if (run->response_start_us > 0)
     {
-      result->dns_us = run->dns_us;
-      result->connect_us = run->connect_us;
-      result->tls_us = run->used_tls ? run->tls_us : -1;
       result->processing_us = run->processing_us;
       result->transfer_us = run->transfer_us;
     }
@@ -304,6 +354,18 @@ describe_certificate_errors (GTlsCertificateFlags flags)
   return g_string_free (string, FALSE);
 }
 
+/* libsoup gives up on headers past its limit with the same error as for a
+ * connection closed in the middle of them; its metrics tell them apart. */
+static gboolean
+headers_too_big (ProbeRun *run)
+{
+  SoupMessageMetrics *metrics = run->msg != NULL ? soup_message_get_metrics (run->msg) : NULL;
+
+  return metrics != NULL &&
+         soup_message_get_status (run->msg) == SOUP_STATUS_NONE &&
+         soup_message_metrics_get_response_header_bytes_received (metrics) > HEADER_LIMIT;
+}
+
 /* The class comes from lookout_error_classify(); the words are HTTP's. */
 static void
 fail_with_error (ProbeRun     *run,
@@ -312,10 +374,39 @@ fail_with_error (ProbeRun     *run,
   LookoutResult *result = run->result;
   LookoutTargetState down = LOOKOUT_TARGET_STATE_DOWN;
   LookoutProbeError code = lookout_error_classify (error);
-  const char *host = run->host;
+  const char *host = g_uri_get_host (run->uri);
 
   run->decided = TRUE;
   run->transport_failed = TRUE;
+
+  /* This hop's address, which after a redirect is not the first one's. */
+  if (g_hostname_is_ip_address (host))
+    {
+      g_free (result->address);
+      result->address = g_strdup (host);
+    }
+
+  if (run->blocked != NULL)
+    {
+      lookout_result_set_error (result, down, LOOKOUT_PROBE_ERROR_PERMISSION,
+                                _("Not following the redirect to %s: it resolves to the link-local address %s "
+                                  "(such as a cloud metadata service), which is followed only when the target itself is link-local"),
+                                host, run->blocked);
+      return;
+    }
+
+  if (code == LOOKOUT_PROBE_ERROR_CANCELLED && run->informational > MAX_INFORMATIONAL)
+    {
+      lookout_result_set_error (result, down, LOOKOUT_PROBE_ERROR_PROTOCOL,
+                                _("Malformed response: the server sent more than %u informational (1xx) responses"),
+                                MAX_INFORMATIONAL);
+      return;
+    }
+
+  /* The watchdog may have stopped libsoup before the deadline's own timer
+   * had its turn on the main loop. */
+  if (code == LOOKOUT_PROBE_ERROR_CANCELLED && !lookout_deadline_cancelled (&run->deadline))
+    lookout_deadline_expire (&run->deadline, g_get_monotonic_time ());
 
   if (run->deadline.timed_out && code == LOOKOUT_PROBE_ERROR_CANCELLED)
     {
@@ -347,7 +438,11 @@ fail_with_error (ProbeRun     *run,
         {
           g_autofree char *reasons = describe_certificate_errors (run->tls_errors);
 
-          lookout_result_set_error (result, down, code, _("TLS certificate rejected: %s"), reasons);
+          if (run->cert_subject != NULL)
+            lookout_result_set_error (result, down, code, _("TLS certificate rejected: %s (subject %s)"),
+                                      reasons, run->cert_subject);
+          else
+            lookout_result_set_error (result, down, code, _("TLS certificate rejected: %s"), reasons);
         }
       else
         lookout_result_set_error (result, down, code, _("TLS handshake failed: %s"), error->message);
@@ -366,7 +461,11 @@ fail_with_error (ProbeRun     *run,
       break;
 
     case LOOKOUT_PROBE_ERROR_RESET:
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) && headers_too_big (run))
+        lookout_result_set_error (result, down, LOOKOUT_PROBE_ERROR_PROTOCOL,
+                                  _("Malformed response: the response headers are larger than %u KiB"),
+                                  HEADER_LIMIT / 1024);
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
         lookout_result_set_error (result, down, code,
                                   _("The server closed the connection before a complete response"));
       else
@@ -631,7 +730,7 @@ body_read_cb (GObject      *object,
     }
 
   g_input_stream_read_async (run->body, run->buf + run->kept, next_read_size (run),
-                             G_PRIORITY_DEFAULT, run->deadline.cancellable,
+                             G_PRIORITY_DEFAULT, io_cancellable (run),
                              body_read_cb, g_steal_pointer (&task));
 }
 
@@ -662,10 +761,10 @@ pump_body (GTask *task_in)
 
       n_read = g_pollable_input_stream_read_nonblocking (pollable, run->buf + run->kept,
                                                          next_read_size (run),
-                                                         run->deadline.cancellable, &error);
+                                                         io_cancellable (run), &error);
       if (n_read < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
-          GSource *source = g_pollable_input_stream_create_source (pollable, run->deadline.cancellable);
+          GSource *source = g_pollable_input_stream_create_source (pollable, io_cancellable (run));
 
           g_source_set_callback (source, G_SOURCE_FUNC (body_readable_cb),
                                  g_steal_pointer (&task), g_object_unref);
@@ -706,7 +805,7 @@ read_body (GTask *task)
     pump_body (task);
   else
     g_input_stream_read_async (run->body, run->buf, next_read_size (run),
-                               G_PRIORITY_DEFAULT, run->deadline.cancellable,
+                               G_PRIORITY_DEFAULT, io_cancellable (run),
                                body_read_cb, task);
 }
 
@@ -750,6 +849,16 @@ plan_redirect (ProbeRun *run,
     }
 
   there = g_uri_to_string (next);
+
+  if (host_is_link_local (g_uri_get_host (next)) && !host_is_link_local (run->host))
+    {
+      run->decided = TRUE;
+      lookout_result_set_error (run->result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_PERMISSION,
+                                _("Not following the redirect from %s to %s: a link-local address (such as a "
+                                  "cloud metadata service) is followed only when the target itself is link-local"),
+                                here, there);
+      return;
+    }
 
   if (run->visited == NULL)
     {
@@ -896,6 +1005,45 @@ wrote_body_cb (SoupMessage *msg,
   run->request_end_us = g_get_monotonic_time ();
 }
 
+/* A redirected hop whose name resolved to a link-local address is stopped
+ * before its connection is made. */
+static void
+network_event_cb (SoupMessage        *msg,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  gpointer            user_data)
+{
+  ProbeRun *run = user_data;
+  g_autoptr(GSocketAddress) address = NULL;
+  GInetAddress *inet;
+
+  if (event != G_SOCKET_CLIENT_CONNECTING || run->redirects == 0 ||
+      !G_IS_SOCKET_CONNECTION (connection) || host_is_link_local (run->host))
+    return;
+
+  address = g_socket_connection_get_remote_address (G_SOCKET_CONNECTION (connection), NULL);
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return;
+
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+  if (!is_link_local (inet))
+    return;
+
+  g_free (run->blocked);
+  run->blocked = g_inet_address_to_string (inet);
+  g_cancellable_cancel (io_cancellable (run));
+}
+
+static void
+got_informational_cb (SoupMessage *msg,
+                      gpointer     user_data)
+{
+  ProbeRun *run = user_data;
+
+  if (++run->informational > MAX_INFORMATIONAL)
+    g_cancellable_cancel (io_cancellable (run));
+}
+
 static gboolean
 accept_certificate_cb (SoupMessage          *msg,
                        GTlsCertificate      *certificate,
@@ -905,6 +1053,16 @@ accept_certificate_cb (SoupMessage          *msg,
   ProbeRun *run = user_data;
 
   run->tls_errors = errors;
+
+  if (errors != 0 && run->options->verify_tls)
+    {
+      g_autoptr(GDateTime) not_after = g_tls_certificate_get_not_valid_after (certificate);
+
+      if (not_after != NULL)
+        run->result->cert_expiry_s = g_date_time_to_unix (not_after);
+      g_free (run->cert_subject);
+      run->cert_subject = g_tls_certificate_get_subject_name (certificate);
+    }
   return !run->options->verify_tls;
 }
 
@@ -939,16 +1097,19 @@ send_hop (GTask *task)
       g_signal_connect (run->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), run);
     }
   g_signal_connect (run->msg, "wrote-body", G_CALLBACK (wrote_body_cb), run);
+  g_signal_connect (run->msg, "got-informational", G_CALLBACK (got_informational_cb), run);
+  g_signal_connect (run->msg, "network-event", G_CALLBACK (network_event_cb), run);
 
   run->request_end_us = 0;
   run->body_end_us = 0;
   run->tls_errors = 0;
+  run->informational = 0;
   run->hop_sent_us = g_get_monotonic_time ();
 
   soup_session_send_async (run->session,
                            run->msg,
                            G_PRIORITY_DEFAULT,
-                           run->deadline.cancellable,
+                           io_cancellable (run),
                            message_sent_cb,
                            task);
 }

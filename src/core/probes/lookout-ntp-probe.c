@@ -11,11 +11,18 @@
  * that timestamp as its origin. Replies that do not are ignored (the wait
  * goes on), and reported if nothing better arrives. T1 is the wall clock
  * just before send (), T4 the kernel's receive timestamp (SO_TIMESTAMPNS),
- * both CLOCK_REALTIME, so offset and delay compare like with like. */
+ * both CLOCK_REALTIME, so offset and delay compare like with like.
+ *
+ * A server whose clock is further from ours than the option max_offset_s
+ * (seconds, default DEFAULT_MAX_OFFSET_S: ntpd's panic threshold, past which
+ * it refuses to follow a server) is down, and the message names the offset:
+ * answering is not the same as telling the time. */
 
 #define G_LOG_DOMAIN "lookout-ntp-probe"
 
 #include "config.h"
+
+#include <math.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -32,6 +39,7 @@ struct _LookoutNtpProbe
 G_DEFINE_FINAL_TYPE (LookoutNtpProbe, lookout_ntp_probe, LOOKOUT_TYPE_PROBE)
 
 #define RANDOM_BITS 0x3ff
+#define DEFAULT_MAX_OFFSET_S 1000.0
 
 typedef struct
 {
@@ -40,6 +48,7 @@ typedef struct
   guint                  timeout_ms;
   guint64                transmit_ts;
   guint                  n_ignored;
+  double                 max_offset_s;
   LookoutNtpParseStatus  status;
   LookoutNtpReply        reply;
 } NtpRun;
@@ -84,6 +93,37 @@ accept_reply_cb (GBytes   *data,
   return TRUE;
 }
 
+/* "50 years", "3 days", "20 minutes": the size of an offset in words. */
+static char *
+describe_offset (gint64 offset_ns)
+{
+  double s = fabs ((double) offset_ns) / 1e9;
+  guint n;
+
+  if (s >= 365.25 * 86400)
+    {
+      n = (guint) MIN (s / (365.25 * 86400) + 0.5, G_MAXUINT);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u year", "%u years", n), n);
+    }
+  if (s >= 86400)
+    {
+      n = (guint) (s / 86400 + 0.5);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u day", "%u days", n), n);
+    }
+  if (s >= 3600)
+    {
+      n = (guint) (s / 3600 + 0.5);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hour", "%u hours", n), n);
+    }
+  if (s >= 60)
+    {
+      n = (guint) (s / 60 + 0.5);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u minute", "%u minutes", n), n);
+    }
+  n = (guint) (s + 0.5);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second", "%u seconds", n), n);
+}
+
 static void
 report_reply (NtpRun                     *run,
               const LookoutDatagramReply *datagram,
@@ -125,6 +165,17 @@ report_reply (NtpRun                     *run,
    * make the delay negative; the round trip cannot be shorter than zero. */
   res->latency_us = MAX (delay_ns, 0) / 1000;
   res->offset_us = offset_ns / 1000;
+
+  if (fabs ((double) offset_ns / 1e9) > run->max_offset_s)
+    {
+      g_autofree char *how_far = describe_offset (offset_ns);
+      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, offset_ns / G_GINT64_CONSTANT (1000000000));
+
+      lookout_result_set_error (res, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_FAILED,
+                                _("The clock of %s is off by %s (%s s), more than the %g s allowed"),
+                                where, how_far, seconds, run->max_offset_s);
+      return;
+    }
 
   if (reply->leap == LOOKOUT_NTP_LEAP_UNSYNCHRONISED || reply->stratum == LOOKOUT_NTP_STRATUM_UNSYNCHRONISED)
     {
@@ -195,6 +246,7 @@ lookout_ntp_probe_run_async (LookoutProbe        *probe,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonObject) options = lookout_probe_net_dup_options (target);
   LookoutTargetUri *uri = lookout_target_get_uri (target);
   NtpRun *run;
 
@@ -202,10 +254,20 @@ lookout_ntp_probe_run_async (LookoutProbe        *probe,
   run->result = lookout_probe_net_result_new (target);
   run->host = g_strdup (lookout_target_uri_get_host (uri));
   run->timeout_ms = lookout_target_get_timeout (target);
+  run->max_offset_s = DEFAULT_MAX_OFFSET_S;
 
   task = g_task_new (probe, cancellable, callback, user_data);
   g_task_set_source_tag (task, lookout_ntp_probe_run_async);
   g_task_set_task_data (task, run, (GDestroyNotify) ntp_run_free);
+
+  if (!lookout_probe_net_get_number_option (options, "max_offset_s", &run->max_offset_s) ||
+      !(run->max_offset_s > 0))
+    {
+      lookout_result_set_error (run->result, LOOKOUT_TARGET_STATE_UNKNOWN, LOOKOUT_PROBE_ERROR_FAILED,
+                                "%s", _("The option max_offset_s must be a number of seconds greater than 0"));
+      g_task_return_pointer (task, lookout_result_ref (run->result), (GDestroyNotify) lookout_result_unref);
+      return;
+    }
 
   lookout_datagram_exchange_async (run->host,
                                    lookout_target_uri_get_port (uri),

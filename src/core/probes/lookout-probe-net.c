@@ -84,6 +84,24 @@ lookout_probe_net_get_bool_option (JsonObject *options,
   return valid;
 }
 
+gboolean
+lookout_probe_net_get_number_option (JsonObject *options,
+                                     const char *name,
+                                     double     *value)
+{
+  JsonNode *node = json_object_get_member (options, name);
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != G_TYPE_INT64 &&
+       json_node_get_value_type (node) != G_TYPE_DOUBLE))
+    return FALSE;
+
+  *value = json_node_get_double (node);
+  return TRUE;
+}
+
 char *
 lookout_probe_net_take_address (LookoutResult  *result,
                                 GSocketAddress *address)

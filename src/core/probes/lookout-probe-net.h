@@ -29,6 +29,10 @@ gboolean       lookout_probe_net_get_string_option (JsonObject           *option
 gboolean       lookout_probe_net_get_bool_option   (JsonObject           *options,
                                                     const char           *name,
                                                     gboolean             *value);
+/* Reads an option that must be a JSON number, the same way. */
+gboolean       lookout_probe_net_get_number_option (JsonObject           *options,
+                                                    const char           *name,
+                                                    double               *value);
 /* Stores the IP of @address (may be NULL) in result->address and returns
  * its description for messages, or NULL. */
 char          *lookout_probe_net_take_address      (LookoutResult        *result,
