@@ -183,6 +183,15 @@ static const BadCase bad_cases[] = {
     "[webhook] url: “not a url” is not an http:// or https:// address" },
   { "[webhook]\nurl=http://127.0.0.1/\nheader=Bearer x\n", LOOKOUT_ALERT_CONFIG_ERROR_INVALID_VALUE,
     "[webhook] header: a header looks like “Authorization: Bearer …”" },
+  /* a key file's \r\n escapes would otherwise smuggle a header of their own */
+  { "[webhook]\nurl=http://127.0.0.1/\nheader=X-Key: 1\\r\\nX-Evil: 2\n", LOOKOUT_ALERT_CONFIG_ERROR_INVALID_VALUE,
+    "[webhook] header: the value of the header “X-Key” must not contain a line break" },
+  { "[webhook]\nurl=http://127.0.0.1/\nheader=X-Key: 1\\nX-Evil: 2\n", LOOKOUT_ALERT_CONFIG_ERROR_INVALID_VALUE,
+    "[webhook] header: the value of the header “X-Key” must not contain a line break" },
+  { "[webhook]\nurl=http://127.0.0.1/\nheader=X-Key: a\x01" "b\n", LOOKOUT_ALERT_CONFIG_ERROR_INVALID_VALUE,
+    "[webhook] header: the value of the header “X-Key” must not contain control characters" },
+  { "[webhook]\nurl=http://127.0.0.1/\nheader=X Key: 1\n", LOOKOUT_ALERT_CONFIG_ERROR_INVALID_VALUE,
+    "[webhook] header: “X Key” is not a valid HTTP header name" },
   { "[webhook]\nheader=X-Key: 1\n", LOOKOUT_ALERT_CONFIG_ERROR_MISSING_KEY,
     "[webhook] url: missing: a header needs a webhook URL" },
 };

@@ -16,6 +16,7 @@
 #include <libsoup/soup.h>
 
 #include "lookout-alert-config.h"
+#include "lookout-http-header.h"
 #include "lookout-telegram-channel.h"
 #include "lookout-webhook-channel.h"
 
@@ -307,10 +308,10 @@ set_value (LookoutAlertConfig *config,
         }
       else if (g_str_equal (key, "header"))
         {
-          const char *colon = strchr (value, ':');
+          g_autoptr(GError) header_error = NULL;
 
-          if (colon == NULL || colon == value)
-            return invalid (_("a header looks like “Authorization: Bearer …”"));
+          if (!lookout_http_header_parse (value, NULL, NULL, &header_error))
+            return invalid ("%s", header_error->message);
           g_free (config->webhook_header);
           config->webhook_header = g_strdup (value);
         }
