@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "lookout-alert-config.h"
+#include "lookout-input-file.h"
 #include "lookout-telegram-channel.h"
 #include "lookout-webhook-channel.h"
 
@@ -217,6 +218,11 @@ test_missing_file (void)
 
   g_assert_false (lookout_alert_config_load_file (config, "/nonexistent/lookout.conf", &error));
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_clear_error (&error);
+
+  g_assert_false (lookout_alert_config_load_file (config, "/dev/zero", &error));
+  g_assert_error (error, LOOKOUT_INPUT_FILE_ERROR, LOOKOUT_INPUT_FILE_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, "/dev/zero is larger than 1.0\xc2\xa0MiB, the limit for a configuration file");
 }
 
 int

@@ -17,6 +17,7 @@
 
 #include "lookout-alert-config.h"
 #include "lookout-http-header.h"
+#include "lookout-input-file.h"
 #include "lookout-telegram-channel.h"
 #include "lookout-webhook-channel.h"
 
@@ -464,7 +465,8 @@ lookout_alert_config_load_file (LookoutAlertConfig  *config,
   g_return_val_if_fail (config != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (!g_file_get_contents (path, &data, &length, error))
+  if (!lookout_input_file_read (path, LOOKOUT_INPUT_LIMIT_CONFIG, _("a configuration file"),
+                                &data, &length, error))
     return FALSE;
 
   return lookout_alert_config_load_data (config, data, length, error);
