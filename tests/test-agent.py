@@ -261,6 +261,18 @@ def t_run_bad_targets_file():
     expect(not os.path.exists(db), "database created")
 
 
+def t_run_unbounded_input():
+    # /dev/zero never ends: refused at the limit with a message, quickly,
+    # before any database is made
+    db = os.path.join(tmp.name, "zero.db")
+    for option, what in (("--targets", "targets file"), ("--config", "configuration file")):
+        p = agent("run", "--db", db, option, "/dev/zero", "--duration", "1", timeout=20)
+        expect(p.returncode == 2, f"{option}: exit {p.returncode}")
+        expect("/dev/zero is larger than" in p.stderr and f"the limit for a {what}" in p.stderr,
+               p.stderr)
+    expect(not os.path.exists(db), "database created")
+
+
 def t_run_usage():
     p = agent("run", "--duration", "1")
     expect(p.returncode == 2 and "--db" in p.stderr, p)
@@ -280,6 +292,7 @@ check("run: SIGTERM flushes and exits 0", t_run_sigterm)
 check("run: SIGINT flushes and exits 0", t_run_sigint)
 check("run: a bad targets file imports nothing, exit 2", t_run_bad_targets_file)
 check("run: bad usage exits 2", t_run_usage)
+check("run: /dev/zero as a targets or configuration file is refused", t_run_unbounded_input)
 
 listener.close()
 tmp.cleanup()

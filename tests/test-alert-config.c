@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "lookout-alert-config.h"
+#include "lookout-input-file.h"
 #include "lookout-telegram-channel.h"
 #include "lookout-webhook-channel.h"
 
@@ -183,6 +184,15 @@ static const BadCase bad_cases[] = {
     "[webhook] url: “not a url” is not an http:// or https:// address" },
   { "[webhook]\nurl=http://127.0.0.1/\nheader=Bearer x\n", LOOKOUT_ALERT_CONFIG_ERROR_INVALID_VALUE,
     "[webhook] header: a header looks like “Authorization: Bearer …”" },
+  /* a key file's \r\n escapes would otherwise smuggle a header of their own */
+  { "[webhook]\nurl=http://127.0.0.1/\nheader=X-Key: 1\\r\\nX-Evil: 2\n", LOOKOUT_ALERT_CONFIG_ERROR_INVALID_VALUE,
+    "[webhook] header: the value of the header “X-Key” must not contain a line break" },
+  { "[webhook]\nurl=http://127.0.0.1/\nheader=X-Key: 1\\nX-Evil: 2\n", LOOKOUT_ALERT_CONFIG_ERROR_INVALID_VALUE,
+    "[webhook] header: the value of the header “X-Key” must not contain a line break" },
+  { "[webhook]\nurl=http://127.0.0.1/\nheader=X-Key: a\x01" "b\n", LOOKOUT_ALERT_CONFIG_ERROR_INVALID_VALUE,
+    "[webhook] header: the value of the header “X-Key” must not contain control characters" },
+  { "[webhook]\nurl=http://127.0.0.1/\nheader=X Key: 1\n", LOOKOUT_ALERT_CONFIG_ERROR_INVALID_VALUE,
+    "[webhook] header: “X Key” is not a valid HTTP header name" },
   { "[webhook]\nheader=X-Key: 1\n", LOOKOUT_ALERT_CONFIG_ERROR_MISSING_KEY,
     "[webhook] url: missing: a header needs a webhook URL" },
 };
@@ -208,6 +218,11 @@ test_missing_file (void)
 
   g_assert_false (lookout_alert_config_load_file (config, "/nonexistent/lookout.conf", &error));
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_clear_error (&error);
+
+  g_assert_false (lookout_alert_config_load_file (config, "/dev/zero", &error));
+  g_assert_error (error, LOOKOUT_INPUT_FILE_ERROR, LOOKOUT_INPUT_FILE_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, "/dev/zero is larger than 1.0\xc2\xa0MiB, the limit for a configuration file");
 }
 
 int

@@ -16,6 +16,7 @@
 
 #include "lookout-test.h"
 
+#include "lookout-alert-config.h"
 #include "lookout-alert-settings.h"
 #include "lookout-telegram-channel.h"
 
@@ -216,6 +217,34 @@ test_secrets_and_test_notification (Fixture       *f,
   soup_server_disconnect (server);
 }
 
+/* A header with a line break is refused before anything is stored: the
+ * channel keeps the header it had, and the keyring is not touched. */
+static void
+test_header_injection_refused (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *header = NULL;
+
+  lookout_alert_settings_set_webhook_header_async (f->alerts, "X-Key: 1", NULL,
+                                                   lookout_test_async_cb, &result);
+  g_assert_true (lookout_alert_settings_set_secret_finish (f->alerts, lookout_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  lookout_alert_settings_set_webhook_header_async (f->alerts, "X-Key: 1\r\nX-Evil: 2", NULL,
+                                                   lookout_test_async_cb, &result);
+  g_assert_false (lookout_alert_settings_set_secret_finish (f->alerts, lookout_test_wait_result (&result), &error));
+  g_assert_error (error, LOOKOUT_ALERT_CONFIG_ERROR, LOOKOUT_ALERT_CONFIG_ERROR_INVALID_VALUE);
+  g_assert_cmpstr (error->message, ==,
+                   "Webhook header: the value of the header “X-Key” must not contain a line break");
+  g_clear_object (&result);
+
+  g_object_get (lookout_notifier_find_channel (f->notifier, "webhook"), "header", &header, NULL);
+  g_assert_cmpstr (header, ==, "X-Key: 1");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -244,6 +273,8 @@ main (int   argc,
 
   g_test_add ("/alert-settings/thresholds", Fixture, NULL, fixture_set_up, test_thresholds, fixture_tear_down);
   g_test_add ("/alert-settings/channels", Fixture, NULL, fixture_set_up, test_channels, fixture_tear_down);
+  g_test_add ("/alert-settings/header-injection-refused", Fixture, NULL, fixture_set_up,
+              test_header_injection_refused, fixture_tear_down);
   g_test_add ("/alert-settings/secrets-and-test-notification", Fixture, NULL,
               fixture_set_up, test_secrets_and_test_notification, fixture_tear_down);
 

@@ -25,6 +25,17 @@
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
 #define DAY_MS    (1440 * MINUTE_MS)
 
+/* The store's "now" in every test that reads relative to it (retention,
+ * raw samples or rollups): 2026-06-15 12:34:56.789 UTC, not on any boundary,
+ * so no test depends on when it runs. */
+#define NOW_MS    G_GINT64_CONSTANT (1781526896789)
+
+static gint64
+fixed_clock (gpointer user_data)
+{
+  return NOW_MS;
+}
+
 /* dir, path and store: a store in a temporary directory. */
 typedef LookoutTestStore Fixture;
 
@@ -302,7 +313,7 @@ static void
 test_fetch_source (Fixture       *f,
                    gconstpointer  data)
 {
-  gint64 now = g_get_real_time () / 1000;
+  gint64 now = NOW_MS;
   g_autoptr(LookoutSeries) raw = NULL;
   g_autoptr(LookoutSeries) minute = NULL;
   g_autoptr(LookoutSeries) hour = NULL;
@@ -310,6 +321,8 @@ test_fetch_source (Fixture       *f,
   GError *error = NULL;
   guint64 n_raw = 0, n_minute = 0;
   gint64 max_raw = -1, max_minute = -1;
+
+  lookout_store_set_clock (f->store, fixed_clock, NULL);
 
   /* Two days at one result per 30 s. */
   append_minutes (f->store, 1, now - 2 * DAY_MS, 2 * 2880, 30000);
@@ -446,13 +459,14 @@ static void
 test_stats_rollups (Fixture       *f,
                     gconstpointer  data)
 {
-  gint64 from = (g_get_real_time () / 1000 - DAY_MS) / 3600000 * 3600000;
+  gint64 from = (NOW_MS - DAY_MS) / 3600000 * 3600000;
   g_autoptr(GArray) samples = NULL;
   g_autoptr(GArray) rollups = NULL;
   g_autofree LookoutStats *fetched = NULL;
   LookoutStats exact, approx;
   GError *error = NULL;
 
+  lookout_store_set_clock (f->store, fixed_clock, NULL);
   append_minutes (f->store, 5, from, 600, 6000);
   lookout_store_flush_sync (f->store, &error);
   g_assert_no_error (error);
@@ -500,10 +514,10 @@ static void
 test_retention (Fixture       *f,
                 gconstpointer  data)
 {
-  /* Retention prunes relative to the real clock, so the samples are placed
-   * relative to it too; from the start of the current hour, so that the
-   * ten samples of 100 days ago never straddle an hour boundary. */
-  gint64 now = g_get_real_time () / 1000 / (DAY_MS / 24) * (DAY_MS / 24);
+  /* Retention prunes relative to the store's clock, fixed here; the
+   * samples are placed from the start of its hour, so that the ten samples
+   * of 100 days ago fall in one hour bucket. */
+  gint64 now = NOW_MS / (DAY_MS / 24) * (DAY_MS / 24);
   LookoutStoreRetention keep;
   guint64 deleted = G_MAXUINT64;
   g_autoptr(GArray) old = NULL;
@@ -512,6 +526,7 @@ test_retention (Fixture       *f,
   g_autoptr(GArray) hours = NULL;
   GError *error = NULL;
 
+  lookout_store_set_clock (f->store, fixed_clock, NULL);
   lookout_store_get_retention (f->store, &keep);
   g_assert_cmpint (keep.samples_ms, ==, 30 * DAY_MS);
   g_assert_cmpint (keep.minute_ms, ==, 90 * DAY_MS);
@@ -712,6 +727,8 @@ test_store_raw_complete_since (Fixture       *f,
   const LookoutStoreRetention retention = { .samples_ms = DAY_MS };
   GError *error = NULL;
 
+  lookout_store_set_clock (f->store, fixed_clock, NULL);
+
   /* Eleven minutes of the past, and two of the future. */
   for (gint64 i = 0; i <= 10; i++)
     append_one (f->store, 1, PAST_MS + i * MINUTE_MS, 1000, LOOKOUT_TARGET_STATE_UP);
@@ -813,7 +830,7 @@ test_export_file (Fixture       *f,
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
   gboolean done = FALSE;
-  gint64 now = g_get_real_time () / 1000;
+  gint64 now = NOW_MS;
   GError *error = NULL;
 
   append_minutes (f->store, 9, now - 3600000, 60, 60000);

@@ -7,6 +7,12 @@
 
 #include "config.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "lookout-input-file.h"
 #include "lookout-targets-file.h"
 #include "lookout-test.h"
 
@@ -267,6 +273,47 @@ test_load (void)
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
 }
 
+/* Files are read with a limit: a device that never ends, or a file past the
+ * limit, is refused with a message before memory runs out. */
+static void
+test_bounded (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) targets = NULL;
+  g_autoptr(LookoutTestDir) dir = lookout_test_dir_new ();
+  g_autofree char *path = g_build_filename (dir, "huge.txt", NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  int fd;
+
+  targets = lookout_targets_file_load ("/dev/zero", &error);
+  g_assert_null (targets);
+  g_assert_error (error, LOOKOUT_INPUT_FILE_ERROR, LOOKOUT_INPUT_FILE_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, "/dev/zero is larger than 16.0\xc2\xa0MiB, the limit for a targets file");
+  g_clear_error (&error);
+
+  /* a sparse file one byte past the limit is refused by its size */
+  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, LOOKOUT_INPUT_LIMIT_TARGETS + 1), ==, 0);
+  g_close (fd, NULL);
+  targets = lookout_targets_file_load (path, &error);
+  g_assert_null (targets);
+  g_assert_error (error, LOOKOUT_INPUT_FILE_ERROR, LOOKOUT_INPUT_FILE_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  /* at the limit it is read whole, and NUL-terminated */
+  g_assert_true (lookout_input_file_read (path, LOOKOUT_INPUT_LIMIT_TARGETS + 1, "a test",
+                                          &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, ==, LOOKOUT_INPUT_LIMIT_TARGETS + 1);
+  g_assert_cmpint (contents[length], ==, '\0');
+  g_clear_pointer (&contents, g_free);
+
+  g_assert_false (lookout_input_file_read (dir, 1024, "a test", &contents, &length, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -281,6 +328,7 @@ main (int   argc,
   g_test_add_func ("/targets-file/all-or-nothing", test_all_or_nothing);
   g_test_add_func ("/targets-file/many-bad-lines", test_many_bad_lines);
   g_test_add_func ("/targets-file/load", test_load);
+  g_test_add_func ("/targets-file/bounded", test_bounded);
 
   return g_test_run ();
 }

@@ -226,7 +226,11 @@ lookout_agent_command_run (int    argc,
       alert_config = lookout_alert_config_new ();
       if (!lookout_alert_config_load_file (alert_config, config_path, &error))
         {
-          lookout_agent_complain ("%s: %s", config_path, error->message);
+          /* Errors about the file itself name it already. */
+          if (error->domain == LOOKOUT_ALERT_CONFIG_ERROR)
+            lookout_agent_complain ("%s: %s", config_path, error->message);
+          else
+            lookout_agent_complain ("%s", error->message);
           return EXIT_USAGE;
         }
     }

@@ -14,6 +14,7 @@
 
 #include "lookout-alert-config.h"
 #include "lookout-alerts-page.h"
+#include "lookout-http-header.h"
 
 struct _LookoutAlertsPage
 {
@@ -141,15 +142,18 @@ token_applied_cb (LookoutAlertsPage *self)
 static void
 header_applied_cb (LookoutAlertsPage *self)
 {
+  g_autoptr(GError) error = NULL;
   const char *header = gtk_editable_get_text (GTK_EDITABLE (self->header_row));
 
   if (self->alert_settings == NULL)
     return;
 
-  if (header[0] != '\0' && (strchr (header, ':') == NULL || header[0] == ':'))
+  if (header[0] != '\0' && !lookout_http_header_parse (header, NULL, NULL, &error))
     {
+      g_autofree char *message = g_strdup_printf (_("Webhook header: %s"), error->message);
+
       gtk_widget_add_css_class (GTK_WIDGET (self->header_row), "error");
-      toast (self, _("A header looks like “Authorization: Bearer …”"));
+      toast (self, message);
       return;
     }
 

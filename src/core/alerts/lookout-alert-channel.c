@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "lookout-alert-channel-private.h"
+#include "lookout-http-header.h"
 
 #define DEFAULT_RETRY_INITIAL_MS 1000
 #define DEFAULT_RETRY_MAX_MS     (5 * 60 * 1000)
@@ -445,17 +446,18 @@ lookout_alert_channel_post_json (SoupSession         *session,
 
   if (header != NULL && header[0] != '\0')
     {
-      g_auto(GStrv) parts = g_strsplit (header, ":", 2);
+      g_autofree char *name = NULL;
+      g_autofree char *value = NULL;
+      g_autoptr(GError) header_error = NULL;
 
-      if (parts[0] == NULL || parts[1] == NULL || g_strstrip (parts[0])[0] == '\0')
+      if (!lookout_http_header_parse (header, &name, &value, &header_error))
         {
           g_task_return_new_error (task, LOOKOUT_ALERT_CHANNEL_ERROR,
                                    LOOKOUT_ALERT_CHANNEL_ERROR_NOT_CONFIGURED,
-                                   _("The header must look like “Name: value”"));
+                                   _("The webhook header cannot be sent: %s"), header_error->message);
           return;
         }
-      soup_message_headers_replace (soup_message_get_request_headers (msg),
-                                    parts[0], g_strstrip (parts[1]));
+      soup_message_headers_replace (soup_message_get_request_headers (msg), name, value);
     }
 
   json = json_to_string (body, FALSE);

@@ -16,6 +16,8 @@
 #include <libsoup/soup.h>
 
 #include "lookout-alert-config.h"
+#include "lookout-http-header.h"
+#include "lookout-input-file.h"
 #include "lookout-telegram-channel.h"
 #include "lookout-webhook-channel.h"
 
@@ -307,10 +309,10 @@ set_value (LookoutAlertConfig *config,
         }
       else if (g_str_equal (key, "header"))
         {
-          const char *colon = strchr (value, ':');
+          g_autoptr(GError) header_error = NULL;
 
-          if (colon == NULL || colon == value)
-            return invalid (_("a header looks like “Authorization: Bearer …”"));
+          if (!lookout_http_header_parse (value, NULL, NULL, &header_error))
+            return invalid ("%s", header_error->message);
           g_free (config->webhook_header);
           config->webhook_header = g_strdup (value);
         }
@@ -463,7 +465,8 @@ lookout_alert_config_load_file (LookoutAlertConfig  *config,
   g_return_val_if_fail (config != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (!g_file_get_contents (path, &data, &length, error))
+  if (!lookout_input_file_read (path, LOOKOUT_INPUT_LIMIT_CONFIG, _("a configuration file"),
+                                &data, &length, error))
     return FALSE;
 
   return lookout_alert_config_load_data (config, data, length, error);

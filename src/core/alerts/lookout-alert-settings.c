@@ -14,6 +14,7 @@
 #include "lookout-alert-config.h"
 #include "lookout-alert-settings.h"
 #include "lookout-desktop-channel.h"
+#include "lookout-http-header.h"
 #include "lookout-secrets.h"
 #include "lookout-telegram-channel.h"
 #include "lookout-webhook-channel.h"
@@ -401,7 +402,19 @@ lookout_alert_settings_set_webhook_header_async (LookoutAlertSettings *self,
                                                  GAsyncReadyCallback   callback,
                                                  gpointer              user_data)
 {
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (LOOKOUT_IS_ALERT_SETTINGS (self));
+
+  /* Refused before anything is stored, so the value kept is always sendable. */
+  if (header != NULL && header[0] != '\0' &&
+      !lookout_http_header_parse (header, NULL, NULL, &error))
+    {
+      g_task_report_new_error (self, callback, user_data, lookout_alert_settings_set_secret_finish,
+                               LOOKOUT_ALERT_CONFIG_ERROR, LOOKOUT_ALERT_CONFIG_ERROR_INVALID_VALUE,
+                               _("Webhook header: %s"), error->message);
+      return;
+    }
 
   store_secret (self, LOOKOUT_SECRET_WEBHOOK_HEADER, "header", header, cancellable, callback, user_data);
 }

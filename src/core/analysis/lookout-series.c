@@ -735,7 +735,7 @@ lookout_series_fetch_sync (LookoutStore  *store,
 
   lookout_store_get_retention (store, &retention);
   source = lookout_series_pick_source (from_ms, to_ms, n_columns,
-                                       g_get_real_time () / 1000, &retention);
+                                       lookout_store_get_now_ms (store), &retention);
 
   if (source == LOOKOUT_SERIES_SOURCE_SAMPLES)
     {

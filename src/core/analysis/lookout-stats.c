@@ -229,12 +229,13 @@ lookout_stats_fetch_sync (LookoutStore  *store,
   g_autoptr(GArray) rows = NULL;
   LookoutStoreRetention keep;
   LookoutRollupResolution resolution;
-  gint64 now_ms = g_get_real_time () / 1000;
+  gint64 now_ms;
 
   g_return_val_if_fail (LOOKOUT_IS_STORE (store), NULL);
   g_return_val_if_fail (to_ms > from_ms, NULL);
 
   lookout_store_get_retention (store, &keep);
+  now_ms = lookout_store_get_now_ms (store);
 
   /* On failure the rollups are read, which then reports the error. */
   if (lookout_store_raw_complete_since_sync (store, target_id, from_ms, NULL))

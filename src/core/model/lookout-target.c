@@ -21,6 +21,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "lookout-http-header.h"
 #include "lookout-probe-kind.h"
 #include "lookout-target.h"
 
@@ -463,23 +464,6 @@ lookout_target_validate_name (const char  *name,
 }
 
 static gboolean
-is_tchar (char c)
-{
-  return g_ascii_isalnum (c) || (c != '\0' && strchr ("!#$%&'*+-.^_`|~", c) != NULL);
-}
-
-static gboolean
-is_token (const char *text)
-{
-  if (text[0] == '\0')
-    return FALSE;
-  for (const char *p = text; *p != '\0'; p++)
-    if (!is_tchar (*p))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
 parse_status (const char **p,
               guint       *status)
 {
@@ -542,7 +526,7 @@ static gboolean
 check_method (const char  *text,
               GError     **error)
 {
-  if (!is_token (text) || strlen (text) > MAX_METHOD_LENGTH)
+  if (!lookout_http_is_token (text) || strlen (text) > MAX_METHOD_LENGTH)
     {
       g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
                    _("“%s” is not an HTTP method, like GET or HEAD"), text);
@@ -621,25 +605,18 @@ check_headers (JsonObject  *headers,
     {
       const char *name = l->data;
       JsonNode *node = json_object_get_member (headers, name);
-      const char *value;
+      g_autoptr(GError) header_error = NULL;
 
-      if (!is_token (name))
-        {
-          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                       _("“%s” is not a valid HTTP header name"), name);
-          return FALSE;
-        }
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
         {
           g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
                        _("The value of the header “%s” must be text"), name);
           return FALSE;
         }
-      value = json_node_get_string (node);
-      if (strpbrk (value, "\r\n") != NULL)
+      if (!lookout_http_header_check (name, json_node_get_string (node), &header_error))
         {
-          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                       _("The value of the header “%s” cannot contain line breaks"), name);
+          g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                               header_error->message);
           return FALSE;
         }
     }

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "lookout-input-file.h"
 #include "lookout-targets-file.h"
 
 /* Beyond this many bad lines the message only says how many more. */
@@ -341,7 +342,8 @@ lookout_targets_file_load (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!g_file_get_contents (path, &contents, &length, error))
+  if (!lookout_input_file_read (path, LOOKOUT_INPUT_LIMIT_TARGETS, _("a targets file"),
+                                &contents, &length, error))
     return NULL;
 
   return lookout_targets_file_parse (contents, length, path, error);

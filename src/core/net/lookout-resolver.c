@@ -75,6 +75,9 @@ struct _LookoutResolver
   GHashTable           *pending;  /* name → Pending */
 
   LookoutResolverStats  stats;
+
+  LookoutResolverClockFunc clock;  /* monotonic µs; NULL: the system's */
+  gpointer              clock_data;
 };
 
 G_DEFINE_FINAL_TYPE (LookoutResolver, lookout_resolver, G_TYPE_RESOLVER)
@@ -107,6 +110,12 @@ cache_remove (LookoutResolver *self,
   g_hash_table_remove (self->cache, entry->name);
 }
 
+static gint64
+now_us (LookoutResolver *self)
+{
+  return self->clock != NULL ? self->clock (self->clock_data) : g_get_monotonic_time ();
+}
+
 static void
 cache_insert (LookoutResolver *self,
               const char      *name,
@@ -134,7 +143,7 @@ cache_insert (LookoutResolver *self,
   entry->name = g_strdup (name);
   entry->addresses = addresses;
   entry->error = error;
-  entry->expires = g_get_monotonic_time () + (gint64) ttl_s * G_USEC_PER_SEC;
+  entry->expires = now_us (self) + (gint64) ttl_s * G_USEC_PER_SEC;
   entry->link.data = entry;
   g_queue_push_head_link (&self->lru, &entry->link);
   g_hash_table_insert (self->cache, entry->name, entry);
@@ -450,7 +459,7 @@ lookout_resolver_lookup_by_name_with_flags_async (GResolver                *reso
   }
 
   entry = g_hash_table_lookup (self->cache, name);
-  if (entry != NULL && entry->expires <= g_get_monotonic_time ())
+  if (entry != NULL && entry->expires <= now_us (self))
     {
       cache_remove (self, entry);
       entry = NULL;
@@ -889,4 +898,17 @@ lookout_resolver_set_cache_size (LookoutResolver *self,
   while (self->lru.length > max_entries)
     cache_remove (self, g_queue_peek_tail (&self->lru));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CACHE_SIZE]);
+}
+
+/* Cache ages are measured on @func (monotonic microseconds) instead of the
+ * system's monotonic clock, for tests that step time. */
+void
+lookout_resolver_set_clock (LookoutResolver          *self,
+                            LookoutResolverClockFunc  func,
+                            gpointer                  user_data)
+{
+  g_return_if_fail (LOOKOUT_IS_RESOLVER (self));
+
+  self->clock = func;
+  self->clock_data = func != NULL ? user_data : NULL;
 }

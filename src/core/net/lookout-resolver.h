@@ -60,4 +60,10 @@ void             lookout_resolver_clear_cache      (LookoutResolver      *self);
 void             lookout_resolver_set_cache_size   (LookoutResolver      *self,
                                                     guint                 max_entries);
 
+typedef gint64 (*LookoutResolverClockFunc) (gpointer user_data);
+
+void             lookout_resolver_set_clock        (LookoutResolver      *self,
+                                                    LookoutResolverClockFunc func,
+                                                    gpointer              user_data);
+
 G_END_DECLS

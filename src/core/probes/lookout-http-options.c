@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "lookout-http-header.h"
 #include "lookout-http-options.h"
 #include "lookout-http-probe.h"
 #include "lookout-target.h"
@@ -45,21 +46,6 @@ void
 lookout_http_options_unref (LookoutHttpOptions *options)
 {
   g_atomic_rc_box_release_full (options, http_options_clear);
-}
-
-static gboolean
-is_token (const char *text)
-{
-  static const char extra[] = "!#$%&'*+-.^_`|~";
-
-  if (text == NULL || *text == '\0')
-    return FALSE;
-
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && strchr (extra, *p) == NULL)
-      return FALSE;
-
-  return TRUE;
 }
 
 static gboolean
@@ -227,23 +213,18 @@ parse_headers (LookoutHttpOptions  *options,
   json_object_iter_init (&iter, object);
   while (json_object_iter_next (&iter, &name, &value_node))
     {
+      g_autoptr(GError) header_error = NULL;
       const char *value;
 
       if (!check_member_name (name, error))
         return FALSE;
-      if (!is_token (name))
-        {
-          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                       _("“%s” is not a valid HTTP header name"), name);
-          return FALSE;
-        }
       if (!check_member_type (value_node, name, G_TYPE_STRING, error))
         return FALSE;
       value = json_node_get_string (value_node);
-      if (strpbrk (value, "\r\n") != NULL)
+      if (!lookout_http_header_check (name, value, &header_error))
         {
-          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
-                       _("the value of the header “%s” must not contain a line break"), name);
+          g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                               header_error->message);
           return FALSE;
         }
 
@@ -308,7 +289,7 @@ lookout_http_options_parse (const char  *json,
           if (!check_member_type (node, name, G_TYPE_STRING, error))
             return NULL;
           string = json_node_get_string (node);
-          if (!is_token (string))
+          if (!lookout_http_is_token (string))
             {
               g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
                            _("“%s” is not a valid HTTP method"), string);

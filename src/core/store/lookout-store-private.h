@@ -89,6 +89,8 @@ struct _LookoutStore
   guint           stopping : 1;
   guint           closed : 1;
   LookoutStoreRetention retention;
+  LookoutStoreClockFunc clock;
+  gpointer        clock_data;
 
   /* The pool of idle reader connections, guarded by readers_lock. */
   GMutex          readers_lock;

@@ -187,7 +187,7 @@ lookout_store_prune_async (LookoutStore        *self,
 
   prune = g_new0 (Prune, 1);
   lookout_store_get_retention (self, &prune->retention);
-  prune->now_ms = g_get_real_time () / 1000;
+  prune->now_ms = lookout_store_get_now_ms (self);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lookout_store_prune_async);
@@ -263,4 +263,26 @@ lookout_store_purge_orphans_finish (LookoutStore  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+lookout_store_set_clock (LookoutStore          *self,
+                         LookoutStoreClockFunc  func,
+                         gpointer               user_data)
+{
+  g_return_if_fail (LOOKOUT_IS_STORE (self));
+
+  self->clock = func;
+  self->clock_data = func != NULL ? user_data : NULL;
+}
+
+gint64
+lookout_store_get_now_ms (LookoutStore *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), 0);
+
+  if (self->clock != NULL)
+    return self->clock (self->clock_data);
+
+  return g_get_real_time () / 1000;
 }

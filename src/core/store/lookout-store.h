@@ -274,6 +274,14 @@ GArray       *lookout_store_query_events_sync    (LookoutStore         *self,
                                                   GError              **error);
 
 /* ---- retention ---- */
+/* What "now" is for retention and for choosing raw samples or rollups;
+ * the system's clock unless a test sets another. */
+typedef gint64 (*LookoutStoreClockFunc) (gpointer user_data);
+
+void          lookout_store_set_clock            (LookoutStore         *self,
+                                                  LookoutStoreClockFunc func,
+                                                  gpointer              user_data);
+gint64        lookout_store_get_now_ms           (LookoutStore         *self);
 void          lookout_store_set_retention        (LookoutStore         *self,
                                                   const LookoutStoreRetention *retention);
 void          lookout_store_get_retention        (LookoutStore         *self,
