@@ -24,7 +24,13 @@ typedef enum
   LOOKOUT_STORE_ERROR_QUERY,
   LOOKOUT_STORE_ERROR_NOT_FOUND,
   LOOKOUT_STORE_ERROR_CLOSED,
+  LOOKOUT_STORE_ERROR_READ_ONLY,    /* the file or its folder cannot be written */
+  LOOKOUT_STORE_ERROR_LOCKED,       /* another process monitors the database */
+  LOOKOUT_STORE_ERROR_FOREIGN,      /* an SQLite file that is not Lookout's */
 } LookoutStoreError;
+
+/* PRAGMA application_id of every Lookout database: 'LKOT'. */
+#define LOOKOUT_STORE_APPLICATION_ID 0x4C4B4F54
 
 typedef enum
 {
@@ -64,7 +70,14 @@ char         *lookout_store_dup_default_path     (void);
 
 /* Opens (creating the directory and file if needed), sets WAL and
  * synchronous=NORMAL, migrates by PRAGMA user_version, starts the writer
- * thread. The _sync variant blocks; the GUI uses the async one. */
+ * thread. The _sync variant blocks; the GUI uses the async one.
+ *
+ * Refused before anything in the file changes: an empty path, a file or
+ * folder that cannot be written (READ_ONLY), a database another process
+ * holds open (LOCKED: PATH.lock beside it is locked with flock(), which the
+ * kernel releases when that process dies, and names its PID and program),
+ * and an SQLite file that is not Lookout's (FOREIGN: checked by PRAGMA
+ * application_id; a Lookout database from before the id is adopted). */
 LookoutStore *lookout_store_open_sync            (const char           *path,
                                                   GCancellable         *cancellable,
                                                   GError              **error);
@@ -189,6 +202,20 @@ GArray       *lookout_store_query_rollups_sync   (LookoutStore         *self,
                                                   gint64                to_ms,
                                                   GCancellable         *cancellable,
                                                   GError              **error);
+
+/* ---- saving ----
+ * Whether results are being saved, as announced on the context the store
+ * was opened on (with notify). A batch that cannot be written (the database
+ * locked by another process, a full disk) is kept and retried until it is;
+ * meanwhile "saving" is FALSE, "saving-problem" says why in words and
+ * "saving-problem-since" since when (ms since the epoch). When saving
+ * resumes, "n-written-late" is the number of results that waited.
+ * "n-dropped" counts results dropped because too many were waiting. */
+gboolean      lookout_store_get_saving           (LookoutStore         *self);
+const char   *lookout_store_get_saving_problem   (LookoutStore         *self);
+gint64        lookout_store_get_saving_problem_since (LookoutStore     *self);
+guint64       lookout_store_get_n_dropped        (LookoutStore         *self);
+guint64       lookout_store_get_n_written_late   (LookoutStore         *self);
 
 /* ---- reads for statistics ----
  * Blocking: for worker threads, on a reader connection like the range reads. */
