@@ -35,7 +35,6 @@ struct _LookoutApplication
   GSettings      *settings;
   guint           sigint_source;
   guint           sigterm_source;
-  guint           prune_source;
 };
 
 G_DEFINE_FINAL_TYPE (LookoutApplication, lookout_application, ADW_TYPE_APPLICATION)
@@ -113,16 +112,6 @@ monitor_loaded_cb (GObject      *object,
   update_windows (self);
 }
 
-static gboolean
-prune_cb (gpointer user_data)
-{
-  LookoutApplication *self = user_data;
-
-  lookout_store_prune_async (self->store, self->cancellable, NULL, NULL);
-
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 store_opened_cb (GObject      *object,
                  GAsyncResult *result,
@@ -141,10 +130,6 @@ store_opened_cb (GObject      *object,
       update_windows (self);
       return;
     }
-
-  /* Retention: prune now and every hour, in small batches on the writer. */
-  prune_cb (self);
-  self->prune_source = g_timeout_add_seconds_full (G_PRIORITY_LOW, 3600, prune_cb, self, NULL);
 
   monitor = lookout_monitor_new_with_options (self->store,
                                               &(LookoutMonitorOptions) { .notify = TRUE, .locate = TRUE });
@@ -357,7 +342,6 @@ lookout_application_shutdown (GApplication *application)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->sigint_source, g_source_remove);
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
-  g_clear_handle_id (&self->prune_source, g_source_remove);
   if (self->monitor != NULL)
     {
       /* Windows may hold the monitor and its geolocation: stop the lookups
