@@ -141,6 +141,44 @@ test_lock_released_on_kill (void)
   g_object_unref (store);
 }
 
+static void append_samples (LookoutStore *store,
+                            gint64        target_id,
+                            gint64        first_ts_ms,
+                            guint         n);
+
+/* The history of a database another process monitors, read-only. */
+static void
+test_read_only_history (void)
+{
+  g_autoptr(LookoutTestStore) ts = lookout_test_store_new ();
+  g_autoptr(LookoutTarget) target = lookout_target_new_from_string ("tcp://127.0.0.1:9", NULL);
+  g_autoptr(LookoutTarget) other = lookout_target_new_from_string ("tcp://127.0.0.1:7", NULL);
+  g_autoptr(GPtrArray) targets = NULL;
+  g_autoptr(GArray) samples = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LookoutStore) history = NULL;
+
+  g_assert_true (lookout_store_insert_target_sync (ts->store, target, &error));
+  append_samples (ts->store, lookout_target_get_id (target), 1700000000000, 10);
+  g_assert_true (lookout_store_flush_sync (ts->store, &error));
+
+  history = lookout_store_open_read_only_sync (ts->path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (lookout_store_get_read_only (history));
+  targets = lookout_store_load_targets_sync (history, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (targets->len, ==, 1);
+  samples = lookout_store_query_samples_sync (history, lookout_target_get_id (target),
+                                              0, G_MAXINT64, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (samples->len, ==, 10);
+
+  g_assert_false (lookout_store_insert_target_sync (history, other, &error));
+  g_assert_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_READ_ONLY);
+  g_assert_cmpuint (lookout_store_append_sample (history, &(LookoutSample) { 1, 1, 1, LOOKOUT_TARGET_STATE_UP }), ==, 0);
+  lookout_store_close (history);
+}
+
 static void
 test_new_database_marked (void)
 {
@@ -390,6 +428,7 @@ main (int   argc,
   g_test_add_func ("/store/guard/read-only-folder", test_read_only_folder);
   g_test_add_func ("/store/guard/second-open-refused", test_second_open_refused);
   g_test_add_func ("/store/guard/lock-released-on-kill", test_lock_released_on_kill);
+  g_test_add_func ("/store/guard/read-only-history", test_read_only_history);
   g_test_add_func ("/store/guard/new-database-marked", test_new_database_marked);
   g_test_add_func ("/store/guard/foreign-refused", test_foreign_refused);
   g_test_add_func ("/store/guard/other-application-id-refused", test_other_application_id_refused);

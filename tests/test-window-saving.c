@@ -73,6 +73,9 @@ test_second_process_page (Fixture       *fixture,
   lookout_window_set_load_error (window, error);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->content_stack), ==, "error");
   g_assert_nonnull (strstr (adw_status_page_get_description (window->error_page), pid));
+  g_assert_true (gtk_widget_get_visible (window->read_only_button));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (window->read_only_button)), ==,
+                   "app.show-history-read-only");
 }
 
 int

@@ -103,10 +103,13 @@ monitor_loaded_cb (GObject      *object,
     }
   else
     {
+      g_clear_error (&self->load_error);
       self->monitor = g_steal_pointer (&monitor);
       /* Checks run on this main loop from now on; results update the
-       * targets' live state, which the list and the page follow. */
-      lookout_monitor_start (self->monitor);
+       * targets' live state, which the list and the page follow. A
+       * database opened to read its history only is shown, not checked. */
+      if (!lookout_store_get_read_only (self->store))
+        lookout_monitor_start (self->monitor);
     }
 
   update_windows (self);
@@ -126,15 +129,36 @@ store_opened_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       g_warning ("Could not open the database: %s", error->message);
+      g_clear_error (&self->load_error);
       self->load_error = g_steal_pointer (&error);
       update_windows (self);
       return;
     }
 
-  monitor = lookout_monitor_new_with_options (self->store,
-                                              &(LookoutMonitorOptions) { .notify = TRUE, .locate = TRUE });
-  configure_monitor (self, monitor);
+  if (lookout_store_get_read_only (self->store))
+    monitor = lookout_monitor_new_with_options (self->store, &(LookoutMonitorOptions) { 0 });
+  else
+    {
+      monitor = lookout_monitor_new_with_options (self->store,
+                                                  &(LookoutMonitorOptions) { .notify = TRUE, .locate = TRUE });
+      configure_monitor (self, monitor);
+    }
   lookout_monitor_load_async (monitor, self->cancellable, monitor_loaded_cb, g_object_ref (self));
+}
+
+static void
+show_history_read_only_action (GSimpleAction *action,
+                               GVariant      *param,
+                               gpointer       user_data)
+{
+  LookoutApplication *self = user_data;
+  g_autofree char *path = NULL;
+
+  if (self->store != NULL || self->monitor != NULL)
+    return;
+
+  path = lookout_store_dup_default_path ();
+  lookout_store_open_read_only_async (path, self->cancellable, store_opened_cb, g_object_ref (self));
 }
 
 static void
@@ -278,6 +302,7 @@ static const GActionEntry app_actions[] = {
   { "events", events_action },
   { "show-target", show_target_action, "x" },
   { "mute-target", mute_target_action, "x" },
+  { "show-history-read-only", show_history_read_only_action },
 };
 
 static void

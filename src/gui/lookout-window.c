@@ -540,6 +540,7 @@ lookout_window_class_init (LookoutWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, read_only_button);
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, saving_revealer);
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, saving_label);
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, target_page);
@@ -721,6 +722,8 @@ lookout_window_set_load_error (LookoutWindow *self,
   g_return_if_fail (error != NULL);
 
   adw_status_page_set_description (self->error_page, error->message);
+  gtk_widget_set_visible (self->read_only_button,
+                          g_error_matches (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_LOCKED));
   gtk_stack_set_visible_child_name (self->content_stack, "error");
   adw_leaflet_set_visible_child (self->leaflet, self->content);
 }

@@ -75,6 +75,7 @@ struct _LookoutStore
   int             batch_rc;         /* why the last batch failed (writer thread) */
   int             batch_errno;
   int             lock_fd;          /* flock()ed PATH.lock, -1 when none */
+  gboolean        read_only;        /* opened for history only: no writer */
 
   /* Everything below is guarded by lock. */
   GMutex          lock;

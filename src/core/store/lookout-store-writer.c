@@ -592,10 +592,15 @@ lookout_store_writer_stop (LookoutStore *self)
 }
 
 static void
-queue_closed_error (GTask *task)
+queue_closed_error (LookoutStore *self,
+                    GTask        *task)
 {
-  g_task_return_new_error (task, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_CLOSED,
-                           _("The database is closed"));
+  if (self->read_only)
+    g_task_return_new_error (task, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_READ_ONLY,
+                             _("The database is open to read its history only"));
+  else
+    g_task_return_new_error (task, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_CLOSED,
+                             _("The database is closed"));
 }
 
 void
@@ -631,7 +636,7 @@ lookout_store_queue_write (LookoutStore             *self,
   if (self->closed)
     {
       g_mutex_unlock (&self->lock);
-      queue_closed_error (task);
+      queue_closed_error (self, task);
       store_op_clear (&op);
       return;
     }
@@ -738,7 +743,7 @@ lookout_store_flush_async (LookoutStore        *self,
   if (self->closed)
     {
       g_mutex_unlock (&self->lock);
-      queue_closed_error (task);
+      queue_closed_error (self, task);
       return;
     }
   op.flush = g_steal_pointer (&task);

@@ -700,6 +700,30 @@ store_open (const char    *path,
   return g_steal_pointer (&self);
 }
 
+/* For reading the history of a database another process monitors: no
+ * lock, no migration, no writer; every write fails with READ_ONLY. */
+static LookoutStore *
+store_open_read_only (const char    *path,
+                      GMainContext  *context,
+                      GError       **error)
+{
+  g_autoptr(LookoutStore) self = NULL;
+  gboolean mark = FALSE;
+
+  self = g_object_new (LOOKOUT_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  self->context = g_main_context_ref (context);
+  self->read_only = TRUE;
+  self->closed = TRUE;
+
+  if (!store_db_open (&self->writer_db, path, SQLITE_OPEN_READONLY, error) ||
+      !lookout_store_schema_check (self->writer_db.db, path, error) ||
+      !check_identity (self->writer_db.db, path, &mark, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
 /* ---- public API ---- */
 
 char *
@@ -741,11 +765,29 @@ open_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  self = store_open (path, g_task_get_context (task), &error);
+  if (g_task_get_source_tag (task) == lookout_store_open_read_only_async)
+    self = store_open_read_only (path, g_task_get_context (task), &error);
+  else
+    self = store_open (path, g_task_get_context (task), &error);
   if (self == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, self, g_object_unref);
+}
+
+static void
+open_in_thread (const char          *path,
+                gpointer             source_tag,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, open_thread);
 }
 
 void
@@ -754,15 +796,22 @@ lookout_store_open_async (const char          *path,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (path != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lookout_store_open_async);
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  g_task_run_in_thread (task, open_thread);
+  open_in_thread (path, lookout_store_open_async, cancellable, callback, user_data);
+}
+
+void
+lookout_store_open_read_only_async (const char          *path,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  open_in_thread (path, lookout_store_open_read_only_async, cancellable, callback, user_data);
 }
 
 LookoutStore *
@@ -770,9 +819,33 @@ lookout_store_open_finish (GAsyncResult  *result,
                            GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lookout_store_open_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lookout_store_open_async ||
+                        g_task_get_source_tag (G_TASK (result)) == lookout_store_open_read_only_async,
+                        NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+LookoutStore *
+lookout_store_open_read_only_sync (const char    *path,
+                                   GCancellable  *cancellable,
+                                   GError       **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  return store_open_read_only (path, g_main_context_ref_thread_default (), error);
+}
+
+gboolean
+lookout_store_get_read_only (LookoutStore *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), FALSE);
+
+  return self->read_only;
 }
 
 const char *

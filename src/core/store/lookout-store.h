@@ -87,6 +87,17 @@ void          lookout_store_open_async           (const char           *path,
                                                   gpointer              user_data);
 LookoutStore *lookout_store_open_finish          (GAsyncResult         *result,
                                                   GError              **error);
+/* Opens for reading only, without the lock, for the history of a database
+ * another process monitors: writes fail with LOOKOUT_STORE_ERROR_READ_ONLY,
+ * appended samples are not kept. Finish with lookout_store_open_finish(). */
+LookoutStore *lookout_store_open_read_only_sync  (const char           *path,
+                                                  GCancellable         *cancellable,
+                                                  GError              **error);
+void          lookout_store_open_read_only_async (const char           *path,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean      lookout_store_get_read_only        (LookoutStore         *self);
 const char   *lookout_store_get_path             (LookoutStore         *self);
 /* Flushes pending writes, stops the writer thread and closes. Idempotent;
  * dispose calls it too. */
