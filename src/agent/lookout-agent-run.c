@@ -264,10 +264,8 @@ lookout_agent_command_run (int    argc,
 
   if (argc > 1)
     return lookout_agent_usage_error ("run", _("“run” takes no arguments; use --targets FILE for a list of targets"));
-  if (db_path == NULL)
-    return lookout_agent_usage_error ("run", _("--db PATH is required"));
-  if (db_path[0] == '\0')
-    return lookout_agent_usage_error ("run", _("--db must name a file, not an empty path"));
+  if ((status = lookout_agent_check_db_path ("run", db_path)) != EXIT_OK)
+    return status;
   if (duration_s < 0)
     return lookout_agent_usage_error ("run", _("--duration must not be negative"));
   if (max_concurrent < 0)
