@@ -280,6 +280,173 @@ def t_run_usage():
     expect(p.returncode == 2, p)
 
 
+def t_run_empty_db():
+    p = agent("run", "--db", "", "--duration", "1")
+    expect(p.returncode == 2 and "empty" in p.stderr, p)
+
+
+def t_run_read_only_db():
+    db = os.path.join(tmp.name, "read-only.db")
+    p = agent("run", "--db", db, "--duration", "1")
+    expect(p.returncode == 0, p)
+    os.chmod(db, 0o444)
+    before = os.stat(db)
+    p = agent("run", "--db", db, "--duration", "1")
+    os.chmod(db, 0o644)
+    expect(p.returncode == 1 and "read-only" in p.stderr, p)
+    after = os.stat(db)
+    expect((before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns), "file changed")
+
+
+def t_run_foreign_db():
+    db = os.path.join(tmp.name, "foreign.db")
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE targets (owner TEXT)")
+    con.commit()
+    con.close()
+    p = agent("run", "--db", db, "--duration", "1")
+    expect(p.returncode == 1 and "not a Lookout database" in p.stderr, p)
+    con = sqlite3.connect(db)
+    mode = con.execute("PRAGMA journal_mode").fetchone()[0]
+    n = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    con.close()
+    expect(mode == "delete" and n == 1, (mode, n))
+
+
+class Running:
+    """lookout-agent run in the background, its stdout gathered by a thread."""
+
+    def __init__(self, *args):
+        self.proc = subprocess.Popen([AGENT, "run", *args], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+        self.lines = []
+        self.thread = threading.Thread(target=self.read, daemon=True)
+        self.thread.start()
+
+    def read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    def wait_line(self, text, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                if text in line:
+                    return line
+            if self.proc.poll() is not None and not self.thread.is_alive():
+                break
+            time.sleep(0.05)
+        raise AssertionError(f"no line with {text!r} in {self.lines!r}")
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        _, err = self.proc.communicate(timeout=30)
+        self.thread.join()
+        return self.proc.returncode, err
+
+
+def wait_for(condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def lock_owner(db):
+    try:
+        with open(db + ".lock") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
+def t_run_second_refused():
+    db = os.path.join(tmp.name, "one-process.db")
+    first = Running("--db", db)
+    wait_for(lambda: lock_owner(db).startswith(f"{first.proc.pid} "), 20, "the first agent's lock")
+    p = agent("run", "--db", db, "--duration", "1")
+    code, _ = first.stop()
+    expect(p.returncode == 1, p)
+    expect(f"process {first.proc.pid}" in p.stderr and "lookout-agent" in p.stderr, p.stderr)
+    expect(code == 0, f"first agent exit {code}")
+
+
+def t_run_together_no_duplicates():
+    db = os.path.join(tmp.name, "together.db")
+    targets = os.path.join(tmp.name, "together.txt")
+    with open(targets, "w") as f:
+        for i in range(20):
+            f.write(f"http://127.0.0.1:{listener.port}/t{i} interval=1\n")
+    procs = [subprocess.Popen([AGENT, "run", "--db", db, "--targets", targets, "--duration", "3"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outs = [p.communicate(timeout=60) for p in procs]
+    codes = sorted(p.returncode for p in procs)
+    expect(codes == [0, 1], (codes, outs))
+    refused = outs[[p.returncode for p in procs].index(1)][1]
+    expect("already monitored" in refused, refused)
+    con = sqlite3.connect(db)
+    n, distinct = con.execute("SELECT count(*), count(DISTINCT uri) FROM targets").fetchone()
+    con.close()
+    expect(n == 20 and distinct == 20, (n, distinct))
+
+
+def t_run_prunes():
+    db = os.path.join(tmp.name, "retention.db")
+    targets = os.path.join(tmp.name, "retention.txt")
+    with open(targets, "w") as f:
+        f.write(f"tcp://127.0.0.1:{listener.port} interval=1\n")
+    p = agent("run", "--db", db, "--targets", targets, "--duration", "1")
+    expect(p.returncode == 0, p)
+    old_ms = int(time.time() * 1000) - 40 * 86400 * 1000
+    con = sqlite3.connect(db)
+    con.executemany("INSERT INTO samples (target_id, ts_ms, latency_us, state) VALUES (1, ?, 1000, 1)",
+                    [(old_ms + i * 1000,) for i in range(500)])
+    con.commit()
+    con.close()
+    p = agent("run", "--db", db, "--duration", "2")
+    expect(p.returncode == 0, p)
+    con = sqlite3.connect(db)
+    old = con.execute("SELECT count(*) FROM samples WHERE ts_ms < ?", (old_ms + 10 ** 6,)).fetchone()[0]
+    recent = con.execute("SELECT count(*) FROM samples WHERE ts_ms >= ?", (old_ms + 10 ** 6,)).fetchone()[0]
+    con.close()
+    expect(old == 0, f"{old} samples older than the retention kept")
+    expect(recent > 0, "recent samples pruned")
+
+
+def t_run_locked_says_so():
+    db = os.path.join(tmp.name, "locked.db")
+    targets = os.path.join(tmp.name, "locked.txt")
+    uri = f"tcp://127.0.0.1:{listener.port}"
+    with open(targets, "w") as f:
+        f.write(f"{uri} interval=1\n")
+    running = Running("--db", db, "--targets", targets)
+    try:
+        running.wait_line(f"{uri} is up", 20)
+        blocker = sqlite3.connect(db, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        line = running.wait_line("results are not being saved", 30)
+        expect(line.rstrip().endswith("results are not being saved: database is locked by another process"),
+               line)
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        line = running.wait_line("saving resumed", 30)
+        late = int(line.split("(")[1].split()[0])
+        expect(late >= 3, line)
+    finally:
+        code, err = running.stop()
+    expect(code == 0, f"exit {code}: {err}")
+    said = [l for l in running.lines if "not being saved" in l or "saving resumed" in l]
+    expect(len(said) == 2, said)
+    con = sqlite3.connect(db)
+    ts = [r[0] for r in con.execute("SELECT s.ts_ms FROM samples s JOIN targets t ON t.id = s.target_id "
+                                    "WHERE t.uri = ? ORDER BY s.ts_ms", (uri,))]
+    con.close()
+    gaps = [b - a for a, b in zip(ts, ts[1:])]
+    expect(ts and max(gaps) < 2500, f"largest gap {max(gaps) if gaps else None} ms")
+
+
 check("check: open TCP port is ok, exit 0", t_check_open)
 check("check: closed TCP port is refused, exit 1", t_check_refused)
 check("check: several targets at once, in order", t_check_mixed)
@@ -293,6 +460,13 @@ check("run: SIGINT flushes and exits 0", t_run_sigint)
 check("run: a bad targets file imports nothing, exit 2", t_run_bad_targets_file)
 check("run: bad usage exits 2", t_run_usage)
 check("run: /dev/zero as a targets or configuration file is refused", t_run_unbounded_input)
+check("run: --db '' is bad usage", t_run_empty_db)
+check("run: a read-only database is refused unchanged, exit 1", t_run_read_only_db)
+check("run: a foreign database is refused unchanged, exit 1", t_run_foreign_db)
+check("run: a second agent on a database names the first and exits 1", t_run_second_refused)
+check("run: two agents started together add no target twice", t_run_together_no_duplicates)
+check("run: retention prunes headless", t_run_prunes)
+check("run: a write lock held elsewhere is said once, resumed once, nothing lost", t_run_locked_says_so)
 
 listener.close()
 tmp.cleanup()

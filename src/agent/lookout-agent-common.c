@@ -39,6 +39,18 @@ lookout_agent_usage_error (const char *command,
   return EXIT_USAGE;
 }
 
+int
+lookout_agent_check_db_path (const char *command,
+                             const char *db_path)
+{
+  if (db_path == NULL)
+    return lookout_agent_usage_error (command, _("--db PATH is required"));
+  if (db_path[0] == '\0')
+    return lookout_agent_usage_error (command, _("--db must name a file, not an empty path"));
+
+  return EXIT_OK;
+}
+
 gboolean
 lookout_agent_parse_options (GOptionContext  *context,
                              const char      *command,

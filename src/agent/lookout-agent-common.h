@@ -20,6 +20,10 @@ void      lookout_agent_complain       (const char      *format,
                                         ...) G_GNUC_PRINTF (1, 2);
 int       lookout_agent_usage_error    (const char      *command,
                                         const char      *message);
+/* Every command taking --db PATH: missing or empty is bad usage. Returns
+ * EXIT_OK or, after saying why, EXIT_USAGE. */
+int       lookout_agent_check_db_path  (const char      *command,
+                                        const char      *db_path);
 gboolean  lookout_agent_parse_options  (GOptionContext  *context,
                                         const char      *command,
                                         int             *argc,

@@ -42,6 +42,8 @@ typedef struct
   GError         *error;
   GString        *out;             /* lines not yet written */
   guint           flush_id;
+  guint64         dropped_before;  /* n-dropped when saving last stopped or resumed */
+  gboolean        dropping_told;
 } Run;
 
 /* A fresh start changes the state of every target within one interval:
@@ -124,6 +126,54 @@ result_cb (LookoutMonitor *monitor,
                     lookout_target_state_to_string (state), lookout_target_state_to_string (old_state),
                     result->error);
     }
+}
+
+static char *
+format_now (void)
+{
+  return lookout_agent_format_time_ms (g_get_real_time () / 1000);
+}
+
+/* Said once when saving stops and once when it resumes. */
+static void
+saving_changed_cb (LookoutStore *store,
+                   GParamSpec   *pspec,
+                   Run          *run)
+{
+  g_autofree char *when = format_now ();
+  guint64 dropped = lookout_store_get_n_dropped (store) - run->dropped_before;
+
+  if (!lookout_store_get_saving (store))
+    {
+      print_line (run, _("%s results are not being saved: %s\n"),
+                  when, lookout_store_get_saving_problem (store));
+      return;
+    }
+
+  if (dropped > 0)
+    print_line (run, _("%s saving resumed (%llu results written late, %llu dropped)\n"),
+                when, (unsigned long long) lookout_store_get_n_written_late (store),
+                (unsigned long long) dropped);
+  else
+    print_line (run, _("%s saving resumed (%llu results written late)\n"),
+                when, (unsigned long long) lookout_store_get_n_written_late (store));
+  run->dropped_before = lookout_store_get_n_dropped (store);
+  run->dropping_told = FALSE;
+}
+
+static void
+dropped_changed_cb (LookoutStore *store,
+                    GParamSpec   *pspec,
+                    Run          *run)
+{
+  g_autofree char *when = NULL;
+
+  if (run->dropping_told)
+    return;
+
+  when = format_now ();
+  run->dropping_told = TRUE;
+  print_line (run, _("%s results are being dropped: too many are waiting to be saved\n"), when);
 }
 
 static void
@@ -214,8 +264,8 @@ lookout_agent_command_run (int    argc,
 
   if (argc > 1)
     return lookout_agent_usage_error ("run", _("“run” takes no arguments; use --targets FILE for a list of targets"));
-  if (db_path == NULL)
-    return lookout_agent_usage_error ("run", _("--db PATH is required"));
+  if ((status = lookout_agent_check_db_path ("run", db_path)) != EXIT_OK)
+    return status;
   if (duration_s < 0)
     return lookout_agent_usage_error ("run", _("--duration must not be negative"));
   if (max_concurrent < 0)
@@ -320,6 +370,8 @@ lookout_agent_command_run (int    argc,
     lookout_scheduler_set_max_concurrent (scheduler, max_concurrent);
 
   g_signal_connect (monitor, "result", G_CALLBACK (result_cb), &run);
+  g_signal_connect (store, "notify::saving", G_CALLBACK (saving_changed_cb), &run);
+  g_signal_connect (store, "notify::n-dropped", G_CALLBACK (dropped_changed_cb), &run);
   if (duration_s > 0)
     duration_id = g_timeout_add_seconds (duration_s, signalled_cb, &run);
 
@@ -353,6 +405,8 @@ lookout_agent_command_run (int    argc,
   g_clear_handle_id (&sigterm_id, g_source_remove);
   g_clear_handle_id (&duration_id, g_source_remove);
   g_signal_handlers_disconnect_by_func (monitor, result_cb, &run);
+  g_signal_handlers_disconnect_by_func (store, saving_changed_cb, &run);
+  g_signal_handlers_disconnect_by_func (store, dropped_changed_cb, &run);
   flush_output (&run);
 
   if (stats)
@@ -372,9 +426,18 @@ lookout_agent_command_run (int    argc,
     {
       lookout_agent_complain (_("Cannot write the last results to %s: %s"), db_path, error->message);
       lookout_store_close (store);
+      if (lookout_store_get_n_dropped (store) > 0)
+        lookout_agent_complain (_("%llu results could not be saved"),
+                                (unsigned long long) lookout_store_get_n_dropped (store));
       return EXIT_FAILED;
     }
   lookout_store_close (store);
+  if (lookout_store_get_n_dropped (store) > 0)
+    {
+      lookout_agent_complain (_("%llu results could not be saved"),
+                              (unsigned long long) lookout_store_get_n_dropped (store));
+      return EXIT_FAILED;
+    }
 
   return EXIT_OK;
 }

@@ -63,9 +63,14 @@ struct _LookoutMonitor
   GPtrArray     *held_events;
   guint          holding_events : 1;
 
+  /* retention: the store prunes at start and every PRUNE_INTERVAL_S */
+  guint          prune_source;
+
   guint          loaded : 1;
   guint          asleep : 1;   /* stopped for a suspend, to start on resume */
 };
+
+#define PRUNE_INTERVAL_S 3600
 
 enum {
   PROP_0,
@@ -279,6 +284,7 @@ lookout_monitor_dispose (GObject *object)
   LookoutMonitor *self = (LookoutMonitor *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->prune_source, g_source_remove);
   if (self->scheduler != NULL)
     {
       g_signal_handlers_disconnect_by_func (self->scheduler, scheduler_result_cb, self);
@@ -768,6 +774,18 @@ lookout_monitor_remove_target (LookoutMonitor *self,
 
 /* Starts checking the targets at their intervals, creating the probes (and
  * installing the caching resolver) the first time. */
+/* Both front ends get retention: pruning runs in small batches on the
+ * store's writer, between sample batches. */
+static gboolean
+prune_cb (gpointer user_data)
+{
+  LookoutMonitor *self = user_data;
+
+  lookout_store_prune_async (self->store, self->cancellable, NULL, NULL);
+
+  return G_SOURCE_CONTINUE;
+}
+
 void
 lookout_monitor_start (LookoutMonitor *self)
 {
@@ -776,6 +794,13 @@ lookout_monitor_start (LookoutMonitor *self)
   lookout_scheduler_add_default_probes (self->scheduler);
   lookout_alert_engine_watch_system (self->alert_engine);
   lookout_scheduler_start (self->scheduler);
+
+  if (self->prune_source == 0)
+    {
+      prune_cb (self);
+      self->prune_source = g_timeout_add_seconds_full (G_PRIORITY_LOW, PRUNE_INTERVAL_S,
+                                                       prune_cb, self, NULL);
+    }
 }
 
 void
@@ -784,6 +809,7 @@ lookout_monitor_stop (LookoutMonitor *self)
   g_return_if_fail (LOOKOUT_IS_MONITOR (self));
 
   self->asleep = FALSE;
+  g_clear_handle_id (&self->prune_source, g_source_remove);
   lookout_scheduler_stop (self->scheduler);
 }
 

@@ -35,7 +35,6 @@ struct _LookoutApplication
   GSettings      *settings;
   guint           sigint_source;
   guint           sigterm_source;
-  guint           prune_source;
 };
 
 G_DEFINE_FINAL_TYPE (LookoutApplication, lookout_application, ADW_TYPE_APPLICATION)
@@ -104,23 +103,16 @@ monitor_loaded_cb (GObject      *object,
     }
   else
     {
+      g_clear_error (&self->load_error);
       self->monitor = g_steal_pointer (&monitor);
       /* Checks run on this main loop from now on; results update the
-       * targets' live state, which the list and the page follow. */
-      lookout_monitor_start (self->monitor);
+       * targets' live state, which the list and the page follow. A
+       * database opened to read its history only is shown, not checked. */
+      if (!lookout_store_get_read_only (self->store))
+        lookout_monitor_start (self->monitor);
     }
 
   update_windows (self);
-}
-
-static gboolean
-prune_cb (gpointer user_data)
-{
-  LookoutApplication *self = user_data;
-
-  lookout_store_prune_async (self->store, self->cancellable, NULL, NULL);
-
-  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -137,19 +129,36 @@ store_opened_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       g_warning ("Could not open the database: %s", error->message);
+      g_clear_error (&self->load_error);
       self->load_error = g_steal_pointer (&error);
       update_windows (self);
       return;
     }
 
-  /* Retention: prune now and every hour, in small batches on the writer. */
-  prune_cb (self);
-  self->prune_source = g_timeout_add_seconds_full (G_PRIORITY_LOW, 3600, prune_cb, self, NULL);
-
-  monitor = lookout_monitor_new_with_options (self->store,
-                                              &(LookoutMonitorOptions) { .notify = TRUE, .locate = TRUE });
-  configure_monitor (self, monitor);
+  if (lookout_store_get_read_only (self->store))
+    monitor = lookout_monitor_new_with_options (self->store, &(LookoutMonitorOptions) { 0 });
+  else
+    {
+      monitor = lookout_monitor_new_with_options (self->store,
+                                                  &(LookoutMonitorOptions) { .notify = TRUE, .locate = TRUE });
+      configure_monitor (self, monitor);
+    }
   lookout_monitor_load_async (monitor, self->cancellable, monitor_loaded_cb, g_object_ref (self));
+}
+
+static void
+show_history_read_only_action (GSimpleAction *action,
+                               GVariant      *param,
+                               gpointer       user_data)
+{
+  LookoutApplication *self = user_data;
+  g_autofree char *path = NULL;
+
+  if (self->store != NULL || self->monitor != NULL)
+    return;
+
+  path = lookout_store_dup_default_path ();
+  lookout_store_open_read_only_async (path, self->cancellable, store_opened_cb, g_object_ref (self));
 }
 
 static void
@@ -293,6 +302,7 @@ static const GActionEntry app_actions[] = {
   { "events", events_action },
   { "show-target", show_target_action, "x" },
   { "mute-target", mute_target_action, "x" },
+  { "show-history-read-only", show_history_read_only_action },
 };
 
 static void
@@ -357,7 +367,6 @@ lookout_application_shutdown (GApplication *application)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->sigint_source, g_source_remove);
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
-  g_clear_handle_id (&self->prune_source, g_source_remove);
   if (self->monitor != NULL)
     {
       /* Windows may hold the monitor and its geolocation: stop the lookups

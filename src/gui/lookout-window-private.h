@@ -35,6 +35,10 @@ struct _LookoutWindow
   GtkStack             *content_stack;
   AdwWindowTitle       *content_title;
   AdwStatusPage        *error_page;
+  GtkWidget            *read_only_button;  /* when another process monitors */
+  /* Shown while results are not being saved. */
+  GtkRevealer          *saving_revealer;
+  GtkLabel             *saving_label;
   LookoutTargetPage    *target_page;
   GMenuModel           *target_menu;
 

@@ -540,6 +540,9 @@ lookout_window_class_init (LookoutWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, read_only_button);
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, saving_revealer);
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, saving_label);
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, target_page);
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, target_menu);
 
@@ -619,6 +622,41 @@ lookout_window_new (GtkApplication *application)
                        NULL);
 }
 
+/* The banner says why results are not being saved, and a toast when they
+ * are again, in the words the agent prints. */
+static void
+store_saving_changed_cb (LookoutWindow *self,
+                         GParamSpec    *pspec,
+                         LookoutStore  *store)
+{
+  g_autofree char *text = NULL;
+  guint64 dropped = lookout_store_get_n_dropped (store);
+
+  if (lookout_store_get_saving (store))
+    {
+      if (gtk_revealer_get_reveal_child (self->saving_revealer))
+        {
+          g_autofree char *resumed =
+            g_strdup_printf (_("Saving resumed (%llu results written late)"),
+                             (unsigned long long) lookout_store_get_n_written_late (store));
+
+          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (resumed));
+        }
+      gtk_revealer_set_reveal_child (self->saving_revealer, FALSE);
+      return;
+    }
+
+  if (dropped > 0)
+    text = g_strdup_printf (_("Results are not being saved: %s. %llu results were dropped."),
+                            lookout_store_get_saving_problem (store),
+                            (unsigned long long) dropped);
+  else
+    text = g_strdup_printf (_("Results are not being saved: %s"),
+                            lookout_store_get_saving_problem (store));
+  gtk_label_set_text (self->saving_label, text);
+  gtk_revealer_set_reveal_child (self->saving_revealer, TRUE);
+}
+
 LookoutMonitor *
 lookout_window_get_monitor (LookoutWindow *self)
 {
@@ -641,6 +679,8 @@ lookout_window_set_monitor (LookoutWindow  *self,
     {
       g_signal_handlers_disconnect_by_data (lookout_monitor_get_targets (self->monitor), self);
       g_signal_handlers_disconnect_by_func (self->monitor, monitor_result_cb, self);
+      g_signal_handlers_disconnect_by_func (lookout_monitor_get_store (self->monitor),
+                                            store_saving_changed_cb, self);
     }
 
   g_set_object (&self->monitor, monitor);
@@ -656,6 +696,11 @@ lookout_window_set_monitor (LookoutWindow  *self,
                                G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (monitor, "result",
                                G_CALLBACK (monitor_result_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (lookout_monitor_get_store (monitor), "notify::saving",
+                               G_CALLBACK (store_saving_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (lookout_monitor_get_store (monitor), "notify::n-dropped",
+                               G_CALLBACK (store_saving_changed_cb), self, G_CONNECT_SWAPPED);
+      store_saving_changed_cb (self, NULL, lookout_monitor_get_store (monitor));
       gtk_single_selection_set_model (self->selection, targets);
     }
   else
@@ -677,6 +722,8 @@ lookout_window_set_load_error (LookoutWindow *self,
   g_return_if_fail (error != NULL);
 
   adw_status_page_set_description (self->error_page, error->message);
+  gtk_widget_set_visible (self->read_only_button,
+                          g_error_matches (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_LOCKED));
   gtk_stack_set_visible_child_name (self->content_stack, "error");
   adw_leaflet_set_visible_child (self->leaflet, self->content);
 }

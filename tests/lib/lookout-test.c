@@ -375,3 +375,61 @@ lookout_test_add_target (LookoutMonitor *monitor,
   lookout_monitor_add_target_async (monitor, target, NULL, target_added_cb, &done);
   LOOKOUT_TEST_WAIT (done);
 }
+
+/* ---- raw SQL ---- */
+
+sqlite3 *
+lookout_test_sql_open (const char *path)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  return db;
+}
+
+void
+lookout_test_sql_exec (sqlite3    *db,
+                       const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+static sqlite3_stmt *
+sql_first_row (sqlite3    *db,
+               const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return stmt;
+}
+
+gint64
+lookout_test_sql_int (const char *path,
+                      const char *sql)
+{
+  sqlite3 *db = lookout_test_sql_open (path);
+  sqlite3_stmt *stmt = sql_first_row (db, sql);
+  gint64 value = sqlite3_column_int64 (stmt, 0);
+
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+char *
+lookout_test_sql_text (const char *path,
+                       const char *sql)
+{
+  sqlite3 *db = lookout_test_sql_open (path);
+  sqlite3_stmt *stmt = sql_first_row (db, sql);
+  char *value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 
 #include "lookout-monitor.h"
 #include "lookout-probe.h"
@@ -101,6 +102,17 @@ void              lookout_test_store_set_up    (LookoutTestStore *self,
                                                 gconstpointer     data);
 void              lookout_test_store_tear_down (LookoutTestStore *self,
                                                 gconstpointer     data);
+
+/* ---- raw SQL on a database file, around the store ---- */
+
+sqlite3          *lookout_test_sql_open        (const char       *path);
+void              lookout_test_sql_exec        (sqlite3          *db,
+                                                const char       *sql);
+/* The first column of the first row of @sql, on a connection of its own. */
+gint64            lookout_test_sql_int         (const char       *path,
+                                                const char       *sql);
+char             *lookout_test_sql_text        (const char       *path,
+                                                const char       *sql);
 
 /* ---- loopback ---- */
 

@@ -72,6 +72,10 @@ struct _LookoutStore
 
   LookoutStoreDb  writer_db;
   GThread        *writer;
+  int             batch_rc;         /* why the last batch failed (writer thread) */
+  int             batch_errno;
+  int             lock_fd;          /* flock()ed PATH.lock, -1 when none */
+  gboolean        read_only;        /* opened for history only: no writer */
 
   /* Everything below is guarded by lock. */
   GMutex          lock;
@@ -84,6 +88,16 @@ struct _LookoutStore
   guint64         queued_ops;
   guint64         done_ops;
   GError         *commit_error;
+  /* Saving: a batch that could not be written is kept and retried with
+   * back-off; samples queued or being retried are bounded by max_pending. */
+  GArray         *retry_batch;
+  guint64         pending_samples;
+  guint64         max_pending;
+  guint64         n_failures;
+  char           *problem;          /* why nothing is saved, NULL while saving */
+  gint64          problem_since_ms;
+  guint64         n_dropped;
+  guint64         n_late;           /* samples written once the last problem ended */
   guint           flush_requested : 1;
   guint           no_rollups : 1;
   guint           stopping : 1;
@@ -91,6 +105,12 @@ struct _LookoutStore
   LookoutStoreRetention retention;
   LookoutStoreClockFunc clock;
   gpointer        clock_data;
+
+  /* What was last announced on the store's context (main thread only). */
+  char           *shown_problem;
+  gint64          shown_since_ms;
+  guint64         shown_dropped;
+  guint64         shown_late;
 
   /* The pool of idle reader connections, guarded by readers_lock. */
   GMutex          readers_lock;
@@ -175,6 +195,16 @@ void            lookout_store_queue_write      (LookoutStore              *self,
                                                 gpointer                   data,
                                                 GDestroyNotify             destroy,
                                                 GTask                     *task);
+
+/* A copy of the saving state, for the store's context to announce. */
+void            lookout_store_writer_get_saving (LookoutStore             *self,
+                                                 char                    **out_problem,
+                                                 gint64                   *out_since_ms,
+                                                 guint64                  *out_dropped,
+                                                 guint64                  *out_late);
+/* For tests: how many samples may wait unsaved before new ones are dropped. */
+void            lookout_store_set_max_pending  (LookoutStore              *self,
+                                                guint64                    max_pending);
 
 /* For the benchmark: measure what the rollups cost. */
 void            lookout_store_set_rollups_enabled (LookoutStore           *self,

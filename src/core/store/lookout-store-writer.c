@@ -21,9 +21,18 @@
  * Crash bound: a kill at any moment therefore loses at most the operations
  * queued in the last 250 ms plus the batch being written, and the rollups
  * always agree with the committed samples. A failing sample or event is
- * dropped with a warning; a failing transaction (disk full, I/O error) loses
- * its batch, and the error is reported to the batch's tasks and to the next
- * lookout_store_flush_sync().
+ * dropped with a warning.
+ *
+ * Saving problems: a transaction that fails as a whole (another process
+ * holds the write lock past the busy timeout, the disk is full, an I/O
+ * error) loses nothing. The batch is kept and retried with back-off
+ * (RETRY_MIN_US doubling to RETRY_MAX_US), new operations joining it, and
+ * the store's "saving" property says why nothing is saved and since when;
+ * when a retry commits, "n-written-late" says how many samples waited.
+ * Samples waiting (queued or kept) are bounded by max_pending: past it a
+ * new sample is dropped and counted in "n-dropped", never silently. On
+ * close the writer keeps retrying for STOP_GRACE_US, then gives the batch
+ * up, counts its samples as dropped and fails its tasks.
  *
  * After the commit the writer publishes the last committed sample sequence
  * number, wakes the store's "committed" source (lookout-store.c) and
@@ -39,6 +48,11 @@
 #include "lookout-store-private.h"
 
 #define BATCH_INTERVAL_US (250 * G_TIME_SPAN_MILLISECOND)
+#define RETRY_MIN_US      (100 * G_TIME_SPAN_MILLISECOND)
+#define RETRY_MAX_US      (5 * G_TIME_SPAN_SECOND)
+#define STOP_GRACE_US     (5 * G_TIME_SPAN_SECOND)
+/* About 15 minutes of 250 results a second, some 20 MB. */
+#define MAX_PENDING_SAMPLES 250000
 
 typedef enum
 {
@@ -128,6 +142,37 @@ store_push_locked (LookoutStore *self,
   self->queued_ops++;
 }
 
+/* Whether a statement failed for a reason that concerns the whole
+ * transaction (lock, disk, I/O) rather than the one row. */
+static gboolean
+failed_for_batch (sqlite3 *db)
+{
+  switch (sqlite3_extended_errcode (db) & 0xff)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_NOMEM:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* Keeps why the batch failed (ROLLBACK clears it), then rolls back. */
+static void
+abort_batch (LookoutStore *self,
+             sqlite3      *db)
+{
+  self->batch_rc = sqlite3_extended_errcode (db);
+  self->batch_errno = sqlite3_system_errno (db);
+  if (!sqlite3_get_autocommit (db))
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 /* Applies one batch in a transaction; returns the last committed sample
  * sequence number through *out_seq. */
 static gboolean
@@ -149,7 +194,10 @@ write_batch (LookoutStore  *self,
   rollups = lookout_store_rollups_new ();
 
   if (!lookout_store_exec (db->db, "BEGIN IMMEDIATE", error))
-    return FALSE;
+    {
+      abort_batch (self, db->db);
+      return FALSE;
+    }
 
   for (guint i = 0; i < batch->len; i++)
     {
@@ -162,7 +210,15 @@ write_batch (LookoutStore  *self,
         case OP_SAMPLE:
           last_seq = op->sample.seq;
           if (!lookout_store_samples_insert (db, &op->sample.sample, &inserted, &local_error))
-            g_warning ("Dropping a sample: %s", local_error->message);
+            {
+              if (failed_for_batch (db->db))
+                {
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  abort_batch (self, db->db);
+                  return FALSE;
+                }
+              g_warning ("Dropping a sample: %s", local_error->message);
+            }
           else if (inserted && with_rollups)
             lookout_store_rollups_add (rollups, &op->sample.sample);
           break;
@@ -171,7 +227,15 @@ write_batch (LookoutStore  *self,
           if (!lookout_store_events_insert (db, op->event.target_id, op->event.ts_ms,
                                             op->event.kind, op->event.message,
                                             &local_error))
-            g_warning ("Dropping an event: %s", local_error->message);
+            {
+              if (failed_for_batch (db->db))
+                {
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  abort_batch (self, db->db);
+                  return FALSE;
+                }
+              g_warning ("Dropping an event: %s", local_error->message);
+            }
           break;
 
         case OP_WRITE:
@@ -191,13 +255,14 @@ write_batch (LookoutStore  *self,
           g_set_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_QUERY,
                        _("The database transaction was aborted: %s"),
                        sqlite3_errmsg (db->db));
+          abort_batch (self, db->db);
           return FALSE;
         }
     }
 
   if (!lookout_store_rollups_write (db, rollups, error))
     {
-      sqlite3_exec (db->db, "ROLLBACK", NULL, NULL, NULL);
+      abort_batch (self, db->db);
       return FALSE;
     }
 
@@ -205,7 +270,7 @@ write_batch (LookoutStore  *self,
   if (rc != SQLITE_OK)
     {
       lookout_store_set_error (error, db->db, rc, "commit");
-      sqlite3_exec (db->db, "ROLLBACK", NULL, NULL, NULL);
+      abort_batch (self, db->db);
       return FALSE;
     }
 
@@ -293,10 +358,61 @@ complete_batch (GArray       *batch,
     }
 }
 
+/* Why a batch could not be written, in words for the user. */
+static char *
+describe_problem (LookoutStore *self,
+                  const GError *error)
+{
+  int rc = self->batch_rc & 0xff;
+
+  switch (rc)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return g_strdup (_("database is locked by another process"));
+    case SQLITE_FULL:
+      return g_strdup (_("the disk is full"));
+    case SQLITE_IOERR:
+      return g_strdup_printf (_("the database file cannot be written: %s"),
+                              self->batch_errno != 0 ? g_strerror (self->batch_errno)
+                                                     : sqlite3_errstr (self->batch_rc));
+    case SQLITE_READONLY:
+      return g_strdup (_("the database has become read-only"));
+    default:
+      return g_strdup (error->message);
+    }
+}
+
+static guint
+count_samples (GArray *batch)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < batch->len; i++)
+    if (g_array_index (batch, StoreOp, i).kind == OP_SAMPLE)
+      n++;
+
+  return n;
+}
+
+/* Appends the operations of @from to @to, emptying @from. */
+static void
+batch_move (GArray *to,
+            GArray *from)
+{
+  gsize len = 0;
+  StoreOp *ops = g_array_steal (from, &len);
+
+  g_array_append_vals (to, ops, len);
+  g_free (ops);
+}
+
 static gpointer
 writer_thread (gpointer user_data)
 {
   LookoutStore *self = user_data;
+  gint64 backoff_us = RETRY_MIN_US;
+  gint64 stop_deadline = 0;
 
   g_mutex_lock (&self->lock);
 
@@ -305,40 +421,101 @@ writer_thread (gpointer user_data)
       g_autoptr(GArray) batch = NULL;
       g_autoptr(GError) error = NULL;
       guint64 seq = 0;
+      guint n_samples;
       gboolean ok;
 
-      while (self->queue->len == 0 && !self->stopping)
+      while (self->queue->len == 0 && self->retry_batch == NULL && !self->stopping)
         g_cond_wait (&self->work_cond, &self->lock);
 
-      if (self->queue->len == 0)
+      if (self->queue->len == 0 && self->retry_batch == NULL)
         break;
 
-      while (!self->flush_requested && !self->stopping)
+      if (self->retry_batch != NULL)
         {
-          gint64 deadline = self->first_queued_us + BATCH_INTERVAL_US;
+          /* Back off, unless closing, then retry with what came meanwhile. */
+          gint64 start = g_get_monotonic_time ();
 
-          if (!g_cond_wait_until (&self->work_cond, &self->lock, deadline))
-            break;
+          while (g_get_monotonic_time () < start + (self->stopping ? RETRY_MIN_US : backoff_us))
+            g_cond_wait_until (&self->work_cond, &self->lock,
+                               start + (self->stopping ? RETRY_MIN_US : backoff_us));
+          batch = g_steal_pointer (&self->retry_batch);
+          batch_move (batch, self->queue);
         }
+      else
+        {
+          while (!self->flush_requested && !self->stopping)
+            {
+              gint64 deadline = self->first_queued_us + BATCH_INTERVAL_US;
 
-      batch = g_steal_pointer (&self->queue);
-      self->queue = store_queue_new ();
+              if (!g_cond_wait_until (&self->work_cond, &self->lock, deadline))
+                break;
+            }
+
+          batch = g_steal_pointer (&self->queue);
+          self->queue = store_queue_new ();
+        }
       self->flush_requested = FALSE;
       g_mutex_unlock (&self->lock);
 
+      for (guint i = 0; i < batch->len; i++)
+        {
+          StoreOp *op = &g_array_index (batch, StoreOp, i);
+
+          if (op->kind == OP_WRITE)
+            g_clear_error (&op->write.error);
+        }
+
+      n_samples = count_samples (batch);
       ok = write_batch (self, batch, &seq, &error);
-      if (!ok)
-        g_warning ("Could not write %u operations: %s", batch->len, error->message);
 
       g_mutex_lock (&self->lock);
-      self->done_ops += batch->len;
-      if (ok && seq != 0)
-        self->committed_seq = seq;
       if (!ok)
         {
+          gint64 now = g_get_monotonic_time ();
+
+          if (self->problem == NULL)
+            {
+              self->problem = describe_problem (self, error);
+              self->problem_since_ms = g_get_real_time () / 1000;
+              g_debug ("Results are not being saved: %s (%s)", self->problem, error->message);
+              if (self->committed_source != NULL)
+                g_source_set_ready_time (self->committed_source, 0);
+            }
+          self->n_failures++;
+          g_cond_broadcast (&self->done_cond);
+
+          if (self->stopping && stop_deadline == 0)
+            stop_deadline = now + STOP_GRACE_US;
+          if (!self->stopping || now < stop_deadline)
+            {
+              self->retry_batch = g_steal_pointer (&batch);
+              backoff_us = MIN (backoff_us * 2, RETRY_MAX_US);
+              continue;
+            }
+
+          /* Closing and still failing: give the batch up, counted. */
+          g_warning ("Could not write %u operations before closing: %s", batch->len, error->message);
+          self->n_dropped += n_samples;
           g_clear_error (&self->commit_error);
           self->commit_error = g_error_copy (error);
         }
+      else
+        {
+          backoff_us = RETRY_MIN_US;
+          if (self->problem != NULL)
+            {
+              self->n_late = n_samples;
+              g_clear_pointer (&self->problem, g_free);
+              self->problem_since_ms = 0;
+              if (self->committed_source != NULL)
+                g_source_set_ready_time (self->committed_source, 0);
+            }
+        }
+
+      self->pending_samples -= MIN (self->pending_samples, n_samples);
+      self->done_ops += batch->len;
+      if (ok && seq != 0)
+        self->committed_seq = seq;
       g_cond_broadcast (&self->done_cond);
 
       if (ok && seq != 0 && self->committed_source != NULL)
@@ -357,9 +534,36 @@ writer_thread (gpointer user_data)
 }
 
 void
+lookout_store_writer_get_saving (LookoutStore  *self,
+                                 char         **out_problem,
+                                 gint64        *out_since_ms,
+                                 guint64       *out_dropped,
+                                 guint64       *out_late)
+{
+  g_mutex_lock (&self->lock);
+  *out_problem = g_strdup (self->problem);
+  *out_since_ms = self->problem_since_ms;
+  *out_dropped = self->n_dropped;
+  *out_late = self->n_late;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+lookout_store_set_max_pending (LookoutStore *self,
+                               guint64       max_pending)
+{
+  g_return_if_fail (LOOKOUT_IS_STORE (self));
+
+  g_mutex_lock (&self->lock);
+  self->max_pending = max_pending;
+  g_mutex_unlock (&self->lock);
+}
+
+void
 lookout_store_writer_init (LookoutStore *self)
 {
   self->queue = store_queue_new ();
+  self->max_pending = MAX_PENDING_SAMPLES;
 }
 
 void
@@ -388,10 +592,15 @@ lookout_store_writer_stop (LookoutStore *self)
 }
 
 static void
-queue_closed_error (GTask *task)
+queue_closed_error (LookoutStore *self,
+                    GTask        *task)
 {
-  g_task_return_new_error (task, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_CLOSED,
-                           _("The database is closed"));
+  if (self->read_only)
+    g_task_return_new_error (task, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_READ_ONLY,
+                             _("The database is open to read its history only"));
+  else
+    g_task_return_new_error (task, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_CLOSED,
+                             _("The database is closed"));
 }
 
 void
@@ -427,7 +636,7 @@ lookout_store_queue_write (LookoutStore             *self,
   if (self->closed)
     {
       g_mutex_unlock (&self->lock);
-      queue_closed_error (task);
+      queue_closed_error (self, task);
       store_op_clear (&op);
       return;
     }
@@ -455,6 +664,17 @@ lookout_store_append_sample (LookoutStore        *self,
       lookout_sample_clear (&op.sample.sample);
       return 0;
     }
+  if (self->pending_samples >= self->max_pending)
+    {
+      /* Counted, and announced on the store's context. */
+      self->n_dropped++;
+      if (self->committed_source != NULL)
+        g_source_set_ready_time (self->committed_source, 0);
+      g_mutex_unlock (&self->lock);
+      lookout_sample_clear (&op.sample.sample);
+      return 0;
+    }
+  self->pending_samples++;
   seq = op.sample.seq = ++self->last_seq;
   store_push_locked (self, &op);
   g_mutex_unlock (&self->lock);
@@ -523,7 +743,7 @@ lookout_store_flush_async (LookoutStore        *self,
   if (self->closed)
     {
       g_mutex_unlock (&self->lock);
-      queue_closed_error (task);
+      queue_closed_error (self, task);
       return;
     }
   op.flush = g_steal_pointer (&task);
@@ -548,7 +768,7 @@ gboolean
 lookout_store_flush_sync (LookoutStore  *self,
                           GError       **error)
 {
-  guint64 target;
+  guint64 target, failures;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (LOOKOUT_IS_STORE (self), FALSE);
@@ -565,14 +785,23 @@ lookout_store_flush_sync (LookoutStore  *self,
 
   g_clear_error (&self->commit_error);
   target = self->queued_ops;
+  failures = self->n_failures;
   self->flush_requested = TRUE;
   g_cond_signal (&self->work_cond);
-  while (self->done_ops < target)
+  /* Failed writes are retried without end: say so rather than wait. */
+  while (self->done_ops < target && self->n_failures == failures)
     g_cond_wait (&self->done_cond, &self->lock);
 
   if (self->commit_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&self->commit_error));
+      ok = FALSE;
+    }
+  else if (self->done_ops < target)
+    {
+      g_set_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_QUERY,
+                   _("Results are not being saved: %s"),
+                   self->problem != NULL ? self->problem : _("the write failed"));
       ok = FALSE;
     }
   g_mutex_unlock (&self->lock);

@@ -25,7 +25,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -34,10 +38,17 @@
 
 #define BUSY_TIMEOUT_MS   5000
 #define MAX_IDLE_READERS  4
+/* The WAL is truncated back to this once it has been checkpointed. */
+#define JOURNAL_SIZE_LIMIT 4194304
 
 enum {
   PROP_0,
   PROP_PATH,
+  PROP_SAVING,
+  PROP_SAVING_PROBLEM,
+  PROP_SAVING_PROBLEM_SINCE,
+  PROP_N_DROPPED,
+  PROP_N_WRITTEN_LATE,
   N_PROPS
 };
 
@@ -247,6 +258,46 @@ emit_committed (LookoutStore *self)
     }
 }
 
+/* Late results are announced before "saving" turns TRUE, so that a
+ * handler of notify::saving reads how many waited. */
+static void
+emit_saving (LookoutStore *self)
+{
+  g_autofree char *problem = NULL;
+  gint64 since_ms;
+  guint64 dropped, late;
+
+  lookout_store_writer_get_saving (self, &problem, &since_ms, &dropped, &late);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (dropped != self->shown_dropped)
+    {
+      self->shown_dropped = dropped;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DROPPED]);
+    }
+  if (late != self->shown_late)
+    {
+      self->shown_late = late;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_WRITTEN_LATE]);
+    }
+  if (since_ms != self->shown_since_ms)
+    {
+      self->shown_since_ms = since_ms;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVING_PROBLEM_SINCE]);
+    }
+  if (g_strcmp0 (problem, self->shown_problem) != 0)
+    {
+      gboolean was_saving = self->shown_problem == NULL;
+
+      g_free (self->shown_problem);
+      self->shown_problem = g_steal_pointer (&problem);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVING_PROBLEM]);
+      if (was_saving != (self->shown_problem == NULL))
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVING]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 /* The writer thread sets the source's ready time to wake this context. */
 static gboolean
 committed_cb (gpointer user_data)
@@ -254,6 +305,7 @@ committed_cb (gpointer user_data)
   LookoutStore *self = LOOKOUT_STORE (user_data);
 
   g_source_set_ready_time (self->committed_source, -1);
+  emit_saving (self);
   emit_committed (self);
   return G_SOURCE_CONTINUE;
 }
@@ -283,6 +335,9 @@ lookout_store_finalize (GObject *object)
   g_clear_pointer (&self->queue, g_array_unref);
   g_clear_pointer (&self->idle_readers, g_ptr_array_unref);
   g_clear_error (&self->commit_error);
+  g_clear_pointer (&self->retry_batch, g_array_unref);
+  g_clear_pointer (&self->problem, g_free);
+  g_clear_pointer (&self->shown_problem, g_free);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->work_cond);
   g_cond_clear (&self->done_cond);
@@ -304,6 +359,21 @@ lookout_store_get_property (GObject    *object,
     case PROP_PATH:
       g_value_set_string (value, self->path);
       break;
+    case PROP_SAVING:
+      g_value_set_boolean (value, lookout_store_get_saving (self));
+      break;
+    case PROP_SAVING_PROBLEM:
+      g_value_set_string (value, self->shown_problem);
+      break;
+    case PROP_SAVING_PROBLEM_SINCE:
+      g_value_set_int64 (value, self->shown_since_ms);
+      break;
+    case PROP_N_DROPPED:
+      g_value_set_uint64 (value, self->shown_dropped);
+      break;
+    case PROP_N_WRITTEN_LATE:
+      g_value_set_uint64 (value, self->shown_late);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -321,6 +391,28 @@ lookout_store_class_init (LookoutStoreClass *klass)
   properties[PROP_PATH] =
     g_param_spec_string ("path", NULL, NULL,
                          NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* The saving state, as announced on the context the store was opened on. */
+  properties[PROP_SAVING] =
+    g_param_spec_boolean ("saving", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SAVING_PROBLEM] =
+    g_param_spec_string ("saving-problem", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SAVING_PROBLEM_SINCE] =
+    g_param_spec_int64 ("saving-problem-since", NULL, NULL,
+                        0, G_MAXINT64, 0,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_N_DROPPED] =
+    g_param_spec_uint64 ("n-dropped", NULL, NULL,
+                         0, G_MAXUINT64, 0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_N_WRITTEN_LATE] =
+    g_param_spec_uint64 ("n-written-late", NULL, NULL,
+                         0, G_MAXUINT64, 0,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -345,12 +437,191 @@ lookout_store_init (LookoutStore *self)
   g_cond_init (&self->done_cond);
   g_mutex_init (&self->readers_lock);
   lookout_store_writer_init (self);
+  self->lock_fd = -1;
   self->idle_readers = g_ptr_array_new_with_free_func ((GDestroyNotify) store_db_free);
   self->retention.samples_ms = 30 * 86400 * G_GINT64_CONSTANT (1000);
   self->retention.minute_ms = 90 * 86400 * G_GINT64_CONSTANT (1000);
 }
 
 /* ---- opening ---- */
+
+/* Mode bits as well as access(): root may write anywhere, but a file or
+ * folder its owner made read-only is still not one Lookout should change. */
+static gboolean
+is_writable (const char *path)
+{
+  struct stat st;
+
+  if (g_stat (path, &st) != 0)
+    return TRUE;
+
+  return (st.st_mode & 0222) != 0 && g_access (path, W_OK) == 0;
+}
+
+static gboolean
+check_writable (const char  *path,
+                const char  *dir,
+                GError     **error)
+{
+  if (!is_writable (dir))
+    {
+      g_set_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_READ_ONLY,
+                   _("The folder “%s” of the database is read-only: Lookout needs to "
+                     "write its journal and lock files there"),
+                   dir);
+      return FALSE;
+    }
+
+  if (!is_writable (path))
+    {
+      g_set_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_READ_ONLY,
+                   _("The database “%s” is read-only: Lookout needs to write to it"),
+                   path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* PATH.lock holds "PID PROGRAM\n" of the process that holds its flock(). */
+static gboolean
+store_lock (LookoutStore  *self,
+            GError       **error)
+{
+  g_autofree char *lock_path = g_strconcat (self->path, ".lock", NULL);
+  g_autofree char *owner = NULL;
+  int fd;
+
+  fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, LOOKOUT_STORE_ERROR,
+                   errsv == EACCES || errsv == EROFS || errsv == EPERM
+                     ? LOOKOUT_STORE_ERROR_READ_ONLY : LOOKOUT_STORE_ERROR_OPEN,
+                   _("Could not create the lock file “%s”: %s"),
+                   lock_path, g_strerror (errsv));
+      return FALSE;
+    }
+
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int errsv = errno;
+      char buf[256] = { 0 };
+      ssize_t n = pread (fd, buf, sizeof buf - 1, 0);
+      char *name = NULL;
+      gint64 pid = 0;
+
+      close (fd);
+      if (errsv != EWOULDBLOCK)
+        {
+          g_set_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_OPEN,
+                       _("Could not lock “%s”: %s"), lock_path, g_strerror (errsv));
+          return FALSE;
+        }
+
+      if (n > 0)
+        {
+          pid = g_ascii_strtoll (buf, &name, 10);
+          g_strstrip (name);
+        }
+      if (pid > 0 && name != NULL && name[0] != '\0')
+        g_set_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_LOCKED,
+                     _("The database “%s” is already monitored by %s (process %d); "
+                       "only one process can monitor a database at a time"),
+                     self->path, name, (int) pid);
+      else
+        g_set_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_LOCKED,
+                     _("The database “%s” is already monitored by another process; "
+                       "only one process can monitor a database at a time"),
+                     self->path);
+      return FALSE;
+    }
+
+  owner = g_strdup_printf ("%d %s\n", (int) getpid (),
+                           g_get_prgname () != NULL ? g_get_prgname () : "lookout");
+  if (ftruncate (fd, 0) != 0 || pwrite (fd, owner, strlen (owner), 0) < 0)
+    {
+      int errsv = errno;
+
+      close (fd);
+      g_set_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_OPEN,
+                   _("Could not write the lock file “%s”: %s"),
+                   lock_path, g_strerror (errsv));
+      return FALSE;
+    }
+
+  self->lock_fd = fd;
+  return TRUE;
+}
+
+static gboolean
+query_int (sqlite3     *db,
+           const char  *sql,
+           gint64      *out_value,
+           GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      lookout_store_set_error (error, db, rc, sql);
+      return FALSE;
+    }
+
+  *out_value = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/* Whether the file is Lookout's, before anything writes to it: marked with
+ * our application_id, empty (new), or a Lookout database from before the
+ * mark (its tables and a user_version), which *out_mark says to mark. */
+static gboolean
+check_identity (sqlite3     *db,
+                const char  *path,
+                gboolean    *out_mark,
+                GError     **error)
+{
+  gint64 app_id, n_objects, version, n_ours;
+
+  *out_mark = FALSE;
+  if (!query_int (db, "PRAGMA application_id", &app_id, error))
+    return FALSE;
+  if (app_id == LOOKOUT_STORE_APPLICATION_ID)
+    return TRUE;
+
+  if (app_id != 0)
+    {
+      g_set_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_FOREIGN,
+                   _("“%s” is not a Lookout database: it belongs to another application "
+                     "(application id 0x%08X); Lookout leaves it unchanged"),
+                   path, (guint32) app_id);
+      return FALSE;
+    }
+
+  if (!query_int (db, "SELECT count(*) FROM sqlite_master", &n_objects, error) ||
+      !query_int (db, "PRAGMA user_version", &version, error) ||
+      !query_int (db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                      "AND name IN ('targets', 'samples', 'events')", &n_ours, error))
+    return FALSE;
+
+  if (n_objects == 0 || (version > 0 && n_ours == 3))
+    {
+      *out_mark = TRUE;
+      return TRUE;
+    }
+
+  g_set_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_FOREIGN,
+               _("“%s” is not a Lookout database: it is an SQLite database with "
+                 "other tables; Lookout leaves it unchanged"),
+               path);
+  return FALSE;
+}
 
 static LookoutStore *
 store_open (const char    *path,
@@ -359,6 +630,14 @@ store_open (const char    *path,
 {
   g_autoptr(LookoutStore) self = NULL;
   g_autofree char *dir = NULL;
+  gboolean mark = FALSE;
+
+  if (path[0] == '\0')
+    {
+      g_set_error_literal (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_OPEN,
+                           _("The path of the database is empty"));
+      return NULL;
+    }
 
   dir = g_path_get_dirname (path);
   if (g_mkdir_with_parents (dir, 0700) != 0)
@@ -371,27 +650,76 @@ store_open (const char    *path,
       return NULL;
     }
 
+  if (!check_writable (path, dir, error))
+    return NULL;
+
   self = g_object_new (LOOKOUT_TYPE_STORE, NULL);
   self->path = g_strdup (path);
   self->context = g_main_context_ref (context);
 
-  if (!store_db_open (&self->writer_db, path,
+  if (!store_lock (self, error) ||
+      !store_db_open (&self->writer_db, path,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error))
     return NULL;
 
+  if (sqlite3_db_readonly (self->writer_db.db, "main") == 1)
+    {
+      g_set_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_READ_ONLY,
+                   _("The database “%s” is read-only: Lookout needs to write to it"),
+                   path);
+      return NULL;
+    }
+
   /* Check what the file is before changing anything in it: a file that is
-   * not a database or is newer than us is left exactly as it is. */
+   * not a database, not Lookout's, or newer than us is left exactly as it
+   * is. */
   if (!lookout_store_schema_check (self->writer_db.db, path, error) ||
+      !check_identity (self->writer_db.db, path, &mark, error) ||
       !lookout_store_exec (self->writer_db.db, "PRAGMA journal_mode = WAL", error) ||
       !lookout_store_exec (self->writer_db.db, "PRAGMA synchronous = NORMAL", error) ||
+      !lookout_store_exec (self->writer_db.db,
+                           "PRAGMA journal_size_limit = " G_STRINGIFY (JOURNAL_SIZE_LIMIT), error) ||
       !lookout_store_schema_migrate (self->writer_db.db, path, error))
     return NULL;
+
+  if (mark)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA application_id = %d",
+                                              (int) LOOKOUT_STORE_APPLICATION_ID);
+
+      if (!lookout_store_exec (self->writer_db.db, sql, error))
+        return NULL;
+    }
 
   self->committed_source = lookout_fd_source_new ("[lookout-store-committed]");
   g_source_set_callback (self->committed_source, committed_cb, self, NULL);
   g_source_attach (self->committed_source, self->context);
 
   lookout_store_writer_start (self);
+
+  return g_steal_pointer (&self);
+}
+
+/* For reading the history of a database another process monitors: no
+ * lock, no migration, no writer; every write fails with READ_ONLY. */
+static LookoutStore *
+store_open_read_only (const char    *path,
+                      GMainContext  *context,
+                      GError       **error)
+{
+  g_autoptr(LookoutStore) self = NULL;
+  gboolean mark = FALSE;
+
+  self = g_object_new (LOOKOUT_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  self->context = g_main_context_ref (context);
+  self->read_only = TRUE;
+  self->closed = TRUE;
+
+  if (!store_db_open (&self->writer_db, path, SQLITE_OPEN_READONLY, error) ||
+      !lookout_store_schema_check (self->writer_db.db, path, error) ||
+      !check_identity (self->writer_db.db, path, &mark, error))
+    return NULL;
 
   return g_steal_pointer (&self);
 }
@@ -437,11 +765,29 @@ open_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  self = store_open (path, g_task_get_context (task), &error);
+  if (g_task_get_source_tag (task) == lookout_store_open_read_only_async)
+    self = store_open_read_only (path, g_task_get_context (task), &error);
+  else
+    self = store_open (path, g_task_get_context (task), &error);
   if (self == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, self, g_object_unref);
+}
+
+static void
+open_in_thread (const char          *path,
+                gpointer             source_tag,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, open_thread);
 }
 
 void
@@ -450,15 +796,22 @@ lookout_store_open_async (const char          *path,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (path != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lookout_store_open_async);
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  g_task_run_in_thread (task, open_thread);
+  open_in_thread (path, lookout_store_open_async, cancellable, callback, user_data);
+}
+
+void
+lookout_store_open_read_only_async (const char          *path,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  open_in_thread (path, lookout_store_open_read_only_async, cancellable, callback, user_data);
 }
 
 LookoutStore *
@@ -466,9 +819,33 @@ lookout_store_open_finish (GAsyncResult  *result,
                            GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lookout_store_open_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lookout_store_open_async ||
+                        g_task_get_source_tag (G_TASK (result)) == lookout_store_open_read_only_async,
+                        NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+LookoutStore *
+lookout_store_open_read_only_sync (const char    *path,
+                                   GCancellable  *cancellable,
+                                   GError       **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  return store_open_read_only (path, g_main_context_ref_thread_default (), error);
+}
+
+gboolean
+lookout_store_get_read_only (LookoutStore *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), FALSE);
+
+  return self->read_only;
 }
 
 const char *
@@ -494,6 +871,13 @@ store_close (LookoutStore *self,
 
   store_db_close (&self->writer_db);
 
+  /* Last: the next process may open the file once everything is written. */
+  if (self->lock_fd >= 0)
+    {
+      close (self->lock_fd);
+      self->lock_fd = -1;
+    }
+
   if (self->committed_source != NULL)
     {
       g_source_destroy (self->committed_source);
@@ -502,6 +886,7 @@ store_close (LookoutStore *self,
       /* The last commit is announced even if its source had no time to run. */
       if (emit && g_main_context_acquire (self->context))
         {
+          emit_saving (self);
           emit_committed (self);
           g_main_context_release (self->context);
         }
@@ -542,4 +927,46 @@ lookout_store_get_retention (LookoutStore          *self,
   g_mutex_lock (&self->lock);
   *out_retention = self->retention;
   g_mutex_unlock (&self->lock);
+}
+
+/* ---- saving state ---- */
+
+gboolean
+lookout_store_get_saving (LookoutStore *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), FALSE);
+
+  return self->shown_problem == NULL;
+}
+
+const char *
+lookout_store_get_saving_problem (LookoutStore *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), NULL);
+
+  return self->shown_problem;
+}
+
+gint64
+lookout_store_get_saving_problem_since (LookoutStore *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), 0);
+
+  return self->shown_since_ms;
+}
+
+guint64
+lookout_store_get_n_dropped (LookoutStore *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), 0);
+
+  return self->shown_dropped;
+}
+
+guint64
+lookout_store_get_n_written_late (LookoutStore *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), 0);
+
+  return self->shown_late;
 }

@@ -24,7 +24,13 @@ typedef enum
   LOOKOUT_STORE_ERROR_QUERY,
   LOOKOUT_STORE_ERROR_NOT_FOUND,
   LOOKOUT_STORE_ERROR_CLOSED,
+  LOOKOUT_STORE_ERROR_READ_ONLY,    /* the file or its folder cannot be written */
+  LOOKOUT_STORE_ERROR_LOCKED,       /* another process monitors the database */
+  LOOKOUT_STORE_ERROR_FOREIGN,      /* an SQLite file that is not Lookout's */
 } LookoutStoreError;
+
+/* PRAGMA application_id of every Lookout database: 'LKOT'. */
+#define LOOKOUT_STORE_APPLICATION_ID 0x4C4B4F54
 
 typedef enum
 {
@@ -64,7 +70,14 @@ char         *lookout_store_dup_default_path     (void);
 
 /* Opens (creating the directory and file if needed), sets WAL and
  * synchronous=NORMAL, migrates by PRAGMA user_version, starts the writer
- * thread. The _sync variant blocks; the GUI uses the async one. */
+ * thread. The _sync variant blocks; the GUI uses the async one.
+ *
+ * Refused before anything in the file changes: an empty path, a file or
+ * folder that cannot be written (READ_ONLY), a database another process
+ * holds open (LOCKED: PATH.lock beside it is locked with flock(), which the
+ * kernel releases when that process dies, and names its PID and program),
+ * and an SQLite file that is not Lookout's (FOREIGN: checked by PRAGMA
+ * application_id; a Lookout database from before the id is adopted). */
 LookoutStore *lookout_store_open_sync            (const char           *path,
                                                   GCancellable         *cancellable,
                                                   GError              **error);
@@ -74,6 +87,17 @@ void          lookout_store_open_async           (const char           *path,
                                                   gpointer              user_data);
 LookoutStore *lookout_store_open_finish          (GAsyncResult         *result,
                                                   GError              **error);
+/* Opens for reading only, without the lock, for the history of a database
+ * another process monitors: writes fail with LOOKOUT_STORE_ERROR_READ_ONLY,
+ * appended samples are not kept. Finish with lookout_store_open_finish(). */
+LookoutStore *lookout_store_open_read_only_sync  (const char           *path,
+                                                  GCancellable         *cancellable,
+                                                  GError              **error);
+void          lookout_store_open_read_only_async (const char           *path,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean      lookout_store_get_read_only        (LookoutStore         *self);
 const char   *lookout_store_get_path             (LookoutStore         *self);
 /* Flushes pending writes, stops the writer thread and closes. Idempotent;
  * dispose calls it too. */
@@ -189,6 +213,20 @@ GArray       *lookout_store_query_rollups_sync   (LookoutStore         *self,
                                                   gint64                to_ms,
                                                   GCancellable         *cancellable,
                                                   GError              **error);
+
+/* ---- saving ----
+ * Whether results are being saved, as announced on the context the store
+ * was opened on (with notify). A batch that cannot be written (the database
+ * locked by another process, a full disk) is kept and retried until it is;
+ * meanwhile "saving" is FALSE, "saving-problem" says why in words and
+ * "saving-problem-since" since when (ms since the epoch). When saving
+ * resumes, "n-written-late" is the number of results that waited.
+ * "n-dropped" counts results dropped because too many were waiting. */
+gboolean      lookout_store_get_saving           (LookoutStore         *self);
+const char   *lookout_store_get_saving_problem   (LookoutStore         *self);
+gint64        lookout_store_get_saving_problem_since (LookoutStore     *self);
+guint64       lookout_store_get_n_dropped        (LookoutStore         *self);
+guint64       lookout_store_get_n_written_late   (LookoutStore         *self);
 
 /* ---- reads for statistics ----
  * Blocking: for worker threads, on a reader connection like the range reads. */
