@@ -32,6 +32,7 @@ static const struct
   [LOOKOUT_ALERT_EVENT_CONNECTIVITY_RESTORED] = { "connectivity-restored", N_("Local connectivity restored") },
   [LOOKOUT_ALERT_EVENT_PAUSED]                = { "paused", N_("Monitoring paused") },
   [LOOKOUT_ALERT_EVENT_RESUMED]               = { "resumed", N_("Monitoring resumed") },
+  [LOOKOUT_ALERT_EVENT_UNDELIVERED]           = { "undelivered", N_("Notification not sent") },
   [LOOKOUT_ALERT_EVENT_TEST]                  = { "test", N_("Test notification") },
 };
 

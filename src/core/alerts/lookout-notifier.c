@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "lookout-notifier.h"
 
 struct _LookoutNotifier
@@ -18,6 +20,7 @@ struct _LookoutNotifier
   LookoutAlertEngine *engine;
   LookoutStore       *store;
   GListStore         *channels;
+  GHashTable         *failed;     /* failure_key() of failures recorded */
 };
 
 enum {
@@ -41,19 +44,57 @@ engine_event_cb (LookoutAlertEngine *engine,
     lookout_notifier_dispatch (self, event);
 }
 
+/* One key per event and channel, as the store knows the event. */
+static char *
+failure_key (LookoutAlertChannel *channel,
+             LookoutAlertEvent   *event)
+{
+  return g_strdup_printf ("%s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s",
+                          lookout_alert_channel_get_id (channel), event->target_id, event->ts_ms,
+                          lookout_alert_event_kind_to_string (event->kind));
+}
+
 static void
 channel_delivered_cb (LookoutAlertChannel *channel,
                       LookoutAlertEvent   *event,
                       guint                attempts,
                       LookoutNotifier     *self)
 {
+  g_autofree char *key = NULL;
+
   if (self->store == NULL || event->kind == LOOKOUT_ALERT_EVENT_TEST)
     return;
 
+  key = failure_key (channel, event);
+  g_hash_table_remove (self->failed, key);
   lookout_store_mark_event_delivered (self->store, event->target_id, event->ts_ms,
                                       lookout_alert_event_kind_to_string (event->kind),
                                       lookout_alert_channel_get_id (channel),
                                       g_get_real_time () / 1000);
+}
+
+/* The first failure of a channel to send an event is recorded as an event
+ * of its own, saying why; the channel goes on retrying, and a delivery
+ * later marks the event as sent. */
+static void
+channel_failed_cb (LookoutAlertChannel *channel,
+                   LookoutAlertEvent   *event,
+                   const GError        *error,
+                   LookoutNotifier     *self)
+{
+  g_autofree char *message = NULL;
+
+  if (self->store == NULL || event->kind == LOOKOUT_ALERT_EVENT_TEST ||
+      !g_hash_table_add (self->failed, failure_key (channel, event)))
+    return;
+
+  /* Translators: "The “Down” notification was not sent to desktop: <reason>" */
+  message = g_strdup_printf (_("The “%s” notification was not sent to %s: %s"),
+                             lookout_alert_event_kind_get_label (event->kind),
+                             lookout_alert_channel_get_id (channel), error->message);
+  lookout_store_append_event (self->store, event->target_id, g_get_real_time () / 1000,
+                              lookout_alert_event_kind_to_string (LOOKOUT_ALERT_EVENT_UNDELIVERED),
+                              message);
 }
 
 static void
@@ -80,6 +121,7 @@ lookout_notifier_dispose (GObject *object)
             g_list_model_get_item (G_LIST_MODEL (self->channels), i);
 
           g_signal_handlers_disconnect_by_func (channel, channel_delivered_cb, self);
+          g_signal_handlers_disconnect_by_func (channel, channel_failed_cb, self);
         }
       g_list_store_remove_all (self->channels);
     }
@@ -95,6 +137,7 @@ lookout_notifier_finalize (GObject *object)
   LookoutNotifier *self = (LookoutNotifier *)object;
 
   g_clear_object (&self->channels);
+  g_clear_pointer (&self->failed, g_hash_table_unref);
 
   G_OBJECT_CLASS (lookout_notifier_parent_class)->finalize (object);
 }
@@ -175,6 +218,7 @@ static void
 lookout_notifier_init (LookoutNotifier *self)
 {
   self->channels = g_list_store_new (LOOKOUT_TYPE_ALERT_CHANNEL);
+  self->failed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 LookoutNotifier *
@@ -203,6 +247,7 @@ lookout_notifier_add_channel (LookoutNotifier     *self,
   g_return_if_fail (LOOKOUT_IS_ALERT_CHANNEL (channel));
 
   g_signal_connect (channel, "delivered", G_CALLBACK (channel_delivered_cb), self);
+  g_signal_connect (channel, "failed", G_CALLBACK (channel_failed_cb), self);
   g_list_store_append (self->channels, channel);
 }
 
@@ -219,6 +264,7 @@ lookout_notifier_remove_channel (LookoutNotifier     *self,
     return;
 
   g_signal_handlers_disconnect_by_func (channel, channel_delivered_cb, self);
+  g_signal_handlers_disconnect_by_func (channel, channel_failed_cb, self);
   g_list_store_remove (self->channels, position);
 }
 
