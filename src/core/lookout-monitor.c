@@ -226,7 +226,7 @@ engine_event_cb (LookoutAlertEngine *engine,
   if (self->holding_events)
     g_ptr_array_add (self->held_events, lookout_alert_event_ref (event));
   else
-    lookout_notifier_dispatch (self->notifier, event);
+    lookout_notifier_post (self->notifier, event);
 }
 
 static void
@@ -240,7 +240,7 @@ dispatch_held_events (LookoutMonitor *self)
   events = g_steal_pointer (&self->held_events);
   self->held_events = g_ptr_array_new_with_free_func ((GDestroyNotify) lookout_alert_event_unref);
   for (guint i = 0; i < events->len; i++)
-    lookout_notifier_dispatch (self->notifier, g_ptr_array_index (events, i));
+    lookout_notifier_post (self->notifier, g_ptr_array_index (events, i));
 }
 
 /* Across a suspend nothing is checked, so the plot shows a gap, not an

@@ -115,6 +115,8 @@ lookout_alert_settings_constructed (GObject *object)
   g_settings_bind (self->settings, "notify-webhook", self->webhook, "enabled", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "webhook-url", self->webhook, "url", G_SETTINGS_BIND_GET);
   lookout_notifier_add_channel (self->notifier, self->webhook);
+
+  lookout_notifier_set_group_window (self->notifier, LOOKOUT_NOTIFIER_GROUP_WINDOW_MS);
 }
 
 static void

@@ -21,7 +21,16 @@ struct _LookoutNotifier
   LookoutStore       *store;
   GListStore         *channels;
   GHashTable         *failed;     /* failure_key() of failures recorded */
+
+  /* lookout_notifier_post(): events held to be grouped */
+  guint               group_ms;
+  GPtrArray          *held;
+  gint64              held_since_us;
+  guint               flush_id;
 };
+
+/* Events keep coming: held no longer than this many quiet windows. */
+#define GROUP_MAX_WINDOWS 30
 
 enum {
   PROP_0,
@@ -41,7 +50,7 @@ engine_event_cb (LookoutAlertEngine *engine,
                  LookoutNotifier    *self)
 {
   if (event->notify)
-    lookout_notifier_dispatch (self, event);
+    lookout_notifier_post (self, event);
 }
 
 /* One key per event and channel, as the store knows the event. */
@@ -67,6 +76,13 @@ channel_delivered_cb (LookoutAlertChannel *channel,
 
   key = failure_key (channel, event);
   g_hash_table_remove (self->failed, key);
+  if (event->group != NULL)
+    {
+      /* Each event of a group is marked as any other. */
+      for (guint i = 0; i < event->group->len; i++)
+        channel_delivered_cb (channel, g_ptr_array_index (event->group, i), attempts, self);
+      return;
+    }
   lookout_store_mark_event_delivered (self->store, event->target_id, event->ts_ms,
                                       lookout_alert_event_kind_to_string (event->kind),
                                       lookout_alert_channel_get_id (channel),
@@ -125,6 +141,7 @@ lookout_notifier_dispose (GObject *object)
         }
       g_list_store_remove_all (self->channels);
     }
+  g_clear_handle_id (&self->flush_id, g_source_remove);
   g_clear_object (&self->engine);
   g_clear_object (&self->store);
 
@@ -138,6 +155,7 @@ lookout_notifier_finalize (GObject *object)
 
   g_clear_object (&self->channels);
   g_clear_pointer (&self->failed, g_hash_table_unref);
+  g_clear_pointer (&self->held, g_ptr_array_unref);
 
   G_OBJECT_CLASS (lookout_notifier_parent_class)->finalize (object);
 }
@@ -219,6 +237,7 @@ lookout_notifier_init (LookoutNotifier *self)
 {
   self->channels = g_list_store_new (LOOKOUT_TYPE_ALERT_CHANNEL);
   self->failed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) lookout_alert_event_unref);
 }
 
 LookoutNotifier *
@@ -297,6 +316,7 @@ lookout_notifier_get_n_pending (LookoutNotifier *self)
 
   g_return_val_if_fail (LOOKOUT_IS_NOTIFIER (self), 0);
 
+  n = self->held->len;
   model = G_LIST_MODEL (self->channels);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -325,4 +345,119 @@ lookout_notifier_dispatch (LookoutNotifier   *self,
       if (lookout_alert_channel_get_enabled (channel))
         lookout_alert_channel_enqueue (channel, event);
     }
+}
+
+/* ---- grouping ---- */
+
+static gboolean
+flush_cb (gpointer user_data)
+{
+  LookoutNotifier *self = user_data;
+
+  self->flush_id = 0;
+  lookout_notifier_flush (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+lookout_notifier_post (LookoutNotifier   *self,
+                       LookoutAlertEvent *event)
+{
+  gint64 now_us, due_us;
+
+  g_return_if_fail (LOOKOUT_IS_NOTIFIER (self));
+  g_return_if_fail (event != NULL);
+
+  if (self->group_ms == 0)
+    {
+      lookout_notifier_dispatch (self, event);
+      return;
+    }
+
+  now_us = g_get_monotonic_time ();
+  if (self->held->len == 0)
+    self->held_since_us = now_us;
+  g_ptr_array_add (self->held, lookout_alert_event_ref (event));
+
+  /* A quiet window after the last event, but not for ever. */
+  due_us = MIN (now_us + self->group_ms * G_TIME_SPAN_MILLISECOND,
+                self->held_since_us + GROUP_MAX_WINDOWS * self->group_ms * G_TIME_SPAN_MILLISECOND);
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  self->flush_id = g_timeout_add (MAX (due_us - now_us, 0) / 1000, flush_cb, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->flush_id),
+                            "[lookout] notification grouping");
+}
+
+void
+lookout_notifier_flush (LookoutNotifier *self)
+{
+  g_autoptr(GPtrArray) held = NULL;
+  g_autofree gboolean *done = NULL;
+
+  g_return_if_fail (LOOKOUT_IS_NOTIFIER (self));
+
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  if (self->held->len == 0)
+    return;
+
+  held = g_steal_pointer (&self->held);
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) lookout_alert_event_unref);
+
+  /* One notification per kind, in the order of each kind's first event;
+   * events about the machine itself stay on their own. */
+  done = g_new0 (gboolean, held->len);
+  for (guint i = 0; i < held->len; i++)
+    {
+      LookoutAlertEvent *first = g_ptr_array_index (held, i);
+      g_autoptr(GPtrArray) same = NULL;
+
+      if (done[i])
+        continue;
+      if (first->target_id == 0)
+        {
+          lookout_notifier_dispatch (self, first);
+          continue;
+        }
+
+      same = g_ptr_array_new ();
+      for (guint j = i; j < held->len; j++)
+        {
+          LookoutAlertEvent *event = g_ptr_array_index (held, j);
+
+          if (!done[j] && event->target_id != 0 && event->kind == first->kind)
+            {
+              g_ptr_array_add (same, event);
+              done[j] = TRUE;
+            }
+        }
+
+      if (same->len == 1)
+        lookout_notifier_dispatch (self, first);
+      else
+        {
+          g_autoptr(LookoutAlertEvent) group = lookout_alert_event_new_group (same);
+
+          lookout_notifier_dispatch (self, group);
+        }
+    }
+}
+
+void
+lookout_notifier_set_group_window (LookoutNotifier *self,
+                                   guint            window_ms)
+{
+  g_return_if_fail (LOOKOUT_IS_NOTIFIER (self));
+
+  self->group_ms = window_ms;
+  if (window_ms == 0)
+    lookout_notifier_flush (self);
+}
+
+guint
+lookout_notifier_get_group_window (LookoutNotifier *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_NOTIFIER (self), 0);
+
+  return self->group_ms;
 }
