@@ -268,6 +268,29 @@ def t_run_usage():
     expect(p.returncode == 2, p)
 
 
+def t_run_restart():
+    """A target down when run stops is still down at the next run: no second down event."""
+    db = os.path.join(tmp.name, "restart.db")
+    targets = os.path.join(tmp.name, "restart.txt")
+    refused = f"tcp://127.0.0.1:{closed_port()}"
+    with open(targets, "w") as f:
+        f.write(f"{refused} interval=1 failures=1\n")
+
+    def downs():
+        con = sqlite3.connect(db)
+        try:
+            return con.execute("SELECT count(*) FROM events WHERE kind = 'down'").fetchone()[0]
+        finally:
+            con.close()
+
+    for run in range(2):
+        p = agent("run", "--db", db, "--targets", targets, "--duration", "2")
+        expect(p.returncode == 0, f"exit {p.returncode}, stderr {p.stderr!r}")
+        expect_quiet(p.stderr)
+        expect(samples_for(db, refused) >= 2 * (run + 1), "not sampled")
+        expect(downs() == 1, f"{downs()} down events after run {run + 1}")
+
+
 check("check: open TCP port is ok, exit 0", t_check_open)
 check("check: closed TCP port is refused, exit 1", t_check_refused)
 check("check: several targets at once, in order", t_check_mixed)
@@ -280,6 +303,7 @@ check("run: SIGTERM flushes and exits 0", t_run_sigterm)
 check("run: SIGINT flushes and exits 0", t_run_sigint)
 check("run: a bad targets file imports nothing, exit 2", t_run_bad_targets_file)
 check("run: bad usage exits 2", t_run_usage)
+check("run: a restart does not notify a known outage again", t_run_restart)
 
 listener.close()
 tmp.cleanup()
