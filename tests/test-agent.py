@@ -445,6 +445,27 @@ def t_run_locked_says_so():
     con.close()
     gaps = [b - a for a, b in zip(ts, ts[1:])]
     expect(ts and max(gaps) < 2500, f"largest gap {max(gaps) if gaps else None} ms")
+def t_run_restart():
+    """A target down when run stops is still down at the next run: no second down event."""
+    db = os.path.join(tmp.name, "restart.db")
+    targets = os.path.join(tmp.name, "restart.txt")
+    refused = f"tcp://127.0.0.1:{closed_port()}"
+    with open(targets, "w") as f:
+        f.write(f"{refused} interval=1 failures=1\n")
+
+    def downs():
+        con = sqlite3.connect(db)
+        try:
+            return con.execute("SELECT count(*) FROM events WHERE kind = 'down'").fetchone()[0]
+        finally:
+            con.close()
+
+    for run in range(2):
+        p = agent("run", "--db", db, "--targets", targets, "--duration", "2")
+        expect(p.returncode == 0, f"exit {p.returncode}, stderr {p.stderr!r}")
+        expect_quiet(p.stderr)
+        expect(samples_for(db, refused) >= 2 * (run + 1), "not sampled")
+        expect(downs() == 1, f"{downs()} down events after run {run + 1}")
 
 
 check("check: open TCP port is ok, exit 0", t_check_open)
@@ -467,6 +488,7 @@ check("run: a second agent on a database names the first and exits 1", t_run_sec
 check("run: two agents started together add no target twice", t_run_together_no_duplicates)
 check("run: retention prunes headless", t_run_prunes)
 check("run: a write lock held elsewhere is said once, resumed once, nothing lost", t_run_locked_says_so)
+check("run: a restart does not notify a known outage again", t_run_restart)
 
 listener.close()
 tmp.cleanup()

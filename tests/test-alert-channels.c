@@ -464,6 +464,97 @@ test_store_delivery (void)
   server_free (server);
 }
 
+/* ---- grouping ---- */
+
+/* Twelve targets go down together: held until the flush this test triggers
+ * (the window is an hour), then one webhook post carrying all twelve, one
+ * Telegram message naming them, and every event still recorded and marked
+ * delivered on its own. */
+static void
+test_group_flush (void)
+{
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  LookoutStore *store = tmp->store;
+  Server *hooks = server_new ();
+  Server *bot = server_new ();
+  g_autofree char *url = g_strdup_printf ("%s/hook", hooks->base);
+  g_autoptr(LookoutAlertEngine) engine = lookout_alert_engine_new (store);
+  g_autoptr(LookoutNotifier) notifier = lookout_notifier_new (engine, store);
+  g_autoptr(LookoutAlertChannel) webhook = lookout_webhook_channel_new (url, NULL);
+  g_autoptr(LookoutAlertChannel) telegram = lookout_telegram_channel_new ("1:x", "7");
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(JsonNode) posted = NULL;
+  g_autoptr(GArray) events = NULL;
+  JsonObject *payload;
+  JsonArray *members;
+  const Request *message;
+
+  g_object_set (telegram, "api-url", bot->base, NULL);
+  lookout_notifier_add_channel (notifier, webhook);
+  lookout_notifier_add_channel (notifier, telegram);
+  lookout_notifier_set_group_window (notifier, 3600 * 1000);
+  lookout_alert_engine_set_clock (engine, fake_clock, NULL);
+
+  /* The 13th stays up: not everything fails, this computer is online. */
+  for (guint i = 0; i < 13; i++)
+    {
+      g_autofree char *uri = g_strdup_printf ("tcp://192.0.2.%u:80", i + 1);
+      LookoutTarget *target = lookout_target_new_from_string (uri, &error);
+
+      g_assert_no_error (error);
+      lookout_target_set_fail_threshold (target, 1);
+      g_assert_true (lookout_store_insert_target_sync (store, target, &error));
+      g_ptr_array_add (targets, target);
+      feed (engine, target, TRUE);
+    }
+  for (guint i = 0; i < 12; i++)
+    feed (engine, targets->pdata[i], FALSE);
+
+  lookout_test_drain ();
+  g_assert_cmpuint (hooks->requests->len, ==, 0);
+  g_assert_cmpuint (bot->requests->len, ==, 0);
+  g_assert_cmpuint (lookout_notifier_get_n_pending (notifier), ==, 12);
+
+  lookout_notifier_flush (notifier);
+  LOOKOUT_TEST_WAIT (lookout_notifier_get_n_pending (notifier) == 0);
+  g_assert_cmpuint (hooks->requests->len, ==, 1);
+  g_assert_cmpuint (bot->requests->len, ==, 1);
+
+  posted = json_from_string (((Request *) hooks->requests->pdata[0])->body, &error);
+  g_assert_no_error (error);
+  payload = json_node_get_object (posted);
+  g_assert_cmpstr (json_object_get_string_member (payload, "event"), ==, "down");
+  g_assert_cmpstr (json_object_get_string_member (payload, "title"), ==, "12 targets are down");
+  g_assert_cmpint (json_object_get_int_member (payload, "count"), ==, 12);
+  members = json_object_get_array_member (payload, "events");
+  g_assert_cmpuint (json_array_get_length (members), ==, 12);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_array_get_object_element (members, 11),
+                                                                                 "target"), "uri"),
+                   ==, "tcp://192.0.2.12:80");
+
+  message = bot->requests->pdata[0];
+  g_assert_nonnull (strstr (message->body, "12 targets are down: 192.0.2.1:80, 192.0.2.2:80"));
+  g_assert_nonnull (strstr (message->body, " and 2 more"));
+
+  g_assert_true (lookout_store_flush_sync (store, &error));
+  events = lookout_store_query_events_sync (store, -1, "down", 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 12);
+  for (guint i = 0; i < events->len; i++)
+    {
+      const char *channels = g_array_index (events, LookoutStoredEvent, i).channels;
+
+      g_assert_true (g_strcmp0 (channels, "telegram,webhook") == 0 ||
+                     g_strcmp0 (channels, "webhook,telegram") == 0);
+    }
+
+  g_clear_object (&notifier);
+  lookout_test_store_close (tmp);
+  server_free (hooks);
+  server_free (bot);
+}
+
 static void
 query_done_cb (GObject      *object,
                GAsyncResult *result,
@@ -514,6 +605,7 @@ main (int   argc,
   g_test_add_func ("/alert-channels/queue/hang-does-not-delay-others", test_hang_does_not_delay_others);
   g_test_add_func ("/alert-channels/store/delivery", test_store_delivery);
   g_test_add_func ("/alert-channels/store/query-paging", test_store_query_paging);
+  g_test_add_func ("/alert-channels/group/flush", test_group_flush);
 
   return g_test_run ();
 }

@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <libsoup/soup.h>
 
 #include "lookout-test-gui.h"
@@ -198,12 +200,55 @@ test_events_window (void)
   g_clear_object (&monitor);
 }
 
+/* No Secret Service (the session bus this process is given does not
+ * exist): the page says plainly that secrets cannot be kept and why, shows
+ * no dots for the token it could not save, and the channel uses it for this
+ * session, as the page says. */
+static void
+test_page_no_keyring (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ();
+  g_autoptr(LookoutAlertEngine) engine = lookout_alert_engine_new (NULL);
+  g_autoptr(LookoutNotifier) notifier = lookout_notifier_new (engine, NULL);
+  g_autoptr(LookoutAlertSettings) alert_settings = NULL;
+  g_autofree char *token = NULL;
+  GtkWidget *page;
+  GtkLabel *label;
+
+  alert_settings = lookout_alert_settings_new (settings, engine, notifier, NULL);
+  page = g_object_ref_sink (lookout_alerts_page_new (settings, alert_settings));
+  label = child (page, "secrets_label");
+  g_assert_false (gtk_widget_get_visible (child (page, "secrets_group")));
+
+  gtk_editable_set_text (child (page, "token_row"), "777:not-kept");
+  g_signal_emit_by_name (child (page, "token_row"), "apply");
+  LOOKOUT_TEST_WAIT (lookout_alert_settings_get_secrets_error (alert_settings) != NULL);
+
+  g_assert_true (gtk_widget_get_visible (child (page, "secrets_group")));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (label),
+                                   "Secrets cannot be kept: no Secret Service (such as GNOME Keyring)"));
+  g_assert_nonnull (strstr (gtk_label_get_label (label), "used until Lookout quits"));
+  g_assert_cmpstr (gtk_editable_get_text (child (page, "token_row")), ==, "");
+  g_object_get (lookout_notifier_find_channel (notifier, "telegram"), "token", &token, NULL);
+  g_assert_cmpstr (token, ==, "777:not-kept");
+
+  g_object_unref (page);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(LookoutTestDir) keyring_dir = lookout_test_dir_new ();
   g_autofree char *keyring = g_build_filename (keyring_dir, "test.keyring", NULL);
+
+  /* Run again with this set and a session bus that does not exist. */
+  if (g_getenv ("LOOKOUT_TEST_NO_KEYRING") != NULL)
+    {
+      lookout_test_gui_init (&argc, &argv);
+      g_test_add_func ("/gui/alerts-page/no-keyring", test_page_no_keyring);
+      return g_test_run ();
+    }
 
   g_setenv ("SECRET_BACKEND", "file", TRUE);
   g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);

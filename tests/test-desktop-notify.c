@@ -17,7 +17,10 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include <string.h>
+
 #include "lookout-desktop-channel.h"
+#include "lookout-notifier.h"
 #include "lookout-test.h"
 
 #define MOCK_PATH  "/org/freedesktop/Notifications"
@@ -49,6 +52,30 @@ target_action_cb (GSimpleAction *action,
   *(gint64 *) user_data = g_variant_get_int64 (parameter);
 }
 
+/* python3-dbusmock's notification daemon on our session bus. */
+static void
+start_mock (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean appeared = FALSE;
+  guint watch;
+
+  f->mock = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error,
+                              "/usr/bin/python3", "-m", "dbusmock",
+                              "--template", "notification_daemon", NULL);
+  g_assert_no_error (error);
+
+  g_clear_object (&f->connection);
+  f->connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+
+  watch = g_bus_watch_name_on_connection (f->connection, "org.freedesktop.Notifications",
+                                          G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                          name_appeared_cb, NULL, &appeared, NULL);
+  LOOKOUT_TEST_WAIT_UNTIL (appeared, 20000);
+  g_bus_unwatch_name (watch);
+}
+
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -56,8 +83,6 @@ fixture_set_up (Fixture       *f,
   g_autoptr(GSimpleAction) show = NULL;
   g_autoptr(GSimpleAction) mute = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean appeared = FALSE;
-  guint watch;
   int status = -1;
 
   if (g_getenv ("LOOKOUT_TEST_SESSION_BUS") == NULL)
@@ -72,19 +97,9 @@ fixture_set_up (Fixture       *f,
       return;
     }
 
-  f->mock = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error,
-                              "/usr/bin/python3", "-m", "dbusmock",
-                              "--template", "notification_daemon", NULL);
-  g_assert_no_error (error);
-
-  f->connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-
-  watch = g_bus_watch_name_on_connection (f->connection, "org.freedesktop.Notifications",
-                                          G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                          name_appeared_cb, NULL, &appeared, NULL);
-  LOOKOUT_TEST_WAIT_UNTIL (appeared, 20000);
-  g_bus_unwatch_name (watch);
+  /* The ids of tests that start without a notification daemon say so. */
+  if (!g_str_has_suffix (data, ".NoDaemon"))
+    start_mock (f);
 
   f->app = g_application_new (data, G_APPLICATION_DEFAULT_FLAGS);
   show = g_simple_action_new ("show-target", G_VARIANT_TYPE_INT64);
@@ -286,6 +301,100 @@ test_machine_event (Fixture       *f,
   }
 }
 
+static void
+failed_cb (LookoutAlertChannel  *channel,
+           LookoutAlertEvent    *event,
+           const GError         *error,
+           GError              **out_error)
+{
+  g_clear_error (out_error);
+  *out_error = g_error_copy (error);
+}
+
+/* The events of target 7, newest first, once the store has them. */
+static GArray *
+read_events (LookoutStore *store)
+{
+  GError *error = NULL;
+  GArray *events;
+
+  lookout_store_flush_sync (store, &error);
+  g_assert_no_error (error);
+  events = lookout_store_query_events_sync (store, 7, NULL, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+
+  return events;
+}
+
+/* No notification daemon on the bus: the event is not said to be sent; the
+ * failure is recorded once, as an event saying why, and when a daemon
+ * appears the retry delivers it and the event says so. */
+static void
+test_no_service (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(LookoutTestStore) tmp = NULL;
+  g_autoptr(LookoutNotifier) notifier = NULL;
+  g_autoptr(LookoutAlertChannel) channel = NULL;
+  g_autoptr(LookoutAlertEvent) event = NULL;
+  g_autoptr(GArray) events = NULL;
+  g_autoptr(GError) failure = NULL;
+  g_autoptr(GPtrArray) calls = NULL;
+  LookoutStoredEvent *undelivered, *down;
+
+  if (g_test_failed () || f->app == NULL)
+    return;
+
+  tmp = lookout_test_store_new ();
+  notifier = lookout_notifier_new (NULL, tmp->store);
+  channel = lookout_desktop_channel_new (f->app);
+  g_object_set (channel, "retry-initial-ms", 20, "retry-max-ms", 40, NULL);
+  g_signal_connect (channel, "failed", G_CALLBACK (failed_cb), &failure);
+  lookout_notifier_add_channel (notifier, channel);
+
+  event = lookout_alert_event_new (LOOKOUT_ALERT_EVENT_DOWN);
+  event->target_id = 7;
+  event->ts_ms = 1700000000000;
+  event->title = g_strdup ("db.example.org is down");
+  event->message = g_strdup ("db.example.org is down: Connection refused");
+  lookout_store_append_event (tmp->store, 7, event->ts_ms, "down", event->message);
+  lookout_notifier_dispatch (notifier, event);
+
+  LOOKOUT_TEST_WAIT (failure != NULL);
+  g_assert_error (failure, LOOKOUT_ALERT_CHANNEL_ERROR, LOOKOUT_ALERT_CHANNEL_ERROR_NETWORK);
+  g_assert_nonnull (strstr (failure->message, "No notification service"));
+  /* Retries fail too, and are not recorded again. */
+  g_clear_error (&failure);
+  LOOKOUT_TEST_WAIT (failure != NULL);
+  g_assert_cmpuint (lookout_alert_channel_get_pending (channel), ==, 1);
+
+  events = read_events (tmp->store);
+  g_assert_cmpuint (events->len, ==, 2);
+  undelivered = &g_array_index (events, LookoutStoredEvent, 0);
+  down = &g_array_index (events, LookoutStoredEvent, 1);
+  g_assert_cmpstr (undelivered->kind, ==, "undelivered");
+  g_assert_true (g_str_has_prefix (undelivered->message,
+                                   "The “Down” notification was not sent to desktop: No notification service"));
+  g_assert_cmpstr (down->kind, ==, "down");
+  g_assert_cmpint (down->delivered_ms, ==, 0);
+  g_assert_null (down->channels);
+
+  /* A daemon appears: the next retry gets through and says so. */
+  start_mock (f);
+  LOOKOUT_TEST_WAIT (lookout_alert_channel_get_pending (channel) == 0);
+  calls = wait_for_notify_calls (f, 1);
+  g_assert_cmpuint (calls->len, ==, 1);
+  g_clear_pointer (&events, g_array_unref);
+  events = read_events (tmp->store);
+  g_assert_cmpuint (events->len, ==, 2);
+  down = &g_array_index (events, LookoutStoredEvent, 1);
+  g_assert_cmpint (down->delivered_ms, >, 0);
+  g_assert_cmpstr (down->channels, ==, "desktop");
+
+  g_clear_object (&notifier);
+  lookout_test_store_close (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -311,6 +420,16 @@ main (int   argc,
     }
 
   g_test_init (&argc, &argv, NULL);
+
+  /* GLib's freedesktop notification backend can crash a later application
+   * in the same process when an earlier one was gone with notifications
+   * still open: the test without a daemon runs in a process of its own. */
+  if (g_getenv ("LOOKOUT_TEST_NO_DAEMON") != NULL)
+    {
+      g_test_add ("/desktop-notify/no-service", Fixture, "io.github.lookoutapp.Lookout.Test3.NoDaemon",
+                  fixture_set_up, test_no_service, fixture_tear_down);
+      return g_test_run ();
+    }
 
   g_test_add ("/desktop-notify/notify-and-action", Fixture, "io.github.lookoutapp.Lookout.Test1",
               fixture_set_up, test_notify, fixture_tear_down);

@@ -103,11 +103,132 @@ test_monitor_alerts (void)
   lookout_test_store_close (tmp);
 }
 
+#define T0_MS G_GINT64_CONSTANT (1700000000000)
+
+static gint64
+fixed_clock (gpointer user_data)
+{
+  return *(gint64 *) user_data;
+}
+
+static LookoutResult *
+new_result (gboolean ok,
+            gint64   started_ms)
+{
+  LookoutResult *result = lookout_result_new (LOOKOUT_TARGET_KIND_TCP);
+
+  result->started_ms = started_ms;
+  if (ok)
+    {
+      result->ok = TRUE;
+      result->state = LOOKOUT_TARGET_STATE_UP;
+      result->latency_us = 900;
+    }
+  else
+    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_REFUSED,
+                              "Connection refused");
+  return result;
+}
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (lookout_monitor_load_finish (LOOKOUT_MONITOR (object), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* A restart forgets nothing: a target that was down when the process
+ * stopped is down at once (not "Unknown"), is not notified again, and its
+ * recovery counts the outage from its first failure, before the restart. */
+static void
+test_restart (void)
+{
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) lookout_alert_event_unref);
+  g_autoptr(LookoutTarget) stored = NULL;
+  g_autoptr(LookoutMonitor) monitor = NULL;
+  g_autoptr(LookoutMonitor) again = NULL;
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(LookoutTarget) target_again = NULL;
+  g_autoptr(GError) error = NULL;
+  LookoutAlertEngine *engine;
+  LookoutAlertEvent *up;
+  gint64 now = T0_MS + 50000;
+  gboolean loaded = FALSE;
+
+  /* The last process: up twice, then refused from T0 + 20 s, DOWN notified at T0 + 40 s. */
+  stored = lookout_target_new_from_string ("tcp://127.0.0.1:9", &error);
+  g_assert_no_error (error);
+  g_assert_true (lookout_store_insert_target_sync (tmp->store, stored, &error));
+  for (int i = 0; i < 5; i++)
+    {
+      g_autoptr(LookoutResult) result = new_result (i < 2, T0_MS + i * 10000);
+      LookoutSample sample;
+
+      lookout_sample_init_from_result (&sample, stored, result);
+      lookout_store_append_sample (tmp->store, &sample);
+    }
+  lookout_store_append_event (tmp->store, lookout_target_get_id (stored), T0_MS + 40000, "down",
+                              "127.0.0.1:9 is down since …: Connection refused");
+  g_assert_true (lookout_store_flush_sync (tmp->store, &error));
+
+  monitor = lookout_monitor_new (tmp->store);
+  engine = lookout_monitor_get_alert_engine (monitor);
+  lookout_alert_engine_set_clock (engine, fixed_clock, &now);
+  lookout_alert_engine_set_up_after (engine, 1);
+  g_signal_connect (engine, "event", G_CALLBACK (event_cb), events);
+  g_assert_true (lookout_monitor_load_sync (monitor, &error));
+  g_assert_no_error (error);
+
+  target = g_list_model_get_item (lookout_monitor_get_targets (monitor), 0);
+  g_assert_cmpint (lookout_target_get_state (target), ==, LOOKOUT_TARGET_STATE_DOWN);
+  g_assert_cmpint (lookout_target_get_last_checked (target), ==, T0_MS + 40000);
+  g_assert_cmpstr (lookout_target_get_last_error (target), ==, "Connection refused");
+  g_assert_cmpint (lookout_alert_engine_get_state (engine, lookout_target_get_id (target)), ==,
+                   LOOKOUT_TARGET_STATE_DOWN);
+
+  /* Still down: nothing to say. */
+  {
+    g_autoptr(LookoutResult) result = new_result (FALSE, now);
+
+    lookout_monitor_handle_result (monitor, target, result);
+  }
+  g_assert_cmpuint (events->len, ==, 0);
+
+  /* Back up at T0 + 60 s: down for 40 s, from T0 + 20 s. */
+  now = T0_MS + 60000;
+  {
+    g_autoptr(LookoutResult) result = new_result (TRUE, now);
+
+    lookout_monitor_handle_result (monitor, target, result);
+  }
+  g_assert_cmpuint (events->len, ==, 1);
+  up = events->pdata[0];
+  g_assert_cmpint (up->kind, ==, LOOKOUT_ALERT_EVENT_UP);
+  g_assert_cmpint (up->since_ms, ==, T0_MS + 20000);
+  g_assert_cmpint (up->downtime_ms, ==, 40000);
+
+  /* And a launch after that, loading as the window does, finds it up. */
+  g_assert_true (lookout_store_flush_sync (tmp->store, &error));
+  again = lookout_monitor_new (tmp->store);
+  lookout_monitor_load_async (again, NULL, loaded_cb, &loaded);
+  LOOKOUT_TEST_WAIT (loaded);
+  target_again = g_list_model_get_item (lookout_monitor_get_targets (again), 0);
+  g_assert_cmpint (lookout_target_get_state (target_again), ==, LOOKOUT_TARGET_STATE_UP);
+  g_assert_cmpint (lookout_target_get_last_latency (target_again), ==, 900);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/monitor-alerts/threshold-events-suspend", test_monitor_alerts);
+  g_test_add_func ("/monitor-alerts/restart", test_restart);
   return g_test_run ();
 }

@@ -513,6 +513,28 @@ find_value_label (GtkWidget  *root,
   return NULL;
 }
 
+/* Commits what @store has queued, then shows @history of @target in a window
+ * with a monitor over @store. */
+static GtkWidget *
+show_history (GtkWidget       *history,
+              LookoutStore    *store,
+              LookoutTarget   *target,
+              LookoutMonitor **out_monitor)
+{
+  GtkWidget *window;
+  GError *error = NULL;
+
+  lookout_store_flush_sync (store, &error);
+  g_assert_no_error (error);
+
+  *out_monitor = lookout_monitor_new (store);
+  window = show_in_window (history, 900, 600);
+  lookout_target_history_set_monitor (LOOKOUT_TARGET_HISTORY (history), *out_monitor);
+  lookout_target_history_set_target (LOOKOUT_TARGET_HISTORY (history), target);
+
+  return window;
+}
+
 static void
 test_history_statistics (void)
 {
@@ -552,13 +574,7 @@ test_history_statistics (void)
         }
       lookout_store_append_sample (store, &s);
     }
-  lookout_store_flush_sync (store, &error);
-  g_assert_no_error (error);
-
-  monitor = lookout_monitor_new (store);
-  window = show_in_window (history, 900, 600);
-  lookout_target_history_set_monitor (LOOKOUT_TARGET_HISTORY (history), monitor);
-  lookout_target_history_set_target (LOOKOUT_TARGET_HISTORY (history), target);
+  window = show_history (history, store, target, &monitor);
   g_assert_true (lookout_plot_get_live (lookout_target_history_get_plot (LOOKOUT_TARGET_HISTORY (history))));
 
   availability = find_value_label (history, "Availability");
@@ -592,6 +608,71 @@ test_history_statistics (void)
   g_assert_cmpuint (col->n_timed, ==, 0);
   g_assert_cmpstr (lookout_series_get_column_error (series, lookout_series_column_at (series, result->started_ms)),
                    ==, "Connection refused");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&monitor);
+  lookout_test_store_close (tmp);
+}
+
+/* The statistics follow the header: when a result changes the target's
+ * state, the figures include it as soon as the store has it, not at the
+ * next periodic refresh (which is 3 s away from the first fetch). Degraded
+ * results are counted apart. */
+static void
+test_history_follows_state (void)
+{
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  LookoutStore *store = tmp->store;
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(LookoutMonitor) monitor = NULL;
+  GtkWidget *history = lookout_target_history_new ();
+  GtkWidget *window;
+  GtkLabel *failures, *degraded, *availability;
+  gint64 now = g_get_real_time () / 1000;
+  GError *error = NULL;
+
+  target = lookout_target_new_from_string ("http://127.0.0.1:9/health", &error);
+  g_assert_no_error (error);
+  lookout_target_set_fail_threshold (target, 1);
+  g_assert_true (lookout_store_insert_target_sync (store, target, &error));
+  g_assert_no_error (error);
+
+  for (int i = 0; i < 9; i++)
+    {
+      LookoutSample s = {
+        .target_id = lookout_target_get_id (target),
+        .ts_ms = now - 90000 + i * 10000,
+        .latency_us = 2000,
+        .state = i < 7 ? LOOKOUT_TARGET_STATE_UP : LOOKOUT_TARGET_STATE_DEGRADED,
+      };
+
+      lookout_store_append_sample (store, &s);
+    }
+  window = show_history (history, store, target, &monitor);
+
+  failures = find_value_label (history, "Failures");
+  degraded = find_value_label (history, "Degraded");
+  availability = find_value_label (history, "Availability");
+  g_assert_nonnull (degraded);
+  LOOKOUT_TEST_WAIT_UNTIL (!g_str_equal (gtk_label_get_label (failures), "—"), 5000);
+  g_assert_cmpstr (gtk_label_get_label (failures), ==, "0 / 9");
+  g_assert_cmpstr (gtk_label_get_label (degraded), ==, "2 / 9");
+  g_assert_cmpstr (gtk_label_get_label (availability), ==, "77.778 %");
+
+  /* The target goes down: the header says so at once, and so do the figures. */
+  for (int i = 0; i < 5 && lookout_target_get_state (target) != LOOKOUT_TARGET_STATE_DOWN; i++)
+    {
+      g_autoptr(LookoutResult) result = lookout_result_new (LOOKOUT_TARGET_KIND_HTTP);
+
+      result->started_ms = g_get_real_time () / 1000;
+      lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_REFUSED,
+                                "Connection refused");
+      lookout_monitor_handle_result (monitor, target, result);
+    }
+  g_assert_cmpint (lookout_target_get_state (target), ==, LOOKOUT_TARGET_STATE_DOWN);
+  LOOKOUT_TEST_WAIT_UNTIL (!g_str_equal (gtk_label_get_label (failures), "0 / 9"), 2500);
+  g_assert_true (g_str_has_suffix (gtk_label_get_label (failures), " / 10") ||
+                 g_str_has_suffix (gtk_label_get_label (failures), " / 11"));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&monitor);
@@ -641,6 +722,7 @@ main (int   argc,
   g_test_add_func ("/plot/set-targets", test_set_targets);
   g_test_add_func ("/plot/range-bar", test_range_bar);
   g_test_add_func ("/plot/history-statistics", test_history_statistics);
+  g_test_add_func ("/plot/history-follows-state", test_history_follows_state);
   g_test_add_func ("/plot/sparkline-history", test_sparkline_history);
 
   return g_test_run ();

@@ -380,7 +380,7 @@ check_stats_against_naive (const LookoutSample *s,
 {
   LookoutStats stats;
   g_autofree gint64 *v = g_new (gint64, n + 1);
-  guint64 n_fail = 0, outages = 0, k = 0;
+  guint64 n_fail = 0, n_degraded = 0, outages = 0, k = 0;
   gint64 sum = 0;
 
   for (gsize i = 0; i < n; i++)
@@ -397,6 +397,8 @@ check_stats_against_naive (const LookoutSample *s,
           sum += s[i].latency_us;
         }
     }
+  for (gsize i = 0; i < n; i++)
+    n_degraded += s[i].state == LOOKOUT_TARGET_STATE_DEGRADED;
   qsort (v, k, sizeof (gint64), compare_int64);
 
   lookout_stats_compute_samples (&stats, s, n);
@@ -404,7 +406,9 @@ check_stats_against_naive (const LookoutSample *s,
   g_assert_cmpuint (stats.n, ==, n);
   g_assert_cmpuint (stats.n_fail, ==, n_fail);
   g_assert_cmpuint (stats.n_outages, ==, outages);
-  g_assert_cmpfloat_with_epsilon (stats.availability, 100.0 * (n - n_fail) / n, 1e-9);
+  /* Degraded results are answered but not available. */
+  g_assert_cmpuint (stats.n_degraded, ==, n_degraded);
+  g_assert_cmpfloat_with_epsilon (stats.availability, 100.0 * (n - n_fail - n_degraded) / n, 1e-9);
   g_assert_cmpint (stats.last_state, ==, s[n - 1].state);
   if (k == 0)
     {
@@ -849,6 +853,58 @@ test_export_file (Fixture       *f,
   g_unlink (path);
 }
 
+/* A degraded result was answered: its latency is kept and counted, it is
+ * not available, and the statistics say how many there were. */
+static void
+test_stats_degraded (void)
+{
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(LookoutResult) result = NULL;
+  LookoutSample samples[8];
+  LookoutStats stats;
+  GError *error = NULL;
+
+  target = lookout_target_new_from_string ("http://127.0.0.1:8080/health", &error);
+  g_assert_no_error (error);
+
+  result = lookout_result_new (LOOKOUT_TARGET_KIND_HTTP);
+  result->started_ms = 1700000000000;
+  result->latency_us = 240;
+  result->http_status = 500;
+  lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DEGRADED, LOOKOUT_PROBE_ERROR_STATUS,
+                            "HTTP 500 Internal Server Error");
+
+  /* 5 up at 1 ms, 2 degraded (HTTP 500 in 240 µs), 1 down. */
+  for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
+    {
+      samples[i] = (LookoutSample) {
+        .ts_ms = 1700000000000 + i * 1000,
+        .latency_us = 1000,
+        .state = LOOKOUT_TARGET_STATE_UP,
+      };
+    }
+  lookout_sample_init_from_result (&samples[5], target, result);
+  lookout_sample_init_from_result (&samples[6], target, result);
+  samples[5].ts_ms += 5000;
+  samples[6].ts_ms += 6000;
+  samples[7].state = LOOKOUT_TARGET_STATE_DOWN;
+  samples[7].latency_us = -1;
+
+  g_assert_cmpint (samples[5].latency_us, ==, 240);
+  g_assert_cmpint (samples[5].state, ==, LOOKOUT_TARGET_STATE_DEGRADED);
+  g_assert_cmpint (samples[5].code, ==, 500);
+
+  lookout_stats_compute_samples (&stats, samples, G_N_ELEMENTS (samples));
+  g_assert_cmpuint (stats.n, ==, 8);
+  g_assert_cmpuint (stats.n_fail, ==, 1);
+  g_assert_cmpuint (stats.n_degraded, ==, 2);
+  g_assert_cmpuint (stats.n_timed, ==, 7);
+  g_assert_cmpfloat_with_epsilon (stats.availability, 100.0 * 5 / 8, 1e-9);
+  g_assert_cmpint (stats.min_us, ==, 240);
+  g_assert_cmpint (stats.max_us, ==, 1000);
+  g_assert_cmpint (stats.n_outages, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -866,6 +922,7 @@ main (int   argc,
   g_test_add_func ("/series/pick-source", test_pick_source);
   ADD_STORE_TEST ("/series/fetch-source", test_fetch_source);
   g_test_add_func ("/stats/random", test_stats_random);
+  g_test_add_func ("/stats/degraded", test_stats_degraded);
   ADD_STORE_TEST ("/stats/rollups", test_stats_rollups);
   ADD_STORE_TEST ("/store/retention", test_retention);
   ADD_STORE_TEST ("/store/read/scan-samples", test_store_scan);

@@ -389,6 +389,7 @@ lookout_agent_command_run (int    argc,
     {
       gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
 
+      lookout_notifier_flush (notifier);
       while (lookout_notifier_get_n_pending (notifier) > 0 && g_get_monotonic_time () < deadline)
         {
           if (!g_main_context_iteration (NULL, FALSE))

@@ -30,6 +30,12 @@
  *      which queues them on its channels; events the engine raises outside
  *      a result (reminders, pause, network) go to it at once;
  *   6. the monitor emits "result", for the front ends.
+ *
+ * Loading the targets also reads, off the main thread, where each stood
+ * when the last process stopped (lookout_alert_restore_read_sync()), and
+ * hands that to the alert engine before the targets reach the model and
+ * the scheduler: a restart shows the last state at once and notifies
+ * nothing again.
  */
 
 #define G_LOG_DOMAIN "lookout-monitor"
@@ -225,7 +231,7 @@ engine_event_cb (LookoutAlertEngine *engine,
   if (self->holding_events)
     g_ptr_array_add (self->held_events, lookout_alert_event_ref (event));
   else
-    lookout_notifier_dispatch (self->notifier, event);
+    lookout_notifier_post (self->notifier, event);
 }
 
 static void
@@ -239,7 +245,7 @@ dispatch_held_events (LookoutMonitor *self)
   events = g_steal_pointer (&self->held_events);
   self->held_events = g_ptr_array_new_with_free_func ((GDestroyNotify) lookout_alert_event_unref);
   for (guint i = 0; i < events->len; i++)
-    lookout_notifier_dispatch (self->notifier, g_ptr_array_index (events, i));
+    lookout_notifier_post (self->notifier, g_ptr_array_index (events, i));
 }
 
 /* Across a suspend nothing is checked, so the plot shows a gap, not an
@@ -505,13 +511,73 @@ lookout_monitor_find_target_by_uri (LookoutMonitor *self,
 
 /* ---- load ---- */
 
+/* Where each of @targets stood when the last process stopped, in their
+ * order: LookoutAlertRestore, NULL where it could not be read. */
+static GPtrArray *
+read_restores (LookoutStore *store,
+               GPtrArray    *targets)
+{
+  GPtrArray *restores = g_ptr_array_new_full (targets->len, (GDestroyNotify) lookout_alert_restore_free);
+
+  for (guint i = 0; i < targets->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      LookoutAlertRestore *restore;
+
+      restore = lookout_alert_restore_read_sync (store, lookout_target_get_id (targets->pdata[i]), &error);
+      if (restore == NULL)
+        g_warning ("Could not read the last state of %s: %s",
+                   lookout_target_get_uri_string (targets->pdata[i]), error->message);
+      g_ptr_array_add (restores, restore);
+    }
+
+  return restores;
+}
+
+static void
+set_loaded_restored (LookoutMonitor *self,
+                     GPtrArray      *targets,
+                     GPtrArray      *restores)
+{
+  for (guint i = 0; i < targets->len; i++)
+    if (restores->pdata[i] != NULL)
+      lookout_alert_engine_restore (self->alert_engine, targets->pdata[i], restores->pdata[i]);
+
+  set_loaded (self, targets);
+}
+
+static void
+read_restores_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  LookoutMonitor *self = source_object;
+
+  g_task_return_pointer (task, read_restores (self->store, task_data), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+restores_read_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) restores = NULL;
+
+  restores = g_task_propagate_pointer (G_TASK (result), NULL);
+  set_loaded_restored (LOOKOUT_MONITOR (object), g_task_get_task_data (G_TASK (result)), restores);
+  g_task_return_boolean (task, TRUE);
+}
+
 static void
 targets_loaded_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(GPtrArray) targets = NULL;
+  g_autoptr(GTask) read = NULL;
+  GPtrArray *targets;
   GError *error = NULL;
 
   targets = lookout_store_load_targets_finish (LOOKOUT_STORE (object), result, &error);
@@ -521,8 +587,10 @@ targets_loaded_cb (GObject      *object,
       return;
     }
 
-  set_loaded (g_task_get_source_object (task), targets);
-  g_task_return_boolean (task, TRUE);
+  read = g_task_new (g_task_get_source_object (task), NULL, restores_read_cb, g_object_ref (task));
+  g_task_set_source_tag (read, read_restores_thread);
+  g_task_set_task_data (read, targets, (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (read, read_restores_thread);
 }
 
 void
@@ -558,6 +626,7 @@ lookout_monitor_load_sync (LookoutMonitor  *self,
                            GError         **error)
 {
   g_autoptr(GPtrArray) targets = NULL;
+  g_autoptr(GPtrArray) restores = NULL;
 
   g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -566,7 +635,8 @@ lookout_monitor_load_sync (LookoutMonitor  *self,
   if (targets == NULL)
     return FALSE;
 
-  set_loaded (self, targets);
+  restores = read_restores (self->store, targets);
+  set_loaded_restored (self, targets, restores);
   return TRUE;
 }
 

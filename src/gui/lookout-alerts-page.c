@@ -26,6 +26,8 @@ struct _LookoutAlertsPage
 
   GtkSwitch            *desktop_switch;
   GtkSwitch            *dnd_switch;
+  AdwPreferencesGroup  *secrets_group;
+  GtkLabel             *secrets_label;
   GtkSwitch            *degraded_switch;
   GtkSwitch            *telegram_switch;
   AdwEntryRow          *token_row;
@@ -118,14 +120,27 @@ secret_stored_cb (GObject      *object,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *text = g_strdup_printf (_("Could not save to the keyring: %s"), error->message);
+          g_autofree char *text = g_strdup_printf (_("Not saved, used until Lookout quits: %s"),
+                                                   error->message);
 
+          /* No dots for what was not saved: the warning above says why. */
+          gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
+          gtk_editable_set_text (GTK_EDITABLE (self->header_row), "");
           toast (self, text);
         }
       return;
     }
 
   toast (self, _("Saved in the keyring"));
+}
+
+static void
+secrets_error_changed_cb (LookoutAlertsPage *self)
+{
+  const char *text = lookout_alert_settings_get_secrets_error (self->alert_settings);
+
+  gtk_label_set_label (self->secrets_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->secrets_group), text != NULL);
 }
 
 static void
@@ -234,6 +249,8 @@ lookout_alerts_page_class_init (LookoutAlertsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutAlertsPage, desktop_switch);
   gtk_widget_class_bind_template_child (widget_class, LookoutAlertsPage, dnd_switch);
   gtk_widget_class_bind_template_child (widget_class, LookoutAlertsPage, degraded_switch);
+  gtk_widget_class_bind_template_child (widget_class, LookoutAlertsPage, secrets_group);
+  gtk_widget_class_bind_template_child (widget_class, LookoutAlertsPage, secrets_label);
   gtk_widget_class_bind_template_child (widget_class, LookoutAlertsPage, telegram_switch);
   gtk_widget_class_bind_template_child (widget_class, LookoutAlertsPage, token_row);
   gtk_widget_class_bind_template_child (widget_class, LookoutAlertsPage, chat_id_row);
@@ -295,6 +312,13 @@ lookout_alerts_page_new (GSettings            *settings,
   /* Applied (and checked) with the row's button, not on every key. */
   reminders = g_settings_get_string (settings, "alert-reminders");
   gtk_editable_set_text (GTK_EDITABLE (self->reminders_row), reminders);
+
+  if (alert_settings != NULL)
+    {
+      g_signal_connect_object (alert_settings, "notify::secrets-error",
+                               G_CALLBACK (secrets_error_changed_cb), self, G_CONNECT_SWAPPED);
+      secrets_error_changed_cb (self);
+    }
 
   /* Secrets are never read back into the window, only replaced. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->token_row), alert_settings != NULL);

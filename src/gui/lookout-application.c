@@ -17,6 +17,7 @@
 #include <glib-unix.h>
 
 #include "lookout-application.h"
+#include "lookout-background.h"
 #include "lookout-geo-preferences.h"
 #include "lookout-events-window.h"
 #include "lookout-gui-utils.h"
@@ -35,6 +36,10 @@ struct _LookoutApplication
   GSettings      *settings;
   guint           sigint_source;
   guint           sigterm_source;
+
+  LookoutBackground *background;
+  gboolean        start_hidden;   /* --background: no window on the first activation */
+  gboolean        quitting;
 };
 
 G_DEFINE_FINAL_TYPE (LookoutApplication, lookout_application, ADW_TYPE_APPLICATION)
@@ -183,6 +188,9 @@ quit_action (GSimpleAction *action,
   LookoutApplication *self = user_data;
   g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
 
+  /* Quit stops monitoring, whatever runs in the background. */
+  self->quitting = TRUE;
+
   /* Closing lets windows save their size; a copy, as closing edits the list. */
   for (GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (l->data);
@@ -305,6 +313,28 @@ static const GActionEntry app_actions[] = {
   { "show-history-read-only", show_history_read_only_action },
 };
 
+/* The last window went: monitoring goes on in the background, if so set. */
+static void
+window_removed_cb (LookoutApplication *self,
+                   GtkWindow          *window)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (LOOKOUT_IS_WINDOW (l->data))
+      return;
+
+  if (!self->quitting && LOOKOUT_IS_WINDOW (window) && self->background != NULL)
+    lookout_background_window_closed (self->background);
+}
+
+static int
+handle_local_options_cb (LookoutApplication *self,
+                         GVariantDict       *options)
+{
+  if (g_variant_dict_contains (options, "background"))
+    self->start_hidden = TRUE;
+  return -1;
+}
+
 static void
 lookout_application_startup (GApplication *application)
 {
@@ -336,6 +366,11 @@ lookout_application_startup (GApplication *application)
       color_scheme_changed_cb (self);
     }
 
+  if (self->settings != NULL)
+    self->background = lookout_background_new (G_APPLICATION (self), self->settings);
+  /* After the class handler, which takes the window off the list. */
+  g_signal_connect_after (self, "window-removed", G_CALLBACK (window_removed_cb), NULL);
+
   self->sigint_source = g_unix_signal_add (SIGINT, quit_signal_received_cb, self);
   self->sigterm_source = g_unix_signal_add (SIGTERM, quit_signal_received_cb, self);
 
@@ -349,6 +384,14 @@ lookout_application_activate (GApplication *application)
 {
   LookoutApplication *self = LOOKOUT_APPLICATION (application);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  /* Started at login: monitoring only, the window comes when asked for. */
+  if (self->start_hidden && self->background != NULL && lookout_background_get_holding (self->background))
+    {
+      self->start_hidden = FALSE;
+      return;
+    }
+  self->start_hidden = FALSE;
 
   if (window == NULL)
     {
@@ -367,6 +410,7 @@ lookout_application_shutdown (GApplication *application)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->sigint_source, g_source_remove);
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
+  g_clear_object (&self->background);
   if (self->monitor != NULL)
     {
       /* Windows may hold the monitor and its geolocation: stop the lookups
@@ -414,6 +458,19 @@ static void
 lookout_application_init (LookoutApplication *self)
 {
   self->cancellable = g_cancellable_new ();
+
+  g_application_add_main_option (G_APPLICATION (self), "background", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE, _("Start monitoring without opening a window"), NULL);
+  g_signal_connect (self, "handle-local-options", G_CALLBACK (handle_local_options_cb), NULL);
+}
+
+/* NULL without a settings schema. */
+LookoutBackground *
+lookout_application_get_background (LookoutApplication *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_APPLICATION (self), NULL);
+
+  return self->background;
 }
 
 LookoutApplication *

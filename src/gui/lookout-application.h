@@ -11,6 +11,7 @@
 
 #include "lookout-geo.h"
 #include "lookout-alert-settings.h"
+#include "lookout-background.h"
 #include "lookout-monitor.h"
 
 G_BEGIN_DECLS
@@ -25,5 +26,6 @@ LookoutMonitor     *lookout_application_get_monitor (LookoutApplication *self);
 /* Locates the targets for the map; NULL until the targets are loaded. */
 LookoutGeo         *lookout_application_get_geo     (LookoutApplication *self);
 LookoutAlertSettings *lookout_application_get_alert_settings (LookoutApplication *self);
+LookoutBackground  *lookout_application_get_background (LookoutApplication *self);
 
 G_END_DECLS

@@ -99,6 +99,50 @@ bind_spin (LookoutPreferencesWindow *self,
                                 GUINT_TO_POINTER (scale), NULL);
 }
 
+static GtkWidget *
+switch_row (GSettings  *settings,
+            const char *key,
+            const char *title,
+            const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  g_settings_bind (settings, key, toggle, "active", G_SETTINGS_BIND_DEFAULT);
+
+  return row;
+}
+
+/* Running in the background: the two switches, and what the desktop said. */
+static GtkWidget *
+background_page_new (GSettings         *settings,
+                     LookoutBackground *background)
+{
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("Background"));
+  adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (page), "preferences-system-symbolic");
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Monitoring without the Window"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             switch_row (settings, "run-in-background", _("Run in Background"),
+                                         _("Closing the window keeps the checks running; Quit stops them")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             switch_row (settings, "start-at-login", _("Start at Login"),
+                                         _("Start monitoring in the background when you log in")));
+  if (background != NULL)
+    g_object_bind_property (background, "status", group, "description", G_BINDING_SYNC_CREATE);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  return page;
+}
+
 static void
 lookout_preferences_window_dispose (GObject *object)
 {
@@ -167,6 +211,11 @@ lookout_preferences_window_init (LookoutPreferencesWindow *self)
       alert_settings = lookout_application_get_alert_settings (LOOKOUT_APPLICATION (app));
     adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
                                 ADW_PREFERENCES_PAGE (lookout_alerts_page_new (self->settings, alert_settings)));
+    adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                                ADW_PREFERENCES_PAGE (background_page_new (self->settings,
+                                                                           LOOKOUT_IS_APPLICATION (app)
+                                                                           ? lookout_application_get_background (LOOKOUT_APPLICATION (app))
+                                                                           : NULL)));
   }
 }
 

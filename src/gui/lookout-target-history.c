@@ -7,8 +7,10 @@
 
 /* The plot of one target with its range bar, the statistics of whatever
  * range the plot shows (refetched in a worker thread when the range
- * changes, and at most every STATS_LIVE_PERIOD while live results come
- * in), and export of that range. Live results come from the monitor's
+ * changes, and while live results come in: at once when the state changes,
+ * else at most every STATS_LIVE_PERIOD; a live refetch first waits for the
+ * store to commit what the monitor queued, so that the figures include the
+ * result the header already shows), and export of that range. Live results come from the monitor's
  * "result" signal, history from its store. */
 
 #define G_LOG_DOMAIN "lookout-target-history"
@@ -25,7 +27,7 @@
 #include "lookout-target-history.h"
 
 #define STATS_DELAY_MS     150
-#define STATS_LIVE_PERIOD  (10 * G_USEC_PER_SEC)
+#define STATS_LIVE_PERIOD  (3 * G_USEC_PER_SEC)
 
 enum {
   STAT_AVAILABILITY,
@@ -35,6 +37,7 @@ enum {
   STAT_P95,
   STAT_MAX,
   STAT_FAILURES,
+  STAT_DEGRADED,
   STAT_OUTAGES,
   STAT_LAST_STATE,
   STAT_LOCATION,
@@ -43,7 +46,7 @@ enum {
 
 static const char * const stat_titles[N_STATS] = {
   N_("Availability"), N_("Minimum"), N_("Mean"), N_("Median"), N_("95th percentile"),
-  N_("Maximum"), N_("Failures"), N_("Outages"), N_("Last state"), N_("Location"),
+  N_("Maximum"), N_("Failures"), N_("Degraded"), N_("Outages"), N_("Last state"), N_("Location"),
 };
 
 struct _LookoutTargetHistory
@@ -64,6 +67,9 @@ struct _LookoutTargetHistory
   GCancellable  *export_cancellable;
   guint          stats_id;
   gint64         stats_fetched_us;
+  LookoutTargetState live_state;
+  guint          flushing : 1;
+  guint          flush_again : 1;
   GtkNativeDialog *chooser;
 };
 
@@ -115,6 +121,10 @@ show_stats (LookoutTargetHistory *self,
   set_stat (self, STAT_MAX, format_ms (s->max_us));
   set_stat (self, STAT_FAILURES, g_strdup_printf ("%" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT,
                                                   s->n_fail, s->n));
+  set_stat (self, STAT_DEGRADED, s->exact
+                                 ? g_strdup_printf ("%" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT,
+                                                    s->n_degraded, s->n)
+                                 : g_strdup ("—"));
   set_stat (self, STAT_OUTAGES, g_strdup_printf ("%" G_GUINT64_FORMAT, s->n_outages));
   set_stat (self, STAT_LAST_STATE, g_strdup (s->last_ts_ms < 0 ? "—"
                                              : lookout_target_state_get_label (s->last_state)));
@@ -185,11 +195,67 @@ range_changed_cb (LookoutTargetHistory *self)
   queue_stats (self, STATS_DELAY_MS);
 }
 
+static void refresh_live_stats (LookoutTargetHistory *self);
+
+static void
+live_flushed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(LookoutTargetHistory) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->flushing = FALSE;
+  if (!lookout_store_flush_finish (LOOKOUT_STORE (object), result, &error))
+    {
+      if (!g_error_matches (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_CLOSED))
+        g_warning ("Could not wait for the results to be stored: %s", error->message);
+      return;
+    }
+
+  if (self->store != LOOKOUT_STORE (object))
+    return;
+  g_clear_handle_id (&self->stats_id, g_source_remove);
+  fetch_stats_cb (self);
+  if (self->flush_again)
+    {
+      self->flush_again = FALSE;
+      refresh_live_stats (self);
+    }
+}
+
+/* Statistics read once the store has committed every result queued so far. */
+static void
+refresh_live_stats (LookoutTargetHistory *self)
+{
+  if (self->store == NULL)
+    return;
+  if (self->flushing)
+    {
+      self->flush_again = TRUE;
+      return;
+    }
+  self->flushing = TRUE;
+  lookout_store_flush_async (self->store, NULL, live_flushed_cb, g_object_ref (self));
+}
+
+static gboolean
+live_period_elapsed_cb (gpointer user_data)
+{
+  LookoutTargetHistory *self = user_data;
+
+  self->stats_id = 0;
+  refresh_live_stats (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 result_cb (LookoutTargetHistory *self,
            LookoutTarget        *target,
            LookoutResult        *result)
 {
+  LookoutTargetState state;
   gint64 wait_us;
 
   if (target != self->target)
@@ -199,8 +265,21 @@ result_cb (LookoutTargetHistory *self,
 
   if (!lookout_plot_get_live (self->plot))
     return;
+
+  /* What the header shows changed: the figures follow it now. */
+  state = lookout_target_get_state (target);
+  if (state != self->live_state)
+    {
+      self->live_state = state;
+      g_clear_handle_id (&self->stats_id, g_source_remove);
+      refresh_live_stats (self);
+      return;
+    }
+
+  if (self->stats_id != 0 || self->flushing)
+    return;
   wait_us = self->stats_fetched_us + STATS_LIVE_PERIOD - g_get_monotonic_time ();
-  queue_stats (self, MAX (wait_us / 1000, STATS_DELAY_MS));
+  self->stats_id = g_timeout_add (MAX (wait_us / 1000, STATS_DELAY_MS), live_period_elapsed_cb, self);
 }
 
 /* ---- export ---- */
@@ -507,6 +586,7 @@ lookout_target_history_set_target (LookoutTargetHistory *self,
     {
       lookout_plot_add_target (self->plot, lookout_target_get_id (target),
                                lookout_target_get_name (target));
+      self->live_state = lookout_target_get_state (target);
       range_changed_cb (self);
     }
 

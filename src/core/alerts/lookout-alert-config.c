@@ -490,6 +490,8 @@ lookout_alert_config_apply (const LookoutAlertConfig *config,
   if (notifier == NULL)
     return;
 
+  lookout_notifier_set_group_window (notifier, LOOKOUT_NOTIFIER_GROUP_WINDOW_MS);
+
   if (config->telegram_token != NULL && config->telegram_chat_id != NULL)
     {
       g_autoptr(LookoutAlertChannel) telegram =

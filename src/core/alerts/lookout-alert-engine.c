@@ -37,6 +37,11 @@
  * Every event is appended to the store and emitted as "event"; whether it
  * is worth a notification is event->notify (mute, do-not-disturb, flapping,
  * notify-degraded).
+ *
+ * A restart takes up where the last process stopped: the latest of a
+ * target's down, up and degraded events gives the state it was notified
+ * in, its failing run of stored results the outage start, and the reminder
+ * and certificate events what was already said (lookout_alert_restore_*).
  */
 
 #define G_LOG_DOMAIN "lookout-alert-engine"
@@ -1338,4 +1343,144 @@ lookout_alert_engine_watch_system (LookoutAlertEngine *self)
 
   if (self->system_bus == NULL)
     g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, system_bus_got_cb, g_object_ref (self));
+}
+
+/* ---- restart ---- */
+
+/* The time of the newest event of @kind of @target_id (0 when none), and
+ * how many of the newest @limit are later than @after_ms. */
+static gboolean
+newest_event (LookoutStore           *store,
+              gint64                  target_id,
+              LookoutAlertEventKind   kind,
+              guint                   limit,
+              gint64                  after_ms,
+              gint64                 *out_ts_ms,
+              guint                  *out_n_after,
+              GError                **error)
+{
+  g_autoptr(GArray) events = NULL;
+
+  events = lookout_store_query_events_sync (store, target_id, lookout_alert_event_kind_to_string (kind),
+                                            0, limit, NULL, error);
+  if (events == NULL)
+    return FALSE;
+
+  *out_ts_ms = events->len > 0 ? g_array_index (events, LookoutStoredEvent, 0).ts_ms : 0;
+  if (out_n_after != NULL)
+    {
+      *out_n_after = 0;
+      for (guint i = 0; i < events->len; i++)
+        *out_n_after += g_array_index (events, LookoutStoredEvent, i).ts_ms > after_ms;
+    }
+
+  return TRUE;
+}
+
+LookoutAlertRestore *
+lookout_alert_restore_read_sync (LookoutStore  *store,
+                                 gint64         target_id,
+                                 GError       **error)
+{
+  static const LookoutAlertEventKind state_kinds[] = {
+    LOOKOUT_ALERT_EVENT_UP, LOOKOUT_ALERT_EVENT_DEGRADED, LOOKOUT_ALERT_EVENT_DOWN,
+  };
+  static const LookoutTargetState state_of[] = {
+    LOOKOUT_TARGET_STATE_UP, LOOKOUT_TARGET_STATE_DEGRADED, LOOKOUT_TARGET_STATE_DOWN,
+  };
+  g_autoptr(LookoutAlertRestore) restore = g_new0 (LookoutAlertRestore, 1);
+  gint64 newest_ms = 0, bad_since_ms = 0;
+
+  g_return_val_if_fail (LOOKOUT_IS_STORE (store), NULL);
+  g_return_val_if_fail (target_id > 0, NULL);
+
+  restore->last.ts_ms = -1;
+  if (!lookout_store_read_last_sample_sync (store, target_id, &restore->last, &bad_since_ms, error))
+    return NULL;
+
+  restore->state = restore->last.ts_ms >= 0 && restore->last.state == LOOKOUT_TARGET_STATE_UP
+                   ? LOOKOUT_TARGET_STATE_UP : LOOKOUT_TARGET_STATE_UNKNOWN;
+  for (guint i = 0; i < G_N_ELEMENTS (state_kinds); i++)
+    {
+      gint64 ts_ms;
+
+      if (!newest_event (store, target_id, state_kinds[i], 1, 0, &ts_ms, NULL, error))
+        return NULL;
+      if (ts_ms > 0 && ts_ms >= newest_ms)
+        {
+          newest_ms = ts_ms;
+          restore->state = state_of[i];
+        }
+    }
+
+  if (restore->state == LOOKOUT_TARGET_STATE_DOWN || restore->state == LOOKOUT_TARGET_STATE_DEGRADED)
+    /* The failing run the last result ends, unless it recovered since. */
+    restore->outage_since_ms = bad_since_ms > 0 && bad_since_ms <= newest_ms ? bad_since_ms : newest_ms;
+
+  if (restore->state == LOOKOUT_TARGET_STATE_DOWN)
+    {
+      gint64 ts_ms;
+
+      restore->down_event_ms = newest_ms;
+      if (!newest_event (store, target_id, LOOKOUT_ALERT_EVENT_REMINDER, LOOKOUT_ALERT_MAX_REMINDERS,
+                         newest_ms, &ts_ms, &restore->reminders_sent, error))
+        return NULL;
+    }
+
+  if (!newest_event (store, target_id, LOOKOUT_ALERT_EVENT_CERT_EXPIRING, 1, 0,
+                     &restore->last_cert_warning_ms, NULL, error))
+    return NULL;
+
+  return g_steal_pointer (&restore);
+}
+
+void
+lookout_alert_restore_free (LookoutAlertRestore *restore)
+{
+  if (restore == NULL)
+    return;
+
+  lookout_sample_clear (&restore->last);
+  g_free (restore);
+}
+
+void
+lookout_alert_engine_restore (LookoutAlertEngine        *self,
+                              LookoutTarget             *target,
+                              const LookoutAlertRestore *restore)
+{
+  Track *track;
+
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+  g_return_if_fail (LOOKOUT_IS_TARGET (target));
+  g_return_if_fail (lookout_target_get_id (target) > 0);
+  g_return_if_fail (restore != NULL);
+
+  track = ensure_track (self, lookout_target_get_id (target));
+  /* A result came first: it knows better. */
+  if (track->last_result_ms != 0)
+    return;
+
+  g_set_weak_pointer (&track->target, target);
+  g_free (track->name);
+  track->name = g_strdup (lookout_target_get_name (target));
+  g_free (track->uri);
+  track->uri = g_strdup (lookout_target_get_uri_string (target));
+  track->interval_ms = (gint64) lookout_target_get_interval (target) * 1000;
+
+  track->state = restore->state;
+  track->outage_since_ms = restore->outage_since_ms;
+  track->down_event_ms = restore->down_event_ms;
+  track->next_reminder = MIN (restore->reminders_sent, LOOKOUT_ALERT_MAX_REMINDERS);
+  track->last_cert_warning_ms = restore->last_cert_warning_ms;
+  /* The outage goes on until results say otherwise: the next success
+   * starts the count to UP, and its event counts from the outage start. */
+  track->bad_since_ms = restore->outage_since_ms;
+
+  if (restore->last.ts_ms >= 0 && lookout_target_get_state (target) != LOOKOUT_TARGET_STATE_PAUSED)
+    lookout_target_set_live_state (target, track->state, restore->last.latency_us,
+                                   restore->last.ts_ms, restore->last.error, NULL);
+
+  if (track->state == LOOKOUT_TARGET_STATE_DOWN)
+    update_reminder_timer (self);
 }

@@ -119,4 +119,30 @@ void                lookout_alert_engine_set_paused      (LookoutAlertEngine    
  * (system bus; silently nothing where there is none). */
 void                lookout_alert_engine_watch_system    (LookoutAlertEngine    *self);
 
+/* Where a target stood when the last process stopped, read from the store
+ * (its events and last result) off the main thread, so that a restart
+ * neither notifies again what was notified nor forgets when an outage
+ * began. */
+typedef struct
+{
+  LookoutTargetState  state;                /* as last decided; UNKNOWN when never */
+  gint64              outage_since_ms;      /* 0 unless DOWN or DEGRADED */
+  gint64              down_event_ms;        /* the DOWN event, 0 unless DOWN */
+  guint               reminders_sent;       /* since the DOWN event */
+  gint64              last_cert_warning_ms; /* 0 when none */
+  LookoutSample       last;                 /* ts_ms -1 when none */
+} LookoutAlertRestore;
+
+LookoutAlertRestore *lookout_alert_restore_read_sync     (LookoutStore          *store,
+                                                          gint64                 target_id,
+                                                          GError               **error);
+void                 lookout_alert_restore_free          (LookoutAlertRestore   *restore);
+/* Takes up @target from @restore: the engine's track and the target's live
+ * state (unless the target is paused), before any new result. */
+void                 lookout_alert_engine_restore        (LookoutAlertEngine    *self,
+                                                          LookoutTarget         *target,
+                                                          const LookoutAlertRestore *restore);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LookoutAlertRestore, lookout_alert_restore_free)
+
 G_END_DECLS

@@ -32,6 +32,7 @@ static const struct
   [LOOKOUT_ALERT_EVENT_CONNECTIVITY_RESTORED] = { "connectivity-restored", N_("Local connectivity restored") },
   [LOOKOUT_ALERT_EVENT_PAUSED]                = { "paused", N_("Monitoring paused") },
   [LOOKOUT_ALERT_EVENT_RESUMED]               = { "resumed", N_("Monitoring resumed") },
+  [LOOKOUT_ALERT_EVENT_UNDELIVERED]           = { "undelivered", N_("Notification not sent") },
   [LOOKOUT_ALERT_EVENT_TEST]                  = { "test", N_("Test notification") },
 };
 
@@ -74,7 +75,79 @@ lookout_alert_event_unref (LookoutAlertEvent *self)
   g_free (self->title);
   g_free (self->message);
   g_free (self->error);
+  g_clear_pointer (&self->group, g_ptr_array_unref);
   g_free (self);
+}
+
+/* How many of a group's targets a message names before "and N more". */
+#define GROUP_NAMES_SHOWN 10
+
+static char *
+group_title (LookoutAlertEventKind kind,
+             guint                 n)
+{
+  switch (kind)
+    {
+    case LOOKOUT_ALERT_EVENT_DOWN:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u target is down", "%u targets are down", n), n);
+    case LOOKOUT_ALERT_EVENT_UP:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u target is up again",
+                                           "%u targets are up again", n), n);
+    case LOOKOUT_ALERT_EVENT_DEGRADED:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u target is degraded",
+                                           "%u targets are degraded", n), n);
+    case LOOKOUT_ALERT_EVENT_REMINDER:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u target is still down",
+                                           "%u targets are still down", n), n);
+    case LOOKOUT_ALERT_EVENT_FLAPPING_START:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u target is flapping",
+                                           "%u targets are flapping", n), n);
+    case LOOKOUT_ALERT_EVENT_CERT_EXPIRING:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The certificate of %u target expires soon",
+                                           "The certificates of %u targets expire soon", n), n);
+    default:
+      /* Translators: "3 targets: Stopped flapping" */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u target: %s", "%u targets: %s", n),
+                              n, lookout_alert_event_kind_get_label (kind));
+    }
+}
+
+LookoutAlertEvent *
+lookout_alert_event_new_group (GPtrArray *events)
+{
+  LookoutAlertEvent *self, *first;
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  g_return_val_if_fail (events != NULL && events->len >= 2, NULL);
+
+  first = g_ptr_array_index (events, 0);
+  self = lookout_alert_event_new (first->kind);
+  self->ts_ms = first->ts_ms;
+  self->group = g_ptr_array_new_full (events->len, (GDestroyNotify) lookout_alert_event_unref);
+  for (guint i = 0; i < events->len; i++)
+    {
+      LookoutAlertEvent *event = g_ptr_array_index (events, i);
+
+      g_return_val_if_fail (event->kind == self->kind, self);
+      g_ptr_array_add (self->group, lookout_alert_event_ref (event));
+      self->ts_ms = MIN (self->ts_ms, event->ts_ms);
+      if (i < GROUP_NAMES_SHOWN)
+        {
+          if (i > 0)
+            g_string_append (names, ", ");
+          g_string_append (names, event->target_name != NULL && event->target_name[0] != '\0'
+                                  ? event->target_name : event->target_uri);
+        }
+    }
+  if (events->len > GROUP_NAMES_SHOWN)
+    /* Translators: after a list of names, "a, b, c and 9 more" */
+    g_string_append_printf (names, _(" and %u more"), events->len - GROUP_NAMES_SHOWN);
+
+  self->title = group_title (self->kind, events->len);
+  /* Translators: "12 targets are down: a, b, c and 9 more" */
+  self->message = g_strdup_printf (_("%s: %s"), self->title, names->str);
+
+  return self;
 }
 
 const char *
@@ -186,6 +259,16 @@ lookout_alert_event_to_json (const LookoutAlertEvent *event)
     json_builder_add_int_value (builder, event->cert_expiry_s);
   else
     json_builder_add_null_value (builder);
+  if (event->group != NULL)
+    {
+      json_builder_set_member_name (builder, "count");
+      json_builder_add_int_value (builder, event->group->len);
+      json_builder_set_member_name (builder, "events");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < event->group->len; i++)
+        json_builder_add_value (builder, lookout_alert_event_to_json (g_ptr_array_index (event->group, i)));
+      json_builder_end_array (builder);
+    }
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

@@ -25,6 +25,7 @@ typedef enum
   LOOKOUT_ALERT_EVENT_CONNECTIVITY_RESTORED,
   LOOKOUT_ALERT_EVENT_PAUSED,
   LOOKOUT_ALERT_EVENT_RESUMED,
+  LOOKOUT_ALERT_EVENT_UNDELIVERED,  /* a channel could not send another event */
   LOOKOUT_ALERT_EVENT_TEST,
 } LookoutAlertEventKind;
 
@@ -50,11 +51,16 @@ typedef struct
   char                  *message;        /* one sentence, what is stored and sent */
   char                  *error;          /* the probe's error text, or NULL */
   gboolean               notify;         /* FALSE while muted, flapping, do-not-disturb */
+  GPtrArray             *group;          /* the events one notification stands for, or NULL */
 } LookoutAlertEvent;
 
 #define LOOKOUT_TYPE_ALERT_EVENT (lookout_alert_event_get_type ())
 GType               lookout_alert_event_get_type        (void) G_GNUC_CONST;
 LookoutAlertEvent  *lookout_alert_event_new             (LookoutAlertEventKind   kind);
+/* One notification for several events of one kind (at least two, about
+ * targets): "12 targets are down: a, b, c …". It has no target; group holds
+ * the events, each still recorded and marked delivered on its own. */
+LookoutAlertEvent  *lookout_alert_event_new_group       (GPtrArray              *events);
 LookoutAlertEvent  *lookout_alert_event_ref             (LookoutAlertEvent      *event);
 void                lookout_alert_event_unref           (LookoutAlertEvent      *event);
 
@@ -67,7 +73,8 @@ const char         *lookout_alert_event_kind_get_label  (LookoutAlertEventKind  
 /* "HH:MM:SS", hours growing past 24 ("49:03:10"). */
 char               *lookout_format_duration             (gint64                  ms);
 
-/* The webhook payload (docs/webhook.md). */
+/* The webhook payload (docs/webhook.md); a group carries its events in
+ * "events". */
 JsonNode           *lookout_alert_event_to_json         (const LookoutAlertEvent *event);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LookoutAlertEvent, lookout_alert_event_unref)

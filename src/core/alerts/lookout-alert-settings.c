@@ -31,6 +31,9 @@ struct _LookoutAlertSettings
   LookoutAlertChannel *desktop;
   LookoutAlertChannel *telegram;
   LookoutAlertChannel *webhook;
+
+  /* why secrets cannot be kept in a Secret Service, or NULL */
+  char                *secrets_error;
 };
 
 enum {
@@ -39,6 +42,7 @@ enum {
   PROP_ENGINE,
   PROP_NOTIFIER,
   PROP_APPLICATION,
+  PROP_SECRETS_ERROR,
   N_PROPS
 };
 
@@ -116,6 +120,8 @@ lookout_alert_settings_constructed (GObject *object)
   g_settings_bind (self->settings, "notify-webhook", self->webhook, "enabled", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "webhook-url", self->webhook, "url", G_SETTINGS_BIND_GET);
   lookout_notifier_add_channel (self->notifier, self->webhook);
+
+  lookout_notifier_set_group_window (self->notifier, LOOKOUT_NOTIFIER_GROUP_WINDOW_MS);
 }
 
 static void
@@ -138,6 +144,7 @@ lookout_alert_settings_dispose (GObject *object)
   g_clear_object (&self->engine);
   g_clear_object (&self->notifier);
   g_clear_object (&self->application);
+  g_clear_pointer (&self->secrets_error, g_free);
 
   G_OBJECT_CLASS (lookout_alert_settings_parent_class)->dispose (object);
 }
@@ -163,6 +170,9 @@ lookout_alert_settings_get_property (GObject    *object,
       break;
     case PROP_APPLICATION:
       g_value_set_object (value, self->application);
+      break;
+    case PROP_SECRETS_ERROR:
+      g_value_set_string (value, self->secrets_error);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -223,6 +233,11 @@ lookout_alert_settings_class_init (LookoutAlertSettingsClass *klass)
                          G_TYPE_APPLICATION,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_SECRETS_ERROR] =
+    g_param_spec_string ("secrets-error", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -251,6 +266,36 @@ lookout_alert_settings_new (GSettings          *settings,
 }
 
 /* ---- secrets ---- */
+
+/* A secret that could not be stored or read: kept for this session only,
+ * and said so. Cancellation is not a failure of the keyring. */
+static void
+set_secrets_error (LookoutAlertSettings *self,
+                   const GError         *error)
+{
+  g_autofree char *text = NULL;
+
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    text = g_strdup_printf (_("Secrets cannot be kept: no Secret Service (such as GNOME Keyring) "
+                              "could be reached (%s). A bot token or webhook header entered here "
+                              "is used until Lookout quits, then forgotten."), error->message);
+  if (g_strcmp0 (text, self->secrets_error) == 0)
+    return;
+
+  g_free (self->secrets_error);
+  self->secrets_error = g_steal_pointer (&text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECRETS_ERROR]);
+}
+
+const char *
+lookout_alert_settings_get_secrets_error (LookoutAlertSettings *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_SETTINGS (self), NULL);
+
+  return self->secrets_error;
+}
 
 typedef struct
 {
@@ -287,6 +332,7 @@ secret_loaded (GTask         *task_,
   if (--load->pending > 0)
     return;
 
+  set_secrets_error (self, load->error);
   if (load->error != NULL)
     g_task_return_error (task, g_steal_pointer (&load->error));
   else
@@ -354,7 +400,10 @@ secret_stored_cb (GObject      *object,
   const char *property = g_object_get_data (G_OBJECT (task), "lookout-property");
   GError *error = NULL;
 
-  if (!lookout_secret_store_finish (result, &error))
+  /* Stored or not, the channel uses what the user entered: the window says
+   * which (set_secrets_error()). */
+  if (!lookout_secret_store_finish (result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_task_return_error (task, error);
       return;
@@ -362,7 +411,11 @@ secret_stored_cb (GObject      *object,
 
   g_object_set (g_str_equal (property, "token") ? (GObject *) self->telegram : (GObject *) self->webhook,
                 property, g_task_get_task_data (task), NULL);
-  g_task_return_boolean (task, TRUE);
+  set_secrets_error (self, error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void

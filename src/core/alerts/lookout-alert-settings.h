@@ -27,6 +27,10 @@ LookoutAlertSettings *lookout_alert_settings_new (GSettings          *settings,
                                                   GApplication       *application);
 
 /* Reads the secrets from the keyring into the channels. */
+/* Why the secrets cannot be kept in a Secret Service (a sentence for the
+ * preferences), or NULL while they can; "secrets-error" notifies. Without
+ * one, what is entered is used until the process ends, and said so. */
+const char *lookout_alert_settings_get_secrets_error (LookoutAlertSettings *self);
 void      lookout_alert_settings_load_secrets_async   (LookoutAlertSettings *self,
                                                        GCancellable         *cancellable,
                                                        GAsyncReadyCallback   callback,

@@ -48,6 +48,95 @@ priority_for (LookoutAlertEventKind kind)
     }
 }
 
+/* g_application_send_notification() never says whether anything showed the
+ * notification: GLib hands it to the portal inside a sandbox, else to
+ * org.gtk.Notifications when that name is owned, else to
+ * org.freedesktop.Notifications, and drops it silently when nobody is there.
+ * So before sending, the session bus is asked whether one of these names is
+ * owned (or, for the freedesktop one, can be started), and the send fails
+ * with a message saying so when none is. */
+
+#define FDO_NOTIFICATIONS "org.freedesktop.Notifications"
+#define GTK_NOTIFICATIONS "org.gtk.Notifications"
+#define PORTAL_DESKTOP    "org.freedesktop.portal.Desktop"
+
+/* The application to notify through, or NULL after failing @task. */
+static GApplication *
+running_application (LookoutDesktopChannel *self,
+                     GTask                 *task)
+{
+  GApplication *app = self->application != NULL ? self->application : g_application_get_default ();
+
+  if (app == NULL || !g_application_get_is_registered (app))
+    {
+      g_task_return_new_error (task, LOOKOUT_ALERT_CHANNEL_ERROR,
+                               LOOKOUT_ALERT_CHANNEL_ERROR_NOT_CONFIGURED,
+                               _("There is no running application to show notifications"));
+      return NULL;
+    }
+
+  return app;
+}
+
+static void send_now (GTask *task);
+
+static gboolean
+names_contain_service (GVariant *reply,
+                       gboolean  activatable)
+{
+  g_autofree const char **names = NULL;
+
+  g_variant_get (reply, "(^a&s)", &names);
+  if (activatable)
+    return g_strv_contains (names, FDO_NOTIFICATIONS);
+
+  return g_strv_contains (names, FDO_NOTIFICATIONS) ||
+         g_strv_contains (names, GTK_NOTIFICATIONS) ||
+         (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) && g_strv_contains (names, PORTAL_DESKTOP));
+}
+
+static void
+names_listed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean activatable = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "lookout-activatable"));
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_new_error (task, LOOKOUT_ALERT_CHANNEL_ERROR, LOOKOUT_ALERT_CHANNEL_ERROR_NETWORK,
+                               _("Could not ask the session bus for a notification service: %s"),
+                               error->message);
+      return;
+    }
+
+  if (names_contain_service (reply, activatable))
+    {
+      send_now (g_steal_pointer (&task));
+      return;
+    }
+
+  if (!activatable)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      g_object_set_data (G_OBJECT (task), "lookout-activatable", GINT_TO_POINTER (TRUE));
+      g_dbus_connection_call (G_DBUS_CONNECTION (object), "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                              "org.freedesktop.DBus", "ListActivatableNames", NULL, G_VARIANT_TYPE ("(as)"),
+                              G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
+                              names_listed_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_new_error (task, LOOKOUT_ALERT_CHANNEL_ERROR, LOOKOUT_ALERT_CHANNEL_ERROR_NETWORK,
+                           _("No notification service is running in this desktop session "
+                             "(nothing provides %s on the session bus)"), FDO_NOTIFICATIONS);
+}
+
 static void
 lookout_desktop_channel_send_async (LookoutAlertChannel *channel,
                                     LookoutAlertEvent   *event,
@@ -56,22 +145,44 @@ lookout_desktop_channel_send_async (LookoutAlertChannel *channel,
                                     gpointer             user_data)
 {
   LookoutDesktopChannel *self = LOOKOUT_DESKTOP_CHANNEL (channel);
-  g_autoptr(GNotification) notification = NULL;
   g_autoptr(GTask) task = NULL;
-  g_autofree char *id = NULL;
+  GDBusConnection *bus;
   GApplication *app;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lookout_desktop_channel_send_async);
+  g_task_set_task_data (task, lookout_alert_event_ref (event), (GDestroyNotify) lookout_alert_event_unref);
 
-  app = self->application != NULL ? self->application : g_application_get_default ();
-  if (app == NULL || !g_application_get_is_registered (app))
+  if (!(app = running_application (self, task)))
+    return;
+
+  bus = g_application_get_dbus_connection (app);
+  if (bus == NULL)
     {
       g_task_return_new_error (task, LOOKOUT_ALERT_CHANNEL_ERROR,
                                LOOKOUT_ALERT_CHANNEL_ERROR_NOT_CONFIGURED,
-                               _("There is no running application to show notifications"));
+                               _("Notifications need a D-Bus session bus, and this application has none"));
       return;
     }
+
+  g_dbus_connection_call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "ListNames", NULL, G_VARIANT_TYPE ("(as)"),
+                          G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
+                          names_listed_cb, g_steal_pointer (&task));
+}
+
+static void
+send_now (GTask *task_)
+{
+  g_autoptr(GTask) task = task_;
+  LookoutDesktopChannel *self = g_task_get_source_object (task);
+  LookoutAlertEvent *event = g_task_get_task_data (task);
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *id = NULL;
+  GApplication *app;
+
+  if (!(app = running_application (self, task)))
+    return;
 
   notification = g_notification_new (event->title != NULL ? event->title : event->message);
   g_notification_set_body (notification, event->message);

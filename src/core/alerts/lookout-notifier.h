@@ -31,10 +31,28 @@ void             lookout_notifier_remove_channel (LookoutNotifier     *self,
                                                   LookoutAlertChannel *channel);
 LookoutAlertChannel *lookout_notifier_find_channel (LookoutNotifier   *self,
                                                   const char          *id);
-/* Events waiting in the channels' queues (being sent included). */
+/* Events held for grouping and waiting in the channels' queues (being sent
+ * included). */
 guint            lookout_notifier_get_n_pending  (LookoutNotifier     *self);
 /* Queues @event on every enabled channel, whatever event->notify says. */
 void             lookout_notifier_dispatch       (LookoutNotifier     *self,
                                                   LookoutAlertEvent   *event);
+
+/* Grouping: with a window (0, the default, is none), lookout_notifier_post()
+ * holds events until none came for @window_ms (or for at most 30 windows),
+ * then dispatches one notification per kind: a single event as it is,
+ * several as one group (lookout_alert_event_new_group()); each event is still
+ * recorded and marked delivered on its own. The engine's events and the
+ * monitor's go through post(). lookout_notifier_flush() sends what is held
+ * now. */
+void             lookout_notifier_post           (LookoutNotifier     *self,
+                                                  LookoutAlertEvent   *event);
+void             lookout_notifier_flush          (LookoutNotifier     *self);
+void             lookout_notifier_set_group_window (LookoutNotifier   *self,
+                                                  guint                window_ms);
+guint            lookout_notifier_get_group_window (LookoutNotifier   *self);
+
+/* The window the desktop app and the agent group notifications in. */
+#define LOOKOUT_NOTIFIER_GROUP_WINDOW_MS 1000
 
 G_END_DECLS

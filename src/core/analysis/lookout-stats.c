@@ -77,7 +77,9 @@ accumulator_add (Accumulator *acc,
       if (!acc->in_outage)
         stats->n_outages++;
     }
-  else if (latency_us >= 0)
+  else if (state == LOOKOUT_TARGET_STATE_DEGRADED)
+    stats->n_degraded++;
+  if (!down && latency_us >= 0)
     {
       g_array_append_val (acc->timed, latency_us);
       acc->sum += latency_us;
@@ -96,7 +98,7 @@ accumulator_finish (Accumulator *acc)
 
   stats->n_timed = k;
   if (stats->n > 0)
-    stats->availability = 100.0 * (stats->n - stats->n_fail) / stats->n;
+    stats->availability = 100.0 * (stats->n - stats->n_fail - stats->n_degraded) / stats->n;
 
   if (k > 0)
     {

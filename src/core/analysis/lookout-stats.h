@@ -30,9 +30,10 @@ typedef struct
   gint64             to_ms;
   guint64            n;
   guint64            n_fail;
+  guint64            n_degraded;     /* DEGRADED results; 0 from rollups, which keep none */
   guint64            n_timed;
   guint64            n_outages;
-  double             availability;   /* percent of results not DOWN; NaN when n == 0 */
+  double             availability;   /* percent of results UP (neither DOWN nor DEGRADED); NaN when n == 0 */
   gint64             min_us;
   gint64             max_us;
   gint64             mean_us;

@@ -24,7 +24,9 @@ lookout_sample_init_from_result (LookoutSample       *sample,
   *sample = (LookoutSample) {
     .target_id = lookout_target_get_id (target),
     .ts_ms = result->started_ms,
-    .latency_us = result->ok ? result->latency_us : -1,
+    /* A degraded result was answered: its latency was measured and is kept. */
+    .latency_us = result->ok || result->state == LOOKOUT_TARGET_STATE_DEGRADED
+                  ? result->latency_us : -1,
     .state = result->state,
     .error = result->error,
   };

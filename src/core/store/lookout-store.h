@@ -258,6 +258,16 @@ gboolean      lookout_store_raw_complete_since_sync (LookoutStore      *self,
                                                      gint64             from_ms,
                                                      GError           **error);
 
+/* The last stored result of @target_id (ts_ms -1 when there is none; the
+ * caller clears it with lookout_sample_clear()) and, when it is not UP, the
+ * time of the first result after the last UP one: where the run of failures
+ * it ends began (0 otherwise). Synchronous, on a reader connection. */
+gboolean      lookout_store_read_last_sample_sync (LookoutStore        *self,
+                                                   gint64               target_id,
+                                                   LookoutSample       *out_sample,
+                                                   gint64              *out_bad_since_ms,
+                                                   GError             **error);
+
 /* ---- events ---- queued like samples. */
 void          lookout_store_append_event         (LookoutStore         *self,
                                                   gint64                target_id,

@@ -541,14 +541,15 @@ draw_axes (LookoutPlot *self,
   }
 }
 
-/* The loss colour of a column: the line's own colour without loss. */
+/* The loss colour of a column: the line's own colour without loss, the
+ * degraded colour for answered but degraded results. */
 static const GdkRGBA *
 loss_color (const LookoutSeriesColumn *col,
             const GdkRGBA             *base,
             const Colors              *c)
 {
   if (col->n_fail == 0)
-    return base;
+    return col->worst_state == LOOKOUT_TARGET_STATE_DEGRADED ? &c->degraded : base;
   if (col->n_fail * 5 <= col->n)
     return &c->degraded;
   return &c->down;
