@@ -1,4 +1,4 @@
-/* test-anomaly-store.c: the anomalies table
+/* test-anomaly-store.c: the anomalies table and the monitor's anomaly watch
  *
  * Copyright 2026 The Lookout authors
  *
@@ -9,6 +9,8 @@
 
 #include <math.h>
 
+#include "lookout-anomaly-watch.h"
+#include "lookout-monitor.h"
 #include "lookout-store-anomalies.h"
 #include "lookout-test.h"
 
@@ -106,6 +108,118 @@ test_pruned_with_history (void)
   g_assert_cmpstr (g_array_index (rows, LookoutStoredAnomaly, 0).message, ==, "recent");
 }
 
+typedef struct
+{
+  guint opened;
+  guint closed;
+} Seen;
+
+static void
+anomaly_cb (LookoutAnomalyWatch  *watch,
+            const LookoutAnomaly *anomaly,
+            Seen                 *seen)
+{
+  if (anomaly->end_ms < 0)
+    seen->opened++;
+  else
+    seen->closed++;
+}
+
+static LookoutResult *
+make_result (LookoutTarget *target,
+             gint64         started_ms,
+             double         latency_ms)
+{
+  LookoutResult *result = lookout_result_new (lookout_target_get_kind (target));
+
+  result->target_id = lookout_target_get_id (target);
+  result->target = g_strdup (lookout_target_get_uri_string (target));
+  result->started_ms = started_ms;
+  result->ok = TRUE;
+  result->state = LOOKOUT_TARGET_STATE_UP;
+  result->latency_us = (gint64) (latency_ms * 1000);
+  return result;
+}
+
+/* History with a level shift is read before the first live result: its
+ * anomaly is stored without an event, and a live shift after it is
+ * decided by an informed detector, stored, listed as an event and
+ * announced. */
+static void
+test_monitor_backfill_and_live (void)
+{
+  g_autoptr(LookoutTestStore) ts = lookout_test_store_new ();
+  g_autoptr(LookoutMonitor) monitor = NULL;
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(GArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  LookoutAnomalyWatch *watch;
+  Seen seen = { 0, 0 };
+  /* whole minutes, from a fixed point of the last day */
+  gint64 t0 = (g_get_real_time () / 1000 / DAY - 1) * DAY;
+  gint64 id;
+  guint i;
+
+  monitor = lookout_monitor_new (ts->store);
+  g_assert_true (lookout_monitor_load_sync (monitor, &error));
+  g_assert_no_error (error);
+  target = lookout_target_new_from_string ("tcp://127.0.0.1:5432", &error);
+  g_assert_no_error (error);
+  lookout_test_add_target (monitor, target);
+  id = lookout_target_get_id (target);
+  g_assert_cmpint (id, >, 0);
+
+  watch = lookout_monitor_get_anomaly_watch (monitor);
+  g_signal_connect (watch, "anomaly", G_CALLBACK (anomaly_cb), &seen);
+
+  /* 600 stored results; 300 to 400 are 30 ms slower */
+  for (i = 0; i < 600; i++)
+    {
+      LookoutSample sample = {
+        .target_id = id,
+        .ts_ms = t0 + i * MINUTE,
+        .latency_us = (gint64) ((20.0 + (i >= 300 && i < 400 ? 30.0 : 0.0) +
+                                 g_rand_double_range (rand, -1, 1)) * 1000),
+        .state = LOOKOUT_TARGET_STATE_UP,
+      };
+
+      lookout_store_append_sample (ts->store, &sample);
+    }
+  g_assert_true (lookout_store_flush_sync (ts->store, &error));
+
+  /* live: 20 usual results, then a lasting slowdown */
+  for (; i < 700; i++)
+    {
+      double latency = 20.0 + (i >= 620 ? 40.0 : 0.0) + g_rand_double_range (rand, -1, 1);
+      g_autoptr(LookoutResult) result = make_result (target, t0 + i * MINUTE, latency);
+
+      lookout_monitor_handle_result (monitor, target, result);
+    }
+  LOOKOUT_TEST_WAIT (!lookout_anomaly_watch_is_backfilling (watch, id));
+
+  /* the live shift is decided within a window of its start: the detector
+   * was warm from the history, which alone it could not have been */
+  g_assert_cmpuint (seen.opened, ==, 1);
+  rows = query (ts->store, id, 0, 0);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpint (g_array_index (rows, LookoutStoredAnomaly, 0).start_ms, >=, t0 + 300 * MINUTE);
+  g_assert_cmpint (g_array_index (rows, LookoutStoredAnomaly, 0).end_ms, >, t0 + 400 * MINUTE);
+  g_assert_cmpint (g_array_index (rows, LookoutStoredAnomaly, 1).start_ms, >=, t0 + 620 * MINUTE);
+  g_assert_cmpint (g_array_index (rows, LookoutStoredAnomaly, 1).start_ms, <=, t0 + 640 * MINUTE);
+  g_assert_cmpint (g_array_index (rows, LookoutStoredAnomaly, 1).end_ms, ==, -1);
+  g_assert_cmpstr (g_array_index (rows, LookoutStoredAnomaly, 1).kind, ==, "level_shift");
+
+  events = lookout_store_query_events_sync (ts->store, id, "anomaly", 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpint (g_array_index (events, LookoutStoredEvent, 0).ts_ms, ==,
+                   g_array_index (rows, LookoutStoredAnomaly, 1).start_ms);
+  g_assert_true (g_str_has_prefix (g_array_index (events, LookoutStoredEvent, 0).message,
+                                   "median latency "));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -114,6 +228,7 @@ main (int    argc,
 
   g_test_add_func ("/anomaly-store/put-and-query", test_put_and_query);
   g_test_add_func ("/anomaly-store/pruned-with-history", test_pruned_with_history);
+  g_test_add_func ("/anomaly-store/monitor-backfill-and-live", test_monitor_backfill_and_live);
 
   return g_test_run ();
 }

@@ -25,7 +25,8 @@
  *      live states outside any result (a local outage, a resume);
  *   3. the sample (lookout_sample_init_from_result()) is queued for the
  *      store's writer thread;
- *   4. geolocation notes the round trip (lookout_geo_note_result());
+ *   4. geolocation notes the round trip (lookout_geo_note_result()), and
+ *      anomaly detection the result (lookout_anomaly_watch_note_result());
  *   5. the events of step 1 that are to be notified go to the notifier,
  *      which queues them on its channels; events the engine raises outside
  *      a result (reminders, pause, network) go to it at once;
@@ -58,6 +59,7 @@ struct _LookoutMonitor
   /* LookoutMonitorOptions: NULL when not asked for */
   LookoutNotifier *notifier;
   LookoutGeo    *geo;
+  LookoutAnomalyWatch *anomalies;
 
   /* events raised while the engine decides a result: notified after geo */
   GPtrArray     *held_events;
@@ -267,6 +269,7 @@ lookout_monitor_constructed (GObject *object)
   G_OBJECT_CLASS (lookout_monitor_parent_class)->constructed (object);
 
   self->alert_engine = lookout_alert_engine_new (self->store);
+  self->anomalies = lookout_anomaly_watch_new (self->store);
   g_signal_connect_object (self->alert_engine, "notify::paused",
                            G_CALLBACK (engine_paused_changed_cb), self, 0);
   g_signal_connect_object (self->alert_engine, "event",
@@ -289,6 +292,7 @@ lookout_monitor_dispose (GObject *object)
   g_clear_object (&self->geo);
   g_clear_object (&self->notifier);
   g_clear_object (&self->alert_engine);
+  g_clear_object (&self->anomalies);
 
   G_OBJECT_CLASS (lookout_monitor_parent_class)->dispose (object);
 }
@@ -760,6 +764,7 @@ lookout_monitor_remove_target (LookoutMonitor *self,
    * same id, and the history that stayed in the file is its own again. */
   g_list_store_remove (self->targets, position);
   forget_target (self, target);
+  lookout_anomaly_watch_forget (self->anomalies, id);
   lookout_store_delete_target_async (self->store, id, NULL, target_deleted_cb,
                                      GSIZE_TO_POINTER ((gsize) id));
 }
@@ -811,6 +816,14 @@ lookout_monitor_get_notifier (LookoutMonitor *self)
   return self->notifier;
 }
 
+LookoutAnomalyWatch *
+lookout_monitor_get_anomaly_watch (LookoutMonitor *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), NULL);
+
+  return self->anomalies;
+}
+
 LookoutGeo *
 lookout_monitor_get_geo (LookoutMonitor *self)
 {
@@ -845,6 +858,7 @@ lookout_monitor_handle_result (LookoutMonitor *self,
   /* 4 */
   if (self->geo != NULL)
     lookout_geo_note_result (self->geo, target, result);
+  lookout_anomaly_watch_note_result (self->anomalies, target, result);
 
   /* 5 */
   dispatch_held_events (self);
