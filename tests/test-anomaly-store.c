@@ -13,6 +13,7 @@
 #include "lookout-monitor.h"
 #include "lookout-store-anomalies.h"
 #include "lookout-test.h"
+#include "lookout-webhook-channel.h"
 
 #define MINUTE (60 * 1000)
 #define DAY (24 * 60 * MINUTE)
@@ -220,6 +221,86 @@ test_monitor_backfill_and_live (void)
                                    "median latency "));
 }
 
+static void
+hook_cb (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  GPtrArray *bodies = user_data;
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+
+  g_ptr_array_add (bodies, g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)));
+  soup_server_message_set_status (msg, 200, NULL);
+}
+
+/* Feeds 600 usual results, then 100 of a lasting slowdown, all live. */
+static void
+feed_shift (LookoutMonitor *monitor,
+            LookoutTarget  *target,
+            gint64          t0)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (12);
+
+  for (guint i = 0; i < 700; i++)
+    {
+      double latency = 20.0 + (i >= 600 ? 40.0 : 0.0) + g_rand_double_range (rand, -1, 1);
+      g_autoptr(LookoutResult) result = make_result (target, t0 + i * MINUTE, latency);
+
+      lookout_monitor_handle_result (monitor, target, result);
+    }
+}
+
+/* Anomalies are notified only for a target that asks for it. */
+static void
+test_notify_switch (void)
+{
+  g_autoptr(LookoutTestStore) ts = lookout_test_store_new ();
+  g_autoptr(LookoutMonitor) monitor = NULL;
+  g_autoptr(LookoutTarget) quiet = NULL;
+  g_autoptr(LookoutTarget) loud = NULL;
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(LookoutAlertChannel) hook = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *url = NULL;
+  LookoutMonitorOptions options = { .notify = TRUE };
+  gint64 t0 = (g_get_real_time () / 1000 / DAY - 1) * DAY;
+  Seen seen = { 0, 0 };
+
+  server = lookout_test_http_server_new (hook_cb, bodies, &base);
+  url = g_strdup_printf ("%s/hook", base);
+  hook = lookout_webhook_channel_new (url, NULL);
+
+  monitor = lookout_monitor_new_with_options (ts->store, &options);
+  g_assert_true (lookout_monitor_load_sync (monitor, &error));
+  lookout_notifier_add_channel (lookout_monitor_get_notifier (monitor), hook);
+  g_signal_connect (lookout_monitor_get_anomaly_watch (monitor), "anomaly", G_CALLBACK (anomaly_cb), &seen);
+
+  quiet = lookout_target_new_from_string ("tcp://127.0.0.1:5432", &error);
+  g_assert_no_error (error);
+  g_assert_false (lookout_anomaly_watch_get_notify (quiet));
+  lookout_test_add_target (monitor, quiet);
+  loud = lookout_target_new_from_string ("tcp://127.0.0.1:5433", &error);
+  g_assert_no_error (error);
+  lookout_target_set_options (loud, "{\"notify_anomalies\": true}");
+  g_assert_true (lookout_anomaly_watch_get_notify (loud));
+  lookout_test_add_target (monitor, loud);
+
+  feed_shift (monitor, quiet, t0);
+  feed_shift (monitor, loud, t0);
+  LOOKOUT_TEST_WAIT (seen.opened == 2);
+  LOOKOUT_TEST_WAIT (bodies->len >= 1);
+  /* the quiet one's would have been sent first */
+  g_assert_cmpuint (bodies->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (bodies, 0), "\"anomaly\""));
+  g_assert_nonnull (strstr (g_ptr_array_index (bodies, 0), "tcp://127.0.0.1:5433"));
+  g_assert_nonnull (strstr (g_ptr_array_index (bodies, 0), "median latency"));
+  soup_server_disconnect (server);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -229,6 +310,7 @@ main (int    argc,
   g_test_add_func ("/anomaly-store/put-and-query", test_put_and_query);
   g_test_add_func ("/anomaly-store/pruned-with-history", test_pruned_with_history);
   g_test_add_func ("/anomaly-store/monitor-backfill-and-live", test_monitor_backfill_and_live);
+  g_test_add_func ("/anomaly-store/notify-switch", test_notify_switch);
 
   return g_test_run ();
 }

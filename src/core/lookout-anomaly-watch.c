@@ -19,7 +19,9 @@
  *
  * A live anomaly that opens is written to the anomalies table, recorded as
  * an event of kind "anomaly" (the events list shows it) and announced with
- * "anomaly"; its close updates the row and is announced too.
+ * "anomaly"; its close updates the row and is announced too. The monitor
+ * notifies an opening only for a target whose options say
+ * "notify_anomalies": true (lookout_anomaly_watch_get_notify()).
  */
 
 #define G_LOG_DOMAIN "lookout-anomaly"
@@ -27,6 +29,8 @@
 #include "config.h"
 
 #include <math.h>
+
+#include <json-glib/json-glib.h>
 
 #include "lookout-anomaly-watch.h"
 #include "lookout-sample.h"
@@ -328,6 +332,27 @@ lookout_anomaly_watch_note_result (LookoutAnomalyWatch *self,
     }
 
   feed_live (self, w, ts_ms, latency);
+}
+
+/* Whether the target's options ask for its anomalies to be notified
+ * ("notify_anomalies": true); off by default. */
+gboolean
+lookout_anomaly_watch_get_notify (LookoutTarget *target)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  const char *options;
+  JsonNode *root;
+
+  g_return_val_if_fail (LOOKOUT_IS_TARGET (target), FALSE);
+
+  options = lookout_target_get_options (target);
+  if (options == NULL || !json_parser_load_from_data (parser, options, -1, NULL))
+    return FALSE;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  return json_object_get_boolean_member_with_default (json_node_get_object (root),
+                                                      "notify_anomalies", FALSE);
 }
 
 /* The target was removed: its detector goes (its rows stay with its

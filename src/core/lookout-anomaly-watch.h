@@ -30,6 +30,7 @@ void                 lookout_anomaly_watch_note_result  (LookoutAnomalyWatch *se
                                                          LookoutResult       *result);
 void                 lookout_anomaly_watch_forget       (LookoutAnomalyWatch *self,
                                                          gint64               target_id);
+gboolean             lookout_anomaly_watch_get_notify   (LookoutTarget       *target);
 gboolean             lookout_anomaly_watch_is_backfilling (LookoutAnomalyWatch *self,
                                                          gint64               target_id);
 

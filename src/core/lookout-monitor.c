@@ -261,6 +261,35 @@ engine_paused_changed_cb (LookoutAlertEngine *engine,
     }
 }
 
+/* Anomalies are notified only for targets whose "notify_anomalies" option
+ * is set: off by default, they are for reading, not for waking anyone. */
+static void
+anomaly_cb (LookoutAnomalyWatch  *watch,
+            const LookoutAnomaly *anomaly,
+            LookoutMonitor       *self)
+{
+  g_autoptr(LookoutAlertEvent) event = NULL;
+  LookoutTarget *target;
+
+  if (self->notifier == NULL || anomaly->end_ms >= 0)
+    return;
+  target = lookout_monitor_find_target (self, anomaly->target_id);
+  if (target == NULL || !lookout_anomaly_watch_get_notify (target))
+    return;
+
+  event = lookout_alert_event_new (LOOKOUT_ALERT_EVENT_ANOMALY);
+  event->target_id = anomaly->target_id;
+  event->target_name = g_strdup (lookout_target_get_name (target) != NULL ? lookout_target_get_name (target) : lookout_target_get_uri_string (target));
+  event->target_uri = g_strdup (lookout_target_get_uri_string (target));
+  event->ts_ms = anomaly->start_ms;
+  /* Translators: a notification's title, "example.org: Level shift" */
+  event->title = g_strdup_printf (_("%s: %s"), event->target_name,
+                                  lookout_anomaly_kind_get_label (anomaly->kind));
+  event->message = g_strdup (anomaly->message);
+  event->notify = TRUE;
+  lookout_notifier_dispatch (self->notifier, event);
+}
+
 static void
 lookout_monitor_constructed (GObject *object)
 {
@@ -270,6 +299,7 @@ lookout_monitor_constructed (GObject *object)
 
   self->alert_engine = lookout_alert_engine_new (self->store);
   self->anomalies = lookout_anomaly_watch_new (self->store);
+  g_signal_connect_object (self->anomalies, "anomaly", G_CALLBACK (anomaly_cb), self, 0);
   g_signal_connect_object (self->alert_engine, "notify::paused",
                            G_CALLBACK (engine_paused_changed_cb), self, 0);
   g_signal_connect_object (self->alert_engine, "event",

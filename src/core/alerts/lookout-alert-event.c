@@ -33,6 +33,7 @@ static const struct
   [LOOKOUT_ALERT_EVENT_PAUSED]                = { "paused", N_("Monitoring paused") },
   [LOOKOUT_ALERT_EVENT_RESUMED]               = { "resumed", N_("Monitoring resumed") },
   [LOOKOUT_ALERT_EVENT_TEST]                  = { "test", N_("Test notification") },
+  [LOOKOUT_ALERT_EVENT_ANOMALY]               = { "anomaly", N_("Anomaly") },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == LOOKOUT_ALERT_N_EVENT_KINDS);

@@ -9,8 +9,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
 #include "lookout-event-item.h"
 
 struct _LookoutEventItem
@@ -176,9 +174,6 @@ lookout_event_item_get_label (LookoutEventItem *self)
 
   if (self->kind != NULL && lookout_alert_event_kind_from_string (self->kind, &kind))
     return lookout_alert_event_kind_get_label (kind);
-  /* written by the anomaly watch (lookout-anomaly-watch.c) */
-  if (g_strcmp0 (self->kind, "anomaly") == 0)
-    return _("Anomaly");
   return self->kind;
 }
 
