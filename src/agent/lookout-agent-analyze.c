@@ -254,8 +254,8 @@ lookout_agent_command_analyze (int    argc,
         {
           if (error != NULL)
             {
-              lookout_agent_complain (_("%s: line %" G_GUINT64_FORMAT ": %s"),
-                                      input, line_no + 1, error->message);
+              lookout_agent_complain (_("%s: line %lu: %s"),
+                                      input, (gulong) line_no + 1, error->message);
               return EXIT_USAGE;
             }
           break;
@@ -269,8 +269,8 @@ lookout_agent_command_analyze (int    argc,
       comma = strchr (line, ',');
       if (comma == NULL)
         {
-          lookout_agent_complain (_("%s: line %" G_GUINT64_FORMAT ": expected “timestamp,latency_ms”, found “%s”"),
-                                  input, line_no, line);
+          lookout_agent_complain (_("%s: line %lu: expected “timestamp,latency_ms”, found “%s”"),
+                                  input, (gulong) line_no, line);
           return EXIT_USAGE;
         }
       first = g_strndup (line, comma - line);
@@ -279,8 +279,8 @@ lookout_agent_command_analyze (int    argc,
 
       if (strchr (latency_text, ',') != NULL)
         {
-          lookout_agent_complain (_("%s: line %" G_GUINT64_FORMAT ": expected two fields, “timestamp,latency_ms”, found more"),
-                                  input, line_no);
+          lookout_agent_complain (_("%s: line %lu: expected two fields, “timestamp,latency_ms”, found more"),
+                                  input, (gulong) line_no);
           return EXIT_USAGE;
         }
 
@@ -289,23 +289,23 @@ lookout_agent_command_analyze (int    argc,
           /* the header: a first line whose first field is not a time */
           if (line_no == 1)
             continue;
-          lookout_agent_complain (_("%s: line %" G_GUINT64_FORMAT ": “%s” is not a timestamp "
+          lookout_agent_complain (_("%s: line %lu: “%s” is not a timestamp "
                                     "(ISO 8601, or epoch seconds or milliseconds)"),
-                                  input, line_no, ts_text);
+                                  input, (gulong) line_no, ts_text);
           return EXIT_USAGE;
         }
       if (!parse_latency (latency_text, &latency))
         {
-          lookout_agent_complain (_("%s: line %" G_GUINT64_FORMAT ": “%s” is not a latency in milliseconds "
+          lookout_agent_complain (_("%s: line %lu: “%s” is not a latency in milliseconds "
                                     "(a number ≥ 0, or empty or “nan” for a failed check)"),
-                                  input, line_no, latency_text);
+                                  input, (gulong) line_no, latency_text);
           return EXIT_USAGE;
         }
       if (ts_ms < last_ms)
         {
-          lookout_agent_complain (_("%s: line %" G_GUINT64_FORMAT ": the time goes backwards; "
+          lookout_agent_complain (_("%s: line %lu: the time goes backwards; "
                                     "the lines must be in time order"),
-                                  input, line_no);
+                                  input, (gulong) line_no);
           return EXIT_USAGE;
         }
       last_ms = ts_ms;
