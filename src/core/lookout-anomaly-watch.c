@@ -355,6 +355,31 @@ lookout_anomaly_watch_get_notify (LookoutTarget *target)
                                                       "notify_anomalies", FALSE);
 }
 
+/* @options_json with "notify_anomalies" set to @notify (dropped when FALSE,
+ * the default); other members stay as they are. */
+char *
+lookout_anomaly_watch_set_notify_option (const char *options_json,
+                                         gboolean    notify)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+
+  if (options_json != NULL && json_parser_load_from_data (parser, options_json, -1, NULL) &&
+      json_parser_get_root (parser) != NULL && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    root = json_node_copy (json_parser_get_root (parser));
+  else
+    root = json_node_init_object (json_node_alloc (), json_object_new ());
+
+  object = json_node_get_object (root);
+  if (notify)
+    json_object_set_boolean_member (object, "notify_anomalies", TRUE);
+  else
+    json_object_remove_member (object, "notify_anomalies");
+
+  return json_to_string (root, FALSE);
+}
+
 /* The target was removed: its detector goes (its rows stay with its
  * history until the orphans are purged). */
 void

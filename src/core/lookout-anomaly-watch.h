@@ -31,6 +31,8 @@ void                 lookout_anomaly_watch_note_result  (LookoutAnomalyWatch *se
 void                 lookout_anomaly_watch_forget       (LookoutAnomalyWatch *self,
                                                          gint64               target_id);
 gboolean             lookout_anomaly_watch_get_notify   (LookoutTarget       *target);
+char                *lookout_anomaly_watch_set_notify_option (const char    *options_json,
+                                                         gboolean             notify);
 gboolean             lookout_anomaly_watch_is_backfilling (LookoutAnomalyWatch *self,
                                                          gint64               target_id);
 

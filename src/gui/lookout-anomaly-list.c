@@ -7,7 +7,8 @@
 
 /* The target page's list of anomalies: read from the store's anomalies
  * table, newest first, and read again when the monitor's anomaly watch
- * opens or closes one of the target's. */
+ * opens or closes one of the target's; above it, the target's switch for
+ * notifications of its anomalies (its "notify_anomalies" option). */
 
 #define G_LOG_DOMAIN "lookout-anomaly-list"
 
@@ -27,6 +28,9 @@ struct _LookoutAnomalyList
 
   GtkStack            *stack;
   GtkListBox          *list_box;
+  GtkWidget           *notify_row;
+  GtkSwitch           *notify_switch;
+  LookoutTarget       *target;
 
   LookoutMonitor      *monitor;
   gint64               target_id;
@@ -112,6 +116,7 @@ reload (LookoutAnomalyList *self)
   if (self->monitor == NULL || self->target_id <= 0)
     {
       clear_rows (self);
+      self->n_rows = 0;
       gtk_stack_set_visible_child_name (self->stack, "none");
       return;
     }
@@ -155,6 +160,36 @@ anomaly_cb (LookoutAnomalyWatch  *watch,
 }
 
 static void
+target_updated_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!lookout_monitor_update_target_finish (LOOKOUT_MONITOR (object), result, &error))
+    g_warning ("Could not save the anomaly notification setting: %s", error->message);
+}
+
+/* The switch writes the target's "notify_anomalies" option. */
+static void
+notify_switched_cb (LookoutAnomalyList *self)
+{
+  g_autoptr(LookoutTarget) changes = NULL;
+  g_autofree char *options = NULL;
+  gboolean active = gtk_switch_get_active (self->notify_switch);
+
+  if (self->target == NULL || self->monitor == NULL ||
+      active == lookout_anomaly_watch_get_notify (self->target))
+    return;
+
+  options = lookout_anomaly_watch_set_notify_option (lookout_target_get_options (self->target), active);
+  changes = lookout_target_copy (self->target);
+  lookout_target_set_options (changes, options);
+  lookout_monitor_update_target_async (self->monitor, self->target, changes, NULL,
+                                       target_updated_cb, NULL);
+}
+
+static void
 disconnect_monitor (LookoutAnomalyList *self)
 {
   if (self->monitor != NULL && self->anomaly_handler != 0)
@@ -172,6 +207,7 @@ lookout_anomaly_list_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   disconnect_monitor (self);
+  g_clear_object (&self->target);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LOOKOUT_TYPE_ANOMALY_LIST);
 
@@ -189,6 +225,8 @@ lookout_anomaly_list_class_init (LookoutAnomalyListClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lookoutapp/Lookout/lookout-anomaly-list.ui");
   gtk_widget_class_bind_template_child (widget_class, LookoutAnomalyList, stack);
   gtk_widget_class_bind_template_child (widget_class, LookoutAnomalyList, list_box);
+  gtk_widget_class_bind_template_child (widget_class, LookoutAnomalyList, notify_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutAnomalyList, notify_switch);
 }
 
 static void
@@ -197,6 +235,8 @@ lookout_anomaly_list_init (LookoutAnomalyList *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->n_rows = -1;
   gtk_stack_set_visible_child_name (self->stack, "none");
+  g_signal_connect_swapped (self->notify_switch, "notify::active",
+                            G_CALLBACK (notify_switched_cb), self);
 }
 
 GtkWidget *
@@ -208,10 +248,15 @@ lookout_anomaly_list_new (void)
 void
 lookout_anomaly_list_set_target (LookoutAnomalyList *self,
                                  LookoutMonitor     *monitor,
-                                 gint64              target_id)
+                                 LookoutTarget      *target)
 {
   g_return_if_fail (LOOKOUT_IS_ANOMALY_LIST (self));
   g_return_if_fail (!monitor || LOOKOUT_IS_MONITOR (monitor));
+  g_return_if_fail (!target || LOOKOUT_IS_TARGET (target));
+
+  g_set_object (&self->target, target);
+  gtk_switch_set_active (self->notify_switch, target != NULL && lookout_anomaly_watch_get_notify (target));
+  gtk_widget_set_sensitive (self->notify_row, target != NULL && monitor != NULL);
 
   if (monitor != self->monitor)
     {
@@ -223,7 +268,7 @@ lookout_anomaly_list_set_target (LookoutAnomalyList *self,
                                                     G_CALLBACK (anomaly_cb), self);
         }
     }
-  self->target_id = target_id;
+  self->target_id = target != NULL ? lookout_target_get_id (target) : 0;
   self->n_rows = -1;
   reload (self);
 }

@@ -18,11 +18,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LookoutAnomalyList, lookout_anomaly_list, LOOKOUT, ANOMALY_LIST, AdwPreferencesGroup)
 
 GtkWidget *lookout_anomaly_list_new         (void);
-/* The anomalies of @target_id in the last 30 days, newest first, kept up
- * to date from @monitor's anomaly watch. */
+/* The anomalies of @target in the last 30 days, newest first, kept up to
+ * date from @monitor's anomaly watch, and its notification switch. */
 void       lookout_anomaly_list_set_target  (LookoutAnomalyList *self,
                                              LookoutMonitor     *monitor,
-                                             gint64              target_id);
+                                             LookoutTarget      *target);
 /* Rows shown; -1 until the first read is in. */
 int        lookout_anomaly_list_get_n_rows  (LookoutAnomalyList *self);
 

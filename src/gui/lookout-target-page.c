@@ -160,8 +160,7 @@ update_events (LookoutTargetPage *self)
 
   root = gtk_widget_get_root (GTK_WIDGET (self));
   monitor = LOOKOUT_IS_WINDOW (root) ? lookout_window_get_monitor (LOOKOUT_WINDOW (root)) : NULL;
-  lookout_anomaly_list_set_target (self->anomaly_list, monitor,
-                                   self->target != NULL ? lookout_target_get_id (self->target) : 0);
+  lookout_anomaly_list_set_target (self->anomaly_list, monitor, self->target);
 }
 
 static void
