@@ -10,6 +10,9 @@
 #include <gtk/gtk.h>
 
 #include "lookout-anomaly-list.h"
+#include "lookout-event-item.h"
+#include "lookout-event-list.h"
+#include "lookout-events-window.h"
 #include "lookout-store-anomalies.h"
 #include "lookout-test-gui.h"
 
@@ -146,6 +149,43 @@ test_notify_switch (void)
   lookout_test_store_close (tmp);
 }
 
+/* Anomalies are events: named, and a kind the events window filters by. */
+static void
+test_events (void)
+{
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  g_autoptr(LookoutMonitor) monitor = lookout_monitor_new (tmp->store);
+  g_autoptr(LookoutEventItem) item = NULL;
+  LookoutEventModel *model;
+  GtkDropDown *kind;
+  GtkWidget *window;
+  GError *error = NULL;
+
+  lookout_store_append_event (tmp->store, 1, 1000, "down", "web is down since …");
+  lookout_store_append_event (tmp->store, 1, 2000, "anomaly", "median latency 21 ms → 54 ms since 14:05");
+  g_assert_true (lookout_store_flush_sync (tmp->store, &error));
+  g_assert_true (lookout_monitor_load_sync (monitor, &error));
+
+  window = lookout_events_window_new (NULL, monitor);
+  gtk_window_present (GTK_WINDOW (window));
+  model = lookout_event_list_get_model (LOOKOUT_EVENT_LIST (gtk_widget_get_template_child (window, LOOKOUT_TYPE_EVENTS_WINDOW, "event_list")));
+  LOOKOUT_TEST_WAIT (!lookout_event_model_get_loading (model) &&
+                     g_list_model_get_n_items (G_LIST_MODEL (model)) == 2);
+
+  /* the last kind of the list */
+  kind = GTK_DROP_DOWN (gtk_widget_get_template_child (window, LOOKOUT_TYPE_EVENTS_WINDOW, "kind_dropdown"));
+  gtk_drop_down_set_selected (kind, g_list_model_get_n_items (gtk_drop_down_get_model (kind)) - 1);
+  LOOKOUT_TEST_WAIT (g_strcmp0 (lookout_event_model_get_kind (model), "anomaly") == 0 &&
+                     !lookout_event_model_get_loading (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  item = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_cmpstr (lookout_event_item_get_label (item), ==, "Anomaly");
+  g_assert_cmpstr (lookout_event_item_get_message (item), ==, "median latency 21 ms → 54 ms since 14:05");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  lookout_test_store_close (tmp);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -154,6 +194,7 @@ main (int    argc,
 
   g_test_add_func ("/anomaly-list/rows", test_rows);
   g_test_add_func ("/anomaly-list/notify-switch", test_notify_switch);
+  g_test_add_func ("/anomaly-list/events", test_events);
 
   return g_test_run ();
 }
