@@ -19,6 +19,7 @@
 #include "lookout-plot-legend.h"
 #include "lookout-range-bar.h"
 #include "lookout-sparkline.h"
+#include "lookout-store-anomalies.h"
 #include "lookout-target-history.h"
 #include "lookout-test-gui.h"
 
@@ -314,6 +315,61 @@ test_store_sources (void)
   lookout_plot_set_span (LOOKOUT_PLOT (plot), LOOKOUT_PLOT_SPAN_7_DAYS);
   g_assert_cmpint (wait_for_source (LOOKOUT_PLOT (plot), 4, first), ==, LOOKOUT_SERIES_SOURCE_MINUTE);
   g_assert_true (lookout_series_get_latency_range (lookout_plot_get_series (LOOKOUT_PLOT (plot), 4), NULL, NULL));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  lookout_test_store_close (tmp);
+}
+
+/* An anomaly of the store is a shaded band over its period, explained in
+ * the tooltip; outside it the plot is as before. */
+static void
+test_anomaly_bands (void)
+{
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  LookoutStore *store = tmp->store;
+  GtkWidget *plot = lookout_plot_new ();
+  GtkWidget *window;
+  cairo_surface_t *surface;
+  graphene_point_t in, out;
+  gint64 now = g_get_real_time () / 1000;
+  /* a whole minute well inside the hour shown */
+  gint64 start = (now / 60000 - 40) * 60000, end = start + 20 * 60000;
+  GError *error = NULL;
+  char *text;
+
+  for (gint64 t = now - 3600000; t < now; t += 60000)
+    {
+      LookoutSample s = { .target_id = 6, .ts_ms = t, .latency_us = 20000, .state = LOOKOUT_TARGET_STATE_UP };
+      lookout_store_append_sample (store, &s);
+    }
+  lookout_store_put_anomaly (store, 6, start, end, "level_shift", 5.0,
+                             "median latency 21 ms → 54 ms since 14:05");
+  lookout_store_flush_sync (store, &error);
+  g_assert_no_error (error);
+
+  window = show_in_window (plot, 700, 300);
+  lookout_plot_set_store (LOOKOUT_PLOT (plot), store);
+  lookout_plot_add_target (LOOKOUT_PLOT (plot), 6, "tcp://db.test:5432");
+  lookout_plot_set_span (LOOKOUT_PLOT (plot), LOOKOUT_PLOT_SPAN_1_HOUR);
+  cairo_surface_destroy (render (plot));
+  wait_for_source (LOOKOUT_PLOT (plot), 6, NULL);
+  LOOKOUT_TEST_WAIT (lookout_plot_get_n_anomalies (LOOKOUT_PLOT (plot), 6) == 1);
+  /* held still, so that the frame and the points agree */
+  lookout_plot_set_live (LOOKOUT_PLOT (plot), FALSE);
+
+  surface = render (plot);
+  /* high above the line (20 ms), inside and outside the band */
+  g_assert_true (lookout_plot_map_point (LOOKOUT_PLOT (plot), start + 10 * 60000, 0, &in));
+  g_assert_true (lookout_plot_map_point (LOOKOUT_PLOT (plot), start - 10 * 60000, 0, &out));
+  in.y = out.y = in.y - 5;
+  g_test_message ("band pixel %d, outside %d", pixel_at (surface, in.x, in.y).a, pixel_at (surface, out.x, out.y).a);
+  g_assert_cmpint (pixel_at (surface, in.x, in.y).a, >=, pixel_at (surface, out.x, out.y).a + 40);
+  cairo_surface_destroy (surface);
+
+  text = lookout_plot_describe_anomalies (LOOKOUT_PLOT (plot), start + 10 * 60000);
+  g_assert_cmpstr (text, ==, "Anomaly (Level shift): median latency 21 ms → 54 ms since 14:05");
+  g_free (text);
+  g_assert_null (lookout_plot_describe_anomalies (LOOKOUT_PLOT (plot), end + 60000));
 
   gtk_window_destroy (GTK_WINDOW (window));
   lookout_test_store_close (tmp);
@@ -719,6 +775,7 @@ main (int   argc,
   g_test_add_func ("/plot/zoom-survives-live-updates", test_zoom_survives_live_updates);
   g_test_add_func ("/plot/store-sources", test_store_sources);
   g_test_add_func ("/plot/legend", test_legend);
+  g_test_add_func ("/plot/anomaly-bands", test_anomaly_bands);
   g_test_add_func ("/plot/set-targets", test_set_targets);
   g_test_add_func ("/plot/range-bar", test_range_bar);
   g_test_add_func ("/plot/history-statistics", test_history_statistics);

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "lookout-store.h"
+#include "lookout-store-private.h"
 #include "lookout-test.h"
 
 typedef struct
@@ -120,7 +121,7 @@ test_create_empty (Fixture       *f,
   store = open_store (f->path);
   g_assert_cmpstr (lookout_store_get_path (store), ==, f->path);
 
-  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, lookout_store_schema_get_version ());
   mode = sql_text (f->path, "PRAGMA journal_mode");
   g_assert_cmpstr (mode, ==, "wal");
   g_assert_cmpint (sql_int (f->path,
@@ -133,7 +134,7 @@ test_create_empty (Fixture       *f,
   /* Opening again migrates nothing and keeps the version. */
   g_clear_object (&store);
   store = open_store (f->path);
-  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, lookout_store_schema_get_version ());
 }
 
 static void

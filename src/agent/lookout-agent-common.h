@@ -37,5 +37,7 @@ int       lookout_agent_command_check  (int              argc,
                                         char           **argv);
 int       lookout_agent_command_run    (int              argc,
                                         char           **argv);
+int       lookout_agent_command_analyze (int             argc,
+                                        char           **argv);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
  *
  *   lookout-agent check [--timeout MS] [--count N] TARGET...
  *   lookout-agent run --db PATH [--targets FILE] [--duration SECONDS]
+ *   lookout-agent analyze --input FILE
  *
  * Exit status: check: 0 every check ok, 1 some check failed; run: 0 stopped
  * cleanly, 1 the database could not be used; both: 2 bad usage, an invalid
@@ -39,6 +40,7 @@ static const struct
 } commands[] = {
   { "check", lookout_agent_command_check },
   { "run", lookout_agent_command_run },
+  { "analyze", lookout_agent_command_analyze },
 };
 
 static void
@@ -55,6 +57,8 @@ print_help (FILE *out)
              "                 Check targets now; print one JSON object per check\n"
              "  run --db PATH [--targets FILE] [--config FILE] [--duration SECONDS]\n"
              "                 Monitor the targets of a database until stopped\n"
+             "  analyze --input FILE\n"
+             "                 Find the anomalies of a latency series; one JSON object each\n"
              "\n"
              "Options:\n"
              "  -h, --help     Show this help\n"

@@ -25,7 +25,8 @@
  *      live states outside any result (a local outage, a resume);
  *   3. the sample (lookout_sample_init_from_result()) is queued for the
  *      store's writer thread;
- *   4. geolocation notes the round trip (lookout_geo_note_result());
+ *   4. geolocation notes the round trip (lookout_geo_note_result()), and
+ *      anomaly detection the result (lookout_anomaly_watch_note_result());
  *   5. the events of step 1 that are to be notified go to the notifier,
  *      which queues them on its channels; events the engine raises outside
  *      a result (reminders, pause, network) go to it at once;
@@ -64,6 +65,7 @@ struct _LookoutMonitor
   /* LookoutMonitorOptions: NULL when not asked for */
   LookoutNotifier *notifier;
   LookoutGeo    *geo;
+  LookoutAnomalyWatch *anomalies;
 
   /* events raised while the engine decides a result: notified after geo */
   GPtrArray     *held_events;
@@ -270,6 +272,35 @@ engine_paused_changed_cb (LookoutAlertEngine *engine,
     }
 }
 
+/* Anomalies are notified only for targets whose "notify_anomalies" option
+ * is set: off by default, they are for reading, not for waking anyone. */
+static void
+anomaly_cb (LookoutAnomalyWatch  *watch,
+            const LookoutAnomaly *anomaly,
+            LookoutMonitor       *self)
+{
+  g_autoptr(LookoutAlertEvent) event = NULL;
+  LookoutTarget *target;
+
+  if (self->notifier == NULL || anomaly->end_ms >= 0)
+    return;
+  target = lookout_monitor_find_target (self, anomaly->target_id);
+  if (target == NULL || !lookout_anomaly_watch_get_notify (target))
+    return;
+
+  event = lookout_alert_event_new (LOOKOUT_ALERT_EVENT_ANOMALY);
+  event->target_id = anomaly->target_id;
+  event->target_name = g_strdup (lookout_target_get_name (target) != NULL ? lookout_target_get_name (target) : lookout_target_get_uri_string (target));
+  event->target_uri = g_strdup (lookout_target_get_uri_string (target));
+  event->ts_ms = anomaly->start_ms;
+  /* Translators: a notification's title, "example.org: Level shift" */
+  event->title = g_strdup_printf (_("%s: %s"), event->target_name,
+                                  lookout_anomaly_kind_get_label (anomaly->kind));
+  event->message = g_strdup (anomaly->message);
+  event->notify = TRUE;
+  lookout_notifier_dispatch (self->notifier, event);
+}
+
 static void
 lookout_monitor_constructed (GObject *object)
 {
@@ -278,6 +309,8 @@ lookout_monitor_constructed (GObject *object)
   G_OBJECT_CLASS (lookout_monitor_parent_class)->constructed (object);
 
   self->alert_engine = lookout_alert_engine_new (self->store);
+  self->anomalies = lookout_anomaly_watch_new (self->store);
+  g_signal_connect_object (self->anomalies, "anomaly", G_CALLBACK (anomaly_cb), self, 0);
   g_signal_connect_object (self->alert_engine, "notify::paused",
                            G_CALLBACK (engine_paused_changed_cb), self, 0);
   g_signal_connect_object (self->alert_engine, "event",
@@ -301,6 +334,7 @@ lookout_monitor_dispose (GObject *object)
   g_clear_object (&self->geo);
   g_clear_object (&self->notifier);
   g_clear_object (&self->alert_engine);
+  g_clear_object (&self->anomalies);
 
   G_OBJECT_CLASS (lookout_monitor_parent_class)->dispose (object);
 }
@@ -836,6 +870,7 @@ lookout_monitor_remove_target (LookoutMonitor *self,
    * same id, and the history that stayed in the file is its own again. */
   g_list_store_remove (self->targets, position);
   forget_target (self, target);
+  lookout_anomaly_watch_forget (self->anomalies, id);
   lookout_store_delete_target_async (self->store, id, NULL, target_deleted_cb,
                                      GSIZE_TO_POINTER ((gsize) id));
 }
@@ -907,6 +942,14 @@ lookout_monitor_get_notifier (LookoutMonitor *self)
   return self->notifier;
 }
 
+LookoutAnomalyWatch *
+lookout_monitor_get_anomaly_watch (LookoutMonitor *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), NULL);
+
+  return self->anomalies;
+}
+
 LookoutGeo *
 lookout_monitor_get_geo (LookoutMonitor *self)
 {
@@ -941,6 +984,7 @@ lookout_monitor_handle_result (LookoutMonitor *self,
   /* 4 */
   if (self->geo != NULL)
     lookout_geo_note_result (self->geo, target, result);
+  lookout_anomaly_watch_note_result (self->anomalies, target, result);
 
   /* 5 */
   dispatch_held_events (self);

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "lookout-alert-engine.h"
+#include "lookout-anomaly-watch.h"
 #include "lookout-geo.h"
 #include "lookout-notifier.h"
 #include "lookout-result.h"
@@ -105,10 +106,12 @@ LookoutAlertEngine *lookout_monitor_get_alert_engine (LookoutMonitor       *self
 /* NULL unless asked for in LookoutMonitorOptions. */
 LookoutNotifier  *lookout_monitor_get_notifier       (LookoutMonitor       *self);
 LookoutGeo       *lookout_monitor_get_geo            (LookoutMonitor       *self);
+/* Anomaly detection over every stored target's results. */
+LookoutAnomalyWatch *lookout_monitor_get_anomaly_watch (LookoutMonitor      *self);
 
 /* The one way in for a result of @target, from the scheduler or any other
  * source: decides the state, updates the target, queues the sample for the
- * store, feeds geolocation and the notifier, and emits "result", in that
+ * store, feeds geolocation, anomaly detection and the notifier, and emits "result", in that
  * order (see lookout-monitor.c). */
 void              lookout_monitor_handle_result      (LookoutMonitor       *self,
                                                       LookoutTarget        *target,

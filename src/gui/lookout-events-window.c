@@ -43,6 +43,7 @@ static const LookoutAlertEventKind filter_kinds[] = {
   LOOKOUT_ALERT_EVENT_PAUSED,
   LOOKOUT_ALERT_EVENT_RESUMED,
   LOOKOUT_ALERT_EVENT_UNDELIVERED,
+  LOOKOUT_ALERT_EVENT_ANOMALY,
 };
 
 static void

@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lookout-anomaly-list.h"
 #include "lookout-event-list.h"
 #include "lookout-gui-utils.h"
 #include "lookout-result-view.h"
@@ -50,6 +51,7 @@ struct _LookoutTargetPage
   /* The target's events, from the window's monitor. */
   LookoutEventList  *event_list;
   LookoutEventModel *event_model;
+  LookoutAnomalyList *anomaly_list;
 };
 
 G_DEFINE_FINAL_TYPE (LookoutTargetPage, lookout_target_page, GTK_TYPE_WIDGET)
@@ -155,6 +157,10 @@ update_events (LookoutTargetPage *self)
   lookout_event_model_set_filter (self->event_model,
                                   self->target != NULL ? lookout_target_get_id (self->target) : G_MAXINT64,
                                   NULL);
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  monitor = LOOKOUT_IS_WINDOW (root) ? lookout_window_get_monitor (LOOKOUT_WINDOW (root)) : NULL;
+  lookout_anomaly_list_set_target (self->anomaly_list, monitor, self->target);
 }
 
 static void
@@ -287,6 +293,9 @@ lookout_target_page_init (LookoutTargetPage *self)
   self->event_list = LOOKOUT_EVENT_LIST (lookout_event_list_new ());
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->event_list));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (group));
+
+  self->anomaly_list = LOOKOUT_ANOMALY_LIST (lookout_anomaly_list_new ());
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (self->anomaly_list));
 
   self->target_signals = g_signal_group_new (LOOKOUT_TYPE_TARGET);
   g_signal_group_connect_object (self->target_signals, "notify",

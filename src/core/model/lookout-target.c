@@ -657,6 +657,8 @@ static const OptionSpec option_specs[] = {
   { "size",           OPTION_INTEGER, 0, MAX_ICMP_PAYLOAD, NULL },
   { "payload",        OPTION_STRING,  0, 0, check_payload },
   { "payload_hex",    OPTION_STRING,  0, 0, check_payload_hex },
+  /* any kind: notify when an anomaly opens (lookout-anomaly-watch.c) */
+  { "notify_anomalies", OPTION_BOOLEAN, 0, 0, NULL },
 };
 
 static gboolean

@@ -22,6 +22,7 @@ G_BEGIN_DECLS
  *   lookout-store-samples.c    samples and rollups: their tables, writes and range reads
  *   lookout-store-targets.c    the targets table
  *   lookout-store-events.c     the events table
+ *   lookout-store-anomalies.c  the anomalies table
  *   lookout-store-geo.c        the geo_cache table
  *   lookout-store-retention.c  pruning and purging of orphaned history
  *
@@ -164,6 +165,8 @@ void            lookout_store_release_reader   (LookoutStore              *self,
 gboolean        lookout_store_schema_check     (sqlite3                   *db,
                                                 const char                *path,
                                                 GError                   **error);
+/* The user_version this build writes: the last step's. */
+int             lookout_store_schema_get_version (void);
 /* Applies the missing migration steps in one transaction. */
 gboolean        lookout_store_schema_migrate   (sqlite3                   *db,
                                                 const char                *path,
@@ -178,6 +181,8 @@ gboolean        lookout_store_events_migrate_1  (sqlite3                  *db,
                                                  GError                  **error);
 gboolean        lookout_store_geo_migrate_1     (sqlite3                  *db,
                                                  GError                  **error);
+gboolean        lookout_store_anomalies_migrate_2 (sqlite3                *db,
+                                                   GError                **error);
 
 /* ---- lookout-store-writer.c ---- */
 

@@ -41,13 +41,15 @@ static const struct
   { "rollup_minute", "bucket" },
   { "rollup_hour",   "bucket" },
   { "rollup_day",    "bucket" },
+  { "anomalies",     "start_ms" },
 };
 
 static gint64
 retention_for_table (const LookoutStoreRetention *r,
                      guint                        table)
 {
-  const gint64 values[] = { r->samples_ms, r->minute_ms, r->hour_ms, r->day_ms };
+  /* anomalies go with the raw samples they were found in */
+  const gint64 values[] = { r->samples_ms, r->minute_ms, r->hour_ms, r->day_ms, r->samples_ms };
 
   return values[table];
 }
@@ -222,7 +224,7 @@ purge_orphans_write (LookoutStoreDb  *db,
                      GError         **error)
 {
   static const char * const tables[] = {
-    "samples", "rollup_minute", "rollup_hour", "rollup_day", "events",
+    "samples", "rollup_minute", "rollup_hour", "rollup_day", "events", "anomalies",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)

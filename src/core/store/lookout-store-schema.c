@@ -38,6 +38,7 @@ static const struct
   { 1, lookout_store_samples_migrate_1 },
   { 1, lookout_store_events_migrate_1 },
   { 1, lookout_store_geo_migrate_1 },
+  { 2, lookout_store_anomalies_migrate_2 },
 };
 
 #define SCHEMA_VERSION (migrations[G_N_ELEMENTS (migrations) - 1].version)
@@ -77,6 +78,12 @@ check_not_too_new (int          version,
                  "(schema %d, this version knows up to %d)"),
                path, version, SCHEMA_VERSION);
   return FALSE;
+}
+
+int
+lookout_store_schema_get_version (void)
+{
+  return SCHEMA_VERSION;
 }
 
 gboolean

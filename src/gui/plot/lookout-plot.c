@@ -26,7 +26,12 @@
  * setting a range holds the view still (live = FALSE); results still land
  * in it if they fall inside, but nothing moves it until live is set again.
  * Ranges that change are refetched after a short debounce; until the new
- * series arrives the old one is drawn stretched to the new range. */
+ * series arrives the old one is drawn stretched to the new range.
+ *
+ * Anomalies (the store's anomalies table) are read with each line's series
+ * and drawn as shaded bands behind the lines, from the result at which
+ * each was decided to its end (or now while it lasts); hovering one adds
+ * its explanation to the tooltip. */
 
 #define G_LOG_DOMAIN "lookout-plot"
 
@@ -35,7 +40,9 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "lookout-anomaly-detector.h"
 #include "lookout-plot.h"
+#include "lookout-store-anomalies.h"
 #include "lookout-state-colors.h"
 #include "lookout-types.h"
 
@@ -67,6 +74,7 @@ typedef struct
   LookoutSeries *series;
   GCancellable  *cancellable;
   GArray        *recent;      /* LookoutSample (error not kept) added since the last fetch began */
+  GArray        *anomalies;   /* LookoutStoredAnomaly overlapping the fetched range, or NULL */
 } Line;
 
 struct _LookoutPlot
@@ -146,6 +154,7 @@ line_free (Line *line)
   g_clear_object (&line->cancellable);
   g_clear_object (&line->series);
   g_clear_pointer (&line->recent, g_array_unref);
+  g_clear_pointer (&line->anomalies, g_array_unref);
   g_free (line->label);
   g_free (line);
 }
@@ -235,6 +244,29 @@ fetched_cb (GObject      *object,
 }
 
 static void
+anomalies_fetched_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Line *line = user_data;
+  g_autoptr(GError) error = NULL;
+  GArray *anomalies;
+
+  anomalies = lookout_store_query_anomalies_finish (LOOKOUT_STORE (object), result, &error);
+  if (anomalies == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the anomalies of target %" G_GINT64_FORMAT ": %s",
+                   line->target_id, error->message);
+      return;
+    }
+
+  g_clear_pointer (&line->anomalies, g_array_unref);
+  line->anomalies = anomalies;
+  gtk_widget_queue_draw (GTK_WIDGET (line->plot));
+}
+
+static void
 fetch_line (LookoutPlot *self,
             Line        *line,
             gint64       from_ms,
@@ -248,6 +280,8 @@ fetch_line (LookoutPlot *self,
 
   lookout_series_fetch_async (self->store, line->target_id, from_ms, to_ms, n_columns,
                               line->cancellable, fetched_cb, line);
+  lookout_store_query_anomalies_async (self->store, line->target_id, from_ms, 0, 0,
+                                       line->cancellable, anomalies_fetched_cb, line);
 }
 
 static gboolean
@@ -785,6 +819,42 @@ latency_scale (LookoutPlot *self,
   return visible;
 }
 
+/* Shaded bands behind the lines, in the line's colour when there are
+ * several, else in the degraded state's colour. */
+static void
+draw_anomalies (LookoutPlot  *self,
+                cairo_t      *cr,
+                const Frame  *f,
+                const Colors *colors)
+{
+  for (guint i = 0; i < self->lines->len; i++)
+    {
+      Line *line = g_ptr_array_index (self->lines, i);
+      GdkRGBA color = colors->degraded;
+
+      if (!line->visible || line->anomalies == NULL)
+        continue;
+      if (self->lines->len > 1)
+        line_color (self, line->target_id, colors->dark, &color);
+
+      cairo_set_source_rgba (cr, color.red, color.green, color.blue, 0.25);
+      for (guint j = 0; j < line->anomalies->len; j++)
+        {
+          const LookoutStoredAnomaly *a = &g_array_index (line->anomalies, LookoutStoredAnomaly, j);
+          gint64 end = a->end_ms >= 0 ? a->end_ms : f->to_ms;
+          double x0, x1;
+
+          if (end < f->from_ms || a->start_ms > f->to_ms)
+            continue;
+          x0 = frame_x (f, MAX (a->start_ms, f->from_ms));
+          x1 = frame_x (f, MIN (end, f->to_ms));
+          /* at least two pixels, so that a short one is seen */
+          cairo_rectangle (cr, x0, f->top, MAX (x1 - x0, 2.0), f->height);
+        }
+      cairo_fill (cr);
+    }
+}
+
 static void
 lookout_plot_snapshot (GtkWidget   *widget,
                        GtkSnapshot *snapshot)
@@ -851,6 +921,7 @@ lookout_plot_snapshot (GtkWidget   *widget,
   cairo_save (cr);
   cairo_rectangle (cr, f.left, f.top - 2, f.width, f.height + 2 + f.strips);
   cairo_clip (cr);
+  draw_anomalies (self, cr, &f, &colors);
   for (guint i = 0; i < self->lines->len; i++)
     {
       Line *line = g_ptr_array_index (self->lines, i);
@@ -1000,6 +1071,14 @@ query_tooltip_cb (LookoutPlot *self,
           g_string_append_printf (text, "\n%s", error);
       }
     }
+
+  /* the anomalies under the pointer, in words */
+  {
+    g_autofree char *anomalies = lookout_plot_describe_anomalies (self, ts);
+
+    if (anomalies != NULL)
+      g_string_append_printf (text, "\n%s", anomalies);
+  }
 
   dt = g_date_time_new_from_unix_local ((shown_ts >= 0 ? shown_ts : ts) / 1000);
   when = g_date_time_format (dt, "%x %X");
@@ -1820,4 +1899,64 @@ lookout_plot_map_point (LookoutPlot      *self,
   out_point->y = frame_y (&self->frame, latency_us);
 
   return TRUE;
+}
+
+/**
+ * lookout_plot_describe_anomalies:
+ *
+ * Returns: (nullable): what the tooltip says about the anomalies at @ts_ms,
+ *   one line each, or NULL when there is none there.
+ */
+char *
+lookout_plot_describe_anomalies (LookoutPlot *self,
+                                 gint64       ts_ms)
+{
+  g_autoptr(GString) text = NULL;
+
+  g_return_val_if_fail (LOOKOUT_IS_PLOT (self), NULL);
+
+  for (guint i = 0; i < self->lines->len; i++)
+    {
+      Line *line = g_ptr_array_index (self->lines, i);
+
+      if (!line->visible || line->anomalies == NULL)
+        continue;
+      for (guint j = 0; j < line->anomalies->len; j++)
+        {
+          const LookoutStoredAnomaly *a = &g_array_index (line->anomalies, LookoutStoredAnomaly, j);
+          LookoutAnomalyKind kind;
+
+          if (ts_ms < a->start_ms || (a->end_ms >= 0 && ts_ms > a->end_ms))
+            continue;
+          if (text == NULL)
+            text = g_string_new (NULL);
+          else
+            g_string_append_c (text, '\n');
+          if (self->lines->len > 1 && line->label != NULL)
+            g_string_append_printf (text, "%s: ", line->label);
+          /* Translators: "Anomaly (Level shift): median latency 21 ms → 54 ms since 14:05" */
+          g_string_append_printf (text, _("Anomaly (%s): %s"),
+                                  lookout_anomaly_kind_from_string (a->kind, &kind)
+                                    ? lookout_anomaly_kind_get_label (kind) : a->kind,
+                                  a->message);
+        }
+    }
+
+  return text != NULL ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
+/* How many anomalies of @target_id the plot has read; -1 before the first
+ * read. */
+int
+lookout_plot_get_n_anomalies (LookoutPlot *self,
+                              gint64       target_id)
+{
+  Line *line;
+
+  g_return_val_if_fail (LOOKOUT_IS_PLOT (self), -1);
+
+  line = find_line (self, target_id);
+  if (line == NULL || line->anomalies == NULL)
+    return -1;
+  return line->anomalies->len;
 }

@@ -105,4 +105,11 @@ gboolean      lookout_plot_map_point           (LookoutPlot          *self,
                                                 gint64                latency_us,
                                                 graphene_point_t     *out_point);
 
+/* Anomalies are drawn as shaded bands; these tell what the tooltip says at
+ * a time (NULL when none) and how many were read for a line. */
+char         *lookout_plot_describe_anomalies  (LookoutPlot          *self,
+                                                gint64                ts_ms);
+int           lookout_plot_get_n_anomalies     (LookoutPlot          *self,
+                                                gint64                target_id);
+
 G_END_DECLS
