@@ -10,6 +10,8 @@
  *
  *   lookout-agent check [--timeout MS] [--count N] TARGET...
  *   lookout-agent run --db PATH [--targets FILE] [--duration SECONDS]
+ *   lookout-agent report --db PATH [--range 24h] [--format text|json|csv]
+ *   lookout-agent export --db PATH --target ID|URI [--from --to] [--format csv|json]
  *
  * Exit status: check: 0 every check ok, 1 some check failed; run: 0 stopped
  * cleanly, 1 the database could not be used; both: 2 bad usage, an invalid
@@ -39,6 +41,8 @@ static const struct
 } commands[] = {
   { "check", lookout_agent_command_check },
   { "run", lookout_agent_command_run },
+  { "report", lookout_agent_command_report },
+  { "export", lookout_agent_command_export },
 };
 
 static void
@@ -55,6 +59,10 @@ print_help (FILE *out)
              "                 Check targets now; print one JSON object per check\n"
              "  run --db PATH [--targets FILE] [--config FILE] [--duration SECONDS]\n"
              "                 Monitor the targets of a database until stopped\n"
+             "  report --db PATH [--range 24h] [--format text|json|csv]\n"
+             "                 Print the monitoring report of every target\n"
+             "  export --db PATH --target ID|URI [--from TIME] [--to TIME] [--format csv|json]\n"
+             "                 Write a target’s raw history\n"
              "\n"
              "Options:\n"
              "  -h, --help     Show this help\n"
