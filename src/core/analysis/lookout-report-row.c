@@ -11,6 +11,8 @@
 
 #include <math.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "lookout-report-row.h"
 
 /* The figures are read-only properties so that a GtkColumnView can sort on
@@ -180,4 +182,99 @@ lookout_report_row_dup_place (LookoutReportRow *self)
     return g_strdup_printf ("%s, %s", city, country);
 
   return g_strdup (city ? city : country);
+}
+
+static const struct
+{
+  const char *title;
+  const char *property;
+  gboolean    numeric;
+} columns[LOOKOUT_REPORT_N_COLUMNS] = {
+  [LOOKOUT_REPORT_COLUMN_NAME] = { N_("Name"), "name", FALSE },
+  [LOOKOUT_REPORT_COLUMN_URI] = { N_("Target"), "uri", FALSE },
+  [LOOKOUT_REPORT_COLUMN_AVAILABILITY] = { N_("Availability"), "availability", TRUE },
+  [LOOKOUT_REPORT_COLUMN_MEAN] = { N_("Mean (ms)"), "mean-us", TRUE },
+  [LOOKOUT_REPORT_COLUMN_MIN] = { N_("Min (ms)"), "min-us", TRUE },
+  [LOOKOUT_REPORT_COLUMN_MAX] = { N_("Max (ms)"), "max-us", TRUE },
+  [LOOKOUT_REPORT_COLUMN_P95] = { N_("P95 (ms)"), "p95-us", TRUE },
+  [LOOKOUT_REPORT_COLUMN_OUTAGES] = { N_("Outages"), "outages", TRUE },
+  [LOOKOUT_REPORT_COLUMN_PLACE] = { N_("Location"), "place", FALSE },
+  [LOOKOUT_REPORT_COLUMN_ANOMALIES] = { N_("Anomalies"), "anomalies", TRUE },
+  [LOOKOUT_REPORT_COLUMN_LAST_STATE] = { N_("Last state"), "last-state", FALSE },
+};
+
+const char *
+lookout_report_column_get_title (LookoutReportColumn column)
+{
+  g_return_val_if_fail (column < LOOKOUT_REPORT_N_COLUMNS, NULL);
+
+  return _(columns[column].title);
+}
+
+const char *
+lookout_report_column_get_property (LookoutReportColumn column)
+{
+  g_return_val_if_fail (column < LOOKOUT_REPORT_N_COLUMNS, NULL);
+
+  return columns[column].property;
+}
+
+gboolean
+lookout_report_column_is_numeric (LookoutReportColumn column)
+{
+  g_return_val_if_fail (column < LOOKOUT_REPORT_N_COLUMNS, FALSE);
+
+  return columns[column].numeric;
+}
+
+static char *
+format_ms (gint64 us)
+{
+  if (us < 0)
+    return g_strdup ("—");
+
+  return g_strdup_printf ("%.2f", us / 1000.0);
+}
+
+char *
+lookout_report_row_format (LookoutReportRow    *self,
+                           LookoutReportColumn  column)
+{
+  const LookoutReportFigures *f;
+  char *place;
+
+  g_return_val_if_fail (LOOKOUT_IS_REPORT_ROW (self), NULL);
+  g_return_val_if_fail (column < LOOKOUT_REPORT_N_COLUMNS, NULL);
+
+  f = &self->figures;
+  switch (column)
+    {
+    case LOOKOUT_REPORT_COLUMN_NAME:
+      return g_strdup (f->name ? f->name : "");
+    case LOOKOUT_REPORT_COLUMN_URI:
+      return g_strdup (f->uri);
+    case LOOKOUT_REPORT_COLUMN_AVAILABILITY:
+      return isnan (f->availability) ? g_strdup ("—")
+                                     : g_strdup_printf ("%.3f %%", 100.0 * f->availability);
+    case LOOKOUT_REPORT_COLUMN_MEAN:
+      return format_ms (f->mean_us);
+    case LOOKOUT_REPORT_COLUMN_MIN:
+      return format_ms (f->min_us);
+    case LOOKOUT_REPORT_COLUMN_MAX:
+      return format_ms (f->max_us);
+    case LOOKOUT_REPORT_COLUMN_P95:
+      return format_ms (f->p95_us);
+    case LOOKOUT_REPORT_COLUMN_OUTAGES:
+      return g_strdup_printf ("%" G_GUINT64_FORMAT, f->n_outages);
+    case LOOKOUT_REPORT_COLUMN_PLACE:
+      place = lookout_report_row_dup_place (self);
+      return place ? place : g_strdup ("—");
+    case LOOKOUT_REPORT_COLUMN_ANOMALIES:
+      return g_strdup_printf ("%" G_GUINT64_FORMAT, f->n_anomalies);
+    case LOOKOUT_REPORT_COLUMN_LAST_STATE:
+      return g_strdup (lookout_target_state_to_string (f->last_state));
+    case LOOKOUT_REPORT_N_COLUMNS:
+    default:
+      g_assert_not_reached ();
+    }
 }

@@ -35,6 +35,30 @@ typedef struct
   LookoutTargetState  last_state;
 } LookoutReportFigures;
 
+/* The report's columns, as the text report and the window show them. */
+typedef enum
+{
+  LOOKOUT_REPORT_COLUMN_NAME,
+  LOOKOUT_REPORT_COLUMN_URI,
+  LOOKOUT_REPORT_COLUMN_AVAILABILITY,
+  LOOKOUT_REPORT_COLUMN_MEAN,
+  LOOKOUT_REPORT_COLUMN_MIN,
+  LOOKOUT_REPORT_COLUMN_MAX,
+  LOOKOUT_REPORT_COLUMN_P95,
+  LOOKOUT_REPORT_COLUMN_OUTAGES,
+  LOOKOUT_REPORT_COLUMN_PLACE,
+  LOOKOUT_REPORT_COLUMN_ANOMALIES,
+  LOOKOUT_REPORT_COLUMN_LAST_STATE,
+  LOOKOUT_REPORT_N_COLUMNS
+} LookoutReportColumn;
+
+/* The heading ("Mean (ms)"), translated. */
+const char *lookout_report_column_get_title    (LookoutReportColumn column);
+/* The LookoutReportRow property the column sorts by. */
+const char *lookout_report_column_get_property (LookoutReportColumn column);
+/* Numbers, aligned to the right. */
+gboolean    lookout_report_column_is_numeric   (LookoutReportColumn column);
+
 #define LOOKOUT_TYPE_REPORT_ROW (lookout_report_row_get_type ())
 
 G_DECLARE_FINAL_TYPE (LookoutReportRow, lookout_report_row, LOOKOUT, REPORT_ROW, GObject)
@@ -42,6 +66,9 @@ G_DECLARE_FINAL_TYPE (LookoutReportRow, lookout_report_row, LOOKOUT, REPORT_ROW,
 LookoutReportRow           *lookout_report_row_new         (const LookoutReportFigures *figures);
 /* The strings point into the row. */
 const LookoutReportFigures *lookout_report_row_get_figures (LookoutReportRow           *self);
+/* The cell of @column: "62.500 %", "30.25" (ms), "—" when unknown. */
+char                       *lookout_report_row_format      (LookoutReportRow           *self,
+                                                            LookoutReportColumn         column);
 /* "City, Country", "Country", "City" or NULL. */
 char                       *lookout_report_row_dup_place   (LookoutReportRow           *self);
 

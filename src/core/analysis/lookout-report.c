@@ -474,36 +474,6 @@ lookout_report_to_csv (LookoutReport *self)
   return g_string_free (csv, FALSE);
 }
 
-enum {
-  COL_NAME,
-  COL_URI,
-  COL_AVAILABILITY,
-  COL_MEAN,
-  COL_MIN,
-  COL_MAX,
-  COL_P95,
-  COL_OUTAGES,
-  COL_PLACE,
-  COL_ANOMALIES,
-  COL_STATE,
-  N_COLS
-};
-
-/* Columns of numbers are aligned to the right. */
-static const gboolean numeric[N_COLS] = {
-  [COL_AVAILABILITY] = TRUE, [COL_MEAN] = TRUE, [COL_MIN] = TRUE, [COL_MAX] = TRUE,
-  [COL_P95] = TRUE, [COL_OUTAGES] = TRUE, [COL_ANOMALIES] = TRUE,
-};
-
-static char *
-format_text_ms (gint64 us)
-{
-  if (us < 0)
-    return g_strdup ("—");
-
-  return g_strdup_printf ("%.2f", us / 1000.0);
-}
-
 static void
 append_padded (GString    *out,
                const char *cell,
@@ -527,48 +497,22 @@ lookout_report_to_text (LookoutReport *self)
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
-  guint widths[N_COLS] = { 0 };
+  guint widths[LOOKOUT_REPORT_N_COLUMNS] = { 0 };
+  const guint n_cols = LOOKOUT_REPORT_N_COLUMNS;
   guint n_lines;
   GString *out;
 
   g_return_val_if_fail (LOOKOUT_IS_REPORT (self), NULL);
 
-  g_ptr_array_add (cells, g_strdup (_("Name")));
-  g_ptr_array_add (cells, g_strdup (_("Target")));
-  g_ptr_array_add (cells, g_strdup (_("Availability")));
-  g_ptr_array_add (cells, g_strdup (_("Mean (ms)")));
-  g_ptr_array_add (cells, g_strdup (_("Min (ms)")));
-  g_ptr_array_add (cells, g_strdup (_("Max (ms)")));
-  g_ptr_array_add (cells, g_strdup (_("P95 (ms)")));
-  g_ptr_array_add (cells, g_strdup (_("Outages")));
-  g_ptr_array_add (cells, g_strdup (_("Location")));
-  g_ptr_array_add (cells, g_strdup (_("Anomalies")));
-  g_ptr_array_add (cells, g_strdup (_("Last state")));
-
+  for (guint col = 0; col < n_cols; col++)
+    g_ptr_array_add (cells, g_strdup (lookout_report_column_get_title (col)));
   for (guint i = 0; i < self->rows->len; i++)
-    {
-      LookoutReportRow *row = g_ptr_array_index (self->rows, i);
-      const LookoutReportFigures *f = lookout_report_row_get_figures (row);
-      char *place = lookout_report_row_dup_place (row);
+    for (guint col = 0; col < n_cols; col++)
+      g_ptr_array_add (cells, lookout_report_row_format (g_ptr_array_index (self->rows, i), col));
 
-      g_ptr_array_add (cells, g_strdup (f->name ? f->name : ""));
-      g_ptr_array_add (cells, g_strdup (f->uri));
-      g_ptr_array_add (cells, isnan (f->availability)
-                                ? g_strdup ("—")
-                                : g_strdup_printf ("%.3f %%", 100.0 * f->availability));
-      g_ptr_array_add (cells, format_text_ms (f->mean_us));
-      g_ptr_array_add (cells, format_text_ms (f->min_us));
-      g_ptr_array_add (cells, format_text_ms (f->max_us));
-      g_ptr_array_add (cells, format_text_ms (f->p95_us));
-      g_ptr_array_add (cells, g_strdup_printf ("%" G_GUINT64_FORMAT, f->n_outages));
-      g_ptr_array_add (cells, place ? place : g_strdup ("—"));
-      g_ptr_array_add (cells, g_strdup_printf ("%" G_GUINT64_FORMAT, f->n_anomalies));
-      g_ptr_array_add (cells, g_strdup (lookout_target_state_to_string (f->last_state)));
-    }
-
-  n_lines = cells->len / N_COLS;
+  n_lines = cells->len / n_cols;
   for (guint i = 0; i < cells->len; i++)
-    widths[i % N_COLS] = MAX (widths[i % N_COLS],
+    widths[i % n_cols] = MAX (widths[i % n_cols],
                               (guint) g_utf8_strlen (g_ptr_array_index (cells, i), -1));
 
   from = format_rfc3339 (self->from_ms);
@@ -579,17 +523,18 @@ lookout_report_to_text (LookoutReport *self)
 
   for (guint line = 0; line < n_lines; line++)
     {
-      for (guint col = 0; col < N_COLS; col++)
+      for (guint col = 0; col < n_cols; col++)
         {
-          const char *cell = g_ptr_array_index (cells, line * N_COLS + col);
+          const char *cell = g_ptr_array_index (cells, line * n_cols + col);
+          gboolean numeric = lookout_report_column_is_numeric (col);
 
           if (col > 0)
             g_string_append (out, "  ");
           /* The last column is not padded: no trailing blanks. */
-          if (col == N_COLS - 1 && !numeric[col])
+          if (col == n_cols - 1 && !numeric)
             g_string_append (out, cell);
           else
-            append_padded (out, cell, widths[col], numeric[col]);
+            append_padded (out, cell, widths[col], numeric);
         }
       g_string_append_c (out, '\n');
     }
