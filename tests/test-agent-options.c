@@ -12,7 +12,9 @@
 
 #include <signal.h>
 
+#include "lookout-target-json.h"
 #include "lookout-target-options.h"
+#include "lookout-targets-file.h"
 #include "lookout-test.h"
 
 static const char *agent_path;
@@ -277,6 +279,83 @@ test_run_targets_file (Fixture       *f,
     }
 }
 
+/* export --targets writes every target's whole configuration: as a
+ * targets file that reads back the same, and as the target JSON. */
+static void
+test_export_targets (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const char file[] =
+    "https://example.org/health method=HEAD accept=200-299,404 keyword=\"Welcome home\" "
+    "verify_tls=false header=\"X-Key: 1\" header=\"Accept: text/html\" name=\"Example, site\"\n"
+    "icmp://192.0.2.10 count=5 size=120 interval=30 failures=3\n"
+    "udp://192.0.2.53:53 payload_hex=00ff expect_reply=true timeout=2000\n"
+    "tcp://db.example.org:5432\n";
+  g_autoptr(LookoutTestStore) store = lookout_test_store_new ();
+  g_autoptr(GPtrArray) targets = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *text = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *err = NULL;
+  JsonArray *array;
+
+  targets = lookout_targets_file_parse (file, -1, "file", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < targets->len; i++)
+    g_assert_true (lookout_store_insert_target_sync (store->store, g_ptr_array_index (targets, i), &error));
+  lookout_test_store_close (store);
+
+  {
+    const char *args[] = { "export", "--db", store->path, "--targets", NULL };
+
+    g_assert_cmpint (run_agent (args, &text, &err), ==, 0);
+  }
+  again = lookout_targets_file_parse (text, -1, "exported", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->len, ==, targets->len);
+  for (guint i = 0; i < targets->len; i++)
+    {
+      LookoutTarget *a = g_ptr_array_index (targets, i), *b = g_ptr_array_index (again, i);
+      g_autoptr(JsonNode) a_json = lookout_target_to_json (a);
+      g_autoptr(JsonNode) b_json = lookout_target_to_json (b);
+
+      json_object_set_int_member (json_node_get_object (b_json), "id", lookout_target_get_id (a));
+      if (!json_node_equal (a_json, b_json))
+        g_error ("target %u differs after export:\n%s\n%s", i, json_to_string (a_json, FALSE),
+                 json_to_string (b_json, FALSE));
+    }
+
+  {
+    const char *args[] = { "export", "--db", store->path, "--targets", "--format", "json", NULL };
+
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_agent (args, &json, &err), ==, 0);
+  }
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  array = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (array), ==, targets->len);
+  for (guint i = 0; i < targets->len; i++)
+    {
+      g_autoptr(LookoutTarget) copy = lookout_target_new_from_json (json_array_get_element (array, i), &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (lookout_target_get_options (copy), ==,
+                       lookout_target_get_options (g_ptr_array_index (targets, i)));
+    }
+
+  {
+    const char *args[] = { "export", "--db", store->path, "--targets", "--format", "csv", NULL };
+    g_autofree char *out = NULL;
+
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_agent (args, &out, &err), ==, 2);
+    g_assert_nonnull (strstr (err, "With --targets, --format must be text or json"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -289,6 +368,7 @@ main (int   argc,
   ADD ("/agent-options/check", test_check_options);
   ADD ("/agent-options/check-errors", test_check_option_errors);
   ADD ("/agent-options/run-targets-file", test_run_targets_file);
+  ADD ("/agent-options/export-targets", test_export_targets);
 #undef ADD
 
   return g_test_run ();

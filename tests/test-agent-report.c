@@ -224,7 +224,7 @@ test_export_errors (Fixture       *f,
                     gconstpointer  data)
 {
   struct { const char *args[6]; int status; const char *message; } cases[] = {
-    { { "--db", f->store->path, NULL }, 2, "--target ID|URI is required" },
+    { { "--db", f->store->path, NULL }, 2, "--target ID|URI (or --targets) is required" },
     { { "--db", "", "--target", "1", NULL }, 2, "--db must name a database file" },
     { { "--db", f->store->path, "--target", "999", NULL }, 1, "no target with the id 999" },
     { { "--db", f->store->path, "--target", "icmp://192.0.2.99", NULL }, 1, "no target icmp://192.0.2.99" },

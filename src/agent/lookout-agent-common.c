@@ -138,12 +138,13 @@ lookout_agent_parse_time (const char  *text,
 }
 
 LookoutStore *
-lookout_agent_open_database (const char *command,
-                             const char *path,
-                             int        *exit_status)
+lookout_agent_open_database (const char  *command,
+                             const char  *path,
+                             GPtrArray  **out_targets,
+                             int         *exit_status)
 {
   g_autoptr(GError) error = NULL;
-  LookoutStore *store;
+  g_autoptr(LookoutStore) store = NULL;
 
   if (path == NULL)
     {
@@ -170,5 +171,13 @@ lookout_agent_open_database (const char *command,
       return NULL;
     }
 
-  return store;
+  *out_targets = lookout_store_load_targets_sync (store, NULL, &error);
+  if (*out_targets == NULL)
+    {
+      lookout_agent_complain (_("Cannot read the targets of %s: %s"), path, error->message);
+      *exit_status = EXIT_FAILED;
+      return NULL;
+    }
+
+  return g_steal_pointer (&store);
 }

@@ -39,10 +39,12 @@ gboolean  lookout_agent_parse_time     (const char      *text,
                                         gint64          *out_ms,
                                         GError         **error);
 /* Opens the existing database @path for reading (a missing file is not
- * created); NULL with a message on stderr and *exit_status set. */
-LookoutStore *lookout_agent_open_database (const char *command,
-                                           const char *path,
-                                           int        *exit_status);
+ * created) and loads its targets into *out_targets; NULL with a message on
+ * stderr and *exit_status set. */
+LookoutStore *lookout_agent_open_database (const char  *command,
+                                           const char  *path,
+                                           GPtrArray  **out_targets,
+                                           int         *exit_status);
 
 /* One function per command, each in its own lookout-agent-COMMAND.c */
 int       lookout_agent_command_check  (int              argc,

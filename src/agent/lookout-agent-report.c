@@ -74,16 +74,9 @@ lookout_agent_command_report (int    argc,
   if (to != NULL && !lookout_agent_parse_time (to, &to_ms, &error))
     return lookout_agent_usage_error ("report", error->message);
 
-  store = lookout_agent_open_database ("report", db_path, &status);
+  store = lookout_agent_open_database ("report", db_path, &loaded, &status);
   if (store == NULL)
     return status;
-
-  loaded = lookout_store_load_targets_sync (store, NULL, &error);
-  if (loaded == NULL)
-    {
-      lookout_agent_complain (_("Cannot read the targets of %s: %s"), db_path, error->message);
-      return EXIT_FAILED;
-    }
   targets = g_list_store_new (LOOKOUT_TYPE_TARGET);
   g_list_store_splice (targets, 0, 0, loaded->pdata, loaded->len);
 

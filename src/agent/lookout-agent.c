@@ -63,6 +63,8 @@ print_help (FILE *out)
              "                 Print the monitoring report of every target\n"
              "  export --db PATH --target ID|URI [--from TIME] [--to TIME] [--format csv|json]\n"
              "                 Write a target’s raw history\n"
+             "  export --db PATH --targets [--format text|json]\n"
+             "                 Write every target’s configuration, as a targets file or JSON\n"
              "\n"
              "Options:\n"
              "  -h, --help     Show this help\n"
