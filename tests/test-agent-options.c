@@ -12,6 +12,7 @@
 
 #include <signal.h>
 
+#include "dns-test-server.h"
 #include "lookout-target-json.h"
 #include "lookout-target-options.h"
 #include "lookout-targets-file.h"
@@ -279,6 +280,41 @@ test_run_targets_file (Fixture       *f,
     }
 }
 
+/* DNS: the reply must hold the expected answer. */
+static void
+test_check_dns_expect (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(TestDnsServer) server = test_dnsmasq_start (60);
+  g_autofree char *www = NULL;
+  g_autofree char *mx = NULL;
+  struct { const char *option; const char *uri; int status; const char *in_out; } cases[] = {
+    { "expect=192.0.2.1", NULL, 0, "\"ok\":true" },
+    { "expect=2001:DB8:0::1", NULL, 1, "None of the answers (192.0.2.1) is the expected 2001:DB8:0::1" },
+    { "expect=192.0.2.9", NULL, 1, "None of the answers (192.0.2.1) is the expected 192.0.2.9" },
+    { "expect=10 MAIL.example.test", "mx", 0, "\"ok\":true" },
+  };
+
+  if (server == NULL)
+    {
+      g_test_skip ("dnsmasq is not installed");
+      return;
+    }
+  www = g_strdup_printf ("dns://127.0.0.1:%u/www.example.test?type=A", server->port);
+  mx = g_strdup_printf ("dns://127.0.0.1:%u/example.test?type=MX", server->port);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *args[] = { "check", "--option", cases[i].option, cases[i].uri ? mx : www, NULL };
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status = run_agent (args, &out, &err);
+
+      if (status != cases[i].status || strstr (out, cases[i].in_out) == NULL)
+        g_error ("case %u: exit %d, out %s, err %s", i, status, out, err);
+    }
+}
+
 /* export --targets writes every target's whole configuration: as a
  * targets file that reads back the same, and as the target JSON. */
 static void
@@ -369,6 +405,7 @@ main (int   argc,
   ADD ("/agent-options/check-errors", test_check_option_errors);
   ADD ("/agent-options/run-targets-file", test_run_targets_file);
   ADD ("/agent-options/export-targets", test_export_targets);
+  ADD ("/agent-options/check-dns-expect", test_check_dns_expect);
 #undef ADD
 
   return g_test_run ();

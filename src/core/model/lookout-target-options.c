@@ -24,6 +24,7 @@
 #define MAX_REDIRECTS        100
 #define MAX_ICMP_COUNT       100
 #define MAX_KEYWORD_LENGTH   4096
+#define MAX_EXPECT_LENGTH    1024
 
 #define KIND(k) (1u << LOOKOUT_TARGET_KIND_##k)
 
@@ -212,6 +213,30 @@ check_headers (JsonObject  *headers,
   return TRUE;
 }
 
+static gboolean
+check_expect (const char  *text,
+              GError     **error)
+{
+  gsize len = strlen (text);
+
+  if (len == 0 || len > MAX_EXPECT_LENGTH)
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("The expected answer must be 1 to %u characters, like 192.0.2.1"),
+                   MAX_EXPECT_LENGTH);
+      return FALSE;
+    }
+  for (const char *p = text; *p != '\0'; p++)
+    if (g_ascii_iscntrl (*p))
+      {
+        g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                             _("The expected answer cannot contain line breaks or other control characters"));
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
 /* The keys agreed for each kind; keys not listed are left for the probes
  * that may know them (an older or newer Lookout wrote them). */
 static const LookoutTargetOption options[] = {
@@ -241,6 +266,8 @@ static const LookoutTargetOption options[] = {
     "HEX", N_("The datagram sent, in hexadecimal") },
   { "expect_reply", "expect_reply", LOOKOUT_TARGET_OPTION_BOOLEAN, KIND (UDP), 0, 0, NULL,
     "true|false", N_("Count the check as failed without a reply (default: false)") },
+  { "expect", "expect", LOOKOUT_TARGET_OPTION_STRING, KIND (DNS), 0, 0, check_expect,
+    "ANSWER", N_("An answer the reply must hold, like 192.0.2.1 (default: any)") },
 };
 
 static gboolean
