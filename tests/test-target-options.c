@@ -53,7 +53,7 @@ test_table (void)
   guint n;
 
   all = lookout_target_options_get_all (&n);
-  g_assert_cmpuint (n, >=, 14);
+  g_assert_cmpuint (n, >=, 15);
   for (guint i = 0; i < n; i++)
     {
       g_assert_true (g_hash_table_add (keys, (gpointer) all[i].key));
@@ -88,6 +88,7 @@ test_set_text (void)
     { LOOKOUT_TARGET_KIND_UDP, "payload_hex", "00ff", "{\"payload_hex\":\"00ff\"}" },
     { LOOKOUT_TARGET_KIND_UDP, "expect_reply", "on", "{\"expect_reply\":true}" },
     { LOOKOUT_TARGET_KIND_DNS, "expect", "192.0.2.1", "{\"expect\":\"192.0.2.1\"}" },
+    { LOOKOUT_TARGET_KIND_HTTP, "ca_file", "/etc/ssl/private-ca.pem", "{\"ca_file\":\"/etc/ssl/private-ca.pem\"}" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -120,6 +121,7 @@ test_same_messages (void)
     { LOOKOUT_TARGET_KIND_ICMP, "count", "0", "{\"count\":0}", "between 1 and 100" },
     { LOOKOUT_TARGET_KIND_UDP, "payload_hex", "abc", "{\"payload_hex\":\"abc\"}", "even number of digits" },
     { LOOKOUT_TARGET_KIND_DNS, "expect", "", "{\"expect\":\"\"}", "must be 1 to 1024 characters" },
+    { LOOKOUT_TARGET_KIND_HTTP, "ca_file", "ca.pem", "{\"ca_file\":\"ca.pem\"}", "by its full path" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -144,9 +146,9 @@ test_kind_refusals (void)
   static const struct { LookoutTargetKind kind; const char *key, *message; } cases[] = {
     { LOOKOUT_TARGET_KIND_ICMP, "keyword", "“keyword” is not an option of Ping targets, which take count, size" },
     { LOOKOUT_TARGET_KIND_HTTP, "colour", "Unknown option “colour”; HTTP(S) targets take method, accept, keyword, "
-      "keyword_absent, max_redirects, verify_tls, header, body_cap" },
+      "keyword_absent, max_redirects, verify_tls, header, body_cap, ca_file" },
     { LOOKOUT_TARGET_KIND_HTTP, "headers", "Unknown option “headers”; HTTP(S) targets take method, accept, keyword, "
-      "keyword_absent, max_redirects, verify_tls, header, body_cap" },
+      "keyword_absent, max_redirects, verify_tls, header, body_cap, ca_file" },
     { LOOKOUT_TARGET_KIND_TCP, "count", "TCP targets have no option “count”, nor any other of their own" },
   };
 
@@ -239,7 +241,7 @@ test_targets_file_errors (void)
                    "watch.txt:4: “keyword” is not an option of Ping targets, which take count, size\n"
                    "watch.txt:5: Unknown option “colour” (known: interval, timeout, failures, name, "
                    "and for HTTP(S) targets method, accept, keyword, keyword_absent, max_redirects, "
-                   "verify_tls, header, body_cap)\n"
+                   "verify_tls, header, body_cap, ca_file)\n"
                    "watch.txt:6: The option “verify_tls” must be true or false\n"
                    "watch.txt:7: TCP targets have no option “count”, nor any other of their own\n"
                    "watch.txt:8: The option “accept” is given twice");
@@ -343,7 +345,7 @@ test_json_errors (void)
       "The option “count” must be a whole number between 1 and 100" },
     { "{\"uri\": \"https://example.org/\", \"options\": {\"header\": \"X: 1\"}}",
       "Unknown option “header”; HTTP(S) targets take method, accept, keyword, keyword_absent, "
-      "max_redirects, verify_tls, header, body_cap" },
+      "max_redirects, verify_tls, header, body_cap, ca_file" },
     { "{\"uri\": \"https://example.org/\", \"options\": []}",
       "“options” must be an object of option names and values" },
     { "{\"uri\": \"https://example.org/\", \"colour\": 1}",

@@ -214,6 +214,21 @@ check_headers (JsonObject  *headers,
 }
 
 static gboolean
+check_ca_file (const char  *text,
+               GError     **error)
+{
+  if (!g_path_is_absolute (text) || strpbrk (text, "\r\n") != NULL)
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("The CA file must be given by its full path, like /etc/ssl/private-ca.pem, not “%s”"),
+                   text);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
 check_expect (const char  *text,
               GError     **error)
 {
@@ -256,6 +271,8 @@ static const LookoutTargetOption options[] = {
     "\"NAME: VALUE\"", N_("A request header; repeat for more") },
   { "body_cap", "body_cap", LOOKOUT_TARGET_OPTION_INTEGER, KIND (HTTP), 1, MAX_BODY_CAP, NULL,
     "BYTES", N_("How much of the body is read for the keyword") },
+  { "ca_file", "ca_file", LOOKOUT_TARGET_OPTION_STRING, KIND (HTTP), 0, 0, check_ca_file,
+    "PATH", N_("A PEM file of the certificate authorities trusted instead of the system’s") },
   { "count", "count", LOOKOUT_TARGET_OPTION_INTEGER, KIND (ICMP), 1, MAX_ICMP_COUNT, NULL,
     "N", N_("Echo requests per check (default: 3)") },
   { "size", "size", LOOKOUT_TARGET_OPTION_INTEGER, KIND (ICMP), 0, MAX_ICMP_PAYLOAD, NULL,
