@@ -53,7 +53,7 @@ test_table (void)
   guint n;
 
   all = lookout_target_options_get_all (&n);
-  g_assert_cmpuint (n, >=, 15);
+  g_assert_cmpuint (n, >=, 16);
   for (guint i = 0; i < n; i++)
     {
       g_assert_true (g_hash_table_add (keys, (gpointer) all[i].key));
@@ -88,6 +88,7 @@ test_set_text (void)
     { LOOKOUT_TARGET_KIND_UDP, "payload_hex", "00ff", "{\"payload_hex\":\"00ff\"}" },
     { LOOKOUT_TARGET_KIND_UDP, "expect_reply", "on", "{\"expect_reply\":true}" },
     { LOOKOUT_TARGET_KIND_DNS, "expect", "192.0.2.1", "{\"expect\":\"192.0.2.1\"}" },
+    { LOOKOUT_TARGET_KIND_NTP, "max_offset_ms", "250", "{\"max_offset_ms\":250}" },
     { LOOKOUT_TARGET_KIND_HTTP, "ca_file", "/etc/ssl/private-ca.pem", "{\"ca_file\":\"/etc/ssl/private-ca.pem\"}" },
   };
 
@@ -121,6 +122,7 @@ test_same_messages (void)
     { LOOKOUT_TARGET_KIND_ICMP, "count", "0", "{\"count\":0}", "between 1 and 100" },
     { LOOKOUT_TARGET_KIND_UDP, "payload_hex", "abc", "{\"payload_hex\":\"abc\"}", "even number of digits" },
     { LOOKOUT_TARGET_KIND_DNS, "expect", "", "{\"expect\":\"\"}", "must be 1 to 1024 characters" },
+    { LOOKOUT_TARGET_KIND_NTP, "max_offset_ms", "0", "{\"max_offset_ms\":0}", "between 1 and 86400000" },
     { LOOKOUT_TARGET_KIND_HTTP, "ca_file", "ca.pem", "{\"ca_file\":\"ca.pem\"}", "by its full path" },
   };
 

@@ -162,7 +162,7 @@ lookout_agent_command_check (int    argc,
                                   "--option takes the options of the targets file and the Add Target\n"
                                   "dialog: HTTP method, accept, keyword, keyword_absent, verify_tls,\n"
                                   "header, max_redirects, body_cap, ca_file; ICMP count, size; UDP payload,\n"
-                                  "payload_hex, expect_reply; DNS expect.\n"
+                                  "payload_hex, expect_reply; DNS expect; NTP max_offset_ms.\n"
                                   "\n"
                                   "Exit status: 0 every check ok, 1 some check failed, 2 bad usage."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);

@@ -25,6 +25,7 @@
 #define MAX_ICMP_COUNT       100
 #define MAX_KEYWORD_LENGTH   4096
 #define MAX_EXPECT_LENGTH    1024
+#define MAX_NTP_OFFSET_MS    (24 * 3600 * 1000)
 
 #define KIND(k) (1u << LOOKOUT_TARGET_KIND_##k)
 
@@ -283,6 +284,8 @@ static const LookoutTargetOption options[] = {
     "HEX", N_("The datagram sent, in hexadecimal") },
   { "expect_reply", "expect_reply", LOOKOUT_TARGET_OPTION_BOOLEAN, KIND (UDP), 0, 0, NULL,
     "true|false", N_("Count the check as failed without a reply (default: false)") },
+  { "max_offset_ms", "max_offset_ms", LOOKOUT_TARGET_OPTION_INTEGER, KIND (NTP), 1, MAX_NTP_OFFSET_MS, NULL,
+    "MS", N_("The clock offset above which the server counts as degraded (default: none)") },
   { "expect", "expect", LOOKOUT_TARGET_OPTION_STRING, KIND (DNS), 0, 0, check_expect,
     "ANSWER", N_("An answer the reply must hold, like 192.0.2.1 (default: any)") },
 };
