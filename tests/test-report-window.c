@@ -10,7 +10,9 @@
 
 #include "config.h"
 
-#include "lookout-report-window.h"
+#include <string.h>
+
+#include "lookout-report-window-private.h"
 #include "lookout-test-gui.h"
 
 typedef struct
@@ -163,6 +165,43 @@ test_sort (Fixture       *f,
   g_assert_cmpstr (shown_name (view, 1), ==, "Fast");
 }
 
+/* Binary data may hold NUL bytes, which end g_strstr_len(). */
+static gboolean
+contains (const char *data,
+          gsize       length,
+          const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (data + i, needle, n) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* What Print lays out, saved as a PDF: pages that hold the report. */
+static void
+test_print_pdf (Fixture       *f,
+                gconstpointer  data)
+{
+  LookoutReportWindow *window = LOOKOUT_REPORT_WINDOW (f->window);
+  g_autofree char *path = g_build_filename (f->tmp->dir, "report.pdf", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  LOOKOUT_TEST_WAIT (lookout_report_window_get_report (window) != NULL);
+  g_assert_cmpint (lookout_report_window_print (window, GTK_PRINT_OPERATION_ACTION_EXPORT, path, &error),
+                   ==, GTK_PRINT_OPERATION_RESULT_APPLY);
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_cmpuint (length, >, 1000);
+  g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+  g_assert_true (contains (contents, length, "/Type /Page"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -172,6 +211,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/gui/report-window/rows", test_rows);
   ADD ("/gui/report-window/sort", test_sort);
+  ADD ("/gui/report-window/print-pdf", test_print_pdf);
 #undef ADD
 
   return g_test_run ();

@@ -19,7 +19,7 @@
 
 #include <glib/gi18n.h>
 
-#include "lookout-report-window.h"
+#include "lookout-report-window-private.h"
 
 struct _LookoutReportWindow
 {
@@ -133,8 +133,20 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
   LookoutReportColumn column = GPOINTER_TO_UINT (user_data);
   GtkWidget *label = gtk_label_new (NULL);
 
+  /* Text columns keep room for a useful part of their text; the numbers'
+   * headings are wider than the numbers anyway. */
+  static const int width_chars[LOOKOUT_REPORT_N_COLUMNS] = {
+    [LOOKOUT_REPORT_COLUMN_NAME] = 12,
+    [LOOKOUT_REPORT_COLUMN_URI] = 20,
+    [LOOKOUT_REPORT_COLUMN_PLACE] = 10,
+    [LOOKOUT_REPORT_COLUMN_LAST_STATE] = 8,
+  };
+
   gtk_label_set_xalign (GTK_LABEL (label), lookout_report_column_is_numeric (column) ? 1.0 : 0.0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_ellipsize (GTK_LABEL (label), column == LOOKOUT_REPORT_COLUMN_URI ? PANGO_ELLIPSIZE_MIDDLE
+                                                                                : PANGO_ELLIPSIZE_END);
+  if (width_chars[column] > 0)
+    gtk_label_set_width_chars (GTK_LABEL (label), width_chars[column]);
   if (lookout_report_column_is_numeric (column))
     gtk_widget_add_css_class (label, "numeric");
   gtk_list_item_set_child (item, label);
@@ -307,30 +319,44 @@ draw_page_cb (GtkPrintOperation   *operation,
   pango_cairo_show_layout (cr, layout);
 }
 
+GtkPrintOperationResult
+lookout_report_window_print (LookoutReportWindow      *self,
+                             GtkPrintOperationAction   action,
+                             const char               *export_path,
+                             GError                  **error)
+{
+  g_autoptr(GtkPrintOperation) operation = NULL;
+  g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
+
+  g_return_val_if_fail (LOOKOUT_IS_REPORT_WINDOW (self), GTK_PRINT_OPERATION_RESULT_ERROR);
+  g_return_val_if_fail (self->report != NULL, GTK_PRINT_OPERATION_RESULT_ERROR);
+
+  operation = gtk_print_operation_new ();
+  gtk_page_setup_set_orientation (setup, GTK_PAGE_ORIENTATION_LANDSCAPE);
+  gtk_print_operation_set_default_page_setup (operation, setup);
+  gtk_print_operation_set_job_name (operation, _("Lookout report"));
+  if (export_path != NULL)
+    gtk_print_operation_set_export_filename (operation, export_path);
+  g_signal_connect (operation, "begin-print", G_CALLBACK (begin_print_cb), self);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), self);
+
+  return gtk_print_operation_run (operation, action, GTK_WINDOW (self), error);
+}
+
 static void
 print_activated (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
   LookoutReportWindow *self = LOOKOUT_REPORT_WINDOW (widget);
-  g_autoptr(GtkPrintOperation) operation = NULL;
-  g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
   g_autoptr(GError) error = NULL;
 
   if (self->report == NULL)
     return;
 
-  operation = gtk_print_operation_new ();
-  gtk_page_setup_set_orientation (setup, GTK_PAGE_ORIENTATION_LANDSCAPE);
-  gtk_print_operation_set_default_page_setup (operation, setup);
-  gtk_print_operation_set_job_name (operation, _("Lookout report"));
-  gtk_print_operation_set_export_filename (operation, NULL);
-  g_signal_connect (operation, "begin-print", G_CALLBACK (begin_print_cb), self);
-  g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), self);
-
   /* The dialog offers every printer and "Print to File", as PDF. */
-  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
-                               GTK_WINDOW (self), &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
+  if (lookout_report_window_print (self, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, NULL, &error)
+      == GTK_PRINT_OPERATION_RESULT_ERROR)
     toast (self, error->message);
 }
 
