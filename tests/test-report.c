@@ -187,6 +187,34 @@ test_last_state (Fixture       *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }
 
+/* A target the geo cache does not know by its address (a host name, or an
+ * address looked up under another) is placed where a lookup put it. */
+static void
+test_place_by_position (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GListModel) targets = make_targets (f->store);
+  g_autoptr(LookoutTarget) quiet = g_list_model_get_item (targets, 1);
+  g_autoptr(LookoutTarget) moved = make_target (3, "icmp://192.0.2.99", "Moved");
+  g_autoptr(LookoutReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *expected[] = { "Berlin, Germany", "Berlin, Germany", "Berlin, Germany" };
+
+  lookout_target_set_location (quiet, 52.52, 13.405, "ip-api");
+  lookout_target_set_location (moved, 52.52, 13.405, "ip-api");
+  g_list_store_append (G_LIST_STORE (targets), moved);
+
+  report = lookout_report_compute_sync (f->store, targets, BASE_MS, BASE_MS + 3600000, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(LookoutReportRow) row = g_list_model_get_item (G_LIST_MODEL (report), i);
+      g_autofree char *place = lookout_report_row_dup_place (row);
+
+      g_assert_cmpstr (place, ==, expected[i]);
+    }
+}
+
 static void
 test_anomalies_table (Fixture       *f,
                       gconstpointer  data)
@@ -337,6 +365,7 @@ main (int   argc,
   ADD ("/report/figures", test_figures);
   ADD ("/report/last-state", test_last_state);
   ADD ("/report/anomalies-table", test_anomalies_table);
+  ADD ("/report/place-by-position", test_place_by_position);
   ADD ("/report/json", test_json);
   ADD ("/report/csv", test_csv);
   ADD ("/report/text", test_text);

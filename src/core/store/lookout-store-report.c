@@ -60,24 +60,28 @@ lookout_store_lookup_place_sync (LookoutStore  *self,
   if (!(db = lookout_store_acquire_reader (self, error)))
     return FALSE;
 
+  /* The row of the address, else the newest lookup at the target's
+   * position (to a metre or so). A NULL address or a NaN position (bound
+   * as NULL) matches nothing. */
+  if (!prepare (db->db,
+                "SELECT city, country FROM geo_cache"
+                " WHERE address = ?1 OR (abs (lat - ?2) < 1e-5 AND abs (lon - ?3) < 1e-5)"
+                " ORDER BY address IS ?1 DESC, fetched_at DESC LIMIT 1",
+                &stmt, error))
+    goto out;
   if (address != NULL)
+    sqlite3_bind_text (stmt, 1, address, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, 1);
+  if (isnan (latitude) || isnan (longitude))
     {
-      if (!prepare (db->db, "SELECT city, country FROM geo_cache WHERE address = ?1",
-                    &stmt, error))
-        goto out;
-      sqlite3_bind_text (stmt, 1, address, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_null (stmt, 2);
+      sqlite3_bind_null (stmt, 3);
     }
   else
     {
-      /* The newest lookup at the target's position (to a metre or so). */
-      if (!prepare (db->db,
-                    "SELECT city, country FROM geo_cache"
-                    " WHERE abs (lat - ?1) < 1e-5 AND abs (lon - ?2) < 1e-5"
-                    " ORDER BY fetched_at DESC LIMIT 1",
-                    &stmt, error))
-        goto out;
-      sqlite3_bind_double (stmt, 1, latitude);
-      sqlite3_bind_double (stmt, 2, longitude);
+      sqlite3_bind_double (stmt, 2, latitude);
+      sqlite3_bind_double (stmt, 3, longitude);
     }
 
   rc = sqlite3_step (stmt);

@@ -15,8 +15,9 @@ G_BEGIN_DECLS
  * reader connection: for worker threads and command-line tools. */
 
 /* City and country of a target's place, from the geo cache: the row of
- * @address when it is not NULL, else the row at (@latitude, @longitude),
- * where a lookup placed the target. TRUE with both NULL when none is known. */
+ * @address (may be NULL), else the newest row at (@latitude, @longitude)
+ * (may be NaN), where a lookup placed the target. TRUE with both NULL when
+ * none is known. */
 gboolean lookout_store_lookup_place_sync    (LookoutStore  *self,
                                              const char    *address,
                                              double         latitude,
