@@ -115,6 +115,14 @@ def test_bad_input():
         expect(proc.returncode == 2, f"{text!r}: exit {proc.returncode}")
         expect(proc.stdout == "", f"{text!r}: printed {proc.stdout!r}")
         expect(where in proc.stderr and words in proc.stderr, f"{text!r}: {proc.stderr!r}")
+    # no line end, ever: refused at the line limit instead of reading on
+    proc = subprocess.run([AGENT, "analyze", "--input", "/dev/zero"], capture_output=True, text=True,
+                          timeout=20)
+    expect(proc.returncode == 2 and "line 1" in proc.stderr and "longer than" in proc.stderr,
+           proc.stderr)
+    proc = subprocess.run([AGENT, "analyze", "--input", "-"], input=b"1772323200,5\n\xff,5\n",
+                          capture_output=True, timeout=20)
+    expect(proc.returncode == 2 and b"line 2" in proc.stderr and b"UTF-8" in proc.stderr, proc.stderr)
     proc = subprocess.run([AGENT, "analyze"], capture_output=True, text=True)
     expect(proc.returncode == 2 and "--input" in proc.stderr, proc.stderr)
     proc = subprocess.run([AGENT, "analyze", "--input", os.path.join(tmp.name, "missing.csv")],

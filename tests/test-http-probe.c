@@ -923,6 +923,40 @@ test_tls_verified (void)
   g_assert_nonnull (strstr (result->error, "unknown issuer"));
 }
 
+/* ca_file: the private authority's certificate (here the server's own,
+ * self-signed) is trusted instead of the system's; a target without it on
+ * the same probe never rides that trust, and a file that cannot be read
+ * says so. */
+static void
+test_tls_ca_file (void)
+{
+  g_autoptr(LookoutProbe) probe = lookout_http_probe_new ();
+  g_autoptr(LookoutResult) trusted = NULL;
+  g_autoptr(LookoutResult) plain = NULL;
+  g_autoptr(LookoutResult) missing = NULL;
+  g_autofree char *u = NULL;
+  g_autofree char *options = NULL;
+
+  if (ts.certificate == NULL)
+    {
+      g_test_skip ("openssl is not installed: no certificate for the HTTPS server");
+      return;
+    }
+
+  u = g_strdup_printf ("https://localhost:%u/ok", ts.tls_port);
+  options = g_strdup_printf ("{\"ca_file\": \"%s\"}", ts.cert_file);
+  trusted = run_probe (probe, u, 5000, options);
+  assert_up (trusted, 200);
+  g_assert_cmpint (trusted->cert_expiry_s, >, 0);
+
+  plain = run_probe (probe, u, 5000, NULL);
+  assert_failed (plain, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_TLS);
+
+  missing = run_probe (probe, u, 2000, "{\"ca_file\": \"/nonexistent/private-ca.pem\"}");
+  assert_failed (missing, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_FAILED);
+  g_assert_nonnull (strstr (missing->error, "the CA file /nonexistent/private-ca.pem cannot be used"));
+}
+
 static void
 test_tls_unverified (void)
 {
@@ -1238,6 +1272,7 @@ main (int   argc,
   g_test_add_func ("/http-probe/many-at-once", test_many_at_once);
   g_test_add_func ("/http-probe/connection-limit", test_connection_limit);
   g_test_add_func ("/http-probe/resolve-phase", test_resolve_phase);
+  g_test_add_func ("/http-probe/tls-ca-file", test_tls_ca_file);
 
   ret = g_test_run ();
 

@@ -909,6 +909,34 @@ test_ntp_offset (void)
   g_assert_cmpint (ABS (behind->offset_us + 750000), <, 5000);
 }
 
+/* The option max_offset_ms: a clock off by more is DEGRADED, and says by
+ * how much. */
+static void
+test_ntp_max_offset (void)
+{
+  NtpScenario scenario = good_server;
+  Responder *responder = responder_new (ntp_reply);
+  g_autoptr(LookoutProbe) probe = lookout_ntp_probe_new ();
+  g_autofree char *uri = g_strdup_printf ("ntp://127.0.0.1:%u", responder->port);
+  g_autoptr(LookoutResult) off = NULL;
+  g_autoptr(LookoutResult) within = NULL;
+
+  scenario.skew_ns = G_GINT64_CONSTANT (2500000000);
+  responder->data = &scenario;
+
+  off = run_probe (probe, uri, 2000, "{\"max_offset_ms\": 1000}");
+  g_assert_false (off->ok);
+  g_assert_cmpint (off->state, ==, LOOKOUT_TARGET_STATE_DEGRADED);
+  g_assert_cmpint (ABS (off->offset_us - 2500000), <, 5000);
+  g_assert_nonnull (strstr (off->error, "more than the 1.000 s allowed"));
+
+  within = run_probe (probe, uri, 2000, "{\"max_offset_ms\": 5000}");
+  g_assert_true (within->ok);
+  g_assert_cmpint (within->state, ==, LOOKOUT_TARGET_STATE_UP);
+
+  responder_free (responder);
+}
+
 static void
 test_ntp_kiss_of_death (void)
 {
@@ -1123,6 +1151,7 @@ main (int   argc,
   g_test_add_func ("/probes/ntp/responder", test_ntp_responder_ok);
   g_test_add_func ("/probes/ntp/delay", test_ntp_delay);
   g_test_add_func ("/probes/ntp/offset", test_ntp_offset);
+  g_test_add_func ("/probes/ntp/max-offset", test_ntp_max_offset);
   g_test_add_func ("/probes/ntp/kiss-of-death", test_ntp_kiss_of_death);
   g_test_add_func ("/probes/ntp/unsynchronised", test_ntp_unsynchronised);
   g_test_add_func ("/probes/ntp/spoofed-origin", test_ntp_spoofed_origin);

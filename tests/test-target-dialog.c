@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lookout-target-dialog-private.h"
+#include "lookout-target-options.h"
 #include "lookout-test-gui.h"
 
 static LookoutTargetDialog *
@@ -305,6 +306,47 @@ test_dialog_confirm_without_monitor (void)
   g_object_unref (dialog);
 }
 
+/* The options the targets file and the agent take are in the dialog too,
+ * refused in the same words as there. */
+static void
+test_dialog_kind_options (void)
+{
+  static const struct { LookoutTargetKind kind; const char *address, *option, *bad, *good, *json; } cases[] = {
+    { LOOKOUT_TARGET_KIND_DNS, "dns://127.0.0.1/example.org?type=A", "expect", "", "192.0.2.1", "{\"expect\":\"192.0.2.1\"}" },
+    { LOOKOUT_TARGET_KIND_NTP, "ntp://127.0.0.1", "max_offset_ms", "soon", "250", "{\"max_offset_ms\":250}" },
+    { LOOKOUT_TARGET_KIND_HTTP, "https://127.0.0.1/", "ca_file", "ca.pem", "/etc/ssl/private-ca.pem", "\"ca_file\":\"/etc/ssl/private-ca.pem\"" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      LookoutTargetDialog *dialog = new_dialog (NULL);
+      AdwEntryRow *rows[] = { dialog->expect_row, dialog->max_offset_row, dialog->ca_file_row };
+      g_autoptr(LookoutTarget) target = NULL;
+      g_autoptr(JsonObject) object = json_object_new ();
+      g_autoptr(GError) text_error = NULL;
+      g_autoptr(GError) error = NULL;
+
+      gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), cases[i].address);
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog->options_group)));
+
+      if (cases[i].bad[0] != '\0')
+        {
+          gtk_editable_set_text (GTK_EDITABLE (rows[i]), cases[i].bad);
+          g_assert_false (confirm_enabled (dialog));
+          g_assert_false (lookout_target_options_set_text (object, cases[i].kind, cases[i].option, cases[i].bad, &text_error));
+          g_assert_cmpstr (gtk_label_get_label (dialog->options_error), ==, text_error->message);
+        }
+
+      gtk_editable_set_text (GTK_EDITABLE (rows[i]), cases[i].good);
+      g_assert_true (confirm_enabled (dialog));
+      target = lookout_target_dialog_build_target (dialog, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (lookout_target_get_options (target), cases[i].json));
+
+      destroy_dialog (dialog);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -318,6 +360,7 @@ main (int   argc,
   g_test_add_func ("/gui/target-dialog/build-target", test_dialog_build_target);
   g_test_add_func ("/gui/target-dialog/edit", test_dialog_edit);
   g_test_add_func ("/gui/target-dialog/confirm-without-monitor", test_dialog_confirm_without_monitor);
+  g_test_add_func ("/gui/target-dialog/kind-options", test_dialog_kind_options);
 
   return g_test_run ();
 }

@@ -36,6 +36,9 @@
 #include <glib/gi18n.h>
 
 #include "lookout-agent-common.h"
+#include "lookout-input-file.h"
+
+#define MAX_LINE_BYTES 4096
 #include "lookout-anomaly-detector.h"
 
 static char *
@@ -192,7 +195,7 @@ lookout_agent_command_analyze (int    argc,
   g_autoptr(GPtrArray) anomalies = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GInputStream) input_stream = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GInputStream) lines = NULL;
   g_autofree char *input = NULL;
   LookoutAnomaly *open[LOOKOUT_ANOMALY_N_KINDS] = { NULL, };
   gint64 last_ms = G_MININT64;
@@ -232,8 +235,8 @@ lookout_agent_command_analyze (int    argc,
           return EXIT_USAGE;
         }
     }
-  lines = g_data_input_stream_new (input_stream);
-  g_data_input_stream_set_newline_type (lines, G_DATA_STREAM_NEWLINE_TYPE_ANY);
+  /* Line by line, each line bounded: memory stays small whatever comes in. */
+  lines = g_buffered_input_stream_new_sized (input_stream, 64 * 1024);
 
   detector = lookout_anomaly_detector_new (-1);
   lookout_anomaly_detector_set_utc (detector, TRUE);
@@ -249,8 +252,13 @@ lookout_agent_command_analyze (int    argc,
       gint64 ts_ms;
       double latency;
 
-      line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-      if (line == NULL)
+      if (!lookout_input_read_line (G_BUFFERED_INPUT_STREAM (lines), MAX_LINE_BYTES, &line, &error) &&
+          error == NULL)
+        break;
+      if (error == NULL && !g_utf8_validate (line, -1, NULL))
+        g_set_error_literal (&error, G_CONVERT_ERROR, G_CONVERT_ERROR_ILLEGAL_SEQUENCE,
+                             _("the line is not UTF-8 text"));
+      if (line == NULL || error != NULL)
         {
           if (error != NULL)
             {

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -24,6 +25,7 @@
 #include "lookout-result.h"
 #include "lookout-scheduler.h"
 #include "lookout-target.h"
+#include "lookout-target-options.h"
 
 #define MAX_COUNT 1000000
 
@@ -73,6 +75,59 @@ loop_quit_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Each KEY=VALUE goes to every target whose kind takes KEY; a KEY no
+ * target takes is an error, in the words of the targets file. */
+static gboolean
+apply_options (GPtrArray  *targets,
+               GStrv       options,
+               int        *status)
+{
+  for (guint i = 0; options != NULL && options[i] != NULL; i++)
+    {
+      g_autofree char *key = g_strdup (options[i]);
+      g_autoptr(GError) refusal = NULL;
+      char *value = strchr (key, '=');
+      gboolean taken = FALSE;
+
+      if (value == NULL || value == key)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("--option must be KEY=VALUE, like accept=200-299, not “%s”"),
+                             options[i]);
+
+          *status = lookout_agent_usage_error ("check", message);
+          return FALSE;
+        }
+      *value++ = '\0';
+
+      for (guint t = 0; t < targets->len; t++)
+        {
+          LookoutTarget *target = g_ptr_array_index (targets, t);
+          g_autoptr(GError) error = NULL;
+
+          if (!lookout_target_options_check_key (lookout_target_get_kind (target), key, TRUE,
+                                                 refusal == NULL ? &refusal : NULL))
+            continue;
+          if (!lookout_target_set_option_text (target, key, value, &error))
+            {
+              lookout_agent_complain ("--option %s: %s", options[i], error->message);
+              *status = EXIT_USAGE;
+              return FALSE;
+            }
+          taken = TRUE;
+        }
+
+      if (!taken)
+        {
+          lookout_agent_complain ("--option %s: %s", options[i], refusal->message);
+          *status = EXIT_USAGE;
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 int
 lookout_agent_command_check (int    argc,
                char **argv)
@@ -82,6 +137,7 @@ lookout_agent_command_check (int    argc,
   g_autoptr(LookoutScheduler) scheduler = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   gboolean all_ok = TRUE;
+  g_auto(GStrv) options = NULL;
   int timeout_ms = -1;
   int count = 1;
   int status;
@@ -90,6 +146,9 @@ lookout_agent_command_check (int    argc,
       N_("Give each check at most MS milliseconds (default: 10000)"), N_("MS") },
     { "count", 0, 0, G_OPTION_ARG_INT, &count,
       N_("Check each target N times, one second apart (default: 1)"), "N" },
+    { "option", 'o', 0, G_OPTION_ARG_STRING_ARRAY, &options,
+      N_("Set an option of the targets of a kind that takes it, e.g. accept=200-299, "
+         "keyword=Welcome, header=\"X-Key: 1\", count=5; repeat for more"), N_("KEY=VALUE") },
     { NULL }
   };
 
@@ -99,6 +158,11 @@ lookout_agent_command_check (int    argc,
                                   "per check on a line. TARGET is a target URI, e.g.\n"
                                   "https://example.org/, icmp://192.0.2.1, tcp://db:5432, udp://h:53,\n"
                                   "dns://192.0.2.53/example.org?type=AAAA, dns:example.org, ntp://pool.ntp.org\n"
+                                  "\n"
+                                  "--option takes the options of the targets file and the Add Target\n"
+                                  "dialog: HTTP method, accept, keyword, keyword_absent, verify_tls,\n"
+                                  "header, max_redirects, body_cap, ca_file; ICMP count, size; UDP payload,\n"
+                                  "payload_hex, expect_reply; DNS expect; NTP max_offset_ms.\n"
                                   "\n"
                                   "Exit status: 0 every check ok, 1 some check failed, 2 bad usage."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -131,6 +195,9 @@ lookout_agent_command_check (int    argc,
         lookout_target_set_timeout (target, timeout_ms);
       g_ptr_array_add (targets, target);
     }
+
+  if (!apply_options (targets, options, &status))
+    return status;
 
   scheduler = lookout_scheduler_new ();
   lookout_scheduler_add_default_probes (scheduler);

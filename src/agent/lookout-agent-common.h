@@ -10,6 +10,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "lookout-store.h"
+
 G_BEGIN_DECLS
 
 #define EXIT_OK     0
@@ -31,6 +33,22 @@ gboolean  lookout_agent_parse_options  (GOptionContext  *context,
                                         int             *exit_status);
 void      lookout_agent_print_json_line (JsonNode       *node);
 char     *lookout_agent_format_time_ms (gint64           ms);
+/* "90s", "15m", "24h", "7d", "2w" in milliseconds; FALSE with a message. */
+gboolean  lookout_agent_parse_range    (const char      *text,
+                                        gint64          *out_ms,
+                                        GError         **error);
+/* ISO 8601 ("2026-01-31T12:00:00Z"; UTC when no zone is given) or
+ * milliseconds since the epoch; FALSE with a message. */
+gboolean  lookout_agent_parse_time     (const char      *text,
+                                        gint64          *out_ms,
+                                        GError         **error);
+/* Opens the existing database @path for reading (a missing file is not
+ * created) and loads its targets into *out_targets; NULL with a message on
+ * stderr and *exit_status set. */
+LookoutStore *lookout_agent_open_database (const char  *command,
+                                           const char  *path,
+                                           GPtrArray  **out_targets,
+                                           int         *exit_status);
 
 /* One function per command, each in its own lookout-agent-COMMAND.c */
 int       lookout_agent_command_check  (int              argc,
@@ -38,6 +56,10 @@ int       lookout_agent_command_check  (int              argc,
 int       lookout_agent_command_run    (int              argc,
                                         char           **argv);
 int       lookout_agent_command_analyze (int             argc,
+                                         char          **argv);
+int       lookout_agent_command_report (int              argc,
+                                        char           **argv);
+int       lookout_agent_command_export (int              argc,
                                         char           **argv);
 
 G_END_DECLS

@@ -11,6 +11,8 @@
  *   lookout-agent check [--timeout MS] [--count N] TARGET...
  *   lookout-agent run --db PATH [--targets FILE] [--duration SECONDS]
  *   lookout-agent analyze --input FILE
+ *   lookout-agent report --db PATH [--range 24h] [--format text|json|csv]
+ *   lookout-agent export --db PATH --target ID|URI [--from --to] [--format csv|json]
  *
  * Exit status: check: 0 every check ok, 1 some check failed; run: 0 stopped
  * cleanly, 1 the database could not be used; both: 2 bad usage, an invalid
@@ -41,6 +43,8 @@ static const struct
   { "check", lookout_agent_command_check },
   { "run", lookout_agent_command_run },
   { "analyze", lookout_agent_command_analyze },
+  { "report", lookout_agent_command_report },
+  { "export", lookout_agent_command_export },
 };
 
 static void
@@ -59,6 +63,12 @@ print_help (FILE *out)
              "                 Monitor the targets of a database until stopped\n"
              "  analyze --input FILE\n"
              "                 Find the anomalies of a latency series; one JSON object each\n"
+             "  report --db PATH [--range 24h] [--format text|json|csv]\n"
+             "                 Print the monitoring report of every target\n"
+             "  export --db PATH --target ID|URI [--from TIME] [--to TIME] [--format csv|json]\n"
+             "                 Write a target’s raw history\n"
+             "  export --db PATH --targets [--format text|json]\n"
+             "                 Write every target’s configuration, as a targets file or JSON\n"
              "\n"
              "Options:\n"
              "  -h, --help     Show this help\n"

@@ -20,6 +20,7 @@
 #include "lookout-background.h"
 #include "lookout-geo-preferences.h"
 #include "lookout-events-window.h"
+#include "lookout-report-window.h"
 #include "lookout-gui-utils.h"
 #include "lookout-preferences-window.h"
 #include "lookout-window.h"
@@ -303,11 +304,28 @@ events_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (events));
 }
 
+static void
+report_action (GSimpleAction *action,
+               GVariant      *param,
+               gpointer       user_data)
+{
+  LookoutApplication *self = user_data;
+  GtkWidget *report;
+
+  if (self->monitor == NULL)
+    return;
+
+  report = lookout_report_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                      self->monitor);
+  gtk_window_present (GTK_WINDOW (report));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "about", about_action },
   { "preferences", preferences_action },
   { "events", events_action },
+  { "report", report_action },
   { "show-target", show_target_action, "x" },
   { "mute-target", mute_target_action, "x" },
   { "show-history-read-only", show_history_read_only_action },

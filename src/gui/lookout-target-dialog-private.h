@@ -48,10 +48,15 @@ struct _LookoutTargetDialog
   GtkSwitch         *keyword_absent_switch;
   AdwActionRow      *verify_tls_row;
   GtkSwitch         *verify_tls_switch;
+  AdwEntryRow       *ca_file_row;
   AdwExpanderRow    *icmp_options;
   GtkSpinButton     *count_spin;
   AdwExpanderRow    *udp_options;
   AdwEntryRow       *payload_row;
+  AdwExpanderRow    *dns_options;
+  AdwEntryRow       *expect_row;
+  AdwExpanderRow    *ntp_options;
+  AdwEntryRow       *max_offset_row;
   GtkLabel          *options_error;
   GtkLabel          *general_error;
 };

@@ -122,6 +122,20 @@ dup_base_options (LookoutTargetDialog *self,
   return json_object_ref (json_node_get_object (root));
 }
 
+/* An entry's text as a string option; a blank entry removes it. */
+static void
+set_text_member (JsonObject  *object,
+                 const char  *member,
+                 AdwEntryRow *row)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+
+  if (text[0] != '\0')
+    json_object_set_string_member (object, member, text);
+  else
+    json_object_remove_member (object, member);
+}
+
 static void
 save_http_options (LookoutTargetDialog *self,
                    JsonObject          *object)
@@ -147,6 +161,7 @@ save_http_options (LookoutTargetDialog *self,
     }
   json_object_set_boolean_member (object, "verify_tls",
                                   gtk_switch_get_active (self->verify_tls_switch));
+  set_text_member (object, "ca_file", self->ca_file_row);
 }
 
 static void
@@ -166,6 +181,8 @@ load_http_options (LookoutTargetDialog *self,
                          json_object_get_boolean_member_with_default (object, "keyword_absent", FALSE));
   gtk_switch_set_active (self->verify_tls_switch,
                          json_object_get_boolean_member_with_default (object, "verify_tls", TRUE));
+  gtk_editable_set_text (GTK_EDITABLE (self->ca_file_row),
+                         json_object_get_string_member_with_default (object, "ca_file", ""));
 }
 
 static void
@@ -203,6 +220,49 @@ load_udp_options (LookoutTargetDialog *self,
                          json_object_get_string_member_with_default (object, "payload", ""));
 }
 
+static void
+save_dns_options (LookoutTargetDialog *self,
+                  JsonObject          *object)
+{
+  set_text_member (object, "expect", self->expect_row);
+}
+
+static void
+load_dns_options (LookoutTargetDialog *self,
+                  JsonObject          *object)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->expect_row),
+                         json_object_get_string_member_with_default (object, "expect", ""));
+}
+
+static void
+save_ntp_options (LookoutTargetDialog *self,
+                  JsonObject          *object)
+{
+  g_autofree char *text = dup_entry_text (self->max_offset_row);
+  gint64 ms;
+
+  /* What is not a number is kept as text, for the validation to name. */
+  if (*text == '\0')
+    json_object_remove_member (object, "max_offset_ms");
+  else if (g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &ms, NULL))
+    json_object_set_int_member (object, "max_offset_ms", ms);
+  else
+    json_object_set_string_member (object, "max_offset_ms", text);
+}
+
+static void
+load_ntp_options (LookoutTargetDialog *self,
+                  JsonObject          *object)
+{
+  g_autofree char *text = NULL;
+
+  if (json_object_has_member (object, "max_offset_ms"))
+    text = g_strdup_printf ("%" G_GINT64_FORMAT,
+                            json_object_get_int_member_with_default (object, "max_offset_ms", 0));
+  gtk_editable_set_text (GTK_EDITABLE (self->max_offset_row), text ? text : "");
+}
+
 /* The kinds with options of their own: their expander row in the template
  * and how it reads and writes the target's options JSON. Every other kind
  * has none, and the options group is hidden for it. */
@@ -223,6 +283,8 @@ static const KindOptions kind_options[] = {
   KIND_OPTIONS (LOOKOUT_TARGET_KIND_HTTP, http_options, http),
   KIND_OPTIONS (LOOKOUT_TARGET_KIND_ICMP, icmp_options, icmp),
   KIND_OPTIONS (LOOKOUT_TARGET_KIND_UDP, udp_options, udp),
+  KIND_OPTIONS (LOOKOUT_TARGET_KIND_DNS, dns_options, dns),
+  KIND_OPTIONS (LOOKOUT_TARGET_KIND_NTP, ntp_options, ntp),
 };
 
 #undef KIND_OPTIONS
@@ -807,10 +869,15 @@ lookout_target_dialog_class_init (LookoutTargetDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, keyword_absent_switch);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, verify_tls_row);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, verify_tls_switch);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, ca_file_row);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, icmp_options);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, count_spin);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, udp_options);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, payload_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, dns_options);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, expect_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, ntp_options);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, max_offset_row);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, options_error);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, general_error);
 
@@ -865,6 +932,12 @@ lookout_target_dialog_init (LookoutTargetDialog *self)
   g_signal_connect_object (self->count_spin, "value-changed",
                            G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->payload_row, "changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->ca_file_row, "changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->expect_row, "changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->max_offset_row, "changed",
                            G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
 }
 

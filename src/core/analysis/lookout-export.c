@@ -30,9 +30,9 @@ format_time (gint64 ts_ms)
   return g_strdup_printf ("%s.%03dZ", whole, (int) (ts_ms % 1000));
 }
 
-static void
-append_csv_field (GString    *line,
-                  const char *text)
+void
+lookout_export_append_csv_field (GString    *line,
+                                 const char *text)
 {
   if (text == NULL)
     return;
@@ -78,7 +78,7 @@ write_csv (GOutputStream        *stream,
           if (s->code != 0)
             g_string_append_printf (buf, "%d", s->code);
           g_string_append_c (buf, ',');
-          append_csv_field (buf, s->error);
+          lookout_export_append_csv_field (buf, s->error);
           g_string_append (buf, "\r\n");
         }
 

@@ -19,6 +19,11 @@ typedef enum
   LOOKOUT_EXPORT_JSON,
 } LookoutExportFormat;
 
+/* Appends @text as one CSV field, quoted when it holds a comma, a quote or
+ * a line break (RFC 4180); nothing for NULL. */
+void     lookout_export_append_csv_field (GString              *line,
+                                          const char           *text);
+
 /* Writes raw samples of one target.
  * CSV: a header line, then "time,ts_ms,state,latency_ms,code,error" rows
  * (time in ISO 8601 UTC; an empty latency for a failure, never 0).

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
@@ -136,5 +137,65 @@ lookout_input_file_read (const char  *path,
   if (out_length != NULL)
     *out_length = length;
 
+  return TRUE;
+}
+
+gboolean
+lookout_input_read_line (GBufferedInputStream  *stream,
+                         gsize                  max_bytes,
+                         char                 **out_line,
+                         GError               **error)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  gboolean seen = FALSE;
+
+  g_return_val_if_fail (G_IS_BUFFERED_INPUT_STREAM (stream), FALSE);
+  g_return_val_if_fail (out_line != NULL, FALSE);
+
+  for (;;)
+    {
+      gsize available = 0;
+      const guint8 *data = g_buffered_input_stream_peek_buffer (stream, &available);
+      const guint8 *end;
+      gsize take;
+
+      if (available == 0)
+        {
+          gssize n = g_buffered_input_stream_fill (stream, -1, NULL, error);
+
+          if (n < 0)
+            return FALSE;
+          if (n == 0)
+            break;
+          continue;
+        }
+
+      seen = TRUE;
+      end = memchr (data, '\n', available);
+      take = end != NULL ? (gsize) (end - data) : available;
+      if (line->len + take > max_bytes)
+        {
+          g_autofree char *size = g_format_size_full (max_bytes, G_FORMAT_SIZE_IEC_UNITS);
+
+          g_set_error (error, LOOKOUT_INPUT_FILE_ERROR, LOOKOUT_INPUT_FILE_ERROR_TOO_LARGE,
+                       _("a line is longer than %s"), size);
+          return FALSE;
+        }
+      g_string_append_len (line, (const char *) data, take);
+      if (!g_input_stream_skip (G_INPUT_STREAM (stream), take + (end != NULL), NULL, error))
+        return FALSE;
+      if (end != NULL)
+        break;
+    }
+
+  if (!seen)
+    {
+      *out_line = NULL;
+      return FALSE;
+    }
+
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+  *out_line = g_string_free (g_steal_pointer (&line), FALSE);
   return TRUE;
 }

@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -34,5 +34,14 @@ gboolean lookout_input_file_read (const char  *path,
                                   char       **out_contents,
                                   gsize       *out_length,
                                   GError     **error);
+
+/* One line of a stream read line by line (a CSV import, standard input),
+ * without its end of line: FALSE with no error at the end; a line longer
+ * than @max_bytes fails with LOOKOUT_INPUT_FILE_ERROR_TOO_LARGE, so that a
+ * stream without line ends cannot take all memory either. */
+gboolean lookout_input_read_line (GBufferedInputStream  *stream,
+                                  gsize                  max_bytes,
+                                  char                 **out_line,
+                                  GError               **error);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "lookout-input-file.h"
+#include "lookout-target-options.h"
 #include "lookout-targets-file.h"
 
 /* Beyond this many bad lines the message only says how many more. */
@@ -163,10 +164,31 @@ apply_option (LookoutTarget  *target,
         return invalid_value (validation, error);
       lookout_target_set_name (target, value);
     }
-  else
+  else if (lookout_target_options_lookup (key) == NULL)
     {
-      g_set_error (error, LOOKOUT_TARGETS_FILE_ERROR, LOOKOUT_TARGETS_FILE_ERROR_UNKNOWN_OPTION,
-                   _("Unknown option “%s” (known: interval, timeout, failures, name)"), key);
+      LookoutTargetKind kind = lookout_target_get_kind (target);
+      g_autofree char *keys = lookout_target_options_dup_keys (kind);
+
+      if (keys != NULL)
+        g_set_error (error, LOOKOUT_TARGETS_FILE_ERROR, LOOKOUT_TARGETS_FILE_ERROR_UNKNOWN_OPTION,
+                     _("Unknown option “%s” (known: interval, timeout, failures, name, "
+                       "and for %s targets %s)"), key, lookout_target_kind_get_label (kind), keys);
+      else
+        g_set_error (error, LOOKOUT_TARGETS_FILE_ERROR, LOOKOUT_TARGETS_FILE_ERROR_UNKNOWN_OPTION,
+                     _("Unknown option “%s” (known: interval, timeout, failures, name)"), key);
+      return FALSE;
+    }
+  else if (!lookout_target_set_option_text (target, key, value, &validation))
+    {
+      const LookoutTargetOption *option = lookout_target_options_lookup (key);
+      gboolean applies = g_str_equal (key, option->text_key) &&
+                         lookout_target_option_applies_to (option, lookout_target_get_kind (target));
+
+      g_set_error_literal (error, LOOKOUT_TARGETS_FILE_ERROR,
+                           applies ? LOOKOUT_TARGETS_FILE_ERROR_INVALID_VALUE
+                                   : LOOKOUT_TARGETS_FILE_ERROR_UNKNOWN_OPTION,
+                           validation->message);
+      g_error_free (validation);
       return FALSE;
     }
 
@@ -228,7 +250,8 @@ parse_line (const char     *line,
       key = word->text;
       value = word->text + word->eq + 1;
 
-      if (!g_hash_table_add (seen, (gpointer) key))
+      /* header= may be repeated, one header each. */
+      if (!g_str_equal (key, "header") && !g_hash_table_add (seen, (gpointer) key))
         {
           g_set_error (error, LOOKOUT_TARGETS_FILE_ERROR, LOOKOUT_TARGETS_FILE_ERROR_DUPLICATE_OPTION,
                        _("The option “%s” is given twice"), key);
@@ -347,4 +370,63 @@ lookout_targets_file_load (const char  *path,
     return NULL;
 
   return lookout_targets_file_parse (contents, length, path, error);
+}
+
+void
+lookout_targets_file_append_value (GString    *out,
+                                   const char *value)
+{
+  gboolean plain = *value != '\0' && *value != '#';
+
+  g_return_if_fail (out != NULL && value != NULL);
+
+  for (const char *p = value; plain && *p != '\0'; p++)
+    if (*p == ' ' || *p == '\t' || *p == '"' || *p == '\\')
+      plain = FALSE;
+
+  if (plain)
+    {
+      g_string_append (out, value);
+      return;
+    }
+
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+char *
+lookout_targets_file_format_line (LookoutTarget *target)
+{
+  g_autoptr(LookoutTarget) defaults = NULL;
+  g_autofree char *options = NULL;
+  GString *line;
+
+  g_return_val_if_fail (LOOKOUT_IS_TARGET (target), NULL);
+
+  defaults = lookout_target_new (lookout_target_get_uri (target));
+  line = g_string_new (lookout_target_get_uri_string (target));
+
+  if (lookout_target_get_interval (target) != lookout_target_get_interval (defaults))
+    g_string_append_printf (line, " interval=%u", lookout_target_get_interval (target));
+  if (lookout_target_get_timeout (target) != lookout_target_get_timeout (defaults))
+    g_string_append_printf (line, " timeout=%u", lookout_target_get_timeout (target));
+  if (lookout_target_get_fail_threshold (target) != lookout_target_get_fail_threshold (defaults))
+    g_string_append_printf (line, " failures=%u", lookout_target_get_fail_threshold (target));
+  if (g_strcmp0 (lookout_target_get_name (target), lookout_target_get_name (defaults)) != 0)
+    {
+      g_string_append (line, " name=");
+      lookout_targets_file_append_value (line, lookout_target_get_name (target));
+    }
+
+  options = lookout_target_options_to_text (lookout_target_get_options (target));
+  if (*options != '\0')
+    g_string_append_printf (line, " %s", options);
+
+  return g_string_free (line, FALSE);
 }

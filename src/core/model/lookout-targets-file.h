@@ -23,7 +23,10 @@ G_BEGIN_DECLS
  *   icmp://192.0.2.10
  *
  * Options: interval=SECONDS (1–86400), timeout=MS (100–120000), failures=N
- * (consecutive failures before DOWN, 1–100), name=TEXT. A value may be put in
+ * (consecutive failures before DOWN, 1–100), name=TEXT, and the options of
+ * the target's kind from lookout-target-options.h (method=HEAD,
+ * accept=200-299, keyword="Welcome", verify_tls=false, header="X-Key: 1"
+ * (repeatable), count=5, payload_hex=00ff…). A value may be put in
  * double quotes to hold spaces or '#'; inside quotes \" and \\ stand for " and \.
  * '#' at the start of a word starts a comment up to the end of the line;
  * blank lines are ignored. The same target URI (canonical form) may appear
@@ -48,6 +51,16 @@ typedef enum
 } LookoutTargetsFileError;
 
 GQuark     lookout_targets_file_error_quark (void);
+
+/* Appends @value as the file reads it: bare when it is one plain word,
+ * else in double quotes with \" and \\ escaped. */
+void       lookout_targets_file_append_value (GString      *out,
+                                              const char   *value);
+
+/* The line a targets file holds for @target: its URI, then every setting
+ * that differs from the kind's defaults and every option, so that parsing
+ * the line gives the same target back. */
+char      *lookout_targets_file_format_line (LookoutTarget *target);
 
 /* Parses @contents (@length bytes, or -1 if nul-terminated); @file_name is
  * how the file is named in messages. Returns a GPtrArray of LookoutTarget

@@ -9,8 +9,13 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
 #include "lookout-dns-client.h"
 #include "lookout-dns-probe.h"
+#include "lookout-probe-net.h"
 
 struct _LookoutDnsProbe
 {
@@ -20,6 +25,62 @@ struct _LookoutDnsProbe
 };
 
 G_DEFINE_FINAL_TYPE (LookoutDnsProbe, lookout_dns_probe, LOOKOUT_TYPE_PROBE)
+
+/* Addresses compare as addresses ("2001:db8::1" is "2001:DB8:0::1"),
+ * names without case or the final dot, the rest as written. */
+static gboolean
+answer_matches (const char *answer,
+                const char *expected)
+{
+  g_autoptr(GInetAddress) a = g_inet_address_new_from_string (answer);
+  g_autoptr(GInetAddress) b = g_inet_address_new_from_string (expected);
+  gsize la = strlen (answer), lb = strlen (expected);
+
+  if (a != NULL && b != NULL)
+    return g_inet_address_equal (a, b);
+
+  if (la > 0 && answer[la - 1] == '.')
+    la--;
+  if (lb > 0 && expected[lb - 1] == '.')
+    lb--;
+
+  return la == lb && g_ascii_strncasecmp (answer, expected, la) == 0;
+}
+
+/* The option "expect": a reply that holds no such answer is DOWN. */
+static void
+check_expected_answer (LookoutResult *result,
+                       LookoutTarget *target)
+{
+  g_autoptr(JsonObject) options = lookout_probe_net_dup_options (target);
+  g_autofree char *answers = NULL;
+  const char *expected = NULL;
+
+  if (!result->ok)
+    return;
+  if (!lookout_probe_net_get_string_option (options, "expect", &expected))
+    {
+      lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_FAILED,
+                                _("The option expect must be text"));
+      return;
+    }
+  if (expected == NULL)
+    return;
+
+  for (guint i = 0; result->answers != NULL && result->answers[i] != NULL; i++)
+    if (answer_matches (result->answers[i], expected))
+      return;
+
+  if (result->answers == NULL || result->answers[0] == NULL)
+    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_PROTOCOL,
+                              _("The reply holds no answer, and %s was expected"), expected);
+  else
+    {
+      answers = g_strjoinv (", ", result->answers);
+      lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_PROTOCOL,
+                                _("None of the answers (%s) is the expected %s"), answers, expected);
+    }
+}
 
 static void
 queried_cb (GObject      *object,
@@ -41,6 +102,7 @@ queried_cb (GObject      *object,
   g_free (result->target);
   result->target = g_strdup (lookout_target_get_uri_string (target));
   result->target_id = lookout_target_get_id (target);
+  check_expected_answer (result, target);
   g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) lookout_result_unref);
 }
 

@@ -31,6 +31,8 @@ http_options_clear (gpointer data)
 
   g_free (options->method);
   g_free (options->keyword);
+  g_free (options->ca_file);
+  g_clear_object (&options->ca_database);
   g_clear_pointer (&options->headers, g_ptr_array_unref);
 }
 
@@ -341,6 +343,23 @@ lookout_http_options_parse (const char  *json,
         {
           if (!parse_headers (options, node, error))
             return NULL;
+        }
+      else if (g_str_equal (name, "ca_file"))
+        {
+          g_autoptr(GError) ca_error = NULL;
+
+          if (!check_member_type (node, name, G_TYPE_STRING, error))
+            return NULL;
+          g_free (options->ca_file);
+          options->ca_file = g_strdup (json_node_get_string (node));
+          g_clear_object (&options->ca_database);
+          options->ca_database = g_tls_file_database_new (options->ca_file, &ca_error);
+          if (options->ca_database == NULL)
+            {
+              g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                           _("the CA file %s cannot be used: %s"), options->ca_file, ca_error->message);
+              return NULL;
+            }
         }
       /* Other keys belong to other kinds (a target whose kind changed keeps
        * them); LookoutTarget checks their types. */

@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -33,10 +33,13 @@ typedef struct
   gboolean                verify_tls;
   GPtrArray              *headers;        /* name, value, name, value, … */
   gsize                   body_cap;
+  char                   *ca_file;        /* the only authorities trusted, or NULL */
+  GTlsDatabase           *ca_database;    /* read from ca_file */
 } LookoutHttpOptions;
 
 /* NULL with a LOOKOUT_TARGET_ERROR_INVALID_OPTIONS error saying what is
- * wrong; NULL or "" gives the defaults. Keys of other kinds are ignored. */
+ * wrong; NULL or "" gives the defaults. Keys of other kinds are ignored.
+ * A ca_file is read here (a few kilobytes, once per change of options). */
 LookoutHttpOptions *lookout_http_options_parse             (const char               *json,
                                                             GError                  **error);
 LookoutHttpOptions *lookout_http_options_ref               (LookoutHttpOptions       *options);

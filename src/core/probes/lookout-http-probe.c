@@ -10,7 +10,8 @@
  * One SoupSession per probe instance carries every target, so connections are
  * kept alive between checks (a second session, created on demand, carries the
  * targets with verify_tls false: a connection whose certificate was waved
- * through must never be reused by a target that verifies).
+ * through must never be reused by a target that verifies; and one session per
+ * ca_file verifies against that file's authorities alone).
  *
  * A check is a chain of hops. Each hop sends one SoupMessage with
  * SOUP_MESSAGE_NO_REDIRECT (we follow redirects ourselves so that the limit is
@@ -161,6 +162,7 @@ struct _LookoutHttpProbe
 
   SoupSession  *session;
   SoupSession  *insecure_session;
+  GHashTable   *ca_sessions;       /* ca_file -> SoupSession */
   guint         max_connections;
   guint         max_connections_per_host;
   gboolean      keep_alive;
@@ -1115,21 +1117,64 @@ send_hop (GTask *task)
 }
 
 static SoupSession *
-ensure_session (LookoutHttpProbe *self,
-                gboolean          verify_tls)
+new_session (LookoutHttpProbe *self)
 {
-  SoupSession **slot = verify_tls ? &self->session : &self->insecure_session;
+  return soup_session_new_with_options ("max-conns", self->max_connections,
+                                        "max-conns-per-host", self->max_connections_per_host,
+                                        "user-agent", "Lookout/" PACKAGE_VERSION,
+                                        "timeout", 0,
+                                        "idle-timeout", IDLE_TIMEOUT_S,
+                                        "proxy-resolver", NULL,
+                                        NULL);
+}
+
+static SoupSession *
+ensure_session (LookoutHttpProbe         *self,
+                const LookoutHttpOptions *options)
+{
+  SoupSession **slot = options->verify_tls ? &self->session : &self->insecure_session;
+  SoupSession *session;
+
+  if (options->verify_tls && options->ca_database != NULL)
+    {
+      if (self->ca_sessions == NULL)
+        self->ca_sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      session = g_hash_table_lookup (self->ca_sessions, options->ca_file);
+      if (session == NULL)
+        {
+          session = new_session (self);
+          soup_session_set_tls_database (session, options->ca_database);
+          g_hash_table_insert (self->ca_sessions, g_strdup (options->ca_file), session);
+        }
+      return session;
+    }
 
   if (*slot == NULL)
-    *slot = soup_session_new_with_options ("max-conns", self->max_connections,
-                                           "max-conns-per-host", self->max_connections_per_host,
-                                           "user-agent", "Lookout/" PACKAGE_VERSION,
-                                           "timeout", 0,
-                                           "idle-timeout", IDLE_TIMEOUT_S,
-                                           "proxy-resolver", NULL,
-                                           NULL);
+    *slot = new_session (self);
 
   return *slot;
+}
+
+static void
+clear_sessions (LookoutHttpProbe *self,
+                gboolean          abort)
+{
+  if (abort && self->session != NULL)
+    soup_session_abort (self->session);
+  if (abort && self->insecure_session != NULL)
+    soup_session_abort (self->insecure_session);
+  if (abort && self->ca_sessions != NULL)
+    {
+      GHashTableIter iter;
+      gpointer session;
+
+      g_hash_table_iter_init (&iter, self->ca_sessions);
+      while (g_hash_table_iter_next (&iter, NULL, &session))
+        soup_session_abort (session);
+    }
+  g_clear_object (&self->session);
+  g_clear_object (&self->insecure_session);
+  g_clear_pointer (&self->ca_sessions, g_hash_table_unref);
 }
 
 static void
@@ -1179,7 +1224,7 @@ lookout_http_probe_run_async (LookoutProbe        *probe,
   run->uri = g_uri_ref (plan->uri);
   run->host = g_strdup (g_uri_get_host (plan->uri));
   run->method = run->options->method;
-  run->session = g_object_ref (ensure_session (self, run->options->verify_tls));
+  run->session = g_object_ref (ensure_session (self, run->options));
 
   /* An address literal is the address used even when no connection is made. */
   if (g_hostname_is_ip_address (run->host))
@@ -1207,12 +1252,7 @@ lookout_http_probe_dispose (GObject *object)
 {
   LookoutHttpProbe *self = (LookoutHttpProbe *)object;
 
-  if (self->session != NULL)
-    soup_session_abort (self->session);
-  if (self->insecure_session != NULL)
-    soup_session_abort (self->insecure_session);
-  g_clear_object (&self->session);
-  g_clear_object (&self->insecure_session);
+  clear_sessions (self, TRUE);
 
   G_OBJECT_CLASS (lookout_http_probe_parent_class)->dispose (object);
 }
@@ -1360,8 +1400,7 @@ lookout_http_probe_set_max_connections (LookoutHttpProbe *self,
       self->max_connections_per_host = max_per_host;
       g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_MAX_CONNECTIONS_PER_HOST]);
     }
-  g_clear_object (&self->session);
-  g_clear_object (&self->insecure_session);
+  clear_sessions (self, FALSE);
   g_object_thaw_notify (G_OBJECT (self));
 }
 

@@ -47,6 +47,7 @@ typedef struct
   char                  *host;
   guint                  timeout_ms;
   guint64                transmit_ts;
+  gint64                 max_offset_us;   /* the option max_offset_ms; 0: no bound */
   guint                  n_ignored;
   double                 max_offset_s;
   LookoutNtpParseStatus  status;
@@ -185,6 +186,14 @@ report_reply (NtpRun                     *run,
       return;
     }
 
+  if (run->max_offset_us > 0 && ABS (res->offset_us) > run->max_offset_us)
+    {
+      lookout_result_set_error (res, LOOKOUT_TARGET_STATE_DEGRADED, LOOKOUT_PROBE_ERROR_FAILED,
+                                _("The clock of %s is off by %.3f s, more than the %.3f s allowed"),
+                                where, res->offset_us / 1e6, run->max_offset_us / 1e6);
+      return;
+    }
+
   res->ok = TRUE;
   res->state = LOOKOUT_TARGET_STATE_UP;
 }
@@ -255,6 +264,8 @@ lookout_ntp_probe_run_async (LookoutProbe        *probe,
   run->host = g_strdup (lookout_target_uri_get_host (uri));
   run->timeout_ms = lookout_target_get_timeout (target);
   run->max_offset_s = DEFAULT_MAX_OFFSET_S;
+  /* Checked by the target's validation: a whole number of milliseconds. */
+  run->max_offset_us = json_object_get_int_member_with_default (options, "max_offset_ms", 0) * 1000;
 
   task = g_task_new (probe, cancellable, callback, user_data);
   g_task_set_source_tag (task, lookout_ntp_probe_run_async);

@@ -25,6 +25,7 @@ G_BEGIN_DECLS
  *   lookout-store-anomalies.c  the anomalies table
  *   lookout-store-geo.c        the geo_cache table
  *   lookout-store-retention.c  pruning and purging of orphaned history
+ *   lookout-store-report.c     places and anomaly counts for the report
  *
  * Each file that owns a table owns that table's migration steps; the schema
  * file applies them in one ordered list. */

@@ -1,0 +1,645 @@
+/* lookout-target-options.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "lookout-target"
+
+#include "config.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "lookout-http-header.h"
+#include "lookout-target-options.h"
+#include "lookout-targets-file.h"
+
+#define MAX_METHOD_LENGTH    32
+#define MAX_BODY_CAP         (256 * 1024 * 1024)
+#define MAX_ICMP_PAYLOAD     65507
+#define MAX_UDP_PAYLOAD      65507
+#define MAX_REDIRECTS        100
+#define MAX_ICMP_COUNT       100
+#define MAX_KEYWORD_LENGTH   4096
+#define MAX_EXPECT_LENGTH    1024
+#define MAX_NTP_OFFSET_MS    (24 * 3600 * 1000)
+
+#define KIND(k) (1u << LOOKOUT_TARGET_KIND_##k)
+#define ALL_KINDS ((1u << LOOKOUT_TARGET_N_KINDS) - 1)
+#define MAX_NTP_SANE_OFFSET_S (100 * G_GINT64_CONSTANT (31557600))
+
+static gboolean
+parse_status (const char **p,
+              guint       *status)
+{
+  guint value = 0;
+  guint digits = 0;
+
+  while (g_ascii_isdigit (**p) && digits < 4)
+    {
+      value = value * 10 + (**p - '0');
+      (*p)++;
+      digits++;
+    }
+
+  *status = value;
+  return digits == 3 && value >= 100 && value <= 599;
+}
+
+/* "200-299,404": comma-separated statuses and ranges, spaces allowed. */
+static gboolean
+check_accept (const char  *text,
+              GError     **error)
+{
+  const char *p = text;
+
+  for (;;)
+    {
+      guint low, high;
+
+      while (*p == ' ')
+        p++;
+      if (!parse_status (&p, &low))
+        break;
+      high = low;
+      while (*p == ' ')
+        p++;
+      if (*p == '-')
+        {
+          p++;
+          while (*p == ' ')
+            p++;
+          if (!parse_status (&p, &high) || high < low)
+            break;
+          while (*p == ' ')
+            p++;
+        }
+      if (*p == '\0')
+        return TRUE;
+      if (*p != ',')
+        break;
+      p++;
+    }
+
+  g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+               _("The accepted statuses “%s” are not a list of HTTP status codes "
+                 "(100 to 599) and ranges, like 200-299,404"), text);
+  return FALSE;
+}
+
+static gboolean
+check_method (const char  *text,
+              GError     **error)
+{
+  if (!lookout_http_is_token (text) || strlen (text) > MAX_METHOD_LENGTH)
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("“%s” is not an HTTP method, like GET or HEAD"), text);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_payload_size (gsize    n_bytes,
+                    GError **error)
+{
+  if (n_bytes > MAX_UDP_PAYLOAD)
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("The UDP payload is too long: at most %u bytes fit in a datagram"),
+                   MAX_UDP_PAYLOAD);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_payload (const char  *text,
+               GError     **error)
+{
+  return check_payload_size (strlen (text), error);
+}
+
+static gboolean
+check_payload_hex (const char  *text,
+                   GError     **error)
+{
+  gsize len = strlen (text);
+
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isxdigit (text[i]))
+      {
+        g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                             _("The hexadecimal UDP payload may contain only the digits 0-9 and letters a-f"));
+        return FALSE;
+      }
+  if (len % 2 != 0)
+    {
+      g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                           _("The hexadecimal UDP payload must have an even number of digits, two per byte"));
+      return FALSE;
+    }
+
+  return check_payload_size (len / 2, error);
+}
+
+static gboolean
+check_keyword (const char  *text,
+               GError     **error)
+{
+  if (strlen (text) > MAX_KEYWORD_LENGTH)
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("The keyword is too long: at most %u bytes are allowed"), MAX_KEYWORD_LENGTH);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_headers (JsonObject  *headers,
+               GError     **error)
+{
+  g_autoptr(GList) names = json_object_get_members (headers);
+
+  for (const GList *l = names; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      JsonNode *node = json_object_get_member (headers, name);
+      g_autoptr(GError) header_error = NULL;
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        {
+          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                       _("The value of the header “%s” must be text"), name);
+          return FALSE;
+        }
+      if (!lookout_http_header_check (name, json_node_get_string (node), &header_error))
+        {
+          g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                               header_error->message);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_ca_file (const char  *text,
+               GError     **error)
+{
+  if (!g_path_is_absolute (text) || strpbrk (text, "\r\n") != NULL)
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("The CA file must be given by its full path, like /etc/ssl/private-ca.pem, not “%s”"),
+                   text);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_expect (const char  *text,
+              GError     **error)
+{
+  gsize len = strlen (text);
+
+  if (len == 0 || len > MAX_EXPECT_LENGTH)
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("The expected answer must be 1 to %u characters, like 192.0.2.1"),
+                   MAX_EXPECT_LENGTH);
+      return FALSE;
+    }
+  for (const char *p = text; *p != '\0'; p++)
+    if (g_ascii_iscntrl (*p))
+      {
+        g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                             _("The expected answer cannot contain line breaks or other control characters"));
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+/* The keys agreed for each kind; keys not listed are left for the probes
+ * that may know them (an older or newer Lookout wrote them). */
+static const LookoutTargetOption options[] = {
+  { "method", "method", LOOKOUT_TARGET_OPTION_STRING, KIND (HTTP), 0, 0, check_method,
+    "METHOD", N_("The request method (default: GET)") },
+  { "accept", "accept", LOOKOUT_TARGET_OPTION_STRING, KIND (HTTP), 0, 0, check_accept,
+    "CODES", N_("The status codes that count as up, like 200-299,404 (default: 200-399)") },
+  { "keyword", "keyword", LOOKOUT_TARGET_OPTION_STRING, KIND (HTTP), 0, 0, check_keyword,
+    "TEXT", N_("Text the response body must contain") },
+  { "keyword_absent", "keyword_absent", LOOKOUT_TARGET_OPTION_BOOLEAN, KIND (HTTP), 0, 0, NULL,
+    "true|false", N_("The keyword must be absent instead (default: false)") },
+  { "max_redirects", "max_redirects", LOOKOUT_TARGET_OPTION_INTEGER, KIND (HTTP), 0, MAX_REDIRECTS, NULL,
+    "N", N_("Redirects followed at most (default: 10)") },
+  { "verify_tls", "verify_tls", LOOKOUT_TARGET_OPTION_BOOLEAN, KIND (HTTP), 0, 0, NULL,
+    "true|false", N_("Check the server’s certificate (default: true)") },
+  { "headers", "header", LOOKOUT_TARGET_OPTION_HEADERS, KIND (HTTP), 0, 0, NULL,
+    "\"NAME: VALUE\"", N_("A request header; repeat for more") },
+  { "body_cap", "body_cap", LOOKOUT_TARGET_OPTION_INTEGER, KIND (HTTP), 1, MAX_BODY_CAP, NULL,
+    "BYTES", N_("How much of the body is read for the keyword") },
+  { "ca_file", "ca_file", LOOKOUT_TARGET_OPTION_STRING, KIND (HTTP), 0, 0, check_ca_file,
+    "PATH", N_("A PEM file of the certificate authorities trusted instead of the system’s") },
+  { "count", "count", LOOKOUT_TARGET_OPTION_INTEGER, KIND (ICMP), 1, MAX_ICMP_COUNT, NULL,
+    "N", N_("Echo requests per check (default: 3)") },
+  { "size", "size", LOOKOUT_TARGET_OPTION_INTEGER, KIND (ICMP), 0, MAX_ICMP_PAYLOAD, NULL,
+    "BYTES", N_("Payload bytes of each echo request (default: 56)") },
+  { "payload", "payload", LOOKOUT_TARGET_OPTION_STRING, KIND (UDP), 0, 0, check_payload,
+    "TEXT", N_("The datagram sent, as text") },
+  { "payload_hex", "payload_hex", LOOKOUT_TARGET_OPTION_STRING, KIND (UDP), 0, 0, check_payload_hex,
+    "HEX", N_("The datagram sent, in hexadecimal") },
+  { "expect_reply", "expect_reply", LOOKOUT_TARGET_OPTION_BOOLEAN, KIND (UDP), 0, 0, NULL,
+    "true|false", N_("Count the check as failed without a reply (default: false)") },
+  { "max_offset_ms", "max_offset_ms", LOOKOUT_TARGET_OPTION_INTEGER, KIND (NTP), 1, MAX_NTP_OFFSET_MS, NULL,
+    "MS", N_("The clock offset above which the server counts as degraded (default: none)") },
+  { "max_offset_s", "max_offset_s", LOOKOUT_TARGET_OPTION_INTEGER, KIND (NTP), 1, MAX_NTP_SANE_OFFSET_S, NULL,
+    "SECONDS", N_("The clock offset past which the server’s clock is wrong and it counts as down (default: 1000)") },
+  { "notify_anomalies", "notify_anomalies", LOOKOUT_TARGET_OPTION_BOOLEAN, ALL_KINDS, 0, 0, NULL,
+    "true|false", N_("Notify anomalies of this target’s response times (default: false)") },
+  { "expect", "expect", LOOKOUT_TARGET_OPTION_STRING, KIND (DNS), 0, 0, check_expect,
+    "ANSWER", N_("An answer the reply must hold, like 192.0.2.1 (default: any)") },
+};
+
+static gboolean
+check_option (const LookoutTargetOption  *spec,
+              JsonNode                   *node,
+              GError                    **error)
+{
+  GType value_type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  switch (spec->type)
+    {
+    case LOOKOUT_TARGET_OPTION_STRING:
+      if (value_type != G_TYPE_STRING)
+        {
+          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                       _("The option “%s” must be text"), spec->key);
+          return FALSE;
+        }
+      return spec->check == NULL || spec->check (json_node_get_string (node), error);
+
+    case LOOKOUT_TARGET_OPTION_BOOLEAN:
+      if (value_type != G_TYPE_BOOLEAN)
+        {
+          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                       _("The option “%s” must be true or false"), spec->key);
+          return FALSE;
+        }
+      return TRUE;
+
+    case LOOKOUT_TARGET_OPTION_INTEGER:
+      if (value_type != G_TYPE_INT64 ||
+          json_node_get_int (node) < spec->min || json_node_get_int (node) > spec->max)
+        {
+          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                       _("The option “%s” must be a whole number between %" PRId64
+                         " and %" PRId64), spec->key, spec->min, spec->max);
+          return FALSE;
+        }
+      return TRUE;
+
+    case LOOKOUT_TARGET_OPTION_HEADERS:
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                       _("The option “%s” must be an object of header names and values"), spec->key);
+          return FALSE;
+        }
+      return check_headers (json_node_get_object (node), error);
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+gboolean
+lookout_target_options_validate (const char  *options_json,
+                                 GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) json_error = NULL;
+  JsonObject *object;
+  JsonNode *root;
+
+  if (options_json == NULL || options_json[0] == '\0')
+    return TRUE;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, options_json, -1, &json_error))
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("The options are not valid JSON: %s"), json_error->message);
+      return FALSE;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                           _("The options must be a JSON object, like {\"count\": 5}"));
+      return FALSE;
+    }
+
+  object = json_node_get_object (root);
+  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+    {
+      JsonNode *node = json_object_get_member (object, options[i].key);
+
+      if (node != NULL && !check_option (&options[i], node, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+const LookoutTargetOption *
+lookout_target_options_get_all (guint *n_options)
+{
+  g_return_val_if_fail (n_options != NULL, NULL);
+
+  *n_options = G_N_ELEMENTS (options);
+  return options;
+}
+
+const LookoutTargetOption *
+lookout_target_options_lookup (const char *key)
+{
+  g_return_val_if_fail (key != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+    if (g_str_equal (key, options[i].key) || g_str_equal (key, options[i].text_key))
+      return &options[i];
+
+  return NULL;
+}
+
+gboolean
+lookout_target_option_applies_to (const LookoutTargetOption *option,
+                                  LookoutTargetKind          kind)
+{
+  g_return_val_if_fail (option != NULL, FALSE);
+
+  return kind < LOOKOUT_TARGET_N_KINDS && (option->kinds & (1u << kind)) != 0;
+}
+
+const char *
+lookout_target_option_get_summary (const LookoutTargetOption *option)
+{
+  g_return_val_if_fail (option != NULL, NULL);
+
+  return _(option->summary);
+}
+
+char *
+lookout_target_options_dup_keys (LookoutTargetKind kind)
+{
+  GString *keys = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+    {
+      if (!lookout_target_option_applies_to (&options[i], kind))
+        continue;
+      if (keys == NULL)
+        keys = g_string_new (NULL);
+      else
+        g_string_append (keys, ", ");
+      g_string_append (keys, options[i].text_key);
+    }
+
+  return keys != NULL ? g_string_free (keys, FALSE) : NULL;
+}
+
+gboolean
+lookout_target_options_check_key (LookoutTargetKind   kind,
+                                  const char         *key,
+                                  gboolean            text,
+                                  GError            **error)
+{
+  const LookoutTargetOption *option;
+  g_autofree char *keys = NULL;
+  const char *label;
+
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  option = lookout_target_options_lookup (key);
+  if (option != NULL && !g_str_equal (key, text ? option->text_key : option->key))
+    option = NULL;
+  if (option != NULL && lookout_target_option_applies_to (option, kind))
+    return TRUE;
+
+  keys = lookout_target_options_dup_keys (kind);
+  label = lookout_target_kind_get_label (kind);
+  if (keys == NULL)
+    g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                 _("%s targets have no option “%s”, nor any other of their own"), label, key);
+  else if (option == NULL)
+    g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                 _("Unknown option “%s”; %s targets take %s"), key, label, keys);
+  else
+    g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                 _("“%s” is not an option of %s targets, which take %s"), key, label, keys);
+
+  return FALSE;
+}
+
+static JsonNode *
+value_node_from_text (const LookoutTargetOption  *option,
+                      const char                 *value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  gint64 number;
+
+  switch (option->type)
+    {
+    case LOOKOUT_TARGET_OPTION_BOOLEAN:
+      if (g_ascii_strcasecmp (value, "true") == 0 || g_ascii_strcasecmp (value, "yes") == 0 ||
+          g_ascii_strcasecmp (value, "on") == 0 || g_str_equal (value, "1"))
+        json_node_set_boolean (node, TRUE);
+      else if (g_ascii_strcasecmp (value, "false") == 0 || g_ascii_strcasecmp (value, "no") == 0 ||
+               g_ascii_strcasecmp (value, "off") == 0 || g_str_equal (value, "0"))
+        json_node_set_boolean (node, FALSE);
+      else
+        json_node_set_string (node, value);   /* refused by check_option in its words */
+      break;
+
+    case LOOKOUT_TARGET_OPTION_INTEGER:
+      if (g_ascii_string_to_signed (value, 10, G_MININT64, G_MAXINT64, &number, NULL))
+        json_node_set_int (node, number);
+      else
+        json_node_set_string (node, value);
+      break;
+
+    case LOOKOUT_TARGET_OPTION_STRING:
+    case LOOKOUT_TARGET_OPTION_HEADERS:
+    default:
+      json_node_set_string (node, value);
+      break;
+    }
+
+  return node;
+}
+
+gboolean
+lookout_target_options_set_text (JsonObject         *object,
+                                 LookoutTargetKind   kind,
+                                 const char         *key,
+                                 const char         *value,
+                                 GError            **error)
+{
+  const LookoutTargetOption *option;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (object != NULL, FALSE);
+  g_return_val_if_fail (key != NULL && value != NULL, FALSE);
+
+  if (!lookout_target_options_check_key (kind, key, TRUE, error))
+    return FALSE;
+  option = lookout_target_options_lookup (key);
+
+  if (option->type == LOOKOUT_TARGET_OPTION_HEADERS)
+    {
+      g_autoptr(JsonObject) one = json_object_new ();
+      g_autofree char *name = NULL;
+      const char *colon = strchr (value, ':');
+      JsonObject *headers;
+
+      if (colon == NULL || colon == value)
+        {
+          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                       _("A header is written as header=\"Name: value\", not “%s”"), value);
+          return FALSE;
+        }
+      name = g_strstrip (g_strndup (value, colon - value));
+      colon++;
+      while (*colon == ' ' || *colon == '\t')
+        colon++;
+      json_object_set_string_member (one, name, colon);
+      if (!check_headers (one, error))
+        return FALSE;
+
+      if (!json_object_has_member (object, option->key) ||
+          !JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, option->key)))
+        json_object_set_object_member (object, option->key, json_object_new ());
+      headers = json_object_get_object_member (object, option->key);
+      json_object_set_string_member (headers, name, colon);
+      return TRUE;
+    }
+
+  node = value_node_from_text (option, value);
+  if (!check_option (option, node, error))
+    return FALSE;
+
+  json_object_set_member (object, option->key, g_steal_pointer (&node));
+  return TRUE;
+}
+
+char *
+lookout_target_options_to_text (const char *options_json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  GString *out = g_string_new (NULL);
+  JsonObject *object;
+  JsonNode *root;
+
+  if (options_json == NULL || !json_parser_load_from_data (parser, options_json, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return g_string_free (out, FALSE);
+
+  object = json_node_get_object (root);
+  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+    {
+      const LookoutTargetOption *option = &options[i];
+      JsonNode *node = json_object_get_member (object, option->key);
+
+      if (node == NULL)
+        continue;
+
+      if (option->type == LOOKOUT_TARGET_OPTION_HEADERS && JSON_NODE_HOLDS_OBJECT (node))
+        {
+          JsonObject *headers = json_node_get_object (node);
+          g_autoptr(GList) names = json_object_get_members (headers);
+
+          for (const GList *l = names; l != NULL; l = l->next)
+            {
+              const char *name = l->data;
+              JsonNode *value = json_object_get_member (headers, name);
+              g_autofree char *header = NULL;
+
+              if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
+                continue;
+              header = g_strdup_printf ("%s: %s", name, json_node_get_string (value));
+              g_string_append_printf (out, "%s%s=", out->len ? " " : "", option->text_key);
+              lookout_targets_file_append_value (out, header);
+            }
+          continue;
+        }
+
+      if (!JSON_NODE_HOLDS_VALUE (node))
+        continue;
+
+      g_string_append_printf (out, "%s%s=", out->len ? " " : "", option->text_key);
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_STRING:
+          lookout_targets_file_append_value (out, json_node_get_string (node));
+          break;
+        default:
+          {
+            g_autofree char *text = json_to_string (node, FALSE);
+
+            lookout_targets_file_append_value (out, text);
+          }
+        }
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+lookout_target_set_option_text (LookoutTarget  *target,
+                                const char     *key,
+                                const char     *value,
+                                GError        **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (LOOKOUT_IS_TARGET (target), FALSE);
+
+  if (!json_parser_load_from_data (parser, lookout_target_get_options (target), -1, NULL) ||
+      json_parser_get_root (parser) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    root = json_node_init_object (json_node_alloc (), json_object_new ());
+  else
+    root = json_node_copy (json_parser_get_root (parser));
+
+  if (!lookout_target_options_set_text (json_node_get_object (root),
+                                        lookout_target_get_kind (target), key, value, error))
+    return FALSE;
+
+  json = json_to_string (root, FALSE);
+  if (!lookout_target_options_validate (json, error))
+    return FALSE;
+
+  lookout_target_set_options (target, json);
+  return TRUE;
+}
