@@ -49,6 +49,17 @@ static const char * const schema_v1[] = {
   "index|sqlite_autoindex_geo_cache_1|geo_cache|",
 };
 
+/* Schema step 2 moved samples into the log and compressed chunks: the
+ * row table goes (its rows moved first), two tables come. */
+static const char * const schema_v2_added[] = {
+  "table|sample_log|sample_log|CREATE TABLE sample_log (  seq INTEGER PRIMARY KEY,"
+  "  target_id INTEGER NOT NULL,  ts_ms INTEGER NOT NULL,  latency_us INTEGER,"
+  "  state INTEGER NOT NULL,  code INTEGER,  error TEXT)",
+  "table|sample_chunks|sample_chunks|CREATE TABLE sample_chunks (  target_id INTEGER NOT NULL,"
+  "  t_start INTEGER NOT NULL,  t_end INTEGER NOT NULL,  n INTEGER NOT NULL,"
+  "  data BLOB NOT NULL,  PRIMARY KEY (target_id, t_start)) WITHOUT ROWID",
+};
+
 /* The store's file, not opened: each test opens it its own way. */
 typedef struct
 {
@@ -141,6 +152,20 @@ assert_schema_v1 (const char *path)
 }
 
 static void
+assert_schema_v2 (const char *path)
+{
+  g_auto(GStrv) master = read_master (path);
+  guint m = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (schema_v1); i++)
+    if (!g_str_has_prefix (schema_v1[i], "table|samples|"))
+      g_assert_cmpstr (master[m++], ==, schema_v1[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (schema_v2_added); i++)
+    g_assert_cmpstr (master[m++], ==, schema_v2_added[i]);
+  g_assert_cmpuint (g_strv_length (master), ==, m);
+}
+
+static void
 open_and_close (const char *path)
 {
   g_autoptr(LookoutStore) store = NULL;
@@ -157,17 +182,18 @@ test_new_database (Fixture       *f,
 {
   open_and_close (f->path);
 
-  assert_schema_v1 (f->path);
-  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, 1);
+  assert_schema_v2 (f->path);
+  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), >=, 2);
 
   /* Opening again applies no step. */
   open_and_close (f->path);
-  assert_schema_v1 (f->path);
-  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, 1);
+  assert_schema_v2 (f->path);
+  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), >=, 2);
 }
 
 /* A file at version 1 written by hand, as an older build left it: the
- * store opens it without running a step again and keeps its rows. */
+ * store opens it without running step 1 again and keeps its rows, moving
+ * the samples into chunks. */
 static void
 test_existing_v1 (Fixture       *f,
                   gconstpointer  data)
@@ -210,10 +236,16 @@ test_existing_v1 (Fixture       *f,
   g_assert_cmpuint (samples->len, ==, 1);
   g_assert_cmpint (g_array_index (samples, LookoutSample, 0).latency_us, ==, 1234);
   g_assert_cmpint (g_array_index (samples, LookoutSample, 0).code, ==, 200);
+  LOOKOUT_TEST_WAIT (lookout_store_get_migration_progress (store) == 1.0);
+  g_clear_pointer (&samples, g_array_unref);
+  samples = lookout_store_query_samples_sync (store, 1, 0, G_MAXINT64, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (samples->len, ==, 1);
+  g_assert_cmpint (g_array_index (samples, LookoutSample, 0).latency_us, ==, 1234);
   lookout_store_close (store);
 
-  assert_schema_v1 (f->path);
-  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, 1);
+  assert_schema_v2 (f->path);
+  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), >=, 2);
 }
 
 /* A file whose migration fails part way keeps its version and gets none of

@@ -103,6 +103,32 @@ committed_cb (LookoutStore *store,
   g_array_append_val (seen, seq);
 }
 
+static guint
+count_samples (LookoutStore *store,
+               gint64        target_id)
+{
+  g_autoptr(GArray) read = NULL;
+  GError *error = NULL;
+
+  read = lookout_store_query_samples_sync (store, target_id, G_MININT64, G_MAXINT64, NULL, &error);
+  g_assert_no_error (error);
+  return read->len;
+}
+
+static guint
+count_rollups (LookoutStore            *store,
+               gint64                   target_id,
+               LookoutRollupResolution  resolution)
+{
+  g_autoptr(GArray) read = NULL;
+  GError *error = NULL;
+
+  read = lookout_store_query_rollups_sync (store, target_id, resolution, 0, G_MAXINT64,
+                                           NULL, &error);
+  g_assert_no_error (error);
+  return read->len;
+}
+
 /* ---- schema ---- */
 
 static void
@@ -120,20 +146,20 @@ test_create_empty (Fixture       *f,
   store = open_store (f->path);
   g_assert_cmpstr (lookout_store_get_path (store), ==, f->path);
 
-  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), >=, 2);
   mode = sql_text (f->path, "PRAGMA journal_mode");
   g_assert_cmpstr (mode, ==, "wal");
   g_assert_cmpint (sql_int (f->path,
                             "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN"
-                            " ('targets', 'samples', 'rollup_minute', 'rollup_hour',"
-                            "  'rollup_day', 'events', 'geo_cache')"), ==, 7);
+                            " ('targets', 'sample_log', 'sample_chunks', 'rollup_minute', 'rollup_hour',"
+                            "  'rollup_day', 'events', 'geo_cache')"), ==, 8);
   lookout_store_close (store);
   lookout_store_close (store);
 
   /* Opening again migrates nothing and keeps the version. */
   g_clear_object (&store);
   store = open_store (f->path);
-  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), >=, 2);
 }
 
 static void
@@ -272,10 +298,11 @@ test_roundtrip (Fixture       *f,
   g_assert_cmpint (g_array_index (read, LookoutSample, 0).ts_ms, ==, 2000);
   g_assert_cmpint (g_array_index (read, LookoutSample, 1).ts_ms, ==, 3000);
 
-  /* Absent values cost nothing: NULLs, not zeros or -1. */
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM samples WHERE latency_us IS NULL"), ==, 2);
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM samples WHERE code IS NULL"), ==, 3);
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM samples WHERE error IS NULL"), ==, 4);
+  /* Absent values cost nothing in the log of unsealed samples: NULLs, not
+   * zeros or -1. */
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sample_log WHERE latency_us IS NULL"), ==, 2);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sample_log WHERE code IS NULL"), ==, 3);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sample_log WHERE error IS NULL"), ==, 4);
 }
 
 static void
@@ -654,10 +681,11 @@ test_purge_orphans (Fixture       *f,
   lookout_store_purge_orphans_async (store, NULL, purged_cb, &done);
   LOOKOUT_TEST_WAIT (done);
 
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM samples WHERE target_id = 6"), ==, 0);
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM samples WHERE target_id = 5"), ==, 100);
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM rollup_minute WHERE target_id = 6"), ==, 0);
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM rollup_day WHERE target_id = 5"), ==, 1);
+  g_assert_cmpuint (count_samples (store, 6), ==, 0);
+  g_assert_cmpuint (count_samples (store, 5), ==, 100);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sample_log WHERE target_id = 6"), ==, 0);
+  g_assert_cmpuint (count_rollups (store, 6, LOOKOUT_ROLLUP_MINUTE), ==, 0);
+  g_assert_cmpuint (count_rollups (store, 5, LOOKOUT_ROLLUP_DAY), ==, 1);
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM events"), ==, 1);
 }
 

@@ -38,6 +38,7 @@
 enum {
   PROP_0,
   PROP_PATH,
+  PROP_MIGRATION_PROGRESS,
   N_PROPS
 };
 
@@ -283,6 +284,8 @@ lookout_store_finalize (GObject *object)
   g_clear_pointer (&self->queue, g_array_unref);
   g_clear_pointer (&self->idle_readers, g_ptr_array_unref);
   g_clear_error (&self->commit_error);
+  lookout_store_head_free (self);
+  g_clear_pointer (&self->migration, g_free);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->work_cond);
   g_cond_clear (&self->done_cond);
@@ -304,6 +307,9 @@ lookout_store_get_property (GObject    *object,
     case PROP_PATH:
       g_value_set_string (value, self->path);
       break;
+    case PROP_MIGRATION_PROGRESS:
+      g_value_set_double (value, self->migration_progress);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -321,6 +327,17 @@ lookout_store_class_init (LookoutStoreClass *klass)
   properties[PROP_PATH] =
     g_param_spec_string ("path", NULL, NULL,
                          NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * LookoutStore:migration-progress:
+   *
+   * How far moving an older file's samples into chunks has got, from 0 to
+   * 1; 1 when there was nothing to move. Notified on the store's context.
+   */
+  properties[PROP_MIGRATION_PROGRESS] =
+    g_param_spec_double ("migration-progress", NULL, NULL,
+                         0.0, 1.0, 1.0,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -345,6 +362,8 @@ lookout_store_init (LookoutStore *self)
   g_cond_init (&self->done_cond);
   g_mutex_init (&self->readers_lock);
   lookout_store_writer_init (self);
+  lookout_store_head_init (self);
+  self->migration_progress = 1.0;
   self->idle_readers = g_ptr_array_new_with_free_func ((GDestroyNotify) store_db_free);
   self->retention.samples_ms = 30 * 86400 * G_GINT64_CONSTANT (1000);
   self->retention.minute_ms = 90 * 86400 * G_GINT64_CONSTANT (1000);
@@ -384,7 +403,8 @@ store_open (const char    *path,
   if (!lookout_store_schema_check (self->writer_db.db, path, error) ||
       !lookout_store_exec (self->writer_db.db, "PRAGMA journal_mode = WAL", error) ||
       !lookout_store_exec (self->writer_db.db, "PRAGMA synchronous = NORMAL", error) ||
-      !lookout_store_schema_migrate (self->writer_db.db, path, error))
+      !lookout_store_schema_migrate (self->writer_db.db, path, error) ||
+      !lookout_store_head_load (self, &self->writer_db, error))
     return NULL;
 
   self->committed_source = lookout_fd_source_new ("[lookout-store-committed]");
@@ -392,6 +412,7 @@ store_open (const char    *path,
   g_source_attach (self->committed_source, self->context);
 
   lookout_store_writer_start (self);
+  lookout_store_migration_start (self);
 
   return g_steal_pointer (&self);
 }
@@ -483,6 +504,7 @@ static void
 store_close (LookoutStore *self,
              gboolean      emit)
 {
+  lookout_store_migration_stop (self);
   lookout_store_writer_stop (self);
 
   /* Readers first: the last connection to close checkpoints the WAL into
@@ -514,6 +536,57 @@ lookout_store_close (LookoutStore *self)
   g_return_if_fail (LOOKOUT_IS_STORE (self));
 
   store_close (self, TRUE);
+}
+
+/* ---- migration progress (the work is in lookout-store-migrate.c) ---- */
+
+typedef struct
+{
+  GWeakRef store;
+  double   progress;
+} ProgressUpdate;
+
+static void
+progress_update_free (ProgressUpdate *u)
+{
+  g_weak_ref_clear (&u->store);
+  g_free (u);
+}
+
+static gboolean
+progress_update_cb (gpointer user_data)
+{
+  ProgressUpdate *u = user_data;
+  g_autoptr(LookoutStore) self = g_weak_ref_get (&u->store);
+
+  if (self != NULL && self->migration_progress != u->progress)
+    {
+      self->migration_progress = u->progress;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MIGRATION_PROGRESS]);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Any thread. */
+void
+lookout_store_set_migration_progress (LookoutStore *self,
+                                      double        progress)
+{
+  ProgressUpdate *u = g_new0 (ProgressUpdate, 1);
+
+  g_weak_ref_init (&u->store, self);
+  u->progress = progress;
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, progress_update_cb, u,
+                              (GDestroyNotify) progress_update_free);
+}
+
+double
+lookout_store_get_migration_progress (LookoutStore *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), 1.0);
+
+  return self->migration_progress;
 }
 
 /* ---- retention (pruning is in lookout-store-retention.c) ---- */

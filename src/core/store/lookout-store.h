@@ -75,6 +75,10 @@ void          lookout_store_open_async           (const char           *path,
 LookoutStore *lookout_store_open_finish          (GAsyncResult         *result,
                                                   GError              **error);
 const char   *lookout_store_get_path             (LookoutStore         *self);
+/* An older file's samples are moved into the chunk store after opening, in
+ * the background; this tells how far that has got, from 0 to 1 (the
+ * "migration-progress" property). Reads and writes work meanwhile. */
+double        lookout_store_get_migration_progress (LookoutStore       *self);
 /* Flushes pending writes, stops the writer thread and closes. Idempotent;
  * dispose calls it too. */
 void          lookout_store_close                (LookoutStore         *self);
