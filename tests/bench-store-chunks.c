@@ -402,7 +402,7 @@ run_chunks (const char *path,
 
     g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
     sealed = MAX (sql_double (db, "SELECT sum (n) FROM sample_chunks"), 1);
-    f.sealed_pages_per_result = sql_double (db, "SELECT sum (pgsize) FROM dbstat WHERE name = 'sample_chunks'") / sealed;
+    f.sealed_pages_per_result = sql_double (db, "SELECT sum (pgsize) FROM dbstat WHERE name IN ('sample_chunks', 'sample_chunks_by_target')") / sealed;
     f.sealed_blob_per_result = sql_double (db, "SELECT sum (length (data)) FROM sample_chunks") / sealed;
     sqlite3_close (db);
   }

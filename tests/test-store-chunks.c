@@ -135,6 +135,42 @@ test_late_and_repeated (LookoutTestStore *tmp,
   assert_stored (store, 1, 3000);
 }
 
+/* One target sealed, another not, results of both in the same commits: a
+ * restart rebuilds the unsealed part only, and nothing comes twice. */
+static void
+test_restart_after_sealing (LookoutTestStore *tmp,
+                            gconstpointer     data)
+{
+  LookoutStore *store = tmp->store;
+
+  for (gint64 i = 0; i < 1000; i++)
+    {
+      append (store, sample_at (1, i));
+      if (i % 100 == 0)
+        append (store, sample_at (2, i / 100));
+      if (i % 50 == 49)
+        flush (store);
+    }
+  flush (store);
+  assert_stored (store, 1, 1000);
+  assert_stored (store, 2, 10);
+
+  lookout_test_store_close (tmp);
+  store = lookout_test_store_open (tmp);
+  assert_stored (store, 1, 1000);
+  assert_stored (store, 2, 10);
+
+  /* And once more with both carrying on. */
+  for (gint64 i = 1000; i < 1500; i++)
+    append (store, sample_at (1, i));
+  append (store, sample_at (2, 10));
+  flush (store);
+  lookout_test_store_close (tmp);
+  store = lookout_test_store_open (tmp);
+  assert_stored (store, 1, 1500);
+  assert_stored (store, 2, 11);
+}
+
 static void
 exec_raw (sqlite3    *db,
           const char *sql)
@@ -265,6 +301,8 @@ main (int   argc,
 
   g_test_add ("/store/chunks/late-and-repeated", LookoutTestStore, NULL,
               lookout_test_store_set_up, test_late_and_repeated, lookout_test_store_tear_down);
+  g_test_add ("/store/chunks/restart-after-sealing", LookoutTestStore, NULL,
+              lookout_test_store_set_up, test_restart_after_sealing, lookout_test_store_tear_down);
   g_test_add_func ("/store/chunks/migration-killed", test_migration_killed);
 
   return g_test_run ();

@@ -28,6 +28,7 @@
 #include <unistd.h>
 #include <sqlite3.h>
 
+#include "lookout-chunk-codec.h"
 #include "lookout-store.h"
 #include "lookout-test.h"
 
@@ -140,8 +141,9 @@ read_reports (int      fd,
     }
 }
 
-/* Rollup rows that a recomputation from the sealed samples (those no longer
- * in the log) does not give, and the other way round. */
+/* Rollup rows that a recomputation from the sealed samples (those not in a
+ * log row after the target's sealed mark) does not give, and the other way
+ * round. */
 static gint64
 rollup_mismatches (sqlite3    *db,
                    GArray     *samples,
@@ -156,11 +158,24 @@ rollup_mismatches (sqlite3    *db,
   gint64 mismatches = 0;
   guint row = 0;
 
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT ts_ms FROM sample_log WHERE target_id = ?1",
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT data FROM sample_log WHERE seq >"
+                                       " coalesce ((SELECT seq FROM sample_sealed WHERE target_id = ?1), 0)",
                                        -1, &stmt, NULL), ==, SQLITE_OK);
   sqlite3_bind_int64 (stmt, 1, target_id);
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_hash_table_add (in_log, g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 0) }, sizeof (gint64)));
+    {
+      g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+      GError *error = NULL;
+
+      g_array_set_clear_func (rows, (GDestroyNotify) lookout_sample_clear);
+      g_assert_true (lookout_chunk_decode_log (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0),
+                                               rows, &error));
+      g_assert_no_error (error);
+      for (guint i = 0; i < rows->len; i++)
+        if (g_array_index (rows, LookoutSample, i).target_id == target_id)
+          g_hash_table_add (in_log, g_memdup2 (&g_array_index (rows, LookoutSample, i).ts_ms, sizeof (gint64)));
+    }
   sqlite3_finalize (stmt);
 
   for (guint i = 0; i < samples->len; i++)

@@ -53,11 +53,14 @@ static const char * const schema_v1[] = {
  * row table goes (its rows moved first), two tables come. */
 static const char * const schema_v2_added[] = {
   "table|sample_log|sample_log|CREATE TABLE sample_log (  seq INTEGER PRIMARY KEY,"
-  "  target_id INTEGER NOT NULL,  ts_ms INTEGER NOT NULL,  latency_us INTEGER,"
-  "  state INTEGER NOT NULL,  code INTEGER,  error TEXT)",
-  "table|sample_chunks|sample_chunks|CREATE TABLE sample_chunks (  target_id INTEGER NOT NULL,"
-  "  t_start INTEGER NOT NULL,  t_end INTEGER NOT NULL,  n INTEGER NOT NULL,"
-  "  data BLOB NOT NULL,  PRIMARY KEY (target_id, t_start)) WITHOUT ROWID",
+  "  n INTEGER NOT NULL,  data BLOB NOT NULL)",
+  "table|sample_sealed|sample_sealed|CREATE TABLE sample_sealed (  target_id INTEGER PRIMARY KEY,"
+  "  seq INTEGER NOT NULL)",
+  "table|sample_chunks|sample_chunks|CREATE TABLE sample_chunks (  id INTEGER PRIMARY KEY,"
+  "  target_id INTEGER NOT NULL,  t_start INTEGER NOT NULL,  t_end INTEGER NOT NULL,"
+  "  n INTEGER NOT NULL,  data BLOB NOT NULL)",
+  "index|sample_chunks_by_target|sample_chunks|CREATE UNIQUE INDEX sample_chunks_by_target"
+  "  ON sample_chunks (target_id, t_start)",
 };
 
 /* The store's file, not opened: each test opens it its own way. */

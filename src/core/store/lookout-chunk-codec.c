@@ -445,3 +445,87 @@ lookout_chunk_decode (const guint8  *data,
 
   return TRUE;
 }
+
+/* ---- several targets ---- */
+
+GByteArray *
+lookout_chunk_encode_log (const LookoutSample *samples,
+                          guint                n_samples)
+{
+  g_autoptr(GByteArray) chunk = NULL;
+  GByteArray *out;
+  gint64 prev = 0;
+
+  g_return_val_if_fail (samples != NULL, NULL);
+  g_return_val_if_fail (n_samples > 0 && n_samples <= LOOKOUT_CHUNK_MAX_SAMPLES, NULL);
+
+  out = g_byte_array_sized_new (16 + n_samples * 6);
+  put_varint (out, n_samples);
+  for (guint i = 0; i < n_samples; i++)
+    {
+      put_varint (out, zigzag ((gint64) ((guint64) samples[i].target_id - (guint64) prev)));
+      prev = samples[i].target_id;
+    }
+
+  chunk = lookout_chunk_encode (samples, n_samples);
+  g_byte_array_append (out, chunk->data, chunk->len);
+
+  return out;
+}
+
+gboolean
+lookout_chunk_decode_log (const guint8  *data,
+                          gsize          len,
+                          GArray        *out,
+                          GError       **error)
+{
+  Reader r = { data, data + len, NULL };
+  g_autofree gint64 *ids = NULL;
+  guint64 n, v;
+  guint64 id = 0;
+  guint old_len = out->len;
+
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  if (!get_varint (&r, &n, "target ids") || n == 0 || n > LOOKOUT_CHUNK_MAX_SAMPLES)
+    {
+      g_set_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT,
+                   _("A stored batch of samples is damaged: bad sample count"));
+      return FALSE;
+    }
+
+  ids = g_new (gint64, n);
+  for (guint64 i = 0; i < n; i++)
+    {
+      if (!get_varint (&r, &v, "target ids"))
+        {
+          g_set_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT,
+                       _("A stored batch of samples is damaged: bad target ids"));
+          return FALSE;
+        }
+      id += (guint64) unzigzag (v);
+      ids[i] = (gint64) id;
+    }
+
+  if (!lookout_chunk_decode (r.p, r.end - r.p, 0, TRUE, out, error))
+    return FALSE;
+
+  if (out->len - old_len != n)
+    {
+      guint got = out->len - old_len;
+
+      for (guint i = old_len; i < out->len; i++)
+        g_clear_pointer (&g_array_index (out, LookoutSample, i).error, g_free);
+      g_array_set_size (out, old_len);
+      g_set_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT,
+                   _("A stored batch of samples is damaged: %u target ids for %u samples"),
+                   (guint) n, got);
+      return FALSE;
+    }
+
+  for (guint64 i = 0; i < n; i++)
+    g_array_index (out, LookoutSample, old_len + i).target_id = ids[i];
+
+  return TRUE;
+}

@@ -46,4 +46,14 @@ gboolean    lookout_chunk_decode      (const guint8         *data,
                                        GArray               *out,
                                        GError              **error);
 
+/* The same for samples of several targets, as the store's log keeps one
+ * commit's results: their target ids first (a count, then each id as the
+ * signed difference to the previous one), then a chunk as above. */
+GByteArray *lookout_chunk_encode_log  (const LookoutSample  *samples,
+                                       guint                 n_samples);
+gboolean    lookout_chunk_decode_log  (const guint8         *data,
+                                       gsize                 len,
+                                       GArray               *out,
+                                       GError              **error);
+
 G_END_DECLS

@@ -9,13 +9,19 @@
  *
  * Two tables, as a time-series engine keeps them:
  *
- *   sample_log     every result as it arrives, in arrival order (rowid =
- *                  seq): a batch appends to the last pages of one B-tree,
- *                  so a commit writes a page or two, whatever the number
- *                  of targets. It holds only what is not sealed yet.
+ *   sample_log     one row per commit (seq), holding that commit's results
+ *                  of every target packed together (lookout_chunk_encode_log):
+ *                  a commit appends to the last page of one B-tree, so it
+ *                  writes a page or two whatever the number of targets.
+ *                  A row goes once every result in it is sealed.
+ *   sample_sealed  per target, the last log row whose results of that
+ *                  target are all in chunks: what the head is rebuilt from
+ *                  on opening skips them.
  *   sample_chunks  per target, sealed chunks of up to CHUNK_SAMPLES results
- *                  packed by lookout-chunk-codec.c, keyed (target_id,
- *                  t_start), each spanning less than a day.
+ *                  packed by lookout-chunk-codec.c, each spanning less than
+ *                  a day. A rowid table, so chunks fill its pages in the
+ *                  order they are sealed, with an index on (target_id,
+ *                  t_start) for reads.
  *
  * The log's rows are also kept in memory, per target and sorted by time:
  * the head. Reads take the head's samples from memory and the rest from
@@ -29,11 +35,11 @@
  * Sealing (at the end of a batch, in its transaction): a target whose head
  * holds CHUNK_SAMPLES results or spans SEAL_SPAN_MS is packed into chunks,
  * its minute, hour and day rollups are added up in memory and upserted
- * once per bucket, and its rows leave the log, which is trimmed from its
- * start up to the oldest row still unsealed. When the log grows past
+ * once per bucket, and its sample_sealed mark moves on; the log is trimmed
+ * from its start up to the oldest row still holding an unsealed result. When the log grows past
  * LOG_MAX rows, the targets holding its oldest rows are sealed early.
- * A kill at any moment leaves either the rows in the log or the chunk and
- * its rollups, never both or neither.
+ * A kill at any moment leaves either the results unsealed in the log or the
+ * chunk, its rollups and the mark, never both or neither.
  *
  * A result that arrives late lands in the head like any other and is sealed
  * into a chunk of its own time; one already stored (same target and
@@ -76,8 +82,8 @@ struct _LookoutStoreHead
   GMutex      lock;
   GHashTable *targets;    /* gint64 * → HeadTarget */
   guint64     n_samples;
-  guint64     log_floor;  /* every log row below it is gone */
-  guint64     last_seq;
+  guint64     next_seq;   /* of the log row this batch writes */
+  GArray     *pending;    /* LookoutSample: this batch's new results */
 };
 
 static void
@@ -157,6 +163,9 @@ lookout_store_head_init (LookoutStore *self)
   g_mutex_init (&self->head->lock);
   self->head->targets = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                                (GDestroyNotify) head_target_free);
+  self->head->pending = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+  g_array_set_clear_func (self->head->pending, (GDestroyNotify) lookout_sample_clear);
+  self->head->next_seq = 1;
 }
 
 void
@@ -165,6 +174,7 @@ lookout_store_head_free (LookoutStore *self)
   if (self->head == NULL)
     return;
   g_clear_pointer (&self->head->targets, g_hash_table_unref);
+  g_clear_pointer (&self->head->pending, g_array_unref);
   g_mutex_clear (&self->head->lock);
   g_clear_pointer (&self->head, g_free);
 }
@@ -193,21 +203,23 @@ lookout_store_chunks_migrate_2 (sqlite3  *db,
   if (!lookout_store_exec (db,
                            "CREATE TABLE sample_log ("
                            "  seq INTEGER PRIMARY KEY,"
-                           "  target_id INTEGER NOT NULL,"
-                           "  ts_ms INTEGER NOT NULL,"
-                           "  latency_us INTEGER,"
-                           "  state INTEGER NOT NULL,"
-                           "  code INTEGER,"
-                           "  error TEXT"
+                           "  n INTEGER NOT NULL,"
+                           "  data BLOB NOT NULL"
+                           ");"
+                           "CREATE TABLE sample_sealed ("
+                           "  target_id INTEGER PRIMARY KEY,"
+                           "  seq INTEGER NOT NULL"
                            ");"
                            "CREATE TABLE sample_chunks ("
+                           "  id INTEGER PRIMARY KEY,"
                            "  target_id INTEGER NOT NULL,"
                            "  t_start INTEGER NOT NULL,"
                            "  t_end INTEGER NOT NULL,"
                            "  n INTEGER NOT NULL,"
-                           "  data BLOB NOT NULL,"
-                           "  PRIMARY KEY (target_id, t_start)"
-                           ") WITHOUT ROWID;",
+                           "  data BLOB NOT NULL"
+                           ");"
+                           "CREATE UNIQUE INDEX sample_chunks_by_target"
+                           "  ON sample_chunks (target_id, t_start);",
                            error))
     return FALSE;
 
@@ -253,46 +265,72 @@ lookout_store_head_load (LookoutStore    *self,
                          GError         **error)
 {
   LookoutStoreHead *head = self->head;
+  g_autoptr(GHashTable) sealed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) rows = NULL;
   int rc;
 
   g_hash_table_remove_all (head->targets);
+  g_array_set_size (head->pending, 0);
   head->n_samples = 0;
-  head->log_floor = 0;
-  head->last_seq = 0;
+  head->next_seq = 1;
 
-  rc = sqlite3_prepare_v2 (db->db,
-                           "SELECT seq, target_id, ts_ms, latency_us, state, code, error"
-                           " FROM sample_log ORDER BY seq",
-                           -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (db->db, "SELECT target_id, seq FROM sample_sealed", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      g_hash_table_insert (sealed,
+                           g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 0) }, sizeof (gint64)),
+                           g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 1) }, sizeof (gint64)));
+  if (rc != SQLITE_DONE)
+    {
+      lookout_store_set_error (error, db->db, rc, "read the sample log");
+      return FALSE;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  rc = sqlite3_prepare_v2 (db->db, "SELECT seq, data FROM sample_log ORDER BY seq", -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
       lookout_store_set_error (error, db->db, rc, "read the sample log");
       return FALSE;
     }
 
+  rows = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+  g_array_set_clear_func (rows, (GDestroyNotify) lookout_sample_clear);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      guint64 seq = sqlite3_column_int64 (stmt, 0);
-      LookoutSample s;
-      HeadTarget *t;
-      guint at;
+      gint64 seq = sqlite3_column_int64 (stmt, 0);
+      g_autoptr(GError) local_error = NULL;
 
-      lookout_store_sample_from_row (stmt, 2, sqlite3_column_int64 (stmt, 1), &s);
-      t = head_target_get (head, s.target_id);
-      at = head_target_search (t, s.ts_ms);
-
-      if (head->n_samples == 0)
-        head->log_floor = seq;
-      head->last_seq = seq;
-
-      if (at < t->samples->len &&
-          g_array_index (t->samples, HeadSample, at).sample.ts_ms == s.ts_ms)
+      head->next_seq = seq + 1;
+      g_array_set_size (rows, 0);
+      if (!lookout_chunk_decode_log (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1),
+                                     rows, &local_error))
         {
-          lookout_sample_clear (&s);
+          /* Readable rows must not be held up by a damaged one. */
+          g_warning ("Skipping results %" G_GINT64_FORMAT " of the sample log: %s",
+                     seq, local_error->message);
           continue;
         }
-      head_target_insert (head, t, at, &s, seq);
+
+      for (guint i = 0; i < rows->len; i++)
+        {
+          LookoutSample *s = &g_array_index (rows, LookoutSample, i);
+          const gint64 *sealed_seq = g_hash_table_lookup (sealed, &s->target_id);
+          HeadTarget *t;
+          guint at;
+
+          if (sealed_seq != NULL && seq <= *sealed_seq)
+            continue;
+
+          t = head_target_get (head, s->target_id);
+          at = head_target_search (t, s->ts_ms);
+          if (at < t->samples->len &&
+              g_array_index (t->samples, HeadSample, at).sample.ts_ms == s->ts_ms)
+            continue;
+          head_target_insert (head, t, at, s, seq);
+          s->error = NULL;   /* taken over */
+        }
     }
 
   if (rc != SQLITE_DONE)
@@ -440,7 +478,6 @@ lookout_store_samples_insert (LookoutStore         *self,
   LookoutStoreHead *head = self->head;
   LookoutSample copy;
   HeadTarget *t;
-  sqlite3_stmt *stmt;
   gboolean found = FALSE;
   guint at;
 
@@ -463,33 +500,11 @@ lookout_store_samples_insert (LookoutStore         *self,
   if (found)
     return TRUE;
 
-  stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_INSERT_SAMPLE,
-                                     "INSERT INTO sample_log"
-                                     " (target_id, ts_ms, latency_us, state, code, error)"
-                                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                     error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, sample->target_id);
-  sqlite3_bind_int64 (stmt, 2, sample->ts_ms);
-  if (sample->latency_us >= 0)
-    sqlite3_bind_int64 (stmt, 3, sample->latency_us);
-  sqlite3_bind_int (stmt, 4, sample->state);
-  if (sample->code != 0)
-    sqlite3_bind_int (stmt, 5, sample->code);
-  if (sample->error != NULL)
-    sqlite3_bind_text (stmt, 6, sample->error, -1, SQLITE_STATIC);
-
-  if (!lookout_store_step_done (stmt, "insert sample", error))
-    return FALSE;
-
   copy = *sample;
   copy.error = g_strdup (sample->error);
-  head->last_seq = sqlite3_last_insert_rowid (db->db);
-  if (head->n_samples == 0 && head->log_floor == 0)
-    head->log_floor = head->last_seq;
-  head_target_insert (head, t, at, &copy, head->last_seq);
+  head_target_insert (head, t, at, &copy, head->next_seq);
+  copy.error = g_strdup (sample->error);
+  g_array_append_val (head->pending, copy);
   *inserted = TRUE;
 
   return TRUE;
@@ -544,6 +559,64 @@ lookout_store_chunks_write (LookoutStoreDb       *db,
 }
 
 static gboolean
+mark_sealed (LookoutStoreDb  *db,
+             gint64           target_id,
+             gint64           seq,
+             GError         **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_MARK_SEALED,
+                                     "INSERT OR REPLACE INTO sample_sealed (target_id, seq) VALUES (?1, ?2)",
+                                     error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, target_id);
+  sqlite3_bind_int64 (stmt, 2, seq);
+
+  return lookout_store_step_done (stmt, "mark sealed samples", error);
+}
+
+/* This batch's new results, as one row of the log. */
+static gboolean
+write_pending (LookoutStoreHead  *head,
+               LookoutStoreDb    *db,
+               GError           **error)
+{
+  sqlite3_stmt *stmt;
+
+  for (guint start = 0; start < head->pending->len; start += LOOKOUT_CHUNK_MAX_SAMPLES)
+    {
+      guint n = MIN (head->pending->len - start, LOOKOUT_CHUNK_MAX_SAMPLES);
+      g_autoptr(GByteArray) data = NULL;
+
+      /* A batch too large for one row takes several; its results all
+       * carry the first row's seq, which keeps the log trimmed only
+       * after all of them. */
+      stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_INSERT_SAMPLE,
+                                         "INSERT INTO sample_log (seq, n, data) VALUES (?1, ?2, ?3)",
+                                         error);
+      if (stmt == NULL)
+        return FALSE;
+
+      data = lookout_chunk_encode_log (&g_array_index (head->pending, LookoutSample, start), n);
+      sqlite3_bind_int64 (stmt, 1, head->next_seq + start / LOOKOUT_CHUNK_MAX_SAMPLES);
+      sqlite3_bind_int64 (stmt, 2, n);
+      sqlite3_bind_blob (stmt, 3, data->data, data->len, SQLITE_STATIC);
+      if (!lookout_store_step_done (stmt, "append to the sample log", error))
+        return FALSE;
+    }
+
+  if (head->pending->len > 0)
+    {
+      head->next_seq += (head->pending->len - 1) / LOOKOUT_CHUNK_MAX_SAMPLES + 1;
+      g_array_set_size (head->pending, 0);
+    }
+
+  return TRUE;
+}
+
+static gboolean
 seal_target (LookoutStore     *self,
              LookoutStoreDb   *db,
              HeadTarget       *t,
@@ -566,7 +639,8 @@ seal_target (LookoutStore     *self,
         lookout_store_rollups_add (rollups, s);
     }
 
-  if (!lookout_store_chunks_write (db, (LookoutSample *) plain->data, n, error))
+  if (!lookout_store_chunks_write (db, (LookoutSample *) plain->data, n, error) ||
+      !mark_sealed (db, t->target_id, self->head->next_seq - 1, error))
     return FALSE;
 
   if (!t->sealed_known || g_array_index (plain, LookoutSample, n - 1).ts_ms > t->sealed_max)
@@ -597,11 +671,22 @@ lookout_store_chunks_seal (LookoutStore    *self,
   if (with_rollups)
     rollups = lookout_store_rollups_new ();
 
+  if (!write_pending (head, db, error))
+    return FALSE;
+
   /* The log has grown long: seal the targets holding its older half. */
   if (head->n_samples > LOG_MAX)
-    early = head->last_seq - LOG_MAX / 2;
+    {
+      guint64 oldest = head->next_seq;
 
-  floor = head->last_seq + 1;
+      g_hash_table_iter_init (&iter, head->targets);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &t))
+        if (t->samples->len > 0)
+          oldest = MIN (oldest, t->min_seq);
+      early = oldest + (head->next_seq - oldest) / 2 + 1;
+    }
+
+  floor = head->next_seq;
   g_hash_table_iter_init (&iter, head->targets);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &t))
     {
@@ -627,7 +712,6 @@ lookout_store_chunks_seal (LookoutStore    *self,
   if (rollups != NULL && !lookout_store_rollups_write (db, rollups, error))
     return FALSE;
 
-  /* Not "floor > log_floor": an emptied log numbers its rows from 1 again. */
   if (sealed)
     {
       g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -642,7 +726,6 @@ lookout_store_chunks_seal (LookoutStore    *self,
       sqlite3_bind_int64 (stmt, 1, floor);
       if (!lookout_store_step_done (stmt, "trim the sample log", error))
         return FALSE;
-      head->log_floor = floor;
     }
 
   return TRUE;
@@ -740,14 +823,20 @@ lookout_store_chunks_purge_orphans (LookoutStore    *self,
       return FALSE;
     }
 
-  /* Their log rows are deleted with the rest of their history. */
+  /* Their results in the log are marked as gone, like sealed ones. */
   g_hash_table_iter_init (&iter, self->head->targets);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &t))
     if (!g_hash_table_contains (keep, &t->target_id))
       {
+        if (t->samples->len > 0 && !mark_sealed (db, t->target_id, self->head->next_seq - 1, error))
+          return FALSE;
         self->head->n_samples -= t->samples->len;
         g_hash_table_iter_remove (&iter);
       }
+
+  for (guint i = self->head->pending->len; i > 0; i--)
+    if (!g_hash_table_contains (keep, &g_array_index (self->head->pending, LookoutSample, i - 1).target_id))
+      g_array_remove_index (self->head->pending, i - 1);
 
   return TRUE;
 }

@@ -237,7 +237,7 @@ purge_orphans_write (LookoutStoreDb  *db,
                      GError         **error)
 {
   static const char * const tables[] = {
-    "sample_log", "sample_chunks", "rollup_minute", "rollup_hour", "rollup_day", "events",
+    "sample_chunks", "rollup_minute", "rollup_hour", "rollup_day", "events",
   };
 
   if (!lookout_store_chunks_purge_orphans (data, db, error))
