@@ -143,42 +143,32 @@ test_restart_after_sealing (LookoutTestStore *tmp,
 {
   LookoutStore *store = tmp->store;
 
-  for (gint64 i = 0; i < 1000; i++)
+  for (gint64 i = 0; i < 2000; i++)
     {
       append (store, sample_at (1, i));
-      if (i % 100 == 0)
-        append (store, sample_at (2, i / 100));
+      if (i % 200 == 0)
+        append (store, sample_at (2, i / 200));
       if (i % 50 == 49)
         flush (store);
     }
   flush (store);
-  assert_stored (store, 1, 1000);
+  assert_stored (store, 1, 2000);
   assert_stored (store, 2, 10);
 
   lookout_test_store_close (tmp);
   store = lookout_test_store_open (tmp);
-  assert_stored (store, 1, 1000);
+  assert_stored (store, 1, 2000);
   assert_stored (store, 2, 10);
 
   /* And once more with both carrying on. */
-  for (gint64 i = 1000; i < 1500; i++)
+  for (gint64 i = 2000; i < 2500; i++)
     append (store, sample_at (1, i));
   append (store, sample_at (2, 10));
   flush (store);
   lookout_test_store_close (tmp);
   store = lookout_test_store_open (tmp);
-  assert_stored (store, 1, 1500);
+  assert_stored (store, 1, 2500);
   assert_stored (store, 2, 11);
-}
-
-static void
-exec_raw (sqlite3    *db,
-          const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
 }
 
 static void
@@ -205,43 +195,7 @@ test_migration_killed (void)
   int status;
   pid_t pid;
 
-  g_assert_cmpint (sqlite3_open (tmp->path, &db), ==, SQLITE_OK);
-  exec_raw (db,
-            "CREATE TABLE targets (id INTEGER PRIMARY KEY AUTOINCREMENT, uri TEXT NOT NULL, name TEXT,"
-            "  interval_s INTEGER NOT NULL, timeout_ms INTEGER NOT NULL, fail_threshold INTEGER NOT NULL,"
-            "  enabled INTEGER NOT NULL DEFAULT 1, options_json TEXT NOT NULL DEFAULT '{}',"
-            "  created_at INTEGER NOT NULL, lat REAL, lon REAL, location_source TEXT);"
-            "CREATE TABLE samples (target_id INTEGER NOT NULL, ts_ms INTEGER NOT NULL,"
-            "  latency_us INTEGER, state INTEGER NOT NULL, code INTEGER, error TEXT,"
-            "  PRIMARY KEY (target_id, ts_ms)) WITHOUT ROWID;"
-            "CREATE TABLE rollup_minute (target_id INTEGER NOT NULL, bucket INTEGER NOT NULL,"
-            "  n INTEGER NOT NULL, n_fail INTEGER NOT NULL, min_us INTEGER, max_us INTEGER,"
-            "  sum_us INTEGER NOT NULL, PRIMARY KEY (target_id, bucket)) WITHOUT ROWID;"
-            "CREATE TABLE rollup_hour (target_id INTEGER NOT NULL, bucket INTEGER NOT NULL,"
-            "  n INTEGER NOT NULL, n_fail INTEGER NOT NULL, min_us INTEGER, max_us INTEGER,"
-            "  sum_us INTEGER NOT NULL, PRIMARY KEY (target_id, bucket)) WITHOUT ROWID;"
-            "CREATE TABLE rollup_day (target_id INTEGER NOT NULL, bucket INTEGER NOT NULL,"
-            "  n INTEGER NOT NULL, n_fail INTEGER NOT NULL, min_us INTEGER, max_us INTEGER,"
-            "  sum_us INTEGER NOT NULL, PRIMARY KEY (target_id, bucket)) WITHOUT ROWID;"
-            "CREATE TABLE events (id INTEGER PRIMARY KEY, target_id INTEGER NOT NULL,"
-            "  ts_ms INTEGER NOT NULL, kind TEXT NOT NULL, message TEXT, delivered_at INTEGER,"
-            "  channels TEXT);"
-            "CREATE TABLE geo_cache (address TEXT PRIMARY KEY, country TEXT, city TEXT, lat REAL,"
-            "  lon REAL, isp TEXT, source TEXT, fetched_at INTEGER NOT NULL);"
-            "WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 199999)"
-            " INSERT INTO samples SELECT i % 4 + 1, 1700000000000 + (i / 4) * 1000,"
-            "  CASE WHEN (i / 4) % 13 = 0 THEN NULL ELSE 1000 + (i / 4) % 977 END,"
-            "  CASE WHEN (i / 4) % 13 = 0 THEN 3 ELSE 1 END,"
-            "  CASE WHEN (i / 4) % 5 = 0 THEN 200 END,"
-            "  CASE WHEN (i / 4) % 13 = 0 THEN 'timed out' END FROM c;"
-            /* The row store kept minute rollups as it went. */
-            "INSERT INTO rollup_minute SELECT target_id, ts_ms / 60000 * 60000, count(*),"
-            "  sum(state = 3), min(CASE WHEN state != 3 THEN latency_us END),"
-            "  max(CASE WHEN state != 3 THEN latency_us END),"
-            "  coalesce(sum(CASE WHEN state != 3 THEN latency_us END), 0)"
-            "  FROM samples GROUP BY 1, 2;"
-            "PRAGMA user_version = 1;");
-  sqlite3_close (db);
+  lookout_test_store_write_v1 (tmp, 4, 50000);
 
   pid = fork ();
   g_assert_cmpint (pid, >=, 0);

@@ -57,7 +57,7 @@
 #include "lookout-chunk-codec.h"
 #include "lookout-store-private.h"
 
-#define CHUNK_SAMPLES   720
+#define CHUNK_SAMPLES   1100
 #define SEAL_SPAN_MS    (6 * 60 * 60 * G_GINT64_CONSTANT (1000))
 #define LOG_MAX         (512 * 1024)
 #define NO_SEALED_MAX   G_MININT64

@@ -574,11 +574,18 @@ lookout_store_set_migration_progress (LookoutStore *self,
                                       double        progress)
 {
   ProgressUpdate *u = g_new0 (ProgressUpdate, 1);
+  GSource *source = g_idle_source_new ();
 
   g_weak_ref_init (&u->store, self);
   u->progress = progress;
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, progress_update_cb, u,
-                              (GDestroyNotify) progress_update_free);
+
+  /* Always through the context's loop: g_main_context_invoke() would run
+   * the callback right here, on this thread, when no one holds the
+   * context. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, progress_update_cb, u, (GDestroyNotify) progress_update_free);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
 }
 
 double
