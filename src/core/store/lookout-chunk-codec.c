@@ -251,14 +251,14 @@ decode (Reader        *r,
   guint i, n_errors, at = 0;
   g_autoptr(GPtrArray) texts = NULL;
 
-  if (!get_varint (r, &v, "timestamps"))
+  if (!get_varint (r, &v, N_("timestamps")))
     return FALSE;
   ts = (guint64) unzigzag (v);
   for (i = 0; i < n; i++)
     {
       if (i > 0)
         {
-          if (!get_varint (r, &v, "timestamps"))
+          if (!get_varint (r, &v, N_("timestamps")))
             return FALSE;
           delta = i == 1 ? (guint64) unzigzag (v) : delta + (guint64) unzigzag (v);
           ts += delta;
@@ -271,11 +271,11 @@ decode (Reader        *r,
     {
       guint run;
 
-      if (!get_run (r, n - i, &run, "latency runs"))
+      if (!get_run (r, n - i, &run, N_("latency runs")))
         return FALSE;
       if (run == 0 && i > 0)
         {
-          r->failed = "latency runs";
+          r->failed = N_("latency runs");
           return FALSE;
         }
       for (guint end = i + run; i < end; i++)
@@ -286,13 +286,13 @@ decode (Reader        *r,
     {
       if (s[i].latency_us < 0)
         continue;
-      if (!get_varint (r, &v, "latencies"))
+      if (!get_varint (r, &v, N_("latencies")))
         return FALSE;
       latency = have_latency ? latency + (guint64) unzigzag (v) : (guint64) unzigzag (v);
       have_latency = TRUE;
       if ((gint64) latency < 0)
         {
-          r->failed = "latencies";
+          r->failed = N_("latencies");
           return FALSE;
         }
       s[i].latency_us = (gint64) latency;
@@ -305,13 +305,13 @@ decode (Reader        *r,
 
       if (r->p >= r->end)
         {
-          r->failed = "states";
+          r->failed = N_("states");
           return FALSE;
         }
       state = *r->p++;
-      if (!get_run (r, n - i, &run, "states") || run == 0)
+      if (!get_run (r, n - i, &run, N_("states")) || run == 0)
         {
-          r->failed = "states";
+          r->failed = N_("states");
           return FALSE;
         }
       for (guint end = i + run; i < end; i++)
@@ -323,20 +323,20 @@ decode (Reader        *r,
       guint run;
       gint64 code;
 
-      if (!get_varint (r, &v, "codes"))
+      if (!get_varint (r, &v, N_("codes")))
         return FALSE;
       code = unzigzag (v);
       if (code < G_MININT || code > G_MAXINT ||
-          !get_run (r, n - i, &run, "codes") || run == 0)
+          !get_run (r, n - i, &run, N_("codes")) || run == 0)
         {
-          r->failed = "codes";
+          r->failed = N_("codes");
           return FALSE;
         }
       for (guint end = i + run; i < end; i++)
         s[i].code = (int) code;
     }
 
-  if (!get_run (r, n, &n_errors, "errors"))
+  if (!get_run (r, n, &n_errors, N_("errors")))
     return FALSE;
 
   texts = g_ptr_array_new ();
@@ -347,11 +347,11 @@ decode (Reader        *r,
       const char *text;
       gsize len;
 
-      if (!get_run (r, n - 1 - at, &gap, "errors") ||
+      if (!get_run (r, n - 1 - at, &gap, N_("errors")) ||
           (e > 0 && gap == 0) ||
-          !get_varint (r, &ref, "errors"))
+          !get_varint (r, &ref, N_("errors")))
         {
-          r->failed = "errors";
+          r->failed = N_("errors");
           return FALSE;
         }
       at += gap;
@@ -360,10 +360,10 @@ decode (Reader        *r,
         {
           guint64 len64;
 
-          if (!get_varint (r, &len64, "error texts") || len64 > (guint64) (r->end - r->p) ||
+          if (!get_varint (r, &len64, N_("error texts")) || len64 > (guint64) (r->end - r->p) ||
               memchr (r->p, '\0', len64) != NULL)
             {
-              r->failed = "error texts";
+              r->failed = N_("error texts");
               return FALSE;
             }
           text = (const char *) r->p;
@@ -379,7 +379,7 @@ decode (Reader        *r,
         }
       else
         {
-          r->failed = "errors";
+          r->failed = N_("errors");
           return FALSE;
         }
 
@@ -389,7 +389,7 @@ decode (Reader        *r,
 
   if (r->p != r->end)
     {
-      r->failed = "the end";
+      r->failed = N_("the end");
       return FALSE;
     }
 
@@ -421,7 +421,7 @@ lookout_chunk_decode (const guint8  *data,
     }
   r.p++;
 
-  if (!get_varint (&r, &n, "the sample count") || n == 0 || n > LOOKOUT_CHUNK_MAX_SAMPLES)
+  if (!get_varint (&r, &n, N_("the sample count")) || n == 0 || n > LOOKOUT_CHUNK_MAX_SAMPLES)
     {
       g_set_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT,
                    _("A stored chunk of samples is damaged: bad sample count"));
@@ -439,7 +439,7 @@ lookout_chunk_decode (const guint8  *data,
         g_clear_pointer (&g_array_index (out, LookoutSample, i).error, g_free);
       g_array_set_size (out, old_len);
       g_set_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT,
-                   _("A stored chunk of samples is damaged: bad %s"), r.failed);
+                   _("A stored chunk of samples is damaged: bad %s"), _(r.failed));
       return FALSE;
     }
 
@@ -488,7 +488,7 @@ lookout_chunk_decode_log (const guint8  *data,
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (!get_varint (&r, &n, "target ids") || n == 0 || n > LOOKOUT_CHUNK_MAX_SAMPLES)
+  if (!get_varint (&r, &n, N_("target ids")) || n == 0 || n > LOOKOUT_CHUNK_MAX_SAMPLES)
     {
       g_set_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT,
                    _("A stored batch of samples is damaged: bad sample count"));
@@ -498,7 +498,7 @@ lookout_chunk_decode_log (const guint8  *data,
   ids = g_new (gint64, n);
   for (guint64 i = 0; i < n; i++)
     {
-      if (!get_varint (&r, &v, "target ids"))
+      if (!get_varint (&r, &v, N_("target ids")))
         {
           g_set_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT,
                        _("A stored batch of samples is damaged: bad target ids"));
