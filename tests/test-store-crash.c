@@ -16,7 +16,8 @@
  * and while targets are sealed into chunks; the check reads the samples
  * back through the store and recomputes each rollup table from the
  * sealed ones (those no longer in the log). LOOKOUT_CRASH_ROUNDS sets the
- * number of rounds (1,000 for the long run). */
+ * number of rounds (1,000 for the long run), a fifth of which also kill
+ * a row-store file's move into chunks. */
 
 #include "config.h"
 
@@ -316,6 +317,97 @@ test_kill_9 (void)
   g_test_message ("%u kills, %" G_GUINT64_FORMAT " samples reported committed", rounds, total);
 }
 
+/* A row-store file being moved into chunks, killed at random moments until
+ * the move is done (then a new file): every result is there exactly once
+ * after each kill, whether moved or not. */
+static gboolean
+old_table_left (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean left;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_master WHERE name = 'samples'",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  left = sqlite3_column_int (stmt, 0) > 0;
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return left;
+}
+
+static void
+test_kill_9_migrating (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (g_test_rand_int ());
+  g_autoptr(LookoutTestStore) tmp = NULL;
+  guint rounds = g_test_slow () ? 100 : N_ROUNDS / 5, files = 0;
+
+  if (g_getenv ("LOOKOUT_CRASH_ROUNDS") != NULL)
+    rounds = atoi (g_getenv ("LOOKOUT_CRASH_ROUNDS")) / 5;
+
+  for (guint round = 0; round < rounds; round++)
+    {
+      g_autoptr(LookoutStore) store = NULL;
+      GError *error = NULL;
+      int status;
+      pid_t pid;
+
+      if (tmp == NULL)
+        {
+          tmp = lookout_test_store_new_empty ();
+          lookout_test_store_write_v1 (tmp, 4, 25000);
+          files++;
+        }
+
+      pid = fork ();
+      g_assert_cmpint (pid, >=, 0);
+      if (pid == 0)
+        {
+          g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+          if (lookout_store_open_sync (tmp->path, NULL, NULL) == NULL)
+            _exit (2);
+          g_main_loop_run (loop);
+          _exit (0);
+        }
+      g_usleep (g_rand_int_range (rand, 0, 200) * 1000);
+      g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
+
+      store = lookout_store_open_sync (tmp->path, NULL, &error);
+      g_assert_no_error (error);
+      for (gint64 t = 1; t <= 4; t++)
+        {
+          g_autoptr(GArray) read = NULL;
+
+          read = lookout_store_query_samples_sync (store, t, G_MININT64, G_MAXINT64, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (read->len, ==, 25000);
+          for (guint i = 0; i < read->len; i++)
+            {
+              const LookoutSample *s = &g_array_index (read, LookoutSample, i);
+
+              g_assert_cmpint (s->ts_ms, ==, G_GINT64_CONSTANT (1700000000000) + i * 1000);
+              g_assert_cmpint (s->latency_us < 0, ==, i % 13 == 0);
+            }
+        }
+      lookout_store_close (store);
+
+      if (!old_table_left (tmp->path))
+        g_clear_pointer (&tmp, lookout_test_store_free);
+    }
+
+  g_test_message ("%u kills while migrating %u files", rounds, files);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -323,6 +415,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/store/crash/kill-9", test_kill_9);
+  g_test_add_func ("/store/crash/kill-9-migrating", test_kill_9_migrating);
 
   return g_test_run ();
 }
