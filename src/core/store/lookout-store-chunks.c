@@ -631,13 +631,9 @@ seal_target (LookoutStore     *self,
 
   plain = g_array_sized_new (FALSE, FALSE, sizeof (LookoutSample), n);
   for (guint i = 0; i < n; i++)
-    {
-      const LookoutSample *s = &g_array_index (t->samples, HeadSample, i).sample;
-
-      g_array_append_vals (plain, s, 1);
-      if (rollups != NULL)
-        lookout_store_rollups_add (rollups, s);
-    }
+    g_array_append_vals (plain, &g_array_index (t->samples, HeadSample, i).sample, 1);
+  if (rollups != NULL)
+    lookout_store_rollups_add_sorted (rollups, (LookoutSample *) plain->data, n);
 
   if (!lookout_store_chunks_write (db, (LookoutSample *) plain->data, n, error) ||
       !mark_sealed (db, t->target_id, self->head->next_seq - 1, error))

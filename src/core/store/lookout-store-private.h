@@ -203,6 +203,9 @@ void            lookout_store_set_rollups_enabled (LookoutStore           *self,
 GHashTable     *lookout_store_rollups_new      (void);
 void            lookout_store_rollups_add      (GHashTable                *rollups,
                                                 const LookoutSample       *sample);
+void            lookout_store_rollups_add_sorted (GHashTable              *rollups,
+                                                  const LookoutSample     *samples,
+                                                  guint                    n);
 gboolean        lookout_store_rollups_write    (LookoutStoreDb            *db,
                                                 GHashTable                *rollups,
                                                 GError                   **error);

@@ -161,6 +161,69 @@ lookout_store_rollups_add (GHashTable          *rollups,
     }
 }
 
+static void
+rollup_accum_merge (GHashTable        *rollups,
+                    const RollupAccum *part)
+{
+  RollupAccum *acc = g_hash_table_lookup (rollups, part);
+
+  if (acc == NULL)
+    {
+      g_hash_table_add (rollups, g_memdup2 (part, sizeof *part));
+      return;
+    }
+
+  acc->n += part->n;
+  acc->n_fail += part->n_fail;
+  acc->sum_us += part->sum_us;
+  if (part->min_us >= 0 && (acc->min_us < 0 || part->min_us < acc->min_us))
+    acc->min_us = part->min_us;
+  if (part->max_us > acc->max_us)
+    acc->max_us = part->max_us;
+}
+
+/* The same as adding each of @samples (one target's, in time order), with
+ * one hash lookup per bucket rather than per sample. */
+void
+lookout_store_rollups_add_sorted (GHashTable          *rollups,
+                                  const LookoutSample *samples,
+                                  guint                n)
+{
+  for (guint res = 0; res < G_N_ELEMENTS (rollup_width_ms) && n > 0; res++)
+    {
+      RollupAccum part = { .resolution = res, .bucket = G_MININT64 };
+
+      for (guint i = 0; i < n; i++)
+        {
+          const LookoutSample *sample = &samples[i];
+          gint64 bucket = bucket_start (sample->ts_ms, rollup_width_ms[res]);
+
+          if (bucket != part.bucket)
+            {
+              if (part.n > 0)
+                rollup_accum_merge (rollups, &part);
+              part = (RollupAccum) {
+                .target_id = sample->target_id, .bucket = bucket, .resolution = res,
+                .min_us = -1, .max_us = -1,
+              };
+            }
+
+          part.n++;
+          if (sample->state == LOOKOUT_TARGET_STATE_DOWN)
+            part.n_fail++;
+          else if (sample->latency_us >= 0)
+            {
+              if (part.min_us < 0 || sample->latency_us < part.min_us)
+                part.min_us = sample->latency_us;
+              if (sample->latency_us > part.max_us)
+                part.max_us = sample->latency_us;
+              part.sum_us += sample->latency_us;
+            }
+        }
+      rollup_accum_merge (rollups, &part);
+    }
+}
+
 #define UPSERT_ROLLUP(table) \
   "INSERT INTO " table " (target_id, bucket, n, n_fail, min_us, max_us, sum_us)" \
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" \
