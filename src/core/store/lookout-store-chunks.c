@@ -124,6 +124,10 @@ head_target_search (HeadTarget *t,
 {
   guint lo = 0, hi = t->samples->len;
 
+  /* Results mostly arrive in order. */
+  if (hi == 0 || g_array_index (t->samples, HeadSample, hi - 1).sample.ts_ms < ts_ms)
+    return hi;
+
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
