@@ -143,14 +143,15 @@ main (int   argc,
   g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
 
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  samples = sql_int (db, "SELECT count(*) FROM samples");
-  table_bytes = sql_int (db, "SELECT sum(pgsize) FROM dbstat WHERE name = 'samples'");
-  payload = sql_int (db, "SELECT sum(payload) FROM dbstat WHERE name = 'samples'");
+  samples = sql_int (db, "SELECT (SELECT count(*) FROM sample_log)"
+                          " + (SELECT coalesce (sum (n), 0) FROM sample_chunks)");
+  table_bytes = sql_int (db, "SELECT sum(pgsize) FROM dbstat WHERE name IN ('sample_log', 'sample_chunks')");
+  payload = sql_int (db, "SELECT sum(payload) FROM dbstat WHERE name IN ('sample_log', 'sample_chunks')");
   g_assert_cmpint (samples, ==, (gint64) n);
 
   g_print ("samples %" G_GUINT64_FORMAT ", file %" G_GINT64_FORMAT " bytes, page size %" G_GINT64_FORMAT "\n",
            n, (gint64) st.st_size, sql_int (db, "PRAGMA page_size"));
-  for (const char *const *t = (const char *const[]) { "samples", "rollup_minute", "rollup_hour", "rollup_day", NULL }; *t; t++)
+  for (const char *const *t = (const char *const[]) { "sample_log", "sample_chunks", "rollup_minute", "rollup_hour", "rollup_day", NULL }; *t; t++)
     {
       g_autofree char *q = g_strdup_printf ("SELECT sum(pgsize) FROM dbstat WHERE name = '%s'", *t);
       g_print ("  %-14s %12" G_GINT64_FORMAT " bytes\n", *t, sql_int (db, q));

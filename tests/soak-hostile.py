@@ -17,6 +17,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from stored_samples import count_results  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -71,7 +74,7 @@ def main():
         settled = [s for s in samples if s[0] >= 60] or samples
         middle = settled[len(settled) // 2]
         con = sqlite3.connect(db)
-        n_results = con.execute("SELECT count(*) FROM samples").fetchone()[0]
+        n_results = count_results(con)
         con.close()
         print("figure: soak_seconds = %d s" % seconds)
         print("figure: soak_rss_start = %.1f MB" % settled[0][1])

@@ -29,6 +29,9 @@ import sys
 import tempfile
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from stored_samples import stored_by_uri  # noqa: E402
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -110,15 +113,14 @@ def one_round(rng, db, targets_path):
     con = sqlite3.connect(db)
     try:
         integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
-        newest = con.execute("SELECT max(ts_ms) FROM samples").fetchone()[0] or 0
         printed = Counter(r for r in map(parse_result, lines) if r is not None)
-        lost = 0
-        for (uri, second), n in printed.items():
-            stored = con.execute(
-                "SELECT count(*) FROM samples s JOIN targets t ON t.id = s.target_id "
-                "WHERE t.uri = ? AND s.ts_ms >= ? AND s.ts_ms < ?",
-                (uri, second * 1000, second * 1000 + 1000)).fetchone()[0]
-            lost += max(0, n - stored)
+        stored = Counter()
+        newest = 0
+        for uri, rows in stored_by_uri(con).items():
+            for ts_ms, *_ in rows:
+                stored[(uri, ts_ms // 1000)] += 1
+                newest = max(newest, ts_ms)
+        lost = sum(max(0, n - stored[key]) for key, n in printed.items())
         n_targets, n_uris = con.execute("SELECT count(*), count(DISTINCT uri) FROM targets").fetchone()
     finally:
         con.close()

@@ -50,6 +50,29 @@ static const char * const schema_v1[] = {
   "index|sqlite_autoindex_geo_cache_1|geo_cache|",
 };
 
+/* Schema step 2 added the anomalies. */
+static const char * const schema_v2_added[] = {
+  "table|anomalies|anomalies|CREATE TABLE anomalies (  id INTEGER PRIMARY KEY,"
+  "  target_id INTEGER NOT NULL,  start_ms INTEGER NOT NULL,  end_ms INTEGER,"
+  "  kind TEXT NOT NULL,  score REAL NOT NULL,  message TEXT NOT NULL)",
+  "index|anomalies_by_target|anomalies|CREATE UNIQUE INDEX anomalies_by_target"
+  "  ON anomalies (target_id, start_ms, kind)",
+};
+
+/* Schema step 3 moved samples into the log and compressed chunks: the
+ * row table goes (its rows moved first), tables of its own come. */
+static const char * const schema_v3_added[] = {
+  "table|sample_log|sample_log|CREATE TABLE sample_log (  seq INTEGER PRIMARY KEY,"
+  "  n INTEGER NOT NULL,  data BLOB NOT NULL)",
+  "table|sample_sealed|sample_sealed|CREATE TABLE sample_sealed (  target_id INTEGER PRIMARY KEY,"
+  "  seq INTEGER NOT NULL)",
+  "table|sample_chunks|sample_chunks|CREATE TABLE sample_chunks (  id INTEGER PRIMARY KEY,"
+  "  target_id INTEGER NOT NULL,  t_start INTEGER NOT NULL,  t_end INTEGER NOT NULL,"
+  "  n INTEGER NOT NULL,  data BLOB NOT NULL)",
+  "index|sample_chunks_by_target|sample_chunks|CREATE UNIQUE INDEX sample_chunks_by_target"
+  "  ON sample_chunks (target_id, t_start)",
+};
+
 /* The store's file, not opened: each test opens it its own way. */
 typedef struct
 {
@@ -143,6 +166,22 @@ assert_schema_v1 (const char *path)
 }
 
 static void
+assert_schema_current (const char *path)
+{
+  g_auto(GStrv) master = read_master (path);
+  guint m = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (schema_v1); i++)
+    if (!g_str_has_prefix (schema_v1[i], "table|samples|"))
+      g_assert_cmpstr (master[m++], ==, schema_v1[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (schema_v2_added); i++)
+    g_assert_cmpstr (master[m++], ==, schema_v2_added[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (schema_v3_added); i++)
+    g_assert_cmpstr (master[m++], ==, schema_v3_added[i]);
+  g_assert_cmpuint (g_strv_length (master), ==, m);
+}
+
+static void
 open_and_close (const char *path)
 {
   g_autoptr(LookoutStore) store = NULL;
@@ -159,17 +198,18 @@ test_new_database (Fixture       *f,
 {
   open_and_close (f->path);
 
-  assert_schema_v1 (f->path);
+  assert_schema_current (f->path);
   g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, lookout_store_schema_get_version ());
 
   /* Opening again applies no step. */
   open_and_close (f->path);
-  assert_schema_v1 (f->path);
+  assert_schema_current (f->path);
   g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, lookout_store_schema_get_version ());
 }
 
 /* A file at version 1 written by hand, as an older build left it: the
- * store opens it without running a step again and keeps its rows. */
+ * store opens it without running step 1 again and keeps its rows, moving
+ * the samples into chunks. */
 static void
 test_existing_v1 (Fixture       *f,
                   gconstpointer  data)
@@ -212,9 +252,15 @@ test_existing_v1 (Fixture       *f,
   g_assert_cmpuint (samples->len, ==, 1);
   g_assert_cmpint (g_array_index (samples, LookoutSample, 0).latency_us, ==, 1234);
   g_assert_cmpint (g_array_index (samples, LookoutSample, 0).code, ==, 200);
+  LOOKOUT_TEST_WAIT (lookout_store_get_migration_progress (store) == 1.0);
+  g_clear_pointer (&samples, g_array_unref);
+  samples = lookout_store_query_samples_sync (store, 1, 0, G_MAXINT64, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (samples->len, ==, 1);
+  g_assert_cmpint (g_array_index (samples, LookoutSample, 0).latency_us, ==, 1234);
   lookout_store_close (store);
 
-  assert_schema_v1 (f->path);
+  assert_schema_current (f->path);
   g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, lookout_store_schema_get_version ());
 }
 

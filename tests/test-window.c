@@ -270,6 +270,37 @@ test_format_latency (void)
     }
 }
 
+/* An older file's history moving into chunks shows its progress in a toast
+ * that goes when it is done. */
+static void
+test_window_migration_progress (void)
+{
+  LookoutTestWindow w = { NULL };
+  GError *error = NULL;
+
+  w.tmp = lookout_test_store_new_empty ();
+  lookout_test_store_write_v1 (w.tmp, 2, 100000);
+  w.tmp->store = lookout_store_open_sync (w.tmp->path, NULL, &error);
+  g_assert_no_error (error);
+  w.store = w.tmp->store;
+  w.monitor = lookout_test_monitor_new (w.store);
+  w.window = g_object_new (LOOKOUT_TYPE_WINDOW, NULL);
+  g_object_ref_sink (w.window);
+
+  /* Progress reaches the window through its main context, which has not
+   * run yet: the move has only begun. */
+  g_assert_cmpfloat (lookout_store_get_migration_progress (w.store), <, 1.0);
+  lookout_window_set_monitor (w.window, w.monitor);
+  gtk_window_present (GTK_WINDOW (w.window));
+  g_assert_nonnull (w.window->migration_toast);
+  g_assert_nonnull (strstr (adw_toast_get_title (w.window->migration_toast), "%"));
+
+  LOOKOUT_TEST_WAIT (lookout_store_get_migration_progress (w.store) == 1.0);
+  LOOKOUT_TEST_WAIT (w.window->migration_toast == NULL);
+
+  lookout_test_window_close (&w);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -277,6 +308,7 @@ main (int   argc,
   lookout_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/gui/format-latency", test_format_latency);
+  g_test_add_func ("/gui/window/migration-progress", test_window_migration_progress);
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -27,6 +27,7 @@ struct _LookoutWindow
   GHashTable           *last_results;
 
   AdwToastOverlay      *toast_overlay;
+  AdwToast             *migration_toast;   /* weak: while an older file's history moves */
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar;
   GtkWidget            *content;

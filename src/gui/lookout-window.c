@@ -33,6 +33,10 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static void migration_progress_cb (LookoutWindow *self,
+                                   GParamSpec    *pspec,
+                                   LookoutStore  *store);
+
 /* Well-known public services of different kinds, for a first look. */
 static const struct {
   const char *uri;
@@ -436,11 +440,15 @@ lookout_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_weak_pointer (&self->removed_toast);
+  g_clear_weak_pointer (&self->migration_toast);
 
   if (self->monitor != NULL)
     {
       g_signal_handlers_disconnect_by_data (lookout_monitor_get_targets (self->monitor), self);
       g_signal_handlers_disconnect_by_func (self->monitor, monitor_result_cb, self);
+      if (lookout_monitor_get_store (self->monitor) != NULL)
+        g_signal_handlers_disconnect_by_func (lookout_monitor_get_store (self->monitor),
+                                              migration_progress_cb, self);
     }
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
@@ -665,6 +673,37 @@ lookout_window_get_monitor (LookoutWindow *self)
   return self->monitor;
 }
 
+/* Moving an older file's samples into chunks runs in the background;
+ * a large file takes a while, and the window says how far it has got. */
+static void
+migration_progress_cb (LookoutWindow *self,
+                       GParamSpec    *pspec,
+                       LookoutStore  *store)
+{
+  double progress = lookout_store_get_migration_progress (store);
+  g_autofree char *title = NULL;
+
+  if (progress >= 1.0)
+    {
+      if (self->migration_toast != NULL)
+        adw_toast_dismiss (self->migration_toast);
+      return;
+    }
+
+  /* Translators: the stored history of an older version is being converted */
+  title = g_strdup_printf (_("Compacting stored history: %d %%"), (int) (progress * 100));
+  if (self->migration_toast != NULL)
+    {
+      adw_toast_set_title (self->migration_toast, title);
+      return;
+    }
+
+  self->migration_toast = adw_toast_new (title);
+  adw_toast_set_timeout (self->migration_toast, 0);
+  g_object_add_weak_pointer (G_OBJECT (self->migration_toast), (gpointer *) &self->migration_toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, self->migration_toast);
+}
+
 void
 lookout_window_set_monitor (LookoutWindow  *self,
                             LookoutMonitor *monitor)
@@ -679,8 +718,13 @@ lookout_window_set_monitor (LookoutWindow  *self,
     {
       g_signal_handlers_disconnect_by_data (lookout_monitor_get_targets (self->monitor), self);
       g_signal_handlers_disconnect_by_func (self->monitor, monitor_result_cb, self);
-      g_signal_handlers_disconnect_by_func (lookout_monitor_get_store (self->monitor),
-                                            store_saving_changed_cb, self);
+      if (lookout_monitor_get_store (self->monitor) != NULL)
+        {
+          g_signal_handlers_disconnect_by_func (lookout_monitor_get_store (self->monitor),
+                                                store_saving_changed_cb, self);
+          g_signal_handlers_disconnect_by_func (lookout_monitor_get_store (self->monitor),
+                                                migration_progress_cb, self);
+        }
     }
 
   g_set_object (&self->monitor, monitor);
@@ -702,6 +746,15 @@ lookout_window_set_monitor (LookoutWindow  *self,
                                G_CALLBACK (store_saving_changed_cb), self, G_CONNECT_SWAPPED);
       store_saving_changed_cb (self, NULL, lookout_monitor_get_store (monitor));
       gtk_single_selection_set_model (self->selection, targets);
+
+      if (lookout_monitor_get_store (monitor) != NULL)
+        {
+          LookoutStore *store = lookout_monitor_get_store (monitor);
+
+          g_signal_connect_object (store, "notify::migration-progress",
+                                   G_CALLBACK (migration_progress_cb), self, G_CONNECT_SWAPPED);
+          migration_progress_cb (self, NULL, store);
+        }
     }
   else
     {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <sys/resource.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "lookout-test.h"
 
@@ -432,4 +433,75 @@ lookout_test_sql_text (const char *path,
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   return value;
+}
+
+/* ---- files of older versions ---- */
+
+static const char schema_v1[] =
+  "CREATE TABLE targets (id INTEGER PRIMARY KEY AUTOINCREMENT, uri TEXT NOT NULL, name TEXT,"
+  "  interval_s INTEGER NOT NULL, timeout_ms INTEGER NOT NULL, fail_threshold INTEGER NOT NULL,"
+  "  enabled INTEGER NOT NULL DEFAULT 1, options_json TEXT NOT NULL DEFAULT '{}',"
+  "  created_at INTEGER NOT NULL, lat REAL, lon REAL, location_source TEXT);"
+  "CREATE TABLE samples (target_id INTEGER NOT NULL, ts_ms INTEGER NOT NULL,"
+  "  latency_us INTEGER, state INTEGER NOT NULL, code INTEGER, error TEXT,"
+  "  PRIMARY KEY (target_id, ts_ms)) WITHOUT ROWID;"
+  "CREATE TABLE rollup_minute (target_id INTEGER NOT NULL, bucket INTEGER NOT NULL,"
+  "  n INTEGER NOT NULL, n_fail INTEGER NOT NULL, min_us INTEGER, max_us INTEGER,"
+  "  sum_us INTEGER NOT NULL, PRIMARY KEY (target_id, bucket)) WITHOUT ROWID;"
+  "CREATE TABLE rollup_hour (target_id INTEGER NOT NULL, bucket INTEGER NOT NULL,"
+  "  n INTEGER NOT NULL, n_fail INTEGER NOT NULL, min_us INTEGER, max_us INTEGER,"
+  "  sum_us INTEGER NOT NULL, PRIMARY KEY (target_id, bucket)) WITHOUT ROWID;"
+  "CREATE TABLE rollup_day (target_id INTEGER NOT NULL, bucket INTEGER NOT NULL,"
+  "  n INTEGER NOT NULL, n_fail INTEGER NOT NULL, min_us INTEGER, max_us INTEGER,"
+  "  sum_us INTEGER NOT NULL, PRIMARY KEY (target_id, bucket)) WITHOUT ROWID;"
+  "CREATE TABLE events (id INTEGER PRIMARY KEY, target_id INTEGER NOT NULL,"
+  "  ts_ms INTEGER NOT NULL, kind TEXT NOT NULL, message TEXT, delivered_at INTEGER,"
+  "  channels TEXT);"
+  "CREATE INDEX events_by_target ON events (target_id, ts_ms);"
+  "CREATE TABLE geo_cache (address TEXT PRIMARY KEY, country TEXT, city TEXT, lat REAL,"
+  "  lon REAL, isp TEXT, source TEXT, fetched_at INTEGER NOT NULL);"
+  "PRAGMA user_version = 1;";
+
+/* The row store kept minute rollups as it went. */
+static const char rollups_v1[] =
+  "INSERT INTO rollup_minute SELECT target_id, ts_ms / 60000 * 60000, count(*),"
+  "  sum(state = 3), min(CASE WHEN state != 3 THEN latency_us END),"
+  "  max(CASE WHEN state != 3 THEN latency_us END),"
+  "  coalesce(sum(CASE WHEN state != 3 THEN latency_us END), 0)"
+  "  FROM samples GROUP BY 1, 2;";
+
+/* Writes, in @self's still unopened path, a schema 1 file as the row store
+ * left it: @n_targets targets' worth of @n_each results a second apart from
+ * 1700000000000 (result i of a target: no latency and an error every 13th,
+ * code 200 every 5th, latency 1000 + i % 977 otherwise) and their minute
+ * rollups. */
+void
+lookout_test_store_write_v1 (LookoutTestStore *self,
+                             guint             n_targets,
+                             guint             n_each)
+{
+  g_autofree char *fill = NULL;
+  char *message = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_null (self->store);
+  g_assert_cmpint (sqlite3_open (self->path, &db), ==, SQLITE_OK);
+  fill = g_strdup_printf (
+    "WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < %u)"
+    " INSERT INTO samples SELECT i %% %u + 1, 1700000000000 + (i / %u) * 1000,"
+    "  CASE WHEN (i / %u) %% 13 = 0 THEN NULL ELSE 1000 + (i / %u) %% 977 END,"
+    "  CASE WHEN (i / %u) %% 13 = 0 THEN 3 ELSE 1 END,"
+    "  CASE WHEN (i / %u) %% 5 = 0 THEN 200 END,"
+    "  CASE WHEN (i / %u) %% 13 = 0 THEN 'timed out' END FROM c;",
+    n_targets * n_each - 1, n_targets, n_targets, n_targets, n_targets, n_targets,
+    n_targets, n_targets);
+
+  for (guint step = 0; step < 3; step++)
+    {
+      const char *sql = step == 1 ? fill : step == 0 ? schema_v1 : rollups_v1;
+
+      if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+        g_error ("Could not write a schema 1 file: %s", message);
+    }
+  sqlite3_close (db);
 }

@@ -140,6 +140,11 @@ LookoutMonitor *lookout_test_monitor_new   (LookoutStore   *store);
 void            lookout_test_add_target    (LookoutMonitor *monitor,
                                             LookoutTarget  *target);
 
+/* A schema 1 file (the row store) with samples, in @self's unopened path. */
+void              lookout_test_store_write_v1  (LookoutTestStore *self,
+                                                guint             n_targets,
+                                                guint             n_each);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LookoutTestDir, lookout_test_dir_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LookoutTestStore, lookout_test_store_free)
 

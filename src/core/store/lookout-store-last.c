@@ -16,6 +16,42 @@
 
 #include "lookout-store-private.h"
 
+/* What one window of history says, scanned forward. */
+typedef struct
+{
+  LookoutSample last;           /* its newest sample; ts_ms -1 when empty */
+  gint64        first_ms;       /* its oldest sample */
+  gint64        last_up_ms;     /* its newest success, -1 when none */
+  gint64        bad_after_ms;   /* its first failure after that, -1 when none */
+} Window;
+
+static gboolean
+window_sample_cb (const LookoutSample *sample,
+                  gpointer             user_data)
+{
+  Window *w = user_data;
+
+  if (w->last.ts_ms < 0)
+    w->first_ms = sample->ts_ms;
+  lookout_sample_clear (&w->last);
+  w->last = *sample;
+  w->last.error = g_strdup (sample->error);
+
+  if (sample->state == LOOKOUT_TARGET_STATE_UP)
+    {
+      w->last_up_ms = sample->ts_ms;
+      w->bad_after_ms = -1;
+    }
+  else if (w->bad_after_ms < 0)
+    w->bad_after_ms = sample->ts_ms;
+
+  return TRUE;
+}
+
+/* Windows of history are read from the newest back, each twice as long as
+ * the one before, until the last result and the start of the run of
+ * failures it ends are known: a target that is up costs one small read, a
+ * long outage a few. */
 gboolean
 lookout_store_read_last_sample_sync (LookoutStore   *self,
                                      gint64          target_id,
@@ -23,10 +59,12 @@ lookout_store_read_last_sample_sync (LookoutStore   *self,
                                      gint64         *out_bad_since_ms,
                                      GError        **error)
 {
-  g_autoptr(sqlite3_stmt) last = NULL;
-  g_autoptr(sqlite3_stmt) run = NULL;
   LookoutStoreDb *db;
-  int rc;
+  gint64 oldest = 0;
+  gint64 to = G_MAXINT64;
+  gint64 span = 3600 * G_GINT64_CONSTANT (1000);
+  gboolean none = TRUE;
+  gboolean found = FALSE;
 
   g_return_val_if_fail (LOOKOUT_IS_STORE (self), FALSE);
   g_return_val_if_fail (out_sample != NULL, FALSE);
@@ -38,54 +76,59 @@ lookout_store_read_last_sample_sync (LookoutStore   *self,
   if (!(db = lookout_store_acquire_reader (self, error)))
     return FALSE;
 
-  rc = sqlite3_prepare_v2 (db->db,
-                           "SELECT ts_ms, latency_us, state, code, error FROM samples"
-                           " WHERE target_id = ?1 ORDER BY ts_ms DESC LIMIT 1",
-                           -1, &last, NULL);
-  /* The first result after the last success: where the failing run began. */
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db->db,
-                             "SELECT MIN(ts_ms) FROM samples"
-                             " WHERE target_id = ?1 AND ts_ms > IFNULL((SELECT MAX(ts_ms) FROM samples"
-                             "   WHERE target_id = ?1 AND state = ?2), -1)",
-                             -1, &run, NULL);
-  if (rc != SQLITE_OK)
-    goto failed;
-
-  sqlite3_bind_int64 (last, 1, target_id);
-  rc = sqlite3_step (last);
-  if (rc == SQLITE_ROW)
+  if (!lookout_store_chunks_oldest (self, db, target_id, &oldest, &none, error))
     {
-      out_sample->ts_ms = sqlite3_column_int64 (last, 0);
-      out_sample->latency_us = sqlite3_column_type (last, 1) == SQLITE_NULL
-                               ? -1 : sqlite3_column_int64 (last, 1);
-      out_sample->state = sqlite3_column_int (last, 2);
-      out_sample->code = sqlite3_column_int (last, 3);
-      if (sqlite3_column_type (last, 4) != SQLITE_NULL)
-        out_sample->error = g_strdup ((const char *) sqlite3_column_text (last, 4));
-    }
-  else if (rc != SQLITE_DONE)
-    goto failed;
-
-  if (out_sample->ts_ms >= 0 && out_sample->state != LOOKOUT_TARGET_STATE_UP)
-    {
-      sqlite3_bind_int64 (run, 1, target_id);
-      sqlite3_bind_int (run, 2, LOOKOUT_TARGET_STATE_UP);
-      if ((rc = sqlite3_step (run)) != SQLITE_ROW)
-        goto failed;
-      *out_bad_since_ms = sqlite3_column_int64 (run, 0);
+      lookout_store_release_reader (self, db);
+      return FALSE;
     }
 
-  g_clear_pointer (&last, sqlite3_finalize);
-  g_clear_pointer (&run, sqlite3_finalize);
+  while (!none)
+    {
+      gint64 from = to == G_MAXINT64 ? lookout_store_get_now_ms (self) - span : to - span;
+      Window w = { .last = { .ts_ms = -1 }, .first_ms = -1, .last_up_ms = -1, .bad_after_ms = -1 };
+
+      from = MIN (from, to - 1);
+      if (!lookout_store_chunks_scan (self, db, target_id, from, to, TRUE, window_sample_cb, &w, error))
+        {
+          lookout_sample_clear (&w.last);
+          lookout_sample_clear (out_sample);
+          lookout_store_release_reader (self, db);
+          return FALSE;
+        }
+
+      if (w.last.ts_ms >= 0 && !found)
+        {
+          found = TRUE;
+          *out_sample = w.last;
+          out_sample->target_id = target_id;
+          w.last.error = NULL;
+          if (out_sample->state == LOOKOUT_TARGET_STATE_UP)
+            break;
+          *out_bad_since_ms = w.bad_after_ms;
+          if (w.last_up_ms >= 0)
+            break;
+        }
+      else if (w.last.ts_ms >= 0)
+        {
+          /* Older than the run's start so far: it began after this
+           * window's last success, or goes on further back. */
+          if (w.last_up_ms >= 0)
+            {
+              if (w.bad_after_ms >= 0)
+                *out_bad_since_ms = w.bad_after_ms;
+              lookout_sample_clear (&w.last);
+              break;
+            }
+          *out_bad_since_ms = w.first_ms;
+        }
+      lookout_sample_clear (&w.last);
+
+      if (from <= oldest)
+        break;
+      to = from;
+      span *= 2;
+    }
+
   lookout_store_release_reader (self, db);
   return TRUE;
-
-failed:
-  lookout_store_set_error (error, db->db, rc, "read the last result");
-  g_clear_pointer (&last, sqlite3_finalize);
-  g_clear_pointer (&run, sqlite3_finalize);
-  lookout_store_release_reader (self, db);
-  lookout_sample_clear (out_sample);
-  return FALSE;
 }

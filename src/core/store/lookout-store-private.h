@@ -19,7 +19,10 @@ G_BEGIN_DECLS
  *                              close, the "committed" signal, retention settings
  *   lookout-store-schema.c     PRAGMA user_version and the ordered migrations
  *   lookout-store-writer.c     the writer thread: queue, batches, commits
- *   lookout-store-samples.c    samples and rollups: their tables, writes and range reads
+ *   lookout-store-samples.c    rollups and the range reads over samples
+ *   lookout-store-chunks.c     how samples are kept: the arrival-order log,
+ *                              the in-memory head, sealed compressed chunks
+ *   lookout-store-migrate.c    moving a row-store file's samples into chunks
  *   lookout-store-targets.c    the targets table
  *   lookout-store-events.c     the events table
  *   lookout-store-anomalies.c  the anomalies table
@@ -36,6 +39,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 typedef enum
 {
   LOOKOUT_STORE_STMT_INSERT_SAMPLE,
+  LOOKOUT_STORE_STMT_INSERT_CHUNK,
+  LOOKOUT_STORE_STMT_MARK_SEALED,
+  LOOKOUT_STORE_STMT_SELECT_CHUNKS,
+  LOOKOUT_STORE_STMT_SELECT_CHUNKS_AT,
+  LOOKOUT_STORE_STMT_SELECT_SEALED_MAX,
+  LOOKOUT_STORE_STMT_SELECT_LEGACY_SAMPLE,
+  LOOKOUT_STORE_STMT_SELECT_LEGACY_SAMPLES,
   LOOKOUT_STORE_STMT_INSERT_EVENT,
   LOOKOUT_STORE_STMT_UPSERT_ROLLUP_MINUTE,
   LOOKOUT_STORE_STMT_UPSERT_ROLLUP_HOUR,
@@ -57,6 +67,9 @@ typedef enum
 
 /* One connection with its cache of prepared statements. The writer thread
  * owns one; reader threads borrow others from a pool. */
+typedef struct _LookoutStoreHead LookoutStoreHead;
+typedef struct _LookoutStoreMigration LookoutStoreMigration;
+
 typedef struct
 {
   sqlite3      *db;
@@ -78,6 +91,11 @@ struct _LookoutStore
   int             batch_errno;
   int             lock_fd;          /* flock()ed PATH.lock, -1 when none */
   gboolean        read_only;        /* opened for history only: no writer */
+
+  /* Unsealed samples (lookout-store-chunks.c), with their own lock. */
+  LookoutStoreHead      *head;
+  LookoutStoreMigration *migration;
+  double                 migration_progress;   /* main context */
 
   /* Everything below is guarded by lock. */
   GMutex          lock;
@@ -218,20 +236,127 @@ void            lookout_store_set_rollups_enabled (LookoutStore           *self,
 
 /* ---- lookout-store-samples.c, called by the writer in its batch ---- */
 
-/* Sets *inserted to whether the row is new (a sample already stored for
- * the same target and millisecond is ignored). */
-gboolean        lookout_store_samples_insert   (LookoutStoreDb            *db,
-                                                const LookoutSample       *sample,
-                                                gboolean                  *inserted,
-                                                GError                   **error);
 /* A batch's rollups are summed in memory, then written with one UPSERT per
  * bucket. */
 GHashTable     *lookout_store_rollups_new      (void);
 void            lookout_store_rollups_add      (GHashTable                *rollups,
                                                 const LookoutSample       *sample);
+void            lookout_store_rollups_add_sorted (GHashTable              *rollups,
+                                                  const LookoutSample     *samples,
+                                                  guint                    n);
 gboolean        lookout_store_rollups_write    (LookoutStoreDb            *db,
                                                 GHashTable                *rollups,
                                                 GError                   **error);
+gint64          lookout_store_bucket_start     (gint64                     ts_ms,
+                                                LookoutRollupResolution    resolution);
+
+/* ---- lookout-store-chunks.c ---- */
+
+/* A chunk spans less than this, so a range read finds every chunk that
+ * may hold part of [from, to) with t_start in (from - span, to). */
+#define LOOKOUT_STORE_CHUNK_MAX_SPAN_MS (24 * 60 * 60 * G_GINT64_CONSTANT (1000))
+
+gboolean        lookout_store_chunks_migrate_3 (sqlite3                   *db,
+                                                GError                   **error);
+
+void            lookout_store_head_init        (LookoutStore              *self);
+void            lookout_store_head_free        (LookoutStore              *self);
+/* Rebuilds the head from the log: at open, and after a failed batch. */
+gboolean        lookout_store_head_load        (LookoutStore              *self,
+                                                LookoutStoreDb            *db,
+                                                GError                   **error);
+/* The writer holds the head's lock from the start of a batch to after its
+ * commit; a reader holds it while it starts its snapshot and copies what
+ * it needs of the head, so that both see the same moment. */
+void            lookout_store_head_lock        (LookoutStore              *self);
+void            lookout_store_head_unlock      (LookoutStore              *self);
+
+/* Writer, with the head locked, in the batch: sets *inserted to whether
+ * the sample is new (one already stored for the same target and
+ * millisecond is ignored). */
+gboolean        lookout_store_samples_insert   (LookoutStore              *self,
+                                                LookoutStoreDb            *db,
+                                                const LookoutSample       *sample,
+                                                gboolean                  *inserted,
+                                                GError                   **error);
+/* Writer, at the end of a batch: seals what is due into chunks, with their
+ * rollups, and trims the log. Samples older than @before_ms are sealed
+ * whatever their number (retention deletes only whole chunks). */
+gboolean        lookout_store_chunks_seal      (LookoutStore              *self,
+                                                LookoutStoreDb            *db,
+                                                gint64                     before_ms,
+                                                GError                   **error);
+/* Writer: deletes whole chunks that end before @cutoff_ms, at most *budget,
+ * adding the number of samples they held to *deleted. */
+gboolean        lookout_store_chunks_prune     (LookoutStore              *self,
+                                                LookoutStoreDb            *db,
+                                                gint64                     cutoff_ms,
+                                                guint                     *budget,
+                                                guint64                   *deleted,
+                                                GError                   **error);
+/* Writer: forgets the head samples of targets not in the targets table. */
+gboolean        lookout_store_chunks_purge_orphans (LookoutStore          *self,
+                                                    LookoutStoreDb        *db,
+                                                    GError               **error);
+
+typedef gboolean (*LookoutStoreChunkFunc) (const LookoutSample *sample,
+                                           gpointer             user_data);
+
+/* Reader: calls @func for every stored sample of @target_id in
+ * [from_ms, to_ms) in ts_ms order, from one consistent snapshot; @func
+ * returns FALSE to stop. Errors are read only @with_errors. */
+gboolean        lookout_store_chunks_scan      (LookoutStore              *self,
+                                                LookoutStoreDb            *db,
+                                                gint64                     target_id,
+                                                gint64                     from_ms,
+                                                gint64                     to_ms,
+                                                gboolean                   with_errors,
+                                                LookoutStoreChunkFunc      func,
+                                                gpointer                   user_data,
+                                                GError                   **error);
+/* Reader: starts a read transaction on @db and appends the head's samples
+ * of @target_id in [from_ms, to_ms) to @out; end it with
+ * lookout_store_chunks_end_read(). */
+gboolean        lookout_store_chunks_begin_read (LookoutStore             *self,
+                                                 LookoutStoreDb           *db,
+                                                 gint64                    target_id,
+                                                 gint64                    from_ms,
+                                                 gint64                    to_ms,
+                                                 GArray                   *out,
+                                                 GError                  **error);
+void            lookout_store_chunks_end_read  (LookoutStoreDb            *db);
+/* Reader: the oldest stored sample of @target_id; *out_none when none. */
+gboolean        lookout_store_chunks_oldest    (LookoutStore              *self,
+                                                LookoutStoreDb            *db,
+                                                gint64                     target_id,
+                                                gint64                    *out_oldest,
+                                                gboolean                  *out_none,
+                                                GError                   **error);
+
+/* Reads columns @col… (ts_ms, latency_us, state, code, error) of a row. */
+void            lookout_store_sample_from_row  (sqlite3_stmt              *stmt,
+                                                int                        col,
+                                                gint64                     target_id,
+                                                LookoutSample             *out);
+
+/* Packs sorted @samples of one target into chunks (the writer's sealing
+ * and the migration). */
+gboolean        lookout_store_chunks_write     (LookoutStoreDb            *db,
+                                                const LookoutSample       *samples,
+                                                guint                      n,
+                                                GError                   **error);
+
+/* ---- lookout-store-migrate.c ---- */
+
+/* Starts moving the samples of a row-store file into chunks, on a thread
+ * of its own, when there are any; the stop joins it. */
+void            lookout_store_migration_start  (LookoutStore              *self);
+void            lookout_store_migration_stop   (LookoutStore              *self);
+/* Whether the old samples table still holds rows to read. */
+gboolean        lookout_store_migration_pending (LookoutStore             *self);
+/* Any thread; notifies "migration-progress" on the store's context. */
+void            lookout_store_set_migration_progress (LookoutStore        *self,
+                                                      double               progress);
 
 /* ---- lookout-store-events.c, called by the writer in its batch ---- */
 

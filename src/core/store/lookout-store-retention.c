@@ -6,7 +6,8 @@
  */
 
 /* Pruning by retention. Each step is one write queued to the writer thread:
- * it deletes at most PRUNE_BATCH rows, oldest first, per target and table,
+ * it deletes at most PRUNE_BATCH rows (of samples, whole chunks), oldest
+ * first, per target and table,
  * inside the writer's next batch transaction, so a step costs a few
  * milliseconds and samples queued meanwhile wait no longer than that. The
  * next step is queued from the main context when the previous one has
@@ -26,6 +27,7 @@
 
 typedef struct
 {
+  LookoutStore         *store;
   LookoutStoreRetention retention;
   gint64                now_ms;
   guint64               deleted;
@@ -37,7 +39,7 @@ static const struct
   const char *table;
   const char *column;
 } prune_tables[] = {
-  { "samples",       "ts_ms"  },
+  { "sample_chunks", NULL     },   /* lookout_store_chunks_prune() */
   { "rollup_minute", "bucket" },
   { "rollup_hour",   "bucket" },
   { "rollup_day",    "bucket" },
@@ -124,7 +126,19 @@ prune_step_write (LookoutStoreDb  *db,
 
   prune->step_deleted = 0;
 
-  for (guint table = 0; table < G_N_ELEMENTS (prune_tables) && budget > 0; table++)
+  /* Raw samples go by whole chunks, after sealing whatever of the head is
+   * older than the cut-off. */
+  if (prune->retention.samples_ms != 0)
+    {
+      gint64 cutoff = prune->now_ms - prune->retention.samples_ms;
+
+      if (!lookout_store_chunks_seal (prune->store, db, cutoff, error) ||
+          !lookout_store_chunks_prune (prune->store, db, cutoff, &budget,
+                                       &prune->step_deleted, error))
+        return FALSE;
+    }
+
+  for (guint table = 1; table < G_N_ELEMENTS (prune_tables) && budget > 0; table++)
     {
       gint64 keep_ms = retention_for_table (&prune->retention, table);
 
@@ -190,6 +204,7 @@ lookout_store_prune_async (LookoutStore        *self,
   prune = g_new0 (Prune, 1);
   lookout_store_get_retention (self, &prune->retention);
   prune->now_ms = lookout_store_get_now_ms (self);
+  prune->store = self;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lookout_store_prune_async);
@@ -224,8 +239,15 @@ purge_orphans_write (LookoutStoreDb  *db,
                      GError         **error)
 {
   static const char * const tables[] = {
-    "samples", "rollup_minute", "rollup_hour", "rollup_day", "events", "anomalies",
+    "sample_chunks", "rollup_minute", "rollup_hour", "rollup_day", "events", "anomalies",
   };
+
+  if (!lookout_store_chunks_purge_orphans (data, db, error))
+    return FALSE;
+  if (lookout_store_migration_pending (data) &&
+      !lookout_store_exec (db->db, "DELETE FROM samples WHERE target_id NOT IN (SELECT id FROM targets)",
+                           error))
+    return FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
@@ -253,7 +275,7 @@ lookout_store_purge_orphans_async (LookoutStore        *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lookout_store_purge_orphans_async);
-  lookout_store_queue_write (self, purge_orphans_write, NULL, NULL, NULL, task);
+  lookout_store_queue_write (self, purge_orphans_write, NULL, self, NULL, task);
 }
 
 gboolean

@@ -5,19 +5,17 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The samples and rollup tables of LookoutStore: their schema, the rows the
- * writer thread (lookout-store-writer.c) adds in each batch, and the range
- * reads, which run on read-only connections borrowed from the store's pool;
- * WAL lets them read a consistent snapshot while the writer commits.
- *
- * Disk cost: samples is a WITHOUT ROWID table keyed (target_id, ts_ms), so
- * the key is the row: no separate rowid B-tree or index. A row holds only
- * integers; a missing latency, code or error is NULL (zero bytes), and the
- * common states UP (1) and UNKNOWN (0) cost no body byte at all (SQLite's
- * serial types 8 and 9).
+/* The rollup tables of LookoutStore, and the range reads over samples and
+ * rollups, which run on read-only connections borrowed from the store's
+ * pool; WAL lets them read a consistent snapshot while the writer commits.
+ * Samples themselves live in the log and in compressed chunks
+ * (lookout-store-chunks.c); schema step 1's row table, samples, is kept
+ * only until an older file has been moved into chunks.
  *
  * A rollup bucket counts every sample in n, DOWN ones in n_fail, and keeps
- * min/max/sum over the samples that are not DOWN and have a latency.
+ * min/max/sum over the samples that are not DOWN and have a latency. The
+ * tables hold the rollups of sealed samples; a read adds those of the
+ * unsealed ones from memory.
  */
 
 #define G_LOG_DOMAIN "lookout-store"
@@ -119,6 +117,13 @@ bucket_start (gint64 ts_ms,
   return ts_ms - rem;
 }
 
+gint64
+lookout_store_bucket_start (gint64                  ts_ms,
+                            LookoutRollupResolution resolution)
+{
+  return bucket_start (ts_ms, rollup_width_ms[resolution]);
+}
+
 void
 lookout_store_rollups_add (GHashTable          *rollups,
                            const LookoutSample *sample)
@@ -153,6 +158,69 @@ lookout_store_rollups_add (GHashTable          *rollups,
             acc->max_us = sample->latency_us;
           acc->sum_us += sample->latency_us;
         }
+    }
+}
+
+static void
+rollup_accum_merge (GHashTable        *rollups,
+                    const RollupAccum *part)
+{
+  RollupAccum *acc = g_hash_table_lookup (rollups, part);
+
+  if (acc == NULL)
+    {
+      g_hash_table_add (rollups, g_memdup2 (part, sizeof *part));
+      return;
+    }
+
+  acc->n += part->n;
+  acc->n_fail += part->n_fail;
+  acc->sum_us += part->sum_us;
+  if (part->min_us >= 0 && (acc->min_us < 0 || part->min_us < acc->min_us))
+    acc->min_us = part->min_us;
+  if (part->max_us > acc->max_us)
+    acc->max_us = part->max_us;
+}
+
+/* The same as adding each of @samples (one target's, in time order), with
+ * one hash lookup per bucket rather than per sample. */
+void
+lookout_store_rollups_add_sorted (GHashTable          *rollups,
+                                  const LookoutSample *samples,
+                                  guint                n)
+{
+  for (guint res = 0; res < G_N_ELEMENTS (rollup_width_ms) && n > 0; res++)
+    {
+      RollupAccum part = { .resolution = res, .bucket = G_MININT64 };
+
+      for (guint i = 0; i < n; i++)
+        {
+          const LookoutSample *sample = &samples[i];
+          gint64 bucket = bucket_start (sample->ts_ms, rollup_width_ms[res]);
+
+          if (bucket != part.bucket)
+            {
+              if (part.n > 0)
+                rollup_accum_merge (rollups, &part);
+              part = (RollupAccum) {
+                .target_id = sample->target_id, .bucket = bucket, .resolution = res,
+                .min_us = -1, .max_us = -1,
+              };
+            }
+
+          part.n++;
+          if (sample->state == LOOKOUT_TARGET_STATE_DOWN)
+            part.n_fail++;
+          else if (sample->latency_us >= 0)
+            {
+              if (part.min_us < 0 || sample->latency_us < part.min_us)
+                part.min_us = sample->latency_us;
+              if (sample->latency_us > part.max_us)
+                part.max_us = sample->latency_us;
+              part.sum_us += sample->latency_us;
+            }
+        }
+      rollup_accum_merge (rollups, &part);
     }
 }
 
@@ -221,38 +289,16 @@ lookout_store_rollups_write (LookoutStoreDb  *db,
   return TRUE;
 }
 
-gboolean
-lookout_store_samples_insert (LookoutStoreDb       *db,
-                              const LookoutSample  *sample,
-                              gboolean             *inserted,
-                              GError              **error)
-{
-  sqlite3_stmt *stmt;
-
-  stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_INSERT_SAMPLE,
-                                     "INSERT OR IGNORE INTO samples"
-                                     " (target_id, ts_ms, latency_us, state, code, error)"
-                                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                     error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, sample->target_id);
-  sqlite3_bind_int64 (stmt, 2, sample->ts_ms);
-  bind_nullable_int64 (stmt, 3, sample->latency_us, sample->latency_us < 0);
-  sqlite3_bind_int (stmt, 4, sample->state);
-  bind_nullable_int64 (stmt, 5, sample->code, sample->code == 0);
-  if (sample->error != NULL)
-    sqlite3_bind_text (stmt, 6, sample->error, -1, SQLITE_STATIC);
-
-  if (!lookout_store_step_done (stmt, "insert sample", error))
-    return FALSE;
-
-  *inserted = sqlite3_changes (db->db) > 0;
-  return TRUE;
-}
-
 /* ---- range reads ---- */
+
+static int
+compare_bucket (gconstpointer a,
+                gconstpointer b)
+{
+  const LookoutRollup *ra = a, *rb = b;
+
+  return (ra->bucket_ms > rb->bucket_ms) - (ra->bucket_ms < rb->bucket_ms);
+}
 
 typedef struct
 {
@@ -262,6 +308,25 @@ typedef struct
   gint64                  to_ms;
 } RangeQuery;
 
+typedef struct
+{
+  GArray       *samples;
+  GCancellable *cancellable;
+  guint         rows;
+} CollectSamples;
+
+static gboolean
+collect_sample_cb (const LookoutSample *sample,
+                   gpointer             user_data)
+{
+  CollectSamples *c = user_data;
+
+  g_array_append_vals (c->samples, sample, 1);
+  g_array_index (c->samples, LookoutSample, c->samples->len - 1).error = g_strdup (sample->error);
+
+  return ++c->rows % 4096 != 0 || !g_cancellable_is_cancelled (c->cancellable);
+}
+
 static GArray *
 read_samples (LookoutStore      *self,
               const RangeQuery  *q,
@@ -269,61 +334,22 @@ read_samples (LookoutStore      *self,
               GError           **error)
 {
   g_autoptr(GArray) samples = NULL;
+  CollectSamples collect;
   LookoutStoreDb *db;
-  sqlite3_stmt *stmt;
-  guint rows = 0;
-  int rc;
+  gboolean ok;
 
   if (!(db = lookout_store_acquire_reader (self, error)))
     return NULL;
 
-  stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_SELECT_SAMPLES,
-                                     "SELECT ts_ms, latency_us, state, code, error"
-                                     " FROM samples"
-                                     " WHERE target_id = ?1 AND ts_ms >= ?2 AND ts_ms < ?3"
-                                     " ORDER BY ts_ms",
-                                     error);
-  if (stmt == NULL)
-    {
-      lookout_store_release_reader (self, db);
-      return NULL;
-    }
-
-  sqlite3_bind_int64 (stmt, 1, q->target_id);
-  sqlite3_bind_int64 (stmt, 2, q->from_ms);
-  sqlite3_bind_int64 (stmt, 3, q->to_ms);
-
   samples = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
   g_array_set_clear_func (samples, (GDestroyNotify) lookout_sample_clear);
+  collect = (CollectSamples) { samples, cancellable, 0 };
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      LookoutSample s = {
-        .target_id = q->target_id,
-        .ts_ms = sqlite3_column_int64 (stmt, 0),
-        .latency_us = sqlite3_column_type (stmt, 1) == SQLITE_NULL
-                        ? -1 : sqlite3_column_int64 (stmt, 1),
-        .state = sqlite3_column_int (stmt, 2),
-        .code = sqlite3_column_int (stmt, 3),
-        .error = g_strdup ((const char *) sqlite3_column_text (stmt, 4)),
-      };
-
-      g_array_append_val (samples, s);
-
-      if (++rows % 4096 == 0 && g_cancellable_is_cancelled (cancellable))
-        break;
-    }
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      lookout_store_set_error (error, db->db, rc, "read samples");
-      lookout_store_release_reader (self, db);
-      return NULL;
-    }
-
+  ok = lookout_store_chunks_scan (self, db, q->target_id, q->from_ms, q->to_ms, TRUE,
+                                  collect_sample_cb, &collect, error);
   lookout_store_release_reader (self, db);
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (!ok || g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
   return g_steal_pointer (&samples);
@@ -343,6 +369,64 @@ static const struct
 #undef SELECT_ROLLUP
 };
 
+/* Adds the rollups of the unsealed samples @head (sorted) to @rollups. */
+static void
+merge_head_rollups (GArray                  *rollups,
+                    GArray                  *head,
+                    LookoutRollupResolution  resolution)
+{
+  g_autoptr(GHashTable) accums = NULL;
+  gboolean added = FALSE;
+  guint i = 0;
+
+  if (head->len == 0)
+    return;
+
+  accums = lookout_store_rollups_new ();
+  for (guint k = 0; k < head->len; k++)
+    lookout_store_rollups_add (accums, &g_array_index (head, LookoutSample, k));
+
+  for (guint k = 0; k < head->len; k++)
+    {
+      const LookoutSample *s = &g_array_index (head, LookoutSample, k);
+      RollupAccum key = {
+        .target_id = s->target_id,
+        .bucket = bucket_start (s->ts_ms, rollup_width_ms[resolution]),
+        .resolution = resolution,
+      };
+      RollupAccum *acc = g_hash_table_lookup (accums, &key);
+      LookoutRollup *r = NULL;
+
+      if (acc == NULL)
+        continue;   /* this bucket is merged already */
+
+      while (i < rollups->len && g_array_index (rollups, LookoutRollup, i).bucket_ms < key.bucket)
+        i++;
+      if (i < rollups->len && g_array_index (rollups, LookoutRollup, i).bucket_ms == key.bucket)
+        r = &g_array_index (rollups, LookoutRollup, i);
+      else
+        {
+          LookoutRollup fresh = { .bucket_ms = key.bucket, .min_us = -1, .max_us = -1 };
+
+          g_array_append_val (rollups, fresh);
+          r = &g_array_index (rollups, LookoutRollup, rollups->len - 1);
+          added = TRUE;
+        }
+
+      r->n += acc->n;
+      r->n_fail += acc->n_fail;
+      r->sum_us += acc->sum_us;
+      if (acc->min_us >= 0 && (r->min_us < 0 || acc->min_us < r->min_us))
+        r->min_us = acc->min_us;
+      if (acc->max_us > r->max_us)
+        r->max_us = acc->max_us;
+      g_hash_table_remove (accums, &key);
+    }
+
+  if (added)
+    g_array_sort (rollups, compare_bucket);
+}
+
 static GArray *
 read_rollups (LookoutStore      *self,
               const RangeQuery  *q,
@@ -350,6 +434,7 @@ read_rollups (LookoutStore      *self,
               GError           **error)
 {
   g_autoptr(GArray) rollups = NULL;
+  g_autoptr(GArray) head = NULL;
   LookoutStoreDb *db;
   sqlite3_stmt *stmt;
   gint64 from;
@@ -368,6 +453,14 @@ read_rollups (LookoutStore      *self,
 
   /* The bucket holding from_ms is part of the range. */
   from = bucket_start (q->from_ms, rollup_width_ms[q->resolution]);
+
+  head = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+  g_array_set_clear_func (head, (GDestroyNotify) lookout_sample_clear);
+  if (!lookout_store_chunks_begin_read (self, db, q->target_id, from, q->to_ms, head, error))
+    {
+      lookout_store_release_reader (self, db);
+      return NULL;
+    }
 
   sqlite3_bind_int64 (stmt, 1, q->target_id);
   sqlite3_bind_int64 (stmt, 2, from);
@@ -391,6 +484,9 @@ read_rollups (LookoutStore      *self,
       g_array_append_val (rollups, r);
     }
 
+  sqlite3_reset (stmt);
+  lookout_store_chunks_end_read (db);
+
   if (rc != SQLITE_DONE)
     {
       lookout_store_set_error (error, db->db, rc, "read rollups");
@@ -399,6 +495,8 @@ read_rollups (LookoutStore      *self,
     }
 
   lookout_store_release_reader (self, db);
+
+  merge_head_rollups (rollups, head, q->resolution);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
@@ -565,6 +663,25 @@ lookout_store_query_rollups_sync (LookoutStore            *self,
 
 /* ---- reads for statistics ---- */
 
+typedef struct
+{
+  LookoutStoreSampleFunc  func;
+  gpointer                user_data;
+  GCancellable           *cancellable;
+  guint                   rows;
+} ScanSamples;
+
+static gboolean
+scan_sample_cb (const LookoutSample *sample,
+                gpointer             user_data)
+{
+  ScanSamples *scan = user_data;
+
+  scan->func (sample->ts_ms, sample->latency_us, sample->state, scan->user_data);
+
+  return ++scan->rows % 65536 != 0 || !g_cancellable_is_cancelled (scan->cancellable);
+}
+
 gboolean
 lookout_store_scan_samples_sync (LookoutStore            *self,
                                  gint64                   target_id,
@@ -575,10 +692,9 @@ lookout_store_scan_samples_sync (LookoutStore            *self,
                                  GCancellable            *cancellable,
                                  GError                 **error)
 {
+  ScanSamples scan = { func, user_data, cancellable, 0 };
   LookoutStoreDb *db;
-  sqlite3_stmt *stmt;
-  guint rows = 0;
-  int rc;
+  gboolean ok;
 
   g_return_val_if_fail (LOOKOUT_IS_STORE (self), FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
@@ -588,41 +704,11 @@ lookout_store_scan_samples_sync (LookoutStore            *self,
   if (!(db = lookout_store_acquire_reader (self, error)))
     return FALSE;
 
-  stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_SCAN_SAMPLES,
-                                     "SELECT ts_ms, latency_us, state FROM samples"
-                                     " WHERE target_id = ?1 AND ts_ms >= ?2 AND ts_ms < ?3"
-                                     " ORDER BY ts_ms",
-                                     error);
-  if (stmt == NULL)
-    {
-      lookout_store_release_reader (self, db);
-      return FALSE;
-    }
-
-  sqlite3_bind_int64 (stmt, 1, target_id);
-  sqlite3_bind_int64 (stmt, 2, from_ms);
-  sqlite3_bind_int64 (stmt, 3, to_ms);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      func (sqlite3_column_int64 (stmt, 0),
-            sqlite3_column_type (stmt, 1) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 1),
-            sqlite3_column_int (stmt, 2),
-            user_data);
-      if (++rows % 65536 == 0 && g_cancellable_is_cancelled (cancellable))
-        break;
-    }
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      lookout_store_set_error (error, db->db, rc, "read samples for statistics");
-      lookout_store_release_reader (self, db);
-      return FALSE;
-    }
-
+  ok = lookout_store_chunks_scan (self, db, target_id, from_ms, to_ms, FALSE,
+                                  scan_sample_cb, &scan, error);
   lookout_store_release_reader (self, db);
 
-  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+  return ok && !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
 /* Steps @stmt once: the first column of its row, or *out_none when there
@@ -670,13 +756,7 @@ lookout_store_raw_complete_since_sync (LookoutStore  *self,
   if (!(db = lookout_store_acquire_reader (self, error)))
     return FALSE;
 
-  stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_SELECT_OLDEST_SAMPLE,
-                                     "SELECT min (ts_ms) FROM samples WHERE target_id = ?1",
-                                     error);
-  if (stmt == NULL)
-    goto out;
-  sqlite3_bind_int64 (stmt, 1, target_id);
-  if (!step_int64 (stmt, &oldest, &none, error))
+  if (!lookout_store_chunks_oldest (self, db, target_id, &oldest, &none, error))
     goto out;
 
   if (none)

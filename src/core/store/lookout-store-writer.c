@@ -14,9 +14,10 @@
  * Batching: the writer sleeps until the queue holds something, then waits
  * until 250 ms (BATCH_INTERVAL_US) after the first operation of the batch
  * arrived, or less when a flush is asked for or the store closes. It then
- * takes the whole queue and applies it in order in ONE transaction,
- * together with the minute, hour and day rollups of the batch's samples
- * (summed in memory first, then one UPSERT per bucket).
+ * takes the whole queue and applies it in order in ONE transaction: the
+ * batch's samples are appended to the sample log, and whatever is due is
+ * sealed into compressed chunks with its minute, hour and day rollups
+ * (lookout-store-chunks.c).
  *
  * Crash bound: a kill at any moment therefore loses at most the operations
  * queued in the last 250 ms plus the batch being written, and the rollups
@@ -176,22 +177,14 @@ abort_batch (LookoutStore *self,
 /* Applies one batch in a transaction; returns the last committed sample
  * sequence number through *out_seq. */
 static gboolean
-write_batch (LookoutStore  *self,
-             GArray        *batch,
-             guint64       *out_seq,
-             GError       **error)
+write_batch_locked (LookoutStore  *self,
+                    GArray        *batch,
+                    guint64       *out_seq,
+                    GError       **error)
 {
-  g_autoptr(GHashTable) rollups = NULL;
   LookoutStoreDb *db = &self->writer_db;
   guint64 last_seq = 0;
-  gboolean with_rollups;
   int rc;
-
-  g_mutex_lock (&self->lock);
-  with_rollups = !self->no_rollups;
-  g_mutex_unlock (&self->lock);
-
-  rollups = lookout_store_rollups_new ();
 
   if (!lookout_store_exec (db->db, "BEGIN IMMEDIATE", error))
     {
@@ -209,7 +202,7 @@ write_batch (LookoutStore  *self,
         {
         case OP_SAMPLE:
           last_seq = op->sample.seq;
-          if (!lookout_store_samples_insert (db, &op->sample.sample, &inserted, &local_error))
+          if (!lookout_store_samples_insert (self, db, &op->sample.sample, &inserted, &local_error))
             {
               if (failed_for_batch (db->db))
                 {
@@ -219,8 +212,6 @@ write_batch (LookoutStore  *self,
                 }
               g_warning ("Dropping a sample: %s", local_error->message);
             }
-          else if (inserted && with_rollups)
-            lookout_store_rollups_add (rollups, &op->sample.sample);
           break;
 
         case OP_EVENT:
@@ -260,7 +251,7 @@ write_batch (LookoutStore  *self,
         }
     }
 
-  if (!lookout_store_rollups_write (db, rollups, error))
+  if (!lookout_store_chunks_seal (self, db, G_MININT64, error))
     {
       abort_batch (self, db->db);
       return FALSE;
@@ -276,6 +267,26 @@ write_batch (LookoutStore  *self,
 
   *out_seq = last_seq;
   return TRUE;
+}
+
+/* The head changes with the batch and is rebuilt from the log when the
+ * batch did not commit. */
+static gboolean
+write_batch (LookoutStore  *self,
+             GArray        *batch,
+             guint64       *out_seq,
+             GError       **error)
+{
+  g_autoptr(GError) load_error = NULL;
+  gboolean ok;
+
+  lookout_store_head_lock (self);
+  ok = write_batch_locked (self, batch, out_seq, error);
+  if (!ok && !lookout_store_head_load (self, &self->writer_db, &load_error))
+    g_warning ("Could not reread the unsealed samples: %s", load_error->message);
+  lookout_store_head_unlock (self);
+
+  return ok;
 }
 
 /* A task is returned, and released, on its own context: the last reference

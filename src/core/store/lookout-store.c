@@ -49,6 +49,7 @@ enum {
   PROP_SAVING_PROBLEM_SINCE,
   PROP_N_DROPPED,
   PROP_N_WRITTEN_LATE,
+  PROP_MIGRATION_PROGRESS,
   N_PROPS
 };
 
@@ -338,6 +339,8 @@ lookout_store_finalize (GObject *object)
   g_clear_pointer (&self->retry_batch, g_array_unref);
   g_clear_pointer (&self->problem, g_free);
   g_clear_pointer (&self->shown_problem, g_free);
+  lookout_store_head_free (self);
+  g_clear_pointer (&self->migration, g_free);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->work_cond);
   g_cond_clear (&self->done_cond);
@@ -373,6 +376,9 @@ lookout_store_get_property (GObject    *object,
       break;
     case PROP_N_WRITTEN_LATE:
       g_value_set_uint64 (value, self->shown_late);
+      break;
+    case PROP_MIGRATION_PROGRESS:
+      g_value_set_double (value, self->migration_progress);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -414,6 +420,16 @@ lookout_store_class_init (LookoutStoreClass *klass)
     g_param_spec_uint64 ("n-written-late", NULL, NULL,
                          0, G_MAXUINT64, 0,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /**
+   * LookoutStore:migration-progress:
+   *
+   * How far moving an older file's samples into chunks has got, from 0 to
+   * 1; 1 when there was nothing to move. Notified on the store's context.
+   */
+  properties[PROP_MIGRATION_PROGRESS] =
+    g_param_spec_double ("migration-progress", NULL, NULL,
+                         0.0, 1.0, 1.0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -438,6 +454,8 @@ lookout_store_init (LookoutStore *self)
   g_mutex_init (&self->readers_lock);
   lookout_store_writer_init (self);
   self->lock_fd = -1;
+  lookout_store_head_init (self);
+  self->migration_progress = 1.0;
   self->idle_readers = g_ptr_array_new_with_free_func ((GDestroyNotify) store_db_free);
   self->retention.samples_ms = 30 * 86400 * G_GINT64_CONSTANT (1000);
   self->retention.minute_ms = 90 * 86400 * G_GINT64_CONSTANT (1000);
@@ -606,11 +624,14 @@ check_identity (sqlite3     *db,
 
   if (!query_int (db, "SELECT count(*) FROM sqlite_master", &n_objects, error) ||
       !query_int (db, "PRAGMA user_version", &version, error) ||
-      !query_int (db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
-                      "AND name IN ('targets', 'samples', 'events')", &n_ours, error))
+      !query_int (db, "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                      "  AND name IN ('targets', 'events', 'rollup_minute'))"
+                      " + (SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table'"
+                      "  AND name IN ('samples', 'sample_chunks'))", &n_ours, error))
     return FALSE;
 
-  if (n_objects == 0 || (version > 0 && n_ours == 3))
+  /* Samples are in the row table before schema 3, in chunks after it. */
+  if (n_objects == 0 || (version > 0 && n_ours == 4))
     {
       *out_mark = TRUE;
       return TRUE;
@@ -679,7 +700,8 @@ store_open (const char    *path,
       !lookout_store_exec (self->writer_db.db, "PRAGMA synchronous = NORMAL", error) ||
       !lookout_store_exec (self->writer_db.db,
                            "PRAGMA journal_size_limit = " G_STRINGIFY (JOURNAL_SIZE_LIMIT), error) ||
-      !lookout_store_schema_migrate (self->writer_db.db, path, error))
+      !lookout_store_schema_migrate (self->writer_db.db, path, error) ||
+      !lookout_store_head_load (self, &self->writer_db, error))
     return NULL;
 
   if (mark)
@@ -696,6 +718,7 @@ store_open (const char    *path,
   g_source_attach (self->committed_source, self->context);
 
   lookout_store_writer_start (self);
+  lookout_store_migration_start (self);
 
   return g_steal_pointer (&self);
 }
@@ -716,9 +739,11 @@ store_open_read_only (const char    *path,
   self->read_only = TRUE;
   self->closed = TRUE;
 
+  /* The results not yet sealed into chunks are read from the log too. */
   if (!store_db_open (&self->writer_db, path, SQLITE_OPEN_READONLY, error) ||
       !lookout_store_schema_check (self->writer_db.db, path, error) ||
-      !check_identity (self->writer_db.db, path, &mark, error))
+      !check_identity (self->writer_db.db, path, &mark, error) ||
+      !lookout_store_head_load (self, &self->writer_db, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -860,6 +885,7 @@ static void
 store_close (LookoutStore *self,
              gboolean      emit)
 {
+  lookout_store_migration_stop (self);
   lookout_store_writer_stop (self);
 
   /* Readers first: the last connection to close checkpoints the WAL into
@@ -899,6 +925,64 @@ lookout_store_close (LookoutStore *self)
   g_return_if_fail (LOOKOUT_IS_STORE (self));
 
   store_close (self, TRUE);
+}
+
+/* ---- migration progress (the work is in lookout-store-migrate.c) ---- */
+
+typedef struct
+{
+  GWeakRef store;
+  double   progress;
+} ProgressUpdate;
+
+static void
+progress_update_free (ProgressUpdate *u)
+{
+  g_weak_ref_clear (&u->store);
+  g_free (u);
+}
+
+static gboolean
+progress_update_cb (gpointer user_data)
+{
+  ProgressUpdate *u = user_data;
+  g_autoptr(LookoutStore) self = g_weak_ref_get (&u->store);
+
+  if (self != NULL && self->migration_progress != u->progress)
+    {
+      self->migration_progress = u->progress;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MIGRATION_PROGRESS]);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Any thread. */
+void
+lookout_store_set_migration_progress (LookoutStore *self,
+                                      double        progress)
+{
+  ProgressUpdate *u = g_new0 (ProgressUpdate, 1);
+  GSource *source = g_idle_source_new ();
+
+  g_weak_ref_init (&u->store, self);
+  u->progress = progress;
+
+  /* Always through the context's loop: g_main_context_invoke() would run
+   * the callback right here, on this thread, when no one holds the
+   * context. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, progress_update_cb, u, (GDestroyNotify) progress_update_free);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+double
+lookout_store_get_migration_progress (LookoutStore *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), 1.0);
+
+  return self->migration_progress;
 }
 
 /* ---- retention (pruning is in lookout-store-retention.c) ---- */

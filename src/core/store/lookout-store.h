@@ -99,6 +99,10 @@ void          lookout_store_open_read_only_async (const char           *path,
                                                   gpointer              user_data);
 gboolean      lookout_store_get_read_only        (LookoutStore         *self);
 const char   *lookout_store_get_path             (LookoutStore         *self);
+/* An older file's samples are moved into the chunk store after opening, in
+ * the background; this tells how far that has got, from 0 to 1 (the
+ * "migration-progress" property). Reads and writes work meanwhile. */
+double        lookout_store_get_migration_progress (LookoutStore       *self);
 /* Flushes pending writes, stops the writer thread and closes. Idempotent;
  * dispose calls it too. */
 void          lookout_store_close                (LookoutStore         *self);
@@ -157,7 +161,10 @@ gboolean      lookout_store_purge_orphans_finish (LookoutStore         *self,
 /* ---- samples ----
  * Never blocks: the sample is queued for the writer thread, which commits
  * queued samples in one transaction at least every 250 ms (so a crash loses
- * at most that), also updating the minute/hour/day rollups. Returns the
+ * at most that). Samples are sealed into compressed chunks later, and the
+ * minute/hour/day rollups are written then; reads add the rollups of what
+ * is not sealed yet, so they always cover every committed sample. A sample
+ * for a target and millisecond already stored is ignored. Returns the
  * sample's sequence number; lookout_store_get_committed_seq() tells how far
  * commits have got, and "committed" (guint64 seq) is emitted on the main
  * context the store was opened on after each commit. */

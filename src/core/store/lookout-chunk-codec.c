@@ -1,0 +1,531 @@
+/* lookout-chunk-codec.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* How a chunk is laid out
+ *
+ * Every number is a LEB128 varint; signed ones are zigzag-coded first, so
+ * small magnitudes of either sign take one byte. In order:
+ *
+ *   version (1 byte, 1)    n (samples)
+ *   timestamps             ts[0], then ts[1] - ts[0], then for each further
+ *                          sample the delta of deltas (signed): a regular
+ *                          interval with a few ms of jitter costs one byte
+ *   latency presence       run lengths, alternately with and without a
+ *                          latency, starting with "with" (that run may be 0)
+ *   latencies              of the samples that have one: the first, then
+ *                          the delta to the previous one (signed)
+ *   states                 (state byte, run length) pairs
+ *   codes                  (code, run length) pairs, code signed
+ *   errors                 their count, then for each: the gap in samples
+ *                          since the previous error (or its index for the
+ *                          first), and either 0, length and the bytes of a
+ *                          new text, or k > 0 naming the k-th new text seen
+ *                          in this chunk, as failures repeat their message
+ *
+ * The decoder trusts nothing: every count and run is checked against n and
+ * against the bytes left, the runs of each section must add up to n exactly,
+ * and no byte may be left over. A malformed chunk appends nothing. */
+
+#define G_LOG_DOMAIN "lookout-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "lookout-chunk-codec.h"
+
+#define CHUNK_VERSION 1
+
+G_DEFINE_QUARK (lookout-chunk-error-quark, lookout_chunk_error)
+
+/* ---- encoding ---- */
+
+static inline void
+put_varint (GByteArray *out,
+            guint64     v)
+{
+  guint8 buf[10];
+  guint len = 0;
+
+  while (v >= 0x80)
+    {
+      buf[len++] = (guint8) (v | 0x80);
+      v >>= 7;
+    }
+  buf[len++] = (guint8) v;
+  g_byte_array_append (out, buf, len);
+}
+
+static inline guint64
+zigzag (gint64 v)
+{
+  return ((guint64) v << 1) ^ (guint64) (v >> 63);
+}
+
+static inline gint64
+unzigzag (guint64 v)
+{
+  return (gint64) (v >> 1) ^ -(gint64) (v & 1);
+}
+
+GByteArray *
+lookout_chunk_encode (const LookoutSample *samples,
+                      guint                n_samples)
+{
+  g_autoptr(GPtrArray) texts = NULL;
+  GByteArray *out;
+  guint64 prev_delta = 0;
+  guint n_errors = 0, last_error = 0;
+  gint64 prev_latency = 0;
+  gboolean have_latency = FALSE;
+
+  g_return_val_if_fail (samples != NULL, NULL);
+  g_return_val_if_fail (n_samples > 0 && n_samples <= LOOKOUT_CHUNK_MAX_SAMPLES, NULL);
+
+  out = g_byte_array_sized_new (16 + n_samples * 4);
+  g_byte_array_append (out, (const guint8[]) { CHUNK_VERSION }, 1);
+  put_varint (out, n_samples);
+
+  /* Unsigned arithmetic: any timestamps round-trip, even absurd ones. */
+  put_varint (out, zigzag (samples[0].ts_ms));
+  for (guint i = 1; i < n_samples; i++)
+    {
+      guint64 delta = (guint64) samples[i].ts_ms - (guint64) samples[i - 1].ts_ms;
+
+      put_varint (out, zigzag ((gint64) (i == 1 ? delta : delta - prev_delta)));
+      prev_delta = delta;
+    }
+
+  for (guint i = 0; i < n_samples;)
+    {
+      guint run = 0;
+
+      while (i < n_samples && (samples[i].latency_us >= 0) == !have_latency)
+        run++, i++;
+      put_varint (out, run);
+      have_latency = !have_latency;
+    }
+
+  have_latency = FALSE;
+  for (guint i = 0; i < n_samples; i++)
+    {
+      if (samples[i].latency_us < 0)
+        continue;
+      put_varint (out, zigzag (have_latency ? samples[i].latency_us - prev_latency
+                                            : samples[i].latency_us));
+      prev_latency = samples[i].latency_us;
+      have_latency = TRUE;
+    }
+
+  for (guint i = 0; i < n_samples;)
+    {
+      guint run = 0;
+      guint8 state = samples[i].state;
+
+      while (i < n_samples && samples[i].state == state)
+        run++, i++;
+      g_byte_array_append (out, &state, 1);
+      put_varint (out, run);
+    }
+
+  for (guint i = 0; i < n_samples;)
+    {
+      guint run = 0;
+      int code = samples[i].code;
+
+      while (i < n_samples && samples[i].code == code)
+        run++, i++;
+      put_varint (out, zigzag (code));
+      put_varint (out, run);
+    }
+
+  for (guint i = 0; i < n_samples; i++)
+    n_errors += samples[i].error != NULL;
+  put_varint (out, n_errors);
+
+  texts = g_ptr_array_new ();
+  for (guint i = 0; i < n_samples; i++)
+    {
+      const char *error = samples[i].error;
+      guint k;
+
+      if (error == NULL)
+        continue;
+
+      put_varint (out, i - last_error);
+      last_error = i;
+
+      for (k = 0; k < texts->len; k++)
+        if (strcmp (texts->pdata[k], error) == 0)
+          break;
+
+      if (k < texts->len)
+        put_varint (out, k + 1);
+      else
+        {
+          gsize len = strlen (error);
+
+          put_varint (out, 0);
+          put_varint (out, len);
+          g_byte_array_append (out, (const guint8 *) error, len);
+          g_ptr_array_add (texts, (gpointer) error);
+        }
+    }
+
+  return out;
+}
+
+/* ---- decoding ---- */
+
+typedef struct
+{
+  const guint8 *p;
+  const guint8 *end;
+  const char   *failed;   /* what was being read when the input ran out or was wrong */
+} Reader;
+
+static inline gboolean
+get_varint (Reader     *r,
+            guint64    *out,
+            const char *what)
+{
+  guint64 v = 0;
+
+  for (guint shift = 0; shift < 64; shift += 7)
+    {
+      guint8 b;
+
+      if (r->p >= r->end)
+        {
+          r->failed = what;
+          return FALSE;
+        }
+      b = *r->p++;
+      v |= (guint64) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0)
+        {
+          *out = v;
+          return TRUE;
+        }
+    }
+
+  r->failed = what;
+  return FALSE;
+}
+
+/* A run length that must fit in what is left of n. */
+static inline gboolean
+get_run (Reader     *r,
+         guint       left,
+         guint      *out,
+         const char *what)
+{
+  guint64 v;
+
+  if (!get_varint (r, &v, what))
+    return FALSE;
+  if (v > left)
+    {
+      r->failed = what;
+      return FALSE;
+    }
+  *out = (guint) v;
+  return TRUE;
+}
+
+static gboolean
+decode (Reader        *r,
+        gint64         target_id,
+        gboolean       with_errors,
+        LookoutSample *s,
+        guint          n)
+{
+  guint64 v, ts, delta = 0, latency = 0;
+  gboolean have_latency = FALSE, present = TRUE;
+  guint i, n_errors, at = 0;
+  g_autoptr(GPtrArray) texts = NULL;
+
+  if (!get_varint (r, &v, N_("timestamps")))
+    return FALSE;
+  ts = (guint64) unzigzag (v);
+  for (i = 0; i < n; i++)
+    {
+      if (i > 0)
+        {
+          if (!get_varint (r, &v, N_("timestamps")))
+            return FALSE;
+          delta = i == 1 ? (guint64) unzigzag (v) : delta + (guint64) unzigzag (v);
+          ts += delta;
+        }
+      s[i] = (LookoutSample) { .target_id = target_id, .ts_ms = (gint64) ts, .latency_us = -1 };
+    }
+
+  /* Presence runs, marking present samples with latency 0 for now. */
+  for (i = 0; i < n; present = !present)
+    {
+      guint run;
+
+      if (!get_run (r, n - i, &run, N_("latency runs")))
+        return FALSE;
+      if (run == 0 && i > 0)
+        {
+          r->failed = N_("latency runs");
+          return FALSE;
+        }
+      for (guint end = i + run; i < end; i++)
+        s[i].latency_us = present ? 0 : -1;
+    }
+
+  for (i = 0; i < n; i++)
+    {
+      if (s[i].latency_us < 0)
+        continue;
+      if (!get_varint (r, &v, N_("latencies")))
+        return FALSE;
+      latency = have_latency ? latency + (guint64) unzigzag (v) : (guint64) unzigzag (v);
+      have_latency = TRUE;
+      if ((gint64) latency < 0)
+        {
+          r->failed = N_("latencies");
+          return FALSE;
+        }
+      s[i].latency_us = (gint64) latency;
+    }
+
+  for (i = 0; i < n;)
+    {
+      guint run;
+      guint8 state;
+
+      if (r->p >= r->end)
+        {
+          r->failed = N_("states");
+          return FALSE;
+        }
+      state = *r->p++;
+      if (!get_run (r, n - i, &run, N_("states")) || run == 0)
+        {
+          r->failed = N_("states");
+          return FALSE;
+        }
+      for (guint end = i + run; i < end; i++)
+        s[i].state = state;
+    }
+
+  for (i = 0; i < n;)
+    {
+      guint run;
+      gint64 code;
+
+      if (!get_varint (r, &v, N_("codes")))
+        return FALSE;
+      code = unzigzag (v);
+      if (code < G_MININT || code > G_MAXINT ||
+          !get_run (r, n - i, &run, N_("codes")) || run == 0)
+        {
+          r->failed = N_("codes");
+          return FALSE;
+        }
+      for (guint end = i + run; i < end; i++)
+        s[i].code = (int) code;
+    }
+
+  if (!get_run (r, n, &n_errors, N_("errors")))
+    return FALSE;
+
+  texts = g_ptr_array_new ();
+  for (guint e = 0; e < n_errors; e++)
+    {
+      guint gap;
+      guint64 ref;
+      const char *text;
+      gsize len;
+
+      if (!get_run (r, n - 1 - at, &gap, N_("errors")) ||
+          (e > 0 && gap == 0) ||
+          !get_varint (r, &ref, N_("errors")))
+        {
+          r->failed = N_("errors");
+          return FALSE;
+        }
+      at += gap;
+
+      if (ref == 0)
+        {
+          guint64 len64;
+
+          if (!get_varint (r, &len64, N_("error texts")) || len64 > (guint64) (r->end - r->p) ||
+              memchr (r->p, '\0', len64) != NULL)
+            {
+              r->failed = N_("error texts");
+              return FALSE;
+            }
+          text = (const char *) r->p;
+          len = len64;
+          r->p += len;
+          g_ptr_array_add (texts, (gpointer) text);
+          g_ptr_array_add (texts, GSIZE_TO_POINTER (len));
+        }
+      else if (ref <= texts->len / 2)
+        {
+          text = texts->pdata[(ref - 1) * 2];
+          len = GPOINTER_TO_SIZE (texts->pdata[(ref - 1) * 2 + 1]);
+        }
+      else
+        {
+          r->failed = N_("errors");
+          return FALSE;
+        }
+
+      if (with_errors)
+        s[at].error = g_strndup (text, len);
+    }
+
+  if (r->p != r->end)
+    {
+      r->failed = N_("the end");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+lookout_chunk_decode (const guint8  *data,
+                      gsize          len,
+                      gint64         target_id,
+                      gboolean       with_errors,
+                      GArray        *out,
+                      GError       **error)
+{
+  Reader r = { data, data + len, NULL };
+  guint old_len;
+  guint64 n;
+
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (g_array_get_element_size (out) == sizeof (LookoutSample), FALSE);
+
+  if (len < 1 || data[0] != CHUNK_VERSION)
+    {
+      g_set_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT,
+                   _("A stored chunk of samples has an unknown format (version %d)"),
+                   len < 1 ? -1 : data[0]);
+      return FALSE;
+    }
+  r.p++;
+
+  if (!get_varint (&r, &n, N_("the sample count")) || n == 0 || n > LOOKOUT_CHUNK_MAX_SAMPLES)
+    {
+      g_set_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT,
+                   _("A stored chunk of samples is damaged: bad sample count"));
+      return FALSE;
+    }
+
+  old_len = out->len;
+  g_array_set_size (out, old_len + n);
+  memset (&g_array_index (out, LookoutSample, old_len), 0, n * sizeof (LookoutSample));
+
+  if (!decode (&r, target_id, with_errors,
+               &g_array_index (out, LookoutSample, old_len), n))
+    {
+      for (guint i = old_len; i < out->len; i++)
+        g_clear_pointer (&g_array_index (out, LookoutSample, i).error, g_free);
+      g_array_set_size (out, old_len);
+      g_set_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT,
+                   _("A stored chunk of samples is damaged: bad %s"), _(r.failed));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* ---- several targets ---- */
+
+GByteArray *
+lookout_chunk_encode_log (const LookoutSample *samples,
+                          guint                n_samples)
+{
+  g_autoptr(GByteArray) chunk = NULL;
+  GByteArray *out;
+  gint64 prev = 0;
+
+  g_return_val_if_fail (samples != NULL, NULL);
+  g_return_val_if_fail (n_samples > 0 && n_samples <= LOOKOUT_CHUNK_MAX_SAMPLES, NULL);
+
+  out = g_byte_array_sized_new (16 + n_samples * 6);
+  put_varint (out, n_samples);
+  for (guint i = 0; i < n_samples; i++)
+    {
+      put_varint (out, zigzag ((gint64) ((guint64) samples[i].target_id - (guint64) prev)));
+      prev = samples[i].target_id;
+    }
+
+  chunk = lookout_chunk_encode (samples, n_samples);
+  g_byte_array_append (out, chunk->data, chunk->len);
+
+  return out;
+}
+
+gboolean
+lookout_chunk_decode_log (const guint8  *data,
+                          gsize          len,
+                          GArray        *out,
+                          GError       **error)
+{
+  Reader r = { data, data + len, NULL };
+  g_autofree gint64 *ids = NULL;
+  guint64 n, v;
+  guint64 id = 0;
+  guint old_len = out->len;
+
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  if (!get_varint (&r, &n, N_("target ids")) || n == 0 || n > LOOKOUT_CHUNK_MAX_SAMPLES)
+    {
+      g_set_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT,
+                   _("A stored batch of samples is damaged: bad sample count"));
+      return FALSE;
+    }
+
+  ids = g_new (gint64, n);
+  for (guint64 i = 0; i < n; i++)
+    {
+      if (!get_varint (&r, &v, N_("target ids")))
+        {
+          g_set_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT,
+                       _("A stored batch of samples is damaged: bad target ids"));
+          return FALSE;
+        }
+      id += (guint64) unzigzag (v);
+      ids[i] = (gint64) id;
+    }
+
+  if (!lookout_chunk_decode (r.p, r.end - r.p, 0, TRUE, out, error))
+    return FALSE;
+
+  if (out->len - old_len != n)
+    {
+      guint got = out->len - old_len;
+
+      for (guint i = old_len; i < out->len; i++)
+        g_clear_pointer (&g_array_index (out, LookoutSample, i).error, g_free);
+      g_array_set_size (out, old_len);
+      g_set_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT,
+                   _("A stored batch of samples is damaged: %u target ids for %u samples"),
+                   (guint) n, got);
+      return FALSE;
+    }
+
+  for (guint64 i = 0; i < n; i++)
+    g_array_index (out, LookoutSample, old_len + i).target_id = ids[i];
+
+  return TRUE;
+}

@@ -1,0 +1,137 @@
+# The results a Lookout database holds, read in Python for the tests that
+# run lookout-agent as a whole process: the chunks sealed per target and the
+# rows of the log not yet sealed, unpacked as lookout-chunk-codec.c packs
+# them (a test that reads them wrong fails: the formats are checked here).
+
+
+class _Reader:
+    def __init__(self, data, pos=0):
+        self.data = data
+        self.pos = pos
+
+    def varint(self):
+        value = shift = 0
+        while True:
+            b = self.data[self.pos]
+            self.pos += 1
+            value |= (b & 0x7f) << shift
+            shift += 7
+            if b < 0x80:
+                return value
+
+    def signed(self):
+        v = self.varint()
+        return (v >> 1) ^ -(v & 1)
+
+
+def _body(r, n):
+    """(ts_ms, latency_us or None, state, error or None) of @n results."""
+    assert r.data[r.pos] == 1, "chunk version"
+    r.pos += 1
+    assert r.varint() == n
+    ts, delta, at = [], 0, 0
+    for i in range(n):
+        if i == 0:
+            at = r.signed()
+        else:
+            delta = r.signed() if i == 1 else delta + r.signed()
+            at += delta
+        ts.append(at)
+    present, has, i = [], True, 0
+    while i < n:                      # latency presence runs
+        run = r.varint()
+        present += [has] * run
+        i += run
+        has = not has
+    latency, lat = [], 0
+    for k in range(n):
+        if present[k]:
+            lat += r.signed()         # the first is absolute, from 0
+            latency.append(lat)
+        else:
+            latency.append(None)
+    states, i = [], 0
+    while i < n:
+        state = r.data[r.pos]
+        r.pos += 1
+        run = r.varint()
+        states += [state] * run
+        i += run
+    i = 0
+    while i < n:                      # codes
+        r.varint()
+        i += r.varint()
+    errors, texts, at = [None] * n, [], 0
+    for _ in range(r.varint()):
+        at += r.varint()
+        ref = r.varint()
+        if ref == 0:
+            length = r.varint()
+            texts.append(r.data[r.pos:r.pos + length].decode())
+            r.pos += length
+            ref = len(texts)
+        errors[at] = texts[ref - 1]
+    return list(zip(ts, latency, states, errors))
+
+
+def unpack_chunk(data):
+    """The results of one target's sealed chunk."""
+    r = _Reader(data)
+    n = _Reader(data, 1).varint()
+    return _body(r, n)
+
+
+def unpack_log_row(data):
+    """(target_id, ts_ms, latency_us or None, state, error or None) of each
+    result of one row of the log."""
+    r = _Reader(data)
+    n = r.varint()
+    ids, last = [], 0
+    for _ in range(n):
+        last += r.signed()
+        ids.append(last)
+    return [(target_id,) + rest for target_id, rest in zip(ids, _body(r, n))]
+
+
+def stored_results(con, uri):
+    """Every stored result of the target with that URI, in time order:
+    (ts_ms, latency_us or None, state, error or None)."""
+    row = con.execute("SELECT id, coalesce((SELECT seq FROM sample_sealed WHERE target_id = id), 0)"
+                      " FROM targets WHERE uri = ?", (uri,)).fetchone()
+    if row is None:
+        return []
+    target_id, sealed_seq = row
+    results = []
+    for (data,) in con.execute("SELECT data FROM sample_chunks WHERE target_id = ?", (target_id,)):
+        results += unpack_chunk(data)
+    for (data,) in con.execute("SELECT data FROM sample_log WHERE seq > ? ORDER BY seq", (sealed_seq,)):
+        results += [r[1:] for r in unpack_log_row(data) if r[0] == target_id]
+    return sorted(results)
+
+
+def count_results(con):
+    """How many results the database holds, of every target."""
+    sealed = con.execute("SELECT coalesce(sum(n), 0) FROM sample_chunks").fetchone()[0]
+    marks = dict(con.execute("SELECT target_id, seq FROM sample_sealed"))
+    unsealed = 0
+    for seq, data in con.execute("SELECT seq, data FROM sample_log"):
+        unsealed += sum(1 for r in unpack_log_row(data) if seq > marks.get(r[0], 0))
+    return sealed + unsealed
+
+
+def stored_by_uri(con):
+    """Every stored result of every target, read once: {uri: [(ts_ms,
+    latency_us or None, state, error or None), …]} in time order."""
+    uris = dict(con.execute("SELECT id, uri FROM targets"))
+    marks = dict(con.execute("SELECT target_id, seq FROM sample_sealed"))
+    results = {uri: [] for uri in uris.values()}
+    for target_id, data in con.execute("SELECT target_id, data FROM sample_chunks"):
+        if target_id in uris:
+            results[uris[target_id]] += unpack_chunk(data)
+    for seq, data in con.execute("SELECT seq, data FROM sample_log ORDER BY seq"):
+        for r in unpack_log_row(data):
+            if r[0] in uris and seq > marks.get(r[0], 0):
+                results[uris[r[0]]].append(r[1:])
+    for rows in results.values():
+        rows.sort()
+    return results
