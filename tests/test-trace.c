@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "icmp-netns.h"
+#include "lookout-path-tracker.h"
 #include "lookout-test.h"
 #include "lookout-trace.h"
 #include "path-netns.h"
@@ -286,6 +287,50 @@ test_route_switch (void)
   g_assert_cmpstr (after_path, ==, "10.81.4.2 10.81.5.2 10.81.3.2");
 }
 
+/* The tracker over real rounds: the route moves to r1b, and exactly one
+ * change is told, at the second round on the new way. */
+static void
+test_route_change_told_once (void)
+{
+  g_autoptr(LookoutPathTracker) tracker = lookout_path_tracker_new ();
+  g_autoptr(GError) error = NULL;
+  guint changes = 0;
+  g_autofree char *told = NULL;
+
+  if (skip_without_netns ())
+    return;
+
+  for (guint round = 0; round < 7; round++)
+    {
+      g_autoptr(LookoutTraceReport) report = NULL;
+      g_auto(GStrv) old_path = NULL;
+      g_auto(GStrv) new_path = NULL;
+
+      if (round == 3)
+        {
+          g_assert_true (path_netns_switch_route (&netns, TRUE, &error));
+          g_assert_no_error (error);
+        }
+      report = trace_from_client (PATH_NETNS_DESTINATION, NULL, 5000, &error);
+      g_assert_no_error (error);
+      if (lookout_path_tracker_add_round (tracker, report, &old_path, &new_path))
+        {
+          g_autofree char *old_text = g_strjoinv (" ", old_path);
+          g_autofree char *new_text = g_strjoinv (" ", new_path);
+
+          changes++;
+          g_assert_cmpuint (round, ==, 4);
+          told = g_strdup_printf ("%s -> %s", old_text, new_text);
+        }
+    }
+  g_assert_true (path_netns_switch_route (&netns, FALSE, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_cmpstr (told, ==, "10.81.1.2 10.81.2.2 10.81.3.2 -> 10.81.4.2 10.81.5.2 10.81.3.2");
+  g_assert_cmpuint (lookout_path_tracker_get_hop (tracker, 0)->sent, ==, 3 * 3);
+}
+
 /* r1's firewall rejects what it would forward there: "time exceeded" at
  * the first hop, "unreachable" from the second on, and the round says the
  * path ends there rather than waiting on 30 silent hops. */
@@ -396,6 +441,7 @@ main (int   argc,
   g_test_add_func ("/trace/chain/ipv6", test_chain_ipv6);
   g_test_add_func ("/trace/silent-hop", test_silent_hop);
   g_test_add_func ("/trace/route-switch", test_route_switch);
+  g_test_add_func ("/trace/route-change-told-once", test_route_change_told_once);
   g_test_add_func ("/trace/unreachable", test_unreachable);
   g_test_add_func ("/trace/silent-destination", test_silent_destination);
   g_test_add_func ("/trace/cancel", test_cancel);

@@ -29,6 +29,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
 
@@ -120,6 +121,17 @@ compare_gint64 (gconstpointer a,
 }
 
 gint64
+lookout_trace_median_us (gint64 *values,
+                         guint   n)
+{
+  if (n == 0)
+    return -1;
+
+  qsort (values, n, sizeof values[0], compare_gint64);
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+gint64
 lookout_trace_hop_median_us (const LookoutTraceHop *hop)
 {
   gint64 values[LOOKOUT_TRACE_MAX_PROBES];
@@ -130,11 +142,8 @@ lookout_trace_hop_median_us (const LookoutTraceHop *hop)
   for (guint i = 0; i < MIN (hop->sent, LOOKOUT_TRACE_MAX_PROBES); i++)
     if (hop->rtt_us[i] >= 0)
       values[n++] = hop->rtt_us[i];
-  if (n == 0)
-    return -1;
 
-  qsort (values, n, sizeof values[0], compare_gint64);
-  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+  return lookout_trace_median_us (values, n);
 }
 
 void

@@ -55,6 +55,9 @@ typedef struct
 GType               lookout_trace_report_get_type (void) G_GNUC_CONST;
 LookoutTraceReport *lookout_trace_report_ref      (LookoutTraceReport *report);
 void                lookout_trace_report_unref    (LookoutTraceReport *report);
+/* The median of @n round trips, sorting @values in place; -1 when @n is 0. */
+gint64              lookout_trace_median_us       (gint64                *values,
+                                                   guint                  n);
 /* The median round trip of the probes answered at @hop, -1 when none. */
 gint64              lookout_trace_hop_median_us   (const LookoutTraceHop *hop);
 
