@@ -23,17 +23,13 @@ round_new (const char *path,
            double      rtt_ms)
 {
   g_auto(GStrv) hops = g_strsplit (path, " ", -1);
-  LookoutTraceReport *report = g_new0 (LookoutTraceReport, 1);
+  LookoutTraceReport *report = lookout_trace_report_new ("d", g_strv_length (hops));
 
-  g_atomic_ref_count_init (&report->ref_count);
-  report->n_hops = g_strv_length (hops);
-  report->hops = g_new0 (LookoutTraceHop, report->n_hops);
   report->destination_ttl = reaches ? report->n_hops : 0;
   for (guint i = 0; i < report->n_hops; i++)
     {
       LookoutTraceHop *hop = &report->hops[i];
 
-      hop->ttl = i + 1;
       hop->sent = 3;
       hop->reached = reaches && i + 1 == report->n_hops;
       if (g_str_equal (hops[i], "*"))

@@ -39,9 +39,6 @@
 #include "lookout-icmp-socket.h"
 #include "lookout-trace.h"
 
-G_DEFINE_BOXED_TYPE (LookoutTraceReport, lookout_trace_report,
-                     lookout_trace_report_ref, lookout_trace_report_unref)
-
 #define ICMP4_UNREACHABLE    3
 #define ICMP4_TIME_EXCEEDED  11
 #define ICMP6_UNREACHABLE    1
@@ -85,66 +82,6 @@ typedef struct
 } Trace;
 
 static void trace_schedule (Trace *trace);
-
-LookoutTraceReport *
-lookout_trace_report_ref (LookoutTraceReport *report)
-{
-  g_return_val_if_fail (report != NULL, NULL);
-
-  g_atomic_ref_count_inc (&report->ref_count);
-  return report;
-}
-
-void
-lookout_trace_report_unref (LookoutTraceReport *report)
-{
-  g_return_if_fail (report != NULL);
-
-  if (!g_atomic_ref_count_dec (&report->ref_count))
-    return;
-
-  for (guint i = 0; i < report->n_hops; i++)
-    g_strfreev (report->hops[i].addresses);
-  g_free (report->hops);
-  g_free (report->destination);
-  g_free (report);
-}
-
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a;
-  gint64 y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-gint64
-lookout_trace_median_us (gint64 *values,
-                         guint   n)
-{
-  if (n == 0)
-    return -1;
-
-  qsort (values, n, sizeof values[0], compare_gint64);
-  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
-gint64
-lookout_trace_hop_median_us (const LookoutTraceHop *hop)
-{
-  gint64 values[LOOKOUT_TRACE_MAX_PROBES];
-  guint n = 0;
-
-  g_return_val_if_fail (hop != NULL, -1);
-
-  for (guint i = 0; i < MIN (hop->sent, LOOKOUT_TRACE_MAX_PROBES); i++)
-    if (hop->rtt_us[i] >= 0)
-      values[n++] = hop->rtt_us[i];
-
-  return lookout_trace_median_us (values, n);
-}
 
 void
 lookout_trace_options_init (LookoutTraceOptions *options)
@@ -325,17 +262,10 @@ static const LookoutIcmpSocketCallbacks socket_callbacks = {
 static LookoutTraceReport *
 build_report (Trace *trace)
 {
-  LookoutTraceReport *report = g_new0 (LookoutTraceReport, 1);
   g_autoptr(GInetAddress) destination = NULL;
+  g_autofree char *text = NULL;
+  LookoutTraceReport *report;
   guint last = 0;
-
-  g_atomic_ref_count_init (&report->ref_count);
-  destination = g_inet_address_new_from_bytes (trace->destination,
-                                               trace->family == AF_INET6 ? G_SOCKET_FAMILY_IPV6
-                                                                         : G_SOCKET_FAMILY_IPV4);
-  report->destination = g_inet_address_to_string (destination);
-  report->destination_ttl = trace->destination_ttl;
-  report->unreachable = trace->destination_ttl == 0 && trace->unreachable_ttl != 0;
 
   /* Up to the destination, or to the last hop that said anything. */
   if (trace->destination_ttl != 0)
@@ -347,14 +277,19 @@ build_report (Trace *trace)
       if (trace->addresses[ttl - 1] != NULL)
         last = ttl;
 
-  report->n_hops = last;
-  report->hops = g_new0 (LookoutTraceHop, MAX (last, 1));
+  destination = g_inet_address_new_from_bytes (trace->destination,
+                                               trace->family == AF_INET6 ? G_SOCKET_FAMILY_IPV6
+                                                                         : G_SOCKET_FAMILY_IPV4);
+  text = g_inet_address_to_string (destination);
+  report = lookout_trace_report_new (text, last);
+  report->destination_ttl = trace->destination_ttl;
+  report->unreachable = trace->destination_ttl == 0 && trace->unreachable_ttl != 0;
+
   for (guint ttl = 1; ttl <= last; ttl++)
     {
       LookoutTraceHop *hop = &report->hops[ttl - 1];
       GPtrArray *addresses = trace->addresses[ttl - 1];
 
-      hop->ttl = ttl;
       hop->reached = ttl == trace->destination_ttl;
       hop->icmp_type = trace->icmp_type[ttl - 1];
       hop->icmp_code = trace->icmp_code[ttl - 1];
