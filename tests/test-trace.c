@@ -88,10 +88,12 @@ run_in_client (const char * const *argv)
 /* traceroute -n prints " 1  10.81.1.2  0.051 ms" or " 2  *". */
 static char *
 traceroute_path (const char *destination,
-                 gboolean    ipv6)
+                 gboolean    ipv6,
+                 gboolean    udp)
 {
-  const char *argv[] = { "traceroute", ipv6 ? "-6" : "-4", "-n", "-I", "-q", "1", "-w", "2",
-                         "-m", "8", destination, NULL };
+  /* traceroute's default method is UDP; -I is ICMP echo. */
+  const char *argv[] = { "traceroute", ipv6 ? "-6" : "-4", "-n", "-q", "1", "-w", "2",
+                         "-m", "8", destination, udp ? NULL : "-I", NULL };
   g_autofree char *out = run_in_client (argv);
   g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
   g_autoptr(GString) path = g_string_new (NULL);
@@ -117,10 +119,11 @@ traceroute_path (const char *destination,
 /* mtr -r prints "  1.|-- 10.81.1.2   0.0%     1    0.1 …" or "  2.|-- ???". */
 static char *
 mtr_path (const char *destination,
-          gboolean    ipv6)
+          gboolean    ipv6,
+          gboolean    udp)
 {
   const char *argv[] = { "mtr", ipv6 ? "-6" : "-4", "-n", "-r", "-c", "2", "-i", "0.2",
-                         destination, NULL };
+                         destination, udp ? "-u" : NULL, NULL };
   g_autofree char *out = run_in_client (argv);
   g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
   g_autoptr(GString) path = g_string_new (NULL);
@@ -153,14 +156,18 @@ skip_without_netns (void)
 static void
 check_chain (const char *destination,
              const char *expected,
-             gboolean    ipv6)
+             gboolean    ipv6,
+             gboolean    udp)
 {
   g_autoptr(LookoutTraceReport) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *ours = NULL;
   gint64 start = g_get_monotonic_time ();
+  LookoutTraceOptions options;
 
-  report = trace_from_client (destination, NULL, 5000, &error);
+  lookout_trace_options_init (&options);
+  options.proto = udp ? LOOKOUT_TRACE_PROTO_UDP : LOOKOUT_TRACE_PROTO_ICMP;
+  report = trace_from_client (destination, &options, 5000, &error);
   g_assert_no_error (error);
 
   /* Every probe was answered, so the round ended without waiting. */
@@ -184,7 +191,7 @@ check_chain (const char *destination,
   /* The reference tools, on the same chain, in the same run. */
   if (icmp_netns_have_program ("traceroute"))
     {
-      g_autofree char *theirs = traceroute_path (destination, ipv6);
+      g_autofree char *theirs = traceroute_path (destination, ipv6, udp);
 
       g_assert_cmpstr (ours, ==, theirs);
     }
@@ -192,7 +199,7 @@ check_chain (const char *destination,
     g_test_message ("traceroute is not installed: not compared");
   if (icmp_netns_have_program ("mtr"))
     {
-      g_autofree char *theirs = mtr_path (destination, ipv6);
+      g_autofree char *theirs = mtr_path (destination, ipv6, udp);
 
       g_assert_cmpstr (ours, ==, theirs);
     }
@@ -205,7 +212,7 @@ test_chain_ipv4 (void)
 {
   if (skip_without_netns ())
     return;
-  check_chain (PATH_NETNS_DESTINATION, "10.81.1.2 10.81.2.2 10.81.3.2", FALSE);
+  check_chain (PATH_NETNS_DESTINATION, "10.81.1.2 10.81.2.2 10.81.3.2", FALSE, FALSE);
 }
 
 static void
@@ -213,7 +220,23 @@ test_chain_ipv6 (void)
 {
   if (skip_without_netns ())
     return;
-  check_chain (PATH_NETNS_DESTINATION6, "fd81:1::2 fd81:2::2 fd81:3::2", TRUE);
+  check_chain (PATH_NETNS_DESTINATION6, "fd81:1::2 fd81:2::2 fd81:3::2", TRUE, FALSE);
+}
+
+static void
+test_chain_udp_ipv4 (void)
+{
+  if (skip_without_netns ())
+    return;
+  check_chain (PATH_NETNS_DESTINATION, "10.81.1.2 10.81.2.2 10.81.3.2", FALSE, TRUE);
+}
+
+static void
+test_chain_udp_ipv6 (void)
+{
+  if (skip_without_netns ())
+    return;
+  check_chain (PATH_NETNS_DESTINATION6, "fd81:1::2 fd81:2::2 fd81:3::2", TRUE, TRUE);
 }
 
 /* r2 keeps its "time exceeded" to itself: its hop is silent, yet the
@@ -250,7 +273,7 @@ test_silent_hop (void)
 
   if (icmp_netns_have_program ("traceroute"))
     {
-      g_autofree char *theirs = traceroute_path (PATH_NETNS_DESTINATION, FALSE);
+      g_autofree char *theirs = traceroute_path (PATH_NETNS_DESTINATION, FALSE, FALSE);
 
       g_assert_cmpstr (ours, ==, theirs);
     }
@@ -439,6 +462,8 @@ main (int   argc,
 
   g_test_add_func ("/trace/chain/ipv4", test_chain_ipv4);
   g_test_add_func ("/trace/chain/ipv6", test_chain_ipv6);
+  g_test_add_func ("/trace/chain/udp-ipv4", test_chain_udp_ipv4);
+  g_test_add_func ("/trace/chain/udp-ipv6", test_chain_udp_ipv6);
   g_test_add_func ("/trace/silent-hop", test_silent_hop);
   g_test_add_func ("/trace/route-switch", test_route_switch);
   g_test_add_func ("/trace/route-change-told-once", test_route_change_told_once);

@@ -18,6 +18,11 @@
  * SO_TIMESTAMPING, the time it arrived, which LookoutIcmpSocket hands us.
  * The destination answers with an echo reply.
  *
+ * With proto=udp the probes are UDP datagrams from an ordinary socket to
+ * ports 33434 and up, one per sequence number, as traceroute sends them;
+ * the error queue gives back the port each error is about, and the
+ * destination answers "port unreachable". No privilege is needed either.
+ *
  * Once the destination has answered at some TTL, later waves stop there:
  * larger TTLs would only reach it again. A probe counts as lost
  * probe_wait_ms after it left; the round ends when every probe sent has
@@ -31,11 +36,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <netinet/in.h>
+#include <linux/errqueue.h>
 
 #include <glib/gi18n-lib.h>
 
 #include "lookout-deadline.h"
+#include "lookout-fd-source.h"
 #include "lookout-icmp-socket.h"
 #include "lookout-trace.h"
 
@@ -43,6 +51,11 @@
 #define ICMP4_TIME_EXCEEDED  11
 #define ICMP6_UNREACHABLE    1
 #define ICMP6_TIME_EXCEEDED  3
+#define ICMP4_PORT_UNREACHABLE 3
+#define ICMP6_PORT_UNREACHABLE 4
+
+#define UDP_BASE_PORT        33434
+#define UDP_PAYLOAD          "lookout-trace"
 
 typedef struct
 {
@@ -57,6 +70,8 @@ typedef struct
   GTask               *task;
   LookoutTraceOptions  options;
   LookoutIcmpSocket   *socket;
+  int                  udp_fd;
+  GSource             *udp_source;
   int                  family;
   guint8               destination[16];
   gsize                destination_len;
@@ -89,6 +104,7 @@ lookout_trace_options_init (LookoutTraceOptions *options)
   g_return_if_fail (options != NULL);
 
   *options = (LookoutTraceOptions) {
+    .proto = LOOKOUT_TRACE_PROTO_ICMP,
     .max_ttl = 30,
     .probes_per_hop = 3,
     .spacing_ms = 50,
@@ -114,6 +130,11 @@ trace_free (Trace *trace)
   clear_sources (trace);
   lookout_deadline_clear (&trace->deadline);
   g_clear_object (&trace->socket);
+  if (trace->udp_source != NULL)
+    g_source_destroy (trace->udp_source);
+  g_clear_pointer (&trace->udp_source, g_source_unref);
+  if (trace->udp_fd >= 0)
+    close (trace->udp_fd);
   for (guint i = 0; i < LOOKOUT_TRACE_MAX_TTL; i++)
     g_clear_pointer (&trace->addresses[i], g_ptr_array_unref);
   g_free (trace);
@@ -259,6 +280,180 @@ static const LookoutIcmpSocketCallbacks socket_callbacks = {
   .dispatched = socket_dispatched_cb,
 };
 
+/* ---- UDP probes ---- */
+
+static int
+udp_send (Trace    *trace,
+          guint     ttl,
+          guint16   sequence,
+          Probe    *probe)
+{
+  struct sockaddr_storage to = trace->address;
+  int value = (int) ttl;
+  int pending = 0;
+  socklen_t pending_len = sizeof pending;
+  guint16 port = htons (UDP_BASE_PORT + sequence);
+
+  if (trace->family == AF_INET6)
+    {
+      ((struct sockaddr_in6 *) &to)->sin6_port = port;
+      if (setsockopt (trace->udp_fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &value, sizeof value) != 0)
+        return errno;
+    }
+  else
+    {
+      ((struct sockaddr_in *) &to)->sin_port = port;
+      if (setsockopt (trace->udp_fd, IPPROTO_IP, IP_TTL, &value, sizeof value) != 0)
+        return errno;
+    }
+
+  /* As for echoes: an earlier error must not fail this send. */
+  getsockopt (trace->udp_fd, SOL_SOCKET, SO_ERROR, &pending, &pending_len);
+
+  clock_gettime (CLOCK_REALTIME, &probe->sent_real);
+  probe->sent_mono = g_get_monotonic_time ();
+  if (sendto (trace->udp_fd, UDP_PAYLOAD, strlen (UDP_PAYLOAD), MSG_DONTWAIT,
+              (struct sockaddr *) &to, trace->address_len) < 0)
+    return errno;
+
+  return 0;
+}
+
+static void
+udp_read_errors (Trace *trace)
+{
+  gboolean ipv6 = trace->family == AF_INET6;
+
+  for (guint i = 0; i < 256; i++)
+    {
+      struct sockaddr_storage to = { 0 };
+      char data[64];
+      struct iovec iov = { data, sizeof data };
+      union { char buf[512]; struct cmsghdr align; } control;
+      struct msghdr msg = { 0 };
+      struct sock_extended_err *ee = NULL;
+      struct timespec received = { 0, 0 };
+      const struct sockaddr *offender;
+      const guint8 *offender_bytes = NULL;
+      guint16 port;
+      guint ttl, wave;
+
+      msg.msg_name = &to;
+      msg.msg_namelen = sizeof to;
+      msg.msg_iov = &iov;
+      msg.msg_iovlen = 1;
+      msg.msg_control = control.buf;
+      msg.msg_controllen = sizeof control.buf;
+
+      if (recvmsg (trace->udp_fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          break;
+        }
+
+      for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c))
+        {
+          if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
+              (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR))
+            ee = (struct sock_extended_err *) CMSG_DATA (c);
+          else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS)
+            memcpy (&received, CMSG_DATA (c), sizeof received);
+        }
+      if (ee == NULL || (ee->ee_origin != SO_EE_ORIGIN_ICMP && ee->ee_origin != SO_EE_ORIGIN_ICMP6))
+        continue;
+      if (received.tv_sec == 0 && received.tv_nsec == 0)
+        clock_gettime (CLOCK_REALTIME, &received);
+
+      /* The datagram's own destination says which probe it was. */
+      if (ipv6)
+        {
+          struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &to;
+
+          if (to.ss_family != AF_INET6 || memcmp (&sin6->sin6_addr, trace->destination, 16) != 0)
+            continue;
+          port = ntohs (sin6->sin6_port);
+        }
+      else
+        {
+          struct sockaddr_in *sin = (struct sockaddr_in *) &to;
+
+          if (to.ss_family != AF_INET || memcmp (&sin->sin_addr, trace->destination, 4) != 0)
+            continue;
+          port = ntohs (sin->sin_port);
+        }
+      if (port < UDP_BASE_PORT || !decode_sequence (trace, (guint16) (port - UDP_BASE_PORT), &ttl, &wave))
+        continue;
+
+      offender = SO_EE_OFFENDER (ee);
+      if (offender->sa_family == AF_INET)
+        offender_bytes = (const guint8 *) &((const struct sockaddr_in *) offender)->sin_addr;
+      else if (offender->sa_family == AF_INET6)
+        offender_bytes = (const guint8 *) &((const struct sockaddr_in6 *) offender)->sin6_addr;
+
+      if (ee->ee_type == (ipv6 ? ICMP6_UNREACHABLE : ICMP4_UNREACHABLE) &&
+          ee->ee_code == (ipv6 ? ICMP6_PORT_UNREACHABLE : ICMP4_PORT_UNREACHABLE) &&
+          offender_bytes != NULL &&
+          memcmp (offender_bytes, trace->destination, trace->destination_len) == 0)
+        {
+          /* The destination itself: it got the datagram. */
+          note_answer (trace, ttl, wave, offender_bytes, &received);
+          if (trace->destination_ttl == 0 || ttl < trace->destination_ttl)
+            trace->destination_ttl = ttl;
+          trace->limit_ttl = MIN (trace->limit_ttl, ttl);
+          continue;
+        }
+
+      socket_error_cb (trace, (guint16) (port - UDP_BASE_PORT), trace->destination,
+                       ee->ee_type, ee->ee_code, offender_bytes, &received);
+    }
+}
+
+static gboolean
+udp_readable_cb (gpointer user_data)
+{
+  Trace *trace = user_data;
+
+  if (!trace->done)
+    {
+      udp_read_errors (trace);
+      trace_schedule (trace);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+udp_open (Trace   *trace,
+          GError **error)
+{
+  int one = 1;
+
+  trace->udp_fd = socket (trace->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+  if (trace->udp_fd < 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Cannot open a UDP socket: %s"), g_strerror (errsv));
+      return FALSE;
+    }
+
+  setsockopt (trace->udp_fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+  if (trace->family == AF_INET6)
+    setsockopt (trace->udp_fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof one);
+  else
+    setsockopt (trace->udp_fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
+
+  /* The error queue makes the socket report POLLERR. */
+  trace->udp_source = lookout_fd_source_new ("[lookout] trace udp");
+  g_source_add_unix_fd (trace->udp_source, trace->udp_fd, G_IO_ERR);
+  g_source_set_callback (trace->udp_source, udp_readable_cb, trace, NULL);
+  g_source_attach (trace->udp_source, g_main_context_get_thread_default ());
+
+  return TRUE;
+}
+
 static LookoutTraceReport *
 build_report (Trace *trace)
 {
@@ -342,11 +537,16 @@ send_wave (Trace *trace)
       guint16 sequence = (guint16) (wave * trace->options.max_ttl + ttl - 1);
       int errsv;
 
-      errsv = lookout_icmp_socket_set_ttl (trace->socket, (int) ttl);
-      if (errsv == 0)
-        errsv = lookout_icmp_socket_send_echo (trace->socket, (struct sockaddr *) &trace->address,
-                                               trace->address_len, sequence, 16,
-                                               &probe->sent_real, &probe->sent_mono);
+      if (trace->options.proto == LOOKOUT_TRACE_PROTO_UDP)
+        errsv = udp_send (trace, ttl, sequence, probe);
+      else
+        {
+          errsv = lookout_icmp_socket_set_ttl (trace->socket, (int) ttl);
+          if (errsv == 0)
+            errsv = lookout_icmp_socket_send_echo (trace->socket, (struct sockaddr *) &trace->address,
+                                                   trace->address_len, sequence, 16,
+                                                   &probe->sent_real, &probe->sent_mono);
+        }
       /* A full send buffer loses this probe, not the round. */
       if (errsv != 0 && errsv != EAGAIN && errsv != ENOBUFS)
         return errsv;
@@ -499,6 +699,7 @@ lookout_trace_run_async (GInetAddress              *destination,
 
   trace = g_new0 (Trace, 1);
   trace->task = task;
+  trace->udp_fd = -1;
   trace->options = *options;
   trace->family = g_inet_address_get_family (destination) == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET;
   trace->destination_len = g_inet_address_get_native_size (destination);
@@ -517,11 +718,14 @@ lookout_trace_run_async (GInetAddress              *destination,
       return;
     }
 
-  trace->socket = lookout_icmp_socket_new (trace->family == AF_INET6 ? G_SOCKET_FAMILY_IPV6
-                                                                     : G_SOCKET_FAMILY_IPV4,
-                                           options->prefer_raw, trace->cookie,
-                                           &socket_callbacks, trace, &error);
-  if (trace->socket == NULL)
+  if (options->proto == LOOKOUT_TRACE_PROTO_UDP)
+    udp_open (trace, &error);
+  else
+    trace->socket = lookout_icmp_socket_new (trace->family == AF_INET6 ? G_SOCKET_FAMILY_IPV6
+                                                                       : G_SOCKET_FAMILY_IPV4,
+                                             options->prefer_raw, trace->cookie,
+                                             &socket_callbacks, trace, &error);
+  if (error != NULL)
     {
       trace->done = TRUE;
       g_task_return_error (task, g_steal_pointer (&error));
