@@ -53,12 +53,13 @@ reply_cb (gpointer               user_data,
 }
 
 static void
-error_cb (gpointer      user_data,
-          guint16       sequence,
-          const guint8 *destination,
-          guint8        type,
-          guint8        code,
-          const guint8 *offender)
+error_cb (gpointer               user_data,
+          guint16                sequence,
+          const guint8          *destination,
+          guint8                 type,
+          guint8                 code,
+          const guint8          *offender,
+          const struct timespec *received)
 {
   Seen *seen = user_data;
 

@@ -97,15 +97,8 @@ remove_stale_namespaces (void)
 }
 
 gboolean
-icmp_netns_setup (IcmpNetns  *netns,
-                  GError    **error)
+icmp_netns_can_make (GError **error)
 {
-  static guint serial;
-  const char *c, *s;
-
-  memset (netns, 0, sizeof *netns);
-  netns->home_fd = -1;
-
   if (geteuid () != 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
@@ -117,6 +110,22 @@ icmp_netns_setup (IcmpNetns  *netns,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no ip(8) (iproute2)");
       return FALSE;
     }
+
+  return TRUE;
+}
+
+gboolean
+icmp_netns_setup (IcmpNetns  *netns,
+                  GError    **error)
+{
+  static guint serial;
+  const char *c, *s;
+
+  memset (netns, 0, sizeof *netns);
+  netns->home_fd = -1;
+
+  if (!icmp_netns_can_make (error))
+    return FALSE;
 
   remove_stale_namespaces ();
 

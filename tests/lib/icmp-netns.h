@@ -57,6 +57,8 @@ gboolean  icmp_netns_ip               (GError     **error,
                                        ...) G_GNUC_NULL_TERMINATED;
 
 gboolean  icmp_netns_have_program     (const char  *name);
+/* FALSE with the reason when this process cannot make namespaces. */
+gboolean  icmp_netns_can_make         (GError     **error);
 
 /* Drops or restores CAP_NET_RAW in the calling thread's effective set. */
 gboolean  icmp_netns_set_net_raw      (gboolean     enabled);

@@ -32,6 +32,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
@@ -295,7 +296,7 @@ handle_packet (LookoutIcmpSocket             *self,
     }
   else
     self->callbacks->error (self->user_data, reply.sequence, reply.quoted_destination,
-                            reply.type, reply.code, sockaddr_bytes (from));
+                            reply.type, reply.code, sockaddr_bytes (from), received);
 }
 
 void
@@ -389,7 +390,8 @@ lookout_icmp_socket_receive_errors (LookoutIcmpSocket *self)
           if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
               (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR))
             ee = (struct sock_extended_err *) CMSG_DATA (c);
-          else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING)
+          else if (c->cmsg_level == SOL_SOCKET &&
+                   (c->cmsg_type == SCM_TIMESTAMPING || c->cmsg_type == SCM_TIMESTAMPNS))
             {
               memcpy (&tx, CMSG_DATA (c), sizeof tx);
               have_tx = tx.tv_sec != 0 || tx.tv_nsec != 0;
@@ -423,9 +425,13 @@ lookout_icmp_socket_receive_errors (LookoutIcmpSocket *self)
       else if (o->sa_family == AF_INET6)
         memcpy (&offender, o, sizeof (struct sockaddr_in6));
 
+      /* With SO_TIMESTAMPING the kernel stamps the ICMP error as received. */
+      if (!have_tx)
+        clock_gettime (CLOCK_REALTIME, &tx);
+
       self->callbacks->error (self->user_data, (guint16) ((packet[6] << 8) | packet[7]),
                               sockaddr_bytes (&to), ee->ee_type, ee->ee_code,
-                              sockaddr_bytes (&offender));
+                              sockaddr_bytes (&offender), &tx);
     }
 }
 
@@ -448,11 +454,51 @@ lookout_icmp_socket_send_echo (LookoutIcmpSocket     *self,
                                  self->identifier, sequence, self->cookie, payload_len);
   g_assert (len > 0);
 
+  /* An ICMP error about an earlier echo (its details are on the error
+   * queue) leaves a pending socket error that would fail this send instead:
+   * reading SO_ERROR clears it. */
+  {
+    int pending = 0;
+    socklen_t pending_len = sizeof pending;
+
+    getsockopt (self->fd, SOL_SOCKET, SO_ERROR, &pending, &pending_len);
+  }
+
   clock_gettime (CLOCK_REALTIME, sent_real);
   *sent_mono = g_get_monotonic_time ();
   n = sendto (self->fd, self->packet, len, MSG_DONTWAIT, address, address_len);
 
   return n < 0 ? errno : 0;
+}
+
+int
+lookout_icmp_socket_set_ttl (LookoutIcmpSocket *self,
+                             int                ttl)
+{
+  int rc;
+
+  g_return_val_if_fail (LOOKOUT_IS_ICMP_SOCKET (self), EINVAL);
+  g_return_val_if_fail (ttl == -1 || (ttl >= 1 && ttl <= 255), EINVAL);
+
+  if (self->family == AF_INET6)
+    rc = setsockopt (self->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof ttl);
+  else
+    {
+      /* IPv4 has no "default" value to set: the sysctl's is. */
+      int value = ttl;
+
+      if (value == -1)
+        {
+          g_autofree char *contents = NULL;
+
+          value = 64;
+          if (g_file_get_contents ("/proc/sys/net/ipv4/ip_default_ttl", &contents, NULL, NULL))
+            value = CLAMP (atoi (contents), 1, 255);
+        }
+      rc = setsockopt (self->fd, IPPROTO_IP, IP_TTL, &value, sizeof value);
+    }
+
+  return rc == 0 ? 0 : errno;
 }
 
 static void

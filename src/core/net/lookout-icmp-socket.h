@@ -36,13 +36,15 @@ typedef struct
                       gsize                  payload_len,
                       const struct timespec *received);
   /* An ICMP error (@type, @code as received) about our echo @sequence sent
-   * to @destination, reported by @offender. */
+   * to @destination, reported by @offender; @received as for a reply (a
+   * traceroute times the hop that sent a "time exceeded" with it). */
   void (*error)      (gpointer               user_data,
                       guint16                sequence,
                       const guint8          *destination,
                       guint8                 type,
                       guint8                 code,
-                      const guint8          *offender);
+                      const guint8          *offender,
+                      const struct timespec *received);
   /* The kernel's software transmit timestamp of our echo @sequence. */
   void (*sent)       (gpointer               user_data,
                       guint16                sequence,
@@ -83,6 +85,10 @@ int                    lookout_icmp_socket_send_echo         (LookoutIcmpSocket 
                                                               gsize                             payload_len,
                                                               struct timespec                  *sent_real,
                                                               gint64                           *sent_mono);
+/* The hop limit (IPv4 TTL, IPv6 unicast hops) of the echoes sent from now
+ * on; -1 for the system's default. Returns 0 or an errno. */
+int                    lookout_icmp_socket_set_ttl           (LookoutIcmpSocket               *self,
+                                                              int                               ttl);
 /* Reads what is queued now, without waiting: replies, and the error queue
  * (ICMP errors, transmit timestamps). */
 void                   lookout_icmp_socket_receive           (LookoutIcmpSocket               *self);

@@ -368,12 +368,13 @@ socket_reply_cb (gpointer               user_data,
 }
 
 static void
-socket_error_cb (gpointer      user_data,
-                 guint16       sequence,
-                 const guint8 *destination,
-                 guint8        type,
-                 guint8        code,
-                 const guint8 *offender)
+socket_error_cb (gpointer               user_data,
+                 guint16                sequence,
+                 const guint8          *destination,
+                 guint8                 type,
+                 guint8                 code,
+                 const guint8          *offender,
+                 const struct timespec *received)
 {
   IcmpFamily *fam = user_data;
   Echo *echo = lookup_echo (fam, sequence, destination);
