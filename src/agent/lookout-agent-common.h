@@ -10,6 +10,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "lookout-api-server.h"
+
 G_BEGIN_DECLS
 
 #define EXIT_OK     0
@@ -28,10 +30,24 @@ gboolean  lookout_agent_parse_options  (GOptionContext  *context,
 void      lookout_agent_print_json_line (JsonNode       *node);
 char     *lookout_agent_format_time_ms (gint64           ms);
 
+/* The REST API of `run` (lookout-agent-api.c): NULL with *exit_status
+ * EXIT_OK when not asked for, otherwise a listening server or NULL after
+ * a message. */
+LookoutApiServer *lookout_agent_start_api (LookoutMonitor  *monitor,
+                                           const char      *listen,
+                                           const char      *tls_cert,
+                                           const char      *tls_key,
+                                           const char      *config_path,
+                                           const char      *db_path,
+                                           int             *exit_status);
+void      lookout_agent_warn_if_shared (const char      *db_path);
+
 /* One function per command, each in its own lookout-agent-COMMAND.c */
 int       lookout_agent_command_check  (int              argc,
                                         char           **argv);
 int       lookout_agent_command_run    (int              argc,
+                                        char           **argv);
+int       lookout_agent_command_token  (int              argc,
                                         char           **argv);
 
 G_END_DECLS

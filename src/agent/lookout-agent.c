@@ -39,6 +39,7 @@ static const struct
 } commands[] = {
   { "check", lookout_agent_command_check },
   { "run", lookout_agent_command_run },
+  { "token", lookout_agent_command_token },
 };
 
 static void
@@ -55,6 +56,8 @@ print_help (FILE *out)
              "                 Check targets now; print one JSON object per check\n"
              "  run --db PATH [--targets FILE] [--config FILE] [--duration SECONDS]\n"
              "                 Monitor the targets of a database until stopped\n"
+             "  token create|list|revoke --db PATH …\n"
+             "                 Manage the tokens of the REST API and /metrics\n"
              "\n"
              "Options:\n"
              "  -h, --help     Show this help\n"

@@ -25,6 +25,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -369,6 +370,16 @@ store_open (const char    *path,
                    _("Could not create the folder “%s”: %s"),
                    dir, g_strerror (errsv));
       return NULL;
+    }
+
+  /* Owner-only from the start: the file lists everything watched and the
+   * API's token hashes. SQLite gives its -wal and -shm files the same mode. */
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      int fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+      if (fd >= 0)
+        g_close (fd, NULL);
     }
 
   self = g_object_new (LOOKOUT_TYPE_STORE, NULL);
