@@ -165,10 +165,9 @@ lookout_api_format_time (gint64 ms)
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
   g_autofree char *whole = NULL;
 
+  /* always with milliseconds, as the export writes times */
   if (utc == NULL)
-    return g_strdup ("1970-01-01T00:00:00Z");
-  if (ms % 1000 == 0)
-    return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+    return g_strdup ("1970-01-01T00:00:00.000Z");
   whole = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
   return g_strdup_printf ("%s.%03dZ", whole, (int) (ms % 1000));
 }
@@ -187,9 +186,7 @@ lookout_api_append_time (GString *out,
   g_string_append_printf (out, "\"%04d-%02d-%02dT%02d:%02d:%02d",
                           g_date_get_year (&date), g_date_get_month (&date), g_date_get_day (&date),
                           (int) (rest / 3600000), (int) (rest / 60000 % 60), (int) (rest / 1000 % 60));
-  if (ms % 1000 != 0)
-    g_string_append_printf (out, ".%03d", (int) (ms % 1000));
-  g_string_append (out, "Z\"");
+  g_string_append_printf (out, ".%03dZ\"", (int) (ms % 1000));
 }
 
 void

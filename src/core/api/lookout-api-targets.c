@@ -290,11 +290,13 @@ lookout_api_handle_target_patch (LookoutApiRequest *request)
 void
 lookout_api_handle_target_delete (LookoutApiRequest *request)
 {
-  LookoutTarget *target;
+  g_autoptr(LookoutTarget) target = NULL;
 
   if ((target = find_target (request)) == NULL)
     return;
 
+  /* the model held the last reference; the removal still reads it */
+  g_object_ref (target);
   lookout_monitor_remove_target (request->monitor, target);
   soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
 }
