@@ -825,7 +825,7 @@ test_metrics (Fixture       *f,
   HAS ("probe_ssl_earliest_cert_expiry{target=\"http://127.0.0.1:8080/health\",name=\"Web \\\"main\\\"\\\\1\"} 1798761600");
   HAS ("probe_icmp_duration_seconds{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\",phase=\"rtt\"} 0.00025");
   HAS ("lookout_icmp_loss_ratio{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\"} 0.25");
-  HAS ("lookout_icmp_jitter_seconds{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\"} 2e-05");
+  HAS ("lookout_icmp_jitter_seconds{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\"} 0.00002");
   HAS ("# TYPE lookout_results_total counter");
   HAS ("lookout_results_total{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\",outcome=\"up\"} 1");
   HAS ("lookout_availability_ratio{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\"} 1");

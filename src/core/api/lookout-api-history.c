@@ -71,7 +71,7 @@ append_seconds_us (GString *out,
   if (us < 0)
     g_string_append (out, "null");
   else
-    lookout_api_append_double (out, us / 1e6);
+    lookout_api_append_micro (out, us);
 }
 
 static char *

@@ -219,22 +219,11 @@ entry_labels (Entry         *entry,
   return entry->labels;
 }
 
-/* A value as Prometheus reads it: integers without a fraction, others with
- * enough digits for a microsecond. */
-static void
-append_value (GString *out,
-              double   value)
+static gint64
+ratio_micro (guint64 part,
+             guint64 total)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (value == (double) (gint64) value && ABS (value) < 1e15)
-    g_string_append_printf (out, "%" G_GINT64_FORMAT "\n", (gint64) value);
-  else
-    {
-      g_ascii_formatd (buf, sizeof buf, "%.9g", value);
-      g_string_append (out, buf);
-      g_string_append_c (out, '\n');
-    }
+  return (gint64) ((part * 1000000 + total / 2) / total);
 }
 
 typedef enum
@@ -276,135 +265,162 @@ static const struct
   { "lookout_results_total", "counter", "Results since this server started, by outcome" },
 };
 
-static void
-render_family (LookoutApiMetrics *self,
-               Family             family,
-               GListModel        *targets,
-               GString           *out)
+/* Each target of the render with its entry and label text, gathered once. */
+typedef struct
 {
-  guint n = g_list_model_get_n_items (targets);
+  LookoutTarget *target;
+  Entry         *entry;
+} Row;
+
+static void
+begin_series (GString    *out,
+              const char *name,
+              const Row  *row)
+{
+  g_string_append (out, name);
+  g_string_append_c (out, '{');
+  g_string_append (out, row->entry->labels);
+}
+
+static void
+series_int (GString    *out,
+            const char *name,
+            const Row  *row,
+            gint64      value)
+{
+  begin_series (out, name, row);
+  g_string_append (out, "} ");
+  lookout_api_append_int (out, value);
+  g_string_append_c (out, '\n');
+}
+
+static void
+series_micro (GString    *out,
+              const char *name,
+              const Row  *row,
+              const char *extra_label,
+              gint64      micro)
+{
+  begin_series (out, name, row);
+  if (extra_label != NULL)
+    {
+      g_string_append_c (out, ',');
+      g_string_append (out, extra_label);
+    }
+  g_string_append (out, "} ");
+  lookout_api_append_micro (out, micro);
+  g_string_append_c (out, '\n');
+}
+
+static void
+render_family (Family     family,
+               const Row *rows,
+               guint      n,
+               GString   *out)
+{
+  const char *name = families[family].name;
 
   g_string_append_printf (out, "# HELP %s %s\n# TYPE %s %s\n",
-                          families[family].name, families[family].help,
-                          families[family].name, families[family].type);
+                          name, families[family].help, name, families[family].type);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(LookoutTarget) target = g_list_model_get_item (targets, i);
-      gint64 id = lookout_target_get_id (target);
-      Entry *entry = g_hash_table_lookup (self->entries, &id);
-      const LookoutResult *r;
-      const char *labels;
+      const Row *row = &rows[i];
+      const Entry *entry = row->entry;
+      const LookoutResult *r = entry->result;
 
-      if (entry == NULL)
+      if (family == FAMILY_STATE)
         {
-          if (family != FAMILY_STATE)
-            continue;
-          entry = ensure_entry (self, id);
+          series_int (out, name, row, lookout_target_get_state (row->target));
+          continue;
         }
-      r = entry->result;
-      labels = entry_labels (entry, target);
-      const char *name = families[family].name;
-
-#define SERIES(value) \
-  G_STMT_START { \
-    g_string_append (out, name); \
-    g_string_append_c (out, '{'); \
-    g_string_append (out, labels); \
-    g_string_append (out, "} "); \
-    append_value (out, (value)); \
-  } G_STMT_END
+      if (r == NULL)
+        continue;
 
       switch (family)
         {
-        case FAMILY_STATE:
-          SERIES (lookout_target_get_state (target));
-          break;
         case FAMILY_SUCCESS:
-          if (r != NULL)
-            SERIES (r->ok ? 1 : 0);
+          series_int (out, name, row, r->ok ? 1 : 0);
           break;
         case FAMILY_DURATION:
-          if (r != NULL && r->latency_us >= 0)
-            SERIES (r->latency_us / 1e6);
+          if (r->latency_us >= 0)
+            series_micro (out, name, row, NULL, r->latency_us);
           break;
         case FAMILY_HTTP_STATUS:
-          if (r != NULL && r->kind == LOOKOUT_TARGET_KIND_HTTP)
-            SERIES (r->http_status);
+          if (r->kind == LOOKOUT_TARGET_KIND_HTTP)
+            series_int (out, name, row, r->http_status);
           break;
         case FAMILY_HTTP_PHASES:
-          if (r != NULL && r->kind == LOOKOUT_TARGET_KIND_HTTP)
+          /* a failed check has no phases worth the lines */
+          if (r->kind == LOOKOUT_TARGET_KIND_HTTP && r->ok)
             {
-              const struct { const char *phase; gint64 us; } phases[] = {
-                { "resolve", r->dns_us }, { "connect", r->connect_us }, { "tls", r->tls_us },
-                { "processing", r->processing_us }, { "transfer", r->transfer_us },
-              };
-
-              for (guint p = 0; p < G_N_ELEMENTS (phases); p++)
-                {
-                  g_string_append_printf (out, "%s{%s,phase=\"%s\"} ", name, labels, phases[p].phase);
-                  append_value (out, MAX (phases[p].us, 0) / 1e6);
-                }
+              series_micro (out, name, row, "phase=\"resolve\"", MAX (r->dns_us, 0));
+              series_micro (out, name, row, "phase=\"connect\"", MAX (r->connect_us, 0));
+              series_micro (out, name, row, "phase=\"tls\"", MAX (r->tls_us, 0));
+              series_micro (out, name, row, "phase=\"processing\"", MAX (r->processing_us, 0));
+              series_micro (out, name, row, "phase=\"transfer\"", MAX (r->transfer_us, 0));
             }
           break;
         case FAMILY_SSL_EXPIRY:
-          if (r != NULL && r->cert_expiry_s > 0)
-            SERIES (r->cert_expiry_s);
+          if (r->cert_expiry_s > 0)
+            series_int (out, name, row, r->cert_expiry_s);
           break;
         case FAMILY_ICMP_RTT:
-          if (r != NULL && r->kind == LOOKOUT_TARGET_KIND_ICMP && r->latency_us >= 0)
-            {
-              g_string_append_printf (out, "%s{%s,phase=\"rtt\"} ", name, labels);
-              append_value (out, r->latency_us / 1e6);
-            }
+          if (r->kind == LOOKOUT_TARGET_KIND_ICMP && r->latency_us >= 0)
+            series_micro (out, name, row, "phase=\"rtt\"", r->latency_us);
           break;
         case FAMILY_DNS_LOOKUP:
-          if (r != NULL && r->kind == LOOKOUT_TARGET_KIND_DNS && r->latency_us >= 0)
-            SERIES (r->latency_us / 1e6);
+          if (r->kind == LOOKOUT_TARGET_KIND_DNS && r->latency_us >= 0)
+            series_micro (out, name, row, NULL, r->latency_us);
           break;
         case FAMILY_LOSS:
-          if (r != NULL && r->kind == LOOKOUT_TARGET_KIND_ICMP && r->sent > 0)
-            SERIES ((double) (r->sent - MIN (r->received, r->sent)) / r->sent);
+          if (r->kind == LOOKOUT_TARGET_KIND_ICMP && r->sent > 0)
+            series_micro (out, name, row, NULL, ratio_micro (r->sent - MIN (r->received, r->sent), r->sent));
           break;
         case FAMILY_JITTER:
-          if (r != NULL && r->kind == LOOKOUT_TARGET_KIND_ICMP && r->jitter_us >= 0)
-            SERIES (r->jitter_us / 1e6);
+          if (r->kind == LOOKOUT_TARGET_KIND_ICMP && r->jitter_us >= 0)
+            series_micro (out, name, row, NULL, r->jitter_us);
           break;
         case FAMILY_NTP_OFFSET:
-          if (r != NULL && r->kind == LOOKOUT_TARGET_KIND_NTP && r->ok)
-            SERIES (r->offset_us / 1e6);
+          if (r->kind == LOOKOUT_TARGET_KIND_NTP && r->ok)
+            series_micro (out, name, row, NULL, r->offset_us);
           break;
         case FAMILY_AVAILABILITY:
-          if (r != NULL)
-            {
-              guint64 total = 0;
+          {
+            guint64 total = 0;
 
-              for (guint s = 0; s < G_N_ELEMENTS (entry->n_by_state); s++)
-                total += entry->n_by_state[s];
-              if (total > 0)
-                SERIES ((double) (total - entry->n_by_state[LOOKOUT_TARGET_STATE_DOWN]) / total);
-            }
+            for (guint s = 0; s < G_N_ELEMENTS (entry->n_by_state); s++)
+              total += entry->n_by_state[s];
+            if (total > 0)
+              series_micro (out, name, row, NULL,
+                            ratio_micro (total - entry->n_by_state[LOOKOUT_TARGET_STATE_DOWN], total));
+          }
           break;
         case FAMILY_RESULTS:
-          if (r != NULL)
-            {
-              static const guint outcomes[] = {
-                LOOKOUT_TARGET_STATE_UP, LOOKOUT_TARGET_STATE_DEGRADED, LOOKOUT_TARGET_STATE_DOWN,
-              };
+          {
+            static const guint outcomes[] = {
+              LOOKOUT_TARGET_STATE_UP, LOOKOUT_TARGET_STATE_DEGRADED, LOOKOUT_TARGET_STATE_DOWN,
+            };
 
-              for (guint o = 0; o < G_N_ELEMENTS (outcomes); o++)
-                {
-                  g_string_append_printf (out, "%s{%s,outcome=\"%s\"} ", name, labels,
-                                          lookout_target_state_to_string (outcomes[o]));
-                  append_value (out, entry->n_by_state[outcomes[o]]);
-                }
-            }
+            /* outcomes never seen stay absent, as Prometheus allows */
+            for (guint o = 0; o < G_N_ELEMENTS (outcomes); o++)
+              {
+                if (entry->n_by_state[outcomes[o]] == 0)
+                  continue;
+                begin_series (out, name, row);
+                g_string_append (out, ",outcome=\"");
+                g_string_append (out, lookout_target_state_to_string (outcomes[o]));
+                g_string_append (out, "\"} ");
+                lookout_api_append_int (out, entry->n_by_state[outcomes[o]]);
+                g_string_append_c (out, '\n');
+              }
+          }
           break;
+        case FAMILY_STATE:
         case N_FAMILIES:
         default:
           g_assert_not_reached ();
         }
-#undef SERIES
     }
 }
 
@@ -412,14 +428,27 @@ void
 lookout_api_metrics_render (LookoutApiMetrics *self,
                             GString           *out)
 {
+  g_autofree Row *rows = NULL;
   GListModel *targets;
+  guint n;
 
   g_return_if_fail (LOOKOUT_IS_API_METRICS (self));
   g_return_if_fail (out != NULL);
 
   targets = lookout_monitor_get_targets (self->monitor);
+  n = g_list_model_get_n_items (targets);
+  rows = g_new (Row, n);
+  for (guint i = 0; i < n; i++)
+    {
+      /* the model keeps the targets alive during the render */
+      g_autoptr(LookoutTarget) target = g_list_model_get_item (targets, i);
+
+      rows[i].target = target;
+      rows[i].entry = ensure_entry (self, lookout_target_get_id (target));
+      entry_labels (rows[i].entry, target);
+    }
   for (Family family = 0; family < N_FAMILIES; family++)
-    render_family (self, family, targets, out);
+    render_family (family, rows, n, out);
 }
 
 /* ---- GET /metrics ---- */

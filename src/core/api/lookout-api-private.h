@@ -94,8 +94,12 @@ LookoutTarget *lookout_api_parse_target   (const char    *body,
 char     *lookout_api_format_time         (gint64        ms);
 void      lookout_api_append_time         (GString      *out,
                                            gint64        ms);
-void      lookout_api_append_double       (GString      *out,
-                                           double        value);
+void      lookout_api_append_int          (GString      *out,
+                                           gint64        value);
+/* A value kept in millionths (microseconds as seconds, ratios), written
+ * exactly and without a floating-point conversion: 42500 -> "0.0425". */
+void      lookout_api_append_micro        (GString      *out,
+                                           gint64        micro);
 void      lookout_api_add_time            (JsonBuilder  *builder,
                                            const char   *member,
                                            gint64        ms);

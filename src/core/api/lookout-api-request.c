@@ -190,12 +190,47 @@ lookout_api_append_time (GString *out,
 }
 
 void
-lookout_api_append_double (GString *out,
-                           double   value)
+lookout_api_append_int (GString *out,
+            gint64   value)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char buf[24];
+  int i = sizeof buf;
+  guint64 v = value < 0 ? -(guint64) value : (guint64) value;
 
-  g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.9g", value));
+  do
+    buf[--i] = '0' + v % 10;
+  while ((v /= 10) != 0);
+  if (value < 0)
+    buf[--i] = '-';
+  g_string_append_len (out, buf + i, sizeof buf - i);
+}
+
+/* A value kept in millionths (microseconds as seconds, ratios) written
+ * exactly without a floating-point conversion: 42500 -> "0.0425". */
+void
+lookout_api_append_micro (GString *out,
+              gint64   micro)
+{
+  char frac[7];
+  gint64 whole;
+  int len = 6;
+
+  if (micro < 0)
+    {
+      g_string_append_c (out, '-');
+      micro = -micro;
+    }
+  whole = micro / 1000000;
+  micro %= 1000000;
+  lookout_api_append_int (out, whole);
+  if (micro == 0)
+    return;
+  for (int i = 5; i >= 0; i--, micro /= 10)
+    frac[i] = '0' + micro % 10;
+  while (frac[len - 1] == '0')
+    len--;
+  g_string_append_c (out, '.');
+  g_string_append_len (out, frac, len);
 }
 
 void
