@@ -24,6 +24,14 @@ LookoutApiMetrics   *lookout_api_metrics_new             (LookoutMonitor    *mon
 /* Appends the exposition of every target of the monitor to @out. */
 void                 lookout_api_metrics_render          (LookoutApiMetrics *self,
                                                           GString           *out);
+/* What a scrape prints, copied on the main thread; rendered on any thread. */
+typedef struct _LookoutApiMetricsSnapshot LookoutApiMetricsSnapshot;
+
+LookoutApiMetricsSnapshot *lookout_api_metrics_snapshot        (LookoutApiMetrics *self);
+void                 lookout_api_metrics_snapshot_render (const LookoutApiMetricsSnapshot *snapshot,
+                                                          GString           *out);
+void                 lookout_api_metrics_snapshot_free   (LookoutApiMetricsSnapshot *snapshot);
+
 /* The last result of a target, or NULL. */
 const LookoutResult *lookout_api_metrics_get_last_result (LookoutApiMetrics *self,
                                                           gint64             target_id);

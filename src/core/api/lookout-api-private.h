@@ -61,6 +61,12 @@ void      lookout_api_request_run_in_thread (LookoutApiRequest    *request,
                                              LookoutApiThreadFunc  func,
                                              gpointer              data,
                                              GDestroyNotify        destroy);
+/* The same with another content type than JSON. */
+void      lookout_api_request_run_in_thread_full (LookoutApiRequest    *request,
+                                                  LookoutApiThreadFunc  func,
+                                                  gpointer              data,
+                                                  GDestroyNotify        destroy,
+                                                  const char           *content_type);
 
 /* "30s", "15m", "24h", "7d", "2w" -> ms; at most 400 days. */
 gboolean  lookout_api_parse_duration      (const char   *text,

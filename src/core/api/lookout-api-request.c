@@ -73,6 +73,7 @@ typedef struct
   gpointer              data;
   GDestroyNotify        destroy;
   LookoutStore         *store;
+  const char           *content_type;
   guint                 status;
   gboolean              finished;
 } ThreadJob;
@@ -127,7 +128,13 @@ job_done_cb (GObject      *object,
     return;
 
   if (text != NULL)
-    lookout_api_reply_text (job->msg, SOUP_STATUS_OK, g_steal_pointer (&text));
+    {
+      gsize len = strlen (text);
+
+      soup_server_message_set_status (job->msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (job->msg, job->content_type, SOUP_MEMORY_TAKE,
+                                        g_steal_pointer (&text), len);
+    }
   else
     lookout_api_reply_error (job->msg, job->status, error->message);
   soup_server_message_unpause (job->msg);
@@ -139,6 +146,16 @@ lookout_api_request_run_in_thread (LookoutApiRequest    *request,
                                    gpointer              data,
                                    GDestroyNotify        destroy)
 {
+  lookout_api_request_run_in_thread_full (request, func, data, destroy, "application/json");
+}
+
+void
+lookout_api_request_run_in_thread_full (LookoutApiRequest    *request,
+                                        LookoutApiThreadFunc  func,
+                                        gpointer              data,
+                                        GDestroyNotify        destroy,
+                                        const char           *content_type)
+{
   g_autoptr(GTask) task = NULL;
   ThreadJob *job = g_new0 (ThreadJob, 1);
 
@@ -146,6 +163,7 @@ lookout_api_request_run_in_thread (LookoutApiRequest    *request,
   job->func = func;
   job->data = data;
   job->destroy = destroy;
+  job->content_type = content_type;
   job->store = g_object_ref (lookout_monitor_get_store (request->monitor));
 
   g_signal_connect (job->msg, "finished", G_CALLBACK (message_finished_cb), job);
