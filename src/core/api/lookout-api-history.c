@@ -16,6 +16,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "lookout-api-private.h"
@@ -165,7 +167,7 @@ lookout_api_handle_history (LookoutApiRequest *request)
 
   if (target == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("There is no target with the id %" G_GINT64_FORMAT),
+      g_autofree char *message = g_strdup_printf (_("There is no target with the id %" PRId64),
                                                   request->id);
 
       lookout_api_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, message);

@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "lookout-api-private.h"
@@ -307,7 +309,7 @@ lookout_api_parse_count (const char  *text,
 
 bad:
   g_set_error (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
-               _("“%s” must be a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT),
+               _("“%s” must be a whole number from %" PRId64 " to %" PRId64),
                what, min, max);
   return FALSE;
 }

@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <glib/gi18n-lib.h>
 
@@ -117,7 +119,7 @@ find_target (LookoutApiRequest *request)
 
   if (target == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("There is no target with the id %" G_GINT64_FORMAT),
+      g_autofree char *message = g_strdup_printf (_("There is no target with the id %" PRId64),
                                                   request->id);
 
       lookout_api_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, message);
