@@ -99,6 +99,7 @@ fuzz_target (const char *text,
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
     {
       g_autoptr(LookoutTarget) target = targets[i];
+      g_autoptr(LookoutTargetUri) again = NULL;
 
       if (target == NULL)
         continue;
@@ -107,7 +108,8 @@ fuzz_target (const char *text,
           !lookout_target_validate_fail_threshold (lookout_target_get_fail_threshold (target), NULL) ||
           !lookout_target_validate_options (lookout_target_get_options (target), NULL))
         fail ("an invalid target accepted", text);
-      if (lookout_target_uri_parse (lookout_target_get_uri_string (target), NULL) == NULL)
+      again = lookout_target_uri_parse (lookout_target_get_uri_string (target), NULL);
+      if (again == NULL)
         fail ("a target whose URI does not parse again", lookout_target_get_uri_string (target));
     }
 }

@@ -198,8 +198,10 @@ lookout_api_handle_history (LookoutApiRequest *request)
         }
       if (h->raw)
         {
+          g_autofree char *shown = lookout_api_dup_shown (step);
+
           g_set_error (&error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
-                       _("“%s” is not a step: use raw, 1m, 1h or 1d"), step);
+                       _("“%s” is not a step: use raw, 1m, 1h or 1d"), shown);
           goto bad;
         }
     }

@@ -97,6 +97,8 @@ LookoutTarget *lookout_api_parse_target   (const char    *body,
                                            gsize          len,
                                            LookoutTarget *base,
                                            GError       **error);
+/* What a client sent, fit for a message: valid UTF-8, at most 64 characters. */
+char     *lookout_api_dup_shown           (const char   *text);
 char     *lookout_api_format_time         (gint64        ms);
 void      lookout_api_append_time         (GString      *out,
                                            gint64        ms);

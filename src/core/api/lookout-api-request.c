@@ -283,6 +283,17 @@ lookout_api_add_seconds_us (JsonBuilder *builder,
 
 /* ---- parameters ---- */
 
+char *
+lookout_api_dup_shown (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
+
+  if (g_utf8_strlen (valid, -1) <= 64)
+    return g_steal_pointer (&valid);
+  *g_utf8_offset_to_pointer (valid, 64) = '\0';
+  return g_strconcat (valid, "…", NULL);
+}
+
 gboolean
 lookout_api_parse_count (const char  *text,
                          const char  *what,
@@ -342,10 +353,12 @@ lookout_api_parse_duration (const char  *text,
         }
     }
 
+  g_autofree char *shown = lookout_api_dup_shown (text);
+
   g_set_error (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
                _("“%s” is not a duration: write a number and a unit, s, m, h, d or w "
                  "(“24h”, “7d”), up to 400 days"),
-               text ? text : "");
+               shown);
   return FALSE;
 }
 
@@ -372,10 +385,12 @@ lookout_api_parse_time (const char  *text,
         }
     }
 
+  g_autofree char *shown = lookout_api_dup_shown (text);
+
   g_set_error (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
                _("“%s” is not a time: write RFC 3339 with a zone (“2026-01-02T03:04:05Z”) "
                  "or milliseconds since 1970"),
-               text ? text : "");
+               shown);
   return FALSE;
 }
 
@@ -479,9 +494,12 @@ lookout_api_parse_target (const char     *body,
   if (body == NULL || len == 0 || !json_parser_load_from_data (parser, body, len, &local_error) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
+      /* json-glib may quote the body cut inside a character */
+      g_autofree char *reason = g_utf8_make_valid (local_error ? local_error->message
+                                                               : _("it is empty or not an object"), -1);
+
       g_set_error (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
-                   _("The body must be a JSON object: %s"),
-                   local_error ? local_error->message : _("it is empty or not an object"));
+                   _("The body must be a JSON object: %s"), reason);
       return NULL;
     }
   object = json_node_get_object (json_parser_get_root (parser));
@@ -495,8 +513,10 @@ lookout_api_parse_target (const char     *body,
         known |= g_str_equal (l->data, known_members[i]);
       if (!known)
         {
+          g_autofree char *shown = lookout_api_dup_shown (l->data);
+
           g_set_error (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
-                       _("Unknown member “%s” in the target"), (const char *) l->data);
+                       _("Unknown member “%s” in the target"), shown);
           return NULL;
         }
     }
@@ -532,8 +552,10 @@ lookout_api_parse_target (const char     *body,
               kind = k;
           if (kind == LOOKOUT_TARGET_N_KINDS)
             {
+              g_autofree char *shown = lookout_api_dup_shown (kind_text);
+
               g_set_error (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
-                           _("Unknown kind “%s”"), kind_text);
+                           _("Unknown kind “%s”"), shown);
               return NULL;
             }
           uri = lookout_target_uri_parse_for_kind (kind, uri_text, &out_kind, error);
