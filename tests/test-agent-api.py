@@ -10,14 +10,15 @@
 
 import json
 import os
+import queue
 import re
-import select
 import shutil
 import socket
 import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -59,25 +60,41 @@ class Run:
     def __init__(self, *args):
         self.proc = subprocess.Popen([AGENT, "run", *args], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE, text=True)
+        # a thread reads stderr line by line: select() on a buffered pipe
+        # misses lines that arrived together
+        self.lines = queue.Queue()
+        self.reader = threading.Thread(target=self.read_stderr, daemon=True)
+        self.reader.start()
         self.stderr = []
         self.url = None
         deadline = time.monotonic() + 30
         while self.url is None and time.monotonic() < deadline:
-            ready, _, _ = select.select([self.proc.stderr], [], [], 0.5)
-            if ready:
-                line = self.proc.stderr.readline()
-                if not line:
-                    break
-                self.stderr.append(line)
-                m = re.match(r"Serving the API on (\S+)", line)
-                if m:
-                    self.url = m.group(1)
+            try:
+                line = self.lines.get(timeout=deadline - time.monotonic())
+            except queue.Empty:
+                break
+            if line is None:
+                break
+            self.stderr.append(line)
+            m = re.match(r"Serving the API on (\S+)", line)
+            if m:
+                self.url = m.group(1)
         expect(self.url is not None, "no API address in: %r" % self.stderr)
+
+    def read_stderr(self):
+        for line in self.proc.stderr:
+            self.lines.put(line)
+        self.lines.put(None)
 
     def stop(self):
         self.proc.terminate()
-        rest = self.proc.communicate(timeout=30)[1]
-        self.stderr.append(rest)
+        self.proc.wait(timeout=30)
+        self.reader.join(timeout=30)
+        while True:
+            line = self.lines.get()
+            if line is None:
+                break
+            self.stderr.append(line)
         return self.proc.returncode
 
 
