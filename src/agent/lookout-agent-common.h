@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lookout-store.h"
+#include "lookout-api-server.h"
 
 G_BEGIN_DECLS
 
@@ -50,6 +51,18 @@ LookoutStore *lookout_agent_open_database (const char  *command,
                                            GPtrArray  **out_targets,
                                            int         *exit_status);
 
+/* The REST API of `run` (lookout-agent-api.c): NULL with *exit_status
+ * EXIT_OK when not asked for, otherwise a listening server or NULL after
+ * a message. */
+LookoutApiServer *lookout_agent_start_api (LookoutMonitor  *monitor,
+                                           const char      *listen,
+                                           const char      *tls_cert,
+                                           const char      *tls_key,
+                                           const char      *config_path,
+                                           const char      *db_path,
+                                           int             *exit_status);
+void      lookout_agent_warn_if_shared (const char      *db_path);
+
 /* One function per command, each in its own lookout-agent-COMMAND.c */
 int       lookout_agent_command_check  (int              argc,
                                         char           **argv);
@@ -60,6 +73,8 @@ int       lookout_agent_command_analyze (int             argc,
 int       lookout_agent_command_report (int              argc,
                                         char           **argv);
 int       lookout_agent_command_export (int              argc,
+                                        char           **argv);
+int       lookout_agent_command_token  (int              argc,
                                         char           **argv);
 
 G_END_DECLS

@@ -223,6 +223,10 @@ lookout_agent_command_run (int    argc,
   g_autofree char *db_path = NULL;
   g_autofree char *targets_path = NULL;
   g_autofree char *config_path = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  g_autoptr(LookoutApiServer) api = NULL;
   LookoutScheduler *scheduler;
   gboolean verbose = FALSE;
   gboolean stats = FALSE;
@@ -242,6 +246,12 @@ lookout_agent_command_run (int    argc,
       N_("Stop after SECONDS (default: run until SIGINT or SIGTERM)"), N_("SECONDS") },
     { "max-concurrent", 0, 0, G_OPTION_ARG_INT, &max_concurrent,
       N_("Run at most N checks at once (default: 256)"), "N" },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
+      N_("Also serve the REST API and /metrics on HOST:PORT (docs/api.md)"), N_("HOST:PORT") },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
+      N_("The API's TLS certificate (PEM)"), N_("FILE") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
+      N_("The key of --tls-cert (PEM)"), N_("FILE") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
       N_("Print every result, not only state changes"), NULL },
     { "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
@@ -296,6 +306,7 @@ lookout_agent_command_run (int    argc,
         }
     }
 
+  lookout_agent_warn_if_shared (db_path);
   store = lookout_store_open_sync (db_path, NULL, &error);
   if (store == NULL)
     {
@@ -315,6 +326,13 @@ lookout_agent_command_run (int    argc,
       lookout_agent_complain (_("Cannot read the targets from %s: %s"), db_path, error->message);
       lookout_store_close (store);
       return EXIT_FAILED;
+    }
+
+  api = lookout_agent_start_api (monitor, listen, tls_cert, tls_key, config_path, db_path, &status);
+  if (api == NULL && status != EXIT_OK)
+    {
+      lookout_store_close (store);
+      return status;
     }
 
   loop = g_main_loop_new (NULL, FALSE);
@@ -409,6 +427,8 @@ lookout_agent_command_run (int    argc,
   g_signal_handlers_disconnect_by_func (store, saving_changed_cb, &run);
   g_signal_handlers_disconnect_by_func (store, dropped_changed_cb, &run);
   flush_output (&run);
+  if (api != NULL)
+    lookout_api_server_stop (api);
 
   if (stats)
     printf ("stats: targets=%u started=%" G_GUINT64_FORMAT " skipped=%" G_GUINT64_FORMAT

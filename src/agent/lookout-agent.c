@@ -45,6 +45,7 @@ static const struct
   { "analyze", lookout_agent_command_analyze },
   { "report", lookout_agent_command_report },
   { "export", lookout_agent_command_export },
+  { "token", lookout_agent_command_token },
 };
 
 static void
@@ -69,6 +70,8 @@ print_help (FILE *out)
              "                 Write a target’s raw history\n"
              "  export --db PATH --targets [--format text|json]\n"
              "                 Write every target’s configuration, as a targets file or JSON\n"
+             "  token create|list|revoke --db PATH …\n"
+             "                 Manage the tokens of the REST API and /metrics\n"
              "\n"
              "Options:\n"
              "  -h, --help     Show this help\n"

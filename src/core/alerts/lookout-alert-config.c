@@ -392,6 +392,10 @@ lookout_alert_config_load_data (LookoutAlertConfig  *config,
       const char * const *known = NULL;
       g_auto(GStrv) keys = NULL;
 
+      /* [api] is the REST API's, read by `lookout-agent run` */
+      if (g_str_equal (group, "api"))
+        continue;
+
       for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
         if (g_str_equal (groups[i].name, group))
           known = groups[i].keys;

@@ -103,34 +103,6 @@ out:
   return ok;
 }
 
-/* The anomalies table's start column, by the names it may carry; NULL when
- * there is no such table. */
-static const char *
-find_anomaly_start_column (sqlite3 *db)
-{
-  static const char * const names[] = { "start_ms", "started_ms", "ts_ms", "start" };
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  const char *found = NULL;
-  guint best = G_N_ELEMENTS (names);
-
-  if (sqlite3_prepare_v2 (db, "PRAGMA table_info (anomalies)", -1, &stmt, NULL) != SQLITE_OK)
-    return NULL;
-
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      const char *column = (const char *) sqlite3_column_text (stmt, 1);
-
-      for (guint i = 0; i < best; i++)
-        if (g_strcmp0 (column, names[i]) == 0)
-          {
-            found = names[i];
-            best = i;
-          }
-    }
-
-  return found;
-}
-
 gboolean
 lookout_store_count_anomalies_sync (LookoutStore  *self,
                                     gint64         target_id,
@@ -140,8 +112,6 @@ lookout_store_count_anomalies_sync (LookoutStore  *self,
                                     GError       **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *sql = NULL;
-  const char *column;
   LookoutStoreDb *db;
   gboolean ok = FALSE;
   int rc;
@@ -154,18 +124,9 @@ lookout_store_count_anomalies_sync (LookoutStore  *self,
   if (!(db = lookout_store_acquire_reader (self, error)))
     return FALSE;
 
-  column = find_anomaly_start_column (db->db);
-  if (column == NULL)
-    {
-      ok = TRUE;
-      goto out;
-    }
-
-  /* The column name comes from the fixed list above, never from input. */
-  sql = g_strdup_printf ("SELECT count (*) FROM anomalies"
-                         " WHERE target_id = ?1 AND %s >= ?2 AND %s < ?3",
-                         column, column);
-  if (!prepare (db->db, sql, &stmt, error))
+  if (!prepare (db->db,
+                "SELECT count (*) FROM anomalies WHERE target_id = ?1 AND start_ms >= ?2 AND start_ms < ?3",
+                &stmt, error))
     goto out;
   sqlite3_bind_int64 (stmt, 1, target_id);
   sqlite3_bind_int64 (stmt, 2, from_ms);

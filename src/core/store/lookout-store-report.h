@@ -26,9 +26,7 @@ gboolean lookout_store_lookup_place_sync    (LookoutStore  *self,
                                              char         **out_country,
                                              GError       **error);
 
-/* The number of anomalies of @target_id that start in [from_ms, to_ms);
- * 0 when the database has no anomalies table (a schema from before anomaly
- * detection). */
+/* The number of anomalies of @target_id that start in [from_ms, to_ms). */
 gboolean lookout_store_count_anomalies_sync (LookoutStore  *self,
                                              gint64         target_id,
                                              gint64         from_ms,

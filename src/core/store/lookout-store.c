@@ -673,6 +673,15 @@ store_open (const char    *path,
 
   if (!check_writable (path, dir, error))
     return NULL;
+  /* Owner-only from the start: the file lists everything watched and the
+   * API's token hashes. SQLite gives its -wal and -shm files the same mode. */
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      int fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+      if (fd >= 0)
+        g_close (fd, NULL);
+    }
 
   self = g_object_new (LOOKOUT_TYPE_STORE, NULL);
   self->path = g_strdup (path);

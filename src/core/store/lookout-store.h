@@ -352,6 +352,39 @@ gboolean      lookout_store_prune_finish         (LookoutStore         *self,
                                                   guint64              *out_deleted,
                                                   GError              **error);
 
+/* ---- API tokens ----
+ * One row per token of the REST API: its name, scopes (comma-separated),
+ * the SHA-256 of its secret in hex, when it was made and last used (ms since
+ * the epoch, 0 never). Blocking; the writes wait for their commit. */
+typedef struct
+{
+  char   *name;
+  char   *scopes;
+  char   *hash;
+  gint64  created_ms;
+  gint64  last_used_ms;
+} LookoutStoredToken;
+
+/* Fails with a readable message when the name is taken. */
+gboolean      lookout_store_insert_token_sync    (LookoutStore         *self,
+                                                  const char           *name,
+                                                  const char           *scopes,
+                                                  const char           *hash,
+                                                  gint64                created_ms,
+                                                  GError              **error);
+/* LOOKOUT_STORE_ERROR_NOT_FOUND when there is no such token. */
+gboolean      lookout_store_delete_token_sync    (LookoutStore         *self,
+                                                  const char           *name,
+                                                  GError              **error);
+/* Queued: records a use without waiting. */
+void          lookout_store_touch_token          (LookoutStore         *self,
+                                                  const char           *name,
+                                                  gint64                used_ms);
+/* A GArray of LookoutStoredToken (with a clear func), oldest first. */
+GArray       *lookout_store_list_tokens_sync     (LookoutStore         *self,
+                                                  GError              **error);
+void          lookout_stored_token_clear         (LookoutStoredToken   *token);
+
 void          lookout_stored_event_clear         (LookoutStoredEvent   *event);
 
 G_END_DECLS

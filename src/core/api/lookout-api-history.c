@@ -1,0 +1,226 @@
+/* lookout-api-history.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* /api/v1/targets/{id}/history: the raw samples of [from, to), as the
+ * CSV/JSON export writes them (the same rows of the store, latency in
+ * seconds instead of milliseconds), or the minute, hour or day rollups the
+ * plot draws long ranges from. Pages hold at most `limit` rows; the cursor
+ * is the time of the first row of the next page. Rows are written with a
+ * GString: a month of minutes is 43,200 of them. */
+
+#define G_LOG_DOMAIN "lookout-api"
+
+#include "config.h"
+
+#include <inttypes.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "lookout-api-private.h"
+
+#define DEFAULT_RANGE_MS (24 * 3600 * G_GINT64_CONSTANT (1000))
+
+typedef struct
+{
+  gint64                   id;
+  char                    *uri;
+  gint64                   from_ms;
+  gint64                   to_ms;
+  gint64                   start_ms;     /* from the cursor */
+  gint64                   limit;
+  gboolean                 raw;
+  LookoutRollupResolution  resolution;
+  const char              *step;
+} History;
+
+static void
+history_free (History *history)
+{
+  g_free (history->uri);
+  g_free (history);
+}
+
+static void
+append_json_string (GString    *out,
+                    const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guchar c = *p;
+
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, c);
+        }
+      else if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, c);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_seconds_us (GString *out,
+                   gint64   us)
+{
+  if (us < 0)
+    g_string_append (out, "null");
+  else
+    lookout_api_append_micro (out, us);
+}
+
+static char *
+history_thread (LookoutStore  *store,
+                gpointer       data,
+                guint         *status,
+                GError       **error)
+{
+  History *h = data;
+  g_autoptr(GArray) rows = NULL;
+  GString *out;
+  guint n;
+  gint64 next = -1;
+
+  if (h->raw)
+    rows = lookout_store_query_samples_sync (store, h->id, h->start_ms, h->to_ms, NULL, error);
+  else
+    rows = lookout_store_query_rollups_sync (store, h->id, h->resolution, h->start_ms, h->to_ms,
+                                             NULL, error);
+  if (rows == NULL)
+    return NULL;
+
+  n = MIN (rows->len, (guint) h->limit);
+  out = g_string_sized_new (64 + (gsize) n * 96);
+  g_string_append_printf (out, "{\"id\":%" G_GINT64_FORMAT ",\"target\":", h->id);
+  append_json_string (out, h->uri);
+  g_string_append (out, ",\"from\":");
+  lookout_api_append_time (out, h->from_ms);
+  g_string_append (out, ",\"to\":");
+  lookout_api_append_time (out, h->to_ms);
+  g_string_append_printf (out, ",\"step\":\"%s\",\"%s\":[", h->step, h->raw ? "samples" : "rollups");
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      if (h->raw)
+        {
+          const LookoutSample *s = &g_array_index (rows, LookoutSample, i);
+
+          g_string_append (out, "{\"time\":");
+          lookout_api_append_time (out, s->ts_ms);
+          g_string_append_printf (out, ",\"ts_ms\":%" G_GINT64_FORMAT ",\"state\":\"%s\",\"latency\":",
+                                  s->ts_ms, lookout_target_state_to_string (s->state));
+          append_seconds_us (out, s->latency_us);
+          g_string_append_printf (out, ",\"code\":%d,\"error\":", s->code);
+          if (s->error != NULL)
+            append_json_string (out, s->error);
+          else
+            g_string_append (out, "null");
+          g_string_append_c (out, '}');
+        }
+      else
+        {
+          const LookoutRollup *r = &g_array_index (rows, LookoutRollup, i);
+          guint32 ok = r->n - MIN (r->n_fail, r->n);
+
+          g_string_append (out, "{\"time\":");
+          lookout_api_append_time (out, r->bucket_ms);
+          g_string_append_printf (out, ",\"ts_ms\":%" G_GINT64_FORMAT ",\"count\":%u,\"failures\":%u,"
+                                  "\"min\":", r->bucket_ms, r->n, r->n_fail);
+          append_seconds_us (out, ok > 0 ? r->min_us : -1);
+          g_string_append (out, ",\"mean\":");
+          append_seconds_us (out, ok > 0 ? r->sum_us / ok : -1);
+          g_string_append (out, ",\"max\":");
+          append_seconds_us (out, ok > 0 ? r->max_us : -1);
+          g_string_append_c (out, '}');
+        }
+    }
+
+  if (rows->len > n)
+    next = h->raw ? g_array_index (rows, LookoutSample, n).ts_ms
+                  : g_array_index (rows, LookoutRollup, n).bucket_ms;
+  if (next >= 0)
+    g_string_append_printf (out, "],\"next_cursor\":\"%" G_GINT64_FORMAT "\"}", next);
+  else
+    g_string_append (out, "],\"next_cursor\":null}");
+
+  return g_string_free (out, FALSE);
+}
+
+void
+lookout_api_handle_history (LookoutApiRequest *request)
+{
+  LookoutTarget *target = lookout_monitor_find_target (request->monitor, request->id);
+  const char *step = g_hash_table_lookup (request->query, "step");
+  const char *cursor = g_hash_table_lookup (request->query, "cursor");
+  const char *limit = g_hash_table_lookup (request->query, "limit");
+  g_autoptr(GError) error = NULL;
+  History *h;
+
+  if (target == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("There is no target with the id %" PRId64),
+                                                  request->id);
+
+      lookout_api_reply_error (request->msg, SOUP_STATUS_NOT_FOUND, message);
+      return;
+    }
+
+  h = g_new0 (History, 1);
+  h->id = request->id;
+  h->uri = g_strdup (lookout_target_get_uri_string (target));
+  h->limit = LOOKOUT_API_PAGE_SIZE;
+  h->raw = TRUE;
+  h->step = "raw";
+
+  if (step != NULL && !g_str_equal (step, "raw"))
+    {
+      static const struct { const char *step; LookoutRollupResolution resolution; } steps[] = {
+        { "1m", LOOKOUT_ROLLUP_MINUTE }, { "1h", LOOKOUT_ROLLUP_HOUR }, { "1d", LOOKOUT_ROLLUP_DAY },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+        {
+          if (g_str_equal (step, steps[i].step))
+            {
+              h->raw = FALSE;
+              h->resolution = steps[i].resolution;
+              h->step = steps[i].step;
+            }
+        }
+      if (h->raw)
+        {
+          g_autofree char *shown = lookout_api_dup_shown (step);
+
+          g_set_error (&error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
+                       _("“%s” is not a step: use raw, 1m, 1h or 1d"), shown);
+          goto bad;
+        }
+    }
+
+  if (!lookout_api_parse_range (request->query, request->now_ms, DEFAULT_RANGE_MS,
+                                &h->from_ms, &h->to_ms, &error))
+    goto bad;
+  h->start_ms = h->from_ms;
+  if (cursor != NULL &&
+      !lookout_api_parse_count (cursor, "cursor", h->from_ms, h->to_ms, &h->start_ms, &error))
+    goto bad;
+  if (limit != NULL &&
+      !lookout_api_parse_count (limit, "limit", 1, LOOKOUT_API_MAX_PAGE, &h->limit, &error))
+    goto bad;
+
+  lookout_api_request_run_in_thread (request, history_thread, h, (GDestroyNotify) history_free);
+  return;
+
+bad:
+  lookout_api_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, error->message);
+  history_free (h);
+}

@@ -1,0 +1,137 @@
+/* lookout-api-private.h
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "lookout-api-metrics.h"
+#include "lookout-api-server.h"
+#include "lookout-monitor.h"
+
+G_BEGIN_DECLS
+
+/* Limits of what a client may send. */
+#define LOOKOUT_API_MAX_QUERY   4096
+#define LOOKOUT_API_MAX_BODY    (64 * 1024)
+#define LOOKOUT_API_PAGE_SIZE   1000
+#define LOOKOUT_API_MAX_PAGE    50000
+
+/* One request, from routing until its response is set. A handler either
+ * answers at once or pauses the message and answers later
+ * (lookout_api_request_run_in_thread()). */
+typedef struct
+{
+  LookoutApiServer  *server;
+  LookoutMonitor    *monitor;
+  LookoutApiMetrics *metrics;
+  SoupServerMessage *msg;
+  GHashTable        *query;     /* decoded query string, never NULL */
+  gint64             id;        /* the {id} of the path, 0 when none */
+  gint64             now_ms;
+} LookoutApiRequest;
+
+typedef void (*LookoutApiHandler) (LookoutApiRequest *request);
+
+/* Worker-thread part of a request: returns the JSON text to send, or NULL
+ * with *status and @error set. Must not touch GObjects of the main thread. */
+typedef char     *(*LookoutApiThreadFunc) (LookoutStore  *store,
+                                           gpointer       data,
+                                           guint         *status,
+                                           GError       **error);
+
+/* ---- lookout-api-request.c: answers and the parsing of parameters ---- */
+
+void      lookout_api_reply_json          (SoupServerMessage  *msg,
+                                           guint               status,
+                                           JsonNode           *node);
+/* {"error": {"code": STATUS, "message": MESSAGE}} */
+void      lookout_api_reply_text          (SoupServerMessage  *msg,
+                                           guint               status,
+                                           char               *json);
+void      lookout_api_reply_error         (SoupServerMessage  *msg,
+                                           guint               status,
+                                           const char         *message);
+void      lookout_api_request_run_in_thread (LookoutApiRequest    *request,
+                                             LookoutApiThreadFunc  func,
+                                             gpointer              data,
+                                             GDestroyNotify        destroy);
+/* The same with another content type than JSON. */
+void      lookout_api_request_run_in_thread_full (LookoutApiRequest    *request,
+                                                  LookoutApiThreadFunc  func,
+                                                  gpointer              data,
+                                                  GDestroyNotify        destroy,
+                                                  const char           *content_type);
+
+/* "30s", "15m", "24h", "7d", "2w" -> ms; at most 400 days. */
+gboolean  lookout_api_parse_duration      (const char   *text,
+                                           gint64       *out_ms,
+                                           GError      **error);
+/* RFC 3339 ("2026-01-02T03:04:05Z") or integer ms since the epoch. */
+gboolean  lookout_api_parse_time          (const char   *text,
+                                           gint64       *out_ms,
+                                           GError      **error);
+/* A decimal count in [min, max]; @what names the parameter in the message. */
+gboolean  lookout_api_parse_count         (const char   *text,
+                                           const char   *what,
+                                           gint64        min,
+                                           gint64        max,
+                                           gint64       *out_value,
+                                           GError      **error);
+/* ?range= or ?from=&to=, relative to @now_ms; default range @default_ms. */
+gboolean  lookout_api_parse_range         (GHashTable   *query,
+                                           gint64        now_ms,
+                                           gint64        default_ms,
+                                           gint64       *out_from_ms,
+                                           gint64       *out_to_ms,
+                                           GError      **error);
+/* A target's JSON body: fields of @base are kept where the body says
+ * nothing (PATCH); @base NULL means a new target, which needs "uri". The
+ * same validation and sentences as the Add Target dialog. */
+LookoutTarget *lookout_api_parse_target   (const char    *body,
+                                           gsize          len,
+                                           LookoutTarget *base,
+                                           GError       **error);
+/* What a client sent, fit for a message: valid UTF-8, at most 64 characters. */
+char     *lookout_api_dup_shown           (const char   *text);
+char     *lookout_api_format_time         (gint64        ms);
+void      lookout_api_append_time         (GString      *out,
+                                           gint64        ms);
+void      lookout_api_append_int          (GString      *out,
+                                           gint64        value);
+/* A value kept in millionths (microseconds as seconds, ratios), written
+ * exactly and without a floating-point conversion: 42500 -> "0.0425". */
+void      lookout_api_append_micro        (GString      *out,
+                                           gint64        micro);
+void      lookout_api_add_time            (JsonBuilder  *builder,
+                                           const char   *member,
+                                           gint64        ms);
+void      lookout_api_add_seconds_us      (JsonBuilder  *builder,
+                                           const char   *member,
+                                           gint64        us);
+
+/* ---- one file per group of resources ---- */
+
+void      lookout_api_handle_status       (LookoutApiRequest *request);
+void      lookout_api_handle_targets_list (LookoutApiRequest *request);
+void      lookout_api_handle_targets_create (LookoutApiRequest *request);
+void      lookout_api_handle_target_get   (LookoutApiRequest *request);
+void      lookout_api_handle_target_patch (LookoutApiRequest *request);
+void      lookout_api_handle_target_delete (LookoutApiRequest *request);
+void      lookout_api_handle_history      (LookoutApiRequest *request);
+void      lookout_api_handle_events       (LookoutApiRequest *request);
+void      lookout_api_handle_anomalies    (LookoutApiRequest *request);
+void      lookout_api_handle_report       (LookoutApiRequest *request);
+void      lookout_api_handle_metrics      (LookoutApiRequest *request);
+
+/* The JSON of a target as the API shows it (lookout-api-targets.c). */
+void      lookout_api_add_target          (JsonBuilder       *builder,
+                                           LookoutTarget     *target,
+                                           LookoutApiMetrics *metrics);
+
+G_END_DECLS

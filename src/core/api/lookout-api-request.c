@@ -1,0 +1,656 @@
+/* lookout-api-request.c
+ *
+ * Copyright 2026 The Lookout authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* What every handler shares: JSON answers and errors, the worker thread a
+ * handler reading the store runs on, and the parsing of what a client sends
+ * (durations, times, counts, ranges, a target's JSON). Everything here reads
+ * untrusted text: tests/fuzz/fuzz-api-request.c covers it. */
+
+#define G_LOG_DOMAIN "lookout-api"
+
+#include "config.h"
+
+#include <inttypes.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "lookout-api-private.h"
+#include "lookout-json.h"
+#include "lookout-target-uri.h"
+
+#define MAX_DURATION_MS (400 * 86400 * G_GINT64_CONSTANT (1000))
+
+/* ---- answers ---- */
+
+/* Takes @json. */
+void
+lookout_api_reply_text (SoupServerMessage *msg,
+                        guint              status,
+                        char              *json)
+{
+  gsize len = strlen (json);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, json, len);
+}
+
+void
+lookout_api_reply_json (SoupServerMessage *msg,
+                        guint              status,
+                        JsonNode          *node)
+{
+  lookout_api_reply_text (msg, status, lookout_json_to_string (node, FALSE));
+}
+
+void
+lookout_api_reply_error (SoupServerMessage *msg,
+                         guint              status,
+                         const char        *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_int_value (builder, status);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  node = json_builder_get_root (builder);
+  lookout_api_reply_json (msg, status, node);
+}
+
+typedef struct
+{
+  SoupServerMessage    *msg;
+  LookoutApiThreadFunc  func;
+  gpointer              data;
+  GDestroyNotify        destroy;
+  LookoutStore         *store;
+  const char           *content_type;
+  guint                 status;
+  gboolean              finished;
+} ThreadJob;
+
+static void
+thread_job_free (ThreadJob *job)
+{
+  if (job->destroy != NULL)
+    job->destroy (job->data);
+  g_clear_object (&job->store);
+  g_clear_object (&job->msg);
+  g_free (job);
+}
+
+static void
+job_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  ThreadJob *job = task_data;
+  GError *error = NULL;
+  char *text;
+
+  job->status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
+  text = job->func (job->store, job->data, &job->status, &error);
+  if (text == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, text, g_free);
+}
+
+static void
+message_finished_cb (SoupServerMessage *msg,
+                     ThreadJob         *job)
+{
+  job->finished = TRUE;
+}
+
+static void
+job_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  ThreadJob *job = g_task_get_task_data (G_TASK (result));
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  text = g_task_propagate_pointer (G_TASK (result), &error);
+  g_signal_handlers_disconnect_by_func (job->msg, message_finished_cb, job);
+  if (job->finished)
+    return;
+
+  if (text != NULL)
+    {
+      gsize len = strlen (text);
+
+      soup_server_message_set_status (job->msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (job->msg, job->content_type, SOUP_MEMORY_TAKE,
+                                        g_steal_pointer (&text), len);
+    }
+  else
+    lookout_api_reply_error (job->msg, job->status, error->message);
+  soup_server_message_unpause (job->msg);
+}
+
+void
+lookout_api_request_run_in_thread (LookoutApiRequest    *request,
+                                   LookoutApiThreadFunc  func,
+                                   gpointer              data,
+                                   GDestroyNotify        destroy)
+{
+  lookout_api_request_run_in_thread_full (request, func, data, destroy, "application/json");
+}
+
+void
+lookout_api_request_run_in_thread_full (LookoutApiRequest    *request,
+                                        LookoutApiThreadFunc  func,
+                                        gpointer              data,
+                                        GDestroyNotify        destroy,
+                                        const char           *content_type)
+{
+  g_autoptr(GTask) task = NULL;
+  ThreadJob *job = g_new0 (ThreadJob, 1);
+
+  job->msg = g_object_ref (request->msg);
+  job->func = func;
+  job->data = data;
+  job->destroy = destroy;
+  job->content_type = content_type;
+  job->store = g_object_ref (lookout_monitor_get_store (request->monitor));
+
+  g_signal_connect (job->msg, "finished", G_CALLBACK (message_finished_cb), job);
+  soup_server_message_pause (request->msg);
+
+  task = g_task_new (request->server, NULL, job_done_cb, NULL);
+  g_task_set_source_tag (task, lookout_api_request_run_in_thread);
+  g_task_set_task_data (task, job, (GDestroyNotify) thread_job_free);
+  g_task_run_in_thread (task, job_thread);
+}
+
+/* ---- times ---- */
+
+char *
+lookout_api_format_time (gint64 ms)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
+  g_autofree char *whole = NULL;
+
+  /* always with milliseconds, as the export writes times */
+  if (utc == NULL)
+    return g_strdup ("1970-01-01T00:00:00.000Z");
+  whole = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+  return g_strdup_printf ("%s.%03dZ", whole, (int) (ms % 1000));
+}
+
+/* The same text as lookout_api_format_time(), quoted, without a GDateTime:
+ * for pages of many thousands of rows. */
+void
+lookout_api_append_time (GString *out,
+                         gint64   ms)
+{
+  GDate date;
+  gint64 days = ms / 86400000, rest = ms % 86400000;
+
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, 719163 + days);
+  g_string_append_printf (out, "\"%04d-%02d-%02dT%02d:%02d:%02d",
+                          g_date_get_year (&date), g_date_get_month (&date), g_date_get_day (&date),
+                          (int) (rest / 3600000), (int) (rest / 60000 % 60), (int) (rest / 1000 % 60));
+  g_string_append_printf (out, ".%03dZ\"", (int) (ms % 1000));
+}
+
+void
+lookout_api_append_int (GString *out,
+            gint64   value)
+{
+  char buf[24];
+  int i = sizeof buf;
+  guint64 v = value < 0 ? -(guint64) value : (guint64) value;
+
+  do
+    buf[--i] = '0' + v % 10;
+  while ((v /= 10) != 0);
+  if (value < 0)
+    buf[--i] = '-';
+  g_string_append_len (out, buf + i, sizeof buf - i);
+}
+
+/* A value kept in millionths (microseconds as seconds, ratios) written
+ * exactly without a floating-point conversion: 42500 -> "0.0425". */
+void
+lookout_api_append_micro (GString *out,
+              gint64   micro)
+{
+  char frac[7];
+  gint64 whole;
+  int len = 6;
+
+  if (micro < 0)
+    {
+      g_string_append_c (out, '-');
+      micro = -micro;
+    }
+  whole = micro / 1000000;
+  micro %= 1000000;
+  lookout_api_append_int (out, whole);
+  if (micro == 0)
+    return;
+  for (int i = 5; i >= 0; i--, micro /= 10)
+    frac[i] = '0' + micro % 10;
+  while (frac[len - 1] == '0')
+    len--;
+  g_string_append_c (out, '.');
+  g_string_append_len (out, frac, len);
+}
+
+void
+lookout_api_add_time (JsonBuilder *builder,
+                      const char  *member,
+                      gint64       ms)
+{
+  json_builder_set_member_name (builder, member);
+  if (ms > 0)
+    {
+      g_autofree char *text = lookout_api_format_time (ms);
+
+      json_builder_add_string_value (builder, text);
+    }
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+lookout_api_add_seconds_us (JsonBuilder *builder,
+                            const char  *member,
+                            gint64       us)
+{
+  json_builder_set_member_name (builder, member);
+  if (us >= 0)
+    json_builder_add_double_value (builder, us / 1e6);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* ---- parameters ---- */
+
+char *
+lookout_api_dup_shown (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
+
+  if (g_utf8_strlen (valid, -1) <= 64)
+    return g_steal_pointer (&valid);
+  *g_utf8_offset_to_pointer (valid, 64) = '\0';
+  return g_strconcat (valid, "…", NULL);
+}
+
+gboolean
+lookout_api_parse_count (const char  *text,
+                         const char  *what,
+                         gint64       min,
+                         gint64       max,
+                         gint64      *out_value,
+                         GError     **error)
+{
+  gint64 value = 0;
+
+  if (text == NULL || *text == '\0')
+    goto bad;
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (!g_ascii_isdigit (*p) || value > (G_MAXINT64 - 9) / 10)
+        goto bad;
+      value = value * 10 + (*p - '0');
+    }
+  if (value < min || value > max)
+    goto bad;
+
+  *out_value = value;
+  return TRUE;
+
+bad:
+  g_set_error (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
+               _("“%s” must be a whole number from %" PRId64 " to %" PRId64),
+               what, min, max);
+  return FALSE;
+}
+
+gboolean
+lookout_api_parse_duration (const char  *text,
+                            gint64      *out_ms,
+                            GError     **error)
+{
+  static const struct { char unit; gint64 ms; } units[] = {
+    { 's', 1000 }, { 'm', 60 * 1000 }, { 'h', 3600 * 1000 },
+    { 'd', 86400 * 1000 }, { 'w', 7 * 86400 * 1000 },
+  };
+  gsize len = text ? strlen (text) : 0;
+  gint64 count = 0;
+
+  if (len >= 2 && len <= 12)
+    {
+      g_autofree char *digits = g_strndup (text, len - 1);
+
+      for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+        {
+          if (text[len - 1] != units[i].unit)
+            continue;
+          if (!lookout_api_parse_count (digits, "range", 1, MAX_DURATION_MS, &count, NULL) ||
+              count > MAX_DURATION_MS / units[i].ms)
+            break;
+          *out_ms = count * units[i].ms;
+          return TRUE;
+        }
+    }
+
+  g_autofree char *shown = lookout_api_dup_shown (text);
+
+  g_set_error (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
+               _("“%s” is not a duration: write a number and a unit, s, m, h, d or w "
+                 "(“24h”, “7d”), up to 400 days"),
+               shown);
+  return FALSE;
+}
+
+gboolean
+lookout_api_parse_time (const char  *text,
+                        gint64      *out_ms,
+                        GError     **error)
+{
+  g_autoptr(GDateTime) when = NULL;
+
+  if (text != NULL && *text != '\0' && strlen (text) <= 40)
+    {
+      if (g_ascii_isdigit (text[0]) && strchr (text, '-') == NULL)
+        return lookout_api_parse_count (text, "time", 0, G_GINT64_CONSTANT (253402300799999),
+                                        out_ms, error);
+
+      /* a zone is required: a time without one would depend on the server's */
+      when = g_date_time_new_from_iso8601 (text, NULL);
+      if (when != NULL)
+        {
+          *out_ms = g_date_time_to_unix (when) * 1000 + g_date_time_get_microsecond (when) / 1000;
+          if (*out_ms >= 0)
+            return TRUE;
+        }
+    }
+
+  g_autofree char *shown = lookout_api_dup_shown (text);
+
+  g_set_error (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
+               _("“%s” is not a time: write RFC 3339 with a zone (“2026-01-02T03:04:05Z”) "
+                 "or milliseconds since 1970"),
+               shown);
+  return FALSE;
+}
+
+gboolean
+lookout_api_parse_range (GHashTable  *query,
+                         gint64       now_ms,
+                         gint64       default_ms,
+                         gint64      *out_from_ms,
+                         gint64      *out_to_ms,
+                         GError     **error)
+{
+  const char *range = g_hash_table_lookup (query, "range");
+  const char *from = g_hash_table_lookup (query, "from");
+  const char *to = g_hash_table_lookup (query, "to");
+  gint64 from_ms, to_ms = now_ms, length = default_ms;
+
+  if (range != NULL && (from != NULL))
+    {
+      g_set_error_literal (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
+                           _("Give either “range” or “from”, not both"));
+      return FALSE;
+    }
+  if (to != NULL && !lookout_api_parse_time (to, &to_ms, error))
+    return FALSE;
+  if (range != NULL && !lookout_api_parse_duration (range, &length, error))
+    return FALSE;
+  if (from != NULL)
+    {
+      if (!lookout_api_parse_time (from, &from_ms, error))
+        return FALSE;
+    }
+  else
+    from_ms = to_ms - length;
+
+  if (from_ms >= to_ms)
+    {
+      g_set_error_literal (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
+                           _("“from” must be before “to”"));
+      return FALSE;
+    }
+
+  *out_from_ms = from_ms;
+  *out_to_ms = to_ms;
+  return TRUE;
+}
+
+/* ---- a target's JSON ---- */
+
+static gboolean
+read_uint_member (JsonObject  *object,
+                  const char  *member,
+                  double       scale,
+                  guint       *out_value,
+                  GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  double value;
+
+  if (node == NULL)
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node) &&
+      (json_node_get_value_type (node) == G_TYPE_INT64 ||
+       json_node_get_value_type (node) == G_TYPE_DOUBLE))
+    {
+      value = json_node_get_double (node) * scale;
+      if (value >= 0 && value <= G_MAXUINT)
+        {
+          *out_value = (guint) (value + 0.5);
+          return TRUE;
+        }
+    }
+
+  g_set_error (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
+               _("“%s” must be a number"), member);
+  return FALSE;
+}
+
+static const char *known_members[] = {
+  "uri", "kind", "name", "interval", "timeout", "fail_threshold", "enabled", "options",
+  /* read-only members a client may send back unchanged */
+  "id", "created_at", "state", "state_since", "last_check", "last_latency", "last_error",
+  "address", "location",
+};
+
+LookoutTarget *
+lookout_api_parse_target (const char     *body,
+                          gsize           len,
+                          LookoutTarget  *base,
+                          GError        **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(LookoutTargetUri) uri = NULL;
+  g_autoptr(GList) members = NULL;
+  JsonObject *object;
+  JsonNode *node;
+  const char *uri_text = NULL;
+  guint interval, timeout_ms, threshold;
+
+  if (body == NULL || len == 0 || !json_parser_load_from_data (parser, body, len, &local_error) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      /* json-glib may quote the body cut inside a character */
+      g_autofree char *reason = g_utf8_make_valid (local_error ? local_error->message
+                                                               : _("it is empty or not an object"), -1);
+
+      g_set_error (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
+                   _("The body must be a JSON object: %s"), reason);
+      return NULL;
+    }
+  object = json_node_get_object (json_parser_get_root (parser));
+
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      gboolean known = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (known_members); i++)
+        known |= g_str_equal (l->data, known_members[i]);
+      if (!known)
+        {
+          g_autofree char *shown = lookout_api_dup_shown (l->data);
+
+          g_set_error (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
+                       _("Unknown member “%s” in the target"), shown);
+          return NULL;
+        }
+    }
+
+  node = json_object_get_member (object, "uri");
+  if (node != NULL)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        {
+          g_set_error_literal (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
+                               _("“uri” must be a string"));
+          return NULL;
+        }
+      uri_text = json_node_get_string (node);
+    }
+  else if (base == NULL)
+    {
+      g_set_error_literal (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
+                           _("A new target needs its address in “uri”"));
+      return NULL;
+    }
+
+  if (uri_text != NULL)
+    {
+      const char *kind_text = json_object_get_string_member_with_default (object, "kind", NULL);
+
+      if (kind_text != NULL)
+        {
+          LookoutTargetKind kind = LOOKOUT_TARGET_N_KINDS, out_kind;
+
+          for (guint k = 0; k < LOOKOUT_TARGET_N_KINDS; k++)
+            if (g_str_equal (kind_text, lookout_target_kind_to_string (k)))
+              kind = k;
+          if (kind == LOOKOUT_TARGET_N_KINDS)
+            {
+              g_autofree char *shown = lookout_api_dup_shown (kind_text);
+
+              g_set_error (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
+                           _("Unknown kind “%s”"), shown);
+              return NULL;
+            }
+          uri = lookout_target_uri_parse_for_kind (kind, uri_text, &out_kind, error);
+        }
+      else
+        uri = lookout_target_uri_parse (uri_text, error);
+      if (uri == NULL)
+        return NULL;
+    }
+  else
+    uri = lookout_target_uri_ref (lookout_target_get_uri (base));
+
+  target = lookout_target_new (uri);
+  if (base != NULL)
+    {
+      lookout_target_set_name (target, lookout_target_get_name (base));
+      lookout_target_set_interval (target, lookout_target_get_interval (base));
+      lookout_target_set_timeout (target, lookout_target_get_timeout (base));
+      lookout_target_set_fail_threshold (target, lookout_target_get_fail_threshold (base));
+      lookout_target_set_enabled (target, lookout_target_get_enabled (base));
+      lookout_target_set_options (target, lookout_target_get_options (base));
+    }
+
+  node = json_object_get_member (object, "name");
+  if (node != NULL)
+    {
+      const char *name = NULL;
+
+      if (!JSON_NODE_HOLDS_NULL (node))
+        {
+          if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+            {
+              g_set_error_literal (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
+                                   _("“name” must be a string"));
+              return NULL;
+            }
+          name = json_node_get_string (node);
+        }
+      /* as in the dialog, an empty name means "named after the address" */
+      if (name != NULL && *name != '\0')
+        {
+          if (!lookout_target_validate_name (name, error))
+            return NULL;
+          lookout_target_set_name (target, name);
+        }
+      else
+        {
+          g_autofree char *display = lookout_target_uri_dup_display_name (uri);
+
+          lookout_target_set_name (target, display);
+        }
+    }
+
+  interval = lookout_target_get_interval (target);
+  timeout_ms = lookout_target_get_timeout (target);
+  threshold = lookout_target_get_fail_threshold (target);
+  if (!read_uint_member (object, "interval", 1, &interval, error) ||
+      !read_uint_member (object, "timeout", 1000, &timeout_ms, error) ||
+      !read_uint_member (object, "fail_threshold", 1, &threshold, error) ||
+      !lookout_target_validate_interval (interval, error) ||
+      !lookout_target_validate_timeout (timeout_ms, error) ||
+      !lookout_target_validate_fail_threshold (threshold, error))
+    return NULL;
+  lookout_target_set_interval (target, interval);
+  lookout_target_set_timeout (target, timeout_ms);
+  lookout_target_set_fail_threshold (target, threshold);
+
+  node = json_object_get_member (object, "enabled");
+  if (node != NULL)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+        {
+          g_set_error_literal (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
+                               _("“enabled” must be true or false"));
+          return NULL;
+        }
+      lookout_target_set_enabled (target, json_node_get_boolean (node));
+    }
+
+  node = json_object_get_member (object, "options");
+  if (node != NULL)
+    {
+      g_autofree char *options = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error_literal (error, LOOKOUT_API_ERROR, LOOKOUT_API_ERROR_INVALID,
+                               _("“options” must be a JSON object"));
+          return NULL;
+        }
+      options = lookout_json_to_string (node, FALSE);
+      if (!lookout_target_validate_options (options, error))
+        return NULL;
+      lookout_target_set_options (target, options);
+    }
+
+  return g_steal_pointer (&target);
+}
