@@ -20,16 +20,6 @@
 #include "lookout-json.h"
 #include "lookout-store-anomalies.h"
 
-#define DEFAULT_LIMIT 100
-#define MAX_LIMIT     1000
-
-typedef struct
-{
-  gint64 target_id;     /* -1 for every target */
-  gint64 since_ms;
-  gint64 skip;
-  gint64 limit;
-} Anomalies;
 
 static char *
 anomalies_thread (LookoutStore  *store,
@@ -37,7 +27,7 @@ anomalies_thread (LookoutStore  *store,
                   guint         *status,
                   GError       **error)
 {
-  Anomalies *q = data;
+  LookoutApiPage *q = data;
   g_autoptr(GArray) anomalies = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
@@ -47,11 +37,11 @@ anomalies_thread (LookoutStore  *store,
   if (anomalies == NULL)
     return NULL;
 
-  n = (guint) MIN ((gint64) anomalies->len, q->skip + q->limit);
+  n = (guint) MIN ((gint64) anomalies->len, q->cursor + q->limit);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "anomalies");
   json_builder_begin_array (builder);
-  for (guint i = (guint) MIN ((gint64) anomalies->len, q->skip); i < n; i++)
+  for (guint i = (guint) MIN ((gint64) anomalies->len, q->cursor); i < n; i++)
     {
       const LookoutStoredAnomaly *a = &g_array_index (anomalies, LookoutStoredAnomaly, i);
 
@@ -72,15 +62,7 @@ anomalies_thread (LookoutStore  *store,
     }
   json_builder_end_array (builder);
 
-  json_builder_set_member_name (builder, "next_cursor");
-  if (anomalies->len > n)
-    {
-      g_autofree char *cursor = g_strdup_printf ("%u", n);
-
-      json_builder_add_string_value (builder, cursor);
-    }
-  else
-    json_builder_add_null_value (builder);
+  lookout_api_add_next_cursor (builder, anomalies->len > n, n);
   json_builder_end_object (builder);
 
   node = json_builder_get_root (builder);
@@ -90,24 +72,15 @@ anomalies_thread (LookoutStore  *store,
 void
 lookout_api_handle_anomalies (LookoutApiRequest *request)
 {
-  const char *since = g_hash_table_lookup (request->query, "since");
-  const char *target = g_hash_table_lookup (request->query, "target");
-  const char *cursor = g_hash_table_lookup (request->query, "cursor");
-  const char *limit = g_hash_table_lookup (request->query, "limit");
   g_autoptr(GError) error = NULL;
-  Anomalies *q = g_new0 (Anomalies, 1);
+  LookoutApiPage *page = g_new0 (LookoutApiPage, 1);
 
-  q->target_id = -1;
-  q->limit = DEFAULT_LIMIT;
-  if ((since != NULL && !lookout_api_parse_time (since, &q->since_ms, &error)) ||
-      (target != NULL && !lookout_api_parse_count (target, "target", 1, G_MAXINT64, &q->target_id, &error)) ||
-      (cursor != NULL && !lookout_api_parse_count (cursor, "cursor", 0, G_MAXINT64, &q->skip, &error)) ||
-      (limit != NULL && !lookout_api_parse_count (limit, "limit", 1, MAX_LIMIT, &q->limit, &error)))
+  if (!lookout_api_parse_page (request->query, page, &error))
     {
       lookout_api_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, error->message);
-      g_free (q);
+      g_free (page);
       return;
     }
 
-  lookout_api_request_run_in_thread (request, anomalies_thread, q, g_free);
+  lookout_api_request_run_in_thread (request, anomalies_thread, page, g_free);
 }

@@ -19,17 +19,7 @@
 #include "lookout-api-private.h"
 #include "lookout-json.h"
 
-#define DEFAULT_LIMIT 100
-#define MAX_LIMIT     1000
 #define SAME_TIME_SLACK 256
-
-typedef struct
-{
-  gint64 target_id;     /* -1 for every target */
-  gint64 since_ms;
-  gint64 before_ms;
-  gint64 limit;
-} Events;
 
 static char *
 events_thread (LookoutStore  *store,
@@ -37,14 +27,14 @@ events_thread (LookoutStore  *store,
                guint         *status,
                GError       **error)
 {
-  Events *q = data;
+  LookoutApiPage *q = data;
   g_autoptr(GArray) events = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
   gint64 last_ts = -1;
   guint n = 0;
 
-  events = lookout_store_query_events_sync (store, q->target_id, NULL, q->before_ms,
+  events = lookout_store_query_events_sync (store, q->target_id, NULL, q->cursor,
                                             q->limit + SAME_TIME_SLACK, NULL, error);
   if (events == NULL)
     return NULL;
@@ -88,15 +78,10 @@ events_thread (LookoutStore  *store,
     }
   json_builder_end_array (builder);
 
-  json_builder_set_member_name (builder, "next_cursor");
-  if (n < events->len && g_array_index (events, LookoutStoredEvent, n).ts_ms >= q->since_ms)
-    {
-      g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, last_ts);
-
-      json_builder_add_string_value (builder, cursor);
-    }
-  else
-    json_builder_add_null_value (builder);
+  lookout_api_add_next_cursor (builder,
+                               n < events->len &&
+                               g_array_index (events, LookoutStoredEvent, n).ts_ms >= q->since_ms,
+                               last_ts);
   json_builder_end_object (builder);
 
   node = json_builder_get_root (builder);
@@ -106,24 +91,15 @@ events_thread (LookoutStore  *store,
 void
 lookout_api_handle_events (LookoutApiRequest *request)
 {
-  const char *since = g_hash_table_lookup (request->query, "since");
-  const char *target = g_hash_table_lookup (request->query, "target");
-  const char *cursor = g_hash_table_lookup (request->query, "cursor");
-  const char *limit = g_hash_table_lookup (request->query, "limit");
   g_autoptr(GError) error = NULL;
-  Events *q = g_new0 (Events, 1);
+  LookoutApiPage *page = g_new0 (LookoutApiPage, 1);
 
-  q->target_id = -1;
-  q->limit = DEFAULT_LIMIT;
-  if ((since != NULL && !lookout_api_parse_time (since, &q->since_ms, &error)) ||
-      (target != NULL && !lookout_api_parse_count (target, "target", 1, G_MAXINT64, &q->target_id, &error)) ||
-      (cursor != NULL && !lookout_api_parse_count (cursor, "cursor", 1, G_MAXINT64, &q->before_ms, &error)) ||
-      (limit != NULL && !lookout_api_parse_count (limit, "limit", 1, MAX_LIMIT, &q->limit, &error)))
+  if (!lookout_api_parse_page (request->query, page, &error))
     {
       lookout_api_reply_error (request->msg, SOUP_STATUS_BAD_REQUEST, error->message);
-      g_free (q);
+      g_free (page);
       return;
     }
 
-  lookout_api_request_run_in_thread (request, events_thread, q, g_free);
+  lookout_api_request_run_in_thread (request, events_thread, page, g_free);
 }

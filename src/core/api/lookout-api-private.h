@@ -90,6 +90,20 @@ gboolean  lookout_api_parse_range         (GHashTable   *query,
                                            gint64       *out_from_ms,
                                            gint64       *out_to_ms,
                                            GError      **error);
+/* The parameters of a paged list: ?since= (a time), ?target= (an id),
+ * ?cursor= (from the previous page) and ?limit= (default 100, at most
+ * 1,000); target_id is -1 and cursor 0 when not given. */
+typedef struct
+{
+  gint64 since_ms;
+  gint64 target_id;
+  gint64 cursor;
+  gint64 limit;
+} LookoutApiPage;
+
+gboolean  lookout_api_parse_page          (GHashTable     *query,
+                                           LookoutApiPage *out_page,
+                                           GError        **error);
 /* A target's JSON body: fields of @base are kept where the body says
  * nothing (PATCH); @base NULL means a new target, which needs "uri". The
  * same validation and sentences as the Add Target dialog. */
@@ -108,6 +122,10 @@ void      lookout_api_append_int          (GString      *out,
  * exactly and without a floating-point conversion: 42500 -> "0.0425". */
 void      lookout_api_append_micro        (GString      *out,
                                            gint64        micro);
+/* "next_cursor": the text of @cursor when @more, else null. */
+void      lookout_api_add_next_cursor     (JsonBuilder  *builder,
+                                           gboolean      more,
+                                           gint64        cursor);
 void      lookout_api_add_time            (JsonBuilder  *builder,
                                            const char   *member,
                                            gint64        ms);

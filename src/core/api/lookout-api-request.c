@@ -253,6 +253,40 @@ lookout_api_append_micro (GString *out,
   g_string_append_len (out, frac, len);
 }
 
+gboolean
+lookout_api_parse_page (GHashTable      *query,
+                        LookoutApiPage  *out_page,
+                        GError         **error)
+{
+  const char *since = g_hash_table_lookup (query, "since");
+  const char *target = g_hash_table_lookup (query, "target");
+  const char *cursor = g_hash_table_lookup (query, "cursor");
+  const char *limit = g_hash_table_lookup (query, "limit");
+
+  *out_page = (LookoutApiPage) { .since_ms = 0, .target_id = -1, .cursor = 0, .limit = 100 };
+
+  return (since == NULL || lookout_api_parse_time (since, &out_page->since_ms, error)) &&
+         (target == NULL || lookout_api_parse_count (target, "target", 1, G_MAXINT64, &out_page->target_id, error)) &&
+         (cursor == NULL || lookout_api_parse_count (cursor, "cursor", 0, G_MAXINT64, &out_page->cursor, error)) &&
+         (limit == NULL || lookout_api_parse_count (limit, "limit", 1, 1000, &out_page->limit, error));
+}
+
+void
+lookout_api_add_next_cursor (JsonBuilder *builder,
+                             gboolean     more,
+                             gint64       cursor)
+{
+  json_builder_set_member_name (builder, "next_cursor");
+  if (more)
+    {
+      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, cursor);
+
+      json_builder_add_string_value (builder, text);
+    }
+  else
+    json_builder_add_null_value (builder);
+}
+
 void
 lookout_api_add_time (JsonBuilder *builder,
                       const char  *member,
