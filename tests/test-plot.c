@@ -570,7 +570,7 @@ test_history_statistics (void)
   LOOKOUT_TEST_WAIT_UNTIL (!g_str_equal (gtk_label_get_label (failures), "—"), 5000);
 
   g_assert_cmpstr (gtk_label_get_label (failures), ==, "3 / 24");
-  g_assert_cmpstr (gtk_label_get_label (availability), ==, "87.500 %");
+  g_assert_cmpstr (gtk_label_get_label (availability), ==, "87.5 %");
   g_assert_cmpstr (gtk_label_get_label (outages), ==, "1");
   /* 21 timed results of 1, 2, 3, 4 ms: the median is 2 ms. */
   g_assert_cmpstr (gtk_label_get_label (median), ==, "2.00 ms");

@@ -246,37 +246,11 @@ test_window_saves_size (Fixture       *fixture,
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 }
 
-static void
-test_format_latency (void)
-{
-  static const struct {
-    gint64      us;
-    const char *text;
-  } cases[] = {
-    { -1, "—" },
-    { 0, "0.00 ms" },
-    { 84, "0.08 ms" },
-    { 7100, "7.10 ms" },
-    { 12300, "12.3 ms" },
-    { 999949, "999.9 ms" },
-    { 1500000, "1.50 s" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *text = lookout_format_latency (cases[i].us);
-
-      g_assert_cmpstr (text, ==, cases[i].text);
-    }
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   lookout_test_gui_init (&argc, &argv);
-
-  g_test_add_func ("/gui/format-latency", test_format_latency);
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

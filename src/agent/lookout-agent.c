@@ -29,6 +29,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lookout-alert-config.h"
+#include "lookout-format.h"
 #include "lookout-json.h"
 #include "lookout-monitor.h"
 #include "lookout-notifier.h"
@@ -96,12 +97,7 @@ print_json_line (JsonNode *node)
 static char *
 format_time_ms (gint64 ms)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ms / 1000);
-
-  if (dt == NULL)
-    return g_strdup ("-");
-
-  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+  return lookout_format_iso8601 (ms);
 }
 
 /* ---- check ---- */
@@ -331,8 +327,11 @@ result_cb (LookoutMonitor *monitor,
     {
       when = format_time_ms (result->started_ms);
       if (result->ok)
-        print_line (run, "%s %s ok %.3f ms\n", when, lookout_target_get_uri_string (target),
-                    result->latency_us / 1000.0);
+        {
+          g_autofree char *latency = lookout_format_latency (result->latency_us);
+
+          print_line (run, "%s %s ok %s\n", when, lookout_target_get_uri_string (target), latency);
+        }
       else
         print_line (run, "%s %s failed (%s): %s\n", when, lookout_target_get_uri_string (target),
                     lookout_probe_error_to_string (result->error_code),

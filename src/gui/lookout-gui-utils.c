@@ -13,36 +13,6 @@
 
 #include "lookout-gui-utils.h"
 
-/* "12.3 ms", or "—" when there was no response. */
-char *
-lookout_format_latency (gint64 latency_us)
-{
-  if (latency_us < 0)
-    return g_strdup ("—");
-  if (latency_us < 10000)
-    return g_strdup_printf (_("%.2f ms"), latency_us / 1000.0);
-  if (latency_us < 1000000)
-    return g_strdup_printf (_("%.1f ms"), latency_us / 1000.0);
-  return g_strdup_printf (_("%.2f s"), latency_us / 1000000.0);
-}
-
-char *
-lookout_format_timestamp (gint64 ms)
-{
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
-
-  if (ms <= 0)
-    return g_strdup (_("Never"));
-
-  utc = g_date_time_new_from_unix_utc (ms / 1000);
-  if (utc == NULL)
-    return g_strdup ("—");
-  local = g_date_time_to_local (utc);
-  /* Translators: date and time of the last check, see g_date_time_format() */
-  return g_date_time_format (local, _("%Y-%m-%d %H:%M:%S"));
-}
-
 void
 lookout_set_state_css_class (GtkWidget          *widget,
                              LookoutTargetState  state)

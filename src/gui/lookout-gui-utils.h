@@ -9,12 +9,11 @@
 
 #include <gtk/gtk.h>
 
+#include "lookout-format.h"
 #include "lookout-types.h"
 
 G_BEGIN_DECLS
 
-char *lookout_format_latency      (gint64              latency_us);
-char *lookout_format_timestamp    (gint64              ms);
 void  lookout_set_state_css_class (GtkWidget          *widget,
                                    LookoutTargetState  state);
 void  lookout_set_accessible_label (GtkWidget          *widget,

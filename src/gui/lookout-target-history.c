@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "lookout-export.h"
+#include "lookout-format.h"
 #include "lookout-plot.h"
 #include "lookout-range-bar.h"
 #include "lookout-stats.h"
@@ -78,18 +79,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static char *
-format_ms (gint64 us)
-{
-  if (us < 0)
-    return g_strdup ("—");
-  if (us < 1000)
-    return g_strdup_printf (_("%d µs"), (int) us);
-  if (us < 1000000)
-    return g_strdup_printf (_("%.2f ms"), us / 1000.0);
-  return g_strdup_printf (_("%.2f s"), us / 1e6);
-}
-
 static void
 set_stat (LookoutTargetHistory *self,
           guint                 stat,
@@ -106,13 +95,12 @@ show_stats (LookoutTargetHistory *self,
   double lat = self->target ? lookout_target_get_latitude (self->target) : NAN;
   double lon = self->target ? lookout_target_get_longitude (self->target) : NAN;
 
-  set_stat (self, STAT_AVAILABILITY, isnan (s->availability)
-                                     ? g_strdup ("—") : g_strdup_printf ("%.3f %%", s->availability));
-  set_stat (self, STAT_MIN, format_ms (s->min_us));
-  set_stat (self, STAT_MEAN, format_ms (s->mean_us));
-  set_stat (self, STAT_MEDIAN, format_ms (s->median_us));
-  set_stat (self, STAT_P95, format_ms (s->p95_us));
-  set_stat (self, STAT_MAX, format_ms (s->max_us));
+  set_stat (self, STAT_AVAILABILITY, lookout_format_percent (s->availability));
+  set_stat (self, STAT_MIN, lookout_format_latency (s->min_us));
+  set_stat (self, STAT_MEAN, lookout_format_latency (s->mean_us));
+  set_stat (self, STAT_MEDIAN, lookout_format_latency (s->median_us));
+  set_stat (self, STAT_P95, lookout_format_latency (s->p95_us));
+  set_stat (self, STAT_MAX, lookout_format_latency (s->max_us));
   set_stat (self, STAT_FAILURES, g_strdup_printf ("%" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT,
                                                   s->n_fail, s->n));
   set_stat (self, STAT_OUTAGES, g_strdup_printf ("%" G_GUINT64_FORMAT, s->n_outages));

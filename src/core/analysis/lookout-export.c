@@ -13,22 +13,9 @@
 #include <json-glib/json-glib.h>
 
 #include "lookout-export.h"
+#include "lookout-format.h"
 #include "lookout-json.h"
 #include "lookout-types.h"
-
-static char *
-format_time (gint64 ts_ms)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ts_ms / 1000);
-  g_autofree char *whole = NULL;
-
-  if (dt == NULL)
-    return g_strdup ("");
-
-  whole = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
-
-  return g_strdup_printf ("%s.%03dZ", whole, (int) (ts_ms % 1000));
-}
 
 static void
 append_csv_field (GString    *line,
@@ -67,7 +54,7 @@ write_csv (GOutputStream        *stream,
       if (i < n_samples)
         {
           const LookoutSample *s = &samples[i];
-          g_autofree char *time = format_time (s->ts_ms);
+          g_autofree char *time = lookout_format_iso8601 (s->ts_ms);
 
           g_string_append_printf (buf, "%s,%" G_GINT64_FORMAT ",%s,", time, s->ts_ms,
                                   lookout_target_state_to_string (s->state));
@@ -120,7 +107,7 @@ write_json (GOutputStream        *stream,
   for (gsize i = 0; i < n_samples; i++)
     {
       const LookoutSample *s = &samples[i];
-      g_autofree char *time = format_time (s->ts_ms);
+      g_autofree char *time = lookout_format_iso8601 (s->ts_ms);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "time");

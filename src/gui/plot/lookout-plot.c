@@ -35,6 +35,7 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "lookout-format.h"
 #include "lookout-plot.h"
 #include "lookout-state-colors.h"
 #include "lookout-types.h"
@@ -370,27 +371,6 @@ nice_step (double range,
   return 10 * mag;
 }
 
-static char *
-format_latency_tick (double      us,
-                     double      axis_max_us,
-                     double      step_us)
-{
-  const char *unit;
-  double div;
-  int digits;
-
-  if (axis_max_us < 1000)
-    unit = "µs", div = 1;
-  else if (axis_max_us <= 1000000)
-    unit = "ms", div = 1000;
-  else
-    unit = "s", div = 1000000;
-
-  digits = step_us / div >= 1 ? 0 : (int) ceil (-log10 (step_us / div));
-
-  return g_strdup_printf ("%.*f %s", digits, us / div, unit);
-}
-
 static const gint64 time_steps_ms[] = {
   1000, 2000, 5000, 10000, 15000, 30000,
   60000, 120000, 300000, 600000, 900000, 1800000,
@@ -416,15 +396,9 @@ static char *
 format_time_tick (gint64 ts_ms,
                   gint64 step_ms)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (ts_ms / 1000);
-
-  if (dt == NULL)
-    return g_strdup ("");
-  if (step_ms < 60000)
-    return g_date_time_format (dt, "%X");
   if (step_ms < 86400000)
-    return g_date_time_format (dt, "%H:%M");
-  return g_date_time_format (dt, "%b %e");
+    return lookout_format_time (ts_ms, step_ms < 60000);
+  return lookout_format_day (ts_ms);
 }
 
 static inline double
@@ -507,7 +481,7 @@ draw_axes (LookoutPlot *self,
   /* Horizontal grid and latency labels. */
   for (double v = 0; v <= f->y_max_us * 1.0001; v += step)
     {
-      g_autofree char *label = format_latency_tick (v, f->y_max_us, step);
+      g_autofree char *label = lookout_format_latency_tick (v, f->y_max_us, step);
       double y = snap (f, frame_y (f, v));
 
       cairo_set_source_rgba (cr, c->fg.red, c->fg.green, c->fg.blue, v == 0 ? 0.35 : 0.12);
@@ -823,7 +797,7 @@ lookout_plot_snapshot (GtkWidget   *widget,
 
     for (double v = 0; v <= f.y_max_us * 1.0001; v += step)
       {
-        g_autofree char *label = format_latency_tick (v, f.y_max_us, step);
+        g_autofree char *label = lookout_format_latency_tick (v, f.y_max_us, step);
         int w;
 
         pango_layout_set_text (layout, label, -1);
@@ -944,7 +918,6 @@ query_tooltip_cb (LookoutPlot *self,
                   GtkTooltip  *tooltip)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(GDateTime) dt = NULL;
   g_autofree char *when = NULL;
   gint64 from, to, ts, shown_ts = -1;
 
@@ -985,10 +958,16 @@ query_tooltip_cb (LookoutPlot *self,
 
       g_string_append (text, lookout_target_state_get_label (col->worst_state));
       if (col->n_timed > 0)
-        g_string_append_printf (text, (col->flags & LOOKOUT_SERIES_COLUMN_MEAN)
-                                      ? _(" — mean %.2f ms, min %.2f ms, max %.2f ms")
-                                      : _(" — median %.2f ms, min %.2f ms, max %.2f ms"),
-                                col->mid_us / 1000.0, col->min_us / 1000.0, col->max_us / 1000.0);
+        {
+          g_autofree char *mid = lookout_format_latency (col->mid_us);
+          g_autofree char *min = lookout_format_latency (col->min_us);
+          g_autofree char *max = lookout_format_latency (col->max_us);
+
+          g_string_append_printf (text, (col->flags & LOOKOUT_SERIES_COLUMN_MEAN)
+                                        ? _(" — mean %s, min %s, max %s")
+                                        : _(" — median %s, min %s, max %s"),
+                                  mid, min, max);
+        }
       if (col->n_fail > 0)
         g_string_append_printf (text, g_dngettext (NULL, ", %u of %u failed", ", %u of %u failed",
                                                    col->n), col->n_fail, col->n);
@@ -1000,8 +979,7 @@ query_tooltip_cb (LookoutPlot *self,
       }
     }
 
-  dt = g_date_time_new_from_unix_local ((shown_ts >= 0 ? shown_ts : ts) / 1000);
-  when = g_date_time_format (dt, "%x %X");
+  when = lookout_format_date_time (shown_ts >= 0 ? shown_ts : ts);
   g_string_prepend (text, when);
   gtk_tooltip_set_text (tooltip, text->str);
 
