@@ -246,6 +246,98 @@ test_window_saves_size (Fixture       *fixture,
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 }
 
+static GtkWidget *
+find_menu_item (GtkWidget  *widget,
+                const char *text)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
+    {
+      g_autofree char *item_text = NULL;
+
+      g_object_get (widget, "text", &item_text, NULL);
+      if (g_strcmp0 (item_text, text) == 0)
+        return widget;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_item (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+dialog_is_open (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (LOOKOUT_IS_TARGET_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+close_dialogs (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = g_list_model_get_n_items (toplevels); i > 0; i--)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i - 1);
+
+      if (LOOKOUT_IS_TARGET_DIALOG (window))
+        gtk_window_destroy (GTK_WINDOW (window));
+    }
+}
+
+/* The row menu (Shift+F10 or a right click): its items reach the window's
+ * actions once the menu has closed. */
+static void
+test_window_row_menu (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) first = add_target (fixture, "tcp://127.0.0.1:9", "Discard");
+  g_autoptr(LookoutTarget) second = add_target (fixture, "tcp://127.0.0.1:7", "Echo");
+  GListModel *targets = lookout_monitor_get_targets (fixture->w.monitor);
+  g_autoptr(GObject) remaining = NULL;
+  GtkWidget *item;
+
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->w.window->list_view));
+  gtk_single_selection_set_selected (fixture->w.window->selection, 1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->w.window), "win.show-target-menu", NULL));
+  LOOKOUT_TEST_WAIT (gtk_widget_get_mapped (fixture->w.window->target_popover));
+  item = find_menu_item (fixture->w.window->target_popover, "Edit…");
+  g_assert_nonnull (item);
+  g_signal_emit_by_name (item, "clicked");
+  LOOKOUT_TEST_WAIT (dialog_is_open ());
+  g_assert_false (gtk_widget_get_visible (fixture->w.window->target_popover));
+  close_dialogs ();
+
+  /* Twice: the same menu serves again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->w.window), "win.show-target-menu", NULL));
+  LOOKOUT_TEST_WAIT (gtk_widget_get_mapped (fixture->w.window->target_popover));
+  item = find_menu_item (fixture->w.window->target_popover, "Remove");
+  g_assert_nonnull (item);
+  g_signal_emit_by_name (item, "clicked");
+  g_assert_cmpuint (g_list_model_get_n_items (targets), ==, 1);
+  remaining = g_list_model_get_item (targets, 0);
+  g_assert_true (remaining == (gpointer) first);
+  g_assert_null (lookout_monitor_find_target (fixture->w.monitor, lookout_target_get_id (second)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -259,6 +351,7 @@ main (int   argc,
   ADD ("/gui/window/remove-undo", test_window_remove_undo);
   ADD ("/gui/window/dialog-add-edit", test_window_dialog_add_edit);
   ADD ("/gui/window/saves-size", test_window_saves_size);
+  ADD ("/gui/window/row-menu", test_window_row_menu);
 #undef ADD
 
   return g_test_run ();

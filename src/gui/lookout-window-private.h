@@ -37,6 +37,7 @@ struct _LookoutWindow
   AdwStatusPage        *error_page;
   LookoutTargetPage    *target_page;
   GMenuModel           *target_menu;
+  GtkWidget            *target_popover;   /* the row menu, parented to sidebar */
 
   /* The dashboard (lookout-window-map.c) */
   LookoutMap           *map;
