@@ -9,13 +9,15 @@
 
 #include <sqlite3.h>
 
+#include "lookout-store-private.h"
 #include "lookout-store.h"
 #include "lookout-test.h"
 
 /* sqlite_master of a new database (type|name|tbl_name|sql, in rowid order)
  * as the store made it when every table was created in one migration step,
- * captured from that code with the sqlite3 shell. A new database must keep
- * getting exactly this schema at user_version 1. */
+ * captured from that code with the sqlite3 shell. A new database gets
+ * exactly this schema plus the later steps (schema_later), and a file of
+ * version 1 is brought to the same. */
 static const char * const schema_v1[] = {
   "table|targets|targets|CREATE TABLE targets ("
   "  id INTEGER PRIMARY KEY AUTOINCREMENT,  uri TEXT NOT NULL,  name TEXT,"
@@ -47,6 +49,18 @@ static const char * const schema_v1[] = {
   "  country TEXT,  city TEXT,  lat REAL,  lon REAL,  isp TEXT,  source TEXT,"
   "  fetched_at INTEGER NOT NULL)",
   "index|sqlite_autoindex_geo_cache_1|geo_cache|",
+};
+
+/* What the steps after version 1 change, by row of schema_v1: the ping's
+ * echo figures added to samples. */
+static const struct {
+  guint       row;
+  const char *sql;
+} schema_later[] = {
+  { 2, "table|samples|samples|CREATE TABLE samples (  target_id INTEGER NOT NULL,"
+       "  ts_ms INTEGER NOT NULL,  latency_us INTEGER,  state INTEGER NOT NULL,"
+       "  code INTEGER,  error TEXT, sent INTEGER, received INTEGER, min_us INTEGER,"
+       " max_us INTEGER, jitter_us INTEGER,  PRIMARY KEY (target_id, ts_ms)) WITHOUT ROWID" },
 };
 
 /* The store's file, not opened: each test opens it its own way. */
@@ -141,6 +155,24 @@ assert_schema_v1 (const char *path)
 }
 
 static void
+assert_schema_latest (const char *path)
+{
+  g_auto(GStrv) master = read_master (path);
+
+  for (guint i = 0; i < G_N_ELEMENTS (schema_v1) && master[i] != NULL; i++)
+    {
+      const char *expected = schema_v1[i];
+
+      for (guint j = 0; j < G_N_ELEMENTS (schema_later); j++)
+        if (schema_later[j].row == i)
+          expected = schema_later[j].sql;
+      g_assert_cmpstr (master[i], ==, expected);
+    }
+  g_assert_cmpuint (g_strv_length (master), ==, G_N_ELEMENTS (schema_v1));
+  g_assert_cmpint (query_int (path, "PRAGMA user_version"), ==, lookout_store_schema_get_version ());
+}
+
+static void
 open_and_close (const char *path)
 {
   g_autoptr(LookoutStore) store = NULL;
@@ -156,18 +188,15 @@ test_new_database (Fixture       *f,
                    gconstpointer  data)
 {
   open_and_close (f->path);
-
-  assert_schema_v1 (f->path);
-  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, 1);
+  assert_schema_latest (f->path);
 
   /* Opening again applies no step. */
   open_and_close (f->path);
-  assert_schema_v1 (f->path);
-  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, 1);
+  assert_schema_latest (f->path);
 }
 
 /* A file at version 1 written by hand, as an older build left it: the
- * store opens it without running a step again and keeps its rows. */
+ * store runs only the later steps and keeps its rows. */
 static void
 test_existing_v1 (Fixture       *f,
                   gconstpointer  data)
@@ -210,10 +239,11 @@ test_existing_v1 (Fixture       *f,
   g_assert_cmpuint (samples->len, ==, 1);
   g_assert_cmpint (g_array_index (samples, LookoutSample, 0).latency_us, ==, 1234);
   g_assert_cmpint (g_array_index (samples, LookoutSample, 0).code, ==, 200);
+  g_assert_cmpint (g_array_index (samples, LookoutSample, 0).sent, ==, 0);
+  g_assert_cmpint (g_array_index (samples, LookoutSample, 0).min_us, ==, -1);
   lookout_store_close (store);
 
-  assert_schema_v1 (f->path);
-  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, 1);
+  assert_schema_latest (f->path);
 }
 
 /* A file whose migration fails part way keeps its version and gets none of

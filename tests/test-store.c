@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "lookout-store-private.h"
 #include "lookout-store.h"
 #include "lookout-test.h"
 
@@ -120,7 +121,7 @@ test_create_empty (Fixture       *f,
   store = open_store (f->path);
   g_assert_cmpstr (lookout_store_get_path (store), ==, f->path);
 
-  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, lookout_store_schema_get_version ());
   mode = sql_text (f->path, "PRAGMA journal_mode");
   g_assert_cmpstr (mode, ==, "wal");
   g_assert_cmpint (sql_int (f->path,
@@ -133,7 +134,7 @@ test_create_empty (Fixture       *f,
   /* Opening again migrates nothing and keeps the version. */
   g_clear_object (&store);
   store = open_store (f->path);
-  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, lookout_store_schema_get_version ());
 }
 
 static void
@@ -237,11 +238,11 @@ test_roundtrip (Fixture       *f,
   GError *error = NULL;
   const LookoutSample samples[] = {
     { 3, 1000, 1234, LOOKOUT_TARGET_STATE_UP, 200, NULL },
-    { 3, 2000, -1, LOOKOUT_TARGET_STATE_DOWN, 0, (char *) "connection refused" },
-    { 3, 3000, 0, LOOKOUT_TARGET_STATE_UP, 0, NULL },
+    { 3, 2000, -1, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_SAMPLE_NO_CODE, (char *) "connection refused" },
+    { 3, 3000, 0, LOOKOUT_TARGET_STATE_UP, LOOKOUT_SAMPLE_NO_CODE, NULL },
     { 3, 4000, 9000000000, LOOKOUT_TARGET_STATE_DEGRADED, 503, (char *) "status 503 « Service Unavailable »" },
     { 3, 5000, -1, LOOKOUT_TARGET_STATE_UNKNOWN, -2, NULL },
-    { 4, 1500, 77, LOOKOUT_TARGET_STATE_UP, 0, NULL },
+    { 4, 1500, 77, LOOKOUT_TARGET_STATE_UP, LOOKOUT_SAMPLE_NO_CODE, NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (samples); i++)

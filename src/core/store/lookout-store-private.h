@@ -143,6 +143,8 @@ gboolean        lookout_store_schema_check     (sqlite3                   *db,
                                                 const char                *path,
                                                 GError                   **error);
 /* Applies the missing migration steps in one transaction. */
+/* The version this build migrates a file to. */
+int             lookout_store_schema_get_version (void);
 gboolean        lookout_store_schema_migrate   (sqlite3                   *db,
                                                 const char                *path,
                                                 GError                   **error);
@@ -151,6 +153,8 @@ gboolean        lookout_store_schema_migrate   (sqlite3                   *db,
 gboolean        lookout_store_targets_migrate_1 (sqlite3                  *db,
                                                  GError                  **error);
 gboolean        lookout_store_samples_migrate_1 (sqlite3                  *db,
+                                                 GError                  **error);
+gboolean        lookout_store_samples_migrate_2 (sqlite3                  *db,
                                                  GError                  **error);
 gboolean        lookout_store_events_migrate_1  (sqlite3                  *db,
                                                  GError                  **error);

@@ -81,6 +81,20 @@ lookout_store_samples_migrate_1 (sqlite3  *db,
                              error);
 }
 
+/* A ping's echo figures, so that exports carry them; NULL for other kinds. */
+gboolean
+lookout_store_samples_migrate_2 (sqlite3  *db,
+                                 GError  **error)
+{
+  return lookout_store_exec (db,
+                             "ALTER TABLE samples ADD COLUMN sent INTEGER;"
+                             "ALTER TABLE samples ADD COLUMN received INTEGER;"
+                             "ALTER TABLE samples ADD COLUMN min_us INTEGER;"
+                             "ALTER TABLE samples ADD COLUMN max_us INTEGER;"
+                             "ALTER TABLE samples ADD COLUMN jitter_us INTEGER;",
+                             error);
+}
+
 /* ---- writing, on the writer thread ---- */
 
 static guint
@@ -231,8 +245,9 @@ lookout_store_samples_insert (LookoutStoreDb       *db,
 
   stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_INSERT_SAMPLE,
                                      "INSERT OR IGNORE INTO samples"
-                                     " (target_id, ts_ms, latency_us, state, code, error)"
-                                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                     " (target_id, ts_ms, latency_us, state, code, error,"
+                                     "  sent, received, min_us, max_us, jitter_us)"
+                                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                                      error);
   if (stmt == NULL)
     return FALSE;
@@ -241,9 +256,16 @@ lookout_store_samples_insert (LookoutStoreDb       *db,
   sqlite3_bind_int64 (stmt, 2, sample->ts_ms);
   bind_nullable_int64 (stmt, 3, sample->latency_us, sample->latency_us < 0);
   sqlite3_bind_int (stmt, 4, sample->state);
-  bind_nullable_int64 (stmt, 5, sample->code, sample->code == 0);
+  bind_nullable_int64 (stmt, 5, sample->code, sample->code == LOOKOUT_SAMPLE_NO_CODE);
   if (sample->error != NULL)
     sqlite3_bind_text (stmt, 6, sample->error, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 6);
+  bind_nullable_int64 (stmt, 7, sample->sent, sample->sent == 0);
+  bind_nullable_int64 (stmt, 8, sample->received, sample->sent == 0);
+  bind_nullable_int64 (stmt, 9, sample->min_us, sample->sent == 0 || sample->min_us < 0);
+  bind_nullable_int64 (stmt, 10, sample->max_us, sample->sent == 0 || sample->max_us < 0);
+  bind_nullable_int64 (stmt, 11, sample->jitter_us, sample->sent == 0 || sample->jitter_us < 0);
 
   if (!lookout_store_step_done (stmt, "insert sample", error))
     return FALSE;
@@ -253,6 +275,17 @@ lookout_store_samples_insert (LookoutStoreDb       *db,
 }
 
 /* ---- range reads ---- */
+
+static gint64
+column_int64_or (sqlite3_stmt *stmt,
+                 int           column,
+                 gint64        null_value)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return null_value;
+
+  return sqlite3_column_int64 (stmt, column);
+}
 
 typedef struct
 {
@@ -278,7 +311,8 @@ read_samples (LookoutStore      *self,
     return NULL;
 
   stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_SELECT_SAMPLES,
-                                     "SELECT ts_ms, latency_us, state, code, error"
+                                     "SELECT ts_ms, latency_us, state, code, error,"
+                                     " sent, received, min_us, max_us, jitter_us"
                                      " FROM samples"
                                      " WHERE target_id = ?1 AND ts_ms >= ?2 AND ts_ms < ?3"
                                      " ORDER BY ts_ms",
@@ -304,8 +338,14 @@ read_samples (LookoutStore      *self,
         .latency_us = sqlite3_column_type (stmt, 1) == SQLITE_NULL
                         ? -1 : sqlite3_column_int64 (stmt, 1),
         .state = sqlite3_column_int (stmt, 2),
-        .code = sqlite3_column_int (stmt, 3),
+        .code = sqlite3_column_type (stmt, 3) == SQLITE_NULL
+                  ? LOOKOUT_SAMPLE_NO_CODE : sqlite3_column_int (stmt, 3),
         .error = g_strdup ((const char *) sqlite3_column_text (stmt, 4)),
+        .sent = sqlite3_column_int (stmt, 5),
+        .received = sqlite3_column_int (stmt, 6),
+        .min_us = column_int64_or (stmt, 7, -1),
+        .max_us = column_int64_or (stmt, 8, -1),
+        .jitter_us = column_int64_or (stmt, 9, -1),
       };
 
       g_array_append_val (samples, s);

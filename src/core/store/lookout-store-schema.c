@@ -38,9 +38,16 @@ static const struct
   { 1, lookout_store_samples_migrate_1 },
   { 1, lookout_store_events_migrate_1 },
   { 1, lookout_store_geo_migrate_1 },
+  { 2, lookout_store_samples_migrate_2 },
 };
 
 #define SCHEMA_VERSION (migrations[G_N_ELEMENTS (migrations) - 1].version)
+
+int
+lookout_store_schema_get_version (void)
+{
+  return SCHEMA_VERSION;
+}
 
 static gboolean
 read_user_version (sqlite3  *db,
