@@ -55,6 +55,24 @@ get_selected_kind (LookoutTargetDialog *self)
   return (LookoutTargetKind)selected;
 }
 
+/* A message under a field, shown or hidden. In a preferences group the
+ * label sits in a list row of its own, which goes with it: an empty row
+ * would still be read out, and focused, as a nameless list item. */
+static void
+show_field_message (GtkLabel *label,
+                    gboolean  visible)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (label));
+
+  gtk_widget_set_visible (GTK_WIDGET (label), visible);
+  if (GTK_IS_LIST_BOX_ROW (parent))
+    {
+      gtk_widget_set_visible (parent, visible);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (parent), FALSE);
+      gtk_widget_set_focusable (parent, FALSE);
+    }
+}
+
 static void
 set_field_error (GtkWidget  *field,
                  GtkLabel   *label,
@@ -83,7 +101,7 @@ set_field_error (GtkWidget  *field,
     }
 
   gtk_label_set_label (label, invalid ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (label), invalid);
+  show_field_message (label, invalid);
 }
 
 /* Editable text of an AdwEntryRow without surrounding blanks. */
@@ -376,7 +394,7 @@ revalidate_address (LookoutTargetDialog *self)
           gtk_label_set_label (self->address_error, message);
           gtk_widget_remove_css_class (GTK_WIDGET (self->address_error), "error");
           gtk_widget_add_css_class (GTK_WIDGET (self->address_error), "warning");
-          gtk_widget_set_visible (GTK_WIDGET (self->address_error), TRUE);
+          show_field_message (self->address_error, TRUE);
           return TRUE;
         }
     }
@@ -827,6 +845,10 @@ lookout_target_dialog_init (LookoutTargetDialog *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  show_field_message (self->address_error, FALSE);
+  show_field_message (self->name_error, FALSE);
+  show_field_message (self->schedule_error, FALSE);
+  show_field_message (self->options_error, FALSE);
 
   for (guint i = 0; i < LOOKOUT_TARGET_N_KINDS; i++)
     gtk_string_list_append (kinds, lookout_target_kind_get_label (i));
