@@ -31,6 +31,7 @@ struct _LookoutTargetDialog
   AdwComboRow       *kind_row;
   AdwEntryRow       *address_row;
   GtkLabel          *address_error;
+  GtkLabel          *address_note;     /* "Will check https://example.org/" */
   AdwEntryRow       *name_row;
   GtkLabel          *name_error;
   AdwActionRow      *interval_row;

@@ -350,6 +350,7 @@ revalidate_address (LookoutTargetDialog *self)
   LookoutTargetUri *uri;
 
   g_clear_pointer (&self->uri, lookout_target_uri_unref);
+  show_field_message (self->address_note, FALSE);
 
   if (text[0] == '\0')
     {
@@ -377,6 +378,16 @@ revalidate_address (LookoutTargetDialog *self)
 
   self->uri = uri;
   set_field_error (GTK_WIDGET (self->address_row), self->address_error, NULL);
+
+  /* Said before adding, when it is not what was typed: "example.org"
+   * becomes https://example.org/. */
+  if (g_strcmp0 (text, lookout_target_uri_to_string (uri)) != 0)
+    {
+      g_autofree char *note = g_strdup_printf (_("Will check %s"), lookout_target_uri_to_string (uri));
+
+      gtk_label_set_label (self->address_note, note);
+      show_field_message (self->address_note, TRUE);
+    }
 
   if (self->monitor != NULL)
     {
@@ -440,6 +451,7 @@ revalidate_schedule (LookoutTargetDialog *self)
   g_autoptr(GError) interval_error = NULL;
   g_autoptr(GError) timeout_error = NULL;
   g_autoptr(GError) threshold_error = NULL;
+  g_autofree char *too_long = NULL;
   const char *message = NULL;
 
   if (!lookout_target_validate_interval (gtk_spin_button_get_value_as_int (self->interval_spin), &interval_error))
@@ -455,6 +467,16 @@ revalidate_schedule (LookoutTargetDialog *self)
     message = message ? message : threshold_error->message;
   set_field_error (GTK_WIDGET (self->threshold_row), self->schedule_error,
                    threshold_error ? threshold_error->message : NULL);
+
+  /* A check still running when the next is due would overlap it. */
+  if (message == NULL && get_timeout_ms (self) > gtk_spin_button_get_value_as_int (self->interval_spin) * 1000u)
+    {
+      too_long = g_strdup_printf (_("The timeout is longer than the interval: a check would still be "
+                                    "waiting when the next one is due. Make it at most %d s"),
+                                  gtk_spin_button_get_value_as_int (self->interval_spin));
+      message = too_long;
+      set_field_error (GTK_WIDGET (self->timeout_row), self->schedule_error, message);
+    }
 
   /* One label for the group: the first problem. */
   set_field_error (NULL, self->schedule_error, message);
@@ -808,6 +830,7 @@ lookout_target_dialog_class_init (LookoutTargetDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, kind_row);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, address_row);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, address_error);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, address_note);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, name_error);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, interval_row);
@@ -846,6 +869,7 @@ lookout_target_dialog_init (LookoutTargetDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   show_field_message (self->address_error, FALSE);
+  show_field_message (self->address_note, FALSE);
   show_field_message (self->name_error, FALSE);
   show_field_message (self->schedule_error, FALSE);
   show_field_message (self->options_error, FALSE);
