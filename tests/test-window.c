@@ -13,7 +13,9 @@
 
 #include "lookout-test-gui.h"
 
+#include "lookout-dashboard-plot.h"
 #include "lookout-gui-utils.h"
+#include "lookout-plot.h"
 #include "lookout-target-dialog-private.h"
 
 typedef struct
@@ -338,6 +340,63 @@ test_window_row_menu (Fixture       *fixture,
   g_assert_null (lookout_monitor_find_target (fixture->w.monitor, lookout_target_get_id (second)));
 }
 
+/* The dashboard draws 16 lines in 16 distinct colours and, with more
+ * targets than that, the ones in trouble first. */
+static void
+test_window_dashboard_trouble_first (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkWidget *dashboard = g_object_ref_sink (lookout_dashboard_plot_new ());
+  LookoutPlot *plot = lookout_dashboard_plot_get_plot (LOOKOUT_DASHBOARD_PLOT (dashboard));
+  LookoutTarget *last;
+  gboolean shown = FALSE;
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *uri = g_strdup_printf ("tcp://127.0.0.1:%u", 1000 + i);
+
+      g_ptr_array_add (targets, add_target (fixture, uri, NULL));
+    }
+  lookout_dashboard_plot_set_monitor (LOOKOUT_DASHBOARD_PLOT (dashboard), fixture->w.monitor);
+  g_assert_cmpuint (lookout_plot_get_n_lines (plot), ==, LOOKOUT_DASHBOARD_PLOT_MAX_LINES);
+
+  for (guint i = 0; i < lookout_plot_get_n_lines (plot); i++)
+    for (guint j = i + 1; j < lookout_plot_get_n_lines (plot); j++)
+      {
+        GdkRGBA a, b;
+
+        lookout_plot_get_target_color (plot, lookout_plot_get_line_target (plot, i), &a);
+        lookout_plot_get_target_color (plot, lookout_plot_get_line_target (plot, j), &b);
+        g_assert_false (gdk_rgba_equal (&a, &b));
+      }
+
+  /* The last target, not drawn, goes down: it is drawn, first. */
+  last = targets->pdata[19];
+  for (guint i = 0; i < lookout_plot_get_n_lines (plot); i++)
+    g_assert_cmpint (lookout_plot_get_line_target (plot, i), !=, lookout_target_get_id (last));
+  for (guint k = 0; k < 10 && lookout_target_get_state (last) != LOOKOUT_TARGET_STATE_DOWN; k++)
+    {
+      g_autoptr(LookoutResult) result = lookout_result_new (LOOKOUT_TARGET_KIND_TCP);
+
+      result->started_ms = G_GINT64_CONSTANT (1767225600000) + k * 1000;
+      result->ok = FALSE;
+      result->state = LOOKOUT_TARGET_STATE_DOWN;
+      result->error_code = LOOKOUT_PROBE_ERROR_REFUSED;
+      result->error = g_strdup ("Connection refused");
+      lookout_monitor_handle_result (fixture->w.monitor, last, result);
+    }
+  g_assert_cmpint (lookout_target_get_state (last), ==, LOOKOUT_TARGET_STATE_DOWN);
+  g_assert_cmpint (lookout_plot_get_line_target (plot, 0), ==, lookout_target_get_id (last));
+  for (guint i = 0; i < lookout_plot_get_n_lines (plot); i++)
+    shown |= lookout_plot_get_line_target (plot, i) == lookout_target_get_id (last);
+  g_assert_true (shown);
+  g_assert_cmpuint (lookout_plot_get_n_lines (plot), ==, LOOKOUT_DASHBOARD_PLOT_MAX_LINES);
+
+  lookout_dashboard_plot_set_monitor (LOOKOUT_DASHBOARD_PLOT (dashboard), NULL);
+  g_object_unref (dashboard);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -352,6 +411,7 @@ main (int   argc,
   ADD ("/gui/window/dialog-add-edit", test_window_dialog_add_edit);
   ADD ("/gui/window/saves-size", test_window_saves_size);
   ADD ("/gui/window/row-menu", test_window_row_menu);
+  ADD ("/gui/window/dashboard-trouble-first", test_window_dashboard_trouble_first);
 #undef ADD
 
   return g_test_run ();

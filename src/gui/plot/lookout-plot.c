@@ -65,6 +65,7 @@ typedef struct
   gint64         target_id;
   char          *label;
   gboolean       visible;
+  guint          color_slot;  /* index into the palette, kept while the line is shown */
   LookoutSeries *series;
   GCancellable  *cancellable;
   GArray        *recent;      /* LookoutSample (error not kept) added since the last fetch began */
@@ -116,14 +117,21 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-/* The GNOME palette, light and dark variants: blue, green, orange, purple,
- * red, yellow-brown, teal, pink. */
+/* A qualitative palette of 16 hues apart from each other, light and dark
+ * variants (the GNOME palette first): blue, green, orange, purple, red,
+ * brown, teal, magenta, olive, navy, yellow, grey, pink, dark green, sky,
+ * maroon. The lines shown take distinct entries, so that as many lines as
+ * the dashboard draws never share a colour. */
 static const char * const palette_light[] = {
-  "#1c71d8", "#26a269", "#e66100", "#813d9c", "#c01c28", "#986a44", "#2190a4", "#c64600",
+  "#1c71d8", "#26a269", "#e66100", "#813d9c", "#c01c28", "#865e3c", "#0f8b8d", "#c061cb",
+  "#808000", "#1a237e", "#c89d00", "#5e5c64", "#e4577f", "#1b5e20", "#4fa3d9", "#7b1e3a",
 };
 static const char * const palette_dark[] = {
-  "#62a0ea", "#57e389", "#ffa348", "#c061cb", "#f66151", "#cdab8f", "#33c7de", "#ff7800",
+  "#62a0ea", "#57e389", "#ffa348", "#c061cb", "#f66151", "#cdab8f", "#33c7de", "#f5a3f5",
+  "#c8c84a", "#8c9eff", "#f8e45c", "#c0bfbc", "#ff8fab", "#8fd694", "#a6d8ff", "#d9728f",
 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (palette_light) == G_N_ELEMENTS (palette_dark));
 
 static int
 compare_int64 (gconstpointer a,
@@ -162,9 +170,36 @@ line_new (LookoutPlot *plot,
   line->target_id = target_id;
   line->label = g_strdup (label);
   line->visible = TRUE;
+  line->color_slot = G_MAXUINT;
   line->recent = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
 
   return line;
+}
+
+/* Gives each new line the first palette entry no other line holds; a line
+ * keeps its entry as long as it is shown. */
+static void
+assign_color_slots (GPtrArray *lines)
+{
+  for (guint i = 0; i < lines->len; i++)
+    {
+      Line *line = g_ptr_array_index (lines, i);
+      guint slot;
+
+      if (line->color_slot != G_MAXUINT)
+        continue;
+
+      for (slot = 0; ; slot++)
+        {
+          gboolean taken = FALSE;
+
+          for (guint j = 0; j < lines->len && !taken; j++)
+            taken = ((Line *) g_ptr_array_index (lines, j))->color_slot == slot;
+          if (!taken)
+            break;
+        }
+      line->color_slot = slot;
+    }
 }
 
 static Line *
@@ -346,11 +381,11 @@ line_color (LookoutPlot *self,
             GdkRGBA     *out)
 {
   const char * const *palette = dark ? palette_dark : palette_light;
+  Line *line = find_line (self, target_id);
   guint index = (guint) (((guint64) target_id * 2654435761u) >> 8) % G_N_ELEMENTS (palette_light);
 
-  /* Ids 1..8 get distinct colours in order. */
-  if (target_id >= 1 && target_id <= (gint64) G_N_ELEMENTS (palette_light))
-    index = target_id - 1;
+  if (line != NULL && line->color_slot != G_MAXUINT)
+    index = line->color_slot % G_N_ELEMENTS (palette_light);
   gdk_rgba_parse (out, palette[index]);
 }
 
@@ -1393,6 +1428,7 @@ lookout_plot_add_target (LookoutPlot *self,
     }
 
   g_ptr_array_add (self->lines, line_new (self, target_id, label));
+  assign_color_slots (self->lines);
 
   if (self->store != NULL)
     queue_refetch (self);
@@ -1456,6 +1492,7 @@ lookout_plot_set_targets (LookoutPlot        *self,
         g_ptr_array_add (self->lines, line);
     }
 
+  assign_color_slots (self->lines);
   if (added && self->store != NULL)
     queue_refetch (self);
   g_signal_emit (self, signals[LINES_CHANGED], 0);
