@@ -235,6 +235,73 @@ test_window_dialog_add_edit (Fixture       *fixture,
   g_assert_cmpuint (lookout_target_get_interval (stored->pdata[0]), ==, 30);
 }
 
+static gsize
+count_samples (LookoutStore *store,
+               gint64        target_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) samples = lookout_store_query_samples_sync (store, target_id, 0, G_MAXINT64, NULL, &error);
+
+  g_assert_no_error (error);
+  return samples->len;
+}
+
+/* A new address asks whether the old history goes on or a fresh one
+ * starts; the two are never mixed silently. */
+static void
+test_window_edit_address_history (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) target = add_target (fixture, "tcp://127.0.0.1:9", "Service");
+  GListModel *targets = lookout_monitor_get_targets (fixture->w.monitor);
+  g_autoptr(LookoutTarget) saved = NULL;
+  g_autoptr(LookoutTarget) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  LookoutTargetDialog *dialog;
+  gint64 old_id = lookout_target_get_id (target);
+  LookoutSample sample = {
+    .target_id = old_id, .ts_ms = G_GINT64_CONSTANT (1767225600000), .latency_us = 900,
+    .state = LOOKOUT_TARGET_STATE_UP, .code = LOOKOUT_SAMPLE_NO_CODE,
+  };
+
+  lookout_store_append_sample (fixture->w.store, &sample);
+  lookout_store_flush_sync (fixture->w.store, &error);
+  g_assert_no_error (error);
+
+  /* Keep History: the same target, with the new address. */
+  dialog = g_object_ref_sink (lookout_target_dialog_new (fixture->w.monitor, target));
+  g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), &kept);
+  gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "tcp://127.0.0.1:7");
+  g_signal_emit_by_name (dialog->confirm_button, "clicked");
+  g_assert_nonnull (dialog->history_question);
+  g_assert_null (kept);
+  adw_message_dialog_response (dialog->history_question, "keep");
+  LOOKOUT_TEST_WAIT (kept != NULL);
+  g_assert_true (kept == target);
+  g_assert_cmpint (lookout_target_get_id (target), ==, old_id);
+  g_assert_cmpstr (lookout_target_get_uri_string (target), ==, "tcp://127.0.0.1:7");
+  g_object_unref (dialog);
+
+  /* Start Fresh: another target takes its place, with no history yet. */
+  dialog = g_object_ref_sink (lookout_target_dialog_new (fixture->w.monitor, target));
+  g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), &saved);
+  gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "tcp://127.0.0.1:13");
+  g_signal_emit_by_name (dialog->confirm_button, "clicked");
+  g_assert_nonnull (dialog->history_question);
+  adw_message_dialog_response (dialog->history_question, "fresh");
+  LOOKOUT_TEST_WAIT (saved != NULL || gtk_widget_get_visible (GTK_WIDGET (dialog->general_error)));
+  g_assert_cmpstr (gtk_label_get_label (dialog->general_error), ==, "");
+  g_assert_nonnull (saved);
+  g_assert_cmpint (lookout_target_get_id (saved), >, 0);
+  g_assert_cmpint (lookout_target_get_id (saved), !=, old_id);
+  g_assert_cmpstr (lookout_target_get_uri_string (saved), ==, "tcp://127.0.0.1:13");
+  g_assert_cmpuint (g_list_model_get_n_items (targets), ==, 1);
+  g_assert_null (lookout_monitor_find_target (fixture->w.monitor, old_id));
+  g_assert_cmpuint (count_samples (fixture->w.store, lookout_target_get_id (saved)), ==, 0);
+  g_assert_cmpuint (count_samples (fixture->w.store, old_id), ==, 1);
+  g_object_unref (dialog);
+}
+
 static void
 test_window_saves_size (Fixture       *fixture,
                         gconstpointer  data)
@@ -411,6 +478,7 @@ main (int   argc,
   ADD ("/gui/window/dialog-add-edit", test_window_dialog_add_edit);
   ADD ("/gui/window/saves-size", test_window_saves_size);
   ADD ("/gui/window/row-menu", test_window_row_menu);
+  ADD ("/gui/window/edit-address-history", test_window_edit_address_history);
   ADD ("/gui/window/dashboard-trouble-first", test_window_dashboard_trouble_first);
 #undef ADD
 

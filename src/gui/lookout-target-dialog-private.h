@@ -55,6 +55,9 @@ struct _LookoutTargetDialog
   AdwEntryRow       *payload_row;
   GtkLabel          *options_error;
   GtkLabel          *general_error;
+
+  /* Editing the address: the question whether to keep the old history. */
+  AdwMessageDialog  *history_question;
 };
 
 G_END_DECLS

@@ -595,7 +595,10 @@ target_added_cb (GObject      *object,
   g_autoptr(LookoutTarget) target = g_object_steal_data (G_OBJECT (self), "lookout-pending-target");
   g_autoptr(GError) error = NULL;
 
-  lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error);
+  g_autoptr(LookoutTarget) replaced = g_object_steal_data (G_OBJECT (self), "lookout-replaced-target");
+
+  if (lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error) && replaced != NULL)
+    lookout_monitor_remove_target (LOOKOUT_MONITOR (object), replaced);
   finish_saving (self, target, error);
 }
 
@@ -609,6 +612,55 @@ target_updated_cb (GObject      *object,
 
   lookout_monitor_update_target_finish (LOOKOUT_MONITOR (object), result, &error);
   finish_saving (self, self->target, error);
+}
+
+static void save_target (LookoutTargetDialog *self,
+                         LookoutTarget       *target,
+                         gboolean             fresh);
+
+/* Keep History: the same target (its id) goes on with the new address.
+ * Start Fresh: a new target with a history of its own takes the old one's
+ * place; the old history stays in the database under the old target. */
+static void
+history_answered_cb (AdwMessageDialog    *question,
+                     const char          *response,
+                     LookoutTargetDialog *self)
+{
+  g_autoptr(LookoutTarget) target = g_object_steal_data (G_OBJECT (question), "lookout-edited-target");
+
+  self->history_question = NULL;
+  if (target == NULL || g_strcmp0 (response, "cancel") == 0)
+    return;
+
+  save_target (self, target, g_strcmp0 (response, "fresh") == 0);
+}
+
+static void
+ask_about_history (LookoutTargetDialog *self,
+                   LookoutTarget       *target)
+{
+  AdwMessageDialog *question;
+
+  question = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                         _("Keep the Old History?"), NULL));
+  adw_message_dialog_format_body (question,
+                                  _("The address changes from %s to %s. The response times "
+                                    "and events recorded so far belong to the old address."),
+                                  lookout_target_get_uri_string (self->target),
+                                  lookout_target_get_uri_string (target));
+  adw_message_dialog_add_responses (question,
+                                    "cancel", _("_Cancel"),
+                                    "keep", _("_Keep History"),
+                                    "fresh", _("_Start Fresh"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (question, "fresh", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (question, "fresh");
+  adw_message_dialog_set_close_response (question, "cancel");
+  g_object_set_data_full (G_OBJECT (question), "lookout-edited-target",
+                          g_object_ref (target), g_object_unref);
+  g_signal_connect_object (question, "response", G_CALLBACK (history_answered_cb), self, 0);
+  self->history_question = question;
+  gtk_window_present (GTK_WINDOW (question));
 }
 
 static void
@@ -637,10 +689,46 @@ confirm_action (GtkWidget  *widget,
       return;
     }
 
+  /* Never mix two addresses' results in one history without asking. */
+  if (self->target != NULL
+      && g_strcmp0 (lookout_target_get_uri_string (self->target), lookout_target_get_uri_string (target)) != 0)
+    {
+      ask_about_history (self, target);
+      return;
+    }
+
+  save_target (self, target, FALSE);
+}
+
+static void
+save_target (LookoutTargetDialog *self,
+             LookoutTarget       *target,
+             gboolean             fresh)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+
   self->busy = TRUE;
   gtk_widget_action_set_enabled (widget, "dialog.confirm", FALSE);
 
-  if (self->target == NULL)
+  if (fresh)
+    {
+      /* Another target (no id, no live state) with the settings chosen;
+       * added first, so that nothing is lost if adding fails. */
+      LookoutTarget *fresh_target = lookout_target_new (lookout_target_get_uri (target));
+
+      lookout_target_set_name (fresh_target, self->name_edited ? lookout_target_get_name (target) : NULL);
+      lookout_target_set_interval (fresh_target, lookout_target_get_interval (target));
+      lookout_target_set_timeout (fresh_target, lookout_target_get_timeout (target));
+      lookout_target_set_fail_threshold (fresh_target, lookout_target_get_fail_threshold (target));
+      lookout_target_set_options (fresh_target, lookout_target_get_options (target));
+      target = fresh_target;
+      g_object_set_data_full (G_OBJECT (self), "lookout-pending-target", target, g_object_unref);
+      g_object_set_data_full (G_OBJECT (self), "lookout-replaced-target",
+                              g_object_ref (self->target), g_object_unref);
+      lookout_monitor_add_target_async (self->monitor, target, self->cancellable,
+                                        target_added_cb, g_object_ref (self));
+    }
+  else if (self->target == NULL)
     {
       /* The target travels with the dialog's reference to reach the callback. */
       g_object_set_data_full (G_OBJECT (self), "lookout-pending-target",
@@ -729,6 +817,8 @@ lookout_target_dialog_dispose (GObject *object)
   LookoutTargetDialog *self = (LookoutTargetDialog *)object;
 
   g_cancellable_cancel (self->cancellable);
+  if (self->history_question != NULL)
+    gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->history_question)));
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LOOKOUT_TYPE_TARGET_DIALOG);
 
