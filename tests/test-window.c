@@ -302,6 +302,53 @@ test_window_edit_address_history (Fixture       *fixture,
   g_object_unref (dialog);
 }
 
+static GtkAdjustment *
+page_vadjustment (LookoutWindow *window)
+{
+  AdwPreferencesPage *page = NULL;
+  GtkWidget *widget = GTK_WIDGET (window->target_page);
+
+  /* The target page's AdwPreferencesPage and its scrolled window. */
+  while (widget != NULL && !ADW_IS_PREFERENCES_PAGE (widget))
+    widget = gtk_widget_get_first_child (widget);
+  page = ADW_PREFERENCES_PAGE (widget);
+  g_assert_nonnull (page);
+  for (widget = gtk_widget_get_first_child (GTK_WIDGET (page)); widget; widget = gtk_widget_get_next_sibling (widget))
+    if (GTK_IS_SCROLLED_WINDOW (widget))
+      return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (widget));
+  g_assert_not_reached ();
+}
+
+/* Another target's page starts at its top; activating a row while the map
+ * is shown shows that target's page. */
+static void
+test_window_switch_resets_view (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) first = add_target (fixture, "tcp://127.0.0.1:9", "First");
+  g_autoptr(LookoutTarget) second = add_target (fixture, "tcp://127.0.0.1:7", "Second");
+  GtkAdjustment *adjustment;
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->w.window), 900, 360);
+  gtk_single_selection_set_selected (fixture->w.window->selection, 0);
+  adjustment = page_vadjustment (fixture->w.window);
+  LOOKOUT_TEST_WAIT (gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment) + 100);
+  gtk_adjustment_set_value (adjustment, 100);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 100);
+
+  gtk_single_selection_set_selected (fixture->w.window->selection, 1);
+  g_assert_true (lookout_target_page_get_target (fixture->w.window->target_page) == second);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+
+  gtk_toggle_button_set_active (fixture->w.window->dashboard_button, TRUE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.window->content_stack), ==, "dashboard");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->w.window->list_view),
+                                             "list.activate-item", "u", 0));
+  g_assert_false (lookout_window_map_is_shown (fixture->w.window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.window->content_stack), ==, "target");
+  g_assert_true (lookout_target_page_get_target (fixture->w.window->target_page) == first);
+}
+
 static void
 test_window_saves_size (Fixture       *fixture,
                         gconstpointer  data)
@@ -478,6 +525,7 @@ main (int   argc,
   ADD ("/gui/window/dialog-add-edit", test_window_dialog_add_edit);
   ADD ("/gui/window/saves-size", test_window_saves_size);
   ADD ("/gui/window/row-menu", test_window_row_menu);
+  ADD ("/gui/window/switch-resets-view", test_window_switch_resets_view);
   ADD ("/gui/window/edit-address-history", test_window_edit_address_history);
   ADD ("/gui/window/dashboard-trouble-first", test_window_dashboard_trouble_first);
 #undef ADD

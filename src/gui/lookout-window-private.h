@@ -55,6 +55,7 @@ void     lookout_window_map_init              (LookoutWindow  *self);
 void     lookout_window_map_set_monitor       (LookoutWindow  *self,
                                                LookoutMonitor *monitor);
 gboolean lookout_window_map_is_shown          (LookoutWindow  *self);
+void     lookout_window_leave_map             (LookoutWindow  *self);
 void     lookout_window_map_selection_changed (LookoutWindow  *self,
                                                LookoutTarget  *target);
 

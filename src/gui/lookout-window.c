@@ -137,6 +137,7 @@ list_activated_cb (LookoutWindow *self,
                    guint          position)
 {
   gtk_single_selection_set_selected (self->selection, position);
+  lookout_window_leave_map (self);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
@@ -191,12 +192,13 @@ row_released_cb (GtkGestureClick *gesture,
   GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
   LookoutWindow *self = LOOKOUT_WINDOW (gtk_widget_get_root (row));
 
+  /* A click on a row shows that target's page, also from the map. */
+  gtk_single_selection_set_selected (self->selection, gtk_list_item_get_position (list_item));
+  lookout_window_leave_map (self);
+
   /* Narrow: the list and the page take turns, so a click opens the page. */
   if (adw_leaflet_get_folded (self->leaflet))
-    {
-      gtk_single_selection_set_selected (self->selection, gtk_list_item_get_position (list_item));
-      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-    }
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
 static void
