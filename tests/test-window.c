@@ -349,6 +349,54 @@ test_window_switch_resets_view (Fixture       *fixture,
   g_assert_true (lookout_target_page_get_target (fixture->w.window->target_page) == first);
 }
 
+static GtkWidget *
+find_widget_of_type (GtkWidget *widget,
+                     GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (widget), type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* "Back to Live" appearing moves nothing else in the page's column. */
+static void
+test_window_column_steady (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) target = add_target (fixture, "tcp://127.0.0.1:9", "Service");
+  GtkWidget *plot, *export_label, *page = GTK_WIDGET (fixture->w.window->target_page);
+  graphene_rect_t before, after;
+
+  gtk_single_selection_set_selected (fixture->w.window->selection, 0);
+  plot = find_widget_of_type (page, LOOKOUT_TYPE_PLOT);
+  g_assert_nonnull (plot);
+  LOOKOUT_TEST_WAIT (gtk_widget_get_width (plot) > 0);
+  lookout_test_run_for (100);
+  g_assert_true (gtk_widget_compute_bounds (plot, page, &before));
+
+  lookout_plot_set_live (LOOKOUT_PLOT (plot), FALSE);
+  lookout_test_run_for (200);
+  g_assert_true (gtk_widget_compute_bounds (plot, page, &after));
+  g_assert_cmpfloat (before.origin.x, ==, after.origin.x);
+  g_assert_cmpfloat (before.size.width, ==, after.size.width);
+
+  /* Nor does the note after the export button. */
+  export_label = gtk_widget_get_next_sibling (find_widget_of_type (page, GTK_TYPE_MENU_BUTTON));
+  g_assert_true (GTK_IS_LABEL (export_label));
+  gtk_label_set_label (GTK_LABEL (export_label), "Exported");
+  lookout_test_run_for (200);
+  g_assert_true (gtk_widget_compute_bounds (plot, page, &after));
+  g_assert_cmpfloat (before.origin.x, ==, after.origin.x);
+  g_assert_cmpfloat (before.size.width, ==, after.size.width);
+}
+
 static void
 test_window_saves_size (Fixture       *fixture,
                         gconstpointer  data)
@@ -525,6 +573,7 @@ main (int   argc,
   ADD ("/gui/window/dialog-add-edit", test_window_dialog_add_edit);
   ADD ("/gui/window/saves-size", test_window_saves_size);
   ADD ("/gui/window/row-menu", test_window_row_menu);
+  ADD ("/gui/window/column-steady", test_window_column_steady);
   ADD ("/gui/window/switch-resets-view", test_window_switch_resets_view);
   ADD ("/gui/window/edit-address-history", test_window_edit_address_history);
   ADD ("/gui/window/dashboard-trouble-first", test_window_dashboard_trouble_first);

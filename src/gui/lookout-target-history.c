@@ -204,7 +204,10 @@ exported_cb (GObject      *object,
   if (!lookout_export_to_file_finish (result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        gtk_label_set_label (self->export_label, error->message);
+        {
+          gtk_label_set_label (self->export_label, error->message);
+          gtk_widget_set_tooltip_text (GTK_WIDGET (self->export_label), error->message);
+        }
       return;
     }
 
@@ -384,6 +387,11 @@ lookout_target_history_init (LookoutTargetHistory *self)
   gtk_widget_set_halign (export_button, GTK_ALIGN_END);
   self->export_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->export_label), "dim-label");
+  /* Its room is kept whatever it says ("Exported", "Exporting…", an error,
+   * whole in the tooltip), so that the column does not move. */
+  gtk_label_set_ellipsize (self->export_label, PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (self->export_label, 10);
+  gtk_label_set_max_width_chars (self->export_label, 10);
   gtk_box_append (GTK_BOX (toolbar), export_button);
   gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->export_label));
   gtk_box_append (GTK_BOX (self->box), toolbar);
