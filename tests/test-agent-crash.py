@@ -79,7 +79,7 @@ def parse_result(line):
     """(uri, second) of a --verbose result line, else None."""
     parts = line.split()
     if len(parts) >= 3 and parts[2] in ("ok", "failed") and parts[1].startswith("tcp://"):
-        when = datetime.strptime(parts[0], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        when = datetime.strptime(parts[0], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
         return parts[1], int(when.timestamp())
     return None
 

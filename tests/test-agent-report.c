@@ -132,7 +132,7 @@ test_report_text_json (Fixture       *f,
   g_assert_cmpint (run_agent (&out, &err, "report", "--db", f->store->path, "--range", "60m",
                               "--to", "2023-11-14T23:13:20Z", NULL), ==, 0);
   g_assert_true (g_str_has_prefix (out, "Monitoring report, 2023-11-14T22:13:20Z to 2023-11-14T23:13:20Z\n"));
-  g_assert_nonnull (strstr (out, "62.500 %"));
+  g_assert_nonnull (strstr (out, "62.5 %"));
   g_assert_nonnull (strstr (out, "Database"));
 
   g_assert_cmpint (run_agent (&json, NULL, "report", "--db", f->store->path, "--range", "1h",
@@ -194,10 +194,10 @@ test_export (Fixture       *f,
                               "--from", "1700000060000", "--to", "2023-11-14T22:17:20Z", NULL), ==, 0);
   g_assert_cmpstr (err, ==, "");
   g_assert_cmpstr (by_id, ==,
-                   "time,ts_ms,state,latency_ms,code,error\r\n"
-                   "2023-11-14T22:14:20.000Z,1700000060000,up,20.000,200,\r\n"
-                   "2023-11-14T22:15:20.000Z,1700000120000,down,,503,\"HTTP 503, \"\"Service Unavailable\"\"\"\r\n"
-                   "2023-11-14T22:16:20.000Z,1700000180000,down,,503,\"HTTP 503, \"\"Service Unavailable\"\"\"\r\n");
+                   "time,ts_ms,state,latency_ms,code,error,min_ms,max_ms,jitter_ms,sent,received,loss_percent\r\n"
+                   "2023-11-14T22:14:20.000Z,1700000060000,up,20.000,200,,,,,,,\r\n"
+                   "2023-11-14T22:15:20.000Z,1700000120000,down,,503,\"HTTP 503, \"\"Service Unavailable\"\"\",,,,,,\r\n"
+                   "2023-11-14T22:16:20.000Z,1700000180000,down,,503,\"HTTP 503, \"\"Service Unavailable\"\"\",,,,,,\r\n");
 
   /* The same target by a URI that means the same, into a file. */
   g_assert_cmpint (run_agent (NULL, NULL, "export", "--db", f->store->path,

@@ -20,6 +20,7 @@
 
 #include "lookout-alerts-page.h"
 #include "lookout-event-list.h"
+#include "lookout-event-row.h"
 #include "lookout-events-window.h"
 
 static GSettings *
@@ -235,6 +236,75 @@ test_page_no_keyring (void)
   g_object_unref (page);
 }
 
+static void
+collect_event_rows (GtkWidget *widget,
+                    GPtrArray *rows)
+{
+  if (LOOKOUT_IS_EVENT_ROW (widget))
+    g_ptr_array_add (rows, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_event_rows (child, rows);
+}
+
+static gboolean
+rows_laid_out (GtkWidget *list,
+               guint      n)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_event_rows (list, rows);
+  if (rows->len < n)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    if (gtk_widget_get_width (rows->pdata[i]) <= 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* Events of different heights (a long message wraps) each get the height
+ * their text needs, none clipped to another's. */
+static void
+test_event_rows_heights (void)
+{
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LookoutMonitor) monitor = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(GString) long_message = g_string_new ("web is down: ");
+  LookoutEventList *list;
+  GtkWidget *window;
+  gboolean flushed = FALSE;
+
+  for (guint i = 0; i < 40; i++)
+    g_string_append (long_message, "the connection was refused again and again, ");
+  for (guint i = 0; i < 12; i++)
+    lookout_store_append_event (tmp->store, 1, 1000 + i * 1000, i % 2 ? "up" : "down",
+                                i % 3 == 0 ? long_message->str : "web is up");
+  lookout_store_flush_async (tmp->store, NULL, flushed_cb, &flushed);
+  LOOKOUT_TEST_WAIT (flushed);
+
+  monitor = lookout_monitor_new (tmp->store);
+  g_assert_true (lookout_monitor_load_sync (monitor, &error));
+  window = lookout_events_window_new (NULL, monitor);
+  gtk_window_set_default_size (GTK_WINDOW (window), 500, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  list = LOOKOUT_EVENT_LIST (gtk_widget_get_template_child (window, LOOKOUT_TYPE_EVENTS_WINDOW, "event_list"));
+  LOOKOUT_TEST_WAIT (!lookout_event_model_get_loading (lookout_event_list_get_model (list)));
+  LOOKOUT_TEST_WAIT (rows_laid_out (GTK_WIDGET (list), 12));
+
+  collect_event_rows (GTK_WIDGET (list), rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = rows->pdata[i];
+      int needed = 0;
+
+      gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (row), &needed, NULL, NULL, NULL);
+      g_assert_cmpint (gtk_widget_get_height (row), >=, needed);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -259,6 +329,7 @@ main (int   argc,
   g_test_add_func ("/gui/alerts-page/bindings", test_page_bindings);
   g_test_add_func ("/gui/alerts-page/test-button", test_page_test_button);
   g_test_add_func ("/gui/events-window", test_events_window);
+  g_test_add_func ("/gui/events-window/row-heights", test_event_rows_heights);
 
   return g_test_run ();
 }

@@ -321,7 +321,7 @@ test_state_recolours (Fixture       *f,
   g_assert_false (gtk_widget_has_css_class (button, "unknown"));
   gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Router, placed by hand, Up");
-  g_assert_nonnull (strstr (tooltip_of (f->map, target), "1.2 ms"));
+  g_assert_nonnull (strstr (tooltip_of (f->map, target), "1.20 ms"));
 
   lookout_target_set_live_state (target, LOOKOUT_TARGET_STATE_DOWN, -1, now_ms, "timeout", "192.0.2.10");
   g_assert_true (gtk_widget_has_css_class (button, "down"));

@@ -325,8 +325,8 @@ test_plotted_is_stored (void)
   assert_plotted_is_stored (store, http, http_ok, 200);
   assert_plotted_is_stored (store, http, http_503, 503);
   assert_plotted_is_stored (store, dns, nxdomain, 3);
-  assert_plotted_is_stored (store, dns, dns_timeout, 0);
-  assert_plotted_is_stored (store, tcp, refused, 0);
+  assert_plotted_is_stored (store, dns, dns_timeout, LOOKOUT_SAMPLE_NO_CODE);
+  assert_plotted_is_stored (store, tcp, refused, LOOKOUT_SAMPLE_NO_CODE);
 
   {
     LookoutSample s;

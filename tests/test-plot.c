@@ -642,7 +642,7 @@ test_history_statistics (void)
   LOOKOUT_TEST_WAIT_UNTIL (!g_str_equal (gtk_label_get_label (failures), "—"), 5000);
 
   g_assert_cmpstr (gtk_label_get_label (failures), ==, "3 / 24");
-  g_assert_cmpstr (gtk_label_get_label (availability), ==, "87.500 %");
+  g_assert_cmpstr (gtk_label_get_label (availability), ==, "87.5 %");
   g_assert_cmpstr (gtk_label_get_label (outages), ==, "1");
   /* 21 timed results of 1, 2, 3, 4 ms: the median is 2 ms. */
   g_assert_cmpstr (gtk_label_get_label (median), ==, "2.00 ms");
@@ -713,7 +713,7 @@ test_history_follows_state (void)
   LOOKOUT_TEST_WAIT_UNTIL (!g_str_equal (gtk_label_get_label (failures), "—"), 5000);
   g_assert_cmpstr (gtk_label_get_label (failures), ==, "0 / 9");
   g_assert_cmpstr (gtk_label_get_label (degraded), ==, "2 / 9");
-  g_assert_cmpstr (gtk_label_get_label (availability), ==, "77.778 %");
+  g_assert_cmpstr (gtk_label_get_label (availability), ==, "77.78 %");
 
   /* The target goes down: the header says so at once, and so do the figures. */
   for (int i = 0; i < 5 && lookout_target_get_state (target) != LOOKOUT_TARGET_STATE_DOWN; i++)

@@ -302,7 +302,7 @@ test_text (Fixture       *f,
   g_assert_cmpuint (g_strv_length (lines), ==, 6);
   g_assert_true (g_str_has_prefix (lines[0], "Monitoring report, 2023-11-14T22:13:20Z to "));
   g_assert_cmpstr (lines[1], ==, "");
-  g_assert_nonnull (strstr (lines[3], "62.500 %"));
+  g_assert_nonnull (strstr (lines[3], "62.5 %"));
   g_assert_nonnull (strstr (lines[3], "Berlin, Germany"));
   g_assert_nonnull (strstr (lines[4], "—"));
   g_assert_cmpstr (lines[5], ==, "");

@@ -301,6 +301,7 @@ append_minutes (LookoutStore *store,
         .ts_ms = from_ms + i * step_ms,
         .latency_us = 10000 + (i % 7) * 1000,
         .state = i % 50 == 0 ? LOOKOUT_TARGET_STATE_DOWN : LOOKOUT_TARGET_STATE_UP,
+        .code = LOOKOUT_SAMPLE_NO_CODE,
       };
 
       if (s.state == LOOKOUT_TARGET_STATE_DOWN)
@@ -773,7 +774,7 @@ test_export (Fixture       *f,
   LookoutSample s[] = {
     { .ts_ms = 1767225600123, .latency_us = 12345, .state = LOOKOUT_TARGET_STATE_UP, .code = 200 },
     { .ts_ms = 1767225660000, .latency_us = -1, .state = LOOKOUT_TARGET_STATE_DOWN,
-      .error = (char *) "timed out, \"again\"" },
+      .code = LOOKOUT_SAMPLE_NO_CODE, .error = (char *) "timed out, \"again\"" },
   };
   g_autoptr(GOutputStream) csv = g_memory_output_stream_new_resizable ();
   g_autoptr(GOutputStream) json = g_memory_output_stream_new_resizable ();
@@ -789,9 +790,9 @@ test_export (Fixture       *f,
   g_output_stream_write_all (csv, "", 1, NULL, NULL, NULL);
   csv_text = g_strdup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (csv)));
   g_assert_cmpstr (csv_text, ==,
-                   "time,ts_ms,state,latency_ms,code,error\r\n"
-                   "2026-01-01T00:00:00.123Z,1767225600123,up,12.345,200,\r\n"
-                   "2026-01-01T00:01:00.000Z,1767225660000,down,,,\"timed out, \"\"again\"\"\"\r\n");
+                   "time,ts_ms,state,latency_ms,code,error,min_ms,max_ms,jitter_ms,sent,received,loss_percent\r\n"
+                   "2026-01-01T00:00:00.123Z,1767225600123,up,12.345,200,,,,,,,\r\n"
+                   "2026-01-01T00:01:00.000Z,1767225660000,down,,,\"timed out, \"\"again\"\"\",,,,,,\r\n");
 
   g_assert_true (lookout_export_write_samples (json, LOOKOUT_EXPORT_JSON, "https://example.test/",
                                                0, 1, s, 2, NULL, &error));
@@ -849,7 +850,7 @@ test_export_file (Fixture       *f,
   g_assert_no_error (error);
   lines = g_strsplit (contents, "\r\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 1 + 60 + 1);   /* header, rows, "" */
-  g_assert_true (g_str_has_suffix (lines[1], ",down,,,"));    /* i % 50 == 0 failed */
+  g_assert_true (g_str_has_suffix (lines[1], ",down,,,,,,,,,"));    /* i % 50 == 0 failed */
   g_unlink (path);
 }
 
@@ -905,6 +906,133 @@ test_stats_degraded (void)
   g_assert_cmpint (stats.n_outages, ==, 1);
 }
 
+static LookoutResult *
+result_for (LookoutTargetKind kind,
+            gint64            started_ms)
+{
+  LookoutResult *result = lookout_result_new (kind);
+
+  result->started_ms = started_ms;
+  result->ok = TRUE;
+  result->state = LOOKOUT_TARGET_STATE_UP;
+  result->latency_us = 1500;
+
+  return result;
+}
+
+static JsonArray *
+export_json (Fixture     *f,
+             gint64       target_id,
+             JsonParser  *parser)
+{
+  g_autofree char *path = g_build_filename (f->dir, "out.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  gboolean done = FALSE;
+  GError *error = NULL;
+
+  lookout_export_to_file_async (f->store, target_id, "x", 0, G_MAXINT64,
+                                LOOKOUT_EXPORT_JSON, file, NULL, export_done_cb, &done);
+  LOOKOUT_TEST_WAIT (done);
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  g_unlink (path);
+
+  return json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "samples");
+}
+
+static char *
+export_csv_row (Fixture *f,
+                gint64   target_id)
+{
+  g_autofree char *path = g_build_filename (f->dir, "out.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean done = FALSE;
+  GError *error = NULL;
+
+  lookout_export_to_file_async (f->store, target_id, "x", 0, G_MAXINT64,
+                                LOOKOUT_EXPORT_CSV, file, NULL, export_done_cb, &done);
+  LOOKOUT_TEST_WAIT (done);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_unlink (path);
+  lines = g_strsplit (contents, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+
+  return g_strdup (lines[1]);
+}
+
+/* A ping's result reaches the file whole (min, max, jitter, loss) through
+ * the store, and the code is what the kind says: a DNS rcode of 0 is 0, no
+ * code is empty in CSV and null in JSON, never 0. */
+static void
+test_export_ping_and_codes (Fixture       *f,
+                            gconstpointer  data)
+{
+  static const struct {
+    const char *uri;
+    const char *csv_tail;   /* after "time,ts_ms," */
+  } cases[] = {
+    { "icmp://127.0.0.1", "up,1.500,,,1.200,2.100,0.300,4,3,25.0" },
+    { "dns://127.0.0.1/example.test", "up,1.500,0,,,,,,," },
+    { "https://127.0.0.1/", "up,1.500,,,,,,,," },
+    { "tcp://127.0.0.1:9", "up,1.500,,,,,,,," },
+  };
+  const gint64 t0 = G_GINT64_CONSTANT (1767225600000);
+  GError *error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(LookoutTarget) target = lookout_target_new_from_string (cases[i].uri, &error);
+      g_autoptr(LookoutResult) result = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autofree char *row = NULL;
+      LookoutSample sample;
+      JsonObject *o;
+
+      g_assert_no_error (error);
+      lookout_target_set_id (target, 100 + i);
+      result = result_for (lookout_target_get_kind (target), t0);
+      result->sent = 4;
+      result->received = 3;
+      result->min_us = 1200;
+      result->max_us = 2100;
+      result->jitter_us = 300;
+      result->rcode = 0;
+      result->http_status = 0;   /* no reply reached the HTTP layer */
+      lookout_sample_init_from_result (&sample, target, result);
+      lookout_store_append_sample (f->store, &sample);
+      lookout_store_flush_sync (f->store, &error);
+      g_assert_no_error (error);
+
+      row = export_csv_row (f, 100 + i);
+      g_assert_true (g_str_has_suffix (row, cases[i].csv_tail));
+
+      o = json_array_get_object_element (export_json (f, 100 + i, parser), 0);
+      if (i == 0)
+        {
+          g_assert_true (json_object_get_null_member (o, "code"));
+          g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "min_ms"), 1.2, 1e-9);
+          g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "max_ms"), 2.1, 1e-9);
+          g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "jitter_ms"), 0.3, 1e-9);
+          g_assert_cmpint (json_object_get_int_member (o, "sent"), ==, 4);
+          g_assert_cmpint (json_object_get_int_member (o, "received"), ==, 3);
+          g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "loss_percent"), 25, 1e-9);
+        }
+      else
+        {
+          if (i == 1)
+            g_assert_cmpint (json_object_get_int_member (o, "code"), ==, 0);
+          else
+            g_assert_true (json_object_get_null_member (o, "code"));
+          g_assert_true (json_object_get_null_member (o, "min_ms"));
+          g_assert_true (json_object_get_null_member (o, "loss_percent"));
+          g_assert_true (json_object_get_null_member (o, "sent"));
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -929,6 +1057,7 @@ main (int   argc,
   ADD_STORE_TEST ("/store/read/raw-complete-since", test_store_raw_complete_since);
   ADD_STORE_TEST ("/export/write", test_export);
   ADD_STORE_TEST ("/export/file", test_export_file);
+  ADD_STORE_TEST ("/export/ping-and-codes", test_export_ping_and_codes);
 #undef ADD_STORE_TEST
 
   return g_test_run ();

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "lookout-store-private.h"
 #include "lookout-store.h"
 #include "lookout-store-private.h"
 #include "lookout-test.h"
@@ -264,11 +265,11 @@ test_roundtrip (Fixture       *f,
   GError *error = NULL;
   const LookoutSample samples[] = {
     { 3, 1000, 1234, LOOKOUT_TARGET_STATE_UP, 200, NULL },
-    { 3, 2000, -1, LOOKOUT_TARGET_STATE_DOWN, 0, (char *) "connection refused" },
-    { 3, 3000, 0, LOOKOUT_TARGET_STATE_UP, 0, NULL },
+    { 3, 2000, -1, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_SAMPLE_NO_CODE, (char *) "connection refused" },
+    { 3, 3000, 0, LOOKOUT_TARGET_STATE_UP, LOOKOUT_SAMPLE_NO_CODE, NULL },
     { 3, 4000, 9000000000, LOOKOUT_TARGET_STATE_DEGRADED, 503, (char *) "status 503 « Service Unavailable »" },
     { 3, 5000, -1, LOOKOUT_TARGET_STATE_UNKNOWN, -2, NULL },
-    { 4, 1500, 77, LOOKOUT_TARGET_STATE_UP, 0, NULL },
+    { 4, 1500, 77, LOOKOUT_TARGET_STATE_UP, LOOKOUT_SAMPLE_NO_CODE, NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (samples); i++)

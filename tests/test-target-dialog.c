@@ -140,6 +140,50 @@ test_dialog_valid_invalid (void)
   destroy_dialog (dialog);
 }
 
+/* What will be checked is said before adding; slips get a sentence about
+ * what is wrong; a timeout beyond the interval is refused. */
+static void
+test_dialog_normalised_and_slips (void)
+{
+  LookoutTargetDialog *dialog = new_dialog (NULL);
+
+  type_text (dialog->address_row, "example.org");
+  assert_no_address_error (dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog->address_note)));
+  g_assert_cmpstr (gtk_label_get_label (dialog->address_note), ==, "Will check https://example.org/");
+  g_assert_true (confirm_enabled (dialog));
+
+  clear_text (dialog->address_row);
+  type_text (dialog->address_row, "https://example.org/");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog->address_note)));
+
+  clear_text (dialog->address_row);
+  type_text (dialog->address_row, "htp:/foo bar");
+  assert_address_error (dialog, LOOKOUT_TARGET_KIND_HTTP, "htp:/foo bar");
+  g_assert_null (strstr (gtk_label_get_label (dialog->address_error), "port"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog->address_note)));
+  g_assert_false (confirm_enabled (dialog));
+
+  clear_text (dialog->address_row);
+  type_text (dialog->address_row, "http//127.0.0.1");
+  assert_address_error (dialog, LOOKOUT_TARGET_KIND_HTTP, "http//127.0.0.1");
+  g_assert_false (confirm_enabled (dialog));
+
+  clear_text (dialog->address_row);
+  type_text (dialog->address_row, "http://127.0.0.1/");
+  g_assert_true (confirm_enabled (dialog));
+  gtk_spin_button_set_value (dialog->interval_spin, 5);
+  gtk_spin_button_set_value (dialog->timeout_spin, 10);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog->schedule_error)));
+  g_assert_nonnull (strstr (gtk_label_get_label (dialog->schedule_error), "longer than the interval"));
+  g_assert_false (confirm_enabled (dialog));
+  gtk_spin_button_set_value (dialog->timeout_spin, 5);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog->schedule_error)));
+  g_assert_true (confirm_enabled (dialog));
+
+  destroy_dialog (dialog);
+}
+
 static void
 test_dialog_paste_switches_kind (void)
 {
@@ -356,6 +400,7 @@ main (int   argc,
   g_test_add_func ("/gui/target-dialog/empty", test_dialog_empty);
   g_test_add_func ("/gui/target-dialog/valid-invalid", test_dialog_valid_invalid);
   g_test_add_func ("/gui/target-dialog/paste-switches-kind", test_dialog_paste_switches_kind);
+  g_test_add_func ("/gui/target-dialog/normalised-and-slips", test_dialog_normalised_and_slips);
   g_test_add_func ("/gui/target-dialog/name-follows-address", test_dialog_name_follows_address);
   g_test_add_func ("/gui/target-dialog/build-target", test_dialog_build_target);
   g_test_add_func ("/gui/target-dialog/edit", test_dialog_edit);

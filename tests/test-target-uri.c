@@ -221,6 +221,11 @@ static const KindCase kind_cases[] = {
   KBAD (HTTP, "ftp://example.org", HTTP, UNKNOWN_SCHEME),
   KBAD (HTTP, "", HTTP, EMPTY),
   KBAD (HTTP, "  ", HTTP, EMPTY),
+  /* A mistyped scheme is not a host and a port. */
+  KBAD (HTTP, "htp:/foo bar", HTTP, UNKNOWN_SCHEME),
+  KBAD (HTTP, "htp:foo", HTTP, UNKNOWN_SCHEME),
+  KBAD (HTTP, "http//127.0.0.1", HTTP, MISSING_HOST),
+  KBAD (TCP, "tcp//127.0.0.1:9", TCP, MISSING_HOST),
   KOK (ICMP, "example.org", "icmp://example.org", ICMP),
   KOK (ICMP, "2001:db8::1", "icmp://[2001:db8::1]", ICMP),
   KOK (ICMP, "fe80::1%eth0", "icmp://[fe80::1%25eth0]", ICMP),
@@ -315,6 +320,22 @@ test_parse_case (gconstpointer data)
   g_assert_cmpstr (lookout_target_uri_get_dns_type (uri), ==, c->dns_type);
   g_assert_cmpint (lookout_target_uri_is_https (uri), ==, g_str_has_prefix (c->canonical, "https:"));
   assert_round_trip (uri);
+}
+
+/* What the dialog shows for the two classic slips. */
+static void
+test_kind_slips (void)
+{
+  g_autoptr(GError) spaces = NULL;
+  g_autoptr(GError) colon = NULL;
+
+  g_assert_null (lookout_target_uri_parse_for_kind (LOOKOUT_TARGET_KIND_HTTP, "htp:/foo bar", NULL, &spaces));
+  g_assert_nonnull (strstr (spaces->message, "“htp” is not a kind of target"));
+  g_assert_nonnull (strstr (spaces->message, "spaces"));
+  g_assert_null (strstr (spaces->message, "port"));
+
+  g_assert_null (lookout_target_uri_parse_for_kind (LOOKOUT_TARGET_KIND_HTTP, "http//127.0.0.1", NULL, &colon));
+  g_assert_cmpstr (colon->message, ==, "The “:” is missing after “http”: write http://127.0.0.1");
 }
 
 static void
@@ -503,6 +524,7 @@ main (int   argc,
                                                lookout_target_kind_to_string (kind_cases[i].kind), i);
       g_test_add_data_func (path, &kind_cases[i], test_kind_case);
     }
+  g_test_add_func ("/target-uri/for-kind/slips", test_kind_slips);
   g_test_add_func ("/target-uri/too-long", test_too_long);
   g_test_add_func ("/target-uri/long-names", test_long_names);
   g_test_add_func ("/target-uri/messages", test_messages);

@@ -13,7 +13,9 @@
 
 #include "lookout-test-gui.h"
 
+#include "lookout-dashboard-plot.h"
 #include "lookout-gui-utils.h"
+#include "lookout-plot.h"
 #include "lookout-target-dialog-private.h"
 
 typedef struct
@@ -233,6 +235,168 @@ test_window_dialog_add_edit (Fixture       *fixture,
   g_assert_cmpuint (lookout_target_get_interval (stored->pdata[0]), ==, 30);
 }
 
+static gsize
+count_samples (LookoutStore *store,
+               gint64        target_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) samples = lookout_store_query_samples_sync (store, target_id, 0, G_MAXINT64, NULL, &error);
+
+  g_assert_no_error (error);
+  return samples->len;
+}
+
+/* A new address asks whether the old history goes on or a fresh one
+ * starts; the two are never mixed silently. */
+static void
+test_window_edit_address_history (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) target = add_target (fixture, "tcp://127.0.0.1:9", "Service");
+  GListModel *targets = lookout_monitor_get_targets (fixture->w.monitor);
+  g_autoptr(LookoutTarget) saved = NULL;
+  g_autoptr(LookoutTarget) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  LookoutTargetDialog *dialog;
+  gint64 old_id = lookout_target_get_id (target);
+  LookoutSample sample = {
+    .target_id = old_id, .ts_ms = G_GINT64_CONSTANT (1767225600000), .latency_us = 900,
+    .state = LOOKOUT_TARGET_STATE_UP, .code = LOOKOUT_SAMPLE_NO_CODE,
+  };
+
+  lookout_store_append_sample (fixture->w.store, &sample);
+  lookout_store_flush_sync (fixture->w.store, &error);
+  g_assert_no_error (error);
+
+  /* Keep History: the same target, with the new address. */
+  dialog = g_object_ref_sink (lookout_target_dialog_new (fixture->w.monitor, target));
+  g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), &kept);
+  gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "tcp://127.0.0.1:7");
+  g_signal_emit_by_name (dialog->confirm_button, "clicked");
+  g_assert_nonnull (dialog->history_question);
+  g_assert_null (kept);
+  adw_message_dialog_response (dialog->history_question, "keep");
+  LOOKOUT_TEST_WAIT (kept != NULL);
+  g_assert_true (kept == target);
+  g_assert_cmpint (lookout_target_get_id (target), ==, old_id);
+  g_assert_cmpstr (lookout_target_get_uri_string (target), ==, "tcp://127.0.0.1:7");
+  g_object_unref (dialog);
+
+  /* Start Fresh: another target takes its place, with no history yet. */
+  dialog = g_object_ref_sink (lookout_target_dialog_new (fixture->w.monitor, target));
+  g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), &saved);
+  gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "tcp://127.0.0.1:13");
+  g_signal_emit_by_name (dialog->confirm_button, "clicked");
+  g_assert_nonnull (dialog->history_question);
+  adw_message_dialog_response (dialog->history_question, "fresh");
+  LOOKOUT_TEST_WAIT (saved != NULL || gtk_widget_get_visible (GTK_WIDGET (dialog->general_error)));
+  g_assert_cmpstr (gtk_label_get_label (dialog->general_error), ==, "");
+  g_assert_nonnull (saved);
+  g_assert_cmpint (lookout_target_get_id (saved), >, 0);
+  g_assert_cmpint (lookout_target_get_id (saved), !=, old_id);
+  g_assert_cmpstr (lookout_target_get_uri_string (saved), ==, "tcp://127.0.0.1:13");
+  g_assert_cmpuint (g_list_model_get_n_items (targets), ==, 1);
+  g_assert_null (lookout_monitor_find_target (fixture->w.monitor, old_id));
+  g_assert_cmpuint (count_samples (fixture->w.store, lookout_target_get_id (saved)), ==, 0);
+  g_assert_cmpuint (count_samples (fixture->w.store, old_id), ==, 1);
+  g_object_unref (dialog);
+}
+
+static GtkAdjustment *
+page_vadjustment (LookoutWindow *window)
+{
+  AdwPreferencesPage *page = NULL;
+  GtkWidget *widget = GTK_WIDGET (window->target_page);
+
+  /* The target page's AdwPreferencesPage and its scrolled window. */
+  while (widget != NULL && !ADW_IS_PREFERENCES_PAGE (widget))
+    widget = gtk_widget_get_first_child (widget);
+  page = ADW_PREFERENCES_PAGE (widget);
+  g_assert_nonnull (page);
+  for (widget = gtk_widget_get_first_child (GTK_WIDGET (page)); widget; widget = gtk_widget_get_next_sibling (widget))
+    if (GTK_IS_SCROLLED_WINDOW (widget))
+      return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (widget));
+  g_assert_not_reached ();
+}
+
+/* Another target's page starts at its top; activating a row while the map
+ * is shown shows that target's page. */
+static void
+test_window_switch_resets_view (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) first = add_target (fixture, "tcp://127.0.0.1:9", "First");
+  g_autoptr(LookoutTarget) second = add_target (fixture, "tcp://127.0.0.1:7", "Second");
+  GtkAdjustment *adjustment;
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->w.window), 900, 360);
+  gtk_single_selection_set_selected (fixture->w.window->selection, 0);
+  adjustment = page_vadjustment (fixture->w.window);
+  LOOKOUT_TEST_WAIT (gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment) + 100);
+  gtk_adjustment_set_value (adjustment, 100);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 100);
+
+  gtk_single_selection_set_selected (fixture->w.window->selection, 1);
+  g_assert_true (lookout_target_page_get_target (fixture->w.window->target_page) == second);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+
+  gtk_toggle_button_set_active (fixture->w.window->dashboard_button, TRUE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.window->content_stack), ==, "dashboard");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->w.window->list_view),
+                                             "list.activate-item", "u", 0));
+  g_assert_false (lookout_window_map_is_shown (fixture->w.window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.window->content_stack), ==, "target");
+  g_assert_true (lookout_target_page_get_target (fixture->w.window->target_page) == first);
+}
+
+static GtkWidget *
+find_widget_of_type (GtkWidget *widget,
+                     GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (widget), type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* "Back to Live" appearing moves nothing else in the page's column. */
+static void
+test_window_column_steady (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) target = add_target (fixture, "tcp://127.0.0.1:9", "Service");
+  GtkWidget *plot, *export_label, *page = GTK_WIDGET (fixture->w.window->target_page);
+  graphene_rect_t before, after;
+
+  gtk_single_selection_set_selected (fixture->w.window->selection, 0);
+  plot = find_widget_of_type (page, LOOKOUT_TYPE_PLOT);
+  g_assert_nonnull (plot);
+  LOOKOUT_TEST_WAIT (gtk_widget_get_width (plot) > 0);
+  lookout_test_run_for (100);
+  g_assert_true (gtk_widget_compute_bounds (plot, page, &before));
+
+  lookout_plot_set_live (LOOKOUT_PLOT (plot), FALSE);
+  lookout_test_run_for (200);
+  g_assert_true (gtk_widget_compute_bounds (plot, page, &after));
+  g_assert_cmpfloat (before.origin.x, ==, after.origin.x);
+  g_assert_cmpfloat (before.size.width, ==, after.size.width);
+
+  /* Nor does the note after the export button. */
+  export_label = gtk_widget_get_next_sibling (find_widget_of_type (page, GTK_TYPE_MENU_BUTTON));
+  g_assert_true (GTK_IS_LABEL (export_label));
+  gtk_label_set_label (GTK_LABEL (export_label), "Exported");
+  lookout_test_run_for (200);
+  g_assert_true (gtk_widget_compute_bounds (plot, page, &after));
+  g_assert_cmpfloat (before.origin.x, ==, after.origin.x);
+  g_assert_cmpfloat (before.size.width, ==, after.size.width);
+}
+
 static void
 test_window_saves_size (Fixture       *fixture,
                         gconstpointer  data)
@@ -246,28 +410,153 @@ test_window_saves_size (Fixture       *fixture,
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 }
 
-static void
-test_format_latency (void)
+static GtkWidget *
+find_menu_item (GtkWidget  *widget,
+                const char *text)
 {
-  static const struct {
-    gint64      us;
-    const char *text;
-  } cases[] = {
-    { -1, "—" },
-    { 0, "0.00 ms" },
-    { 84, "0.08 ms" },
-    { 7100, "7.10 ms" },
-    { 12300, "12.3 ms" },
-    { 999949, "999.9 ms" },
-    { 1500000, "1.50 s" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
     {
-      g_autofree char *text = lookout_format_latency (cases[i].us);
+      g_autofree char *item_text = NULL;
 
-      g_assert_cmpstr (text, ==, cases[i].text);
+      g_object_get (widget, "text", &item_text, NULL);
+      if (g_strcmp0 (item_text, text) == 0)
+        return widget;
     }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_item (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+dialog_is_open (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (LOOKOUT_IS_TARGET_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+close_dialogs (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = g_list_model_get_n_items (toplevels); i > 0; i--)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i - 1);
+
+      if (LOOKOUT_IS_TARGET_DIALOG (window))
+        gtk_window_destroy (GTK_WINDOW (window));
+    }
+}
+
+/* The row menu (Shift+F10 or a right click): its items reach the window's
+ * actions once the menu has closed. */
+static void
+test_window_row_menu (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) first = add_target (fixture, "tcp://127.0.0.1:9", "Discard");
+  g_autoptr(LookoutTarget) second = add_target (fixture, "tcp://127.0.0.1:7", "Echo");
+  GListModel *targets = lookout_monitor_get_targets (fixture->w.monitor);
+  g_autoptr(GObject) remaining = NULL;
+  GtkWidget *item;
+
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->w.window->list_view));
+  gtk_single_selection_set_selected (fixture->w.window->selection, 1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->w.window), "win.show-target-menu", NULL));
+  LOOKOUT_TEST_WAIT (gtk_widget_get_mapped (fixture->w.window->target_popover));
+  item = find_menu_item (fixture->w.window->target_popover, "Edit…");
+  g_assert_nonnull (item);
+  g_signal_emit_by_name (item, "clicked");
+  LOOKOUT_TEST_WAIT (dialog_is_open ());
+  g_assert_false (gtk_widget_get_visible (fixture->w.window->target_popover));
+  close_dialogs ();
+
+  /* Twice: the same menu serves again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->w.window), "win.show-target-menu", NULL));
+  LOOKOUT_TEST_WAIT (gtk_widget_get_mapped (fixture->w.window->target_popover));
+  item = find_menu_item (fixture->w.window->target_popover, "Remove");
+  g_assert_nonnull (item);
+  g_signal_emit_by_name (item, "clicked");
+  g_assert_cmpuint (g_list_model_get_n_items (targets), ==, 1);
+  remaining = g_list_model_get_item (targets, 0);
+  g_assert_true (remaining == (gpointer) first);
+  g_assert_null (lookout_monitor_find_target (fixture->w.monitor, lookout_target_get_id (second)));
+}
+
+/* The dashboard draws 16 lines in 16 distinct colours and, with more
+ * targets than that, the ones in trouble first. */
+static void
+test_window_dashboard_trouble_first (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkWidget *dashboard = g_object_ref_sink (lookout_dashboard_plot_new ());
+  LookoutPlot *plot = lookout_dashboard_plot_get_plot (LOOKOUT_DASHBOARD_PLOT (dashboard));
+  LookoutTarget *last;
+  gboolean shown = FALSE;
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *uri = g_strdup_printf ("tcp://127.0.0.1:%u", 1000 + i);
+
+      g_ptr_array_add (targets, add_target (fixture, uri, NULL));
+    }
+  lookout_dashboard_plot_set_monitor (LOOKOUT_DASHBOARD_PLOT (dashboard), fixture->w.monitor);
+  g_assert_cmpuint (lookout_plot_get_n_lines (plot), ==, LOOKOUT_DASHBOARD_PLOT_MAX_LINES);
+
+  for (guint i = 0; i < lookout_plot_get_n_lines (plot); i++)
+    for (guint j = i + 1; j < lookout_plot_get_n_lines (plot); j++)
+      {
+        GdkRGBA a, b;
+
+        lookout_plot_get_target_color (plot, lookout_plot_get_line_target (plot, i), &a);
+        lookout_plot_get_target_color (plot, lookout_plot_get_line_target (plot, j), &b);
+        g_assert_false (gdk_rgba_equal (&a, &b));
+      }
+
+  /* The last target, not drawn, goes down: it is drawn, first. */
+  last = targets->pdata[19];
+  for (guint i = 0; i < lookout_plot_get_n_lines (plot); i++)
+    g_assert_cmpint (lookout_plot_get_line_target (plot, i), !=, lookout_target_get_id (last));
+  for (guint k = 0; k < 10 && lookout_target_get_state (last) != LOOKOUT_TARGET_STATE_DOWN; k++)
+    {
+      g_autoptr(LookoutResult) result = lookout_result_new (LOOKOUT_TARGET_KIND_TCP);
+
+      result->started_ms = G_GINT64_CONSTANT (1767225600000) + k * 1000;
+      result->ok = FALSE;
+      result->state = LOOKOUT_TARGET_STATE_DOWN;
+      result->error_code = LOOKOUT_PROBE_ERROR_REFUSED;
+      result->error = g_strdup ("Connection refused");
+      lookout_monitor_handle_result (fixture->w.monitor, last, result);
+    }
+  g_assert_cmpint (lookout_target_get_state (last), ==, LOOKOUT_TARGET_STATE_DOWN);
+  g_assert_cmpint (lookout_plot_get_line_target (plot, 0), ==, lookout_target_get_id (last));
+  for (guint i = 0; i < lookout_plot_get_n_lines (plot); i++)
+    shown |= lookout_plot_get_line_target (plot, i) == lookout_target_get_id (last);
+  g_assert_true (shown);
+  g_assert_cmpuint (lookout_plot_get_n_lines (plot), ==, LOOKOUT_DASHBOARD_PLOT_MAX_LINES);
+
+  lookout_dashboard_plot_set_monitor (LOOKOUT_DASHBOARD_PLOT (dashboard), NULL);
+  g_object_unref (dashboard);
 }
 
 /* An older file's history moving into chunks shows its progress in a toast
@@ -307,9 +596,7 @@ main (int   argc,
 {
   lookout_test_gui_init (&argc, &argv);
 
-  g_test_add_func ("/gui/format-latency", test_format_latency);
   g_test_add_func ("/gui/window/migration-progress", test_window_migration_progress);
-
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/gui/window/empty", test_window_empty);
@@ -317,6 +604,11 @@ main (int   argc,
   ADD ("/gui/window/remove-undo", test_window_remove_undo);
   ADD ("/gui/window/dialog-add-edit", test_window_dialog_add_edit);
   ADD ("/gui/window/saves-size", test_window_saves_size);
+  ADD ("/gui/window/row-menu", test_window_row_menu);
+  ADD ("/gui/window/column-steady", test_window_column_steady);
+  ADD ("/gui/window/switch-resets-view", test_window_switch_resets_view);
+  ADD ("/gui/window/edit-address-history", test_window_edit_address_history);
+  ADD ("/gui/window/dashboard-trouble-first", test_window_dashboard_trouble_first);
 #undef ADD
 
   return g_test_run ();

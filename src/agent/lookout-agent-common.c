@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "lookout-agent-common.h"
+#include "lookout-format.h"
 #include "lookout-json.h"
 
 void
@@ -82,12 +83,7 @@ lookout_agent_print_json_line (JsonNode *node)
 char *
 lookout_agent_format_time_ms (gint64 ms)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ms / 1000);
-
-  if (dt == NULL)
-    return g_strdup ("-");
-
-  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+  return lookout_format_iso8601 (ms);
 }
 
 gboolean

@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 
 #include "lookout-agent-common.h"
+#include "lookout-format.h"
 #include "lookout-alert-config.h"
 #include "lookout-monitor.h"
 #include "lookout-notifier.h"
@@ -105,8 +106,11 @@ result_cb (LookoutMonitor *monitor,
     {
       when = lookout_agent_format_time_ms (result->started_ms);
       if (result->ok)
-        print_line (run, "%s %s ok %.3f ms\n", when, lookout_target_get_uri_string (target),
-                    result->latency_us / 1000.0);
+        {
+          g_autofree char *latency = lookout_format_latency (result->latency_us);
+
+          print_line (run, "%s %s ok %s\n", when, lookout_target_get_uri_string (target), latency);
+        }
       else
         print_line (run, "%s %s failed (%s): %s\n", when, lookout_target_get_uri_string (target),
                     lookout_probe_error_to_string (result->error_code),

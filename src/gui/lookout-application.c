@@ -220,6 +220,7 @@ about_action (GSimpleAction *action,
   GtkWidget *about;
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "title", _("About Lookout"),
                         "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
                         "application-icon", APPLICATION_ID,
                         "application-name", _("Lookout"),
@@ -371,6 +372,7 @@ lookout_application_startup (GApplication *application)
   };
 
   G_APPLICATION_CLASS (lookout_application_parent_class)->startup (application);
+  lookout_accessible_tidy_windows ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)

@@ -23,7 +23,7 @@ struct _LookoutEventList
 
   GtkWidget         *box;
   GtkStack          *stack;
-  GtkListView       *list_view;
+  GtkListBox        *list_box;
   GtkWidget         *more_button;
 };
 
@@ -56,22 +56,23 @@ more_clicked_cb (LookoutEventList *self)
     lookout_event_model_load_more (self->model);
 }
 
-static void
-setup_row_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *list_item,
-              gpointer                  user_data)
+/* A list box, not a list view: events differ in height (a message wraps
+ * over several lines, a delivery note comes and goes), and GTK 4.8's list
+ * view sizes rows it has not laid out from the ones it has, which clipped
+ * them. The model hands out one page of events at a time. */
+static GtkWidget *
+create_row_cb (gpointer item,
+               gpointer user_data)
 {
-  gtk_list_item_set_child (list_item, lookout_event_row_new ());
-  gtk_list_item_set_activatable (list_item, FALSE);
-}
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *event_row = lookout_event_row_new ();
 
-static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *list_item,
-             gpointer                  user_data)
-{
-  lookout_event_row_set_item (LOOKOUT_EVENT_ROW (gtk_list_item_get_child (list_item)),
-                              gtk_list_item_get_item (list_item));
+  /* Parented first: the row names the list row around it. */
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), event_row);
+  lookout_event_row_set_item (LOOKOUT_EVENT_ROW (event_row), item);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+
+  return row;
 }
 
 static void
@@ -145,7 +146,7 @@ lookout_event_list_class_init (LookoutEventListClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lookoutapp/Lookout/lookout-event-list.ui");
   gtk_widget_class_bind_template_child (widget_class, LookoutEventList, box);
   gtk_widget_class_bind_template_child (widget_class, LookoutEventList, stack);
-  gtk_widget_class_bind_template_child (widget_class, LookoutEventList, list_view);
+  gtk_widget_class_bind_template_child (widget_class, LookoutEventList, list_box);
   gtk_widget_class_bind_template_child (widget_class, LookoutEventList, more_button);
   gtk_widget_class_bind_template_callback (widget_class, more_clicked_cb);
 }
@@ -153,13 +154,7 @@ lookout_event_list_class_init (LookoutEventListClass *klass)
 static void
 lookout_event_list_init (LookoutEventList *self)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
-  gtk_list_view_set_factory (self->list_view, factory);
 
   self->model_signals = g_signal_group_new (LOOKOUT_TYPE_EVENT_MODEL);
   g_signal_group_connect_swapped (self->model_signals, "items-changed", G_CALLBACK (update), self);
@@ -186,17 +181,14 @@ void
 lookout_event_list_set_model (LookoutEventList  *self,
                               LookoutEventModel *model)
 {
-  g_autoptr(GtkNoSelection) selection = NULL;
-
   g_return_if_fail (LOOKOUT_IS_EVENT_LIST (self));
   g_return_if_fail (model == NULL || LOOKOUT_IS_EVENT_MODEL (model));
 
   if (!g_set_object (&self->model, model))
     return;
 
-  if (model != NULL)
-    selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (model)));
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  gtk_list_box_bind_model (self->list_box, model ? G_LIST_MODEL (model) : NULL,
+                           create_row_cb, NULL, NULL);
   g_signal_group_set_target (self->model_signals, model);
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);

@@ -9,16 +9,23 @@
 
 #include <gtk/gtk.h>
 
+#include "lookout-format.h"
 #include "lookout-types.h"
 
 G_BEGIN_DECLS
 
-char *lookout_format_latency      (gint64              latency_us);
-char *lookout_format_timestamp    (gint64              ms);
 void  lookout_set_state_css_class (GtkWidget          *widget,
                                    LookoutTargetState  state);
 void  lookout_set_accessible_label (GtkWidget          *widget,
                                    const char         *label);
+void  lookout_set_accessible_description (GtkWidget  *widget,
+                                          const char *description);
+
+/* Gives every button and check button under @root the one accessible name
+ * its label says, without the mnemonic underscore. */
+void  lookout_accessible_tidy     (GtkWidget          *root);
+/* Tidies each window of the process when it is shown. */
+void  lookout_accessible_tidy_windows (void);
 
 /* Loads resources/style.css for the default display. LookoutApplication
  * needs no call (AdwApplication loads it from the resource base path); a

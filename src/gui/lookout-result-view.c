@@ -215,8 +215,7 @@ show_icmp (LookoutResultView   *self,
 
       /* Translators: ICMP echoes of one check, "3 sent, 2 received" */
       packets = g_strdup_printf (_("%u sent, %u received"), result->sent, result->received);
-      /* Translators: packet loss in percent, "33.3 %" */
-      loss = g_strdup_printf (_("%g %%"), round (percent * 10) / 10);
+      loss = lookout_format_percent (percent);
     }
 
   if (result->received > 0)

@@ -31,6 +31,7 @@ struct _LookoutTargetDialog
   AdwComboRow       *kind_row;
   AdwEntryRow       *address_row;
   GtkLabel          *address_error;
+  GtkLabel          *address_note;     /* "Will check https://example.org/" */
   AdwEntryRow       *name_row;
   GtkLabel          *name_error;
   AdwActionRow      *interval_row;
@@ -59,6 +60,9 @@ struct _LookoutTargetDialog
   AdwEntryRow       *max_offset_row;
   GtkLabel          *options_error;
   GtkLabel          *general_error;
+
+  /* Editing the address: the question whether to keep the old history. */
+  AdwMessageDialog  *history_question;
 };
 
 G_END_DECLS

@@ -55,6 +55,24 @@ get_selected_kind (LookoutTargetDialog *self)
   return (LookoutTargetKind)selected;
 }
 
+/* A message under a field, shown or hidden. In a preferences group the
+ * label sits in a list row of its own, which goes with it: an empty row
+ * would still be read out, and focused, as a nameless list item. */
+static void
+show_field_message (GtkLabel *label,
+                    gboolean  visible)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (label));
+
+  gtk_widget_set_visible (GTK_WIDGET (label), visible);
+  if (GTK_IS_LIST_BOX_ROW (parent))
+    {
+      gtk_widget_set_visible (parent, visible);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (parent), FALSE);
+      gtk_widget_set_focusable (parent, FALSE);
+    }
+}
+
 static void
 set_field_error (GtkWidget  *field,
                  GtkLabel   *label,
@@ -83,7 +101,7 @@ set_field_error (GtkWidget  *field,
     }
 
   gtk_label_set_label (label, invalid ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (label), invalid);
+  show_field_message (label, invalid);
 }
 
 /* Editable text of an AdwEntryRow without surrounding blanks. */
@@ -394,6 +412,7 @@ revalidate_address (LookoutTargetDialog *self)
   LookoutTargetUri *uri;
 
   g_clear_pointer (&self->uri, lookout_target_uri_unref);
+  show_field_message (self->address_note, FALSE);
 
   if (text[0] == '\0')
     {
@@ -422,6 +441,16 @@ revalidate_address (LookoutTargetDialog *self)
   self->uri = uri;
   set_field_error (GTK_WIDGET (self->address_row), self->address_error, NULL);
 
+  /* Said before adding, when it is not what was typed: "example.org"
+   * becomes https://example.org/. */
+  if (g_strcmp0 (text, lookout_target_uri_to_string (uri)) != 0)
+    {
+      g_autofree char *note = g_strdup_printf (_("Will check %s"), lookout_target_uri_to_string (uri));
+
+      gtk_label_set_label (self->address_note, note);
+      show_field_message (self->address_note, TRUE);
+    }
+
   if (self->monitor != NULL)
     {
       LookoutTarget *existing;
@@ -438,7 +467,7 @@ revalidate_address (LookoutTargetDialog *self)
           gtk_label_set_label (self->address_error, message);
           gtk_widget_remove_css_class (GTK_WIDGET (self->address_error), "error");
           gtk_widget_add_css_class (GTK_WIDGET (self->address_error), "warning");
-          gtk_widget_set_visible (GTK_WIDGET (self->address_error), TRUE);
+          show_field_message (self->address_error, TRUE);
           return TRUE;
         }
     }
@@ -484,6 +513,7 @@ revalidate_schedule (LookoutTargetDialog *self)
   g_autoptr(GError) interval_error = NULL;
   g_autoptr(GError) timeout_error = NULL;
   g_autoptr(GError) threshold_error = NULL;
+  g_autofree char *too_long = NULL;
   const char *message = NULL;
 
   if (!lookout_target_validate_interval (gtk_spin_button_get_value_as_int (self->interval_spin), &interval_error))
@@ -499,6 +529,16 @@ revalidate_schedule (LookoutTargetDialog *self)
     message = message ? message : threshold_error->message;
   set_field_error (GTK_WIDGET (self->threshold_row), self->schedule_error,
                    threshold_error ? threshold_error->message : NULL);
+
+  /* A check still running when the next is due would overlap it. */
+  if (message == NULL && get_timeout_ms (self) > gtk_spin_button_get_value_as_int (self->interval_spin) * 1000u)
+    {
+      too_long = g_strdup_printf (_("The timeout is longer than the interval: a check would still be "
+                                    "waiting when the next one is due. Make it at most %d s"),
+                                  gtk_spin_button_get_value_as_int (self->interval_spin));
+      message = too_long;
+      set_field_error (GTK_WIDGET (self->timeout_row), self->schedule_error, message);
+    }
 
   /* One label for the group: the first problem. */
   set_field_error (NULL, self->schedule_error, message);
@@ -617,7 +657,10 @@ target_added_cb (GObject      *object,
   g_autoptr(LookoutTarget) target = g_object_steal_data (G_OBJECT (self), "lookout-pending-target");
   g_autoptr(GError) error = NULL;
 
-  lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error);
+  g_autoptr(LookoutTarget) replaced = g_object_steal_data (G_OBJECT (self), "lookout-replaced-target");
+
+  if (lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error) && replaced != NULL)
+    lookout_monitor_remove_target (LOOKOUT_MONITOR (object), replaced);
   finish_saving (self, target, error);
 }
 
@@ -631,6 +674,55 @@ target_updated_cb (GObject      *object,
 
   lookout_monitor_update_target_finish (LOOKOUT_MONITOR (object), result, &error);
   finish_saving (self, self->target, error);
+}
+
+static void save_target (LookoutTargetDialog *self,
+                         LookoutTarget       *target,
+                         gboolean             fresh);
+
+/* Keep History: the same target (its id) goes on with the new address.
+ * Start Fresh: a new target with a history of its own takes the old one's
+ * place; the old history stays in the database under the old target. */
+static void
+history_answered_cb (AdwMessageDialog    *question,
+                     const char          *response,
+                     LookoutTargetDialog *self)
+{
+  g_autoptr(LookoutTarget) target = g_object_steal_data (G_OBJECT (question), "lookout-edited-target");
+
+  self->history_question = NULL;
+  if (target == NULL || g_strcmp0 (response, "cancel") == 0)
+    return;
+
+  save_target (self, target, g_strcmp0 (response, "fresh") == 0);
+}
+
+static void
+ask_about_history (LookoutTargetDialog *self,
+                   LookoutTarget       *target)
+{
+  AdwMessageDialog *question;
+
+  question = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                         _("Keep the Old History?"), NULL));
+  adw_message_dialog_format_body (question,
+                                  _("The address changes from %s to %s. The response times "
+                                    "and events recorded so far belong to the old address."),
+                                  lookout_target_get_uri_string (self->target),
+                                  lookout_target_get_uri_string (target));
+  adw_message_dialog_add_responses (question,
+                                    "cancel", _("_Cancel"),
+                                    "keep", _("_Keep History"),
+                                    "fresh", _("_Start Fresh"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (question, "fresh", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (question, "fresh");
+  adw_message_dialog_set_close_response (question, "cancel");
+  g_object_set_data_full (G_OBJECT (question), "lookout-edited-target",
+                          g_object_ref (target), g_object_unref);
+  g_signal_connect_object (question, "response", G_CALLBACK (history_answered_cb), self, 0);
+  self->history_question = question;
+  gtk_window_present (GTK_WINDOW (question));
 }
 
 static void
@@ -659,10 +751,46 @@ confirm_action (GtkWidget  *widget,
       return;
     }
 
+  /* Never mix two addresses' results in one history without asking. */
+  if (self->target != NULL
+      && g_strcmp0 (lookout_target_get_uri_string (self->target), lookout_target_get_uri_string (target)) != 0)
+    {
+      ask_about_history (self, target);
+      return;
+    }
+
+  save_target (self, target, FALSE);
+}
+
+static void
+save_target (LookoutTargetDialog *self,
+             LookoutTarget       *target,
+             gboolean             fresh)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+
   self->busy = TRUE;
   gtk_widget_action_set_enabled (widget, "dialog.confirm", FALSE);
 
-  if (self->target == NULL)
+  if (fresh)
+    {
+      /* Another target (no id, no live state) with the settings chosen;
+       * added first, so that nothing is lost if adding fails. */
+      LookoutTarget *fresh_target = lookout_target_new (lookout_target_get_uri (target));
+
+      lookout_target_set_name (fresh_target, self->name_edited ? lookout_target_get_name (target) : NULL);
+      lookout_target_set_interval (fresh_target, lookout_target_get_interval (target));
+      lookout_target_set_timeout (fresh_target, lookout_target_get_timeout (target));
+      lookout_target_set_fail_threshold (fresh_target, lookout_target_get_fail_threshold (target));
+      lookout_target_set_options (fresh_target, lookout_target_get_options (target));
+      target = fresh_target;
+      g_object_set_data_full (G_OBJECT (self), "lookout-pending-target", target, g_object_unref);
+      g_object_set_data_full (G_OBJECT (self), "lookout-replaced-target",
+                              g_object_ref (self->target), g_object_unref);
+      lookout_monitor_add_target_async (self->monitor, target, self->cancellable,
+                                        target_added_cb, g_object_ref (self));
+    }
+  else if (self->target == NULL)
     {
       /* The target travels with the dialog's reference to reach the callback. */
       g_object_set_data_full (G_OBJECT (self), "lookout-pending-target",
@@ -751,6 +879,8 @@ lookout_target_dialog_dispose (GObject *object)
   LookoutTargetDialog *self = (LookoutTargetDialog *)object;
 
   g_cancellable_cancel (self->cancellable);
+  if (self->history_question != NULL)
+    gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->history_question)));
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LOOKOUT_TYPE_TARGET_DIALOG);
 
@@ -852,6 +982,7 @@ lookout_target_dialog_class_init (LookoutTargetDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, kind_row);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, address_row);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, address_error);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, address_note);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, name_error);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, interval_row);
@@ -894,6 +1025,11 @@ lookout_target_dialog_init (LookoutTargetDialog *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  show_field_message (self->address_error, FALSE);
+  show_field_message (self->address_note, FALSE);
+  show_field_message (self->name_error, FALSE);
+  show_field_message (self->schedule_error, FALSE);
+  show_field_message (self->options_error, FALSE);
 
   for (guint i = 0; i < LOOKOUT_TARGET_N_KINDS; i++)
     gtk_string_list_append (kinds, lookout_target_kind_get_label (i));

@@ -21,6 +21,7 @@
 #include <glib/gi18n.h>
 
 #include "lookout-export.h"
+#include "lookout-format.h"
 #include "lookout-plot.h"
 #include "lookout-range-bar.h"
 #include "lookout-stats.h"
@@ -84,18 +85,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static char *
-format_ms (gint64 us)
-{
-  if (us < 0)
-    return g_strdup ("—");
-  if (us < 1000)
-    return g_strdup_printf (_("%d µs"), (int) us);
-  if (us < 1000000)
-    return g_strdup_printf (_("%.2f ms"), us / 1000.0);
-  return g_strdup_printf (_("%.2f s"), us / 1e6);
-}
-
 static void
 set_stat (LookoutTargetHistory *self,
           guint                 stat,
@@ -112,13 +101,12 @@ show_stats (LookoutTargetHistory *self,
   double lat = self->target ? lookout_target_get_latitude (self->target) : NAN;
   double lon = self->target ? lookout_target_get_longitude (self->target) : NAN;
 
-  set_stat (self, STAT_AVAILABILITY, isnan (s->availability)
-                                     ? g_strdup ("—") : g_strdup_printf ("%.3f %%", s->availability));
-  set_stat (self, STAT_MIN, format_ms (s->min_us));
-  set_stat (self, STAT_MEAN, format_ms (s->mean_us));
-  set_stat (self, STAT_MEDIAN, format_ms (s->median_us));
-  set_stat (self, STAT_P95, format_ms (s->p95_us));
-  set_stat (self, STAT_MAX, format_ms (s->max_us));
+  set_stat (self, STAT_AVAILABILITY, lookout_format_percent (s->availability));
+  set_stat (self, STAT_MIN, lookout_format_latency (s->min_us));
+  set_stat (self, STAT_MEAN, lookout_format_latency (s->mean_us));
+  set_stat (self, STAT_MEDIAN, lookout_format_latency (s->median_us));
+  set_stat (self, STAT_P95, lookout_format_latency (s->p95_us));
+  set_stat (self, STAT_MAX, lookout_format_latency (s->max_us));
   set_stat (self, STAT_FAILURES, g_strdup_printf ("%" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT,
                                                   s->n_fail, s->n));
   set_stat (self, STAT_DEGRADED, s->exact
@@ -295,7 +283,10 @@ exported_cb (GObject      *object,
   if (!lookout_export_to_file_finish (result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        gtk_label_set_label (self->export_label, error->message);
+        {
+          gtk_label_set_label (self->export_label, error->message);
+          gtk_widget_set_tooltip_text (GTK_WIDGET (self->export_label), error->message);
+        }
       return;
     }
 
@@ -475,6 +466,11 @@ lookout_target_history_init (LookoutTargetHistory *self)
   gtk_widget_set_halign (export_button, GTK_ALIGN_END);
   self->export_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->export_label), "dim-label");
+  /* Its room is kept whatever it says ("Exported", "Exporting…", an error,
+   * whole in the tooltip), so that the column does not move. */
+  gtk_label_set_ellipsize (self->export_label, PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (self->export_label, 10);
+  gtk_label_set_max_width_chars (self->export_label, 10);
   gtk_box_append (GTK_BOX (toolbar), export_button);
   gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->export_label));
   gtk_box_append (GTK_BOX (self->box), toolbar);

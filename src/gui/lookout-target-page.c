@@ -316,6 +316,19 @@ lookout_target_page_get_target (LookoutTargetPage *self)
   return self->target;
 }
 
+/* Another target's page starts at its top. libadwaita 1.2 has no
+ * adw_preferences_page_scroll_to_top(): the page's scrolled window is its
+ * first child. */
+static void
+scroll_to_top (LookoutTargetPage *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (self->page);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_SCROLLED_WINDOW (child))
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (child)), 0);
+}
+
 void
 lookout_target_page_set_target (LookoutTargetPage *self,
                                 LookoutTarget     *target)
@@ -333,6 +346,7 @@ lookout_target_page_set_target (LookoutTargetPage *self,
   lookout_result_view_set_result (self->result_view, NULL);
   update (self);
   update_events (self);
+  scroll_to_top (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET]);
 }

@@ -60,6 +60,26 @@ update_name (LookoutTargetRow *self)
     lookout_set_accessible_label (parent, name);
 }
 
+/* What a screen reader says after the row's name: the state first. */
+static void
+update_description (LookoutTargetRow *self)
+{
+  g_autofree char *description = NULL;
+  GtkWidget *parent;
+
+  if (self->target != NULL)
+    /* Translators: a target's row for screen readers: state, kind, last response time */
+    description = g_strdup_printf (_("%s, %s, %s"),
+                                   gtk_label_get_label (self->state_label),
+                                   gtk_label_get_label (self->kind_label),
+                                   gtk_label_get_label (self->latency_label));
+
+  lookout_set_accessible_description (GTK_WIDGET (self), description);
+  parent = gtk_widget_get_parent (GTK_WIDGET (self));
+  if (parent != NULL)
+    lookout_set_accessible_description (parent, description);
+}
+
 static void
 update_state (LookoutTargetRow *self)
 {
@@ -71,6 +91,7 @@ update_state (LookoutTargetRow *self)
   gtk_label_set_label (self->state_label, lookout_target_state_get_label (state));
   lookout_set_state_css_class (self->state_dot, state);
   lookout_set_state_css_class (GTK_WIDGET (self->state_label), state);
+  update_description (self);
 }
 
 static void
@@ -84,6 +105,7 @@ update_kind (LookoutTargetRow *self)
 
   gtk_label_set_label (self->kind_label,
                        lookout_target_kind_get_label (lookout_target_get_kind (self->target)));
+  update_description (self);
 }
 
 static void
@@ -93,6 +115,7 @@ update_latency (LookoutTargetRow *self)
 
   text = lookout_format_latency (self->target ? lookout_target_get_last_latency (self->target) : -1);
   gtk_label_set_label (self->latency_label, text);
+  update_description (self);
 }
 
 static void

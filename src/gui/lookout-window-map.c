@@ -195,6 +195,12 @@ lookout_window_map_set_monitor (LookoutWindow  *self,
   lookout_map_set_targets (self->map, monitor ? lookout_monitor_get_targets (monitor) : NULL);
 }
 
+void
+lookout_window_leave_map (LookoutWindow *self)
+{
+  gtk_toggle_button_set_active (self->dashboard_button, FALSE);
+}
+
 gboolean
 lookout_window_map_is_shown (LookoutWindow *self)
 {

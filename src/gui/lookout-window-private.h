@@ -42,6 +42,7 @@ struct _LookoutWindow
   GtkLabel             *saving_label;
   LookoutTargetPage    *target_page;
   GMenuModel           *target_menu;
+  GtkWidget            *target_popover;   /* the row menu, parented to sidebar */
 
   /* The dashboard (lookout-window-map.c) */
   LookoutMap           *map;
@@ -59,6 +60,7 @@ void     lookout_window_map_init              (LookoutWindow  *self);
 void     lookout_window_map_set_monitor       (LookoutWindow  *self,
                                                LookoutMonitor *monitor);
 gboolean lookout_window_map_is_shown          (LookoutWindow  *self);
+void     lookout_window_leave_map             (LookoutWindow  *self);
 void     lookout_window_map_selection_changed (LookoutWindow  *self,
                                                LookoutTarget  *target);
 

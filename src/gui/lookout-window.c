@@ -141,25 +141,34 @@ list_activated_cb (LookoutWindow *self,
                    guint          position)
 {
   gtk_single_selection_set_selected (self->selection, position);
+  lookout_window_leave_map (self);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
+/* The row menu is one popover that lives as long as the window, parented
+ * to the sidebar. A popover made per click and parented to the row was
+ * unparented by its "closed" handler before the menu item activated its
+ * action, so the item no longer reached the window's actions (and a row
+ * is recycled by the list view anyway). */
 static void
 show_target_menu (LookoutWindow *self,
                   GtkWidget     *row,
                   double         x,
                   double         y)
 {
-  GtkWidget *popover;
+  graphene_point_t point;
 
-  popover = gtk_popover_menu_new_from_model (self->target_menu);
-  gtk_widget_set_parent (popover, row);
-  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
-  gtk_widget_set_halign (popover, GTK_ALIGN_START);
-  if (x >= 0 && y >= 0)
-    gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { x, y, 1, 1 });
-  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
-  gtk_popover_popup (GTK_POPOVER (popover));
+  if (x < 0 || y < 0)
+    {
+      x = 0;
+      y = gtk_widget_get_height (row);
+    }
+  if (!gtk_widget_compute_point (row, self->sidebar, &GRAPHENE_POINT_INIT (x, y), &point))
+    point = GRAPHENE_POINT_INIT (0, 0);
+
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->target_popover),
+                               &(GdkRectangle) { (int) point.x, (int) point.y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->target_popover));
 }
 
 static void
@@ -187,12 +196,13 @@ row_released_cb (GtkGestureClick *gesture,
   GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
   LookoutWindow *self = LOOKOUT_WINDOW (gtk_widget_get_root (row));
 
+  /* A click on a row shows that target's page, also from the map. */
+  gtk_single_selection_set_selected (self->selection, gtk_list_item_get_position (list_item));
+  lookout_window_leave_map (self);
+
   /* Narrow: the list and the page take turns, so a click opens the page. */
   if (adw_leaflet_get_folded (self->leaflet))
-    {
-      gtk_single_selection_set_selected (self->selection, gtk_list_item_get_position (list_item));
-      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-    }
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
 static void
@@ -441,6 +451,7 @@ lookout_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_weak_pointer (&self->removed_toast);
   g_clear_weak_pointer (&self->migration_toast);
+  g_clear_pointer (&self->target_popover, gtk_widget_unparent);
 
   if (self->monitor != NULL)
     {
@@ -586,6 +597,11 @@ lookout_window_init (LookoutWindow *self)
     }
   else
     gtk_window_set_default_size (GTK_WINDOW (self), 960, 640);
+
+  self->target_popover = gtk_popover_menu_new_from_model (self->target_menu);
+  gtk_widget_set_parent (self->target_popover, self->sidebar);
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->target_popover), FALSE);
+  gtk_widget_set_halign (self->target_popover, GTK_ALIGN_START);
 
   lookout_window_map_init (self);
 

@@ -34,4 +34,4 @@ export GSETTINGS_BACKEND=memory
 
 # Time-bounded as a whole, whatever hangs inside. The daemons the session
 # starts print on stdout: TAP goes to descriptor 3, the rest to stderr.
-exec timeout -k 5 120 dbus-run-session -- /usr/bin/python3 "$script" "$lookout" 3>&1 1>&2
+exec timeout -k 5 "${LOOKOUT_UI_TEST_SECONDS:-120}" dbus-run-session -- /usr/bin/python3 "$script" "$lookout" 3>&1 1>&2

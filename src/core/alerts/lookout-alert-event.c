@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "lookout-alert-event.h"
+#include "lookout-format.h"
 
 G_DEFINE_BOXED_TYPE (LookoutAlertEvent, lookout_alert_event,
                      lookout_alert_event_ref, lookout_alert_event_unref)
@@ -193,18 +194,6 @@ lookout_format_duration (gint64 ms)
                           s / 3600, (int) (s / 60 % 60), (int) (s % 60));
 }
 
-static char *
-format_iso8601 (gint64 ms)
-{
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
-  g_autofree char *seconds = NULL;
-
-  if (utc == NULL)
-    return NULL;
-  seconds = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
-  return g_strdup_printf ("%s.%03dZ", seconds, (int) (ms % 1000));
-}
-
 JsonNode *
 lookout_alert_event_to_json (const LookoutAlertEvent *event)
 {
@@ -213,7 +202,7 @@ lookout_alert_event_to_json (const LookoutAlertEvent *event)
 
   g_return_val_if_fail (event != NULL, NULL);
 
-  time = format_iso8601 (event->ts_ms);
+  time = lookout_format_iso8601 (event->ts_ms);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "event");

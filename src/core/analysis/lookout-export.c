@@ -13,21 +13,44 @@
 #include <json-glib/json-glib.h>
 
 #include "lookout-export.h"
+#include "lookout-format.h"
 #include "lookout-json.h"
 #include "lookout-types.h"
 
-static char *
-format_time (gint64 ts_ms)
+/* "12.345": µs as ms with three decimals; nothing when there is no value. */
+static void
+append_csv_ms (GString *line,
+               gint64   us)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ts_ms / 1000);
-  g_autofree char *whole = NULL;
+  if (us >= 0)
+    g_string_append_printf (line, "%" G_GINT64_FORMAT ".%03d", us / 1000, (int) (us % 1000));
+}
 
-  if (dt == NULL)
-    return g_strdup ("");
+static void
+add_json_ms (JsonBuilder *builder,
+             const char  *name,
+             gint64       us)
+{
+  json_builder_set_member_name (builder, name);
+  if (us >= 0)
+    json_builder_add_double_value (builder, us / 1000.0);
+  else
+    json_builder_add_null_value (builder);
+}
 
-  whole = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
-
-  return g_strdup_printf ("%s.%03dZ", whole, (int) (ts_ms % 1000));
+static void
+add_json_number (JsonBuilder *builder,
+                 const char  *name,
+                 gboolean     present,
+                 double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (!present)
+    json_builder_add_null_value (builder);
+  else if (value == (gint64) value)
+    json_builder_add_int_value (builder, (gint64) value);
+  else
+    json_builder_add_double_value (builder, value);
 }
 
 void
@@ -60,25 +83,39 @@ write_csv (GOutputStream        *stream,
            GCancellable         *cancellable,
            GError              **error)
 {
-  g_autoptr(GString) buf = g_string_new ("time,ts_ms,state,latency_ms,code,error\r\n");
+  g_autoptr(GString) buf = g_string_new ("time,ts_ms,state,latency_ms,code,error,"
+                                         "min_ms,max_ms,jitter_ms,sent,received,loss_percent\r\n");
 
   for (gsize i = 0; i <= n_samples; i++)
     {
       if (i < n_samples)
         {
           const LookoutSample *s = &samples[i];
-          g_autofree char *time = format_time (s->ts_ms);
+          g_autofree char *time = lookout_format_iso8601 (s->ts_ms);
 
           g_string_append_printf (buf, "%s,%" G_GINT64_FORMAT ",%s,", time, s->ts_ms,
                                   lookout_target_state_to_string (s->state));
-          if (s->latency_us >= 0)
-            g_string_append_printf (buf, "%" G_GINT64_FORMAT ".%03d",
-                                    s->latency_us / 1000, (int) (s->latency_us % 1000));
+          append_csv_ms (buf, s->latency_us);
           g_string_append_c (buf, ',');
-          if (s->code != 0)
+          if (s->code != LOOKOUT_SAMPLE_NO_CODE)
             g_string_append_printf (buf, "%d", s->code);
           g_string_append_c (buf, ',');
           lookout_export_append_csv_field (buf, s->error);
+          g_string_append_c (buf, ',');
+          if (s->sent > 0)
+            {
+              char loss[G_ASCII_DTOSTR_BUF_SIZE];
+
+              append_csv_ms (buf, s->min_us);
+              g_string_append_c (buf, ',');
+              append_csv_ms (buf, s->max_us);
+              g_string_append_c (buf, ',');
+              append_csv_ms (buf, s->jitter_us);
+              g_ascii_formatd (loss, sizeof loss, "%.1f", lookout_sample_get_loss_percent (s));
+              g_string_append_printf (buf, ",%u,%u,%s", s->sent, s->received, loss);
+            }
+          else
+            g_string_append (buf, ",,,,,");
           g_string_append (buf, "\r\n");
         }
 
@@ -120,7 +157,7 @@ write_json (GOutputStream        *stream,
   for (gsize i = 0; i < n_samples; i++)
     {
       const LookoutSample *s = &samples[i];
-      g_autofree char *time = format_time (s->ts_ms);
+      g_autofree char *time = lookout_format_iso8601 (s->ts_ms);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "time");
@@ -129,18 +166,23 @@ write_json (GOutputStream        *stream,
       json_builder_add_int_value (builder, s->ts_ms);
       json_builder_set_member_name (builder, "state");
       json_builder_add_string_value (builder, lookout_target_state_to_string (s->state));
-      json_builder_set_member_name (builder, "latency_ms");
-      if (s->latency_us >= 0)
-        json_builder_add_double_value (builder, s->latency_us / 1000.0);
+      add_json_ms (builder, "latency_ms", s->latency_us);
+      json_builder_set_member_name (builder, "code");
+      if (s->code != LOOKOUT_SAMPLE_NO_CODE)
+        json_builder_add_int_value (builder, s->code);
       else
         json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "code");
-      json_builder_add_int_value (builder, s->code);
       json_builder_set_member_name (builder, "error");
       if (s->error != NULL)
         json_builder_add_string_value (builder, s->error);
       else
         json_builder_add_null_value (builder);
+      add_json_ms (builder, "min_ms", s->sent > 0 ? s->min_us : -1);
+      add_json_ms (builder, "max_ms", s->sent > 0 ? s->max_us : -1);
+      add_json_ms (builder, "jitter_ms", s->sent > 0 ? s->jitter_us : -1);
+      add_json_number (builder, "sent", s->sent > 0, s->sent);
+      add_json_number (builder, "received", s->sent > 0, s->received);
+      add_json_number (builder, "loss_percent", s->sent > 0, lookout_sample_get_loss_percent (s));
       json_builder_end_object (builder);
     }
 

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "lookout-format.h"
 #include "lookout-report-row.h"
 
 /* The figures are read-only properties so that a GtkColumnView can sort on
@@ -255,7 +256,7 @@ lookout_report_row_format (LookoutReportRow    *self,
       return g_strdup (f->uri);
     case LOOKOUT_REPORT_COLUMN_AVAILABILITY:
       return isnan (f->availability) ? g_strdup ("—")
-                                     : g_strdup_printf ("%.3f %%", 100.0 * f->availability);
+                                     : lookout_format_percent (100.0 * f->availability);
     case LOOKOUT_REPORT_COLUMN_MEAN:
       return format_ms (f->mean_us);
     case LOOKOUT_REPORT_COLUMN_MIN:

@@ -240,6 +240,25 @@ lookout_probe_kind_get_code (const LookoutResult *result)
   return MAX (G_STRUCT_MEMBER (int, result, kind->code_offset), 0);
 }
 
+gboolean
+lookout_probe_kind_has_code (const LookoutResult *result)
+{
+  const LookoutProbeKind *kind;
+
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  kind = lookout_probe_kind_get (result->kind);
+  if (kind == NULL || kind->code_offset < 0)
+    return FALSE;
+
+  /* The code's JSON field says below which value it means "none". */
+  for (const LookoutResultField *f = kind->result_fields; f->name != NULL; f++)
+    if ((gssize) f->offset == kind->code_offset)
+      return G_STRUCT_MEMBER (int, result, kind->code_offset) >= f->null_below;
+
+  return G_STRUCT_MEMBER (int, result, kind->code_offset) >= 0;
+}
+
 gint64
 lookout_probe_kind_get_round_trip_us (const LookoutResult *result)
 {

@@ -97,6 +97,9 @@ const char              *lookout_probe_kind_get_latency_title   (const LookoutPr
 const char              *lookout_probe_kind_get_address_example (const LookoutProbeKind *kind);
 /* The kind-specific code a sample keeps (HTTP status, DNS rcode); 0 when none. */
 int                      lookout_probe_kind_get_code        (const LookoutResult *result);
+/* Whether @result carries such a code: its kind has one and the check got
+ * a reply (a DNS rcode of 0 is a code; an HTTP status of 0 is none). */
+gboolean                 lookout_probe_kind_has_code        (const LookoutResult *result);
 /* One round trip to result->address in µs, or -1 when the result has none. */
 gint64                   lookout_probe_kind_get_round_trip_us (const LookoutResult *result);
 /* Adds the members of @fields, read from @result, to the open object. */

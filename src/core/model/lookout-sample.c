@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "lookout-probe-kind.h"
 #include "lookout-sample.h"
 
@@ -29,9 +31,37 @@ lookout_sample_init_from_result (LookoutSample       *sample,
                   ? result->latency_us : -1,
     .state = result->state,
     .error = result->error,
+    .code = LOOKOUT_SAMPLE_NO_CODE,
+    .min_us = -1,
+    .max_us = -1,
+    .jitter_us = -1,
   };
 
-  sample->code = lookout_probe_kind_get_code (result);
+  if (lookout_probe_kind_has_code (result))
+    sample->code = lookout_probe_kind_get_code (result);
+
+  if (result->kind == LOOKOUT_TARGET_KIND_ICMP && result->sent > 0)
+    {
+      sample->sent = result->sent;
+      sample->received = MIN (result->received, result->sent);
+      if (sample->received > 0)
+        {
+          sample->min_us = result->min_us;
+          sample->max_us = result->max_us;
+          sample->jitter_us = result->jitter_us;
+        }
+    }
+}
+
+double
+lookout_sample_get_loss_percent (const LookoutSample *sample)
+{
+  g_return_val_if_fail (sample != NULL, NAN);
+
+  if (sample->sent == 0)
+    return NAN;
+
+  return 100.0 * (sample->sent - MIN (sample->received, sample->sent)) / sample->sent;
 }
 
 void

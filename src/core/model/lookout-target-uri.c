@@ -1188,6 +1188,47 @@ looks_like_server (const char *text)
   return FALSE;
 }
 
+/* An address typed without a scheme gets the kind's; before that, what
+ * looks like a mistyped scheme is said to be one, rather than read as a host
+ * and a port: "htp:/foo bar", "http//127.0.0.1". */
+static gboolean
+check_bare_address (const char  *text,
+                    GError     **error)
+{
+  gsize scheme_len = scheme_length (text);
+  const char *slashes = strstr (text, "//");
+
+  /* "fe80::1" is an IPv6 address, "example.org:8080" a host and a port. */
+  if (scheme_len > 0 && !g_ascii_isdigit (text[scheme_len + 1])
+      && strchr (text + scheme_len + 1, ':') == NULL)
+    {
+      g_autofree char *q = quote (text, scheme_len);
+
+      if (strchr (text, ' ') != NULL)
+        g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNKNOWN_SCHEME,
+                     _("“%s” is not a kind of target Lookout knows (use http, https, icmp, "
+                       "tcp, udp, dns or ntp), and an address cannot contain spaces"), q);
+      else
+        g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNKNOWN_SCHEME,
+                     _("“%s” is not a kind of target Lookout knows: use http, https, "
+                       "icmp, tcp, udp, dns or ntp"), q);
+      return FALSE;
+    }
+
+  if (slashes != NULL && slashes > text && memchr (text, ':', slashes - text) == NULL
+      && lookout_probe_kind_find_scheme (text, slashes - text, NULL) != NULL)
+    {
+      g_autofree char *q = quote (text, slashes - text);
+      g_autofree char *host = quote (slashes + 2, -1);
+
+      g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_MISSING_HOST,
+                   _("The “:” is missing after “%s”: write %s://%s"), q, q, host);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 LookoutTargetUri *
 lookout_target_uri_parse_for_kind (LookoutTargetKind   kind,
                                    const char         *text,
@@ -1215,6 +1256,8 @@ lookout_target_uri_parse_for_kind (LookoutTargetKind   kind,
   copy = g_strndup (text, len);
   if (is_full_uri (copy))
     return parse_trimmed (copy, len, out_kind, error);
+  if (!check_bare_address (copy, error))
+    return NULL;
 
   scheme = lookout_probe_kind_get_primary (row);
   switch (row->path)

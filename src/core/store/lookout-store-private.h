@@ -187,6 +187,8 @@ gboolean        lookout_store_schema_check     (sqlite3                   *db,
 /* The user_version this build writes: the last step's. */
 int             lookout_store_schema_get_version (void);
 /* Applies the missing migration steps in one transaction. */
+/* The version this build migrates a file to. */
+int             lookout_store_schema_get_version (void);
 gboolean        lookout_store_schema_migrate   (sqlite3                   *db,
                                                 const char                *path,
                                                 GError                   **error);

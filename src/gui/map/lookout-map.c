@@ -24,6 +24,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "lookout-format.h"
 #include "lookout-map.h"
 #include "lookout-map-cluster.h"
 #include "lookout-tile-source.h"
@@ -183,8 +184,11 @@ append_target_tooltip (LookoutMap    *self,
   if (location != NULL && location->isp != NULL)
     g_string_append_printf (text, "\n%s", location->isp);
   if (latency >= 0)
-    /* Translators: the last response time */
-    g_string_append_printf (text, "\n%s %.1f ms", _("Response time:"), latency / 1000.0);
+    {
+      g_autofree char *formatted = lookout_format_latency (latency);
+
+      g_string_append_printf (text, "\n%s %s", _("Response time:"), formatted);
+    }
   else
     g_string_append_printf (text, "\n%s", _("No response time yet"));
   if (target_is_doubtful (self, target))

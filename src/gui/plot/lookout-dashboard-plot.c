@@ -25,6 +25,10 @@ struct _LookoutDashboardPlot
   GtkWidget      *box;
   LookoutPlot    *plot;
   GtkLabel       *more_label;
+
+  /* Target id → trouble_rank () + 1 as last seen: a change of rank
+   * chooses the lines again. */
+  GHashTable     *ranks;
 };
 
 G_DEFINE_FINAL_TYPE (LookoutDashboardPlot, lookout_dashboard_plot, GTK_TYPE_WIDGET)
@@ -37,18 +41,63 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Which targets the dashboard draws first: those in trouble. */
+static guint
+trouble_rank (LookoutTarget *target)
+{
+  switch (lookout_target_get_state (target))
+    {
+    case LOOKOUT_TARGET_STATE_DOWN:     return 0;
+    case LOOKOUT_TARGET_STATE_DEGRADED: return 1;
+    case LOOKOUT_TARGET_STATE_UNKNOWN:  return 2;
+    case LOOKOUT_TARGET_STATE_UP:       return 3;
+    case LOOKOUT_TARGET_STATE_PAUSED:
+    default:                            return 4;
+    }
+}
+
+typedef struct
+{
+  LookoutTarget *target;
+  guint          rank;
+  guint          position;
+} Candidate;
+
+static int
+compare_candidates (gconstpointer a,
+                    gconstpointer b)
+{
+  const Candidate *ca = a, *cb = b;
+
+  if (ca->rank != cb->rank)
+    return ca->rank < cb->rank ? -1 : 1;
+  return ca->position < cb->position ? -1 : ca->position > cb->position;
+}
+
+static void targets_changed_cb (LookoutDashboardPlot *self);
+
 static void
 result_cb (LookoutDashboardPlot *self,
            LookoutTarget        *target,
            LookoutResult        *result)
 {
+  gint64 id = lookout_target_get_id (target);
+  guint rank = trouble_rank (target) + 1;
+
+  /* More targets than lines: one that gets into trouble is shown. */
+  if (GPOINTER_TO_UINT (g_hash_table_lookup (self->ranks, &id)) != rank)
+    {
+      g_hash_table_insert (self->ranks, g_memdup2 (&id, sizeof id), GUINT_TO_POINTER (rank));
+      if (g_list_model_get_n_items (lookout_monitor_get_targets (self->monitor)) > LOOKOUT_DASHBOARD_PLOT_MAX_LINES)
+        targets_changed_cb (self);
+    }
   lookout_plot_add_result (self->plot, target, result);
 }
 
 static void
 targets_changed_cb (LookoutDashboardPlot *self)
 {
-  g_autoptr(GPtrArray) shown_targets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
   gint64 ids[LOOKOUT_DASHBOARD_PLOT_MAX_LINES];
   const char *labels[LOOKOUT_DASHBOARD_PLOT_MAX_LINES];
   GListModel *targets;
@@ -58,15 +107,25 @@ targets_changed_cb (LookoutDashboardPlot *self)
     {
       targets = lookout_monitor_get_targets (self->monitor);
       n = g_list_model_get_n_items (targets);
-      for (guint i = 0; i < n && shown < LOOKOUT_DASHBOARD_PLOT_MAX_LINES; i++)
+      for (guint i = 0; i < n; i++)
         {
-          LookoutTarget *target = g_list_model_get_item (targets, i);
+          g_autoptr(LookoutTarget) target = g_list_model_get_item (targets, i);
+          gint64 id = lookout_target_get_id (target);
+          Candidate c = { target, trouble_rank (target), i };
 
-          g_ptr_array_add (shown_targets, target);
-          if (lookout_target_get_id (target) <= 0)
-            continue;
-          ids[shown] = lookout_target_get_id (target);
-          labels[shown] = lookout_target_get_name (target);
+          g_hash_table_insert (self->ranks, g_memdup2 (&id, sizeof id), GUINT_TO_POINTER (c.rank + 1));
+
+          /* The list model holds the target while this runs. */
+          if (lookout_target_get_id (target) > 0)
+            g_array_append_val (candidates, c);
+        }
+      g_array_sort (candidates, compare_candidates);
+      for (guint i = 0; i < candidates->len && shown < LOOKOUT_DASHBOARD_PLOT_MAX_LINES; i++)
+        {
+          const Candidate *c = &g_array_index (candidates, Candidate, i);
+
+          ids[shown] = lookout_target_get_id (c->target);
+          labels[shown] = lookout_target_get_name (c->target);
           shown++;
         }
     }
@@ -90,6 +149,7 @@ lookout_dashboard_plot_dispose (GObject *object)
 
   lookout_dashboard_plot_set_monitor (self, NULL);
   g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_pointer (&self->ranks, g_hash_table_unref);
 
   G_OBJECT_CLASS (lookout_dashboard_plot_parent_class)->dispose (object);
 }
@@ -154,6 +214,7 @@ lookout_dashboard_plot_init (LookoutDashboardPlot *self)
 {
   GtkWidget *frame;
 
+  self->ranks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
 

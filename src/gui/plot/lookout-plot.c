@@ -41,6 +41,7 @@
 #include <glib/gi18n.h>
 
 #include "lookout-anomaly-detector.h"
+#include "lookout-format.h"
 #include "lookout-plot.h"
 #include "lookout-store-anomalies.h"
 #include "lookout-state-colors.h"
@@ -71,6 +72,7 @@ typedef struct
   gint64         target_id;
   char          *label;
   gboolean       visible;
+  guint          color_slot;  /* index into the palette, kept while the line is shown */
   LookoutSeries *series;
   GCancellable  *cancellable;
   GArray        *recent;      /* LookoutSample (error not kept) added since the last fetch began */
@@ -123,14 +125,21 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-/* The GNOME palette, light and dark variants: blue, green, orange, purple,
- * red, yellow-brown, teal, pink. */
+/* A qualitative palette of 16 hues apart from each other, light and dark
+ * variants (the GNOME palette first): blue, green, orange, purple, red,
+ * brown, teal, magenta, olive, navy, yellow, grey, pink, dark green, sky,
+ * maroon. The lines shown take distinct entries, so that as many lines as
+ * the dashboard draws never share a colour. */
 static const char * const palette_light[] = {
-  "#1c71d8", "#26a269", "#e66100", "#813d9c", "#c01c28", "#986a44", "#2190a4", "#c64600",
+  "#1c71d8", "#26a269", "#e66100", "#813d9c", "#c01c28", "#865e3c", "#0f8b8d", "#c061cb",
+  "#808000", "#1a237e", "#c89d00", "#5e5c64", "#e4577f", "#1b5e20", "#4fa3d9", "#7b1e3a",
 };
 static const char * const palette_dark[] = {
-  "#62a0ea", "#57e389", "#ffa348", "#c061cb", "#f66151", "#cdab8f", "#33c7de", "#ff7800",
+  "#62a0ea", "#57e389", "#ffa348", "#c061cb", "#f66151", "#cdab8f", "#33c7de", "#f5a3f5",
+  "#c8c84a", "#8c9eff", "#f8e45c", "#c0bfbc", "#ff8fab", "#8fd694", "#a6d8ff", "#d9728f",
 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (palette_light) == G_N_ELEMENTS (palette_dark));
 
 static int
 compare_int64 (gconstpointer a,
@@ -170,9 +179,36 @@ line_new (LookoutPlot *plot,
   line->target_id = target_id;
   line->label = g_strdup (label);
   line->visible = TRUE;
+  line->color_slot = G_MAXUINT;
   line->recent = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
 
   return line;
+}
+
+/* Gives each new line the first palette entry no other line holds; a line
+ * keeps its entry as long as it is shown. */
+static void
+assign_color_slots (GPtrArray *lines)
+{
+  for (guint i = 0; i < lines->len; i++)
+    {
+      Line *line = g_ptr_array_index (lines, i);
+      guint slot;
+
+      if (line->color_slot != G_MAXUINT)
+        continue;
+
+      for (slot = 0; ; slot++)
+        {
+          gboolean taken = FALSE;
+
+          for (guint j = 0; j < lines->len && !taken; j++)
+            taken = ((Line *) g_ptr_array_index (lines, j))->color_slot == slot;
+          if (!taken)
+            break;
+        }
+      line->color_slot = slot;
+    }
 }
 
 static Line *
@@ -379,11 +415,11 @@ line_color (LookoutPlot *self,
             GdkRGBA     *out)
 {
   const char * const *palette = dark ? palette_dark : palette_light;
+  Line *line = find_line (self, target_id);
   guint index = (guint) (((guint64) target_id * 2654435761u) >> 8) % G_N_ELEMENTS (palette_light);
 
-  /* Ids 1..8 get distinct colours in order. */
-  if (target_id >= 1 && target_id <= (gint64) G_N_ELEMENTS (palette_light))
-    index = target_id - 1;
+  if (line != NULL && line->color_slot != G_MAXUINT)
+    index = line->color_slot % G_N_ELEMENTS (palette_light);
   gdk_rgba_parse (out, palette[index]);
 }
 
@@ -402,27 +438,6 @@ nice_step (double range,
   if (norm < 7)
     return 5 * mag;
   return 10 * mag;
-}
-
-static char *
-format_latency_tick (double      us,
-                     double      axis_max_us,
-                     double      step_us)
-{
-  const char *unit;
-  double div;
-  int digits;
-
-  if (axis_max_us < 1000)
-    unit = "µs", div = 1;
-  else if (axis_max_us <= 1000000)
-    unit = "ms", div = 1000;
-  else
-    unit = "s", div = 1000000;
-
-  digits = step_us / div >= 1 ? 0 : (int) ceil (-log10 (step_us / div));
-
-  return g_strdup_printf ("%.*f %s", digits, us / div, unit);
 }
 
 static const gint64 time_steps_ms[] = {
@@ -450,15 +465,9 @@ static char *
 format_time_tick (gint64 ts_ms,
                   gint64 step_ms)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (ts_ms / 1000);
-
-  if (dt == NULL)
-    return g_strdup ("");
-  if (step_ms < 60000)
-    return g_date_time_format (dt, "%X");
   if (step_ms < 86400000)
-    return g_date_time_format (dt, "%H:%M");
-  return g_date_time_format (dt, "%b %e");
+    return lookout_format_time (ts_ms, step_ms < 60000);
+  return lookout_format_day (ts_ms);
 }
 
 static inline double
@@ -541,7 +550,7 @@ draw_axes (LookoutPlot *self,
   /* Horizontal grid and latency labels. */
   for (double v = 0; v <= f->y_max_us * 1.0001; v += step)
     {
-      g_autofree char *label = format_latency_tick (v, f->y_max_us, step);
+      g_autofree char *label = lookout_format_latency_tick (v, f->y_max_us, step);
       double y = snap (f, frame_y (f, v));
 
       cairo_set_source_rgba (cr, c->fg.red, c->fg.green, c->fg.blue, v == 0 ? 0.35 : 0.12);
@@ -894,7 +903,7 @@ lookout_plot_snapshot (GtkWidget   *widget,
 
     for (double v = 0; v <= f.y_max_us * 1.0001; v += step)
       {
-        g_autofree char *label = format_latency_tick (v, f.y_max_us, step);
+        g_autofree char *label = lookout_format_latency_tick (v, f.y_max_us, step);
         int w;
 
         pango_layout_set_text (layout, label, -1);
@@ -1016,7 +1025,6 @@ query_tooltip_cb (LookoutPlot *self,
                   GtkTooltip  *tooltip)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(GDateTime) dt = NULL;
   g_autofree char *when = NULL;
   gint64 from, to, ts, shown_ts = -1;
 
@@ -1057,10 +1065,16 @@ query_tooltip_cb (LookoutPlot *self,
 
       g_string_append (text, lookout_target_state_get_label (col->worst_state));
       if (col->n_timed > 0)
-        g_string_append_printf (text, (col->flags & LOOKOUT_SERIES_COLUMN_MEAN)
-                                      ? _(" — mean %.2f ms, min %.2f ms, max %.2f ms")
-                                      : _(" — median %.2f ms, min %.2f ms, max %.2f ms"),
-                                col->mid_us / 1000.0, col->min_us / 1000.0, col->max_us / 1000.0);
+        {
+          g_autofree char *mid = lookout_format_latency (col->mid_us);
+          g_autofree char *min = lookout_format_latency (col->min_us);
+          g_autofree char *max = lookout_format_latency (col->max_us);
+
+          g_string_append_printf (text, (col->flags & LOOKOUT_SERIES_COLUMN_MEAN)
+                                        ? _(" — mean %s, min %s, max %s")
+                                        : _(" — median %s, min %s, max %s"),
+                                  mid, min, max);
+        }
       if (col->n_fail > 0)
         g_string_append_printf (text, g_dngettext (NULL, ", %u of %u failed", ", %u of %u failed",
                                                    col->n), col->n_fail, col->n);
@@ -1080,8 +1094,7 @@ query_tooltip_cb (LookoutPlot *self,
       g_string_append_printf (text, "\n%s", anomalies);
   }
 
-  dt = g_date_time_new_from_unix_local ((shown_ts >= 0 ? shown_ts : ts) / 1000);
-  when = g_date_time_format (dt, "%x %X");
+  when = lookout_format_date_time (shown_ts >= 0 ? shown_ts : ts);
   g_string_prepend (text, when);
   gtk_tooltip_set_text (tooltip, text->str);
 
@@ -1495,6 +1508,7 @@ lookout_plot_add_target (LookoutPlot *self,
     }
 
   g_ptr_array_add (self->lines, line_new (self, target_id, label));
+  assign_color_slots (self->lines);
 
   if (self->store != NULL)
     queue_refetch (self);
@@ -1558,6 +1572,7 @@ lookout_plot_set_targets (LookoutPlot        *self,
         g_ptr_array_add (self->lines, line);
     }
 
+  assign_color_slots (self->lines);
   if (added && self->store != NULL)
     queue_refetch (self);
   g_signal_emit (self, signals[LINES_CHANGED], 0);

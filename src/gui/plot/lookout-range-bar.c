@@ -147,6 +147,26 @@ lookout_range_bar_set_property (GObject      *object,
     }
 }
 
+/* "Back to Live" comes and goes; the bar keeps the width it has with it,
+ * so that the column it sits in (a page's clamp grows to its widest
+ * minimum) does not move when the button appears. */
+static void
+lookout_range_bar_css_changed (GtkWidget         *widget,
+                               GtkCssStyleChange *change)
+{
+  LookoutRangeBar *self = LOOKOUT_RANGE_BAR (widget);
+  gboolean shown = gtk_widget_get_visible (self->live_button);
+  int width = 0;
+
+  GTK_WIDGET_CLASS (lookout_range_bar_parent_class)->css_changed (widget, change);
+
+  gtk_widget_set_size_request (widget, -1, -1);
+  gtk_widget_set_visible (self->live_button, TRUE);
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &width, NULL, NULL, NULL);
+  gtk_widget_set_visible (self->live_button, shown);
+  gtk_widget_set_size_request (widget, width, -1);
+}
+
 static void
 lookout_range_bar_class_init (LookoutRangeBarClass *klass)
 {
@@ -163,6 +183,8 @@ lookout_range_bar_class_init (LookoutRangeBarClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  widget_class->css_changed = lookout_range_bar_css_changed;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lookoutapp/Lookout/lookout-range-bar.ui");
   gtk_widget_class_bind_template_child (widget_class, LookoutRangeBar, choices);
