@@ -884,10 +884,14 @@ test_ntp_delay (void)
   result = run_ntp_scenario (&scenario, 2000, NULL);
 
   g_assert_true (result->ok);
+  /* The path counted once: at least its 40 ms, and short of twice that
+   * (what counting it on both legs again would give), whatever a busy
+   * machine adds in scheduling. */
   g_assert_cmpint (result->latency_us, >=, 40000 - 1000);
-  g_assert_cmpint (result->latency_us, <, 40000 + 20000);
-  /* Symmetric path: the offset stays near zero (half the scheduling slack). */
-  g_assert_cmpint (ABS (result->offset_us), <, 10000);
+  g_assert_cmpint (result->latency_us, <, 2 * 40000);
+  /* Symmetric path: the offset stays near zero, within half of the
+   * scheduling slack this run measured, plus a little. */
+  g_assert_cmpint (ABS (result->offset_us), <=, (result->latency_us - 40000) / 2 + 5000);
 }
 
 static void
