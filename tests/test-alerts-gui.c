@@ -23,20 +23,6 @@
 #include "lookout-event-row.h"
 #include "lookout-events-window.h"
 
-static GSettings *
-fresh_settings (void)
-{
-  GSettings *settings = g_settings_new (APPLICATION_ID);
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i] != NULL; i++)
-    g_settings_reset (settings, keys[i]);
-  return settings;
-}
-
 static gpointer
 child (GtkWidget  *page,
        const char *name)
@@ -50,7 +36,7 @@ child (GtkWidget  *page,
 static void
 test_page_bindings (void)
 {
-  g_autoptr(GSettings) settings = fresh_settings ();
+  g_autoptr(GSettings) settings = lookout_test_fresh_settings ();
   GtkWidget *page = g_object_ref_sink (lookout_alerts_page_new (settings, NULL));
   g_autofree char *reminders = NULL;
 
@@ -108,7 +94,7 @@ telegram_cb (SoupServer        *server,
 static void
 test_page_test_button (void)
 {
-  g_autoptr(GSettings) settings = fresh_settings ();
+  g_autoptr(GSettings) settings = lookout_test_fresh_settings ();
   g_autoptr(LookoutAlertEngine) engine = lookout_alert_engine_new (NULL);
   g_autoptr(LookoutNotifier) notifier = lookout_notifier_new (engine, NULL);
   g_autoptr(LookoutAlertSettings) alert_settings = NULL;
@@ -208,7 +194,7 @@ test_events_window (void)
 static void
 test_page_no_keyring (void)
 {
-  g_autoptr(GSettings) settings = fresh_settings ();
+  g_autoptr(GSettings) settings = lookout_test_fresh_settings ();
   g_autoptr(LookoutAlertEngine) engine = lookout_alert_engine_new (NULL);
   g_autoptr(LookoutNotifier) notifier = lookout_notifier_new (engine, NULL);
   g_autoptr(LookoutAlertSettings) alert_settings = NULL;

@@ -18,6 +18,7 @@
 
 #include "lookout-application.h"
 #include "lookout-background.h"
+#include "lookout-remote-access.h"
 #include "lookout-geo-preferences.h"
 #include "lookout-events-window.h"
 #include "lookout-report-window.h"
@@ -39,6 +40,7 @@ struct _LookoutApplication
   guint           sigterm_source;
 
   LookoutBackground *background;
+  LookoutRemoteAccess *remote_access;   /* the REST API, once monitoring */
   gboolean        start_hidden;   /* --background: no window on the first activation */
   gboolean        quitting;
 };
@@ -115,7 +117,11 @@ monitor_loaded_cb (GObject      *object,
        * targets' live state, which the list and the page follow. A
        * database opened to read its history only is shown, not checked. */
       if (!lookout_store_get_read_only (self->store))
-        lookout_monitor_start (self->monitor);
+        {
+          lookout_monitor_start (self->monitor);
+          if (self->settings != NULL)
+            self->remote_access = lookout_remote_access_new (self->settings, self->monitor);
+        }
     }
 
   update_windows (self);
@@ -431,6 +437,7 @@ lookout_application_shutdown (GApplication *application)
   g_clear_handle_id (&self->sigint_source, g_source_remove);
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
   g_clear_object (&self->background);
+  g_clear_object (&self->remote_access);
   if (self->monitor != NULL)
     {
       /* Windows may hold the monitor and its geolocation: stop the lookups
@@ -527,4 +534,12 @@ lookout_application_get_alert_settings (LookoutApplication *self)
   g_return_val_if_fail (LOOKOUT_IS_APPLICATION (self), NULL);
 
   return self->alert_settings;
+}
+
+LookoutRemoteAccess *
+lookout_application_get_remote_access (LookoutApplication *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_APPLICATION (self), NULL);
+
+  return self->remote_access;
 }

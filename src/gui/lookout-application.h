@@ -12,6 +12,7 @@
 #include "lookout-geo.h"
 #include "lookout-alert-settings.h"
 #include "lookout-background.h"
+#include "lookout-remote-access.h"
 #include "lookout-monitor.h"
 
 G_BEGIN_DECLS
@@ -27,5 +28,7 @@ LookoutMonitor     *lookout_application_get_monitor (LookoutApplication *self);
 LookoutGeo         *lookout_application_get_geo     (LookoutApplication *self);
 LookoutAlertSettings *lookout_application_get_alert_settings (LookoutApplication *self);
 LookoutBackground  *lookout_application_get_background (LookoutApplication *self);
+/* The REST API's server and tokens; NULL until monitoring runs. */
+LookoutRemoteAccess *lookout_application_get_remote_access (LookoutApplication *self);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "lookout-application.h"
 #include "lookout-gui-utils.h"
 #include "lookout-preferences-window.h"
+#include "lookout-remote-access-page.h"
 
 struct _LookoutPreferencesWindow
 {
@@ -215,6 +216,12 @@ lookout_preferences_window_init (LookoutPreferencesWindow *self)
                                                                            LOOKOUT_IS_APPLICATION (app)
                                                                            ? lookout_application_get_background (LOOKOUT_APPLICATION (app))
                                                                            : NULL)));
+    if (LOOKOUT_IS_APPLICATION (app) &&
+        lookout_application_get_remote_access (LOOKOUT_APPLICATION (app)) != NULL)
+      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                                  ADW_PREFERENCES_PAGE (lookout_remote_access_page_new (
+                                    self->settings,
+                                    lookout_application_get_remote_access (LOOKOUT_APPLICATION (app)))));
   }
 }
 

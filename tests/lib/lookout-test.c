@@ -505,3 +505,17 @@ lookout_test_store_write_v1 (LookoutTestStore *self,
     }
   sqlite3_close (db);
 }
+
+GSettings *
+lookout_test_fresh_settings (void)
+{
+  GSettings *settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+  return settings;
+}

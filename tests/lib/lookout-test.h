@@ -148,4 +148,8 @@ void              lookout_test_store_write_v1  (LookoutTestStore *self,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LookoutTestDir, lookout_test_dir_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LookoutTestStore, lookout_test_store_free)
 
+/* The app's settings (the memory backend of the test environment), every
+ * key reset to its default. */
+GSettings        *lookout_test_fresh_settings  (void);
+
 G_END_DECLS
