@@ -24,9 +24,40 @@ class _Reader:
         return (v >> 1) ^ -(v & 1)
 
 
-def _body(r, n):
-    """(ts_ms, latency_us or None, state, error or None) of @n results."""
-    assert r.data[r.pos] == 1, "chunk version"
+def _pairs(r, n):
+    """@n values packed as (value, run length) pairs."""
+    values = []
+    while len(values) < n:
+        value = r.varint()
+        values += [value] * r.varint()
+    return values
+
+
+def _echoes(r, n, latency):
+    """A ping's (sent, received, min_us, max_us, jitter_us), or None, of
+    each of @n results: the section version 2 added after the codes."""
+    runs = [r.varint() for _ in range(r.varint())]
+    has = [with_ for k, run in enumerate(runs) for with_ in [k % 2 == 1] * run] or [False] * n
+    m = sum(has)
+    sent, lost = _pairs(r, m), _pairs(r, m)
+    echoes, k = [], 0
+    for i in range(n):
+        if not has[i]:
+            echoes.append(None)
+            continue
+        base = -1 if latency[i] is None else latency[i]
+        below, above = r.signed(), r.signed()
+        jitter = r.varint() - 1
+        echoes.append((sent[k], sent[k] - lost[k], base - below, base + above, jitter))
+        k += 1
+    return echoes
+
+
+def _body(r, n, echo=False):
+    """(ts_ms, latency_us or None, state, error or None) of @n results; with
+    @echo, each also with its echo figures as _echoes() gives them."""
+    version = r.data[r.pos]
+    assert version in (1, 2), "chunk version"
     r.pos += 1
     assert r.varint() == n
     ts, delta, at = [], 0, 0
@@ -61,6 +92,7 @@ def _body(r, n):
     while i < n:                      # codes
         r.varint()
         i += r.varint()
+    echoes = _echoes(r, n, latency) if version >= 2 else [None] * n
     errors, texts, at = [None] * n, [], 0
     for _ in range(r.varint()):
         at += r.varint()
@@ -71,17 +103,20 @@ def _body(r, n):
             r.pos += length
             ref = len(texts)
         errors[at] = texts[ref - 1]
+    assert r.pos == len(r.data), "bytes after the chunk"
+    if echo:
+        return list(zip(ts, latency, states, errors, echoes))
     return list(zip(ts, latency, states, errors))
 
 
-def unpack_chunk(data):
+def unpack_chunk(data, echo=False):
     """The results of one target's sealed chunk."""
     r = _Reader(data)
     n = _Reader(data, 1).varint()
-    return _body(r, n)
+    return _body(r, n, echo)
 
 
-def unpack_log_row(data):
+def unpack_log_row(data, echo=False):
     """(target_id, ts_ms, latency_us or None, state, error or None) of each
     result of one row of the log."""
     r = _Reader(data)
@@ -90,12 +125,14 @@ def unpack_log_row(data):
     for _ in range(n):
         last += r.signed()
         ids.append(last)
-    return [(target_id,) + rest for target_id, rest in zip(ids, _body(r, n))]
+    return [(target_id,) + rest for target_id, rest in zip(ids, _body(r, n, echo))]
 
 
-def stored_results(con, uri):
+def stored_results(con, uri, echo=False):
     """Every stored result of the target with that URI, in time order:
-    (ts_ms, latency_us or None, state, error or None)."""
+    (ts_ms, latency_us or None, state, error or None), and with @echo its
+    echo figures: (sent, received, min_us, max_us, jitter_us) for a ping's,
+    None for any other."""
     row = con.execute("SELECT id, coalesce((SELECT seq FROM sample_sealed WHERE target_id = id), 0)"
                       " FROM targets WHERE uri = ?", (uri,)).fetchone()
     if row is None:
@@ -103,10 +140,10 @@ def stored_results(con, uri):
     target_id, sealed_seq = row
     results = []
     for (data,) in con.execute("SELECT data FROM sample_chunks WHERE target_id = ?", (target_id,)):
-        results += unpack_chunk(data)
+        results += unpack_chunk(data, echo)
     for (data,) in con.execute("SELECT data FROM sample_log WHERE seq > ? ORDER BY seq", (sealed_seq,)):
-        results += [r[1:] for r in unpack_log_row(data) if r[0] == target_id]
-    return sorted(results)
+        results += [r[1:] for r in unpack_log_row(data, echo) if r[0] == target_id]
+    return sorted(results, key=lambda r: r[0])
 
 
 def count_results(con):

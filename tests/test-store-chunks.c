@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <sqlite3.h>
 
+#include "lookout-export.h"
 #include "lookout-store.h"
 #include "lookout-test.h"
 
@@ -33,7 +34,21 @@ sample_at (gint64 target_id,
     .state = i % 13 == 0 ? LOOKOUT_TARGET_STATE_DOWN : LOOKOUT_TARGET_STATE_UP,
     .code = i % 5 == 0 ? 200 : 0,
     .error = i % 13 == 0 ? (char *) "timed out" : NULL,
+    .min_us = -1,
+    .max_us = -1,
+    .jitter_us = -1,
   };
+}
+
+static void
+assert_same_echo (const LookoutSample *got,
+                  const LookoutSample *want)
+{
+  g_assert_cmpuint (got->sent, ==, want->sent);
+  g_assert_cmpuint (got->received, ==, want->received);
+  g_assert_cmpint (got->min_us, ==, want->min_us);
+  g_assert_cmpint (got->max_us, ==, want->max_us);
+  g_assert_cmpint (got->jitter_us, ==, want->jitter_us);
 }
 
 static void
@@ -59,6 +74,7 @@ assert_stored (LookoutStore *store,
       g_assert_cmpint (got->state, ==, want.state);
       g_assert_cmpint (got->code, ==, want.code);
       g_assert_cmpstr (got->error, ==, want.error);
+      assert_same_echo (got, &want);
     }
 
   /* Each sample counted once in the rollups too. */
@@ -247,6 +263,100 @@ test_migration_killed (void)
   sqlite3_close (db);
 }
 
+/* A ping every 10 s, 3 echoes a round: one round lost whole, one with an
+ * echo lost. */
+static LookoutSample
+ping_at (gint64 i)
+{
+  gint64 latency = 15000 + i;
+
+  if (i == 2)
+    return (LookoutSample) {
+      .target_id = 5, .ts_ms = T0_MS + i * 10000, .latency_us = -1,
+      .state = LOOKOUT_TARGET_STATE_DOWN, .code = LOOKOUT_SAMPLE_NO_CODE,
+      .error = (char *) "no reply", .sent = 3, .received = 0,
+      .min_us = -1, .max_us = -1, .jitter_us = -1,
+    };
+
+  return (LookoutSample) {
+    .target_id = 5, .ts_ms = T0_MS + i * 10000, .latency_us = latency,
+    .state = LOOKOUT_TARGET_STATE_UP, .code = LOOKOUT_SAMPLE_NO_CODE,
+    .sent = 3, .received = i == 3 ? 2 : 3,
+    .min_us = latency - 100, .max_us = latency + 200 + i, .jitter_us = 30 + i,
+  };
+}
+
+/* What the store gives back of the pings, and their export: min, max,
+ * jitter and loss filled. */
+static void
+assert_pings (LookoutStore *store,
+              const gint64 *at,
+              guint         n)
+{
+  g_autoptr(GArray) read = NULL;
+  g_autoptr(GOutputStream) csv = g_memory_output_stream_new_resizable ();
+  g_auto(GStrv) lines = NULL;
+  GError *error = NULL;
+
+  read = lookout_store_query_samples_sync (store, 5, G_MININT64, G_MAXINT64, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (read->len, ==, n);
+  for (guint k = 0; k < n; k++)
+    {
+      LookoutSample want = ping_at (at[k]);
+      const LookoutSample *got = &g_array_index (read, LookoutSample, k);
+
+      g_assert_cmpint (got->ts_ms, ==, want.ts_ms);
+      g_assert_cmpint (got->latency_us, ==, want.latency_us);
+      g_assert_cmpint (got->state, ==, want.state);
+      g_assert_cmpstr (got->error, ==, want.error);
+      assert_same_echo (got, &want);
+    }
+
+  g_assert_true (lookout_export_write_samples (csv, LOOKOUT_EXPORT_CSV, "icmp://192.0.2.5",
+                                               G_MININT64, G_MAXINT64,
+                                               (const LookoutSample *) read->data, read->len,
+                                               NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (csv, "", 1, NULL, NULL, &error));
+  g_assert_true (g_output_stream_close (csv, NULL, &error));
+  g_assert_no_error (error);
+  lines = g_strsplit (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (csv)), "\r\n", -1);
+  g_assert_true (g_str_has_suffix (lines[1], ",15.000,,,14.900,15.200,0.030,3,3,0.0"));
+  g_assert_true (g_str_has_suffix (lines[3], ",down,,,no reply,,,,3,0,100.0"));
+  g_assert_true (g_str_has_suffix (lines[4], ",15.003,,,14.903,15.206,0.033,3,2,33.3"));
+}
+
+/* A ping's echo figures come back from the store: from the head, from the
+ * log after a restart, and from a sealed chunk. */
+static void
+test_ping_figures (LookoutTestStore *tmp,
+                   gconstpointer     data)
+{
+  static const gint64 at[] = { 0, 1, 2, 3, 2160 };
+  LookoutStore *store = tmp->store;
+
+  for (guint k = 0; k < 4; k++)
+    append (store, ping_at (at[k]));
+  flush (store);
+  assert_pings (store, at, 4);
+
+  lookout_test_store_close (tmp);
+  store = lookout_test_store_open (tmp);
+  assert_pings (store, at, 4);
+
+  /* Six hours on: the target's head spans the sealing span. */
+  append (store, ping_at (at[4]));
+  flush (store);
+  g_assert_cmpint (lookout_test_sql_int (tmp->path, "SELECT count(*) FROM sample_chunks WHERE target_id = 5"), >, 0);
+  g_assert_cmpint (lookout_test_sql_int (tmp->path, "SELECT count(*) FROM sample_log"), ==, 0);
+  assert_pings (store, at, 5);
+
+  lookout_test_store_close (tmp);
+  store = lookout_test_store_open (tmp);
+  assert_pings (store, at, 5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -258,6 +368,8 @@ main (int   argc,
   g_test_add ("/store/chunks/restart-after-sealing", LookoutTestStore, NULL,
               lookout_test_store_set_up, test_restart_after_sealing, lookout_test_store_tear_down);
   g_test_add_func ("/store/chunks/migration-killed", test_migration_killed);
+  g_test_add ("/store/chunks/ping-figures", LookoutTestStore, NULL,
+              lookout_test_store_set_up, test_ping_figures, lookout_test_store_tear_down);
 
   return g_test_run ();
 }

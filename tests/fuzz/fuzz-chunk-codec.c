@@ -52,7 +52,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       const LookoutSample *b = &g_array_index (again, LookoutSample, i);
 
       if (a->ts_ms != b->ts_ms || a->latency_us != b->latency_us || a->state != b->state ||
-          a->code != b->code || g_strcmp0 (a->error, b->error) != 0)
+          a->code != b->code || g_strcmp0 (a->error, b->error) != 0 ||
+          a->sent != b->sent || a->received != b->received || a->received > a->sent ||
+          a->min_us != b->min_us || a->max_us != b->max_us || a->jitter_us != b->jitter_us)
         abort ();
     }
 

@@ -10,7 +10,7 @@
  * Every number is a LEB128 varint; signed ones are zigzag-coded first, so
  * small magnitudes of either sign take one byte. In order:
  *
- *   version (1 byte, 1)    n (samples)
+ *   version (1 byte, 2)    n (samples)
  *   timestamps             ts[0], then ts[1] - ts[0], then for each further
  *                          sample the delta of deltas (signed): a regular
  *                          interval with a few ms of jitter costs one byte
@@ -20,6 +20,17 @@
  *                          the delta to the previous one (signed)
  *   states                 (state byte, run length) pairs
  *   codes                  (code, run length) pairs, code signed
+ *   echo runs              a ping's echo figures (sent > 0): the count of
+ *                          runs, then run lengths alternately without and
+ *                          with them, starting with "without" (that run
+ *                          may be 0); a count of 0 when no sample has them,
+ *                          one byte for a chunk of any other kind
+ *   sent                   of the samples with figures: (sent, run) pairs
+ *   lost                   (sent - received, run) pairs
+ *   min, max, jitter       for each of them: latency - min, max - latency
+ *                          (both signed, against a latency of -1 when the
+ *                          sample has none) and the jitter plus one
+ *                          (0 when not measured)
  *   errors                 their count, then for each: the gap in samples
  *                          since the previous error (or its index for the
  *                          first), and either 0, length and the bytes of a
@@ -28,7 +39,10 @@
  *
  * The decoder trusts nothing: every count and run is checked against n and
  * against the bytes left, the runs of each section must add up to n exactly,
- * and no byte may be left over. A malformed chunk appends nothing. */
+ * and no byte may be left over. A malformed chunk appends nothing.
+ *
+ * Version 1 had no echo figures: its chunks, and the rows of the log written
+ * with it, still decode, with sent = 0 and no min, max or jitter. */
 
 #define G_LOG_DOMAIN "lookout-store"
 
@@ -40,7 +54,8 @@
 
 #include "lookout-chunk-codec.h"
 
-#define CHUNK_VERSION 1
+#define CHUNK_VERSION    2
+#define CHUNK_VERSION_V1 1
 
 G_DEFINE_QUARK (lookout-chunk-error-quark, lookout_chunk_error)
 
@@ -72,6 +87,88 @@ static inline gint64
 unzigzag (guint64 v)
 {
   return (gint64) (v >> 1) ^ -(gint64) (v & 1);
+}
+
+static guint
+sent_of (const LookoutSample *s)
+{
+  return s->sent;
+}
+
+static guint
+lost_of (const LookoutSample *s)
+{
+  return s->sent - MIN (s->received, s->sent);
+}
+
+/* (value, run) pairs of the samples with echo figures, skipping the others. */
+static void
+put_echo_pairs (GByteArray          *out,
+                const LookoutSample *samples,
+                guint                n_samples,
+                guint              (*value_of) (const LookoutSample *s))
+{
+  for (guint i = 0; i < n_samples;)
+    {
+      guint run = 0, value;
+
+      for (; i < n_samples && samples[i].sent == 0; i++)
+        ;
+      if (i == n_samples)
+        break;
+      value = value_of (&samples[i]);
+      for (; i < n_samples && (samples[i].sent == 0 || value_of (&samples[i]) == value); i++)
+        run += samples[i].sent > 0;
+      put_varint (out, value);
+      put_varint (out, run);
+    }
+}
+
+/* The echo section: presence runs, then sent and lost as (value, run)
+ * pairs and the three figures of each ping. */
+static void
+put_echoes (GByteArray          *out,
+            const LookoutSample *samples,
+            guint                n_samples)
+{
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (guint));
+  gboolean with = FALSE;
+  guint n_with = 0;
+
+  for (guint i = 0; i < n_samples; i++)
+    n_with += samples[i].sent > 0;
+  if (n_with == 0)
+    {
+      put_varint (out, 0);
+      return;
+    }
+
+  for (guint i = 0; i < n_samples; with = !with)
+    {
+      guint run = 0;
+
+      while (i < n_samples && (samples[i].sent > 0) == with)
+        run++, i++;
+      g_array_append_val (runs, run);
+    }
+  put_varint (out, runs->len);
+  for (guint k = 0; k < runs->len; k++)
+    put_varint (out, g_array_index (runs, guint, k));
+
+  put_echo_pairs (out, samples, n_samples, sent_of);
+  put_echo_pairs (out, samples, n_samples, lost_of);
+
+  /* Unsigned arithmetic, as for timestamps: any values round-trip. */
+  for (guint i = 0; i < n_samples; i++)
+    {
+      const LookoutSample *s = &samples[i];
+
+      if (s->sent == 0)
+        continue;
+      put_varint (out, zigzag ((gint64) ((guint64) s->latency_us - (guint64) s->min_us)));
+      put_varint (out, zigzag ((gint64) ((guint64) s->max_us - (guint64) s->latency_us)));
+      put_varint (out, (guint64) s->jitter_us + 1);
+    }
 }
 
 GByteArray *
@@ -144,6 +241,8 @@ lookout_chunk_encode (const LookoutSample *samples,
       put_varint (out, zigzag (code));
       put_varint (out, run);
     }
+
+  put_echoes (out, samples, n_samples);
 
   for (guint i = 0; i < n_samples; i++)
     n_errors += samples[i].error != NULL;
@@ -239,8 +338,112 @@ get_run (Reader     *r,
   return TRUE;
 }
 
+/* The next sample at or after *@j that has echo figures. */
+static inline LookoutSample *
+next_echo (LookoutSample *s,
+           guint         *j)
+{
+  while (s[*j].sent == 0)
+    (*j)++;
+  return &s[(*j)++];
+}
+
+static gboolean
+decode_echoes (Reader        *r,
+               LookoutSample *s,
+               guint          n)
+{
+  guint64 n_runs, v;
+  guint i = 0, n_with = 0, left, j;
+  gboolean with = FALSE;
+
+  if (!get_varint (r, &n_runs, N_("echo runs")))
+    return FALSE;
+  if (n_runs == 0)
+    return TRUE;
+  if (n_runs > (guint64) n + 1)
+    {
+      r->failed = N_("echo runs");
+      return FALSE;
+    }
+
+  /* Samples with figures are marked with sent = 1 until their pairs come. */
+  for (guint64 k = 0; k < n_runs; k++, with = !with)
+    {
+      guint run;
+
+      if (!get_run (r, n - i, &run, N_("echo runs")) || (run == 0 && k > 0))
+        {
+          r->failed = N_("echo runs");
+          return FALSE;
+        }
+      for (guint end = i + run; i < end; i++)
+        s[i].sent = with;
+      n_with += with ? run : 0;
+    }
+  if (i != n)
+    {
+      r->failed = N_("echo runs");
+      return FALSE;
+    }
+
+  for (left = n_with, j = 0; left > 0;)
+    {
+      guint run;
+
+      if (!get_varint (r, &v, N_("echo counts")) || v == 0 || v > G_MAXUINT ||
+          !get_run (r, left, &run, N_("echo counts")) || run == 0)
+        {
+          r->failed = N_("echo counts");
+          return FALSE;
+        }
+      for (left -= run; run > 0; run--)
+        next_echo (s, &j)->sent = (guint) v;
+    }
+
+  for (left = n_with, j = 0; left > 0;)
+    {
+      guint run;
+
+      if (!get_varint (r, &v, N_("lost echoes")) ||
+          !get_run (r, left, &run, N_("lost echoes")) || run == 0)
+        {
+          r->failed = N_("lost echoes");
+          return FALSE;
+        }
+      for (left -= run; run > 0; run--)
+        {
+          LookoutSample *e = next_echo (s, &j);
+
+          if (v > e->sent)
+            {
+              r->failed = N_("lost echoes");
+              return FALSE;
+            }
+          e->received = e->sent - (guint) v;
+        }
+    }
+
+  for (left = n_with, j = 0; left > 0; left--)
+    {
+      LookoutSample *e = next_echo (s, &j);
+      guint64 below, above, jitter;
+
+      if (!get_varint (r, &below, N_("echo times")) ||
+          !get_varint (r, &above, N_("echo times")) ||
+          !get_varint (r, &jitter, N_("echo times")))
+        return FALSE;
+      e->min_us = (gint64) ((guint64) e->latency_us - (guint64) unzigzag (below));
+      e->max_us = (gint64) ((guint64) e->latency_us + (guint64) unzigzag (above));
+      e->jitter_us = (gint64) (jitter - 1);
+    }
+
+  return TRUE;
+}
+
 static gboolean
 decode (Reader        *r,
+        guint          version,
         gint64         target_id,
         gboolean       with_errors,
         LookoutSample *s,
@@ -263,7 +466,14 @@ decode (Reader        *r,
           delta = i == 1 ? (guint64) unzigzag (v) : delta + (guint64) unzigzag (v);
           ts += delta;
         }
-      s[i] = (LookoutSample) { .target_id = target_id, .ts_ms = (gint64) ts, .latency_us = -1 };
+      s[i] = (LookoutSample) {
+        .target_id = target_id,
+        .ts_ms = (gint64) ts,
+        .latency_us = -1,
+        .min_us = -1,
+        .max_us = -1,
+        .jitter_us = -1,
+      };
     }
 
   /* Presence runs, marking present samples with latency 0 for now. */
@@ -335,6 +545,9 @@ decode (Reader        *r,
       for (guint end = i + run; i < end; i++)
         s[i].code = (int) code;
     }
+
+  if (version >= 2 && !decode_echoes (r, s, n))
+    return FALSE;
 
   if (!get_run (r, n, &n_errors, N_("errors")))
     return FALSE;
@@ -412,7 +625,7 @@ lookout_chunk_decode (const guint8  *data,
   g_return_val_if_fail (out != NULL, FALSE);
   g_return_val_if_fail (g_array_get_element_size (out) == sizeof (LookoutSample), FALSE);
 
-  if (len < 1 || data[0] != CHUNK_VERSION)
+  if (len < 1 || (data[0] != CHUNK_VERSION && data[0] != CHUNK_VERSION_V1))
     {
       g_set_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT,
                    _("A stored chunk of samples has an unknown format (version %d)"),
@@ -432,7 +645,7 @@ lookout_chunk_decode (const guint8  *data,
   g_array_set_size (out, old_len + n);
   memset (&g_array_index (out, LookoutSample, old_len), 0, n * sizeof (LookoutSample));
 
-  if (!decode (&r, target_id, with_errors,
+  if (!decode (&r, data[0], target_id, with_errors,
                &g_array_index (out, LookoutSample, old_len), n))
     {
       for (guint i = old_len; i < out->len; i++)

@@ -15,8 +15,9 @@ G_BEGIN_DECLS
 
 /* One target's samples packed into a byte string, as a time-series engine
  * packs them: delta-of-delta timestamps, delta latencies, run lengths of
- * states, codes and missing latencies, error texts apart. The store keeps
- * one such string per sealed chunk (lookout-store-chunks.c). */
+ * states, codes and missing latencies, a ping's echo figures (sent,
+ * received, min, max, jitter), error texts apart. The store keeps one such
+ * string per sealed chunk (lookout-store-chunks.c). */
 
 #define LOOKOUT_CHUNK_ERROR (lookout_chunk_error_quark ())
 

@@ -260,6 +260,10 @@ lookout_store_sample_from_row (sqlite3_stmt  *stmt,
     .state = sqlite3_column_int (stmt, col + 2),
     .code = sqlite3_column_int (stmt, col + 3),
     .error = g_strdup ((const char *) sqlite3_column_text (stmt, col + 4)),
+    /* The row store kept no echo figures. */
+    .min_us = -1,
+    .max_us = -1,
+    .jitter_us = -1,
   };
 }
 
