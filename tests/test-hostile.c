@@ -25,12 +25,14 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #include "lookout-dns-probe.h"
 #include "lookout-http-probe.h"
+#include "lookout-icmp-probe.h"
 #include "lookout-ntp-probe.h"
 #include "lookout-target.h"
 #include "lookout-test.h"
@@ -857,6 +859,96 @@ test_case (gconstpointer data)
     g_assert_cmpuint (rss_after - rss_before, <, RSS_BOUND);
 }
 
+/* ICMP ------------------------------------------------------------------- */
+
+static guint16
+icmp_checksum (const guint8 *data,
+               gsize         len)
+{
+  guint32 sum = 0;
+
+  for (gsize i = 0; i + 1 < len; i += 2)
+    sum += (data[i] << 8) | data[i + 1];
+  if (len % 2 == 1)
+    sum += data[len - 1] << 8;
+  while (sum >> 16)
+    sum = (sum & 0xffff) + (sum >> 16);
+
+  return (guint16) ~sum;
+}
+
+/* A flood of echo replies that answer nothing of ours (other identifiers,
+ * junk payloads) while a ping runs: through a ping socket and through a raw
+ * socket, which sees every one of them, the check still ends in time with
+ * its own replies, and memory stays bounded. */
+static void
+test_icmp_flood (void)
+{
+  g_autoptr(GSocket) sender = NULL;
+  g_autoptr(GSocketAddress) loopback = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 reply[64] = { 0 /* echo reply */, 0 };
+  int fd;
+
+  fd = socket (AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+  if (fd < 0)
+    {
+      g_test_skip ("no raw ICMP socket here to flood from");
+      return;
+    }
+  sender = g_socket_new_from_fd (fd, &error);
+  g_assert_no_error (error);
+  loopback = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+
+  for (gsize i = 8; i < sizeof reply; i++)
+    reply[i] = (guint8) (i * 7);
+  reply[4] = 0xbe;   /* an identifier no socket of ours has */
+  reply[5] = 0xef;
+  {
+    guint16 sum = icmp_checksum (reply, sizeof reply);
+
+    reply[2] = sum >> 8;
+    reply[3] = sum & 0xff;
+  }
+
+  for (guint raw = 0; raw < 2; raw++)
+    {
+      g_autoptr(LookoutProbe) probe = g_object_new (LOOKOUT_TYPE_ICMP_PROBE, "prefer-raw", raw == 1, NULL);
+      g_autoptr(LookoutResult) result = NULL;
+      gint64 started_us, took_ms;
+      gsize rss_before, rss_after;
+
+      Flood *flood = g_new0 (Flood, 1);
+      GThread *flooder;
+
+      flood->socket = g_object_ref (sender);
+      flood->peer = g_object_ref (loopback);
+      flood->datagram = g_bytes_new (reply, sizeof reply);
+      flood->until_us = g_get_monotonic_time () + 1500 * 1000;
+      flooder = g_thread_new ("hostile-icmp-flood", flood_thread, flood);
+
+      rss_before = resident_bytes ();
+      started_us = g_get_monotonic_time ();
+      result = lookout_test_run_probe (probe, "icmp://127.0.0.1", 1000, "{\"count\":3}", NULL, &error);
+      took_ms = (g_get_monotonic_time () - started_us) / 1000;
+      rss_after = resident_bytes ();
+      g_assert_no_error (error);
+      g_test_message ("%s socket: %" G_GINT64_FORMAT " ms, ok=%d, %u of %u, %s", raw ? "raw" : "ping",
+                      took_ms, result->ok, result->received, result->sent,
+                      result->error ? result->error : "no error");
+
+      g_assert_cmpint (took_ms, <=, 1000 + GRACE_MS);
+      g_assert_true (result->ok);
+      g_assert_cmpint (result->state, ==, LOOKOUT_TARGET_STATE_UP);
+      g_assert_cmpuint (result->received, ==, result->sent);
+      if (rss_after > rss_before)
+        g_assert_cmpuint (rss_after - rss_before, <, RSS_BOUND);
+
+      /* the flood of this round is over before the next one starts */
+      g_thread_join (flooder);
+    }
+}
+
 /* The monitor ------------------------------------------------------------- */
 
 typedef struct
@@ -948,6 +1040,7 @@ main (int   argc,
       g_test_add_data_func (path, &cases[i], test_case);
     }
   g_test_add_func ("/hostile/run-keeps-checking", test_run_keeps_checking);
+  g_test_add_func ("/hostile/icmp-flood", test_icmp_flood);
 
   status = g_test_run ();
 
