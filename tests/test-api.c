@@ -483,6 +483,13 @@ test_targets (Fixture       *f,
   reply_free (r);
   g_clear_pointer (&node, json_node_unref);
 
+  /* the same address again: one target per address */
+  r = request (f, "POST", "/api/v1/targets", f->write_token, "{\"uri\": \"icmp://127.0.0.1\"}");
+  message = assert_error (r, 409);
+  g_assert_cmpstr (message, ==, "“icmp://127.0.0.1” is already monitored");
+  reply_free (r);
+  g_clear_pointer (&message, g_free);
+
   lookout_target_validate_interval (0, &error);
   g_assert_nonnull (error);
   r = request (f, "POST", "/api/v1/targets", f->write_token, "{\"uri\": \"tcp://127.0.0.1:80\", \"interval\": 0}");

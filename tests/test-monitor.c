@@ -204,6 +204,18 @@ test_add_update_remove_undo (Fixture       *f,
   g_clear_error (&error);
   g_assert_cmpuint (n_targets (f), ==, 2);
 
+  /* So is another target with the same address: one target per address. */
+  {
+    g_autoptr(LookoutTarget) twin = lookout_target_new_from_string (lookout_target_get_uri_string (db), &error);
+
+    g_assert_no_error (error);
+    g_assert_false (add_target (f, twin, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+    g_clear_error (&error);
+    g_assert_cmpint (lookout_target_get_id (twin), <=, 0);
+    g_assert_cmpuint (n_targets (f), ==, 2);
+  }
+
   /* Reload from the same file: the same targets. */
   close_monitor (f);
   open_monitor (f);

@@ -112,6 +112,26 @@ compare_targets (gconstpointer a,
 
 /* Binary search by id; returns the position of the target with @id, or
  * G_MAXUINT. */
+/* Whether another target has @target's address: one target per address,
+ * whoever adds it (the dialog, the API, a targets file). */
+static gboolean
+find_uri (LookoutMonitor *self,
+          LookoutTarget  *target)
+{
+  GListModel *model = G_LIST_MODEL (self->targets);
+  const char *uri = lookout_target_get_uri_string (target);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(LookoutTarget) other = g_list_model_get_item (model, i);
+
+      if (other != target && g_str_equal (lookout_target_get_uri_string (other), uri))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static guint
 find_position (LookoutMonitor *self,
                gint64          id)
@@ -722,7 +742,7 @@ lookout_monitor_add_target_async (LookoutMonitor      *self,
     }
 
   id = lookout_target_get_id (target);
-  if (id > 0 && find_position (self, id) != G_MAXUINT)
+  if ((id > 0 && find_position (self, id) != G_MAXUINT) || find_uri (self, target))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_EXISTS,
                                _("“%s” is already monitored"),

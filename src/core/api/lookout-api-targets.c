@@ -202,7 +202,8 @@ change_done (Change     *change,
   if (error != NULL)
     lookout_api_reply_error (change->msg,
                              error->domain == LOOKOUT_TARGET_ERROR ? SOUP_STATUS_BAD_REQUEST
-                                                                   : SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                             : g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS) ? SOUP_STATUS_CONFLICT
+                             : SOUP_STATUS_INTERNAL_SERVER_ERROR,
                              error->message);
   else
     {
