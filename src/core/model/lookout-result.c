@@ -82,9 +82,11 @@ lookout_result_unref (LookoutResult *self)
   g_free (self->target);
   g_free (self->address);
   g_free (self->error);
+  g_free (self->location);
   g_free (self->http_version);
   g_strfreev (self->answers);
   g_free (self->reference_id);
+  g_clear_pointer (&self->trace, lookout_trace_report_unref);
   g_free (self);
 }
 
@@ -154,6 +156,8 @@ lookout_result_to_json (const LookoutResult *self)
                         ? NULL : lookout_probe_error_to_string (self->error_code));
   json_builder_set_member_name (builder, "time_ms");
   json_builder_add_int_value (builder, self->started_ms);
+  if (self->location != NULL)
+    add_string_or_null (builder, "location", self->location);
 
   row = lookout_probe_kind_get (self->kind);
   if (row != NULL)

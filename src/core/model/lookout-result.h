@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lookout-types.h"
+#include "lookout-trace-report.h"
 
 G_BEGIN_DECLS
 
@@ -58,6 +59,7 @@ typedef struct
   char               *address;         /* the address actually used, or NULL */
   LookoutProbeError   error_code;
   char               *error;           /* readable message, or NULL */
+  char               *location;        /* where it was checked from: an agent's name, NULL when local */
 
   /* HTTP */
   int                 http_status;
@@ -80,6 +82,9 @@ typedef struct
 
   /* UDP */
   gsize               reply_bytes;
+
+  /* trace: the round's hops (latency_us is the destination's), NULL otherwise */
+  LookoutTraceReport *trace;
 } LookoutResult;
 
 #define LOOKOUT_TYPE_RESULT (lookout_result_get_type ())

@@ -31,6 +31,7 @@ lookout_sample_init_from_result (LookoutSample       *sample,
                   ? result->latency_us : -1,
     .state = result->state,
     .error = result->error,
+    .location = result->location,
     .code = LOOKOUT_SAMPLE_NO_CODE,
     .min_us = -1,
     .max_us = -1,
@@ -70,4 +71,5 @@ lookout_sample_clear (LookoutSample *sample)
   g_return_if_fail (sample != NULL);
 
   g_clear_pointer (&sample->error, g_free);
+  g_clear_pointer (&sample->location, g_free);
 }

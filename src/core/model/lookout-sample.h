@@ -29,6 +29,7 @@ typedef struct
   guint8  state;        /* LookoutTargetState */
   int     code;         /* kind specific: HTTP status, DNS rcode, …; LOOKOUT_SAMPLE_NO_CODE when none */
   char   *error;
+  char   *location;     /* where it was checked from: an agent's name; NULL when local */
   guint   sent, received;
   gint64  min_us, max_us, jitter_us;
 } LookoutSample;

@@ -510,8 +510,10 @@ lookout_store_samples_insert (LookoutStore         *self,
 
   copy = *sample;
   copy.error = g_strdup (sample->error);
+  copy.location = g_strdup (sample->location);
   head_target_insert (head, t, at, &copy, head->next_seq);
   copy.error = g_strdup (sample->error);
+  copy.location = g_strdup (sample->location);
   g_array_append_val (head->pending, copy);
   *inserted = TRUE;
 
@@ -886,6 +888,7 @@ lookout_store_chunks_begin_read (LookoutStore    *self,
           if (s.ts_ms >= to_ms)
             break;
           s.error = g_strdup (s.error);
+          s.location = g_strdup (s.location);
           g_array_append_val (out, s);
         }
     }

@@ -36,6 +36,7 @@ window_sample_cb (const LookoutSample *sample,
   lookout_sample_clear (&w->last);
   w->last = *sample;
   w->last.error = g_strdup (sample->error);
+  w->last.location = g_strdup (sample->location);
 
   if (sample->state == LOOKOUT_TARGET_STATE_UP)
     {

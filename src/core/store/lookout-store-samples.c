@@ -323,6 +323,7 @@ collect_sample_cb (const LookoutSample *sample,
 
   g_array_append_vals (c->samples, sample, 1);
   g_array_index (c->samples, LookoutSample, c->samples->len - 1).error = g_strdup (sample->error);
+  g_array_index (c->samples, LookoutSample, c->samples->len - 1).location = g_strdup (sample->location);
 
   return ++c->rows % 4096 != 0 || !g_cancellable_is_cancelled (c->cancellable);
 }

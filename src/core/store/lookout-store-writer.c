@@ -667,6 +667,7 @@ lookout_store_append_sample (LookoutStore        *self,
 
   op.sample.sample = *sample;
   op.sample.sample.error = g_strdup (sample->error);
+  op.sample.sample.location = g_strdup (sample->location);
 
   g_mutex_lock (&self->lock);
   if (self->closed)

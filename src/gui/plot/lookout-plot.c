@@ -1733,6 +1733,7 @@ lookout_plot_add_sample (LookoutPlot         *self,
 
   copy = *sample;
   copy.error = NULL;
+  copy.location = NULL;
   if (line->cancellable != NULL)
     {
       /* Bounded: only what arrives during one fetch. */
