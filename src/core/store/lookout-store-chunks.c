@@ -41,10 +41,18 @@
  * A kill at any moment leaves either the results unsealed in the log or the
  * chunk, its rollups and the mark, never both or neither.
  *
- * A result that arrives late lands in the head like any other and is sealed
- * into a chunk of its own time; one already stored (same target and
- * millisecond, in the head, a chunk or a not yet migrated row) is ignored,
- * as the row store's primary key did. */
+ * A result that arrives late (a remote agent's back-fill) lands in the head
+ * like any other and is sealed into a chunk of its own time, which may
+ * overlap older chunks: readers merge them in time order, and its rollups
+ * are added to the buckets it falls in. A chunk that would start at the
+ * same millisecond as one already there (a result from another place) is
+ * merged with it and the two sealed again as one. One already stored (same
+ * target, millisecond and location, in the head, a chunk or a not yet
+ * migrated row) is ignored, as the row store's primary key did.
+ *
+ * Where a result was checked from (its location, NULL here) is kept in
+ * the log and the chunks (lookout-chunk-codec.c); chunks of local results
+ * only are packed as they always were. */
 
 #define G_LOG_DOMAIN "lookout-store"
 
@@ -141,7 +149,34 @@ head_target_search (HeadTarget *t,
   return lo;
 }
 
-/* Takes over @sample's error. */
+static gboolean
+same_sample (const LookoutSample *a,
+             const LookoutSample *b)
+{
+  return a->ts_ms == b->ts_ms && g_strcmp0 (a->location, b->location) == 0;
+}
+
+/* Whether the head holds @sample's millisecond from its location, @at being
+ * the first index at or after its time. Results from several places may
+ * share a millisecond; one place's may not. */
+static gboolean
+head_target_has (HeadTarget          *t,
+                 guint                at,
+                 const LookoutSample *sample)
+{
+  for (; at < t->samples->len; at++)
+    {
+      const LookoutSample *s = &g_array_index (t->samples, HeadSample, at).sample;
+
+      if (s->ts_ms != sample->ts_ms)
+        return FALSE;
+      if (same_sample (s, sample))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Takes over @sample's error and location. */
 static void
 head_target_insert (LookoutStoreHead    *head,
                     HeadTarget          *t,
@@ -333,11 +368,11 @@ lookout_store_head_load (LookoutStore    *self,
 
           t = head_target_get (head, s->target_id);
           at = head_target_search (t, s->ts_ms);
-          if (at < t->samples->len &&
-              g_array_index (t->samples, HeadSample, at).sample.ts_ms == s->ts_ms)
+          if (head_target_has (t, at, s))
             continue;
           head_target_insert (head, t, at, s, seq);
           s->error = NULL;   /* taken over */
+          s->location = NULL;
         }
     }
 
@@ -388,23 +423,24 @@ load_sealed_max (LookoutStoreDb  *db,
 }
 
 static gboolean
-sample_array_has (GArray *samples,
-                  gint64  ts_ms)
+sample_array_has (GArray              *samples,
+                  const LookoutSample *sample)
 {
   for (guint i = 0; i < samples->len; i++)
-    if (g_array_index (samples, LookoutSample, i).ts_ms == ts_ms)
+    if (same_sample (&g_array_index (samples, LookoutSample, i), sample))
       return TRUE;
   return FALSE;
 }
 
-/* Whether a chunk of @target_id holds a sample at @ts_ms. */
+/* Whether a chunk of @sample's target holds its millisecond from its
+ * location. */
 static gboolean
-chunks_have (LookoutStoreDb  *db,
-             gint64           target_id,
-             gint64           ts_ms,
-             gboolean        *out_found,
-             GError         **error)
+chunks_have (LookoutStoreDb       *db,
+             const LookoutSample  *sample,
+             gboolean             *out_found,
+             GError              **error)
 {
+  gint64 target_id = sample->target_id, ts_ms = sample->ts_ms;
   g_autoptr(GArray) decoded = NULL;
   sqlite3_stmt *stmt;
   int rc;
@@ -423,6 +459,7 @@ chunks_have (LookoutStoreDb  *db,
   sqlite3_bind_int64 (stmt, 3, LOOKOUT_STORE_CHUNK_MAX_SPAN_MS);
 
   decoded = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+  g_array_set_clear_func (decoded, (GDestroyNotify) lookout_sample_clear);
   while (!*out_found && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       g_array_set_size (decoded, 0);
@@ -432,7 +469,7 @@ chunks_have (LookoutStoreDb  *db,
           sqlite3_reset (stmt);
           return FALSE;
         }
-      *out_found = sample_array_has (decoded, ts_ms);
+      *out_found = sample_array_has (decoded, sample);
     }
 
   if (!*out_found && rc != SQLITE_DONE)
@@ -493,16 +530,16 @@ lookout_store_samples_insert (LookoutStore         *self,
 
   t = head_target_get (head, sample->target_id);
   at = head_target_search (t, sample->ts_ms);
-  if (at < t->samples->len &&
-      g_array_index (t->samples, HeadSample, at).sample.ts_ms == sample->ts_ms)
+  if (head_target_has (t, at, sample))
     return TRUE;
 
   if (!t->sealed_known && !load_sealed_max (db, t, error))
     return FALSE;
   if (sample->ts_ms <= t->sealed_max &&
-      !chunks_have (db, sample->target_id, sample->ts_ms, &found, error))
+      !chunks_have (db, sample, &found, error))
     return FALSE;
-  if (!found && lookout_store_migration_pending (self) &&
+  /* The row store kept local results only. */
+  if (!found && sample->location == NULL && lookout_store_migration_pending (self) &&
       !legacy_has (db, sample->target_id, sample->ts_ms, &found, error))
     return FALSE;
   if (found)
@@ -520,6 +557,71 @@ lookout_store_samples_insert (LookoutStore         *self,
   return TRUE;
 }
 
+static int
+compare_ts (gconstpointer a,
+            gconstpointer b)
+{
+  const LookoutSample *sa = a, *sb = b;
+
+  return (sa->ts_ms > sb->ts_ms) - (sa->ts_ms < sb->ts_ms);
+}
+
+/* The chunk of @target_id starting at @t_start is taken out, and its
+ * samples merged with @samples into @out. */
+static gboolean
+take_chunk (LookoutStoreDb       *db,
+            gint64                target_id,
+            gint64                t_start,
+            const LookoutSample  *samples,
+            guint                 n,
+            GArray               *out,
+            GError              **error)
+{
+  g_autoptr(sqlite3_stmt) sel = NULL;
+  g_autoptr(sqlite3_stmt) del = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db->db, "SELECT data FROM sample_chunks WHERE target_id = ?1 AND t_start = ?2",
+                           -1, &sel, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (sel, 1, target_id);
+      sqlite3_bind_int64 (sel, 2, t_start);
+      rc = sqlite3_step (sel);
+    }
+  if (rc != SQLITE_ROW)
+    {
+      lookout_store_set_error (error, db->db, rc, "read a chunk to merge");
+      return FALSE;
+    }
+  if (!lookout_chunk_decode (sqlite3_column_blob (sel, 0), sqlite3_column_bytes (sel, 0),
+                             target_id, TRUE, out, error))
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      LookoutSample copy = samples[i];
+
+      copy.error = g_strdup (copy.error);
+      copy.location = g_strdup (copy.location);
+      g_array_append_val (out, copy);
+    }
+  /* Both parts are in order; a stable merge keeps each place's own. */
+  g_array_sort (out, compare_ts);
+
+  rc = sqlite3_prepare_v2 (db->db, "DELETE FROM sample_chunks WHERE target_id = ?1 AND t_start = ?2",
+                           -1, &del, NULL);
+  if (rc != SQLITE_OK)
+    {
+      lookout_store_set_error (error, db->db, rc, "merge chunks");
+      return FALSE;
+    }
+  sqlite3_bind_int64 (del, 1, target_id);
+  sqlite3_bind_int64 (del, 2, t_start);
+
+  return lookout_store_step_done (del, "merge chunks", error);
+}
+
 static gboolean
 insert_chunk (LookoutStoreDb       *db,
               const LookoutSample  *samples,
@@ -527,11 +629,13 @@ insert_chunk (LookoutStoreDb       *db,
               GError              **error)
 {
   g_autoptr(GByteArray) data = NULL;
+  g_autoptr(GArray) merged = NULL;
   sqlite3_stmt *stmt;
 
   stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_INSERT_CHUNK,
                                      "INSERT INTO sample_chunks (target_id, t_start, t_end, n, data)"
-                                     " VALUES (?1, ?2, ?3, ?4, ?5)",
+                                     " VALUES (?1, ?2, ?3, ?4, ?5)"
+                                     " ON CONFLICT (target_id, t_start) DO NOTHING",
                                      error);
   if (stmt == NULL)
     return FALSE;
@@ -543,7 +647,18 @@ insert_chunk (LookoutStoreDb       *db,
   sqlite3_bind_int64 (stmt, 4, n);
   sqlite3_bind_blob (stmt, 5, data->data, data->len, SQLITE_STATIC);
 
-  return lookout_store_step_done (stmt, "insert chunk", error);
+  if (!lookout_store_step_done (stmt, "insert chunk", error))
+    return FALSE;
+  if (sqlite3_changes (db->db) > 0)
+    return TRUE;
+
+  /* A chunk starts at the same millisecond: seal the two again as one. */
+  merged = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+  g_array_set_clear_func (merged, (GDestroyNotify) lookout_sample_clear);
+  if (!take_chunk (db, samples[0].target_id, samples[0].ts_ms, samples, n, merged, error))
+    return FALSE;
+
+  return lookout_store_chunks_write (db, (LookoutSample *) merged->data, merged->len, error);
 }
 
 /* Chunks of at most CHUNK_SAMPLES, each spanning less than a day. */
@@ -643,7 +758,8 @@ seal_target (LookoutStore     *self,
   for (guint i = 0; i < n; i++)
     g_array_append_vals (plain, &g_array_index (t->samples, HeadSample, i).sample, 1);
   if (rollups != NULL)
-    lookout_store_rollups_add_sorted (rollups, (LookoutSample *) plain->data, n);
+    lookout_store_rollups_add_sorted (rollups, (LookoutSample *) plain->data, n,
+                                      LOOKOUT_ROLLUP_HOUR, LOOKOUT_ROLLUP_DAY);
 
   if (!lookout_store_chunks_write (db, (LookoutSample *) plain->data, n, error) ||
       !mark_sealed (db, t->target_id, self->head->next_seq - 1, error))
@@ -748,13 +864,17 @@ lookout_store_chunks_prune (LookoutStore    *self,
   g_autoptr(sqlite3_stmt) ids = NULL;
   g_autoptr(sqlite3_stmt) sel = NULL;
   g_autoptr(sqlite3_stmt) del = NULL;
+  g_autoptr(GHashTable) minutes = lookout_store_rollups_new ();
+  g_autoptr(GArray) decoded = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
   int rc;
+
+  g_array_set_clear_func (decoded, (GDestroyNotify) lookout_sample_clear);
 
   if ((rc = sqlite3_prepare_v2 (db->db,
                                 "SELECT id FROM targets UNION SELECT DISTINCT target_id FROM rollup_day",
                                 -1, &ids, NULL)) != SQLITE_OK ||
       (rc = sqlite3_prepare_v2 (db->db,
-                                "SELECT t_start, n FROM sample_chunks"
+                                "SELECT t_start, n, data FROM sample_chunks"
                                 " WHERE target_id = ?1 AND t_start < ?2 AND t_end < ?2"
                                 " ORDER BY t_start LIMIT ?3",
                                 -1, &sel, NULL)) != SQLITE_OK ||
@@ -778,6 +898,14 @@ lookout_store_chunks_prune (LookoutStore    *self,
       while ((rc = sqlite3_step (sel)) == SQLITE_ROW)
         {
           gint64 start = sqlite3_column_int64 (sel, 0);
+
+          /* The minutes of what goes are kept from now on in the table. */
+          g_array_set_size (decoded, 0);
+          if (!lookout_chunk_decode (sqlite3_column_blob (sel, 2), sqlite3_column_bytes (sel, 2),
+                                     target_id, FALSE, decoded, error))
+            return FALSE;
+          lookout_store_rollups_add_sorted (minutes, (LookoutSample *) decoded->data, decoded->len,
+                                            LOOKOUT_ROLLUP_MINUTE, LOOKOUT_ROLLUP_MINUTE);
 
           g_array_append_val (starts, start);
           *deleted += sqlite3_column_int64 (sel, 1);
@@ -805,7 +933,7 @@ lookout_store_chunks_prune (LookoutStore    *self,
       return FALSE;
     }
 
-  return TRUE;
+  return lookout_store_rollups_write (db, minutes, error);
 }
 
 gboolean
@@ -903,15 +1031,6 @@ lookout_store_chunks_end_read (LookoutStoreDb *db)
   sqlite3_exec (db->db, "COMMIT", NULL, NULL, NULL);
 }
 
-static int
-compare_ts (gconstpointer a,
-            gconstpointer b)
-{
-  const LookoutSample *sa = a, *sb = b;
-
-  return (sa->ts_ms > sb->ts_ms) - (sa->ts_ms < sb->ts_ms);
-}
-
 static void
 sort_if_needed (GArray *samples,
                 guint   from)
@@ -998,16 +1117,17 @@ emit_merged (GArray                *buffer,
     }
 }
 
-gboolean
-lookout_store_chunks_scan (LookoutStore           *self,
-                           LookoutStoreDb         *db,
-                           gint64                  target_id,
-                           gint64                  from_ms,
-                           gint64                  to_ms,
-                           gboolean                with_errors,
-                           LookoutStoreChunkFunc   func,
-                           gpointer                user_data,
-                           GError                **error)
+static gboolean
+scan (LookoutStore           *self,
+      LookoutStoreDb         *db,
+      gint64                  target_id,
+      gint64                  from_ms,
+      gint64                  to_ms,
+      gboolean                with_errors,
+      gboolean                keep_open,
+      LookoutStoreChunkFunc   func,
+      gpointer                user_data,
+      GError                **error)
 {
   g_autoptr(GArray) side = NULL;
   g_autoptr(GArray) buffer = NULL;
@@ -1086,6 +1206,7 @@ lookout_store_chunks_scan (LookoutStore           *self,
             break;
           g_array_append_vals (buffer, s, 1);
           s->error = NULL;
+          s->location = NULL;
         }
       sort_if_needed (buffer, n_before > pos ? n_before - 1 : pos);
     }
@@ -1097,7 +1218,8 @@ lookout_store_chunks_scan (LookoutStore           *self,
     }
 
   sqlite3_reset (stmt);
-  lookout_store_chunks_end_read (db);
+  if (!keep_open)
+    lookout_store_chunks_end_read (db);
 
   if (go_on)
     emit_merged (buffer, &pos, side, &side_pos, G_MAXINT64, func, user_data);
@@ -1109,6 +1231,33 @@ failed:
     sqlite3_reset (stmt);
   lookout_store_chunks_end_read (db);
   return FALSE;
+}
+
+gboolean
+lookout_store_chunks_scan (LookoutStore           *self,
+                           LookoutStoreDb         *db,
+                           gint64                  target_id,
+                           gint64                  from_ms,
+                           gint64                  to_ms,
+                           gboolean                with_errors,
+                           LookoutStoreChunkFunc   func,
+                           gpointer                user_data,
+                           GError                **error)
+{
+  return scan (self, db, target_id, from_ms, to_ms, with_errors, FALSE, func, user_data, error);
+}
+
+gboolean
+lookout_store_chunks_scan_open (LookoutStore           *self,
+                                LookoutStoreDb         *db,
+                                gint64                  target_id,
+                                gint64                  from_ms,
+                                gint64                  to_ms,
+                                LookoutStoreChunkFunc   func,
+                                gpointer                user_data,
+                                GError                **error)
+{
+  return scan (self, db, target_id, from_ms, to_ms, FALSE, TRUE, func, user_data, error);
 }
 
 gboolean
