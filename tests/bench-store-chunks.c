@@ -26,6 +26,9 @@
  * is not sealed yet, and the rollups);
  * bytes written to disk per stored result (/proc/self/io write_bytes, WAL
  * and checkpoints included); bulk append rate. For the chunk store alone:
+ * the resident memory the head of unsealed results adds at its largest
+ * (sampled each simulated second, SQLite's page cache of a few MB
+ * included);
  * a 30-day range of a one-minute target read and decimated to 1,000
  * columns, and exact statistics over it. */
 
@@ -105,6 +108,19 @@ write_bytes (void)
       (line = strstr (io, "\nwrite_bytes: ")) == NULL)
     return -1;
   return g_ascii_strtoll (line + strlen ("\nwrite_bytes: "), NULL, 10);
+}
+
+/* VmRSS in bytes. */
+static gint64
+resident_bytes (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, "\nVmRSS:")) == NULL)
+    return -1;
+  return g_ascii_strtoll (line + strlen ("\nVmRSS:"), NULL, 10) * 1024;
 }
 
 static gint64
@@ -321,6 +337,7 @@ typedef struct
   double per_second;
   double sealed_pages_per_result;   /* sample_chunks' pages over what they hold */
   double sealed_blob_per_result;    /* the packed bytes alone */
+  double head_mb;                   /* resident memory added at most, MB */
 } Figures;
 
 static double
@@ -375,7 +392,7 @@ run_chunks (const char *path,
   g_autoptr(GRand) rand = g_rand_new_with_seed (42);
   ChunkStore cs = { NULL, 0 };
   GError *error = NULL;
-  gint64 w0, t0;
+  gint64 w0, t0, rss0, rss_max = 0;
   Figures f;
 
   g_unlink (path);
@@ -383,12 +400,17 @@ run_chunks (const char *path,
   t0 = g_get_monotonic_time ();
   cs.store = lookout_store_open_sync (path, NULL, &error);
   g_assert_no_error (error);
+  rss0 = resident_bytes ();
   for (gint64 sec = 0; sec < load->duration_s; sec++)
     {
       load_second (load, rand, sec, chunk_store_append, &cs);
       if (commit_each_second)
-        g_assert_true (lookout_store_flush_sync (cs.store, NULL));
+        {
+          g_assert_true (lookout_store_flush_sync (cs.store, NULL));
+          rss_max = MAX (rss_max, resident_bytes ());
+        }
     }
+  f.head_mb = MAX (rss_max - rss0, 0) / 1e6;
   g_assert_true (lookout_store_flush_sync (cs.store, NULL));
   lookout_store_close (cs.store);
   g_clear_object (&cs.store);
@@ -426,6 +448,7 @@ compare (const char *dir,
   g_print ("figure: store_%s_sealed_packed_bytes_per_result_chunks = %.2f B\n", name, chunks.sealed_blob_per_result);
   g_print ("figure: store_%s_written_bytes_per_result_rows = %.1f B\n", name, rows.written_per_result);
   g_print ("figure: store_%s_written_bytes_per_result_chunks = %.1f B\n", name, chunks.written_per_result);
+  g_print ("figure: store_%s_head_resident_mb_chunks = %.1f MB\n", name, chunks.head_mb);
 }
 
 static void

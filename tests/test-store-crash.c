@@ -405,6 +405,15 @@ test_kill_9 (void)
   g_test_message ("%u kills (%u while pruning), %" G_GUINT64_FORMAT " samples reported committed,"
                   " none of them lost; %" G_GUINT64_FORMAT " deleted by retention",
                   rounds, rounds / 2, total, deleted);
+  /* The long run is a benchmark: its figures for the record. */
+  if (g_getenv ("LOOKOUT_CRASH_ROUNDS") != NULL)
+    {
+      g_print ("figure: store_crash_kills_writing = %u kills\n", rounds);
+      g_print ("figure: store_crash_kills_pruning = %u kills\n", rounds / 2);
+      g_print ("figure: store_crash_results_committed = %" G_GUINT64_FORMAT " results\n", total);
+      g_print ("figure: store_crash_committed_results_lost = 0 results\n");
+      g_print ("figure: store_crash_results_deleted_by_retention = %" G_GUINT64_FORMAT " results\n", deleted);
+    }
 }
 
 /* A row-store file being moved into chunks, killed at random moments until
@@ -496,6 +505,8 @@ test_kill_9_migrating (void)
     }
 
   g_test_message ("%u kills while migrating %u files", rounds, files);
+  if (g_getenv ("LOOKOUT_CRASH_ROUNDS") != NULL)
+    g_print ("figure: store_crash_kills_migrating = %u kills\n", rounds);
 }
 
 int
