@@ -19,7 +19,7 @@
 
 #include "lookout-export.h"
 #include "lookout-stats.h"
-#include "lookout-store.h"
+#include "lookout-store-private.h"
 #include "lookout-test.h"
 
 #define T0_MS G_GINT64_CONSTANT (1700000000000)
@@ -358,6 +358,44 @@ test_ping_figures (LookoutTestStore *tmp,
   assert_pings (store, at, 5);
 }
 
+/* A file of the first chunk store kept a minute row for every sealed
+ * sample; reads now take those minutes from the samples. Opened again, such
+ * a file counts each sample once. */
+static void
+test_minutes_of_first_chunk_store (LookoutTestStore *tmp,
+                                   gconstpointer     data)
+{
+  sqlite3 *db = NULL;
+  GError *error = NULL;
+
+  for (gint64 i = 0; i < 2500; i++)
+    append (tmp->store, sample_at (1, i));
+  flush (tmp->store);
+  lookout_test_store_close (tmp);
+
+  /* As that store left it: the sealed samples' minutes in the table. */
+  g_assert_cmpint (sqlite3_open (tmp->path, &db), ==, SQLITE_OK);
+  for (gint64 i = 0; i < 2200; i++)
+    {
+      LookoutSample s = sample_at (1, i);
+      g_autofree char *sql = g_strdup_printf (
+        "INSERT INTO rollup_minute VALUES (1, %" G_GINT64_FORMAT ", 1, %d, %s, %s, %" G_GINT64_FORMAT ")"
+        " ON CONFLICT (target_id, bucket) DO UPDATE SET n = n + 1, n_fail = n_fail + excluded.n_fail,"
+        " sum_us = sum_us + excluded.sum_us",
+        s.ts_ms / 60000 * 60000, s.state == LOOKOUT_TARGET_STATE_DOWN,
+        s.latency_us < 0 ? "NULL" : "1", s.latency_us < 0 ? "NULL" : "1",
+        MAX (s.latency_us, 0));
+
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+  /* The schema step that opening such a file runs. */
+  g_assert_true (lookout_store_samples_migrate_4 (db, &error));
+  g_assert_no_error (error);
+  sqlite3_close (db);
+
+  assert_stored (lookout_test_store_open (tmp), 1, 2500);
+}
+
 /* ---- a remote agent's back-fill ---- */
 
 #define N_BACKFILL 3000
@@ -575,6 +613,8 @@ main (int   argc,
   g_test_add_func ("/store/chunks/migration-killed", test_migration_killed);
   g_test_add ("/store/chunks/ping-figures", LookoutTestStore, NULL,
               lookout_test_store_set_up, test_ping_figures, lookout_test_store_tear_down);
+  g_test_add ("/store/chunks/minutes-of-first-chunk-store", LookoutTestStore, NULL,
+              lookout_test_store_set_up, test_minutes_of_first_chunk_store, lookout_test_store_tear_down);
   g_test_add ("/store/chunks/back-fill-located", LookoutTestStore, NULL,
               lookout_test_store_set_up, test_back_fill_located, lookout_test_store_tear_down);
 
