@@ -30,7 +30,8 @@
  * (sampled each simulated second, SQLite's page cache of a few MB
  * included);
  * a 30-day range of a one-minute target read and decimated to 1,000
- * columns, and exact statistics over it. */
+ * columns, and exact statistics over it; a day of a remote agent's results
+ * landing late among sealed ones. */
 
 #include "config.h"
 
@@ -519,6 +520,47 @@ read_30_days (const char *dir)
   lookout_store_close (store);
 }
 
+/* A remote agent's back-fill: a day of its results at 1 s arriving late,
+ * an hour per commit, over a day of local results already sealed. */
+static void
+back_fill_day (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "back-fill.db", NULL);
+  g_autoptr(LookoutStore) store = NULL;
+  g_autoptr(GArray) read = NULL;
+  GError *error = NULL;
+  gint64 t0;
+
+  g_unlink (path);
+  store = lookout_store_open_sync (path, NULL, &error);
+  g_assert_no_error (error);
+  for (gint64 i = 0; i < 86400; i++)
+    {
+      LookoutSample s = { 1, T0_MS + i * 1000, 20000 + i % 500, LOOKOUT_TARGET_STATE_UP, 200, NULL };
+
+      lookout_store_append_sample (store, &s);
+      if (i % 3600 == 3599)
+        g_assert_true (lookout_store_flush_sync (store, NULL));
+    }
+
+  t0 = g_get_monotonic_time ();
+  for (gint64 i = 0; i < 86400; i++)
+    {
+      LookoutSample s = { 1, T0_MS + i * 1000 + 300, 40000 + i % 500, LOOKOUT_TARGET_STATE_UP, 200,
+                          NULL, (char *) "paris" };
+
+      lookout_store_append_sample (store, &s);
+      if (i % 3600 == 3599)
+        g_assert_true (lookout_store_flush_sync (store, NULL));
+    }
+  g_print ("figure: store_back_fill_day_at_1s_ms = %.0f ms\n", (g_get_monotonic_time () - t0) / 1000.0);
+
+  read = lookout_store_query_samples_sync (store, 1, G_MININT64, G_MAXINT64, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (read->len, ==, 2 * 86400);
+  lookout_store_close (store);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -541,6 +583,7 @@ main (int   argc,
   g_print ("figure: store_bulk_results_per_second_chunks = %.0f /s\n", chunks.per_second);
 
   read_30_days (dir);
+  back_fill_day (dir);
 
   return 0;
 }

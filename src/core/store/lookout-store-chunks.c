@@ -92,6 +92,14 @@ struct _LookoutStoreHead
   guint64     n_samples;
   guint64     next_seq;   /* of the log row this batch writes */
   GArray     *pending;    /* LookoutSample: this batch's new results */
+
+  /* The chunks late results were last checked against (chunks_have()),
+   * until chunks change: sealing, pruning, purging or a failed batch. */
+  GArray     *seen;       /* LookoutSample, sorted by ts_ms */
+  gint64      seen_target;
+  gint64      seen_from;
+  gint64      seen_to;
+  gboolean    seen_valid;
 };
 
 static void
@@ -205,6 +213,8 @@ lookout_store_head_init (LookoutStore *self)
   self->head->pending = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
   g_array_set_clear_func (self->head->pending, (GDestroyNotify) lookout_sample_clear);
   self->head->next_seq = 1;
+  self->head->seen = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+  g_array_set_clear_func (self->head->seen, (GDestroyNotify) lookout_sample_clear);
 }
 
 void
@@ -214,6 +224,7 @@ lookout_store_head_free (LookoutStore *self)
     return;
   g_clear_pointer (&self->head->targets, g_hash_table_unref);
   g_clear_pointer (&self->head->pending, g_array_unref);
+  g_clear_pointer (&self->head->seen, g_array_unref);
   g_mutex_clear (&self->head->lock);
   g_clear_pointer (&self->head, g_free);
 }
@@ -317,6 +328,7 @@ lookout_store_head_load (LookoutStore    *self,
   g_array_set_size (head->pending, 0);
   head->n_samples = 0;
   head->next_seq = 1;
+  head->seen_valid = FALSE;
 
   rc = sqlite3_prepare_v2 (db->db, "SELECT target_id, seq FROM sample_sealed", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
@@ -422,64 +434,105 @@ load_sealed_max (LookoutStoreDb  *db,
   return TRUE;
 }
 
-static gboolean
-sample_array_has (GArray              *samples,
-                  const LookoutSample *sample)
+static int
+compare_ts (gconstpointer a,
+            gconstpointer b)
 {
-  for (guint i = 0; i < samples->len; i++)
-    if (same_sample (&g_array_index (samples, LookoutSample, i), sample))
-      return TRUE;
-  return FALSE;
+  const LookoutSample *sa = a, *sb = b;
+
+  return (sa->ts_ms > sb->ts_ms) - (sa->ts_ms < sb->ts_ms);
 }
 
-/* Whether a chunk of @sample's target holds its millisecond from its
- * location. */
+/* Loads into the head's cache the samples of every chunk of @target_id
+ * that overlaps the hour either side of @ts_ms: late results of a back-fill
+ * come in runs, and each is then looked up without reading a chunk. */
 static gboolean
-chunks_have (LookoutStoreDb       *db,
-             const LookoutSample  *sample,
-             gboolean             *out_found,
-             GError              **error)
+seen_load (LookoutStoreHead  *head,
+           LookoutStoreDb    *db,
+           gint64             target_id,
+           gint64             ts_ms,
+           GError           **error)
 {
-  gint64 target_id = sample->target_id, ts_ms = sample->ts_ms;
-  g_autoptr(GArray) decoded = NULL;
+  const gint64 hour = 60 * 60 * G_GINT64_CONSTANT (1000);
   sqlite3_stmt *stmt;
   int rc;
 
-  *out_found = FALSE;
+  head->seen_valid = FALSE;
+  g_array_set_size (head->seen, 0);
+
   stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_SELECT_CHUNKS_AT,
                                      "SELECT data FROM sample_chunks"
-                                     " WHERE target_id = ?1 AND t_start <= ?2 AND t_start > ?2 - ?3"
+                                     " WHERE target_id = ?1 AND t_start <= ?3 AND t_start > ?2 - ?4"
                                      " AND t_end >= ?2",
                                      error);
   if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, target_id);
-  sqlite3_bind_int64 (stmt, 2, ts_ms);
-  sqlite3_bind_int64 (stmt, 3, LOOKOUT_STORE_CHUNK_MAX_SPAN_MS);
+  sqlite3_bind_int64 (stmt, 2, ts_ms - hour);
+  sqlite3_bind_int64 (stmt, 3, ts_ms + hour);
+  sqlite3_bind_int64 (stmt, 4, LOOKOUT_STORE_CHUNK_MAX_SPAN_MS);
 
-  decoded = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
-  g_array_set_clear_func (decoded, (GDestroyNotify) lookout_sample_clear);
-  while (!*out_found && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_array_set_size (decoded, 0);
-      if (!lookout_chunk_decode (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0),
-                                 target_id, FALSE, decoded, error))
-        {
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
-      *out_found = sample_array_has (decoded, sample);
-    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (!lookout_chunk_decode (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0),
+                               target_id, FALSE, head->seen, error))
+      {
+        sqlite3_reset (stmt);
+        g_array_set_size (head->seen, 0);
+        return FALSE;
+      }
+  sqlite3_reset (stmt);
 
-  if (!*out_found && rc != SQLITE_DONE)
+  if (rc != SQLITE_DONE)
     {
       lookout_store_set_error (error, db->db, rc, "read chunks");
-      sqlite3_reset (stmt);
+      g_array_set_size (head->seen, 0);
       return FALSE;
     }
 
-  sqlite3_reset (stmt);
+  g_array_sort (head->seen, compare_ts);
+  head->seen_target = target_id;
+  head->seen_from = ts_ms - hour;
+  head->seen_to = ts_ms + hour;
+  head->seen_valid = TRUE;
+
+  return TRUE;
+}
+
+/* Whether a chunk of @sample's target holds its millisecond from its
+ * location. */
+static gboolean
+chunks_have (LookoutStoreHead     *head,
+             LookoutStoreDb       *db,
+             const LookoutSample  *sample,
+             gboolean             *out_found,
+             GError              **error)
+{
+  guint lo = 0, hi;
+
+  *out_found = FALSE;
+  if (!(head->seen_valid && head->seen_target == sample->target_id &&
+        sample->ts_ms >= head->seen_from && sample->ts_ms <= head->seen_to) &&
+      !seen_load (head, db, sample->target_id, sample->ts_ms, error))
+    return FALSE;
+
+  hi = head->seen->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (head->seen, LookoutSample, mid).ts_ms < sample->ts_ms)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (; lo < head->seen->len && g_array_index (head->seen, LookoutSample, lo).ts_ms == sample->ts_ms; lo++)
+    if (same_sample (&g_array_index (head->seen, LookoutSample, lo), sample))
+      {
+        *out_found = TRUE;
+        break;
+      }
+
   return TRUE;
 }
 
@@ -536,7 +589,7 @@ lookout_store_samples_insert (LookoutStore         *self,
   if (!t->sealed_known && !load_sealed_max (db, t, error))
     return FALSE;
   if (sample->ts_ms <= t->sealed_max &&
-      !chunks_have (db, sample, &found, error))
+      !chunks_have (head, db, sample, &found, error))
     return FALSE;
   /* The row store kept local results only. */
   if (!found && sample->location == NULL && lookout_store_migration_pending (self) &&
@@ -555,15 +608,6 @@ lookout_store_samples_insert (LookoutStore         *self,
   *inserted = TRUE;
 
   return TRUE;
-}
-
-static int
-compare_ts (gconstpointer a,
-            gconstpointer b)
-{
-  const LookoutSample *sa = a, *sb = b;
-
-  return (sa->ts_ms > sb->ts_ms) - (sa->ts_ms < sb->ts_ms);
 }
 
 /* The chunk of @target_id starting at @t_start is taken out, and its
@@ -793,6 +837,7 @@ lookout_store_chunks_seal (LookoutStore    *self,
   if (with_rollups)
     rollups = lookout_store_rollups_new ();
 
+  head->seen_valid = FALSE;
   if (!write_pending (head, db, error))
     return FALSE;
 
@@ -869,6 +914,7 @@ lookout_store_chunks_prune (LookoutStore    *self,
   int rc;
 
   g_array_set_clear_func (decoded, (GDestroyNotify) lookout_sample_clear);
+  self->head->seen_valid = FALSE;
 
   if ((rc = sqlite3_prepare_v2 (db->db,
                                 "SELECT id FROM targets UNION SELECT DISTINCT target_id FROM rollup_day",
@@ -956,6 +1002,8 @@ lookout_store_chunks_purge_orphans (LookoutStore    *self,
       lookout_store_set_error (error, db->db, rc, "list targets");
       return FALSE;
     }
+
+  self->head->seen_valid = FALSE;
 
   /* Their results in the log are marked as gone, like sealed ones. */
   g_hash_table_iter_init (&iter, self->head->targets);
