@@ -93,14 +93,29 @@ struct _LookoutStoreHead
   guint64     next_seq;   /* of the log row this batch writes */
   GArray     *pending;    /* LookoutSample: this batch's new results */
 
-  /* The chunks late results were last checked against (chunks_have()),
-   * until chunks change: sealing, pruning, purging or a failed batch. */
-  GArray     *seen;       /* LookoutSample, sorted by ts_ms */
-  gint64      seen_target;
-  gint64      seen_from;
-  gint64      seen_to;
-  gboolean    seen_valid;
+  /* Per target, the chunks late results were last checked against
+   * (chunks_have()), until chunks change: sealing, pruning, purging or a
+   * failed batch empty it. */
+  GHashTable *seen;       /* gint64 * → Seen */
 };
+
+/* SEEN_MAX targets' worth of chunks at most, some 1 MB each. */
+#define SEEN_MAX 32
+
+typedef struct
+{
+  gint64  target_id;
+  gint64  from_ms;
+  gint64  to_ms;
+  GArray *samples;        /* LookoutSample, sorted by ts_ms */
+} Seen;
+
+static void
+seen_free (Seen *seen)
+{
+  g_clear_pointer (&seen->samples, g_array_unref);
+  g_free (seen);
+}
 
 static void
 head_sample_clear (HeadSample *hs)
@@ -213,8 +228,8 @@ lookout_store_head_init (LookoutStore *self)
   self->head->pending = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
   g_array_set_clear_func (self->head->pending, (GDestroyNotify) lookout_sample_clear);
   self->head->next_seq = 1;
-  self->head->seen = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
-  g_array_set_clear_func (self->head->seen, (GDestroyNotify) lookout_sample_clear);
+  self->head->seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                            (GDestroyNotify) seen_free);
 }
 
 void
@@ -224,7 +239,7 @@ lookout_store_head_free (LookoutStore *self)
     return;
   g_clear_pointer (&self->head->targets, g_hash_table_unref);
   g_clear_pointer (&self->head->pending, g_array_unref);
-  g_clear_pointer (&self->head->seen, g_array_unref);
+  g_clear_pointer (&self->head->seen, g_hash_table_unref);
   g_mutex_clear (&self->head->lock);
   g_clear_pointer (&self->head, g_free);
 }
@@ -328,7 +343,7 @@ lookout_store_head_load (LookoutStore    *self,
   g_array_set_size (head->pending, 0);
   head->n_samples = 0;
   head->next_seq = 1;
-  head->seen_valid = FALSE;
+  g_hash_table_remove_all (head->seen);
 
   rc = sqlite3_prepare_v2 (db->db, "SELECT target_id, seq FROM sample_sealed", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
@@ -445,8 +460,9 @@ compare_ts (gconstpointer a,
 
 /* Loads into the head's cache the samples of every chunk of @target_id
  * that overlaps the hour either side of @ts_ms: late results of a back-fill
- * come in runs, and each is then looked up without reading a chunk. */
-static gboolean
+ * come in runs, of one target or taking turns between a few, and each is
+ * then looked up without reading a chunk. */
+static Seen *
 seen_load (LookoutStoreHead  *head,
            LookoutStoreDb    *db,
            gint64             target_id,
@@ -454,11 +470,14 @@ seen_load (LookoutStoreHead  *head,
            GError           **error)
 {
   const gint64 hour = 60 * 60 * G_GINT64_CONSTANT (1000);
+  g_autoptr(GArray) samples = NULL;
   sqlite3_stmt *stmt;
+  Seen *seen;
   int rc;
 
-  head->seen_valid = FALSE;
-  g_array_set_size (head->seen, 0);
+  g_hash_table_remove (head->seen, &target_id);
+  if (g_hash_table_size (head->seen) >= SEEN_MAX)
+    g_hash_table_remove_all (head->seen);
 
   stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_SELECT_CHUNKS_AT,
                                      "SELECT data FROM sample_chunks"
@@ -466,37 +485,39 @@ seen_load (LookoutStoreHead  *head,
                                      " AND t_end >= ?2",
                                      error);
   if (stmt == NULL)
-    return FALSE;
+    return NULL;
 
   sqlite3_bind_int64 (stmt, 1, target_id);
   sqlite3_bind_int64 (stmt, 2, ts_ms - hour);
   sqlite3_bind_int64 (stmt, 3, ts_ms + hour);
   sqlite3_bind_int64 (stmt, 4, LOOKOUT_STORE_CHUNK_MAX_SPAN_MS);
 
+  samples = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+  g_array_set_clear_func (samples, (GDestroyNotify) lookout_sample_clear);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     if (!lookout_chunk_decode (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0),
-                               target_id, FALSE, head->seen, error))
+                               target_id, FALSE, samples, error))
       {
         sqlite3_reset (stmt);
-        g_array_set_size (head->seen, 0);
-        return FALSE;
+        return NULL;
       }
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_DONE)
     {
       lookout_store_set_error (error, db->db, rc, "read chunks");
-      g_array_set_size (head->seen, 0);
-      return FALSE;
+      return NULL;
     }
 
-  g_array_sort (head->seen, compare_ts);
-  head->seen_target = target_id;
-  head->seen_from = ts_ms - hour;
-  head->seen_to = ts_ms + hour;
-  head->seen_valid = TRUE;
+  g_array_sort (samples, compare_ts);
+  seen = g_new0 (Seen, 1);
+  seen->target_id = target_id;
+  seen->from_ms = ts_ms - hour;
+  seen->to_ms = ts_ms + hour;
+  seen->samples = g_steal_pointer (&samples);
+  g_hash_table_insert (head->seen, &seen->target_id, seen);
 
-  return TRUE;
+  return seen;
 }
 
 /* Whether a chunk of @sample's target holds its millisecond from its
@@ -508,26 +529,28 @@ chunks_have (LookoutStoreHead     *head,
              gboolean             *out_found,
              GError              **error)
 {
+  Seen *seen = g_hash_table_lookup (head->seen, &sample->target_id);
+  GArray *s;
   guint lo = 0, hi;
 
   *out_found = FALSE;
-  if (!(head->seen_valid && head->seen_target == sample->target_id &&
-        sample->ts_ms >= head->seen_from && sample->ts_ms <= head->seen_to) &&
-      !seen_load (head, db, sample->target_id, sample->ts_ms, error))
+  if ((seen == NULL || sample->ts_ms < seen->from_ms || sample->ts_ms > seen->to_ms) &&
+      (seen = seen_load (head, db, sample->target_id, sample->ts_ms, error)) == NULL)
     return FALSE;
 
-  hi = head->seen->len;
+  s = seen->samples;
+  hi = s->len;
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
 
-      if (g_array_index (head->seen, LookoutSample, mid).ts_ms < sample->ts_ms)
+      if (g_array_index (s, LookoutSample, mid).ts_ms < sample->ts_ms)
         lo = mid + 1;
       else
         hi = mid;
     }
-  for (; lo < head->seen->len && g_array_index (head->seen, LookoutSample, lo).ts_ms == sample->ts_ms; lo++)
-    if (same_sample (&g_array_index (head->seen, LookoutSample, lo), sample))
+  for (; lo < s->len && g_array_index (s, LookoutSample, lo).ts_ms == sample->ts_ms; lo++)
+    if (same_sample (&g_array_index (s, LookoutSample, lo), sample))
       {
         *out_found = TRUE;
         break;
@@ -837,7 +860,7 @@ lookout_store_chunks_seal (LookoutStore    *self,
   if (with_rollups)
     rollups = lookout_store_rollups_new ();
 
-  head->seen_valid = FALSE;
+  g_hash_table_remove_all (head->seen);
   if (!write_pending (head, db, error))
     return FALSE;
 
@@ -914,7 +937,7 @@ lookout_store_chunks_prune (LookoutStore    *self,
   int rc;
 
   g_array_set_clear_func (decoded, (GDestroyNotify) lookout_sample_clear);
-  self->head->seen_valid = FALSE;
+  g_hash_table_remove_all (self->head->seen);
 
   if ((rc = sqlite3_prepare_v2 (db->db,
                                 "SELECT id FROM targets UNION SELECT DISTINCT target_id FROM rollup_day",
@@ -1003,7 +1026,7 @@ lookout_store_chunks_purge_orphans (LookoutStore    *self,
       return FALSE;
     }
 
-  self->head->seen_valid = FALSE;
+  g_hash_table_remove_all (self->head->seen);
 
   /* Their results in the log are marked as gone, like sealed ones. */
   g_hash_table_iter_init (&iter, self->head->targets);
