@@ -53,7 +53,7 @@ committed_cb (LookoutStore *store,
 }
 
 /* Raw samples are kept this long behind the newest, in rounds that prune. */
-#define KEEP_RAW_MS  (90 * 1000)
+#define KEEP_RAW_MS  (20 * 1000)
 
 typedef struct
 {
