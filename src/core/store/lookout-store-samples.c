@@ -50,17 +50,30 @@ static const gint64 rollup_width_ms[] = {
   [LOOKOUT_ROLLUP_DAY]    = 24 * 60 * 60 * 1000,
 };
 
+static gint64
+bucket_start (gint64 ts_ms,
+              gint64 width_ms)
+{
+  gint64 rem = ts_ms % width_ms;
+
+  if (rem < 0)
+    rem += width_ms;
+  return ts_ms - rem;
+}
+
 /* ---- schema ---- */
 
 /* Until this step the minute table also held the rollups of the samples
- * still stored, which reads now take from the samples: those rows go. The
- * minute holding a target's oldest stored sample keeps only that sample's
- * part. */
+ * still stored, which reads now take from the samples: those rows go, a
+ * range delete per target. In the minute of a target's oldest stored
+ * sample, the share of samples retention had already deleted goes too. */
 gboolean
 lookout_store_samples_migrate_4 (sqlite3  *db,
                                  GError  **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) oldest = NULL;
+  g_autoptr(sqlite3_stmt) del = NULL;
   gboolean legacy;
   int rc;
 
@@ -75,14 +88,38 @@ lookout_store_samples_migrate_4 (sqlite3  *db,
     }
   legacy = rc == SQLITE_ROW;
 
-  return lookout_store_exec (db,
-                             legacy
-                               ? "DELETE FROM rollup_minute WHERE bucket >= (SELECT min (m) / 60000 * 60000 FROM"
-                                 " (SELECT min (t_start) AS m FROM sample_chunks WHERE target_id = rollup_minute.target_id"
-                                 "  UNION ALL SELECT min (ts_ms) FROM samples WHERE target_id = rollup_minute.target_id))"
-                               : "DELETE FROM rollup_minute WHERE bucket >= (SELECT min (t_start) / 60000 * 60000"
-                                 " FROM sample_chunks WHERE target_id = rollup_minute.target_id)",
-                             error);
+  rc = sqlite3_prepare_v2 (db,
+                           legacy
+                             ? "SELECT target_id, min (m) FROM"
+                               " (SELECT target_id, min (t_start) AS m FROM sample_chunks GROUP BY target_id"
+                               "  UNION ALL SELECT target_id, min (ts_ms) FROM samples GROUP BY target_id)"
+                               " GROUP BY target_id"
+                             : "SELECT target_id, min (t_start) FROM sample_chunks GROUP BY target_id",
+                           -1, &oldest, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM rollup_minute WHERE target_id = ?1 AND bucket >= ?2",
+                             -1, &del, NULL);
+  if (rc != SQLITE_OK)
+    {
+      lookout_store_set_error (error, db, rc, "drop minute rollups");
+      return FALSE;
+    }
+
+  while ((rc = sqlite3_step (oldest)) == SQLITE_ROW)
+    {
+      sqlite3_bind_int64 (del, 1, sqlite3_column_int64 (oldest, 0));
+      sqlite3_bind_int64 (del, 2, bucket_start (sqlite3_column_int64 (oldest, 1),
+                                                rollup_width_ms[LOOKOUT_ROLLUP_MINUTE]));
+      if (!lookout_store_step_done (del, "drop minute rollups", error))
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      lookout_store_set_error (error, db, rc, "drop minute rollups");
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 gboolean
@@ -147,16 +184,6 @@ lookout_store_rollups_new (void)
   return g_hash_table_new_full (rollup_accum_hash, rollup_accum_equal, g_free, NULL);
 }
 
-static gint64
-bucket_start (gint64 ts_ms,
-              gint64 width_ms)
-{
-  gint64 rem = ts_ms % width_ms;
-
-  if (rem < 0)
-    rem += width_ms;
-  return ts_ms - rem;
-}
 
 gint64
 lookout_store_bucket_start (gint64                  ts_ms,
