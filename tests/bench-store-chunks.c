@@ -26,8 +26,12 @@
  * is not sealed yet, and the rollups);
  * bytes written to disk per stored result (/proc/self/io write_bytes, WAL
  * and checkpoints included); bulk append rate. For the chunk store alone:
+ * the resident memory the head of unsealed results adds at its largest
+ * (sampled each simulated second, SQLite's page cache of a few MB
+ * included);
  * a 30-day range of a one-minute target read and decimated to 1,000
- * columns, and exact statistics over it. */
+ * columns, and exact statistics over it; a day of a remote agent's results
+ * landing late among sealed ones. */
 
 #include "config.h"
 
@@ -105,6 +109,19 @@ write_bytes (void)
       (line = strstr (io, "\nwrite_bytes: ")) == NULL)
     return -1;
   return g_ascii_strtoll (line + strlen ("\nwrite_bytes: "), NULL, 10);
+}
+
+/* VmRSS in bytes. */
+static gint64
+resident_bytes (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, "\nVmRSS:")) == NULL)
+    return -1;
+  return g_ascii_strtoll (line + strlen ("\nVmRSS:"), NULL, 10) * 1024;
 }
 
 static gint64
@@ -321,6 +338,7 @@ typedef struct
   double per_second;
   double sealed_pages_per_result;   /* sample_chunks' pages over what they hold */
   double sealed_blob_per_result;    /* the packed bytes alone */
+  double head_mb;                   /* resident memory added at most, MB */
 } Figures;
 
 static double
@@ -375,7 +393,7 @@ run_chunks (const char *path,
   g_autoptr(GRand) rand = g_rand_new_with_seed (42);
   ChunkStore cs = { NULL, 0 };
   GError *error = NULL;
-  gint64 w0, t0;
+  gint64 w0, t0, rss0, rss_max = 0;
   Figures f;
 
   g_unlink (path);
@@ -383,12 +401,17 @@ run_chunks (const char *path,
   t0 = g_get_monotonic_time ();
   cs.store = lookout_store_open_sync (path, NULL, &error);
   g_assert_no_error (error);
+  rss0 = resident_bytes ();
   for (gint64 sec = 0; sec < load->duration_s; sec++)
     {
       load_second (load, rand, sec, chunk_store_append, &cs);
       if (commit_each_second)
-        g_assert_true (lookout_store_flush_sync (cs.store, NULL));
+        {
+          g_assert_true (lookout_store_flush_sync (cs.store, NULL));
+          rss_max = MAX (rss_max, resident_bytes ());
+        }
     }
+  f.head_mb = MAX (rss_max - rss0, 0) / 1e6;
   g_assert_true (lookout_store_flush_sync (cs.store, NULL));
   lookout_store_close (cs.store);
   g_clear_object (&cs.store);
@@ -426,6 +449,7 @@ compare (const char *dir,
   g_print ("figure: store_%s_sealed_packed_bytes_per_result_chunks = %.2f B\n", name, chunks.sealed_blob_per_result);
   g_print ("figure: store_%s_written_bytes_per_result_rows = %.1f B\n", name, rows.written_per_result);
   g_print ("figure: store_%s_written_bytes_per_result_chunks = %.1f B\n", name, chunks.written_per_result);
+  g_print ("figure: store_%s_head_resident_mb_chunks = %.1f MB\n", name, chunks.head_mb);
 }
 
 static void
@@ -496,6 +520,47 @@ read_30_days (const char *dir)
   lookout_store_close (store);
 }
 
+/* A remote agent's back-fill: a day of its results at 1 s arriving late,
+ * an hour per commit, over a day of local results already sealed. */
+static void
+back_fill_day (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "back-fill.db", NULL);
+  g_autoptr(LookoutStore) store = NULL;
+  g_autoptr(GArray) read = NULL;
+  GError *error = NULL;
+  gint64 t0;
+
+  g_unlink (path);
+  store = lookout_store_open_sync (path, NULL, &error);
+  g_assert_no_error (error);
+  for (gint64 i = 0; i < 86400; i++)
+    {
+      LookoutSample s = { 1, T0_MS + i * 1000, 20000 + i % 500, LOOKOUT_TARGET_STATE_UP, 200, NULL };
+
+      lookout_store_append_sample (store, &s);
+      if (i % 3600 == 3599)
+        g_assert_true (lookout_store_flush_sync (store, NULL));
+    }
+
+  t0 = g_get_monotonic_time ();
+  for (gint64 i = 0; i < 86400; i++)
+    {
+      LookoutSample s = { 1, T0_MS + i * 1000 + 300, 40000 + i % 500, LOOKOUT_TARGET_STATE_UP, 200,
+                          NULL, (char *) "paris" };
+
+      lookout_store_append_sample (store, &s);
+      if (i % 3600 == 3599)
+        g_assert_true (lookout_store_flush_sync (store, NULL));
+    }
+  g_print ("figure: store_back_fill_day_at_1s_ms = %.0f ms\n", (g_get_monotonic_time () - t0) / 1000.0);
+
+  read = lookout_store_query_samples_sync (store, 1, G_MININT64, G_MAXINT64, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (read->len, ==, 2 * 86400);
+  lookout_store_close (store);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -518,6 +583,7 @@ main (int   argc,
   g_print ("figure: store_bulk_results_per_second_chunks = %.0f /s\n", chunks.per_second);
 
   read_30_days (dir);
+  back_fill_day (dir);
 
   return 0;
 }

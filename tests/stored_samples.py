@@ -53,11 +53,24 @@ def _echoes(r, n, latency):
     return echoes
 
 
-def _body(r, n, echo=False):
+def _locations(r, n):
+    """Where each of @n results was checked from (None: here): the section
+    version 3 added after the errors."""
+    names = []
+    for _ in range(r.varint()):
+        length = r.varint()
+        names.append(r.data[r.pos:r.pos + length].decode())
+        r.pos += length
+    where = _pairs(r, n)
+    return [names[k - 1] if k > 0 else None for k in where]
+
+
+def _body(r, n, echo=False, located=False):
     """(ts_ms, latency_us or None, state, error or None) of @n results; with
-    @echo, each also with its echo figures as _echoes() gives them."""
+    @echo, each also with its echo figures as _echoes() gives them; with
+    @located, each then with where it was checked from (None: here)."""
     version = r.data[r.pos]
-    assert version in (1, 2), "chunk version"
+    assert version in (1, 2, 3), "chunk version"
     r.pos += 1
     assert r.varint() == n
     ts, delta, at = [], 0, 0
@@ -103,20 +116,22 @@ def _body(r, n, echo=False):
             r.pos += length
             ref = len(texts)
         errors[at] = texts[ref - 1]
+    where = _locations(r, n) if version >= 3 else [None] * n
     assert r.pos == len(r.data), "bytes after the chunk"
-    if echo:
-        return list(zip(ts, latency, states, errors, echoes))
-    return list(zip(ts, latency, states, errors))
+    rows = list(zip(ts, latency, states, errors, echoes)) if echo else list(zip(ts, latency, states, errors))
+    if located:
+        return [row + (w,) for row, w in zip(rows, where)]
+    return rows
 
 
-def unpack_chunk(data, echo=False):
+def unpack_chunk(data, echo=False, located=False):
     """The results of one target's sealed chunk."""
     r = _Reader(data)
     n = _Reader(data, 1).varint()
-    return _body(r, n, echo)
+    return _body(r, n, echo, located)
 
 
-def unpack_log_row(data, echo=False):
+def unpack_log_row(data, echo=False, located=False):
     """(target_id, ts_ms, latency_us or None, state, error or None) of each
     result of one row of the log."""
     r = _Reader(data)
@@ -125,7 +140,7 @@ def unpack_log_row(data, echo=False):
     for _ in range(n):
         last += r.signed()
         ids.append(last)
-    return [(target_id,) + rest for target_id, rest in zip(ids, _body(r, n, echo))]
+    return [(target_id,) + rest for target_id, rest in zip(ids, _body(r, n, echo, located))]
 
 
 def stored_results(con, uri, echo=False):

@@ -553,6 +553,7 @@ append_samples (Fixture       *f,
         .state = i % 7 == 3 ? LOOKOUT_TARGET_STATE_DOWN : LOOKOUT_TARGET_STATE_UP,
         .code = 0,
         .error = i % 7 == 3 ? (char *) "refused \"here\"" : NULL,
+        .location = i % 5 == 1 ? (char *) "paris" : NULL,
       };
 
       lookout_store_append_sample (f->store.store, &s);
@@ -633,6 +634,11 @@ test_history (Fixture       *f,
       g_assert_cmpint (json_object_get_int_member (a, "ts_ms"), ==, json_object_get_int_member (e, "ts_ms"));
       g_assert_cmpstr (json_object_get_string_member (a, "state"), ==, json_object_get_string_member (e, "state"));
       g_assert_cmpint (json_object_get_int_member (a, "code"), ==, json_object_get_int_member (e, "code"));
+      /* Where it was checked from, when a remote agent did. */
+      g_assert_cmpstr (json_object_get_string_member_with_default (a, "location", NULL), ==,
+                       i % 5 == 1 ? "paris" : NULL);
+      g_assert_cmpstr (json_object_get_string_member_with_default (e, "location", NULL), ==,
+                       i % 5 == 1 ? "paris" : NULL);
       if (json_object_get_null_member (e, "latency_ms"))
         {
           g_assert_true (json_object_get_null_member (a, "latency"));

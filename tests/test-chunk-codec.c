@@ -269,6 +269,73 @@ test_echo_costs_others_nothing (void)
   g_assert_cmpuint (pinged->len - chunk->len, <=, 12);
 }
 
+/* Where each result was checked from round-trips, in a chunk and in a log
+ * row; a chunk of local results only is written as before (version 2), to
+ * the byte; truncations and an out-of-range name are refused. */
+static void
+test_locations (void)
+{
+  static const char * const places[] = { NULL, "paris", "tokyo", "paris" };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (23);
+  g_autofree LookoutSample *s = make_realistic (rand, 300, 1000);
+  g_autoptr(GByteArray) local = lookout_chunk_encode (s, 300);
+  g_autoptr(GByteArray) located = NULL;
+  g_autoptr(GByteArray) log = NULL;
+  g_autoptr(GArray) out = NULL;
+  g_autoptr(GArray) from_log = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+  GError *error = NULL;
+
+  g_assert_cmpint (local->data[0], ==, 2);
+  for (guint i = 0; i < 300; i++)
+    s[i].location = (char *) places[(i / 7) % G_N_ELEMENTS (places)];
+  located = lookout_chunk_encode (s, 300);
+  g_assert_cmpint (located->data[0], ==, 3);
+  /* Two names and the runs: a few bytes per run. */
+  g_assert_cmpuint (located->len - local->len, <=, 2 + 12 + 2 * 3 * 43);
+
+  out = decode_all (located, TRUE);
+  g_assert_cmpuint (out->len, ==, 300);
+  assert_same (s, out, TRUE);
+  for (guint i = 0; i < 300; i++)
+    g_assert_cmpstr (g_array_index (out, LookoutSample, i).location, ==, s[i].location);
+
+  g_array_set_clear_func (from_log, (GDestroyNotify) lookout_sample_clear);
+  log = lookout_chunk_encode_log (s, 300);
+  g_assert_true (lookout_chunk_decode_log (log->data, log->len, from_log, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 300; i++)
+    g_assert_cmpstr (g_array_index (from_log, LookoutSample, i).location, ==, s[i].location);
+
+  g_array_set_size (out, 0);
+  for (guint len = 0; len < located->len; len++)
+    {
+      g_assert_false (lookout_chunk_decode (located->data, len, 7, TRUE, out, &error));
+      g_assert_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT);
+      g_clear_error (&error);
+      g_assert_cmpuint (out->len, ==, 0);
+    }
+
+  /* A name count of three where two names follow: the runs are then read
+   * as a name and the section no longer adds up. */
+  {
+    g_autoptr(GByteArray) bad = g_byte_array_new ();
+    guint names_end = located->len;
+
+    g_byte_array_append (bad, located->data, located->len);
+    for (guint i = local->len - 1; i < bad->len && names_end == located->len; i++)
+      if (bad->data[i] == 2 && i + 1 < bad->len && bad->data[i + 1] == 5 &&
+          memcmp (bad->data + i + 2, "paris", 5) == 0)
+        names_end = i;
+    g_assert_cmpuint (names_end, <, located->len);
+    bad->data[names_end] = 3;
+    g_assert_false (lookout_chunk_decode (bad->data, bad->len, 7, TRUE, out, &error));
+    g_assert_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT);
+    g_assert_nonnull (strstr (error->message, "location"));
+    g_clear_error (&error);
+    g_assert_cmpuint (out->len, ==, 0);
+  }
+}
+
 /* A chunk of version 1, as the store wrote before the echo figures (one
  * sample: 2026-01-01T00:00:00Z, 15 ms, up, code 200, an error text), and
  * a log row around it, still decode: with no figures. */
@@ -421,6 +488,7 @@ main (int   argc,
   g_test_add_func ("/store/chunk-codec/echo-mixed", test_echo_mixed);
   g_test_add_func ("/store/chunk-codec/echo-costs-others-nothing", test_echo_costs_others_nothing);
   g_test_add_func ("/store/chunk-codec/version-1", test_version_1);
+  g_test_add_func ("/store/chunk-codec/locations", test_locations);
   g_test_add_func ("/store/chunk-codec/echo-damaged", test_echo_damaged);
 
   return g_test_run ();

@@ -18,7 +18,8 @@
 #include <sqlite3.h>
 
 #include "lookout-export.h"
-#include "lookout-store.h"
+#include "lookout-stats.h"
+#include "lookout-store-private.h"
 #include "lookout-test.h"
 
 #define T0_MS G_GINT64_CONSTANT (1700000000000)
@@ -357,6 +358,248 @@ test_ping_figures (LookoutTestStore *tmp,
   assert_pings (store, at, 5);
 }
 
+/* A file of the first chunk store kept a minute row for every sealed
+ * sample; reads now take those minutes from the samples. Opened again, such
+ * a file counts each sample once. */
+static void
+test_minutes_of_first_chunk_store (LookoutTestStore *tmp,
+                                   gconstpointer     data)
+{
+  sqlite3 *db = NULL;
+  GError *error = NULL;
+
+  for (gint64 i = 0; i < 2500; i++)
+    append (tmp->store, sample_at (1, i));
+  flush (tmp->store);
+  lookout_test_store_close (tmp);
+
+  /* As that store left it: the sealed samples' minutes in the table. */
+  g_assert_cmpint (sqlite3_open (tmp->path, &db), ==, SQLITE_OK);
+  for (gint64 i = 0; i < 2200; i++)
+    {
+      LookoutSample s = sample_at (1, i);
+      g_autofree char *sql = g_strdup_printf (
+        "INSERT INTO rollup_minute VALUES (1, %" G_GINT64_FORMAT ", 1, %d, %s, %s, %" G_GINT64_FORMAT ")"
+        " ON CONFLICT (target_id, bucket) DO UPDATE SET n = n + 1, n_fail = n_fail + excluded.n_fail,"
+        " sum_us = sum_us + excluded.sum_us",
+        s.ts_ms / 60000 * 60000, s.state == LOOKOUT_TARGET_STATE_DOWN,
+        s.latency_us < 0 ? "NULL" : "1", s.latency_us < 0 ? "NULL" : "1",
+        MAX (s.latency_us, 0));
+
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+  /* The schema step that opening such a file runs. */
+  g_assert_true (lookout_store_samples_migrate_4 (db, &error));
+  g_assert_no_error (error);
+  sqlite3_close (db);
+
+  assert_stored (lookout_test_store_open (tmp), 1, 2500);
+}
+
+/* ---- a remote agent's back-fill ---- */
+
+#define N_BACKFILL 3000
+
+/* The i-th result of target 7 from @location (NULL: checked here). Paris
+ * checks at the same millisecond as here every fifth time, so its late
+ * results also start chunks where local chunks start. */
+static LookoutSample
+located_at (const char *location,
+            gint64      i)
+{
+  LookoutSample s = sample_at (7, i);
+
+  s.location = (char *) location;
+  if (location != NULL)
+    {
+      s.ts_ms += i % 5 == 0 ? 0 : 500;
+      s.latency_us = s.latency_us < 0 ? -1 : s.latency_us + 40000;
+    }
+  return s;
+}
+
+static int
+compare_located (gconstpointer a,
+                 gconstpointer b)
+{
+  const LookoutSample *x = a, *y = b;
+
+  if (x->ts_ms != y->ts_ms)
+    return x->ts_ms < y->ts_ms ? -1 : 1;
+  return g_strcmp0 (x->location, y->location);
+}
+
+/* Every reader gives each result once, in time order, with where it was
+ * checked from; rollups and statistics count each once. */
+static void
+assert_located (LookoutStore *store,
+                GArray       *want)
+{
+  g_autoptr(GArray) read = NULL;
+  g_autoptr(GOutputStream) csv = g_memory_output_stream_new_resizable ();
+  g_autofree LookoutStats *stats = NULL;
+  g_auto(GStrv) lines = NULL;
+  GError *error = NULL;
+  guint64 n_fail = 0, n_paris = 0;
+
+  read = lookout_store_query_samples_sync (store, 7, G_MININT64, G_MAXINT64, NULL, &error);
+  g_assert_no_error (error);
+  g_array_sort (read, compare_located);   /* ties (one ms, two places) in a known order */
+  g_assert_cmpuint (read->len, ==, want->len);
+  for (guint i = 0; i < want->len; i++)
+    {
+      const LookoutSample *got = &g_array_index (read, LookoutSample, i);
+      const LookoutSample *w = &g_array_index (want, LookoutSample, i);
+
+      g_assert_cmpint (got->ts_ms, ==, w->ts_ms);
+      g_assert_cmpstr (got->location, ==, w->location);
+      g_assert_cmpint (got->latency_us, ==, w->latency_us);
+      g_assert_cmpint (got->state, ==, w->state);
+      g_assert_cmpstr (got->error, ==, w->error);
+      n_fail += w->state == LOOKOUT_TARGET_STATE_DOWN;
+      n_paris += g_strcmp0 (w->location, "paris") == 0;
+    }
+
+  /* In time order as read, before the test's own sort. */
+  g_clear_pointer (&read, g_array_unref);
+  read = lookout_store_query_samples_sync (store, 7, G_MININT64, G_MAXINT64, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 1; i < read->len; i++)
+    g_assert_cmpint (g_array_index (read, LookoutSample, i - 1).ts_ms, <=,
+                     g_array_index (read, LookoutSample, i).ts_ms);
+
+  for (LookoutRollupResolution res = LOOKOUT_ROLLUP_MINUTE; res <= LOOKOUT_ROLLUP_DAY; res++)
+    {
+      static const gint64 widths[] = { 60000, 3600000, 86400000 };
+      g_autoptr(GArray) got = lookout_store_query_rollups_sync (store, 7, res, 0, G_MAXINT64, NULL, &error);
+      g_autoptr(GArray) computed = lookout_test_compute_rollups (want, NULL, widths[res]);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (got->len, ==, computed->len);
+      for (guint i = 0; i < got->len; i++)
+        {
+          const LookoutRollup *a = &g_array_index (got, LookoutRollup, i);
+          const LookoutRollup *b = &g_array_index (computed, LookoutRollup, i);
+
+          g_assert_cmpint (a->bucket_ms, ==, b->bucket_ms);
+          g_assert_cmpuint (a->n, ==, b->n);
+          g_assert_cmpuint (a->n_fail, ==, b->n_fail);
+          g_assert_cmpint (a->min_us, ==, b->min_us);
+          g_assert_cmpint (a->max_us, ==, b->max_us);
+          g_assert_cmpint (a->sum_us, ==, b->sum_us);
+        }
+    }
+
+  stats = lookout_stats_fetch_sync (store, 7, T0_MS, T0_MS + N_BACKFILL * 1000, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats->n, ==, want->len);
+  g_assert_cmpuint (stats->n_fail, ==, n_fail);
+
+  /* The export says where each result came from. */
+  g_assert_true (lookout_export_write_samples (csv, LOOKOUT_EXPORT_CSV, "https://example.org/",
+                                               G_MININT64, G_MAXINT64,
+                                               (const LookoutSample *) read->data, read->len,
+                                               NULL, &error));
+  g_assert_true (g_output_stream_write_all (csv, "", 1, NULL, NULL, &error));
+  g_assert_true (g_output_stream_close (csv, NULL, &error));
+  g_assert_no_error (error);
+  lines = g_strsplit (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (csv)), "\r\n", -1);
+  g_assert_true (g_str_has_suffix (lines[0], ",loss_percent,location"));
+  g_assert_cmpuint (g_strv_length (lines), ==, want->len + 2);
+  for (guint i = 1; i <= want->len; i++)
+    n_paris -= g_str_has_suffix (lines[i], ",paris");
+  g_assert_cmpuint (n_paris, ==, 0);
+}
+
+/* Results checked here arrive in order and are sealed; a remote agent's
+ * back-fill of the same time then arrives late, shuffled and partly twice,
+ * some at the very millisecond of local ones, and lands once each, in
+ * place, before and after a restart. Chunks of local results alone keep
+ * the format they always had. */
+static void
+test_back_fill_located (LookoutTestStore *tmp,
+                        gconstpointer     data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (17);
+  g_autofree gint64 *order = g_new (gint64, N_BACKFILL);
+  g_autoptr(GArray) want = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+  LookoutStore *store = tmp->store;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint n_v2 = 0, n_v3 = 0;
+
+  /* A target checked here only, sealed. */
+  for (gint64 i = 0; i < 1200; i++)
+    append (store, sample_at (8, i));
+
+  for (gint64 i = 0; i < N_BACKFILL; i++)
+    {
+      LookoutSample here = located_at (NULL, i), there = located_at ("paris", i);
+
+      append (store, here);
+      g_array_append_val (want, here);
+      g_array_append_val (want, there);
+      if (i % 100 == 99)
+        flush (store);
+      order[i] = i;
+    }
+  g_array_sort (want, compare_located);
+
+  for (guint i = N_BACKFILL - 1; i > 0; i--)
+    {
+      guint j = g_rand_int_range (rand, 0, i + 1);
+      gint64 t = order[i];
+
+      order[i] = order[j];
+      order[j] = t;
+    }
+  for (guint k = 0; k < N_BACKFILL; k++)
+    {
+      append (store, located_at ("paris", order[k]));
+      if (k % 10 == 0)
+        append (store, located_at ("paris", order[(k * 7) % N_BACKFILL]));
+      if (k % 400 == 0)
+        flush (store);
+    }
+  flush (store);
+  assert_located (store, want);
+
+  lookout_test_store_close (tmp);
+  store = lookout_test_store_open (tmp);
+  assert_located (store, want);
+
+  /* All of it once more, newest first: nothing lands twice. */
+  for (gint64 i = N_BACKFILL - 1; i >= 0; i--)
+    {
+      append (store, located_at ("paris", i));
+      append (store, located_at (NULL, i));
+    }
+  flush (store);
+  assert_located (store, want);
+
+  lookout_test_store_close (tmp);
+  g_assert_cmpint (sqlite3_open_v2 (tmp->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT target_id, data FROM sample_chunks",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const guint8 *chunk = sqlite3_column_blob (stmt, 1);
+
+      if (sqlite3_column_int64 (stmt, 0) == 8)
+        {
+          g_assert_cmpint (chunk[0], ==, 2);
+          n_v2++;
+        }
+      else
+        n_v3 += chunk[0] == 3;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpuint (n_v2, >, 0);
+  g_assert_cmpuint (n_v3, >, 0);
+  lookout_test_store_open (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -370,6 +613,10 @@ main (int   argc,
   g_test_add_func ("/store/chunks/migration-killed", test_migration_killed);
   g_test_add ("/store/chunks/ping-figures", LookoutTestStore, NULL,
               lookout_test_store_set_up, test_ping_figures, lookout_test_store_tear_down);
+  g_test_add ("/store/chunks/minutes-of-first-chunk-store", LookoutTestStore, NULL,
+              lookout_test_store_set_up, test_minutes_of_first_chunk_store, lookout_test_store_tear_down);
+  g_test_add ("/store/chunks/back-fill-located", LookoutTestStore, NULL,
+              lookout_test_store_set_up, test_back_fill_located, lookout_test_store_tear_down);
 
   return g_test_run ();
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # test-stored-samples.py: the Python reader of stored results (stored_samples.py,
 # which the agent tests rely on) against what the C codec writes: chunks of
-# both versions, and a database that lookout-agent run filled with pings of
+# every version, and a database that lookout-agent run filled with pings of
 # 127.0.0.1, read back with their echo figures.
 #
 # Copyright 2026 The Lookout authors
@@ -55,6 +55,21 @@ class StoredSamples(unittest.TestCase):
         # The same chunk as a log row of target 9 (six ids, zigzag 18, then 0s).
         self.assertEqual(unpack_log_row(bytes([6, 18, 0, 0, 0, 0, 0]) + data, echo=True),
                          [(9,) + r for r in want])
+
+    def test_version_3(self):
+        """A chunk of version 3 reads with where each result was checked from."""
+        # As lookout_chunk_encode() wrote them (the fuzz target's seed of version 3).
+        want = [
+            (T0, 20000, 1, None, None),
+            (T0 + 10001, 20010, 1, None, "paris"),
+            (T0 + 20000, 20020, 1, None, "paris"),
+            (T0 + 30001, None, 3, "timed out", None),
+            (T0 + 40000, 20040, 1, None, "tokyo"),
+            (T0 + 50001, 20050, 1, None, None),
+        ]
+        data = seed("seed-05-located-v3")
+        self.assertEqual(unpack_chunk(data, located=True), want)
+        self.assertEqual(unpack_chunk(data), [r[:4] for r in want])
 
     def test_agent_pings(self):
         """lookout-agent run's pings of 127.0.0.1 read back with their echo figures."""

@@ -519,3 +519,35 @@ lookout_test_fresh_settings (void)
     g_settings_reset (settings, keys[i]);
   return settings;
 }
+
+GArray *
+lookout_test_compute_rollups (GArray     *samples,
+                              GHashTable *skip,
+                              gint64      width_ms)
+{
+  GArray *out = g_array_new (FALSE, TRUE, sizeof (LookoutRollup));
+
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const LookoutSample *s = &g_array_index (samples, LookoutSample, i);
+      gint64 bucket = s->ts_ms - (((s->ts_ms % width_ms) + width_ms) % width_ms);
+      LookoutRollup *r;
+
+      if (skip != NULL && g_hash_table_contains (skip, &s->ts_ms))
+        continue;
+      if (out->len == 0 || g_array_index (out, LookoutRollup, out->len - 1).bucket_ms != bucket)
+        g_array_append_val (out, ((LookoutRollup) { .bucket_ms = bucket, .min_us = -1, .max_us = -1 }));
+      r = &g_array_index (out, LookoutRollup, out->len - 1);
+      r->n++;
+      if (s->state == LOOKOUT_TARGET_STATE_DOWN)
+        r->n_fail++;
+      else if (s->latency_us >= 0)
+        {
+          r->min_us = r->min_us < 0 ? s->latency_us : MIN (r->min_us, s->latency_us);
+          r->max_us = MAX (r->max_us, s->latency_us);
+          r->sum_us += s->latency_us;
+        }
+    }
+
+  return out;
+}

@@ -140,6 +140,13 @@ LookoutMonitor *lookout_test_monitor_new   (LookoutStore   *store);
 void            lookout_test_add_target    (LookoutMonitor *monitor,
                                             LookoutTarget  *target);
 
+/* The rollups (LookoutRollup, in bucket order) of @samples, which are in
+ * time order, at buckets of @width_ms, leaving out the samples whose ts_ms
+ * is in @skip (a set of gint64, or NULL): what the store must read back. */
+GArray           *lookout_test_compute_rollups (GArray           *samples,
+                                                GHashTable       *skip,
+                                                gint64            width_ms);
+
 /* A schema 1 file (the row store) with samples, in @self's unopened path. */
 void              lookout_test_store_write_v1  (LookoutTestStore *self,
                                                 guint             n_targets,

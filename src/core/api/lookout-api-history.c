@@ -124,6 +124,11 @@ history_thread (LookoutStore  *store,
             append_json_string (out, s->error);
           else
             g_string_append (out, "null");
+          if (s->location != NULL)
+            {
+              g_string_append (out, ",\"location\":");
+              append_json_string (out, s->location);
+            }
           g_string_append_c (out, '}');
         }
       else

@@ -36,13 +36,19 @@
  *                          first), and either 0, length and the bytes of a
  *                          new text, or k > 0 naming the k-th new text seen
  *                          in this chunk, as failures repeat their message
+ *   locations              (version 3 only) where each sample was checked
+ *                          from: the count of names, each as length and
+ *                          bytes, then (k, run) pairs, k = 0 for a local
+ *                          check and k > 0 for the k-th name
  *
  * The decoder trusts nothing: every count and run is checked against n and
  * against the bytes left, the runs of each section must add up to n exactly,
  * and no byte may be left over. A malformed chunk appends nothing.
  *
  * Version 1 had no echo figures: its chunks, and the rows of the log written
- * with it, still decode, with sent = 0 and no min, max or jitter. */
+ * with it, still decode, with sent = 0 and no min, max or jitter. A chunk
+ * whose samples were all checked here is written as version 2, so a local
+ * result costs what it did; one with a remote agent's results is version 3. */
 
 #define G_LOG_DOMAIN "lookout-store"
 
@@ -54,6 +60,7 @@
 
 #include "lookout-chunk-codec.h"
 
+#define CHUNK_VERSION_V3 3
 #define CHUNK_VERSION    2
 #define CHUNK_VERSION_V1 1
 
@@ -171,6 +178,50 @@ put_echoes (GByteArray          *out,
     }
 }
 
+/* Index of @name in @names plus one, 0 for NULL (a local check). */
+static guint
+name_index (GPtrArray  *names,
+            const char *name)
+{
+  if (name == NULL)
+    return 0;
+  for (guint k = 0; k < names->len; k++)
+    if (strcmp (names->pdata[k], name) == 0)
+      return k + 1;
+  g_ptr_array_add (names, (gpointer) name);
+  return names->len;
+}
+
+static void
+put_locations (GByteArray          *out,
+               const LookoutSample *samples,
+               guint                n_samples)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; i < n_samples;)
+    {
+      guint k = name_index (names, samples[i].location), run = 0;
+
+      while (i < n_samples && name_index (names, samples[i].location) == k)
+        run++, i++;
+      g_array_append_val (runs, k);
+      g_array_append_val (runs, run);
+    }
+
+  put_varint (out, names->len);
+  for (guint k = 0; k < names->len; k++)
+    {
+      gsize len = strlen (names->pdata[k]);
+
+      put_varint (out, len);
+      g_byte_array_append (out, names->pdata[k], len);
+    }
+  for (guint r = 0; r < runs->len; r++)
+    put_varint (out, g_array_index (runs, guint, r));
+}
+
 GByteArray *
 lookout_chunk_encode (const LookoutSample *samples,
                       guint                n_samples)
@@ -180,13 +231,16 @@ lookout_chunk_encode (const LookoutSample *samples,
   guint64 prev_delta = 0;
   guint n_errors = 0, last_error = 0;
   gint64 prev_latency = 0;
-  gboolean have_latency = FALSE;
+  gboolean have_latency = FALSE, located = FALSE;
 
   g_return_val_if_fail (samples != NULL, NULL);
   g_return_val_if_fail (n_samples > 0 && n_samples <= LOOKOUT_CHUNK_MAX_SAMPLES, NULL);
 
+  for (guint i = 0; i < n_samples && !located; i++)
+    located = samples[i].location != NULL;
+
   out = g_byte_array_sized_new (16 + n_samples * 4);
-  g_byte_array_append (out, (const guint8[]) { CHUNK_VERSION }, 1);
+  g_byte_array_append (out, (const guint8[]) { located ? CHUNK_VERSION_V3 : CHUNK_VERSION }, 1);
   put_varint (out, n_samples);
 
   /* Unsigned arithmetic: any timestamps round-trip, even absurd ones. */
@@ -276,6 +330,9 @@ lookout_chunk_encode (const LookoutSample *samples,
           g_ptr_array_add (texts, (gpointer) error);
         }
     }
+
+  if (located)
+    put_locations (out, samples, n_samples);
 
   return out;
 }
@@ -442,6 +499,54 @@ decode_echoes (Reader        *r,
 }
 
 static gboolean
+decode_locations (Reader        *r,
+                  LookoutSample *s,
+                  guint          n)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  guint64 n_names;
+
+  /* Each name is at least a byte long, and used. */
+  if (!get_varint (r, &n_names, N_("locations")) || n_names == 0 || n_names > n ||
+      n_names > (guint64) (r->end - r->p))
+    {
+      r->failed = N_("locations");
+      return FALSE;
+    }
+
+  for (guint64 k = 0; k < n_names; k++)
+    {
+      guint64 len;
+
+      if (!get_varint (r, &len, N_("location names")) || len == 0 ||
+          len > (guint64) (r->end - r->p) || memchr (r->p, '\0', len) != NULL)
+        {
+          r->failed = N_("location names");
+          return FALSE;
+        }
+      g_ptr_array_add (names, g_strndup ((const char *) r->p, len));
+      r->p += len;
+    }
+
+  for (guint i = 0; i < n;)
+    {
+      guint64 k;
+      guint run;
+
+      if (!get_varint (r, &k, N_("locations")) || k > n_names ||
+          !get_run (r, n - i, &run, N_("locations")) || run == 0)
+        {
+          r->failed = N_("locations");
+          return FALSE;
+        }
+      for (guint end = i + run; i < end; i++)
+        s[i].location = k == 0 ? NULL : g_strdup (names->pdata[k - 1]);
+    }
+
+  return TRUE;
+}
+
+static gboolean
 decode (Reader        *r,
         guint          version,
         gint64         target_id,
@@ -600,6 +705,9 @@ decode (Reader        *r,
         s[at].error = g_strndup (text, len);
     }
 
+  if (version >= CHUNK_VERSION_V3 && !decode_locations (r, s, n))
+    return FALSE;
+
   if (r->p != r->end)
     {
       r->failed = N_("the end");
@@ -625,7 +733,8 @@ lookout_chunk_decode (const guint8  *data,
   g_return_val_if_fail (out != NULL, FALSE);
   g_return_val_if_fail (g_array_get_element_size (out) == sizeof (LookoutSample), FALSE);
 
-  if (len < 1 || (data[0] != CHUNK_VERSION && data[0] != CHUNK_VERSION_V1))
+  if (len < 1 || (data[0] != CHUNK_VERSION && data[0] != CHUNK_VERSION_V1 &&
+                  data[0] != CHUNK_VERSION_V3))
     {
       g_set_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT,
                    _("A stored chunk of samples has an unknown format (version %d)"),
@@ -649,7 +758,7 @@ lookout_chunk_decode (const guint8  *data,
                &g_array_index (out, LookoutSample, old_len), n))
     {
       for (guint i = old_len; i < out->len; i++)
-        g_clear_pointer (&g_array_index (out, LookoutSample, i).error, g_free);
+        lookout_sample_clear (&g_array_index (out, LookoutSample, i));
       g_array_set_size (out, old_len);
       g_set_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT,
                    _("A stored chunk of samples is damaged: bad %s"), _(r.failed));
@@ -729,7 +838,7 @@ lookout_chunk_decode_log (const guint8  *data,
       guint got = out->len - old_len;
 
       for (guint i = old_len; i < out->len; i++)
-        g_clear_pointer (&g_array_index (out, LookoutSample, i).error, g_free);
+        lookout_sample_clear (&g_array_index (out, LookoutSample, i));
       g_array_set_size (out, old_len);
       g_set_error (error, LOOKOUT_CHUNK_ERROR, LOOKOUT_CHUNK_ERROR_CORRUPT,
                    _("A stored batch of samples is damaged: %u target ids for %u samples"),

@@ -41,10 +41,18 @@
  * A kill at any moment leaves either the results unsealed in the log or the
  * chunk, its rollups and the mark, never both or neither.
  *
- * A result that arrives late lands in the head like any other and is sealed
- * into a chunk of its own time; one already stored (same target and
- * millisecond, in the head, a chunk or a not yet migrated row) is ignored,
- * as the row store's primary key did. */
+ * A result that arrives late (a remote agent's back-fill) lands in the head
+ * like any other and is sealed into a chunk of its own time, which may
+ * overlap older chunks: readers merge them in time order, and its rollups
+ * are added to the buckets it falls in. A chunk that would start at the
+ * same millisecond as one already there (a result from another place) is
+ * merged with it and the two sealed again as one. One already stored (same
+ * target, millisecond and location, in the head, a chunk or a not yet
+ * migrated row) is ignored, as the row store's primary key did.
+ *
+ * Where a result was checked from (its location, NULL here) is kept in
+ * the log and the chunks (lookout-chunk-codec.c); chunks of local results
+ * only are packed as they always were. */
 
 #define G_LOG_DOMAIN "lookout-store"
 
@@ -84,7 +92,30 @@ struct _LookoutStoreHead
   guint64     n_samples;
   guint64     next_seq;   /* of the log row this batch writes */
   GArray     *pending;    /* LookoutSample: this batch's new results */
+
+  /* Per target, the chunks late results were last checked against
+   * (chunks_have()), until chunks change: sealing, pruning, purging or a
+   * failed batch empty it. */
+  GHashTable *seen;       /* gint64 * → Seen */
 };
+
+/* SEEN_MAX targets' worth of chunks at most, some 1 MB each. */
+#define SEEN_MAX 32
+
+typedef struct
+{
+  gint64  target_id;
+  gint64  from_ms;
+  gint64  to_ms;
+  GArray *samples;        /* LookoutSample, sorted by ts_ms */
+} Seen;
+
+static void
+seen_free (Seen *seen)
+{
+  g_clear_pointer (&seen->samples, g_array_unref);
+  g_free (seen);
+}
 
 static void
 head_sample_clear (HeadSample *hs)
@@ -141,7 +172,34 @@ head_target_search (HeadTarget *t,
   return lo;
 }
 
-/* Takes over @sample's error. */
+static gboolean
+same_sample (const LookoutSample *a,
+             const LookoutSample *b)
+{
+  return a->ts_ms == b->ts_ms && g_strcmp0 (a->location, b->location) == 0;
+}
+
+/* Whether the head holds @sample's millisecond from its location, @at being
+ * the first index at or after its time. Results from several places may
+ * share a millisecond; one place's may not. */
+static gboolean
+head_target_has (HeadTarget          *t,
+                 guint                at,
+                 const LookoutSample *sample)
+{
+  for (; at < t->samples->len; at++)
+    {
+      const LookoutSample *s = &g_array_index (t->samples, HeadSample, at).sample;
+
+      if (s->ts_ms != sample->ts_ms)
+        return FALSE;
+      if (same_sample (s, sample))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Takes over @sample's error and location. */
 static void
 head_target_insert (LookoutStoreHead    *head,
                     HeadTarget          *t,
@@ -170,6 +228,8 @@ lookout_store_head_init (LookoutStore *self)
   self->head->pending = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
   g_array_set_clear_func (self->head->pending, (GDestroyNotify) lookout_sample_clear);
   self->head->next_seq = 1;
+  self->head->seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                            (GDestroyNotify) seen_free);
 }
 
 void
@@ -179,6 +239,7 @@ lookout_store_head_free (LookoutStore *self)
     return;
   g_clear_pointer (&self->head->targets, g_hash_table_unref);
   g_clear_pointer (&self->head->pending, g_array_unref);
+  g_clear_pointer (&self->head->seen, g_hash_table_unref);
   g_mutex_clear (&self->head->lock);
   g_clear_pointer (&self->head, g_free);
 }
@@ -282,6 +343,7 @@ lookout_store_head_load (LookoutStore    *self,
   g_array_set_size (head->pending, 0);
   head->n_samples = 0;
   head->next_seq = 1;
+  g_hash_table_remove_all (head->seen);
 
   rc = sqlite3_prepare_v2 (db->db, "SELECT target_id, seq FROM sample_sealed", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
@@ -333,11 +395,11 @@ lookout_store_head_load (LookoutStore    *self,
 
           t = head_target_get (head, s->target_id);
           at = head_target_search (t, s->ts_ms);
-          if (at < t->samples->len &&
-              g_array_index (t->samples, HeadSample, at).sample.ts_ms == s->ts_ms)
+          if (head_target_has (t, at, s))
             continue;
           head_target_insert (head, t, at, s, seq);
           s->error = NULL;   /* taken over */
+          s->location = NULL;
         }
     }
 
@@ -387,62 +449,113 @@ load_sealed_max (LookoutStoreDb  *db,
   return TRUE;
 }
 
-static gboolean
-sample_array_has (GArray *samples,
-                  gint64  ts_ms)
+static int
+compare_ts (gconstpointer a,
+            gconstpointer b)
 {
-  for (guint i = 0; i < samples->len; i++)
-    if (g_array_index (samples, LookoutSample, i).ts_ms == ts_ms)
-      return TRUE;
-  return FALSE;
+  const LookoutSample *sa = a, *sb = b;
+
+  return (sa->ts_ms > sb->ts_ms) - (sa->ts_ms < sb->ts_ms);
 }
 
-/* Whether a chunk of @target_id holds a sample at @ts_ms. */
-static gboolean
-chunks_have (LookoutStoreDb  *db,
-             gint64           target_id,
-             gint64           ts_ms,
-             gboolean        *out_found,
-             GError         **error)
+/* Loads into the head's cache the samples of every chunk of @target_id
+ * that overlaps the hour either side of @ts_ms: late results of a back-fill
+ * come in runs, of one target or taking turns between a few, and each is
+ * then looked up without reading a chunk. */
+static Seen *
+seen_load (LookoutStoreHead  *head,
+           LookoutStoreDb    *db,
+           gint64             target_id,
+           gint64             ts_ms,
+           GError           **error)
 {
-  g_autoptr(GArray) decoded = NULL;
+  const gint64 hour = 60 * 60 * G_GINT64_CONSTANT (1000);
+  g_autoptr(GArray) samples = NULL;
   sqlite3_stmt *stmt;
+  Seen *seen;
   int rc;
 
-  *out_found = FALSE;
+  g_hash_table_remove (head->seen, &target_id);
+  if (g_hash_table_size (head->seen) >= SEEN_MAX)
+    g_hash_table_remove_all (head->seen);
+
   stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_SELECT_CHUNKS_AT,
                                      "SELECT data FROM sample_chunks"
-                                     " WHERE target_id = ?1 AND t_start <= ?2 AND t_start > ?2 - ?3"
+                                     " WHERE target_id = ?1 AND t_start <= ?3 AND t_start > ?2 - ?4"
                                      " AND t_end >= ?2",
                                      error);
   if (stmt == NULL)
-    return FALSE;
+    return NULL;
 
   sqlite3_bind_int64 (stmt, 1, target_id);
-  sqlite3_bind_int64 (stmt, 2, ts_ms);
-  sqlite3_bind_int64 (stmt, 3, LOOKOUT_STORE_CHUNK_MAX_SPAN_MS);
+  sqlite3_bind_int64 (stmt, 2, ts_ms - hour);
+  sqlite3_bind_int64 (stmt, 3, ts_ms + hour);
+  sqlite3_bind_int64 (stmt, 4, LOOKOUT_STORE_CHUNK_MAX_SPAN_MS);
 
-  decoded = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
-  while (!*out_found && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_array_set_size (decoded, 0);
-      if (!lookout_chunk_decode (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0),
-                                 target_id, FALSE, decoded, error))
-        {
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
-      *out_found = sample_array_has (decoded, ts_ms);
-    }
+  samples = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+  g_array_set_clear_func (samples, (GDestroyNotify) lookout_sample_clear);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (!lookout_chunk_decode (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0),
+                               target_id, FALSE, samples, error))
+      {
+        sqlite3_reset (stmt);
+        return NULL;
+      }
+  sqlite3_reset (stmt);
 
-  if (!*out_found && rc != SQLITE_DONE)
+  if (rc != SQLITE_DONE)
     {
       lookout_store_set_error (error, db->db, rc, "read chunks");
-      sqlite3_reset (stmt);
-      return FALSE;
+      return NULL;
     }
 
-  sqlite3_reset (stmt);
+  g_array_sort (samples, compare_ts);
+  seen = g_new0 (Seen, 1);
+  seen->target_id = target_id;
+  seen->from_ms = ts_ms - hour;
+  seen->to_ms = ts_ms + hour;
+  seen->samples = g_steal_pointer (&samples);
+  g_hash_table_insert (head->seen, &seen->target_id, seen);
+
+  return seen;
+}
+
+/* Whether a chunk of @sample's target holds its millisecond from its
+ * location. */
+static gboolean
+chunks_have (LookoutStoreHead     *head,
+             LookoutStoreDb       *db,
+             const LookoutSample  *sample,
+             gboolean             *out_found,
+             GError              **error)
+{
+  Seen *seen = g_hash_table_lookup (head->seen, &sample->target_id);
+  GArray *s;
+  guint lo = 0, hi;
+
+  *out_found = FALSE;
+  if ((seen == NULL || sample->ts_ms < seen->from_ms || sample->ts_ms > seen->to_ms) &&
+      (seen = seen_load (head, db, sample->target_id, sample->ts_ms, error)) == NULL)
+    return FALSE;
+
+  s = seen->samples;
+  hi = s->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (s, LookoutSample, mid).ts_ms < sample->ts_ms)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (; lo < s->len && g_array_index (s, LookoutSample, lo).ts_ms == sample->ts_ms; lo++)
+    if (same_sample (&g_array_index (s, LookoutSample, lo), sample))
+      {
+        *out_found = TRUE;
+        break;
+      }
+
   return TRUE;
 }
 
@@ -493,16 +606,16 @@ lookout_store_samples_insert (LookoutStore         *self,
 
   t = head_target_get (head, sample->target_id);
   at = head_target_search (t, sample->ts_ms);
-  if (at < t->samples->len &&
-      g_array_index (t->samples, HeadSample, at).sample.ts_ms == sample->ts_ms)
+  if (head_target_has (t, at, sample))
     return TRUE;
 
   if (!t->sealed_known && !load_sealed_max (db, t, error))
     return FALSE;
   if (sample->ts_ms <= t->sealed_max &&
-      !chunks_have (db, sample->target_id, sample->ts_ms, &found, error))
+      !chunks_have (head, db, sample, &found, error))
     return FALSE;
-  if (!found && lookout_store_migration_pending (self) &&
+  /* The row store kept local results only. */
+  if (!found && sample->location == NULL && lookout_store_migration_pending (self) &&
       !legacy_has (db, sample->target_id, sample->ts_ms, &found, error))
     return FALSE;
   if (found)
@@ -520,6 +633,62 @@ lookout_store_samples_insert (LookoutStore         *self,
   return TRUE;
 }
 
+/* The chunk of @target_id starting at @t_start is taken out, and its
+ * samples merged with @samples into @out. */
+static gboolean
+take_chunk (LookoutStoreDb       *db,
+            gint64                target_id,
+            gint64                t_start,
+            const LookoutSample  *samples,
+            guint                 n,
+            GArray               *out,
+            GError              **error)
+{
+  g_autoptr(sqlite3_stmt) sel = NULL;
+  g_autoptr(sqlite3_stmt) del = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db->db, "SELECT data FROM sample_chunks WHERE target_id = ?1 AND t_start = ?2",
+                           -1, &sel, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (sel, 1, target_id);
+      sqlite3_bind_int64 (sel, 2, t_start);
+      rc = sqlite3_step (sel);
+    }
+  if (rc != SQLITE_ROW)
+    {
+      lookout_store_set_error (error, db->db, rc, "read a chunk to merge");
+      return FALSE;
+    }
+  if (!lookout_chunk_decode (sqlite3_column_blob (sel, 0), sqlite3_column_bytes (sel, 0),
+                             target_id, TRUE, out, error))
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      LookoutSample copy = samples[i];
+
+      copy.error = g_strdup (copy.error);
+      copy.location = g_strdup (copy.location);
+      g_array_append_val (out, copy);
+    }
+  /* Both parts are in order; a stable merge keeps each place's own. */
+  g_array_sort (out, compare_ts);
+
+  rc = sqlite3_prepare_v2 (db->db, "DELETE FROM sample_chunks WHERE target_id = ?1 AND t_start = ?2",
+                           -1, &del, NULL);
+  if (rc != SQLITE_OK)
+    {
+      lookout_store_set_error (error, db->db, rc, "merge chunks");
+      return FALSE;
+    }
+  sqlite3_bind_int64 (del, 1, target_id);
+  sqlite3_bind_int64 (del, 2, t_start);
+
+  return lookout_store_step_done (del, "merge chunks", error);
+}
+
 static gboolean
 insert_chunk (LookoutStoreDb       *db,
               const LookoutSample  *samples,
@@ -527,11 +696,13 @@ insert_chunk (LookoutStoreDb       *db,
               GError              **error)
 {
   g_autoptr(GByteArray) data = NULL;
+  g_autoptr(GArray) merged = NULL;
   sqlite3_stmt *stmt;
 
   stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_INSERT_CHUNK,
                                      "INSERT INTO sample_chunks (target_id, t_start, t_end, n, data)"
-                                     " VALUES (?1, ?2, ?3, ?4, ?5)",
+                                     " VALUES (?1, ?2, ?3, ?4, ?5)"
+                                     " ON CONFLICT (target_id, t_start) DO NOTHING",
                                      error);
   if (stmt == NULL)
     return FALSE;
@@ -543,7 +714,18 @@ insert_chunk (LookoutStoreDb       *db,
   sqlite3_bind_int64 (stmt, 4, n);
   sqlite3_bind_blob (stmt, 5, data->data, data->len, SQLITE_STATIC);
 
-  return lookout_store_step_done (stmt, "insert chunk", error);
+  if (!lookout_store_step_done (stmt, "insert chunk", error))
+    return FALSE;
+  if (sqlite3_changes (db->db) > 0)
+    return TRUE;
+
+  /* A chunk starts at the same millisecond: seal the two again as one. */
+  merged = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+  g_array_set_clear_func (merged, (GDestroyNotify) lookout_sample_clear);
+  if (!take_chunk (db, samples[0].target_id, samples[0].ts_ms, samples, n, merged, error))
+    return FALSE;
+
+  return lookout_store_chunks_write (db, (LookoutSample *) merged->data, merged->len, error);
 }
 
 /* Chunks of at most CHUNK_SAMPLES, each spanning less than a day. */
@@ -643,7 +825,8 @@ seal_target (LookoutStore     *self,
   for (guint i = 0; i < n; i++)
     g_array_append_vals (plain, &g_array_index (t->samples, HeadSample, i).sample, 1);
   if (rollups != NULL)
-    lookout_store_rollups_add_sorted (rollups, (LookoutSample *) plain->data, n);
+    lookout_store_rollups_add_sorted (rollups, (LookoutSample *) plain->data, n,
+                                      LOOKOUT_ROLLUP_HOUR, LOOKOUT_ROLLUP_DAY);
 
   if (!lookout_store_chunks_write (db, (LookoutSample *) plain->data, n, error) ||
       !mark_sealed (db, t->target_id, self->head->next_seq - 1, error))
@@ -677,6 +860,7 @@ lookout_store_chunks_seal (LookoutStore    *self,
   if (with_rollups)
     rollups = lookout_store_rollups_new ();
 
+  g_hash_table_remove_all (head->seen);
   if (!write_pending (head, db, error))
     return FALSE;
 
@@ -748,13 +932,18 @@ lookout_store_chunks_prune (LookoutStore    *self,
   g_autoptr(sqlite3_stmt) ids = NULL;
   g_autoptr(sqlite3_stmt) sel = NULL;
   g_autoptr(sqlite3_stmt) del = NULL;
+  g_autoptr(GHashTable) minutes = lookout_store_rollups_new ();
+  g_autoptr(GArray) decoded = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
   int rc;
+
+  g_array_set_clear_func (decoded, (GDestroyNotify) lookout_sample_clear);
+  g_hash_table_remove_all (self->head->seen);
 
   if ((rc = sqlite3_prepare_v2 (db->db,
                                 "SELECT id FROM targets UNION SELECT DISTINCT target_id FROM rollup_day",
                                 -1, &ids, NULL)) != SQLITE_OK ||
       (rc = sqlite3_prepare_v2 (db->db,
-                                "SELECT t_start, n FROM sample_chunks"
+                                "SELECT t_start, n, data FROM sample_chunks"
                                 " WHERE target_id = ?1 AND t_start < ?2 AND t_end < ?2"
                                 " ORDER BY t_start LIMIT ?3",
                                 -1, &sel, NULL)) != SQLITE_OK ||
@@ -778,6 +967,14 @@ lookout_store_chunks_prune (LookoutStore    *self,
       while ((rc = sqlite3_step (sel)) == SQLITE_ROW)
         {
           gint64 start = sqlite3_column_int64 (sel, 0);
+
+          /* The minutes of what goes are kept from now on in the table. */
+          g_array_set_size (decoded, 0);
+          if (!lookout_chunk_decode (sqlite3_column_blob (sel, 2), sqlite3_column_bytes (sel, 2),
+                                     target_id, FALSE, decoded, error))
+            return FALSE;
+          lookout_store_rollups_add_sorted (minutes, (LookoutSample *) decoded->data, decoded->len,
+                                            LOOKOUT_ROLLUP_MINUTE, LOOKOUT_ROLLUP_MINUTE);
 
           g_array_append_val (starts, start);
           *deleted += sqlite3_column_int64 (sel, 1);
@@ -805,7 +1002,7 @@ lookout_store_chunks_prune (LookoutStore    *self,
       return FALSE;
     }
 
-  return TRUE;
+  return lookout_store_rollups_write (db, minutes, error);
 }
 
 gboolean
@@ -828,6 +1025,8 @@ lookout_store_chunks_purge_orphans (LookoutStore    *self,
       lookout_store_set_error (error, db->db, rc, "list targets");
       return FALSE;
     }
+
+  g_hash_table_remove_all (self->head->seen);
 
   /* Their results in the log are marked as gone, like sealed ones. */
   g_hash_table_iter_init (&iter, self->head->targets);
@@ -901,15 +1100,6 @@ void
 lookout_store_chunks_end_read (LookoutStoreDb *db)
 {
   sqlite3_exec (db->db, "COMMIT", NULL, NULL, NULL);
-}
-
-static int
-compare_ts (gconstpointer a,
-            gconstpointer b)
-{
-  const LookoutSample *sa = a, *sb = b;
-
-  return (sa->ts_ms > sb->ts_ms) - (sa->ts_ms < sb->ts_ms);
 }
 
 static void
@@ -998,16 +1188,17 @@ emit_merged (GArray                *buffer,
     }
 }
 
-gboolean
-lookout_store_chunks_scan (LookoutStore           *self,
-                           LookoutStoreDb         *db,
-                           gint64                  target_id,
-                           gint64                  from_ms,
-                           gint64                  to_ms,
-                           gboolean                with_errors,
-                           LookoutStoreChunkFunc   func,
-                           gpointer                user_data,
-                           GError                **error)
+static gboolean
+scan (LookoutStore           *self,
+      LookoutStoreDb         *db,
+      gint64                  target_id,
+      gint64                  from_ms,
+      gint64                  to_ms,
+      gboolean                with_errors,
+      gboolean                keep_open,
+      LookoutStoreChunkFunc   func,
+      gpointer                user_data,
+      GError                **error)
 {
   g_autoptr(GArray) side = NULL;
   g_autoptr(GArray) buffer = NULL;
@@ -1086,6 +1277,7 @@ lookout_store_chunks_scan (LookoutStore           *self,
             break;
           g_array_append_vals (buffer, s, 1);
           s->error = NULL;
+          s->location = NULL;
         }
       sort_if_needed (buffer, n_before > pos ? n_before - 1 : pos);
     }
@@ -1097,7 +1289,8 @@ lookout_store_chunks_scan (LookoutStore           *self,
     }
 
   sqlite3_reset (stmt);
-  lookout_store_chunks_end_read (db);
+  if (!keep_open)
+    lookout_store_chunks_end_read (db);
 
   if (go_on)
     emit_merged (buffer, &pos, side, &side_pos, G_MAXINT64, func, user_data);
@@ -1109,6 +1302,33 @@ failed:
     sqlite3_reset (stmt);
   lookout_store_chunks_end_read (db);
   return FALSE;
+}
+
+gboolean
+lookout_store_chunks_scan (LookoutStore           *self,
+                           LookoutStoreDb         *db,
+                           gint64                  target_id,
+                           gint64                  from_ms,
+                           gint64                  to_ms,
+                           gboolean                with_errors,
+                           LookoutStoreChunkFunc   func,
+                           gpointer                user_data,
+                           GError                **error)
+{
+  return scan (self, db, target_id, from_ms, to_ms, with_errors, FALSE, func, user_data, error);
+}
+
+gboolean
+lookout_store_chunks_scan_open (LookoutStore           *self,
+                                LookoutStoreDb         *db,
+                                gint64                  target_id,
+                                gint64                  from_ms,
+                                gint64                  to_ms,
+                                LookoutStoreChunkFunc   func,
+                                gpointer                user_data,
+                                GError                **error)
+{
+  return scan (self, db, target_id, from_ms, to_ms, FALSE, TRUE, func, user_data, error);
 }
 
 gboolean

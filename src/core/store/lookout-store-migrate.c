@@ -14,8 +14,9 @@
  * of one target, oldest first, are packed into chunks and deleted from the
  * old table together. A kill between slices, or in one, loses nothing, and
  * the next open simply carries on with what is left; the last slice drops
- * the old table. The rollups of those rows were kept by the row store and
- * stay as they are.
+ * the old table. The hour and day rollups of those rows were kept by the
+ * row store and stay as they are; their minutes, like every stored
+ * sample's, are read from the samples (schema step 4 dropped the rows).
  *
  * Meanwhile every read also reads the old table (in the same snapshot as
  * the chunks, so a row moving between them is seen once), and a new sample

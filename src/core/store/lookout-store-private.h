@@ -204,6 +204,8 @@ gboolean        lookout_store_geo_migrate_1     (sqlite3                  *db,
                                                  GError                  **error);
 gboolean        lookout_store_anomalies_migrate_2 (sqlite3                *db,
                                                    GError                **error);
+gboolean        lookout_store_samples_migrate_4 (sqlite3                  *db,
+                                                 GError                  **error);
 
 /* ---- lookout-store-writer.c ---- */
 
@@ -245,7 +247,9 @@ void            lookout_store_rollups_add      (GHashTable                *rollu
                                                 const LookoutSample       *sample);
 void            lookout_store_rollups_add_sorted (GHashTable              *rollups,
                                                   const LookoutSample     *samples,
-                                                  guint                    n);
+                                                  guint                    n,
+                                                  LookoutRollupResolution  first,
+                                                  LookoutRollupResolution  last);
 gboolean        lookout_store_rollups_write    (LookoutStoreDb            *db,
                                                 GHashTable                *rollups,
                                                 GError                   **error);
@@ -313,6 +317,17 @@ gboolean        lookout_store_chunks_scan      (LookoutStore              *self,
                                                 gint64                     from_ms,
                                                 gint64                     to_ms,
                                                 gboolean                   with_errors,
+                                                LookoutStoreChunkFunc      func,
+                                                gpointer                   user_data,
+                                                GError                   **error);
+/* Reader: the same without errors, leaving the read transaction open for
+ * more reads of the same snapshot; end it with lookout_store_chunks_end_read()
+ * (a failure ends it). */
+gboolean        lookout_store_chunks_scan_open (LookoutStore              *self,
+                                                LookoutStoreDb            *db,
+                                                gint64                     target_id,
+                                                gint64                     from_ms,
+                                                gint64                     to_ms,
                                                 LookoutStoreChunkFunc      func,
                                                 gpointer                   user_data,
                                                 GError                   **error);

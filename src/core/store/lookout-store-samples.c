@@ -14,8 +14,16 @@
  *
  * A rollup bucket counts every sample in n, DOWN ones in n_fail, and keeps
  * min/max/sum over the samples that are not DOWN and have a latency. The
- * tables hold the rollups of sealed samples; a read adds those of the
- * unsealed ones from memory.
+ * hour and day tables hold the rollups of sealed samples; a read adds those
+ * of the unsealed ones from memory.
+ *
+ * The minute table holds only the rollups of samples that retention has
+ * deleted (lookout_store_chunks_prune() adds them as it deletes a chunk):
+ * a minute rollup of a 60 s target is as large as the sample itself, and
+ * writing one per sample as it is sealed was most of what the store wrote.
+ * A read of minute rollups sums, in one snapshot, the table's rows and the
+ * minutes of the samples still stored (read_minute_rollups()); every
+ * sample is either still stored or in the table, never both.
  */
 
 #define G_LOG_DOMAIN "lookout-store"
@@ -42,7 +50,77 @@ static const gint64 rollup_width_ms[] = {
   [LOOKOUT_ROLLUP_DAY]    = 24 * 60 * 60 * 1000,
 };
 
+static gint64
+bucket_start (gint64 ts_ms,
+              gint64 width_ms)
+{
+  gint64 rem = ts_ms % width_ms;
+
+  if (rem < 0)
+    rem += width_ms;
+  return ts_ms - rem;
+}
+
 /* ---- schema ---- */
+
+/* Until this step the minute table also held the rollups of the samples
+ * still stored, which reads now take from the samples: those rows go, a
+ * range delete per target. In the minute of a target's oldest stored
+ * sample, the share of samples retention had already deleted goes too. */
+gboolean
+lookout_store_samples_migrate_4 (sqlite3  *db,
+                                 GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) oldest = NULL;
+  g_autoptr(sqlite3_stmt) del = NULL;
+  gboolean legacy;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'samples'",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      lookout_store_set_error (error, db, rc, "list tables");
+      return FALSE;
+    }
+  legacy = rc == SQLITE_ROW;
+
+  rc = sqlite3_prepare_v2 (db,
+                           legacy
+                             ? "SELECT target_id, min (m) FROM"
+                               " (SELECT target_id, min (t_start) AS m FROM sample_chunks GROUP BY target_id"
+                               "  UNION ALL SELECT target_id, min (ts_ms) FROM samples GROUP BY target_id)"
+                               " GROUP BY target_id"
+                             : "SELECT target_id, min (t_start) FROM sample_chunks GROUP BY target_id",
+                           -1, &oldest, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM rollup_minute WHERE target_id = ?1 AND bucket >= ?2",
+                             -1, &del, NULL);
+  if (rc != SQLITE_OK)
+    {
+      lookout_store_set_error (error, db, rc, "drop minute rollups");
+      return FALSE;
+    }
+
+  while ((rc = sqlite3_step (oldest)) == SQLITE_ROW)
+    {
+      sqlite3_bind_int64 (del, 1, sqlite3_column_int64 (oldest, 0));
+      sqlite3_bind_int64 (del, 2, bucket_start (sqlite3_column_int64 (oldest, 1),
+                                                rollup_width_ms[LOOKOUT_ROLLUP_MINUTE]));
+      if (!lookout_store_step_done (del, "drop minute rollups", error))
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      lookout_store_set_error (error, db, rc, "drop minute rollups");
+      return FALSE;
+    }
+
+  return TRUE;
+}
 
 gboolean
 lookout_store_samples_migrate_1 (sqlite3  *db,
@@ -106,16 +184,6 @@ lookout_store_rollups_new (void)
   return g_hash_table_new_full (rollup_accum_hash, rollup_accum_equal, g_free, NULL);
 }
 
-static gint64
-bucket_start (gint64 ts_ms,
-              gint64 width_ms)
-{
-  gint64 rem = ts_ms % width_ms;
-
-  if (rem < 0)
-    rem += width_ms;
-  return ts_ms - rem;
-}
 
 gint64
 lookout_store_bucket_start (gint64                  ts_ms,
@@ -182,14 +250,17 @@ rollup_accum_merge (GHashTable        *rollups,
     acc->max_us = part->max_us;
 }
 
-/* The same as adding each of @samples (one target's, in time order), with
- * one hash lookup per bucket rather than per sample. */
+/* The same as adding each of @samples (one target's, in time order) at the
+ * resolutions @first to @last, with one hash lookup per bucket rather than
+ * per sample. */
 void
-lookout_store_rollups_add_sorted (GHashTable          *rollups,
-                                  const LookoutSample *samples,
-                                  guint                n)
+lookout_store_rollups_add_sorted (GHashTable              *rollups,
+                                  const LookoutSample     *samples,
+                                  guint                    n,
+                                  LookoutRollupResolution  first,
+                                  LookoutRollupResolution  last)
 {
-  for (guint res = 0; res < G_N_ELEMENTS (rollup_width_ms) && n > 0; res++)
+  for (guint res = first; res <= last && n > 0; res++)
     {
       RollupAccum part = { .resolution = res, .bucket = G_MININT64 };
 
@@ -370,6 +441,19 @@ static const struct
 #undef SELECT_ROLLUP
 };
 
+static void
+rollup_merge (LookoutRollup       *r,
+              const LookoutRollup *part)
+{
+  r->n += part->n;
+  r->n_fail += part->n_fail;
+  r->sum_us += part->sum_us;
+  if (part->min_us >= 0 && (r->min_us < 0 || part->min_us < r->min_us))
+    r->min_us = part->min_us;
+  if (part->max_us > r->max_us)
+    r->max_us = part->max_us;
+}
+
 /* Adds the rollups of the unsealed samples @head (sorted) to @rollups. */
 static void
 merge_head_rollups (GArray                  *rollups,
@@ -414,18 +498,154 @@ merge_head_rollups (GArray                  *rollups,
           added = TRUE;
         }
 
-      r->n += acc->n;
-      r->n_fail += acc->n_fail;
-      r->sum_us += acc->sum_us;
-      if (acc->min_us >= 0 && (r->min_us < 0 || acc->min_us < r->min_us))
-        r->min_us = acc->min_us;
-      if (acc->max_us > r->max_us)
-        r->max_us = acc->max_us;
+      rollup_merge (r, &(LookoutRollup) {
+        .n = acc->n, .n_fail = acc->n_fail, .min_us = acc->min_us, .max_us = acc->max_us,
+        .sum_us = acc->sum_us,
+      });
       g_hash_table_remove (accums, &key);
     }
 
   if (added)
     g_array_sort (rollups, compare_bucket);
+}
+
+static LookoutRollup
+rollup_from_row (sqlite3_stmt *stmt)
+{
+  return (LookoutRollup) {
+    .bucket_ms = sqlite3_column_int64 (stmt, 0),
+    .n = sqlite3_column_int64 (stmt, 1),
+    .n_fail = sqlite3_column_int64 (stmt, 2),
+    .min_us = sqlite3_column_type (stmt, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 3),
+    .max_us = sqlite3_column_type (stmt, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 4),
+    .sum_us = sqlite3_column_int64 (stmt, 5),
+  };
+}
+
+typedef struct
+{
+  GArray       *rollups;
+  GCancellable *cancellable;
+  guint         rows;
+} CollectMinutes;
+
+static void
+rollup_add_sample (LookoutRollup       *r,
+                   const LookoutSample *s)
+{
+  r->n++;
+  if (s->state == LOOKOUT_TARGET_STATE_DOWN)
+    r->n_fail++;
+  else if (s->latency_us >= 0)
+    {
+      if (r->min_us < 0 || s->latency_us < r->min_us)
+        r->min_us = s->latency_us;
+      if (s->latency_us > r->max_us)
+        r->max_us = s->latency_us;
+      r->sum_us += s->latency_us;
+    }
+}
+
+static gboolean
+collect_minute_cb (const LookoutSample *sample,
+                   gpointer             user_data)
+{
+  CollectMinutes *c = user_data;
+  gint64 bucket = bucket_start (sample->ts_ms, rollup_width_ms[LOOKOUT_ROLLUP_MINUTE]);
+  GArray *rollups = c->rollups;
+
+  /* Samples come in time order. */
+  if (rollups->len == 0 || g_array_index (rollups, LookoutRollup, rollups->len - 1).bucket_ms != bucket)
+    {
+      LookoutRollup fresh = { .bucket_ms = bucket, .min_us = -1, .max_us = -1 };
+
+      g_array_append_val (rollups, fresh);
+    }
+  rollup_add_sample (&g_array_index (rollups, LookoutRollup, rollups->len - 1), sample);
+
+  return ++c->rows % 4096 != 0 || !g_cancellable_is_cancelled (c->cancellable);
+}
+
+/* Minute rollups: those of the stored samples, computed, and the table's
+ * of the deleted ones, from one snapshot, summed per minute. */
+static GArray *
+read_minute_rollups (LookoutStore      *self,
+                     const RangeQuery  *q,
+                     GCancellable      *cancellable,
+                     GError           **error)
+{
+  const gint64 width = rollup_width_ms[LOOKOUT_ROLLUP_MINUTE];
+  g_autoptr(GArray) computed = g_array_new (FALSE, FALSE, sizeof (LookoutRollup));
+  g_autoptr(GArray) rollups = g_array_new (FALSE, FALSE, sizeof (LookoutRollup));
+  CollectMinutes collect = { computed, cancellable, 0 };
+  LookoutStoreDb *db;
+  sqlite3_stmt *stmt;
+  gint64 from, last, scan_to;
+  guint i = 0, j = 0;
+  int rc;
+
+  if (!(db = lookout_store_acquire_reader (self, error)))
+    return NULL;
+
+  /* Whole minutes: the one holding from_ms and every one starting before to_ms. */
+  from = bucket_start (q->from_ms, width);
+  last = bucket_start (q->to_ms - 1, width);
+  scan_to = last > G_MAXINT64 - width ? G_MAXINT64 : last + width;
+
+  if (!lookout_store_chunks_scan_open (self, db, q->target_id, from, scan_to,
+                                       collect_minute_cb, &collect, error))
+    {
+      lookout_store_release_reader (self, db);
+      return NULL;
+    }
+
+  stmt = lookout_store_db_statement (db, select_rollup[LOOKOUT_ROLLUP_MINUTE].id,
+                                     select_rollup[LOOKOUT_ROLLUP_MINUTE].sql, error);
+  if (stmt == NULL)
+    {
+      lookout_store_chunks_end_read (db);
+      lookout_store_release_reader (self, db);
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, q->target_id);
+  sqlite3_bind_int64 (stmt, 2, from);
+  sqlite3_bind_int64 (stmt, 3, q->to_ms);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      LookoutRollup r = rollup_from_row (stmt);
+
+      /* Both in bucket order: merge as they come. */
+      for (; i < computed->len && g_array_index (computed, LookoutRollup, i).bucket_ms < r.bucket_ms; i++)
+        g_array_append_vals (rollups, &g_array_index (computed, LookoutRollup, i), 1);
+      if (i < computed->len && g_array_index (computed, LookoutRollup, i).bucket_ms == r.bucket_ms)
+        rollup_merge (&r, &g_array_index (computed, LookoutRollup, i++));
+      g_array_append_val (rollups, r);
+      j++;
+    }
+
+  sqlite3_reset (stmt);
+  lookout_store_chunks_end_read (db);
+  if (rc != SQLITE_DONE)
+    {
+      lookout_store_set_error (error, db->db, rc, "read rollups");
+      lookout_store_release_reader (self, db);
+      return NULL;
+    }
+  lookout_store_release_reader (self, db);
+
+  if (j == 0)
+    {
+      g_clear_pointer (&rollups, g_array_unref);
+      rollups = g_steal_pointer (&computed);
+    }
+  else if (i < computed->len)
+    g_array_append_vals (rollups, &g_array_index (computed, LookoutRollup, i), computed->len - i);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  return g_steal_pointer (&rollups);
 }
 
 static GArray *
@@ -440,6 +660,9 @@ read_rollups (LookoutStore      *self,
   sqlite3_stmt *stmt;
   gint64 from;
   int rc;
+
+  if (q->resolution == LOOKOUT_ROLLUP_MINUTE)
+    return read_minute_rollups (self, q, cancellable, error);
 
   if (!(db = lookout_store_acquire_reader (self, error)))
     return NULL;
@@ -471,16 +694,7 @@ read_rollups (LookoutStore      *self,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      LookoutRollup r = {
-        .bucket_ms = sqlite3_column_int64 (stmt, 0),
-        .n = sqlite3_column_int64 (stmt, 1),
-        .n_fail = sqlite3_column_int64 (stmt, 2),
-        .min_us = sqlite3_column_type (stmt, 3) == SQLITE_NULL
-                    ? -1 : sqlite3_column_int64 (stmt, 3),
-        .max_us = sqlite3_column_type (stmt, 4) == SQLITE_NULL
-                    ? -1 : sqlite3_column_int64 (stmt, 4),
-        .sum_us = sqlite3_column_int64 (stmt, 5),
-      };
+      LookoutRollup r = rollup_from_row (stmt);
 
       g_array_append_val (rollups, r);
     }
