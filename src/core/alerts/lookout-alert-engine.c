@@ -29,6 +29,10 @@
  *    failures are not counted until a success (or the network) returns. A
  *    network that is unavailable from the start (an isolated LAN without a
  *    default route) is not taken for an outage: only the change is.
+ *    An iface://default target answers the question directly: its link
+ *    going down is a local outage at once, its link coming back ends the
+ *    outage it started, and it is never counted among the targets that
+ *    fail together.
  *  - Reminders while DOWN at fixed offsets after the DOWN event; an overdue
  *    one (after a suspend) is sent once, for the latest offset passed.
  *  - A certificate expiring sooner than cert-warning-days: one warning per
@@ -79,6 +83,7 @@ typedef struct
   gboolean            flapping;
 
   gboolean            last_bad;
+  gboolean            is_default_link;
   gint64              last_result_ms;
   gint64              last_cert_warning_ms;
   gint64              muted_until_ms;
@@ -111,6 +116,7 @@ struct _LookoutAlertEngine
   guint                  do_not_disturb : 1;
   guint                  network_available : 1;
   guint                  local_outage : 1;
+  guint                  link_outage : 1;
   guint                  paused : 1;
 };
 
@@ -466,6 +472,9 @@ enter_local_outage (LookoutAlertEngine *self,
     {
       Track *track = value;
 
+      /* The default route's link is the witness, not a suspect. */
+      if (track->is_default_link)
+        continue;
       track_reset_streaks (track);
       if (track->state != LOOKOUT_TARGET_STATE_DOWN)
         {
@@ -498,6 +507,7 @@ leave_local_outage (LookoutAlertEngine *self,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     track_reset_streaks (value);
 
+  self->link_outage = FALSE;
   event = new_event (NULL, LOOKOUT_ALERT_EVENT_CONNECTIVITY_RESTORED, now);
   event->title = g_strdup (_("This computer is online again"));
   event->message = g_strdup (_("Local connectivity restored."));
@@ -518,7 +528,7 @@ everything_fails (LookoutAlertEngine *self,
     {
       Track *track = value;
 
-      if (track->last_result_ms == 0 ||
+      if (track->is_default_link || track->last_result_ms == 0 ||
           now - track->last_result_ms > 2 * track->interval_ms + 120000)
         continue;
       if (!track->last_bad)
@@ -527,6 +537,16 @@ everything_fails (LookoutAlertEngine *self,
     }
 
   return recent >= 2;
+}
+
+/* iface://default: the link of this computer's way out. */
+static gboolean
+is_default_link (LookoutTarget *target)
+{
+  LookoutTargetUri *uri = lookout_target_get_uri (target);
+
+  return lookout_target_get_kind (target) == LOOKOUT_TARGET_KIND_IFACE
+         && g_strcmp0 (lookout_target_uri_get_host (uri), "default") == 0;
 }
 
 /* ---- state ---- */
@@ -969,8 +989,20 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
 
   track->last_result_ms = now;
   track->last_bad = !result->ok;
+  track->is_default_link = is_default_link (target);
 
-  if (self->local_outage)
+  if (track->is_default_link && !result->ok && !self->local_outage)
+    {
+      g_autofree char *reason = g_strdup_printf (_("the interface of the default route (%s) has no working link"),
+                                                 result->interface != NULL ? result->interface : "default");
+
+      enter_local_outage (self, now, reason);
+      self->link_outage = TRUE;
+    }
+  else if (track->is_default_link && result->ok && self->link_outage)
+    leave_local_outage (self, now);
+
+  if (self->local_outage && !track->is_default_link)
     {
       if (!result->ok)
         goto out;
@@ -1009,6 +1041,7 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
 
   if (new_state == LOOKOUT_TARGET_STATE_DOWN &&
       track->state != LOOKOUT_TARGET_STATE_DOWN &&
+      !track->is_default_link &&
       everything_fails (self, now))
     {
       enter_local_outage (self, now, _("every target failed"));
