@@ -284,6 +284,54 @@ test_trace_route (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+model_ready (gpointer user_data)
+{
+  LookoutEventModel *model = user_data;
+
+  return model != NULL && !lookout_event_model_get_loading (model)
+         && g_list_model_get_n_items (G_LIST_MODEL (model)) > 0;
+}
+
+/* The page's route changes are the target's events of kind "route-change",
+ * none of its other events and none of another target's. */
+static void
+test_route_changes (void)
+{
+  g_autoptr(LookoutTestStore) ts = lookout_test_store_new ();
+  g_autoptr(LookoutMonitor) monitor = lookout_test_monitor_new (ts->store);
+  g_autoptr(LookoutTarget) target = lookout_target_new_from_string ("icmp://192.0.2.10", NULL);
+  g_autoptr(LookoutEventItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page = g_object_ref_sink (lookout_target_page_new ());
+  LookoutEventModel *changes;
+  gint64 id;
+
+  lookout_test_add_target (monitor, target);
+  id = lookout_target_get_id (target);
+  lookout_store_append_event (ts->store, id, 1000, "route-change",
+                              "Route changed: 10.0.0.1 192.0.2.10 → 10.0.0.2 192.0.2.10");
+  lookout_store_append_event (ts->store, id, 2000, "down", "192.0.2.10 is down");
+  lookout_store_append_event (ts->store, id + 1, 3000, "route-change", "another target's");
+  g_assert_true (lookout_store_flush_sync (ts->store, &error));
+  g_assert_no_error (error);
+
+  lookout_target_page_set_monitor (LOOKOUT_TARGET_PAGE (page), monitor);
+  lookout_target_page_set_target (LOOKOUT_TARGET_PAGE (page), target);
+  changes = lookout_target_path_get_route_changes (lookout_target_page_get_path (LOOKOUT_TARGET_PAGE (page)));
+  g_assert_nonnull (changes);
+  LOOKOUT_TEST_WAIT (model_ready (changes));
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (changes)), ==, 1);
+  item = g_list_model_get_item (G_LIST_MODEL (changes), 0);
+  g_assert_cmpstr (lookout_event_item_get_kind (item), ==, "route-change");
+  g_assert_cmpstr (lookout_event_item_get_message (item), ==,
+                   "Route changed: 10.0.0.1 192.0.2.10 → 10.0.0.2 192.0.2.10");
+
+  lookout_target_page_set_target (LOOKOUT_TARGET_PAGE (page), NULL);
+  g_object_unref (page);
+}
+
 /* A local interface has no host to trace to: no Network Path at all. */
 static void
 test_no_host (void)
@@ -317,6 +365,7 @@ main (int    argc,
   g_test_add_func ("/hop-table/page-live", test_page_live);
   g_test_add_func ("/hop-table/trace-route", test_trace_route);
   g_test_add_func ("/hop-table/no-host", test_no_host);
+  g_test_add_func ("/hop-table/route-changes", test_route_changes);
 
   status = g_test_run ();
 

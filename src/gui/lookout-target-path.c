@@ -164,6 +164,14 @@ lookout_target_path_get_hop_table (LookoutTargetPath *self)
   return self->hop_table;
 }
 
+LookoutEventModel *
+lookout_target_path_get_route_changes (LookoutTargetPath *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_TARGET_PATH (self), NULL);
+
+  return self->event_model;
+}
+
 GtkWidget *
 lookout_target_path_get_dialog (LookoutTargetPath *self)
 {

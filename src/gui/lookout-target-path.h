@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "lookout-event-model.h"
 #include "lookout-hop-table.h"
 #include "lookout-monitor.h"
 
@@ -31,6 +32,8 @@ void             lookout_target_path_set_target    (LookoutTargetPath *self,
 void             lookout_target_path_add_result    (LookoutTargetPath   *self,
                                                     const LookoutResult *result);
 LookoutHopTable *lookout_target_path_get_hop_table (LookoutTargetPath *self);
+/* The target's route changes, newest first; NULL until a monitor is known. */
+LookoutEventModel *lookout_target_path_get_route_changes (LookoutTargetPath *self);
 /* The dialog Trace Route opened last, while it is open. */
 GtkWidget       *lookout_target_path_get_dialog    (LookoutTargetPath *self);
 
