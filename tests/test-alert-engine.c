@@ -528,6 +528,42 @@ test_local_connectivity_default_link (void)
   harness_clear (&h);
 }
 
+/* The kernel's word on the default route's link: the first report is
+ * where things stand (down from the start is no outage); down later is a
+ * local outage at once, up again ends it. */
+static void
+test_local_connectivity_link_watch (void)
+{
+  g_autoptr(LookoutTarget) a = make_target (1, "tcp://127.0.0.1:9", 1);
+  g_autofree char *summary = NULL;
+  Harness h = { 0 };
+
+  harness_init (&h);
+  lookout_alert_engine_set_default_link (h.engine, FALSE, NULL);
+  lookout_alert_engine_set_default_link (h.engine, TRUE, "eth0");
+  feed (&h, a, 'U');
+  h.now += STEP_MS;
+  lookout_alert_engine_set_default_link (h.engine, FALSE, "eth0");
+  lookout_alert_engine_set_default_link (h.engine, FALSE, "eth0");
+  for (guint i = 0; i < 3; i++)
+    {
+      h.now += STEP_MS;
+      g_assert_cmpint (feed (&h, a, 'X'), ==, LOOKOUT_TARGET_STATE_UNKNOWN);
+    }
+  h.now += STEP_MS;
+  lookout_alert_engine_set_default_link (h.engine, TRUE, "eth0");
+  feed (&h, a, 'U');
+
+  summary = events_summary (h.events, START_MS);
+  g_assert_cmpstr (summary, ==, "connectivity-lost@1 connectivity-restored@5");
+  g_assert_cmpstr (((LookoutAlertEvent *) g_ptr_array_index (h.events, 0))->message, ==,
+                   "Local connectivity lost: the interface of the default route (eth0) has no working link. "
+                   "Targets are unknown until it returns.");
+  g_assert_cmpint (lookout_target_get_state (a), ==, LOOKOUT_TARGET_STATE_UP);
+
+  harness_clear (&h);
+}
+
 static void
 test_pause (void)
 {
@@ -734,6 +770,7 @@ main (int   argc,
   g_test_add_func ("/alert-engine/connectivity/one-fails", test_local_connectivity_one_fails);
   g_test_add_func ("/alert-engine/connectivity/network-monitor", test_local_connectivity_network_monitor);
   g_test_add_func ("/alert-engine/connectivity/default-link", test_local_connectivity_default_link);
+  g_test_add_func ("/alert-engine/connectivity/link-watch", test_local_connectivity_link_watch);
   g_test_add_func ("/alert-engine/pause", test_pause);
   g_test_add_func ("/alert-engine/cert-warning", test_cert_warning);
   g_test_add_func ("/alert-engine/mute", test_mute);

@@ -26,6 +26,7 @@
 #include "icmp-netns.h"
 #include "lookout-alert-engine.h"
 #include "lookout-iface-probe.h"
+#include "lookout-link-watch.h"
 #include "lookout-test.h"
 #include "lookout-target-uri.h"
 #include "path-netns.h"
@@ -314,6 +315,54 @@ test_default (void)
   g_assert_no_error (error);
 }
 
+static gboolean
+watch_says (LookoutLinkWatch *watch,
+            gboolean          up,
+            const char       *interface)
+{
+  return lookout_link_watch_get_known (watch)
+         && lookout_link_watch_get_up (watch) == up
+         && g_strcmp0 (lookout_link_watch_get_interface (watch), interface) == 0;
+}
+
+static void
+changed_cb (LookoutLinkWatch *watch,
+            gboolean          up,
+            const char       *interface,
+            guint            *n_changes)
+{
+  (*n_changes)++;
+}
+
+/* The kernel's notifications keep the default route's link known: the
+ * peer's end going down and up, the default route going away. */
+static void
+test_link_watch (void)
+{
+  g_autoptr(LookoutLinkWatch) watch = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_changes = 0;
+
+  if (skip_without_netns ())
+    return;
+
+  g_assert_true (icmp_netns_ip (&error, "-n", ns_a, "route", "add", "default", "via", "10.83.0.2", NULL));
+  g_assert_no_error (error);
+  watch = lookout_link_watch_new ();
+  g_signal_connect (watch, "changed", G_CALLBACK (changed_cb), &n_changes);
+  LOOKOUT_TEST_WAIT (watch_says (watch, TRUE, "lki0"));
+  g_assert_cmpuint (n_changes, ==, 1);
+
+  g_assert_true (icmp_netns_ip (&error, "-n", ns_b, "link", "set", "lki1", "down", NULL));
+  LOOKOUT_TEST_WAIT (watch_says (watch, FALSE, "lki0"));
+  g_assert_true (icmp_netns_ip (&error, "-n", ns_b, "link", "set", "lki1", "up", NULL));
+  LOOKOUT_TEST_WAIT (watch_says (watch, TRUE, "lki0"));
+  g_assert_true (icmp_netns_ip (&error, "-n", ns_a, "route", "del", "default", NULL));
+  g_assert_no_error (error);
+  LOOKOUT_TEST_WAIT (watch_says (watch, FALSE, NULL));
+  g_assert_cmpuint (n_changes, ==, 4);
+}
+
 static void
 test_no_such_interface (void)
 {
@@ -351,6 +400,7 @@ main (int    argc,
   g_test_add_func ("/iface/link-down", test_link_down);
   g_test_add_func ("/iface/default", test_default);
   g_test_add_func ("/iface/no-such-interface", test_no_such_interface);
+  g_test_add_func ("/iface/link-watch", test_link_watch);
 
   status = g_test_run ();
 

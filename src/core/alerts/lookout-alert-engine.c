@@ -29,10 +29,12 @@
  *    failures are not counted until a success (or the network) returns. A
  *    network that is unavailable from the start (an isolated LAN without a
  *    default route) is not taken for an outage: only the change is.
- *    An iface://default target answers the question directly: its link
- *    going down is a local outage at once, its link coming back ends the
- *    outage it started, and it is never counted among the targets that
- *    fail together.
+ *    The link of the default route's interface answers the question
+ *    directly, read from the kernel (LookoutLinkWatch) or from an
+ *    iface://default target: its going down is a local outage at once, its
+ *    coming back ends the outage it started (as with the network monitor,
+ *    a link down from the start is no outage), and such a target is never
+ *    counted among the targets that fail together.
  *  - Reminders while DOWN at fixed offsets after the DOWN event; an overdue
  *    one (after a suspend) is sent once, for the latest offset passed.
  *  - A certificate expiring sooner than cert-warning-days: one warning per
@@ -55,6 +57,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "lookout-alert-engine.h"
+#include "lookout-link-watch.h"
 
 #define DAY_MS (24 * 60 * 60 * 1000LL)
 
@@ -108,6 +111,7 @@ struct _LookoutAlertEngine
 
   GSource               *reminder_timer;
   GNetworkMonitor       *network_monitor;
+  LookoutLinkWatch      *link_watch;
   GDBusConnection       *system_bus;
   guint                  sleep_subscription;
   GCancellable          *cancellable;
@@ -117,6 +121,8 @@ struct _LookoutAlertEngine
   guint                  network_available : 1;
   guint                  local_outage : 1;
   guint                  link_outage : 1;
+  guint                  link_known : 1;
+  guint                  link_up : 1;
   guint                  paused : 1;
 };
 
@@ -732,6 +738,9 @@ lookout_alert_engine_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->network_monitor,
                                           network_available_changed_cb, self);
   g_clear_object (&self->network_monitor);
+  if (self->link_watch != NULL)
+    g_signal_handlers_disconnect_by_data (self->link_watch, self);
+  g_clear_object (&self->link_watch);
   if (self->sleep_subscription != 0)
     g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_subscription);
   self->sleep_subscription = 0;
@@ -1360,10 +1369,54 @@ lookout_alert_engine_set_paused (LookoutAlertEngine *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
 }
 
+static void
+default_link_changed_cb (LookoutLinkWatch   *watch,
+                         gboolean            up,
+                         const char         *interface,
+                         LookoutAlertEngine *self)
+{
+  lookout_alert_engine_set_default_link (self, up, interface);
+}
+
+void
+lookout_alert_engine_set_default_link (LookoutAlertEngine *self,
+                                       gboolean            up,
+                                       const char         *interface)
+{
+  gboolean was_known, was_up;
+
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+
+  was_known = self->link_known;
+  was_up = self->link_up;
+  self->link_known = TRUE;
+  self->link_up = !!up;
+  if (!was_known || was_up == self->link_up)
+    return;
+
+  if (!up && !self->local_outage)
+    {
+      g_autofree char *reason = interface != NULL
+        ? g_strdup_printf (_("the interface of the default route (%s) has no working link"), interface)
+        : g_strdup (_("there is no default route"));
+
+      enter_local_outage (self, lookout_alert_engine_now (self), reason);
+      self->link_outage = TRUE;
+    }
+  else if (up && self->link_outage)
+    leave_local_outage (self, lookout_alert_engine_now (self));
+}
+
 void
 lookout_alert_engine_watch_system (LookoutAlertEngine *self)
 {
   g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+
+  if (self->link_watch == NULL)
+    {
+      self->link_watch = lookout_link_watch_new ();
+      g_signal_connect (self->link_watch, "changed", G_CALLBACK (default_link_changed_cb), self);
+    }
 
   if (self->network_monitor == NULL)
     {
