@@ -146,6 +146,21 @@ def t_check_invalid_target():
     expect(p.stdout == "", p.stdout)
 
 
+def t_check_iface():
+    p = agent("check", "iface://lo", "iface://nosuch0")
+    expect(p.returncode == 1, f"exit {p.returncode}, stderr {p.stderr!r}")
+    lo, missing = json_lines(p.stdout)
+    expect(lo["kind"] == "iface" and lo["ok"] is True and lo["state"] == "up", lo)
+    expect(lo["interface"] == "lo" and lo["carrier"] is True, lo)
+    for key in ("rx_bps", "tx_bps", "bps", "rx_bytes", "tx_bytes", "errors", "drops"):
+        expect(isinstance(lo[key], int) and lo[key] >= 0, f"{key}: {lo}")
+    expect(lo["bps"] == lo["rx_bps"] + lo["tx_bps"], lo)
+    expect(missing["ok"] is False and missing["state"] == "down", missing)
+    expect("no network interface named" in missing["error"], missing)
+    p = agent("check", "iface://eth0:1")
+    expect(p.returncode == 2 and "no port" in p.stderr, f"exit {p.returncode}, stderr {p.stderr!r}")
+
+
 def t_check_usage():
     for args in (["check"], ["check", "--count", "0", "tcp://127.0.0.1:1"],
                  ["check", "--bogus", "tcp://127.0.0.1:1"], ["check", "--timeout", "5", "tcp://127.0.0.1:1"],
@@ -511,6 +526,7 @@ check("check: open TCP port is ok, exit 0", t_check_open)
 check("check: closed TCP port is refused, exit 1", t_check_refused)
 check("check: several targets at once, in order", t_check_mixed)
 check("check: an invalid target exits 2 naming it", t_check_invalid_target)
+check("check: iface:// prints the link and its bits per second", t_check_iface)
 check("check: bad usage exits 2", t_check_usage)
 check("check: --count N gives N checks a second apart", t_check_count)
 check("--help and --version", t_help_version)

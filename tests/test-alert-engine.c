@@ -486,6 +486,84 @@ test_local_connectivity_network_monitor (void)
   harness_clear (&h);
 }
 
+/* The default route's link going down is a local outage at once (the
+ * link's own DOWN is an event too); the other targets' failures meanwhile
+ * are not; its return ends the outage. While the link is up, a target
+ * that fails alone goes down as usual, and the link never counts among
+ * the targets that "all fail": the two others failing together are still
+ * an outage beyond the link. */
+static void
+test_local_connectivity_default_link (void)
+{
+  g_autoptr(LookoutTarget) link = make_target (1, "iface://default", 1);
+  g_autoptr(LookoutTarget) a = make_target (2, "tcp://127.0.0.2:9", 1);
+  g_autoptr(LookoutTarget) b = make_target (3, "tcp://127.0.0.3:9", 2);
+  g_autofree char *summary = NULL;
+  Harness h = { 0 };
+
+  harness_init (&h);
+  const char *rounds[] = { "UUU", "XXX", "XXX", "XXX", "UUU", "UXU", "UXX", "UXX" };
+  for (guint r = 0; r < G_N_ELEMENTS (rounds); r++)
+    {
+      feed (&h, link, rounds[r][0]);
+      feed (&h, a, rounds[r][1]);
+      feed (&h, b, rounds[r][2]);
+      if (r >= 1 && r <= 3)
+        {
+          g_assert_cmpint (lookout_target_get_state (link), ==, LOOKOUT_TARGET_STATE_DOWN);
+          g_assert_cmpint (lookout_target_get_state (a), ==, LOOKOUT_TARGET_STATE_UNKNOWN);
+          g_assert_cmpint (lookout_target_get_state (b), ==, LOOKOUT_TARGET_STATE_UNKNOWN);
+        }
+      h.now += STEP_MS;
+    }
+
+  summary = events_summary (h.events, START_MS);
+  g_assert_cmpstr (summary, ==,
+                   "connectivity-lost@1 down@1 connectivity-restored@4 up@4/3 down@5 connectivity-lost@7");
+  g_assert_nonnull (strstr (((LookoutAlertEvent *) g_ptr_array_index (h.events, 0))->message,
+                            "interface of the default route"));
+  g_assert_cmpint (lookout_target_get_state (a), ==, LOOKOUT_TARGET_STATE_DOWN);
+  g_assert_cmpint (lookout_target_get_state (link), ==, LOOKOUT_TARGET_STATE_UP);
+
+  harness_clear (&h);
+}
+
+/* The kernel's word on the default route's link: the first report is
+ * where things stand (down from the start is no outage); down later is a
+ * local outage at once, up again ends it. */
+static void
+test_local_connectivity_link_watch (void)
+{
+  g_autoptr(LookoutTarget) a = make_target (1, "tcp://127.0.0.1:9", 1);
+  g_autofree char *summary = NULL;
+  Harness h = { 0 };
+
+  harness_init (&h);
+  lookout_alert_engine_set_default_link (h.engine, FALSE, NULL);
+  lookout_alert_engine_set_default_link (h.engine, TRUE, "eth0");
+  feed (&h, a, 'U');
+  h.now += STEP_MS;
+  lookout_alert_engine_set_default_link (h.engine, FALSE, "eth0");
+  lookout_alert_engine_set_default_link (h.engine, FALSE, "eth0");
+  for (guint i = 0; i < 3; i++)
+    {
+      h.now += STEP_MS;
+      g_assert_cmpint (feed (&h, a, 'X'), ==, LOOKOUT_TARGET_STATE_UNKNOWN);
+    }
+  h.now += STEP_MS;
+  lookout_alert_engine_set_default_link (h.engine, TRUE, "eth0");
+  feed (&h, a, 'U');
+
+  summary = events_summary (h.events, START_MS);
+  g_assert_cmpstr (summary, ==, "connectivity-lost@1 connectivity-restored@5");
+  g_assert_cmpstr (((LookoutAlertEvent *) g_ptr_array_index (h.events, 0))->message, ==,
+                   "Local connectivity lost: the interface of the default route (eth0) has no working link. "
+                   "Targets are unknown until it returns.");
+  g_assert_cmpint (lookout_target_get_state (a), ==, LOOKOUT_TARGET_STATE_UP);
+
+  harness_clear (&h);
+}
+
 static void
 test_pause (void)
 {
@@ -691,6 +769,8 @@ main (int   argc,
   g_test_add_func ("/alert-engine/connectivity/all-fail", test_local_connectivity_all_fail);
   g_test_add_func ("/alert-engine/connectivity/one-fails", test_local_connectivity_one_fails);
   g_test_add_func ("/alert-engine/connectivity/network-monitor", test_local_connectivity_network_monitor);
+  g_test_add_func ("/alert-engine/connectivity/default-link", test_local_connectivity_default_link);
+  g_test_add_func ("/alert-engine/connectivity/link-watch", test_local_connectivity_link_watch);
   g_test_add_func ("/alert-engine/pause", test_pause);
   g_test_add_func ("/alert-engine/cert-warning", test_cert_warning);
   g_test_add_func ("/alert-engine/mute", test_mute);

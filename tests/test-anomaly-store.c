@@ -252,6 +252,44 @@ feed_shift (LookoutMonitor *monitor,
     }
 }
 
+/* An interface's traffic is no latency: the same shift that is an anomaly
+ * of a TCP target's response time is none of a link's bits per second. */
+static void
+test_traffic_is_not_judged (void)
+{
+  g_autoptr(LookoutTestStore) ts = lookout_test_store_new ();
+  g_autoptr(LookoutMonitor) monitor = lookout_test_monitor_new (ts->store);
+  g_autoptr(LookoutTarget) tcp = lookout_target_new_from_string ("tcp://127.0.0.1:5432", NULL);
+  g_autoptr(LookoutTarget) link = lookout_target_new_from_string ("iface://lo", NULL);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (12);
+  g_autoptr(GArray) tcp_rows = NULL;
+  g_autoptr(GArray) link_rows = NULL;
+  gint64 t0 = (g_get_real_time () / 1000 / DAY - 1) * DAY;
+  Seen seen = { 0, 0 };
+
+  g_signal_connect (lookout_monitor_get_anomaly_watch (monitor), "anomaly", G_CALLBACK (anomaly_cb), &seen);
+  lookout_test_add_target (monitor, tcp);
+  lookout_test_add_target (monitor, link);
+
+  feed_shift (monitor, tcp, t0);
+  for (guint i = 0; i < 700; i++)
+    {
+      g_autoptr(LookoutResult) result = make_result (link, t0 + i * MINUTE, -0.001);
+
+      result->link_bps = (gint64) ((20.0 + (i >= 600 ? 40.0 : 0.0) + g_rand_double_range (rand, -1, 1)) * 1000);
+      lookout_monitor_handle_result (monitor, link, result);
+    }
+  LOOKOUT_TEST_WAIT (seen.opened == 1);
+  LOOKOUT_TEST_WAIT (!lookout_anomaly_watch_is_backfilling (lookout_monitor_get_anomaly_watch (monitor),
+                                                            lookout_target_get_id (tcp)));
+
+  tcp_rows = query (ts->store, lookout_target_get_id (tcp), 0, 0);
+  link_rows = query (ts->store, lookout_target_get_id (link), 0, 0);
+  g_assert_cmpuint (tcp_rows->len, ==, 1);
+  g_assert_cmpuint (link_rows->len, ==, 0);
+  g_assert_cmpuint (seen.opened, ==, 1);
+}
+
 /* Anomalies are notified only for a target that asks for it. */
 static void
 test_notify_switch (void)
@@ -311,6 +349,7 @@ main (int    argc,
   g_test_add_func ("/anomaly-store/pruned-with-history", test_pruned_with_history);
   g_test_add_func ("/anomaly-store/monitor-backfill-and-live", test_monitor_backfill_and_live);
   g_test_add_func ("/anomaly-store/notify-switch", test_notify_switch);
+  g_test_add_func ("/anomaly-store/traffic-is-not-judged", test_traffic_is_not_judged);
 
   return g_test_run ();
 }

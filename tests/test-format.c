@@ -45,6 +45,40 @@ test_format_latency (void)
     }
 }
 
+static void
+test_format_bitrate (void)
+{
+  static const struct {
+    gint64      bps;
+    const char *text;
+  } cases[] = {
+    { -1, "—" },
+    { 0, "0 bit/s" },
+    { 999, "999 bit/s" },
+    { 1000, "1.00 kbit/s" },
+    { 12345, "12.3 kbit/s" },
+    { 999600, "1.00 Mbit/s" },
+    { 1250000, "1.25 Mbit/s" },
+    { 940000000, "940 Mbit/s" },
+    { 10000000000, "10.0 Gbit/s" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = lookout_format_bitrate (cases[i].bps);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+
+  {
+    g_autofree char *tick = lookout_format_bitrate_tick (4000000, 10000000, 2000000);
+    g_autofree char *fine = lookout_format_bitrate_tick (400000, 1000000, 200000);
+
+    g_assert_cmpstr (tick, ==, "4 Mbit/s");
+    g_assert_cmpstr (fine, ==, "0.4 Mbit/s");
+  }
+}
+
 /* A value and the axis it is plotted on use the same unit. */
 static void
 test_format_latency_matches_axis (void)
@@ -134,6 +168,7 @@ main (int   argc,
 
   g_test_add_func ("/format/latency", test_format_latency);
   g_test_add_func ("/format/latency-matches-axis", test_format_latency_matches_axis);
+  g_test_add_func ("/format/bitrate", test_format_bitrate);
   g_test_add_func ("/format/percent", test_format_percent);
   g_test_add_func ("/format/dates", test_format_dates);
 

@@ -26,6 +26,7 @@
 static SoupServer *server;
 static char *server_url;
 static guint tiles_served;
+static GPtrArray *located;   /* the addresses the geolocation server was asked */
 static GBytes *tile_png;
 
 static cairo_status_t
@@ -86,6 +87,8 @@ server_handler_cb (SoupServer        *soup_server,
     {
       const char *body;
 
+      if (located != NULL)
+        g_ptr_array_add (located, g_strdup (path + strlen ("/json/")));
       if (g_str_equal (path, "/json/8.8.8.8"))
         body = "{\"status\":\"success\",\"country\":\"Australia\",\"city\":\"Sydney\","
                "\"lat\":-33.8688,\"lon\":151.2093,\"isp\":\"Anycast Example\",\"query\":\"8.8.8.8\"}";
@@ -673,6 +676,57 @@ test_fit_and_select (Fixture       *f,
   g_assert_false (gtk_widget_has_css_class (marker_button (f->map, targets[2]), "selected"));
 }
 
+static guint
+n_path_nodes (LookoutMap *map)
+{
+  GList *nodes = shumate_path_layer_get_nodes (lookout_map_path_get_layer (lookout_map_get_path (map)));
+  guint n = g_list_length (nodes);
+
+  g_list_free (nodes);
+  return n;
+}
+
+/* A traced round on the map: a line from home through the public hops
+ * geolocation placed; the private ones are never asked about. */
+static void
+test_path (Fixture       *f,
+           gconstpointer  data)
+{
+  static const char * const addresses[] = { "192.168.1.1", "10.0.0.1", NULL, "8.8.8.8", "1.2.3.4" };
+  g_autoptr(LookoutGeo) geo = lookout_geo_new (NULL);
+  g_autoptr(LookoutGeoProvider) provider = lookout_geo_provider_new (LOOKOUT_GEO_PROVIDER_IP_API, server_url);
+  g_autoptr(LookoutTraceReport) report = lookout_trace_report_new ("1.2.3.4", G_N_ELEMENTS (addresses));
+  g_autoptr(GPtrArray) asked = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (addresses); i++)
+    if (addresses[i] != NULL)
+      {
+        const char * const one[] = { addresses[i], NULL };
+
+        report->hops[i].addresses = g_strdupv ((char **) one);
+      }
+  report->destination_ttl = G_N_ELEMENTS (addresses);
+
+  lookout_geo_set_provider (geo, provider);
+  lookout_geo_set_home (geo, 52.40, 13.06);  /* Potsdam */
+  lookout_map_set_geo (f->map, geo);
+  located = asked;
+
+  lookout_map_set_path (f->map, report);
+  g_assert_cmpuint (lookout_map_path_get_n_asked (lookout_map_get_path (f->map)), ==, 2);
+  LOOKOUT_TEST_WAIT (lookout_map_path_get_n_hops (lookout_map_get_path (f->map)) == 2);
+  /* Home, Sydney, Berlin. */
+  g_assert_cmpuint (n_path_nodes (f->map), ==, 3);
+  g_assert_cmpuint (asked->len, ==, 2);
+  for (guint i = 0; i < asked->len; i++)
+    g_assert_true (lookout_geo_address_is_public (g_ptr_array_index (asked, i)));
+
+  lookout_map_set_path (f->map, NULL);
+  g_assert_cmpuint (n_path_nodes (f->map), ==, 0);
+  located = NULL;
+  lookout_map_set_geo (f->map, NULL);
+}
+
 static void
 test_doubtful (Fixture       *f,
                gconstpointer  data)
@@ -1071,6 +1125,7 @@ main (int   argc,
   ADD ("/map/cluster-worst", test_cluster_worst);
   ADD ("/map/big-cluster-zooms", test_big_cluster_zooms);
   ADD ("/map/doubtful", test_doubtful);
+  ADD ("/map/path", test_path);
   ADD ("/map/no-tiles", test_no_tiles);
   ADD ("/map/pick-place", test_pick_place);
 #undef ADD

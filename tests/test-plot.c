@@ -15,6 +15,7 @@
 #include <math.h>
 #include <gtk/gtk.h>
 
+#include "lookout-dashboard-plot.h"
 #include "lookout-plot.h"
 #include "lookout-plot-legend.h"
 #include "lookout-range-bar.h"
@@ -765,6 +766,42 @@ test_sparkline_history (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The dashboard's axis is a response time: an interface's traffic, in bits
+ * per second, is not drawn on it; the interface's own page plots it in
+ * bit/s. */
+static void
+test_dashboard_leaves_out_traffic (void)
+{
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  g_autoptr(LookoutMonitor) monitor = lookout_test_monitor_new (tmp->store);
+  g_autoptr(LookoutTarget) ping = lookout_target_new_from_string ("icmp://127.0.0.1", NULL);
+  g_autoptr(LookoutTarget) link = lookout_target_new_from_string ("iface://lo", NULL);
+  GtkWidget *dashboard = g_object_ref_sink (lookout_dashboard_plot_new ());
+  LookoutTargetHistory *history = g_object_ref_sink (LOOKOUT_TARGET_HISTORY (lookout_target_history_new ()));
+  LookoutPlot *plot;
+
+  lookout_test_add_target (monitor, ping);
+  lookout_test_add_target (monitor, link);
+  lookout_dashboard_plot_set_monitor (LOOKOUT_DASHBOARD_PLOT (dashboard), monitor);
+  plot = lookout_dashboard_plot_get_plot (LOOKOUT_DASHBOARD_PLOT (dashboard));
+  g_assert_cmpuint (lookout_plot_get_n_lines (plot), ==, 1);
+  g_assert_cmpint (lookout_plot_get_line_target (plot, 0), ==, lookout_target_get_id (ping));
+  g_assert_cmpint (lookout_plot_get_value_unit (plot), ==, LOOKOUT_VALUE_UNIT_DURATION);
+
+  lookout_target_history_set_monitor (history, monitor);
+  lookout_target_history_set_target (history, link);
+  g_assert_cmpint (lookout_plot_get_value_unit (lookout_target_history_get_plot (history)), ==,
+                   LOOKOUT_VALUE_UNIT_BITRATE);
+  lookout_target_history_set_target (history, ping);
+  g_assert_cmpint (lookout_plot_get_value_unit (lookout_target_history_get_plot (history)), ==,
+                   LOOKOUT_VALUE_UNIT_DURATION);
+
+  lookout_target_history_set_target (history, NULL);
+  lookout_dashboard_plot_set_monitor (LOOKOUT_DASHBOARD_PLOT (dashboard), NULL);
+  g_object_unref (history);
+  g_object_unref (dashboard);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -777,6 +814,7 @@ main (int   argc,
   g_test_add_func ("/plot/legend", test_legend);
   g_test_add_func ("/plot/anomaly-bands", test_anomaly_bands);
   g_test_add_func ("/plot/set-targets", test_set_targets);
+  g_test_add_func ("/plot/dashboard-leaves-out-traffic", test_dashboard_leaves_out_traffic);
   g_test_add_func ("/plot/range-bar", test_range_bar);
   g_test_add_func ("/plot/history-statistics", test_history_statistics);
   g_test_add_func ("/plot/history-follows-state", test_history_follows_state);

@@ -231,6 +231,9 @@ test_table_json_values (void)
     [LOOKOUT_TARGET_KIND_UDP] = "\"reply_bytes\":12}",
     [LOOKOUT_TARGET_KIND_DNS] = "\"rcode\":0,\"answers\":[\"192.0.2.1\",\"10 mx.example.\"]}",
     [LOOKOUT_TARGET_KIND_NTP] = "\"offset_ms\":-1.5,\"stratum\":2,\"reference_id\":\"GPS\"}",
+    [LOOKOUT_TARGET_KIND_IFACE] =
+      "\"interface\":\"eth0\",\"carrier\":true,\"bps\":3000,\"rx_bps\":1000,\"tx_bps\":2000,"
+      "\"rx_bytes\":10,\"tx_bytes\":20,\"errors\":1,\"drops\":2}",
   };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (expected) == LOOKOUT_TARGET_N_KINDS);
@@ -261,6 +264,15 @@ test_table_json_values (void)
       result->stratum = 2;
       result->reference_id = g_strdup ("GPS");
       result->reply_bytes = 12;
+      result->interface = g_strdup ("eth0");
+      result->carrier = TRUE;
+      result->rx_bps = 1000;
+      result->tx_bps = 2000;
+      result->link_bps = 3000;
+      result->rx_bytes = 10;
+      result->tx_bytes = 20;
+      result->link_errors = 1;
+      result->link_drops = 2;
       assert_json_ends_with (result, expected[k]);
     }
 }
@@ -281,6 +293,9 @@ test_table_json_nulls (void)
     [LOOKOUT_TARGET_KIND_UDP] = "\"reply_bytes\":0}",
     [LOOKOUT_TARGET_KIND_DNS] = "\"rcode\":null,\"answers\":[]}",
     [LOOKOUT_TARGET_KIND_NTP] = "\"offset_ms\":null,\"stratum\":null,\"reference_id\":null}",
+    [LOOKOUT_TARGET_KIND_IFACE] =
+      "\"interface\":null,\"carrier\":false,\"bps\":null,\"rx_bps\":null,\"tx_bps\":null,"
+      "\"rx_bytes\":null,\"tx_bytes\":null,\"errors\":null,\"drops\":null}",
   };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (expected) == LOOKOUT_TARGET_N_KINDS);

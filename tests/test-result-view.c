@@ -425,6 +425,26 @@ test_ntp (void)
   assert_row (view->latency_row, view->latency_label, "—");
 }
 
+/* An interface's value is its traffic, in bits per second. */
+static void
+test_iface (void)
+{
+  g_autoptr(LookoutResultView) view = view_new ();
+  g_autoptr(LookoutResult) result = lookout_result_new (LOOKOUT_TARGET_KIND_IFACE);
+
+  result->ok = TRUE;
+  result->state = LOOKOUT_TARGET_STATE_UP;
+  result->rx_bps = 1000000;
+  result->tx_bps = 250000;
+  result->link_bps = 1250000;
+  lookout_result_view_set_result (view, result);
+
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (view->latency_row)), ==,
+                   "Traffic, received and sent");
+  assert_row (view->latency_row, view->latency_label, "1.25 Mbit/s");
+  assert_http_rows_hidden (view);
+}
+
 static void
 test_udp (void)
 {
@@ -714,6 +734,7 @@ main (int   argc,
   g_test_add_func ("/gui/result-view/dns", test_dns);
   g_test_add_func ("/gui/result-view/ntp", test_ntp);
   g_test_add_func ("/gui/result-view/udp", test_udp);
+  g_test_add_func ("/gui/result-view/iface", test_iface);
   g_test_add ("/gui/result-view/window-live", Fixture, NULL,
               fixture_set_up, test_window_live_result, fixture_tear_down);
   g_test_add ("/gui/result-view/window-http", Fixture, NULL,

@@ -33,6 +33,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lookout-anomaly-watch.h"
+#include "lookout-probe-kind.h"
 #include "lookout-sample.h"
 #include "lookout-store-anomalies.h"
 
@@ -286,9 +287,11 @@ lookout_anomaly_watch_note_result (LookoutAnomalyWatch *self,
   g_return_if_fail (LOOKOUT_IS_TARGET (target));
   g_return_if_fail (result != NULL);
 
-  /* a target not stored yet has no history, and its anomalies no row */
+  /* a target not stored yet has no history, and its anomalies no row;
+   * an interface's traffic is not a latency to judge */
   target_id = lookout_target_get_id (target);
-  if (target_id == 0 || self->store == NULL)
+  if (target_id == 0 || self->store == NULL
+      || lookout_probe_kind_get_value_unit (result->kind) != LOOKOUT_VALUE_UNIT_DURATION)
     return;
 
   {

@@ -331,7 +331,7 @@ update (LookoutResultView *self)
   row = lookout_probe_kind_get (result->kind);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->latency_row),
                                  lookout_probe_kind_get_latency_title (row));
-  latency = lookout_format_latency (result->latency_us);
+  latency = lookout_format_value (row->value_unit, lookout_probe_kind_get_value (result));
   set_row (self->latency_row, self->latency_label, latency, NULL);
 
   set_row (self->address_row, self->address_label, result->address, NULL);

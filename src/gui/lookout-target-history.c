@@ -100,13 +100,14 @@ show_stats (LookoutTargetHistory *self,
 {
   double lat = self->target ? lookout_target_get_latitude (self->target) : NAN;
   double lon = self->target ? lookout_target_get_longitude (self->target) : NAN;
+  LookoutValueUnit unit = lookout_plot_get_value_unit (self->plot);
 
   set_stat (self, STAT_AVAILABILITY, lookout_format_percent (s->availability));
-  set_stat (self, STAT_MIN, lookout_format_latency (s->min_us));
-  set_stat (self, STAT_MEAN, lookout_format_latency (s->mean_us));
-  set_stat (self, STAT_MEDIAN, lookout_format_latency (s->median_us));
-  set_stat (self, STAT_P95, lookout_format_latency (s->p95_us));
-  set_stat (self, STAT_MAX, lookout_format_latency (s->max_us));
+  set_stat (self, STAT_MIN, lookout_format_value (unit, s->min_us));
+  set_stat (self, STAT_MEAN, lookout_format_value (unit, s->mean_us));
+  set_stat (self, STAT_MEDIAN, lookout_format_value (unit, s->median_us));
+  set_stat (self, STAT_P95, lookout_format_value (unit, s->p95_us));
+  set_stat (self, STAT_MAX, lookout_format_value (unit, s->max_us));
   set_stat (self, STAT_FAILURES, g_strdup_printf ("%" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT,
                                                   s->n_fail, s->n));
   set_stat (self, STAT_DEGRADED, s->exact
@@ -580,6 +581,8 @@ lookout_target_history_set_target (LookoutTargetHistory *self,
   gtk_label_set_label (self->export_label, "");
   if (target != NULL)
     {
+      lookout_plot_set_value_unit (self->plot,
+                                   lookout_probe_kind_get_value_unit (lookout_target_get_kind (target)));
       lookout_plot_add_target (self->plot, lookout_target_get_id (target),
                                lookout_target_get_name (target));
       self->live_state = lookout_target_get_state (target);

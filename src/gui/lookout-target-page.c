@@ -21,6 +21,7 @@
 #include "lookout-result-view.h"
 #include "lookout-target-history.h"
 #include "lookout-target-page.h"
+#include "lookout-target-path.h"
 #include "lookout-window.h"
 
 struct _LookoutTargetPage
@@ -52,6 +53,7 @@ struct _LookoutTargetPage
   LookoutEventList  *event_list;
   LookoutEventModel *event_model;
   LookoutAnomalyList *anomaly_list;
+  LookoutTargetPath  *path;
 };
 
 G_DEFINE_FINAL_TYPE (LookoutTargetPage, lookout_target_page, GTK_TYPE_WIDGET)
@@ -161,6 +163,7 @@ update_events (LookoutTargetPage *self)
   root = gtk_widget_get_root (GTK_WIDGET (self));
   monitor = LOOKOUT_IS_WINDOW (root) ? lookout_window_get_monitor (LOOKOUT_WINDOW (root)) : NULL;
   lookout_anomaly_list_set_target (self->anomaly_list, monitor, self->target);
+  lookout_target_path_set_target (self->path, monitor, self->target);
 }
 
 static void
@@ -297,6 +300,9 @@ lookout_target_page_init (LookoutTargetPage *self)
   self->anomaly_list = LOOKOUT_ANOMALY_LIST (lookout_anomaly_list_new ());
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (self->anomaly_list));
 
+  self->path = LOOKOUT_TARGET_PATH (lookout_target_path_new ());
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (self->path));
+
   self->target_signals = g_signal_group_new (LOOKOUT_TYPE_TARGET);
   g_signal_group_connect_object (self->target_signals, "notify",
                                  G_CALLBACK (target_notified_cb), self, G_CONNECT_SWAPPED);
@@ -344,6 +350,7 @@ lookout_target_page_set_target (LookoutTargetPage *self,
   lookout_target_history_set_target (self->history, target);
   /* Another target's result must not linger under this one's name. */
   lookout_result_view_set_result (self->result_view, NULL);
+  lookout_target_path_set_target (self->path, lookout_target_history_get_monitor (self->history), target);
   update (self);
   update_events (self);
   scroll_to_top (self);
@@ -372,4 +379,13 @@ lookout_target_page_set_result (LookoutTargetPage *self,
   g_return_if_fail (LOOKOUT_IS_TARGET_PAGE (self));
 
   lookout_result_view_set_result (self->result_view, result);
+  lookout_target_path_add_result (self->path, result);
+}
+
+LookoutTargetPath *
+lookout_target_page_get_path (LookoutTargetPage *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_TARGET_PAGE (self), NULL);
+
+  return self->path;
 }

@@ -11,6 +11,7 @@
 
 #include "lookout-monitor.h"
 #include "lookout-result.h"
+#include "lookout-target-path.h"
 #include "lookout-target.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,8 @@ void           lookout_target_page_set_target (LookoutTargetPage *self,
 /* The target's last result in detail; NULL before its first check. */
 void           lookout_target_page_set_result (LookoutTargetPage *self,
                                                LookoutResult     *result);
+/* The "Network Path" group: hops of traced results, Trace Route. */
+LookoutTargetPath *lookout_target_page_get_path (LookoutTargetPage *self);
 
 void           lookout_target_page_set_monitor (LookoutTargetPage *self,
                                                 LookoutMonitor    *monitor);

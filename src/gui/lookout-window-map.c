@@ -207,10 +207,23 @@ lookout_window_map_is_shown (LookoutWindow *self)
   return gtk_toggle_button_get_active (self->dashboard_button);
 }
 
+/* The selected target's latest traced round, drawn on the map. */
+void
+lookout_window_map_show_result (LookoutWindow       *self,
+                                const LookoutResult *result)
+{
+  if (result != NULL && result->trace != NULL)
+    lookout_map_set_path (self->map, result->trace);
+}
+
 void
 lookout_window_map_selection_changed (LookoutWindow *self,
                                       LookoutTarget *target)
 {
+  LookoutResult *last = target != NULL ? lookout_window_get_last_result (self, target) : NULL;
+
+  lookout_map_set_path (self->map, last != NULL ? last->trace : NULL);
+
   if (lookout_window_map_is_shown (self))
     lookout_map_select_target (self->map, target);
   else

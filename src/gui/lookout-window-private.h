@@ -61,6 +61,8 @@ void     lookout_window_map_set_monitor       (LookoutWindow  *self,
                                                LookoutMonitor *monitor);
 gboolean lookout_window_map_is_shown          (LookoutWindow  *self);
 void     lookout_window_leave_map             (LookoutWindow  *self);
+void     lookout_window_map_show_result       (LookoutWindow       *self,
+                                              const LookoutResult *result);
 void     lookout_window_map_selection_changed (LookoutWindow  *self,
                                                LookoutTarget  *target);
 

@@ -127,7 +127,10 @@ monitor_result_cb (LookoutWindow *self,
 
   g_hash_table_replace (self->last_results, g_memdup2 (&id, sizeof id), lookout_result_ref (result));
   if (target == lookout_window_get_selected_target (self))
-    lookout_target_page_set_result (self->target_page, result);
+    {
+      lookout_target_page_set_result (self->target_page, result);
+      lookout_window_map_show_result (self, result);
+    }
 }
 
 static void

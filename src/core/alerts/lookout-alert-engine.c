@@ -29,6 +29,12 @@
  *    failures are not counted until a success (or the network) returns. A
  *    network that is unavailable from the start (an isolated LAN without a
  *    default route) is not taken for an outage: only the change is.
+ *    The link of the default route's interface answers the question
+ *    directly, read from the kernel (LookoutLinkWatch) or from an
+ *    iface://default target: its going down is a local outage at once, its
+ *    coming back ends the outage it started (as with the network monitor,
+ *    a link down from the start is no outage), and such a target is never
+ *    counted among the targets that fail together.
  *  - Reminders while DOWN at fixed offsets after the DOWN event; an overdue
  *    one (after a suspend) is sent once, for the latest offset passed.
  *  - A certificate expiring sooner than cert-warning-days: one warning per
@@ -51,6 +57,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "lookout-alert-engine.h"
+#include "lookout-link-watch.h"
 
 #define DAY_MS (24 * 60 * 60 * 1000LL)
 
@@ -79,6 +86,7 @@ typedef struct
   gboolean            flapping;
 
   gboolean            last_bad;
+  gboolean            is_default_link;
   gint64              last_result_ms;
   gint64              last_cert_warning_ms;
   gint64              muted_until_ms;
@@ -103,6 +111,7 @@ struct _LookoutAlertEngine
 
   GSource               *reminder_timer;
   GNetworkMonitor       *network_monitor;
+  LookoutLinkWatch      *link_watch;
   GDBusConnection       *system_bus;
   guint                  sleep_subscription;
   GCancellable          *cancellable;
@@ -111,6 +120,9 @@ struct _LookoutAlertEngine
   guint                  do_not_disturb : 1;
   guint                  network_available : 1;
   guint                  local_outage : 1;
+  guint                  link_outage : 1;
+  guint                  link_known : 1;
+  guint                  link_up : 1;
   guint                  paused : 1;
 };
 
@@ -466,6 +478,9 @@ enter_local_outage (LookoutAlertEngine *self,
     {
       Track *track = value;
 
+      /* The default route's link is the witness, not a suspect. */
+      if (track->is_default_link)
+        continue;
       track_reset_streaks (track);
       if (track->state != LOOKOUT_TARGET_STATE_DOWN)
         {
@@ -498,6 +513,7 @@ leave_local_outage (LookoutAlertEngine *self,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     track_reset_streaks (value);
 
+  self->link_outage = FALSE;
   event = new_event (NULL, LOOKOUT_ALERT_EVENT_CONNECTIVITY_RESTORED, now);
   event->title = g_strdup (_("This computer is online again"));
   event->message = g_strdup (_("Local connectivity restored."));
@@ -518,7 +534,7 @@ everything_fails (LookoutAlertEngine *self,
     {
       Track *track = value;
 
-      if (track->last_result_ms == 0 ||
+      if (track->is_default_link || track->last_result_ms == 0 ||
           now - track->last_result_ms > 2 * track->interval_ms + 120000)
         continue;
       if (!track->last_bad)
@@ -527,6 +543,16 @@ everything_fails (LookoutAlertEngine *self,
     }
 
   return recent >= 2;
+}
+
+/* iface://default: the link of this computer's way out. */
+static gboolean
+is_default_link (LookoutTarget *target)
+{
+  LookoutTargetUri *uri = lookout_target_get_uri (target);
+
+  return lookout_target_get_kind (target) == LOOKOUT_TARGET_KIND_IFACE
+         && g_strcmp0 (lookout_target_uri_get_host (uri), "default") == 0;
 }
 
 /* ---- state ---- */
@@ -712,6 +738,9 @@ lookout_alert_engine_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->network_monitor,
                                           network_available_changed_cb, self);
   g_clear_object (&self->network_monitor);
+  if (self->link_watch != NULL)
+    g_signal_handlers_disconnect_by_data (self->link_watch, self);
+  g_clear_object (&self->link_watch);
   if (self->sleep_subscription != 0)
     g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_subscription);
   self->sleep_subscription = 0;
@@ -969,8 +998,20 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
 
   track->last_result_ms = now;
   track->last_bad = !result->ok;
+  track->is_default_link = is_default_link (target);
 
-  if (self->local_outage)
+  if (track->is_default_link && !result->ok && !self->local_outage)
+    {
+      g_autofree char *reason = g_strdup_printf (_("the interface of the default route (%s) has no working link"),
+                                                 result->interface != NULL ? result->interface : "default");
+
+      enter_local_outage (self, now, reason);
+      self->link_outage = TRUE;
+    }
+  else if (track->is_default_link && result->ok && self->link_outage)
+    leave_local_outage (self, now);
+
+  if (self->local_outage && !track->is_default_link)
     {
       if (!result->ok)
         goto out;
@@ -1009,6 +1050,7 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
 
   if (new_state == LOOKOUT_TARGET_STATE_DOWN &&
       track->state != LOOKOUT_TARGET_STATE_DOWN &&
+      !track->is_default_link &&
       everything_fails (self, now))
     {
       enter_local_outage (self, now, _("every target failed"));
@@ -1327,10 +1369,54 @@ lookout_alert_engine_set_paused (LookoutAlertEngine *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
 }
 
+static void
+default_link_changed_cb (LookoutLinkWatch   *watch,
+                         gboolean            up,
+                         const char         *interface,
+                         LookoutAlertEngine *self)
+{
+  lookout_alert_engine_set_default_link (self, up, interface);
+}
+
+void
+lookout_alert_engine_set_default_link (LookoutAlertEngine *self,
+                                       gboolean            up,
+                                       const char         *interface)
+{
+  gboolean was_known, was_up;
+
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+
+  was_known = self->link_known;
+  was_up = self->link_up;
+  self->link_known = TRUE;
+  self->link_up = !!up;
+  if (!was_known || was_up == self->link_up)
+    return;
+
+  if (!up && !self->local_outage)
+    {
+      g_autofree char *reason = interface != NULL
+        ? g_strdup_printf (_("the interface of the default route (%s) has no working link"), interface)
+        : g_strdup (_("there is no default route"));
+
+      enter_local_outage (self, lookout_alert_engine_now (self), reason);
+      self->link_outage = TRUE;
+    }
+  else if (up && self->link_outage)
+    leave_local_outage (self, lookout_alert_engine_now (self));
+}
+
 void
 lookout_alert_engine_watch_system (LookoutAlertEngine *self)
 {
   g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+
+  if (self->link_watch == NULL)
+    {
+      self->link_watch = lookout_link_watch_new ();
+      g_signal_connect (self->link_watch, "changed", G_CALLBACK (default_link_changed_cb), self);
+    }
 
   if (self->network_monitor == NULL)
     {

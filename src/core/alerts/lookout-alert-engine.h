@@ -115,9 +115,16 @@ gboolean            lookout_alert_engine_get_paused      (LookoutAlertEngine    
 void                lookout_alert_engine_set_paused      (LookoutAlertEngine    *self,
                                                           gboolean               paused);
 
-/* Follows GNetworkMonitor's "network-available" and logind's PrepareForSleep
+/* Follows GNetworkMonitor's "network-available", the link of the default
+ * route's interface (LookoutLinkWatch) and logind's PrepareForSleep
  * (system bus; silently nothing where there is none). */
 void                lookout_alert_engine_watch_system    (LookoutAlertEngine    *self);
+/* What the default route's link says (@interface NULL: there is no default
+ * route). The first report is where things stand; a change to down is a
+ * local outage, back up ends the outage it started. */
+void                lookout_alert_engine_set_default_link (LookoutAlertEngine   *self,
+                                                           gboolean              up,
+                                                           const char           *interface);
 
 /* Where a target stood when the last process stopped, read from the store
  * (its events and last result) off the main thread, so that a restart

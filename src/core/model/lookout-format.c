@@ -75,6 +75,66 @@ lookout_format_latency_tick (double us,
   return g_strdup_printf (_("%.*f %s"), digits, us / div, unit);
 }
 
+static const char *
+bitrate_unit (double  max_bps,
+              double *divisor)
+{
+  static const char * const units[] = { "bit/s", "kbit/s", "Mbit/s", "Gbit/s", "Tbit/s" };
+  guint i = 0;
+
+  *divisor = 1;
+  while (i + 1 < G_N_ELEMENTS (units) && max_bps >= *divisor * 1000)
+    {
+      *divisor *= 1000;
+      i++;
+    }
+
+  return units[i];
+}
+
+char *
+lookout_format_bitrate (gint64 bps)
+{
+  double div;
+  const char *unit;
+  double value;
+  int digits;
+
+  if (bps < 0)
+    return g_strdup ("—");
+
+  unit = bitrate_unit (bps, &div);
+  value = bps / div;
+  digits = div == 1 ? 0 : value < 10 ? 2 : value < 100 ? 1 : 0;
+
+  /* 999.96 kbit/s rounds to "1000 kbit/s": write it in the next unit. */
+  if (div > 1 && div < 1e12 && value * pow (10, digits) + 0.5 >= 1000 * pow (10, digits))
+    return lookout_format_bitrate ((gint64) (div * 1000));
+
+  /* Translators: a bit rate and its unit (bit/s, kbit/s, Mbit/s…) */
+  return g_strdup_printf (_("%.*f %s"), digits, value, unit);
+}
+
+char *
+lookout_format_bitrate_tick (double bps,
+                             double axis_max_bps,
+                             double step_bps)
+{
+  double div;
+  const char *unit = bitrate_unit (axis_max_bps, &div);
+  int digits = step_bps / div >= 1 ? 0 : (int) ceil (-log10 (step_bps / div));
+
+  return g_strdup_printf (_("%.*f %s"), digits, bps / div, unit);
+}
+
+char *
+lookout_format_value (LookoutValueUnit unit,
+                      gint64           value)
+{
+  return unit == LOOKOUT_VALUE_UNIT_BITRATE ? lookout_format_bitrate (value)
+                                            : lookout_format_latency (value);
+}
+
 /* "100 %", "99.95 %", "0 %": two decimals at most, trailing zeros dropped,
  * and never rounded up to 100 or down to 0 when it is not. */
 char *

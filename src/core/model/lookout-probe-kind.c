@@ -60,6 +60,11 @@ static const LookoutKindScheme ntp_schemes[] = {
   { NULL }
 };
 
+static const LookoutKindScheme iface_schemes[] = {
+  { "iface", 0, FALSE, TRUE, FALSE },
+  { NULL }
+};
+
 static const LookoutResultField http_phase_fields[] = {
   FIELD ("resolve", US_AS_MS, dns_us),
   FIELD ("connect", US_AS_MS, connect_us),
@@ -106,6 +111,19 @@ static const LookoutResultField ntp_fields[] = {
   { "offset_ms", LOOKOUT_RESULT_FIELD_US_AS_MS, G_STRUCT_OFFSET (LookoutResult, offset_us), 0, TRUE, NULL },
   INT_FIELD ("stratum", stratum, 0),
   FIELD ("reference_id", STRING, reference_id),
+  { NULL }
+};
+
+static const LookoutResultField iface_fields[] = {
+  FIELD ("interface", STRING, interface),
+  FIELD ("carrier", BOOLEAN, carrier),
+  FIELD ("bps", INT64, link_bps),
+  FIELD ("rx_bps", INT64, rx_bps),
+  FIELD ("tx_bps", INT64, tx_bps),
+  FIELD ("rx_bytes", INT64, rx_bytes),
+  FIELD ("tx_bytes", INT64, tx_bytes),
+  FIELD ("errors", INT64, link_errors),
+  FIELD ("drops", INT64, link_drops),
   { NULL }
 };
 
@@ -163,6 +181,16 @@ static const LookoutProbeKind kinds[] = {
     N_("A time server, for example pool.ntp.org"),
     -1,
     -1,
+  },
+  {
+    LOOKOUT_TARGET_KIND_IFACE, "iface", N_("Network interface"), iface_schemes,
+    LOOKOUT_KIND_PATH_NONE, LOOKOUT_KIND_PORT_NONE,
+    LOOKOUT_TARGET_DEFAULT_INTERVAL_S, LOOKOUT_TARGET_DEFAULT_TIMEOUT_MS,
+    iface_fields, N_("Traffic, received and sent"),
+    N_("An interface name, for example eth0, or default for the one of the default route"),
+    -1,
+    -1,
+    TRUE, LOOKOUT_VALUE_UNIT_BITRATE, G_STRUCT_OFFSET (LookoutResult, link_bps),
   },
 };
 
@@ -275,6 +303,28 @@ lookout_probe_kind_get_round_trip_us (const LookoutResult *result)
   return round_trip_us > 0 ? round_trip_us : result->latency_us;
 }
 
+gint64
+lookout_probe_kind_get_value (const LookoutResult *result)
+{
+  const LookoutProbeKind *kind;
+
+  g_return_val_if_fail (result != NULL, -1);
+
+  kind = lookout_probe_kind_get (result->kind);
+  if (kind == NULL || kind->value_offset <= 0)
+    return result->latency_us;
+
+  return G_STRUCT_MEMBER (gint64, result, kind->value_offset);
+}
+
+LookoutValueUnit
+lookout_probe_kind_get_value_unit (LookoutTargetKind kind)
+{
+  const LookoutProbeKind *row = lookout_probe_kind_get (kind);
+
+  return row != NULL ? row->value_unit : LOOKOUT_VALUE_UNIT_DURATION;
+}
+
 #define MEMBER(result, field, type) (*(const type *) ((const guint8 *) (result) + (field)->offset))
 
 void
@@ -354,6 +404,17 @@ lookout_probe_kind_add_json_fields (const LookoutResultField *fields,
         case LOOKOUT_RESULT_FIELD_LOSS:
           json_builder_add_double_value (builder,
                                          result->sent ? 1.0 - (double) result->received / result->sent : 1.0);
+          break;
+
+        case LOOKOUT_RESULT_FIELD_INT64:
+          if (MEMBER (result, field, gint64) >= 0)
+            json_builder_add_int_value (builder, MEMBER (result, field, gint64));
+          else
+            json_builder_add_null_value (builder);
+          break;
+
+        case LOOKOUT_RESULT_FIELD_BOOLEAN:
+          json_builder_add_boolean_value (builder, MEMBER (result, field, gboolean));
           break;
 
         case LOOKOUT_RESULT_FIELD_OBJECT:

@@ -52,7 +52,16 @@ typedef enum
   LOOKOUT_RESULT_FIELD_UNIX_TIME,   /* gint64 s as ISO 8601 UTC, null unless positive */
   LOOKOUT_RESULT_FIELD_LOSS,        /* 1 - received / sent (1 when nothing was sent) */
   LOOKOUT_RESULT_FIELD_OBJECT,      /* an object of @fields */
+  LOOKOUT_RESULT_FIELD_INT64,       /* gint64, null when negative */
+  LOOKOUT_RESULT_FIELD_BOOLEAN,     /* gboolean */
 } LookoutResultFieldType;
+
+/* What a kind's plotted and stored value (the sample's latency_us) is. */
+typedef enum
+{
+  LOOKOUT_VALUE_UNIT_DURATION,      /* µs: a response time */
+  LOOKOUT_VALUE_UNIT_BITRATE,       /* bits per second */
+} LookoutValueUnit;
 
 typedef struct _LookoutResultField LookoutResultField;
 
@@ -85,6 +94,9 @@ typedef struct
   gssize                     code_offset;       /* int member kept as the sample's code; -1: none */
   gssize                     round_trip_offset; /* gint64 µs member that is one round trip to the
                                                  * address, for geolocation; -1: the latency */
+  gboolean                   host_is_interface; /* the URI's host is a network interface's name */
+  LookoutValueUnit           value_unit;        /* of what is plotted and stored */
+  gssize                     value_offset;      /* gint64 member plotted and stored; 0: latency_us */
 } LookoutProbeKind;
 
 const LookoutProbeKind  *lookout_probe_kind_get             (LookoutTargetKind  kind);
@@ -102,6 +114,10 @@ int                      lookout_probe_kind_get_code        (const LookoutResult
 gboolean                 lookout_probe_kind_has_code        (const LookoutResult *result);
 /* One round trip to result->address in µs, or -1 when the result has none. */
 gint64                   lookout_probe_kind_get_round_trip_us (const LookoutResult *result);
+/* What a sample keeps and a plot draws of @result: its latency, or the
+ * kind's own value (an interface's bits per second); -1 when none. */
+gint64                   lookout_probe_kind_get_value       (const LookoutResult *result);
+LookoutValueUnit         lookout_probe_kind_get_value_unit  (LookoutTargetKind    kind);
 /* Adds the members of @fields, read from @result, to the open object. */
 void                     lookout_probe_kind_add_json_fields (const LookoutResultField *fields,
                                                              const LookoutResult      *result,

@@ -58,6 +58,9 @@ lookout_result_new (LookoutTargetKind kind)
   self->offset_us = 0;
   self->rcode = -1;
   self->stratum = -1;
+  self->rx_bps = self->tx_bps = self->link_bps = -1;
+  self->rx_bytes = self->tx_bytes = -1;
+  self->link_errors = self->link_drops = -1;
 
   return self;
 }
@@ -87,6 +90,7 @@ lookout_result_unref (LookoutResult *self)
   g_strfreev (self->answers);
   g_free (self->reference_id);
   g_clear_pointer (&self->trace, lookout_trace_report_unref);
+  g_free (self->interface);
   g_free (self);
 }
 

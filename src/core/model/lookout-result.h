@@ -85,6 +85,14 @@ typedef struct
 
   /* trace: the round's hops (latency_us is the destination's), NULL otherwise */
   LookoutTraceReport *trace;
+
+  /* iface: the link and its traffic; rates over the time since the last
+   * reading, -1 when unknown; counters since the interface came to be */
+  char               *interface;       /* its own name, "default" resolved */
+  gboolean            carrier;
+  gint64              rx_bps, tx_bps, link_bps;   /* link_bps: both ways, the plotted value */
+  gint64              rx_bytes, tx_bytes;
+  gint64              link_errors, link_drops;
 } LookoutResult;
 
 #define LOOKOUT_TYPE_RESULT (lookout_result_get_type ())

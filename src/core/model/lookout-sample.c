@@ -28,7 +28,7 @@ lookout_sample_init_from_result (LookoutSample       *sample,
     .ts_ms = result->started_ms,
     /* A degraded result was answered: its latency was measured and is kept. */
     .latency_us = result->ok || result->state == LOOKOUT_TARGET_STATE_DEGRADED
-                  ? result->latency_us : -1,
+                  ? lookout_probe_kind_get_value (result) : -1,
     .state = result->state,
     .error = result->error,
     .location = result->location,

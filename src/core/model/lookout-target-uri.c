@@ -516,6 +516,41 @@ parse_ipv6_literal (const char  *text,
   return TRUE;
 }
 
+/* A Linux interface name as the kernel takes it (dev_valid_name()), kept
+ * to the characters a URI carries plainly; case is kept: "eth0" and "ETH0"
+ * are two interfaces. */
+static char *
+parse_interface_name (const char  *text,
+                      gsize        len,
+                      GError     **error)
+{
+  g_autofree char *q = quote (text, len);
+
+  if (len >= 16)
+    {
+      g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_INVALID_HOST,
+                   _("“%s” is too long for a network interface name: they have at most 15 characters"), q);
+      return NULL;
+    }
+  if ((len == 1 && text[0] == '.') || (len == 2 && text[0] == '.' && text[1] == '.'))
+    {
+      g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_INVALID_HOST,
+                   _("“%s” is not a network interface name: write one like eth0, or default "
+                     "for the interface of the default route"), q);
+      return NULL;
+    }
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (text[i]) && strchr ("-_.", text[i]) == NULL)
+      {
+        g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_INVALID_HOST,
+                     _("“%s” is not a network interface name: use letters, digits, “-”, “_” "
+                       "and “.” only, like eth0 or wlan0"), q);
+        return NULL;
+      }
+
+  return g_strndup (text, len);
+}
+
 /* "host", "host:port", "[v6]", "[v6]:port". */
 static gboolean
 parse_authority (const char  *text,
@@ -540,6 +575,20 @@ parse_authority (const char  *text,
       g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_MISSING_HOST,
                    _("The address has no host"));
       return FALSE;
+    }
+
+  if (parts->kind->host_is_interface)
+    {
+      if (memchr (text, ':', len) != NULL)
+        {
+          g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNEXPECTED_PORT,
+                       _("%s targets have no port: write only the interface’s name, like iface://eth0"),
+                       kind_label (parts->kind));
+          return FALSE;
+        }
+      g_free (parts->host);
+      parts->host = parse_interface_name (text, len, error);
+      return parts->host != NULL;
     }
 
   if (text[0] == '[')
@@ -1002,7 +1051,7 @@ parse_trimmed (const char         *text,
 
       g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNKNOWN_SCHEME,
                    _("“%s” does not say what kind of target it is: start it with "
-                     "https://, icmp://, tcp://, udp://, dns:// or ntp://"), q);
+                     "https://, icmp://, tcp://, udp://, dns://, ntp:// or iface://"), q);
       return NULL;
     }
 
@@ -1017,13 +1066,13 @@ parse_trimmed (const char         *text,
           q = quote (copy, len);
           g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNKNOWN_SCHEME,
                        _("“%s” does not say what kind of target it is: start it with "
-                         "https://, icmp://, tcp://, udp://, dns:// or ntp://"), q);
+                         "https://, icmp://, tcp://, udp://, dns://, ntp:// or iface://"), q);
           return NULL;
         }
       q = quote (copy, scheme_len);
       g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNKNOWN_SCHEME,
                    _("“%s” is not a kind of target Lookout knows: use http, https, "
-                     "icmp, tcp, udp, dns or ntp"), q);
+                     "icmp, tcp, udp, dns, ntp or iface"), q);
       return NULL;
     }
   parts.kind = lookout_probe_kind_get (kind);
@@ -1207,11 +1256,11 @@ check_bare_address (const char  *text,
       if (strchr (text, ' ') != NULL)
         g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNKNOWN_SCHEME,
                      _("“%s” is not a kind of target Lookout knows (use http, https, icmp, "
-                       "tcp, udp, dns or ntp), and an address cannot contain spaces"), q);
+                       "tcp, udp, dns, ntp or iface), and an address cannot contain spaces"), q);
       else
         g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNKNOWN_SCHEME,
                      _("“%s” is not a kind of target Lookout knows: use http, https, "
-                       "icmp, tcp, udp, dns or ntp"), q);
+                       "icmp, tcp, udp, dns, ntp or iface"), q);
       return FALSE;
     }
 

@@ -12,6 +12,7 @@
 #include "lookout-dns-probe.h"
 #include "lookout-http-probe.h"
 #include "lookout-icmp-probe.h"
+#include "lookout-iface-probe.h"
 #include "lookout-ntp-probe.h"
 #include "lookout-probe.h"
 #include "lookout-tcp-probe.h"
@@ -28,6 +29,7 @@ static GType (* const probe_types[]) (void) = {
   [LOOKOUT_TARGET_KIND_UDP]  = lookout_udp_probe_get_type,
   [LOOKOUT_TARGET_KIND_DNS]  = lookout_dns_probe_get_type,
   [LOOKOUT_TARGET_KIND_NTP]  = lookout_ntp_probe_get_type,
+  [LOOKOUT_TARGET_KIND_IFACE] = lookout_iface_probe_get_type,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (probe_types) == LOOKOUT_TARGET_N_KINDS);

@@ -60,6 +60,7 @@ struct _LookoutMap
   GtkWidget          *overlay;
   ShumateSimpleMap   *simple_map;
   ShumateMarkerLayer *marker_layer;
+  LookoutMapPath     *path;
   GtkWidget          *note;
   GtkWidget          *place_bar;
   GtkWidget          *place_label;
@@ -993,6 +994,7 @@ lookout_map_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (shumate_simple_map_get_viewport (self->simple_map), self);
   lookout_map_set_targets (self, NULL);
   lookout_map_set_geo (self, NULL);
+  g_clear_object (&self->path);
   g_clear_handle_id (&self->regroup_source, g_source_remove);
   g_clear_handle_id (&self->recluster_source, g_source_remove);
   g_clear_object (&self->selected);
@@ -1141,6 +1143,9 @@ lookout_map_init (LookoutMap *self)
   self->marker_layer = shumate_marker_layer_new (shumate_simple_map_get_viewport (self->simple_map));
   shumate_marker_layer_set_selection_mode (self->marker_layer, GTK_SELECTION_NONE);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->marker_layer));
+  /* A traced path, drawn over the markers. */
+  self->path = lookout_map_path_new (shumate_simple_map_get_viewport (self->simple_map));
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (lookout_map_path_get_layer (self->path)));
   shumate_map_set_go_to_duration (map, GO_TO_DURATION);
   shumate_viewport_set_zoom_level (shumate_simple_map_get_viewport (self->simple_map), 2);
   shumate_map_center_on (map, 30, 10);
@@ -1309,10 +1314,29 @@ lookout_map_set_geo (LookoutMap *self,
   g_set_object (&self->geo, geo);
   if (geo != NULL)
     g_signal_connect_object (geo, "target-changed", G_CALLBACK (geo_target_changed_cb), self, 0);
+  if (self->path != NULL)
+    lookout_map_path_set_geo (self->path, geo);
 
   if (self->clusters != NULL)
     queue_regroup (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GEO]);
+}
+
+void
+lookout_map_set_path (LookoutMap               *self,
+                      const LookoutTraceReport *report)
+{
+  g_return_if_fail (LOOKOUT_IS_MAP (self));
+
+  lookout_map_path_set_report (self->path, report);
+}
+
+LookoutMapPath *
+lookout_map_get_path (LookoutMap *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MAP (self), NULL);
+
+  return self->path;
 }
 
 void

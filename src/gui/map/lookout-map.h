@@ -11,6 +11,7 @@
 #include <shumate/shumate.h>
 
 #include "lookout-geo.h"
+#include "lookout-map-path.h"
 #include "lookout-target.h"
 
 G_BEGIN_DECLS
@@ -61,6 +62,11 @@ void             lookout_map_pick_place         (LookoutMap    *self,
                                                  LookoutTarget *target);
 /* Zooms and centres so that every marker is in view. */
 void             lookout_map_fit_all            (LookoutMap    *self);
+/* Draws the path of a traced round through its geolocated public hops
+ * (see LookoutMapPath); NULL takes it away. */
+void             lookout_map_set_path           (LookoutMap               *self,
+                                                 const LookoutTraceReport *report);
+LookoutMapPath  *lookout_map_get_path           (LookoutMap    *self);
 
 ShumateMap      *lookout_map_get_map            (LookoutMap    *self);
 ShumateViewport *lookout_map_get_viewport       (LookoutMap    *self);

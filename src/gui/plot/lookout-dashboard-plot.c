@@ -115,8 +115,10 @@ targets_changed_cb (LookoutDashboardPlot *self)
 
           g_hash_table_insert (self->ranks, g_memdup2 (&id, sizeof id), GUINT_TO_POINTER (c.rank + 1));
 
-          /* The list model holds the target while this runs. */
-          if (lookout_target_get_id (target) > 0)
+          /* The list model holds the target while this runs. The plot's
+           * axis is a response time: an interface's traffic is not drawn. */
+          if (lookout_target_get_id (target) > 0
+              && lookout_probe_kind_get_value_unit (lookout_target_get_kind (target)) == LOOKOUT_VALUE_UNIT_DURATION)
             g_array_append_val (candidates, c);
         }
       g_array_sort (candidates, compare_candidates);

@@ -62,8 +62,9 @@ typedef struct
   double  strips;       /* height of the failure strips under the plot area */
   double  total_width;
   gint64  from_ms, to_ms;
-  double  y_max_us;
+  double  y_max_us;     /* in the plot's unit: µs, or bits per second */
   double  scale;
+  LookoutValueUnit unit;
 } Frame;
 
 typedef struct
@@ -85,6 +86,7 @@ struct _LookoutPlot
 
   LookoutStore *store;
   GPtrArray    *lines;
+  LookoutValueUnit unit;
 
   gboolean      live;
   gint64        span_ms;
@@ -107,6 +109,16 @@ struct _LookoutPlot
 };
 
 G_DEFINE_FINAL_TYPE (LookoutPlot, lookout_plot, GTK_TYPE_WIDGET)
+
+static char *
+format_tick (LookoutValueUnit unit,
+             double           value,
+             double           axis_max,
+             double           step)
+{
+  return unit == LOOKOUT_VALUE_UNIT_BITRATE ? lookout_format_bitrate_tick (value, axis_max, step)
+                                            : lookout_format_latency_tick (value, axis_max, step);
+}
 
 enum {
   PROP_0,
@@ -550,7 +562,7 @@ draw_axes (LookoutPlot *self,
   /* Horizontal grid and latency labels. */
   for (double v = 0; v <= f->y_max_us * 1.0001; v += step)
     {
-      g_autofree char *label = lookout_format_latency_tick (v, f->y_max_us, step);
+      g_autofree char *label = format_tick (f->unit, v, f->y_max_us, step);
       double y = snap (f, frame_y (f, v));
 
       cairo_set_source_rgba (cr, c->fg.red, c->fg.green, c->fg.blue, v == 0 ? 0.35 : 0.12);
@@ -885,6 +897,7 @@ lookout_plot_snapshot (GtkWidget   *widget,
   view_range (self, &f.from_ms, &f.to_ms);
   self->drawn_to_ms = f.to_ms;
   f.scale = gtk_widget_get_scale_factor (widget);
+  f.unit = self->unit;
 
   visible = latency_scale (self, &f);
 
@@ -903,7 +916,7 @@ lookout_plot_snapshot (GtkWidget   *widget,
 
     for (double v = 0; v <= f.y_max_us * 1.0001; v += step)
       {
-        g_autofree char *label = lookout_format_latency_tick (v, f.y_max_us, step);
+        g_autofree char *label = format_tick (f.unit, v, f.y_max_us, step);
         int w;
 
         pango_layout_set_text (layout, label, -1);
@@ -1066,9 +1079,9 @@ query_tooltip_cb (LookoutPlot *self,
       g_string_append (text, lookout_target_state_get_label (col->worst_state));
       if (col->n_timed > 0)
         {
-          g_autofree char *mid = lookout_format_latency (col->mid_us);
-          g_autofree char *min = lookout_format_latency (col->min_us);
-          g_autofree char *max = lookout_format_latency (col->max_us);
+          g_autofree char *mid = lookout_format_value (self->unit, col->mid_us);
+          g_autofree char *min = lookout_format_value (self->unit, col->min_us);
+          g_autofree char *max = lookout_format_value (self->unit, col->max_us);
 
           g_string_append_printf (text, (col->flags & LOOKOUT_SERIES_COLUMN_MEAN)
                                         ? _(" — mean %s, min %s, max %s")
@@ -1593,6 +1606,26 @@ lookout_plot_remove_target (LookoutPlot *self,
   g_ptr_array_remove (self->lines, line);
   g_signal_emit (self, signals[LINES_CHANGED], 0);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+lookout_plot_set_value_unit (LookoutPlot      *self,
+                             LookoutValueUnit  unit)
+{
+  g_return_if_fail (LOOKOUT_IS_PLOT (self));
+
+  if (self->unit == unit)
+    return;
+  self->unit = unit;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+LookoutValueUnit
+lookout_plot_get_value_unit (LookoutPlot *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_PLOT (self), LOOKOUT_VALUE_UNIT_DURATION);
+
+  return self->unit;
 }
 
 void

@@ -9,6 +9,7 @@
 
 #include <gtk/gtk.h>
 
+#include "lookout-probe-kind.h"
 #include "lookout-series.h"
 #include "lookout-result.h"
 #include "lookout-store.h"
@@ -41,6 +42,11 @@ void          lookout_plot_add_target          (LookoutPlot          *self,
 void          lookout_plot_remove_target       (LookoutPlot          *self,
                                                 gint64                target_id);
 void          lookout_plot_remove_all          (LookoutPlot          *self);
+/* What the values are: response times (the default) or an interface's
+ * bits per second; the axis and the tooltip write them so. */
+void          lookout_plot_set_value_unit      (LookoutPlot          *self,
+                                                LookoutValueUnit      unit);
+LookoutValueUnit lookout_plot_get_value_unit   (LookoutPlot          *self);
 void          lookout_plot_set_targets         (LookoutPlot          *self,
                                                 const gint64         *target_ids,
                                                 const char * const   *labels,
