@@ -1012,3 +1012,14 @@ lookout_monitor_handle_result (LookoutMonitor *self,
   /* 6 */
   g_signal_emit (self, signals[RESULT], 0, target, result);
 }
+
+void
+lookout_monitor_set_location_online (LookoutMonitor *self,
+                                     const char     *location,
+                                     gboolean        online)
+{
+  g_return_if_fail (LOOKOUT_IS_MONITOR (self));
+  g_return_if_fail (location != NULL);
+
+  lookout_alert_engine_set_location_online (self->alert_engine, location, online);
+}

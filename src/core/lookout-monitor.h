@@ -117,4 +117,12 @@ void              lookout_monitor_handle_result      (LookoutMonitor       *self
                                                       LookoutTarget        *target,
                                                       LookoutResult        *result);
 
+/* What the agents' links say of each remote location (@location is the
+ * agent's name, as results carry it): offline raises one agent-offline
+ * event, and its targets are "unknown from @location" until it is back
+ * (lookout_alert_engine_set_location_online()). */
+void              lookout_monitor_set_location_online (LookoutMonitor      *self,
+                                                      const char           *location,
+                                                      gboolean              online);
+
 G_END_DECLS
