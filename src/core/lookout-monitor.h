@@ -124,5 +124,10 @@ void              lookout_monitor_handle_result      (LookoutMonitor       *self
 void              lookout_monitor_set_location_online (LookoutMonitor      *self,
                                                       const char           *location,
                                                       gboolean              online);
+/* Where this process checks from, as /metrics labels its series: "local"
+ * (the default), or an agent's name (`lookout-agent run --name`). */
+const char       *lookout_monitor_get_location       (LookoutMonitor       *self);
+void              lookout_monitor_set_location       (LookoutMonitor       *self,
+                                                      const char           *location);
 
 G_END_DECLS
