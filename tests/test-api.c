@@ -633,6 +633,8 @@ test_history (Fixture       *f,
       g_assert_cmpint (json_object_get_int_member (a, "ts_ms"), ==, json_object_get_int_member (e, "ts_ms"));
       g_assert_cmpstr (json_object_get_string_member (a, "state"), ==, json_object_get_string_member (e, "state"));
       g_assert_cmpint (json_object_get_int_member (a, "code"), ==, json_object_get_int_member (e, "code"));
+      g_assert_cmpstr (json_object_get_string_member (a, "location"), ==, "local");
+      g_assert_cmpstr (json_object_get_string_member (e, "location"), ==, "local");
       if (json_object_get_null_member (e, "latency_ms"))
         {
           g_assert_true (json_object_get_null_member (a, "latency"));
