@@ -508,6 +508,14 @@ test_targets (Fixture       *f,
   g_free (assert_error (r, 400));
   reply_free (r);
 
+  /* where it is checked from: the options table's words, as everywhere */
+  r = request (f, "POST", "/api/v1/targets", f->write_token,
+               "{\"uri\": \"tcp://127.0.0.1:81\", \"options\": {\"locations\": \"local,paris\", \"quorum\": \"3\"}}");
+  message = assert_error (r, 400);
+  g_assert_cmpstr (message, ==, "The quorum 3 is more than the 2 locations the target is checked from");
+  reply_free (r);
+  g_clear_pointer (&message, g_free);
+
   /* PATCH changes what it names only */
   r = request (f, "PATCH", path, f->write_token, "{\"name\": \"Main database\"}");
   g_assert_cmpuint (r->status, ==, 200);
