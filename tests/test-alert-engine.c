@@ -762,6 +762,12 @@ static const QuorumCase quorum_cases[] = {
     "", LOOKOUT_TARGET_STATE_UP, "Connection refused" },
   { "local-only-ignores-remote", NULL, NULL, "local:U paris:X",
     "", LOOKOUT_TARGET_STATE_UP, "Connection refused" },
+  /* results alternating between places are not a flapping target */
+  { "steady-not-flapping", "paris,tokyo", "all",
+    "paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U "
+    "paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U "
+    "paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U",
+    "degraded@1", LOOKOUT_TARGET_STATE_DEGRADED, "down from paris: Connection refused" },
 };
 
 static void

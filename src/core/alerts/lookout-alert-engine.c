@@ -853,6 +853,7 @@ process_at_place (LookoutAlertEngine  *self,
                                                              : LOOKOUT_LOCATION_LOCAL);
   g_autofree char *summary = NULL;
   LookoutTargetState place_state;
+  gint64 bad_since_ms;
 
   if (place == NULL)
     return g_strdup (result->error);
@@ -870,7 +871,11 @@ process_at_place (LookoutAlertEngine  *self,
   g_free (place->error);
   place->error = g_strdup (result->error);
 
-  update_flapping (self, track, result->ok ? LOOKOUT_TARGET_STATE_UP : result->state, now);
+  /* Flapping is of what the places decide together: a target down from
+   * one place and up from another is steadily degraded, not flapping. */
+  place_state = quorum_state (self, track, &bad_since_ms);
+  if (place_state != LOOKOUT_TARGET_STATE_UNKNOWN)
+    update_flapping (self, track, place_state, now);
   if (result->ok)
     check_certificate (self, track, result, now);
 
