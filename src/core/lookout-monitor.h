@@ -27,7 +27,8 @@ G_DECLARE_FINAL_TYPE (LookoutMonitor, lookout_monitor, LOOKOUT, MONITOR, GObject
 /* The façade the GUI and lookout-agent hold: the targets as a GListModel of
  * LookoutTarget (ordered by creation), add/update/remove with validation and
  * persistence in the store. Properties: "store" (construct-only), "targets"
- * (GListModel, read-only), "loaded" (gboolean).
+ * (GListModel, read-only), "loaded" (gboolean), "location" (where this
+ * process checks from: "local" or an agent's name).
  *
  * Signal "result" (LookoutTarget *target, LookoutResult *result): a check
  * finished; the target's live state is updated and the sample is queued
