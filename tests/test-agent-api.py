@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # test-agent-api.py: lookout-agent's API commands, and a real Prometheus
-# server scraping `lookout-agent run --listen` on loopback.
+# server scraping `lookout-agent run --listen` on loopback: one agent, then
+# two run with --name under the configuration and rules of docs/prometheus.md.
 #
 # Copyright 2026 The Lookout authors
 #
@@ -24,6 +25,11 @@ import urllib.error
 import urllib.request
 
 AGENT = sys.argv[1]
+PROMETHEUS = shutil.which("prometheus")
+PROMTOOL = shutil.which("promtool")
+HERE = os.path.dirname(os.path.abspath(__file__))
+DOC = os.path.join(HERE, "..", "docs", "prometheus.md")
+RULES_TEST = os.path.join(HERE, "prometheus-rules-test.yml")
 
 
 def listening_socket():
@@ -231,10 +237,145 @@ def t_prometheus_scrapes():
             listener.close()
 
 
+def doc_files():
+    """The blocks of the document marked <!-- file: NAME -->."""
+    with open(DOC) as f:
+        text = f.read()
+    files = dict(re.findall(r"<!-- file: (\S+) -->\n```\w*\n(.*?)```", text, re.S))
+    expect("prometheus.yml" in files and "lookout-rules.yml" in files,
+           "docs/prometheus.md lost its marked prometheus.yml or lookout-rules.yml")
+    return files
+
+
+def write_doc_files(d):
+    for name, text in doc_files().items():
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+
+
+def promtool(*args):
+    expect(PROMETHEUS and PROMTOOL, "prometheus and promtool are needed (Debian package prometheus)")
+    return subprocess.run([PROMTOOL, *args], capture_output=True, text=True, timeout=60)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def t_check_config():
+    with tempfile.TemporaryDirectory() as d:
+        write_doc_files(d)
+        # the files it names, as a user would have them
+        for name in ("lookout-paris.pem", "lookout-tokyo.pem", "lookout-paris.token",
+                     "lookout-tokyo.token"):
+            open(os.path.join(d, name), "w").close()
+        r = promtool("check", "config", os.path.join(d, "prometheus.yml"))
+        expect(r.returncode == 0, r.stdout + r.stderr)
+        expect("4 rules found" in r.stdout, r.stdout)
+
+
+def t_test_rules():
+    with tempfile.TemporaryDirectory() as d:
+        write_doc_files(d)
+        shutil.copy(RULES_TEST, os.path.join(d, "rules-test.yml"))
+        r = promtool("test", "rules", os.path.join(d, "rules-test.yml"))
+        expect(r.returncode == 0 and "SUCCESS" in r.stdout, r.stdout + r.stderr)
+
+
+def t_real_prometheus_two_agents():
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(512)
+    closed = free_port()   # nothing listens there: refused
+    up_uri = "tcp://127.0.0.1:%d" % listener.getsockname()[1]
+    down_uri = "tcp://127.0.0.1:%d" % closed
+    agents = []
+    prom = None
+    with tempfile.TemporaryDirectory() as d:
+        try:
+            write_doc_files(d)
+            targets = os.path.join(d, "targets")
+            with open(targets, "w") as f:
+                f.write('%s interval=1 name="open"\n%s interval=1 name="closed"\n' % (up_uri, down_uri))
+            for name in ("paris", "tokyo"):
+                db = os.path.join(d, name + ".db")
+                token_file = os.path.join(d, name + ".token")
+                r = run_agent("token", "create", "--db", db, "--name", "prometheus", "--scope", "metrics")
+                expect(r.returncode == 0, r.stderr)
+                with open(token_file, "w") as f:
+                    f.write(r.stdout.strip())
+                run = Run("--db", db, "--targets", targets, "--listen", "127.0.0.1:0", "--name", name)
+                agents.append((name, token_file, run.url.split("://")[1], run))
+
+            config = os.path.join(d, "fleet.yml")
+            with open(config, "w") as f:
+                f.write("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+                        "  evaluation_interval: 1s\n"
+                        "rule_files:\n  - lookout-rules.yml\n"
+                        "scrape_configs:\n")
+                for name, token_file, address, _ in agents:
+                    f.write("  - job_name: lookout-%s\n"
+                            "    authorization:\n      credentials_file: %s\n"
+                            "    static_configs:\n      - targets: ['%s']\n"
+                            "        labels:\n          agent: %s\n"
+                            % (name, token_file, address, name))
+            r = promtool("check", "config", config)
+            expect(r.returncode == 0, r.stdout + r.stderr)
+
+            port = free_port()
+            prom = subprocess.Popen([PROMETHEUS, "--config.file=" + config,
+                                     "--storage.tsdb.path=" + os.path.join(d, "tsdb"),
+                                     "--web.listen-address=127.0.0.1:%d" % port],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            server = "http://127.0.0.1:%d" % port
+
+            def query(expr):
+                r = promtool("query", "instant", "-o", "json", server, expr)
+                return json.loads(r.stdout) if r.returncode == 0 and r.stdout.strip() else []
+
+            def by_location(location):
+                found = query('probe_success{location="%s"}' % location)
+                values = {s["metric"]["target"]: s["value"][1] for s in found}
+                if values.get(up_uri) == "1" and values.get(down_uri) == "0":
+                    return found
+                return None
+
+            for name, _, _, _ in agents:
+                found = wait_for(lambda: by_location(name),
+                                 "Prometheus to scrape probe_success from %s" % name)
+                for series in found:
+                    # the agent's own label, not the scrape's
+                    expect(series["metric"]["agent"] == name, series)
+                    expect(series["metric"]["job"] == "lookout-" + name, series)
+
+            # the quorum rule of the document over what was scraped: the
+            # closed port is down from both locations, the open one from none
+            def quorum():
+                found = query("target:lookout_locations_down:count")
+                counts = {s["metric"]["target"]: s["value"][1] for s in found}
+                return counts if counts.get(down_uri) == "2" else None
+
+            counts = wait_for(quorum, "the recording rule to count two locations")
+            expect(up_uri not in counts, counts)
+        finally:
+            if prom is not None:
+                prom.terminate()
+                prom.wait(timeout=30)
+            for _, _, _, run in agents:
+                run.stop()
+            listener.close()
+
+
 TESTS = [
     ("token create, list and revoke; the database is owner-only", t_tokens),
     ("run --config [api] listen; a warning for a database others can read", t_run_listen_config_and_warning),
     ("a real Prometheus scrapes run --listen with a metrics token", t_prometheus_scrapes),
+    ("docs/prometheus.md's scrape configuration passes promtool check config", t_check_config),
+    ("its alert rules pass promtool test rules over input series", t_test_rules),
+    ("a real Prometheus scrapes two agents run --name; probe_success by location and the quorum rule",
+     t_real_prometheus_two_agents),
 ]
 
 print("1..%d" % len(TESTS))

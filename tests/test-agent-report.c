@@ -194,10 +194,10 @@ test_export (Fixture       *f,
                               "--from", "1700000060000", "--to", "2023-11-14T22:17:20Z", NULL), ==, 0);
   g_assert_cmpstr (err, ==, "");
   g_assert_cmpstr (by_id, ==,
-                   "time,ts_ms,state,latency_ms,code,error,min_ms,max_ms,jitter_ms,sent,received,loss_percent\r\n"
-                   "2023-11-14T22:14:20.000Z,1700000060000,up,20.000,200,,,,,,,\r\n"
-                   "2023-11-14T22:15:20.000Z,1700000120000,down,,503,\"HTTP 503, \"\"Service Unavailable\"\"\",,,,,,\r\n"
-                   "2023-11-14T22:16:20.000Z,1700000180000,down,,503,\"HTTP 503, \"\"Service Unavailable\"\"\",,,,,,\r\n");
+                   "time,ts_ms,state,latency_ms,code,error,min_ms,max_ms,jitter_ms,sent,received,loss_percent,location\r\n"
+                   "2023-11-14T22:14:20.000Z,1700000060000,up,20.000,200,,,,,,,,local\r\n"
+                   "2023-11-14T22:15:20.000Z,1700000120000,down,,503,\"HTTP 503, \"\"Service Unavailable\"\"\",,,,,,,local\r\n"
+                   "2023-11-14T22:16:20.000Z,1700000180000,down,,503,\"HTTP 503, \"\"Service Unavailable\"\"\",,,,,,,local\r\n");
 
   /* The same target by a URI that means the same, into a file. */
   g_assert_cmpint (run_agent (NULL, NULL, "export", "--db", f->store->path,

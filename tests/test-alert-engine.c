@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lookout-alert-engine.h"
+#include "lookout-target-options.h"
 
 #define STEP_MS  60000
 #define START_MS G_GINT64_CONSTANT (1800000000000)
@@ -67,16 +68,18 @@ make_target (gint64      id,
   return target;
 }
 
-/* U: success, X: DOWN, D: DEGRADED. */
-static LookoutTargetState
-feed (Harness       *h,
-      LookoutTarget *target,
-      char           c)
+/* U: success, X: DOWN, D: DEGRADED; @location NULL for a local check. */
+static LookoutResult *
+make_result (LookoutTarget *target,
+             const char    *location,
+             char           c,
+             gint64         now)
 {
-  g_autoptr(LookoutResult) result = lookout_result_new (lookout_target_get_kind (target));
+  LookoutResult *result = lookout_result_new (lookout_target_get_kind (target));
 
   result->target_id = lookout_target_get_id (target);
-  result->started_ms = h->now;
+  result->started_ms = now;
+  result->location = g_strdup (location);
   if (c == 'U')
     {
       result->ok = TRUE;
@@ -91,6 +94,16 @@ feed (Harness       *h,
                               LOOKOUT_PROBE_ERROR_STATUS, "HTTP status 503");
   else
     g_assert_not_reached ();
+
+  return result;
+}
+
+static LookoutTargetState
+feed (Harness       *h,
+      LookoutTarget *target,
+      char           c)
+{
+  g_autoptr(LookoutResult) result = make_result (target, NULL, c, h->now);
 
   return lookout_alert_engine_process (h->engine, target, result);
 }
@@ -732,6 +745,188 @@ test_flaky_link (void)
   harness_clear (&h);
 }
 
+/* ---- locations and the quorum ---- */
+
+static LookoutTarget *
+make_placed_target (const char *locations,
+                    const char *quorum)
+{
+  g_autoptr(GError) error = NULL;
+  LookoutTarget *target = make_target (7, "https://example.org/", 1);
+
+  lookout_target_set_name (target, "shop");
+  if (locations != NULL)
+    lookout_target_set_option_text (target, "locations", locations, &error);
+  g_assert_no_error (error);
+  if (quorum != NULL)
+    lookout_target_set_option_text (target, "quorum", quorum, &error);
+  g_assert_no_error (error);
+  return target;
+}
+
+/* Feeds "paris:X tokyo:U …", one result a minute; "-paris" and "+paris"
+ * take the agent offline and back. */
+static void
+feed_script (Harness       *h,
+             LookoutTarget *target,
+             const char    *script)
+{
+  g_auto(GStrv) steps = g_strsplit (script, " ", -1);
+
+  for (guint i = 0; steps[i] != NULL; i++)
+    {
+      const char *step = steps[i];
+      const char *colon = strchr (step, ':');
+      g_autofree char *location = NULL;
+      g_autoptr(LookoutResult) result = NULL;
+
+      if (step[0] == '\0')
+        continue;
+      h->now += STEP_MS;
+      if (step[0] == '-' || step[0] == '+')
+        {
+          lookout_alert_engine_set_location_online (h->engine, step + 1, step[0] == '+');
+          continue;
+        }
+      g_assert_nonnull (colon);
+      location = g_strndup (step, colon - step);
+      result = make_result (target, g_str_equal (location, "local") ? NULL : location, colon[1], h->now);
+      lookout_alert_engine_process (h->engine, target, result);
+    }
+}
+
+typedef struct
+{
+  const char         *name;
+  const char         *locations;
+  const char         *quorum;
+  const char         *script;
+  const char         *events;
+  LookoutTargetState  state;
+  const char         *error;     /* the target's live error afterwards */
+} QuorumCase;
+
+static const QuorumCase quorum_cases[] = {
+  { "all-one-of-two-down", "paris,tokyo", "all", "paris:U tokyo:U paris:X",
+    "degraded@3", LOOKOUT_TARGET_STATE_DEGRADED, "down from paris: Connection refused" },
+  { "all-both-down", "paris,tokyo", "all", "paris:U tokyo:U paris:X tokyo:X",
+    "degraded@3 down@4", LOOKOUT_TARGET_STATE_DOWN,
+    "down from paris: Connection refused; down from tokyo: Connection refused" },
+  { "all-recovers", "paris,tokyo", "all", "paris:X tokyo:X paris:U tokyo:U",
+    "degraded@1 down@2 degraded@3 up@4/3", LOOKOUT_TARGET_STATE_UP, NULL },
+  { "any-one-down-is-down", "local,paris", "any", "local:U paris:U paris:X",
+    "down@3", LOOKOUT_TARGET_STATE_DOWN, "down from paris: Connection refused" },
+  { "default-quorum-is-any", "local,paris", NULL, "local:U paris:X",
+    "down@2", LOOKOUT_TARGET_STATE_DOWN, "down from paris: Connection refused" },
+  { "two-of-three-one-down", "local,paris,tokyo", "2", "local:U paris:U tokyo:U tokyo:X",
+    "degraded@4", LOOKOUT_TARGET_STATE_DEGRADED, "down from tokyo: Connection refused" },
+  { "two-of-three-two-down", "local,paris,tokyo", "2", "local:U paris:U tokyo:U tokyo:X local:X",
+    "degraded@4 down@5", LOOKOUT_TARGET_STATE_DOWN,
+    "down from local: Connection refused; down from tokyo: Connection refused" },
+  { "degraded-from-one-place", "paris,tokyo", "all", "paris:U tokyo:D",
+    "degraded@2", LOOKOUT_TARGET_STATE_DEGRADED, "degraded from tokyo: HTTP status 503" },
+  { "offline-is-unknown-and-one-event", "paris,tokyo", "all", "paris:U tokyo:U -paris",
+    "agent-offline@3", LOOKOUT_TARGET_STATE_UP, "unknown from paris" },
+  { "offline-does-not-count-down", "paris,tokyo", "2", "paris:X tokyo:U -paris",
+    "degraded@1 agent-offline@3", LOOKOUT_TARGET_STATE_UP, "unknown from paris" },
+  { "offline-then-back", "paris,tokyo", "all", "paris:U tokyo:U -paris +paris paris:U",
+    "agent-offline@3 agent-online@4", LOOKOUT_TARGET_STATE_UP, NULL },
+  { "offline-only-place-is-unknown", "paris", "any", "paris:U -paris",
+    "agent-offline@2", LOOKOUT_TARGET_STATE_UNKNOWN, "unknown from paris" },
+  { "all-counts-online-places", "paris,tokyo", "all", "paris:U tokyo:U -paris tokyo:X",
+    "agent-offline@3 down@4", LOOKOUT_TARGET_STATE_DOWN,
+    "unknown from paris; down from tokyo: Connection refused" },
+  { "unlisted-place-changes-nothing", "local,paris", "all", "local:U paris:U rome:X",
+    "", LOOKOUT_TARGET_STATE_UP, "Connection refused" },
+  { "local-only-ignores-remote", NULL, NULL, "local:U paris:X",
+    "", LOOKOUT_TARGET_STATE_UP, "Connection refused" },
+  /* results alternating between places are not a flapping target */
+  { "steady-not-flapping", "paris,tokyo", "all",
+    "paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U "
+    "paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U "
+    "paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U paris:X tokyo:U",
+    "degraded@1", LOOKOUT_TARGET_STATE_DEGRADED, "down from paris: Connection refused" },
+};
+
+static void
+test_quorum_case (gconstpointer data)
+{
+  const QuorumCase *c = data;
+  g_autoptr(LookoutTarget) target = make_placed_target (c->locations, c->quorum);
+  g_autofree char *events = NULL;
+  Harness h;
+
+  harness_init (&h);
+  feed_script (&h, target, c->script);
+
+  events = events_summary (h.events, START_MS);
+  g_assert_cmpstr (events, ==, c->events);
+  g_assert_cmpint (lookout_alert_engine_get_state (h.engine, 7), ==, c->state);
+  g_assert_cmpint (lookout_target_get_state (target), ==, c->state);
+  g_assert_cmpstr (lookout_target_get_last_error (target), ==, c->error);
+
+  harness_clear (&h);
+}
+
+/* The degraded event says where from, and the down event's outage starts
+ * when the first place failed. */
+static void
+test_event_words (void)
+{
+  g_autoptr(LookoutTarget) target = make_placed_target ("paris,tokyo", "all");
+  LookoutAlertEvent *degraded, *down;
+  Harness h;
+
+  harness_init (&h);
+  feed_script (&h, target, "paris:U tokyo:U paris:X tokyo:X");
+  g_assert_cmpuint (h.events->len, ==, 2);
+  degraded = g_ptr_array_index (h.events, 0);
+  down = g_ptr_array_index (h.events, 1);
+  g_assert_cmpstr (degraded->message, ==, "shop is degraded: down from paris: Connection refused");
+  g_assert_nonnull (strstr (down->message, "down from tokyo"));
+  g_assert_cmpint (down->since_ms, ==, START_MS + 3 * STEP_MS);
+  g_assert_cmpint (lookout_alert_engine_get_location_state (h.engine, 7, "paris"), ==,
+                   LOOKOUT_TARGET_STATE_DOWN);
+  harness_clear (&h);
+}
+
+/* An agent going offline is one event, however many targets it checks,
+ * and not a down for any of them. */
+static void
+test_offline_one_event (void)
+{
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
+  Harness h;
+
+  harness_init (&h);
+  for (guint i = 0; i < 50; i++)
+    {
+      LookoutTarget *target = make_placed_target ("local,paris", "any");
+
+      lookout_target_set_id (target, 100 + i);
+      g_ptr_array_add (targets, target);
+      feed_script (&h, target, "local:U paris:U");
+    }
+  g_assert_cmpuint (h.events->len, ==, 0);
+
+  lookout_alert_engine_set_location_online (h.engine, "paris", FALSE);
+  lookout_alert_engine_set_location_online (h.engine, "paris", FALSE);
+  g_assert_cmpuint (h.events->len, ==, 1);
+  g_assert_cmpint (((LookoutAlertEvent *) h.events->pdata[0])->kind, ==, LOOKOUT_ALERT_EVENT_AGENT_OFFLINE);
+  g_assert_cmpint (((LookoutAlertEvent *) h.events->pdata[0])->target_id, ==, 0);
+  g_assert_false (lookout_alert_engine_get_location_online (h.engine, "paris"));
+  for (guint i = 0; i < targets->len; i++)
+    {
+      LookoutTarget *target = targets->pdata[i];
+
+      g_assert_cmpint (lookout_target_get_state (target), ==, LOOKOUT_TARGET_STATE_UP);
+      g_assert_cmpstr (lookout_target_get_last_error (target), ==, "unknown from paris");
+      g_assert_cmpint (lookout_alert_engine_get_location_state (h.engine, 100 + i, "paris"), ==,
+                       LOOKOUT_TARGET_STATE_UNKNOWN);
+    }
+  harness_clear (&h);
+}
+
 static void
 test_format_duration (void)
 {
@@ -776,6 +971,14 @@ main (int   argc,
   g_test_add_func ("/alert-engine/mute", test_mute);
   g_test_add_func ("/alert-engine/flaky-link", test_flaky_link);
   g_test_add_func ("/alert-engine/format-duration", test_format_duration);
+  for (guint i = 0; i < G_N_ELEMENTS (quorum_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/alert-engine/quorum/%s", quorum_cases[i].name);
+
+      g_test_add_data_func (path, &quorum_cases[i], test_quorum_case);
+    }
+  g_test_add_func ("/alert-engine/quorum/event-words", test_event_words);
+  g_test_add_func ("/alert-engine/quorum/offline-one-event", test_offline_one_event);
 
   return g_test_run ();
 }

@@ -508,6 +508,14 @@ test_targets (Fixture       *f,
   g_free (assert_error (r, 400));
   reply_free (r);
 
+  /* where it is checked from: the options table's words, as everywhere */
+  r = request (f, "POST", "/api/v1/targets", f->write_token,
+               "{\"uri\": \"tcp://127.0.0.1:81\", \"options\": {\"locations\": \"local,paris\", \"quorum\": \"3\"}}");
+  message = assert_error (r, 400);
+  g_assert_cmpstr (message, ==, "The quorum 3 is more than the 2 locations the target is checked from");
+  reply_free (r);
+  g_clear_pointer (&message, g_free);
+
   /* PATCH changes what it names only */
   r = request (f, "PATCH", path, f->write_token, "{\"name\": \"Main database\"}");
   g_assert_cmpuint (r->status, ==, 200);
@@ -635,10 +643,10 @@ test_history (Fixture       *f,
       g_assert_cmpstr (json_object_get_string_member (a, "state"), ==, json_object_get_string_member (e, "state"));
       g_assert_cmpint (json_object_get_int_member (a, "code"), ==, json_object_get_int_member (e, "code"));
       /* Where it was checked from, when a remote agent did. */
-      g_assert_cmpstr (json_object_get_string_member_with_default (a, "location", NULL), ==,
-                       i % 5 == 1 ? "paris" : NULL);
-      g_assert_cmpstr (json_object_get_string_member_with_default (e, "location", NULL), ==,
-                       i % 5 == 1 ? "paris" : NULL);
+      g_assert_cmpstr (json_object_get_string_member (a, "location"), ==,
+                       i % 5 == 1 ? "paris" : "local");
+      g_assert_cmpstr (json_object_get_string_member (e, "location"), ==,
+                       i % 5 == 1 ? "paris" : "local");
       if (json_object_get_null_member (e, "latency_ms"))
         {
           g_assert_true (json_object_get_null_member (a, "latency"));
@@ -797,6 +805,7 @@ test_metrics (Fixture       *f,
   g_autoptr(LookoutTarget) icmp = add_target (f, "icmp://127.0.0.1");
   g_autoptr(LookoutResult) r1 = lookout_result_new (LOOKOUT_TARGET_KIND_HTTP);
   g_autoptr(LookoutResult) r2 = lookout_result_new (LOOKOUT_TARGET_KIND_ICMP);
+  g_autoptr(LookoutResult) r3 = lookout_result_new (LOOKOUT_TARGET_KIND_ICMP);
   g_autoptr(Reply) reply = NULL;
 
   lookout_target_set_name (http, "Web \"main\"\\1");
@@ -826,23 +835,35 @@ test_metrics (Fixture       *f,
   r2->jitter_us = 20;
   lookout_monitor_handle_result (f->monitor, icmp, r2);
 
+  lookout_target_set_options (icmp, "{\"locations\": \"local,paris\"}");
+  lookout_target_set_fail_threshold (icmp, 1);
+  r3->target_id = lookout_target_get_id (icmp);
+  r3->target = g_strdup (lookout_target_get_uri_string (icmp));
+  r3->started_ms = BASE_MS;
+  r3->location = g_strdup ("paris");
+  lookout_result_set_error (r3, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_LOSS, "no reply");
+  lookout_monitor_handle_result (f->monitor, icmp, r3);
+
   reply = request (f, "GET", "/metrics", f->metrics_token, NULL);
   g_assert_cmpuint (reply->status, ==, 200);
   g_assert_cmpstr (reply->content_type, ==, "text/plain; version=0.0.4; charset=utf-8");
 
 #define HAS(line) g_assert_nonnull (strstr (reply->body, line "\n"))
   HAS ("# TYPE probe_success gauge");
-  HAS ("probe_success{target=\"http://127.0.0.1:8080/health\",name=\"Web \\\"main\\\"\\\\1\"} 1");
-  HAS ("probe_duration_seconds{target=\"http://127.0.0.1:8080/health\",name=\"Web \\\"main\\\"\\\\1\"} 0.0425");
-  HAS ("probe_http_status_code{target=\"http://127.0.0.1:8080/health\",name=\"Web \\\"main\\\"\\\\1\"} 200");
-  HAS ("probe_http_duration_seconds{target=\"http://127.0.0.1:8080/health\",name=\"Web \\\"main\\\"\\\\1\",phase=\"processing\"} 0.03");
-  HAS ("probe_ssl_earliest_cert_expiry{target=\"http://127.0.0.1:8080/health\",name=\"Web \\\"main\\\"\\\\1\"} 1798761600");
-  HAS ("probe_icmp_duration_seconds{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\",phase=\"rtt\"} 0.00025");
-  HAS ("lookout_icmp_loss_ratio{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\"} 0.25");
-  HAS ("lookout_icmp_jitter_seconds{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\"} 0.00002");
+  HAS ("probe_success{target=\"http://127.0.0.1:8080/health\",name=\"Web \\\"main\\\"\\\\1\",location=\"local\"} 1");
+  HAS ("probe_duration_seconds{target=\"http://127.0.0.1:8080/health\",name=\"Web \\\"main\\\"\\\\1\",location=\"local\"} 0.0425");
+  HAS ("probe_http_status_code{target=\"http://127.0.0.1:8080/health\",name=\"Web \\\"main\\\"\\\\1\",location=\"local\"} 200");
+  HAS ("probe_http_duration_seconds{target=\"http://127.0.0.1:8080/health\",name=\"Web \\\"main\\\"\\\\1\",location=\"local\",phase=\"processing\"} 0.03");
+  HAS ("probe_ssl_earliest_cert_expiry{target=\"http://127.0.0.1:8080/health\",name=\"Web \\\"main\\\"\\\\1\",location=\"local\"} 1798761600");
+  HAS ("probe_icmp_duration_seconds{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\",location=\"local\",phase=\"rtt\"} 0.00025");
+  HAS ("lookout_icmp_loss_ratio{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\",location=\"local\"} 0.25");
+  HAS ("lookout_icmp_jitter_seconds{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\",location=\"local\"} 0.00002");
   HAS ("# TYPE lookout_results_total counter");
-  HAS ("lookout_results_total{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\",outcome=\"up\"} 1");
-  HAS ("lookout_availability_ratio{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\"} 1");
+  HAS ("lookout_results_total{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\",location=\"local\",outcome=\"up\"} 1");
+  HAS ("lookout_availability_ratio{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\",location=\"local\"} 1");
+  /* a remote agent's result is a series of its own, labelled with its name */
+  HAS ("probe_success{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\",location=\"paris\"} 0");
+  HAS ("lookout_target_state{target=\"icmp://127.0.0.1\",name=\"127.0.0.1\",location=\"paris\"} 3");
 #undef HAS
   /* no timestamps: every series line is NAME{LABELS} VALUE */
   g_assert_null (strstr (reply->body, "} 1 1"));

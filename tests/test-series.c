@@ -774,7 +774,8 @@ test_export (Fixture       *f,
   LookoutSample s[] = {
     { .ts_ms = 1767225600123, .latency_us = 12345, .state = LOOKOUT_TARGET_STATE_UP, .code = 200 },
     { .ts_ms = 1767225660000, .latency_us = -1, .state = LOOKOUT_TARGET_STATE_DOWN,
-      .code = LOOKOUT_SAMPLE_NO_CODE, .error = (char *) "timed out, \"again\"" },
+      .code = LOOKOUT_SAMPLE_NO_CODE, .error = (char *) "timed out, \"again\"",
+      .location = (char *) "paris" },
   };
   g_autoptr(GOutputStream) csv = g_memory_output_stream_new_resizable ();
   g_autoptr(GOutputStream) json = g_memory_output_stream_new_resizable ();
@@ -790,9 +791,9 @@ test_export (Fixture       *f,
   g_output_stream_write_all (csv, "", 1, NULL, NULL, NULL);
   csv_text = g_strdup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (csv)));
   g_assert_cmpstr (csv_text, ==,
-                   "time,ts_ms,state,latency_ms,code,error,min_ms,max_ms,jitter_ms,sent,received,loss_percent\r\n"
-                   "2026-01-01T00:00:00.123Z,1767225600123,up,12.345,200,,,,,,,\r\n"
-                   "2026-01-01T00:01:00.000Z,1767225660000,down,,,\"timed out, \"\"again\"\"\",,,,,,\r\n");
+                   "time,ts_ms,state,latency_ms,code,error,min_ms,max_ms,jitter_ms,sent,received,loss_percent,location\r\n"
+                   "2026-01-01T00:00:00.123Z,1767225600123,up,12.345,200,,,,,,,,local\r\n"
+                   "2026-01-01T00:01:00.000Z,1767225660000,down,,,\"timed out, \"\"again\"\"\",,,,,,,paris\r\n");
 
   g_assert_true (lookout_export_write_samples (json, LOOKOUT_EXPORT_JSON, "https://example.test/",
                                                0, 1, s, 2, NULL, &error));
@@ -811,6 +812,9 @@ test_export (Fixture       *f,
   g_assert_true (json_object_get_null_member (second, "latency_ms"));
   g_assert_cmpstr (json_object_get_string_member (second, "state"), ==, "down");
   g_assert_cmpstr (json_object_get_string_member (second, "error"), ==, "timed out, \"again\"");
+  g_assert_cmpstr (json_object_get_string_member (second, "location"), ==, "paris");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "location"), ==,
+                   "local");
 }
 
 static void
@@ -850,7 +854,7 @@ test_export_file (Fixture       *f,
   g_assert_no_error (error);
   lines = g_strsplit (contents, "\r\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 1 + 60 + 1);   /* header, rows, "" */
-  g_assert_true (g_str_has_suffix (lines[1], ",down,,,,,,,,,"));    /* i % 50 == 0 failed */
+  g_assert_true (g_str_has_suffix (lines[1], ",down,,,,,,,,,,local"));    /* i % 50 == 0 failed */
   g_unlink (path);
 }
 
@@ -974,10 +978,10 @@ test_export_ping_and_codes (Fixture       *f,
     const char *uri;
     const char *csv_tail;   /* after "time,ts_ms," */
   } cases[] = {
-    { "icmp://127.0.0.1", "up,1.500,,,1.200,2.100,0.300,4,3,25.0" },
-    { "dns://127.0.0.1/example.test", "up,1.500,0,,,,,,," },
-    { "https://127.0.0.1/", "up,1.500,,,,,,,," },
-    { "tcp://127.0.0.1:9", "up,1.500,,,,,,,," },
+    { "icmp://127.0.0.1", "up,1.500,,,1.200,2.100,0.300,4,3,25.0,local" },
+    { "dns://127.0.0.1/example.test", "up,1.500,0,,,,,,,,local" },
+    { "https://127.0.0.1/", "up,1.500,,,,,,,,,local" },
+    { "tcp://127.0.0.1:9", "up,1.500,,,,,,,,,local" },
   };
   const gint64 t0 = G_GINT64_CONSTANT (1767225600000);
   GError *error = NULL;

@@ -323,9 +323,9 @@ assert_pings (LookoutStore *store,
   g_assert_true (g_output_stream_close (csv, NULL, &error));
   g_assert_no_error (error);
   lines = g_strsplit (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (csv)), "\r\n", -1);
-  g_assert_true (g_str_has_suffix (lines[1], ",15.000,,,14.900,15.200,0.030,3,3,0.0"));
-  g_assert_true (g_str_has_suffix (lines[3], ",down,,,no reply,,,,3,0,100.0"));
-  g_assert_true (g_str_has_suffix (lines[4], ",15.003,,,14.903,15.206,0.033,3,2,33.3"));
+  g_assert_true (g_str_has_suffix (lines[1], ",15.000,,,14.900,15.200,0.030,3,3,0.0,local"));
+  g_assert_true (g_str_has_suffix (lines[3], ",down,,,no reply,,,,3,0,100.0,local"));
+  g_assert_true (g_str_has_suffix (lines[4], ",15.003,,,14.903,15.206,0.033,3,2,33.3,local"));
 }
 
 /* A ping's echo figures come back from the store: from the head, from the

@@ -391,6 +391,53 @@ test_dialog_kind_options (void)
     }
 }
 
+/* "Check from": the locations and the quorum, said in the core's words
+ * under the group, and kept in the target's options; an edited target
+ * shows its own. */
+static void
+test_dialog_locations (void)
+{
+  LookoutTargetDialog *dialog = new_dialog (NULL);
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
+  LookoutTargetDialog *edit;
+
+  adw_combo_row_set_selected (dialog->kind_row, LOOKOUT_TARGET_KIND_TCP);
+  gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "127.0.0.1:22");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dialog->locations_row)), ==, "local");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dialog->quorum_row)), ==, "any");
+  g_assert_true (confirm_enabled (dialog));
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (dialog->locations_group), "local"));
+
+  gtk_editable_set_text (GTK_EDITABLE (dialog->locations_row), "paris,paris");
+  g_assert_false (confirm_enabled (dialog));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog->locations_error)));
+  g_assert_cmpstr (gtk_label_get_label (dialog->locations_error), ==, "The location “paris” is listed twice");
+  /* said once, not again under the kind's options */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog->options_error)));
+
+  gtk_editable_set_text (GTK_EDITABLE (dialog->locations_row), "local,paris");
+  gtk_editable_set_text (GTK_EDITABLE (dialog->quorum_row), "3");
+  g_assert_false (confirm_enabled (dialog));
+  g_assert_cmpstr (gtk_label_get_label (dialog->locations_error), ==,
+                   "The quorum 3 is more than the 2 locations the target is checked from");
+
+  gtk_editable_set_text (GTK_EDITABLE (dialog->quorum_row), "all");
+  g_assert_true (confirm_enabled (dialog));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog->locations_error)));
+
+  target = lookout_target_dialog_build_target (dialog, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (lookout_target_get_options (target), "\"locations\":\"local,paris\""));
+  g_assert_nonnull (strstr (lookout_target_get_options (target), "\"quorum\":\"all\""));
+  destroy_dialog (dialog);
+
+  edit = new_dialog (target);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (edit->locations_row)), ==, "local,paris");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (edit->quorum_row)), ==, "all");
+  destroy_dialog (edit);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -406,6 +453,7 @@ main (int   argc,
   g_test_add_func ("/gui/target-dialog/edit", test_dialog_edit);
   g_test_add_func ("/gui/target-dialog/confirm-without-monitor", test_dialog_confirm_without_monitor);
   g_test_add_func ("/gui/target-dialog/kind-options", test_dialog_kind_options);
+  g_test_add_func ("/gui/target-dialog/locations", test_dialog_locations);
 
   return g_test_run ();
 }

@@ -30,6 +30,7 @@
 #include "lookout-scheduler.h"
 #include "lookout-store.h"
 #include "lookout-target.h"
+#include "lookout-target-options.h"
 #include "lookout-targets-file.h"
 
 typedef struct
@@ -230,6 +231,7 @@ lookout_agent_command_run (int    argc,
   g_autofree char *listen = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
+  g_autofree char *location_name = NULL;
   g_autoptr(LookoutApiServer) api = NULL;
   LookoutScheduler *scheduler;
   gboolean verbose = FALSE;
@@ -256,6 +258,8 @@ lookout_agent_command_run (int    argc,
       N_("The API's TLS certificate (PEM)"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
       N_("The key of --tls-cert (PEM)"), N_("FILE") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &location_name,
+      N_("The name of this location, as /metrics and a manager label its results (default: local)"), N_("NAME") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
       N_("Print every result, not only state changes"), NULL },
     { "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
@@ -284,6 +288,8 @@ lookout_agent_command_run (int    argc,
     return lookout_agent_usage_error ("run", _("--duration must not be negative"));
   if (max_concurrent < 0)
     return lookout_agent_usage_error ("run", _("--max-concurrent must be positive"));
+  if (location_name != NULL && !lookout_location_name_check (location_name, &error))
+    return lookout_agent_usage_error ("run", error->message);
 
   if (config_path != NULL)
     {
@@ -322,6 +328,7 @@ lookout_agent_command_run (int    argc,
   monitor = lookout_monitor_new_with_options (store,
                                               &(LookoutMonitorOptions) { .notify = alert_config != NULL });
   notifier = lookout_monitor_get_notifier (monitor);
+  lookout_monitor_set_location (monitor, location_name);
   if (alert_config != NULL)
     lookout_alert_config_apply (alert_config, lookout_monitor_get_alert_engine (monitor), notifier);
 

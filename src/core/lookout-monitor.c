@@ -47,6 +47,7 @@
 
 #include "lookout-marshal.h"
 #include "lookout-monitor.h"
+#include "lookout-target-options.h"
 
 struct _LookoutMonitor
 {
@@ -74,6 +75,9 @@ struct _LookoutMonitor
   /* retention: the store prunes at start and every PRUNE_INTERVAL_S */
   guint          prune_source;
 
+  /* where this process checks from: "local", or the agent's name */
+  char          *location;
+
   guint          loaded : 1;
   guint          asleep : 1;   /* stopped for a suspend, to start on resume */
 };
@@ -85,6 +89,7 @@ enum {
   PROP_STORE,
   PROP_TARGETS,
   PROP_LOADED,
+  PROP_LOCATION,
   N_PROPS
 };
 
@@ -368,6 +373,7 @@ lookout_monitor_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->held_events, g_ptr_array_unref);
+  g_free (self->location);
 
   G_OBJECT_CLASS (lookout_monitor_parent_class)->finalize (object);
 }
@@ -391,6 +397,9 @@ lookout_monitor_get_property (GObject    *object,
     case PROP_LOADED:
       g_value_set_boolean (value, self->loaded);
       break;
+    case PROP_LOCATION:
+      g_value_set_string (value, self->location);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -408,6 +417,9 @@ lookout_monitor_set_property (GObject      *object,
     {
     case PROP_STORE:
       self->store = g_value_dup_object (value);
+      break;
+    case PROP_LOCATION:
+      lookout_monitor_set_location (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -441,6 +453,11 @@ lookout_monitor_class_init (LookoutMonitorClass *klass)
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_LOCATION] =
+    g_param_spec_string ("location", NULL, NULL,
+                         LOOKOUT_LOCATION_LOCAL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* (LookoutTarget *target, LookoutResult *result): the last step of
@@ -464,6 +481,7 @@ static void
 lookout_monitor_init (LookoutMonitor *self)
 {
   self->targets = g_list_store_new (LOOKOUT_TYPE_TARGET);
+  self->location = g_strdup (LOOKOUT_LOCATION_LOCAL);
   self->cancellable = g_cancellable_new ();
   self->held_events = g_ptr_array_new_with_free_func ((GDestroyNotify) lookout_alert_event_unref);
   self->scheduler = lookout_scheduler_new ();
@@ -1011,4 +1029,38 @@ lookout_monitor_handle_result (LookoutMonitor *self,
 
   /* 6 */
   g_signal_emit (self, signals[RESULT], 0, target, result);
+}
+
+void
+lookout_monitor_set_location_online (LookoutMonitor *self,
+                                     const char     *location,
+                                     gboolean        online)
+{
+  g_return_if_fail (LOOKOUT_IS_MONITOR (self));
+  g_return_if_fail (location != NULL);
+
+  lookout_alert_engine_set_location_online (self->alert_engine, location, online);
+}
+
+const char *
+lookout_monitor_get_location (LookoutMonitor *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), NULL);
+
+  return self->location;
+}
+
+void
+lookout_monitor_set_location (LookoutMonitor *self,
+                              const char     *location)
+{
+  g_return_if_fail (LOOKOUT_IS_MONITOR (self));
+
+  if (location == NULL)
+    location = LOOKOUT_LOCATION_LOCAL;
+  if (g_strcmp0 (self->location, location) == 0)
+    return;
+  g_free (self->location);
+  self->location = g_strdup (location);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCATION]);
 }

@@ -27,7 +27,8 @@ G_DECLARE_FINAL_TYPE (LookoutMonitor, lookout_monitor, LOOKOUT, MONITOR, GObject
 /* The façade the GUI and lookout-agent hold: the targets as a GListModel of
  * LookoutTarget (ordered by creation), add/update/remove with validation and
  * persistence in the store. Properties: "store" (construct-only), "targets"
- * (GListModel, read-only), "loaded" (gboolean).
+ * (GListModel, read-only), "loaded" (gboolean), "location" (where this
+ * process checks from: "local" or an agent's name).
  *
  * Signal "result" (LookoutTarget *target, LookoutResult *result): a check
  * finished; the target's live state is updated and the sample is queued
@@ -116,5 +117,18 @@ LookoutAnomalyWatch *lookout_monitor_get_anomaly_watch (LookoutMonitor      *sel
 void              lookout_monitor_handle_result      (LookoutMonitor       *self,
                                                       LookoutTarget        *target,
                                                       LookoutResult        *result);
+
+/* What the agents' links say of each remote location (@location is the
+ * agent's name, as results carry it): offline raises one agent-offline
+ * event, and its targets are "unknown from @location" until it is back
+ * (lookout_alert_engine_set_location_online()). */
+void              lookout_monitor_set_location_online (LookoutMonitor      *self,
+                                                      const char           *location,
+                                                      gboolean              online);
+/* Where this process checks from, as /metrics labels its series: "local"
+ * (the default), or an agent's name (`lookout-agent run --name`). */
+const char       *lookout_monitor_get_location       (LookoutMonitor       *self);
+void              lookout_monitor_set_location       (LookoutMonitor       *self,
+                                                      const char           *location);
 
 G_END_DECLS

@@ -41,6 +41,10 @@ struct _LookoutTargetDialog
   AdwActionRow      *threshold_row;
   GtkSpinButton     *threshold_spin;
   GtkLabel          *schedule_error;
+  AdwPreferencesGroup *locations_group;
+  AdwEntryRow       *locations_row;
+  AdwEntryRow       *quorum_row;
+  GtkLabel          *locations_error;
   AdwPreferencesGroup *options_group;
   AdwExpanderRow    *http_options;
   AdwComboRow       *method_row;

@@ -23,6 +23,7 @@
 #include "lookout-gui-utils.h"
 #include "lookout-probe-kind.h"
 #include "lookout-target-dialog-private.h"
+#include "lookout-target-options.h"
 
 G_DEFINE_FINAL_TYPE (LookoutTargetDialog, lookout_target_dialog, ADW_TYPE_WINDOW)
 
@@ -324,6 +325,76 @@ get_expander (LookoutTargetDialog *self,
   return *(GtkWidget **) G_STRUCT_MEMBER_P (self, options->expander_offset);
 }
 
+/* "Check from": where the target is checked from and how many of those
+ * places must see it down; the defaults (local, any) are left out. */
+static void
+save_places (LookoutTargetDialog *self,
+             JsonObject          *object)
+{
+  g_autofree char *locations = dup_entry_text (self->locations_row);
+  g_autofree char *quorum = dup_entry_text (self->quorum_row);
+
+  if (locations[0] != '\0' && !g_str_equal (locations, LOOKOUT_LOCATION_LOCAL))
+    json_object_set_string_member (object, "locations", locations);
+  else
+    json_object_remove_member (object, "locations");
+  if (quorum[0] != '\0' && !g_str_equal (quorum, "any"))
+    json_object_set_string_member (object, "quorum", quorum);
+  else
+    json_object_remove_member (object, "quorum");
+}
+
+static void
+load_places (LookoutTargetDialog *self,
+             const char          *options_json)
+{
+  g_auto(GStrv) names = NULL;
+  g_autofree char *locations = NULL;
+  g_autofree char *quorum_text = NULL;
+  guint quorum;
+
+  names = lookout_target_options_get_places (options_json, &quorum);
+  locations = g_strjoinv (",", names);
+  if (quorum == LOOKOUT_QUORUM_ALL)
+    quorum_text = g_strdup ("all");
+  else if (quorum == 1)
+    quorum_text = g_strdup ("any");
+  else
+    quorum_text = g_strdup_printf ("%u", quorum);
+  gtk_editable_set_text (GTK_EDITABLE (self->locations_row), locations);
+  gtk_editable_set_text (GTK_EDITABLE (self->quorum_row), quorum_text);
+}
+
+/* The names the other targets are checked from, as a hint. */
+static void
+update_known_places (LookoutTargetDialog *self)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GString) known = g_string_new (LOOKOUT_LOCATION_LOCAL);
+  g_autofree char *description = NULL;
+  GListModel *targets;
+
+  g_hash_table_add (seen, g_strdup (LOOKOUT_LOCATION_LOCAL));
+  if (self->monitor != NULL)
+    {
+      targets = lookout_monitor_get_targets (self->monitor);
+      for (guint i = 0; i < g_list_model_get_n_items (targets); i++)
+        {
+          g_autoptr(LookoutTarget) target = g_list_model_get_item (targets, i);
+          g_auto(GStrv) names = lookout_target_options_get_places (lookout_target_get_options (target), NULL);
+
+          for (guint j = 0; names[j] != NULL; j++)
+            if (g_hash_table_add (seen, g_strdup (names[j])))
+              g_string_append_printf (known, ", %s", names[j]);
+        }
+    }
+
+  /* Translators: %s lists location names, "local, paris, tokyo". */
+  description = g_strdup_printf (_("“local” is this computer, any other name a remote agent. In use: %s"),
+                                 known->str);
+  adw_preferences_group_set_description (self->locations_group, description);
+}
+
 static char *
 build_options_json (LookoutTargetDialog *self,
                     LookoutTargetKind    kind)
@@ -335,6 +406,7 @@ build_options_json (LookoutTargetDialog *self,
 
   if (options != NULL)
     options->save (self, object);
+  save_places (self, object);
 
   root = json_node_init_object (json_node_alloc (), object);
   generator = json_generator_new ();
@@ -547,10 +619,40 @@ revalidate_schedule (LookoutTargetDialog *self)
 }
 
 static gboolean
+revalidate_places (LookoutTargetDialog *self)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+
+  save_places (self, object);
+  root = json_node_init_object (json_node_alloc (), object);
+  json = json_to_string (root, FALSE);
+  if (!lookout_target_validate_options (json, &error))
+    {
+      set_field_error (GTK_WIDGET (self->locations_group), self->locations_error, error->message);
+      return FALSE;
+    }
+
+  set_field_error (GTK_WIDGET (self->locations_group), self->locations_error, NULL);
+  return TRUE;
+}
+
+static gboolean
 revalidate_options (LookoutTargetDialog *self)
 {
-  g_autofree char *json = build_options_json (self, get_selected_kind (self));
+  g_autofree char *json = NULL;
   g_autoptr(GError) error = NULL;
+
+  /* said once, under the locations */
+  if (!revalidate_places (self))
+    {
+      set_field_error (GTK_WIDGET (self->options_group), self->options_error, NULL);
+      return FALSE;
+    }
+
+  json = build_options_json (self, get_selected_kind (self));
 
   if (!lookout_target_validate_options (json, &error))
     {
@@ -840,6 +942,7 @@ load_target (LookoutTargetDialog *self)
   gtk_spin_button_set_value (self->timeout_spin, lookout_target_get_timeout (target) / 1000.0);
   gtk_spin_button_set_value (self->threshold_spin, lookout_target_get_fail_threshold (target));
   load_options (self, kind, lookout_target_get_options (target));
+  load_places (self, lookout_target_get_options (target));
 }
 
 static void
@@ -870,6 +973,7 @@ lookout_target_dialog_constructed (GObject *object)
 
   update_for_kind (self);
   update_verify_tls (self);
+  update_known_places (self);
   revalidate (self);
 }
 
@@ -1010,6 +1114,10 @@ lookout_target_dialog_class_init (LookoutTargetDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, ntp_options);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, max_offset_row);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, options_error);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, locations_group);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, locations_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, quorum_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, locations_error);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, general_error);
 
   gtk_widget_class_install_action (widget_class, "dialog.confirm", NULL, confirm_action);
@@ -1042,6 +1150,10 @@ lookout_target_dialog_init (LookoutTargetDialog *self)
   name_text = GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (self->name_row)));
   if (name_text != NULL)
     lookout_set_accessible_label (name_text, _("Name"));
+  lookout_set_accessible_label (GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (self->locations_row))),
+                                _("Check from"));
+  lookout_set_accessible_label (GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (self->quorum_row))),
+                                _("Locations that must see it down"));
 
   g_signal_connect_object (self->kind_row, "notify::selected",
                            G_CALLBACK (kind_selected_cb), self, G_CONNECT_SWAPPED);
@@ -1072,6 +1184,10 @@ lookout_target_dialog_init (LookoutTargetDialog *self)
   g_signal_connect_object (self->ca_file_row, "changed",
                            G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->expect_row, "changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->locations_row, "changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->quorum_row, "changed",
                            G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->max_offset_row, "changed",
                            G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);

@@ -44,6 +44,19 @@
  * is worth a notification is event->notify (mute, do-not-disturb, flapping,
  * notify-degraded).
  *
+ * Locations. A target checked from more places than this machine (its
+ * "locations" option: local, paris, tokyo) has a Track per place, decided
+ * by the rules above from that place's results alone and raising no events
+ * of its own. The target's state follows from its places by its "quorum"
+ * option: DOWN when at least N places see it down (any = 1, all = every
+ * place whose agent is online), DEGRADED when fewer do ("down from paris"),
+ * or when a place sees it degraded; UP when the places that report see it
+ * up. A place whose agent is offline (lookout_alert_engine_set_location_-
+ * online()) is "unknown from paris" and counts neither way: the agent's
+ * going offline is ONE agent-offline event, and its targets' states follow
+ * quietly, without an event each. Results from a place the target does not
+ * list change nothing but the live figures.
+ *
  * A restart takes up where the last process stopped: the latest of a
  * target's down, up and degraded events gives the state it was notified
  * in, its failing run of stored results the outage start, and the reminder
@@ -58,6 +71,7 @@
 
 #include "lookout-alert-engine.h"
 #include "lookout-link-watch.h"
+#include "lookout-target-options.h"
 
 #define DAY_MS (24 * 60 * 60 * 1000LL)
 
@@ -90,6 +104,15 @@ typedef struct
   gint64              last_result_ms;
   gint64              last_cert_warning_ms;
   gint64              muted_until_ms;
+
+  /* where it is checked from; places is NULL for a target checked only
+   * here, and a place's own Track has its name in location */
+  char               *location;
+  char               *error;
+  char               *places_options;
+  gboolean            places_read;
+  guint               quorum;
+  GPtrArray          *places;
 } Track;
 
 struct _LookoutAlertEngine
@@ -101,6 +124,7 @@ struct _LookoutAlertEngine
   gpointer               clock_data;
 
   GHashTable            *tracks;   /* id -> Track */
+  GHashTable            *offline;  /* names of locations whose agent is offline */
 
   guint                  up_after;
   double                 flap_high;
@@ -156,6 +180,10 @@ track_free (Track *track)
   g_clear_weak_pointer (&track->target);
   g_free (track->name);
   g_free (track->uri);
+  g_free (track->location);
+  g_free (track->error);
+  g_free (track->places_options);
+  g_clear_pointer (&track->places, g_ptr_array_unref);
   g_free (track);
 }
 
@@ -561,7 +589,7 @@ static void
 change_state (LookoutAlertEngine  *self,
               Track               *track,
               LookoutTargetState   new_state,
-              const LookoutResult *result,
+              const char          *error,
               gint64               now)
 {
   LookoutTargetState old_state = track->state;
@@ -597,22 +625,22 @@ change_state (LookoutAlertEngine  *self,
       track->down_event_ms = now;
       track->next_reminder = 0;
       event = new_event (track, LOOKOUT_ALERT_EVENT_DOWN, now);
-      event->error = g_strdup (result->error);
+      event->error = g_strdup (error);
       since = format_local_time (track->outage_since_ms);
       event->title = g_strdup_printf (_("%s is down"), track_label (track));
       /* Translators: the second %s is a date and time, the third the error. */
       event->message = g_strdup_printf (_("%s is down since %s: %s"), track_label (track), since,
-                                        result->error != NULL ? result->error : _("no reply"));
+                                        error != NULL ? error : _("no reply"));
       break;
 
     case LOOKOUT_TARGET_STATE_DEGRADED:
       if (old_state == LOOKOUT_TARGET_STATE_UP || old_state == LOOKOUT_TARGET_STATE_UNKNOWN)
         track->outage_since_ms = track->bad_since_ms;
       event = new_event (track, LOOKOUT_ALERT_EVENT_DEGRADED, now);
-      event->error = g_strdup (result->error);
+      event->error = g_strdup (error);
       event->title = g_strdup_printf (_("%s is degraded"), track_label (track));
       event->message = g_strdup_printf (_("%s is degraded: %s"), track_label (track),
-                                        result->error != NULL ? result->error : _("unexpected reply"));
+                                        error != NULL ? error : _("unexpected reply"));
       break;
 
     case LOOKOUT_TARGET_STATE_UNKNOWN:
@@ -629,6 +657,259 @@ change_state (LookoutAlertEngine  *self,
    * cost n² steps. */
   if (new_state == LOOKOUT_TARGET_STATE_DOWN || old_state == LOOKOUT_TARGET_STATE_DOWN)
     update_reminder_timer (self);
+}
+
+
+static void
+count_result (Track               *track,
+              const LookoutResult *result,
+              gint64               now)
+{
+  if (result->ok)
+    {
+      if (track->ok_streak++ == 0)
+        track->ok_since_ms = now;
+      track->bad_streak = track->down_streak = track->degraded_streak = 0;
+    }
+  else
+    {
+      if (track->bad_streak++ == 0)
+        track->bad_since_ms = now;
+      track->ok_streak = 0;
+      if (result->state == LOOKOUT_TARGET_STATE_DEGRADED)
+        {
+          track->degraded_streak++;
+          track->down_streak = 0;
+        }
+      else
+        {
+          track->down_streak++;
+          track->degraded_streak = 0;
+        }
+    }
+}
+
+/* ---- locations ---- */
+
+static LookoutTargetState decide (LookoutAlertEngine  *self,
+                                  Track               *track,
+                                  guint                threshold,
+                                  const LookoutResult *result);
+
+/* Reads the target's places when its options changed; a new list starts
+ * every place unknown. */
+static void
+track_read_places (Track         *track,
+                   LookoutTarget *target)
+{
+  const char *options = lookout_target_get_options (target);
+  g_auto(GStrv) names = NULL;
+
+  if (track->places_read && g_strcmp0 (track->places_options, options) == 0)
+    return;
+
+  track->places_read = TRUE;
+  g_free (track->places_options);
+  track->places_options = g_strdup (options);
+  g_clear_pointer (&track->places, g_ptr_array_unref);
+
+  names = lookout_target_options_get_places (options, &track->quorum);
+  if (names[0] != NULL && names[1] == NULL && g_str_equal (names[0], LOOKOUT_LOCATION_LOCAL))
+    return;
+
+  track->places = g_ptr_array_new_with_free_func ((GDestroyNotify) track_free);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      Track *place = g_new0 (Track, 1);
+
+      place->id = track->id;
+      place->state = LOOKOUT_TARGET_STATE_UNKNOWN;
+      place->location = g_strdup (names[i]);
+      g_ptr_array_add (track->places, place);
+    }
+}
+
+static Track *
+find_place (Track      *track,
+            const char *name)
+{
+  if (track->places == NULL)
+    return NULL;
+
+  for (guint i = 0; i < track->places->len; i++)
+    {
+      Track *place = g_ptr_array_index (track->places, i);
+
+      if (g_str_equal (place->location, name))
+        return place;
+    }
+
+  return NULL;
+}
+
+static gboolean
+place_counts (LookoutAlertEngine *self,
+              Track              *place)
+{
+  return place->state != LOOKOUT_TARGET_STATE_UNKNOWN &&
+         !g_hash_table_contains (self->offline, place->location);
+}
+
+/* The target's state by the quorum rule (see the top of this file). */
+static LookoutTargetState
+quorum_state (LookoutAlertEngine *self,
+              Track              *track,
+              gint64             *bad_since_ms)
+{
+  guint n_online = 0, n_down = 0, n_degraded = 0, n_up = 0, needed;
+
+  *bad_since_ms = G_MAXINT64;
+  for (guint i = 0; i < track->places->len; i++)
+    {
+      Track *place = g_ptr_array_index (track->places, i);
+
+      if (!g_hash_table_contains (self->offline, place->location))
+        n_online++;
+      if (!place_counts (self, place))
+        continue;
+      if (place->state == LOOKOUT_TARGET_STATE_UP)
+        {
+          n_up++;
+          continue;
+        }
+      if (place->state == LOOKOUT_TARGET_STATE_DOWN)
+        n_down++;
+      else
+        n_degraded++;
+      *bad_since_ms = MIN (*bad_since_ms, place->bad_since_ms);
+    }
+
+  needed = track->quorum == LOOKOUT_QUORUM_ALL ? MAX (n_online, 1) : track->quorum;
+  if (n_down > 0 && n_down >= needed)
+    return LOOKOUT_TARGET_STATE_DOWN;
+  if (n_down > 0 || n_degraded > 0)
+    return LOOKOUT_TARGET_STATE_DEGRADED;
+  if (n_up > 0)
+    return LOOKOUT_TARGET_STATE_UP;
+  return LOOKOUT_TARGET_STATE_UNKNOWN;
+}
+
+/* "down from paris: no reply; unknown from tokyo", NULL when every place
+ * sees the target up. */
+static char *
+places_summary (LookoutAlertEngine *self,
+                Track              *track)
+{
+  GString *text = NULL;
+
+  for (guint i = 0; i < track->places->len; i++)
+    {
+      Track *place = g_ptr_array_index (track->places, i);
+      g_autofree char *said = NULL;
+
+      if (!place_counts (self, place))
+        said = g_strdup_printf (_("unknown from %s"), place->location);
+      else if (place->state == LOOKOUT_TARGET_STATE_DOWN)
+        said = g_strdup_printf (_("down from %s"), place->location);
+      else if (place->state == LOOKOUT_TARGET_STATE_DEGRADED)
+        said = g_strdup_printf (_("degraded from %s"), place->location);
+      else
+        continue;
+
+      if (text == NULL)
+        text = g_string_new (NULL);
+      else
+        g_string_append (text, "; ");
+      g_string_append (text, said);
+      if (place_counts (self, place) && place->error != NULL)
+        g_string_append_printf (text, ": %s", place->error);
+    }
+
+  return text != NULL ? g_string_free (text, FALSE) : NULL;
+}
+
+/* Follows the places: with events from a result, quietly when an agent
+ * comes or goes. */
+static void
+apply_quorum (LookoutAlertEngine *self,
+              Track              *track,
+              const char         *summary,
+              gboolean            with_events,
+              gint64              now)
+{
+  LookoutTargetState old_state = track->state;
+  LookoutTargetState new_state;
+  gint64 bad_since_ms;
+
+  new_state = quorum_state (self, track, &bad_since_ms);
+  if (new_state == old_state)
+    return;
+
+  if (new_state == LOOKOUT_TARGET_STATE_UP)
+    track->ok_since_ms = now;
+  else if (new_state != LOOKOUT_TARGET_STATE_UNKNOWN &&
+           (old_state == LOOKOUT_TARGET_STATE_UP || old_state == LOOKOUT_TARGET_STATE_UNKNOWN))
+    track->bad_since_ms = bad_since_ms != G_MAXINT64 ? bad_since_ms : now;
+
+  if (with_events && new_state != LOOKOUT_TARGET_STATE_UNKNOWN)
+    {
+      change_state (self, track, new_state, summary, now);
+      return;
+    }
+
+  track->state = new_state;
+  if (new_state == LOOKOUT_TARGET_STATE_UP || new_state == LOOKOUT_TARGET_STATE_UNKNOWN)
+    track->outage_since_ms = 0;
+  else if (old_state == LOOKOUT_TARGET_STATE_UP || old_state == LOOKOUT_TARGET_STATE_UNKNOWN)
+    track->outage_since_ms = track->bad_since_ms;
+  if (new_state == LOOKOUT_TARGET_STATE_DOWN || old_state == LOOKOUT_TARGET_STATE_DOWN)
+    update_reminder_timer (self);
+}
+
+/* A result from one of the target's places; returns the live state's error
+ * text. */
+static char *
+process_at_place (LookoutAlertEngine  *self,
+                  Track               *track,
+                  guint                threshold,
+                  const LookoutResult *result,
+                  gint64               now)
+{
+  Track *place = find_place (track, result->location != NULL ? result->location
+                                                             : LOOKOUT_LOCATION_LOCAL);
+  g_autofree char *summary = NULL;
+  LookoutTargetState place_state;
+  gint64 bad_since_ms;
+
+  if (place == NULL)
+    return g_strdup (result->error);
+
+  if (result->location == NULL && self->local_outage)
+    {
+      if (!result->ok)
+        return places_summary (self, track);
+      leave_local_outage (self, now);
+    }
+
+  count_result (place, result, now);
+  place_state = decide (self, place, threshold, result);
+  place->state = place_state;
+  g_free (place->error);
+  place->error = g_strdup (result->error);
+
+  /* Flapping is of what the places decide together: a target down from
+   * one place and up from another is steadily degraded, not flapping. */
+  place_state = quorum_state (self, track, &bad_since_ms);
+  if (place_state != LOOKOUT_TARGET_STATE_UNKNOWN)
+    update_flapping (self, track, place_state, now);
+  if (result->ok)
+    check_certificate (self, track, result, now);
+
+  summary = places_summary (self, track);
+  apply_quorum (self, track, summary, TRUE, now);
+  check_reminders (self, track, now);
+
+  return g_steal_pointer (&summary);
 }
 
 static LookoutTargetState
@@ -757,6 +1038,7 @@ lookout_alert_engine_finalize (GObject *object)
   LookoutAlertEngine *self = (LookoutAlertEngine *)object;
 
   g_clear_pointer (&self->tracks, g_hash_table_unref);
+  g_clear_pointer (&self->offline, g_hash_table_unref);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (lookout_alert_engine_parent_class)->finalize (object);
@@ -918,6 +1200,7 @@ lookout_alert_engine_init (LookoutAlertEngine *self)
   self->clock = system_clock;
   self->tracks = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                         (GDestroyNotify) track_free);
+  self->offline = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
   self->up_after = LOOKOUT_ALERT_DEFAULT_UP_AFTER;
   self->flap_high = LOOKOUT_ALERT_DEFAULT_FLAP_HIGH;
@@ -962,6 +1245,8 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
                               LookoutTarget       *target,
                               const LookoutResult *result)
 {
+  g_autofree char *places_error = NULL;
+  const char *live_error;
   LookoutTargetState new_state;
   gint64 now;
   guint threshold;
@@ -991,10 +1276,18 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
     }
   track->interval_ms = (gint64) lookout_target_get_interval (target) * 1000;
   threshold = MAX (lookout_target_get_fail_threshold (target), 1);
+  live_error = result->error;
 
   /* A cancelled check, a sleeping machine: nothing learnt. */
   if (result->state == LOOKOUT_TARGET_STATE_UNKNOWN || self->paused)
     goto out;
+
+  track_read_places (track, target);
+  if (track->places != NULL || result->location != NULL)
+    {
+      live_error = places_error = process_at_place (self, track, threshold, result, now);
+      goto out;
+    }
 
   track->last_result_ms = now;
   track->last_bad = !result->ok;
@@ -1023,29 +1316,7 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
   if (result->ok)
     check_certificate (self, track, result, now);
 
-  if (result->ok)
-    {
-      if (track->ok_streak++ == 0)
-        track->ok_since_ms = now;
-      track->bad_streak = track->down_streak = track->degraded_streak = 0;
-    }
-  else
-    {
-      if (track->bad_streak++ == 0)
-        track->bad_since_ms = now;
-      track->ok_streak = 0;
-      if (result->state == LOOKOUT_TARGET_STATE_DEGRADED)
-        {
-          track->degraded_streak++;
-          track->down_streak = 0;
-        }
-      else
-        {
-          track->down_streak++;
-          track->degraded_streak = 0;
-        }
-    }
-
+  count_result (track, result, now);
   new_state = decide (self, track, threshold, result);
 
   if (new_state == LOOKOUT_TARGET_STATE_DOWN &&
@@ -1058,14 +1329,14 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
     }
 
   if (new_state != track->state)
-    change_state (self, track, new_state, result, now);
+    change_state (self, track, new_state, result->error, now);
 
   check_reminders (self, track, now);
 
 out:
   lookout_target_set_live_state (target, track->state, result->latency_us,
                                  result->started_ms > 0 ? result->started_ms : now,
-                                 result->error, result->address);
+                                 live_error, result->address);
   return track->state;
 }
 
@@ -1569,4 +1840,96 @@ lookout_alert_engine_restore (LookoutAlertEngine        *self,
 
   if (track->state == LOOKOUT_TARGET_STATE_DOWN)
     update_reminder_timer (self);
+}
+
+void
+lookout_alert_engine_set_location_online (LookoutAlertEngine *self,
+                                          const char         *location,
+                                          gboolean            online)
+{
+  LookoutAlertEvent *event;
+  GHashTableIter iter;
+  gpointer value;
+  gint64 now;
+
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+  g_return_if_fail (location != NULL);
+
+  if ((!online) == g_hash_table_contains (self->offline, location))
+    return;
+
+  now = lookout_alert_engine_now (self);
+  if (online)
+    g_hash_table_remove (self->offline, location);
+  else
+    g_hash_table_add (self->offline, g_strdup (location));
+
+  event = new_event (NULL, online ? LOOKOUT_ALERT_EVENT_AGENT_ONLINE : LOOKOUT_ALERT_EVENT_AGENT_OFFLINE, now);
+  if (online)
+    {
+      event->title = g_strdup_printf (_("The agent %s is online"), location);
+      event->message = g_strdup_printf (_("The agent %s is online again; its checks count again."), location);
+    }
+  else
+    {
+      event->title = g_strdup_printf (_("The agent %s is offline"), location);
+      /* Translators: both %s are the agent's location name. */
+      event->message = g_strdup_printf (_("The agent %s is offline: its targets are unknown from %s until it returns."),
+                                        location, location);
+    }
+  emit_event (self, NULL, event);
+
+  g_hash_table_iter_init (&iter, self->tracks);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Track *track = value;
+      Track *place = find_place (track, location);
+      g_autofree char *summary = NULL;
+
+      if (place == NULL)
+        continue;
+
+      track_reset_streaks (place);
+      place->state = LOOKOUT_TARGET_STATE_UNKNOWN;
+      g_clear_pointer (&place->error, g_free);
+      summary = places_summary (self, track);
+      apply_quorum (self, track, summary, FALSE, now);
+      if (track->target != NULL && !self->paused)
+        lookout_target_set_live_state (track->target, track->state,
+                                       lookout_target_get_last_latency (track->target),
+                                       lookout_target_get_last_checked (track->target),
+                                       summary,
+                                       lookout_target_get_last_address (track->target));
+    }
+}
+
+gboolean
+lookout_alert_engine_get_location_online (LookoutAlertEngine *self,
+                                          const char         *location)
+{
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_ENGINE (self), FALSE);
+  g_return_val_if_fail (location != NULL, FALSE);
+
+  return !g_hash_table_contains (self->offline, location);
+}
+
+LookoutTargetState
+lookout_alert_engine_get_location_state (LookoutAlertEngine *self,
+                                         gint64              target_id,
+                                         const char         *location)
+{
+  Track *track, *place;
+
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_ENGINE (self), LOOKOUT_TARGET_STATE_UNKNOWN);
+  g_return_val_if_fail (location != NULL, LOOKOUT_TARGET_STATE_UNKNOWN);
+
+  track = g_hash_table_lookup (self->tracks, &target_id);
+  if (track == NULL)
+    return LOOKOUT_TARGET_STATE_UNKNOWN;
+  place = find_place (track, location);
+  if (place == NULL)
+    return g_str_equal (location, LOOKOUT_LOCATION_LOCAL) && track->places == NULL
+           ? track->state : LOOKOUT_TARGET_STATE_UNKNOWN;
+
+  return place_counts (self, place) ? place->state : LOOKOUT_TARGET_STATE_UNKNOWN;
 }

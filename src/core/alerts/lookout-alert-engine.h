@@ -115,6 +115,21 @@ gboolean            lookout_alert_engine_get_paused      (LookoutAlertEngine    
 void                lookout_alert_engine_set_paused      (LookoutAlertEngine    *self,
                                                           gboolean               paused);
 
+/* Whether the agent checking from @location is reachable. Going offline
+ * raises one agent-offline event, and the targets checked from there are
+ * "unknown from @location", counting neither way in their quorum, until
+ * it is back (agent-online). Locations are online until said otherwise. */
+void                lookout_alert_engine_set_location_online (LookoutAlertEngine *self,
+                                                          const char            *location,
+                                                          gboolean               online);
+gboolean            lookout_alert_engine_get_location_online (LookoutAlertEngine *self,
+                                                          const char            *location);
+/* The state one place sees of a target: UNKNOWN when it has not reported,
+ * is not listed or is offline. */
+LookoutTargetState  lookout_alert_engine_get_location_state (LookoutAlertEngine *self,
+                                                          gint64                 target_id,
+                                                          const char            *location);
+
 /* Follows GNetworkMonitor's "network-available", the link of the default
  * route's interface (LookoutLinkWatch) and logind's PrepareForSleep
  * (system bus; silently nothing where there is none). */

@@ -15,6 +15,7 @@
 #include "lookout-export.h"
 #include "lookout-format.h"
 #include "lookout-json.h"
+#include "lookout-target-options.h"
 #include "lookout-types.h"
 
 /* "12.345": µs as ms with three decimals; nothing when there is no value. */
@@ -76,6 +77,13 @@ lookout_export_append_csv_field (GString    *line,
   g_string_append_c (line, '"');
 }
 
+/* Where the result was checked from: an agent's name, or "local". */
+static const char *
+sample_location (const LookoutSample *sample)
+{
+  return sample->location != NULL ? sample->location : LOOKOUT_LOCATION_LOCAL;
+}
+
 static gboolean
 write_csv (GOutputStream        *stream,
            const LookoutSample  *samples,
@@ -84,13 +92,7 @@ write_csv (GOutputStream        *stream,
            GError              **error)
 {
   g_autoptr(GString) buf = g_string_new ("time,ts_ms,state,latency_ms,code,error,"
-                                         "min_ms,max_ms,jitter_ms,sent,received,loss_percent");
-  gboolean located = FALSE;
-
-  /* Where each result was checked from, when any came from an agent. */
-  for (gsize i = 0; i < n_samples && !located; i++)
-    located = samples[i].location != NULL;
-  g_string_append (buf, located ? ",location\r\n" : "\r\n");
+                                         "min_ms,max_ms,jitter_ms,sent,received,loss_percent,location\r\n");
 
   for (gsize i = 0; i <= n_samples; i++)
     {
@@ -122,11 +124,8 @@ write_csv (GOutputStream        *stream,
             }
           else
             g_string_append (buf, ",,,,,");
-          if (located)
-            {
-              g_string_append_c (buf, ',');
-              lookout_export_append_csv_field (buf, s->location);
-            }
+          g_string_append_c (buf, ',');
+          lookout_export_append_csv_field (buf, sample_location (s));
           g_string_append (buf, "\r\n");
         }
 
@@ -194,11 +193,8 @@ write_json (GOutputStream        *stream,
       add_json_number (builder, "sent", s->sent > 0, s->sent);
       add_json_number (builder, "received", s->sent > 0, s->received);
       add_json_number (builder, "loss_percent", s->sent > 0, lookout_sample_get_loss_percent (s));
-      if (s->location != NULL)
-        {
-          json_builder_set_member_name (builder, "location");
-          json_builder_add_string_value (builder, s->location);
-        }
+      json_builder_set_member_name (builder, "location");
+      json_builder_add_string_value (builder, sample_location (s));
       json_builder_end_object (builder);
     }
 

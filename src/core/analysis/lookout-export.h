@@ -29,9 +29,9 @@ void     lookout_export_append_csv_field (GString              *line,
  * (time in ISO 8601 UTC; an empty latency for a failure, never 0).
  * JSON: {"target": URI, "from_ms", "to_ms", "samples": [{"time", "ts_ms",
  * "state", "latency_ms" (null when none), "code", "error"}, …]}.
- * A result checked by a remote agent says where from: "location" in its
- * JSON object, and in CSV a last column "location" (empty for a local
- * result) when any of @samples has one. */
+ * Every result says where it was checked from: "location" in its JSON
+ * object and the last CSV column "location" ("local", or the name of the
+ * remote agent that checked it). */
 gboolean lookout_export_write_samples (GOutputStream        *stream,
                                        LookoutExportFormat   format,
                                        const char           *target_uri,

@@ -21,6 +21,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "lookout-api-private.h"
+#include "lookout-target-options.h"
 
 #define DEFAULT_RANGE_MS (24 * 3600 * G_GINT64_CONSTANT (1000))
 
@@ -124,11 +125,8 @@ history_thread (LookoutStore  *store,
             append_json_string (out, s->error);
           else
             g_string_append (out, "null");
-          if (s->location != NULL)
-            {
-              g_string_append (out, ",\"location\":");
-              append_json_string (out, s->location);
-            }
+          g_string_append (out, ",\"location\":");
+          append_json_string (out, s->location != NULL ? s->location : LOOKOUT_LOCATION_LOCAL);
           g_string_append_c (out, '}');
         }
       else

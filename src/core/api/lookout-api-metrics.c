@@ -12,8 +12,12 @@
  * of state. A scrape walks the monitor's target list once per metric family
  * (the format wants a family's series together, after its HELP and TYPE)
  * and prints from memory: no SQL, no allocation per series beyond the
- * output buffer. Each entry caches its label text `target="…",name="…"`,
- * rebuilt only when the target's URI or name changed.
+ * output buffer. Each entry caches its label text
+ * `target="…",name="…",location="…"`, rebuilt only when the target's URI
+ * or name changed. The location is where the result was checked from: this
+ * process's own (the monitor's "location", "local" unless `run --name`) or
+ * a remote agent's, whose results a manager keeps as further entries of
+ * the target, one per location, in the order they first came.
  *
  * Names follow blackbox_exporter where the meaning is the same; the rest
  * are lookout_*. Base units (seconds, ratios), no timestamps. */
@@ -26,7 +30,7 @@
 
 #include "lookout-api-private.h"
 
-typedef struct
+typedef struct Entry
 {
   LookoutResult *result;
   gint64         state_since_ms;
@@ -35,6 +39,8 @@ typedef struct
   char          *label_uri;     /* what labels was made from */
   char          *label_name;
   char          *labels;        /* a GRefString: a scrape's snapshot holds it */
+  char          *location;      /* a remote agent's name; NULL: this process */
+  struct Entry  *next;          /* the target's entry for the next location */
 } Entry;
 
 struct _LookoutApiMetrics
@@ -54,6 +60,8 @@ entry_free (Entry *entry)
   g_free (entry->label_uri);
   g_free (entry->label_name);
   g_clear_pointer (&entry->labels, g_ref_string_release);
+  g_free (entry->location);
+  g_clear_pointer (&entry->next, entry_free);
   g_free (entry);
 }
 
@@ -82,6 +90,22 @@ result_cb (LookoutMonitor    *monitor,
 {
   Entry *entry = ensure_entry (self, lookout_target_get_id (target));
   guint state = lookout_target_get_state (target);
+
+  if (result->location != NULL)
+    {
+      while (g_strcmp0 (entry->location, result->location) != 0)
+        {
+          if (entry->next == NULL)
+            {
+              entry->next = g_new0 (Entry, 1);
+              entry->next->location = g_strdup (result->location);
+            }
+          entry = entry->next;
+        }
+      state = lookout_alert_engine_get_location_state (lookout_monitor_get_alert_engine (monitor),
+                                                       lookout_target_get_id (target),
+                                                       result->location);
+    }
 
   if (entry->result == NULL || entry->state != state)
     entry->state_since_ms = result->started_ms;
@@ -194,7 +218,8 @@ append_label_value (GString    *out,
 
 static const char *
 entry_labels (Entry         *entry,
-              LookoutTarget *target)
+              LookoutTarget *target,
+              const char    *own_location)
 {
   const char *uri = lookout_target_get_uri_string (target);
   const char *name = lookout_target_get_name (target);
@@ -210,6 +235,8 @@ entry_labels (Entry         *entry,
   append_label_value (labels, uri);
   g_string_append (labels, "\",name=\"");
   append_label_value (labels, name);
+  g_string_append (labels, "\",location=\"");
+  append_label_value (labels, entry->location != NULL ? entry->location : own_location);
   g_string_append_c (labels, '"');
 
   g_clear_pointer (&entry->labels, g_ref_string_release);
@@ -440,25 +467,36 @@ LookoutApiMetricsSnapshot *
 lookout_api_metrics_snapshot (LookoutApiMetrics *self)
 {
   LookoutApiMetricsSnapshot *snapshot;
+  const char *own_location;
   GListModel *targets;
+  guint n_targets;
+  GArray *rows;
 
   g_return_val_if_fail (LOOKOUT_IS_API_METRICS (self), NULL);
 
   targets = lookout_monitor_get_targets (self->monitor);
-  snapshot = g_new0 (LookoutApiMetricsSnapshot, 1);
-  snapshot->n = g_list_model_get_n_items (targets);
-  snapshot->rows = g_new0 (Row, snapshot->n);
-  for (guint i = 0; i < snapshot->n; i++)
+  own_location = lookout_monitor_get_location (self->monitor);
+  n_targets = g_list_model_get_n_items (targets);
+  rows = g_array_sized_new (FALSE, TRUE, sizeof (Row), n_targets);
+  for (guint i = 0; i < n_targets; i++)
     {
       g_autoptr(LookoutTarget) target = g_list_model_get_item (targets, i);
       Entry *entry = ensure_entry (self, lookout_target_get_id (target));
-      Row *row = &snapshot->rows[i];
 
-      row->labels = g_ref_string_acquire ((char *) entry_labels (entry, target));
-      row->result = entry->result ? lookout_result_ref (entry->result) : NULL;
-      row->state = lookout_target_get_state (target);
-      memcpy (row->n_by_state, entry->n_by_state, sizeof row->n_by_state);
+      for (; entry != NULL; entry = entry->next)
+        {
+          Row row;
+
+          row.labels = g_ref_string_acquire ((char *) entry_labels (entry, target, own_location));
+          row.result = entry->result ? lookout_result_ref (entry->result) : NULL;
+          row.state = entry->location != NULL ? entry->state : lookout_target_get_state (target);
+          memcpy (row.n_by_state, entry->n_by_state, sizeof row.n_by_state);
+          g_array_append_val (rows, row);
+        }
     }
+  snapshot = g_new0 (LookoutApiMetricsSnapshot, 1);
+  snapshot->n = rows->len;
+  snapshot->rows = (Row *) (void *) g_array_free (rows, FALSE);
   return snapshot;
 }
 

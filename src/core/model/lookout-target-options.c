@@ -27,6 +27,7 @@
 #define MAX_KEYWORD_LENGTH   4096
 #define MAX_EXPECT_LENGTH    1024
 #define MAX_NTP_OFFSET_MS    (24 * 3600 * 1000)
+#define MAX_LOCATIONS        64
 
 #define KIND(k) (1u << LOOKOUT_TARGET_KIND_##k)
 #define ALL_KINDS ((1u << LOOKOUT_TARGET_N_KINDS) - 1)
@@ -232,6 +233,97 @@ check_expect (const char  *text,
   return TRUE;
 }
 
+gboolean
+lookout_location_name_check (const char  *name,
+                             GError     **error)
+{
+  gsize len = strlen (name);
+
+  if (len == 0 || len > LOOKOUT_LOCATION_NAME_MAX)
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("A location’s name must be 1 to %u characters, like paris"),
+                   LOOKOUT_LOCATION_NAME_MAX);
+      return FALSE;
+    }
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+      {
+        g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                     _("The location “%s” may contain only letters, digits and the signs - _ ."),
+                     name);
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+/* "local,paris,tokyo": names of locations, each once. */
+static gboolean
+check_locations (const char  *text,
+                 GError     **error)
+{
+  g_auto(GStrv) names = g_strsplit (text, ",", -1);
+  guint n = g_strv_length (names);
+
+  if (n == 0 || n > MAX_LOCATIONS)
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("A target is checked from 1 to %u locations, like local,paris"), MAX_LOCATIONS);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_strstrip (names[i]);
+      if (!lookout_location_name_check (names[i], error))
+        return FALSE;
+      for (guint j = 0; j < i; j++)
+        if (g_str_equal (names[i], names[j]))
+          {
+            g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                         _("The location “%s” is listed twice"), names[i]);
+            return FALSE;
+          }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_quorum (const char *text,
+              guint      *quorum)
+{
+  guint64 n;
+
+  if (g_str_equal (text, "any"))
+    *quorum = 1;
+  else if (g_str_equal (text, "all"))
+    *quorum = LOOKOUT_QUORUM_ALL;
+  else if (g_ascii_string_to_unsigned (text, 10, 1, MAX_LOCATIONS, &n, NULL))
+    *quorum = (guint) n;
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+check_quorum (const char  *text,
+              GError     **error)
+{
+  guint quorum;
+
+  if (!parse_quorum (text, &quorum))
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("The quorum “%s” must be any, all or a number of locations from 1 to %u"),
+                   text, MAX_LOCATIONS);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* The keys agreed for each kind; keys not listed are left for the probes
  * that may know them (an older or newer Lookout wrote them). */
 static const LookoutTargetOption options[] = {
@@ -271,6 +363,10 @@ static const LookoutTargetOption options[] = {
     "true|false", N_("Notify anomalies of this target’s response times (default: false)") },
   { "expect", "expect", LOOKOUT_TARGET_OPTION_STRING, KIND (DNS), 0, 0, check_expect,
     "ANSWER", N_("An answer the reply must hold, like 192.0.2.1 (default: any)") },
+  { "locations", "locations", LOOKOUT_TARGET_OPTION_STRING, ALL_KINDS, 0, 0, check_locations,
+    "local,NAME…", N_("Where the target is checked from: local and agents’ names (default: local)") },
+  { "quorum", "quorum", LOOKOUT_TARGET_OPTION_STRING, ALL_KINDS, 0, 0, check_quorum,
+    "any|all|N", N_("How many locations must see the target down for it to be down (default: any)") },
 };
 
 static gboolean
@@ -325,6 +421,58 @@ check_option (const LookoutTargetOption  *spec,
     }
 }
 
+static const char *
+get_string_member (JsonObject *object,
+                   const char *key)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static char **
+split_locations (const char *text)
+{
+  char **names;
+
+  if (text == NULL)
+    text = LOOKOUT_LOCATION_LOCAL;
+  names = g_strsplit (text, ",", -1);
+  for (guint i = 0; names[i] != NULL; i++)
+    g_strstrip (names[i]);
+  return names;
+}
+
+/* A quorum of N needs at least N locations. */
+static gboolean
+check_places (JsonObject  *object,
+              GError     **error)
+{
+  const char *quorum_text = get_string_member (object, "quorum");
+  g_auto(GStrv) names = NULL;
+  guint quorum, n;
+
+  if (quorum_text == NULL || !parse_quorum (quorum_text, &quorum) || quorum == LOOKOUT_QUORUM_ALL)
+    return TRUE;
+
+  names = split_locations (get_string_member (object, "locations"));
+  n = g_strv_length (names);
+  if (quorum > n)
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The quorum %u is more than the %u location the target is checked from",
+                                "The quorum %u is more than the %u locations the target is checked from",
+                                n),
+                   quorum, n);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 gboolean
 lookout_target_options_validate (const char  *options_json,
                                  GError     **error)
@@ -362,7 +510,7 @@ lookout_target_options_validate (const char  *options_json,
         return FALSE;
     }
 
-  return TRUE;
+  return check_places (object, error);
 }
 const LookoutTargetOption *
 lookout_target_options_get_all (guint *n_options)
@@ -642,4 +790,28 @@ lookout_target_set_option_text (LookoutTarget  *target,
 
   lookout_target_set_options (target, json);
   return TRUE;
+}
+
+char **
+lookout_target_options_get_places (const char *options_json,
+                                   guint      *quorum)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonObject *object = NULL;
+  JsonNode *root;
+  const char *quorum_text = NULL;
+
+  if (options_json != NULL && options_json[0] != '\0' &&
+      json_parser_load_from_data (parser, options_json, -1, NULL) &&
+      (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    object = json_node_get_object (root);
+
+  if (quorum != NULL)
+    {
+      *quorum = 1;
+      if (object != NULL && (quorum_text = get_string_member (object, "quorum")) != NULL)
+        parse_quorum (quorum_text, quorum);
+    }
+
+  return split_locations (object != NULL ? get_string_member (object, "locations") : NULL);
 }

@@ -87,4 +87,19 @@ gboolean                   lookout_target_set_option_text     (LookoutTarget    
                                                                const char                 *value,
                                                                GError                    **error);
 
+/* Where a target is checked from: the "locations" option ("local" for
+ * this machine, else an agent's name) and the "quorum" option, how many of
+ * them must see it down for it to be down. */
+#define LOOKOUT_LOCATION_LOCAL     "local"
+#define LOOKOUT_LOCATION_NAME_MAX  64
+#define LOOKOUT_QUORUM_ALL         G_MAXUINT
+
+/* Whether @name can name a location: 1 to 64 letters, digits, - _ or . */
+gboolean                   lookout_location_name_check        (const char                 *name,
+                                                               GError                    **error);
+/* The locations of @options_json, { "local" } when it names none, and its
+ * quorum: 1 for any (the default), LOOKOUT_QUORUM_ALL for all, else N. */
+char                     **lookout_target_options_get_places  (const char                 *options_json,
+                                                               guint                      *quorum);
+
 G_END_DECLS
