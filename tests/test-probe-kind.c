@@ -231,6 +231,7 @@ test_table_json_values (void)
     [LOOKOUT_TARGET_KIND_UDP] = "\"reply_bytes\":12}",
     [LOOKOUT_TARGET_KIND_DNS] = "\"rcode\":0,\"answers\":[\"192.0.2.1\",\"10 mx.example.\"]}",
     [LOOKOUT_TARGET_KIND_NTP] = "\"offset_ms\":-1.5,\"stratum\":2,\"reference_id\":\"GPS\"}",
+    [LOOKOUT_TARGET_KIND_TRACE] = "\"sent\":4,\"received\":3,\"loss\":0.25,\"hops\":null}",
   };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (expected) == LOOKOUT_TARGET_N_KINDS);
@@ -281,6 +282,7 @@ test_table_json_nulls (void)
     [LOOKOUT_TARGET_KIND_UDP] = "\"reply_bytes\":0}",
     [LOOKOUT_TARGET_KIND_DNS] = "\"rcode\":null,\"answers\":[]}",
     [LOOKOUT_TARGET_KIND_NTP] = "\"offset_ms\":null,\"stratum\":null,\"reference_id\":null}",
+    [LOOKOUT_TARGET_KIND_TRACE] = "\"sent\":0,\"received\":0,\"loss\":1,\"hops\":null}",
   };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (expected) == LOOKOUT_TARGET_N_KINDS);

@@ -60,6 +60,11 @@ static const LookoutKindScheme ntp_schemes[] = {
   { NULL }
 };
 
+static const LookoutKindScheme trace_schemes[] = {
+  { "trace", 0, FALSE, TRUE, FALSE },
+  { NULL }
+};
+
 static const LookoutResultField http_phase_fields[] = {
   FIELD ("resolve", US_AS_MS, dns_us),
   FIELD ("connect", US_AS_MS, connect_us),
@@ -106,6 +111,15 @@ static const LookoutResultField ntp_fields[] = {
   { "offset_ms", LOOKOUT_RESULT_FIELD_US_AS_MS, G_STRUCT_OFFSET (LookoutResult, offset_us), 0, TRUE, NULL },
   INT_FIELD ("stratum", stratum, 0),
   FIELD ("reference_id", STRING, reference_id),
+  { NULL }
+};
+
+/* sent and received are the destination's probes: loss on the last link. */
+static const LookoutResultField trace_fields[] = {
+  FIELD ("sent", UINT, sent),
+  FIELD ("received", UINT, received),
+  { "loss", LOOKOUT_RESULT_FIELD_LOSS, 0, 0, FALSE, NULL },
+  FIELD ("hops", TRACE_HOPS, trace),
   { NULL }
 };
 
@@ -161,6 +175,15 @@ static const LookoutProbeKind kinds[] = {
     LOOKOUT_TARGET_DEFAULT_INTERVAL_S, LOOKOUT_TARGET_DEFAULT_TIMEOUT_MS,
     ntp_fields, N_("Round-trip delay"),
     N_("A time server, for example pool.ntp.org"),
+    -1,
+    -1,
+  },
+  {
+    LOOKOUT_TARGET_KIND_TRACE, "trace", N_("Network path"), trace_schemes,
+    LOOKOUT_KIND_PATH_TRACE, LOOKOUT_KIND_PORT_NONE,
+    LOOKOUT_TARGET_DEFAULT_INTERVAL_S, LOOKOUT_TARGET_DEFAULT_TIMEOUT_MS,
+    trace_fields, N_("Round trip to the destination"),
+    N_("A host name or an IP address, for example example.org; add ?proto=udp for UDP probes"),
     -1,
     -1,
   },
@@ -354,6 +377,14 @@ lookout_probe_kind_add_json_fields (const LookoutResultField *fields,
         case LOOKOUT_RESULT_FIELD_LOSS:
           json_builder_add_double_value (builder,
                                          result->sent ? 1.0 - (double) result->received / result->sent : 1.0);
+          break;
+
+        case LOOKOUT_RESULT_FIELD_TRACE_HOPS:
+          if (MEMBER (result, field, LookoutTraceReport *) != NULL)
+            json_builder_add_value (builder,
+                                    lookout_trace_report_hops_to_json (MEMBER (result, field, LookoutTraceReport *)));
+          else
+            json_builder_add_null_value (builder);
           break;
 
         case LOOKOUT_RESULT_FIELD_OBJECT:

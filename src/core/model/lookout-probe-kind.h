@@ -31,6 +31,7 @@ typedef enum
   LOOKOUT_KIND_PATH_NONE,       /* nothing, or a lone "/" */
   LOOKOUT_KIND_PATH_HTTP,       /* path and query */
   LOOKOUT_KIND_PATH_DNS,        /* "/name?type=T"; "dns:name" without a server */
+  LOOKOUT_KIND_PATH_TRACE,      /* nothing, or "?proto=icmp|udp" */
 } LookoutKindPath;
 
 typedef enum
@@ -52,6 +53,7 @@ typedef enum
   LOOKOUT_RESULT_FIELD_UNIX_TIME,   /* gint64 s as ISO 8601 UTC, null unless positive */
   LOOKOUT_RESULT_FIELD_LOSS,        /* 1 - received / sent (1 when nothing was sent) */
   LOOKOUT_RESULT_FIELD_OBJECT,      /* an object of @fields */
+  LOOKOUT_RESULT_FIELD_TRACE_HOPS,  /* LookoutTraceReport *, its hops as an array (null when NULL) */
 } LookoutResultFieldType;
 
 typedef struct _LookoutResultField LookoutResultField;

@@ -271,6 +271,10 @@ static const LookoutTargetOption options[] = {
     "true|false", N_("Notify anomalies of this target’s response times (default: false)") },
   { "expect", "expect", LOOKOUT_TARGET_OPTION_STRING, KIND (DNS), 0, 0, check_expect,
     "ANSWER", N_("An answer the reply must hold, like 192.0.2.1 (default: any)") },
+  { "names", "names", LOOKOUT_TARGET_OPTION_BOOLEAN, KIND (TRACE), 0, 0, NULL,
+    "true|false", N_("Name the hops by reverse DNS (default: true)") },
+  { "notify_route_changes", "notify_route_changes", LOOKOUT_TARGET_OPTION_BOOLEAN, KIND (TRACE), 0, 0, NULL,
+    "true|false", N_("Notify when the route to the destination changes (default: true)") },
 };
 
 static gboolean

@@ -22,9 +22,10 @@ typedef enum
   LOOKOUT_TARGET_KIND_UDP,
   LOOKOUT_TARGET_KIND_DNS,
   LOOKOUT_TARGET_KIND_NTP,
+  LOOKOUT_TARGET_KIND_TRACE,
 } LookoutTargetKind;
 
-#define LOOKOUT_TARGET_N_KINDS (LOOKOUT_TARGET_KIND_NTP + 1)
+#define LOOKOUT_TARGET_N_KINDS (LOOKOUT_TARGET_KIND_TRACE + 1)
 
 /* Stored as integers in the database: never renumber. */
 typedef enum
