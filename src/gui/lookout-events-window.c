@@ -44,6 +44,7 @@ static const LookoutAlertEventKind filter_kinds[] = {
   LOOKOUT_ALERT_EVENT_RESUMED,
   LOOKOUT_ALERT_EVENT_UNDELIVERED,
   LOOKOUT_ALERT_EVENT_ANOMALY,
+  LOOKOUT_ALERT_EVENT_ROUTE_CHANGE,
 };
 
 static void

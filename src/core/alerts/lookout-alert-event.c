@@ -36,6 +36,7 @@ static const struct
   [LOOKOUT_ALERT_EVENT_UNDELIVERED]           = { "undelivered", N_("Notification not sent") },
   [LOOKOUT_ALERT_EVENT_TEST]                  = { "test", N_("Test notification") },
   [LOOKOUT_ALERT_EVENT_ANOMALY]               = { "anomaly", N_("Anomaly") },
+  [LOOKOUT_ALERT_EVENT_ROUTE_CHANGE]          = { "route-change", N_("Route changed") },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == LOOKOUT_ALERT_N_EVENT_KINDS);

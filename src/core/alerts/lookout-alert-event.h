@@ -28,9 +28,10 @@ typedef enum
   LOOKOUT_ALERT_EVENT_UNDELIVERED,  /* a channel could not send another event */
   LOOKOUT_ALERT_EVENT_TEST,
   LOOKOUT_ALERT_EVENT_ANOMALY,   /* from the anomaly watch; message says what changed */
+  LOOKOUT_ALERT_EVENT_ROUTE_CHANGE,  /* from the route watch; message has both paths */
 } LookoutAlertEventKind;
 
-#define LOOKOUT_ALERT_N_EVENT_KINDS (LOOKOUT_ALERT_EVENT_ANOMALY + 1)
+#define LOOKOUT_ALERT_N_EVENT_KINDS (LOOKOUT_ALERT_EVENT_ROUTE_CHANGE + 1)
 
 /* One thing that happened, as the engine decided it. Refcounted and
  * immutable once emitted. Events about the machine itself (connectivity,
