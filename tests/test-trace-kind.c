@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "icmp-netns.h"
+#include "lookout-api-server.h"
 #include "lookout-json.h"
 #include "lookout-monitor.h"
 #include "lookout-store-paths.h"
@@ -218,6 +219,45 @@ round_through_monitor (LookoutMonitor *monitor,
   lookout_monitor_handle_result (monitor, target, result);
 }
 
+/* GET @path of the API over @monitor, with a read token: its JSON. */
+static JsonNode *
+api_get (LookoutMonitor *monitor,
+         const char     *path,
+         guint           expected_status)
+{
+  g_autoptr(LookoutApiServer) server = lookout_api_server_new (monitor);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *bearer = NULL;
+  JsonNode *node;
+
+  g_assert_true (lookout_api_server_listen (server, "127.0.0.1:0", NULL, &error));
+  g_assert_no_error (error);
+  token = lookout_api_tokens_create (lookout_api_server_get_tokens (server), "path-test",
+                                     LOOKOUT_API_SCOPE_READ, &error);
+  g_assert_no_error (error);
+  base = lookout_api_server_dup_url (server);
+  url = g_strconcat (base, path, NULL);
+  msg = soup_message_new ("GET", url);
+  bearer = g_strdup_printf ("Bearer %s", token);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, lookout_test_async_cb, &result);
+  body = soup_session_send_and_read_finish (session, lookout_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, expected_status);
+  node = json_from_string (g_bytes_get_data (body, NULL), &error);
+  g_assert_no_error (error);
+  lookout_api_server_stop (server);
+
+  return node;
+}
+
 static void
 test_route_change (void)
 {
@@ -296,6 +336,41 @@ test_route_change (void)
   g_assert_cmpstr (json_array_get_string_element (
                      json_object_get_array_member (json_array_get_object_element (json_node_get_array (hops), 0),
                                                    "addresses"), 0), ==, "10.81.4.2");
+
+  /* The API answers from the store, after a restart, with where the
+   * geolocation cache places a hop. */
+  g_clear_object (&monitor);
+  lookout_test_store_close (tmp);
+  {
+    sqlite3 *db = lookout_test_sql_open (tmp->path);
+
+    lookout_test_sql_exec (db, "INSERT INTO geo_cache (address, country, city, lat, lon, source, fetched_at)"
+                               " VALUES ('" PATH_NETNS_DESTINATION "', 'Germany', 'Berlin', 52.5, 13.4, 'test', 1)");
+    sqlite3_close (db);
+  }
+  lookout_test_store_open (tmp);
+  monitor = lookout_test_monitor_new (tmp->store);
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/targets/%" G_GINT64_FORMAT "/path",
+                                             lookout_target_get_id (target));
+    g_autoptr(JsonNode) answer = api_get (monitor, path, 200);
+    JsonObject *object = json_node_get_object (answer);
+    JsonArray *line = json_object_get_array_member (object, "path");
+    JsonObject *last;
+    JsonArray *route_changes = json_object_get_array_member (object, "route_changes");
+
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "hops")), ==, 3);
+    g_assert_cmpuint (json_array_get_length (route_changes), ==, 1);
+    g_assert_cmpstr (json_array_get_string_element (
+                       json_object_get_array_member (json_array_get_object_element (route_changes, 0),
+                                                     "new_path"), 1), ==, "10.81.5.2");
+    g_assert_cmpuint (json_array_get_length (line), ==, 3);
+    g_assert_true (json_object_get_null_member (json_array_get_object_element (line, 0), "latitude"));
+    last = json_array_get_object_element (line, 2);
+    g_assert_cmpstr (json_object_get_string_member (last, "address"), ==, PATH_NETNS_DESTINATION);
+    g_assert_cmpfloat (json_object_get_double_member (last, "latitude"), ==, 52.5);
+    g_assert_cmpstr (json_object_get_string_member (last, "place"), ==, "Berlin, Germany");
+  }
 
   g_ptr_array_unref (seen.events);
 }
