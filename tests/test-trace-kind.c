@@ -449,11 +449,11 @@ test_agent_run (void)
   LOOKOUT_TEST_WAIT_UNTIL (count_lines (&lines, "route-change") >= 1 || lines.done, 30000);
   before = count_lines (&lines, " ok ");
   LOOKOUT_TEST_WAIT_UNTIL (count_lines (&lines, " ok ") >= before + 3 || lines.done, 30000);
-  g_assert_true (path_netns_switch_route (&netns, FALSE, &error));
 
   g_subprocess_send_signal (agent, SIGTERM);
   g_assert_true (g_subprocess_wait_check (agent, NULL, &error));
   LOOKOUT_TEST_WAIT (lines.done);
+  g_assert_true (path_netns_switch_route (&netns, FALSE, &error));
 
   g_assert_cmpuint (count_lines (&lines, "route-change"), ==, 1);
   for (guint i = 0; i < lines.lines->len; i++)
