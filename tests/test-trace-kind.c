@@ -142,6 +142,34 @@ test_probe_udp_ipv6 (void)
     g_assert_null (result->trace->hops[i].name);
 }
 
+/* The hop's name comes from reverse DNS (here /etc/hosts), then from the
+ * probe's cache. */
+static void
+test_probe_names (void)
+{
+  g_autoptr(LookoutProbe) probe = lookout_trace_probe_new ();
+  g_autofree char *hosts = NULL;
+
+  if (!g_file_get_contents ("/etc/hosts", &hosts, NULL, NULL) ||
+      !g_regex_match_simple ("^127\\.0\\.0\\.1\\s+localhost\\b", hosts, G_REGEX_MULTILINE, 0))
+    {
+      g_test_skip ("/etc/hosts does not name 127.0.0.1 localhost");
+      return;
+    }
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(LookoutResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      result = lookout_test_run_probe (probe, "trace://127.0.0.1", 5000, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (result->ok);
+      g_assert_cmpuint (result->trace->n_hops, ==, 1);
+      g_assert_cmpstr (result->trace->hops[0].name, ==, "localhost");
+    }
+}
+
 /* r1 rejects what goes to 10.81.9.0/24: down, and the message says who. */
 static void
 test_probe_unreachable (void)
@@ -482,6 +510,7 @@ main (int   argc,
 
   g_test_add_func ("/trace-kind/probe/chain", test_probe_chain);
   g_test_add_func ("/trace-kind/probe/udp-ipv6", test_probe_udp_ipv6);
+  g_test_add_func ("/trace-kind/probe/names", test_probe_names);
   g_test_add_func ("/trace-kind/probe/unreachable", test_probe_unreachable);
   g_test_add_func ("/trace-kind/probe/silent-destination", test_probe_silent_destination);
   g_test_add_func ("/trace-kind/route-change", test_route_change);
