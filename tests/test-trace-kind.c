@@ -403,6 +403,43 @@ test_route_change (void)
   g_ptr_array_unref (seen.events);
 }
 
+/* A removed target's path and route changes go with the rest of its
+ * history when orphans are purged; a stored target's stay. */
+static void
+test_purge_orphans (void)
+{
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LookoutMonitor) monitor = lookout_test_monitor_new (tmp->store);
+  g_autoptr(LookoutTarget) target = lookout_target_new_from_string ("trace://192.0.2.1", &error);
+  gint64 kept, gone = 999;
+
+  lookout_test_add_target (monitor, target);
+  kept = lookout_target_get_id (target);
+  for (guint i = 0; i < 2; i++)
+    {
+      gint64 id = i == 0 ? kept : gone;
+
+      lookout_store_put_trace_path (tmp->store, id, 1000, "[]");
+      lookout_store_append_route_change (tmp->store, id, 1000, "[\"a\"]", "[\"b\"]");
+    }
+  lookout_store_purge_orphans_async (tmp->store, NULL, lookout_test_async_cb, &result);
+  g_assert_true (lookout_store_purge_orphans_finish (tmp->store, lookout_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_auto(LookoutStoredPath) stored = { 0, NULL };
+      g_autoptr(GArray) changes = NULL;
+
+      changes = lookout_store_query_path_sync (tmp->store, i == 0 ? kept : gone, 0, &stored, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (changes->len, ==, i == 0 ? 1 : 0);
+      g_assert_cmpstr (stored.hops_json, ==, i == 0 ? "[]" : NULL);
+    }
+}
+
 /* ---- lookout-agent run ---- */
 
 typedef struct
@@ -514,6 +551,7 @@ main (int   argc,
   g_test_add_func ("/trace-kind/probe/unreachable", test_probe_unreachable);
   g_test_add_func ("/trace-kind/probe/silent-destination", test_probe_silent_destination);
   g_test_add_func ("/trace-kind/route-change", test_route_change);
+  g_test_add_func ("/trace-kind/purge-orphans", test_purge_orphans);
   if (agent_path != NULL)
     g_test_add_func ("/trace-kind/agent-run", test_agent_run);
 
