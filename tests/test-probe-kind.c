@@ -234,6 +234,7 @@ test_table_json_values (void)
     [LOOKOUT_TARGET_KIND_IFACE] =
       "\"interface\":\"eth0\",\"carrier\":true,\"bps\":3000,\"rx_bps\":1000,\"tx_bps\":2000,"
       "\"rx_bytes\":10,\"tx_bytes\":20,\"errors\":1,\"drops\":2}",
+    [LOOKOUT_TARGET_KIND_TRACE] = "\"sent\":4,\"received\":3,\"loss\":0.25,\"hops\":null}",
   };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (expected) == LOOKOUT_TARGET_N_KINDS);
@@ -296,6 +297,7 @@ test_table_json_nulls (void)
     [LOOKOUT_TARGET_KIND_IFACE] =
       "\"interface\":null,\"carrier\":false,\"bps\":null,\"rx_bps\":null,\"tx_bps\":null,"
       "\"rx_bytes\":null,\"tx_bytes\":null,\"errors\":null,\"drops\":null}",
+    [LOOKOUT_TARGET_KIND_TRACE] = "\"sent\":0,\"received\":0,\"loss\":1,\"hops\":null}",
   };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (expected) == LOOKOUT_TARGET_N_KINDS);

@@ -73,6 +73,17 @@ static const char * const schema_v3_added[] = {
   "  ON sample_chunks (target_id, t_start)",
 };
 
+/* Then the trace paths and route changes came. */
+static const char * const schema_paths_added[] = {
+  "table|trace_paths|trace_paths|CREATE TABLE trace_paths (  target_id INTEGER PRIMARY KEY,"
+  "  ts_ms INTEGER NOT NULL,  hops TEXT NOT NULL)",
+  "table|route_changes|route_changes|CREATE TABLE route_changes (  id INTEGER PRIMARY KEY,"
+  "  target_id INTEGER NOT NULL,  ts_ms INTEGER NOT NULL,  old_path TEXT NOT NULL,"
+  "  new_path TEXT NOT NULL)",
+  "index|route_changes_by_target|route_changes|CREATE INDEX route_changes_by_target"
+  " ON route_changes (target_id, ts_ms)",
+};
+
 /* The store's file, not opened: each test opens it its own way. */
 typedef struct
 {
@@ -178,6 +189,8 @@ assert_schema_current (const char *path)
     g_assert_cmpstr (master[m++], ==, schema_v2_added[i]);
   for (guint i = 0; i < G_N_ELEMENTS (schema_v3_added); i++)
     g_assert_cmpstr (master[m++], ==, schema_v3_added[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (schema_paths_added); i++)
+    g_assert_cmpstr (master[m++], ==, schema_paths_added[i]);
   g_assert_cmpuint (g_strv_length (master), ==, m);
 }
 

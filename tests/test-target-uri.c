@@ -17,6 +17,7 @@
 #define UDP  LOOKOUT_TARGET_KIND_UDP
 #define DNS  LOOKOUT_TARGET_KIND_DNS
 #define NTP  LOOKOUT_TARGET_KIND_NTP
+#define TRACE LOOKOUT_TARGET_KIND_TRACE
 
 typedef struct
 {
@@ -107,6 +108,15 @@ static const ParseCase parse_cases[] = {
   OK ("ntp://192.0.2.123:1123", "ntp://192.0.2.123:1123", NTP, "192.0.2.123", 1123, NULL, NULL, NULL),
   OK ("ntp://[2001:db8::123]/", "ntp://[2001:db8::123]", NTP, "2001:db8::123", 123, NULL, NULL, NULL),
   OK ("NTP://Time.Example.org", "ntp://time.example.org", NTP, "time.example.org", 123, NULL, NULL, NULL),
+  /* trace */
+  OK ("trace://example.org", "trace://example.org", TRACE, "example.org", 0, NULL, NULL, NULL),
+  OK ("trace://example.org/", "trace://example.org", TRACE, "example.org", 0, NULL, NULL, NULL),
+  OK ("trace://192.0.2.1?proto=icmp", "trace://192.0.2.1", TRACE, "192.0.2.1", 0, NULL, NULL, NULL),
+  OK ("TRACE://[2001:db8::1]/?Proto=UDP", "trace://[2001:db8::1]?proto=udp", TRACE, "2001:db8::1", 0, NULL, NULL, NULL),
+  BAD ("trace://example.org?proto=tcp", INVALID_QUERY),
+  BAD ("trace://example.org?proto=udp#x", UNEXPECTED_PATH),
+  BAD ("trace://example.org/x?proto=udp", UNEXPECTED_PATH),
+  BAD ("trace://example.org:33434", UNEXPECTED_PORT),
 
   /* refused */
   BAD ("", EMPTY),
@@ -259,6 +269,8 @@ static const KindCase kind_cases[] = {
   KOK (NTP, "icmp://192.0.2.1", "icmp://192.0.2.1", ICMP),
   KBAD (NTP, "2001:db8::123", NTP, INVALID_IPV6),
   KBAD (NTP, "tcp://example.org", TCP, MISSING_PORT),
+  KOK (TRACE, "example.org", "trace://example.org", TRACE),
+  KOK (TRACE, "2001:db8::1", "trace://[2001:db8::1]", TRACE),
 };
 
 static void
@@ -439,6 +451,7 @@ test_messages (void)
     { "tcp://db", "TCP targets need a port, like db.example.org:5432" },
     { "https://2001:db8::1/", "“2001:db8::1” looks like an IPv6 address: write it in brackets, like [2001:db8::1]" },
     { "https://256.1.1.1/", "“256.1.1.1” is not a valid IPv4 address: each number must be between 0 and 255" },
+    { "trace://example.org?proto=tcp", "“proto=tcp” in the trace query is not understood: write proto=icmp or proto=udp" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

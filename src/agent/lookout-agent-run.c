@@ -133,6 +133,22 @@ result_cb (LookoutMonitor *monitor,
     }
 }
 
+/* A route change is said on a line of its own, whatever --verbose says. */
+static void
+route_event_cb (LookoutAlertEngine *engine,
+                LookoutAlertEvent  *event,
+                Run                *run)
+{
+  g_autofree char *when = NULL;
+
+  if (event->kind != LOOKOUT_ALERT_EVENT_ROUTE_CHANGE)
+    return;
+
+  when = lookout_agent_format_time_ms (event->ts_ms);
+  print_line (run, "%s %s %s: %s\n", when, event->target_uri,
+              lookout_alert_event_kind_to_string (event->kind), event->message);
+}
+
 static char *
 format_now (void)
 {
@@ -399,6 +415,7 @@ lookout_agent_command_run (int    argc,
     lookout_scheduler_set_max_concurrent (scheduler, max_concurrent);
 
   g_signal_connect (monitor, "result", G_CALLBACK (result_cb), &run);
+  g_signal_connect (lookout_monitor_get_alert_engine (monitor), "event", G_CALLBACK (route_event_cb), &run);
   g_signal_connect (store, "notify::saving", G_CALLBACK (saving_changed_cb), &run);
   g_signal_connect (store, "notify::n-dropped", G_CALLBACK (dropped_changed_cb), &run);
   if (duration_s > 0)
@@ -435,6 +452,7 @@ lookout_agent_command_run (int    argc,
   g_clear_handle_id (&sigterm_id, g_source_remove);
   g_clear_handle_id (&duration_id, g_source_remove);
   g_signal_handlers_disconnect_by_func (monitor, result_cb, &run);
+  g_signal_handlers_disconnect_by_func (lookout_monitor_get_alert_engine (monitor), route_event_cb, &run);
   g_signal_handlers_disconnect_by_func (store, saving_changed_cb, &run);
   g_signal_handlers_disconnect_by_func (store, dropped_changed_cb, &run);
   flush_output (&run);

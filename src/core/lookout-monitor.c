@@ -25,8 +25,11 @@
  *      live states outside any result (a local outage, a resume);
  *   3. the sample (lookout_sample_init_from_result()) is queued for the
  *      store's writer thread;
- *   4. geolocation notes the round trip (lookout_geo_note_result()), and
- *      anomaly detection the result (lookout_anomaly_watch_note_result());
+ *   4. geolocation notes the round trip (lookout_geo_note_result()),
+ *      anomaly detection the result (lookout_anomaly_watch_note_result()),
+ *      and the route watch a trace's hops (lookout_route_watch_note_result():
+ *      a route change becomes an event of the alert engine, so that mute
+ *      and do-not-disturb apply to it);
  *   5. the events of step 1 that are to be notified go to the notifier,
  *      which queues them on its channels; events the engine raises outside
  *      a result (reminders, pause, network) go to it at once;
@@ -67,6 +70,7 @@ struct _LookoutMonitor
   LookoutNotifier *notifier;
   LookoutGeo    *geo;
   LookoutAnomalyWatch *anomalies;
+  LookoutRouteWatch *routes;
 
   /* events raised while the engine decides a result: notified after geo */
   GPtrArray     *held_events;
@@ -326,6 +330,41 @@ anomaly_cb (LookoutAnomalyWatch  *watch,
   lookout_notifier_dispatch (self->notifier, event);
 }
 
+static char *
+join_path (char **path)
+{
+  /* Translators: what separates the hops of a path */
+  return g_strjoinv (_(" → "), path);
+}
+
+/* Recorded through the alert engine: stored, listed and notified like its
+ * own events, unless the target's "notify_route_changes" is false. */
+static void
+route_changed_cb (LookoutRouteWatch *watch,
+                  LookoutTarget     *target,
+                  gint64             ts_ms,
+                  char             **old_path,
+                  char             **new_path,
+                  LookoutMonitor    *self)
+{
+  g_autoptr(LookoutAlertEvent) event = lookout_alert_event_new (LOOKOUT_ALERT_EVENT_ROUTE_CHANGE);
+  g_autofree char *old_text = join_path (old_path);
+  g_autofree char *new_text = join_path (new_path);
+  const char *name = lookout_target_get_name (target);
+
+  event->target_id = lookout_target_get_id (target);
+  event->target_name = g_strdup (name != NULL ? name : lookout_target_get_uri_string (target));
+  event->target_uri = g_strdup (lookout_target_get_uri_string (target));
+  event->ts_ms = ts_ms;
+  /* Translators: a notification's title; %s is a target name */
+  event->title = g_strdup_printf (_("The route to %s changed"), event->target_name);
+  /* Translators: the paths are addresses joined by arrows, "*" for a silent hop */
+  event->message = g_strdup_printf (_("The route to %s changed from %s to %s."),
+                                    event->target_name, old_text, new_text);
+  event->notify = lookout_route_watch_get_notify (target);
+  lookout_alert_engine_record_event (self->alert_engine, event);
+}
+
 static void
 lookout_monitor_constructed (GObject *object)
 {
@@ -336,6 +375,8 @@ lookout_monitor_constructed (GObject *object)
   self->alert_engine = lookout_alert_engine_new (self->store);
   self->anomalies = lookout_anomaly_watch_new (self->store);
   g_signal_connect_object (self->anomalies, "anomaly", G_CALLBACK (anomaly_cb), self, 0);
+  self->routes = lookout_route_watch_new (self->store);
+  g_signal_connect_object (self->routes, "route-changed", G_CALLBACK (route_changed_cb), self, 0);
   g_signal_connect_object (self->alert_engine, "notify::paused",
                            G_CALLBACK (engine_paused_changed_cb), self, 0);
   g_signal_connect_object (self->alert_engine, "event",
@@ -360,6 +401,7 @@ lookout_monitor_dispose (GObject *object)
   g_clear_object (&self->notifier);
   g_clear_object (&self->alert_engine);
   g_clear_object (&self->anomalies);
+  g_clear_object (&self->routes);
 
   G_OBJECT_CLASS (lookout_monitor_parent_class)->dispose (object);
 }
@@ -909,6 +951,7 @@ lookout_monitor_remove_target (LookoutMonitor *self,
   g_list_store_remove (self->targets, position);
   forget_target (self, target);
   lookout_anomaly_watch_forget (self->anomalies, id);
+  lookout_route_watch_forget (self->routes, id);
   lookout_store_delete_target_async (self->store, id, NULL, target_deleted_cb,
                                      GSIZE_TO_POINTER ((gsize) id));
 }
@@ -988,6 +1031,14 @@ lookout_monitor_get_anomaly_watch (LookoutMonitor *self)
   return self->anomalies;
 }
 
+LookoutRouteWatch *
+lookout_monitor_get_route_watch (LookoutMonitor *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), NULL);
+
+  return self->routes;
+}
+
 LookoutGeo *
 lookout_monitor_get_geo (LookoutMonitor *self)
 {
@@ -1023,6 +1074,7 @@ lookout_monitor_handle_result (LookoutMonitor *self,
   if (self->geo != NULL)
     lookout_geo_note_result (self->geo, target, result);
   lookout_anomaly_watch_note_result (self->anomalies, target, result);
+  lookout_route_watch_note_result (self->routes, target, result);
 
   /* 5 */
   dispatch_held_events (self);

@@ -13,6 +13,7 @@
 #include "lookout-anomaly-watch.h"
 #include "lookout-geo.h"
 #include "lookout-notifier.h"
+#include "lookout-route-watch.h"
 #include "lookout-result.h"
 #include "lookout-scheduler.h"
 #include "lookout-store.h"
@@ -109,6 +110,8 @@ LookoutNotifier  *lookout_monitor_get_notifier       (LookoutMonitor       *self
 LookoutGeo       *lookout_monitor_get_geo            (LookoutMonitor       *self);
 /* Anomaly detection over every stored target's results. */
 LookoutAnomalyWatch *lookout_monitor_get_anomaly_watch (LookoutMonitor      *self);
+/* The paths of the trace targets and their route changes. */
+LookoutRouteWatch *lookout_monitor_get_route_watch   (LookoutMonitor       *self);
 
 /* The one way in for a result of @target, from the scheduler or any other
  * source: decides the state, updates the target, queues the sample for the

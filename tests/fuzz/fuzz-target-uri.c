@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lookout-probe-kind.h"
 #include "lookout-target-uri.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data,
@@ -70,7 +71,8 @@ check (LookoutTargetUri *uri,
     abort ();
   if (lookout_target_uri_get_host (uri) == NULL && kind != LOOKOUT_TARGET_KIND_DNS)
     abort ();
-  if ((kind == LOOKOUT_TARGET_KIND_ICMP) != (lookout_target_uri_get_port (uri) == 0))
+  /* Kinds without ports (icmp, trace) have port 0, every other one a port. */
+  if ((lookout_probe_kind_get (kind)->port == LOOKOUT_KIND_PORT_NONE) != (lookout_target_uri_get_port (uri) == 0))
     abort ();
 
   display = lookout_target_uri_dup_display_name (uri);

@@ -1560,6 +1560,17 @@ lookout_alert_engine_mute_target (LookoutAlertEngine *self,
   ensure_track (self, target_id)->muted_until_ms = until_ms;
 }
 
+void
+lookout_alert_engine_record_event (LookoutAlertEngine *self,
+                                   LookoutAlertEvent  *event)
+{
+  g_return_if_fail (LOOKOUT_IS_ALERT_ENGINE (self));
+  g_return_if_fail (event != NULL);
+
+  emit_event (self, g_hash_table_lookup (self->tracks, &event->target_id),
+              lookout_alert_event_ref (event));
+}
+
 gboolean
 lookout_alert_engine_is_muted (LookoutAlertEngine *self,
                                gint64              target_id)

@@ -107,6 +107,11 @@ void                lookout_alert_engine_mute_target     (LookoutAlertEngine    
                                                           gint64                 until_ms);
 gboolean            lookout_alert_engine_is_muted        (LookoutAlertEngine    *self,
                                                           gint64                 target_id);
+/* An event about a target raised outside the engine (a route change): the
+ * target's mute and do-not-disturb apply to it, then it is stored and
+ * emitted as "event" like the engine's own. */
+void                lookout_alert_engine_record_event    (LookoutAlertEngine    *self,
+                                                          LookoutAlertEvent     *event);
 
 gboolean            lookout_alert_engine_get_network_available (LookoutAlertEngine *self);
 void                lookout_alert_engine_set_network_available (LookoutAlertEngine *self,

@@ -38,6 +38,7 @@ static const struct
   [LOOKOUT_ALERT_EVENT_ANOMALY]               = { "anomaly", N_("Anomaly") },
   [LOOKOUT_ALERT_EVENT_AGENT_OFFLINE]         = { "agent-offline", N_("Agent offline") },
   [LOOKOUT_ALERT_EVENT_AGENT_ONLINE]          = { "agent-online", N_("Agent online") },
+  [LOOKOUT_ALERT_EVENT_ROUTE_CHANGE]          = { "route-change", N_("Route changed") },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == LOOKOUT_ALERT_N_EVENT_KINDS);

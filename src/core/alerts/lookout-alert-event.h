@@ -30,9 +30,10 @@ typedef enum
   LOOKOUT_ALERT_EVENT_ANOMALY,   /* from the anomaly watch; message says what changed */
   LOOKOUT_ALERT_EVENT_AGENT_OFFLINE,  /* a remote agent's link is lost (no target) */
   LOOKOUT_ALERT_EVENT_AGENT_ONLINE,
+  LOOKOUT_ALERT_EVENT_ROUTE_CHANGE,  /* from the route watch; message has both paths */
 } LookoutAlertEventKind;
 
-#define LOOKOUT_ALERT_N_EVENT_KINDS (LOOKOUT_ALERT_EVENT_AGENT_ONLINE + 1)
+#define LOOKOUT_ALERT_N_EVENT_KINDS (LOOKOUT_ALERT_EVENT_ROUTE_CHANGE + 1)
 
 /* One thing that happened, as the engine decided it. Refcounted and
  * immutable once emitted. Events about the machine itself (connectivity,

@@ -28,18 +28,6 @@ append_csv_ms (GString *line,
 }
 
 static void
-add_json_ms (JsonBuilder *builder,
-             const char  *name,
-             gint64       us)
-{
-  json_builder_set_member_name (builder, name);
-  if (us >= 0)
-    json_builder_add_double_value (builder, us / 1000.0);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_json_number (JsonBuilder *builder,
                  const char  *name,
                  gboolean     present,
@@ -176,7 +164,7 @@ write_json (GOutputStream        *stream,
       json_builder_add_int_value (builder, s->ts_ms);
       json_builder_set_member_name (builder, "state");
       json_builder_add_string_value (builder, lookout_target_state_to_string (s->state));
-      add_json_ms (builder, "latency_ms", s->latency_us);
+      lookout_json_add_ms (builder, "latency_ms", s->latency_us);
       json_builder_set_member_name (builder, "code");
       if (s->code != LOOKOUT_SAMPLE_NO_CODE)
         json_builder_add_int_value (builder, s->code);
@@ -187,9 +175,9 @@ write_json (GOutputStream        *stream,
         json_builder_add_string_value (builder, s->error);
       else
         json_builder_add_null_value (builder);
-      add_json_ms (builder, "min_ms", s->sent > 0 ? s->min_us : -1);
-      add_json_ms (builder, "max_ms", s->sent > 0 ? s->max_us : -1);
-      add_json_ms (builder, "jitter_ms", s->sent > 0 ? s->jitter_us : -1);
+      lookout_json_add_ms (builder, "min_ms", s->sent > 0 ? s->min_us : -1);
+      lookout_json_add_ms (builder, "max_ms", s->sent > 0 ? s->max_us : -1);
+      lookout_json_add_ms (builder, "jitter_ms", s->sent > 0 ? s->jitter_us : -1);
       add_json_number (builder, "sent", s->sent > 0, s->sent);
       add_json_number (builder, "received", s->sent > 0, s->received);
       add_json_number (builder, "loss_percent", s->sent > 0, lookout_sample_get_loss_percent (s));

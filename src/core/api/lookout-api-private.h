@@ -142,6 +142,7 @@ void      lookout_api_handle_target_get   (LookoutApiRequest *request);
 void      lookout_api_handle_target_patch (LookoutApiRequest *request);
 void      lookout_api_handle_target_delete (LookoutApiRequest *request);
 void      lookout_api_handle_history      (LookoutApiRequest *request);
+void      lookout_api_handle_path         (LookoutApiRequest *request);
 void      lookout_api_handle_events       (LookoutApiRequest *request);
 void      lookout_api_handle_anomalies    (LookoutApiRequest *request);
 void      lookout_api_handle_report       (LookoutApiRequest *request);

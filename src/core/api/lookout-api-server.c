@@ -76,6 +76,7 @@ static const struct
   { "PATCH", "/api/v1/targets/{id}", LOOKOUT_API_SCOPE_WRITE, lookout_api_handle_target_patch },
   { "DELETE", "/api/v1/targets/{id}", LOOKOUT_API_SCOPE_WRITE, lookout_api_handle_target_delete },
   { "GET", "/api/v1/targets/{id}/history", LOOKOUT_API_SCOPE_READ, lookout_api_handle_history },
+  { "GET", "/api/v1/targets/{id}/path", LOOKOUT_API_SCOPE_READ, lookout_api_handle_path },
   { "GET", "/api/v1/events", LOOKOUT_API_SCOPE_READ, lookout_api_handle_events },
   { "GET", "/api/v1/anomalies", LOOKOUT_API_SCOPE_READ, lookout_api_handle_anomalies },
   { "GET", "/api/v1/report", LOOKOUT_API_SCOPE_READ, lookout_api_handle_report },

@@ -164,3 +164,18 @@ lookout_json_to_string (JsonNode *node,
   write_node (out, node, pretty, 0);
   return g_string_free (out, FALSE);
 }
+
+void
+lookout_json_add_ms (JsonBuilder *builder,
+                     const char  *name,
+                     gint64       us)
+{
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+  g_return_if_fail (name != NULL);
+
+  json_builder_set_member_name (builder, name);
+  if (us >= 0)
+    json_builder_add_double_value (builder, us / 1000.0);
+  else
+    json_builder_add_null_value (builder);
+}

@@ -17,5 +17,10 @@ G_BEGIN_DECLS
  * expect ("0.006"); a non-finite number is printed as null. */
 char *lookout_json_to_string (JsonNode *node,
                               gboolean  pretty);
+/* Adds the member @name to the open object: @us µs as milliseconds with
+ * their fraction, null when negative. */
+void  lookout_json_add_ms     (JsonBuilder *builder,
+                               const char  *name,
+                               gint64       us);
 
 G_END_DECLS

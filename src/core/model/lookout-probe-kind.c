@@ -65,6 +65,11 @@ static const LookoutKindScheme iface_schemes[] = {
   { NULL }
 };
 
+static const LookoutKindScheme trace_schemes[] = {
+  { "trace", 0, FALSE, TRUE, FALSE },
+  { NULL }
+};
+
 static const LookoutResultField http_phase_fields[] = {
   FIELD ("resolve", US_AS_MS, dns_us),
   FIELD ("connect", US_AS_MS, connect_us),
@@ -124,6 +129,15 @@ static const LookoutResultField iface_fields[] = {
   FIELD ("tx_bytes", INT64, tx_bytes),
   FIELD ("errors", INT64, link_errors),
   FIELD ("drops", INT64, link_drops),
+  { NULL }
+};
+
+/* sent and received are the destination's probes: loss on the last link. */
+static const LookoutResultField trace_fields[] = {
+  FIELD ("sent", UINT, sent),
+  FIELD ("received", UINT, received),
+  { "loss", LOOKOUT_RESULT_FIELD_LOSS, 0, 0, FALSE, NULL },
+  FIELD ("hops", TRACE_HOPS, trace),
   { NULL }
 };
 
@@ -191,6 +205,15 @@ static const LookoutProbeKind kinds[] = {
     -1,
     -1,
     TRUE, LOOKOUT_VALUE_UNIT_BITRATE, G_STRUCT_OFFSET (LookoutResult, link_bps),
+  },
+  {
+    LOOKOUT_TARGET_KIND_TRACE, "trace", N_("Network path"), trace_schemes,
+    LOOKOUT_KIND_PATH_TRACE, LOOKOUT_KIND_PORT_NONE,
+    LOOKOUT_TARGET_DEFAULT_INTERVAL_S, LOOKOUT_TARGET_DEFAULT_TIMEOUT_MS,
+    trace_fields, N_("Round trip to the destination"),
+    N_("A host name or an IP address, for example example.org; add ?proto=udp for UDP probes"),
+    -1,
+    -1,
   },
 };
 
@@ -409,6 +432,14 @@ lookout_probe_kind_add_json_fields (const LookoutResultField *fields,
         case LOOKOUT_RESULT_FIELD_INT64:
           if (MEMBER (result, field, gint64) >= 0)
             json_builder_add_int_value (builder, MEMBER (result, field, gint64));
+          else
+            json_builder_add_null_value (builder);
+          break;
+
+        case LOOKOUT_RESULT_FIELD_TRACE_HOPS:
+          if (MEMBER (result, field, LookoutTraceReport *) != NULL)
+            json_builder_add_value (builder,
+                                    lookout_trace_report_hops_to_json (MEMBER (result, field, LookoutTraceReport *)));
           else
             json_builder_add_null_value (builder);
           break;

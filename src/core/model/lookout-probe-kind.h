@@ -31,6 +31,7 @@ typedef enum
   LOOKOUT_KIND_PATH_NONE,       /* nothing, or a lone "/" */
   LOOKOUT_KIND_PATH_HTTP,       /* path and query */
   LOOKOUT_KIND_PATH_DNS,        /* "/name?type=T"; "dns:name" without a server */
+  LOOKOUT_KIND_PATH_TRACE,      /* nothing, or "?proto=icmp|udp" */
 } LookoutKindPath;
 
 typedef enum
@@ -54,6 +55,7 @@ typedef enum
   LOOKOUT_RESULT_FIELD_OBJECT,      /* an object of @fields */
   LOOKOUT_RESULT_FIELD_INT64,       /* gint64, null when negative */
   LOOKOUT_RESULT_FIELD_BOOLEAN,     /* gboolean */
+  LOOKOUT_RESULT_FIELD_TRACE_HOPS,  /* LookoutTraceReport *, its hops as an array (null when NULL) */
 } LookoutResultFieldType;
 
 /* What a kind's plotted and stored value (the sample's latency_us) is. */

@@ -61,6 +61,7 @@ struct _LookoutTargetUri
   guint16            default_port;
   guint              is_https : 1;
   const char        *dns_type;
+  const char        *trace_proto;
   const char        *host;
   const char        *path;
   const char        *dns_name;
@@ -83,6 +84,7 @@ typedef struct
   char                    *path;       /* HTTP: path and query */
   char                    *dns_name;
   const char              *dns_type;
+  const char              *trace_proto;  /* trace: "icmp" or "udp" */
 } Parts;
 
 static void
@@ -927,6 +929,46 @@ parse_dns_rest (const char  *rest,
   return TRUE;
 }
 
+/* At most "/", then "?proto=icmp" or "?proto=udp": how a trace sends its probes. */
+static gboolean
+parse_trace_rest (const char  *rest,
+                  Parts       *parts,
+                  GError     **error)
+{
+  gsize path_len = strcspn (rest, "?#");
+  const char *query;
+  gsize query_len;
+
+  parts->trace_proto = "icmp";
+  if (rest[path_len] != '?')
+    return check_no_path (rest, parts->kind, error);
+  if (path_len > 1 || (path_len == 1 && rest[0] != '/'))
+    return check_no_path (rest, parts->kind, error);
+
+  query = rest + path_len + 1;
+  query_len = strcspn (query, "#");
+  if (query[query_len] == '#')
+    {
+      g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNEXPECTED_PATH,
+                   _("Trace targets take no fragment: remove the part from “#”"));
+      return FALSE;
+    }
+  if (query_len == strlen ("proto=icmp") && g_ascii_strncasecmp (query, "proto=icmp", query_len) == 0)
+    parts->trace_proto = "icmp";
+  else if (query_len == strlen ("proto=udp") && g_ascii_strncasecmp (query, "proto=udp", query_len) == 0)
+    parts->trace_proto = "udp";
+  else
+    {
+      g_autofree char *q = quote (query, query_len);
+
+      g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_INVALID_QUERY,
+                   _("“%s” in the trace query is not understood: write proto=icmp or proto=udp"), q);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 append_host (GString     *out,
              const Parts *parts)
@@ -977,6 +1019,11 @@ build (Parts   *parts,
         g_string_append_c (str, '/');
       g_string_append_printf (str, "%s?type=%s", parts->dns_name, parts->dns_type);
       break;
+    case LOOKOUT_KIND_PATH_TRACE:
+      /* ICMP is the default, and so not written. */
+      if (g_strcmp0 (parts->trace_proto, "icmp") != 0)
+        g_string_append_printf (str, "?proto=%s", parts->trace_proto);
+      break;
     case LOOKOUT_KIND_PATH_NONE:
     default:
       break;
@@ -997,6 +1044,7 @@ build (Parts   *parts,
   self->default_port = scheme->default_port;
   self->port = parts->port != 0 ? parts->port : scheme->default_port;
   self->dns_type = parts->dns_type;
+  self->trace_proto = parts->trace_proto;
 
   p = self->string;
   memcpy (p, str->str, str->len + 1);
@@ -1051,7 +1099,7 @@ parse_trimmed (const char         *text,
 
       g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNKNOWN_SCHEME,
                    _("“%s” does not say what kind of target it is: start it with "
-                     "https://, icmp://, tcp://, udp://, dns://, ntp:// or iface://"), q);
+                     "https://, icmp://, tcp://, udp://, dns://, ntp://, iface:// or trace://"), q);
       return NULL;
     }
 
@@ -1066,13 +1114,13 @@ parse_trimmed (const char         *text,
           q = quote (copy, len);
           g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNKNOWN_SCHEME,
                        _("“%s” does not say what kind of target it is: start it with "
-                         "https://, icmp://, tcp://, udp://, dns://, ntp:// or iface://"), q);
+                         "https://, icmp://, tcp://, udp://, dns://, ntp://, iface:// or trace://"), q);
           return NULL;
         }
       q = quote (copy, scheme_len);
       g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNKNOWN_SCHEME,
                    _("“%s” is not a kind of target Lookout knows: use http, https, "
-                     "icmp, tcp, udp, dns, ntp or iface"), q);
+                     "icmp, tcp, udp, dns, ntp, iface or trace"), q);
       return NULL;
     }
   parts.kind = lookout_probe_kind_get (kind);
@@ -1139,6 +1187,11 @@ parse_trimmed (const char         *text,
           return NULL;
         }
       if (!parse_dns_rest (rest + 1, &parts, error))
+        return NULL;
+      break;
+
+    case LOOKOUT_KIND_PATH_TRACE:
+      if (!parse_trace_rest (rest, &parts, error))
         return NULL;
       break;
 
@@ -1256,11 +1309,11 @@ check_bare_address (const char  *text,
       if (strchr (text, ' ') != NULL)
         g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNKNOWN_SCHEME,
                      _("“%s” is not a kind of target Lookout knows (use http, https, icmp, "
-                       "tcp, udp, dns, ntp or iface), and an address cannot contain spaces"), q);
+                       "tcp, udp, dns, ntp, iface or trace), and an address cannot contain spaces"), q);
       else
         g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNKNOWN_SCHEME,
                      _("“%s” is not a kind of target Lookout knows: use http, https, "
-                       "icmp, tcp, udp, dns, ntp or iface"), q);
+                       "icmp, tcp, udp, dns, ntp, iface or trace"), q);
       return FALSE;
     }
 
@@ -1325,6 +1378,7 @@ lookout_target_uri_parse_for_kind (LookoutTargetKind   kind,
       break;
 
     case LOOKOUT_KIND_PATH_HTTP:
+    case LOOKOUT_KIND_PATH_TRACE:
     case LOOKOUT_KIND_PATH_NONE:
     default:
       {
@@ -1419,6 +1473,14 @@ lookout_target_uri_get_dns_type (const LookoutTargetUri *uri)
   g_return_val_if_fail (uri != NULL, NULL);
 
   return uri->dns_type;
+}
+
+const char *
+lookout_target_uri_get_trace_proto (const LookoutTargetUri *uri)
+{
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  return uri->trace_proto;
 }
 
 static char *

@@ -77,6 +77,9 @@ const char        *lookout_target_uri_get_path         (const LookoutTargetUri *
  * for other kinds. */
 const char        *lookout_target_uri_get_dns_name     (const LookoutTargetUri *uri);
 const char        *lookout_target_uri_get_dns_type     (const LookoutTargetUri *uri);
+/* trace: how its probes are sent, "icmp" (the default) or "udp"; NULL for
+ * other kinds. */
+const char        *lookout_target_uri_get_trace_proto  (const LookoutTargetUri *uri);
 /* A short display name: the host (Unicode form for IDN), plus the port or
  * path or queried name when it tells targets apart. */
 char              *lookout_target_uri_dup_display_name (const LookoutTargetUri *uri);

@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -25,7 +25,18 @@ typedef struct
   gboolean  reached;          /* the destination itself answered at this TTL */
   guint8    icmp_type;        /* the last ICMP error heard at this TTL (0: none) */
   guint8    icmp_code;
+  char     *name;             /* the first address's reverse-DNS name, NULL when unknown */
 } LookoutTraceHop;
+
+/* A hop's round trips as mtr shows them, in µs, -1 when none was answered. */
+typedef struct
+{
+  gint64    last_us;          /* the last probe's; -1 when it was lost */
+  gint64    best_us;
+  gint64    worst_us;
+  gint64    median_us;
+  gint64    stdev_us;         /* the standard deviation */
+} LookoutTraceHopStats;
 
 /* What one round found: the hops from TTL 1 up to the destination (when it
  * answered) or to the last TTL probed. */
@@ -54,6 +65,23 @@ gint64              lookout_trace_median_us       (gint64                *values
                                                    guint                  n);
 /* The median round trip of the probes answered at @hop, -1 when none. */
 gint64              lookout_trace_hop_median_us   (const LookoutTraceHop *hop);
+void                lookout_trace_hop_get_stats   (const LookoutTraceHop *hop,
+                                                   LookoutTraceHopStats  *stats);
+/* The standard deviation of @n round trips, -1 when @n is 0. */
+gint64              lookout_trace_stdev_us        (const gint64          *values,
+                                                   guint                  n);
+/* Adds one hop object to an open array: ttl, addresses, name, sent,
+ * received, loss, rtt_ms (the median), last_ms, best_ms, worst_ms,
+ * median_ms, stdev_ms (null when nothing was answered). */
+void                lookout_trace_hop_add_json    (JsonBuilder           *builder,
+                                                   guint                  ttl,
+                                                   const char * const    *addresses,
+                                                   const char            *name,
+                                                   guint                  sent,
+                                                   guint                  received,
+                                                   const LookoutTraceHopStats *stats);
+/* The hops of @report as such an array. */
+JsonNode           *lookout_trace_report_hops_to_json (const LookoutTraceReport *report);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LookoutTraceReport, lookout_trace_report_unref)
 

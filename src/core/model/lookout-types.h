@@ -23,9 +23,10 @@ typedef enum
   LOOKOUT_TARGET_KIND_DNS,
   LOOKOUT_TARGET_KIND_NTP,
   LOOKOUT_TARGET_KIND_IFACE,
+  LOOKOUT_TARGET_KIND_TRACE,
 } LookoutTargetKind;
 
-#define LOOKOUT_TARGET_N_KINDS (LOOKOUT_TARGET_KIND_IFACE + 1)
+#define LOOKOUT_TARGET_N_KINDS (LOOKOUT_TARGET_KIND_TRACE + 1)
 
 /* Stored as integers in the database: never renumber. */
 typedef enum

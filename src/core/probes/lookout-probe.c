@@ -16,6 +16,7 @@
 #include "lookout-ntp-probe.h"
 #include "lookout-probe.h"
 #include "lookout-tcp-probe.h"
+#include "lookout-trace-probe.h"
 #include "lookout-udp-probe.h"
 
 G_DEFINE_ABSTRACT_TYPE (LookoutProbe, lookout_probe, G_TYPE_OBJECT)
@@ -30,6 +31,7 @@ static GType (* const probe_types[]) (void) = {
   [LOOKOUT_TARGET_KIND_DNS]  = lookout_dns_probe_get_type,
   [LOOKOUT_TARGET_KIND_NTP]  = lookout_ntp_probe_get_type,
   [LOOKOUT_TARGET_KIND_IFACE] = lookout_iface_probe_get_type,
+  [LOOKOUT_TARGET_KIND_TRACE] = lookout_trace_probe_get_type,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (probe_types) == LOOKOUT_TARGET_N_KINDS);

@@ -58,25 +58,23 @@ dup_column_text (sqlite3_stmt *stmt,
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
 
-static void
-lookup_geo_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+LookoutGeoLocation *
+lookout_store_lookup_geo_sync (LookoutStore  *self,
+                               const char    *address,
+                               gint64         not_before_ms,
+                               GError       **error)
 {
-  LookoutStore *self = source_object;
-  GeoQuery *q = task_data;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(LookoutGeoLocation) location = NULL;
-  GError *error = NULL;
+  GError *local_error = NULL;
   LookoutStoreDb *db;
   int rc;
 
-  if (!(db = lookout_store_acquire_reader (self, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), NULL);
+  g_return_val_if_fail (address != NULL, NULL);
+
+  if (!(db = lookout_store_acquire_reader (self, error)))
+    return NULL;
 
   rc = sqlite3_prepare_v2 (db->db,
                            "SELECT country, city, lat, lon, isp, source, fetched_at"
@@ -84,19 +82,18 @@ lookup_geo_thread (GTask        *task,
                            -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
-      lookout_store_set_error (&error, db->db, rc, "read geo cache");
+      lookout_store_set_error (error, db->db, rc, "read geo cache");
       lookout_store_release_reader (self, db);
-      g_task_return_error (task, error);
-      return;
+      return NULL;
     }
 
-  sqlite3_bind_text (stmt, 1, q->address, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, q->not_before_ms);
+  sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, not_before_ms);
 
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      location = lookout_geo_location_new (q->address);
+      location = lookout_geo_location_new (address);
       location->country = dup_column_text (stmt, 0);
       location->city = dup_column_text (stmt, 1);
       if (sqlite3_column_type (stmt, 2) != SQLITE_NULL
@@ -110,16 +107,35 @@ lookup_geo_thread (GTask        *task,
       location->fetched_at_ms = sqlite3_column_int64 (stmt, 6);
     }
   else if (rc != SQLITE_DONE)
-    lookout_store_set_error (&error, db->db, rc, "read geo cache");
+    lookout_store_set_error (&local_error, db->db, rc, "read geo cache");
 
   g_clear_pointer (&stmt, sqlite3_finalize);
   lookout_store_release_reader (self, db);
 
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&location);
+}
+
+static void
+lookup_geo_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GeoQuery *q = task_data;
+  LookoutGeoLocation *location;
+  GError *error = NULL;
+
+  location = lookout_store_lookup_geo_sync (source_object, q->address, q->not_before_ms, &error);
   if (error != NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, g_steal_pointer (&location),
-                           (GDestroyNotify) lookout_geo_location_unref);
+    g_task_return_pointer (task, location, (GDestroyNotify) lookout_geo_location_unref);
 }
 
 void

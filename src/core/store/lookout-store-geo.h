@@ -26,6 +26,11 @@ void                lookout_store_lookup_geo_async  (LookoutStore              *
 LookoutGeoLocation *lookout_store_lookup_geo_finish (LookoutStore              *self,
                                                      GAsyncResult              *result,
                                                      GError                   **error);
+/* The same on the calling thread (a worker's, never the main loop's). */
+LookoutGeoLocation *lookout_store_lookup_geo_sync   (LookoutStore              *self,
+                                                     const char                *address,
+                                                     gint64                     not_before_ms,
+                                                     GError                   **error);
 /* Inserts or replaces the row of location->address. */
 void                lookout_store_save_geo_async    (LookoutStore              *self,
                                                      const LookoutGeoLocation  *location,

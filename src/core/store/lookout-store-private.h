@@ -26,6 +26,7 @@ G_BEGIN_DECLS
  *   lookout-store-targets.c    the targets table
  *   lookout-store-events.c     the events table
  *   lookout-store-anomalies.c  the anomalies table
+ *   lookout-store-paths.c      the trace_paths and route_changes tables
  *   lookout-store-geo.c        the geo_cache table
  *   lookout-store-retention.c  pruning and purging of orphaned history
  *   lookout-store-report.c     places and anomaly counts for the report
@@ -205,6 +206,8 @@ gboolean        lookout_store_geo_migrate_1     (sqlite3                  *db,
 gboolean        lookout_store_anomalies_migrate_2 (sqlite3                *db,
                                                    GError                **error);
 gboolean        lookout_store_samples_migrate_4 (sqlite3                  *db,
+                                                 GError                  **error);
+gboolean        lookout_store_paths_migrate_5   (sqlite3                  *db,
                                                  GError                  **error);
 
 /* ---- lookout-store-writer.c ---- */

@@ -240,6 +240,7 @@ purge_orphans_write (LookoutStoreDb  *db,
 {
   static const char * const tables[] = {
     "sample_chunks", "rollup_minute", "rollup_hour", "rollup_day", "events", "anomalies",
+    "trace_paths", "route_changes",
   };
 
   if (!lookout_store_chunks_purge_orphans (data, db, error))
