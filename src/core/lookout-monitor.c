@@ -161,6 +161,8 @@ static gboolean
 validate_settings (LookoutTarget  *target,
                    GError        **error)
 {
+  guint timeout;
+
   if (lookout_target_get_uri (target) == NULL)
     {
       g_set_error_literal (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_EMPTY,
@@ -168,9 +170,19 @@ validate_settings (LookoutTarget  *target,
       return FALSE;
     }
 
-  return lookout_target_validate_interval (lookout_target_get_interval (target), error) &&
-         lookout_target_validate_timeout (lookout_target_get_timeout (target), error) &&
-         lookout_target_validate_fail_threshold (lookout_target_get_fail_threshold (target), error) &&
+  if (!lookout_target_validate_interval (lookout_target_get_interval (target), error) ||
+      !lookout_target_validate_timeout (lookout_target_get_timeout (target), error))
+    return FALSE;
+
+  /* A timeout still at its default follows a shorter interval; one chosen
+   * longer than the interval is refused. */
+  timeout = lookout_target_get_timeout (target);
+  if (!lookout_target_fit_timeout (lookout_target_get_kind (target), lookout_target_get_interval (target),
+                                   &timeout, FALSE, error))
+    return FALSE;
+  lookout_target_set_timeout (target, timeout);
+
+  return lookout_target_validate_fail_threshold (lookout_target_get_fail_threshold (target), error) &&
          lookout_target_validate_name (lookout_target_get_name (target), error) &&
          lookout_target_validate_options (lookout_target_get_options (target), error);
 }
