@@ -47,6 +47,7 @@
 
 #include "lookout-marshal.h"
 #include "lookout-monitor.h"
+#include "lookout-target-options.h"
 
 struct _LookoutMonitor
 {
@@ -329,6 +330,7 @@ anomaly_cb (LookoutAnomalyWatch  *watch,
   event->title = g_strdup_printf (_("%s: %s"), event->target_name,
                                   lookout_anomaly_kind_get_label (anomaly->kind));
   event->message = g_strdup (anomaly->message);
+  event->channels = lookout_target_options_dup_channels (lookout_target_get_options (target));
   event->notify = TRUE;
   lookout_notifier_dispatch (self->notifier, event);
 }

@@ -27,6 +27,8 @@
 #define MAX_KEYWORD_LENGTH   4096
 #define MAX_EXPECT_LENGTH    1024
 #define MAX_NTP_OFFSET_MS    (24 * 3600 * 1000)
+#define MAX_CHANNEL_ID_LENGTH 64
+#define CHANNEL_ID_CHARS     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
 
 #define KIND(k) (1u << LOOKOUT_TARGET_KIND_##k)
 #define ALL_KINDS ((1u << LOOKOUT_TARGET_N_KINDS) - 1)
@@ -232,6 +234,42 @@ check_expect (const char  *text,
   return TRUE;
 }
 
+/* "desktop,ops-webhook": ids of notification channels, each once; "" is
+ * none at all. Which ids exist is the alert settings' business. */
+static gboolean
+check_channels (const char  *text,
+                GError     **error)
+{
+  g_auto(GStrv) ids = NULL;
+
+  if (text[0] == '\0')
+    return TRUE;
+
+  ids = g_strsplit (text, ",", -1);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      const char *id = g_strstrip (ids[i]);
+      gsize len = strlen (id);
+
+      if (len == 0 || len > MAX_CHANNEL_ID_LENGTH || strspn (id, CHANNEL_ID_CHARS) != len)
+        {
+          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                       _("The channels must be notification channel names separated by commas, "
+                         "like desktop,webhook; “%s” is not one"), id);
+          return FALSE;
+        }
+      for (guint j = 0; j < i; j++)
+        if (g_str_equal (ids[j], id))
+          {
+            g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                         _("The channel “%s” is named twice"), id);
+            return FALSE;
+          }
+    }
+
+  return TRUE;
+}
+
 /* The keys agreed for each kind; keys not listed are left for the probes
  * that may know them (an older or newer Lookout wrote them). */
 static const LookoutTargetOption options[] = {
@@ -271,6 +309,9 @@ static const LookoutTargetOption options[] = {
     "true|false", N_("Notify anomalies of this target’s response times (default: false)") },
   { "expect", "expect", LOOKOUT_TARGET_OPTION_STRING, KIND (DNS), 0, 0, check_expect,
     "ANSWER", N_("An answer the reply must hold, like 192.0.2.1 (default: any)") },
+  { "channels", "channels", LOOKOUT_TARGET_OPTION_STRING, ALL_KINDS, 0, 0, check_channels,
+    "ID,…", N_("The notification channels this target’s alerts go to, like desktop,webhook; "
+               "empty for none (default: all)") },
 };
 
 static gboolean
@@ -642,4 +683,30 @@ lookout_target_set_option_text (LookoutTarget  *target,
 
   lookout_target_set_options (target, json);
   return TRUE;
+}
+
+char **
+lookout_target_options_dup_channels (const char *options_json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_auto(GStrv) ids = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  JsonNode *root, *node;
+
+  if (options_json == NULL || options_json[0] == '\0' ||
+      !json_parser_load_from_data (parser, options_json, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  node = json_object_get_member (json_node_get_object (root), "channels");
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  builder = g_strv_builder_new ();
+  ids = g_strsplit (json_node_get_string (node), ",", -1);
+  for (guint i = 0; ids[i] != NULL; i++)
+    if (*g_strstrip (ids[i]) != '\0')
+      g_strv_builder_add (builder, ids[i]);
+
+  return g_strv_builder_end (builder);
 }

@@ -87,4 +87,8 @@ gboolean                   lookout_target_set_option_text     (LookoutTarget    
                                                                const char                 *value,
                                                                GError                    **error);
 
+/* The ids of the notification channels the "channels" option names (empty
+ * for none), or NULL when it is not set: every channel. */
+char                     **lookout_target_options_dup_channels (const char         *options_json);
+
 G_END_DECLS
