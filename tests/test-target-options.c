@@ -153,9 +153,9 @@ test_kind_refusals (void)
   static const struct { LookoutTargetKind kind; const char *key, *message; } cases[] = {
     { LOOKOUT_TARGET_KIND_ICMP, "keyword", "“keyword” is not an option of Ping targets, which take count, size, notify_anomalies, channels" },
     { LOOKOUT_TARGET_KIND_HTTP, "colour", "Unknown option “colour”; HTTP(S) targets take method, accept, keyword, "
-      "keyword_absent, max_redirects, verify_tls, header, body_cap, ca_file, notify_anomalies, channels" },
+      "keyword_absent, max_redirects, verify_tls, header, body_cap, ca_file, body, content_type, notify_anomalies, channels" },
     { LOOKOUT_TARGET_KIND_HTTP, "headers", "Unknown option “headers”; HTTP(S) targets take method, accept, keyword, "
-      "keyword_absent, max_redirects, verify_tls, header, body_cap, ca_file, notify_anomalies, channels" },
+      "keyword_absent, max_redirects, verify_tls, header, body_cap, ca_file, body, content_type, notify_anomalies, channels" },
     { LOOKOUT_TARGET_KIND_TCP, "count", "“count” is not an option of TCP targets, which take notify_anomalies, channels" },
   };
 
@@ -248,7 +248,7 @@ test_targets_file_errors (void)
                    "watch.txt:4: “keyword” is not an option of Ping targets, which take count, size, notify_anomalies, channels\n"
                    "watch.txt:5: Unknown option “colour” (known: interval, timeout, failures, name, "
                    "and for HTTP(S) targets method, accept, keyword, keyword_absent, max_redirects, "
-                   "verify_tls, header, body_cap, ca_file, notify_anomalies, channels)\n"
+                   "verify_tls, header, body_cap, ca_file, body, content_type, notify_anomalies, channels)\n"
                    "watch.txt:6: The option “verify_tls” must be true or false\n"
                    "watch.txt:7: “count” is not an option of TCP targets, which take notify_anomalies, channels\n"
                    "watch.txt:8: The option “accept” is given twice");
@@ -352,7 +352,7 @@ test_json_errors (void)
       "The option “count” must be a whole number between 1 and 100" },
     { "{\"uri\": \"https://example.org/\", \"options\": {\"header\": \"X: 1\"}}",
       "Unknown option “header”; HTTP(S) targets take method, accept, keyword, keyword_absent, "
-      "max_redirects, verify_tls, header, body_cap, ca_file, notify_anomalies, channels" },
+      "max_redirects, verify_tls, header, body_cap, ca_file, body, content_type, notify_anomalies, channels" },
     { "{\"uri\": \"https://example.org/\", \"options\": []}",
       "“options” must be an object of option names and values" },
     { "{\"uri\": \"https://example.org/\", \"colour\": 1}",

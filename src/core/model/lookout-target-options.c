@@ -28,6 +28,7 @@
 #define MAX_EXPECT_LENGTH    1024
 #define MAX_NTP_OFFSET_MS    (24 * 3600 * 1000)
 #define MAX_CHANNEL_ID_LENGTH 64
+#define MAX_REQUEST_BODY     (64 * 1024)
 #define CHANNEL_ID_CHARS     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
 
 #define KIND(k) (1u << LOOKOUT_TARGET_KIND_##k)
@@ -234,6 +235,36 @@ check_expect (const char  *text,
   return TRUE;
 }
 
+static gboolean
+check_request_body (const char  *text,
+                    GError     **error)
+{
+  if (strlen (text) > MAX_REQUEST_BODY)
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("The request body is too long: at most %u bytes are allowed"), MAX_REQUEST_BODY);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_content_type (const char  *text,
+                    GError     **error)
+{
+  g_autoptr(GError) header_error = NULL;
+
+  if (text[0] == '\0' || !lookout_http_header_check ("Content-Type", text, &header_error))
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("“%s” is not a media type for the request body, like application/json"), text);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* "desktop,ops-webhook": ids of notification channels, each once; "" is
  * none at all. Which ids exist is the alert settings' business. */
 static gboolean
@@ -291,6 +322,10 @@ static const LookoutTargetOption options[] = {
     "BYTES", N_("How much of the body is read for the keyword") },
   { "ca_file", "ca_file", LOOKOUT_TARGET_OPTION_STRING, KIND (HTTP), 0, 0, check_ca_file,
     "PATH", N_("A PEM file of the certificate authorities trusted instead of the system’s") },
+  { "body", "body", LOOKOUT_TARGET_OPTION_STRING, KIND (HTTP), 0, 0, check_request_body,
+    "TEXT", N_("The request body sent with the method, like {\"ping\": 1} with method=POST") },
+  { "content_type", "content_type", LOOKOUT_TARGET_OPTION_STRING, KIND (HTTP), 0, 0, check_content_type,
+    "TYPE", N_("The media type of the request body (default: text/plain; charset=utf-8)") },
   { "count", "count", LOOKOUT_TARGET_OPTION_INTEGER, KIND (ICMP), 1, MAX_ICMP_COUNT, NULL,
     "N", N_("Echo requests per check (default: 3)") },
   { "size", "size", LOOKOUT_TARGET_OPTION_INTEGER, KIND (ICMP), 0, MAX_ICMP_PAYLOAD, NULL,
