@@ -17,6 +17,8 @@
  * a remote agent later), goes through lookout_monitor_handle_result(), which
  * does, in this order:
  *
+ *   0. the target's slow rule (lookout_slow_rule_apply()) may make an
+ *      answer that is up but slow degraded;
  *   1. the alert engine decides the target's state from the result
  *      (threshold, up retries, local connectivity, suspend) and records
  *      the events that follow in the store;
@@ -47,6 +49,7 @@
 
 #include "lookout-marshal.h"
 #include "lookout-monitor.h"
+#include "lookout-slow-rule.h"
 #include "lookout-target-options.h"
 
 struct _LookoutMonitor
@@ -1004,6 +1007,9 @@ lookout_monitor_handle_result (LookoutMonitor *self,
   g_return_if_fail (LOOKOUT_IS_MONITOR (self));
   g_return_if_fail (LOOKOUT_IS_TARGET (target));
   g_return_if_fail (result != NULL);
+
+  /* 0: the target's own rule over its last checks */
+  lookout_slow_rule_apply (target, result);
 
   /* 1 and 2 */
   self->holding_events = TRUE;

@@ -344,6 +344,10 @@ static const LookoutTargetOption options[] = {
     "true|false", N_("Notify anomalies of this target’s response times (default: false)") },
   { "expect", "expect", LOOKOUT_TARGET_OPTION_STRING, KIND (DNS), 0, 0, check_expect,
     "ANSWER", N_("An answer the reply must hold, like 192.0.2.1 (default: any)") },
+  { "slow_ms", "slow_ms", LOOKOUT_TARGET_OPTION_INTEGER, ALL_KINDS, 1, LOOKOUT_TARGET_MAX_TIMEOUT_MS, NULL,
+    "MS", N_("Degraded while the median response time of the last slow_checks checks is above it (default: none)") },
+  { "slow_checks", "slow_checks", LOOKOUT_TARGET_OPTION_INTEGER, ALL_KINDS, 1, 100, NULL,
+    "N", N_("How many checks the slow rule takes the median of (default: 5)") },
   { "channels", "channels", LOOKOUT_TARGET_OPTION_STRING, ALL_KINDS, 0, 0, check_channels,
     "ID,…", N_("The notification channels this target’s alerts go to, like desktop,webhook; "
                "empty for none (default: all)") },
