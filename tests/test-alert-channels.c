@@ -18,6 +18,7 @@
 
 #include "lookout-alert-engine.h"
 #include "lookout-notifier.h"
+#include "lookout-target-options.h"
 #include "lookout-telegram-channel.h"
 #include "lookout-webhook-channel.h"
 
@@ -555,6 +556,138 @@ test_group_flush (void)
   server_free (bot);
 }
 
+/* ---- channels per target ---- */
+
+static LookoutAlertChannel *
+webhook_named (const char *id,
+               Server     *server)
+{
+  g_autofree char *url = g_strdup_printf ("%s/%s", server->base, id);
+
+  return g_object_new (LOOKOUT_TYPE_WEBHOOK_CHANNEL, "id", id, "url", url, NULL);
+}
+
+static gboolean
+posted_about (Server     *server,
+              guint       index,
+              const char *uri)
+{
+  return strstr (((Request *) server->requests->pdata[index])->body, uri) != NULL;
+}
+
+/* Two webhooks with names of their own: a target's event goes to the
+ * channels its "channels" option names, to every channel without it, and
+ * to none with an empty list, while every event is still recorded. Held
+ * events are grouped per channel. */
+static void
+test_channels_per_target (void)
+{
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  LookoutStore *store = tmp->store;
+  Server *ops = server_new ();
+  Server *dev = server_new ();
+  g_autoptr(LookoutAlertEngine) engine = lookout_alert_engine_new (store);
+  g_autoptr(LookoutNotifier) notifier = lookout_notifier_new (engine, store);
+  g_autoptr(LookoutAlertChannel) ops_hook = webhook_named ("ops", ops);
+  g_autoptr(LookoutAlertChannel) dev_hook = webhook_named ("dev", dev);
+  const char *channels[] = { "ops", "dev", NULL, "", NULL };
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) events = NULL;
+  g_autoptr(JsonNode) posted = NULL;
+
+  /* names as the settings give them, each once */
+  g_assert_false (lookout_target_options_validate ("{\"channels\": \"ops,ops\"}", &error));
+  g_assert_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS);
+  g_assert_nonnull (strstr (error->message, "“ops” is named twice"));
+  g_clear_error (&error);
+  g_assert_false (lookout_target_options_validate ("{\"channels\": \"ops,on call\"}", &error));
+  g_assert_nonnull (strstr (error->message, "“on call” is not one"));
+  g_clear_error (&error);
+
+  lookout_notifier_add_channel (notifier, ops_hook);
+  lookout_notifier_add_channel (notifier, dev_hook);
+  lookout_alert_engine_set_clock (engine, fake_clock, NULL);
+  lookout_alert_engine_set_reminders (engine, NULL, 0);
+
+  /* a: ops only, b: dev only, c: every channel, d: none, e: stays up */
+  for (guint i = 0; i < G_N_ELEMENTS (channels); i++)
+    {
+      g_autofree char *uri = g_strdup_printf ("tcp://192.0.2.%u:80", i + 1);
+      LookoutTarget *target = lookout_target_new_from_string (uri, &error);
+
+      g_assert_no_error (error);
+      lookout_target_set_fail_threshold (target, 1);
+      if (channels[i] != NULL)
+        {
+          g_assert_true (lookout_target_set_option_text (target, "channels", channels[i], &error));
+          g_assert_no_error (error);
+        }
+      g_assert_true (lookout_store_insert_target_sync (store, target, &error));
+      g_ptr_array_add (targets, target);
+      feed (engine, target, TRUE);
+    }
+
+  /* Without grouping: a's event to ops alone. */
+  feed (engine, targets->pdata[4], TRUE);
+  feed (engine, targets->pdata[0], FALSE);
+  LOOKOUT_TEST_WAIT (lookout_notifier_get_n_pending (notifier) == 0 && ops->requests->len == 1);
+  g_assert_true (posted_about (ops, 0, "tcp://192.0.2.1:80"));
+  lookout_test_drain ();
+  g_assert_cmpuint (dev->requests->len, ==, 0);
+
+  /* Grouped: b, c and d together; ops hears of c alone, dev of b and c
+   * in one post, nobody of d. */
+  lookout_notifier_set_group_window (notifier, 3600 * 1000);
+  for (guint i = 1; i < 4; i++)
+    {
+      feed (engine, targets->pdata[4], TRUE);
+      feed (engine, targets->pdata[i], FALSE);
+    }
+  lookout_notifier_flush (notifier);
+  LOOKOUT_TEST_WAIT (lookout_notifier_get_n_pending (notifier) == 0 &&
+                     ops->requests->len == 2 && dev->requests->len == 1);
+  g_assert_true (posted_about (ops, 1, "tcp://192.0.2.3:80"));
+  g_assert_false (posted_about (ops, 1, "tcp://192.0.2.2:80"));
+  posted = json_from_string (((Request *) dev->requests->pdata[0])->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (posted), "count"), ==, 2);
+  g_assert_true (posted_about (dev, 0, "tcp://192.0.2.2:80"));
+  g_assert_true (posted_about (dev, 0, "tcp://192.0.2.3:80"));
+  for (guint i = 0; i < ops->requests->len; i++)
+    g_assert_false (posted_about (ops, i, "tcp://192.0.2.4:80"));
+  g_assert_false (posted_about (dev, 0, "tcp://192.0.2.4:80"));
+  lookout_test_drain ();
+  g_assert_cmpuint (ops->requests->len, ==, 2);
+  g_assert_cmpuint (dev->requests->len, ==, 1);
+
+  /* Every event is recorded, d's too, marked for the channels it went to. */
+  g_assert_true (lookout_store_flush_sync (store, &error));
+  events = lookout_store_query_events_sync (store, -1, "down", 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 4);
+  for (guint i = 0; i < events->len; i++)
+    {
+      const LookoutStoredEvent *event = &g_array_index (events, LookoutStoredEvent, i);
+      const char *expected[] = { "ops", "dev", NULL, NULL };
+      guint which = 0;
+
+      while (which < 4 && event->target_id != lookout_target_get_id (targets->pdata[which]))
+        which++;
+      g_assert_cmpuint (which, <, 4);
+      if (which == 2)
+        g_assert_true (g_strcmp0 (event->channels, "ops,dev") == 0 ||
+                       g_strcmp0 (event->channels, "dev,ops") == 0);
+      else
+        g_assert_cmpstr (event->channels, ==, expected[which]);
+    }
+
+  g_clear_object (&notifier);
+  lookout_test_store_close (tmp);
+  server_free (ops);
+  server_free (dev);
+}
+
 static void
 query_done_cb (GObject      *object,
                GAsyncResult *result,
@@ -606,6 +739,7 @@ main (int   argc,
   g_test_add_func ("/alert-channels/store/delivery", test_store_delivery);
   g_test_add_func ("/alert-channels/store/query-paging", test_store_query_paging);
   g_test_add_func ("/alert-channels/group/flush", test_group_flush);
+  g_test_add_func ("/alert-channels/group/per-target", test_channels_per_target);
 
   return g_test_run ();
 }

@@ -19,6 +19,7 @@
 #include "lookout-alert-config.h"
 #include "lookout-alert-settings.h"
 #include "lookout-telegram-channel.h"
+#include "lookout-secrets.h"
 
 static LookoutTestDir *tmp_dir;
 
@@ -217,6 +218,102 @@ test_secrets_and_test_notification (Fixture       *f,
   soup_server_disconnect (server);
 }
 
+/* Two more webhooks and a Telegram chat from the setting: each a channel
+ * with its own id, a target's "channels" option choosing among them, its
+ * header kept in the keyring under its own name, kept as the list changes
+ * around it, gone when taken out of the list. */
+static void
+test_more_channels (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(LookoutAlertSettings) again = NULL;
+  g_autoptr(LookoutAlertEvent) event = lookout_alert_event_new (LOOKOUT_ALERT_EVENT_DOWN);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *ops_url = NULL;
+  g_autofree char *dev_url = NULL;
+  g_autofree char *header = NULL;
+  LookoutAlertChannel *ops;
+
+  /* libsecret's file keyring (the tests' stand-in for a Secret Service)
+   * opened by two callers at once keeps two copies apart: open it first. */
+  lookout_secret_lookup_named_async ("webhook-header:ops", NULL, lookout_test_async_cb, &result);
+  g_free (lookout_secret_lookup_finish (lookout_test_wait_result (&result), NULL));
+  g_clear_object (&result);
+
+  server = lookout_test_http_server_new (server_cb, requests, &base);
+  ops_url = g_strdup_printf ("%s/ops", base);
+  dev_url = g_strdup_printf ("%s/dev", base);
+  g_settings_set_value (f->settings, "channels",
+                        g_variant_new_parsed ("[('ops', 'webhook', 'Operations', %s, true),"
+                                              " ('dev', 'webhook', 'Developers', %s, true),"
+                                              " ('oncall', 'telegram', 'On call', '-100', false)]",
+                                              ops_url, dev_url));
+  g_assert_cmpuint (g_list_model_get_n_items (lookout_notifier_get_channels (f->notifier)), ==, 6);
+  ops = lookout_notifier_find_channel (f->notifier, "ops");
+  g_assert_nonnull (ops);
+  g_assert_true (lookout_alert_channel_get_enabled (ops));
+  g_assert_false (lookout_alert_channel_get_enabled (lookout_notifier_find_channel (f->notifier, "oncall")));
+
+  g_assert_false (lookout_alert_settings_check_channel_id (f->alerts, "desktop", &error));
+  g_assert_nonnull (strstr (error->message, "already"));
+  g_clear_error (&error);
+  g_assert_false (lookout_alert_settings_check_channel_id (f->alerts, "dev", &error));
+  g_assert_nonnull (strstr (error->message, "already"));
+  g_clear_error (&error);
+  g_assert_false (lookout_alert_settings_check_channel_id (f->alerts, "on call", &error));
+  g_clear_error (&error);
+  g_assert_true (lookout_alert_settings_check_channel_id (f->alerts, "qa", &error));
+
+  lookout_alert_settings_set_channel_secret_async (f->alerts, "ops", "Authorization: Bearer ops-secret", NULL,
+                                                   lookout_test_async_cb, &result);
+  g_assert_true (lookout_alert_settings_set_secret_finish (f->alerts, lookout_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* an event of a target whose option names dev: to dev alone */
+  event->target_id = 4;
+  event->target_name = g_strdup ("db");
+  event->target_uri = g_strdup ("tcp://192.0.2.4:5432");
+  event->title = g_strdup ("db is down");
+  event->message = g_strdup ("db is down");
+  event->channels = g_strsplit ("dev", ",", -1);
+  lookout_notifier_dispatch (f->notifier, event);
+  LOOKOUT_TEST_WAIT (requests->len == 1);
+  g_assert_true (g_str_has_prefix (requests->pdata[0], "/dev "));
+
+  /* another start finds the ops header in the keyring */
+  g_clear_object (&f->alerts);
+  g_assert_cmpuint (g_list_model_get_n_items (lookout_notifier_get_channels (f->notifier)), ==, 0);
+  again = lookout_alert_settings_new (f->settings, f->engine, f->notifier, NULL);
+  ops = lookout_notifier_find_channel (f->notifier, "ops");
+  LOOKOUT_TEST_WAIT (({ g_clear_pointer (&header, g_free);
+                        g_object_get (ops, "header", &header, NULL);
+                        header != NULL; }));
+  g_assert_cmpstr (header, ==, "Authorization: Bearer ops-secret");
+
+  /* dev taken out: ops stays the same channel, with its header */
+  g_settings_set_value (f->settings, "channels",
+                        g_variant_new_parsed ("[('ops', 'webhook', 'Operations', %s, true)]", ops_url));
+  g_assert_cmpuint (g_list_model_get_n_items (lookout_notifier_get_channels (f->notifier)), ==, 4);
+  g_assert_null (lookout_notifier_find_channel (f->notifier, "dev"));
+  g_assert_true (lookout_notifier_find_channel (f->notifier, "ops") == ops);
+  lookout_alert_settings_send_test_async (again, "ops", NULL, lookout_test_async_cb, &result);
+  g_assert_true (lookout_alert_settings_send_test_finish (again, lookout_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpuint (requests->len, ==, 2);
+  g_assert_true (g_str_has_prefix (requests->pdata[1], "/ops "));
+
+  lookout_alert_settings_set_channel_secret_async (again, "ops", "", NULL, lookout_test_async_cb, &result);
+  g_assert_true (lookout_alert_settings_set_secret_finish (again, lookout_test_wait_result (&result), &error));
+  g_clear_object (&result);
+  soup_server_disconnect (server);
+}
+
 /* A header with a line break is refused before anything is stored: the
  * channel keeps the header it had, and the keyring is not touched. */
 static void
@@ -273,6 +370,8 @@ main (int   argc,
 
   g_test_add ("/alert-settings/thresholds", Fixture, NULL, fixture_set_up, test_thresholds, fixture_tear_down);
   g_test_add ("/alert-settings/channels", Fixture, NULL, fixture_set_up, test_channels, fixture_tear_down);
+  g_test_add ("/alert-settings/more-channels", Fixture, NULL, fixture_set_up, test_more_channels,
+              fixture_tear_down);
   g_test_add ("/alert-settings/header-injection-refused", Fixture, NULL, fixture_set_up,
               test_header_injection_refused, fixture_tear_down);
   g_test_add ("/alert-settings/secrets-and-test-notification", Fixture, NULL,

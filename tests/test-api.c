@@ -499,6 +499,22 @@ test_targets (Fixture       *f,
   g_clear_pointer (&message, g_free);
   g_clear_error (&error);
 
+  /* a timeout beyond the interval: the dialog's sentence too */
+  lookout_target_validate_schedule (5, 6000, &error);
+  g_assert_nonnull (error);
+  r = request (f, "POST", "/api/v1/targets", f->write_token,
+               "{\"uri\": \"tcp://127.0.0.1:81\", \"interval\": 5, \"timeout\": 6}");
+  message = assert_error (r, 400);
+  g_assert_cmpstr (message, ==, error->message);
+  reply_free (r);
+  g_clear_pointer (&message, g_free);
+  g_clear_error (&error);
+  r = request (f, "PATCH", path, f->write_token, "{\"interval\": 2}");
+  message = assert_error (r, 400);
+  g_assert_nonnull (strstr (message, "longer than the interval"));
+  reply_free (r);
+  g_clear_pointer (&message, g_free);
+
   r = request (f, "POST", "/api/v1/targets", f->write_token, "{\"uri\": \"tcp://127.0.0.1:80\", \"colour\": 1}");
   message = assert_error (r, 400);
   g_assert_nonnull (strstr (message, "colour"));

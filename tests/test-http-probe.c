@@ -19,6 +19,7 @@
 #include <libsoup/soup.h>
 
 #include "lookout-http-probe.h"
+#include "lookout-target-options.h"
 #include "lookout-test.h"
 
 #define SERVER_DELAY_MS 50
@@ -52,6 +53,8 @@ typedef struct
   char           *last_method;
   char           *last_header;
   char           *last_user_agent;
+  char           *last_body;
+  char           *last_content_type;
   GPtrArray      *ok_peers;        /* "ip:port" of each request to /ok */
   guint64         endless_sent;
   gint64          last_delay_us;   /* how long /delay really waited */
@@ -264,6 +267,16 @@ server_cb (SoupServer        *server,
       g_free (ts.last_user_agent);
       ts.last_user_agent = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                                    "User-Agent"));
+      {
+        SoupMessageBody *request = soup_server_message_get_request_body (msg);
+        g_autoptr(GBytes) bytes = soup_message_body_flatten (request);
+
+        g_free (ts.last_body);
+        ts.last_body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+        g_free (ts.last_content_type);
+        ts.last_content_type = g_strdup (soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg),
+                                                                                NULL));
+      }
       g_mutex_unlock (&ts.mutex);
       set_text (msg, SOUP_STATUS_OK, "echo\n");
     }
@@ -489,6 +502,8 @@ test_server_stop (void)
   g_clear_pointer (&ts.tmpdir, lookout_test_dir_free);
   g_free (ts.cert_file);
   g_free (ts.key_file);
+  g_free (ts.last_body);
+  g_free (ts.last_content_type);
   g_free (ts.last_method);
   g_free (ts.last_header);
   g_free (ts.last_user_agent);
@@ -1060,6 +1075,42 @@ test_method_and_headers (void)
   g_mutex_unlock (&ts.mutex);
 }
 
+/* A method with a body and its media type, as a monitoring POST sends it. */
+static void
+test_request_body (void)
+{
+  g_autoptr(LookoutProbe) probe = lookout_http_probe_new ();
+  g_autofree char *u = url ("http", ts.port, "/echo");
+  g_autoptr(LookoutResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (lookout_target_options_validate ("{\"method\": \"POST\", \"body\": \"{\\\"ping\\\": 1}\","
+                                                  " \"content_type\": \"application/json\"}", &error));
+  g_assert_no_error (error);
+  result = run_probe (probe, u, 2000,
+                      "{\"method\": \"POST\", \"body\": \"{\\\"ping\\\": 1}\","
+                      " \"content_type\": \"application/json\"}");
+  assert_up (result, 200);
+  g_mutex_lock (&ts.mutex);
+  g_assert_cmpstr (ts.last_method, ==, "POST");
+  g_assert_cmpstr (ts.last_body, ==, "{\"ping\": 1}");
+  g_assert_cmpstr (ts.last_content_type, ==, "application/json");
+  g_mutex_unlock (&ts.mutex);
+
+  g_clear_pointer (&result, lookout_result_unref);
+  result = run_probe (probe, u, 2000, "{\"method\": \"PUT\", \"body\": \"state=on\"}");
+  assert_up (result, 200);
+  g_mutex_lock (&ts.mutex);
+  g_assert_cmpstr (ts.last_method, ==, "PUT");
+  g_assert_cmpstr (ts.last_body, ==, "state=on");
+  g_assert_cmpstr (ts.last_content_type, ==, "text/plain");
+  g_mutex_unlock (&ts.mutex);
+
+  g_assert_false (lookout_target_options_validate ("{\"content_type\": \"text/plain\\r\\nX: y\"}", &error));
+  g_assert_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS);
+  g_assert_nonnull (strstr (error->message, "media type"));
+}
+
 static gboolean
 cancel_cb (gpointer user_data)
 {
@@ -1267,6 +1318,7 @@ main (int   argc,
   g_test_add_func ("/http-probe/tls-unverified", test_tls_unverified);
   g_test_add_func ("/http-probe/keep-alive", test_keep_alive);
   g_test_add_func ("/http-probe/method-and-headers", test_method_and_headers);
+  g_test_add_func ("/http-probe/request-body", test_request_body);
   g_test_add_func ("/http-probe/cancellation", test_cancellation);
   g_test_add_func ("/http-probe/invalid-options", test_invalid_options);
   g_test_add_func ("/http-probe/many-at-once", test_many_at_once);

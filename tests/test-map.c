@@ -27,6 +27,7 @@ static SoupServer *server;
 static char *server_url;
 static guint tiles_served;
 static GPtrArray *located;   /* the addresses the geolocation server was asked */
+static guint geo_requests;
 static GBytes *tile_png;
 
 static cairo_status_t
@@ -80,6 +81,19 @@ server_handler_cb (SoupServer        *soup_server,
       soup_server_message_set_response (msg, "image/png", SOUP_MEMORY_COPY,
                                         g_bytes_get_data (tile_png, NULL),
                                         g_bytes_get_size (tile_png));
+      return;
+    }
+
+  /* ipapi.co's protocol */
+  if (g_str_equal (path, "/9.9.9.9/json/"))
+    {
+      const char *body = "{\"ip\":\"9.9.9.9\",\"city\":\"Zurich\",\"country_name\":\"Switzerland\","
+                         "\"latitude\":47.3769,\"longitude\":8.5417,\"org\":\"Example AG\"}";
+
+      geo_requests++;
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                        body, strlen (body));
       return;
     }
 
@@ -889,9 +903,14 @@ test_settings (void)
 
   g_unsetenv ("LOOKOUT_GEO_URL");
   lookout_geo_bind_settings (geo, settings);
-  g_assert_true (lookout_geo_get_enabled (geo));
+  /* private by default: nothing sent until asked, then over HTTPS */
+  g_assert_false (lookout_geo_get_enabled (geo));
   g_assert_cmpuint (lookout_geo_provider_get_kind (lookout_geo_get_provider (geo)), ==,
-                    LOOKOUT_GEO_PROVIDER_IP_API);
+                    LOOKOUT_GEO_PROVIDER_IPAPI_CO);
+  g_assert_true (lookout_geo_provider_is_encrypted (lookout_geo_get_provider (geo)));
+  g_settings_set_boolean (settings, "geo-lookups", TRUE);
+  g_assert_true (lookout_geo_get_enabled (geo));
+  g_settings_set_enum (settings, "geo-provider", LOOKOUT_GEO_PROVIDER_IP_API);
   g_assert_true (isnan (lookout_geo_get_home_latitude (geo)));
   g_assert_cmpuint (lookout_geo_get_cache_lifetime (geo), ==, 30 * 24 * 3600);
 
@@ -1011,6 +1030,102 @@ monitor_add (LookoutMonitor *monitor,
 
 /* The dashboard in the real window: the map button, markers opening pages,
  * the list centring the map, and a place picked on the map stored. */
+static GtkWidget *
+find_consent_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (window) &&
+          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)),
+                     "Look Up Server Locations?") == 0)
+        return window;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Geolocation is asked once, at the first public address: nothing is sent
+ * before the answer, the question names the address and the service, and
+ * the answer is kept; a private address never asks. */
+static void
+test_geo_consent (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(LookoutGeo) geo = lookout_geo_new (NULL);
+  g_autoptr(GListStore) targets = g_list_store_new (LOOKOUT_TYPE_TARGET);
+  g_autoptr(LookoutTarget) lan = lookout_target_new_from_string ("icmp://192.168.1.10", NULL);
+  g_autoptr(LookoutTarget) quad9 = lookout_target_new_from_string ("icmp://dns9.example", NULL);
+  g_autoptr(LookoutTarget) other = lookout_target_new_from_string ("icmp://other.example", NULL);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  g_setenv ("LOOKOUT_GEO_URL", server_url, TRUE);
+  geo_requests = 0;
+  lookout_geo_bind_settings (geo, settings);
+  g_list_store_append (targets, lan);
+  g_list_store_append (targets, quad9);
+  g_list_store_append (targets, other);
+  lookout_geo_track (geo, G_LIST_MODEL (targets));
+
+  lookout_target_set_live_state (lan, LOOKOUT_TARGET_STATE_UP, 300, 1800000000000, NULL, "192.168.1.10");
+  lookout_test_drain ();
+  g_assert_null (find_consent_dialog ());
+
+  lookout_target_set_live_state (quad9, LOOKOUT_TARGET_STATE_UP, 300, 1800000000000, NULL, "9.9.9.9");
+  LOOKOUT_TEST_WAIT (find_consent_dialog () != NULL);
+  dialog = find_consent_dialog ();
+  g_object_get (dialog, "body", &body, NULL);
+  g_assert_nonnull (strstr (body, "9.9.9.9"));
+  g_assert_nonnull (strstr (body, "127.0.0.1"));
+  g_assert_nonnull (strstr (body, "dns9.example"));
+  /* a second public target while the question is open: still one question */
+  lookout_target_set_live_state (other, LOOKOUT_TARGET_STATE_UP, 300, 1800000000000, NULL, "1.2.3.4");
+  lookout_test_drain ();
+  g_assert_cmpuint (geo_requests, ==, 0);
+
+  g_assert_nonnull (find_button (dialog, "_Look Up"));
+  gtk_widget_activate (find_button (dialog, "_Look Up"));
+  LOOKOUT_TEST_WAIT (g_settings_get_boolean (settings, "geo-asked"));
+  g_assert_true (g_settings_get_boolean (settings, "geo-lookups"));
+  LOOKOUT_TEST_WAIT (lookout_target_get_location_source (quad9) != NULL);
+  g_assert_cmpstr (lookout_target_get_location_source (quad9), ==, "ipapi-co");
+  g_assert_cmpfloat (lookout_target_get_latitude (quad9), ==, 47.3769);
+  LOOKOUT_TEST_WAIT (find_consent_dialog () == NULL);
+
+  /* asked once: switched off again, a new public address asks nothing */
+  g_settings_set_boolean (settings, "geo-lookups", FALSE);
+  lookout_target_set_live_state (other, LOOKOUT_TARGET_STATE_UP, 300, 1800000000000, NULL, "1.2.3.5");
+  lookout_test_drain ();
+  g_assert_null (find_consent_dialog ());
+
+  g_unsetenv ("LOOKOUT_GEO_URL");
+  g_settings_reset (settings, "geo-lookups");
+  g_settings_reset (settings, "geo-asked");
+}
+
 static void
 test_window_dashboard (void)
 {
@@ -1130,6 +1245,7 @@ main (int   argc,
   ADD ("/map/pick-place", test_pick_place);
 #undef ADD
   g_test_add_func ("/map/settings", test_settings);
+  g_test_add_func ("/map/geo-consent", test_geo_consent);
   g_test_add_func ("/map/window-dashboard", test_window_dashboard);
 
   ret = g_test_run ();

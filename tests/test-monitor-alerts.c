@@ -14,6 +14,8 @@
 #include "lookout-test.h"
 
 #include "lookout-monitor.h"
+#include "lookout-probe.h"
+#include "lookout-target-options.h"
 
 static void
 event_cb (LookoutAlertEngine *engine,
@@ -223,6 +225,111 @@ test_restart (void)
   g_assert_cmpint (lookout_target_get_last_latency (target_again), ==, 900);
 }
 
+/* ---- the slow rule ---- */
+
+static void
+slow_handler_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "ok\n", 3);
+  if (g_str_equal (path, "/slow"))
+    {
+      /* answered no sooner than 60 ms from now */
+      soup_server_message_pause (msg);
+      g_timeout_add_once (60, (GSourceOnceFunc) soup_server_message_unpause, msg);
+    }
+}
+
+static LookoutResult *
+check (LookoutProbe  *probe,
+       LookoutTarget *target)
+{
+  g_autoptr(GError) error = NULL;
+  LookoutResult *result = lookout_test_run_probe (probe, lookout_target_get_uri_string (target), 5000,
+                                                  lookout_target_get_options (target), NULL, &error);
+
+  g_assert_no_error (error);
+  return result;
+}
+
+/* A server answering in 60 ms or more, with slow_ms=20 over 3 checks:
+ * up until three checks are known, degraded from then on with the reason,
+ * each result keeping its time; a rule changed starts over. */
+static void
+test_slow_rule (void)
+{
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  g_autoptr(LookoutMonitor) monitor = lookout_monitor_new (tmp->store);
+  g_autoptr(LookoutProbe) probe = lookout_probe_new_for_kind (LOOKOUT_TARGET_KIND_HTTP);
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *uri = NULL;
+
+  server = lookout_test_http_server_new (slow_handler_cb, NULL, &base);
+  uri = g_strdup_printf ("%s/slow", base);
+  target = lookout_target_new_from_string (uri, &error);
+  g_assert_no_error (error);
+  g_assert_true (lookout_target_set_option_text (target, "slow_ms", "20", &error));
+  g_assert_true (lookout_target_set_option_text (target, "slow_checks", "3", &error));
+  g_assert_no_error (error);
+  lookout_test_add_target (monitor, target);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(LookoutResult) result = check (probe, target);
+
+      g_assert_true (result->ok);
+      g_assert_cmpint (result->latency_us, >=, 60000);
+      lookout_monitor_handle_result (monitor, target, result);
+      if (i < 2)
+        {
+          g_assert_true (result->ok);
+          g_assert_cmpint (result->state, ==, LOOKOUT_TARGET_STATE_UP);
+        }
+      else
+        {
+          g_assert_false (result->ok);
+          g_assert_cmpint (result->state, ==, LOOKOUT_TARGET_STATE_DEGRADED);
+          g_assert_cmpint (result->latency_us, >=, 60000);
+          g_assert_true (g_str_has_prefix (result->error, "Slow: the median response time of the last 3 checks is "));
+          g_assert_true (g_str_has_suffix (result->error, ", above 20 ms"));
+        }
+    }
+
+  /* a limit it keeps under: up again, with no history to wait for */
+  g_assert_true (lookout_target_set_option_text (target, "slow_ms", "100000", &error));
+  g_assert_true (lookout_target_set_option_text (target, "slow_checks", "1", &error));
+  {
+    g_autoptr(LookoutResult) result = check (probe, target);
+
+    lookout_monitor_handle_result (monitor, target, result);
+    g_assert_cmpint (result->state, ==, LOOKOUT_TARGET_STATE_UP);
+  }
+
+  /* and one it does not: degraded at the first check */
+  g_assert_true (lookout_target_set_option_text (target, "slow_ms", "30", &error));
+  {
+    g_autoptr(LookoutResult) result = check (probe, target);
+
+    lookout_monitor_handle_result (monitor, target, result);
+    g_assert_cmpint (result->state, ==, LOOKOUT_TARGET_STATE_DEGRADED);
+    g_assert_true (g_str_has_prefix (result->error, "Slow: the median response time of the last 1 check is "));
+  }
+
+  g_assert_false (lookout_target_options_validate ("{\"slow_ms\": 0}", &error));
+  g_assert_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS);
+
+  g_clear_object (&monitor);
+  lookout_test_store_close (tmp);
+  soup_server_disconnect (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -230,5 +337,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/monitor-alerts/threshold-events-suspend", test_monitor_alerts);
   g_test_add_func ("/monitor-alerts/restart", test_restart);
+  g_test_add_func ("/monitor-alerts/slow-rule", test_slow_rule);
   return g_test_run ();
 }

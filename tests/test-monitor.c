@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "lookout-monitor.h"
 #include "lookout-test.h"
 
@@ -315,6 +317,17 @@ test_invalid_rejected (Fixture       *f,
   g_assert_cmpuint (n_targets (f), ==, 1);
   g_clear_object (&target);
   target = g_object_ref (item (f, 0));
+
+  /* A timeout chosen longer than the interval: the dialog's sentence. */
+  changes = lookout_target_copy (target);
+  lookout_target_set_interval (changes, 5);
+  lookout_target_set_timeout (changes, 6000);
+  g_assert_false (update_target (f, target, changes, &error));
+  g_assert_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "Make it at most 5 s"));
+  g_clear_error (&error);
+  g_assert_cmpuint (lookout_target_get_timeout (target), ==, LOOKOUT_TARGET_DEFAULT_TIMEOUT_MS);
+  g_clear_object (&changes);
 
   /* Updating a target the monitor does not hold. */
   g_assert_false (update_target (f, stranger, stranger, &error));

@@ -905,6 +905,81 @@ test_targets_cancel (Fixture       *f,
 
 /* ---- default path ---- */
 
+/* ---- backup ---- */
+
+/* A copy made while the store is open and samples keep coming holds every
+ * target, sample and event committed before it began, and opens as a
+ * Lookout database of its own. */
+static void
+test_backup (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(LookoutStore) store = open_store (f->path);
+  g_autoptr(LookoutStore) copy = NULL;
+  g_autoptr(LookoutTarget) target = lookout_target_new_from_string ("tcp://127.0.0.1:5432", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) targets = NULL;
+  g_autoptr(GArray) events = NULL;
+  g_autofree char *dest = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *partial = g_strconcat (dest, ".partial", NULL);
+  GError *error = NULL;
+  gint64 id;
+
+  g_assert_true (lookout_store_insert_target_sync (store, target, &error));
+  g_assert_no_error (error);
+  id = lookout_target_get_id (target);
+  for (gint64 i = 0; i < 3000; i++)
+    {
+      LookoutSample s = { id, 1700000000000 + i * 1000, 100 + i,
+                          i % 10 ? LOOKOUT_TARGET_STATE_UP : LOOKOUT_TARGET_STATE_DEGRADED,
+                          200, NULL };
+      lookout_store_append_sample (store, &s);
+    }
+  lookout_store_append_event (store, id, 1700000000000, "down", "went down");
+
+  /* queued, not committed yet: the backup commits them first */
+  lookout_store_backup_async (store, dest, NULL, lookout_test_async_cb, &result);
+  for (gint64 i = 3000; i < 3100; i++)
+    lookout_store_append_sample (store, &(LookoutSample) { id, 1700000000000 + i * 1000, 7,
+                                                           LOOKOUT_TARGET_STATE_UP });
+  g_assert_true (lookout_store_backup_finish (store, lookout_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (sql_int (dest, "PRAGMA application_id"), ==, LOOKOUT_STORE_APPLICATION_ID);
+  g_assert_cmpstr (sql_text (dest, "PRAGMA journal_mode"), ==, "delete");
+
+  copy = open_store (dest);
+  targets = lookout_store_load_targets_sync (copy, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (targets->len, ==, 1);
+  g_assert_cmpstr (lookout_target_get_uri_string (targets->pdata[0]), ==, "tcp://127.0.0.1:5432");
+  g_assert_cmpuint (count_samples (copy, id), >=, 3000);
+  g_assert_cmpuint (count_samples (copy, id), <=, 3100);
+  events = lookout_store_query_events_sync (copy, id, NULL, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 1);
+  lookout_store_close (copy);
+
+  /* never over the database itself */
+  g_clear_object (&result);
+  lookout_store_backup_async (store, f->path, NULL, lookout_test_async_cb, &result);
+  g_assert_false (lookout_store_backup_finish (store, lookout_test_wait_result (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  /* a folder that cannot be written: a message, and the old copy kept */
+  g_clear_pointer (&dest, g_free);
+  dest = g_build_filename (f->dir, "missing", "backup.db", NULL);
+  g_clear_object (&result);
+  lookout_store_backup_async (store, dest, NULL, lookout_test_async_cb, &result);
+  g_assert_false (lookout_store_backup_finish (store, lookout_test_wait_result (&result), &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, dest));
+  g_clear_error (&error);
+
+  lookout_store_close (store);
+}
+
 static void
 test_default_path (void)
 {
@@ -951,6 +1026,7 @@ main (int   argc,
   ADD ("/store/targets/purge-orphans", test_purge_orphans);
   ADD ("/store/targets/crud", test_targets_crud);
   ADD ("/store/targets/cancel", test_targets_cancel);
+  ADD ("/store/backup", test_backup);
   g_test_add_func ("/store/default-path", test_default_path);
 
   return g_test_run ();

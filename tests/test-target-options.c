@@ -69,10 +69,9 @@ test_table (void)
   g_assert_null (lookout_target_options_lookup ("colour"));
 
   g_assert_cmpstr (lookout_target_options_dup_keys (LOOKOUT_TARGET_KIND_ICMP), ==,
-                   "count, size, notify_anomalies, locations, quorum");
+                   "count, size, notify_anomalies, slow_ms, slow_checks, channels, locations, quorum");
   /* what every kind takes */
-  g_assert_cmpstr (lookout_target_options_dup_keys (LOOKOUT_TARGET_KIND_TCP), ==,
-                   "notify_anomalies, locations, quorum");
+  g_assert_cmpstr (lookout_target_options_dup_keys (LOOKOUT_TARGET_KIND_TCP), ==, "notify_anomalies, slow_ms, slow_checks, channels, locations, quorum");
 }
 
 /* Each text value gives the JSON the dialog would write. */
@@ -152,12 +151,12 @@ static void
 test_kind_refusals (void)
 {
   static const struct { LookoutTargetKind kind; const char *key, *message; } cases[] = {
-    { LOOKOUT_TARGET_KIND_ICMP, "keyword", "“keyword” is not an option of Ping targets, which take count, size, notify_anomalies, locations, quorum" },
+    { LOOKOUT_TARGET_KIND_ICMP, "keyword", "“keyword” is not an option of Ping targets, which take count, size, notify_anomalies, slow_ms, slow_checks, channels, locations, quorum" },
     { LOOKOUT_TARGET_KIND_HTTP, "colour", "Unknown option “colour”; HTTP(S) targets take method, accept, keyword, "
-      "keyword_absent, max_redirects, verify_tls, header, body_cap, ca_file, notify_anomalies, locations, quorum" },
+      "keyword_absent, max_redirects, verify_tls, header, body_cap, ca_file, body, content_type, notify_anomalies, slow_ms, slow_checks, channels, locations, quorum" },
     { LOOKOUT_TARGET_KIND_HTTP, "headers", "Unknown option “headers”; HTTP(S) targets take method, accept, keyword, "
-      "keyword_absent, max_redirects, verify_tls, header, body_cap, ca_file, notify_anomalies, locations, quorum" },
-    { LOOKOUT_TARGET_KIND_TCP, "count", "“count” is not an option of TCP targets, which take notify_anomalies, locations, quorum" },
+      "keyword_absent, max_redirects, verify_tls, header, body_cap, ca_file, body, content_type, notify_anomalies, slow_ms, slow_checks, channels, locations, quorum" },
+    { LOOKOUT_TARGET_KIND_TCP, "count", "“count” is not an option of TCP targets, which take notify_anomalies, slow_ms, slow_checks, channels, locations, quorum" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -246,12 +245,12 @@ test_targets_file_errors (void)
   g_assert_error (error, LOOKOUT_TARGETS_FILE_ERROR, LOOKOUT_TARGETS_FILE_ERROR_INVALID_VALUE);
   g_assert_cmpstr (error->message, ==,
                    "watch.txt:3: The option “count” must be a whole number between 1 and 100\n"
-                   "watch.txt:4: “keyword” is not an option of Ping targets, which take count, size, notify_anomalies, locations, quorum\n"
+                   "watch.txt:4: “keyword” is not an option of Ping targets, which take count, size, notify_anomalies, slow_ms, slow_checks, channels, locations, quorum\n"
                    "watch.txt:5: Unknown option “colour” (known: interval, timeout, failures, name, "
                    "and for HTTP(S) targets method, accept, keyword, keyword_absent, max_redirects, "
-                   "verify_tls, header, body_cap, ca_file, notify_anomalies, locations, quorum)\n"
+                   "verify_tls, header, body_cap, ca_file, body, content_type, notify_anomalies, slow_ms, slow_checks, channels, locations, quorum)\n"
                    "watch.txt:6: The option “verify_tls” must be true or false\n"
-                   "watch.txt:7: “count” is not an option of TCP targets, which take notify_anomalies, locations, quorum\n"
+                   "watch.txt:7: “count” is not an option of TCP targets, which take notify_anomalies, slow_ms, slow_checks, channels, locations, quorum\n"
                    "watch.txt:8: The option “accept” is given twice");
 }
 
@@ -348,12 +347,12 @@ test_json_errors (void)
     { "[]", "A target must be a JSON object" },
     { "{\"name\": \"x\"}", "A target needs its “uri”, a target URI as text" },
     { "{\"uri\": \"icmp://192.0.2.1\", \"options\": {\"keyword\": \"x\"}}",
-      "“keyword” is not an option of Ping targets, which take count, size, notify_anomalies, locations, quorum" },
+      "“keyword” is not an option of Ping targets, which take count, size, notify_anomalies, slow_ms, slow_checks, channels, locations, quorum" },
     { "{\"uri\": \"icmp://192.0.2.1\", \"options\": {\"count\": 0}}",
       "The option “count” must be a whole number between 1 and 100" },
     { "{\"uri\": \"https://example.org/\", \"options\": {\"header\": \"X: 1\"}}",
       "Unknown option “header”; HTTP(S) targets take method, accept, keyword, keyword_absent, "
-      "max_redirects, verify_tls, header, body_cap, ca_file, notify_anomalies, locations, quorum" },
+      "max_redirects, verify_tls, header, body_cap, ca_file, body, content_type, notify_anomalies, slow_ms, slow_checks, channels, locations, quorum" },
     { "{\"uri\": \"https://example.org/\", \"options\": []}",
       "“options” must be an object of option names and values" },
     { "{\"uri\": \"https://example.org/\", \"colour\": 1}",

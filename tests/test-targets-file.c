@@ -148,6 +148,9 @@ test_bad_lines (void)
     { "icmp://192.0.2.1 interval=86401\n", 1, LOOKOUT_TARGETS_FILE_ERROR_INVALID_VALUE, NULL },
     { "icmp://192.0.2.1 timeout=10\n", 1, LOOKOUT_TARGETS_FILE_ERROR_INVALID_VALUE, NULL },
     { "icmp://192.0.2.1 timeout=1.5\n", 1, LOOKOUT_TARGETS_FILE_ERROR_INVALID_VALUE, "milliseconds" },
+    { "icmp://192.0.2.1\ntcp://127.0.0.1:22 interval=5 timeout=6000\n", 2,
+      LOOKOUT_TARGETS_FILE_ERROR_INVALID_VALUE, "longer than the interval" },
+    { "icmp://192.0.2.1 timeout=90000\n", 1, LOOKOUT_TARGETS_FILE_ERROR_INVALID_VALUE, "at most 60 s" },
     { "icmp://192.0.2.1 failures=0\n", 1, LOOKOUT_TARGETS_FILE_ERROR_INVALID_VALUE, NULL },
     { "icmp://192.0.2.1 failures=1000\n", 1, LOOKOUT_TARGETS_FILE_ERROR_INVALID_VALUE, NULL },
     { "icmp://192.0.2.1 name=\"open\n", 1, LOOKOUT_TARGETS_FILE_ERROR_SYNTAX, "quote" },
@@ -178,6 +181,35 @@ test_bad_lines (void)
       /* one bad line, one line of message */
       g_assert_null (strchr (error->message, '\n'));
     }
+}
+
+/* A timeout not given follows a shorter interval; one given is checked
+ * against it, in any order of the options. */
+static void
+test_timeout_follows_interval (void)
+{
+  const char *contents =
+    "tcp://127.0.0.1:22 interval=2\n"
+    "tcp://127.0.0.1:23 timeout=1500 interval=2\n"
+    "tcp://127.0.0.1:24 interval=2 timeout=2000\n";
+  g_autoptr(GPtrArray) targets = NULL;
+  g_autoptr(GError) error = NULL;
+
+  targets = lookout_targets_file_parse (contents, -1, "targets.txt", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (targets->len, ==, 3);
+  g_assert_cmpuint (lookout_target_get_timeout (g_ptr_array_index (targets, 0)), ==, 2000);
+  g_assert_cmpuint (lookout_target_get_timeout (g_ptr_array_index (targets, 1)), ==, 1500);
+  g_assert_cmpuint (lookout_target_get_timeout (g_ptr_array_index (targets, 2)), ==, 2000);
+  g_clear_pointer (&targets, g_ptr_array_unref);
+
+  targets = lookout_targets_file_parse ("tcp://127.0.0.1:22 timeout=2500 interval=2\n", -1,
+                                        "targets.txt", &error);
+  g_assert_null (targets);
+  g_assert_error (error, LOOKOUT_TARGETS_FILE_ERROR, LOOKOUT_TARGETS_FILE_ERROR_INVALID_VALUE);
+  g_assert_cmpstr (error->message, ==,
+                   "targets.txt:1: The timeout is longer than the interval: a check would still be "
+                   "waiting when the next one is due. Make it at most 2 s");
 }
 
 static void
@@ -325,6 +357,7 @@ main (int   argc,
   g_test_add_func ("/targets-file/line-endings", test_line_endings);
   g_test_add_func ("/targets-file/bad-lines", test_bad_lines);
   g_test_add_func ("/targets-file/embedded-nul", test_embedded_nul);
+  g_test_add_func ("/targets-file/timeout-follows-interval", test_timeout_follows_interval);
   g_test_add_func ("/targets-file/all-or-nothing", test_all_or_nothing);
   g_test_add_func ("/targets-file/many-bad-lines", test_many_bad_lines);
   g_test_add_func ("/targets-file/load", test_load);

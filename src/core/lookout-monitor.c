@@ -17,6 +17,8 @@
  * a remote agent later), goes through lookout_monitor_handle_result(), which
  * does, in this order:
  *
+ *   0. the target's slow rule (lookout_slow_rule_apply()) may make an
+ *      answer that is up but slow degraded;
  *   1. the alert engine decides the target's state from the result
  *      (threshold, up retries, local connectivity, suspend) and records
  *      the events that follow in the store;
@@ -50,6 +52,7 @@
 
 #include "lookout-marshal.h"
 #include "lookout-monitor.h"
+#include "lookout-slow-rule.h"
 #include "lookout-target-options.h"
 
 struct _LookoutMonitor
@@ -170,6 +173,8 @@ static gboolean
 validate_settings (LookoutTarget  *target,
                    GError        **error)
 {
+  guint timeout;
+
   if (lookout_target_get_uri (target) == NULL)
     {
       g_set_error_literal (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_EMPTY,
@@ -177,9 +182,19 @@ validate_settings (LookoutTarget  *target,
       return FALSE;
     }
 
-  return lookout_target_validate_interval (lookout_target_get_interval (target), error) &&
-         lookout_target_validate_timeout (lookout_target_get_timeout (target), error) &&
-         lookout_target_validate_fail_threshold (lookout_target_get_fail_threshold (target), error) &&
+  if (!lookout_target_validate_interval (lookout_target_get_interval (target), error) ||
+      !lookout_target_validate_timeout (lookout_target_get_timeout (target), error))
+    return FALSE;
+
+  /* A timeout still at its default follows a shorter interval; one chosen
+   * longer than the interval is refused. */
+  timeout = lookout_target_get_timeout (target);
+  if (!lookout_target_fit_timeout (lookout_target_get_kind (target), lookout_target_get_interval (target),
+                                   &timeout, FALSE, error))
+    return FALSE;
+  lookout_target_set_timeout (target, timeout);
+
+  return lookout_target_validate_fail_threshold (lookout_target_get_fail_threshold (target), error) &&
          lookout_target_validate_name (lookout_target_get_name (target), error) &&
          lookout_target_validate_options (lookout_target_get_options (target), error);
 }
@@ -326,6 +341,7 @@ anomaly_cb (LookoutAnomalyWatch  *watch,
   event->title = g_strdup_printf (_("%s: %s"), event->target_name,
                                   lookout_anomaly_kind_get_label (anomaly->kind));
   event->message = g_strdup (anomaly->message);
+  event->channels = lookout_target_options_dup_channels (lookout_target_get_options (target));
   event->notify = TRUE;
   lookout_notifier_dispatch (self->notifier, event);
 }
@@ -1059,6 +1075,9 @@ lookout_monitor_handle_result (LookoutMonitor *self,
   g_return_if_fail (LOOKOUT_IS_MONITOR (self));
   g_return_if_fail (LOOKOUT_IS_TARGET (target));
   g_return_if_fail (result != NULL);
+
+  /* 0: the target's own rule over its last checks */
+  lookout_slow_rule_apply (target, result);
 
   /* 1 and 2 */
   self->holding_events = TRUE;

@@ -86,6 +86,77 @@ geo_settings_changed_cb (GSettings  *settings,
     lookout_geo_set_cache_lifetime (geo, g_settings_get_uint (settings, "geo-cache-days") * 24 * 3600);
 }
 
+/* ---- asked once ---- */
+
+static void
+consent_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     GSettings        *settings)
+{
+  g_settings_set_boolean (settings, "geo-lookups", g_str_equal (response, "look-up"));
+  g_settings_set_boolean (settings, "geo-asked", TRUE);
+}
+
+static void
+consent_dialog_destroyed_cb (GtkWidget  *dialog,
+                             LookoutGeo *geo)
+{
+  g_object_set_data (G_OBJECT (geo), "lookout-asking", NULL);
+}
+
+/* The first public address while lookups are off and the user was never
+ * asked: one question, whose answer is kept. */
+static void
+geo_would_look_up_cb (LookoutGeo    *geo,
+                      LookoutTarget *target,
+                      const char    *address,
+                      GSettings     *settings)
+{
+  GApplication *application = g_application_get_default ();
+  LookoutGeoProvider *provider = lookout_geo_get_provider (geo);
+  g_autoptr(GUri) uri = NULL;
+  GtkWindow *parent = NULL;
+  const char *name = lookout_target_get_name (target);
+  const char *host = lookout_geo_provider_get_base_url (provider);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (g_settings_get_boolean (settings, "geo-asked") || g_object_get_data (G_OBJECT (geo), "lookout-asking"))
+    return;
+
+  if (GTK_IS_APPLICATION (application))
+    parent = gtk_application_get_active_window (GTK_APPLICATION (application));
+  uri = g_uri_parse (host, G_URI_FLAGS_NONE, NULL);
+
+  if (uri != NULL && g_uri_get_host (uri) != NULL)
+    host = g_uri_get_host (uri);
+  if (name == NULL)
+    name = lookout_target_get_uri_string (target);
+
+  dialog = adw_message_dialog_new (parent, _("Look Up Server Locations?"), NULL);
+  if (lookout_geo_provider_is_encrypted (provider))
+    /* Translators: "Look up where example.org is? This sends its public address, 192.0.2.1, to ipapi.co over HTTPS …" */
+    body = g_strdup_printf (_("Look up where %s is? This sends its public address, %s, to %s over HTTPS, "
+                              "and so for each public server you add, to place them on the map. "
+                              "The answer is kept in Settings."), name, address, host);
+  else
+    body = g_strdup_printf (_("Look up where %s is? This sends its public address, %s, to %s without "
+                              "encryption, and so for each public server you add, to place them on the "
+                              "map. The answer is kept in Settings."), name, address, host);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "no", _("_Don’t Look Up"),
+                                    "look-up", _("_Look Up"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "look-up", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "no");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "no");
+  g_object_set_data (G_OBJECT (geo), "lookout-asking", dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (consent_response_cb), settings, 0);
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (consent_dialog_destroyed_cb), geo, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 void
 lookout_geo_bind_settings (LookoutGeo *geo,
                            GSettings  *settings)
@@ -95,6 +166,7 @@ lookout_geo_bind_settings (LookoutGeo *geo,
 
   g_settings_bind (settings, "geo-lookups", geo, "enabled", G_SETTINGS_BIND_GET);
   g_signal_connect_object (settings, "changed", G_CALLBACK (geo_settings_changed_cb), geo, 0);
+  g_signal_connect_object (geo, "would-look-up", G_CALLBACK (geo_would_look_up_cb), settings, 0);
   apply_provider (geo, settings);
   apply_home (geo, settings);
   geo_settings_changed_cb (settings, "geo-cache-days", geo);

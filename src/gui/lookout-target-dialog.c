@@ -585,7 +585,7 @@ revalidate_schedule (LookoutTargetDialog *self)
   g_autoptr(GError) interval_error = NULL;
   g_autoptr(GError) timeout_error = NULL;
   g_autoptr(GError) threshold_error = NULL;
-  g_autofree char *too_long = NULL;
+  g_autoptr(GError) schedule_error = NULL;
   const char *message = NULL;
 
   if (!lookout_target_validate_interval (gtk_spin_button_get_value_as_int (self->interval_spin), &interval_error))
@@ -602,13 +602,11 @@ revalidate_schedule (LookoutTargetDialog *self)
   set_field_error (GTK_WIDGET (self->threshold_row), self->schedule_error,
                    threshold_error ? threshold_error->message : NULL);
 
-  /* A check still running when the next is due would overlap it. */
-  if (message == NULL && get_timeout_ms (self) > gtk_spin_button_get_value_as_int (self->interval_spin) * 1000u)
+  if (message == NULL &&
+      !lookout_target_validate_schedule (gtk_spin_button_get_value_as_int (self->interval_spin),
+                                         get_timeout_ms (self), &schedule_error))
     {
-      too_long = g_strdup_printf (_("The timeout is longer than the interval: a check would still be "
-                                    "waiting when the next one is due. Make it at most %d s"),
-                                  gtk_spin_button_get_value_as_int (self->interval_spin));
-      message = too_long;
+      message = schedule_error->message;
       set_field_error (GTK_WIDGET (self->timeout_row), self->schedule_error, message);
     }
 
@@ -1270,6 +1268,7 @@ lookout_target_dialog_build_target (LookoutTargetDialog  *self,
       !lookout_target_validate_interval (interval, error) ||
       !lookout_target_validate_timeout (timeout, error) ||
       !lookout_target_validate_fail_threshold (threshold, error) ||
+      !lookout_target_validate_schedule (interval, timeout, error) ||
       !lookout_target_validate_options (options, error))
     return NULL;
 

@@ -66,4 +66,14 @@ void     lookout_window_map_show_result       (LookoutWindow       *self,
 void     lookout_window_map_selection_changed (LookoutWindow  *self,
                                                LookoutTarget  *target);
 
+/* lookout-window-transfer.c: the menu's import, export and backup, and
+ * what they do with the file chosen */
+void     lookout_window_transfer_class_init   (GtkWidgetClass *widget_class);
+void     lookout_window_import_file           (LookoutWindow  *self,
+                                               GFile          *file);
+void     lookout_window_export_file           (LookoutWindow  *self,
+                                               GFile          *file);
+void     lookout_window_backup_file           (LookoutWindow  *self,
+                                               GFile          *file);
+
 G_END_DECLS

@@ -576,6 +576,7 @@ lookout_window_class_init (LookoutWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
 
   lookout_window_map_class_init (widget_class);
+  lookout_window_transfer_class_init (widget_class);
 }
 
 static void

@@ -251,6 +251,8 @@ new_event (Track                 *track,
       event->target_id = MAX (track->id, 0);
       event->target_name = g_strdup (track->name);
       event->target_uri = g_strdup (track->uri);
+      if (track->target != NULL)
+        event->channels = lookout_target_options_dup_channels (lookout_target_get_options (track->target));
       if (kind == LOOKOUT_ALERT_EVENT_DOWN || kind == LOOKOUT_ALERT_EVENT_UP ||
           kind == LOOKOUT_ALERT_EVENT_REMINDER)
         event->since_ms = track->outage_since_ms;

@@ -81,7 +81,18 @@ lookout_alert_event_unref (LookoutAlertEvent *self)
   g_free (self->message);
   g_free (self->error);
   g_clear_pointer (&self->group, g_ptr_array_unref);
+  g_strfreev (self->channels);
   g_free (self);
+}
+
+gboolean
+lookout_alert_event_goes_to (const LookoutAlertEvent *self,
+                             const char              *channel_id)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (channel_id != NULL, FALSE);
+
+  return self->channels == NULL || g_strv_contains ((const char * const *) self->channels, channel_id);
 }
 
 /* How many of a group's targets a message names before "and N more". */

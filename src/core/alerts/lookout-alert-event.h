@@ -56,6 +56,7 @@ typedef struct
   char                  *error;          /* the probe's error text, or NULL */
   gboolean               notify;         /* FALSE while muted, flapping, do-not-disturb */
   GPtrArray             *group;          /* the events one notification stands for, or NULL */
+  char                 **channels;       /* ids of the channels it goes to; NULL: every channel */
 } LookoutAlertEvent;
 
 #define LOOKOUT_TYPE_ALERT_EVENT (lookout_alert_event_get_type ())
@@ -65,6 +66,9 @@ LookoutAlertEvent  *lookout_alert_event_new             (LookoutAlertEventKind  
  * targets): "12 targets are down: a, b, c …". It has no target; group holds
  * the events, each still recorded and marked delivered on its own. */
 LookoutAlertEvent  *lookout_alert_event_new_group       (GPtrArray              *events);
+/* Whether @event goes to the channel @channel_id (its target's "channels"). */
+gboolean            lookout_alert_event_goes_to         (const LookoutAlertEvent *event,
+                                                         const char             *channel_id);
 LookoutAlertEvent  *lookout_alert_event_ref             (LookoutAlertEvent      *event);
 void                lookout_alert_event_unref           (LookoutAlertEvent      *event);
 

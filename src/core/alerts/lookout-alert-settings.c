@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "lookout-alert-config.h"
@@ -16,6 +18,7 @@
 #include "lookout-desktop-channel.h"
 #include "lookout-http-header.h"
 #include "lookout-secrets.h"
+#include "lookout-target-options.h"
 #include "lookout-telegram-channel.h"
 #include "lookout-webhook-channel.h"
 
@@ -31,6 +34,8 @@ struct _LookoutAlertSettings
   LookoutAlertChannel *desktop;
   LookoutAlertChannel *telegram;
   LookoutAlertChannel *webhook;
+  GPtrArray           *extra;      /* the channels of the "channels" setting */
+  GQueue               secrets_to_load;
 
   /* why secrets cannot be kept in a Secret Service, or NULL */
   char                *secrets_error;
@@ -79,6 +84,165 @@ flapping_changed_cb (GSettings            *settings,
   lookout_alert_engine_set_flap_thresholds (self->engine, high, MIN (low, high));
 }
 
+/* ---- more channels ---- */
+
+static const char *
+channel_kind (LookoutAlertChannel *channel)
+{
+  return LOOKOUT_IS_TELEGRAM_CHANNEL (channel) ? "telegram" : "webhook";
+}
+
+static char *
+channel_secret_name (LookoutAlertChannel *channel)
+{
+  return g_strdup_printf (LOOKOUT_IS_TELEGRAM_CHANNEL (channel) ? "telegram-token:%s" : "webhook-header:%s",
+                          lookout_alert_channel_get_id (channel));
+}
+
+static LookoutAlertChannel *
+find_extra (GPtrArray  *channels,
+            const char *id,
+            const char *kind)
+{
+  for (guint i = 0; channels != NULL && i < channels->len; i++)
+    if (g_str_equal (lookout_alert_channel_get_id (channels->pdata[i]), id) &&
+        g_str_equal (channel_kind (channels->pdata[i]), kind))
+      return channels->pdata[i];
+
+  return NULL;
+}
+
+static void load_next_extra_secret (LookoutAlertSettings *self);
+
+static void
+extra_secret_loaded_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(LookoutAlertSettings) self = user_data;
+  g_autoptr(LookoutAlertChannel) channel = g_queue_pop_head (&self->secrets_to_load);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = lookout_secret_lookup_finish (result, &error);
+
+  /* Not in the keyring (or no keyring): what the channel has stays. */
+  if (value != NULL)
+    g_object_set (channel, LOOKOUT_IS_TELEGRAM_CHANNEL (channel) ? "token" : "header", value, NULL);
+  load_next_extra_secret (self);
+}
+
+/* One lookup at a time: the keyring is opened once, not once per channel. */
+static void
+load_next_extra_secret (LookoutAlertSettings *self)
+{
+  g_autofree char *name = NULL;
+
+  if (g_queue_is_empty (&self->secrets_to_load))
+    return;
+
+  name = channel_secret_name (g_queue_peek_head (&self->secrets_to_load));
+  lookout_secret_lookup_named_async (name, NULL, extra_secret_loaded_cb, g_object_ref (self));
+}
+
+static void
+load_extra_secret (LookoutAlertSettings *self,
+                   LookoutAlertChannel  *channel)
+{
+  g_queue_push_tail (&self->secrets_to_load, g_object_ref (channel));
+  if (g_queue_get_length (&self->secrets_to_load) == 1)
+    load_next_extra_secret (self);
+}
+
+/* Channels kept across a change of the setting keep their queue and their
+ * secret; the others come and go. */
+static void
+channels_changed_cb (GSettings            *settings,
+                     const char           *key,
+                     LookoutAlertSettings *self)
+{
+  g_autoptr(GVariant) value = g_settings_get_value (settings, "channels");
+  g_autoptr(GPtrArray) old = g_steal_pointer (&self->extra);
+  const char *id, *kind, *name, *address;
+  gboolean enabled;
+  GVariantIter iter;
+
+  self->extra = g_ptr_array_new_with_free_func (g_object_unref);
+  g_variant_iter_init (&iter, value);
+  while (g_variant_iter_next (&iter, "(&s&s&s&sb)", &id, &kind, &name, &address, &enabled))
+    {
+      g_autoptr(LookoutAlertChannel) channel = NULL;
+      g_autoptr(GError) error = NULL;
+      LookoutAlertChannel *kept;
+
+      if (!lookout_alert_settings_check_channel_id (self, id, &error))
+        {
+          g_warning ("Leaving out the notification channel “%s”: %s", id, error->message);
+          continue;
+        }
+      if (!g_str_equal (kind, "webhook") && !g_str_equal (kind, "telegram"))
+        {
+          g_warning ("Leaving out the notification channel “%s”: “%s” is neither webhook nor telegram",
+                     id, kind);
+          continue;
+        }
+
+      kept = find_extra (old, id, kind);
+      if (kept != NULL)
+        {
+          channel = g_object_ref (kept);
+          g_ptr_array_remove (old, kept);
+        }
+      else if (g_str_equal (kind, "webhook"))
+        channel = g_object_new (LOOKOUT_TYPE_WEBHOOK_CHANNEL, "id", id, NULL);
+      else
+        {
+          channel = g_object_new (LOOKOUT_TYPE_TELEGRAM_CHANNEL, "id", id, NULL);
+          g_settings_bind (settings, "telegram-api-url", channel, "api-url", G_SETTINGS_BIND_GET);
+        }
+
+      g_object_set (channel, LOOKOUT_IS_TELEGRAM_CHANNEL (channel) ? "chat-id" : "url", address, NULL);
+      g_object_set_data_full (G_OBJECT (channel), "lookout-channel-name", g_strdup (name), g_free);
+      lookout_alert_channel_set_enabled (channel, enabled);
+      if (kept == NULL)
+        {
+          lookout_notifier_add_channel (self->notifier, channel);
+          load_extra_secret (self, channel);
+        }
+      g_ptr_array_add (self->extra, g_steal_pointer (&channel));
+    }
+
+  for (guint i = 0; old != NULL && i < old->len; i++)
+    lookout_notifier_remove_channel (self->notifier, old->pdata[i]);
+}
+
+gboolean
+lookout_alert_settings_check_channel_id (LookoutAlertSettings  *self,
+                                         const char            *id,
+                                         GError               **error)
+{
+  g_autofree char *option = NULL;
+
+  g_return_val_if_fail (LOOKOUT_IS_ALERT_SETTINGS (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  option = g_strdup_printf ("{\"channels\": \"%s\"}", id);
+  if (strpbrk (id, ",\"\\") != NULL || id[0] == '\0' || !lookout_target_options_validate (option, NULL))
+    {
+      g_set_error (error, LOOKOUT_ALERT_CONFIG_ERROR, LOOKOUT_ALERT_CONFIG_ERROR_INVALID_VALUE,
+                   _("A channel’s id is letters, digits, “-”, “_” and “.”, like ops-webhook, not “%s”"), id);
+      return FALSE;
+    }
+  if (g_str_equal (id, "desktop") || g_str_equal (id, "telegram") || g_str_equal (id, "webhook") ||
+      (self->extra != NULL && find_extra (self->extra, id, "webhook") != NULL) ||
+      (self->extra != NULL && find_extra (self->extra, id, "telegram") != NULL))
+    {
+      g_set_error (error, LOOKOUT_ALERT_CONFIG_ERROR, LOOKOUT_ALERT_CONFIG_ERROR_INVALID_VALUE,
+                   _("There is already a notification channel “%s”"), id);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 lookout_alert_settings_constructed (GObject *object)
 {
@@ -121,6 +285,9 @@ lookout_alert_settings_constructed (GObject *object)
   g_settings_bind (self->settings, "webhook-url", self->webhook, "url", G_SETTINGS_BIND_GET);
   lookout_notifier_add_channel (self->notifier, self->webhook);
 
+  g_signal_connect_object (self->settings, "changed::channels", G_CALLBACK (channels_changed_cb), self, 0);
+  channels_changed_cb (self->settings, "channels", self);
+
   lookout_notifier_set_group_window (self->notifier, LOOKOUT_NOTIFIER_GROUP_WINDOW_MS);
 }
 
@@ -136,7 +303,11 @@ lookout_alert_settings_dispose (GObject *object)
       for (guint i = 0; i < G_N_ELEMENTS (channels); i++)
         if (channels[i] != NULL)
           lookout_notifier_remove_channel (self->notifier, channels[i]);
+      for (guint i = 0; self->extra != NULL && i < self->extra->len; i++)
+        lookout_notifier_remove_channel (self->notifier, self->extra->pdata[i]);
     }
+  g_clear_pointer (&self->extra, g_ptr_array_unref);
+  g_queue_clear_full (&self->secrets_to_load, g_object_unref);
   g_clear_object (&self->desktop);
   g_clear_object (&self->telegram);
   g_clear_object (&self->webhook);
@@ -398,6 +569,7 @@ secret_stored_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   LookoutAlertSettings *self = g_task_get_source_object (task);
   const char *property = g_object_get_data (G_OBJECT (task), "lookout-property");
+  LookoutAlertChannel *channel;
   GError *error = NULL;
 
   /* Stored or not, the channel uses what the user entered: the window says
@@ -409,8 +581,10 @@ secret_stored_cb (GObject      *object,
       return;
     }
 
-  g_object_set (g_str_equal (property, "token") ? (GObject *) self->telegram : (GObject *) self->webhook,
-                property, g_task_get_task_data (task), NULL);
+  channel = g_object_get_data (G_OBJECT (task), "lookout-channel");
+  if (channel == NULL)
+    channel = g_str_equal (property, "token") ? self->telegram : self->webhook;
+  g_object_set (channel, property, g_task_get_task_data (task), NULL);
   set_secrets_error (self, error);
   if (error != NULL)
     g_task_return_error (task, error);
@@ -472,6 +646,56 @@ lookout_alert_settings_set_webhook_header_async (LookoutAlertSettings *self,
   store_secret (self, LOOKOUT_SECRET_WEBHOOK_HEADER, "header", header, cancellable, callback, user_data);
 }
 
+void
+lookout_alert_settings_set_channel_secret_async (LookoutAlertSettings *self,
+                                                 const char           *channel_id,
+                                                 const char           *value,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *label = NULL;
+  LookoutAlertChannel *channel = NULL;
+  const char *stored = value != NULL && value[0] != '\0' ? value : NULL;
+  gboolean telegram;
+
+  g_return_if_fail (LOOKOUT_IS_ALERT_SETTINGS (self));
+  g_return_if_fail (channel_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lookout_alert_settings_set_secret_finish);
+
+  if (self->extra != NULL &&
+      (channel = find_extra (self->extra, channel_id, "webhook")) == NULL)
+    channel = find_extra (self->extra, channel_id, "telegram");
+  if (channel == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("There is no notification channel “%s”"), channel_id);
+      return;
+    }
+
+  telegram = LOOKOUT_IS_TELEGRAM_CHANNEL (channel);
+  if (!telegram && stored != NULL && !lookout_http_header_parse (stored, NULL, NULL, &error))
+    {
+      g_task_return_new_error (task, LOOKOUT_ALERT_CONFIG_ERROR, LOOKOUT_ALERT_CONFIG_ERROR_INVALID_VALUE,
+                               _("Webhook header: %s"), error->message);
+      return;
+    }
+
+  g_task_set_task_data (task, g_strdup (stored), g_free);
+  g_object_set_data (G_OBJECT (task), "lookout-property", (gpointer) (telegram ? "token" : "header"));
+  g_object_set_data_full (G_OBJECT (task), "lookout-channel", g_object_ref (channel), g_object_unref);
+  name = channel_secret_name (channel);
+  /* Translators: "Lookout: secret of the notification channel ops" */
+  label = g_strdup_printf (_("Lookout: secret of the notification channel %s"), channel_id);
+  lookout_secret_store_named_async (name, label, stored, cancellable, secret_stored_cb,
+                                    g_steal_pointer (&task));
+}
+
 gboolean
 lookout_alert_settings_set_secret_finish (LookoutAlertSettings  *self,
                                           GAsyncResult          *result,
@@ -522,6 +746,10 @@ lookout_alert_settings_send_test_async (LookoutAlertSettings *self,
     channel = self->telegram;
   else if (g_str_equal (channel_id, "webhook"))
     channel = self->webhook;
+  else if (self->extra != NULL &&
+           ((channel = find_extra (self->extra, channel_id, "webhook")) != NULL ||
+            (channel = find_extra (self->extra, channel_id, "telegram")) != NULL))
+    ;
   else
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,

@@ -63,4 +63,21 @@ gboolean  lookout_alert_settings_send_test_finish     (LookoutAlertSettings *sel
                                                        GAsyncResult         *result,
                                                        GError              **error);
 
+/* More channels: the setting "channels" lists webhooks and Telegram chats
+ * besides the three above, each with an id a target's "channels" option
+ * names. Whether @id may name a new one (not taken, and in the words of
+ * the option). */
+gboolean  lookout_alert_settings_check_channel_id     (LookoutAlertSettings *self,
+                                                       const char           *id,
+                                                       GError              **error);
+/* Stores the header (webhook) or bot token (Telegram) of the channel
+ * @channel_id of the "channels" setting in the keyring and gives it to the
+ * channel; finish with lookout_alert_settings_set_secret_finish(). */
+void      lookout_alert_settings_set_channel_secret_async (LookoutAlertSettings *self,
+                                                       const char           *channel_id,
+                                                       const char           *value,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+
 G_END_DECLS

@@ -342,7 +342,8 @@ lookout_notifier_dispatch (LookoutNotifier   *self,
     {
       g_autoptr(LookoutAlertChannel) channel = g_list_model_get_item (model, i);
 
-      if (lookout_alert_channel_get_enabled (channel))
+      if (lookout_alert_channel_get_enabled (channel) &&
+          lookout_alert_event_goes_to (event, lookout_alert_channel_get_id (channel)))
         lookout_alert_channel_enqueue (channel, event);
     }
 }
@@ -389,11 +390,60 @@ lookout_notifier_post (LookoutNotifier   *self,
                             "[lookout] notification grouping");
 }
 
+/* One notification per kind, in the order of each kind's first event;
+ * events about the machine itself stay on their own. */
+static void
+flush_to_channel (LookoutNotifier     *self,
+                  LookoutAlertChannel *channel,
+                  GPtrArray           *held)
+{
+  const char *id = lookout_alert_channel_get_id (channel);
+  g_autofree gboolean *done = g_new0 (gboolean, held->len);
+
+  for (guint i = 0; i < held->len; i++)
+    {
+      LookoutAlertEvent *first = g_ptr_array_index (held, i);
+      g_autoptr(GPtrArray) same = NULL;
+
+      if (done[i] || !lookout_alert_event_goes_to (first, id))
+        continue;
+      if (first->target_id == 0)
+        {
+          lookout_alert_channel_enqueue (channel, first);
+          continue;
+        }
+
+      same = g_ptr_array_new ();
+      for (guint j = i; j < held->len; j++)
+        {
+          LookoutAlertEvent *event = g_ptr_array_index (held, j);
+
+          if (!done[j] && event->target_id != 0 && event->kind == first->kind &&
+              lookout_alert_event_goes_to (event, id))
+            {
+              g_ptr_array_add (same, event);
+              done[j] = TRUE;
+            }
+        }
+
+      if (same->len == 1)
+        lookout_alert_channel_enqueue (channel, first);
+      else
+        {
+          g_autoptr(LookoutAlertEvent) group = lookout_alert_event_new_group (same);
+
+          lookout_alert_channel_enqueue (channel, group);
+        }
+    }
+}
+
+/* Each channel gets the held events that go to it, grouped on their own:
+ * targets with channels of their own make different groups per channel. */
 void
 lookout_notifier_flush (LookoutNotifier *self)
 {
   g_autoptr(GPtrArray) held = NULL;
-  g_autofree gboolean *done = NULL;
+  GListModel *model;
 
   g_return_if_fail (LOOKOUT_IS_NOTIFIER (self));
 
@@ -404,42 +454,13 @@ lookout_notifier_flush (LookoutNotifier *self)
   held = g_steal_pointer (&self->held);
   self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) lookout_alert_event_unref);
 
-  /* One notification per kind, in the order of each kind's first event;
-   * events about the machine itself stay on their own. */
-  done = g_new0 (gboolean, held->len);
-  for (guint i = 0; i < held->len; i++)
+  model = G_LIST_MODEL (self->channels);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
-      LookoutAlertEvent *first = g_ptr_array_index (held, i);
-      g_autoptr(GPtrArray) same = NULL;
+      g_autoptr(LookoutAlertChannel) channel = g_list_model_get_item (model, i);
 
-      if (done[i])
-        continue;
-      if (first->target_id == 0)
-        {
-          lookout_notifier_dispatch (self, first);
-          continue;
-        }
-
-      same = g_ptr_array_new ();
-      for (guint j = i; j < held->len; j++)
-        {
-          LookoutAlertEvent *event = g_ptr_array_index (held, j);
-
-          if (!done[j] && event->target_id != 0 && event->kind == first->kind)
-            {
-              g_ptr_array_add (same, event);
-              done[j] = TRUE;
-            }
-        }
-
-      if (same->len == 1)
-        lookout_notifier_dispatch (self, first);
-      else
-        {
-          g_autoptr(LookoutAlertEvent) group = lookout_alert_event_new_group (same);
-
-          lookout_notifier_dispatch (self, group);
-        }
+      if (lookout_alert_channel_get_enabled (channel))
+        flush_to_channel (self, channel, held);
     }
 }
 

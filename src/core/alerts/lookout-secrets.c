@@ -73,19 +73,30 @@ looked_up_cb (GObject      *object,
 }
 
 void
+lookout_secret_lookup_named_async (const char          *name,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (name != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lookout_secret_lookup_async);
+  secret_password_lookup (get_schema (), cancellable, looked_up_cb, g_steal_pointer (&task),
+                          "name", name, NULL);
+}
+
+void
 lookout_secret_lookup_async (LookoutSecret        secret,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (secret_name (secret) != NULL);
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lookout_secret_lookup_async);
-  secret_password_lookup (get_schema (), cancellable, looked_up_cb, g_steal_pointer (&task),
-                          "name", secret_name (secret), NULL);
+  lookout_secret_lookup_named_async (secret_name (secret), cancellable, callback, user_data);
 }
 
 char *
@@ -135,16 +146,17 @@ stored_cb (GObject      *object,
 }
 
 void
-lookout_secret_store_async (LookoutSecret        secret,
-                            const char          *value,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+lookout_secret_store_named_async (const char          *name,
+                                  const char          *label,
+                                  const char          *value,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   gboolean removing = value == NULL || value[0] == '\0';
 
-  g_return_if_fail (secret_name (secret) != NULL);
+  g_return_if_fail (name != NULL && label != NULL);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, lookout_secret_store_async);
@@ -152,11 +164,24 @@ lookout_secret_store_async (LookoutSecret        secret,
 
   if (removing)
     secret_password_clear (get_schema (), cancellable, stored_cb, g_steal_pointer (&task),
-                           "name", secret_name (secret), NULL);
+                           "name", name, NULL);
   else
-    secret_password_store (get_schema (), SECRET_COLLECTION_DEFAULT, secret_label (secret),
+    secret_password_store (get_schema (), SECRET_COLLECTION_DEFAULT, label,
                            value, cancellable, stored_cb, g_steal_pointer (&task),
-                           "name", secret_name (secret), NULL);
+                           "name", name, NULL);
+}
+
+void
+lookout_secret_store_async (LookoutSecret        secret,
+                            const char          *value,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (secret_name (secret) != NULL);
+
+  lookout_secret_store_named_async (secret_name (secret), secret_label (secret), value,
+                                    cancellable, callback, user_data);
 }
 
 gboolean

@@ -36,4 +36,17 @@ void      lookout_secret_store_async    (LookoutSecret         secret,
 gboolean  lookout_secret_store_finish   (GAsyncResult         *result,
                                          GError              **error);
 
+/* The same for a secret of a channel of its own ("webhook-header:ops",
+ * "telegram-token:oncall"), labelled @label in the keyring. */
+void      lookout_secret_lookup_named_async (const char        *name,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+void      lookout_secret_store_named_async  (const char        *name,
+                                         const char           *label,
+                                         const char           *value,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+
 G_END_DECLS

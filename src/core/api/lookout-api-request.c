@@ -651,7 +651,9 @@ lookout_api_parse_target (const char     *body,
       !read_uint_member (object, "fail_threshold", 1, &threshold, error) ||
       !lookout_target_validate_interval (interval, error) ||
       !lookout_target_validate_timeout (timeout_ms, error) ||
-      !lookout_target_validate_fail_threshold (threshold, error))
+      !lookout_target_validate_fail_threshold (threshold, error) ||
+      !lookout_target_fit_timeout (lookout_target_get_kind (target), interval, &timeout_ms,
+                                   json_object_has_member (object, "timeout"), error))
     return NULL;
   lookout_target_set_interval (target, interval);
   lookout_target_set_timeout (target, timeout_ms);

@@ -107,6 +107,7 @@ enum {
 
 enum {
   TARGET_CHANGED,
+  WOULD_LOOK_UP,
   N_SIGNALS
 };
 
@@ -747,9 +748,14 @@ tracked_locate (Tracked *tracked)
 
   g_clear_handle_id (&tracked->retry_source, g_source_remove);
 
-  if (tracked->address == NULL || target_is_manual (tracked->target) || !self->enabled
+  if (tracked->address == NULL || target_is_manual (tracked->target)
       || !lookout_geo_address_is_public (tracked->address))
     return;
+  if (!self->enabled)
+    {
+      g_signal_emit (self, signals[WOULD_LOOK_UP], 0, tracked->target, tracked->address);
+      return;
+    }
 
   /* The cancellable is the Tracked's: cancelled when it goes, so the
    * callback never sees a freed Tracked. */
@@ -1054,6 +1060,12 @@ lookout_geo_class_init (LookoutGeoClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, LOOKOUT_TYPE_TARGET);
+  signals[WOULD_LOOK_UP] =
+    g_signal_new ("would-look-up",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, LOOKOUT_TYPE_TARGET, G_TYPE_STRING);
 }
 
 static void

@@ -42,6 +42,9 @@ G_DECLARE_FINAL_TYPE (LookoutGeo, lookout_geo, LOOKOUT, GEO, GObject)
  *   "home-latitude", "home-longitude"  double, NaN when unknown: the user's
  *                     own place, for the plausibility check
  *
+ * Signal "would-look-up" (LookoutTarget *, const char *address): lookups
+ * are off and a target has a public address it would look up; the desktop
+ * app asks the user once (privacy by default).
  * Signal "target-changed" (LookoutTarget *): the location or the doubt of a
  * tracked target changed.
  *

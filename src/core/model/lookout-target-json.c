@@ -106,7 +106,7 @@ lookout_target_update_from_json (LookoutTarget  *target,
   g_autofree char *options_json = NULL;
   const char *name = NULL;
   gboolean has_name = FALSE, enabled = TRUE, has_enabled = FALSE;
-  guint interval = 0, timeout = 0, failures = 0;
+  guint interval = 0, timeout = 0, failures = 0, effective_timeout;
   gboolean has_interval = FALSE, has_timeout = FALSE, has_failures = FALSE;
   LookoutTargetKind kind;
   JsonObjectIter iter;
@@ -211,6 +211,16 @@ lookout_target_update_from_json (LookoutTarget  *target,
                          "timeout_ms, failures, enabled and options)"), member);
           return FALSE;
         }
+    }
+
+  effective_timeout = has_timeout ? timeout : lookout_target_get_timeout (target);
+  if (!lookout_target_fit_timeout (kind, has_interval ? interval : lookout_target_get_interval (target),
+                                   &effective_timeout, has_timeout, error))
+    return FALSE;
+  if (effective_timeout != lookout_target_get_timeout (target))
+    {
+      timeout = effective_timeout;
+      has_timeout = TRUE;
     }
 
   /* Everything is valid: apply it. A new URI of another kind drops the

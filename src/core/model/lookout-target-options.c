@@ -27,6 +27,9 @@
 #define MAX_KEYWORD_LENGTH   4096
 #define MAX_EXPECT_LENGTH    1024
 #define MAX_NTP_OFFSET_MS    (24 * 3600 * 1000)
+#define MAX_CHANNEL_ID_LENGTH 64
+#define MAX_REQUEST_BODY     (64 * 1024)
+#define CHANNEL_ID_CHARS     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
 #define MAX_LOCATIONS        64
 
 #define KIND(k) (1u << LOOKOUT_TARGET_KIND_##k)
@@ -324,6 +327,72 @@ check_quorum (const char  *text,
   return TRUE;
 }
 
+static gboolean
+check_request_body (const char  *text,
+                    GError     **error)
+{
+  if (strlen (text) > MAX_REQUEST_BODY)
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("The request body is too long: at most %u bytes are allowed"), MAX_REQUEST_BODY);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_content_type (const char  *text,
+                    GError     **error)
+{
+  g_autoptr(GError) header_error = NULL;
+
+  if (text[0] == '\0' || !lookout_http_header_check ("Content-Type", text, &header_error))
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("“%s” is not a media type for the request body, like application/json"), text);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* "desktop,ops-webhook": ids of notification channels, each once; "" is
+ * none at all. Which ids exist is the alert settings' business. */
+static gboolean
+check_channels (const char  *text,
+                GError     **error)
+{
+  g_auto(GStrv) ids = NULL;
+
+  if (text[0] == '\0')
+    return TRUE;
+
+  ids = g_strsplit (text, ",", -1);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      const char *id = g_strstrip (ids[i]);
+      gsize len = strlen (id);
+
+      if (len == 0 || len > MAX_CHANNEL_ID_LENGTH || strspn (id, CHANNEL_ID_CHARS) != len)
+        {
+          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                       _("The channels must be notification channel names separated by commas, "
+                         "like desktop,webhook; “%s” is not one"), id);
+          return FALSE;
+        }
+      for (guint j = 0; j < i; j++)
+        if (g_str_equal (ids[j], id))
+          {
+            g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                         _("The channel “%s” is named twice"), id);
+            return FALSE;
+          }
+    }
+
+  return TRUE;
+}
+
 /* The keys agreed for each kind; keys not listed are left for the probes
  * that may know them (an older or newer Lookout wrote them). */
 static const LookoutTargetOption options[] = {
@@ -345,6 +414,10 @@ static const LookoutTargetOption options[] = {
     "BYTES", N_("How much of the body is read for the keyword") },
   { "ca_file", "ca_file", LOOKOUT_TARGET_OPTION_STRING, KIND (HTTP), 0, 0, check_ca_file,
     "PATH", N_("A PEM file of the certificate authorities trusted instead of the system’s") },
+  { "body", "body", LOOKOUT_TARGET_OPTION_STRING, KIND (HTTP), 0, 0, check_request_body,
+    "TEXT", N_("The request body sent with the method, like {\"ping\": 1} with method=POST") },
+  { "content_type", "content_type", LOOKOUT_TARGET_OPTION_STRING, KIND (HTTP), 0, 0, check_content_type,
+    "TYPE", N_("The media type of the request body (default: text/plain; charset=utf-8)") },
   { "count", "count", LOOKOUT_TARGET_OPTION_INTEGER, KIND (ICMP), 1, MAX_ICMP_COUNT, NULL,
     "N", N_("Echo requests per check (default: 3)") },
   { "size", "size", LOOKOUT_TARGET_OPTION_INTEGER, KIND (ICMP), 0, MAX_ICMP_PAYLOAD, NULL,
@@ -367,6 +440,13 @@ static const LookoutTargetOption options[] = {
     "true|false", N_("Name the hops by reverse DNS (default: true)") },
   { "notify_route_changes", "notify_route_changes", LOOKOUT_TARGET_OPTION_BOOLEAN, KIND (TRACE), 0, 0, NULL,
     "true|false", N_("Notify when the route to the destination changes (default: true)") },
+  { "slow_ms", "slow_ms", LOOKOUT_TARGET_OPTION_INTEGER, ALL_KINDS, 1, LOOKOUT_TARGET_MAX_TIMEOUT_MS, NULL,
+    "MS", N_("Degraded while the median response time of the last slow_checks checks is above it (default: none)") },
+  { "slow_checks", "slow_checks", LOOKOUT_TARGET_OPTION_INTEGER, ALL_KINDS, 1, 100, NULL,
+    "N", N_("How many checks the slow rule takes the median of (default: 5)") },
+  { "channels", "channels", LOOKOUT_TARGET_OPTION_STRING, ALL_KINDS, 0, 0, check_channels,
+    "ID,…", N_("The notification channels this target’s alerts go to, like desktop,webhook; "
+               "empty for none (default: all)") },
   { "locations", "locations", LOOKOUT_TARGET_OPTION_STRING, ALL_KINDS, 0, 0, check_locations,
     "local,NAME…", N_("Where the target is checked from: local and agents’ names (default: local)") },
   { "quorum", "quorum", LOOKOUT_TARGET_OPTION_STRING, ALL_KINDS, 0, 0, check_quorum,
@@ -818,4 +898,30 @@ lookout_target_options_get_places (const char *options_json,
     }
 
   return split_locations (object != NULL ? get_string_member (object, "locations") : NULL);
+}
+
+char **
+lookout_target_options_dup_channels (const char *options_json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_auto(GStrv) ids = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  JsonNode *root, *node;
+
+  if (options_json == NULL || options_json[0] == '\0' ||
+      !json_parser_load_from_data (parser, options_json, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  node = json_object_get_member (json_node_get_object (root), "channels");
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  builder = g_strv_builder_new ();
+  ids = g_strsplit (json_node_get_string (node), ",", -1);
+  for (guint i = 0; ids[i] != NULL; i++)
+    if (*g_strstrip (ids[i]) != '\0')
+      g_strv_builder_add (builder, ids[i]);
+
+  return g_strv_builder_end (builder);
 }

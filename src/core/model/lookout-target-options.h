@@ -101,5 +101,8 @@ gboolean                   lookout_location_name_check        (const char       
  * quorum: 1 for any (the default), LOOKOUT_QUORUM_ALL for all, else N. */
 char                     **lookout_target_options_get_places  (const char                 *options_json,
                                                                guint                      *quorum);
+/* The ids of the notification channels the "channels" option names (empty
+ * for none), or NULL when it is not set: every channel. */
+char                     **lookout_target_options_dup_channels (const char         *options_json);
 
 G_END_DECLS

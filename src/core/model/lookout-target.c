@@ -412,6 +412,40 @@ lookout_target_validate_timeout (guint    timeout_ms,
 }
 
 gboolean
+lookout_target_validate_schedule (guint    interval_s,
+                                  guint    timeout_ms,
+                                  GError **error)
+{
+  if ((guint64) timeout_ms <= (guint64) interval_s * 1000)
+    return TRUE;
+
+  g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_TIMEOUT,
+               _("The timeout is longer than the interval: a check would still be "
+                 "waiting when the next one is due. Make it at most %d s"),
+               (int) MIN (interval_s, G_MAXINT));
+  return FALSE;
+}
+
+gboolean
+lookout_target_fit_timeout (LookoutTargetKind   kind,
+                            guint               interval_s,
+                            guint              *timeout_ms,
+                            gboolean            timeout_given,
+                            GError            **error)
+{
+  const LookoutProbeKind *row;
+
+  g_return_val_if_fail (timeout_ms != NULL, FALSE);
+
+  row = lookout_probe_kind_get (kind);
+  if (!timeout_given && row != NULL && *timeout_ms == row->default_timeout_ms &&
+      (guint64) *timeout_ms > (guint64) interval_s * 1000)
+    *timeout_ms = MAX (interval_s * 1000, LOOKOUT_TARGET_MIN_TIMEOUT_MS);
+
+  return lookout_target_validate_schedule (interval_s, *timeout_ms, error);
+}
+
+gboolean
 lookout_target_validate_fail_threshold (guint    threshold,
                                         GError **error)
 {

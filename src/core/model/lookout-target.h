@@ -75,6 +75,19 @@ gboolean            lookout_target_validate_name      (const char        *name,
                                                        GError           **error);
 gboolean            lookout_target_validate_options   (const char        *options_json,
                                                        GError           **error);
+/* A check still running when the next is due would overlap it: the timeout
+ * is at most the interval, with the same sentence wherever it is refused. */
+gboolean            lookout_target_validate_schedule  (guint              interval_s,
+                                                       guint              timeout_ms,
+                                                       GError           **error);
+/* The same rule for settings read from a file or JSON: a timeout not
+ * given that is still @kind's default follows a shorter interval down
+ * (*timeout_ms is lowered); any other timeout is refused as above. */
+gboolean            lookout_target_fit_timeout        (LookoutTargetKind  kind,
+                                                       guint              interval_s,
+                                                       guint             *timeout_ms,
+                                                       gboolean           timeout_given,
+                                                       GError           **error);
 
 gint64              lookout_target_get_id             (LookoutTarget     *self);
 void                lookout_target_set_id             (LookoutTarget     *self,

@@ -206,7 +206,9 @@ parse_line (const char     *line,
   g_autoptr(LookoutTarget) target = NULL;
   g_autoptr(GHashTable) seen = NULL;
   g_autoptr(GError) uri_error = NULL;
+  GError *validation = NULL;
   Word *first;
+  guint timeout;
 
   *out_target = NULL;
   g_array_set_clear_func (words, (GDestroyNotify) word_clear);
@@ -261,6 +263,12 @@ parse_line (const char     *line,
       if (!apply_option (target, key, value, error))
         return FALSE;
     }
+
+  timeout = lookout_target_get_timeout (target);
+  if (!lookout_target_fit_timeout (lookout_target_get_kind (target), lookout_target_get_interval (target),
+                                   &timeout, g_hash_table_contains (seen, "timeout"), &validation))
+    return invalid_value (validation, error);
+  lookout_target_set_timeout (target, timeout);
 
   *out_target = g_steal_pointer (&target);
   return TRUE;

@@ -32,6 +32,8 @@ http_options_clear (gpointer data)
   g_free (options->method);
   g_free (options->keyword);
   g_free (options->ca_file);
+  g_free (options->content_type);
+  g_clear_pointer (&options->request_body, g_bytes_unref);
   g_clear_object (&options->ca_database);
   g_clear_pointer (&options->headers, g_ptr_array_unref);
 }
@@ -338,6 +340,21 @@ lookout_http_options_parse (const char  *json,
           if (!get_member_int (node, name, 1, MAX_BODY_CAP, &number, error))
             return NULL;
           options->body_cap = number;
+        }
+      else if (g_str_equal (name, "body"))
+        {
+          if (!check_member_type (node, name, G_TYPE_STRING, error))
+            return NULL;
+          string = json_node_get_string (node);
+          g_clear_pointer (&options->request_body, g_bytes_unref);
+          options->request_body = g_bytes_new (string, strlen (string));
+        }
+      else if (g_str_equal (name, "content_type"))
+        {
+          if (!check_member_type (node, name, G_TYPE_STRING, error))
+            return NULL;
+          g_free (options->content_type);
+          options->content_type = g_strdup (json_node_get_string (node));
         }
       else if (g_str_equal (name, "headers"))
         {

@@ -34,6 +34,8 @@ typedef struct
   GPtrArray              *headers;        /* name, value, name, value, … */
   gsize                   body_cap;
   char                   *ca_file;        /* the only authorities trusted, or NULL */
+  GBytes                 *request_body;   /* sent with the request, or NULL */
+  char                   *content_type;   /* of request_body */
   GTlsDatabase           *ca_database;    /* read from ca_file */
 } LookoutHttpOptions;
 

@@ -1087,6 +1087,13 @@ send_hop (GTask *task)
                                   g_ptr_array_index (options->headers, i),
                                   g_ptr_array_index (options->headers, i + 1));
 
+  /* A redirect that turns the method into GET drops the body with it. */
+  if (options->request_body != NULL && g_str_equal (run->method, options->method))
+    soup_message_set_request_body_from_bytes (run->msg,
+                                              options->content_type != NULL ? options->content_type
+                                                                            : "text/plain; charset=utf-8",
+                                              options->request_body);
+
   if (!run->self->keep_alive)
     {
       soup_message_add_flags (run->msg, SOUP_MESSAGE_NEW_CONNECTION);

@@ -182,6 +182,18 @@ gboolean      lookout_store_flush_finish         (LookoutStore         *self,
 gboolean      lookout_store_flush_sync           (LookoutStore         *self,
                                                   GError              **error);
 
+/* A copy of the whole database to @dest_path (replaced only once the copy
+ * is complete and reads back whole), made off the main loop while
+ * monitoring goes on: what is queued is committed first. */
+void          lookout_store_backup_async         (LookoutStore         *self,
+                                                  const char           *dest_path,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean      lookout_store_backup_finish        (LookoutStore         *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
 /* Range reads run on a reader thread with their own connection. Results:
  * a GArray of LookoutSample ordered by ts_ms (with a clear func freeing the
  * error strings), and a GArray of LookoutRollup ordered by bucket. from/to in
