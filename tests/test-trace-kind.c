@@ -497,7 +497,7 @@ test_agent_run (void)
   db = g_build_filename ((char *) dir, "agent.db", NULL);
   targets = g_build_filename ((char *) dir, "targets", NULL);
   g_assert_true (g_file_set_contents (targets,
-                                      "trace://" PATH_NETNS_DESTINATION " interval=1 timeout=3000\n",
+                                      "trace://" PATH_NETNS_DESTINATION " interval=3 timeout=3000\n",
                                       -1, &error));
 
   agent = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
