@@ -18,4 +18,8 @@ G_BEGIN_DECLS
 char *lookout_json_to_string (JsonNode *node,
                               gboolean  pretty);
 
+/* Appends @str as a JSON string, quoted and escaped; @str is valid UTF-8. */
+void  lookout_json_append_string (GString    *out,
+                                  const char *str);
+
 G_END_DECLS
