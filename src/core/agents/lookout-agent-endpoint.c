@@ -731,6 +731,7 @@ lookout_agent_endpoint_accept (LookoutAgentEndpoint    *self,
 
   self->connection = g_object_ref (connection);
   self->last_heard_us = g_get_monotonic_time ();
+  self->heartbeat_ms = DEFAULT_HEARTBEAT_MS;
   soup_websocket_connection_set_max_incoming_payload_size (connection, LOOKOUT_AGENT_MAX_MESSAGE);
   soup_websocket_connection_set_keepalive_interval (connection, 0);
   g_signal_connect (connection, "message", G_CALLBACK (message_cb), self);

@@ -264,7 +264,7 @@ lost (LookoutAgentLink *self,
   self->generation++;
   self->hello_seen = FALSE;
 
-  if (self->state == LOOKOUT_AGENT_LINK_ONLINE)
+  if (self->state == LOOKOUT_AGENT_LINK_ONLINE && self->running)
     {
       set_state (self, LOOKOUT_AGENT_LINK_RECONNECTING);
       if (self->offline_after_ms == 0)
