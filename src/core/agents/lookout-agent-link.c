@@ -275,15 +275,22 @@ lost (LookoutAgentLink *self,
   schedule_retry (self);
 }
 
+typedef struct
+{
+  LookoutAgentLink *self;
+  guint64           seq;
+} Handled;
+
 static void
 acked_written_cb (GObject      *object,
                   GAsyncResult *res,
                   gpointer      user_data)
 {
-  g_autoptr(LookoutAgentLink) self = user_data;
+  g_autofree Handled *handled = user_data;
+  g_autoptr(LookoutAgentLink) self = handled->self;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  guint64 seq = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (res), "seq"));
+  guint64 seq = handled->seq;
 
   if (!lookout_store_write_value_finish (LOOKOUT_STORE (object), res, &error))
     {
@@ -309,11 +316,15 @@ record_handled (LookoutAgentLink *self,
 {
   g_autofree char *key = state_key (self, "acked");
   g_autofree char *value = g_strdup_printf ("%" G_GUINT64_FORMAT, seq);
+  Handled *handled;
 
   if (seq <= self->writing)
     return;
   self->writing = seq;
-  lookout_store_write_value_async (self->store, key, value, NULL, acked_written_cb, g_object_ref (self));
+  handled = g_new (Handled, 1);
+  handled->self = g_object_ref (self);
+  handled->seq = seq;
+  lookout_store_write_value_async (self->store, key, value, NULL, acked_written_cb, handled);
 }
 
 static void
