@@ -308,6 +308,10 @@ test_exactly_once (Fixture       *f,
   lookout_agent_link_start (f->link);
   LOOKOUT_TEST_WAIT (lookout_agent_link_get_state (f->link) == LOOKOUT_AGENT_LINK_ONLINE);
   LOOKOUT_TEST_WAIT (f->n_results >= 9);
+  /* acknowledged once committed, and deleted from the outbox then */
+  LOOKOUT_TEST_WAIT (lookout_agent_link_get_acked_seq (f->link) >= 9);
+  LOOKOUT_TEST_WAIT (agent_sql (f, "SELECT coalesce(min(seq), 1 << 62) FROM outbox") >
+                     (gint64) lookout_agent_link_get_acked_seq (f->link) - 1);
 
   /* the agent killed in the middle of its work, then started again: it
    * takes up the targets it was given from its own database */
