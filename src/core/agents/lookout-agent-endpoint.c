@@ -483,19 +483,17 @@ handle_message (LookoutAgentEndpoint *self,
         }
       if ((guint64) value > self->sent_seq)
         {
-          g_autofree char *why = g_strdup_printf (_("The acknowledgement of result %" G_GINT64_FORMAT
-                                                    " is refused: only results up to %" G_GUINT64_FORMAT
-                                                    " were sent"),
-                                                  value, self->sent_seq);
+          g_autofree char *why = g_strdup_printf (_("The acknowledgement of result %lld is refused: "
+                                                    "only results up to %llu were sent"),
+                                                  (long long) value, (unsigned long long) self->sent_seq);
           send_error_and_close (self, why);
           return;
         }
       if ((guint64) value < self->acked_seq)
         {
-          g_autofree char *why = g_strdup_printf (_("The acknowledgement of result %" G_GINT64_FORMAT
-                                                    " is refused: it is older than the last one (%"
-                                                    G_GUINT64_FORMAT "), a replay"),
-                                                  value, self->acked_seq);
+          g_autofree char *why = g_strdup_printf (_("The acknowledgement of result %lld is refused: "
+                                                    "it is older than the last one (%llu), a replay"),
+                                                  (long long) value, (unsigned long long) self->acked_seq);
           send_error_and_close (self, why);
           return;
         }

@@ -427,13 +427,13 @@ handle_batch (LookoutAgentLink *self,
 
           self->n_gaps++;
           if ((guint64) dropped > self->agent_dropped && (guint64) first_kept == entry->seq)
-            text = g_strdup_printf (_("Agent %s dropped %" G_GUINT64_FORMAT " results before they "
+            text = g_strdup_printf (_("Agent %s dropped %llu results before they "
                                       "were sent: its outbox was full or they were too old"),
-                                    self->name, missing);
+                                    self->name, (unsigned long long) missing);
           else
-            text = g_strdup_printf (_("Results %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
-                                      " of agent %s never arrived"),
-                                    self->received + 1, entry->seq - 1, self->name);
+            text = g_strdup_printf (_("Results %llu to %llu of agent %s never arrived"),
+                                    (unsigned long long) self->received + 1,
+                                    (unsigned long long) entry->seq - 1, self->name);
           raise_event (self, "agent-gap", text);
         }
       self->received = entry->seq;
@@ -494,9 +494,9 @@ handle_hello (LookoutAgentLink *self,
     }
   if (version != LOOKOUT_AGENT_PROTOCOL_VERSION)
     {
-      g_autofree char *problem = g_strdup_printf (_("The agent speaks version %" G_GINT64_FORMAT
-                                                    " of the protocol; this manager speaks %d"),
-                                                  version, LOOKOUT_AGENT_PROTOCOL_VERSION);
+      g_autofree char *problem = g_strdup_printf (_("The agent speaks version %d of the protocol; "
+                                                    "this manager speaks %d"),
+                                                  (int) version, LOOKOUT_AGENT_PROTOCOL_VERSION);
       lost (self, problem);
       return;
     }
@@ -589,9 +589,8 @@ handle_pong (LookoutAgentLink *self,
       lookout_store_write_value_async (self->store, key, value, NULL, NULL, NULL);
       if (suspect)
         {
-          g_autofree char *note = g_strdup_printf (_("The clock of agent %s is %+" G_GINT64_FORMAT
-                                                     " ms off this computer's"),
-                                                   self->name, self->clock_offset_ms);
+          g_autofree char *note = g_strdup_printf (_("The clock of agent %s is %+lld ms off this computer's"),
+                                                   self->name, (long long) self->clock_offset_ms);
           raise_event (self, "agent-clock", note);
         }
     }

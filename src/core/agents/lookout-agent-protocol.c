@@ -78,7 +78,7 @@ node_get_int (JsonNode    *node,
   if (value < min || value > max)
     {
       g_set_error (error, LOOKOUT_AGENT_ERROR, LOOKOUT_AGENT_ERROR_PROTOCOL,
-                   _("“%s” is out of range: %" G_GINT64_FORMAT), what, value);
+                   _("“%s” is out of range: %lld"), what, (long long) value);
       return FALSE;
     }
   *out_value = value;
