@@ -22,6 +22,7 @@
 #include "lookout-monitor.h"
 #include "lookout-target-uri.h"
 #include "lookout-test.h"
+#include "icmp-netns.h"
 
 static const char *agent_path;
 
@@ -31,6 +32,9 @@ typedef struct
   char             *agent_db;
   char             *token;
   guint16           port;
+  const char       *host;            /* where the agent listens */
+  char             *ns;              /* its network namespace, or NULL */
+  char             *veth;            /* the host's end of its link */
   char             *url;
   char             *cert, *key;      /* TLS, when asked for */
   GSubprocess      *agent;
@@ -81,7 +85,7 @@ agent_listening (Fixture *f)
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GSocketConnection) connection = NULL;
 
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", f->port, NULL, NULL);
+  connection = g_socket_client_connect_to_host (client, f->host, f->port, NULL, NULL);
   return connection != NULL;
 }
 
@@ -90,9 +94,11 @@ start_agent (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GStrvBuilder) args = g_strv_builder_new ();
-  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", f->port);
+  g_autofree char *listen = g_strdup_printf ("%s:%u", f->host, f->port);
   g_auto(GStrv) argv = NULL;
 
+  if (f->ns != NULL)
+    g_strv_builder_add_many (args, "ip", "netns", "exec", f->ns, NULL);
   g_strv_builder_add_many (args, agent_path, "run", "--db", f->agent_db, "--listen", listen,
                            "--name", "paris", NULL);
   if (f->cert != NULL)
@@ -201,7 +207,8 @@ fixture_set_up (Fixture       *f,
   f->token = run_agent_command (token_argv);
   g_assert_true (g_str_has_prefix (f->token, "lookout_"));
   f->port = free_port ();
-  if (data != NULL)
+  f->host = "127.0.0.1";
+  if (g_strcmp0 (data, "tls") == 0)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(GTlsCertificate) certificate = lookout_api_tls_load_or_create (f->dir, "127.0.0.1", &error);
@@ -211,7 +218,28 @@ fixture_set_up (Fixture       *f,
       f->key = g_build_filename (f->dir, "api-key.pem", NULL);
       g_assert_true (g_file_test (f->cert, G_FILE_TEST_EXISTS));
     }
-  f->url = g_strdup_printf ("%s://127.0.0.1:%u", f->cert ? "https" : "http", f->port);
+  if (g_strcmp0 (data, "netns") == 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      f->ns = g_strdup_printf ("lookout-link-%d", (int) getpid ());
+      f->veth = g_strdup_printf ("lkl%dh", (int) getpid () % 100000);
+      f->host = "10.83.1.2";
+      if (!icmp_netns_ip (&error, "netns", "add", f->ns, NULL))
+        {
+          g_clear_pointer (&f->ns, g_free);
+          g_test_skip ("no network namespaces here");
+        }
+      else if (!icmp_netns_ip (&error, "link", "add", f->veth, "type", "veth", "peer", "name", "lkla",
+                               "netns", f->ns, NULL) ||
+               !icmp_netns_ip (&error, "addr", "add", "10.83.1.1/24", "dev", f->veth, NULL) ||
+               !icmp_netns_ip (&error, "link", "set", f->veth, "up", NULL) ||
+               !icmp_netns_ip (&error, "-n", f->ns, "addr", "add", "10.83.1.2/24", "dev", "lkla", NULL) ||
+               !icmp_netns_ip (&error, "-n", f->ns, "link", "set", "lkla", "up", NULL) ||
+               !icmp_netns_ip (&error, "-n", f->ns, "link", "set", "lo", "up", NULL))
+        g_error ("cannot join the namespace: %s", error->message);
+    }
+  f->url = g_strdup_printf ("%s://%s:%u", f->cert || f->ns ? "https" : "http", f->host, f->port);
   f->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   f->last_ts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   f->manager = lookout_test_store_new_empty ();
@@ -225,6 +253,10 @@ fixture_tear_down (Fixture       *f,
   close_manager (f);
   if (f->agent != NULL)
     kill_agent (f);
+  if (f->ns != NULL)
+    icmp_netns_ip (NULL, "netns", "del", f->ns, NULL);
+  g_free (f->ns);
+  g_free (f->veth);
   lookout_test_store_free (f->manager);
   g_hash_table_unref (f->seen);
   g_hash_table_unref (f->last_ts);
@@ -288,12 +320,13 @@ assert_agent_results_arrived (Fixture *f)
 static void
 add_targets (Fixture *f)
 {
-  g_autofree char *tcp = g_strdup_printf ("tcp://127.0.0.1:%u", f->port);
-  g_autofree char *http = g_strdup_printf ("http://127.0.0.1:%u/metrics", f->port);
+  g_autofree char *tcp = g_strdup_printf ("tcp://%s:%u", f->host, f->port);
+  g_autofree char *http = g_strdup_printf ("http://%s:%u/metrics", f->host, f->port);
+  g_autofree char *closed = g_strdup_printf ("tcp://%s:1", f->host);
 
   add_target (f, tcp);
   add_target (f, http);
-  add_target (f, "tcp://127.0.0.1:1");
+  add_target (f, closed);
 }
 
 static void
@@ -336,6 +369,51 @@ test_exactly_once (Fixture       *f,
   LOOKOUT_TEST_WAIT (lookout_agent_link_get_acked_seq (f->link) > 0 &&
                      agent_sql (f, "SELECT coalesce(min(seq), 1 << 62) FROM outbox") >
                      (gint64) lookout_agent_link_get_acked_seq (f->link) - 1);
+  g_assert_cmpuint (lookout_agent_link_get_n_duplicates (f->link), ==, 0);
+  g_assert_cmpuint (lookout_agent_link_get_n_gaps (f->link), ==, 0);
+
+  g_subprocess_send_signal (f->agent, SIGTERM);
+  g_subprocess_wait (f->agent, NULL, NULL);
+  g_clear_object (&f->agent);
+  assert_agent_results_arrived (f);
+}
+
+/* The agent in its own namespace, joined by a veth pair, behind its own
+ * self-signed certificate: the pair is cut and restored. */
+static void
+test_netns_cut (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert_path = g_build_filename (f->dir, "api-cert.pem", NULL);
+  g_autofree char *fingerprint = NULL;
+  guint before;
+
+  if (f->ns == NULL)
+    return;
+
+  start_agent (f);
+  certificate = g_tls_certificate_new_from_file (cert_path, &error);
+  g_assert_no_error (error);
+  fingerprint = g_strconcat ("SHA256:", lookout_api_tls_dup_fingerprint (certificate), NULL);
+  add_targets (f);
+  f->link = new_link (f, f->token, fingerprint);
+  lookout_agent_link_start (f->link);
+  LOOKOUT_TEST_WAIT (lookout_agent_link_get_state (f->link) == LOOKOUT_AGENT_LINK_ONLINE);
+  LOOKOUT_TEST_WAIT (f->n_results >= 6);
+
+  /* cut: the silence is noticed, the agent goes on checking */
+  g_assert_true (icmp_netns_ip (&error, "link", "set", f->veth, "down", NULL));
+  LOOKOUT_TEST_WAIT (lookout_agent_link_get_state (f->link) != LOOKOUT_AGENT_LINK_ONLINE);
+  before = agent_sql (f, "SELECT count(*) FROM outbox");
+  LOOKOUT_TEST_WAIT (agent_sql (f, "SELECT count(*) FROM outbox") >= before + 6);
+
+  /* restored: back-filled */
+  g_assert_true (icmp_netns_ip (&error, "link", "set", f->veth, "up", NULL));
+  before = f->n_results;
+  LOOKOUT_TEST_WAIT_UNTIL (lookout_agent_link_get_state (f->link) == LOOKOUT_AGENT_LINK_ONLINE, 30000);
+  LOOKOUT_TEST_WAIT (f->n_results >= before + 9);
   g_assert_cmpuint (lookout_agent_link_get_n_duplicates (f->link), ==, 0);
   g_assert_cmpuint (lookout_agent_link_get_n_gaps (f->link), ==, 0);
 
@@ -568,6 +646,7 @@ main (int   argc,
   agent_path = argv[1];
 
   g_test_add ("/agent-link/exactly-once", Fixture, NULL, fixture_set_up, test_exactly_once, fixture_tear_down);
+  g_test_add ("/agent-link/netns-cut", Fixture, "netns", fixture_set_up, test_netns_cut, fixture_tear_down);
   g_test_add ("/agent-link/wrong-token", Fixture, NULL, fixture_set_up, test_wrong_token, fixture_tear_down);
   g_test_add ("/agent-link/fingerprint", Fixture, "tls", fixture_set_up, test_fingerprint, fixture_tear_down);
   g_test_add ("/agent-link/refused-messages", Fixture, NULL, fixture_set_up, test_refused_messages, fixture_tear_down);
