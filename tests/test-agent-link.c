@@ -317,6 +317,16 @@ assert_agent_results_arrived (Fixture *f)
   lookout_store_close (store);
 }
 
+/* A clean stop, then the agent's database against what arrived. */
+static void
+stop_agent_and_compare (Fixture *f)
+{
+  g_subprocess_send_signal (f->agent, SIGTERM);
+  g_subprocess_wait (f->agent, NULL, NULL);
+  g_clear_object (&f->agent);
+  assert_agent_results_arrived (f);
+}
+
 static void
 add_targets (Fixture *f)
 {
@@ -372,10 +382,7 @@ test_exactly_once (Fixture       *f,
   g_assert_cmpuint (lookout_agent_link_get_n_duplicates (f->link), ==, 0);
   g_assert_cmpuint (lookout_agent_link_get_n_gaps (f->link), ==, 0);
 
-  g_subprocess_send_signal (f->agent, SIGTERM);
-  g_subprocess_wait (f->agent, NULL, NULL);
-  g_clear_object (&f->agent);
-  assert_agent_results_arrived (f);
+  stop_agent_and_compare (f);
 }
 
 /* The agent in its own namespace, joined by a veth pair, behind its own
@@ -417,10 +424,7 @@ test_netns_cut (Fixture       *f,
   g_assert_cmpuint (lookout_agent_link_get_n_duplicates (f->link), ==, 0);
   g_assert_cmpuint (lookout_agent_link_get_n_gaps (f->link), ==, 0);
 
-  g_subprocess_send_signal (f->agent, SIGTERM);
-  g_subprocess_wait (f->agent, NULL, NULL);
-  g_clear_object (&f->agent);
-  assert_agent_results_arrived (f);
+  stop_agent_and_compare (f);
 }
 
 static void
