@@ -84,6 +84,16 @@ static const char * const schema_paths_added[] = {
   " ON route_changes (target_id, ts_ms)",
 };
 
+/* Then a remote agent's outbox and state. */
+static const char * const schema_outbox_added[] = {
+  "table|outbox|outbox|CREATE TABLE outbox (  seq INTEGER PRIMARY KEY,"
+  "  target_id INTEGER NOT NULL,  ts_ms INTEGER NOT NULL,  latency_us INTEGER NOT NULL,"
+  "  state INTEGER NOT NULL,  code INTEGER NOT NULL,  error TEXT,  sent INTEGER NOT NULL,"
+  "  received INTEGER NOT NULL,  min_us INTEGER NOT NULL,  max_us INTEGER NOT NULL,"
+  "  jitter_us INTEGER NOT NULL)",
+  "table|agent_state|agent_state|CREATE TABLE agent_state (  key TEXT PRIMARY KEY,  value) WITHOUT ROWID",
+};
+
 /* The store's file, not opened: each test opens it its own way. */
 typedef struct
 {
@@ -191,6 +201,8 @@ assert_schema_current (const char *path)
     g_assert_cmpstr (master[m++], ==, schema_v3_added[i]);
   for (guint i = 0; i < G_N_ELEMENTS (schema_paths_added); i++)
     g_assert_cmpstr (master[m++], ==, schema_paths_added[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (schema_outbox_added); i++)
+    g_assert_cmpstr (master[m++], ==, schema_outbox_added[i]);
   g_assert_cmpuint (g_strv_length (master), ==, m);
 }
 

@@ -12,6 +12,8 @@
 
 #include "lookout-store.h"
 #include "lookout-api-server.h"
+#include "lookout-agent-endpoint.h"
+#include "lookout-agent-manager.h"
 
 G_BEGIN_DECLS
 
@@ -62,6 +64,30 @@ LookoutApiServer *lookout_agent_start_api (LookoutMonitor  *monitor,
                                            const char      *db_path,
                                            int             *exit_status);
 void      lookout_agent_warn_if_shared (const char      *db_path);
+
+/* Remote agents in `run` (lookout-agent-remote.c). */
+typedef struct
+{
+  const char *name;                /* --name */
+  const char *location;            /* --location LAT,LON */
+  const char *outbox_max_age;      /* --outbox-max-age, a duration */
+  gint64      outbox_max_results;  /* --outbox-max-results, -1 unset */
+} LookoutAgentRemoteOptions;
+
+/* The agent's side: NULL with *exit_status EXIT_OK when no name is given
+ * (flag or [agent] name =), otherwise the endpoint served on @api, or NULL
+ * after a message. */
+LookoutAgentEndpoint *lookout_agent_start_endpoint (LookoutMonitor   *monitor,
+                                                    LookoutApiServer *api,
+                                                    const LookoutAgentRemoteOptions *options,
+                                                    GKeyFile         *config,
+                                                    int              *exit_status);
+/* The manager's side: the [agent NAME] groups of @config, not started;
+ * NULL when there are none or (after a message, *exit_status set) when
+ * one is wrong. */
+LookoutAgentManager  *lookout_agent_start_manager  (LookoutMonitor   *monitor,
+                                                    GKeyFile         *config,
+                                                    int              *exit_status);
 
 /* One function per command, each in its own lookout-agent-COMMAND.c */
 int       lookout_agent_command_check  (int              argc,

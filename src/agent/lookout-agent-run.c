@@ -7,6 +7,7 @@
 
 /*
  *   lookout-agent run --db PATH [--targets FILE] [--config FILE] [--duration SECONDS]
+ *                     [--listen HOST:PORT [--name NAME [--location LAT,LON]]]
  *
  * Headless monitoring of a database's targets. Exit status: 0 stopped
  * cleanly, 1 the database could not be used, 2 bad usage or a bad file.
@@ -249,6 +250,13 @@ lookout_agent_command_run (int    argc,
   g_autofree char *tls_key = NULL;
   g_autofree char *location_name = NULL;
   g_autoptr(LookoutApiServer) api = NULL;
+  g_autoptr(LookoutAgentEndpoint) endpoint = NULL;
+  g_autoptr(LookoutAgentManager) manager = NULL;
+  g_autoptr(GKeyFile) key_file = NULL;
+  LookoutAgentRemoteOptions remote = { .outbox_max_results = -1 };
+  g_autofree char *agent_location = NULL;
+  g_autofree char *outbox_max_age = NULL;
+  gint64 outbox_max_results = -1;
   LookoutScheduler *scheduler;
   gboolean verbose = FALSE;
   gboolean stats = FALSE;
@@ -263,7 +271,8 @@ lookout_agent_command_run (int    argc,
     { "targets", 0, 0, G_OPTION_ARG_FILENAME, &targets_path,
       N_("Also monitor the targets listed in FILE, adding new ones to the database"), N_("FILE") },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path,
-      N_("Notifications and alert settings ([telegram], [webhook], [alerts]; see docs/alerts.md)"), N_("FILE") },
+      N_("Notifications and alert settings ([telegram], [webhook], [alerts]; see docs/alerts.md), "
+         "the API ([api]) and remote agents ([agent], [agent NAME]; see docs/agents.md)"), N_("FILE") },
     { "duration", 0, 0, G_OPTION_ARG_INT, &duration_s,
       N_("Stop after SECONDS (default: run until SIGINT or SIGTERM)"), N_("SECONDS") },
     { "max-concurrent", 0, 0, G_OPTION_ARG_INT, &max_concurrent,
@@ -275,7 +284,13 @@ lookout_agent_command_run (int    argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
       N_("The key of --tls-cert (PEM)"), N_("FILE") },
     { "name", 0, 0, G_OPTION_ARG_STRING, &location_name,
-      N_("The name of this location, as /metrics and a manager label its results (default: local)"), N_("NAME") },
+      N_("The name of this location, as /metrics labels its results; with --listen, a remote agent a manager can drive (docs/agents.md)"), N_("NAME") },
+    { "location", 0, 0, G_OPTION_ARG_STRING, &agent_location,
+      N_("Where the agent is, for the manager's map"), N_("LAT,LON") },
+    { "outbox-max-age", 0, 0, G_OPTION_ARG_STRING, &outbox_max_age,
+      N_("Drop (and count) results not acknowledged after DURATION (default: 7d)"), N_("DURATION") },
+    { "outbox-max-results", 0, 0, G_OPTION_ARG_INT64, &outbox_max_results,
+      N_("Keep at most N results for the manager (default: 1000000)"), "N" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
       N_("Print every result, not only state changes"), NULL },
     { "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
@@ -362,6 +377,29 @@ lookout_agent_command_run (int    argc,
       return status;
     }
 
+  if (config_path != NULL)
+    {
+      key_file = g_key_file_new ();
+      if (!g_key_file_load_from_file (key_file, config_path, G_KEY_FILE_NONE, &error))
+        {
+          lookout_agent_complain ("%s: %s", config_path, error->message);
+          lookout_store_close (store);
+          return EXIT_USAGE;
+        }
+    }
+  remote.name = location_name;
+  remote.location = agent_location;
+  remote.outbox_max_age = outbox_max_age;
+  remote.outbox_max_results = outbox_max_results;
+  endpoint = lookout_agent_start_endpoint (monitor, api, &remote, key_file, &status);
+  if (status == EXIT_OK)
+    manager = lookout_agent_start_manager (monitor, key_file, &status);
+  if (status != EXIT_OK)
+    {
+      lookout_store_close (store);
+      return status;
+    }
+
   loop = g_main_loop_new (NULL, FALSE);
   states = g_hash_table_new (NULL, NULL);
   run.loop = loop;
@@ -426,7 +464,11 @@ lookout_agent_command_run (int    argc,
       g_message ("Monitoring %u targets from %s",
                  g_list_model_get_n_items (lookout_monitor_get_targets (monitor)), db_path);
       lookout_monitor_start (monitor);
+      if (manager != NULL)
+        lookout_agent_manager_start (manager);
       g_main_loop_run (loop);
+      if (manager != NULL)
+        lookout_agent_manager_stop (manager);
       lookout_monitor_stop (monitor);
     }
 
@@ -458,6 +500,8 @@ lookout_agent_command_run (int    argc,
   flush_output (&run);
   if (api != NULL)
     lookout_api_server_stop (api);
+  if (endpoint != NULL)
+    g_object_run_dispose (G_OBJECT (endpoint));
 
   if (stats)
     printf ("stats: targets=%u started=%" G_GUINT64_FORMAT " skipped=%" G_GUINT64_FORMAT

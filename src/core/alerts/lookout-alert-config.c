@@ -392,8 +392,8 @@ lookout_alert_config_load_data (LookoutAlertConfig  *config,
       const char * const *known = NULL;
       g_auto(GStrv) keys = NULL;
 
-      /* [api] is the REST API's, read by `lookout-agent run` */
-      if (g_str_equal (group, "api"))
+      /* [api], [agent] and [agent NAME] are read by `lookout-agent run` */
+      if (g_str_equal (group, "api") || g_str_equal (group, "agent") || g_str_has_prefix (group, "agent "))
         continue;
 
       for (guint i = 0; i < G_N_ELEMENTS (groups); i++)

@@ -52,7 +52,18 @@ struct _LookoutApiServer
   guint16            port;
   gboolean           loopback;
   GHashTable        *failures;      /* client address -> Failures */
+  GPtrArray         *websockets;    /* WebsocketHandler */
 };
+
+typedef struct
+{
+  LookoutApiServer        *server;
+  char                    *path;
+  char                    *protocol;
+  LookoutApiScope          scope;
+  LookoutApiWebsocketFunc  callback;
+  gpointer                 user_data;
+} WebsocketHandler;
 
 G_DEFINE_FINAL_TYPE (LookoutApiServer, lookout_api_server, G_TYPE_OBJECT)
 
@@ -224,6 +235,82 @@ reply_unauthorized (SoupServerMessage *msg,
   lookout_api_reply_error (msg, SOUP_STATUS_UNAUTHORIZED, message);
 }
 
+/* On loopback, the Host header must name a loopback host (a web page
+ * that rebinds its own name to 127.0.0.1 sends its own name). */
+static gboolean
+refuse_if_misdirected (LookoutApiServer  *self,
+                       SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (!self->loopback ||
+      host_header_is_loopback (soup_message_headers_get_one (headers, "Host")))
+    return FALSE;
+
+  lookout_api_reply_error (msg, SOUP_STATUS_MISDIRECTED_REQUEST,
+                           _("This server answers only requests addressed to a loopback host "
+                             "(localhost, 127.0.0.1 or [::1])"));
+  return TRUE;
+}
+
+/* 429 while @client has had too many failed authentications. */
+static gboolean
+refuse_if_limited (LookoutApiServer  *self,
+                   SoupServerMessage *msg,
+                   const char        *client,
+                   gint64             now_us)
+{
+  Failures *failures = lookup_failures (self, client, now_us);
+  g_autofree char *retry = NULL;
+
+  if (failures == NULL || failures->failures < LOOKOUT_API_MAX_FAILED_AUTH)
+    return FALSE;
+
+  retry = g_strdup_printf ("%" G_GINT64_FORMAT,
+                           (failures->window_start_us + FAILURE_WINDOW_US - now_us)
+                           / G_USEC_PER_SEC + 1);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Retry-After", retry);
+  lookout_api_reply_error (msg, 429,
+                           _("Too many failed authentications from this address; try again later"));
+  return TRUE;
+}
+
+/* The bearer token and its scopes; answers 401 or 403 when they fail. */
+static gboolean
+authorize (LookoutApiServer   *self,
+           SoupServerMessage  *msg,
+           const char         *client,
+           gint64              now_us,
+           LookoutApiScope     scope,
+           char              **out_token_name)
+{
+  const char *token = bearer_token (msg);
+  LookoutApiScope scopes = 0;
+
+  if (token == NULL)
+    {
+      reply_unauthorized (msg, _("A token is required: send “Authorization: Bearer TOKEN”"));
+      return FALSE;
+    }
+  if (!lookout_api_tokens_verify (self->tokens, token, &scopes, out_token_name))
+    {
+      note_failure (self, client, now_us);
+      reply_unauthorized (msg, _("The token is not valid"));
+      return FALSE;
+    }
+  if ((scopes & scope) == 0)
+    {
+      g_autofree char *needed = lookout_api_scopes_to_string (scope);
+      g_autofree char *message = g_strdup_printf (_("The token “%s” lacks the scope “%s”"),
+                                                  *out_token_name, needed);
+
+      lookout_api_reply_error (msg, SOUP_STATUS_FORBIDDEN, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 early_cb (SoupServer        *server,
           SoupServerMessage *msg,
@@ -253,7 +340,6 @@ server_cb (SoupServer        *server,
            gpointer           user_data)
 {
   LookoutApiServer *self = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *method = soup_server_message_get_method (msg);
   GUri *uri = soup_server_message_get_uri (msg);
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
@@ -262,9 +348,6 @@ server_cb (SoupServer        *server,
   g_autofree char *token_name = NULL;
   gint64 now_us = g_get_monotonic_time ();
   LookoutApiRequest request = { NULL, };
-  LookoutApiScope scopes = 0;
-  const char *token;
-  Failures *failures;
   gboolean path_known = FALSE;
   gint64 id = 0;
   guint found = G_N_ELEMENTS (routes);
@@ -272,28 +355,11 @@ server_cb (SoupServer        *server,
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Cache-Control", "no-store");
 
-  if (self->loopback &&
-      !host_header_is_loopback (soup_message_headers_get_one (headers, "Host")))
-    {
-      lookout_api_reply_error (msg, SOUP_STATUS_MISDIRECTED_REQUEST,
-                               _("This server answers only requests addressed to a loopback host "
-                                 "(localhost, 127.0.0.1 or [::1])"));
-      return;
-    }
+  if (refuse_if_misdirected (self, msg))
+    return;
 
-  failures = lookup_failures (self, client, now_us);
-  if (failures != NULL && failures->failures >= LOOKOUT_API_MAX_FAILED_AUTH)
-    {
-      g_autofree char *retry = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                (failures->window_start_us + FAILURE_WINDOW_US - now_us)
-                                                / G_USEC_PER_SEC + 1);
-
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Retry-After", retry);
-      lookout_api_reply_error (msg, 429,
-                               _("Too many failed authentications from this address; try again later"));
-      return;
-    }
+  if (refuse_if_limited (self, msg, client, now_us))
+    return;
 
   if (g_uri_get_query (uri) != NULL && strlen (g_uri_get_query (uri)) > LOOKOUT_API_MAX_QUERY)
     {
@@ -330,27 +396,8 @@ server_cb (SoupServer        *server,
       return;
     }
 
-  token = bearer_token (msg);
-  if (token == NULL)
-    {
-      reply_unauthorized (msg, _("A token is required: send “Authorization: Bearer TOKEN”"));
-      return;
-    }
-  if (!lookout_api_tokens_verify (self->tokens, token, &scopes, &token_name))
-    {
-      note_failure (self, client, now_us);
-      reply_unauthorized (msg, _("The token is not valid"));
-      return;
-    }
-  if ((scopes & routes[found].scope) == 0)
-    {
-      g_autofree char *needed = lookout_api_scopes_to_string (routes[found].scope);
-      g_autofree char *message = g_strdup_printf (_("The token “%s” lacks the scope “%s”"),
-                                                  token_name, needed);
-
-      lookout_api_reply_error (msg, SOUP_STATUS_FORBIDDEN, message);
-      return;
-    }
+  if (!authorize (self, msg, client, now_us, routes[found].scope, &token_name))
+    return;
 
   if (query == NULL)
     query = empty = g_hash_table_new (g_str_hash, g_str_equal);
@@ -363,6 +410,71 @@ server_cb (SoupServer        *server,
   request.id = id;
   request.now_ms = g_get_real_time () / 1000;
   routes[found].handler (&request);
+}
+
+/* Before the handshake: the same checks as any route; a status set here
+ * stops the upgrade. */
+static void
+websocket_auth_cb (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  WebsocketHandler *handler = user_data;
+  LookoutApiServer *self = handler->server;
+  g_autofree char *client = client_address (msg);
+  g_autofree char *token_name = NULL;
+  gint64 now_us = g_get_monotonic_time ();
+
+  if (refuse_if_misdirected (self, msg))
+    return;
+  if (refuse_if_limited (self, msg, client, now_us) ||
+      !authorize (self, msg, client, now_us, handler->scope, &token_name))
+    return;
+  if (!soup_websocket_server_check_handshake (msg, NULL,
+                                              (char *[]) { handler->protocol, NULL },
+                                              NULL, NULL))
+    {
+      lookout_api_reply_error (msg, SOUP_STATUS_BAD_REQUEST,
+                               _("This address takes a WebSocket of the protocol named in docs/agents.md"));
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (msg), "lookout-token-name", g_steal_pointer (&token_name), g_free);
+}
+
+static void
+websocket_cb (SoupServer              *server,
+              SoupServerMessage       *msg,
+              const char              *path,
+              SoupWebsocketConnection *connection,
+              gpointer                 user_data)
+{
+  WebsocketHandler *handler = user_data;
+
+  handler->callback (handler->server, connection,
+                     g_object_get_data (G_OBJECT (msg), "lookout-token-name"),
+                     handler->user_data);
+}
+
+static void
+add_websocket_handler (LookoutApiServer *self,
+                       WebsocketHandler *handler)
+{
+  soup_server_add_handler (self->server, handler->path, websocket_auth_cb, handler, NULL);
+  soup_server_add_websocket_handler (self->server, handler->path, NULL,
+                                     (char *[]) { handler->protocol, NULL },
+                                     websocket_cb, handler, NULL);
+}
+
+static void
+websocket_handler_free (gpointer data)
+{
+  WebsocketHandler *handler = data;
+
+  g_free (handler->path);
+  g_free (handler->protocol);
+  g_free (handler);
 }
 
 static void
@@ -385,6 +497,7 @@ lookout_api_server_finalize (GObject *object)
   LookoutApiServer *self = LOOKOUT_API_SERVER (object);
 
   g_clear_pointer (&self->failures, g_hash_table_unref);
+  g_clear_pointer (&self->websockets, g_ptr_array_unref);
   g_free (self->fingerprint);
   g_free (self->host);
 
@@ -404,6 +517,7 @@ static void
 lookout_api_server_init (LookoutApiServer *self)
 {
   self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->websockets = g_ptr_array_new_with_free_func (websocket_handler_free);
 }
 
 LookoutApiServer *
@@ -519,6 +633,8 @@ lookout_api_server_listen (LookoutApiServer  *self,
                                   NULL);
   soup_server_add_early_handler (self->server, NULL, early_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, server_cb, self, NULL);
+  for (guint i = 0; i < self->websockets->len; i++)
+    add_websocket_handler (self, g_ptr_array_index (self->websockets, i));
 
   socket_address = g_inet_socket_address_new (inet, port);
   if (!soup_server_listen (self->server, socket_address,
@@ -593,4 +709,29 @@ lookout_api_server_get_tokens (LookoutApiServer *self)
   g_return_val_if_fail (LOOKOUT_IS_API_SERVER (self), NULL);
 
   return self->tokens;
+}
+
+void
+lookout_api_server_add_websocket_handler (LookoutApiServer        *self,
+                                          const char              *path,
+                                          const char              *protocol,
+                                          LookoutApiScope          scope,
+                                          LookoutApiWebsocketFunc  callback,
+                                          gpointer                 user_data)
+{
+  WebsocketHandler *handler;
+
+  g_return_if_fail (LOOKOUT_IS_API_SERVER (self));
+  g_return_if_fail (path != NULL && protocol != NULL && callback != NULL);
+
+  handler = g_new0 (WebsocketHandler, 1);
+  handler->server = self;
+  handler->path = g_strdup (path);
+  handler->protocol = g_strdup (protocol);
+  handler->scope = scope;
+  handler->callback = callback;
+  handler->user_data = user_data;
+  g_ptr_array_add (self->websockets, handler);
+  if (self->server != NULL)
+    add_websocket_handler (self, handler);
 }

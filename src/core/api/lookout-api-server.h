@@ -8,6 +8,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "lookout-api-tokens.h"
 #include "lookout-monitor.h"
@@ -42,6 +43,21 @@ char             *lookout_api_server_dup_url         (LookoutApiServer  *self);
 /* The certificate's SHA-256 fingerprint, or NULL without TLS. */
 const char       *lookout_api_server_get_fingerprint (LookoutApiServer  *self);
 LookoutApiTokens *lookout_api_server_get_tokens      (LookoutApiServer  *self);
+
+/* A WebSocket at @path speaking @protocol, for tokens with @scope: the
+ * token is checked as on every route (and counts towards the failed
+ * authentication limit); then @callback gets the open connection and the
+ * token's name. May be called before or after listening. */
+typedef void (*LookoutApiWebsocketFunc) (LookoutApiServer        *server,
+                                         SoupWebsocketConnection *connection,
+                                         const char              *token_name,
+                                         gpointer                 user_data);
+void              lookout_api_server_add_websocket_handler (LookoutApiServer        *self,
+                                                            const char              *path,
+                                                            const char              *protocol,
+                                                            LookoutApiScope          scope,
+                                                            LookoutApiWebsocketFunc  callback,
+                                                            gpointer                 user_data);
 
 /* Failed authentications allowed per client address and minute. */
 #define LOOKOUT_API_MAX_FAILED_AUTH 10

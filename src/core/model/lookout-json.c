@@ -18,9 +18,9 @@ static void write_node (GString  *out,
                         gboolean  pretty,
                         guint     depth);
 
-static void
-write_string (GString    *out,
-              const char *str)
+void
+lookout_json_append_string (GString    *out,
+                            const char *str)
 {
   g_string_append_c (out, '"');
   for (const guchar *p = (const guchar *) str; *p; p++)
@@ -82,7 +82,7 @@ write_value (GString  *out,
       break;
 
     case G_TYPE_STRING:
-      write_string (out, json_node_get_string (node));
+      lookout_json_append_string (out, json_node_get_string (node));
       break;
 
     default:
@@ -112,7 +112,7 @@ write_node (GString  *out,
               g_string_append_c (out, ',');
             first = FALSE;
             write_newline (out, pretty, depth + 1);
-            write_string (out, l->data);
+            lookout_json_append_string (out, l->data);
             g_string_append (out, pretty ? ": " : ":");
             write_node (out, json_object_get_member (object, l->data), pretty, depth + 1);
           }

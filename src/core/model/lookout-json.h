@@ -23,4 +23,8 @@ void  lookout_json_add_ms     (JsonBuilder *builder,
                                const char  *name,
                                gint64       us);
 
+/* Appends @str as a JSON string, quoted and escaped; @str is valid UTF-8. */
+void  lookout_json_append_string (GString    *out,
+                                  const char *str);
+
 G_END_DECLS

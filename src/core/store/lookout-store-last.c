@@ -103,6 +103,7 @@ lookout_store_read_last_sample_sync (LookoutStore   *self,
           *out_sample = w.last;
           out_sample->target_id = target_id;
           w.last.error = NULL;
+          w.last.location = NULL;
           if (out_sample->state == LOOKOUT_TARGET_STATE_UP)
             break;
           *out_bad_since_ms = w.bad_after_ms;

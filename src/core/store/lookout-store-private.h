@@ -30,6 +30,7 @@ G_BEGIN_DECLS
  *   lookout-store-geo.c        the geo_cache table
  *   lookout-store-retention.c  pruning and purging of orphaned history
  *   lookout-store-report.c     places and anomaly counts for the report
+ *   lookout-store-outbox.c     an agent's outbox, the agent_state table
  *
  * Each file that owns a table owns that table's migration steps; the schema
  * file applies them in one ordered list. */
@@ -126,6 +127,8 @@ struct _LookoutStore
   LookoutStoreRetention retention;
   LookoutStoreClockFunc clock;
   gpointer        clock_data;
+  LookoutOutboxLimits outbox_limits;
+  gboolean        outbox;
 
   /* What was last announced on the store's context (main thread only). */
   char           *shown_problem;
@@ -385,6 +388,33 @@ gboolean        lookout_store_events_insert    (LookoutStoreDb            *db,
                                                 gint64                     ts_ms,
                                                 const char                *kind,
                                                 const char                *message,
+                                                GError                   **error);
+
+/* ---- lookout-store-outbox.c ---- */
+
+gboolean        lookout_store_outbox_migrate_6 (sqlite3                   *db,
+                                                GError                   **error);
+/* Writer: whether samples get outbox rows, and the bounds. */
+gboolean        lookout_store_outbox_enabled   (LookoutStore              *self,
+                                                LookoutOutboxLimits       *out_limits);
+/* Writer, in the batch, after the sample; a batch starts zeroed and ends
+ * with lookout_store_outbox_trim() and _clear(). */
+typedef struct
+{
+  sqlite3_stmt *stmt;
+  gint64        last_seq;
+} LookoutOutboxBatch;
+
+gboolean        lookout_store_outbox_insert    (LookoutStoreDb            *db,
+                                                LookoutOutboxBatch        *batch,
+                                                const LookoutSample       *sample,
+                                                GError                   **error);
+void            lookout_store_outbox_batch_clear (LookoutOutboxBatch      *batch);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LookoutOutboxBatch, lookout_store_outbox_batch_clear)
+gboolean        lookout_store_outbox_trim      (LookoutStoreDb            *db,
+                                                LookoutOutboxBatch        *batch,
+                                                const LookoutOutboxLimits *limits,
+                                                gint64                     now_ms,
                                                 GError                   **error);
 
 G_END_DECLS

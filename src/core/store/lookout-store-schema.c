@@ -42,6 +42,7 @@ static const struct
   { 3, lookout_store_chunks_migrate_3 },
   { 4, lookout_store_samples_migrate_4 },
   { 5, lookout_store_paths_migrate_5 },
+  { 6, lookout_store_outbox_migrate_6 },
 };
 
 #define SCHEMA_VERSION (migrations[G_N_ELEMENTS (migrations) - 1].version)

@@ -183,6 +183,10 @@ write_batch_locked (LookoutStore  *self,
                     GError       **error)
 {
   LookoutStoreDb *db = &self->writer_db;
+  g_auto(LookoutOutboxBatch) outbox_batch = { NULL, 0 };
+  LookoutOutboxLimits outbox_limits;
+  gboolean outbox = lookout_store_outbox_enabled (self, &outbox_limits);
+  gboolean outbox_grew = FALSE;
   guint64 last_seq = 0;
   int rc;
 
@@ -211,6 +215,16 @@ write_batch_locked (LookoutStore  *self,
                   return FALSE;
                 }
               g_warning ("Dropping a sample: %s", local_error->message);
+            }
+          /* an agent's result and its sequence number commit together */
+          else if (inserted && outbox)
+            {
+              if (!lookout_store_outbox_insert (db, &outbox_batch, &op->sample.sample, error))
+                {
+                  abort_batch (self, db->db);
+                  return FALSE;
+                }
+              outbox_grew = TRUE;
             }
           break;
 
@@ -249,6 +263,13 @@ write_batch_locked (LookoutStore  *self,
           abort_batch (self, db->db);
           return FALSE;
         }
+    }
+
+  if (outbox_grew &&
+      !lookout_store_outbox_trim (db, &outbox_batch, &outbox_limits, lookout_store_get_now_ms (self), error))
+    {
+      abort_batch (self, db->db);
+      return FALSE;
     }
 
   if (!lookout_store_chunks_seal (self, db, G_MININT64, error))

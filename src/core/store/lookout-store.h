@@ -399,4 +399,66 @@ void          lookout_stored_token_clear         (LookoutStoredToken   *token);
 
 void          lookout_stored_event_clear         (LookoutStoredEvent   *event);
 
+/* ---- remote agents (lookout-store-outbox.c) ----
+ * The outbox of an agent: with it set, every sample gets a sequence number
+ * in the same transaction as the sample, kept until acknowledged or until
+ * it passes the bounds (0: no bound), which drop it and count it. */
+typedef struct
+{
+  gint64  max_age_ms;
+  guint64 max_rows;
+} LookoutOutboxLimits;
+
+/* One unacknowledged result: @target is its target's URI (NULL when the
+ * target was deleted since); the sample owns its error. */
+typedef struct
+{
+  guint64        seq;
+  char          *target;
+  LookoutSample  sample;
+} LookoutOutboxEntry;
+
+typedef struct
+{
+  guint64 first_seq;    /* the oldest kept; last_seq + 1 when empty */
+  guint64 last_seq;     /* the last given, 0 when none ever */
+  guint64 n_dropped;    /* dropped by the bounds, ever */
+} LookoutOutboxInfo;
+
+/* NULL stops giving numbers. */
+void          lookout_store_set_outbox           (LookoutStore         *self,
+                                                  const LookoutOutboxLimits *limits);
+/* At most @limit entries after @after_seq, in order, with a clear func;
+ * blocking, on a reader connection. */
+GArray       *lookout_store_outbox_read_sync     (LookoutStore         *self,
+                                                  guint64               after_seq,
+                                                  guint                 limit,
+                                                  LookoutOutboxInfo    *out_info,
+                                                  GError              **error);
+/* Deletes the entries up to @seq; done once committed. */
+void          lookout_store_outbox_ack_async     (LookoutStore         *self,
+                                                  guint64               seq,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean      lookout_store_outbox_ack_finish    (LookoutStore         *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+void          lookout_outbox_entry_clear         (LookoutOutboxEntry   *entry);
+/* A value kept between runs; the write completes once committed, after
+ * every sample queued before it. Reading a missing key fails with
+ * LOOKOUT_STORE_ERROR_NOT_FOUND. */
+void          lookout_store_write_value_async    (LookoutStore         *self,
+                                                  const char           *key,
+                                                  const char           *value,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean      lookout_store_write_value_finish   (LookoutStore         *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+char         *lookout_store_read_value_sync      (LookoutStore         *self,
+                                                  const char           *key,
+                                                  GError              **error);
+
 G_END_DECLS
