@@ -204,6 +204,8 @@ gboolean        lookout_store_geo_migrate_1     (sqlite3                  *db,
                                                  GError                  **error);
 gboolean        lookout_store_anomalies_migrate_2 (sqlite3                *db,
                                                    GError                **error);
+gboolean        lookout_store_tokens_migrate_4  (sqlite3                  *db,
+                                                 GError                  **error);
 
 /* ---- lookout-store-writer.c ---- */
 

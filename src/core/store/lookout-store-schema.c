@@ -40,6 +40,7 @@ static const struct
   { 1, lookout_store_geo_migrate_1 },
   { 2, lookout_store_anomalies_migrate_2 },
   { 3, lookout_store_chunks_migrate_3 },
+  { 4, lookout_store_tokens_migrate_4 },
 };
 
 #define SCHEMA_VERSION (migrations[G_N_ELEMENTS (migrations) - 1].version)
