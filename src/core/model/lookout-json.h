@@ -17,5 +17,11 @@ G_BEGIN_DECLS
  * expect ("0.006"); a non-finite number is printed as null. */
 char *lookout_json_to_string (JsonNode *node,
                               gboolean  pretty);
+/* Pieces of the same text, for writers of large answers without a tree:
+ * a quoted, escaped string; a number as %.15g, null when not finite. */
+void  lookout_json_append_string (GString    *out,
+                                  const char *str);
+void  lookout_json_append_double (GString    *out,
+                                  double      value);
 
 G_END_DECLS
