@@ -987,6 +987,52 @@ accept_certificate_cb (SoupMessage          *msg,
   return g_strcmp0 (fingerprint, user_data) == 0;
 }
 
+/* The table behind /metrics follows the targets between results: a new
+ * name relabels every series, a paused target says so, a removed one is
+ * gone; a check without TLS has no TLS phase. */
+static void
+test_metrics_table (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) web = add_target (f, "http://127.0.0.1:8081/");
+  g_autoptr(LookoutTarget) db = add_target (f, "tcp://127.0.0.1:5432");
+  g_autoptr(LookoutResult) r = lookout_result_new (LOOKOUT_TARGET_KIND_HTTP);
+  g_autoptr(Reply) reply = NULL;
+
+  r->target_id = lookout_target_get_id (web);
+  r->target = g_strdup (lookout_target_get_uri_string (web));
+  r->started_ms = BASE_MS;
+  r->ok = TRUE;
+  r->state = LOOKOUT_TARGET_STATE_UP;
+  r->latency_us = 5000;
+  r->http_status = 204;
+  r->dns_us = 0;
+  r->connect_us = 1000;
+  r->tls_us = 0;
+  r->processing_us = 3000;
+  r->transfer_us = 1000;
+  lookout_monitor_handle_result (f->monitor, web, r);
+
+  lookout_target_set_name (web, "front door");
+  reply = request (f, "GET", "/metrics", f->metrics_token, NULL);
+  g_assert_cmpuint (reply->status, ==, 200);
+#define HAS(line) g_assert_nonnull (strstr (reply->body, line "\n"))
+  HAS ("probe_http_status_code{target=\"http://127.0.0.1:8081/\",name=\"front door\"} 204");
+  HAS ("probe_http_duration_seconds{target=\"http://127.0.0.1:8081/\",name=\"front door\",phase=\"processing\"} 0.003");
+  HAS ("lookout_target_state{target=\"tcp://127.0.0.1:5432\",name=\"127.0.0.1:5432\"} 0");
+  g_assert_null (strstr (reply->body, "phase=\"tls\""));
+  g_assert_null (strstr (reply->body, "name=\"127.0.0.1:8081\""));
+  g_clear_pointer (&reply, reply_free);
+
+  lookout_monitor_remove_target (f->monitor, web);
+  lookout_target_set_live_state (db, LOOKOUT_TARGET_STATE_PAUSED, -1, 0, NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (lookout_monitor_get_targets (f->monitor)), ==, 1);
+  reply = request (f, "GET", "/metrics", f->metrics_token, NULL);
+  g_assert_null (strstr (reply->body, "8081"));
+  HAS ("lookout_target_state{target=\"tcp://127.0.0.1:5432\",name=\"127.0.0.1:5432\"} 4");
+#undef HAS
+}
+
 static void
 test_tls (void)
 {
@@ -1280,6 +1326,7 @@ main (int    argc,
   ADD ("/api/status-equals-store", test_status_equals_store);
   ADD ("/api/events", test_events);
   ADD ("/api/metrics", test_metrics);
+  ADD ("/api/metrics-table", test_metrics_table);
   ADD ("/api/anomalies-and-report", test_anomalies_and_report);
   g_test_add_func ("/api/tls", test_tls);
   ADD ("/api/documented", test_documented);
