@@ -86,5 +86,11 @@ gboolean                   lookout_target_set_option_text     (LookoutTarget    
                                                                const char                 *key,
                                                                const char                 *value,
                                                                GError                    **error);
+/* lookout_target_new_from_string() of an address whose query may carry
+ * options: "https://host/?page=2&lookout.accept=200-299" is the target
+ * "https://host/?page=2" with accept=200-299; values are percent-encoded,
+ * checked and refused in the words of the targets file. */
+LookoutTarget             *lookout_target_new_from_string_with_options (const char  *text,
+                                                                        GError     **error);
 
 G_END_DECLS
