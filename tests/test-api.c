@@ -1033,6 +1033,111 @@ test_metrics_table (Fixture       *f,
 #undef HAS
 }
 
+typedef struct
+{
+  GMutex   lock;
+  GCond    cond;
+  gboolean released;
+  guint    done;
+} Blockers;
+
+static void
+blocker_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Blockers *b = task_data;
+
+  g_mutex_lock (&b->lock);
+  while (!b->released)
+    g_cond_wait (&b->cond, &b->lock);
+  g_mutex_unlock (&b->lock);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+blocker_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Blockers *b = user_data;
+
+  b->done++;
+}
+
+typedef struct
+{
+  char    *url;
+  char    *auth;
+  guint    status;
+  gint     finished;
+} Client;
+
+/* A client of its own thread, synchronous and without a proxy lookup
+ * (libproxy's runs on GIO's shared workers): nothing of it waits for them. */
+static gpointer
+client_thread (gpointer data)
+{
+  Client *c = data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+
+  g_main_context_push_thread_default (context);
+  session = soup_session_new_with_options ("proxy-resolver", direct, NULL);
+  msg = soup_message_new ("GET", c->url);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", c->auth);
+  body = soup_session_send_and_read (session, msg, NULL, NULL);
+  c->status = soup_message_get_status (msg);
+  g_clear_object (&session);
+  g_main_context_pop_thread_default (context);
+  g_atomic_int_set (&c->finished, 1);
+  return NULL;
+}
+
+/* Requests are answered while GIO's shared worker threads are all taken
+ * (as when a monitor starting with many targets backfills each one's
+ * anomaly detector there): the API has workers of its own. */
+static void
+test_own_workers (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) target = add_target (f, "tcp://127.0.0.1:7");
+  g_autofree char *url = g_strconcat (f->url, "/metrics", NULL);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", f->metrics_token);
+  Client client = { url, auth, 0, 0 };
+  GThread *thread;
+  Blockers b = { 0, };
+  const guint n_blockers = 200;
+
+  g_mutex_init (&b.lock);
+  g_cond_init (&b.cond);
+  for (guint i = 0; i < n_blockers; i++)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, blocker_done_cb, &b);
+
+      g_task_set_task_data (task, &b, NULL);
+      g_task_run_in_thread (task, blocker_thread);
+    }
+
+  thread = g_thread_new ("client", client_thread, &client);
+  LOOKOUT_TEST_WAIT (g_atomic_int_get (&client.finished));
+  g_thread_join (thread);
+  g_assert_cmpuint (client.status, ==, 200);
+
+  g_mutex_lock (&b.lock);
+  b.released = TRUE;
+  g_cond_broadcast (&b.cond);
+  g_mutex_unlock (&b.lock);
+  LOOKOUT_TEST_WAIT (b.done == n_blockers);
+  g_mutex_clear (&b.lock);
+  g_cond_clear (&b.cond);
+}
+
 static void
 test_tls (void)
 {
@@ -1327,6 +1432,7 @@ main (int    argc,
   ADD ("/api/events", test_events);
   ADD ("/api/metrics", test_metrics);
   ADD ("/api/metrics-table", test_metrics_table);
+  ADD ("/api/own-workers", test_own_workers);
   ADD ("/api/anomalies-and-report", test_anomalies_and_report);
   g_test_add_func ("/api/tls", test_tls);
   ADD ("/api/documented", test_documented);

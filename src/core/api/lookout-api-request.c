@@ -90,13 +90,17 @@ thread_job_free (ThreadJob *job)
   g_free (job);
 }
 
+/* The API's own workers: GTask's shared pool can be queued full (a
+ * monitor starting over ten thousand targets backfills each one's anomaly
+ * detector there), and a scrape must not wait behind that. */
+/* The pool's reference to the task is dropped by job_done_cb(), so that the
+ * job (a message, the store) is always freed on the main thread. */
 static void
-job_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
+job_thread (gpointer data,
+            gpointer pool_data)
 {
-  ThreadJob *job = task_data;
+  GTask *task = data;
+  ThreadJob *job = g_task_get_task_data (task);
   GError *error = NULL;
   char *text;
 
@@ -106,6 +110,16 @@ job_thread (GTask        *task,
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, text, g_free);
+}
+
+static GThreadPool *
+api_workers (void)
+{
+  static GThreadPool *pool;
+
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, g_thread_pool_new (job_thread, NULL, 2, FALSE, NULL));
+  return pool;
 }
 
 static void
@@ -121,6 +135,7 @@ job_done_cb (GObject      *object,
              gpointer      user_data)
 {
   ThreadJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GTask) pool_ref = G_TASK (result);
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -174,7 +189,7 @@ lookout_api_request_run_in_thread_full (LookoutApiRequest    *request,
   task = g_task_new (request->server, NULL, job_done_cb, NULL);
   g_task_set_source_tag (task, lookout_api_request_run_in_thread);
   g_task_set_task_data (task, job, (GDestroyNotify) thread_job_free);
-  g_task_run_in_thread (task, job_thread);
+  g_thread_pool_push (api_workers (), g_steal_pointer (&task), NULL);
 }
 
 /* ---- times ---- */
