@@ -275,8 +275,12 @@ scraper_thread (gpointer data)
   g_autofree char *auth = g_strdup_printf ("Bearer %s", s->token);
   g_autoptr(GError) error = NULL;
 
+  g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+
+  /* as Prometheus connects: no proxy lookup, which libproxy would run on
+   * GIO's shared workers, busy with the targets' anomaly backfills */
   g_main_context_push_thread_default (context);
-  session = soup_session_new ();
+  session = soup_session_new_with_options ("proxy-resolver", direct, NULL);
   while (!g_atomic_int_get (&s->stop))
     {
       g_autoptr(SoupMessage) msg = soup_message_new ("GET", s->url);
