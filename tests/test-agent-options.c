@@ -25,6 +25,7 @@ typedef struct
   SoupServer *server;
   char       *base;
   char       *last_method;
+  char       *last_query;
   guint       missing_hits;
   guint       secret_hits;
 } Fixture;
@@ -42,6 +43,8 @@ handle_cb (SoupServer        *server,
 
   g_free (f->last_method);
   f->last_method = g_strdup (soup_server_message_get_method (msg));
+  g_free (f->last_query);
+  f->last_query = g_strdup (g_uri_get_query (soup_server_message_get_uri (msg)));
 
   if (g_str_equal (path, "/missing"))
     f->missing_hits++;
@@ -73,6 +76,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->server);
   g_free (f->base);
   g_free (f->last_method);
+  g_free (f->last_query);
 }
 
 typedef struct
@@ -184,6 +188,37 @@ test_check_options (Fixture       *f,
     g_assert_cmpint (run_agent (args, &out, &err), ==, 0);
     g_assert_cmpstr (f->last_method, ==, "HEAD");
   }
+}
+
+/* The same options in the address's query: the server gets the address's
+ * own query only; a bad one is refused in the words of --option. */
+static void
+test_check_uri_options (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *missing = g_strconcat (f->base, "/missing?lookout.accept=404", NULL);
+  g_autofree char *secret = g_strconcat (f->base, "/secret?lookout.header=X-Key%3A%20s3cret", NULL);
+  g_autofree char *root = g_strconcat (f->base, "/?page=2&lookout.keyword=Welcome", NULL);
+  g_autofree char *bad = g_strconcat (f->base, "/?lookout.accept=99", NULL);
+  const struct { const char *args[4]; int status; const char *in_out; } cases[] = {
+    { { "check", missing, NULL }, 0, "\"ok\":true" },
+    { { "check", secret, NULL }, 0, "\"status\":200" },
+    { { "check", root, NULL }, 0, "\"ok\":true" },
+    { { "check", bad, NULL }, 2, "lookout.accept: " },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status = run_agent (cases[i].args, &out, &err);
+
+      if (status != cases[i].status ||
+          (strstr (out, cases[i].in_out) == NULL && strstr (err, cases[i].in_out) == NULL))
+        g_error ("case %u: exit %d, out %s, err %s", i, status, out, err);
+    }
+  /* the last request that reached the server: the third case's */
+  g_assert_cmpstr (f->last_query, ==, "page=2");
 }
 
 static void
@@ -403,6 +438,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/agent-options/check", test_check_options);
   ADD ("/agent-options/check-errors", test_check_option_errors);
+  ADD ("/agent-options/check-uri-options", test_check_uri_options);
   ADD ("/agent-options/run-targets-file", test_run_targets_file);
   ADD ("/agent-options/export-targets", test_export_targets);
   ADD ("/agent-options/check-dns-expect", test_check_dns_expect);

@@ -17,12 +17,14 @@
 #include <glib/gstdio.h>
 
 #include "lookout-api-server.h"
+#include "lookout-api-private.h"
 #include "lookout-api-tls.h"
 #include "lookout-export.h"
 #include "lookout-json.h"
 #include "lookout-stats.h"
 #include "lookout-target-uri.h"
 #include "lookout-store-anomalies.h"
+#include "lookout-store-report.h"
 #include "lookout-test.h"
 
 /* Samples are placed from a fixed hour, not from now. */
@@ -286,6 +288,30 @@ test_tokens_stored_as_hashes (Fixture       *f,
   g_clear_error (&error);
   g_assert_false (lookout_api_tokens_revoke (tokens, "nobody", &error));
   g_assert_error (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_NOT_FOUND);
+}
+
+/* The quick writing of times (for pages of thousands of rows) says what
+ * GDateTime says, across leap days and centuries. */
+static void
+test_time_text (void)
+{
+  static const gint64 days[] = { 0, 59, 60, 365, 10957, 11016, 11017, 11323, 20088, 20454,
+                                 47541, 47540, 47482, 2932896 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (days); i++)
+    for (gint64 ms = days[i] * 86400000 - 1; ms <= days[i] * 86400000 + 86400000; ms += 86400000 / 3 - 7)
+      {
+        g_autofree char *expected = NULL;
+        g_autofree char *quoted = NULL;
+        g_autoptr(GString) out = g_string_new (NULL);
+
+        if (ms < 0)
+          continue;
+        expected = lookout_api_format_time (ms);
+        quoted = g_strdup_printf ("\"%s\"", expected);
+        lookout_api_append_time (out, ms);
+        g_assert_cmpstr (out->str, ==, quoted);
+      }
 }
 
 static void
@@ -751,6 +777,111 @@ test_status (Fixture       *f,
   reply_free (r);
 }
 
+/* Statistics of a known data set, read by /api/v1/status for all targets
+ * at once, equal the store's own for each target over the same range:
+ * samples sealed in chunks and still in the head, runs of failures,
+ * degraded results, untimed results, a target without results, and
+ * anomalies inside and outside the range. */
+static void
+test_status_equals_store (Fixture       *f,
+                          gconstpointer  data)
+{
+  static const char * const uris[] = {
+    "tcp://127.0.0.1:11", "tcp://127.0.0.1:12", "tcp://127.0.0.1:13", "icmp://127.0.0.1",
+  };
+  static const guint counts[] = { 3000, 40, 0, 700 };
+  const gint64 from_ms = BASE_MS + 1234567, to_ms = BASE_MS + 8 * 3600000;
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(Reply) r = NULL;
+  JsonArray *rows;
+
+  for (guint t = 0; t < G_N_ELEMENTS (uris); t++)
+    {
+      LookoutTarget *target = add_target (f, uris[t]);
+
+      g_ptr_array_add (targets, target);
+      for (guint i = 0; i < counts[t]; i++)
+        {
+          guint phase = (i * (t + 3)) % 29;
+          LookoutSample s = {
+            .target_id = lookout_target_get_id (target),
+            .ts_ms = BASE_MS + i * G_GINT64_CONSTANT (10000) * (t + 1),
+            .latency_us = phase == 5 ? -1 : 800 + (gint64) ((i * 7919) % 4999),
+            .state = phase < 3 ? LOOKOUT_TARGET_STATE_DOWN
+                     : phase == 9 ? LOOKOUT_TARGET_STATE_DEGRADED
+                     : LOOKOUT_TARGET_STATE_UP,
+          };
+
+          if (s.state == LOOKOUT_TARGET_STATE_DOWN)
+            s.latency_us = -1;
+          lookout_store_append_sample (f->store.store, &s);
+        }
+    }
+  lookout_store_flush_sync (f->store.store, &error);
+  g_assert_no_error (error);
+  lookout_store_put_anomaly (f->store.store, lookout_target_get_id (targets->pdata[0]),
+                             from_ms + 60000, from_ms + 120000, "latency", 4.5, "slow");
+  lookout_store_put_anomaly (f->store.store, lookout_target_get_id (targets->pdata[0]),
+                             from_ms + 600000, -1, "jitter", 3.5, "spread");
+  lookout_store_put_anomaly (f->store.store, lookout_target_get_id (targets->pdata[3]),
+                             from_ms - 60000, -1, "latency", 3.5, "before the range");
+  lookout_store_flush_sync (f->store.store, &error);
+  g_assert_no_error (error);
+
+  path = g_strdup_printf ("/api/v1/status?from=%" G_GINT64_FORMAT "&to=%" G_GINT64_FORMAT, from_ms, to_ms);
+  r = request (f, "GET", path, f->read_token, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  node = parse_json (r->body);
+  rows = json_object_get_array_member (json_node_get_object (node), "targets");
+  g_assert_cmpuint (json_array_get_length (rows), ==, G_N_ELEMENTS (uris));
+
+  for (guint t = 0; t < G_N_ELEMENTS (uris); t++)
+    {
+      gint64 id = lookout_target_get_id (targets->pdata[t]);
+      g_autofree LookoutStats *stats = lookout_stats_fetch_sync (f->store.store, id, from_ms, to_ms, NULL, &error);
+      JsonObject *row = json_array_get_object_element (rows, t);
+      JsonObject *s = json_object_get_object_member (row, "stats");
+      JsonObject *latency = json_object_get_object_member (s, "latency");
+      const char *members[] = { "min", "mean", "median", "p95", "max" };
+      gint64 values[] = { stats->min_us, stats->mean_us, stats->median_us, stats->p95_us, stats->max_us };
+      guint64 n_anomalies = 0;
+
+      g_assert_no_error (error);
+      g_assert_true (lookout_store_count_anomalies_sync (f->store.store, id, from_ms, to_ms, &n_anomalies, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (json_object_get_int_member (row, "id"), ==, id);
+      g_assert_cmpint (json_object_get_int_member (s, "results"), ==, stats->n);
+      g_assert_cmpint (json_object_get_int_member (s, "failures"), ==, stats->n_fail);
+      g_assert_cmpint (json_object_get_int_member (s, "outages"), ==, stats->n_outages);
+      g_assert_cmpint (json_object_get_int_member (s, "anomalies"), ==, n_anomalies);
+      g_assert_cmpint (json_object_get_boolean_member (s, "exact"), ==, stats->exact);
+      if (stats->n == 0)
+        {
+          g_assert_true (json_node_is_null (json_object_get_member (s, "availability")));
+          continue;
+        }
+      g_assert_cmpfloat_with_epsilon (json_object_get_double_member (s, "availability"),
+                                      stats->availability, 1e-12);
+      for (guint m = 0; m < G_N_ELEMENTS (members); m++)
+        g_assert_cmpfloat_with_epsilon (json_object_get_double_member (latency, members[m]),
+                                        values[m] / 1e6, 1e-12);
+    }
+
+  /* the data set covers what it should: chunks, the head, failures, anomalies */
+  {
+    JsonObject *first = json_object_get_object_member (json_array_get_object_element (rows, 0), "stats");
+
+    g_assert_cmpint (json_object_get_int_member (first, "results"), >, 1100);
+    g_assert_cmpint (json_object_get_int_member (first, "outages"), >, 10);
+    g_assert_cmpint (json_object_get_int_member (first, "anomalies"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_array_get_object_element (rows, 3), "stats"),
+                                                 "anomalies"), ==, 0);
+  }
+}
+
 static void
 test_events (Fixture       *f,
              gconstpointer  data)
@@ -897,6 +1028,157 @@ accept_certificate_cb (SoupMessage          *msg,
 
   /* the client pins what the server printed */
   return g_strcmp0 (fingerprint, user_data) == 0;
+}
+
+/* The table behind /metrics follows the targets between results: a new
+ * name relabels every series, a paused target says so, a removed one is
+ * gone; a check without TLS has no TLS phase. */
+static void
+test_metrics_table (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) web = add_target (f, "http://127.0.0.1:8081/");
+  g_autoptr(LookoutTarget) db = add_target (f, "tcp://127.0.0.1:5432");
+  g_autoptr(LookoutResult) r = lookout_result_new (LOOKOUT_TARGET_KIND_HTTP);
+  g_autoptr(Reply) reply = NULL;
+
+  r->target_id = lookout_target_get_id (web);
+  r->target = g_strdup (lookout_target_get_uri_string (web));
+  r->started_ms = BASE_MS;
+  r->ok = TRUE;
+  r->state = LOOKOUT_TARGET_STATE_UP;
+  r->latency_us = 5000;
+  r->http_status = 204;
+  r->dns_us = 0;
+  r->connect_us = 1000;
+  r->tls_us = 0;
+  r->processing_us = 3000;
+  r->transfer_us = 1000;
+  lookout_monitor_handle_result (f->monitor, web, r);
+
+  lookout_target_set_name (web, "front door");
+  reply = request (f, "GET", "/metrics", f->metrics_token, NULL);
+  g_assert_cmpuint (reply->status, ==, 200);
+#define HAS(line) g_assert_nonnull (strstr (reply->body, line "\n"))
+  HAS ("probe_http_status_code{target=\"http://127.0.0.1:8081/\",name=\"front door\",location=\"local\"} 204");
+  HAS ("probe_http_duration_seconds{target=\"http://127.0.0.1:8081/\",name=\"front door\",location=\"local\",phase=\"processing\"} 0.003");
+  HAS ("lookout_target_state{target=\"tcp://127.0.0.1:5432\",name=\"127.0.0.1:5432\",location=\"local\"} 0");
+  g_assert_null (strstr (reply->body, "phase=\"tls\""));
+  g_assert_null (strstr (reply->body, "name=\"127.0.0.1:8081\""));
+  g_clear_pointer (&reply, reply_free);
+
+  lookout_monitor_remove_target (f->monitor, web);
+  lookout_target_set_live_state (db, LOOKOUT_TARGET_STATE_PAUSED, -1, 0, NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (lookout_monitor_get_targets (f->monitor)), ==, 1);
+  reply = request (f, "GET", "/metrics", f->metrics_token, NULL);
+  g_assert_null (strstr (reply->body, "8081"));
+  HAS ("lookout_target_state{target=\"tcp://127.0.0.1:5432\",name=\"127.0.0.1:5432\",location=\"local\"} 4");
+#undef HAS
+}
+
+typedef struct
+{
+  GMutex   lock;
+  GCond    cond;
+  gboolean released;
+  guint    done;
+} Blockers;
+
+static void
+blocker_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Blockers *b = task_data;
+
+  g_mutex_lock (&b->lock);
+  while (!b->released)
+    g_cond_wait (&b->cond, &b->lock);
+  g_mutex_unlock (&b->lock);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+blocker_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Blockers *b = user_data;
+
+  b->done++;
+}
+
+typedef struct
+{
+  char    *url;
+  char    *auth;
+  guint    status;
+  gint     finished;
+} Client;
+
+/* A client of its own thread, synchronous and without a proxy lookup
+ * (libproxy's runs on GIO's shared workers): nothing of it waits for them. */
+static gpointer
+client_thread (gpointer data)
+{
+  Client *c = data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+
+  g_main_context_push_thread_default (context);
+  session = soup_session_new_with_options ("proxy-resolver", direct, NULL);
+  msg = soup_message_new ("GET", c->url);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", c->auth);
+  body = soup_session_send_and_read (session, msg, NULL, NULL);
+  c->status = soup_message_get_status (msg);
+  g_clear_object (&session);
+  g_main_context_pop_thread_default (context);
+  g_atomic_int_set (&c->finished, 1);
+  return NULL;
+}
+
+/* Requests are answered while GIO's shared worker threads are all taken
+ * (as when a monitor starting with many targets backfills each one's
+ * anomaly detector there): the API has workers of its own. */
+static void
+test_own_workers (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) target = add_target (f, "tcp://127.0.0.1:7");
+  g_autofree char *url = g_strconcat (f->url, "/metrics", NULL);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", f->metrics_token);
+  Client client = { url, auth, 0, 0 };
+  GThread *thread;
+  Blockers b = { 0, };
+  const guint n_blockers = 200;
+
+  g_mutex_init (&b.lock);
+  g_cond_init (&b.cond);
+  for (guint i = 0; i < n_blockers; i++)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, blocker_done_cb, &b);
+
+      g_task_set_task_data (task, &b, NULL);
+      g_task_run_in_thread (task, blocker_thread);
+    }
+
+  thread = g_thread_new ("client", client_thread, &client);
+  LOOKOUT_TEST_WAIT (g_atomic_int_get (&client.finished));
+  g_thread_join (thread);
+  g_assert_cmpuint (client.status, ==, 200);
+
+  g_mutex_lock (&b.lock);
+  b.released = TRUE;
+  g_cond_broadcast (&b.cond);
+  g_mutex_unlock (&b.lock);
+  LOOKOUT_TEST_WAIT (b.done == n_blockers);
+  g_mutex_clear (&b.lock);
+  g_cond_clear (&b.cond);
 }
 
 static void
@@ -1180,6 +1462,7 @@ main (int    argc,
   ADD ("/api/auth", test_auth);
   ADD ("/api/tokens-stored-as-hashes", test_tokens_stored_as_hashes);
   g_test_add_func ("/api/scopes-parse", test_scopes_parse);
+  g_test_add_func ("/api/time-text", test_time_text);
   ADD ("/api/rate-limit", test_rate_limit);
   ADD ("/api/host-header", test_host_header);
   ADD ("/api/limits", test_limits);
@@ -1188,8 +1471,11 @@ main (int    argc,
   ADD ("/api/targets", test_targets);
   ADD ("/api/history", test_history);
   ADD ("/api/status", test_status);
+  ADD ("/api/status-equals-store", test_status_equals_store);
   ADD ("/api/events", test_events);
   ADD ("/api/metrics", test_metrics);
+  ADD ("/api/metrics-table", test_metrics_table);
+  ADD ("/api/own-workers", test_own_workers);
   ADD ("/api/anomalies-and-report", test_anomalies_and_report);
   g_test_add_func ("/api/tls", test_tls);
   ADD ("/api/documented", test_documented);

@@ -224,6 +224,40 @@ test_dns_port_unreachable (void)
   assert_failed (result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_REFUSED);
 }
 
+static gboolean
+tick_cb (gpointer user_data)
+{
+  *(gint64 *) user_data = g_get_monotonic_time ();
+  return G_SOURCE_REMOVE;
+}
+
+/* A reply read from a channel's socket never holds the main loop until the
+ * next one: c-ares reads until EAGAIN, so its sockets must not block. */
+static void
+test_dns_reads_do_not_block (void)
+{
+  g_autoptr(LookoutDnsClient) client = lookout_dns_client_new ();
+  Query fast = { 0 }, slow = { 0 };
+  gint64 start, ticked = 0;
+
+  lookout_dns_client_query_async (client, "127.0.0.1", responder->port, "slow-3000.example.test", "A",
+                                  5000, NULL, queried_cb, &slow);
+  lookout_dns_client_query_async (client, "127.0.0.1", responder->port, "www.example.test", "A",
+                                  5000, NULL, queried_cb, &fast);
+  query_wait (&fast);
+  start = g_get_monotonic_time ();
+  g_timeout_add (10, tick_cb, &ticked);
+  LOOKOUT_TEST_WAIT (ticked != 0);
+  /* the slow reply is seconds away: the loop ran long before it */
+  g_assert_false (slow.done);
+  g_assert_cmpint (ticked - start, <, 2000000);
+  query_wait (&slow);
+  g_clear_pointer (&fast.result, lookout_result_unref);
+  g_clear_pointer (&slow.result, lookout_result_unref);
+  g_clear_error (&fast.error);
+  g_clear_error (&slow.error);
+}
+
 static void
 test_dns_latency (void)
 {
@@ -487,6 +521,7 @@ main (int   argc,
   g_test_add_func ("/dns/timeout", test_dns_timeout);
   g_test_add_func ("/dns/port-unreachable", test_dns_port_unreachable);
   g_test_add_func ("/dns/latency", test_dns_latency);
+  g_test_add_func ("/dns/reads-do-not-block", test_dns_reads_do_not_block);
   g_test_add_func ("/dns/concurrent", test_dns_concurrent);
   g_test_add_func ("/dns/system", test_dns_system);
   g_test_add_func ("/dns/system-failover", test_dns_system_failover);

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <sqlite3.h>
 
 #include "lookout-store.h"
@@ -92,6 +94,16 @@ static const char * const schema_outbox_added[] = {
   "  received INTEGER NOT NULL,  min_us INTEGER NOT NULL,  max_us INTEGER NOT NULL,"
   "  jitter_us INTEGER NOT NULL)",
   "table|agent_state|agent_state|CREATE TABLE agent_state (  key TEXT PRIMARY KEY,  value) WITHOUT ROWID",
+};
+
+/* The api_tokens step: older builds made the same table with the first
+ * token written. */
+static const char * const schema_tokens_added[] = {
+  "table|api_tokens|api_tokens|CREATE TABLE api_tokens (  name TEXT PRIMARY KEY,"
+  "  scopes TEXT NOT NULL,  hash TEXT NOT NULL UNIQUE,  created_ms INTEGER NOT NULL,"
+  "  last_used_ms INTEGER NOT NULL DEFAULT 0)",
+  "index|sqlite_autoindex_api_tokens_1|api_tokens|",
+  "index|sqlite_autoindex_api_tokens_2|api_tokens|",
 };
 
 /* The store's file, not opened: each test opens it its own way. */
@@ -186,6 +198,42 @@ assert_schema_v1 (const char *path)
   g_assert_cmpuint (g_strv_length (master), >=, G_N_ELEMENTS (schema_v1));
 }
 
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* @rows holds exactly the rows of the three lists, in any order. */
+static void
+assert_rows_are (char              **rows,
+                 const char * const *a,
+                 gsize               n_a,
+                 const char * const *b,
+                 gsize               n_b,
+                 const char * const *c,
+                 gsize               n_c)
+{
+  g_autoptr(GPtrArray) expected = g_ptr_array_new ();
+  g_autoptr(GPtrArray) actual = g_ptr_array_new ();
+
+  for (gsize i = 0; i < n_a; i++)
+    g_ptr_array_add (expected, (gpointer) a[i]);
+  for (gsize i = 0; i < n_b; i++)
+    g_ptr_array_add (expected, (gpointer) b[i]);
+  for (gsize i = 0; i < n_c; i++)
+    g_ptr_array_add (expected, (gpointer) c[i]);
+  for (gsize i = 0; rows[i] != NULL; i++)
+    g_ptr_array_add (actual, rows[i]);
+  g_ptr_array_sort (expected, compare_strings);
+  g_ptr_array_sort (actual, compare_strings);
+
+  g_assert_cmpuint (actual->len, ==, expected->len);
+  for (guint i = 0; i < actual->len; i++)
+    g_assert_cmpstr (actual->pdata[i], ==, expected->pdata[i]);
+}
+
 static void
 assert_schema_current (const char *path)
 {
@@ -199,11 +247,11 @@ assert_schema_current (const char *path)
     g_assert_cmpstr (master[m++], ==, schema_v2_added[i]);
   for (guint i = 0; i < G_N_ELEMENTS (schema_v3_added); i++)
     g_assert_cmpstr (master[m++], ==, schema_v3_added[i]);
-  for (guint i = 0; i < G_N_ELEMENTS (schema_paths_added); i++)
-    g_assert_cmpstr (master[m++], ==, schema_paths_added[i]);
-  for (guint i = 0; i < G_N_ELEMENTS (schema_outbox_added); i++)
-    g_assert_cmpstr (master[m++], ==, schema_outbox_added[i]);
-  g_assert_cmpuint (g_strv_length (master), ==, m);
+  /* The later steps' rows, in whatever rowids SQLite gave them after the
+   * tables earlier steps dropped. */
+  assert_rows_are (master + m, schema_paths_added, G_N_ELEMENTS (schema_paths_added),
+                   schema_outbox_added, G_N_ELEMENTS (schema_outbox_added),
+                   schema_tokens_added, G_N_ELEMENTS (schema_tokens_added));
 }
 
 static void
@@ -289,6 +337,84 @@ test_existing_v1 (Fixture       *f,
   g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, lookout_store_schema_get_version ());
 }
 
+static void
+exec_schema_rows (sqlite3            *db,
+                  const char * const *rows,
+                  guint               n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (rows[i], "|", 4);
+
+      /* SQLite makes these itself; the row store went in version 3. */
+      if (g_str_has_prefix (fields[1], "sqlite_") || g_str_equal (fields[1], "samples"))
+        continue;
+      exec_raw (db, fields[3]);
+    }
+}
+
+/* A file of version 3, the last before the tokens had a step of their own,
+ * written by hand; @with_tokens: as a build that served the API left it,
+ * with the table made by its first token. */
+static void
+write_v3 (const char *path,
+          gboolean    with_tokens)
+{
+  sqlite3 *db = open_raw (path);
+
+  exec_schema_rows (db, schema_v1, G_N_ELEMENTS (schema_v1));
+  exec_schema_rows (db, schema_v2_added, G_N_ELEMENTS (schema_v2_added));
+  exec_schema_rows (db, schema_v3_added, G_N_ELEMENTS (schema_v3_added));
+  if (with_tokens)
+    {
+      exec_schema_rows (db, schema_tokens_added, G_N_ELEMENTS (schema_tokens_added));
+      exec_raw (db, "INSERT INTO api_tokens (name, scopes, hash, created_ms)"
+                    " VALUES ('grafana', 'read', 'f00d', 1700000000000)");
+    }
+  exec_raw (db, "PRAGMA application_id = 1280003924; PRAGMA user_version = 3;");
+  sqlite3_close (db);
+}
+
+/* Opening an older file makes the api_tokens table, or keeps the one an
+ * older build made, with its tokens; tokens can then be written. */
+static void
+test_tokens_step (Fixture       *f,
+                  gconstpointer  data)
+{
+  gboolean with_tokens = GPOINTER_TO_INT (data);
+  g_autoptr(LookoutStore) store = NULL;
+  g_autoptr(GArray) tokens = NULL;
+  GError *error = NULL;
+
+  write_v3 (f->path, with_tokens);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'api_tokens'"),
+                   ==, with_tokens ? 1 : 0);
+
+  store = lookout_store_open_sync (f->path, NULL, &error);
+  g_assert_no_error (error);
+  tokens = lookout_store_list_tokens_sync (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tokens->len, ==, with_tokens ? 1 : 0);
+  if (with_tokens)
+    g_assert_cmpstr (g_array_index (tokens, LookoutStoredToken, 0).name, ==, "grafana");
+  lookout_store_close (store);
+
+  /* the table is there before any token is written */
+  assert_schema_current (f->path);
+  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, lookout_store_schema_get_version ());
+
+  g_clear_object (&store);
+  store = lookout_store_open_sync (f->path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (lookout_store_insert_token_sync (store, "prometheus", "metrics", "beef", 1700000001000, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&tokens, g_array_unref);
+  tokens = lookout_store_list_tokens_sync (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tokens->len, ==, with_tokens ? 2 : 1);
+  lookout_store_close (store);
+}
+
 /* A file whose migration fails part way keeps its version and gets none of
  * the version's tables: the steps run in one transaction. */
 static void
@@ -326,6 +452,10 @@ main (int   argc,
   ADD ("/store/schema/new-database", test_new_database);
   ADD ("/store/schema/existing-v1", test_existing_v1);
   ADD ("/store/schema/failed-step-rolls-back", test_failed_step_rolls_back);
+  g_test_add ("/store/schema/tokens-step", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_tokens_step, fixture_tear_down);
+  g_test_add ("/store/schema/tokens-step-kept", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_tokens_step, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -172,6 +172,71 @@ test_kind_refusals (void)
   g_assert_false (lookout_target_options_check_key (LOOKOUT_TARGET_KIND_HTTP, "header", FALSE, NULL));
 }
 
+/* Options in the address's query: taken out of the URI, whose own query
+ * stays as written, set as in the targets file, refused in its words. */
+static void
+test_uri_options (void)
+{
+  static const struct { const char *text, *uri, *options; } good[] = {
+    { "https://example.org/health?page=2&lookout.accept=200-299&x=%41#top",
+      "https://example.org/health?page=2&x=%41#top", "{\"accept\":\"200-299\"}" },
+    { "https://example.org/?lookout.keyword=all%20well&lookout.header=X-Key%3A%20a",
+      "https://example.org/", "{\"keyword\":\"all well\",\"headers\":{\"X-Key\":\"a\"}}" },
+    { "https://example.org/?a=&&b", "https://example.org/?a=&&b", "{}" },
+    { "dns://127.0.0.1/example.org?type=AAAA&lookout.expect=2001:db8::1",
+      "dns://127.0.0.1/example.org?type=AAAA", "{\"expect\":\"2001:db8::1\"}" },
+    { "icmp://127.0.0.1?lookout.count=5", "icmp://127.0.0.1", "{\"count\":5}" },
+  };
+  static const struct { const char *text, *key, *value; } bad[] = {
+    { "https://example.org/?lookout.accept=99", "accept", "99" },
+    { "https://example.org/?lookout.max_redirects=1000", "max_redirects", "1000" },
+    { "icmp://127.0.0.1?lookout.keyword=up", "keyword", "up" },
+    { "tcp://127.0.0.1:22?lookout.colour=red", "colour", "red" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LookoutTarget) target = lookout_target_new_from_string_with_options (good[i].text, &error);
+      g_autoptr(LookoutTarget) plain = NULL;
+      g_autoptr(JsonNode) got = NULL;
+      g_autoptr(JsonNode) want = NULL;
+
+      g_assert_no_error (error);
+      plain = lookout_target_new_from_string (good[i].uri, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (lookout_target_get_uri_string (target), ==, lookout_target_get_uri_string (plain));
+      got = json_from_string (lookout_target_get_options (target), NULL);
+      want = json_from_string (good[i].options, NULL);
+      g_assert_true (json_node_equal (got, want));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) file_error = NULL;
+      g_autoptr(LookoutTarget) target = lookout_target_new_from_string_with_options (bad[i].text, &error);
+      g_autofree char *base = g_strndup (bad[i].text, strcspn (bad[i].text, "?"));
+      g_autoptr(LookoutTarget) plain = lookout_target_new_from_string (base, NULL);
+      g_autofree char *expected = NULL;
+
+      g_assert_null (target);
+      g_assert_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS);
+      /* the words of KEY=VALUE in the targets file, naming the parameter */
+      g_assert_false (lookout_target_set_option_text (plain, bad[i].key, bad[i].value, &file_error));
+      expected = g_strdup_printf ("lookout.%s: %s", bad[i].key, file_error->message);
+      g_assert_cmpstr (error->message, ==, expected);
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (lookout_target_new_from_string_with_options ("https://example.org/?lookout.accept", &error));
+    g_assert_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS);
+    g_assert_nonnull (strstr (error->message, "lookout.KEY=VALUE"));
+  }
+}
+
 static void
 test_headers_accumulate (void)
 {
@@ -430,6 +495,7 @@ main (int   argc,
   g_test_add_func ("/target-options/same-messages", test_same_messages);
   g_test_add_func ("/target-options/kind-refusals", test_kind_refusals);
   g_test_add_func ("/target-options/headers-accumulate", test_headers_accumulate);
+  g_test_add_func ("/target-options/uri-options", test_uri_options);
   g_test_add_func ("/target-options/targets-file", test_targets_file);
   g_test_add_func ("/target-options/targets-file-errors", test_targets_file_errors);
   g_test_add_func ("/target-options/format-line", test_format_line);

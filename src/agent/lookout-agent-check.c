@@ -184,7 +184,7 @@ lookout_agent_command_check (int    argc,
   for (int i = 1; i < argc; i++)
     {
       g_autoptr(GError) error = NULL;
-      LookoutTarget *target = lookout_target_new_from_string (argv[i], &error);
+      LookoutTarget *target = lookout_target_new_from_string_with_options (argv[i], &error);
 
       if (target == NULL)
         {

@@ -268,6 +268,93 @@ lookout_stats_fetch_sync (LookoutStore  *store,
   return g_steal_pointer (&stats);
 }
 
+typedef struct
+{
+  LookoutStats *stats;
+  gboolean     *complete;
+  Accumulator   acc;
+  gboolean      open;
+} Many;
+
+static void
+many_close (Many *many)
+{
+  if (many->open)
+    accumulator_finish (&many->acc);
+  many->open = FALSE;
+}
+
+static void
+many_target_cb (guint    index,
+                gboolean complete,
+                gpointer user_data)
+{
+  Many *many = user_data;
+
+  many_close (many);
+  many->complete[index] = complete;
+  if (complete)
+    {
+      accumulator_init (&many->acc, &many->stats[index]);
+      many->open = TRUE;
+    }
+}
+
+static void
+many_sample_cb (gint64   ts_ms,
+                gint64   latency_us,
+                guint8   state,
+                gpointer user_data)
+{
+  Many *many = user_data;
+
+  accumulator_add (&many->acc, ts_ms, latency_us, state);
+}
+
+LookoutStats *
+lookout_stats_fetch_many_sync (LookoutStore  *store,
+                               const gint64  *target_ids,
+                               guint          n_targets,
+                               gint64         from_ms,
+                               gint64         to_ms,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  g_autofree LookoutStats *stats = g_new0 (LookoutStats, MAX (n_targets, 1));
+  g_autofree gboolean *complete = g_new0 (gboolean, MAX (n_targets, 1));
+  Many many = { stats, complete };
+  gboolean ok;
+
+  g_return_val_if_fail (LOOKOUT_IS_STORE (store), NULL);
+  g_return_val_if_fail (target_ids != NULL || n_targets == 0, NULL);
+  g_return_val_if_fail (to_ms > from_ms, NULL);
+
+  ok = lookout_store_scan_samples_many_sync (store, target_ids, n_targets, from_ms, to_ms,
+                                             many_target_cb, many_sample_cb, &many,
+                                             cancellable, error);
+  many_close (&many);
+  if (!ok)
+    return NULL;
+
+  for (guint k = 0; k < n_targets; k++)
+    {
+      if (!complete[k])
+        {
+          /* pruned raw samples: this target's rollups, as for one */
+          g_autofree LookoutStats *one = lookout_stats_fetch_sync (store, target_ids[k], from_ms, to_ms,
+                                                                   cancellable, error);
+
+          if (one == NULL)
+            return NULL;
+          stats[k] = *one;
+        }
+      stats[k].from_ms = from_ms;
+      stats[k].to_ms = to_ms;
+    }
+
+  return g_steal_pointer (&stats);
+}
+
 static gpointer
 read_stats (LookoutStore  *store,
             gint64         target_id,

@@ -70,5 +70,15 @@ LookoutStats *lookout_stats_fetch_sync       (LookoutStore         *store,
                                               gint64                to_ms,
                                               GCancellable         *cancellable,
                                               GError              **error);
+/* lookout_stats_fetch_sync() of each of @target_ids (n_targets of them),
+ * read from one snapshot of the store: an array of as many stats, freed
+ * with g_free(). */
+LookoutStats *lookout_stats_fetch_many_sync  (LookoutStore         *store,
+                                              const gint64         *target_ids,
+                                              guint                 n_targets,
+                                              gint64                from_ms,
+                                              gint64                to_ms,
+                                              GCancellable         *cancellable,
+                                              GError              **error);
 
 G_END_DECLS

@@ -22,6 +22,7 @@
 
 #include "lookout-api-private.h"
 #include "lookout-target-options.h"
+#include "lookout-json.h"
 
 #define DEFAULT_RANGE_MS (24 * 3600 * G_GINT64_CONSTANT (1000))
 
@@ -43,28 +44,6 @@ history_free (History *history)
 {
   g_free (history->uri);
   g_free (history);
-}
-
-static void
-append_json_string (GString    *out,
-                    const char *text)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      guchar c = *p;
-
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, c);
-        }
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, c);
-    }
-  g_string_append_c (out, '"');
 }
 
 static void
@@ -100,7 +79,7 @@ history_thread (LookoutStore  *store,
   n = MIN (rows->len, (guint) h->limit);
   out = g_string_sized_new (64 + (gsize) n * 96);
   g_string_append_printf (out, "{\"id\":%" G_GINT64_FORMAT ",\"target\":", h->id);
-  append_json_string (out, h->uri);
+  lookout_json_append_string (out, h->uri);
   g_string_append (out, ",\"from\":");
   lookout_api_append_time (out, h->from_ms);
   g_string_append (out, ",\"to\":");
@@ -117,16 +96,21 @@ history_thread (LookoutStore  *store,
 
           g_string_append (out, "{\"time\":");
           lookout_api_append_time (out, s->ts_ms);
-          g_string_append_printf (out, ",\"ts_ms\":%" G_GINT64_FORMAT ",\"state\":\"%s\",\"latency\":",
-                                  s->ts_ms, lookout_target_state_to_string (s->state));
+          g_string_append (out, ",\"ts_ms\":");
+          lookout_api_append_int (out, s->ts_ms);
+          g_string_append (out, ",\"state\":\"");
+          g_string_append (out, lookout_target_state_to_string (s->state));
+          g_string_append (out, "\",\"latency\":");
           append_seconds_us (out, s->latency_us);
-          g_string_append_printf (out, ",\"code\":%d,\"error\":", s->code);
+          g_string_append (out, ",\"code\":");
+          lookout_api_append_int (out, s->code);
+          g_string_append (out, ",\"error\":");
           if (s->error != NULL)
-            append_json_string (out, s->error);
+            lookout_json_append_string (out, s->error);
           else
             g_string_append (out, "null");
           g_string_append (out, ",\"location\":");
-          append_json_string (out, s->location != NULL ? s->location : LOOKOUT_LOCATION_LOCAL);
+          lookout_json_append_string (out, s->location != NULL ? s->location : LOOKOUT_LOCATION_LOCAL);
           g_string_append_c (out, '}');
         }
       else
@@ -136,8 +120,13 @@ history_thread (LookoutStore  *store,
 
           g_string_append (out, "{\"time\":");
           lookout_api_append_time (out, r->bucket_ms);
-          g_string_append_printf (out, ",\"ts_ms\":%" G_GINT64_FORMAT ",\"count\":%u,\"failures\":%u,"
-                                  "\"min\":", r->bucket_ms, r->n, r->n_fail);
+          g_string_append (out, ",\"ts_ms\":");
+          lookout_api_append_int (out, r->bucket_ms);
+          g_string_append (out, ",\"count\":");
+          lookout_api_append_int (out, r->n);
+          g_string_append (out, ",\"failures\":");
+          lookout_api_append_int (out, r->n_fail);
+          g_string_append (out, ",\"min\":");
           append_seconds_us (out, ok > 0 ? r->min_us : -1);
           g_string_append (out, ",\"mean\":");
           append_seconds_us (out, ok > 0 ? r->sum_us / ok : -1);

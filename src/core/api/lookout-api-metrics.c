@@ -7,17 +7,25 @@
 
 /* How /metrics is made
  *
- * Every result passes the monitor's "result" signal; this object keeps the
- * last one per target id with two counters and the time of the last change
- * of state. A scrape walks the monitor's target list once per metric family
- * (the format wants a family's series together, after its HELP and TYPE)
- * and prints from memory: no SQL, no allocation per series beyond the
- * output buffer. Each entry caches its label text
- * `target="…",name="…",location="…"`, rebuilt only when the target's URI
- * or name changed. The location is where the result was checked from: this
- * process's own (the monitor's "location", "local" unless `run --name`) or
- * a remote agent's, whose results a manager keeps as further entries of
- * the target, one per location, in the order they first came.
+ * A compact table, one row per target of the monitor in the list's order
+ * (kept so by "items-changed"): the figures of its last result that a
+ * scrape prints, its results by outcome, when its state last changed, and
+ * its label text `target="…",name="…",location="…"`, escaped once when the
+ * target's URI or name changes (a GRefString, so that a copy of the row
+ * shares it). The location is where the result was checked from: this
+ * process's own (the monitor's "location", "local" unless `run --name`) or,
+ * on a manager, a remote agent's, whose results are further rows of the
+ * target chained to its entry, one per location, in the order they came. The
+ * main thread changes a row under the table's lock, a few fields per
+ * result; a scrape never runs there: its worker thread copies the rows
+ * under the lock (a memcpy and a reference per row) and writes the text
+ * from the copy, each family after its HELP and TYPE, only the series that
+ * have a value, into one buffer sized from the previous scrape. The checks
+ * on the main loop are not held up by a scrape of any size.
+ *
+ * Another label for every series of a target goes into the row's label
+ * text (row_set_labels()); one for a single family goes where that family
+ * is written (render_family()).
  *
  * Names follow blackbox_exporter where the meaning is the same; the rest
  * are lookout_*. Base units (seconds, ratios), no timestamps. */
@@ -30,17 +38,44 @@
 
 #include "lookout-api-private.h"
 
+/* What a scrape prints of one target: plain values, copied as they are. */
+typedef struct
+{
+  gboolean           has_result;
+  gboolean           ok;
+  LookoutTargetKind  kind;
+  guint              state;          /* the target's live state */
+  gint64             latency_us;
+  guint              http_status;
+  gint64             dns_us;
+  gint64             connect_us;
+  gint64             tls_us;
+  gint64             processing_us;
+  gint64             transfer_us;
+  gint64             cert_expiry_s;
+  guint              sent;
+  guint              received;
+  gint64             jitter_us;
+  gint64             offset_us;
+  guint64            n_by_state[LOOKOUT_TARGET_STATE_PAUSED + 1];
+} Values;
+
+typedef struct
+{
+  char          *labels;        /* GRefString */
+  Values         values;
+} Row;
+
 typedef struct Entry
 {
-  LookoutResult *result;
-  gint64         state_since_ms;
-  guint          state;
-  guint64        n_by_state[LOOKOUT_TARGET_STATE_PAUSED + 1];
-  char          *label_uri;     /* what labels was made from */
-  char          *label_name;
-  char          *labels;        /* a GRefString: a scrape's snapshot holds it */
+  gint64         id;
   char          *location;      /* a remote agent's name; NULL: this process */
-  struct Entry  *next;          /* the target's entry for the next location */
+  struct Entry  *next;          /* the target's row for the next location */
+  LookoutTarget *target;        /* main thread only, from here down; NULL for a location's row */
+  LookoutResult *result;
+  guint          result_state;  /* the target's state at the last result */
+  gint64         state_since_ms;
+  Row            row;           /* under the lock */
 } Entry;
 
 struct _LookoutApiMetrics
@@ -48,150 +83,15 @@ struct _LookoutApiMetrics
   GObject         parent_instance;
 
   LookoutMonitor *monitor;
-  GHashTable     *entries;      /* target id (gint64 *) -> Entry */
+  GListModel     *targets;
+  GMutex          lock;
+  GPtrArray      *entries;      /* Entry, in the order of the monitor's list */
+  GHashTable     *by_id;        /* target id (gint64 *) -> Entry */
+  char           *own_location;
+  gsize           last_len;     /* of the last scrape's text */
 };
 
 G_DEFINE_FINAL_TYPE (LookoutApiMetrics, lookout_api_metrics, G_TYPE_OBJECT)
-
-static void
-entry_free (Entry *entry)
-{
-  g_clear_pointer (&entry->result, lookout_result_unref);
-  g_free (entry->label_uri);
-  g_free (entry->label_name);
-  g_clear_pointer (&entry->labels, g_ref_string_release);
-  g_free (entry->location);
-  g_clear_pointer (&entry->next, entry_free);
-  g_free (entry);
-}
-
-static Entry *
-ensure_entry (LookoutApiMetrics *self,
-              gint64             id)
-{
-  Entry *entry = g_hash_table_lookup (self->entries, &id);
-
-  if (entry == NULL)
-    {
-      gint64 *key = g_new (gint64, 1);
-
-      *key = id;
-      entry = g_new0 (Entry, 1);
-      g_hash_table_insert (self->entries, key, entry);
-    }
-  return entry;
-}
-
-static void
-result_cb (LookoutMonitor    *monitor,
-           LookoutTarget     *target,
-           LookoutResult     *result,
-           LookoutApiMetrics *self)
-{
-  Entry *entry = ensure_entry (self, lookout_target_get_id (target));
-  guint state = lookout_target_get_state (target);
-
-  if (result->location != NULL)
-    {
-      while (g_strcmp0 (entry->location, result->location) != 0)
-        {
-          if (entry->next == NULL)
-            {
-              entry->next = g_new0 (Entry, 1);
-              entry->next->location = g_strdup (result->location);
-            }
-          entry = entry->next;
-        }
-      state = lookout_alert_engine_get_location_state (lookout_monitor_get_alert_engine (monitor),
-                                                       lookout_target_get_id (target),
-                                                       result->location);
-    }
-
-  if (entry->result == NULL || entry->state != state)
-    entry->state_since_ms = result->started_ms;
-  entry->state = state;
-  if (result->state <= LOOKOUT_TARGET_STATE_PAUSED)
-    entry->n_by_state[result->state]++;
-  g_clear_pointer (&entry->result, lookout_result_unref);
-  entry->result = lookout_result_ref (result);
-}
-
-static void
-lookout_api_metrics_dispose (GObject *object)
-{
-  LookoutApiMetrics *self = LOOKOUT_API_METRICS (object);
-
-  if (self->monitor != NULL)
-    g_signal_handlers_disconnect_by_func (self->monitor, result_cb, self);
-  g_clear_object (&self->monitor);
-
-  G_OBJECT_CLASS (lookout_api_metrics_parent_class)->dispose (object);
-}
-
-static void
-lookout_api_metrics_finalize (GObject *object)
-{
-  LookoutApiMetrics *self = LOOKOUT_API_METRICS (object);
-
-  g_clear_pointer (&self->entries, g_hash_table_unref);
-
-  G_OBJECT_CLASS (lookout_api_metrics_parent_class)->finalize (object);
-}
-
-static void
-lookout_api_metrics_class_init (LookoutApiMetricsClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->dispose = lookout_api_metrics_dispose;
-  object_class->finalize = lookout_api_metrics_finalize;
-}
-
-static void
-lookout_api_metrics_init (LookoutApiMetrics *self)
-{
-  self->entries = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                         (GDestroyNotify) entry_free);
-}
-
-LookoutApiMetrics *
-lookout_api_metrics_new (LookoutMonitor *monitor)
-{
-  LookoutApiMetrics *self;
-
-  g_return_val_if_fail (LOOKOUT_IS_MONITOR (monitor), NULL);
-
-  self = g_object_new (LOOKOUT_TYPE_API_METRICS, NULL);
-  self->monitor = g_object_ref (monitor);
-  g_signal_connect (monitor, "result", G_CALLBACK (result_cb), self);
-  return self;
-}
-
-const LookoutResult *
-lookout_api_metrics_get_last_result (LookoutApiMetrics *self,
-                                     gint64             target_id)
-{
-  Entry *entry;
-
-  g_return_val_if_fail (LOOKOUT_IS_API_METRICS (self), NULL);
-
-  entry = g_hash_table_lookup (self->entries, &target_id);
-  return entry ? entry->result : NULL;
-}
-
-gint64
-lookout_api_metrics_get_state_since (LookoutApiMetrics *self,
-                                     gint64             target_id)
-{
-  Entry *entry;
-
-  g_return_val_if_fail (LOOKOUT_IS_API_METRICS (self), 0);
-
-  entry = g_hash_table_lookup (self->entries, &target_id);
-  return entry ? entry->state_since_ms : 0;
-}
-
-/* ---- rendering ---- */
 
 static void
 append_label_value (GString    *out,
@@ -216,38 +116,262 @@ append_label_value (GString    *out,
     }
 }
 
-static const char *
-entry_labels (Entry         *entry,
-              LookoutTarget *target,
-              const char    *own_location)
+/* Main thread, under the lock. */
+static void
+row_set_labels (Row           *row,
+                LookoutTarget *target,
+                const char    *location)
 {
-  const char *uri = lookout_target_get_uri_string (target);
   const char *name = lookout_target_get_name (target);
-  GString *labels;
+  g_autoptr(GString) labels = g_string_new ("target=\"");
 
-  if (name == NULL)
-    name = "";
-  if (entry->labels != NULL && g_strcmp0 (entry->label_uri, uri) == 0 &&
-      g_strcmp0 (entry->label_name, name) == 0)
-    return entry->labels;
-
-  labels = g_string_new ("target=\"");
-  append_label_value (labels, uri);
+  append_label_value (labels, lookout_target_get_uri_string (target));
   g_string_append (labels, "\",name=\"");
-  append_label_value (labels, name);
+  append_label_value (labels, name ? name : "");
   g_string_append (labels, "\",location=\"");
-  append_label_value (labels, entry->location != NULL ? entry->location : own_location);
+  append_label_value (labels, location);
   g_string_append_c (labels, '"');
 
-  g_clear_pointer (&entry->labels, g_ref_string_release);
-  g_free (entry->label_uri);
-  g_free (entry->label_name);
-  entry->labels = g_ref_string_new_len (labels->str, labels->len);
-  g_string_free (labels, TRUE);
-  entry->label_uri = g_strdup (uri);
-  entry->label_name = g_strdup (name);
-  return entry->labels;
+  g_clear_pointer (&row->labels, g_ref_string_release);
+  row->labels = g_ref_string_new_len (labels->str, labels->len);
 }
+
+static void
+target_notify_cb (LookoutTarget     *target,
+                  GParamSpec        *pspec,
+                  LookoutApiMetrics *self)
+{
+  Entry *entry = g_hash_table_lookup (self->by_id, &(gint64) { lookout_target_get_id (target) });
+
+  if (entry == NULL || entry->target != target)
+    return;
+  if (g_str_equal (pspec->name, "state"))
+    {
+      g_mutex_lock (&self->lock);
+      entry->row.values.state = lookout_target_get_state (target);
+      g_mutex_unlock (&self->lock);
+    }
+  else if (g_str_equal (pspec->name, "name") || g_str_equal (pspec->name, "uri"))
+    {
+      g_mutex_lock (&self->lock);
+      for (Entry *e = entry; e != NULL; e = e->next)
+        row_set_labels (&e->row, target, e->location ? e->location : self->own_location);
+      g_mutex_unlock (&self->lock);
+    }
+}
+
+static void
+entry_free (Entry *entry)
+{
+  if (entry->target != NULL)
+    g_signal_handlers_disconnect_matched (entry->target, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
+                                          target_notify_cb, NULL);
+  g_clear_object (&entry->target);
+  g_clear_pointer (&entry->result, lookout_result_unref);
+  g_clear_pointer (&entry->row.labels, g_ref_string_release);
+  g_free (entry->location);
+  g_clear_pointer (&entry->next, entry_free);
+  g_free (entry);
+}
+
+/* Main thread, under the lock. */
+static Entry *
+entry_new (LookoutApiMetrics *self,
+           LookoutTarget     *target)
+{
+  Entry *entry = g_new0 (Entry, 1);
+
+  entry->id = lookout_target_get_id (target);
+  entry->target = g_object_ref (target);
+  entry->row.values.state = lookout_target_get_state (target);
+  row_set_labels (&entry->row, target, self->own_location);
+  g_signal_connect_object (target, "notify", G_CALLBACK (target_notify_cb), self, 0);
+  return entry;
+}
+
+static void
+targets_changed_cb (GListModel        *targets,
+                    guint              position,
+                    guint              removed,
+                    guint              added,
+                    LookoutApiMetrics *self)
+{
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < removed; i++)
+    {
+      Entry *entry = g_ptr_array_steal_index (self->entries, position);
+
+      if (g_hash_table_lookup (self->by_id, &entry->id) == entry)
+        g_hash_table_remove (self->by_id, &entry->id);
+      g_ptr_array_add (gone, entry);
+    }
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(LookoutTarget) target = g_list_model_get_item (targets, position + i);
+      Entry *entry = entry_new (self, target);
+
+      g_ptr_array_insert (self->entries, position + i, entry);
+      g_hash_table_insert (self->by_id, &entry->id, entry);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+result_cb (LookoutMonitor    *monitor,
+           LookoutTarget     *target,
+           LookoutResult     *result,
+           LookoutApiMetrics *self)
+{
+  Entry *entry = g_hash_table_lookup (self->by_id, &(gint64) { lookout_target_get_id (target) });
+  Values *v;
+  guint state = lookout_target_get_state (target);
+
+  if (entry == NULL)
+    return;
+  if (result->location != NULL)
+    {
+      g_mutex_lock (&self->lock);
+      while (g_strcmp0 (entry->location, result->location) != 0)
+        {
+          if (entry->next == NULL)
+            {
+              entry->next = g_new0 (Entry, 1);
+              entry->next->id = entry->id;
+              entry->next->location = g_strdup (result->location);
+              row_set_labels (&entry->next->row, target, result->location);
+            }
+          entry = entry->next;
+        }
+      g_mutex_unlock (&self->lock);
+      state = lookout_alert_engine_get_location_state (lookout_monitor_get_alert_engine (monitor),
+                                                       lookout_target_get_id (target),
+                                                       result->location);
+    }
+  if (entry->result == NULL || entry->result_state != state)
+    entry->state_since_ms = result->started_ms;
+  entry->result_state = state;
+  g_clear_pointer (&entry->result, lookout_result_unref);
+  entry->result = lookout_result_ref (result);
+
+  g_mutex_lock (&self->lock);
+  v = &entry->row.values;
+  v->has_result = TRUE;
+  v->ok = result->ok;
+  v->kind = result->kind;
+  v->state = state;
+  v->latency_us = result->latency_us;
+  v->http_status = result->http_status;
+  v->dns_us = result->dns_us;
+  v->connect_us = result->connect_us;
+  v->tls_us = result->tls_us;
+  v->processing_us = result->processing_us;
+  v->transfer_us = result->transfer_us;
+  v->cert_expiry_s = result->cert_expiry_s;
+  v->sent = result->sent;
+  v->received = result->received;
+  v->jitter_us = result->jitter_us;
+  v->offset_us = result->offset_us;
+  if (result->state <= LOOKOUT_TARGET_STATE_PAUSED)
+    v->n_by_state[result->state]++;
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+lookout_api_metrics_dispose (GObject *object)
+{
+  LookoutApiMetrics *self = LOOKOUT_API_METRICS (object);
+
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_func (self->monitor, result_cb, self);
+  if (self->targets != NULL)
+    g_signal_handlers_disconnect_by_func (self->targets, targets_changed_cb, self);
+  g_clear_object (&self->targets);
+  g_clear_object (&self->monitor);
+  g_mutex_lock (&self->lock);
+  if (self->by_id != NULL)
+    g_hash_table_remove_all (self->by_id);
+  if (self->entries != NULL)
+    g_ptr_array_set_size (self->entries, 0);
+  g_mutex_unlock (&self->lock);
+
+  G_OBJECT_CLASS (lookout_api_metrics_parent_class)->dispose (object);
+}
+
+static void
+lookout_api_metrics_finalize (GObject *object)
+{
+  LookoutApiMetrics *self = LOOKOUT_API_METRICS (object);
+
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_pointer (&self->own_location, g_free);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (lookout_api_metrics_parent_class)->finalize (object);
+}
+
+static void
+lookout_api_metrics_class_init (LookoutApiMetricsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lookout_api_metrics_dispose;
+  object_class->finalize = lookout_api_metrics_finalize;
+}
+
+static void
+lookout_api_metrics_init (LookoutApiMetrics *self)
+{
+  g_mutex_init (&self->lock);
+  self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
+  self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->last_len = 4096;
+}
+
+LookoutApiMetrics *
+lookout_api_metrics_new (LookoutMonitor *monitor)
+{
+  LookoutApiMetrics *self;
+
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (monitor), NULL);
+
+  self = g_object_new (LOOKOUT_TYPE_API_METRICS, NULL);
+  self->monitor = g_object_ref (monitor);
+  self->own_location = g_strdup (lookout_monitor_get_location (monitor));
+  self->targets = g_object_ref (lookout_monitor_get_targets (monitor));
+  targets_changed_cb (self->targets, 0, 0, g_list_model_get_n_items (self->targets), self);
+  g_signal_connect (self->targets, "items-changed", G_CALLBACK (targets_changed_cb), self);
+  g_signal_connect (monitor, "result", G_CALLBACK (result_cb), self);
+  return self;
+}
+
+const LookoutResult *
+lookout_api_metrics_get_last_result (LookoutApiMetrics *self,
+                                     gint64             target_id)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (LOOKOUT_IS_API_METRICS (self), NULL);
+
+  entry = g_hash_table_lookup (self->by_id, &target_id);
+  return entry ? entry->result : NULL;
+}
+
+gint64
+lookout_api_metrics_get_state_since (LookoutApiMetrics *self,
+                                     gint64             target_id)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (LOOKOUT_IS_API_METRICS (self), 0);
+
+  entry = g_hash_table_lookup (self->by_id, &target_id);
+  return entry ? entry->state_since_ms : 0;
+}
+
+/* ---- rendering ---- */
 
 static gint64
 ratio_micro (guint64 part,
@@ -294,16 +418,6 @@ static const struct
   { "lookout_availability_ratio", "gauge", "Share of results that were not down since this server started" },
   { "lookout_results_total", "counter", "Results since this server started, by outcome" },
 };
-
-/* What a scrape prints of one target, copied on the main thread so that
- * the text can be written on a worker thread while results keep coming. */
-typedef struct
-{
-  char          *labels;      /* GRefString */
-  LookoutResult *result;
-  guint          state;
-  guint64        n_by_state[LOOKOUT_TARGET_STATE_PAUSED + 1];
-} Row;
 
 struct _LookoutApiMetricsSnapshot
 {
@@ -365,15 +479,14 @@ render_family (Family     family,
   for (guint i = 0; i < n; i++)
     {
       const Row *row = &rows[i];
-      const Row *entry = row;
-      const LookoutResult *r = row->result;
+      const Values *r = &row->values;
 
       if (family == FAMILY_STATE)
         {
-          series_int (out, name, row, row->state);
+          series_int (out, name, row, r->state);
           continue;
         }
-      if (r == NULL)
+      if (!r->has_result)
         continue;
 
       switch (family)
@@ -395,7 +508,9 @@ render_family (Family     family,
             {
               series_micro (out, name, row, "phase=\"resolve\"", MAX (r->dns_us, 0));
               series_micro (out, name, row, "phase=\"connect\"", MAX (r->connect_us, 0));
-              series_micro (out, name, row, "phase=\"tls\"", MAX (r->tls_us, 0));
+              /* a check without TLS has no TLS phase */
+              if (r->tls_us > 0 || r->cert_expiry_s > 0)
+                series_micro (out, name, row, "phase=\"tls\"", MAX (r->tls_us, 0));
               series_micro (out, name, row, "phase=\"processing\"", MAX (r->processing_us, 0));
               series_micro (out, name, row, "phase=\"transfer\"", MAX (r->transfer_us, 0));
             }
@@ -428,11 +543,11 @@ render_family (Family     family,
           {
             guint64 total = 0;
 
-            for (guint s = 0; s < G_N_ELEMENTS (entry->n_by_state); s++)
-              total += entry->n_by_state[s];
+            for (guint s = 0; s < G_N_ELEMENTS (r->n_by_state); s++)
+              total += r->n_by_state[s];
             if (total > 0)
               series_micro (out, name, row, NULL,
-                            ratio_micro (total - entry->n_by_state[LOOKOUT_TARGET_STATE_DOWN], total));
+                            ratio_micro (total - r->n_by_state[LOOKOUT_TARGET_STATE_DOWN], total));
           }
           break;
         case FAMILY_RESULTS:
@@ -444,13 +559,13 @@ render_family (Family     family,
             /* outcomes never seen stay absent, as Prometheus allows */
             for (guint o = 0; o < G_N_ELEMENTS (outcomes); o++)
               {
-                if (entry->n_by_state[outcomes[o]] == 0)
+                if (r->n_by_state[outcomes[o]] == 0)
                   continue;
                 begin_series (out, name, row);
                 g_string_append (out, ",outcome=\"");
                 g_string_append (out, lookout_target_state_to_string (outcomes[o]));
                 g_string_append (out, "\"} ");
-                lookout_api_append_int (out, entry->n_by_state[outcomes[o]]);
+                lookout_api_append_int (out, r->n_by_state[outcomes[o]]);
                 g_string_append_c (out, '\n');
               }
           }
@@ -463,40 +578,29 @@ render_family (Family     family,
     }
 }
 
+/* Any thread: a memcpy and a reference per row, under the lock. */
 LookoutApiMetricsSnapshot *
 lookout_api_metrics_snapshot (LookoutApiMetrics *self)
 {
   LookoutApiMetricsSnapshot *snapshot;
-  const char *own_location;
-  GListModel *targets;
-  guint n_targets;
-  GArray *rows;
 
   g_return_val_if_fail (LOOKOUT_IS_API_METRICS (self), NULL);
 
-  targets = lookout_monitor_get_targets (self->monitor);
-  own_location = lookout_monitor_get_location (self->monitor);
-  n_targets = g_list_model_get_n_items (targets);
-  rows = g_array_sized_new (FALSE, TRUE, sizeof (Row), n_targets);
-  for (guint i = 0; i < n_targets; i++)
-    {
-      g_autoptr(LookoutTarget) target = g_list_model_get_item (targets, i);
-      Entry *entry = ensure_entry (self, lookout_target_get_id (target));
-
-      for (; entry != NULL; entry = entry->next)
-        {
-          Row row;
-
-          row.labels = g_ref_string_acquire ((char *) entry_labels (entry, target, own_location));
-          row.result = entry->result ? lookout_result_ref (entry->result) : NULL;
-          row.state = entry->location != NULL ? entry->state : lookout_target_get_state (target);
-          memcpy (row.n_by_state, entry->n_by_state, sizeof row.n_by_state);
-          g_array_append_val (rows, row);
-        }
-    }
   snapshot = g_new0 (LookoutApiMetricsSnapshot, 1);
-  snapshot->n = rows->len;
-  snapshot->rows = (Row *) (void *) g_array_free (rows, FALSE);
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->entries->len; i++)
+    for (const Entry *e = g_ptr_array_index (self->entries, i); e != NULL; e = e->next)
+      snapshot->n++;
+  snapshot->rows = g_new (Row, MAX (snapshot->n, 1));
+  snapshot->n = 0;
+  for (guint i = 0; i < self->entries->len; i++)
+    for (const Entry *e = g_ptr_array_index (self->entries, i); e != NULL; e = e->next)
+      {
+        snapshot->rows[snapshot->n].labels = g_ref_string_acquire (e->row.labels);
+        snapshot->rows[snapshot->n].values = e->row.values;
+        snapshot->n++;
+      }
+  g_mutex_unlock (&self->lock);
   return snapshot;
 }
 
@@ -517,7 +621,6 @@ lookout_api_metrics_snapshot_free (LookoutApiMetricsSnapshot *snapshot)
   for (guint i = 0; i < snapshot->n; i++)
     {
       g_ref_string_release (snapshot->rows[i].labels);
-      g_clear_pointer (&snapshot->rows[i].result, lookout_result_unref);
     }
   g_free (snapshot->rows);
   g_free (snapshot);
@@ -539,29 +642,27 @@ lookout_api_metrics_render (LookoutApiMetrics *self,
 
 /* ---- GET /metrics ---- */
 
-static gsize last_len = 4096;
-
 static char *
 metrics_thread (LookoutStore  *store,
                 gpointer       data,
                 guint         *status,
                 GError       **error)
 {
-  GString *out = g_string_sized_new (g_atomic_pointer_get (&last_len) + 4096);
+  LookoutApiMetrics *self = data;
+  LookoutApiMetricsSnapshot *snapshot = lookout_api_metrics_snapshot (self);
+  GString *out = g_string_sized_new (g_atomic_pointer_get (&self->last_len) + 4096);
 
-  lookout_api_metrics_snapshot_render (data, out);
-  g_atomic_pointer_set (&last_len, out->len);
+  lookout_api_metrics_snapshot_render (snapshot, out);
+  lookout_api_metrics_snapshot_free (snapshot);
+  g_atomic_pointer_set (&self->last_len, out->len);
   return g_string_free (out, FALSE);
 }
 
-/* The snapshot is taken here, on the main thread (about 0.1 µs a target);
- * the text, most of the work, is written on a worker thread so that the
- * checks on the main loop are never held up by a scrape. */
+/* Nothing per target on the main thread: the worker copies the table. */
 void
 lookout_api_handle_metrics (LookoutApiRequest *request)
 {
   lookout_api_request_run_in_thread_full (request, metrics_thread,
-                                          lookout_api_metrics_snapshot (request->metrics),
-                                          (GDestroyNotify) lookout_api_metrics_snapshot_free,
+                                          g_object_ref (request->metrics), g_object_unref,
                                           "text/plain; version=0.0.4; charset=utf-8");
 }

@@ -24,7 +24,8 @@ LookoutApiMetrics   *lookout_api_metrics_new             (LookoutMonitor    *mon
 /* Appends the exposition of every target of the monitor to @out. */
 void                 lookout_api_metrics_render          (LookoutApiMetrics *self,
                                                           GString           *out);
-/* What a scrape prints, copied on the main thread; rendered on any thread. */
+/* What a scrape prints, copied from the table under its lock on any
+ * thread (a scrape does it on a worker thread) and rendered on any. */
 typedef struct _LookoutApiMetricsSnapshot LookoutApiMetricsSnapshot;
 
 LookoutApiMetricsSnapshot *lookout_api_metrics_snapshot        (LookoutApiMetrics *self);

@@ -148,9 +148,37 @@ void      lookout_api_handle_anomalies    (LookoutApiRequest *request);
 void      lookout_api_handle_report       (LookoutApiRequest *request);
 void      lookout_api_handle_metrics      (LookoutApiRequest *request);
 
-/* The JSON of a target as the API shows it (lookout-api-targets.c). */
-void      lookout_api_add_target          (JsonBuilder       *builder,
-                                           LookoutTarget     *target,
-                                           LookoutApiMetrics *metrics);
+/* A target as the API shows it (lookout-api-targets.c): copied on the
+ * main thread, written as JSON on any. */
+typedef struct
+{
+  gint64              id;
+  char               *name;
+  char               *uri;
+  LookoutTargetKind   kind;
+  guint               interval;
+  guint               timeout_ms;
+  guint               fail_threshold;
+  gboolean            enabled;
+  char               *options;
+  gint64              created_at;
+  LookoutTargetState  state;
+  gint64              state_since;
+  gint64              last_check;
+  gint64              last_latency;
+  char               *last_error;
+  char               *address;
+  double              latitude;
+  double              longitude;
+  char               *location_source;
+} LookoutApiTargetRow;
+
+void      lookout_api_target_row_init     (LookoutApiTargetRow       *row,
+                                           LookoutTarget             *target,
+                                           LookoutApiMetrics         *metrics);
+void      lookout_api_target_row_clear    (LookoutApiTargetRow       *row);
+/* The target's JSON object without its closing brace. */
+void      lookout_api_append_target_open  (GString                   *out,
+                                           const LookoutApiTargetRow *row);
 
 G_END_DECLS

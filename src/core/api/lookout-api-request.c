@@ -90,13 +90,17 @@ thread_job_free (ThreadJob *job)
   g_free (job);
 }
 
+/* The API's own workers: GTask's shared pool can be queued full (a
+ * monitor starting over ten thousand targets backfills each one's anomaly
+ * detector there), and a scrape must not wait behind that. */
+/* The pool's reference to the task is dropped by job_done_cb(), so that the
+ * job (a message, the store) is always freed on the main thread. */
 static void
-job_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
+job_thread (gpointer data,
+            gpointer pool_data)
 {
-  ThreadJob *job = task_data;
+  GTask *task = data;
+  ThreadJob *job = g_task_get_task_data (task);
   GError *error = NULL;
   char *text;
 
@@ -106,6 +110,16 @@ job_thread (GTask        *task,
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, text, g_free);
+}
+
+static GThreadPool *
+api_workers (void)
+{
+  static GThreadPool *pool;
+
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, g_thread_pool_new (job_thread, NULL, 2, FALSE, NULL));
+  return pool;
 }
 
 static void
@@ -121,6 +135,7 @@ job_done_cb (GObject      *object,
              gpointer      user_data)
 {
   ThreadJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GTask) pool_ref = G_TASK (result);
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -174,7 +189,7 @@ lookout_api_request_run_in_thread_full (LookoutApiRequest    *request,
   task = g_task_new (request->server, NULL, job_done_cb, NULL);
   g_task_set_source_tag (task, lookout_api_request_run_in_thread);
   g_task_set_task_data (task, job, (GDestroyNotify) thread_job_free);
-  g_task_run_in_thread (task, job_thread);
+  g_thread_pool_push (api_workers (), g_steal_pointer (&task), NULL);
 }
 
 /* ---- times ---- */
@@ -192,21 +207,58 @@ lookout_api_format_time (gint64 ms)
   return g_strdup_printf ("%s.%03dZ", whole, (int) (ms % 1000));
 }
 
-/* The same text as lookout_api_format_time(), quoted, without a GDateTime:
- * for pages of many thousands of rows. */
+/* The same text as lookout_api_format_time(), quoted, without a GDateTime
+ * or printf: for pages of many thousands of rows. Days to a civil date as
+ * in Howard Hinnant's "chrono-compatible low-level date algorithms". */
 void
 lookout_api_append_time (GString *out,
                          gint64   ms)
 {
-  GDate date;
-  gint64 days = ms / 86400000, rest = ms % 86400000;
+  char buf[32];
+  gint64 days, rest, era, year;
+  guint doe, yoe, doy, mp, month, day;
+  guint fields[6];
+  char *p = buf;
 
-  g_date_clear (&date, 1);
-  g_date_set_julian (&date, 719163 + days);
-  g_string_append_printf (out, "\"%04d-%02d-%02dT%02d:%02d:%02d",
-                          g_date_get_year (&date), g_date_get_month (&date), g_date_get_day (&date),
-                          (int) (rest / 3600000), (int) (rest / 60000 % 60), (int) (rest / 1000 % 60));
-  g_string_append_printf (out, ".%03dZ\"", (int) (ms % 1000));
+  if (ms < 0 || ms > G_GINT64_CONSTANT (253402300799999))
+    ms = 0;
+  days = ms / 86400000;
+  rest = ms % 86400000;
+  days += 719468;
+  era = days / 146097;
+  doe = (guint) (days - era * 146097);
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  day = doy - (153 * mp + 2) / 5 + 1;
+  month = mp < 10 ? mp + 3 : mp - 9;
+  year = yoe + era * 400 + (month <= 2);
+
+  fields[0] = month;
+  fields[1] = day;
+  fields[2] = rest / 3600000;
+  fields[3] = rest / 60000 % 60;
+  fields[4] = rest / 1000 % 60;
+  fields[5] = rest % 1000;
+
+  *p++ = '"';
+  *p++ = '0' + year / 1000 % 10;
+  *p++ = '0' + year / 100 % 10;
+  *p++ = '0' + year / 10 % 10;
+  *p++ = '0' + year % 10;
+  for (guint i = 0; i < 5; i++)
+    {
+      *p++ = "--T::"[i];
+      *p++ = '0' + fields[i] / 10;
+      *p++ = '0' + fields[i] % 10;
+    }
+  *p++ = '.';
+  *p++ = '0' + fields[5] / 100;
+  *p++ = '0' + fields[5] / 10 % 10;
+  *p++ = '0' + fields[5] % 10;
+  *p++ = 'Z';
+  *p++ = '"';
+  g_string_append_len (out, buf, p - buf);
 }
 
 void

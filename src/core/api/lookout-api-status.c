@@ -6,8 +6,12 @@
  */
 
 /* /api/v1/status: every target as /api/v1/targets shows it, with its
- * statistics over the range, computed as the target page computes them
- * (lookout_stats_fetch_sync()) on a worker thread. */
+ * statistics over the range, the same numbers as the target page computes
+ * (lookout_stats_fetch_sync()). The main thread only copies the targets;
+ * on a worker thread the statistics of all of them are read from one
+ * snapshot of the store (lookout_stats_fetch_many_sync()), the anomalies
+ * counted with one query, and the answer written straight into one
+ * buffer: ten thousand targets in a few tens of milliseconds. */
 
 #define G_LOG_DOMAIN "lookout-api"
 
@@ -25,61 +29,66 @@
 
 typedef struct
 {
-  gint64     id;
-  JsonNode  *target;     /* built on the main thread */
-} Row;
-
-typedef struct
-{
-  gint64  from_ms;
-  gint64  to_ms;
-  GArray *rows;
+  gint64               from_ms;
+  gint64               to_ms;
+  guint                n;
+  gint64              *ids;
+  LookoutApiTargetRow *rows;     /* copied on the main thread */
 } Status;
-
-static void
-row_clear (Row *row)
-{
-  g_clear_pointer (&row->target, json_node_unref);
-}
 
 static void
 status_free (Status *status)
 {
-  g_clear_pointer (&status->rows, g_array_unref);
+  for (guint i = 0; i < status->n; i++)
+    lookout_api_target_row_clear (&status->rows[i]);
+  g_free (status->rows);
+  g_free (status->ids);
   g_free (status);
 }
 
 static void
-add_stats (JsonObject         *object,
-           const LookoutStats *stats,
-           guint64             n_anomalies)
+append_seconds_or_null (GString *out,
+                        gboolean known,
+                        gint64   us)
 {
-  JsonObject *out = json_object_new ();
-  JsonObject *latency = json_object_new ();
+  if (known && us >= 0)
+    lookout_api_append_micro (out, us);
+  else
+    g_string_append (out, "null");
+}
+
+static void
+append_stats (GString            *out,
+              const LookoutStats *stats,
+              guint64             n_anomalies)
+{
   gboolean timed = stats->n_timed > 0;
 
+  g_string_append (out, ",\"stats\":{\"availability\":");
   if (stats->n > 0 && !isnan (stats->availability))
-    json_object_set_double_member (out, "availability", stats->availability);
+    lookout_json_append_double (out, stats->availability);
   else
-    json_object_set_null_member (out, "availability");
-#define LATENCY(member, field) \
-  if (timed && stats->field >= 0) \
-    json_object_set_double_member (latency, member, stats->field / 1e6); \
-  else \
-    json_object_set_null_member (latency, member)
-  LATENCY ("min", min_us);
-  LATENCY ("mean", mean_us);
-  LATENCY ("median", median_us);
-  LATENCY ("p95", p95_us);
-  LATENCY ("max", max_us);
-#undef LATENCY
-  json_object_set_int_member (out, "results", stats->n);
-  json_object_set_object_member (out, "latency", latency);
-  json_object_set_int_member (out, "failures", stats->n_fail);
-  json_object_set_int_member (out, "outages", stats->n_outages);
-  json_object_set_int_member (out, "anomalies", n_anomalies);
-  json_object_set_boolean_member (out, "exact", stats->exact);
-  json_object_set_object_member (object, "stats", out);
+    g_string_append (out, "null");
+  g_string_append (out, ",\"results\":");
+  lookout_api_append_int (out, stats->n);
+  g_string_append (out, ",\"latency\":{\"min\":");
+  append_seconds_or_null (out, timed, stats->min_us);
+  g_string_append (out, ",\"mean\":");
+  append_seconds_or_null (out, timed, stats->mean_us);
+  g_string_append (out, ",\"median\":");
+  append_seconds_or_null (out, timed, stats->median_us);
+  g_string_append (out, ",\"p95\":");
+  append_seconds_or_null (out, timed, stats->p95_us);
+  g_string_append (out, ",\"max\":");
+  append_seconds_or_null (out, timed, stats->max_us);
+  g_string_append (out, "},\"failures\":");
+  lookout_api_append_int (out, stats->n_fail);
+  g_string_append (out, ",\"outages\":");
+  lookout_api_append_int (out, stats->n_outages);
+  g_string_append (out, ",\"anomalies\":");
+  lookout_api_append_int (out, n_anomalies);
+  g_string_append (out, ",\"exact\":");
+  g_string_append (out, stats->exact ? "true}" : "false}");
 }
 
 static char *
@@ -89,33 +98,37 @@ status_thread (LookoutStore  *store,
                GError       **error)
 {
   Status *status = data;
-  g_autoptr(JsonArray) targets = json_array_sized_new (status->rows->len);
-  g_autoptr(JsonObject) root = json_object_new ();
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *from = lookout_api_format_time (status->from_ms);
-  g_autofree char *to = lookout_api_format_time (status->to_ms);
+  g_autofree LookoutStats *stats = NULL;
+  g_autoptr(GHashTable) anomalies = NULL;
+  GString *out;
 
-  for (guint i = 0; i < status->rows->len; i++)
+  stats = lookout_stats_fetch_many_sync (store, status->ids, status->n,
+                                         status->from_ms, status->to_ms, NULL, error);
+  if (stats == NULL)
+    return NULL;
+  anomalies = lookout_store_count_anomalies_by_target_sync (store, status->from_ms, status->to_ms, error);
+  if (anomalies == NULL)
+    return NULL;
+
+  out = g_string_sized_new (64 + (gsize) status->n * 640);
+  g_string_append (out, "{\"from\":");
+  lookout_api_append_time (out, status->from_ms);
+  g_string_append (out, ",\"to\":");
+  lookout_api_append_time (out, status->to_ms);
+  g_string_append (out, ",\"targets\":[");
+  for (guint i = 0; i < status->n; i++)
     {
-      Row *row = &g_array_index (status->rows, Row, i);
-      g_autofree LookoutStats *stats = NULL;
-      guint64 n_anomalies = 0;
+      const guint64 *n_anomalies = g_hash_table_lookup (anomalies, &status->ids[i]);
 
-      stats = lookout_stats_fetch_sync (store, row->id, status->from_ms, status->to_ms, NULL, error);
-      if (stats == NULL ||
-          !lookout_store_count_anomalies_sync (store, row->id, status->from_ms, status->to_ms,
-                                               &n_anomalies, error))
-        return NULL;
-      add_stats (json_node_get_object (row->target), stats, n_anomalies);
-      json_array_add_element (targets, g_steal_pointer (&row->target));
+      if (i > 0)
+        g_string_append_c (out, ',');
+      lookout_api_append_target_open (out, &status->rows[i]);
+      append_stats (out, &stats[i], n_anomalies ? *n_anomalies : 0);
+      g_string_append_c (out, '}');
     }
+  g_string_append (out, "]}");
 
-  json_object_set_string_member (root, "from", from);
-  json_object_set_string_member (root, "to", to);
-  json_object_set_array_member (root, "targets", g_steal_pointer (&targets));
-  json_node_set_object (node, root);
-
-  return lookout_json_to_string (node, FALSE);
+  return g_string_free (out, FALSE);
 }
 
 void
@@ -134,18 +147,15 @@ lookout_api_handle_status (LookoutApiRequest *request)
       return;
     }
 
-  status->rows = g_array_sized_new (FALSE, TRUE, sizeof (Row), n);
-  g_array_set_clear_func (status->rows, (GDestroyNotify) row_clear);
+  status->n = n;
+  status->ids = g_new (gint64, MAX (n, 1));
+  status->rows = g_new0 (LookoutApiTargetRow, MAX (n, 1));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(LookoutTarget) target = g_list_model_get_item (targets, i);
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      Row row;
 
-      lookout_api_add_target (builder, target, request->metrics);
-      row.id = lookout_target_get_id (target);
-      row.target = json_builder_get_root (builder);
-      g_array_append_val (status->rows, row);
+      lookout_api_target_row_init (&status->rows[i], target, request->metrics);
+      status->ids[i] = status->rows[i].id;
     }
 
   lookout_api_request_run_in_thread (request, status_thread, status, (GDestroyNotify) status_free);

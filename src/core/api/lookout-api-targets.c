@@ -22,80 +22,149 @@
 #include "lookout-json.h"
 
 void
-lookout_api_add_target (JsonBuilder       *builder,
-                        LookoutTarget     *target,
-                        LookoutApiMetrics *metrics)
+lookout_api_target_row_init (LookoutApiTargetRow *row,
+                             LookoutTarget       *target,
+                             LookoutApiMetrics   *metrics)
 {
-  gint64 id = lookout_target_get_id (target);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  double lat = lookout_target_get_latitude (target);
-  double lon = lookout_target_get_longitude (target);
-  const char *error = lookout_target_get_last_error (target);
-  const char *address = lookout_target_get_last_address (target);
+  row->id = lookout_target_get_id (target);
+  row->name = g_strdup (lookout_target_get_name (target));
+  row->uri = g_strdup (lookout_target_get_uri_string (target));
+  row->kind = lookout_target_get_kind (target);
+  row->interval = lookout_target_get_interval (target);
+  row->timeout_ms = lookout_target_get_timeout (target);
+  row->fail_threshold = lookout_target_get_fail_threshold (target);
+  row->enabled = lookout_target_get_enabled (target);
+  row->options = g_strdup (lookout_target_get_options (target));
+  row->created_at = lookout_target_get_created_at (target);
+  row->state = lookout_target_get_state (target);
+  row->state_since = metrics ? lookout_api_metrics_get_state_since (metrics, row->id) : 0;
+  row->last_check = lookout_target_get_last_checked (target);
+  row->last_latency = lookout_target_get_last_latency (target);
+  row->last_error = g_strdup (lookout_target_get_last_error (target));
+  row->address = g_strdup (lookout_target_get_last_address (target));
+  row->latitude = lookout_target_get_latitude (target);
+  row->longitude = lookout_target_get_longitude (target);
+  row->location_source = g_strdup (lookout_target_get_location_source (target));
+}
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, id);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, lookout_target_get_name (target));
-  json_builder_set_member_name (builder, "uri");
-  json_builder_add_string_value (builder, lookout_target_get_uri_string (target));
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, lookout_target_kind_to_string (lookout_target_get_kind (target)));
-  json_builder_set_member_name (builder, "interval");
-  json_builder_add_int_value (builder, lookout_target_get_interval (target));
-  json_builder_set_member_name (builder, "timeout");
-  json_builder_add_double_value (builder, lookout_target_get_timeout (target) / 1000.0);
-  json_builder_set_member_name (builder, "fail_threshold");
-  json_builder_add_int_value (builder, lookout_target_get_fail_threshold (target));
-  json_builder_set_member_name (builder, "enabled");
-  json_builder_add_boolean_value (builder, lookout_target_get_enabled (target));
-  json_builder_set_member_name (builder, "options");
-  if (json_parser_load_from_data (parser, lookout_target_get_options (target), -1, NULL) &&
+void
+lookout_api_target_row_clear (LookoutApiTargetRow *row)
+{
+  g_clear_pointer (&row->name, g_free);
+  g_clear_pointer (&row->uri, g_free);
+  g_clear_pointer (&row->options, g_free);
+  g_clear_pointer (&row->last_error, g_free);
+  g_clear_pointer (&row->address, g_free);
+  g_clear_pointer (&row->location_source, g_free);
+}
+
+static void
+append_member (GString    *out,
+               const char *name)
+{
+  g_string_append_c (out, ',');
+  lookout_json_append_string (out, name);
+  g_string_append_c (out, ':');
+}
+
+static void
+append_string_or_null (GString    *out,
+                       const char *text)
+{
+  if (text != NULL)
+    lookout_json_append_string (out, text);
+  else
+    g_string_append (out, "null");
+}
+
+static void
+append_time_or_null (GString *out,
+                     gint64   ms)
+{
+  if (ms > 0)
+    lookout_api_append_time (out, ms);
+  else
+    g_string_append (out, "null");
+}
+
+static void
+append_options (GString    *out,
+                const char *options)
+{
+  g_autoptr(JsonParser) parser = NULL;
+
+  /* most targets have none: no parser for them */
+  if (options == NULL || g_str_equal (options, "{}") || *options == '\0')
+    {
+      g_string_append (out, "{}");
+      return;
+    }
+  parser = json_parser_new ();
+  if (json_parser_load_from_data (parser, options, -1, NULL) &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
-  else
     {
-      json_builder_begin_object (builder);
-      json_builder_end_object (builder);
-    }
-  lookout_api_add_time (builder, "created_at", lookout_target_get_created_at (target));
-  json_builder_set_member_name (builder, "state");
-  json_builder_add_string_value (builder, lookout_target_state_to_string (lookout_target_get_state (target)));
-  lookout_api_add_time (builder, "state_since",
-                        metrics ? lookout_api_metrics_get_state_since (metrics, id) : 0);
-  lookout_api_add_time (builder, "last_check", lookout_target_get_last_checked (target));
-  lookout_api_add_seconds_us (builder, "last_latency", lookout_target_get_last_latency (target));
-  json_builder_set_member_name (builder, "last_error");
-  if (error != NULL)
-    json_builder_add_string_value (builder, error);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "address");
-  if (address != NULL)
-    json_builder_add_string_value (builder, address);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "location");
-  if (!isnan (lat) && !isnan (lon))
-    {
-      const char *source = lookout_target_get_location_source (target);
+      g_autofree char *text = lookout_json_to_string (json_parser_get_root (parser), FALSE);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "latitude");
-      json_builder_add_double_value (builder, lat);
-      json_builder_set_member_name (builder, "longitude");
-      json_builder_add_double_value (builder, lon);
-      json_builder_set_member_name (builder, "source");
-      if (source != NULL)
-        json_builder_add_string_value (builder, source);
-      else
-        json_builder_add_null_value (builder);
-      json_builder_end_object (builder);
+      g_string_append (out, text);
     }
   else
-    json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
+    g_string_append (out, "{}");
+}
+
+/* Everything but the closing brace, so that /api/v1/status can add its
+ * statistics to the same object. */
+void
+lookout_api_append_target_open (GString                   *out,
+                                const LookoutApiTargetRow *row)
+{
+  g_string_append (out, "{\"id\":");
+  lookout_api_append_int (out, row->id);
+  append_member (out, "name");
+  append_string_or_null (out, row->name);
+  append_member (out, "uri");
+  append_string_or_null (out, row->uri);
+  append_member (out, "kind");
+  lookout_json_append_string (out, lookout_target_kind_to_string (row->kind));
+  append_member (out, "interval");
+  lookout_api_append_int (out, row->interval);
+  append_member (out, "timeout");
+  lookout_api_append_micro (out, row->timeout_ms * G_GINT64_CONSTANT (1000));
+  append_member (out, "fail_threshold");
+  lookout_api_append_int (out, row->fail_threshold);
+  append_member (out, "enabled");
+  g_string_append (out, row->enabled ? "true" : "false");
+  append_member (out, "options");
+  append_options (out, row->options);
+  append_member (out, "created_at");
+  append_time_or_null (out, row->created_at);
+  append_member (out, "state");
+  lookout_json_append_string (out, lookout_target_state_to_string (row->state));
+  append_member (out, "state_since");
+  append_time_or_null (out, row->state_since);
+  append_member (out, "last_check");
+  append_time_or_null (out, row->last_check);
+  append_member (out, "last_latency");
+  if (row->last_latency >= 0)
+    lookout_api_append_micro (out, row->last_latency);
+  else
+    g_string_append (out, "null");
+  append_member (out, "last_error");
+  append_string_or_null (out, row->last_error);
+  append_member (out, "address");
+  append_string_or_null (out, row->address);
+  append_member (out, "location");
+  if (!isnan (row->latitude) && !isnan (row->longitude))
+    {
+      g_string_append (out, "{\"latitude\":");
+      lookout_json_append_double (out, row->latitude);
+      append_member (out, "longitude");
+      lookout_json_append_double (out, row->longitude);
+      append_member (out, "source");
+      append_string_or_null (out, row->location_source);
+      g_string_append_c (out, '}');
+    }
+  else
+    g_string_append (out, "null");
 }
 
 static void
@@ -104,12 +173,14 @@ reply_target (SoupServerMessage *msg,
               LookoutTarget     *target,
               LookoutApiMetrics *metrics)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
+  LookoutApiTargetRow row;
+  GString *out = g_string_sized_new (512);
 
-  lookout_api_add_target (builder, target, metrics);
-  node = json_builder_get_root (builder);
-  lookout_api_reply_json (msg, status, node);
+  lookout_api_target_row_init (&row, target, metrics);
+  lookout_api_append_target_open (out, &row);
+  g_string_append_c (out, '}');
+  lookout_api_target_row_clear (&row);
+  lookout_api_reply_text (msg, status, g_string_free (out, FALSE));
 }
 
 static LookoutTarget *
@@ -131,23 +202,24 @@ void
 lookout_api_handle_targets_list (LookoutApiRequest *request)
 {
   GListModel *targets = lookout_monitor_get_targets (request->monitor);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
+  guint n = g_list_model_get_n_items (targets);
+  GString *out = g_string_sized_new (64 + (gsize) n * 512);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "targets");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < g_list_model_get_n_items (targets); i++)
+  g_string_append (out, "{\"targets\":[");
+  for (guint i = 0; i < n; i++)
     {
       g_autoptr(LookoutTarget) target = g_list_model_get_item (targets, i);
+      LookoutApiTargetRow row;
 
-      lookout_api_add_target (builder, target, request->metrics);
+      lookout_api_target_row_init (&row, target, request->metrics);
+      if (i > 0)
+        g_string_append_c (out, ',');
+      lookout_api_append_target_open (out, &row);
+      g_string_append_c (out, '}');
+      lookout_api_target_row_clear (&row);
     }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  node = json_builder_get_root (builder);
-  lookout_api_reply_json (request->msg, SOUP_STATUS_OK, node);
+  g_string_append (out, "]}");
+  lookout_api_reply_text (request->msg, SOUP_STATUS_OK, g_string_free (out, FALSE));
 }
 
 void

@@ -22,11 +22,19 @@ void
 lookout_json_append_string (GString    *out,
                             const char *str)
 {
+  const guchar *run = (const guchar *) str;
+
   g_string_append_c (out, '"');
-  for (const guchar *p = (const guchar *) str; *p; p++)
+  for (const guchar *p = run;; p++)
     {
+      /* plain characters go in runs: answers hold millions of them */
+      if (*p >= 0x20 && *p != '"' && *p != '\\')
+        continue;
+      g_string_append_len (out, (const char *) run, p - run);
+      run = p + 1;
       switch (*p)
         {
+        case '\0': g_string_append_c (out, '"'); return;
         case '"':  g_string_append (out, "\\\""); break;
         case '\\': g_string_append (out, "\\\\"); break;
         case '\b': g_string_append (out, "\\b"); break;
@@ -35,13 +43,21 @@ lookout_json_append_string (GString    *out,
         case '\r': g_string_append (out, "\\r"); break;
         case '\t': g_string_append (out, "\\t"); break;
         default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
-          else
-            g_string_append_c (out, *p);
+          g_string_append_printf (out, "\\u%04x", *p);
         }
     }
-  g_string_append_c (out, '"');
+}
+
+void
+lookout_json_append_double (GString *out,
+                            double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isfinite (value))
+    g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.15g", value));
+  else
+    g_string_append (out, "null");
 }
 
 static void
@@ -60,9 +76,6 @@ static void
 write_value (GString  *out,
              JsonNode *node)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  double d;
-
   switch (json_node_get_value_type (node))
     {
     case G_TYPE_INT64:
@@ -70,11 +83,7 @@ write_value (GString  *out,
       break;
 
     case G_TYPE_DOUBLE:
-      d = json_node_get_double (node);
-      if (isfinite (d))
-        g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.15g", d));
-      else
-        g_string_append (out, "null");
+      lookout_json_append_double (out, json_node_get_double (node));
       break;
 
     case G_TYPE_BOOLEAN:

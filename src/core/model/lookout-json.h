@@ -23,8 +23,11 @@ void  lookout_json_add_ms     (JsonBuilder *builder,
                                const char  *name,
                                gint64       us);
 
-/* Appends @str as a JSON string, quoted and escaped; @str is valid UTF-8. */
+/* Pieces of the same text, for writers of large answers without a tree:
+ * a quoted, escaped string; a number as %.15g, null when not finite. */
 void  lookout_json_append_string (GString    *out,
                                   const char *str);
+void  lookout_json_append_double (GString    *out,
+                                  double      value);
 
 G_END_DECLS

@@ -925,3 +925,71 @@ lookout_target_options_dup_channels (const char *options_json)
 
   return g_strv_builder_end (builder);
 }
+
+/* Options in the address: the parameters of the query named "lookout.KEY"
+ * are taken out (the rest of the query, the part the server sees, stays as
+ * it was written) and each set as KEY=VALUE would be in the targets file. */
+LookoutTarget *
+lookout_target_new_from_string_with_options (const char  *text,
+                                             GError     **error)
+{
+  g_autoptr(GString) uri = NULL;
+  g_autoptr(GPtrArray) options = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(LookoutTarget) target = NULL;
+  const char *query, *end;
+  gboolean first = TRUE;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  query = strchr (text, '?');
+  if (query == NULL)
+    return lookout_target_new_from_string (text, error);
+  end = query + strcspn (query, "#");
+
+  uri = g_string_new_len (text, query - text);
+  for (const char *p = query + 1; p <= end;)
+    {
+      gsize len = strcspn (p, "&#");
+
+      if (p + len > end)
+        len = end - p;
+      if (g_str_has_prefix (p, "lookout.") && len > strlen ("lookout."))
+        g_ptr_array_add (options, g_strndup (p + strlen ("lookout."), len - strlen ("lookout.")));
+      else if (len > 0)
+        {
+          g_string_append_c (uri, first ? '?' : '&');
+          g_string_append_len (uri, p, len);
+          first = FALSE;
+        }
+      p += len + 1;
+    }
+  g_string_append (uri, end);
+
+  /* without options the address is left exactly as written */
+  target = lookout_target_new_from_string (options->len > 0 ? uri->str : text, error);
+  if (target == NULL)
+    return NULL;
+
+  for (guint i = 0; i < options->len; i++)
+    {
+      const char *option = g_ptr_array_index (options, i);
+      const char *equals = strchr (option, '=');
+      g_autofree char *key = g_strndup (option, equals ? (gsize) (equals - option) : strlen (option));
+      g_autofree char *value = equals ? g_uri_unescape_string (equals + 1, NULL) : NULL;
+
+      if (value == NULL)
+        {
+          g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                       _("“lookout.%s” in the address must be lookout.KEY=VALUE, like lookout.accept=200-299"),
+                       option);
+          return NULL;
+        }
+      if (!lookout_target_set_option_text (target, key, value, error))
+        {
+          g_prefix_error (error, "lookout.%s: ", key);
+          return NULL;
+        }
+    }
+
+  return g_steal_pointer (&target);
+}

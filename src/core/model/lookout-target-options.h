@@ -86,6 +86,12 @@ gboolean                   lookout_target_set_option_text     (LookoutTarget    
                                                                const char                 *key,
                                                                const char                 *value,
                                                                GError                    **error);
+/* lookout_target_new_from_string() of an address whose query may carry
+ * options: "https://host/?page=2&lookout.accept=200-299" is the target
+ * "https://host/?page=2" with accept=200-299; values are percent-encoded,
+ * checked and refused in the words of the targets file. */
+LookoutTarget             *lookout_target_new_from_string_with_options (const char  *text,
+                                                                        GError     **error);
 
 /* Where a target is checked from: the "locations" option ("local" for
  * this machine, else an agent's name) and the "quorum" option, how many of

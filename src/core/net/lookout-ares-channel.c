@@ -183,7 +183,9 @@ budget_socket (int   domain,
                int   protocol,
                void *user_data)
 {
-  return socket (domain, type, protocol);
+  /* c-ares leaves sockets it did not make as they are, and reads until
+   * EAGAIN: a blocking one would hold the main loop until the next reply */
+  return socket (domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
 }
 
 static int

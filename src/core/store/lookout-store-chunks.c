@@ -1049,15 +1049,17 @@ lookout_store_chunks_purge_orphans (LookoutStore    *self,
 /* ---- the readers' side ---- */
 
 gboolean
-lookout_store_chunks_begin_read (LookoutStore    *self,
-                                 LookoutStoreDb  *db,
-                                 gint64           target_id,
-                                 gint64           from_ms,
-                                 gint64           to_ms,
-                                 GArray          *out,
-                                 GError         **error)
+lookout_store_chunks_begin_read_many (LookoutStore    *self,
+                                      LookoutStoreDb  *db,
+                                      const gint64    *target_ids,
+                                      guint            n_targets,
+                                      gint64           from_ms,
+                                      gint64           to_ms,
+                                      gboolean         with_texts,
+                                      GArray         **out,
+                                      gint64          *out_head_oldest,
+                                      GError         **error)
 {
-  HeadTarget *t;
   int rc;
 
   lookout_store_head_lock (self);
@@ -1077,23 +1079,43 @@ lookout_store_chunks_begin_read (LookoutStore    *self,
       return FALSE;
     }
 
-  t = g_hash_table_lookup (self->head->targets, &target_id);
-  if (t != NULL)
+  for (guint k = 0; k < n_targets; k++)
     {
+      HeadTarget *t = g_hash_table_lookup (self->head->targets, &target_ids[k]);
+
+      if (out_head_oldest != NULL)
+        out_head_oldest[k] = t != NULL && t->samples->len > 0
+                               ? g_array_index (t->samples, HeadSample, 0).sample.ts_ms
+                               : G_MAXINT64;
+      if (t == NULL)
+        continue;
       for (guint i = head_target_search (t, from_ms); i < t->samples->len; i++)
         {
           LookoutSample s = g_array_index (t->samples, HeadSample, i).sample;
 
           if (s.ts_ms >= to_ms)
             break;
-          s.error = g_strdup (s.error);
-          s.location = g_strdup (s.location);
-          g_array_append_val (out, s);
+          s.error = with_texts ? g_strdup (s.error) : NULL;
+          s.location = with_texts ? g_strdup (s.location) : NULL;
+          g_array_append_val (out[k], s);
         }
     }
 
   lookout_store_head_unlock (self);
   return TRUE;
+}
+
+gboolean
+lookout_store_chunks_begin_read (LookoutStore    *self,
+                                 LookoutStoreDb  *db,
+                                 gint64           target_id,
+                                 gint64           from_ms,
+                                 gint64           to_ms,
+                                 GArray          *out,
+                                 GError         **error)
+{
+  return lookout_store_chunks_begin_read_many (self, db, &target_id, 1, from_ms, to_ms, TRUE,
+                                               &out, NULL, error);
 }
 
 void
@@ -1188,19 +1210,18 @@ emit_merged (GArray                *buffer,
     }
 }
 
-static gboolean
-scan (LookoutStore           *self,
-      LookoutStoreDb         *db,
-      gint64                  target_id,
-      gint64                  from_ms,
-      gint64                  to_ms,
-      gboolean                with_errors,
-      gboolean                keep_open,
-      LookoutStoreChunkFunc   func,
-      gpointer                user_data,
-      GError                **error)
+gboolean
+lookout_store_chunks_scan_in_read (LookoutStore           *self,
+                                   LookoutStoreDb         *db,
+                                   gint64                  target_id,
+                                   gint64                  from_ms,
+                                   gint64                  to_ms,
+                                   gboolean                with_errors,
+                                   GArray                 *side,
+                                   LookoutStoreChunkFunc   func,
+                                   gpointer                user_data,
+                                   GError                **error)
 {
-  g_autoptr(GArray) side = NULL;
   g_autoptr(GArray) buffer = NULL;
   g_autoptr(GArray) decoded = NULL;
   sqlite3_stmt *stmt = NULL;
@@ -1208,22 +1229,17 @@ scan (LookoutStore           *self,
   gboolean go_on = TRUE;
   int rc;
 
-  side = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
-  g_array_set_clear_func (side, (GDestroyNotify) lookout_sample_clear);
   buffer = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
   g_array_set_clear_func (buffer, (GDestroyNotify) lookout_sample_clear);
   decoded = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
   g_array_set_clear_func (decoded, (GDestroyNotify) lookout_sample_clear);
-
-  if (!lookout_store_chunks_begin_read (self, db, target_id, from_ms, to_ms, side, error))
-    return FALSE;
 
   if (lookout_store_migration_pending (self))
     {
       guint n = side->len;
 
       if (!read_legacy (db, target_id, from_ms, to_ms, side, error))
-        goto failed;
+        return FALSE;
       if (side->len > n)
         g_array_sort (side, compare_ts);
     }
@@ -1234,7 +1250,7 @@ scan (LookoutStore           *self,
                                      " AND t_end >= ?2 ORDER BY t_start",
                                      error);
   if (stmt == NULL)
-    goto failed;
+    return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, target_id);
   sqlite3_bind_int64 (stmt, 2, from_ms);
@@ -1261,7 +1277,10 @@ scan (LookoutStore           *self,
       g_array_set_size (decoded, 0);
       if (!lookout_chunk_decode (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1),
                                  target_id, with_errors, decoded, error))
-        goto failed;
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
 
       /* Only the part in range, moved (with its texts) to the buffer. */
       keep_from = 0;
@@ -1282,26 +1301,17 @@ scan (LookoutStore           *self,
       sort_if_needed (buffer, n_before > pos ? n_before - 1 : pos);
     }
 
+  sqlite3_reset (stmt);
   if (go_on && rc != SQLITE_DONE)
     {
       lookout_store_set_error (error, db->db, rc, "read chunks");
-      goto failed;
+      return FALSE;
     }
-
-  sqlite3_reset (stmt);
-  if (!keep_open)
-    lookout_store_chunks_end_read (db);
 
   if (go_on)
     emit_merged (buffer, &pos, side, &side_pos, G_MAXINT64, func, user_data);
 
   return TRUE;
-
-failed:
-  if (stmt != NULL)
-    sqlite3_reset (stmt);
-  lookout_store_chunks_end_read (db);
-  return FALSE;
 }
 
 gboolean
@@ -1315,7 +1325,49 @@ lookout_store_chunks_scan (LookoutStore           *self,
                            gpointer                user_data,
                            GError                **error)
 {
-  return scan (self, db, target_id, from_ms, to_ms, with_errors, FALSE, func, user_data, error);
+  g_autoptr(GArray) side = NULL;
+  gboolean ok;
+
+  side = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+  g_array_set_clear_func (side, (GDestroyNotify) lookout_sample_clear);
+
+  if (!lookout_store_chunks_begin_read (self, db, target_id, from_ms, to_ms, side, error))
+    return FALSE;
+  ok = lookout_store_chunks_scan_in_read (self, db, target_id, from_ms, to_ms, with_errors,
+                                          side, func, user_data, error);
+  lookout_store_chunks_end_read (db);
+
+  return ok;
+}
+
+/* The oldest chunk's start, inside a read; *out_none when there is none. */
+gboolean
+lookout_store_chunks_oldest_in_read (LookoutStoreDb  *db,
+                                     gint64           target_id,
+                                     gint64          *out_oldest,
+                                     gboolean        *out_none,
+                                     GError         **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_SELECT_OLDEST_SAMPLE,
+                                     "SELECT min (t_start) FROM sample_chunks WHERE target_id = ?1",
+                                     error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, target_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      lookout_store_set_error (error, db->db, rc, "read sample bounds");
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  *out_none = sqlite3_column_type (stmt, 0) == SQLITE_NULL;
+  *out_oldest = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return TRUE;
 }
 
 gboolean
@@ -1328,7 +1380,21 @@ lookout_store_chunks_scan_open (LookoutStore           *self,
                                 gpointer                user_data,
                                 GError                **error)
 {
-  return scan (self, db, target_id, from_ms, to_ms, FALSE, TRUE, func, user_data, error);
+  g_autoptr(GArray) side = NULL;
+
+  side = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+  g_array_set_clear_func (side, (GDestroyNotify) lookout_sample_clear);
+
+  if (!lookout_store_chunks_begin_read (self, db, target_id, from_ms, to_ms, side, error))
+    return FALSE;
+  if (!lookout_store_chunks_scan_in_read (self, db, target_id, from_ms, to_ms, FALSE,
+                                          side, func, user_data, error))
+    {
+      lookout_store_chunks_end_read (db);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 gboolean

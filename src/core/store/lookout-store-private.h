@@ -212,6 +212,8 @@ gboolean        lookout_store_samples_migrate_4 (sqlite3                  *db,
                                                  GError                  **error);
 gboolean        lookout_store_paths_migrate_5   (sqlite3                  *db,
                                                  GError                  **error);
+gboolean        lookout_store_tokens_migrate_7  (sqlite3                  *db,
+                                                 GError                  **error);
 
 /* ---- lookout-store-writer.c ---- */
 
@@ -347,6 +349,39 @@ gboolean        lookout_store_chunks_begin_read (LookoutStore             *self,
                                                  gint64                    to_ms,
                                                  GArray                   *out,
                                                  GError                  **error);
+/* The same for each of @target_ids: out[k] (made by the caller) gets the
+ * head's samples of target_ids[k] in the range (their error and location
+ * only @with_texts) and, unless NULL,
+ * out_head_oldest[k] the oldest of all its head's samples (G_MAXINT64 when
+ * none); the head's lock is taken once. */
+gboolean        lookout_store_chunks_begin_read_many (LookoutStore        *self,
+                                                      LookoutStoreDb      *db,
+                                                      const gint64        *target_ids,
+                                                      guint                n_targets,
+                                                      gint64               from_ms,
+                                                      gint64               to_ms,
+                                                      gboolean             with_texts,
+                                                      GArray             **out,
+                                                      gint64              *out_head_oldest,
+                                                      GError             **error);
+/* Reader, inside a read begun as above: lookout_store_chunks_scan() of one
+ * target, @side holding its head's samples of the range. */
+gboolean        lookout_store_chunks_scan_in_read (LookoutStore           *self,
+                                                   LookoutStoreDb         *db,
+                                                   gint64                  target_id,
+                                                   gint64                  from_ms,
+                                                   gint64                  to_ms,
+                                                   gboolean                with_errors,
+                                                   GArray                 *side,
+                                                   LookoutStoreChunkFunc   func,
+                                                   gpointer                user_data,
+                                                   GError                **error);
+/* Reader, inside a read: the start of @target_id's oldest chunk. */
+gboolean        lookout_store_chunks_oldest_in_read (LookoutStoreDb       *db,
+                                                     gint64                target_id,
+                                                     gint64               *out_oldest,
+                                                     gboolean             *out_none,
+                                                     GError              **error);
 void            lookout_store_chunks_end_read  (LookoutStoreDb            *db);
 /* Reader: the oldest stored sample of @target_id; *out_none when none. */
 gboolean        lookout_store_chunks_oldest    (LookoutStore              *self,

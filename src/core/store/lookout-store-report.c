@@ -147,3 +147,51 @@ out:
 
   return ok;
 }
+
+GHashTable *
+lookout_store_count_anomalies_by_target_sync (LookoutStore  *self,
+                                              gint64         from_ms,
+                                              gint64         to_ms,
+                                              GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GHashTable) counts = NULL;
+  LookoutStoreDb *db;
+  int rc;
+
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), NULL);
+
+  if (!(db = lookout_store_acquire_reader (self, error)))
+    return NULL;
+
+  if (!prepare (db->db,
+                "SELECT target_id, count (*) FROM anomalies"
+                " WHERE start_ms >= ?1 AND start_ms < ?2 GROUP BY target_id",
+                &stmt, error))
+    {
+      lookout_store_release_reader (self, db);
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, from_ms);
+  sqlite3_bind_int64 (stmt, 2, to_ms);
+
+  counts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 *id = g_new (gint64, 1);
+      guint64 *count = g_new (guint64, 1);
+
+      *id = sqlite3_column_int64 (stmt, 0);
+      *count = sqlite3_column_int64 (stmt, 1);
+      g_hash_table_insert (counts, id, count);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      lookout_store_set_error (error, db->db, rc, "count anomalies");
+      g_clear_pointer (&counts, g_hash_table_unref);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  lookout_store_release_reader (self, db);
+
+  return g_steal_pointer (&counts);
+}

@@ -33,5 +33,11 @@ gboolean lookout_store_count_anomalies_sync (LookoutStore  *self,
                                              gint64         to_ms,
                                              guint64       *out_count,
                                              GError       **error);
+/* The same for every target at once: target id (gint64 *) → count
+ * (guint64 *); a target without anomalies in the range is absent. */
+GHashTable *lookout_store_count_anomalies_by_target_sync (LookoutStore  *self,
+                                                          gint64         from_ms,
+                                                          gint64         to_ms,
+                                                          GError       **error);
 
 G_END_DECLS

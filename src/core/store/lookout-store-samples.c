@@ -951,35 +951,28 @@ step_int64 (sqlite3_stmt  *stmt,
   return TRUE;
 }
 
-/* The oldest raw sample is not newer than from_ms, or no minute bucket lies
- * between from_ms and it (nothing was pruned there). Both are primary-key
- * lookups. */
-gboolean
-lookout_store_raw_complete_since_sync (LookoutStore  *self,
-                                       gint64         target_id,
-                                       gint64         from_ms,
-                                       GError       **error)
+/* The oldest raw sample (@oldest, or none) is not newer than from_ms, or
+ * no minute bucket lies between from_ms and it (nothing was pruned there).
+ * A primary-key lookup. */
+static gboolean
+raw_complete_given_oldest (LookoutStoreDb  *db,
+                           gint64           target_id,
+                           gint64           from_ms,
+                           gint64           oldest,
+                           gboolean         none,
+                           gboolean        *out_complete,
+                           GError         **error)
 {
-  LookoutStoreDb *db;
   sqlite3_stmt *stmt;
-  gboolean none, complete = FALSE;
-  gint64 oldest = 0, found;
-
-  g_return_val_if_fail (LOOKOUT_IS_STORE (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!(db = lookout_store_acquire_reader (self, error)))
-    return FALSE;
-
-  if (!lookout_store_chunks_oldest (self, db, target_id, &oldest, &none, error))
-    goto out;
+  gint64 found;
+  gboolean ok;
 
   if (none)
     oldest = G_MAXINT64 - 60000;
   if (oldest <= from_ms)
     {
-      complete = TRUE;
-      goto out;
+      *out_complete = TRUE;
+      return TRUE;
     }
 
   stmt = lookout_store_db_statement (db, LOOKOUT_STORE_STMT_SELECT_ANY_MINUTE,
@@ -987,15 +980,117 @@ lookout_store_raw_complete_since_sync (LookoutStore  *self,
                                      " WHERE target_id = ?1 AND bucket >= ?2 AND bucket < ?3 LIMIT 1",
                                      error);
   if (stmt == NULL)
-    goto out;
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, target_id);
   sqlite3_bind_int64 (stmt, 2, from_ms - from_ms % 60000);
   sqlite3_bind_int64 (stmt, 3, oldest - oldest % 60000);
-  if (step_int64 (stmt, &found, &none, error))
-    complete = none;
+  ok = step_int64 (stmt, &found, &none, error);
+  sqlite3_reset (stmt);
+  *out_complete = ok && none;
 
-out:
+  return ok;
+}
+
+gboolean
+lookout_store_raw_complete_since_sync (LookoutStore  *self,
+                                       gint64         target_id,
+                                       gint64         from_ms,
+                                       GError       **error)
+{
+  LookoutStoreDb *db;
+  gboolean none, complete = FALSE;
+  gint64 oldest = 0;
+
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!(db = lookout_store_acquire_reader (self, error)))
+    return FALSE;
+
+  if (lookout_store_chunks_oldest (self, db, target_id, &oldest, &none, error))
+    raw_complete_given_oldest (db, target_id, from_ms, oldest, none, &complete, error);
+
   lookout_store_release_reader (self, db);
 
   return complete;
+}
+
+/* Every target in one read transaction, the head's lock taken once: what
+ * a page of thousands of targets needs, where a read per target would
+ * spend most of its time starting reads. */
+gboolean
+lookout_store_scan_samples_many_sync (LookoutStore            *self,
+                                      const gint64            *target_ids,
+                                      guint                    n_targets,
+                                      gint64                   from_ms,
+                                      gint64                   to_ms,
+                                      LookoutStoreTargetFunc   target_func,
+                                      LookoutStoreSampleFunc   func,
+                                      gpointer                 user_data,
+                                      GCancellable            *cancellable,
+                                      GError                 **error)
+{
+  ScanSamples scan = { func, user_data, cancellable, 0 };
+  g_autofree GArray **heads = NULL;
+  g_autofree gint64 *head_oldest = NULL;
+  LookoutStoreDb *db;
+  gboolean ok = FALSE;
+  guint k = 0;
+
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (target_ids != NULL || n_targets == 0, FALSE);
+  g_return_val_if_fail (target_func != NULL && func != NULL, FALSE);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* Rows not yet moved into chunks are read target by target. */
+  if (lookout_store_migration_pending (self))
+    {
+      for (k = 0; k < n_targets; k++)
+        target_func (k, FALSE, user_data);
+      return TRUE;
+    }
+
+  if (!(db = lookout_store_acquire_reader (self, error)))
+    return FALSE;
+
+  heads = g_new0 (GArray *, n_targets);
+  head_oldest = g_new (gint64, n_targets);
+  /* without texts: nothing to free in them */
+  for (k = 0; k < n_targets; k++)
+    heads[k] = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+
+  if (!lookout_store_chunks_begin_read_many (self, db, target_ids, n_targets, from_ms, to_ms, FALSE,
+                                             heads, head_oldest, error))
+    goto out;
+
+  for (k = 0; k < n_targets; k++)
+    {
+      gint64 oldest = head_oldest[k], chunk_oldest = 0;
+      gboolean none = FALSE, complete = FALSE;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !lookout_store_chunks_oldest_in_read (db, target_ids[k], &chunk_oldest, &none, error))
+        break;
+      if (!none)
+        oldest = MIN (oldest, chunk_oldest);
+      if (!raw_complete_given_oldest (db, target_ids[k], from_ms, oldest, oldest == G_MAXINT64,
+                                      &complete, error))
+        break;
+      target_func (k, complete, user_data);
+      if (complete &&
+          !lookout_store_chunks_scan_in_read (self, db, target_ids[k], from_ms, to_ms, FALSE,
+                                              heads[k], scan_sample_cb, &scan, error))
+        break;
+      g_clear_pointer (&heads[k], g_array_unref);
+    }
+  ok = k == n_targets;
+  lookout_store_chunks_end_read (db);
+
+out:
+  for (k = 0; k < n_targets; k++)
+    g_clear_pointer (&heads[k], g_array_unref);
+  lookout_store_release_reader (self, db);
+
+  return ok && !g_cancellable_set_error_if_cancelled (cancellable, error);
 }

@@ -6,10 +6,11 @@
  */
 
 /* The api_tokens table of LookoutStore: one row per API token, holding its
- * SHA-256 hash, never the secret. The table is made by the first token
- * written (CREATE TABLE IF NOT EXISTS in the same transaction), so that a
- * database that never served the API keeps its schema; a read of a file
- * without the table sees no tokens. */
+ * SHA-256 hash, never the secret. The table comes with the schema (its own
+ * migration step); older builds made it with the first token written, with
+ * the same definition, so the step keeps a table that is there already. A
+ * file opened read-only is not migrated: a read of one without the table
+ * sees no tokens. */
 
 #define G_LOG_DOMAIN "lookout-store"
 
@@ -56,6 +57,13 @@ token_row_free (TokenRow *row)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TokenRow, token_row_free)
 
+gboolean
+lookout_store_tokens_migrate_7 (sqlite3  *db,
+                                GError  **error)
+{
+  return lookout_store_exec (db, CREATE_TABLE, error);
+}
+
 void
 lookout_stored_token_clear (LookoutStoredToken *token)
 {
@@ -73,9 +81,6 @@ token_write (LookoutStoreDb  *db,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   const char *sql;
   int rc;
-
-  if (!lookout_store_exec (db->db, CREATE_TABLE, error))
-    return FALSE;
 
   switch (row->op)
     {

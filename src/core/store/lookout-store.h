@@ -268,6 +268,26 @@ gboolean      lookout_store_scan_samples_sync    (LookoutStore         *self,
                                                   gpointer              user_data,
                                                   GCancellable         *cancellable,
                                                   GError              **error);
+/* Called for each target of a scan of many, in order, before its samples:
+ * @complete says whether its raw samples of the range are all stored (as
+ * lookout_store_raw_complete_since_sync()); only then do samples follow. */
+typedef void (*LookoutStoreTargetFunc) (guint     index,
+                                        gboolean  complete,
+                                        gpointer  user_data);
+
+/* lookout_store_scan_samples_sync() of each of @target_ids, from one
+ * consistent snapshot in one read: @target_func for the k-th target, then
+ * @func for its samples if complete. */
+gboolean      lookout_store_scan_samples_many_sync (LookoutStore         *self,
+                                                    const gint64         *target_ids,
+                                                    guint                 n_targets,
+                                                    gint64                from_ms,
+                                                    gint64                to_ms,
+                                                    LookoutStoreTargetFunc target_func,
+                                                    LookoutStoreSampleFunc func,
+                                                    gpointer              user_data,
+                                                    GCancellable         *cancellable,
+                                                    GError              **error);
 /* Whether every raw sample of @target_id from @from_ms on is still stored
  * (retention pruned none of them), so that a range starting there can be
  * read from the samples rather than from rollups. FALSE, with @error set,
