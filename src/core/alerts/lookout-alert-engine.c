@@ -36,7 +36,7 @@
  *
  * Every event is appended to the store and emitted as "event"; whether it
  * is worth a notification is event->notify (mute, do-not-disturb, flapping,
- * notify-degraded).
+ * notify-degraded, a maintenance window of the target's).
  *
  * A restart takes up where the last process stopped: the latest of a
  * target's down, up and degraded events gives the state it was notified
@@ -51,6 +51,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "lookout-alert-engine.h"
+#include "lookout-maintenance.h"
 
 #define DAY_MS (24 * 60 * 60 * 1000LL)
 
@@ -233,6 +234,16 @@ emit_event (LookoutAlertEngine *self,
         event->notify = FALSE;
       if (track->flapping && kind_suppressed_by_flapping (event->kind))
         event->notify = FALSE;
+      /* Checked and recorded, never notified: the record says why. */
+      if (track->target != NULL && lookout_target_in_maintenance (track->target, event->ts_ms))
+        {
+          char *message = g_strdup_printf (_("%s (not notified: in a maintenance window)"),
+                                           event->message != NULL ? event->message : "");
+
+          g_free (event->message);
+          event->message = message;
+          event->notify = FALSE;
+        }
     }
   if (self->do_not_disturb)
     event->notify = FALSE;
