@@ -943,6 +943,62 @@ test_format_duration (void)
     }
 }
 
+/* ---- maintenance windows ---- */
+
+static gint64
+local_ms (int year,
+          int month,
+          int day,
+          int hour,
+          int minute)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_local (year, month, day, hour, minute, 0);
+
+  return g_date_time_to_unix (dt) * 1000;
+}
+
+/* Inside a window the outage is decided and recorded as usual but not
+ * notified, and the record says why; after it, the same outage is. */
+static void
+test_maintenance (void)
+{
+  g_autoptr(LookoutTarget) target = make_target (7, "tcp://127.0.0.1:22", 1);
+  Harness h;
+  LookoutAlertEvent *event;
+
+  harness_init (&h);
+  /* Local time, as the engine reads it; 2026-01-04 is a Sunday. */
+  lookout_target_set_options (target, "{\"maintenance\": \"every sunday 02:00-03:00\"}");
+
+  h.now = local_ms (2026, 1, 4, 1, 50);
+  feed (&h, target, 'U');
+  h.now = local_ms (2026, 1, 4, 2, 10);
+  feed (&h, target, 'X');
+  g_assert_cmpint (lookout_target_get_state (target), ==, LOOKOUT_TARGET_STATE_DOWN);
+  h.now = local_ms (2026, 1, 4, 2, 40);
+  feed (&h, target, 'U');
+
+  g_assert_cmpuint (h.events->len, ==, 2);
+  g_assert_cmpint (((LookoutAlertEvent *) g_ptr_array_index (h.events, 0))->kind, ==, LOOKOUT_ALERT_EVENT_DOWN);
+  g_assert_cmpint (((LookoutAlertEvent *) g_ptr_array_index (h.events, 1))->kind, ==, LOOKOUT_ALERT_EVENT_UP);
+  for (guint i = 0; i < h.events->len; i++)
+    {
+      event = g_ptr_array_index (h.events, i);
+      g_assert_false (event->notify);
+      g_assert_nonnull (strstr (event->message, "not notified: in a maintenance window"));
+    }
+
+  h.now = local_ms (2026, 1, 4, 3, 0);
+  feed (&h, target, 'X');
+  g_assert_cmpuint (h.events->len, ==, 3);
+  event = g_ptr_array_index (h.events, 2);
+  g_assert_cmpint (event->kind, ==, LOOKOUT_ALERT_EVENT_DOWN);
+  g_assert_true (event->notify);
+  g_assert_null (strstr (event->message, "maintenance"));
+
+  harness_clear (&h);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -957,6 +1013,7 @@ main (int   argc,
       g_test_add_data_func (path, &state_cases[i], test_state_table);
     }
   g_test_add_func ("/alert-engine/messages", test_messages);
+  g_test_add_func ("/alert-engine/maintenance", test_maintenance);
   g_test_add_func ("/alert-engine/flapping/percent", test_flap_percent);
   g_test_add_func ("/alert-engine/flapping/in-and-out", test_flapping_in_and_out);
   g_test_add_func ("/alert-engine/reminders/schedule", test_reminders);

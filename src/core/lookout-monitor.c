@@ -50,6 +50,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "lookout-maintenance.h"
 #include "lookout-marshal.h"
 #include "lookout-monitor.h"
 #include "lookout-slow-rule.h"
@@ -329,7 +330,8 @@ anomaly_cb (LookoutAnomalyWatch  *watch,
   if (self->notifier == NULL || anomaly->end_ms >= 0)
     return;
   target = lookout_monitor_find_target (self, anomaly->target_id);
-  if (target == NULL || !lookout_anomaly_watch_get_notify (target))
+  if (target == NULL || !lookout_anomaly_watch_get_notify (target) ||
+      lookout_target_in_maintenance (target, anomaly->start_ms))
     return;
 
   event = lookout_alert_event_new (LOOKOUT_ALERT_EVENT_ANOMALY);

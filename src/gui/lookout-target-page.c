@@ -20,6 +20,7 @@
 #include "lookout-gui-utils.h"
 #include "lookout-result-view.h"
 #include "lookout-target-history.h"
+#include "lookout-uptime-box.h"
 #include "lookout-target-page.h"
 #include "lookout-target-path.h"
 #include "lookout-window.h"
@@ -29,8 +30,10 @@ struct _LookoutTargetPage
   GtkWidget      parent_instance;
 
   LookoutTarget *target;
+  LookoutStore  *store;
   GSignalGroup  *target_signals;
   guint          update_source;
+  LookoutUptimeBox *uptime_box;
 
   GtkWidget     *page;
   GtkLabel      *name_label;
@@ -184,6 +187,7 @@ lookout_target_page_dispose (GObject *object)
     g_signal_group_set_target (self->target_signals, NULL);
   g_clear_object (&self->target_signals);
   g_clear_object (&self->target);
+  g_clear_object (&self->store);
   g_clear_object (&self->event_model);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LOOKOUT_TYPE_TARGET_PAGE);
@@ -263,6 +267,7 @@ lookout_target_page_class_init (LookoutTargetPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (LOOKOUT_TYPE_TARGET_HISTORY);
+  g_type_ensure (LOOKOUT_TYPE_UPTIME_BOX);
   g_type_ensure (LOOKOUT_TYPE_RESULT_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lookoutapp/Lookout/lookout-target-page.ui");
@@ -281,6 +286,7 @@ lookout_target_page_class_init (LookoutTargetPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, timeout_label);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, threshold_label);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, history);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, uptime_box);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetPage, result_view);
 }
 
@@ -348,9 +354,11 @@ lookout_target_page_set_target (LookoutTargetPage *self,
   g_signal_group_set_target (self->target_signals, target);
   g_clear_handle_id (&self->update_source, g_source_remove);
   lookout_target_history_set_target (self->history, target);
+  lookout_uptime_box_set_target (self->uptime_box, self->store, target);
   /* Another target's result must not linger under this one's name. */
   lookout_result_view_set_result (self->result_view, NULL);
   lookout_target_path_set_target (self->path, lookout_target_history_get_monitor (self->history), target);
+  lookout_uptime_box_set_result (self->uptime_box, NULL);
   update (self);
   update_events (self);
   scroll_to_top (self);
@@ -362,6 +370,8 @@ void
 lookout_target_page_set_monitor (LookoutTargetPage *self,
                                  LookoutMonitor    *monitor)
 {
+  LookoutStore *store;
+
   g_return_if_fail (LOOKOUT_IS_TARGET_PAGE (self));
   g_return_if_fail (!monitor || LOOKOUT_IS_MONITOR (monitor));
 
@@ -369,6 +379,9 @@ lookout_target_page_set_monitor (LookoutTargetPage *self,
     return;
 
   lookout_target_history_set_monitor (self->history, monitor);
+  store = monitor != NULL ? lookout_monitor_get_store (monitor) : NULL;
+  g_set_object (&self->store, store);
+  lookout_uptime_box_set_target (self->uptime_box, self->store, self->target);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
 }
 
@@ -380,6 +393,7 @@ lookout_target_page_set_result (LookoutTargetPage *self,
 
   lookout_result_view_set_result (self->result_view, result);
   lookout_target_path_add_result (self->path, result);
+  lookout_uptime_box_set_result (self->uptime_box, result);
 }
 
 LookoutTargetPath *

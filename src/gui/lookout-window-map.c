@@ -23,40 +23,13 @@
 #include "lookout-target-location.h"
 #include "lookout-window-private.h"
 
-static gboolean
-find_target (LookoutWindow *self,
-             LookoutTarget *target,
-             guint         *position)
-{
-  GListModel *model;
-  guint n;
-
-  if (self->monitor == NULL)
-    return FALSE;
-
-  model = lookout_monitor_get_targets (self->monitor);
-  n = g_list_model_get_n_items (model);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(LookoutTarget) item = g_list_model_get_item (model, i);
-
-      if (item == target)
-        {
-          *position = i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
-}
-
 static void
 map_target_activated_cb (LookoutWindow *self,
                          LookoutTarget *target)
 {
   guint position;
 
-  if (!find_target (self, target, &position))
+  if (!lookout_window_find_position (self, target, &position))
     return;
 
   gtk_single_selection_set_selected (self->selection, position);

@@ -9,6 +9,7 @@
 
 #include "lookout-window.h"
 #include "lookout-map.h"
+#include "lookout-target-finder.h"
 #include "lookout-target-page.h"
 
 G_BEGIN_DECLS
@@ -33,6 +34,10 @@ struct _LookoutWindow
   GtkWidget            *content;
   GtkStack             *sidebar_stack;
   GtkListView          *list_view;
+  /* search, filters and order of the list (lookout-target-finder.c) */
+  LookoutTargetFinder  *finder;
+  GtkWidget            *pause_button;
+  GtkWidget            *resume_button;
   GtkStack             *content_stack;
   AdwWindowTitle       *content_title;
   AdwStatusPage        *error_page;
@@ -53,6 +58,11 @@ struct _LookoutWindow
 };
 
 void     lookout_window_update_view           (LookoutWindow  *self);
+/* Where @target is in the list shown; clears the search and filters
+ * first if they hide it. */
+gboolean lookout_window_find_position         (LookoutWindow  *self,
+                                               LookoutTarget  *target,
+                                               guint          *position);
 
 /* lookout-window-map.c */
 void     lookout_window_map_class_init        (GtkWidgetClass *widget_class);

@@ -77,6 +77,16 @@ update_view (LookoutWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-target", target != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-target", target != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-target-menu", target != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause-target",
+                                 target != NULL && lookout_target_get_enabled (target));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resume-target",
+                                 target != NULL && !lookout_target_get_enabled (target));
+  gtk_widget_set_visible (self->pause_button,
+                          target != NULL && lookout_target_get_enabled (target) &&
+                          !lookout_window_map_is_shown (self));
+  gtk_widget_set_visible (self->resume_button,
+                          target != NULL && !lookout_target_get_enabled (target) &&
+                          !lookout_window_map_is_shown (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-target", self->monitor != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-examples", self->monitor != NULL);
 
@@ -137,6 +147,12 @@ static void
 selected_target_notified_cb (LookoutWindow *self)
 {
   update_title (self);
+}
+
+static void
+selected_enabled_notified_cb (LookoutWindow *self)
+{
+  update_view (self);
 }
 
 static void
@@ -357,6 +373,51 @@ remove_target_action (GtkWidget  *widget,
 }
 
 static void
+target_paused_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(LookoutWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lookout_monitor_update_target_finish (LOOKOUT_MONITOR (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error_toast (self, error);
+}
+
+/* A paused target keeps its history and settings; the scheduler stops
+ * checking it and its state reads "Paused" until it is resumed. */
+static void
+pause_target_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  LookoutWindow *self = LOOKOUT_WINDOW (widget);
+  LookoutTarget *target = lookout_window_get_selected_target (self);
+  g_autoptr(LookoutTarget) changes = NULL;
+
+  if (target == NULL || self->monitor == NULL)
+    return;
+
+  changes = lookout_target_copy (target);
+  lookout_target_set_enabled (changes, g_str_equal (action_name, "win.resume-target"));
+  lookout_monitor_update_target_async (self->monitor, target, changes, self->cancellable,
+                                       target_paused_cb, g_object_ref (self));
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  LookoutWindow *self = LOOKOUT_WINDOW (widget);
+
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  lookout_target_finder_set_search_mode (self->finder, TRUE);
+}
+
+static void
 show_target_menu_action (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *param)
@@ -550,6 +611,7 @@ lookout_window_class_init (LookoutWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (LOOKOUT_TYPE_TARGET_PAGE);
+  g_type_ensure (LOOKOUT_TYPE_TARGET_FINDER);
   g_type_ensure (LOOKOUT_TYPE_DASHBOARD_PLOT);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lookoutapp/Lookout/lookout-window.ui");
@@ -559,6 +621,9 @@ lookout_window_class_init (LookoutWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, content);
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, finder);
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, LookoutWindow, resume_button);
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, LookoutWindow, error_page);
@@ -574,6 +639,10 @@ lookout_window_class_init (LookoutWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-target-menu", NULL, show_target_menu_action);
   gtk_widget_class_install_action (widget_class, "win.add-examples", NULL, add_examples_action);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
+  gtk_widget_class_install_action (widget_class, "win.pause-target", NULL, pause_target_action);
+  gtk_widget_class_install_action (widget_class, "win.resume-target", NULL, pause_target_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
 
   lookout_window_map_class_init (widget_class);
   lookout_window_transfer_class_init (widget_class);
@@ -616,7 +685,8 @@ lookout_window_init (LookoutWindow *self)
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
 
-  self->selection = gtk_single_selection_new (NULL);
+  self->selection = gtk_single_selection_new (g_object_ref (lookout_target_finder_get_model (self->finder)));
+  lookout_target_finder_set_key_capture_widget (self->finder, GTK_WIDGET (self->list_view));
   gtk_single_selection_set_autoselect (self->selection, TRUE);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->selection, "notify::selected-item",
@@ -629,6 +699,8 @@ lookout_window_init (LookoutWindow *self)
                                  G_CALLBACK (selected_target_notified_cb), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->selected_signals, "notify::uri-string",
                                  G_CALLBACK (selected_target_notified_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->selected_signals, "notify::enabled",
+                                 G_CALLBACK (selected_enabled_notified_cb), self, G_CONNECT_SWAPPED);
 
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
   update_view (self);
@@ -765,7 +837,7 @@ lookout_window_set_monitor (LookoutWindow  *self,
       g_signal_connect_object (lookout_monitor_get_store (monitor), "notify::n-dropped",
                                G_CALLBACK (store_saving_changed_cb), self, G_CONNECT_SWAPPED);
       store_saving_changed_cb (self, NULL, lookout_monitor_get_store (monitor));
-      gtk_single_selection_set_model (self->selection, targets);
+      lookout_target_finder_set_targets (self->finder, targets);
 
       if (lookout_monitor_get_store (monitor) != NULL)
         {
@@ -778,7 +850,7 @@ lookout_window_set_monitor (LookoutWindow  *self,
     }
   else
     {
-      gtk_single_selection_set_model (self->selection, NULL);
+      lookout_target_finder_set_targets (self->finder, NULL);
       gtk_stack_set_visible_child_name (self->content_stack, "loading");
     }
 
@@ -812,21 +884,13 @@ lookout_window_get_selected_target (LookoutWindow *self)
   return gtk_single_selection_get_selected_item (self->selection);
 }
 
-void
-lookout_window_select_target (LookoutWindow *self,
-                              LookoutTarget *target)
+static gboolean
+find_in_list (LookoutWindow *self,
+              LookoutTarget *target,
+              guint         *position)
 {
-  GListModel *model;
-  guint n_items;
-
-  g_return_if_fail (LOOKOUT_IS_WINDOW (self));
-  g_return_if_fail (LOOKOUT_IS_TARGET (target));
-
-  if (self->monitor == NULL)
-    return;
-
-  model = lookout_monitor_get_targets (self->monitor);
-  n_items = g_list_model_get_n_items (model);
+  GListModel *model = lookout_target_finder_get_model (self->finder);
+  guint n_items = g_list_model_get_n_items (model);
 
   /* New targets are appended: look from the end. */
   for (guint i = n_items; i > 0; i--)
@@ -835,11 +899,47 @@ lookout_window_select_target (LookoutWindow *self,
 
       if (item == target)
         {
-          gtk_single_selection_set_selected (self->selection, i - 1);
-          gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", i - 1);
-          break;
+          *position = i - 1;
+          return TRUE;
         }
     }
+
+  return FALSE;
+}
+
+gboolean
+lookout_window_find_position (LookoutWindow *self,
+                              LookoutTarget *target,
+                              guint         *position)
+{
+  g_return_val_if_fail (LOOKOUT_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (LOOKOUT_IS_TARGET (target), FALSE);
+
+  if (self->monitor == NULL)
+    return FALSE;
+  if (find_in_list (self, target, position))
+    return TRUE;
+
+  /* Hidden by the search or a filter: show everything rather than
+   * select something the list does not show. */
+  lookout_target_finder_reset (self->finder);
+  return find_in_list (self, target, position);
+}
+
+void
+lookout_window_select_target (LookoutWindow *self,
+                              LookoutTarget *target)
+{
+  guint position;
+
+  g_return_if_fail (LOOKOUT_IS_WINDOW (self));
+  g_return_if_fail (LOOKOUT_IS_TARGET (target));
+
+  if (!lookout_window_find_position (self, target, &position))
+    return;
+
+  gtk_single_selection_set_selected (self->selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
 }
 
 LookoutResult *

@@ -179,7 +179,10 @@ def main_with_target():
     def look():
         # GTK 4.8 does not say when a list view gets its rows: read afresh.
         main.clear_cache()
-        items = ui.find_all(main, role=ui.LIST_ITEM)
+        # The rows of the target list only: the result view on the page
+        # also has list items that name the address.
+        targets = next((n for n in ui.find_all(main, 'Targets') if n.get_role() == ROLE.LIST), main)
+        items = ui.find_all(targets, role=ui.LIST_ITEM)
         state['items'] = [(n.get_role_name(), n.get_name(), n.get_description()) for n in ui.walk(main)
                           if n.get_role() in (ROLE.LIST, ROLE.LIST_ITEM) or '127.0' in (n.get_name() or '')]
         return next((i for i in items if '127.0.0.1' in (i.get_name() or '')), None)

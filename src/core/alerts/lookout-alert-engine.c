@@ -42,7 +42,7 @@
  *
  * Every event is appended to the store and emitted as "event"; whether it
  * is worth a notification is event->notify (mute, do-not-disturb, flapping,
- * notify-degraded).
+ * notify-degraded, a maintenance window of the target's).
  *
  * Locations. A target checked from more places than this machine (its
  * "locations" option: local, paris, tokyo) has a Track per place, decided
@@ -72,6 +72,7 @@
 #include "lookout-alert-engine.h"
 #include "lookout-link-watch.h"
 #include "lookout-target-options.h"
+#include "lookout-maintenance.h"
 
 #define DAY_MS (24 * 60 * 60 * 1000LL)
 
@@ -275,6 +276,16 @@ emit_event (LookoutAlertEngine *self,
         event->notify = FALSE;
       if (track->flapping && kind_suppressed_by_flapping (event->kind))
         event->notify = FALSE;
+      /* Checked and recorded, never notified: the record says why. */
+      if (track->target != NULL && lookout_target_in_maintenance (track->target, event->ts_ms))
+        {
+          char *message = g_strdup_printf (_("%s (not notified: in a maintenance window)"),
+                                           event->message != NULL ? event->message : "");
+
+          g_free (event->message);
+          event->message = message;
+          event->notify = FALSE;
+        }
     }
   if (self->do_not_disturb)
     event->notify = FALSE;

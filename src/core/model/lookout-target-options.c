@@ -15,6 +15,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "lookout-http-header.h"
+#include "lookout-maintenance.h"
+#include "lookout-target-tags.h"
 #include "lookout-target-options.h"
 #include "lookout-targets-file.h"
 
@@ -26,6 +28,7 @@
 #define MAX_ICMP_COUNT       100
 #define MAX_KEYWORD_LENGTH   4096
 #define MAX_EXPECT_LENGTH    1024
+#define MAX_TAG_LENGTH       64
 #define MAX_NTP_OFFSET_MS    (24 * 3600 * 1000)
 #define MAX_CHANNEL_ID_LENGTH 64
 #define MAX_REQUEST_BODY     (64 * 1024)
@@ -393,6 +396,30 @@ check_channels (const char  *text,
   return TRUE;
 }
 
+static gboolean
+check_tags (const char  *text,
+            GError     **error)
+{
+  g_auto(GStrv) tags = lookout_target_tags_split (text);
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (g_ascii_iscntrl (*p))
+      {
+        g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                             _("Tags cannot contain line breaks or other control characters"));
+        return FALSE;
+      }
+  for (guint i = 0; tags[i] != NULL; i++)
+    if (g_utf8_strlen (tags[i], -1) > MAX_TAG_LENGTH)
+      {
+        g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                     _("The tag “%s” is longer than %u characters"), tags[i], MAX_TAG_LENGTH);
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
 /* The keys agreed for each kind; keys not listed are left for the probes
  * that may know them (an older or newer Lookout wrote them). */
 static const LookoutTargetOption options[] = {
@@ -452,6 +479,24 @@ static const LookoutTargetOption options[] = {
   { "quorum", "quorum", LOOKOUT_TARGET_OPTION_STRING, ALL_KINDS, 0, 0, check_quorum,
     "any|all|N", N_("How many locations must see the target down for it to be down (default: any)") },
 };
+
+/* Settings of the target rather than of its check, kept with the options
+ * and read, checked and written like them, but not listed among a kind's
+ * options (lookout_target_options_dup_keys()). */
+static const LookoutTargetOption settings[] = {
+  { "maintenance", "maintenance", LOOKOUT_TARGET_OPTION_STRING, ALL_KINDS, 0, 0, lookout_maintenance_check,
+    "RULES", N_("Maintenance windows, checked but not notified: “every sunday 02:00-03:00; 2026-12-24 18:00 - 20:00”") },
+  { "tags", "tags", LOOKOUT_TARGET_OPTION_STRING, ALL_KINDS, 0, 0, check_tags,
+    "TAG,TAG", N_("Tags to group and find targets by, separated by commas") },
+};
+
+#define N_OPTIONS_AND_SETTINGS (G_N_ELEMENTS (options) + G_N_ELEMENTS (settings))
+
+static const LookoutTargetOption *
+option_or_setting (guint i)
+{
+  return i < G_N_ELEMENTS (options) ? &options[i] : &settings[i - G_N_ELEMENTS (options)];
+}
 
 static gboolean
 check_option (const LookoutTargetOption  *spec,
@@ -586,11 +631,11 @@ lookout_target_options_validate (const char  *options_json,
     }
 
   object = json_node_get_object (root);
-  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+  for (guint i = 0; i < N_OPTIONS_AND_SETTINGS; i++)
     {
-      JsonNode *node = json_object_get_member (object, options[i].key);
+      JsonNode *node = json_object_get_member (object, option_or_setting (i)->key);
 
-      if (node != NULL && !check_option (&options[i], node, error))
+      if (node != NULL && !check_option (option_or_setting (i), node, error))
         return FALSE;
     }
 
@@ -610,9 +655,9 @@ lookout_target_options_lookup (const char *key)
 {
   g_return_val_if_fail (key != NULL, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
-    if (g_str_equal (key, options[i].key) || g_str_equal (key, options[i].text_key))
-      return &options[i];
+  for (guint i = 0; i < N_OPTIONS_AND_SETTINGS; i++)
+    if (g_str_equal (key, option_or_setting (i)->key) || g_str_equal (key, option_or_setting (i)->text_key))
+      return option_or_setting (i);
 
   return NULL;
 }
@@ -790,9 +835,9 @@ lookout_target_options_to_text (const char *options_json)
     return g_string_free (out, FALSE);
 
   object = json_node_get_object (root);
-  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+  for (guint i = 0; i < N_OPTIONS_AND_SETTINGS; i++)
     {
-      const LookoutTargetOption *option = &options[i];
+      const LookoutTargetOption *option = option_or_setting (i);
       JsonNode *node = json_object_get_member (object, option->key);
 
       if (node == NULL)

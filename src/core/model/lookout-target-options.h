@@ -55,7 +55,9 @@ gboolean                   lookout_target_options_validate    (const char       
                                                                GError                    **error);
 
 /* The text keys of @kind's options, "method, accept, …", or NULL when the
- * kind has none. */
+ * kind has none. The settings every target has beside its options ("tags",
+ * "maintenance": lookup, validation and the key=value form know them) are
+ * not listed. */
 char                      *lookout_target_options_dup_keys    (LookoutTargetKind           kind);
 
 /* Whether @key is an option of @kind: its JSON key, or its text key when

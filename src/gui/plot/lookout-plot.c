@@ -19,8 +19,8 @@
  * column where nothing succeeded) — never as zero latency — and no line
  * across a gap in the data.
  *
- * Live: the view ends at now. A tick callback redraws only when now has
- * moved by half a device pixel, new results are merged into the series'
+ * Live: the view ends at now. A timer redraws only when now has moved by
+ * half a device pixel (new results wait for that frame), new results are merged into the series'
  * last column (lookout_series_add_sample) and the series slides forward
  * (lookout_series_advance) — both O(columns) at most. Zooming, panning or
  * setting a range holds the view still (live = FALSE); results still land
@@ -92,7 +92,6 @@ struct _LookoutPlot
   gint64        span_ms;
   gint64        from_ms;      /* the view when not live */
   gint64        to_ms;
-  gint64        drawn_to_ms;  /* the view's end at the last frame */
   int           fetched_width;
 
   guint         tick_id;
@@ -364,6 +363,7 @@ static void
 queue_refetch (LookoutPlot *self)
 {
   g_clear_handle_id (&self->refetch_id, g_source_remove);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
   self->refetch_id = g_timeout_add (REFETCH_DELAY_MS, refetch_cb, self);
 }
 
@@ -895,7 +895,6 @@ lookout_plot_snapshot (GtkWidget   *widget,
 
   get_colors (self, &colors);
   view_range (self, &f.from_ms, &f.to_ms);
-  self->drawn_to_ms = f.to_ms;
   f.scale = gtk_widget_get_scale_factor (widget);
   f.unit = self->unit;
 
@@ -974,33 +973,49 @@ lookout_plot_snapshot (GtkWidget   *widget,
   cairo_destroy (cr);
 }
 
-static gboolean
-tick_cb (GtkWidget     *widget,
-         GdkFrameClock *clock,
-         gpointer       user_data)
+/* Half a device pixel of the view, in ms: how often the live view moves. */
+static guint
+live_interval_ms (LookoutPlot *self)
 {
-  LookoutPlot *self = LOOKOUT_PLOT (widget);
+  double px_ms = self->span_ms / MAX (self->area.size.width * gtk_widget_get_scale_factor (GTK_WIDGET (self)), 1);
+
+  return (guint) CLAMP (px_ms / 2, 16, 60 * 1000);
+}
+
+static void schedule_live (LookoutPlot *self);
+
+/* A timer rather than a tick callback: a tick callback keeps the frame
+ * clock running at the display's rate while the plot is mapped, and the
+ * view only needs a frame when it has moved by half a pixel. New results
+ * wait for that frame instead of asking for one each (lookout_plot_add_sample). */
+static gboolean
+live_cb (gpointer user_data)
+{
+  LookoutPlot *self = LOOKOUT_PLOT (user_data);
   gint64 now = now_ms ();
-  double px_ms;
 
-  if (!self->live)
-    return G_SOURCE_CONTINUE;
-
-  for (guint i = 0; i < self->lines->len; i++)
+  self->tick_id = 0;
+  if (self->live)
     {
-      Line *line = g_ptr_array_index (self->lines, i);
+      for (guint i = 0; i < self->lines->len; i++)
+        {
+          Line *line = g_ptr_array_index (self->lines, i);
 
-      if (line->series != NULL && now > lookout_series_get_to_ms (line->series))
-        lookout_series_advance (line->series, now + self->span_ms / 16);
+          if (line->series != NULL && now > lookout_series_get_to_ms (line->series))
+            lookout_series_advance (line->series, now + self->span_ms / 16);
+        }
+      gtk_widget_queue_draw (GTK_WIDGET (self));
     }
+  schedule_live (self);
 
-  /* Redraw when now has moved by half a device pixel: smooth, and idle
-   * for long spans. */
-  px_ms = self->span_ms / MAX (self->area.size.width * gtk_widget_get_scale_factor (widget), 1);
-  if (now - self->drawn_to_ms >= px_ms / 2)
-    gtk_widget_queue_draw (widget);
+  return G_SOURCE_REMOVE;
+}
 
-  return G_SOURCE_CONTINUE;
+static void
+schedule_live (LookoutPlot *self)
+{
+  if (self->tick_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->tick_id = g_timeout_add (live_interval_ms (self), live_cb, self);
 }
 
 /* ---- tooltip ---- */
@@ -1283,8 +1298,7 @@ lookout_plot_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (lookout_plot_parent_class)->map (widget);
 
-  if (self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (widget, tick_cb, NULL, NULL);
+  schedule_live (self);
 }
 
 static void
@@ -1292,11 +1306,7 @@ lookout_plot_unmap (GtkWidget *widget)
 {
   LookoutPlot *self = LOOKOUT_PLOT (widget);
 
-  if (self->tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (widget, self->tick_id);
-      self->tick_id = 0;
-    }
+  g_clear_handle_id (&self->tick_id, g_source_remove);
 
   GTK_WIDGET_CLASS (lookout_plot_parent_class)->unmap (widget);
 }
@@ -1781,7 +1791,9 @@ lookout_plot_add_sample (LookoutPlot         *self,
   if (self->live && sample->ts_ms >= lookout_series_get_to_ms (line->series))
     lookout_series_advance (line->series, sample->ts_ms + 1 + self->span_ms / 16);
 
-  if (lookout_series_add_sample (line->series, sample) && line->visible)
+  /* A live view shows it with its next move (live_cb). */
+  if (lookout_series_add_sample (line->series, sample) && line->visible &&
+      !(self->live && self->tick_id != 0))
     gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
