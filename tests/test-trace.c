@@ -282,6 +282,50 @@ test_silent_hop (void)
   g_assert_no_error (error);
 }
 
+/* The destination drops every other echo request of the probes that reach
+ * it as the last hop (their TTL ends there): the loss shows on the
+ * destination's hop, and on no hop before it. */
+static void
+test_last_link_loss (void)
+{
+  g_autoptr(LookoutTraceReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ours = NULL;
+  LookoutTraceOptions options;
+  const LookoutTraceHop *last;
+
+  if (skip_without_netns ())
+    return;
+
+  g_assert_true (path_netns_exec (netns.destination, &error, "nft",
+                                  "add table inet lookout; "
+                                  "add chain inet lookout in { type filter hook input priority 0; }; "
+                                  "add rule inet lookout in icmp type echo-request ip ttl 1 "
+                                  "numgen inc mod 2 0 drop",
+                                  NULL));
+  g_assert_no_error (error);
+
+  lookout_trace_options_init (&options);
+  options.probes_per_hop = 4;
+  options.probe_wait_ms = 300;
+  report = trace_from_client (PATH_NETNS_DESTINATION, &options, 5000, &error);
+  g_assert_true (path_netns_exec (netns.destination, NULL, "nft", "delete table inet lookout", NULL));
+  g_assert_no_error (error);
+
+  ours = report_path (report);
+  g_assert_cmpstr (ours, ==, "10.81.1.2 10.81.2.2 10.81.3.2");
+  g_assert_cmpuint (report->destination_ttl, ==, 3);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpuint (report->hops[i].sent, ==, 4);
+      g_assert_cmpuint (report->hops[i].received, ==, 4);
+    }
+  last = &report->hops[2];
+  g_assert_true (last->reached);
+  g_assert_cmpuint (last->sent, ==, 4);
+  g_assert_cmpuint (last->received, ==, 2);
+}
+
 /* The route moves to r1b: the next round says so. */
 static void
 test_route_switch (void)
@@ -465,6 +509,7 @@ main (int   argc,
   g_test_add_func ("/trace/chain/udp-ipv4", test_chain_udp_ipv4);
   g_test_add_func ("/trace/chain/udp-ipv6", test_chain_udp_ipv6);
   g_test_add_func ("/trace/silent-hop", test_silent_hop);
+  g_test_add_func ("/trace/last-link-loss", test_last_link_loss);
   g_test_add_func ("/trace/route-switch", test_route_switch);
   g_test_add_func ("/trace/route-change-told-once", test_route_change_told_once);
   g_test_add_func ("/trace/unreachable", test_unreachable);
