@@ -49,6 +49,8 @@ def target_list(main):
 
 def shown_rows(main):
     """The names of the target list's items on screen."""
+    # GTK 4.8 does not say when a list view gets or loses rows: read afresh.
+    main.clear_cache()
     return sorted(item.get_name() for item in ui.find_all(target_list(main), role=ui.LIST_ITEM, showing=True)
                   if item.get_name())
 

@@ -252,6 +252,8 @@ def find_row():
     # The name follows the address (GTK 4.8 does not expose the text of the
     # entry rows, so the row is recognised by the host in its name).
     def look():
+        # GTK 4.8 does not say when a list view gets its rows: read afresh.
+        main.clear_cache()
         return next((item for item in find_all(main, role=LIST_ITEM)
                      if '127.0.0.1' in (item.get_name() or '')), None)
     item = wait_for('a list item named after %s' % ADDRESS, look)
@@ -285,8 +287,10 @@ def restart():
         state['app'].kill()
     state['app'] = App(state['data_dir'])
     main = state['app'].window('Lookout')
-    wait_for('the list item “%s” after the restart' % state['name'],
-             lambda: find(main, state['name'], LIST_ITEM))
+    def look():
+        main.clear_cache()
+        return find(main, state['name'], LIST_ITEM)
+    wait_for('the list item “%s” after the restart' % state['name'], look)
 
 
 @step('an invalid address keeps “Add” unusable and says why')
@@ -325,6 +329,8 @@ def main():
                 print('not ok %d - %s' % (number, description), file=tap)
                 for line in str(e).splitlines():
                     print('# %s' % line, file=tap)
+                # meson shows a failed test's stderr, not its TAP comments.
+                print('not ok %d - %s: %s' % (number, description, e), file=sys.stderr)
                 app = state.get('app')
                 if app is not None and app.process.poll() is not None:
                     skip_rest = 'lookout is not running'
