@@ -590,6 +590,37 @@ test_window_migration_progress (void)
   lookout_test_window_close (&w);
 }
 
+static void
+count_cb (guint *frames)
+{
+  (*frames)++;
+}
+
+/* Nothing animates on a page that is not shown: the loading spinner of
+ * the content stack kept the frame clock painting every frame. */
+static void
+test_window_idle_frames (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) target = add_target (fixture, "tcp://127.0.0.1:9", "Service");
+  GtkWidget *loading = gtk_stack_get_child_by_name (fixture->w.window->content_stack, "loading");
+  GdkFrameClock *clock;
+  guint frames = 0;
+  gulong id;
+
+  gtk_single_selection_set_selected (fixture->w.window->selection, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.window->content_stack), ==, "target");
+  g_assert_false (gtk_spinner_get_spinning (GTK_SPINNER (loading)));
+
+  /* Settled, an idle window paints (next to) nothing. */
+  lookout_test_run_for (500);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (fixture->w.window));
+  id = g_signal_connect_swapped (clock, "paint", G_CALLBACK (count_cb), &frames);
+  lookout_test_run_for (1000);
+  g_signal_handler_disconnect (clock, id);
+  g_assert_cmpuint (frames, <, 20);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -609,6 +640,7 @@ main (int   argc,
   ADD ("/gui/window/switch-resets-view", test_window_switch_resets_view);
   ADD ("/gui/window/edit-address-history", test_window_edit_address_history);
   ADD ("/gui/window/dashboard-trouble-first", test_window_dashboard_trouble_first);
+  ADD ("/gui/window/idle-frames", test_window_idle_frames);
 #undef ADD
 
   return g_test_run ();
