@@ -64,18 +64,6 @@ feed_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
-target_added_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error));
-  g_assert_no_error (error);
-  (*(guint *) user_data)++;
-}
-
 static guint n_frames;
 
 static void
@@ -140,7 +128,6 @@ main (int   argc,
   g_autofree gint64 *next_ms = g_new0 (gint64, N_TARGETS);
   LookoutWindow *window;
   Feeder feeder = { 0 };
-  guint n_added = 0;
   double page, dashboard, hidden;
   double page_fps, dashboard_fps, hidden_fps;
 
@@ -160,11 +147,9 @@ main (int   argc,
       g_assert_no_error (error);
       lookout_target_set_interval (target, 1 + i % 5);
       lookout_target_set_timeout (target, 1000);
-      /* All at once: the store's writer inserts them in a few transactions. */
-      lookout_monitor_add_target_async (monitor, target, NULL, target_added_cb, &n_added);
       g_ptr_array_add (targets, g_object_ref (target));
     }
-  LOOKOUT_TEST_WAIT_UNTIL (n_added == N_TARGETS, BENCH_WAIT_MS);
+  lookout_test_add_targets (monitor, targets, BENCH_WAIT_MS);
 
   window = g_object_new (LOOKOUT_TYPE_WINDOW, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
