@@ -147,9 +147,9 @@ main (int   argc,
       g_assert_no_error (error);
       lookout_target_set_interval (target, 1 + i % 5);
       lookout_target_set_timeout (target, 1000);
-      lookout_test_add_target (monitor, target);
       g_ptr_array_add (targets, g_object_ref (target));
     }
+  lookout_test_add_targets (monitor, targets, BENCH_WAIT_MS);
 
   window = g_object_new (LOOKOUT_TYPE_WINDOW, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);

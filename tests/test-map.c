@@ -785,25 +785,34 @@ test_doubtful (Fixture       *f,
   lookout_map_set_geo (f->map, NULL);
 }
 
-static void
-test_no_tiles (Fixture       *f,
-               gconstpointer  data)
+/* Tiles from a port bound but not listening: every tile is refused at
+ * once. The socket keeps the port. */
+static GSocket *
+use_dead_tile_port (Fixture *f)
 {
   g_autoptr(GSocket) socket = NULL;
   g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
   g_autofree char *url = NULL;
-  LookoutTarget *target;
 
-  /* A port bound but not listening: every tile is refused at once. */
   socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
   g_assert_true (g_socket_bind (socket, any, TRUE, NULL));
   bound = g_socket_get_local_address (socket, NULL);
   url = g_strdup_printf ("http://127.0.0.1:%u/dead/#Z#/#X#/#Y#.png",
                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
-
   lookout_map_set_tile_url (f->map, url);
+
+  return g_steal_pointer (&socket);
+}
+
+static void
+test_no_tiles (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GSocket) socket = use_dead_tile_port (f);
+  LookoutTarget *target;
+
   target = add_target (f, "https://offline.example/", "Offline", 47.0, 8.0);
 
   LOOKOUT_TEST_WAIT (!lookout_map_get_tiles_available (f->map));
@@ -889,6 +898,99 @@ test_pick_place (Fixture       *f,
   placed = NULL;
   g_signal_emit_by_name (click, "pressed", 1, 10.0, 10.0);
   g_assert_null (placed);
+}
+
+static GtkWidget *
+find_label_with_prefix (GtkWidget  *widget,
+                        const char *prefix)
+{
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_with_prefix (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_with_css_class (GtkWidget  *widget,
+                     const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_with_css_class (child, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static graphene_rect_t
+bounds_in_map (Fixture   *f,
+               GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (f->map), &bounds));
+  return bounds;
+}
+
+/* In a narrow map without tiles, the instructions, their Cancel button, the
+ * note about the tiles and the zoom buttons each keep their own place, and
+ * the wrapped instructions get the height they need. */
+static void
+test_pick_bar_clear (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GSocket) socket = use_dead_tile_port (f);
+  LookoutTarget *target;
+  GtkWidget *note, *label, *cancel, *zoom;
+  graphene_rect_t note_box, label_box, cancel_box, zoom_box, out;
+  int needed;
+
+  target = add_target (f, "icmp://192.168.1.20", "Network printer in the basement", NAN, NAN);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 500, 400);
+  LOOKOUT_TEST_WAIT (!lookout_map_get_tiles_available (f->map));
+
+  lookout_map_pick_place (f->map, target);
+  LOOKOUT_TEST_WAIT (gtk_widget_get_width (GTK_WIDGET (f->map)) <= 500);
+  lookout_test_run_for (100);
+
+  note = find_label_with_prefix (GTK_WIDGET (f->map), "Map tiles are unavailable");
+  label = find_label_with_prefix (GTK_WIDGET (f->map), "Click on the map where");
+  g_assert_nonnull (note);
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_get_mapped (note));
+  g_assert_true (gtk_widget_get_mapped (label));
+  cancel = gtk_widget_get_next_sibling (label);
+  g_assert_true (GTK_IS_BUTTON (cancel));
+  /* The simple map's zoom buttons: "+" linked above "−". */
+  zoom = find_with_css_class (gtk_widget_get_parent (GTK_WIDGET (lookout_map_get_map (f->map))), "linked");
+  g_assert_nonnull (zoom);
+
+  note_box = bounds_in_map (f, note);
+  label_box = bounds_in_map (f, label);
+  cancel_box = bounds_in_map (f, cancel);
+  zoom_box = bounds_in_map (f, zoom);
+  g_assert_false (graphene_rect_intersection (&label_box, &cancel_box, &out));
+  g_assert_false (graphene_rect_intersection (&note_box, &label_box, &out));
+  g_assert_false (graphene_rect_intersection (&note_box, &cancel_box, &out));
+  g_assert_false (graphene_rect_intersection (&zoom_box, &cancel_box, &out));
+  g_assert_false (graphene_rect_intersection (&zoom_box, &label_box, &out));
+
+  /* Wrapped to its width, the text fits in the height it was given. */
+  gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (label),
+                      &needed, NULL, NULL, NULL);
+  g_assert_cmpint (gtk_widget_get_height (label), >=, needed);
+
+  lookout_map_pick_place (f->map, NULL);
 }
 
 static void
@@ -1243,6 +1345,7 @@ main (int   argc,
   ADD ("/map/path", test_path);
   ADD ("/map/no-tiles", test_no_tiles);
   ADD ("/map/pick-place", test_pick_place);
+  ADD ("/map/pick-bar-clear", test_pick_bar_clear);
 #undef ADD
   g_test_add_func ("/map/settings", test_settings);
   g_test_add_func ("/map/geo-consent", test_geo_consent);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lookout-target-uri.h"
+#include "lookout-targets-file.h"
 
 #define HTTP LOOKOUT_TARGET_KIND_HTTP
 #define ICMP LOOKOUT_TARGET_KIND_ICMP
@@ -350,6 +351,39 @@ test_kind_slips (void)
   g_assert_cmpstr (colon->message, ==, "The “:” is missing after “http”: write http://127.0.0.1");
 }
 
+/* A slip gets the same words from the dialog as from the targets file,
+ * the API and the agent, which take full addresses only. */
+static void
+test_slips_everywhere (void)
+{
+  static const char *const slips[] = { "htp:/foo bar", "http//127.0.0.1", "htp:foo" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (slips); i++)
+    {
+      g_autoptr(GError) dialog = NULL;
+      g_autoptr(GError) strict = NULL;
+      g_autoptr(GError) file = NULL;
+      g_autoptr(GPtrArray) targets = NULL;
+      g_autofree char *contents = g_strdup_printf ("%s interval=5\n", slips[i]);
+
+      g_test_message ("%s", slips[i]);
+      g_assert_null (lookout_target_uri_parse_for_kind (LOOKOUT_TARGET_KIND_HTTP, slips[i], NULL, &dialog));
+      g_assert_null (lookout_target_uri_parse (slips[i], &strict));
+      g_assert_nonnull (dialog);
+      g_assert_nonnull (strict);
+      g_assert_cmpstr (strict->message, ==, dialog->message);
+      g_assert_cmpint (strict->code, ==, dialog->code);
+
+      /* A file's line is split at spaces: its first word is the address. */
+      if (strchr (slips[i], ' ') != NULL)
+        continue;
+      targets = lookout_targets_file_parse (contents, -1, "slips.txt", &file);
+      g_assert_null (targets);
+      g_assert_nonnull (file);
+      g_assert_nonnull (strstr (file->message, dialog->message));
+    }
+}
+
 static void
 test_kind_case (gconstpointer data)
 {
@@ -538,6 +572,7 @@ main (int   argc,
       g_test_add_data_func (path, &kind_cases[i], test_kind_case);
     }
   g_test_add_func ("/target-uri/for-kind/slips", test_kind_slips);
+  g_test_add_func ("/target-uri/slips-everywhere", test_slips_everywhere);
   g_test_add_func ("/target-uri/too-long", test_too_long);
   g_test_add_func ("/target-uri/long-names", test_long_names);
   g_test_add_func ("/target-uri/messages", test_messages);

@@ -16,7 +16,9 @@
 #include "lookout-dashboard-plot.h"
 #include "lookout-gui-utils.h"
 #include "lookout-plot.h"
+#include "lookout-format.h"
 #include "lookout-target-dialog-private.h"
+#include "lookout-target-row.h"
 
 typedef struct
 {
@@ -590,6 +592,146 @@ test_window_migration_progress (void)
   lookout_test_window_close (&w);
 }
 
+static void
+count_cb (guint *frames)
+{
+  (*frames)++;
+}
+
+/* Nothing animates on a page that is not shown: the loading spinner of
+ * the content stack kept the frame clock painting every frame. */
+static void
+test_window_idle_frames (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) target = add_target (fixture, "tcp://127.0.0.1:9", "Service");
+  GtkWidget *loading = gtk_stack_get_child_by_name (fixture->w.window->content_stack, "loading");
+  GdkFrameClock *clock;
+  guint frames = 0;
+  gulong id;
+
+  gtk_single_selection_set_selected (fixture->w.window->selection, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.window->content_stack), ==, "target");
+  g_assert_false (gtk_spinner_get_spinning (GTK_SPINNER (loading)));
+
+  /* Settled, an idle window paints (next to) nothing. */
+  lookout_test_run_for (500);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (fixture->w.window));
+  id = g_signal_connect_swapped (clock, "paint", G_CALLBACK (count_cb), &frames);
+  lookout_test_run_for (1000);
+  g_signal_handler_disconnect (clock, id);
+  g_assert_cmpuint (frames, <, 20);
+}
+
+static GtkLabel *
+row_latency_label (GtkWidget *row)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (row); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found;
+
+      if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (child, "numeric"))
+        return GTK_LABEL (child);
+      found = row_latency_label (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether a row in view shows @target with @latency. */
+static gboolean
+row_shows (LookoutWindow *window,
+           LookoutTarget *target,
+           const char    *latency)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (window->list_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+
+      if (row != NULL && LOOKOUT_IS_TARGET_ROW (row)
+          && lookout_target_row_get_target (LOOKOUT_TARGET_ROW (row)) == target
+          && !lookout_widget_out_of_view (row))
+        return g_strcmp0 (gtk_label_get_label (row_latency_label (row)), latency) == 0;
+    }
+
+  return FALSE;
+}
+
+static void
+feed_latency (Fixture       *fixture,
+              LookoutTarget *target,
+              gint64         latency_us)
+{
+  g_autoptr(LookoutResult) result = lookout_result_new (lookout_target_get_kind (target));
+
+  result->target_id = lookout_target_get_id (target);
+  result->started_ms = g_get_real_time () / 1000;
+  result->ok = TRUE;
+  result->state = LOOKOUT_TARGET_STATE_UP;
+  result->latency_us = latency_us;
+  lookout_monitor_handle_result (fixture->w.monitor, target, result);
+}
+
+/* A result for a row the list keeps bound out of view changes nothing
+ * there (no relayout, no frame); the row catches up when it scrolls in. */
+static void
+test_window_rows_out_of_view (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  LookoutWindow *window = fixture->w.window;
+  g_autofree char *shown = lookout_format_latency (42000);
+  LookoutTargetRow *hidden_row = NULL, *visible_row = NULL;
+  LookoutTarget *hidden_target;
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
+  guint position;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 400);
+  for (guint i = 0; i < 80; i++)
+    {
+      g_autofree char *uri = g_strdup_printf ("tcp://127.0.0.1:%u", 2000 + i);
+      g_autoptr(GError) error = NULL;
+
+      g_ptr_array_add (targets, lookout_target_new_from_string (uri, &error));
+      g_assert_no_error (error);
+    }
+  lookout_test_add_targets (fixture->w.monitor, targets, LOOKOUT_TEST_WAIT_MS);
+  LOOKOUT_TEST_WAIT (gtk_widget_get_mapped (GTK_WIDGET (window->list_view)));
+  lookout_test_run_for (200);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (window->list_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+
+      if (row == NULL || !LOOKOUT_IS_TARGET_ROW (row) || lookout_target_row_get_target (LOOKOUT_TARGET_ROW (row)) == NULL)
+        continue;
+      if (!lookout_widget_out_of_view (row))
+        visible_row = visible_row ? visible_row : LOOKOUT_TARGET_ROW (row);
+      else
+        hidden_row = LOOKOUT_TARGET_ROW (row);
+    }
+  g_assert_nonnull (visible_row);
+  g_assert_nonnull (hidden_row);
+
+  /* In view: at once. */
+  feed_latency (fixture, lookout_target_row_get_target (visible_row), 42000);
+  g_assert_cmpstr (gtk_label_get_label (row_latency_label (GTK_WIDGET (visible_row))), ==, shown);
+
+  /* Out of view: left as it was... */
+  hidden_target = lookout_target_row_get_target (hidden_row);
+  feed_latency (fixture, hidden_target, 42000);
+  g_assert_cmpstr (gtk_label_get_label (row_latency_label (GTK_WIDGET (hidden_row))), !=, shown);
+
+  /* ...until it is scrolled to (in whichever row then shows it). */
+  g_assert_true (lookout_window_find_position (window, hidden_target, &position));
+  gtk_widget_activate_action (GTK_WIDGET (window->list_view), "list.scroll-to-item", "u", position);
+  LOOKOUT_TEST_WAIT (row_shows (window, hidden_target, shown));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -609,6 +751,8 @@ main (int   argc,
   ADD ("/gui/window/switch-resets-view", test_window_switch_resets_view);
   ADD ("/gui/window/edit-address-history", test_window_edit_address_history);
   ADD ("/gui/window/dashboard-trouble-first", test_window_dashboard_trouble_first);
+  ADD ("/gui/window/idle-frames", test_window_idle_frames);
+  ADD ("/gui/window/rows-out-of-view", test_window_rows_out_of_view);
 #undef ADD
 
   return g_test_run ();

@@ -265,3 +265,32 @@ lookout_dup_settings (void)
 
   return g_settings_new_full (schema, NULL, NULL);
 }
+
+/* Whether @widget is certainly out of the view of the scrolling widget
+ * around it: a list view keeps rows bound well above and below what it
+ * shows (hidden with gtk_widget_set_child_visible()), and a change in one
+ * of those costs a relayout and a frame for nothing. A widget not placed
+ * yet is not out of view: it may be about to show. */
+gboolean
+lookout_widget_out_of_view (GtkWidget *widget)
+{
+  GtkWidget *view;
+  graphene_rect_t bounds;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+
+  view = gtk_widget_get_ancestor (gtk_widget_get_parent (widget), GTK_TYPE_SCROLLABLE);
+  if (view == NULL || !gtk_widget_get_mapped (view))
+    return FALSE;
+
+  for (GtkWidget *w = widget; w != view; w = gtk_widget_get_parent (w))
+    if (!gtk_widget_get_child_visible (w))
+      return TRUE;
+
+  if (!gtk_widget_get_mapped (widget) || !gtk_widget_compute_bounds (widget, view, &bounds)
+      || bounds.size.width <= 0 || bounds.size.height <= 0)
+    return FALSE;
+
+  return bounds.origin.y + bounds.size.height <= 0 || bounds.origin.y >= gtk_widget_get_height (view)
+         || bounds.origin.x + bounds.size.width <= 0 || bounds.origin.x >= gtk_widget_get_width (view);
+}

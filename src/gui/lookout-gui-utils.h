@@ -32,6 +32,8 @@ void  lookout_accessible_tidy_windows (void);
  * program that shows widgets without it (tests, screenshots) does. */
 void lookout_load_stylesheet (void);
 
+gboolean lookout_widget_out_of_view (GtkWidget *widget);
+
 /* The application's settings, or NULL when the schema is not installed
  * (running from a build tree without GSETTINGS_SCHEMA_DIR). */
 GSettings *lookout_dup_settings (void);

@@ -8,7 +8,12 @@
 /* One row of the sidebar list. Rows are recycled by the GtkListView, so a
  * row follows whatever target it is given through a GSignalGroup and names
  * itself (and the list item widget that holds it, which is what assistive
- * technologies see as the list item) after that target. */
+ * technologies see as the list item) after that target.
+ *
+ * The list view keeps many more rows bound than it shows. A new result for
+ * a row out of view only marks it stale: a label changed there would still
+ * lay the list out again and paint a frame. The row catches up when the
+ * list's scrolling (or resizing) brings it into view. */
 
 #define G_LOG_DOMAIN "lookout-target-row"
 
@@ -33,6 +38,10 @@ struct _LookoutTargetRow
   GtkLabel      *state_label;
   GtkLabel      *kind_label;
   GtkLabel      *latency_label;
+  GtkWidget     *sparkline;
+
+  GtkAdjustment *vadjustment;     /* of the list around, while mapped */
+  gboolean       stale;
 };
 
 G_DEFINE_FINAL_TYPE (LookoutTargetRow, lookout_target_row, GTK_TYPE_WIDGET)
@@ -139,7 +148,74 @@ kind_changed_cb (LookoutTargetRow *self)
 static void
 latency_changed_cb (LookoutTargetRow *self)
 {
+  if (lookout_widget_out_of_view (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
   update_latency (self);
+}
+
+static void
+checked_cb (LookoutTargetRow *self)
+{
+  if (lookout_widget_out_of_view (GTK_WIDGET (self)))
+    self->stale = TRUE;
+}
+
+static void
+catch_up (LookoutTargetRow *self)
+{
+  self->stale = FALSE;
+  update_latency (self);
+  gtk_widget_queue_draw (self->sparkline);
+}
+
+static void
+view_changed_cb (LookoutTargetRow *self)
+{
+  if (!self->stale || lookout_widget_out_of_view (GTK_WIDGET (self)))
+    return;
+
+  catch_up (self);
+}
+
+static void
+lookout_target_row_map (GtkWidget *widget)
+{
+  LookoutTargetRow *self = LOOKOUT_TARGET_ROW (widget);
+  GtkWidget *view;
+
+  GTK_WIDGET_CLASS (lookout_target_row_parent_class)->map (widget);
+
+  /* Shown again: the list maps the rows it brings into view. */
+  if (self->stale)
+    catch_up (self);
+
+  view = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLABLE);
+  if (view != NULL)
+    {
+      g_set_object (&self->vadjustment, gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view)));
+      if (self->vadjustment != NULL)
+        {
+          g_signal_connect_object (self->vadjustment, "value-changed",
+                                   G_CALLBACK (view_changed_cb), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+          g_signal_connect_object (self->vadjustment, "changed",
+                                   G_CALLBACK (view_changed_cb), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+        }
+    }
+}
+
+static void
+lookout_target_row_unmap (GtkWidget *widget)
+{
+  LookoutTargetRow *self = LOOKOUT_TARGET_ROW (widget);
+
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_data (self->vadjustment, self);
+  g_clear_object (&self->vadjustment);
+
+  GTK_WIDGET_CLASS (lookout_target_row_parent_class)->unmap (widget);
 }
 
 static void
@@ -151,6 +227,9 @@ lookout_target_row_dispose (GObject *object)
     g_signal_group_set_target (self->target_signals, NULL);
   g_clear_object (&self->target_signals);
   g_clear_object (&self->target);
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_data (self->vadjustment, self);
+  g_clear_object (&self->vadjustment);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LOOKOUT_TYPE_TARGET_ROW);
 
@@ -205,6 +284,9 @@ lookout_target_row_class_init (LookoutTargetRowClass *klass)
   object_class->get_property = lookout_target_row_get_property;
   object_class->set_property = lookout_target_row_set_property;
 
+  widget_class->map = lookout_target_row_map;
+  widget_class->unmap = lookout_target_row_unmap;
+
   properties[PROP_TARGET] =
     g_param_spec_object ("target", NULL, NULL,
                          LOOKOUT_TYPE_TARGET,
@@ -220,6 +302,7 @@ lookout_target_row_class_init (LookoutTargetRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetRow, kind_label);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetRow, latency_label);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetRow, sparkline);
 }
 
 static void
@@ -238,6 +321,8 @@ lookout_target_row_init (LookoutTargetRow *self)
                                  G_CALLBACK (kind_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->target_signals, "notify::last-latency",
                                  G_CALLBACK (latency_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->target_signals, "notify::last-checked",
+                                 G_CALLBACK (checked_cb), self, G_CONNECT_SWAPPED);
 
   update_name (self);
   update_state (self);
@@ -271,6 +356,7 @@ lookout_target_row_set_target (LookoutTargetRow *self,
 
   g_signal_group_set_target (self->target_signals, target);
 
+  self->stale = FALSE;
   update_name (self);
   update_state (self);
   update_kind (self);

@@ -115,6 +115,18 @@ update_view (LookoutWindow *self)
     gtk_stack_set_visible_child_name (self->content_stack, "target");
 }
 
+/* A spinner animates through CSS, and one animated style anywhere in the
+ * window, even on a page the stack hides, keeps the frame clock painting
+ * every frame: it spins only while its page shows. */
+static void
+content_page_changed_cb (LookoutWindow *self)
+{
+  GtkWidget *loading = gtk_stack_get_child_by_name (self->content_stack, "loading");
+
+  gtk_spinner_set_spinning (GTK_SPINNER (loading),
+                            gtk_stack_get_visible_child (self->content_stack) == loading);
+}
+
 static void
 selection_changed_cb (LookoutWindow *self)
 {
@@ -702,6 +714,8 @@ lookout_window_init (LookoutWindow *self)
   g_signal_group_connect_object (self->selected_signals, "notify::enabled",
                                  G_CALLBACK (selected_enabled_notified_cb), self, G_CONNECT_SWAPPED);
 
+  g_signal_connect_object (self->content_stack, "notify::visible-child-name",
+                           G_CALLBACK (content_page_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
   update_view (self);
 }

@@ -377,6 +377,30 @@ lookout_test_add_target (LookoutMonitor *monitor,
   LOOKOUT_TEST_WAIT (done);
 }
 
+static void
+counted_target_added_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), result, &error));
+  g_assert_no_error (error);
+  (*(guint *) user_data)++;
+}
+
+void
+lookout_test_add_targets (LookoutMonitor *monitor,
+                          GPtrArray      *targets,
+                          guint           timeout_ms)
+{
+  guint n_added = 0;
+
+  for (guint i = 0; i < targets->len; i++)
+    lookout_monitor_add_target_async (monitor, targets->pdata[i], NULL, counted_target_added_cb, &n_added);
+  LOOKOUT_TEST_WAIT_UNTIL (n_added == targets->len, timeout_ms);
+}
+
 /* ---- raw SQL ---- */
 
 sqlite3 *

@@ -139,6 +139,11 @@ gint64      lookout_test_cpu_us_of       (const char          *pid);
 LookoutMonitor *lookout_test_monitor_new   (LookoutStore   *store);
 void            lookout_test_add_target    (LookoutMonitor *monitor,
                                             LookoutTarget  *target);
+/* Adds every target of @targets at once (the store's writer takes them in
+ * a few transactions) and waits up to @timeout_ms until all are stored. */
+void            lookout_test_add_targets   (LookoutMonitor *monitor,
+                                            GPtrArray      *targets,
+                                            guint           timeout_ms);
 
 /* The rollups (LookoutRollup, in bucket order) of @samples, which are in
  * time order, at buckets of @width_ms, leaving out the samples whose ts_ms

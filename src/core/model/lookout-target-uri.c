@@ -1065,6 +1065,9 @@ build (Parts   *parts,
   return self;
 }
 
+static gboolean check_bare_address (const char  *text,
+                                    GError     **error);
+
 static LookoutTargetUri *
 parse_trimmed (const char         *text,
                gsize               len,
@@ -1095,7 +1098,11 @@ parse_trimmed (const char         *text,
   scheme_len = scheme_length (copy);
   if (scheme_len == 0)
     {
-      g_autofree char *q = quote (copy, len);
+      g_autofree char *q = NULL;
+
+      if (!check_bare_address (copy, error))
+        return NULL;
+      q = quote (copy, len);
 
       g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNKNOWN_SCHEME,
                    _("“%s” does not say what kind of target it is: start it with "
@@ -1111,6 +1118,9 @@ parse_trimmed (const char         *text,
 
       if (!g_str_has_prefix (rest, "//"))
         {
+          /* The same words as the dialog's for "htp:/foo bar". */
+          if (!check_bare_address (copy, error))
+            return NULL;
           q = quote (copy, len);
           g_set_error (error, LOOKOUT_TARGET_URI_ERROR, LOOKOUT_TARGET_URI_ERROR_UNKNOWN_SCHEME,
                        _("“%s” does not say what kind of target it is: start it with "

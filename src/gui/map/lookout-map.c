@@ -62,6 +62,7 @@ struct _LookoutMap
   ShumateMarkerLayer *marker_layer;
   LookoutMapPath     *path;
   GtkWidget          *note;
+  GtkWidget          *top_box;       /* the note above the place bar, at the top */
   GtkWidget          *place_bar;
   GtkWidget          *place_label;
   GtkWidget          *popover;
@@ -943,6 +944,39 @@ place_cancel_clicked_cb (GtkButton  *button,
 
 /* ---- widget ---- */
 
+/* Clear of the simple map's zoom buttons on the right, kept on both sides
+ * so the box stays centred. */
+#define TOP_BOX_SIDE 60
+
+/* GtkOverlay gives an overlay its natural height for its natural width,
+ * even where the map is narrower: the wrapped instructions then ran under
+ * the Cancel button and out of the bar. The box gets the height it needs
+ * for the width it really has. */
+static gboolean
+overlay_child_position_cb (GtkOverlay   *overlay,
+                           GtkWidget    *widget,
+                           GdkRectangle *allocation,
+                           LookoutMap   *self)
+{
+  int overlay_width = gtk_widget_get_width (GTK_WIDGET (overlay));
+  int min_width, nat_width, nat_height;
+  int width;
+
+  if (widget != self->top_box)
+    return FALSE;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat_width, NULL, NULL);
+  width = MAX (min_width, MIN (nat_width, overlay_width - 2 * TOP_BOX_SIDE));
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, width, NULL, &nat_height, NULL, NULL);
+
+  allocation->x = MAX (0, (overlay_width - width) / 2);
+  allocation->y = 0;
+  allocation->width = width;
+  allocation->height = nat_height;
+
+  return TRUE;
+}
+
 static void
 fit_clicked_cb (GtkButton  *button,
                 LookoutMap *self)
@@ -1181,6 +1215,9 @@ lookout_map_init (LookoutMap *self)
 
   self->place_label = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (self->place_label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (self->place_label), 50);
+  gtk_label_set_xalign (GTK_LABEL (self->place_label), 0);
+  gtk_widget_set_hexpand (self->place_label, TRUE);
   cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
   gtk_widget_add_css_class (cancel, "pill");
   g_signal_connect (cancel, "clicked", G_CALLBACK (place_cancel_clicked_cb), self);
@@ -1189,8 +1226,14 @@ lookout_map_init (LookoutMap *self)
   gtk_widget_set_halign (self->place_bar, GTK_ALIGN_CENTER);
   gtk_widget_set_valign (self->place_bar, GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (self->place_bar), self->place_label);
+  gtk_widget_set_valign (cancel, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (self->place_bar), cancel);
   gtk_widget_set_visible (self->place_bar, FALSE);
+
+  /* The note and the instructions share the top: one above the other. */
+  self->top_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (self->top_box), self->note);
+  gtk_box_append (GTK_BOX (self->top_box), self->place_bar);
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
@@ -1204,9 +1247,9 @@ lookout_map_init (LookoutMap *self)
 
   self->overlay = gtk_overlay_new ();
   gtk_overlay_set_child (GTK_OVERLAY (self->overlay), GTK_WIDGET (self->simple_map));
-  gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), self->note);
   gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), fit);
-  gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), self->place_bar);
+  gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), self->top_box);
+  g_signal_connect (self->overlay, "get-child-position", G_CALLBACK (overlay_child_position_cb), self);
   gtk_widget_set_parent (self->overlay, GTK_WIDGET (self));
 
   self->popover_list = gtk_list_box_new ();

@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lookout-gui-utils.h"
 #include "lookout-sparkline.h"
 #include "lookout-state-colors.h"
 
@@ -268,6 +269,15 @@ lookout_sparkline_get_target (LookoutSparkline *self)
   return self->target;
 }
 
+/* Out of the list's view, nothing is drawn: the row draws the sparkline
+ * again when it scrolls in (lookout-target-row.c). */
+static void
+checked_cb (LookoutSparkline *self)
+{
+  if (!lookout_widget_out_of_view (GTK_WIDGET (self)))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 void
 lookout_sparkline_set_target (LookoutSparkline *self,
                               LookoutTarget    *target)
@@ -285,7 +295,7 @@ lookout_sparkline_set_target (LookoutSparkline *self,
     {
       lookout_sparkline_track (target);
       self->changed_id = g_signal_connect_object (target, "notify::last-checked",
-                                                  G_CALLBACK (gtk_widget_queue_draw), self,
+                                                  G_CALLBACK (checked_cb), self,
                                                   G_CONNECT_SWAPPED | G_CONNECT_AFTER);
     }
 
