@@ -18,8 +18,11 @@
  * it. Batches are queued and handed to lookout_monitor_handle_result() from
  * an idle source at most BUDGET_US at a time, so that a back-fill never
  * holds up the checks. After each run, "link.NAME.acked" is written
- * through the store's writer queue, behind the results' samples, and only
- * when that write has committed is "ack" sent: the agent deletes nothing
+ * through the store's writer queue, in one group with the run's samples
+ * and events (lookout_store_begin_group()): they commit in the same
+ * transaction, so a crash of the manager can never keep the results and
+ * lose their number, which would have the agent send them again into the
+ * pipeline. Only when that write has committed is "ack" sent: the agent deletes nothing
  * the manager's database does not hold. A number at or below "received"
  * is a duplicate and dropped (counted); a number past the next one is a
  * gap, reported as an event, with the agent's count of results its outbox
@@ -347,6 +350,9 @@ process_cb (gpointer user_data)
   gint64 deadline = g_get_monotonic_time () + BUDGET_US;
   guint64 last = 0;
 
+  /* the results' samples and events commit with the number that covers
+   * them: a crash in between cannot make the agent send them again */
+  lookout_store_begin_group (self->store);
   while (!g_queue_is_empty (&self->pending))
     {
       LookoutOutboxEntry *entry = g_queue_pop_head (&self->pending);
@@ -373,6 +379,7 @@ process_cb (gpointer user_data)
 
   if (last > 0)
     record_handled (self, last);
+  lookout_store_end_group (self->store);
   if (!g_queue_is_empty (&self->pending))
     return G_SOURCE_CONTINUE;
   self->idle_id = 0;
