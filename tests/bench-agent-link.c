@@ -15,6 +15,7 @@
  *   agent_backfill_lateness_p99_ms  the manager's scheduler lateness meanwhile
  *   agent_cpu_us_per_remote_result  the manager's CPU per back-filled result
  *   agent_cpu_us_per_local_result   the manager's CPU per local check, for comparison
+ *   agent_idle_lateness_p99_ms      the scheduler's lateness before the back-fill: the machine's own
  *
  * argv[1] is lookout-agent; an optional argv[2] scales the 360,000 down. */
 
@@ -34,6 +35,7 @@
 #define HOUR_MS  (3600 * G_GINT64_CONSTANT (1000))
 
 static guint n_local_results;
+static guint64 n_remote_results;
 
 static LookoutTarget *
 new_target (const char *uri,
@@ -62,17 +64,6 @@ remote_uri (guint i)
 }
 
 static void
-inserted_cb (GObject      *object,
-             GAsyncResult *res,
-             gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (lookout_store_insert_target_finish (LOOKOUT_STORE (object), res, &error));
-  (*(guint *) user_data)--;
-}
-
-static void
 added_cb (GObject      *object,
           GAsyncResult *res,
           gpointer      user_data)
@@ -81,80 +72,6 @@ added_cb (GObject      *object,
 
   g_assert_true (lookout_monitor_add_target_finish (LOOKOUT_MONITOR (object), res, &error));
   (*(guint *) user_data)--;
-}
-
-/* The agent's database: its targets and n results of each in the outbox. */
-static void
-fill_agent (const char *path,
-            guint       per_target)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, &error);
-  LookoutOutboxLimits limits = { 0, 0 };
-  gint64 ids[N_REMOTE];
-  gint64 start_ms = g_get_real_time () / 1000 - HOUR_MS;
-
-  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
-  guint pending = N_REMOTE;
-
-  g_assert_no_error (error);
-  /* queued together, they commit together */
-  for (guint i = 0; i < N_REMOTE; i++)
-    {
-      g_autofree char *uri = remote_uri (i);
-      LookoutTarget *target = new_target (uri, 10, FALSE);
-
-      g_ptr_array_add (targets, target);
-      lookout_store_insert_target_async (store, target, NULL, inserted_cb, &pending);
-    }
-  LOOKOUT_TEST_WAIT (pending == 0);
-  for (guint i = 0; i < N_REMOTE; i++)
-    ids[i] = lookout_target_get_id (g_ptr_array_index (targets, i));
-
-  lookout_store_set_outbox (store, &limits);
-  for (guint round = 0; round < per_target; round++)
-    {
-      for (guint i = 0; i < N_REMOTE; i++)
-        {
-          LookoutSample sample = {
-            .target_id = ids[i],
-            .ts_ms = start_ms + round * 10000 + i,
-            .latency_us = 1000 + (round * 7 + i) % 5000,
-            .state = LOOKOUT_TARGET_STATE_UP,
-            .code = LOOKOUT_SAMPLE_NO_CODE,
-            .min_us = -1, .max_us = -1, .jitter_us = -1,
-          };
-
-          g_assert_cmpuint (lookout_store_append_sample (store, &sample), >, 0);
-        }
-      if (round % 50 == 49)
-        g_assert_true (lookout_store_flush_sync (store, &error));
-    }
-  g_assert_true (lookout_store_flush_sync (store, &error));
-  lookout_store_close (store);
-}
-
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
-static gboolean
-listening (guint16 port)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
-
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
-  return connection != NULL;
 }
 
 static GPtrArray *
@@ -185,6 +102,39 @@ result_cb (LookoutMonitor *monitor,
 {
   if (result->location == NULL)
     n_local_results++;
+  else
+    n_remote_results++;
+}
+
+static void
+count_sample_cb (gint64   ts_ms,
+                 gint64   latency_us,
+                 guint8   state,
+                 gpointer user_data)
+{
+  (*(guint64 *) user_data)++;
+}
+
+/* Every result back-filled is stored, once. */
+static guint64
+count_remote_samples (LookoutMonitor *monitor)
+{
+  GListModel *model = lookout_monitor_get_targets (monitor);
+  g_autoptr(GError) error = NULL;
+  guint64 n = 0;
+
+  g_assert_true (lookout_store_flush_sync (lookout_monitor_get_store (monitor), &error));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(LookoutTarget) target = g_list_model_get_item (model, i);
+
+      if (!lookout_target_get_enabled (target))
+        g_assert_true (lookout_store_scan_samples_sync (lookout_monitor_get_store (monitor),
+                                                        lookout_target_get_id (target), 0, G_MAXINT64,
+                                                        count_sample_cb, &n, NULL, &error));
+      g_assert_no_error (error);
+    }
+  return n;
 }
 
 int
@@ -223,7 +173,15 @@ main (int   argc,
 
   dir = lookout_test_dir_new ();
   agent_db = g_build_filename (dir, "agent.db", NULL);
-  fill_agent (agent_db, per_target);
+  {
+    g_autoptr(GPtrArray) uris = g_ptr_array_new_with_free_func (g_free);
+
+    for (guint i = 0; i < N_REMOTE; i++)
+      g_ptr_array_add (uris, remote_uri (i));
+    g_ptr_array_add (uris, NULL);
+    lookout_test_fill_outbox (agent_db, (const char * const *) uris->pdata, "paris", per_target,
+                              g_get_real_time () / 1000 - HOUR_MS, 10000);
+  }
   {
     const char *token_argv[] = { argv[1], "token", "create", "--db", agent_db, "--name", "manager",
                                  "--scope", "agent", NULL };
@@ -236,12 +194,12 @@ main (int   argc,
     g_strstrip (token);
   }
 
-  port = free_port ();
+  port = lookout_test_free_port ();
   listen = g_strdup_printf ("127.0.0.1:%u", port);
   agent = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
                             argv[1], "run", "--db", agent_db, "--listen", listen, "--name", "paris", NULL);
   g_assert_no_error (error);
-  LOOKOUT_TEST_WAIT (listening (port));
+  LOOKOUT_TEST_WAIT (lookout_test_port_listening (port));
 
   /* the manager: the agent's targets (checked there only) and local ones */
   local_port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
@@ -270,14 +228,18 @@ main (int   argc,
   scheduler = lookout_monitor_get_scheduler (monitor);
   lookout_monitor_start (monitor);
 
-  /* local checks alone first: what one costs */
+  /* local checks alone first: what one costs, and how late they start
+   * on this machine with no back-fill */
   lookout_test_run_for (2000);
+  lookout_scheduler_reset_stats (scheduler);
   local_before = n_local_results;
   local_cpu0 = lookout_test_cpu_us_self ();
   lookout_test_run_for (5000);
   local_cpu1 = lookout_test_cpu_us_self ();
   per_local_us = (double) (local_cpu1 - local_cpu0) / MAX (1, n_local_results - local_before);
   printf ("figure: agent_cpu_us_per_local_result = %.1f us\n", per_local_us);
+  printf ("figure: agent_idle_lateness_p99_ms = %.2f ms\n",
+          lookout_scheduler_get_lateness_percentile (scheduler, 0.99) / 1000.0);
 
   url = g_strdup_printf ("http://127.0.0.1:%u", port);
   link = lookout_agent_link_new (monitor, "paris", url, token, NULL, &error);
@@ -295,6 +257,7 @@ main (int   argc,
 
   g_assert_cmpuint (lookout_agent_link_get_n_duplicates (link), ==, 0);
   g_assert_cmpuint (lookout_agent_link_get_n_gaps (link), ==, 0);
+  g_assert_cmpuint (n_remote_results, ==, total);
   printf ("figure: agent_backfill_%" G_GUINT64_FORMAT "_s = %.2f s\n", total, (t1 - t0) / 1e6);
   printf ("figure: agent_link_results_per_s = %.0f results/s\n", total / ((t1 - t0) / 1e6));
   printf ("figure: agent_backfill_lateness_p99_ms = %.2f ms\n", lateness_p99);
@@ -302,6 +265,7 @@ main (int   argc,
   printf ("figure: agent_cpu_us_per_remote_result = %.1f us\n",
           ((double) (cpu1 - cpu0) - (n_local_results - local_before) * per_local_us) / total);
   fflush (stdout);
+  g_assert_cmpuint (count_remote_samples (monitor), ==, total);
 
   lookout_agent_link_stop (link);
   lookout_monitor_stop (monitor);

@@ -624,6 +624,35 @@ test_committed_signal (Fixture       *f,
   g_assert_cmpuint (g_array_index (seen, guint64, seen->len - 1), ==, seq);
 }
 
+/* What is queued in a group commits in one transaction: the writer takes
+ * what came before the group, then waits for the group's end, even when a
+ * flush is asked for inside it. */
+static void
+test_group (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(LookoutStore) store = open_store (f->path);
+  gboolean done = FALSE;
+  guint64 before, last = 0;
+
+  before = lookout_store_append_sample (store, &(LookoutSample) { 1, 1, 1, LOOKOUT_TARGET_STATE_UP });
+  lookout_store_begin_group (store);
+  lookout_store_begin_group (store);
+  for (guint i = 2; i <= 5; i++)
+    last = lookout_store_append_sample (store, &(LookoutSample) { 1, i, i, LOOKOUT_TARGET_STATE_UP });
+  lookout_store_end_group (store);
+  lookout_store_flush_async (store, NULL, flushed_cb, &done);
+
+  LOOKOUT_TEST_WAIT (lookout_store_get_committed_seq (store) == before);
+  g_assert_false (done);
+  g_assert_cmpuint (count_samples (store, 1), ==, 1);
+
+  lookout_store_end_group (store);
+  LOOKOUT_TEST_WAIT (done);
+  g_assert_cmpuint (lookout_store_get_committed_seq (store), ==, last);
+  g_assert_cmpuint (count_samples (store, 1), ==, 5);
+}
+
 /* ---- orphans ---- */
 
 static void
@@ -1023,6 +1052,7 @@ main (int   argc,
   ADD ("/store/rollups/random", test_rollups_random);
   ADD ("/store/samples/read-while-writing", test_read_while_writing);
   ADD ("/store/committed-signal", test_committed_signal);
+  ADD ("/store/group", test_group);
   ADD ("/store/targets/purge-orphans", test_purge_orphans);
   ADD ("/store/targets/crud", test_targets_crud);
   ADD ("/store/targets/cancel", test_targets_cancel);

@@ -106,17 +106,21 @@ result_cb (LookoutMonitor *monitor,
 
   if (run->verbose)
     {
+      /* a remote agent's result says where it was checked from */
+      g_autofree char *from = result->location ? g_strdup_printf (" from %s", result->location) : NULL;
+
       when = lookout_agent_format_time_ms (result->started_ms);
       if (result->ok)
         {
           g_autofree char *latency = lookout_format_latency (result->latency_us);
 
-          print_line (run, "%s %s ok %s\n", when, lookout_target_get_uri_string (target), latency);
+          print_line (run, "%s %s ok %s%s\n", when, lookout_target_get_uri_string (target), latency,
+                      from ? from : "");
         }
       else
-        print_line (run, "%s %s failed (%s): %s\n", when, lookout_target_get_uri_string (target),
+        print_line (run, "%s %s failed (%s): %s%s\n", when, lookout_target_get_uri_string (target),
                     lookout_probe_error_to_string (result->error_code),
-                    result->error ? result->error : "");
+                    result->error ? result->error : "", from ? from : "");
     }
 
   if (state != old_state)

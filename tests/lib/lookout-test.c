@@ -21,6 +21,8 @@
 #include <sqlite3.h>
 
 #include "lookout-test.h"
+#include "lookout-target-options.h"
+#include "lookout-target-uri.h"
 
 static gboolean
 deadline_expired_cb (gpointer user_data)
@@ -574,4 +576,97 @@ lookout_test_compute_rollups (GArray     *samples,
     }
 
   return out;
+}
+
+/* ---- agents ---- */
+
+guint16
+lookout_test_free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+gboolean
+lookout_test_port_listening (guint16 port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+  return connection != NULL;
+}
+
+static void
+outbox_target_inserted_cb (GObject      *object,
+                           GAsyncResult *res,
+                           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (lookout_store_insert_target_finish (LOOKOUT_STORE (object), res, &error));
+  g_assert_no_error (error);
+  (*(guint *) user_data)--;
+}
+
+guint64
+lookout_test_fill_outbox (const char         *path,
+                          const char * const *uris,
+                          const char         *location,
+                          guint               per_target,
+                          gint64              start_ms,
+                          guint               step_ms)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LookoutStore) store = lookout_store_open_sync (path, NULL, &error);
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
+  LookoutOutboxLimits limits = { 0, 0 };
+  guint n = g_strv_length ((char **) uris);
+  guint pending = n;
+
+  g_assert_no_error (error);
+  /* queued together, they commit together */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LookoutTargetUri) parsed = lookout_target_uri_parse (uris[i], &error);
+      LookoutTarget *target;
+
+      g_assert_no_error (error);
+      target = lookout_target_new (parsed);
+      lookout_target_set_interval (target, step_ms / 1000 > 0 ? step_ms / 1000 : 1);
+      lookout_target_set_enabled (target, FALSE);
+      g_assert_true (lookout_target_set_option_text (target, "locations", location, &error));
+      g_ptr_array_add (targets, target);
+      lookout_store_insert_target_async (store, target, NULL, outbox_target_inserted_cb, &pending);
+    }
+  LOOKOUT_TEST_WAIT (pending == 0);
+
+  lookout_store_set_outbox (store, &limits);
+  for (guint round = 0; round < per_target; round++)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          LookoutSample sample = {
+            .target_id = lookout_target_get_id (g_ptr_array_index (targets, i)),
+            .ts_ms = start_ms + (gint64) round * step_ms + i,
+            .latency_us = 1000 + (round * 7 + i) % 5000,
+            .state = LOOKOUT_TARGET_STATE_UP,
+            .code = LOOKOUT_SAMPLE_NO_CODE,
+            .min_us = -1, .max_us = -1, .jitter_us = -1,
+          };
+
+          g_assert_cmpuint (lookout_store_append_sample (store, &sample), >, 0);
+        }
+      if (round % 50 == 49)
+        g_assert_true (lookout_store_flush_sync (store, &error));
+    }
+  g_assert_true (lookout_store_flush_sync (store, &error));
+  lookout_store_close (store);
+  return (guint64) n * per_target;
 }

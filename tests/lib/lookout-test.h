@@ -145,6 +145,24 @@ void            lookout_test_add_targets   (LookoutMonitor *monitor,
                                             GPtrArray      *targets,
                                             guint           timeout_ms);
 
+/* ---- agents ---- */
+
+/* A TCP port of 127.0.0.1 that nothing listens on, as of now. */
+guint16         lookout_test_free_port     (void);
+/* Whether something accepts connections on 127.0.0.1:@port. */
+gboolean        lookout_test_port_listening (guint16             port);
+
+/* An agent's database at @path: one disabled target per URI of @uris,
+ * checked from @location only, and @per_target results of each in the
+ * outbox (up, with a latency), every @step_ms from @start_ms, target i's
+ * i ms later. Returns how many results. */
+guint64         lookout_test_fill_outbox   (const char          *path,
+                                            const char * const  *uris,
+                                            const char          *location,
+                                            guint                per_target,
+                                            gint64               start_ms,
+                                            guint                step_ms);
+
 /* The rollups (LookoutRollup, in bucket order) of @samples, which are in
  * time order, at buckets of @width_ms, leaving out the samples whose ts_ms
  * is in @skip (a set of gint64, or NULL): what the store must read back. */

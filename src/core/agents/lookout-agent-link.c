@@ -18,8 +18,11 @@
  * it. Batches are queued and handed to lookout_monitor_handle_result() from
  * an idle source at most BUDGET_US at a time, so that a back-fill never
  * holds up the checks. After each run, "link.NAME.acked" is written
- * through the store's writer queue, behind the results' samples, and only
- * when that write has committed is "ack" sent: the agent deletes nothing
+ * through the store's writer queue, in one group with the run's samples
+ * and events (lookout_store_begin_group()): they commit in the same
+ * transaction, so a crash of the manager can never keep the results and
+ * lose their number, which would have the agent send them again into the
+ * pipeline. Only when that write has committed is "ack" sent: the agent deletes nothing
  * the manager's database does not hold. A number at or below "received"
  * is a duplicate and dropped (counted); a number past the next one is a
  * gap, reported as an event, with the agent's count of results its outbox
@@ -36,6 +39,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "lookout-agent-link.h"
@@ -48,6 +53,7 @@
 #define DEFAULT_HEARTBEAT_MS 5000
 #define DEFAULT_BACKOFF_MS   30000
 #define DEFAULT_OFFLINE_MS   30000
+#define BATCH_START          "{\"type\":\"batch\","
 
 struct _LookoutAgentLink
 {
@@ -73,6 +79,7 @@ struct _LookoutAgentLink
   guint                    offline_id;
   guint                    heartbeat_id;
   guint                    idle_id;
+  gboolean                 parsing;
   gint64                   last_heard_us;
   gint64                   ping_sent_ms;
   gint64                   ping_id;
@@ -82,7 +89,11 @@ struct _LookoutAgentLink
   guint                    backoff_max_ms;
   guint                    offline_after_ms;
 
-  GQueue                   pending;        /* LookoutOutboxEntry * */
+  GQueue                   to_parse;       /* GBytes: batches, in order */
+  GQueue                   pending;        /* GArray of LookoutOutboxEntry */
+  guint                    pending_pos;    /* in the head of pending */
+  GHashTable              *by_uri;         /* URI -> LookoutTarget */
+  gboolean                 by_uri_stale;
   guint64                  received;
   guint64                  acked;
   guint64                  writing;        /* acked value being committed */
@@ -267,6 +278,7 @@ lost (LookoutAgentLink *self,
       g_clear_object (&self->connection);
     }
   g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+  g_queue_clear_full (&self->to_parse, (GDestroyNotify) g_bytes_unref);
   self->generation++;
   self->hello_seen = FALSE;
 
@@ -333,11 +345,43 @@ record_handled (LookoutAgentLink *self,
   lookout_store_write_value_async (self->store, key, value, NULL, acked_written_cb, handled);
 }
 
-static void
-free_entry (gpointer data)
+/* The target @uri names, through an index of the monitor's targets by
+ * address: rebuilt when the list changed, or when a target's address did. */
+static LookoutTarget *
+find_target (LookoutAgentLink *self,
+             const char       *uri,
+             gboolean         *rebuilt)
 {
-  lookout_outbox_entry_clear (data);
-  g_free (data);
+  LookoutTarget *target = g_hash_table_lookup (self->by_uri, uri);
+  GListModel *model;
+
+  if (target != NULL && g_str_equal (lookout_target_get_uri_string (target), uri))
+    return target;
+  if (target == NULL && !self->by_uri_stale && *rebuilt)
+    return NULL;
+
+  g_hash_table_remove_all (self->by_uri);
+  model = lookout_monitor_get_targets (self->monitor);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      LookoutTarget *item = g_list_model_get_item (model, i);
+
+      g_hash_table_replace (self->by_uri, g_strdup (lookout_target_get_uri_string (item)), item);
+    }
+  self->by_uri_stale = FALSE;
+  *rebuilt = TRUE;
+  return g_hash_table_lookup (self->by_uri, uri);
+}
+
+static void
+targets_changed_cb (GListModel       *model,
+                    guint             position,
+                    guint             removed,
+                    guint             added,
+                    LookoutAgentLink *self)
+{
+  self->by_uri_stale = TRUE;
+  g_hash_table_remove_all (self->by_uri);
 }
 
 static gboolean
@@ -345,34 +389,47 @@ process_cb (gpointer user_data)
 {
   LookoutAgentLink *self = user_data;
   gint64 deadline = g_get_monotonic_time () + BUDGET_US;
+  gboolean rebuilt = FALSE;
   guint64 last = 0;
 
+  /* the results' samples and events commit with the number that covers
+   * them: a crash in between cannot make the agent send them again */
+  lookout_store_begin_group (self->store);
   while (!g_queue_is_empty (&self->pending))
     {
-      LookoutOutboxEntry *entry = g_queue_pop_head (&self->pending);
-      LookoutTarget *target = lookout_monitor_find_target_by_uri (self->monitor, entry->target);
+      GArray *entries = g_queue_peek_head (&self->pending);
+      LookoutOutboxEntry *entry = &g_array_index (entries, LookoutOutboxEntry, self->pending_pos);
+      LookoutTarget *target;
 
-      if (target != NULL)
+      if (entry->seq == 0)
+        ; /* a duplicate, counted when it came */
+      else if ((target = find_target (self, entry->target, &rebuilt)) != NULL)
         {
           g_autoptr(LookoutResult) result = lookout_agent_result_new (entry, target, self->name);
 
           lookout_monitor_handle_result (self->monitor, target, result);
+          last = entry->seq;
         }
       else
         {
           self->n_unplaced++;
           g_warning ("%s sent a result for %s, which is not a target here; it is not kept",
                      self->name, entry->target);
+          last = entry->seq;
         }
-      last = entry->seq;
-      free_entry (entry);
 
+      if (++self->pending_pos == entries->len)
+        {
+          g_array_unref (g_queue_pop_head (&self->pending));
+          self->pending_pos = 0;
+        }
       if (g_get_monotonic_time () >= deadline)
         break;
     }
 
   if (last > 0)
     record_handled (self, last);
+  lookout_store_end_group (self->store);
   if (!g_queue_is_empty (&self->pending))
     return G_SOURCE_CONTINUE;
   self->idle_id = 0;
@@ -388,42 +445,22 @@ protocol_error (LookoutAgentLink *self,
   lost (self, problem);
 }
 
+/* A batch, parsed: duplicates are marked (seq 0) and gaps reported, in the
+ * order the batches came; then the results wait for process_cb(). */
 static void
-handle_batch (LookoutAgentLink *self,
-              JsonObject       *message)
+take_batch (LookoutAgentLink *self,
+            GArray           *entries,
+            gint64            first_kept,
+            gint64            dropped)
 {
-  g_autoptr(GError) error = NULL;
-  JsonNode *results = json_object_get_member (message, "results");
-  gint64 first_kept, dropped;
-  JsonArray *array;
-
-  if (!lookout_agent_message_get_int (message, "first_seq", 0, G_MAXINT64, &first_kept, &error) ||
-      !lookout_agent_message_get_int (message, "dropped", 0, G_MAXINT64, &dropped, &error))
+  for (guint i = 0; i < entries->len; i++)
     {
-      protocol_error (self, error->message);
-      return;
-    }
-  if (results == NULL || !JSON_NODE_HOLDS_ARRAY (results))
-    {
-      protocol_error (self, _("a batch must carry a “results” array"));
-      return;
-    }
+      LookoutOutboxEntry *entry = &g_array_index (entries, LookoutOutboxEntry, i);
 
-  array = json_node_get_array (results);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      LookoutOutboxEntry *entry = g_new0 (LookoutOutboxEntry, 1);
-
-      if (!lookout_agent_entry_from_json (json_array_get_element (array, i), entry, &error))
-        {
-          g_free (entry);
-          protocol_error (self, error->message);
-          return;
-        }
       if (entry->seq <= self->received)
         {
           self->n_duplicates++;
-          free_entry (entry);
+          entry->seq = 0;
           continue;
         }
       if (entry->seq > self->received + 1)
@@ -444,15 +481,102 @@ handle_batch (LookoutAgentLink *self,
         }
       self->received = entry->seq;
       self->agent_last = MAX (self->agent_last, entry->seq);
-      g_queue_push_tail (&self->pending, entry);
     }
   if ((guint64) dropped != self->agent_dropped)
     {
       self->agent_dropped = dropped;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AGENT_DROPPED]);
     }
+  if (entries->len > 0)
+    g_queue_push_tail (&self->pending, g_array_ref (entries));
   if (self->idle_id == 0 && !g_queue_is_empty (&self->pending))
     self->idle_id = g_idle_add (process_cb, self);
+}
+
+typedef struct
+{
+  GArray *entries;
+  gint64  first_kept;
+  gint64  dropped;
+} Parsed;
+
+static void
+parsed_free (Parsed *parsed)
+{
+  g_clear_pointer (&parsed->entries, g_array_unref);
+  g_free (parsed);
+}
+
+static void
+parse_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  GBytes *bytes = task_data;
+  g_autoptr(GError) error = NULL;
+  Parsed *parsed = g_new0 (Parsed, 1);
+  gsize len;
+  const char *text = g_bytes_get_data (bytes, &len);
+
+  parsed->entries = lookout_agent_batch_parse (text, len, &parsed->first_kept, &parsed->dropped, &error);
+  if (parsed->entries == NULL)
+    {
+      parsed_free (parsed);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, parsed, (GDestroyNotify) parsed_free);
+}
+
+static void parse_next (LookoutAgentLink *self);
+
+static void
+parsed_cb (GObject      *object,
+           GAsyncResult *res,
+           gpointer      user_data)
+{
+  LookoutAgentLink *self = LOOKOUT_AGENT_LINK (object);
+  g_autoptr(GError) error = NULL;
+  Parsed *parsed = g_task_propagate_pointer (G_TASK (res), &error);
+  guint generation = GPOINTER_TO_UINT (user_data);
+
+  self->parsing = FALSE;
+  if (generation == self->generation)
+    {
+      if (parsed == NULL)
+        protocol_error (self, error->message);
+      else
+        take_batch (self, parsed->entries, parsed->first_kept, parsed->dropped);
+    }
+  g_clear_pointer (&parsed, parsed_free);
+  parse_next (self);
+}
+
+/* Batches are parsed on a worker thread, one at a time so that they stay
+ * in order: a batch of a thousand results costs milliseconds of JSON,
+ * which the checks on the main loop should not wait for. */
+static void
+parse_next (LookoutAgentLink *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GBytes *bytes;
+
+  if (self->parsing || (bytes = g_queue_pop_head (&self->to_parse)) == NULL)
+    return;
+  self->parsing = TRUE;
+  task = g_task_new (self, NULL, parsed_cb, GUINT_TO_POINTER (self->generation));
+  g_task_set_source_tag (task, parse_next);
+  g_task_set_task_data (task, bytes, (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (task, parse_thread);
+}
+
+static void
+handle_batch (LookoutAgentLink *self,
+              GBytes           *bytes)
+{
+  g_queue_push_tail (&self->to_parse, g_bytes_ref (bytes));
+  parse_next (self);
 }
 
 static char *
@@ -618,6 +742,13 @@ message_cb (SoupWebsocketConnection *connection,
   self->last_seen_ms = g_get_real_time () / 1000;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SEEN]);
 
+  /* the agent's batches, as it writes them, go to the parser as they are */
+  if (self->hello_seen && len > strlen (BATCH_START) && memcmp (data, BATCH_START, strlen (BATCH_START)) == 0)
+    {
+      handle_batch (self, bytes);
+      return;
+    }
+
   message = lookout_agent_message_parse (data, len, &kind, &error);
   if (message == NULL)
     {
@@ -630,7 +761,7 @@ message_cb (SoupWebsocketConnection *connection,
   else if (!self->hello_seen)
     protocol_error (self, _("the first message must be “hello”"));
   else if (g_str_equal (kind, "batch"))
-    handle_batch (self, message);
+    handle_batch (self, bytes);
   else if (g_str_equal (kind, "pong"))
     handle_pong (self, message);
   else if (g_str_equal (kind, "config-applied"))
@@ -822,7 +953,12 @@ lookout_agent_link_dispose (GObject *object)
 
   lookout_agent_link_stop (self);
   g_clear_handle_id (&self->idle_id, g_source_remove);
-  g_queue_clear_full (&self->pending, free_entry);
+  g_queue_clear_full (&self->pending, (GDestroyNotify) g_array_unref);
+  g_queue_clear_full (&self->to_parse, (GDestroyNotify) g_bytes_unref);
+  self->pending_pos = 0;
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (lookout_monitor_get_targets (self->monitor), self);
+  g_clear_pointer (&self->by_uri, g_hash_table_unref);
   g_clear_object (&self->session);
   g_clear_object (&self->store);
   g_clear_object (&self->monitor);
@@ -932,6 +1068,8 @@ static void
 lookout_agent_link_init (LookoutAgentLink *self)
 {
   g_queue_init (&self->pending);
+  g_queue_init (&self->to_parse);
+  self->by_uri = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->heartbeat_ms = DEFAULT_HEARTBEAT_MS;
   self->backoff_max_ms = DEFAULT_BACKOFF_MS;
   self->offline_after_ms = DEFAULT_OFFLINE_MS;
@@ -1007,6 +1145,8 @@ lookout_agent_link_new (LookoutMonitor  *monitor,
   self->token = g_strdup (token);
   self->targets_func = listed_targets;
   self->session = soup_session_new ();
+  g_signal_connect_object (lookout_monitor_get_targets (monitor), "items-changed",
+                           G_CALLBACK (targets_changed_cb), self, 0);
 
   key = state_key (self, "acked");
   acked = lookout_store_read_value_sync (self->store, key, &local_error);

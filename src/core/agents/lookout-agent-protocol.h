@@ -59,6 +59,14 @@ void        lookout_agent_append_entry      (GString             *out,
 gboolean    lookout_agent_entry_from_json   (JsonNode            *node,
                                              LookoutOutboxEntry  *out_entry,
                                              GError             **error);
+/* Parses a whole "batch" message (on any thread): its results in order,
+ * LookoutOutboxEntry each checked, with the outbox's "first_seq" and
+ * "dropped". */
+GArray     *lookout_agent_batch_parse       (const char          *text,
+                                             gsize                len,
+                                             gint64              *out_first_kept,
+                                             gint64              *out_dropped,
+                                             GError             **error);
 /* The result a manager hands to its monitor for @entry of @target,
  * checked from @location. */
 LookoutResult *lookout_agent_result_new     (const LookoutOutboxEntry *entry,

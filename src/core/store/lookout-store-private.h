@@ -109,6 +109,10 @@ struct _LookoutStore
   guint64         committed_seq;
   guint64         queued_ops;
   guint64         done_ops;
+  /* lookout_store_begin_group(): ops from queue[group_start] on commit
+   * together; the writer takes only what is before them meanwhile. */
+  guint           group_depth;
+  guint           group_start;
   GError         *commit_error;
   /* Saving: a batch that could not be written is kept and retried with
    * back-off; samples queued or being retried are bounded by max_pending. */

@@ -35,6 +35,13 @@
  * close the writer keeps retrying for STOP_GRACE_US, then gives the batch
  * up, counts its samples as dropped and fails its tasks.
  *
+ * Groups: the operations queued between lookout_store_begin_group() and
+ * lookout_store_end_group() are never split between two transactions;
+ * while a group is open the writer takes only what was queued before it,
+ * or waits for its end (a group lasts a few milliseconds of the main
+ * loop). A manager commits an agent's acknowledged number so, with the
+ * samples and events of the results it covers.
+ *
  * After the commit the writer publishes the last committed sample sequence
  * number, wakes the store's "committed" source (lookout-store.c) and
  * completes the batch's tasks, each on the context it was created on.
@@ -439,6 +446,29 @@ batch_move (GArray *to,
   g_free (ops);
 }
 
+/* Takes the queued operations, but not those of an open group
+ * (lookout_store_begin_group()): they stay queued, to go together once
+ * it has ended. */
+static GArray *
+take_queue_locked (LookoutStore *self)
+{
+  guint n = self->group_depth > 0 && !self->stopping ? self->group_start : self->queue->len;
+  GArray *taken = g_steal_pointer (&self->queue);
+
+  self->queue = store_queue_new ();
+  if (n < taken->len)
+    {
+      g_array_append_vals (self->queue, &g_array_index (taken, StoreOp, n), taken->len - n);
+      /* moved, not to be cleared */
+      g_array_set_clear_func (taken, NULL);
+      g_array_set_size (taken, n);
+      g_array_set_clear_func (taken, (GDestroyNotify) store_op_clear);
+      self->group_start = 0;
+      self->first_queued_us = g_get_monotonic_time ();
+    }
+  return taken;
+}
+
 static gpointer
 writer_thread (gpointer user_data)
 {
@@ -470,8 +500,10 @@ writer_thread (gpointer user_data)
           while (g_get_monotonic_time () < start + (self->stopping ? RETRY_MIN_US : backoff_us))
             g_cond_wait_until (&self->work_cond, &self->lock,
                                start + (self->stopping ? RETRY_MIN_US : backoff_us));
+          g_autoptr(GArray) taken = take_queue_locked (self);
+
           batch = g_steal_pointer (&self->retry_batch);
-          batch_move (batch, self->queue);
+          batch_move (batch, taken);
         }
       else
         {
@@ -483,8 +515,9 @@ writer_thread (gpointer user_data)
                 break;
             }
 
-          batch = g_steal_pointer (&self->queue);
-          self->queue = store_queue_new ();
+          while (self->group_depth > 0 && self->group_start == 0 && !self->stopping)
+            g_cond_wait (&self->work_cond, &self->lock);
+          batch = take_queue_locked (self);
         }
       self->flush_requested = FALSE;
       g_mutex_unlock (&self->lock);
@@ -563,6 +596,29 @@ writer_thread (gpointer user_data)
   g_mutex_unlock (&self->lock);
 
   return NULL;
+}
+
+void
+lookout_store_begin_group (LookoutStore *self)
+{
+  g_return_if_fail (LOOKOUT_IS_STORE (self));
+
+  g_mutex_lock (&self->lock);
+  if (self->group_depth++ == 0)
+    self->group_start = self->queue->len;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+lookout_store_end_group (LookoutStore *self)
+{
+  g_return_if_fail (LOOKOUT_IS_STORE (self));
+
+  g_mutex_lock (&self->lock);
+  g_assert (self->group_depth > 0);
+  if (--self->group_depth == 0)
+    g_cond_signal (&self->work_cond);
+  g_mutex_unlock (&self->lock);
 }
 
 void

@@ -171,6 +171,12 @@ gboolean      lookout_store_purge_orphans_finish (LookoutStore         *self,
 guint64       lookout_store_append_sample        (LookoutStore         *self,
                                                   const LookoutSample  *sample);
 guint64       lookout_store_get_committed_seq    (LookoutStore         *self);
+/* Everything queued between begin and end (samples, events, values) is
+ * committed in one transaction: a manager's acknowledged number with the
+ * results it covers. Groups nest; keep one short, on one thread, and wait
+ * for nothing inside it. */
+void          lookout_store_begin_group          (LookoutStore         *self);
+void          lookout_store_end_group            (LookoutStore         *self);
 /* Waits until everything queued so far is committed. */
 void          lookout_store_flush_async          (LookoutStore         *self,
                                                   GCancellable         *cancellable,
