@@ -668,6 +668,51 @@ test_disabled (Fixture       *fixture,
   lookout_scheduler_stop (fixture->scheduler);
 }
 
+/* A target is checked here only when its locations name "local" or this
+ * process's own location; the others are the agents' to check. */
+static void
+test_locations (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) both = make_target (14, 1, 1000);
+  g_autoptr(LookoutTarget) paris = make_target (15, 1, 1000);
+
+  lookout_target_set_options (both, "{\"locations\": \"local,paris\"}");
+  lookout_target_set_options (paris, "{\"locations\": \"paris,tokyo\"}");
+  g_list_store_append (fixture->store, both);
+  g_list_store_append (fixture->store, paris);
+
+  lookout_scheduler_start (fixture->scheduler);
+  g_assert_cmpint (lookout_scheduler_get_target_next_due (fixture->scheduler, both), >, 0);
+  g_assert_cmpint (lookout_scheduler_get_target_next_due (fixture->scheduler, paris), ==, -1);
+
+  lookout_test_run_for (1200);
+  g_assert_cmpuint (test_probe_get_n_starts (fixture->probe, both), >=, 1);
+  g_assert_cmpuint (test_probe_get_n_starts (fixture->probe, paris), ==, 0);
+
+  /* the agent named paris checks what its manager gave it */
+  lookout_scheduler_set_location (fixture->scheduler, "paris");
+  g_assert_cmpint (lookout_scheduler_get_target_next_due (fixture->scheduler, paris), >, 0);
+  lookout_scheduler_set_location (fixture->scheduler, NULL);
+  g_assert_cmpint (lookout_scheduler_get_target_next_due (fixture->scheduler, paris), ==, -1);
+
+  /* the locations change: planned at once, or no longer */
+  lookout_target_set_options (paris, "{\"locations\": \"tokyo,local\"}");
+  g_assert_cmpint (lookout_scheduler_get_target_next_due (fixture->scheduler, paris), >, 0);
+  lookout_target_set_options (both, "{\"locations\": \"tokyo\"}");
+  g_assert_cmpint (lookout_scheduler_get_target_next_due (fixture->scheduler, both), ==, -1);
+
+  {
+    guint both_starts = test_probe_get_n_starts (fixture->probe, both);
+
+    lookout_test_run_for (1200);
+    g_assert_cmpuint (test_probe_get_n_starts (fixture->probe, paris), >=, 1);
+    g_assert_cmpuint (test_probe_get_n_starts (fixture->probe, both), ==, both_starts);
+  }
+
+  lookout_scheduler_stop (fixture->scheduler);
+}
+
 static void
 test_threshold (Fixture       *fixture,
                 gconstpointer  data)
@@ -875,6 +920,7 @@ main (int   argc,
   ADD ("/scheduler/interval-change", test_interval_change);
   ADD ("/scheduler/disabled", test_disabled);
   ADD ("/scheduler/threshold", test_threshold);
+  ADD ("/scheduler/locations", test_locations);
   ADD ("/scheduler/check-now", test_check_now);
   g_test_add_func ("/scheduler/monitor-stores-results", test_monitor_stores_results);
 

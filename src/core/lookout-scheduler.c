@@ -51,6 +51,7 @@
 #include "lookout-scheduler.h"
 #include "lookout-deadline.h"
 #include "lookout-fd-source.h"
+#include "lookout-target-options.h"
 
 typedef struct _Run Run;
 
@@ -60,6 +61,7 @@ typedef struct
   LookoutTarget    *target;
   gulong            interval_id;    /* notify::interval */
   gulong            enabled_id;     /* notify::enabled */
+  gulong            options_id;     /* notify::options */
   gint64            due_us;         /* planned start, monotonic */
   gint64            deadline_us;    /* cut-off of the running check, monotonic */
   guint             due_index;      /* position in the due heap, or LOOKOUT_SCHEDULE_HEAP_NONE */
@@ -70,6 +72,7 @@ typedef struct
   guint             failures;       /* consecutive */
   guint             interval_s;
   guint             enabled : 1;
+  guint             here : 1;       /* its locations name this place */
   guint64           n_skipped;
 } Entry;
 
@@ -96,6 +99,7 @@ struct _LookoutScheduler
   GListModel   *model;
   gulong        items_changed_id;
   GPtrArray    *entries;            /* Entry *, in model order */
+  char         *location;           /* where this process checks from */
 
   LookoutProbe *probes[LOOKOUT_TARGET_N_KINDS];
 
@@ -254,7 +258,7 @@ plan_entry (LookoutScheduler *self,
 {
   lookout_schedule_heap_remove (&self->due_heap, entry);
 
-  if (!self->running || !entry->enabled)
+  if (!self->running || !entry->enabled || !entry->here)
     return;
 
   entry->due_us = entry_first_due (entry, mono_now, real_now);
@@ -598,6 +602,49 @@ interval_notified_cb (LookoutTarget *target,
   rearm_timer (self);
 }
 
+/* A target is checked here when its "locations" option names "local" or
+ * this process's own location (an agent checks what its manager gave it
+ * under the agent's name); the rest is checked by the agents named. */
+static gboolean
+entry_checks_here (LookoutScheduler *self,
+                   Entry            *entry)
+{
+  g_auto(GStrv) places = lookout_target_options_get_places (lookout_target_get_options (entry->target), NULL);
+
+  return g_strv_contains ((const char * const *) places, LOOKOUT_LOCATION_LOCAL) ||
+         (self->location != NULL && g_strv_contains ((const char * const *) places, self->location));
+}
+
+static void
+entry_update_here (LookoutScheduler *self,
+                   Entry            *entry)
+{
+  gboolean here = entry_checks_here (self, entry);
+
+  if (here == entry->here)
+    return;
+  entry->here = here;
+  entry->failures = 0;
+  if (!here)
+    {
+      entry_unqueue (self, entry);
+      detach_run (self, entry);
+    }
+  plan_entry (self, entry, g_get_monotonic_time (), g_get_real_time ());
+}
+
+static void
+options_notified_cb (LookoutTarget *target,
+                     GParamSpec    *pspec,
+                     Entry         *entry)
+{
+  LookoutScheduler *self = entry->self;
+
+  entry_update_here (self, entry);
+  drain_waiting (self);
+  rearm_timer (self);
+}
+
 static void
 enabled_notified_cb (LookoutTarget *target,
                      GParamSpec    *pspec,
@@ -637,6 +684,9 @@ entry_new (LookoutScheduler *self,
                                          G_CALLBACK (interval_notified_cb), entry);
   entry->enabled_id = g_signal_connect (target, "notify::enabled",
                                         G_CALLBACK (enabled_notified_cb), entry);
+  entry->options_id = g_signal_connect (target, "notify::options",
+                                        G_CALLBACK (options_notified_cb), entry);
+  entry->here = entry_checks_here (self, entry);
 
   entry_set_paused (entry, !entry->enabled);
 
@@ -653,6 +703,7 @@ entry_free (Entry *entry)
   detach_run (self, entry);
   g_clear_signal_handler (&entry->interval_id, entry->target);
   g_clear_signal_handler (&entry->enabled_id, entry->target);
+  g_clear_signal_handler (&entry->options_id, entry->target);
   g_clear_object (&entry->target);
   g_free (entry);
 }
@@ -740,6 +791,7 @@ lookout_scheduler_finalize (GObject *object)
 
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->spare_cancellables, g_ptr_array_unref);
+  g_clear_pointer (&self->location, g_free);
   lookout_schedule_heap_clear (&self->due_heap);
   lookout_schedule_heap_clear (&self->deadline_heap);
 
@@ -1290,4 +1342,28 @@ lookout_scheduler_get_target_next_due (LookoutScheduler *self,
     return -1;
 
   return entry->due_us;
+}
+
+/**
+ * lookout_scheduler_set_location:
+ * @location: (nullable): the name this process checks under ("local" or
+ *   NULL for a desktop or a manager, the agent's name for an agent)
+ *
+ * Targets are checked here only when their "locations" option names
+ * "local" or @location.
+ */
+void
+lookout_scheduler_set_location (LookoutScheduler *self,
+                                const char       *location)
+{
+  g_return_if_fail (LOOKOUT_IS_SCHEDULER (self));
+
+  if (g_strcmp0 (self->location, location) == 0)
+    return;
+  g_free (self->location);
+  self->location = g_strdup (location);
+  for (guint i = 0; self->entries != NULL && i < self->entries->len; i++)
+    entry_update_here (self, g_ptr_array_index (self->entries, i));
+  drain_waiting (self);
+  rearm_timer (self);
 }

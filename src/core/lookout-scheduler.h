@@ -56,6 +56,8 @@ void              lookout_scheduler_set_model                (LookoutScheduler  
 guint             lookout_scheduler_get_max_concurrent       (LookoutScheduler   *self);
 void              lookout_scheduler_set_max_concurrent       (LookoutScheduler   *self,
                                                               guint               max_concurrent);
+void              lookout_scheduler_set_location             (LookoutScheduler   *self,
+                                                              const char         *location);
 guint             lookout_scheduler_get_timeout_grace        (LookoutScheduler   *self);
 void              lookout_scheduler_set_timeout_grace        (LookoutScheduler   *self,
                                                               guint               grace_ms);
