@@ -1076,6 +1076,107 @@ test_metrics_table (Fixture       *f,
 #undef HAS
 }
 
+/* GET @path as a client that decodes nothing itself, with @accept as its
+ * Accept-Encoding (NULL: none); the body as it came, its Content-Encoding. */
+static GBytes *
+get_encoded (Fixture     *f,
+             const char  *path,
+             const char  *accept,
+             char       **out_encoding)
+{
+  g_autofree char *url = g_strconcat (f->url, path, NULL);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", f->metrics_token);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  GBytes *body;
+
+  soup_session_remove_feature_by_type (session, SOUP_TYPE_CONTENT_DECODER);
+  soup_message_headers_replace (headers, "Authorization", auth);
+  if (accept != NULL)
+    soup_message_headers_replace (headers, "Accept-Encoding", accept);
+  else
+    soup_message_headers_remove (headers, "Accept-Encoding");
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, lookout_test_async_cb, &result);
+  body = soup_session_send_and_read_finish (session, lookout_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_list (soup_message_get_response_headers (msg), "Vary"), ==,
+                   "Accept-Encoding");
+  *out_encoding = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                          "Content-Encoding"));
+  return body;
+}
+
+static GBytes *
+gunzip (GBytes *bytes)
+{
+  g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  g_autoptr(GInputStream) memory = g_memory_input_stream_new_from_bytes (bytes);
+  g_autoptr(GInputStream) in = g_converter_input_stream_new (memory, G_CONVERTER (decompressor));
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                          NULL, &error);
+  g_assert_no_error (error);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+/* A scraper that accepts gzip (Prometheus always does) gets the same text
+ * gzipped and far smaller; one that does not, or refuses it with q=0, gets
+ * it plain. */
+static void
+test_metrics_gzip (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) zipped = NULL;
+  g_autoptr(GBytes) unzipped = NULL;
+  g_autoptr(GBytes) refused = NULL;
+  g_autoptr(GBytes) any = NULL;
+  g_autofree char *plain_encoding = NULL;
+  g_autofree char *zipped_encoding = NULL;
+  g_autofree char *refused_encoding = NULL;
+  g_autofree char *any_encoding = NULL;
+
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *uri = g_strdup_printf ("tcp://127.0.0.1:%u", 2000 + i);
+      g_autoptr(LookoutTarget) target = add_target (f, uri);
+      g_autoptr(LookoutResult) r = lookout_result_new (LOOKOUT_TARGET_KIND_TCP);
+
+      r->target_id = lookout_target_get_id (target);
+      r->target = g_strdup (uri);
+      r->started_ms = BASE_MS;
+      r->ok = TRUE;
+      r->state = LOOKOUT_TARGET_STATE_UP;
+      r->latency_us = 100 + i;
+      lookout_monitor_handle_result (f->monitor, target, r);
+    }
+
+  plain = get_encoded (f, "/metrics", NULL, &plain_encoding);
+  g_assert_null (plain_encoding);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain),
+                                  "probe_duration_seconds{target=\"tcp://127.0.0.1:2029\",name=\"127.0.0.1:2029\","
+                                  "location=\"local\"} 0.000129\n"));
+
+  zipped = get_encoded (f, "/metrics", "gzip", &zipped_encoding);
+  g_assert_cmpstr (zipped_encoding, ==, "gzip");
+  g_assert_cmpuint (g_bytes_get_size (zipped) * 5, <, g_bytes_get_size (plain));
+  unzipped = gunzip (zipped);
+  g_assert_true (g_bytes_equal (unzipped, plain));
+
+  refused = get_encoded (f, "/metrics", "gzip;q=0, identity", &refused_encoding);
+  g_assert_null (refused_encoding);
+  g_assert_true (g_bytes_equal (refused, plain));
+
+  any = get_encoded (f, "/metrics", "*", &any_encoding);
+  g_assert_cmpstr (any_encoding, ==, "gzip");
+}
+
 typedef struct
 {
   GMutex   lock;
@@ -1475,6 +1576,7 @@ main (int    argc,
   ADD ("/api/events", test_events);
   ADD ("/api/metrics", test_metrics);
   ADD ("/api/metrics-table", test_metrics_table);
+  ADD ("/api/metrics-gzip", test_metrics_gzip);
   ADD ("/api/own-workers", test_own_workers);
   ADD ("/api/anomalies-and-report", test_anomalies_and_report);
   g_test_add_func ("/api/tls", test_tls);

@@ -664,5 +664,5 @@ lookout_api_handle_metrics (LookoutApiRequest *request)
 {
   lookout_api_request_run_in_thread_full (request, metrics_thread,
                                           g_object_ref (request->metrics), g_object_unref,
-                                          "text/plain; version=0.0.4; charset=utf-8");
+                                          "text/plain; version=0.0.4; charset=utf-8", TRUE);
 }

@@ -61,12 +61,14 @@ void      lookout_api_request_run_in_thread (LookoutApiRequest    *request,
                                              LookoutApiThreadFunc  func,
                                              gpointer              data,
                                              GDestroyNotify        destroy);
-/* The same with another content type than JSON. */
+/* The same with another content type than JSON; with @compress, the text
+ * is gzipped on the worker thread when the client accepts it. */
 void      lookout_api_request_run_in_thread_full (LookoutApiRequest    *request,
                                                   LookoutApiThreadFunc  func,
                                                   gpointer              data,
                                                   GDestroyNotify        destroy,
-                                                  const char           *content_type);
+                                                  const char           *content_type,
+                                                  gboolean              compress);
 
 /* "30s", "15m", "24h", "7d", "2w" -> ms; at most 400 days. */
 gboolean  lookout_api_parse_duration      (const char   *text,
