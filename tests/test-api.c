@@ -317,6 +317,40 @@ test_time_text (void)
       }
 }
 
+/* Numbers written in place, as rows of a page are: exact, in the fewest
+ * characters, at both ends of the range. */
+static void
+test_number_text (void)
+{
+  static const struct { gint64 micro; const char *text; } micros[] = {
+    { 0, "0" }, { 1, "0.000001" }, { 42500, "0.0425" }, { 1000000, "1" }, { -1500000, "-1.5" },
+    { 1798761600000000, "1798761600" }, { G_MAXINT64, "9223372036854.775807" },
+    { G_MININT64, "-9223372036854.775808" },
+  };
+  static const struct { gint64 value; const char *text; } ints[] = {
+    { 0, "0" }, { 7, "7" }, { -42, "-42" }, { G_MAXINT64, "9223372036854775807" },
+    { G_MININT64, "-9223372036854775808" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (micros); i++)
+    {
+      char buf[LOOKOUT_API_PUT_MAX + 1];
+      g_autoptr(GString) out = g_string_new ("x");
+
+      *lookout_api_put_micro (buf, micros[i].micro) = '\0';
+      g_assert_cmpstr (buf, ==, micros[i].text);
+      lookout_api_append_micro (out, micros[i].micro);
+      g_assert_cmpstr (out->str + 1, ==, micros[i].text);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (ints); i++)
+    {
+      char buf[LOOKOUT_API_PUT_MAX + 1];
+
+      *lookout_api_put_int (buf, ints[i].value) = '\0';
+      g_assert_cmpstr (buf, ==, ints[i].text);
+    }
+}
+
 static void
 test_scopes_parse (void)
 {
@@ -726,6 +760,11 @@ test_history (Fixture       *f,
     down = json_array_get_object_element (rollups, 3);
     g_assert_cmpint (json_object_get_int_member (down, "failures"), ==, 1);
     g_assert_true (json_object_get_null_member (down, "mean"));
+    /* the rows' text, as written in place */
+    g_assert_nonnull (strstr (r->body, "\"rollups\":[{\"time\":\"2026-01-01T00:00:00.000Z\",\"ts_ms\":1767225600000,"
+                                       "\"count\":1,\"failures\":0,\"min\":0.001,\"mean\":0.001,\"max\":0.001},"));
+    g_assert_nonnull (strstr (r->body, ",{\"time\":\"2026-01-01T00:03:00.000Z\",\"ts_ms\":1767225780000,"
+                                       "\"count\":1,\"failures\":1,\"min\":null,\"mean\":null,\"max\":null},"));
   }
 
   {
@@ -1619,6 +1658,7 @@ main (int    argc,
   ADD ("/api/tokens-stored-as-hashes", test_tokens_stored_as_hashes);
   g_test_add_func ("/api/scopes-parse", test_scopes_parse);
   g_test_add_func ("/api/time-text", test_time_text);
+  g_test_add_func ("/api/number-text", test_number_text);
   ADD ("/api/rate-limit", test_rate_limit);
   ADD ("/api/host-header", test_host_header);
   ADD ("/api/limits", test_limits);

@@ -120,6 +120,16 @@ LookoutTarget *lookout_api_parse_target   (const char    *body,
 /* What a client sent, fit for a message: valid UTF-8, at most 64 characters. */
 char     *lookout_api_dup_shown           (const char   *text);
 char     *lookout_api_format_time         (gint64        ms);
+/* Room enough for what one lookout_api_put_*() writes. */
+#define LOOKOUT_API_PUT_MAX 32
+/* Write at @p, without a terminating NUL, and return the end: for rows
+ * written straight into a buffer reserved once for a whole page. */
+char     *lookout_api_put_time            (char         *p,
+                                           gint64        ms);
+char     *lookout_api_put_int             (char         *p,
+                                           gint64        value);
+char     *lookout_api_put_micro           (char         *p,
+                                           gint64        micro);
 void      lookout_api_append_time         (GString      *out,
                                            gint64        ms);
 void      lookout_api_append_int          (GString      *out,

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <string.h>
 #ifdef __linux__
 #include <errno.h>
 #include <sys/prctl.h>
@@ -324,15 +325,13 @@ lookout_api_format_time (gint64 ms)
 /* The same text as lookout_api_format_time(), quoted, without a GDateTime
  * or printf: for pages of many thousands of rows. Days to a civil date as
  * in Howard Hinnant's "chrono-compatible low-level date algorithms". */
-void
-lookout_api_append_time (GString *out,
-                         gint64   ms)
+char *
+lookout_api_put_time (char   *p,
+                      gint64  ms)
 {
-  char buf[32];
   gint64 days, rest, era, year;
   guint doe, yoe, doy, mp, month, day;
   guint fields[6];
-  char *p = buf;
 
   if (ms < 0 || ms > G_GINT64_CONSTANT (253402300799999))
     ms = 0;
@@ -372,12 +371,12 @@ lookout_api_append_time (GString *out,
   *p++ = '0' + fields[5] % 10;
   *p++ = 'Z';
   *p++ = '"';
-  g_string_append_len (out, buf, p - buf);
+  return p;
 }
 
-void
-lookout_api_append_int (GString *out,
-            gint64   value)
+char *
+lookout_api_put_int (char   *p,
+                     gint64  value)
 {
   char buf[24];
   int i = sizeof buf;
@@ -388,35 +387,58 @@ lookout_api_append_int (GString *out,
   while ((v /= 10) != 0);
   if (value < 0)
     buf[--i] = '-';
-  g_string_append_len (out, buf + i, sizeof buf - i);
+  memcpy (p, buf + i, sizeof buf - i);
+  return p + sizeof buf - i;
 }
 
-/* A value kept in millionths (microseconds as seconds, ratios) written
- * exactly without a floating-point conversion: 42500 -> "0.0425". */
-void
-lookout_api_append_micro (GString *out,
-              gint64   micro)
+char *
+lookout_api_put_micro (char   *p,
+                       gint64  micro)
 {
-  char frac[7];
-  gint64 whole;
+  guint64 v = micro < 0 ? -(guint64) micro : (guint64) micro;
+  guint64 part = v % 1000000;
+  char frac[6];
   int len = 6;
 
   if (micro < 0)
-    {
-      g_string_append_c (out, '-');
-      micro = -micro;
-    }
-  whole = micro / 1000000;
-  micro %= 1000000;
-  lookout_api_append_int (out, whole);
-  if (micro == 0)
-    return;
-  for (int i = 5; i >= 0; i--, micro /= 10)
-    frac[i] = '0' + micro % 10;
+    *p++ = '-';
+  p = lookout_api_put_int (p, (gint64) (v / 1000000));
+  if (part == 0)
+    return p;
+  for (int i = 5; i >= 0; i--, part /= 10)
+    frac[i] = '0' + part % 10;
   while (frac[len - 1] == '0')
     len--;
-  g_string_append_c (out, '.');
-  g_string_append_len (out, frac, len);
+  *p++ = '.';
+  memcpy (p, frac, len);
+  return p + len;
+}
+
+void
+lookout_api_append_time (GString *out,
+                         gint64   ms)
+{
+  char buf[LOOKOUT_API_PUT_MAX];
+
+  g_string_append_len (out, buf, lookout_api_put_time (buf, ms) - buf);
+}
+
+void
+lookout_api_append_int (GString *out,
+                        gint64   value)
+{
+  char buf[LOOKOUT_API_PUT_MAX];
+
+  g_string_append_len (out, buf, lookout_api_put_int (buf, value) - buf);
+}
+
+void
+lookout_api_append_micro (GString *out,
+                          gint64   micro)
+{
+  char buf[LOOKOUT_API_PUT_MAX];
+
+  g_string_append_len (out, buf, lookout_api_put_micro (buf, micro) - buf);
 }
 
 gboolean
