@@ -12,7 +12,9 @@
  *   - /api/v1/status for 10,000 targets, each with an hour of minutes;
  *   - the history of 30 days of one target at 1-minute steps;
  *   - the scheduler's lateness p99 while a client thread scrapes /metrics
- *     in a loop, against the same run without it. */
+ *     in a loop, against the same run without it, each beside the main
+ *     thread's CPU and the time it stood runnable without a core (the
+ *     machine's other load, which no code of ours can remove). */
 
 #include "config.h"
 
@@ -277,6 +279,7 @@ typedef struct
   volatile gint  stop;
   guint          scrapes;
   guint          failures;
+  gint           finished;
 } Scraper;
 
 static gpointer
@@ -312,7 +315,22 @@ scraper_thread (gpointer data)
     }
   g_clear_object (&session);
   g_main_context_pop_thread_default (context);
+  g_atomic_int_set (&s->finished, 1);
   return NULL;
+}
+
+/* The calling thread's time on a CPU and waiting for one while runnable
+ * (ns, Linux's schedstat): how much the machine's other load held the main
+ * loop back, beside what it spent itself. FALSE where not available. */
+static gboolean
+thread_sched_ns (guint64 *out_cpu,
+                 guint64 *out_waited)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL))
+    return FALSE;
+  return sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, out_cpu, out_waited) == 2;
 }
 
 /* Runs the monitor's checks for @seconds; returns the lateness p99 in ms. */
@@ -325,15 +343,31 @@ lateness_p99_ms (LookoutMonitor *monitor,
   GThread *thread = NULL;
   double p99;
 
+  guint64 cpu_before = 0, waited_before = 0, cpu_after = 0, waited_after = 0;
+  gboolean sched_known;
+
   lookout_scheduler_reset_stats (scheduler);
   if (scraper != NULL)
     thread = g_thread_new ("scraper", scraper_thread, scraper);
+  sched_known = thread_sched_ns (&cpu_before, &waited_before);
   lookout_test_run_for (seconds * 1000);
+  sched_known = sched_known && thread_sched_ns (&cpu_after, &waited_after);
   p99 = lookout_scheduler_get_lateness_percentile (scheduler, 0.99) / 1000.0;
   if (thread != NULL)
     {
       g_atomic_int_set (&scraper->stop, 1);
+      /* its last scrape is answered by this loop */
+      LOOKOUT_TEST_WAIT_UNTIL (g_atomic_int_get (&scraper->finished), 120000);
       g_thread_join (thread);
+    }
+  if (sched_known)
+    {
+      const char *run = scraper != NULL ? "scraped" : "quiet";
+
+      printf ("figure: main_thread_cpu_percent_%s = %.1f %%\n", run,
+              (cpu_after - cpu_before) / 1e7 / seconds);
+      printf ("figure: main_thread_runnable_wait_ms_per_s_%s = %.1f ms\n", run,
+              (waited_after - waited_before) / 1e6 / seconds);
     }
   return p99;
 }
