@@ -12,9 +12,6 @@
 
 #include "config.h"
 
-#include <stdlib.h>
-#include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <glib/gstdio.h>
@@ -1219,58 +1216,6 @@ test_metrics_gzip (Fixture       *f,
   g_assert_cmpstr (any_encoding, ==, "gzip");
 }
 
-/* The nice level of each of this process's threads named @name. */
-static GArray *
-thread_nice_levels (const char *name)
-{
-  g_autoptr(GDir) tasks = g_dir_open ("/proc/self/task", 0, NULL);
-  GArray *levels = g_array_new (FALSE, FALSE, sizeof (int));
-  const char *tid;
-
-  g_assert_nonnull (tasks);
-  while ((tid = g_dir_read_name (tasks)) != NULL)
-    {
-      g_autofree char *comm_path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
-      g_autofree char *stat_path = g_build_filename ("/proc/self/task", tid, "stat", NULL);
-      g_autofree char *comm = NULL;
-      g_autofree char *stat = NULL;
-      g_auto(GStrv) fields = NULL;
-      int level;
-
-      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) ||
-          !g_file_get_contents (stat_path, &stat, NULL, NULL))
-        continue;
-      if (!g_str_equal (g_strchomp (comm), name))
-        continue;
-      /* the fields after the command's ")": state is the 3rd, nice the 19th */
-      fields = g_strsplit (strrchr (stat, ')') + 2, " ", -1);
-      g_assert_cmpuint (g_strv_length (fields), >, 16);
-      level = atoi (fields[16]);
-      g_array_append_val (levels, level);
-    }
-  return levels;
-}
-
-/* The threads that write answers run below the main thread's priority, so
- * that a scrape in a loop never keeps the checks from a core; the main
- * thread keeps its own. */
-static void
-test_worker_priority (Fixture       *f,
-                      gconstpointer  data)
-{
-  g_autoptr(LookoutTarget) target = add_target (f, "tcp://127.0.0.1:7");
-  g_autoptr(Reply) reply = request (f, "GET", "/metrics", f->metrics_token, NULL);
-  g_autoptr(GArray) levels = NULL;
-  int own = getpriority (PRIO_PROCESS, 0);
-
-  g_assert_cmpuint (reply->status, ==, 200);
-  levels = thread_nice_levels ("lookout-api");
-  g_assert_cmpuint (levels->len, >=, 1);
-  for (guint i = 0; i < levels->len; i++)
-    g_assert_cmpint (g_array_index (levels, int, i), ==, MIN (own + LOOKOUT_API_WORKER_NICE, 19));
-  g_assert_cmpint (getpriority (PRIO_PROCESS, 0), ==, own);
-}
-
 typedef struct
 {
   GMutex   lock;
@@ -1672,7 +1617,6 @@ main (int    argc,
   ADD ("/api/metrics", test_metrics);
   ADD ("/api/metrics-table", test_metrics_table);
   ADD ("/api/metrics-gzip", test_metrics_gzip);
-  ADD ("/api/worker-priority", test_worker_priority);
   ADD ("/api/own-workers", test_own_workers);
   ADD ("/api/anomalies-and-report", test_anomalies_and_report);
   g_test_add_func ("/api/tls", test_tls);

@@ -38,10 +38,6 @@ typedef struct
 
 typedef void (*LookoutApiHandler) (LookoutApiRequest *request);
 
-/* The nice level of the threads answering requests (named "lookout-api"),
- * relative to the process's own: the checks on the main thread go first. */
-#define LOOKOUT_API_WORKER_NICE 10
-
 /* Worker-thread part of a request: returns the JSON text to send, or NULL
  * with *status and @error set. Must not touch GObjects of the main thread. */
 typedef char     *(*LookoutApiThreadFunc) (LookoutStore  *store,

@@ -16,13 +16,6 @@
 
 #include <inttypes.h>
 #include <string.h>
-#ifdef __linux__
-#include <errno.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 #include <glib/gi18n-lib.h>
 
@@ -136,33 +129,9 @@ gzip_text (const char *text,
 
 /* The API's own workers: GTask's shared pool can be queued full (a
  * monitor starting over ten thousand targets backfills each one's anomaly
- * detector there), and a scrape must not wait behind that. Exclusive, so
- * that their lowered priority never passes to another pool's work. */
+ * detector there), and a scrape must not wait behind that. */
 /* The pool's reference to the task is dropped by job_done_cb(), so that the
  * job (a message, the store) is always freed on the main thread. */
-/* A scrape or a long page is CPU work for tens of milliseconds: on a
- * machine with few cores the main thread, whose checks must start on
- * time, would wait behind it for a core. The API's workers run a nice
- * level below the rest of the process (Linux sets it per thread), so the
- * kernel gives the main thread the core as soon as it wakes. */
-static void
-lower_worker_priority (void)
-{
-#ifdef __linux__
-  static GPrivate lowered;
-  int nice_level;
-
-  if (g_private_get (&lowered) != NULL)
-    return;
-  g_private_set (&lowered, GINT_TO_POINTER (1));
-  prctl (PR_SET_NAME, "lookout-api", 0, 0, 0);
-  /* PRIO_PROCESS with a thread id: that thread alone */
-  nice_level = MIN (getpriority (PRIO_PROCESS, getpid ()) + LOOKOUT_API_WORKER_NICE, 19);
-  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), nice_level) != 0)
-    g_debug ("Could not lower the priority of an API worker: %s", g_strerror (errno));
-#endif
-}
-
 static void
 job_thread (gpointer data,
             gpointer pool_data)
@@ -171,8 +140,6 @@ job_thread (gpointer data,
   ThreadJob *job = g_task_get_task_data (task);
   GError *error = NULL;
   char *text;
-
-  lower_worker_priority ();
 
   job->status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
   text = job->func (job->store, job->data, &job->status, &error);
@@ -195,7 +162,7 @@ api_workers (void)
   static GThreadPool *pool;
 
   if (g_once_init_enter (&pool))
-    g_once_init_leave (&pool, g_thread_pool_new (job_thread, NULL, 2, TRUE, NULL));
+    g_once_init_leave (&pool, g_thread_pool_new (job_thread, NULL, 2, FALSE, NULL));
   return pool;
 }
 
