@@ -821,6 +821,68 @@ test_status (Fixture       *f,
  * samples sealed in chunks and still in the head, runs of failures,
  * degraded results, untimed results, a target without results, and
  * anomalies inside and outside the range. */
+/* /api/v1/status over [@from_ms, @to_ms) says for each of @targets what
+ * the store's statistics say; returns its rows. */
+static JsonNode *
+assert_status_equals_store (Fixture   *f,
+                            GPtrArray *targets,
+                            gint64     from_ms,
+                            gint64     to_ms)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(Reply) r = NULL;
+  JsonNode *node;
+  JsonArray *rows;
+
+  path = g_strdup_printf ("/api/v1/status?from=%" G_GINT64_FORMAT "&to=%" G_GINT64_FORMAT, from_ms, to_ms);
+  r = request (f, "GET", path, f->read_token, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  node = parse_json (r->body);
+  rows = json_object_get_array_member (json_node_get_object (node), "targets");
+  g_assert_cmpuint (json_array_get_length (rows), ==, targets->len);
+
+  for (guint t = 0; t < targets->len; t++)
+    {
+      gint64 id = lookout_target_get_id (g_ptr_array_index (targets, t));
+      g_autofree LookoutStats *stats = lookout_stats_fetch_sync (f->store.store, id, from_ms, to_ms, NULL, &error);
+      JsonObject *row = json_array_get_object_element (rows, t);
+      JsonObject *s = json_object_get_object_member (row, "stats");
+      JsonObject *latency = json_object_get_object_member (s, "latency");
+      const char *members[] = { "min", "mean", "median", "p95", "max" };
+      gint64 values[] = { stats->min_us, stats->mean_us, stats->median_us, stats->p95_us, stats->max_us };
+      guint64 n_anomalies = 0;
+
+      g_assert_no_error (error);
+      g_assert_true (lookout_store_count_anomalies_sync (f->store.store, id, from_ms, to_ms, &n_anomalies, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (json_object_get_int_member (row, "id"), ==, id);
+      g_assert_cmpint (json_object_get_int_member (s, "results"), ==, stats->n);
+      g_assert_cmpint (json_object_get_int_member (s, "failures"), ==, stats->n_fail);
+      g_assert_cmpint (json_object_get_int_member (s, "outages"), ==, stats->n_outages);
+      g_assert_cmpint (json_object_get_int_member (s, "anomalies"), ==, n_anomalies);
+      g_assert_cmpint (json_object_get_boolean_member (s, "exact"), ==, stats->exact);
+      if (stats->n == 0)
+        {
+          g_assert_true (json_node_is_null (json_object_get_member (s, "availability")));
+          continue;
+        }
+      g_assert_cmpfloat_with_epsilon (json_object_get_double_member (s, "availability"),
+                                      stats->availability, 1e-12);
+      for (guint m = 0; m < G_N_ELEMENTS (members); m++)
+        {
+          /* results, none of them with a latency: no figures, not -1 µs */
+          if (stats->n_timed == 0)
+            g_assert_true (json_node_is_null (json_object_get_member (latency, members[m])));
+          else
+            g_assert_cmpfloat_with_epsilon (json_object_get_double_member (latency, members[m]),
+                                            values[m] / 1e6, 1e-12);
+        }
+    }
+
+  return node;
+}
+
 static void
 test_status_equals_store (Fixture       *f,
                           gconstpointer  data)
@@ -870,44 +932,34 @@ test_status_equals_store (Fixture       *f,
   lookout_store_flush_sync (f->store.store, &error);
   g_assert_no_error (error);
 
-  path = g_strdup_printf ("/api/v1/status?from=%" G_GINT64_FORMAT "&to=%" G_GINT64_FORMAT, from_ms, to_ms);
-  r = request (f, "GET", path, f->read_token, NULL);
-  g_assert_cmpuint (r->status, ==, 200);
-  node = parse_json (r->body);
+  node = assert_status_equals_store (f, targets, from_ms, to_ms);
   rows = json_object_get_array_member (json_node_get_object (node), "targets");
-  g_assert_cmpuint (json_array_get_length (rows), ==, G_N_ELEMENTS (uris));
 
-  for (guint t = 0; t < G_N_ELEMENTS (uris); t++)
-    {
-      gint64 id = lookout_target_get_id (targets->pdata[t]);
-      g_autofree LookoutStats *stats = lookout_stats_fetch_sync (f->store.store, id, from_ms, to_ms, NULL, &error);
-      JsonObject *row = json_array_get_object_element (rows, t);
-      JsonObject *s = json_object_get_object_member (row, "stats");
-      JsonObject *latency = json_object_get_object_member (s, "latency");
-      const char *members[] = { "min", "mean", "median", "p95", "max" };
-      gint64 values[] = { stats->min_us, stats->mean_us, stats->median_us, stats->p95_us, stats->max_us };
-      guint64 n_anomalies = 0;
+  /* at the edges: a range starting and ending on a sample (its end is
+   * excluded), one holding a single instant, one before any sample, one
+   * reaching past the last */
+  {
+    static const gint64 edges[][2] = {
+      { 30000, 3600000 }, { 0, 1 }, { -60000, 0 }, { 9999, 10001 }, { 20000, 40000 },
+      { 6 * 3600000, 400 * 86400000LL },
+    };
 
-      g_assert_no_error (error);
-      g_assert_true (lookout_store_count_anomalies_sync (f->store.store, id, from_ms, to_ms, &n_anomalies, &error));
-      g_assert_no_error (error);
-      g_assert_cmpint (json_object_get_int_member (row, "id"), ==, id);
-      g_assert_cmpint (json_object_get_int_member (s, "results"), ==, stats->n);
-      g_assert_cmpint (json_object_get_int_member (s, "failures"), ==, stats->n_fail);
-      g_assert_cmpint (json_object_get_int_member (s, "outages"), ==, stats->n_outages);
-      g_assert_cmpint (json_object_get_int_member (s, "anomalies"), ==, n_anomalies);
-      g_assert_cmpint (json_object_get_boolean_member (s, "exact"), ==, stats->exact);
-      if (stats->n == 0)
-        {
-          g_assert_true (json_node_is_null (json_object_get_member (s, "availability")));
-          continue;
-        }
-      g_assert_cmpfloat_with_epsilon (json_object_get_double_member (s, "availability"),
-                                      stats->availability, 1e-12);
-      for (guint m = 0; m < G_N_ELEMENTS (members); m++)
-        g_assert_cmpfloat_with_epsilon (json_object_get_double_member (latency, members[m]),
-                                        values[m] / 1e6, 1e-12);
-    }
+    for (guint e = 0; e < G_N_ELEMENTS (edges); e++)
+      {
+        g_autoptr(JsonNode) edge = assert_status_equals_store (f, targets, BASE_MS + edges[e][0],
+                                                               BASE_MS + edges[e][1]);
+        JsonArray *edge_rows = json_object_get_array_member (json_node_get_object (edge), "targets");
+        JsonObject *first = json_object_get_object_member (json_array_get_object_element (edge_rows, 0), "stats");
+
+        /* the instant at BASE_MS holds one result of each target with samples */
+        if (edges[e][0] == 0 && edges[e][1] == 1)
+          g_assert_cmpint (json_object_get_int_member (first, "results"), ==, 1);
+        if (edges[e][1] == 0)
+          g_assert_cmpint (json_object_get_int_member (first, "results"), ==, 0);
+        if (edges[e][0] == 20000)
+          g_assert_cmpint (json_object_get_int_member (first, "results"), ==, 2);
+      }
+  }
 
   /* the data set covers what it should: chunks, the head, failures, anomalies */
   {
