@@ -12,11 +12,14 @@
  *   - /api/v1/status for 10,000 targets, each with an hour of minutes;
  *   - the history of 30 days of one target at 1-minute steps;
  *   - the scheduler's lateness p99 while a client thread scrapes /metrics
- *     in a loop, against the same run without it. */
+ *     in a loop, against the same run without it, each beside the main
+ *     thread's CPU and the time it stood runnable without a core (the
+ *     machine's other load, which no code of ours can remove). */
 
 #include "config.h"
 
 #include <stdio.h>
+#include <time.h>
 
 #include "lookout-api-private.h"
 #include "lookout-api-server.h"
@@ -52,12 +55,24 @@ median_us (GArray *times)
   return g_array_index (times, gint64, times->len / 2);
 }
 
-/* GET @url with @token: the wall time in µs, the size in *out_size. */
+/* The calling thread's CPU time, µs. */
 static gint64
-timed_get (SoupSession *session,
-           const char  *url,
-           const char  *token,
-           gsize       *out_size)
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* GET @url with @token and @accept as Accept-Encoding (NULL: the session's
+ * own): the wall time in µs, the size in *out_size. */
+static gint64
+timed_get_encoded (SoupSession *session,
+                   const char  *url,
+                   const char  *token,
+                   const char  *accept,
+                   gsize       *out_size)
 {
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
   g_autoptr(GBytes) body = NULL;
@@ -68,6 +83,8 @@ timed_get (SoupSession *session,
 
   if (auth != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  if (accept != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", accept);
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, lookout_test_async_cb, &result);
   body = soup_session_send_and_read_finish (session, lookout_test_wait_result (&result), &error);
   g_assert_no_error (error);
@@ -75,6 +92,15 @@ timed_get (SoupSession *session,
   if (out_size != NULL)
     *out_size = g_bytes_get_size (body);
   return g_get_monotonic_time () - start;
+}
+
+static gint64
+timed_get (SoupSession *session,
+           const char  *url,
+           const char  *token,
+           gsize       *out_size)
+{
+  return timed_get_encoded (session, url, token, NULL, out_size);
 }
 
 static void
@@ -264,6 +290,7 @@ typedef struct
   volatile gint  stop;
   guint          scrapes;
   guint          failures;
+  gint           finished;
 } Scraper;
 
 static gpointer
@@ -299,7 +326,22 @@ scraper_thread (gpointer data)
     }
   g_clear_object (&session);
   g_main_context_pop_thread_default (context);
+  g_atomic_int_set (&s->finished, 1);
   return NULL;
+}
+
+/* The calling thread's time on a CPU and waiting for one while runnable
+ * (ns, Linux's schedstat): how much the machine's other load held the main
+ * loop back, beside what it spent itself. FALSE where not available. */
+static gboolean
+thread_sched_ns (guint64 *out_cpu,
+                 guint64 *out_waited)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL))
+    return FALSE;
+  return sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, out_cpu, out_waited) == 2;
 }
 
 /* Runs the monitor's checks for @seconds; returns the lateness p99 in ms. */
@@ -312,15 +354,31 @@ lateness_p99_ms (LookoutMonitor *monitor,
   GThread *thread = NULL;
   double p99;
 
+  guint64 cpu_before = 0, waited_before = 0, cpu_after = 0, waited_after = 0;
+  gboolean sched_known;
+
   lookout_scheduler_reset_stats (scheduler);
   if (scraper != NULL)
     thread = g_thread_new ("scraper", scraper_thread, scraper);
+  sched_known = thread_sched_ns (&cpu_before, &waited_before);
   lookout_test_run_for (seconds * 1000);
+  sched_known = sched_known && thread_sched_ns (&cpu_after, &waited_after);
   p99 = lookout_scheduler_get_lateness_percentile (scheduler, 0.99) / 1000.0;
   if (thread != NULL)
     {
       g_atomic_int_set (&scraper->stop, 1);
+      /* its last scrape is answered by this loop */
+      LOOKOUT_TEST_WAIT_UNTIL (g_atomic_int_get (&scraper->finished), 120000);
       g_thread_join (thread);
+    }
+  if (sched_known)
+    {
+      const char *run = scraper != NULL ? "scraped" : "quiet";
+
+      printf ("figure: main_thread_cpu_percent_%s = %.1f %%\n", run,
+              (cpu_after - cpu_before) / 1e7 / seconds);
+      printf ("figure: main_thread_runnable_wait_ms_per_s_%s = %.1f ms\n", run,
+              (waited_after - waited_before) / 1e6 / seconds);
     }
   return p99;
 }
@@ -336,7 +394,9 @@ main (int    argc,
   g_autoptr(LookoutApiServer) server = NULL;
   g_autoptr(LookoutApiMetrics) metrics = NULL;
   g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupSession) raw_session = soup_session_new ();
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) cpu_times = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocketService) service = NULL;
   g_autofree char *base = NULL;
@@ -344,7 +404,7 @@ main (int    argc,
   g_autofree char *url = NULL;
   BlackboxFigures blackbox;
   gint64 now_ms = g_get_real_time () / 1000;
-  gsize size = 0;
+  gsize size = 0, gzip_size = 0;
   guint16 tcp_port;
   double render_ms, scrape_ms, status_ms, history_ms, quiet_p99, busy_p99;
   Scraper scraper = { NULL, };
@@ -373,15 +433,20 @@ main (int    argc,
     {
       g_autoptr(GString) out = g_string_sized_new (4 << 20);
       gint64 start = g_get_monotonic_time ();
-      gint64 took;
+      gint64 cpu_start = thread_cpu_us ();
+      gint64 took, cpu;
 
       lookout_api_metrics_render (metrics, out);
       took = g_get_monotonic_time () - start;
+      cpu = thread_cpu_us () - cpu_start;
       g_array_append_val (times, took);
+      g_array_append_val (cpu_times, cpu);
       size = out->len;
     }
   render_ms = median_us (times) / 1000.0;
   g_array_set_size (times, 0);
+  /* the CPU it took, which other processes on the machine do not change */
+  printf ("figure: api_metrics_render_cpu_ms_10000_targets = %.2f ms\n", median_us (cpu_times) / 1000.0);
 
   /* what a scrape holds the table's lock for: the copy (on its worker
    * thread; the main loop only waits for the lock if a result comes then) */
@@ -397,18 +462,30 @@ main (int    argc,
   printf ("figure: api_metrics_snapshot_ms_10000_targets = %.2f ms\n", median_us (times) / 1000.0);
   g_array_set_size (times, 0);
 
+  /* as Prometheus scrapes: gzip accepted, the body as it comes */
   url = g_strconcat (base, "/metrics", NULL);
+  soup_session_remove_feature_by_type (raw_session, SOUP_TYPE_CONTENT_DECODER);
   for (guint i = 0; i < 21; i++)
     {
-      gint64 took = timed_get (session, url, token, &size);
+      gint64 took = timed_get_encoded (raw_session, url, token, "gzip", &gzip_size);
 
       g_array_append_val (times, took);
     }
   scrape_ms = median_us (times) / 1000.0;
   g_array_set_size (times, 0);
+  /* and by a client that takes no compression */
+  for (guint i = 0; i < 21; i++)
+    {
+      gint64 took = timed_get_encoded (raw_session, url, token, "identity", &size);
+
+      g_array_append_val (times, took);
+    }
   printf ("figure: api_metrics_render_ms_10000_targets = %.2f ms\n", render_ms);
   printf ("figure: api_metrics_scrape_ms_10000_targets = %.2f ms\n", scrape_ms);
+  printf ("figure: api_metrics_scrape_ms_uncompressed_10000_targets = %.2f ms\n", median_us (times) / 1000.0);
+  g_array_set_size (times, 0);
   printf ("figure: api_metrics_bytes_10000_targets = %.2f MB\n", size / 1e6);
+  printf ("figure: api_metrics_gzip_bytes_10000_targets = %.2f MB\n", gzip_size / 1e6);
   printf ("figure: api_metrics_us_per_target = %.2f us\n", scrape_ms * 1000.0 / N_TARGETS);
 
   service = g_socket_service_new ();

@@ -314,6 +314,40 @@ test_time_text (void)
       }
 }
 
+/* Numbers written in place, as rows of a page are: exact, in the fewest
+ * characters, at both ends of the range. */
+static void
+test_number_text (void)
+{
+  static const struct { gint64 micro; const char *text; } micros[] = {
+    { 0, "0" }, { 1, "0.000001" }, { 42500, "0.0425" }, { 1000000, "1" }, { -1500000, "-1.5" },
+    { 1798761600000000, "1798761600" }, { G_MAXINT64, "9223372036854.775807" },
+    { G_MININT64, "-9223372036854.775808" },
+  };
+  static const struct { gint64 value; const char *text; } ints[] = {
+    { 0, "0" }, { 7, "7" }, { -42, "-42" }, { G_MAXINT64, "9223372036854775807" },
+    { G_MININT64, "-9223372036854775808" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (micros); i++)
+    {
+      char buf[LOOKOUT_API_PUT_MAX + 1];
+      g_autoptr(GString) out = g_string_new ("x");
+
+      *lookout_api_put_micro (buf, micros[i].micro) = '\0';
+      g_assert_cmpstr (buf, ==, micros[i].text);
+      lookout_api_append_micro (out, micros[i].micro);
+      g_assert_cmpstr (out->str + 1, ==, micros[i].text);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (ints); i++)
+    {
+      char buf[LOOKOUT_API_PUT_MAX + 1];
+
+      *lookout_api_put_int (buf, ints[i].value) = '\0';
+      g_assert_cmpstr (buf, ==, ints[i].text);
+    }
+}
+
 static void
 test_scopes_parse (void)
 {
@@ -723,6 +757,11 @@ test_history (Fixture       *f,
     down = json_array_get_object_element (rollups, 3);
     g_assert_cmpint (json_object_get_int_member (down, "failures"), ==, 1);
     g_assert_true (json_object_get_null_member (down, "mean"));
+    /* the rows' text, as written in place */
+    g_assert_nonnull (strstr (r->body, "\"rollups\":[{\"time\":\"2026-01-01T00:00:00.000Z\",\"ts_ms\":1767225600000,"
+                                       "\"count\":1,\"failures\":0,\"min\":0.001,\"mean\":0.001,\"max\":0.001},"));
+    g_assert_nonnull (strstr (r->body, ",{\"time\":\"2026-01-01T00:03:00.000Z\",\"ts_ms\":1767225780000,"
+                                       "\"count\":1,\"failures\":1,\"min\":null,\"mean\":null,\"max\":null},"));
   }
 
   {
@@ -782,6 +821,68 @@ test_status (Fixture       *f,
  * samples sealed in chunks and still in the head, runs of failures,
  * degraded results, untimed results, a target without results, and
  * anomalies inside and outside the range. */
+/* /api/v1/status over [@from_ms, @to_ms) says for each of @targets what
+ * the store's statistics say; returns its rows. */
+static JsonNode *
+assert_status_equals_store (Fixture   *f,
+                            GPtrArray *targets,
+                            gint64     from_ms,
+                            gint64     to_ms)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(Reply) r = NULL;
+  JsonNode *node;
+  JsonArray *rows;
+
+  path = g_strdup_printf ("/api/v1/status?from=%" G_GINT64_FORMAT "&to=%" G_GINT64_FORMAT, from_ms, to_ms);
+  r = request (f, "GET", path, f->read_token, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  node = parse_json (r->body);
+  rows = json_object_get_array_member (json_node_get_object (node), "targets");
+  g_assert_cmpuint (json_array_get_length (rows), ==, targets->len);
+
+  for (guint t = 0; t < targets->len; t++)
+    {
+      gint64 id = lookout_target_get_id (g_ptr_array_index (targets, t));
+      g_autofree LookoutStats *stats = lookout_stats_fetch_sync (f->store.store, id, from_ms, to_ms, NULL, &error);
+      JsonObject *row = json_array_get_object_element (rows, t);
+      JsonObject *s = json_object_get_object_member (row, "stats");
+      JsonObject *latency = json_object_get_object_member (s, "latency");
+      const char *members[] = { "min", "mean", "median", "p95", "max" };
+      gint64 values[] = { stats->min_us, stats->mean_us, stats->median_us, stats->p95_us, stats->max_us };
+      guint64 n_anomalies = 0;
+
+      g_assert_no_error (error);
+      g_assert_true (lookout_store_count_anomalies_sync (f->store.store, id, from_ms, to_ms, &n_anomalies, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (json_object_get_int_member (row, "id"), ==, id);
+      g_assert_cmpint (json_object_get_int_member (s, "results"), ==, stats->n);
+      g_assert_cmpint (json_object_get_int_member (s, "failures"), ==, stats->n_fail);
+      g_assert_cmpint (json_object_get_int_member (s, "outages"), ==, stats->n_outages);
+      g_assert_cmpint (json_object_get_int_member (s, "anomalies"), ==, n_anomalies);
+      g_assert_cmpint (json_object_get_boolean_member (s, "exact"), ==, stats->exact);
+      if (stats->n == 0)
+        {
+          g_assert_true (json_node_is_null (json_object_get_member (s, "availability")));
+          continue;
+        }
+      g_assert_cmpfloat_with_epsilon (json_object_get_double_member (s, "availability"),
+                                      stats->availability, 1e-12);
+      for (guint m = 0; m < G_N_ELEMENTS (members); m++)
+        {
+          /* results, none of them with a latency: no figures, not -1 µs */
+          if (stats->n_timed == 0)
+            g_assert_true (json_node_is_null (json_object_get_member (latency, members[m])));
+          else
+            g_assert_cmpfloat_with_epsilon (json_object_get_double_member (latency, members[m]),
+                                            values[m] / 1e6, 1e-12);
+        }
+    }
+
+  return node;
+}
+
 static void
 test_status_equals_store (Fixture       *f,
                           gconstpointer  data)
@@ -831,44 +932,34 @@ test_status_equals_store (Fixture       *f,
   lookout_store_flush_sync (f->store.store, &error);
   g_assert_no_error (error);
 
-  path = g_strdup_printf ("/api/v1/status?from=%" G_GINT64_FORMAT "&to=%" G_GINT64_FORMAT, from_ms, to_ms);
-  r = request (f, "GET", path, f->read_token, NULL);
-  g_assert_cmpuint (r->status, ==, 200);
-  node = parse_json (r->body);
+  node = assert_status_equals_store (f, targets, from_ms, to_ms);
   rows = json_object_get_array_member (json_node_get_object (node), "targets");
-  g_assert_cmpuint (json_array_get_length (rows), ==, G_N_ELEMENTS (uris));
 
-  for (guint t = 0; t < G_N_ELEMENTS (uris); t++)
-    {
-      gint64 id = lookout_target_get_id (targets->pdata[t]);
-      g_autofree LookoutStats *stats = lookout_stats_fetch_sync (f->store.store, id, from_ms, to_ms, NULL, &error);
-      JsonObject *row = json_array_get_object_element (rows, t);
-      JsonObject *s = json_object_get_object_member (row, "stats");
-      JsonObject *latency = json_object_get_object_member (s, "latency");
-      const char *members[] = { "min", "mean", "median", "p95", "max" };
-      gint64 values[] = { stats->min_us, stats->mean_us, stats->median_us, stats->p95_us, stats->max_us };
-      guint64 n_anomalies = 0;
+  /* at the edges: a range starting and ending on a sample (its end is
+   * excluded), one holding a single instant, one before any sample, one
+   * reaching past the last */
+  {
+    static const gint64 edges[][2] = {
+      { 30000, 3600000 }, { 0, 1 }, { -60000, 0 }, { 9999, 10001 }, { 20000, 40000 },
+      { 6 * 3600000, 400 * 86400000LL },
+    };
 
-      g_assert_no_error (error);
-      g_assert_true (lookout_store_count_anomalies_sync (f->store.store, id, from_ms, to_ms, &n_anomalies, &error));
-      g_assert_no_error (error);
-      g_assert_cmpint (json_object_get_int_member (row, "id"), ==, id);
-      g_assert_cmpint (json_object_get_int_member (s, "results"), ==, stats->n);
-      g_assert_cmpint (json_object_get_int_member (s, "failures"), ==, stats->n_fail);
-      g_assert_cmpint (json_object_get_int_member (s, "outages"), ==, stats->n_outages);
-      g_assert_cmpint (json_object_get_int_member (s, "anomalies"), ==, n_anomalies);
-      g_assert_cmpint (json_object_get_boolean_member (s, "exact"), ==, stats->exact);
-      if (stats->n == 0)
-        {
-          g_assert_true (json_node_is_null (json_object_get_member (s, "availability")));
-          continue;
-        }
-      g_assert_cmpfloat_with_epsilon (json_object_get_double_member (s, "availability"),
-                                      stats->availability, 1e-12);
-      for (guint m = 0; m < G_N_ELEMENTS (members); m++)
-        g_assert_cmpfloat_with_epsilon (json_object_get_double_member (latency, members[m]),
-                                        values[m] / 1e6, 1e-12);
-    }
+    for (guint e = 0; e < G_N_ELEMENTS (edges); e++)
+      {
+        g_autoptr(JsonNode) edge = assert_status_equals_store (f, targets, BASE_MS + edges[e][0],
+                                                               BASE_MS + edges[e][1]);
+        JsonArray *edge_rows = json_object_get_array_member (json_node_get_object (edge), "targets");
+        JsonObject *first = json_object_get_object_member (json_array_get_object_element (edge_rows, 0), "stats");
+
+        /* the instant at BASE_MS holds one result of each target with samples */
+        if (edges[e][0] == 0 && edges[e][1] == 1)
+          g_assert_cmpint (json_object_get_int_member (first, "results"), ==, 1);
+        if (edges[e][1] == 0)
+          g_assert_cmpint (json_object_get_int_member (first, "results"), ==, 0);
+        if (edges[e][0] == 20000)
+          g_assert_cmpint (json_object_get_int_member (first, "results"), ==, 2);
+      }
+  }
 
   /* the data set covers what it should: chunks, the head, failures, anomalies */
   {
@@ -1074,6 +1165,107 @@ test_metrics_table (Fixture       *f,
   g_assert_null (strstr (reply->body, "8081"));
   HAS ("lookout_target_state{target=\"tcp://127.0.0.1:5432\",name=\"127.0.0.1:5432\",location=\"local\"} 4");
 #undef HAS
+}
+
+/* GET @path as a client that decodes nothing itself, with @accept as its
+ * Accept-Encoding (NULL: none); the body as it came, its Content-Encoding. */
+static GBytes *
+get_encoded (Fixture     *f,
+             const char  *path,
+             const char  *accept,
+             char       **out_encoding)
+{
+  g_autofree char *url = g_strconcat (f->url, path, NULL);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", f->metrics_token);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  GBytes *body;
+
+  soup_session_remove_feature_by_type (session, SOUP_TYPE_CONTENT_DECODER);
+  soup_message_headers_replace (headers, "Authorization", auth);
+  if (accept != NULL)
+    soup_message_headers_replace (headers, "Accept-Encoding", accept);
+  else
+    soup_message_headers_remove (headers, "Accept-Encoding");
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, lookout_test_async_cb, &result);
+  body = soup_session_send_and_read_finish (session, lookout_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_list (soup_message_get_response_headers (msg), "Vary"), ==,
+                   "Accept-Encoding");
+  *out_encoding = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                          "Content-Encoding"));
+  return body;
+}
+
+static GBytes *
+gunzip (GBytes *bytes)
+{
+  g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  g_autoptr(GInputStream) memory = g_memory_input_stream_new_from_bytes (bytes);
+  g_autoptr(GInputStream) in = g_converter_input_stream_new (memory, G_CONVERTER (decompressor));
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                          NULL, &error);
+  g_assert_no_error (error);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+/* A scraper that accepts gzip (Prometheus always does) gets the same text
+ * gzipped and far smaller; one that does not, or refuses it with q=0, gets
+ * it plain. */
+static void
+test_metrics_gzip (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) zipped = NULL;
+  g_autoptr(GBytes) unzipped = NULL;
+  g_autoptr(GBytes) refused = NULL;
+  g_autoptr(GBytes) any = NULL;
+  g_autofree char *plain_encoding = NULL;
+  g_autofree char *zipped_encoding = NULL;
+  g_autofree char *refused_encoding = NULL;
+  g_autofree char *any_encoding = NULL;
+
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *uri = g_strdup_printf ("tcp://127.0.0.1:%u", 2000 + i);
+      g_autoptr(LookoutTarget) target = add_target (f, uri);
+      g_autoptr(LookoutResult) r = lookout_result_new (LOOKOUT_TARGET_KIND_TCP);
+
+      r->target_id = lookout_target_get_id (target);
+      r->target = g_strdup (uri);
+      r->started_ms = BASE_MS;
+      r->ok = TRUE;
+      r->state = LOOKOUT_TARGET_STATE_UP;
+      r->latency_us = 100 + i;
+      lookout_monitor_handle_result (f->monitor, target, r);
+    }
+
+  plain = get_encoded (f, "/metrics", NULL, &plain_encoding);
+  g_assert_null (plain_encoding);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain),
+                                  "probe_duration_seconds{target=\"tcp://127.0.0.1:2029\",name=\"127.0.0.1:2029\","
+                                  "location=\"local\"} 0.000129\n"));
+
+  zipped = get_encoded (f, "/metrics", "gzip", &zipped_encoding);
+  g_assert_cmpstr (zipped_encoding, ==, "gzip");
+  g_assert_cmpuint (g_bytes_get_size (zipped) * 5, <, g_bytes_get_size (plain));
+  unzipped = gunzip (zipped);
+  g_assert_true (g_bytes_equal (unzipped, plain));
+
+  refused = get_encoded (f, "/metrics", "gzip;q=0, identity", &refused_encoding);
+  g_assert_null (refused_encoding);
+  g_assert_true (g_bytes_equal (refused, plain));
+
+  any = get_encoded (f, "/metrics", "*", &any_encoding);
+  g_assert_cmpstr (any_encoding, ==, "gzip");
 }
 
 typedef struct
@@ -1463,6 +1655,7 @@ main (int    argc,
   ADD ("/api/tokens-stored-as-hashes", test_tokens_stored_as_hashes);
   g_test_add_func ("/api/scopes-parse", test_scopes_parse);
   g_test_add_func ("/api/time-text", test_time_text);
+  g_test_add_func ("/api/number-text", test_number_text);
   ADD ("/api/rate-limit", test_rate_limit);
   ADD ("/api/host-header", test_host_header);
   ADD ("/api/limits", test_limits);
@@ -1475,6 +1668,7 @@ main (int    argc,
   ADD ("/api/events", test_events);
   ADD ("/api/metrics", test_metrics);
   ADD ("/api/metrics-table", test_metrics_table);
+  ADD ("/api/metrics-gzip", test_metrics_gzip);
   ADD ("/api/own-workers", test_own_workers);
   ADD ("/api/anomalies-and-report", test_anomalies_and_report);
   g_test_add_func ("/api/tls", test_tls);

@@ -425,44 +425,86 @@ struct _LookoutApiMetricsSnapshot
   guint  n;
 };
 
-static void
+/* Room for one series line past its name and labels: an extra label
+ * (`,phase="processing"`, `,outcome="degraded"`), braces and a value. */
+#define SERIES_ROOM 64
+
+/* Where a series line of @row is written: straight into @out, grown once
+ * for the whole line, without a strlen() of its labels per line. */
+static char *
 begin_series (GString    *out,
               const char *name,
+              gsize       name_len,
               const Row  *row)
 {
-  g_string_append (out, name);
-  g_string_append_c (out, '{');
-  g_string_append (out, row->labels);
+  gsize labels_len = g_ref_string_length (row->labels);
+  gsize len = out->len;
+  char *p;
+
+  if (len + name_len + labels_len + SERIES_ROOM >= out->allocated_len)
+    {
+      g_string_set_size (out, MAX (len + name_len + labels_len + SERIES_ROOM, out->allocated_len * 2));
+      g_string_truncate (out, len);
+    }
+  p = out->str + len;
+  memcpy (p, name, name_len);
+  p += name_len;
+  *p++ = '{';
+  memcpy (p, row->labels, labels_len);
+  return p + labels_len;
+}
+
+static void
+end_series (GString *out,
+            char    *p)
+{
+  *p++ = '\n';
+  *p = '\0';
+  out->len = p - out->str;
+}
+
+/* Closes the labels, after @extra_label if any, up to the value. */
+static char *
+close_labels (char       *p,
+              const char *extra_label)
+{
+  if (extra_label != NULL)
+    {
+      gsize extra_len = strlen (extra_label);
+
+      *p++ = ',';
+      memcpy (p, extra_label, extra_len);
+      p += extra_len;
+    }
+  *p++ = '}';
+  *p++ = ' ';
+  return p;
 }
 
 static void
 series_int (GString    *out,
             const char *name,
+            gsize       name_len,
             const Row  *row,
+            const char *extra_label,
             gint64      value)
 {
-  begin_series (out, name, row);
-  g_string_append (out, "} ");
-  lookout_api_append_int (out, value);
-  g_string_append_c (out, '\n');
+  char *p = close_labels (begin_series (out, name, name_len, row), extra_label);
+
+  end_series (out, lookout_api_put_int (p, value));
 }
 
 static void
 series_micro (GString    *out,
               const char *name,
+              gsize       name_len,
               const Row  *row,
               const char *extra_label,
               gint64      micro)
 {
-  begin_series (out, name, row);
-  if (extra_label != NULL)
-    {
-      g_string_append_c (out, ',');
-      g_string_append (out, extra_label);
-    }
-  g_string_append (out, "} ");
-  lookout_api_append_micro (out, micro);
-  g_string_append_c (out, '\n');
+  char *p = close_labels (begin_series (out, name, name_len, row), extra_label);
+
+  end_series (out, lookout_api_put_micro (p, micro));
 }
 
 static void
@@ -472,6 +514,7 @@ render_family (Family     family,
                GString   *out)
 {
   const char *name = families[family].name;
+  gsize name_len = strlen (name);
 
   g_string_append_printf (out, "# HELP %s %s\n# TYPE %s %s\n",
                           name, families[family].help, name, families[family].type);
@@ -483,7 +526,7 @@ render_family (Family     family,
 
       if (family == FAMILY_STATE)
         {
-          series_int (out, name, row, r->state);
+          series_int (out, name, name_len, row, NULL, r->state);
           continue;
         }
       if (!r->has_result)
@@ -492,52 +535,52 @@ render_family (Family     family,
       switch (family)
         {
         case FAMILY_SUCCESS:
-          series_int (out, name, row, r->ok ? 1 : 0);
+          series_int (out, name, name_len, row, NULL, r->ok ? 1 : 0);
           break;
         case FAMILY_DURATION:
           if (r->latency_us >= 0)
-            series_micro (out, name, row, NULL, r->latency_us);
+            series_micro (out, name, name_len, row, NULL, r->latency_us);
           break;
         case FAMILY_HTTP_STATUS:
           if (r->kind == LOOKOUT_TARGET_KIND_HTTP)
-            series_int (out, name, row, r->http_status);
+            series_int (out, name, name_len, row, NULL, r->http_status);
           break;
         case FAMILY_HTTP_PHASES:
           /* a failed check has no phases worth the lines */
           if (r->kind == LOOKOUT_TARGET_KIND_HTTP && r->ok)
             {
-              series_micro (out, name, row, "phase=\"resolve\"", MAX (r->dns_us, 0));
-              series_micro (out, name, row, "phase=\"connect\"", MAX (r->connect_us, 0));
+              series_micro (out, name, name_len, row, "phase=\"resolve\"", MAX (r->dns_us, 0));
+              series_micro (out, name, name_len, row, "phase=\"connect\"", MAX (r->connect_us, 0));
               /* a check without TLS has no TLS phase */
               if (r->tls_us > 0 || r->cert_expiry_s > 0)
-                series_micro (out, name, row, "phase=\"tls\"", MAX (r->tls_us, 0));
-              series_micro (out, name, row, "phase=\"processing\"", MAX (r->processing_us, 0));
-              series_micro (out, name, row, "phase=\"transfer\"", MAX (r->transfer_us, 0));
+                series_micro (out, name, name_len, row, "phase=\"tls\"", MAX (r->tls_us, 0));
+              series_micro (out, name, name_len, row, "phase=\"processing\"", MAX (r->processing_us, 0));
+              series_micro (out, name, name_len, row, "phase=\"transfer\"", MAX (r->transfer_us, 0));
             }
           break;
         case FAMILY_SSL_EXPIRY:
           if (r->cert_expiry_s > 0)
-            series_int (out, name, row, r->cert_expiry_s);
+            series_int (out, name, name_len, row, NULL, r->cert_expiry_s);
           break;
         case FAMILY_ICMP_RTT:
           if (r->kind == LOOKOUT_TARGET_KIND_ICMP && r->latency_us >= 0)
-            series_micro (out, name, row, "phase=\"rtt\"", r->latency_us);
+            series_micro (out, name, name_len, row, "phase=\"rtt\"", r->latency_us);
           break;
         case FAMILY_DNS_LOOKUP:
           if (r->kind == LOOKOUT_TARGET_KIND_DNS && r->latency_us >= 0)
-            series_micro (out, name, row, NULL, r->latency_us);
+            series_micro (out, name, name_len, row, NULL, r->latency_us);
           break;
         case FAMILY_LOSS:
           if (r->kind == LOOKOUT_TARGET_KIND_ICMP && r->sent > 0)
-            series_micro (out, name, row, NULL, ratio_micro (r->sent - MIN (r->received, r->sent), r->sent));
+            series_micro (out, name, name_len, row, NULL, ratio_micro (r->sent - MIN (r->received, r->sent), r->sent));
           break;
         case FAMILY_JITTER:
           if (r->kind == LOOKOUT_TARGET_KIND_ICMP && r->jitter_us >= 0)
-            series_micro (out, name, row, NULL, r->jitter_us);
+            series_micro (out, name, name_len, row, NULL, r->jitter_us);
           break;
         case FAMILY_NTP_OFFSET:
           if (r->kind == LOOKOUT_TARGET_KIND_NTP && r->ok)
-            series_micro (out, name, row, NULL, r->offset_us);
+            series_micro (out, name, name_len, row, NULL, r->offset_us);
           break;
         case FAMILY_AVAILABILITY:
           {
@@ -546,7 +589,7 @@ render_family (Family     family,
             for (guint s = 0; s < G_N_ELEMENTS (r->n_by_state); s++)
               total += r->n_by_state[s];
             if (total > 0)
-              series_micro (out, name, row, NULL,
+              series_micro (out, name, name_len, row, NULL,
                             ratio_micro (total - r->n_by_state[LOOKOUT_TARGET_STATE_DOWN], total));
           }
           break;
@@ -555,18 +598,17 @@ render_family (Family     family,
             static const guint outcomes[] = {
               LOOKOUT_TARGET_STATE_UP, LOOKOUT_TARGET_STATE_DEGRADED, LOOKOUT_TARGET_STATE_DOWN,
             };
+            /* as lookout_target_state_to_string() names them */
+            static const char *const outcome_labels[] = {
+              "outcome=\"up\"", "outcome=\"degraded\"", "outcome=\"down\"",
+            };
 
             /* outcomes never seen stay absent, as Prometheus allows */
             for (guint o = 0; o < G_N_ELEMENTS (outcomes); o++)
               {
                 if (r->n_by_state[outcomes[o]] == 0)
                   continue;
-                begin_series (out, name, row);
-                g_string_append (out, ",outcome=\"");
-                g_string_append (out, lookout_target_state_to_string (outcomes[o]));
-                g_string_append (out, "\"} ");
-                lookout_api_append_int (out, r->n_by_state[outcomes[o]]);
-                g_string_append_c (out, '\n');
+                series_int (out, name, name_len, row, outcome_labels[o], r->n_by_state[outcomes[o]]);
               }
           }
           break;
@@ -664,5 +706,5 @@ lookout_api_handle_metrics (LookoutApiRequest *request)
 {
   lookout_api_request_run_in_thread_full (request, metrics_thread,
                                           g_object_ref (request->metrics), g_object_unref,
-                                          "text/plain; version=0.0.4; charset=utf-8");
+                                          "text/plain; version=0.0.4; charset=utf-8", TRUE);
 }

@@ -61,12 +61,14 @@ void      lookout_api_request_run_in_thread (LookoutApiRequest    *request,
                                              LookoutApiThreadFunc  func,
                                              gpointer              data,
                                              GDestroyNotify        destroy);
-/* The same with another content type than JSON. */
+/* The same with another content type than JSON; with @compress, the text
+ * is gzipped on the worker thread when the client accepts it. */
 void      lookout_api_request_run_in_thread_full (LookoutApiRequest    *request,
                                                   LookoutApiThreadFunc  func,
                                                   gpointer              data,
                                                   GDestroyNotify        destroy,
-                                                  const char           *content_type);
+                                                  const char           *content_type,
+                                                  gboolean              compress);
 
 /* "30s", "15m", "24h", "7d", "2w" -> ms; at most 400 days. */
 gboolean  lookout_api_parse_duration      (const char   *text,
@@ -114,6 +116,16 @@ LookoutTarget *lookout_api_parse_target   (const char    *body,
 /* What a client sent, fit for a message: valid UTF-8, at most 64 characters. */
 char     *lookout_api_dup_shown           (const char   *text);
 char     *lookout_api_format_time         (gint64        ms);
+/* Room enough for what one lookout_api_put_*() writes. */
+#define LOOKOUT_API_PUT_MAX 32
+/* Write at @p, without a terminating NUL, and return the end: for rows
+ * written straight into a buffer reserved once for a whole page. */
+char     *lookout_api_put_time            (char         *p,
+                                           gint64        ms);
+char     *lookout_api_put_int             (char         *p,
+                                           gint64        value);
+char     *lookout_api_put_micro           (char         *p,
+                                           gint64        micro);
 void      lookout_api_append_time         (GString      *out,
                                            gint64        ms);
 void      lookout_api_append_int          (GString      *out,
