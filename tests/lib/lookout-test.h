@@ -152,6 +152,13 @@ void              lookout_test_store_write_v1  (LookoutTestStore *self,
                                                 guint             n_targets,
                                                 guint             n_each);
 
+/* A TCP port on 127.0.0.1 that nothing listens on now. */
+guint16           lookout_test_free_port       (void);
+/* Whether something accepts connections on 127.0.0.1:@port. */
+gboolean          lookout_test_port_listening  (guint16           port);
+/* Runs @argv to its end, asserting it succeeded; its stdout, stripped. */
+char             *lookout_test_run_command     (const char * const *argv);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LookoutTestDir, lookout_test_dir_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LookoutTestStore, lookout_test_store_free)
 
