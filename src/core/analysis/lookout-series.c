@@ -34,6 +34,7 @@
 
 #include "lookout-series.h"
 #include "lookout-series-private.h"
+#include "lookout-target-options.h"
 #include "lookout-types.h"
 
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
@@ -861,4 +862,125 @@ lookout_series_fetch_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lookout_series_fetch_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- one place's results ---- */
+
+gboolean
+lookout_series_sample_is_from (const LookoutSample *sample,
+                               const char          *location)
+{
+  g_return_val_if_fail (sample != NULL, FALSE);
+
+  if (location == NULL || g_str_equal (location, LOOKOUT_LOCATION_LOCAL))
+    return sample->location == NULL || g_str_equal (sample->location, LOOKOUT_LOCATION_LOCAL);
+  return g_strcmp0 (sample->location, location) == 0;
+}
+
+LookoutSeries *
+lookout_series_fetch_place_sync (LookoutStore  *store,
+                                 gint64         target_id,
+                                 const char    *location,
+                                 gint64         from_ms,
+                                 gint64         to_ms,
+                                 guint          n_columns,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  g_autoptr(GArray) samples = NULL;
+  g_autoptr(GArray) kept = NULL;
+  gint64 column_ms, start_ms;
+  guint n;
+
+  g_return_val_if_fail (LOOKOUT_IS_STORE (store), NULL);
+  g_return_val_if_fail (to_ms > from_ms, NULL);
+  g_return_val_if_fail (n_columns > 0, NULL);
+
+  column_ms = MAX ((to_ms - from_ms + n_columns - 1) / n_columns, 1);
+  start_ms = from_ms - (((from_ms % column_ms) + column_ms) % column_ms);
+  n = (to_ms - start_ms + column_ms - 1) / column_ms;
+
+  samples = lookout_store_query_samples_sync (store, target_id, start_ms, start_ms + n * column_ms,
+                                              cancellable, error);
+  if (samples == NULL)
+    return NULL;
+
+  kept = g_array_sized_new (FALSE, FALSE, sizeof (LookoutSample), samples->len);
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const LookoutSample *sample = &g_array_index (samples, LookoutSample, i);
+
+      if (lookout_series_sample_is_from (sample, location))
+        g_array_append_vals (kept, sample, 1);
+    }
+
+  return lookout_series_new_from_samples (start_ms, column_ms, n,
+                                          (const LookoutSample *) (gpointer) kept->data, kept->len);
+}
+
+typedef struct
+{
+  LookoutStore *store;
+  gint64        target_id;
+  char         *location;
+  gint64        from_ms;
+  gint64        to_ms;
+  guint         n_columns;
+} PlaceFetch;
+
+static void
+place_fetch_free (PlaceFetch *f)
+{
+  g_clear_object (&f->store);
+  g_free (f->location);
+  g_free (f);
+}
+
+static void
+place_fetch_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  PlaceFetch *f = task_data;
+  GError *error = NULL;
+  LookoutSeries *series;
+
+  series = lookout_series_fetch_place_sync (f->store, f->target_id, f->location, f->from_ms, f->to_ms,
+                                            f->n_columns, cancellable, &error);
+  if (series == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, series, g_object_unref);
+}
+
+void
+lookout_series_fetch_place_async (LookoutStore        *store,
+                                  gint64               target_id,
+                                  const char          *location,
+                                  gint64               from_ms,
+                                  gint64               to_ms,
+                                  guint                n_columns,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PlaceFetch *f;
+
+  g_return_if_fail (LOOKOUT_IS_STORE (store));
+
+  f = g_new0 (PlaceFetch, 1);
+  f->store = g_object_ref (store);
+  f->target_id = target_id;
+  f->location = g_strdup (location);
+  f->from_ms = from_ms;
+  f->to_ms = to_ms;
+  f->n_columns = n_columns;
+
+  /* finished by lookout_series_fetch_finish(), as a whole target's fetch */
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lookout_series_fetch_async);
+  g_task_set_task_data (task, f, (GDestroyNotify) place_fetch_free);
+  g_task_run_in_thread (task, place_fetch_thread);
 }
