@@ -245,6 +245,96 @@ test_add_follow_remove (void)
   lookout_test_drain ();
 }
 
+static void
+pong_message_cb (SoupWebsocketConnection *connection,
+                 SoupWebsocketDataType    type,
+                 GBytes                  *bytes,
+                 JsonObject             **pong)
+{
+  gsize len;
+  const char *text = g_bytes_get_data (bytes, &len);
+  const char *kind = NULL;
+  g_autoptr(JsonObject) message = lookout_agent_message_parse (text, len, &kind, NULL);
+
+  if (message != NULL && g_str_equal (kind, "pong") && *pong == NULL)
+    *pong = json_object_ref (message);
+}
+
+/* The agent's heartbeat answers with how far its outbox is numbered, so a
+ * manager's "results waiting" follows the backlog between batches: after
+ * a manager has taken some results, a pong carries a last_seq at least as
+ * far as the manager acknowledged. */
+static void
+test_pong_backlog (void)
+{
+  g_autoptr(LookoutTestDir) dir = lookout_test_dir_new ();
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  g_autoptr(LookoutMonitor) monitor = lookout_test_monitor_new (tmp->store);
+  g_autofree char *db = g_build_filename (dir, "agent.db", NULL);
+  g_autofree char *conf = g_build_filename (dir, "agents.conf", NULL);
+  guint16 port = lookout_test_free_port ();
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
+  const char *run_argv[] = { agent_path, "run", "--db", db, "--listen", listen, "--name", "paris", NULL };
+  g_autofree char *token = make_token (db);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_autofree char *text = NULL;
+  g_autofree char *target_uri = g_strdup_printf ("tcp://127.0.0.1:%u", port);
+  g_autofree char *address = g_strconcat (url, LOOKOUT_AGENT_LINK_PATH, NULL);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+  g_autofree char *ping = NULL;
+  char *protocols[] = { (char *) LOOKOUT_AGENT_LINK_PROTOCOL, NULL };
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", address);
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(LookoutAgents) agents = NULL;
+  g_autoptr(GSubprocess) agent = NULL;
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(JsonObject) pong = NULL;
+  g_autoptr(GError) error = NULL;
+  LookoutAgentLink *link;
+  guint64 acked;
+
+  agent = g_subprocess_newv (run_argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  LOOKOUT_TEST_WAIT (lookout_test_port_listening (port));
+
+  target = lookout_target_new_from_string (target_uri, &error);
+  g_assert_no_error (error);
+  lookout_target_set_interval (target, 1);
+  g_assert_true (lookout_target_set_option_text (target, "locations", "paris", &error));
+  lookout_test_add_target (monitor, target);
+  text = g_strdup_printf ("[agent paris]\nurl = %s\ntoken = %s\n", url, token);
+  g_assert_true (g_file_set_contents (conf, text, -1, &error));
+  agents = lookout_agents_new (monitor, conf);
+  link = lookout_agent_manager_find (lookout_agents_get_manager (agents), "paris");
+  g_assert_nonnull (link);
+  LOOKOUT_TEST_WAIT (lookout_agent_link_get_acked_seq (link) >= 2);
+  acked = lookout_agent_link_get_acked_seq (link);
+  lookout_agent_manager_stop (lookout_agents_get_manager (agents));
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_session_websocket_connect_async (session, msg, NULL, protocols, G_PRIORITY_DEFAULT, NULL,
+                                        lookout_test_async_cb, &result);
+  connection = soup_session_websocket_connect_finish (session, lookout_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_signal_connect (connection, "message", G_CALLBACK (pong_message_cb), &pong);
+  ping = g_strdup_printf ("{\"type\":\"ping\",\"id\":7,\"clock_ms\":%" G_GINT64_FORMAT "}",
+                          g_get_real_time () / 1000);
+  soup_websocket_connection_send_text (connection, ping);
+  LOOKOUT_TEST_WAIT (pong != NULL);
+  g_assert_true (json_object_has_member (pong, "last_seq"));
+  g_assert_cmpint (json_object_get_int_member (pong, "last_seq"), >=, (gint64) acked);
+
+  g_signal_handlers_disconnect_by_func (connection, pong_message_cb, &pong);
+  soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_subprocess_force_exit (agent);
+  g_subprocess_wait (agent, NULL, NULL);
+  g_clear_object (&agents);
+  lookout_monitor_stop (monitor);
+  lookout_test_drain ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -254,6 +344,7 @@ main (int   argc,
   agent_path = argv[1];
 
   g_test_add_func ("/agents-page/add-follow-remove", test_add_follow_remove);
+  g_test_add_func ("/agents-page/pong-backlog", test_pong_backlog);
 
   return g_test_run ();
 }
