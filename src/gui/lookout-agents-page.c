@@ -125,7 +125,7 @@ row_refresh_cb (gpointer user_data)
 {
   GtkWidget *row = user_data;
 
-  g_object_set_data (G_OBJECT (row), "lookout-refresh", NULL);
+  g_object_steal_data (G_OBJECT (row), "lookout-refresh");
   refresh_row (row);
   return G_SOURCE_REMOVE;
 }

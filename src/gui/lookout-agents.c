@@ -165,7 +165,7 @@ token_looked_up_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *token = lookout_secret_lookup_finish (result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->manager == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || g_cancellable_is_cancelled (self->cancellable))
     ;
   else if (error != NULL)
     set_secrets_problem (self, error);
@@ -247,11 +247,11 @@ lookout_agents_dispose (GObject *object)
 {
   LookoutAgents *self = LOOKOUT_AGENTS (object);
 
+  /* run at quit, while windows may still hold this: the links stop, the
+   * list stays readable */
   g_cancellable_cancel (self->cancellable);
   if (self->manager != NULL)
     lookout_agent_manager_stop (self->manager);
-  g_clear_object (&self->manager);
-  g_clear_object (&self->monitor);
 
   G_OBJECT_CLASS (lookout_agents_parent_class)->dispose (object);
 }
@@ -261,6 +261,8 @@ lookout_agents_finalize (GObject *object)
 {
   LookoutAgents *self = LOOKOUT_AGENTS (object);
 
+  g_clear_object (&self->manager);
+  g_clear_object (&self->monitor);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->file, g_key_file_unref);
   g_clear_pointer (&self->places, g_hash_table_unref);

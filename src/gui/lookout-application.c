@@ -452,6 +452,9 @@ lookout_application_shutdown (GApplication *application)
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
   g_clear_object (&self->background);
   g_clear_object (&self->remote_access);
+  /* the map may still hold the agents: their links stop now */
+  if (self->agents != NULL)
+    g_object_run_dispose (G_OBJECT (self->agents));
   g_clear_object (&self->agents);
   if (self->monitor != NULL)
     {
