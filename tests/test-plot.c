@@ -741,6 +741,13 @@ test_history_places (void)
   g_assert_cmpint (lookout_plot_get_line_target (plot, 0), ==, lookout_target_get_id (local));
   g_assert_false (gtk_widget_get_visible (legend));
 
+  /* its Check From edited while shown: the lines follow */
+  g_assert_true (lookout_target_set_option_text (local, "locations", "local,tokyo", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (lookout_plot_get_n_lines (plot), ==, 2);
+  g_assert_cmpstr (lookout_plot_get_line_label (plot, 1), ==, "tokyo");
+  g_assert_true (gtk_widget_get_visible (legend));
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -63,6 +63,7 @@ struct _LookoutTargetHistory
   GtkWidget     *box;
   LookoutPlot   *plot;
   GtkWidget     *legend;        /* names the places, when there are several */
+  char          *places;        /* the places the lines are for, "local,paris" */
   GtkLabel      *stat_values[N_STATS];
   GtkLabel      *note_label;
   GtkLabel      *export_label;
@@ -581,6 +582,8 @@ add_lines (LookoutTargetHistory *self,
   gboolean local_only = places[0] == NULL ||
                         (places[1] == NULL && g_str_equal (places[0], LOOKOUT_LOCATION_LOCAL));
 
+  g_free (self->places);
+  self->places = g_strjoinv (",", places);
   gtk_widget_set_visible (self->legend, !local_only);
   if (local_only)
     {
@@ -589,6 +592,19 @@ add_lines (LookoutTargetHistory *self,
     }
   for (guint i = 0; places[i] != NULL; i++)
     lookout_plot_add_place (self->plot, lookout_target_get_id (target), places[i], places[i]);
+}
+
+/* "Check From" edited while the page is shown: the lines follow. */
+static void
+options_changed_cb (LookoutTargetHistory *self)
+{
+  g_auto(GStrv) places = lookout_target_options_get_places (lookout_target_get_options (self->target), NULL);
+  g_autofree char *now = g_strjoinv (",", places);
+
+  if (g_strcmp0 (now, self->places) == 0)
+    return;
+  lookout_plot_remove_all (self->plot);
+  add_lines (self, self->target);
 }
 
 void
@@ -601,7 +617,12 @@ lookout_target_history_set_target (LookoutTargetHistory *self,
   if (self->target == target)
     return;
 
+  if (self->target != NULL)
+    g_signal_handlers_disconnect_by_func (self->target, options_changed_cb, self);
   g_set_object (&self->target, target);
+  g_clear_pointer (&self->places, g_free);
+  if (target != NULL)
+    g_signal_connect_swapped (target, "notify::options", G_CALLBACK (options_changed_cb), self);
 
   lookout_plot_remove_all (self->plot);
   gtk_label_set_label (self->export_label, "");
