@@ -22,6 +22,7 @@
 #include "lookout-sparkline.h"
 #include "lookout-store-anomalies.h"
 #include "lookout-target-history.h"
+#include "lookout-target-options.h"
 #include "lookout-test-gui.h"
 
 #define T0_MS G_GINT64_CONSTANT (1767225600000)
@@ -321,6 +322,99 @@ test_store_sources (void)
   lookout_test_store_close (tmp);
 }
 
+/* A target checked from two places: a line per place from the store,
+ * each in its own colour at its own latency, named by the place for the
+ * legend; a live result goes to its place's line only. */
+static gboolean
+near_color (Pixel          p,
+            const GdkRGBA *c)
+{
+  return p.a > 200 && ABS (p.r - (int) (c->red * 255)) < 40 && ABS (p.g - (int) (c->green * 255)) < 40 &&
+         ABS (p.b - (int) (c->blue * 255)) < 40;
+}
+
+static void
+test_places (void)
+{
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  LookoutStore *store = tmp->store;
+  GtkWidget *plot = lookout_plot_new ();
+  GtkWidget *window;
+  gint64 now = g_get_real_time () / 1000;
+  gint64 paris, tokyo, min_us, max_us;
+  GError *error = NULL;
+  cairo_surface_t *surface;
+  graphene_point_t at;
+  GdkRGBA paris_color, tokyo_color;
+  LookoutSample live = { .target_id = 7, .ts_ms = now - 5000, .latency_us = 90000,
+                         .state = LOOKOUT_TARGET_STATE_UP, .location = (char *) "tokyo" };
+
+  for (gint64 t = now - 300000; t < now - 10000; t += 2000)
+    {
+      LookoutSample p = { .target_id = 7, .ts_ms = t, .latency_us = 10000, .state = LOOKOUT_TARGET_STATE_UP,
+                          .location = (char *) "paris" };
+      LookoutSample k = { .target_id = 7, .ts_ms = t + 1, .latency_us = 50000, .state = LOOKOUT_TARGET_STATE_UP,
+                          .location = (char *) "tokyo" };
+
+      lookout_store_append_sample (store, &p);
+      lookout_store_append_sample (store, &k);
+    }
+  lookout_store_flush_sync (store, &error);
+  g_assert_no_error (error);
+
+  window = show_in_window (plot, 800, 400);
+  lookout_plot_set_store (LOOKOUT_PLOT (plot), store);
+  paris = lookout_plot_add_place (LOOKOUT_PLOT (plot), 7, "paris", "paris");
+  tokyo = lookout_plot_add_place (LOOKOUT_PLOT (plot), 7, "tokyo", "tokyo");
+  g_assert_cmpint (paris, !=, tokyo);
+  g_assert_cmpint (paris, !=, 7);
+  g_assert_cmpint (lookout_plot_add_place (LOOKOUT_PLOT (plot), 7, "paris", "paris"), ==, paris);
+  lookout_plot_set_range (LOOKOUT_PLOT (plot), now - 320000, now);
+  g_assert_cmpuint (lookout_plot_get_n_lines (LOOKOUT_PLOT (plot)), ==, 2);
+  g_assert_cmpstr (lookout_plot_get_line_label (LOOKOUT_PLOT (plot), 0), ==, "paris");
+  g_assert_cmpstr (lookout_plot_get_line_label (LOOKOUT_PLOT (plot), 1), ==, "tokyo");
+  g_assert_cmpint (lookout_plot_get_line_target (LOOKOUT_PLOT (plot), 1), ==, tokyo);
+
+  cairo_surface_destroy (render (plot));
+  LOOKOUT_TEST_WAIT (lookout_plot_get_series (LOOKOUT_PLOT (plot), paris) != NULL &&
+                     lookout_plot_get_series (LOOKOUT_PLOT (plot), tokyo) != NULL);
+  g_assert_true (lookout_series_get_latency_range (lookout_plot_get_series (LOOKOUT_PLOT (plot), paris),
+                                                   &min_us, &max_us));
+  g_assert_cmpint (min_us, ==, 10000);
+  g_assert_cmpint (max_us, ==, 10000);
+  g_assert_true (lookout_series_get_latency_range (lookout_plot_get_series (LOOKOUT_PLOT (plot), tokyo),
+                                                   &min_us, &max_us));
+  g_assert_cmpint (min_us, ==, 50000);
+  g_assert_cmpint (max_us, ==, 50000);
+
+  /* two lines, two colours, each at its place's latency */
+  lookout_plot_get_target_color (LOOKOUT_PLOT (plot), paris, &paris_color);
+  lookout_plot_get_target_color (LOOKOUT_PLOT (plot), tokyo, &tokyo_color);
+  g_assert_false (gdk_rgba_equal (&paris_color, &tokyo_color));
+  surface = render (plot);
+  g_assert_true (lookout_plot_map_point (LOOKOUT_PLOT (plot), now - 150000, 10000, &at));
+  g_test_message ("paris pixel %d,%d,%d,%d", pixel_at (surface, at.x, at.y).r, pixel_at (surface, at.x, at.y).g,
+                  pixel_at (surface, at.x, at.y).b, pixel_at (surface, at.x, at.y).a);
+  g_assert_true (near_color (pixel_at (surface, at.x, at.y), &paris_color));
+  g_assert_true (lookout_plot_map_point (LOOKOUT_PLOT (plot), now - 150000, 50000, &at));
+  g_assert_true (near_color (pixel_at (surface, at.x, at.y), &tokyo_color));
+  /* between them, nothing */
+  g_assert_true (lookout_plot_map_point (LOOKOUT_PLOT (plot), now - 150000, 30000, &at));
+  g_assert_false (near_color (pixel_at (surface, at.x, at.y), &paris_color));
+  g_assert_false (near_color (pixel_at (surface, at.x, at.y), &tokyo_color));
+  cairo_surface_destroy (surface);
+
+  /* a live result from tokyo moves tokyo's line only */
+  lookout_plot_add_sample (LOOKOUT_PLOT (plot), &live);
+  lookout_series_get_latency_range (lookout_plot_get_series (LOOKOUT_PLOT (plot), tokyo), &min_us, &max_us);
+  g_assert_cmpint (max_us, ==, 90000);
+  lookout_series_get_latency_range (lookout_plot_get_series (LOOKOUT_PLOT (plot), paris), &min_us, &max_us);
+  g_assert_cmpint (max_us, ==, 10000);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  lookout_test_store_close (tmp);
+}
+
 /* An anomaly of the store is a shaded band over its period, explained in
  * the tooltip; outside it the plot is as before. */
 static void
@@ -592,6 +686,71 @@ show_history (GtkWidget       *history,
   return window;
 }
 
+static GtkWidget *
+find_legend (GtkWidget *root)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+
+      if (LOOKOUT_IS_PLOT_LEGEND (c))
+        return c;
+      if ((found = find_legend (c)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A target page's plot: a line per place, and a legend naming them, for a
+ * target checked from several; one line and no legend, as ever, for one
+ * checked from here only. */
+static void
+test_history_places (void)
+{
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  g_autoptr(LookoutTarget) placed = NULL;
+  g_autoptr(LookoutTarget) local = NULL;
+  g_autoptr(LookoutMonitor) monitor = NULL;
+  GtkWidget *history = lookout_target_history_new ();
+  GtkWidget *window, *legend;
+  LookoutPlot *plot;
+  GError *error = NULL;
+
+  placed = lookout_target_new_from_string ("tcp://db.test:5432", &error);
+  g_assert_no_error (error);
+  g_assert_true (lookout_target_set_option_text (placed, "locations", "local,paris", &error));
+  g_assert_no_error (error);
+  g_assert_true (lookout_store_insert_target_sync (tmp->store, placed, &error));
+  g_assert_no_error (error);
+  local = lookout_target_new_from_string ("tcp://db.test:5433", &error);
+  g_assert_no_error (error);
+  g_assert_true (lookout_store_insert_target_sync (tmp->store, local, &error));
+  g_assert_no_error (error);
+
+  window = show_history (history, tmp->store, placed, &monitor);
+  plot = lookout_target_history_get_plot (LOOKOUT_TARGET_HISTORY (history));
+  legend = find_legend (history);
+  g_assert_nonnull (legend);
+  g_assert_cmpuint (lookout_plot_get_n_lines (plot), ==, 2);
+  g_assert_cmpstr (lookout_plot_get_line_label (plot, 0), ==, "local");
+  g_assert_cmpstr (lookout_plot_get_line_label (plot, 1), ==, "paris");
+  g_assert_true (gtk_widget_get_visible (legend));
+
+  lookout_target_history_set_target (LOOKOUT_TARGET_HISTORY (history), local);
+  g_assert_cmpuint (lookout_plot_get_n_lines (plot), ==, 1);
+  g_assert_cmpint (lookout_plot_get_line_target (plot, 0), ==, lookout_target_get_id (local));
+  g_assert_false (gtk_widget_get_visible (legend));
+
+  /* its Check From edited while shown: the lines follow */
+  g_assert_true (lookout_target_set_option_text (local, "locations", "local,tokyo", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (lookout_plot_get_n_lines (plot), ==, 2);
+  g_assert_cmpstr (lookout_plot_get_line_label (plot, 1), ==, "tokyo");
+  g_assert_true (gtk_widget_get_visible (legend));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_history_statistics (void)
 {
@@ -811,6 +970,8 @@ main (int   argc,
   g_test_add_func ("/plot/render-known-data", test_render_known_data);
   g_test_add_func ("/plot/zoom-survives-live-updates", test_zoom_survives_live_updates);
   g_test_add_func ("/plot/store-sources", test_store_sources);
+  g_test_add_func ("/plot/places", test_places);
+  g_test_add_func ("/plot/history-places", test_history_places);
   g_test_add_func ("/plot/legend", test_legend);
   g_test_add_func ("/plot/anomaly-bands", test_anomaly_bands);
   g_test_add_func ("/plot/set-targets", test_set_targets);

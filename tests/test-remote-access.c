@@ -50,22 +50,6 @@ status_with (SoupSession *session,
   return soup_message_get_status (msg);
 }
 
-static AdwMessageDialog *
-find_token_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-
-  return NULL;
-}
-
 static void
 test_page (void)
 {
@@ -105,7 +89,7 @@ test_page (void)
   gtk_editable_set_text (child (page, "name_row"), "grafana");
   adw_combo_row_set_selected (child (page, "scope_row"), 0);
   g_signal_emit_by_name (child (page, "create_button"), "clicked");
-  LOOKOUT_TEST_WAIT ((dialog = find_token_dialog ()) != NULL);
+  LOOKOUT_TEST_WAIT ((dialog = lookout_test_find_message_dialog ()) != NULL);
   token = g_strdup (g_object_get_data (G_OBJECT (dialog), "lookout-token"));
   g_assert_true (g_str_has_prefix (token, "lookout_"));
   adw_message_dialog_response (dialog, "close");

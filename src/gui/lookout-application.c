@@ -19,6 +19,7 @@
 #include "lookout-application.h"
 #include "lookout-background.h"
 #include "lookout-remote-access.h"
+#include "lookout-agents.h"
 #include "lookout-geo-preferences.h"
 #include "lookout-events-window.h"
 #include "lookout-report-window.h"
@@ -41,6 +42,7 @@ struct _LookoutApplication
 
   LookoutBackground *background;
   LookoutRemoteAccess *remote_access;   /* the REST API, once monitoring */
+  LookoutAgents  *agents;               /* the remote agents driven, once monitoring */
   gboolean        start_hidden;   /* --background: no window on the first activation */
   gboolean        quitting;
 };
@@ -93,6 +95,17 @@ configure_monitor (LookoutApplication *self,
   lookout_geo_bind_settings (lookout_monitor_get_geo (monitor), self->settings);
 }
 
+/* The agents are listed beside the database they report into. */
+static LookoutAgents *
+new_agents (LookoutStore   *store,
+            LookoutMonitor *monitor)
+{
+  g_autofree char *dir = g_path_get_dirname (lookout_store_get_path (store));
+  g_autofree char *path = g_build_filename (dir, "agents.conf", NULL);
+
+  return lookout_agents_new (monitor, path);
+}
+
 static void
 monitor_loaded_cb (GObject      *object,
                    GAsyncResult *result,
@@ -121,6 +134,7 @@ monitor_loaded_cb (GObject      *object,
           lookout_monitor_start (self->monitor);
           if (self->settings != NULL)
             self->remote_access = lookout_remote_access_new (self->settings, self->monitor);
+          self->agents = new_agents (self->store, self->monitor);
         }
     }
 
@@ -438,6 +452,10 @@ lookout_application_shutdown (GApplication *application)
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
   g_clear_object (&self->background);
   g_clear_object (&self->remote_access);
+  /* the map may still hold the agents: their links stop now */
+  if (self->agents != NULL)
+    g_object_run_dispose (G_OBJECT (self->agents));
+  g_clear_object (&self->agents);
   if (self->monitor != NULL)
     {
       /* Windows may hold the monitor and its geolocation: stop the lookups
@@ -542,4 +560,13 @@ lookout_application_get_remote_access (LookoutApplication *self)
   g_return_val_if_fail (LOOKOUT_IS_APPLICATION (self), NULL);
 
   return self->remote_access;
+}
+
+/* NULL until monitoring starts. */
+LookoutAgents *
+lookout_application_get_agents (LookoutApplication *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_APPLICATION (self), NULL);
+
+  return self->agents;
 }

@@ -13,6 +13,7 @@
 #include "lookout-alert-settings.h"
 #include "lookout-background.h"
 #include "lookout-remote-access.h"
+#include "lookout-agents.h"
 #include "lookout-monitor.h"
 
 G_BEGIN_DECLS
@@ -30,5 +31,6 @@ LookoutAlertSettings *lookout_application_get_alert_settings (LookoutApplication
 LookoutBackground  *lookout_application_get_background (LookoutApplication *self);
 /* The REST API's server and tokens; NULL until monitoring runs. */
 LookoutRemoteAccess *lookout_application_get_remote_access (LookoutApplication *self);
+LookoutAgents      *lookout_application_get_agents  (LookoutApplication *self);
 
 G_END_DECLS

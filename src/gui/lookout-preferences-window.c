@@ -16,6 +16,7 @@
 #include "lookout-gui-utils.h"
 #include "lookout-preferences-window.h"
 #include "lookout-remote-access-page.h"
+#include "lookout-agents-page.h"
 
 struct _LookoutPreferencesWindow
 {
@@ -222,6 +223,10 @@ lookout_preferences_window_init (LookoutPreferencesWindow *self)
                                   ADW_PREFERENCES_PAGE (lookout_remote_access_page_new (
                                     self->settings,
                                     lookout_application_get_remote_access (LOOKOUT_APPLICATION (app)))));
+    if (LOOKOUT_IS_APPLICATION (app) && lookout_application_get_agents (LOOKOUT_APPLICATION (app)) != NULL)
+      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                                  ADW_PREFERENCES_PAGE (lookout_agents_page_new (
+                                    lookout_application_get_agents (LOOKOUT_APPLICATION (app)))));
   }
 }
 

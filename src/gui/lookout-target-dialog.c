@@ -21,6 +21,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lookout-gui-utils.h"
+#include "lookout-place-picker.h"
 #include "lookout-probe-kind.h"
 #include "lookout-target-dialog-private.h"
 #include "lookout-target-options.h"
@@ -1150,6 +1151,8 @@ lookout_target_dialog_init (LookoutTargetDialog *self)
     lookout_set_accessible_label (name_text, _("Name"));
   lookout_set_accessible_label (GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (self->locations_row))),
                                 _("Check from"));
+  /* the agents' names offered, the same syntax still typed */
+  adw_entry_row_add_suffix (self->locations_row, lookout_place_picker_new (GTK_EDITABLE (self->locations_row)));
   lookout_set_accessible_label (GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (self->quorum_row))),
                                 _("Locations that must see it down"));
 

@@ -23,8 +23,10 @@
 #include "lookout-export.h"
 #include "lookout-format.h"
 #include "lookout-plot.h"
+#include "lookout-plot-legend.h"
 #include "lookout-range-bar.h"
 #include "lookout-stats.h"
+#include "lookout-target-options.h"
 #include "lookout-target-history.h"
 
 #define STATS_DELAY_MS     150
@@ -60,6 +62,8 @@ struct _LookoutTargetHistory
 
   GtkWidget     *box;
   LookoutPlot   *plot;
+  GtkWidget     *legend;        /* names the places, when there are several */
+  char          *places;        /* the places the lines are for, "local,paris" */
   GtkLabel      *stat_values[N_STATS];
   GtkLabel      *note_label;
   GtkLabel      *export_label;
@@ -480,6 +484,9 @@ lookout_target_history_init (LookoutTargetHistory *self)
   gtk_widget_add_css_class (frame, "view");
   gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->plot));
   gtk_box_append (GTK_BOX (self->box), frame);
+  self->legend = lookout_plot_legend_new (self->plot);
+  gtk_widget_set_visible (self->legend, FALSE);
+  gtk_box_append (GTK_BOX (self->box), self->legend);
 
   grid = gtk_flow_box_new ();
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (grid), GTK_SELECTION_NONE);
@@ -565,6 +572,41 @@ lookout_target_history_get_target (LookoutTargetHistory *self)
   return self->target;
 }
 
+/* One line for a target checked from here only, as ever; one per place,
+ * with a legend naming them, for a target checked from several. */
+static void
+add_lines (LookoutTargetHistory *self,
+           LookoutTarget        *target)
+{
+  g_auto(GStrv) places = lookout_target_options_get_places (lookout_target_get_options (target), NULL);
+  gboolean local_only = places[0] == NULL ||
+                        (places[1] == NULL && g_str_equal (places[0], LOOKOUT_LOCATION_LOCAL));
+
+  g_free (self->places);
+  self->places = g_strjoinv (",", places);
+  gtk_widget_set_visible (self->legend, !local_only);
+  if (local_only)
+    {
+      lookout_plot_add_target (self->plot, lookout_target_get_id (target), lookout_target_get_name (target));
+      return;
+    }
+  for (guint i = 0; places[i] != NULL; i++)
+    lookout_plot_add_place (self->plot, lookout_target_get_id (target), places[i], places[i]);
+}
+
+/* "Check From" edited while the page is shown: the lines follow. */
+static void
+options_changed_cb (LookoutTargetHistory *self)
+{
+  g_auto(GStrv) places = lookout_target_options_get_places (lookout_target_get_options (self->target), NULL);
+  g_autofree char *now = g_strjoinv (",", places);
+
+  if (g_strcmp0 (now, self->places) == 0)
+    return;
+  lookout_plot_remove_all (self->plot);
+  add_lines (self, self->target);
+}
+
 void
 lookout_target_history_set_target (LookoutTargetHistory *self,
                                    LookoutTarget        *target)
@@ -575,7 +617,12 @@ lookout_target_history_set_target (LookoutTargetHistory *self,
   if (self->target == target)
     return;
 
+  if (self->target != NULL)
+    g_signal_handlers_disconnect_by_func (self->target, options_changed_cb, self);
   g_set_object (&self->target, target);
+  g_clear_pointer (&self->places, g_free);
+  if (target != NULL)
+    g_signal_connect_swapped (target, "notify::options", G_CALLBACK (options_changed_cb), self);
 
   lookout_plot_remove_all (self->plot);
   gtk_label_set_label (self->export_label, "");
@@ -583,8 +630,7 @@ lookout_target_history_set_target (LookoutTargetHistory *self,
     {
       lookout_plot_set_value_unit (self->plot,
                                    lookout_probe_kind_get_value_unit (lookout_target_get_kind (target)));
-      lookout_plot_add_target (self->plot, lookout_target_get_id (target),
-                               lookout_target_get_name (target));
+      add_lines (self, target);
       self->live_state = lookout_target_get_state (target);
       range_changed_cb (self);
     }

@@ -166,6 +166,8 @@ lookout_window_map_set_monitor (LookoutWindow  *self,
 
   lookout_map_set_geo (self->map, geo);
   lookout_map_set_targets (self->map, monitor ? lookout_monitor_get_targets (monitor) : NULL);
+  lookout_map_set_agents (self->map, monitor != NULL && LOOKOUT_IS_APPLICATION (application)
+                                     ? lookout_application_get_agents (LOOKOUT_APPLICATION (application)) : NULL);
 }
 
 void

@@ -30,5 +30,7 @@ void       lookout_test_window_open      (LookoutTestWindow  *self);
 void       lookout_test_window_close     (LookoutTestWindow  *self);
 GtkWidget *lookout_test_window_find_row  (LookoutWindow      *window,
                                           LookoutTarget      *target);
+/* The message dialog on screen, or NULL. */
+AdwMessageDialog *lookout_test_find_message_dialog (void);
 
 G_END_DECLS

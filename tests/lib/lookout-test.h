@@ -175,6 +175,9 @@ void              lookout_test_store_write_v1  (LookoutTestStore *self,
                                                 guint             n_targets,
                                                 guint             n_each);
 
+/* Runs @argv to its end, asserting it succeeded; its stdout, stripped. */
+char             *lookout_test_run_command     (const char * const *argv);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LookoutTestDir, lookout_test_dir_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LookoutTestStore, lookout_test_store_free)
 

@@ -509,14 +509,20 @@ handle_message (LookoutAgentEndpoint *self,
   else if (g_str_equal (type, "ping"))
     {
       g_autofree char *text = NULL;
+      g_autoptr(GArray) none = NULL;
+      LookoutOutboxInfo info = { 0, };
 
       if (!lookout_agent_message_get_int (message, "id", 0, G_MAXINT64, &value, &error))
         {
           send_error_and_close (self, error->message);
           return;
         }
-      text = g_strdup_printf ("{\"type\":\"pong\",\"id\":%" G_GINT64_FORMAT ",\"clock_ms\":%" G_GINT64_FORMAT "}",
-                              value, g_get_real_time () / 1000);
+
+      /* the backlog as it stands, for the manager's "results waiting" */
+      none = lookout_store_outbox_read_sync (self->store, G_MAXINT64, 0, &info, NULL);
+      text = g_strdup_printf ("{\"type\":\"pong\",\"id\":%" G_GINT64_FORMAT ",\"clock_ms\":%" G_GINT64_FORMAT
+                              ",\"last_seq\":%" G_GUINT64_FORMAT "}",
+                              value, g_get_real_time () / 1000, info.last_seq);
       send_text (self, text);
     }
   else

@@ -706,6 +706,23 @@ handle_pong (LookoutAgentLink *self,
   if (id != self->ping_id)
     return;
 
+  /* what the agent has numbered so far, heartbeat by heartbeat */
+  if (json_object_has_member (message, "last_seq"))
+    {
+      gint64 last;
+
+      if (!lookout_agent_message_get_int (message, "last_seq", 0, G_MAXINT64, &last, &error))
+        {
+          protocol_error (self, error->message);
+          return;
+        }
+      if ((guint64) last > self->agent_last)
+        {
+          self->agent_last = last;
+          notify_waiting (self);
+        }
+    }
+
   self->clock_offset_ms = clock_ms - (self->ping_sent_ms + now_ms) / 2;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOCK_OFFSET]);
   suspect = ABS (self->clock_offset_ms) > LOOKOUT_AGENT_CLOCK_BOUND_MS;

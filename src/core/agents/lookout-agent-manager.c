@@ -205,6 +205,28 @@ lookout_agent_manager_add (LookoutAgentManager *self,
     lookout_agent_link_start (link);
 }
 
+gboolean
+lookout_agent_manager_remove (LookoutAgentManager *self,
+                              const char          *name)
+{
+  g_return_val_if_fail (LOOKOUT_IS_AGENT_MANAGER (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  for (guint i = 0; i < self->links->len; i++)
+    {
+      LookoutAgentLink *link = g_ptr_array_index (self->links, i);
+
+      if (g_str_equal (lookout_agent_link_get_name (link), name))
+        {
+          lookout_agent_link_stop (link);
+          g_ptr_array_remove_index (self->links, i);
+          g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 0);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 LookoutAgentLink *
 lookout_agent_manager_find (LookoutAgentManager *self,
                             const char          *name)

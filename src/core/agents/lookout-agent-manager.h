@@ -27,6 +27,9 @@ guint                lookout_agent_manager_load_key_file (LookoutAgentManager *s
                                                           GError             **error);
 void                 lookout_agent_manager_add          (LookoutAgentManager *self,
                                                          LookoutAgentLink    *link);
+/* Stops the link to @name and forgets it; FALSE if there is none. */
+gboolean             lookout_agent_manager_remove       (LookoutAgentManager *self,
+                                                         const char          *name);
 LookoutAgentLink    *lookout_agent_manager_find         (LookoutAgentManager *self,
                                                          const char          *name);
 void                 lookout_agent_manager_start        (LookoutAgentManager *self);

@@ -34,6 +34,7 @@
 
 #include "lookout-series.h"
 #include "lookout-series-private.h"
+#include "lookout-target-options.h"
 #include "lookout-types.h"
 
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
@@ -700,6 +701,7 @@ typedef struct
   gint64                 from_ms;
   gint64                 to_ms;
   guint                  n_columns;
+  char                  *location;    /* one place's results only, or NULL */
   LookoutSeriesReadFunc  read;
   GDestroyNotify         result_free;
 } Fetch;
@@ -708,7 +710,25 @@ static void
 fetch_free (Fetch *f)
 {
   g_clear_object (&f->store);
+  g_free (f->location);
   g_free (f);
+}
+
+/* Column boundaries are multiples of the column width. */
+static void
+plan_columns (gint64  from_ms,
+              gint64  to_ms,
+              guint   n_columns,
+              gint64 *out_column_ms,
+              gint64 *out_start_ms,
+              guint  *out_n)
+{
+  gint64 column_ms = MAX ((to_ms - from_ms + n_columns - 1) / n_columns, 1);
+  gint64 start_ms = from_ms - (((from_ms % column_ms) + column_ms) % column_ms);
+
+  *out_column_ms = column_ms;
+  *out_start_ms = start_ms;
+  *out_n = (to_ms - start_ms + column_ms - 1) / column_ms;
 }
 
 LookoutSeries *
@@ -729,9 +749,7 @@ lookout_series_fetch_sync (LookoutStore  *store,
   g_return_val_if_fail (to_ms > from_ms, NULL);
   g_return_val_if_fail (n_columns > 0, NULL);
 
-  column_ms = MAX ((to_ms - from_ms + n_columns - 1) / n_columns, 1);
-  start_ms = from_ms - (((from_ms % column_ms) + column_ms) % column_ms);
-  n = (to_ms - start_ms + column_ms - 1) / column_ms;
+  plan_columns (from_ms, to_ms, n_columns, &column_ms, &start_ms, &n);
 
   lookout_store_get_retention (store, &retention);
   source = lookout_series_pick_source (from_ms, to_ms, n_columns,
@@ -778,12 +796,52 @@ fetch_thread (GTask        *task,
   GError *error = NULL;
   gpointer result;
 
-  result = f->read (f->store, f->target_id, f->from_ms, f->to_ms, f->n_columns,
-                    cancellable, &error);
+  if (f->location != NULL)
+    result = lookout_series_fetch_place_sync (f->store, f->target_id, f->location, f->from_ms, f->to_ms,
+                                              f->n_columns, cancellable, &error);
+  else
+    result = f->read (f->store, f->target_id, f->from_ms, f->to_ms, f->n_columns,
+                      cancellable, &error);
   if (result == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, result, f->result_free);
+}
+
+static void
+start_fetch (LookoutStore          *store,
+             gint64                 target_id,
+             const char            *location,
+             gint64                 from_ms,
+             gint64                 to_ms,
+             guint                  n_columns,
+             LookoutSeriesReadFunc  read,
+             GDestroyNotify         result_free,
+             gpointer               source_tag,
+             GCancellable          *cancellable,
+             GAsyncReadyCallback    callback,
+             gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Fetch *f;
+
+  g_assert (LOOKOUT_IS_STORE (store));
+  g_assert (read != NULL || location != NULL);
+
+  f = g_new0 (Fetch, 1);
+  f->store = g_object_ref (store);
+  f->target_id = target_id;
+  f->location = g_strdup (location);
+  f->from_ms = from_ms;
+  f->to_ms = to_ms;
+  f->n_columns = n_columns;
+  f->read = read;
+  f->result_free = result_free;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, f, (GDestroyNotify) fetch_free);
+  g_task_run_in_thread (task, fetch_thread);
 }
 
 void
@@ -799,25 +857,8 @@ lookout_series_run_read_async (LookoutStore          *store,
                                GAsyncReadyCallback    callback,
                                gpointer               user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  Fetch *f;
-
-  g_assert (LOOKOUT_IS_STORE (store));
-  g_assert (read != NULL);
-
-  f = g_new0 (Fetch, 1);
-  f->store = g_object_ref (store);
-  f->target_id = target_id;
-  f->from_ms = from_ms;
-  f->to_ms = to_ms;
-  f->n_columns = n_columns;
-  f->read = read;
-  f->result_free = result_free;
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, f, (GDestroyNotify) fetch_free);
-  g_task_run_in_thread (task, fetch_thread);
+  start_fetch (store, target_id, NULL, from_ms, to_ms, n_columns, read, result_free, source_tag,
+               cancellable, callback, user_data);
 }
 
 static gpointer
@@ -861,4 +902,75 @@ lookout_series_fetch_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lookout_series_fetch_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- one place's results ---- */
+
+gboolean
+lookout_series_sample_is_from (const LookoutSample *sample,
+                               const char          *location)
+{
+  g_return_val_if_fail (sample != NULL, FALSE);
+
+  if (location == NULL || g_str_equal (location, LOOKOUT_LOCATION_LOCAL))
+    return sample->location == NULL || g_str_equal (sample->location, LOOKOUT_LOCATION_LOCAL);
+  return g_strcmp0 (sample->location, location) == 0;
+}
+
+LookoutSeries *
+lookout_series_fetch_place_sync (LookoutStore  *store,
+                                 gint64         target_id,
+                                 const char    *location,
+                                 gint64         from_ms,
+                                 gint64         to_ms,
+                                 guint          n_columns,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  g_autoptr(GArray) samples = NULL;
+  g_autoptr(GArray) kept = NULL;
+  gint64 column_ms, start_ms;
+  guint n;
+
+  g_return_val_if_fail (LOOKOUT_IS_STORE (store), NULL);
+  g_return_val_if_fail (to_ms > from_ms, NULL);
+  g_return_val_if_fail (n_columns > 0, NULL);
+
+  plan_columns (from_ms, to_ms, n_columns, &column_ms, &start_ms, &n);
+
+  samples = lookout_store_query_samples_sync (store, target_id, start_ms, start_ms + n * column_ms,
+                                              cancellable, error);
+  if (samples == NULL)
+    return NULL;
+
+  kept = g_array_sized_new (FALSE, FALSE, sizeof (LookoutSample), samples->len);
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const LookoutSample *sample = &g_array_index (samples, LookoutSample, i);
+
+      if (lookout_series_sample_is_from (sample, location))
+        g_array_append_vals (kept, sample, 1);
+    }
+
+  return lookout_series_new_from_samples (start_ms, column_ms, n,
+                                          (const LookoutSample *) (gpointer) kept->data, kept->len);
+}
+
+void
+lookout_series_fetch_place_async (LookoutStore        *store,
+                                  gint64               target_id,
+                                  const char          *location,
+                                  gint64               from_ms,
+                                  gint64               to_ms,
+                                  guint                n_columns,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (LOOKOUT_IS_STORE (store));
+  g_return_if_fail (location != NULL);
+
+  /* finished by lookout_series_fetch_finish(), as a whole target's fetch */
+  start_fetch (store, target_id, location, from_ms, to_ms, n_columns, NULL, g_object_unref,
+               lookout_series_fetch_async, cancellable, callback, user_data);
 }

@@ -133,6 +133,29 @@ void                 lookout_series_fetch_async        (LookoutStore            
                                                         gpointer                      user_data);
 LookoutSeries       *lookout_series_fetch_finish       (GAsyncResult                 *result,
                                                         GError                      **error);
+/* The same for the results of one place: @location is an agent's name,
+ * or "local" (or NULL) for this computer's own. Rollups are not kept per
+ * place, so these read the stored samples whatever the range. */
+void                 lookout_series_fetch_place_async  (LookoutStore                 *store,
+                                                        gint64                        target_id,
+                                                        const char                   *location,
+                                                        gint64                        from_ms,
+                                                        gint64                        to_ms,
+                                                        guint                         n_columns,
+                                                        GCancellable                 *cancellable,
+                                                        GAsyncReadyCallback           callback,
+                                                        gpointer                      user_data);
+LookoutSeries       *lookout_series_fetch_place_sync   (LookoutStore                 *store,
+                                                        gint64                        target_id,
+                                                        const char                   *location,
+                                                        gint64                        from_ms,
+                                                        gint64                        to_ms,
+                                                        guint                         n_columns,
+                                                        GCancellable                 *cancellable,
+                                                        GError                      **error);
+/* Whether @sample was checked from @location ("local" or NULL: here). */
+gboolean             lookout_series_sample_is_from     (const LookoutSample          *sample,
+                                                        const char                   *location);
 LookoutSeries       *lookout_series_fetch_sync         (LookoutStore                 *store,
                                                         gint64                        target_id,
                                                         gint64                        from_ms,

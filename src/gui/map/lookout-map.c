@@ -26,6 +26,7 @@
 
 #include "lookout-format.h"
 #include "lookout-map.h"
+#include "lookout-map-agents.h"
 #include "lookout-map-cluster.h"
 #include "lookout-tile-source.h"
 
@@ -61,6 +62,7 @@ struct _LookoutMap
   ShumateSimpleMap   *simple_map;
   ShumateMarkerLayer *marker_layer;
   LookoutMapPath     *path;
+  LookoutMapAgents   *agents;        /* the remote agents' markers */
   GtkWidget          *note;
   GtkWidget          *top_box;       /* the note above the place bar, at the top */
   GtkWidget          *place_bar;
@@ -886,6 +888,13 @@ map_set_data_source (LookoutMap        *self,
       shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->marker_layer));
       g_object_unref (self->marker_layer);
     }
+  if (self->agents != NULL)
+    {
+      ShumateLayer *agents = SHUMATE_LAYER (lookout_map_agents_get_layer (self->agents));
+
+      shumate_simple_map_remove_overlay_layer (self->simple_map, agents);
+      shumate_simple_map_add_overlay_layer (self->simple_map, agents);
+    }
 
   tiles_available_changed_cb (self->tile_source, NULL, self);
 }
@@ -1029,6 +1038,7 @@ lookout_map_dispose (GObject *object)
   lookout_map_set_targets (self, NULL);
   lookout_map_set_geo (self, NULL);
   g_clear_object (&self->path);
+  g_clear_object (&self->agents);
   g_clear_handle_id (&self->regroup_source, g_source_remove);
   g_clear_handle_id (&self->recluster_source, g_source_remove);
   g_clear_object (&self->selected);
@@ -1180,6 +1190,8 @@ lookout_map_init (LookoutMap *self)
   /* A traced path, drawn over the markers. */
   self->path = lookout_map_path_new (shumate_simple_map_get_viewport (self->simple_map));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (lookout_map_path_get_layer (self->path)));
+  self->agents = lookout_map_agents_new (shumate_simple_map_get_viewport (self->simple_map));
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (lookout_map_agents_get_layer (self->agents)));
   shumate_map_set_go_to_duration (map, GO_TO_DURATION);
   shumate_viewport_set_zoom_level (shumate_simple_map_get_viewport (self->simple_map), 2);
   shumate_map_center_on (map, 30, 10);
@@ -1372,6 +1384,24 @@ lookout_map_set_path (LookoutMap               *self,
   g_return_if_fail (LOOKOUT_IS_MAP (self));
 
   lookout_map_path_set_report (self->path, report);
+}
+
+void
+lookout_map_set_agents (LookoutMap    *self,
+                        LookoutAgents *agents)
+{
+  g_return_if_fail (LOOKOUT_IS_MAP (self));
+
+  lookout_map_agents_set_agents (self->agents, agents);
+}
+
+ShumateMarker *
+lookout_map_get_agent_marker (LookoutMap *self,
+                              const char *name)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MAP (self), NULL);
+
+  return lookout_map_agents_get_marker (self->agents, name);
 }
 
 LookoutMapPath *

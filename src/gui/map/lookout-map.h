@@ -10,6 +10,7 @@
 #include <gtk/gtk.h>
 #include <shumate/shumate.h>
 
+#include "lookout-agents.h"
 #include "lookout-geo.h"
 #include "lookout-map-path.h"
 #include "lookout-target.h"
@@ -67,6 +68,13 @@ void             lookout_map_fit_all            (LookoutMap    *self);
 void             lookout_map_set_path           (LookoutMap               *self,
                                                  const LookoutTraceReport *report);
 LookoutMapPath  *lookout_map_get_path           (LookoutMap    *self);
+/* The remote agents that said where they stand, each a marker of its own
+ * kind with its name and its link's state (LookoutMapAgents); NULL takes
+ * them away. */
+void             lookout_map_set_agents         (LookoutMap    *self,
+                                                 LookoutAgents *agents);
+ShumateMarker   *lookout_map_get_agent_marker   (LookoutMap    *self,
+                                                 const char    *name);
 
 ShumateMap      *lookout_map_get_map            (LookoutMap    *self);
 ShumateViewport *lookout_map_get_viewport       (LookoutMap    *self);

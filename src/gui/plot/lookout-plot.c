@@ -70,7 +70,9 @@ typedef struct
 typedef struct
 {
   LookoutPlot   *plot;
+  gint64         key;         /* what the API calls the line: its target's id, or a place line's own */
   gint64         target_id;
+  char          *location;    /* a place line's place ("local" or an agent), NULL for the whole target */
   char          *label;
   gboolean       visible;
   guint          color_slot;  /* index into the palette, kept while the line is shown */
@@ -96,6 +98,7 @@ struct _LookoutPlot
 
   guint         tick_id;
   guint         refetch_id;
+  gint64        last_place_key;
 
   gboolean      hovering;
   double        hover_x;
@@ -176,6 +179,7 @@ line_free (Line *line)
   g_clear_pointer (&line->recent, g_array_unref);
   g_clear_pointer (&line->anomalies, g_array_unref);
   g_free (line->label);
+  g_free (line->location);
   g_free (line);
 }
 
@@ -187,6 +191,7 @@ line_new (LookoutPlot *plot,
   Line *line = g_new0 (Line, 1);
 
   line->plot = plot;
+  line->key = target_id;
   line->target_id = target_id;
   line->label = g_strdup (label);
   line->visible = TRUE;
@@ -230,7 +235,7 @@ find_line (LookoutPlot *self,
     {
       Line *line = g_ptr_array_index (self->lines, i);
 
-      if (line->target_id == target_id)
+      if (line->key == target_id)
         return line;
     }
 
@@ -325,6 +330,13 @@ fetch_line (LookoutPlot *self,
   line->cancellable = g_cancellable_new ();
   g_array_set_size (line->recent, 0);
 
+  if (line->location != NULL)
+    {
+      /* the target's anomalies are drawn on its own line only */
+      lookout_series_fetch_place_async (self->store, line->target_id, line->location, from_ms, to_ms,
+                                        n_columns, line->cancellable, fetched_cb, line);
+      return;
+    }
   lookout_series_fetch_async (self->store, line->target_id, from_ms, to_ms, n_columns,
                               line->cancellable, fetched_cb, line);
   lookout_store_query_anomalies_async (self->store, line->target_id, from_ms, 0, 0,
@@ -644,7 +656,7 @@ draw_line (LookoutPlot  *self,
   double strip_top = f->top + f->height + 1 + strip_h * (overlay ? overlay_index : 0);
 
   if (overlay)
-    line_color (self, line->target_id, c->dark, &base);
+    line_color (self, line->key, c->dark, &base);
   else
     base = c->accent;
 
@@ -856,7 +868,7 @@ draw_anomalies (LookoutPlot  *self,
       if (!line->visible || line->anomalies == NULL)
         continue;
       if (self->lines->len > 1)
-        line_color (self, line->target_id, colors->dark, &color);
+        line_color (self, line->key, colors->dark, &color);
 
       cairo_set_source_rgba (cr, color.red, color.green, color.blue, 0.25);
       for (guint j = 0; j < line->anomalies->len; j++)
@@ -1539,6 +1551,38 @@ lookout_plot_add_target (LookoutPlot *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+gint64
+lookout_plot_add_place (LookoutPlot *self,
+                        gint64       target_id,
+                        const char  *location,
+                        const char  *label)
+{
+  Line *line;
+
+  g_return_val_if_fail (LOOKOUT_IS_PLOT (self), 0);
+  g_return_val_if_fail (location != NULL, 0);
+
+  for (guint i = 0; i < self->lines->len; i++)
+    {
+      line = g_ptr_array_index (self->lines, i);
+      if (line->target_id == target_id && g_strcmp0 (line->location, location) == 0)
+        return line->key;
+    }
+
+  /* target ids are positive: a place line's key never meets one */
+  line = line_new (self, target_id, label);
+  line->key = --self->last_place_key;
+  line->location = g_strdup (location);
+  g_ptr_array_add (self->lines, line);
+  assign_color_slots (self->lines);
+
+  if (self->store != NULL)
+    queue_refetch (self);
+  g_signal_emit (self, signals[LINES_CHANGED], 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return line->key;
+}
+
 /* Replaces the lines with these, in this order, in one change: lines kept
  * keep their data and visibility, and only new ones are fetched. Adding
  * them one by one would rebuild the legend once per line. */
@@ -1562,7 +1606,7 @@ lookout_plot_set_targets (LookoutPlot        *self,
         {
           Line *line = g_ptr_array_index (self->lines, same);
 
-          if (line->target_id != target_ids[same] || g_strcmp0 (line->label, labels[same]) != 0)
+          if (line->key != target_ids[same] || g_strcmp0 (line->label, labels[same]) != 0)
             break;
           same++;
         }
@@ -1577,7 +1621,7 @@ lookout_plot_set_targets (LookoutPlot        *self,
       Line *line = NULL;
 
       for (guint j = 0; j < old->len && line == NULL; j++)
-        if (((Line *) g_ptr_array_index (old, j))->target_id == target_ids[i])
+        if (((Line *) g_ptr_array_index (old, j))->key == target_ids[i])
           line = g_ptr_array_steal_index_fast (old, j);
 
       if (line != NULL)
@@ -1698,7 +1742,7 @@ lookout_plot_get_line_target (LookoutPlot *self,
   g_return_val_if_fail (index < self->lines->len, 0);
 
   line = g_ptr_array_index (self->lines, index);
-  return line->target_id;
+  return line->key;
 }
 
 const char *
@@ -1761,18 +1805,12 @@ lookout_plot_get_series (LookoutPlot *self,
   return line ? line->series : NULL;
 }
 
-void
-lookout_plot_add_sample (LookoutPlot         *self,
-                         const LookoutSample *sample)
+static void
+add_sample_to_line (LookoutPlot         *self,
+                    Line                *line,
+                    const LookoutSample *sample)
 {
   LookoutSample copy;
-  Line *line;
-
-  g_return_if_fail (LOOKOUT_IS_PLOT (self));
-  g_return_if_fail (sample != NULL);
-
-  if ((line = find_line (self, sample->target_id)) == NULL)
-    return;
 
   copy = *sample;
   copy.error = NULL;
@@ -1795,6 +1833,26 @@ lookout_plot_add_sample (LookoutPlot         *self,
   if (lookout_series_add_sample (line->series, sample) && line->visible &&
       !(self->live && self->tick_id != 0))
     gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+lookout_plot_add_sample (LookoutPlot         *self,
+                         const LookoutSample *sample)
+{
+  g_return_if_fail (LOOKOUT_IS_PLOT (self));
+  g_return_if_fail (sample != NULL);
+
+  /* the target's own line, or the line of the place it was checked from */
+  for (guint i = 0; i < self->lines->len; i++)
+    {
+      Line *line = g_ptr_array_index (self->lines, i);
+
+      if (line->target_id != sample->target_id)
+        continue;
+      if (line->location == NULL ? line->key == sample->target_id
+                                 : lookout_series_sample_is_from (sample, line->location))
+        add_sample_to_line (self, line, sample);
+    }
 }
 
 void

@@ -39,6 +39,13 @@ LookoutStore *lookout_plot_get_store           (LookoutPlot          *self);
 void          lookout_plot_add_target          (LookoutPlot          *self,
                                                 gint64                target_id,
                                                 const char           *label);
+/* A line of the results of @target_id checked from @location ("local" or
+ * an agent's name), with a colour of its own; returns the key the other
+ * calls know it by (as a target's id, but never one). */
+gint64        lookout_plot_add_place           (LookoutPlot          *self,
+                                                gint64                target_id,
+                                                const char           *location,
+                                                const char           *label);
 void          lookout_plot_remove_target       (LookoutPlot          *self,
                                                 gint64                target_id);
 void          lookout_plot_remove_all          (LookoutPlot          *self);
