@@ -17,6 +17,7 @@
 #include <glib-unix.h>
 
 #include "lookout-application.h"
+#include "lookout-auth-secrets.h"
 #include "lookout-background.h"
 #include "lookout-remote-access.h"
 #include "lookout-geo-preferences.h"
@@ -91,6 +92,7 @@ configure_monitor (LookoutApplication *self,
   lookout_alert_settings_load_secrets_async (self->alert_settings, self->cancellable,
                                              secrets_loaded_cb, NULL);
   lookout_geo_bind_settings (lookout_monitor_get_geo (monitor), self->settings);
+  lookout_auth_secrets_watch (monitor, self->cancellable);
 }
 
 static void
