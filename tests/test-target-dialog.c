@@ -12,6 +12,8 @@
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
 
+#include "lookout-auth-secrets.h"
+#include "lookout-secrets.h"
 #include "lookout-target-dialog-private.h"
 #include "lookout-target-options.h"
 #include "lookout-test-gui.h"
@@ -623,10 +625,80 @@ test_dialog_http_auth (void)
   destroy_dialog (edit);
 }
 
+static void
+stored_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (lookout_secret_store_finish (result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* At start the keyring gives each loaded target its password before the
+ * watch finishes (the checks start then); a target added later gets its
+ * own as it comes. */
+static void
+test_auth_secrets_watch (void)
+{
+  g_autoptr(LookoutTestStore) store = lookout_test_store_new ();
+  g_autoptr(LookoutMonitor) monitor = NULL;
+  g_autoptr(LookoutMonitor) reloaded = NULL;
+  g_autoptr(LookoutTarget) site = lookout_target_new_from_string ("http://127.0.0.1:8080/", NULL);
+  g_autoptr(LookoutTarget) later = lookout_target_new_from_string ("http://127.0.0.1:8081/", NULL);
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *later_name = NULL;
+  gboolean stored = FALSE;
+  LookoutTarget *loaded;
+
+  lookout_target_set_options (site, "{\"basic_auth_user\":\"alice\",\"basic_auth_keyring\":true}");
+  lookout_target_set_options (later, "{\"basic_auth_user\":\"bob\",\"basic_auth_keyring\":true}");
+  name = lookout_auth_secret_name (site);
+  g_assert_cmpstr (name, ==, "basic-auth:alice@http://127.0.0.1:8080/");
+  lookout_secret_store_named_async (name, "test", "s3cret pass", NULL, stored_cb, &stored);
+  LOOKOUT_TEST_WAIT (stored);
+  later_name = lookout_auth_secret_name (later);
+  stored = FALSE;
+  lookout_secret_store_named_async (later_name, "test", "bob's", NULL, stored_cb, &stored);
+  LOOKOUT_TEST_WAIT (stored);
+
+  monitor = lookout_test_monitor_new (store->store);
+  lookout_test_add_target (monitor, site);
+  g_clear_object (&monitor);
+
+  /* a start: loaded without the password, which never went to the database */
+  reloaded = lookout_test_monitor_new (store->store);
+  loaded = g_list_model_get_item (lookout_monitor_get_targets (reloaded), 0);
+  g_object_unref (loaded);
+  g_assert_null (lookout_target_get_auth_password (loaded));
+  lookout_auth_secrets_watch_async (reloaded, NULL, lookout_test_async_cb, &res);
+  LOOKOUT_TEST_WAIT (res != NULL);
+  g_assert_true (lookout_auth_secrets_watch_finish (reloaded, res, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (lookout_target_get_auth_password (loaded), ==, "s3cret pass");
+
+  lookout_test_add_target (reloaded, later);
+  loaded = lookout_monitor_find_target_by_uri (reloaded, "http://127.0.0.1:8081/");
+  g_assert_nonnull (loaded);
+  LOOKOUT_TEST_WAIT (g_strcmp0 (lookout_target_get_auth_password (loaded), "bob's") == 0);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(LookoutTestDir) keyring_dir = lookout_test_dir_new ();
+  g_autofree char *keyring = g_build_filename (keyring_dir, "test.keyring", NULL);
+
+  /* libsecret's file backend: a keyring of the test's own */
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "lookout-test", TRUE);
+
   lookout_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/gui/target-dialog/empty", test_dialog_empty);
@@ -642,6 +714,7 @@ main (int   argc,
   g_test_add_func ("/gui/target-dialog/organise", test_dialog_organise);
   g_test_add_func ("/gui/target-dialog/known-tags", test_dialog_known_tags);
   g_test_add_func ("/gui/target-dialog/http-auth", test_dialog_http_auth);
+  g_test_add_func ("/gui/auth-secrets/watch", test_auth_secrets_watch);
 
   return g_test_run ();
 }

@@ -92,7 +92,23 @@ configure_monitor (LookoutApplication *self,
   lookout_alert_settings_load_secrets_async (self->alert_settings, self->cancellable,
                                              secrets_loaded_cb, NULL);
   lookout_geo_bind_settings (lookout_monitor_get_geo (monitor), self->settings);
-  lookout_auth_secrets_watch (monitor, self->cancellable);
+}
+
+static void
+passwords_given_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(LookoutApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lookout_auth_secrets_watch_finish (LOOKOUT_MONITOR (object), result, &error) ||
+      self->monitor != LOOKOUT_MONITOR (object))
+    return;
+
+  lookout_monitor_start (self->monitor);
+  if (self->settings != NULL)
+    self->remote_access = lookout_remote_access_new (self->settings, self->monitor);
 }
 
 static void
@@ -118,12 +134,11 @@ monitor_loaded_cb (GObject      *object,
       /* Checks run on this main loop from now on; results update the
        * targets' live state, which the list and the page follow. A
        * database opened to read its history only is shown, not checked. */
+      /* The checks start once the keyring has given the loaded targets
+       * their basic-auth passwords: none is checked without its own. */
       if (!lookout_store_get_read_only (self->store))
-        {
-          lookout_monitor_start (self->monitor);
-          if (self->settings != NULL)
-            self->remote_access = lookout_remote_access_new (self->settings, self->monitor);
-        }
+        lookout_auth_secrets_watch_async (self->monitor, self->cancellable, passwords_given_cb,
+                                          g_object_ref (self));
     }
 
   update_windows (self);

@@ -20,8 +20,15 @@ G_BEGIN_DECLS
 gboolean  lookout_auth_secret_wanted (LookoutTarget  *target);
 char     *lookout_auth_secret_name   (LookoutTarget  *target);
 /* Gives each target of @monitor that keeps its password in the keyring
- * the password, as targets come (loaded, imported, added). */
-void      lookout_auth_secrets_watch (LookoutMonitor *monitor,
-                                      GCancellable   *cancellable);
+ * the password, as targets come (loaded, imported, added); finishes when
+ * the targets there now have theirs (or the keyring said no), so that the
+ * checks can start with them. */
+void      lookout_auth_secrets_watch_async  (LookoutMonitor      *monitor,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean  lookout_auth_secrets_watch_finish (LookoutMonitor      *monitor,
+                                             GAsyncResult        *result,
+                                             GError             **error);
 
 G_END_DECLS
