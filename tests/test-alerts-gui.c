@@ -128,6 +128,216 @@ test_page_test_button (void)
   g_object_unref (page);
 }
 
+typedef struct
+{
+  GPtrArray *bodies;   /* "HEADER|BODY" of each POST */
+} Receiver;
+
+static void
+receiver_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  Receiver *receiver = user_data;
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  const char *token = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "X-Token");
+
+  g_ptr_array_add (receiver->bodies, g_strdup_printf ("%s|%.*s", token ? token : "", (int) g_bytes_get_size (body),
+                                                      (const char *) g_bytes_get_data (body, NULL)));
+  soup_server_message_set_status (msg, 200, NULL);
+}
+
+/* The first descendant of @widget of @type whose row title is @title (or
+ * any, for NULL). */
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          GType       type,
+          const char *title)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type) &&
+          (title == NULL || (ADW_IS_PREFERENCES_ROW (c) &&
+                             g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (c)), title) == 0)))
+        return c;
+      if ((found = find_row (c, type, title)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+has_body_with (Receiver   *receiver,
+               const char *text)
+{
+  for (guint i = 0; i < receiver->bodies->len; i++)
+    if (strstr (receiver->bodies->pdata[i], text) != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
+static GUri *
+first_uri (SoupServer *server)
+{
+  GSList *uris = soup_server_get_uris (server);
+  GUri *uri = g_uri_ref (uris->data);
+
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return uri;
+}
+
+static gboolean
+channel_header_is (LookoutNotifier *notifier,
+                   const char      *id,
+                   const char      *expected)
+{
+  g_autofree char *header = NULL;
+
+  g_object_get (lookout_notifier_find_channel (notifier, id), "header", &header, NULL);
+  return g_strcmp0 (header, expected) == 0;
+}
+
+static void
+apply_text (GtkWidget  *expander,
+            const char *title,
+            const char *text)
+{
+  GtkWidget *row = find_row (expander, ADW_TYPE_ENTRY_ROW, title);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  g_signal_emit_by_name (row, "apply");
+}
+
+/* Preferences → More Channels: two webhooks added, addressed and switched
+ * on in the page, one with a header kept in the keyring; each gets only
+ * the events of the targets that name it, from real checks that fail. */
+static void
+test_page_channels (void)
+{
+  g_autoptr(GSettings) settings = lookout_test_fresh_settings ();
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  g_autoptr(LookoutMonitor) monitor = NULL;
+  g_autoptr(LookoutAlertSettings) alert_settings = NULL;
+  g_autoptr(SoupServer) server_a = NULL;
+  g_autoptr(SoupServer) server_b = NULL;
+  g_autoptr(LookoutTarget) alpha = NULL;
+  g_autoptr(LookoutTarget) beta = NULL;
+  g_autoptr(LookoutTarget) gamma = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GUri) port_uri = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) channels = NULL;
+  g_autofree char *base_a = NULL;
+  g_autofree char *base_b = NULL;
+  g_autofree char *url_a = NULL;
+  g_autofree char *url_b = NULL;
+  Receiver a = { g_ptr_array_new_with_free_func (g_free) };
+  Receiver b = { g_ptr_array_new_with_free_func (g_free) };
+  GtkWidget *page, *hook2, *hook3;
+
+  server_a = lookout_test_http_server_new (receiver_cb, &a, &base_a);
+  server_b = lookout_test_http_server_new (receiver_cb, &b, &base_b);
+  url_a = g_strconcat (base_a, "/hook", NULL);
+  url_b = g_strconcat (base_b, "/hook", NULL);
+
+  g_settings_set_boolean (settings, "notify-desktop", FALSE);
+  monitor = lookout_monitor_new_with_options (tmp->store, &(LookoutMonitorOptions) { .notify = TRUE });
+  lookout_monitor_load_sync (monitor, &error);
+  g_assert_no_error (error);
+  alert_settings = lookout_alert_settings_new (settings, lookout_monitor_get_alert_engine (monitor),
+                                               lookout_monitor_get_notifier (monitor), NULL);
+  page = g_object_ref_sink (lookout_alerts_page_new (settings, alert_settings));
+
+  gtk_widget_activate_action (page, "alerts.add-channel", "s", "webhook");
+  gtk_widget_activate_action (page, "alerts.add-channel", "s", "webhook");
+  channels = g_settings_get_value (settings, "channels");
+  g_assert_cmpuint (g_variant_n_children (channels), ==, 2);
+  hook2 = find_row (page, ADW_TYPE_EXPANDER_ROW, "Webhook 2");
+  hook3 = find_row (page, ADW_TYPE_EXPANDER_ROW, "Webhook 3");
+  g_assert_nonnull (hook2);
+  g_assert_nonnull (hook3);
+  g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (hook2)), ==, "Webhook · webhook-2 · off");
+
+  /* A bad address is said and not kept. */
+  apply_text (hook2, "Address", "hooks example");
+  g_assert_true (gtk_widget_has_css_class (find_row (hook2, ADW_TYPE_ENTRY_ROW, "Address"), "error"));
+  g_clear_pointer (&channels, g_variant_unref);
+  channels = g_settings_get_value (settings, "channels");
+  g_assert_null (strstr (g_variant_print (channels, FALSE), "hooks example"));
+
+  /* Each rebuild makes new rows: look them up again after each change. */
+  apply_text (find_row (page, ADW_TYPE_EXPANDER_ROW, "Webhook 2"), "Address", url_a);
+  apply_text (find_row (page, ADW_TYPE_EXPANDER_ROW, "Webhook 3"), "Address", url_b);
+  apply_text (find_row (page, ADW_TYPE_EXPANDER_ROW, "Webhook 3"), "Name", "Team B");
+  apply_text (find_row (page, ADW_TYPE_EXPANDER_ROW, "Team B"), "Header, such as Authorization: Bearer …",
+              "X-Token: three");
+  LOOKOUT_TEST_WAIT (channel_header_is (lookout_monitor_get_notifier (monitor), "webhook-3", "X-Token: three"));
+  gtk_switch_set_active (GTK_SWITCH (find_row (find_row (page, ADW_TYPE_EXPANDER_ROW, "Webhook 2"), GTK_TYPE_SWITCH, NULL)), TRUE);
+  gtk_switch_set_active (GTK_SWITCH (find_row (find_row (page, ADW_TYPE_EXPANDER_ROW, "Team B"), GTK_TYPE_SWITCH, NULL)), TRUE);
+  g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (find_row (page, ADW_TYPE_EXPANDER_ROW, "Team B"))),
+                   ==, "Webhook · webhook-3 · on");
+
+  /* The test button reaches its own channel only. */
+  gtk_widget_activate_action (page, "alerts.send-test", "s", "webhook-2");
+  LOOKOUT_TEST_WAIT (a.bodies->len == 1);
+  g_assert_cmpuint (b.bodies->len, ==, 0);
+
+  /* Two targets that fail at once, each naming one channel. */
+  alpha = lookout_target_new_from_string ("tcp://127.0.0.1:1", &error);
+  g_assert_no_error (error);
+  lookout_target_set_name (alpha, "alpha-db");
+  lookout_target_set_interval (alpha, 1);
+  lookout_target_set_timeout (alpha, 500);
+  lookout_target_set_fail_threshold (alpha, 1);
+  lookout_target_set_options (alpha, "{\"channels\":\"webhook-2\"}");
+  beta = lookout_target_new_from_string ("tcp://127.0.0.1:2", &error);
+  g_assert_no_error (error);
+  lookout_target_set_name (beta, "beta-db");
+  lookout_target_set_interval (beta, 1);
+  lookout_target_set_timeout (beta, 500);
+  lookout_target_set_fail_threshold (beta, 1);
+  lookout_target_set_options (beta, "{\"channels\":\"webhook-3\"}");
+  /* and one that answers (a receiver's port), notifying no one, so that
+   * this computer is not taken for offline */
+  url = g_strdup_printf ("tcp://127.0.0.1:%d", g_uri_get_port (port_uri = first_uri (server_a)));
+  gamma = lookout_target_new_from_string (url, &error);
+  g_assert_no_error (error);
+  lookout_target_set_interval (gamma, 1);
+  lookout_target_set_timeout (gamma, 500);
+  lookout_target_set_options (gamma, "{\"channels\":\"\"}");
+  lookout_test_add_target (monitor, gamma);
+  lookout_test_add_target (monitor, alpha);
+  lookout_test_add_target (monitor, beta);
+  lookout_monitor_start (monitor);
+
+  LOOKOUT_TEST_WAIT (has_body_with (&a, "alpha-db is down") && has_body_with (&b, "beta-db is down"));
+  g_assert_false (has_body_with (&a, "beta-db"));
+  g_assert_false (has_body_with (&b, "alpha-db"));
+  for (guint i = 0; i < b.bodies->len; i++)
+    g_assert_true (g_str_has_prefix (b.bodies->pdata[i], "three|"));
+
+  /* Removed from the page, gone from the setting. */
+  gtk_widget_activate_action (page, "alerts.remove-channel", "s", "webhook-2");
+  g_clear_pointer (&channels, g_variant_unref);
+  channels = g_settings_get_value (settings, "channels");
+  g_assert_cmpuint (g_variant_n_children (channels), ==, 1);
+  g_assert_null (find_row (page, ADW_TYPE_EXPANDER_ROW, "Webhook 2"));
+
+  lookout_monitor_stop (monitor);
+  soup_server_disconnect (server_a);
+  soup_server_disconnect (server_b);
+  g_object_unref (page);
+  g_ptr_array_unref (a.bodies);
+  g_ptr_array_unref (b.bodies);
+}
+
 static void
 flushed_cb (GObject      *object,
             GAsyncResult *result,
@@ -314,6 +524,7 @@ main (int   argc,
 
   g_test_add_func ("/gui/alerts-page/bindings", test_page_bindings);
   g_test_add_func ("/gui/alerts-page/test-button", test_page_test_button);
+  g_test_add_func ("/gui/alerts-page/channels", test_page_channels);
   g_test_add_func ("/gui/events-window", test_events_window);
   g_test_add_func ("/gui/events-window/row-heights", test_event_rows_heights);
 

@@ -201,6 +201,34 @@ test_target_options (void)
   g_assert_false (lookout_target_has_tag (target, "mail"));
 }
 
+static void
+test_describe (void)
+{
+  static const struct {
+    const char *text;
+    const char *words;
+  } cases[] = {
+    { "every sunday 02:00-03:00", "every Sunday 02:00–03:00" },
+    { "every sat,MON 23:30-00:30", "every Monday, Saturday 23:30–00:30 (the next day)" },
+    { "every day 00:00-24:00", "every day 00:00–24:00" },
+    { "every weekday 22:00-06:00", "every weekday 22:00–06:00 (the next day)" },
+    { "every weekend 10:00-11:00", "every weekend day 10:00–11:00" },
+    { "2026-12-24 18:00 - 2026-12-26 08:00; 2026-01-05 9:00-9:30",
+      "once 2026-12-24 18:00 – 2026-12-26 08:00; once 2026-01-05 09:00 – 09:30" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LookoutMaintenance) m = lookout_maintenance_parse (cases[i].text, &error);
+      g_autofree char *words = NULL;
+
+      g_assert_no_error (error);
+      words = lookout_maintenance_describe (m);
+      g_assert_cmpstr (words, ==, cases[i].words);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -212,6 +240,7 @@ main (int   argc,
   g_test_add_func ("/maintenance/once", test_once);
   g_test_add_func ("/maintenance/spans", test_spans);
   g_test_add_func ("/maintenance/target-options", test_target_options);
+  g_test_add_func ("/maintenance/describe", test_describe);
 
   return g_test_run ();
 }

@@ -470,6 +470,106 @@ test_anomaly_bands (void)
   lookout_test_store_close (tmp);
 }
 
+/* A target's maintenance windows shade the plot in the maintenance colour
+ * exactly over their spans in the range shown, past and scheduled; the
+ * target page's key under the plot names them. The range is fixed (T0, in
+ * whatever zone the test runs: the spans are asked for in the same). */
+static void
+test_maintenance_bands (void)
+{
+  GtkWidget *plot = lookout_plot_new ();
+  GtkWidget *window;
+  g_autoptr(LookoutMaintenance) spans_of = NULL;
+  g_autoptr(GArray) spans = NULL;
+  g_autoptr(GError) error = NULL;
+  cairo_surface_t *surface;
+  graphene_point_t zero, a, b;
+  /* more than a day, so that each daily window falls in it in any zone */
+  gint64 from = T0_MS, to = T0_MS + 26 * 3600000;
+  const char *rules = "every day 01:00-02:00; every day 07:30-08:00";
+  GdkRGBA color;
+  guint n_checked = 0;
+
+  window = show_in_window (plot, 800, 300);
+  lookout_plot_set_range (LOOKOUT_PLOT (plot), from, to);
+  lookout_plot_set_maintenance (LOOKOUT_PLOT (plot), lookout_maintenance_parse (rules, &error));
+  g_assert_no_error (error);
+  g_assert_true (lookout_plot_has_maintenance (LOOKOUT_PLOT (plot)));
+  lookout_plot_get_maintenance_color (LOOKOUT_PLOT (plot), &color);
+
+  surface = render (plot);
+  g_assert_true (lookout_plot_map_point (LOOKOUT_PLOT (plot), from, 0, &zero));
+
+  spans_of = lookout_maintenance_parse (rules, &error);
+  spans = lookout_maintenance_spans (spans_of, from, to, NULL);
+  g_assert_cmpuint (spans->len, >=, 2);
+  for (guint i = 0; i + 1 < spans->len; i += 2)
+    {
+      gint64 start = MAX (g_array_index (spans, gint64, i), from);
+      gint64 end = MIN (g_array_index (spans, gint64, i + 1), to);
+      Pixel in, before, after;
+      double y = zero.y - 40;
+
+      if (end - start < 20 * 60000)
+        continue;
+      g_assert_true (lookout_plot_map_point (LOOKOUT_PLOT (plot), start + (end - start) / 2, 0, &a));
+      in = pixel_at (surface, a.x, y);
+      g_test_message ("band %u: pixel %d,%d,%d,%d", i / 2, in.r, in.g, in.b, in.a);
+      /* the maintenance colour, translucent: purple, red and blue over green */
+      g_assert_cmpint (in.a, >=, 40);
+      g_assert_cmpint (ABS (in.r - (int) (color.red * 255)), <=, 12);
+      g_assert_cmpint (ABS (in.g - (int) (color.green * 255)), <=, 12);
+      g_assert_cmpint (ABS (in.b - (int) (color.blue * 255)), <=, 12);
+
+      /* and nothing a little way outside either edge */
+      g_assert_true (lookout_plot_map_point (LOOKOUT_PLOT (plot), start - 10 * 60000, 0, &a));
+      g_assert_true (lookout_plot_map_point (LOOKOUT_PLOT (plot), end + 10 * 60000, 0, &b));
+      before = pixel_at (surface, a.x, y);
+      after = pixel_at (surface, b.x, y);
+      if (start - 10 * 60000 > from)
+        g_assert_cmpint (before.a, <=, in.a - 30);
+      if (end + 10 * 60000 < to)
+        g_assert_cmpint (after.a, <=, in.a - 30);
+      n_checked++;
+    }
+  g_assert_cmpuint (n_checked, >=, 2);
+  cairo_surface_destroy (surface);
+
+  /* None set: no band. */
+  lookout_plot_set_maintenance (LOOKOUT_PLOT (plot), NULL);
+  surface = render (plot);
+  g_assert_true (lookout_plot_map_point (LOOKOUT_PLOT (plot), g_array_index (spans, gint64, 0) + 1800000, 0, &a));
+  g_assert_true (is_empty (pixel_at (surface, a.x, zero.y - 40)));
+  cairo_surface_destroy (surface);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* The target page: its plot gets the target's windows, the key says them. */
+  {
+    GtkWidget *history = g_object_ref_sink (lookout_target_history_new ());
+    g_autoptr(LookoutTarget) target = lookout_target_new_from_string ("tcp://db.test:5432", NULL);
+    LookoutPlot *page_plot = lookout_target_history_get_plot (LOOKOUT_TARGET_HISTORY (history));
+    gboolean found = FALSE;
+
+    lookout_target_set_options (target, "{\"maintenance\":\"every sunday 02:00-03:00\"}");
+    lookout_target_history_set_target (LOOKOUT_TARGET_HISTORY (history), target);
+    g_assert_true (lookout_plot_has_maintenance (page_plot));
+    for (GtkWidget *w = gtk_widget_get_first_child (history); w != NULL && !found;
+         w = gtk_widget_get_next_sibling (w))
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL && !found; c = gtk_widget_get_next_sibling (c))
+        for (GtkWidget *l = gtk_widget_get_first_child (c); l != NULL && !found; l = gtk_widget_get_next_sibling (l))
+          if (GTK_IS_LABEL (l) && gtk_widget_get_visible (c) &&
+              g_strcmp0 (gtk_label_get_label (GTK_LABEL (l)), "Maintenance window: every Sunday 02:00–03:00") == 0)
+            found = TRUE;
+    g_assert_true (found);
+
+    /* an edit that removes them takes the band away */
+    lookout_target_set_options (target, "{}");
+    g_assert_false (lookout_plot_has_maintenance (page_plot));
+    lookout_target_history_set_target (LOOKOUT_TARGET_HISTORY (history), NULL);
+    g_object_unref (history);
+  }
+}
+
 static void
 test_legend (void)
 {
@@ -974,6 +1074,7 @@ main (int   argc,
   g_test_add_func ("/plot/history-places", test_history_places);
   g_test_add_func ("/plot/legend", test_legend);
   g_test_add_func ("/plot/anomaly-bands", test_anomaly_bands);
+  g_test_add_func ("/plot/maintenance-bands", test_maintenance_bands);
   g_test_add_func ("/plot/set-targets", test_set_targets);
   g_test_add_func ("/plot/dashboard-leaves-out-traffic", test_dashboard_leaves_out_traffic);
   g_test_add_func ("/plot/range-bar", test_range_bar);

@@ -12,6 +12,8 @@
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
 
+#include "lookout-auth-secrets.h"
+#include "lookout-secrets.h"
 #include "lookout-target-dialog-private.h"
 #include "lookout-target-options.h"
 #include "lookout-test-gui.h"
@@ -438,10 +440,265 @@ test_dialog_locations (void)
   destroy_dialog (edit);
 }
 
+static char *
+built_options (LookoutTargetDialog *dialog)
+{
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
+
+  target = lookout_target_dialog_build_target (dialog, &error);
+  g_assert_no_error (error);
+  return g_strdup (lookout_target_get_options (target));
+}
+
+/* Tags and maintenance windows in the option parser's words, the windows
+ * read back in words; the channel picker writes "channels"; an edited
+ * target shows all of it again, a channel no longer configured included. */
+static void
+test_dialog_organise (void)
+{
+  LookoutTargetDialog *dialog = new_dialog (NULL);
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(GError) tags_error = NULL;
+  g_autoptr(GError) maintenance_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *options = NULL;
+  g_autofree char *bad_tags = g_strnfill (65, 'x');
+  LookoutTargetDialog *edit;
+
+  adw_combo_row_set_selected (dialog->kind_row, LOOKOUT_TARGET_KIND_TCP);
+  gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "127.0.0.1:22");
+  g_assert_true (confirm_enabled (dialog));
+
+  gtk_editable_set_text (GTK_EDITABLE (dialog->tags_row), bad_tags);
+  g_assert_false (confirm_enabled (dialog));
+  g_assert_false (lookout_target_options_set_text (object, LOOKOUT_TARGET_KIND_TCP, "tags", bad_tags, &tags_error));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog->tags_error)));
+  g_assert_cmpstr (gtk_label_get_label (dialog->tags_error), ==, tags_error->message);
+  clear_text (dialog->tags_row);
+  type_text (dialog->tags_row, "web, production");
+  g_assert_true (confirm_enabled (dialog));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog->tags_error)));
+
+  type_text (dialog->maintenance_row, "every sundy 02:00-03:00");
+  g_assert_false (confirm_enabled (dialog));
+  g_assert_false (lookout_target_options_set_text (object, LOOKOUT_TARGET_KIND_TCP, "maintenance",
+                                                   "every sundy 02:00-03:00", &maintenance_error));
+  g_assert_cmpstr (gtk_label_get_label (dialog->maintenance_note), ==, maintenance_error->message);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (dialog->maintenance_note), "error"));
+  gtk_editable_set_text (GTK_EDITABLE (dialog->maintenance_row),
+                         "every sunday 02:00-03:00; 2026-12-24 18:00 - 2026-12-26 08:00");
+  g_assert_true (confirm_enabled (dialog));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog->maintenance_note)));
+  g_assert_cmpstr (gtk_label_get_label (dialog->maintenance_note), ==,
+                   "every Sunday 02:00–03:00; once 2026-12-24 18:00 – 2026-12-26 08:00");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (dialog->maintenance_note), "error"));
+
+  /* All channels by default: no option written. */
+  g_assert_true (gtk_switch_get_active (dialog->all_channels_switch));
+  options = built_options (dialog);
+  g_assert_null (strstr (options, "channels"));
+  g_assert_nonnull (strstr (options, "\"tags\":\"web, production\""));
+  g_assert_nonnull (strstr (options, "\"maintenance\":\"every sunday 02:00-03:00; 2026-12-24 18:00 - 2026-12-26 08:00\""));
+  g_clear_pointer (&options, g_free);
+
+  g_assert_nonnull (lookout_target_dialog_find_channel (dialog, "desktop"));
+  g_assert_nonnull (lookout_target_dialog_find_channel (dialog, "telegram"));
+  gtk_switch_set_active (dialog->all_channels_switch, FALSE);
+  options = built_options (dialog);
+  g_assert_nonnull (strstr (options, "\"channels\":\"\""));
+  g_assert_cmpstr (adw_expander_row_get_subtitle (dialog->channels_row), ==, "None: events are recorded, not sent");
+  g_clear_pointer (&options, g_free);
+  gtk_check_button_set_active (lookout_target_dialog_find_channel (dialog, "webhook"), TRUE);
+  gtk_check_button_set_active (lookout_target_dialog_find_channel (dialog, "desktop"), TRUE);
+  g_assert_cmpstr (adw_expander_row_get_subtitle (dialog->channels_row), ==, "desktop, webhook");
+  target = lookout_target_dialog_build_target (dialog, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (lookout_target_get_options (target), "\"channels\":\"desktop,webhook\""));
+  destroy_dialog (dialog);
+
+  /* Editing keeps what was set, and a channel the preferences no longer have. */
+  lookout_target_set_options (target, "{\"tags\":\"web\",\"maintenance\":\"every day 01:00-02:00\","
+                                      "\"channels\":\"webhook,ops\"}");
+  edit = new_dialog (target);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (edit->tags_row)), ==, "web");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (edit->maintenance_row)), ==, "every day 01:00-02:00");
+  g_assert_cmpstr (gtk_label_get_label (edit->maintenance_note), ==, "every day 01:00–02:00");
+  g_assert_false (gtk_switch_get_active (edit->all_channels_switch));
+  g_assert_true (gtk_check_button_get_active (lookout_target_dialog_find_channel (edit, "webhook")));
+  g_assert_false (gtk_check_button_get_active (lookout_target_dialog_find_channel (edit, "desktop")));
+  g_assert_nonnull (lookout_target_dialog_find_channel (edit, "ops"));
+  g_assert_true (gtk_check_button_get_active (lookout_target_dialog_find_channel (edit, "ops")));
+  options = built_options (edit);
+  g_assert_nonnull (strstr (options, "\"channels\":\"webhook,ops\""));
+  destroy_dialog (edit);
+}
+
+/* The tags other targets have are offered; a click adds one once. */
+static void
+test_dialog_known_tags (void)
+{
+  g_autoptr(LookoutTestStore) store = lookout_test_store_new ();
+  g_autoptr(LookoutMonitor) monitor = lookout_test_monitor_new (store->store);
+  g_autoptr(LookoutTarget) tagged = lookout_target_new_from_string ("tcp://127.0.0.1:22", NULL);
+  LookoutTargetDialog *dialog;
+  GtkWidget *child;
+  GtkWidget *button = NULL;
+  guint n = 0;
+
+  lookout_target_set_options (tagged, "{\"tags\":\"web, Database\"}");
+  lookout_test_add_target (monitor, tagged);
+
+  dialog = g_object_ref_sink (lookout_target_dialog_new (monitor, NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog->known_tags_box)));
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (dialog->known_tags_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *inner = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+      n++;
+      if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (inner)), "web") == 0)
+        button = inner;
+    }
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_nonnull (button);
+
+  gtk_editable_set_text (GTK_EDITABLE (dialog->tags_row), "edge");
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dialog->tags_row)), ==, "edge, web");
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dialog->tags_row)), ==, "edge, web");
+
+  destroy_dialog (dialog);
+}
+
+/* HTTP: the redirect limit and basic authentication. The password never
+ * lands in the options; the target holds it, the keyring is to keep it. */
+static void
+test_dialog_http_auth (void)
+{
+  LookoutTargetDialog *dialog = new_dialog (NULL);
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
+  LookoutTargetDialog *edit;
+  const char *options;
+
+  gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "http://127.0.0.1:8080/");
+  gtk_spin_button_set_value (dialog->max_redirects_spin, 0);
+  gtk_editable_set_text (GTK_EDITABLE (dialog->auth_user_row), "al:ice");
+  g_assert_false (confirm_enabled (dialog));
+  g_assert_cmpstr (gtk_label_get_label (dialog->options_error), ==,
+                   "The user name for basic authentication cannot be empty, longer than 255 bytes or contain “:”");
+  gtk_editable_set_text (GTK_EDITABLE (dialog->auth_user_row), "alice");
+  g_assert_true (confirm_enabled (dialog));
+
+  /* A user name without a password is said, not saved. */
+  g_assert_null (lookout_target_dialog_build_target (dialog, &error));
+  g_assert_cmpstr (error->message, ==, "Type the password of “alice” for basic authentication");
+  g_clear_error (&error);
+
+  gtk_editable_set_text (GTK_EDITABLE (dialog->auth_password_row), "s3cret pass");
+  target = lookout_target_dialog_build_target (dialog, &error);
+  g_assert_no_error (error);
+  options = lookout_target_get_options (target);
+  g_assert_nonnull (strstr (options, "\"max_redirects\":0"));
+  g_assert_nonnull (strstr (options, "\"basic_auth_user\":\"alice\""));
+  g_assert_nonnull (strstr (options, "\"basic_auth_keyring\":true"));
+  g_assert_null (strstr (options, "s3cret"));
+  g_assert_cmpstr (lookout_target_get_auth_password (target), ==, "s3cret pass");
+  destroy_dialog (dialog);
+
+  /* An imported password in clear moves out of the options on saving. */
+  lookout_target_set_options (target, "{\"basic_auth_user\":\"alice\",\"basic_auth_password\":\"from file\","
+                                      "\"max_redirects\":3}");
+  lookout_target_set_auth_password (target, NULL);
+  edit = new_dialog (target);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (edit->auth_user_row)), ==, "alice");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (edit->auth_password_row)), ==, "");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (edit->max_redirects_spin), ==, 3);
+  g_clear_object (&target);
+  target = lookout_target_dialog_build_target (edit, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (lookout_target_get_options (target), "from file"));
+  g_assert_cmpstr (lookout_target_get_auth_password (target), ==, "from file");
+  destroy_dialog (edit);
+}
+
+static void
+stored_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (lookout_secret_store_finish (result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* At start the keyring gives each loaded target its password before the
+ * watch finishes (the checks start then); a target added later gets its
+ * own as it comes. */
+static void
+test_auth_secrets_watch (void)
+{
+  g_autoptr(LookoutTestStore) store = lookout_test_store_new ();
+  g_autoptr(LookoutMonitor) monitor = NULL;
+  g_autoptr(LookoutMonitor) reloaded = NULL;
+  g_autoptr(LookoutTarget) site = lookout_target_new_from_string ("http://127.0.0.1:8080/", NULL);
+  g_autoptr(LookoutTarget) later = lookout_target_new_from_string ("http://127.0.0.1:8081/", NULL);
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *later_name = NULL;
+  gboolean stored = FALSE;
+  LookoutTarget *loaded;
+
+  lookout_target_set_options (site, "{\"basic_auth_user\":\"alice\",\"basic_auth_keyring\":true}");
+  lookout_target_set_options (later, "{\"basic_auth_user\":\"bob\",\"basic_auth_keyring\":true}");
+  name = lookout_auth_secret_name (site);
+  g_assert_cmpstr (name, ==, "basic-auth:alice@http://127.0.0.1:8080/");
+  lookout_secret_store_named_async (name, "test", "s3cret pass", NULL, stored_cb, &stored);
+  LOOKOUT_TEST_WAIT (stored);
+  later_name = lookout_auth_secret_name (later);
+  stored = FALSE;
+  lookout_secret_store_named_async (later_name, "test", "bob's", NULL, stored_cb, &stored);
+  LOOKOUT_TEST_WAIT (stored);
+
+  monitor = lookout_test_monitor_new (store->store);
+  lookout_test_add_target (monitor, site);
+  g_clear_object (&monitor);
+
+  /* a start: loaded without the password, which never went to the database */
+  reloaded = lookout_test_monitor_new (store->store);
+  loaded = g_list_model_get_item (lookout_monitor_get_targets (reloaded), 0);
+  g_object_unref (loaded);
+  g_assert_null (lookout_target_get_auth_password (loaded));
+  lookout_auth_secrets_watch_async (reloaded, NULL, lookout_test_async_cb, &res);
+  LOOKOUT_TEST_WAIT (res != NULL);
+  g_assert_true (lookout_auth_secrets_watch_finish (reloaded, res, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (lookout_target_get_auth_password (loaded), ==, "s3cret pass");
+
+  lookout_test_add_target (reloaded, later);
+  loaded = lookout_monitor_find_target_by_uri (reloaded, "http://127.0.0.1:8081/");
+  g_assert_nonnull (loaded);
+  LOOKOUT_TEST_WAIT (g_strcmp0 (lookout_target_get_auth_password (loaded), "bob's") == 0);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(LookoutTestDir) keyring_dir = lookout_test_dir_new ();
+  g_autofree char *keyring = g_build_filename (keyring_dir, "test.keyring", NULL);
+
+  /* libsecret's file backend: a keyring of the test's own */
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "lookout-test", TRUE);
+
   lookout_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/gui/target-dialog/empty", test_dialog_empty);
@@ -454,6 +711,10 @@ main (int   argc,
   g_test_add_func ("/gui/target-dialog/confirm-without-monitor", test_dialog_confirm_without_monitor);
   g_test_add_func ("/gui/target-dialog/kind-options", test_dialog_kind_options);
   g_test_add_func ("/gui/target-dialog/locations", test_dialog_locations);
+  g_test_add_func ("/gui/target-dialog/organise", test_dialog_organise);
+  g_test_add_func ("/gui/target-dialog/known-tags", test_dialog_known_tags);
+  g_test_add_func ("/gui/target-dialog/http-auth", test_dialog_http_auth);
+  g_test_add_func ("/gui/auth-secrets/watch", test_auth_secrets_watch);
 
   return g_test_run ();
 }

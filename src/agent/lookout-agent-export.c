@@ -84,7 +84,7 @@ format_targets (GPtrArray *targets,
       g_autofree char *text = NULL;
 
       for (guint i = 0; i < targets->len; i++)
-        json_array_add_element (array, lookout_target_to_json (g_ptr_array_index (targets, i)));
+        json_array_add_element (array, lookout_target_to_json_for_export (g_ptr_array_index (targets, i)));
       json_node_set_array (node, array);
       text = lookout_json_to_string (node, TRUE);
       g_string_append_printf (out, "%s\n", text);

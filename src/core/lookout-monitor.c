@@ -216,6 +216,9 @@ copy_settings (LookoutTarget *target,
   lookout_target_set_fail_threshold (target, lookout_target_get_fail_threshold (from));
   lookout_target_set_enabled (target, lookout_target_get_enabled (from));
   lookout_target_set_options (target, lookout_target_get_options (from));
+  /* Changes from the API or a file know no password: the one held stays. */
+  if (lookout_target_get_auth_password (from) != NULL)
+    lookout_target_set_auth_password (target, lookout_target_get_auth_password (from));
   g_object_thaw_notify (G_OBJECT (target));
 }
 

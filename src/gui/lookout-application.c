@@ -17,6 +17,7 @@
 #include <glib-unix.h>
 
 #include "lookout-application.h"
+#include "lookout-auth-secrets.h"
 #include "lookout-background.h"
 #include "lookout-remote-access.h"
 #include "lookout-agents.h"
@@ -107,6 +108,23 @@ new_agents (LookoutStore   *store,
 }
 
 static void
+passwords_given_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(LookoutApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lookout_auth_secrets_watch_finish (LOOKOUT_MONITOR (object), result, &error) ||
+      self->monitor != LOOKOUT_MONITOR (object))
+    return;
+
+  lookout_monitor_start (self->monitor);
+  if (self->settings != NULL)
+    self->remote_access = lookout_remote_access_new (self->settings, self->monitor);
+}
+
+static void
 monitor_loaded_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -129,11 +147,12 @@ monitor_loaded_cb (GObject      *object,
       /* Checks run on this main loop from now on; results update the
        * targets' live state, which the list and the page follow. A
        * database opened to read its history only is shown, not checked. */
+      /* The checks start once the keyring has given the loaded targets
+       * their basic-auth passwords: none is checked without its own. */
       if (!lookout_store_get_read_only (self->store))
         {
-          lookout_monitor_start (self->monitor);
-          if (self->settings != NULL)
-            self->remote_access = lookout_remote_access_new (self->settings, self->monitor);
+          lookout_auth_secrets_watch_async (self->monitor, self->cancellable, passwords_given_cb,
+                                            g_object_ref (self));
           self->agents = new_agents (self->store, self->monitor);
         }
     }

@@ -65,8 +65,27 @@ struct _LookoutTargetDialog
   GtkLabel          *options_error;
   GtkLabel          *general_error;
 
+  /* Tags, maintenance windows, channels; HTTP redirects and basic auth. */
+  AdwPreferencesGroup *organise_group;
+  AdwEntryRow       *tags_row;
+  GtkFlowBox        *known_tags_box;
+  GtkLabel          *tags_error;
+  AdwEntryRow       *maintenance_row;
+  GtkLabel          *maintenance_note;
+  AdwExpanderRow    *channels_row;
+  GtkSwitch         *all_channels_switch;
+  GPtrArray         *channel_checks;   /* GtkCheckButton, "lookout-channel-id" data */
+  GtkSpinButton     *max_redirects_spin;
+  AdwEntryRow       *auth_user_row;
+  AdwEntryRow       *auth_password_row;
+  char              *password_unkept;  /* the keyring's refusal, said once */
+
   /* Editing the address: the question whether to keep the old history. */
   AdwMessageDialog  *history_question;
 };
+
+/* The channel picker's check button of channel @id, or NULL. */
+GtkCheckButton *lookout_target_dialog_find_channel (LookoutTargetDialog *self,
+                                                    const char          *id);
 
 G_END_DECLS

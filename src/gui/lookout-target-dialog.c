@@ -20,11 +20,15 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "lookout-auth-secrets.h"
 #include "lookout-gui-utils.h"
+#include "lookout-maintenance.h"
 #include "lookout-place-picker.h"
 #include "lookout-probe-kind.h"
+#include "lookout-secrets.h"
 #include "lookout-target-dialog-private.h"
 #include "lookout-target-options.h"
+#include "lookout-target-tags.h"
 
 G_DEFINE_FINAL_TYPE (LookoutTargetDialog, lookout_target_dialog, ADW_TYPE_WINDOW)
 
@@ -156,6 +160,64 @@ set_text_member (JsonObject  *object,
     json_object_remove_member (object, member);
 }
 
+#define LOOKOUT_HTTP_DEFAULT_MAX_REDIRECTS 10
+
+/* The password never goes into the options (and so never into the
+ * database or an export): the target holds it in memory and the keyring
+ * keeps it. One given in clear (an imported file) moves there on saving;
+ * one in an environment variable stays where it is. */
+static void
+save_basic_auth (LookoutTargetDialog *self,
+                 JsonObject          *object)
+{
+  g_autofree char *user = dup_entry_text (self->auth_user_row);
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->auth_password_row));
+
+  if (user[0] == '\0')
+    {
+      json_object_remove_member (object, "basic_auth_user");
+      json_object_remove_member (object, "basic_auth_password");
+      json_object_remove_member (object, "basic_auth_password_env");
+      json_object_remove_member (object, "basic_auth_keyring");
+      return;
+    }
+
+  json_object_set_string_member (object, "basic_auth_user", user);
+  if (password[0] != '\0' || json_object_has_member (object, "basic_auth_password") ||
+      !json_object_has_member (object, "basic_auth_password_env"))
+    {
+      json_object_remove_member (object, "basic_auth_password");
+      json_object_remove_member (object, "basic_auth_password_env");
+      json_object_set_boolean_member (object, "basic_auth_keyring", TRUE);
+    }
+}
+
+/* The password the target is to hold: the one typed, else one given in
+ * clear in the options (moving to the keyring), else what it has. */
+static char *
+dup_auth_password (LookoutTargetDialog *self,
+                   const char          *options_json)
+{
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->auth_password_row));
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (typed[0] != '\0')
+    return g_strdup (typed);
+  if (options_json != NULL && json_parser_load_from_data (parser, options_json, -1, NULL) &&
+      (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      const char *clear = json_object_get_string_member_with_default (json_node_get_object (root),
+                                                                      "basic_auth_password", NULL);
+      if (clear != NULL)
+        return g_strdup (clear);
+    }
+  if (self->target != NULL)
+    return g_strdup (lookout_target_get_auth_password (self->target));
+
+  return NULL;
+}
+
 static void
 save_http_options (LookoutTargetDialog *self,
                    JsonObject          *object)
@@ -182,6 +244,11 @@ save_http_options (LookoutTargetDialog *self,
   json_object_set_boolean_member (object, "verify_tls",
                                   gtk_switch_get_active (self->verify_tls_switch));
   set_text_member (object, "ca_file", self->ca_file_row);
+  if (gtk_spin_button_get_value_as_int (self->max_redirects_spin) != LOOKOUT_HTTP_DEFAULT_MAX_REDIRECTS)
+    json_object_set_int_member (object, "max_redirects", gtk_spin_button_get_value_as_int (self->max_redirects_spin));
+  else
+    json_object_remove_member (object, "max_redirects");
+  save_basic_auth (self, object);
 }
 
 static void
@@ -203,6 +270,11 @@ load_http_options (LookoutTargetDialog *self,
                          json_object_get_boolean_member_with_default (object, "verify_tls", TRUE));
   gtk_editable_set_text (GTK_EDITABLE (self->ca_file_row),
                          json_object_get_string_member_with_default (object, "ca_file", ""));
+  gtk_spin_button_set_value (self->max_redirects_spin,
+                             json_object_get_int_member_with_default (object, "max_redirects",
+                                                                      LOOKOUT_HTTP_DEFAULT_MAX_REDIRECTS));
+  gtk_editable_set_text (GTK_EDITABLE (self->auth_user_row),
+                         json_object_get_string_member_with_default (object, "basic_auth_user", ""));
 }
 
 static void
@@ -366,6 +438,247 @@ load_places (LookoutTargetDialog *self,
   gtk_editable_set_text (GTK_EDITABLE (self->quorum_row), quorum_text);
 }
 
+/* ---- tags, maintenance windows, channels ---- */
+
+static void
+save_organise (LookoutTargetDialog *self,
+               JsonObject          *object)
+{
+  g_autofree char *tags = dup_entry_text (self->tags_row);
+  g_autofree char *maintenance = dup_entry_text (self->maintenance_row);
+
+  if (tags[0] != '\0')
+    json_object_set_string_member (object, "tags", tags);
+  else
+    json_object_remove_member (object, "tags");
+  if (maintenance[0] != '\0')
+    json_object_set_string_member (object, "maintenance", maintenance);
+  else
+    json_object_remove_member (object, "maintenance");
+
+  if (gtk_switch_get_active (self->all_channels_switch))
+    json_object_remove_member (object, "channels");
+  else
+    {
+      g_autoptr(GString) ids = g_string_new (NULL);
+
+      for (guint i = 0; i < self->channel_checks->len; i++)
+        if (gtk_check_button_get_active (self->channel_checks->pdata[i]))
+          g_string_append_printf (ids, "%s%s", ids->len > 0 ? "," : "",
+                                  (const char *) g_object_get_data (self->channel_checks->pdata[i],
+                                                                    "lookout-channel-id"));
+      json_object_set_string_member (object, "channels", ids->str);
+    }
+}
+
+static GtkCheckButton *
+add_channel_row (LookoutTargetDialog *self,
+                 const char          *id,
+                 const char          *title,
+                 const char          *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *check = gtk_check_button_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+  /* named by the row's title, which it activates */
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+  g_object_set_data_full (G_OBJECT (check), "lookout-channel-id", g_strdup (id), g_free);
+  g_object_bind_property (self->all_channels_switch, "active", row, "sensitive",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+  g_signal_connect_object (check, "toggled", G_CALLBACK (revalidate), self, G_CONNECT_SWAPPED);
+  adw_expander_row_add_row (self->channels_row, row);
+  g_ptr_array_add (self->channel_checks, check);
+
+  return GTK_CHECK_BUTTON (check);
+}
+
+GtkCheckButton *
+lookout_target_dialog_find_channel (LookoutTargetDialog *self,
+                                    const char          *id)
+{
+  for (guint i = 0; i < self->channel_checks->len; i++)
+    if (g_str_equal (g_object_get_data (self->channel_checks->pdata[i], "lookout-channel-id"), id))
+      return self->channel_checks->pdata[i];
+
+  return NULL;
+}
+
+/* Every channel the preferences configure: the three built in and the
+ * further webhooks and Telegram chats of the "channels" setting. */
+static void
+add_configured_channels (LookoutTargetDialog *self)
+{
+  g_autoptr(GSettings) settings = lookout_dup_settings ();
+
+  add_channel_row (self, "desktop", _("Desktop notifications"), "desktop");
+  add_channel_row (self, "telegram", _("Telegram"), "telegram");
+  add_channel_row (self, "webhook", _("Webhook"), "webhook");
+
+  if (settings != NULL)
+    {
+      g_autoptr(GVariant) value = g_settings_get_value (settings, "channels");
+      const char *id, *kind, *name, *address;
+      gboolean enabled;
+      GVariantIter iter;
+
+      g_variant_iter_init (&iter, value);
+      while (g_variant_iter_next (&iter, "(&s&s&s&sb)", &id, &kind, &name, &address, &enabled))
+        if (lookout_target_dialog_find_channel (self, id) == NULL)
+          {
+            g_autofree char *subtitle = g_strdup_printf ("%s · %s", id,
+                                                         g_str_equal (kind, "telegram") ? _("Telegram")
+                                                                                        : _("Webhook"));
+
+            add_channel_row (self, id, name[0] != '\0' ? name : id, subtitle);
+          }
+    }
+}
+
+static void
+update_channels_summary (LookoutTargetDialog *self)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  if (gtk_switch_get_active (self->all_channels_switch))
+    {
+      adw_expander_row_set_subtitle (self->channels_row, _("All channels"));
+      return;
+    }
+
+  for (guint i = 0; i < self->channel_checks->len; i++)
+    if (gtk_check_button_get_active (self->channel_checks->pdata[i]))
+      g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "",
+                              (const char *) g_object_get_data (self->channel_checks->pdata[i],
+                                                                "lookout-channel-id"));
+  adw_expander_row_set_subtitle (self->channels_row,
+                                 names->len > 0 ? names->str : _("None: events are recorded, not sent"));
+}
+
+static void
+load_organise (LookoutTargetDialog *self,
+               const char          *options_json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  JsonNode *root;
+  const char *channels;
+
+  if (options_json == NULL || !json_parser_load_from_data (parser, options_json, -1, NULL))
+    return;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  object = json_node_get_object (root);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->tags_row),
+                         json_object_get_string_member_with_default (object, "tags", ""));
+  gtk_editable_set_text (GTK_EDITABLE (self->maintenance_row),
+                         json_object_get_string_member_with_default (object, "maintenance", ""));
+
+  channels = json_object_get_string_member_with_default (object, "channels", NULL);
+  if (channels != NULL)
+    {
+      g_auto(GStrv) ids = g_strsplit (channels, ",", -1);
+
+      gtk_switch_set_active (self->all_channels_switch, FALSE);
+      for (guint i = 0; ids[i] != NULL; i++)
+        {
+          const char *id = g_strstrip (ids[i]);
+          GtkCheckButton *check;
+
+          if (id[0] == '\0')
+            continue;
+          /* One named here but no longer configured stays, and says so. */
+          check = lookout_target_dialog_find_channel (self, id);
+          if (check == NULL)
+            check = add_channel_row (self, id, id, _("Not configured in the preferences"));
+          gtk_check_button_set_active (check, TRUE);
+        }
+    }
+}
+
+static void
+known_tag_clicked_cb (GtkButton           *button,
+                      LookoutTargetDialog *self)
+{
+  const char *tag = g_object_get_data (G_OBJECT (button), "lookout-tag");
+  g_autofree char *text = dup_entry_text (self->tags_row);
+  g_auto(GStrv) tags = lookout_target_tags_split (text);
+  g_autofree char *joined = NULL;
+
+  for (guint i = 0; tags[i] != NULL; i++)
+    if (g_utf8_collate (tags[i], tag) == 0 || g_ascii_strcasecmp (tags[i], tag) == 0)
+      return;
+
+  joined = text[0] != '\0' ? g_strdup_printf ("%s, %s", text, tag) : g_strdup (tag);
+  gtk_editable_set_text (GTK_EDITABLE (self->tags_row), joined);
+}
+
+static int
+compare_tags (gconstpointer a,
+              gconstpointer b)
+{
+  return g_utf8_collate (*(const char **) a, *(const char **) b);
+}
+
+/* The tags the other targets have, offered as buttons that add one. */
+static void
+update_known_tags (LookoutTargetDialog *self)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) known = g_ptr_array_new_with_free_func (g_free);
+  GtkWidget *child;
+  GListModel *targets;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->known_tags_box))) != NULL)
+    gtk_flow_box_remove (self->known_tags_box, child);
+
+  if (self->monitor != NULL)
+    {
+      targets = lookout_monitor_get_targets (self->monitor);
+      for (guint i = 0; i < g_list_model_get_n_items (targets); i++)
+        {
+          g_autoptr(LookoutTarget) target = g_list_model_get_item (targets, i);
+          g_auto(GStrv) tags = lookout_target_dup_tags (target);
+
+          for (guint j = 0; tags[j] != NULL; j++)
+            {
+              g_autofree char *key = g_utf8_casefold (tags[j], -1);
+
+              if (g_hash_table_add (seen, g_steal_pointer (&key)))
+                g_ptr_array_add (known, g_strdup (tags[j]));
+            }
+        }
+    }
+
+  g_ptr_array_sort (known, compare_tags);
+  for (guint i = 0; i < known->len; i++)
+    {
+      GtkWidget *button = gtk_button_new_with_label (known->pdata[i]);
+      g_autofree char *label = g_strdup_printf (_("Add the tag %s"), (const char *) known->pdata[i]);
+
+      gtk_widget_add_css_class (button, "pill");
+      gtk_widget_add_css_class (button, "small");
+      lookout_set_accessible_label (button, label);
+      gtk_widget_set_tooltip_text (button, label);
+      g_object_set_data_full (G_OBJECT (button), "lookout-tag", g_strdup (known->pdata[i]), g_free);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (known_tag_clicked_cb), self, 0);
+      gtk_flow_box_append (self->known_tags_box, button);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->known_tags_box), known->len > 0);
+  if (GTK_IS_LIST_BOX_ROW (gtk_widget_get_parent (GTK_WIDGET (self->known_tags_box))))
+    {
+      GtkWidget *row = gtk_widget_get_parent (GTK_WIDGET (self->known_tags_box));
+
+      gtk_widget_set_visible (row, known->len > 0);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_widget_set_focusable (row, FALSE);
+    }
+}
+
 /* The names the other targets are checked from, as a hint. */
 static void
 update_known_places (LookoutTargetDialog *self)
@@ -408,6 +721,7 @@ build_options_json (LookoutTargetDialog *self,
   if (options != NULL)
     options->save (self, object);
   save_places (self, object);
+  save_organise (self, object);
 
   root = json_node_init_object (json_node_alloc (), object);
   generator = json_generator_new ();
@@ -638,6 +952,58 @@ revalidate_places (LookoutTargetDialog *self)
   return TRUE;
 }
 
+/* Tags and maintenance windows are checked by the option table's own
+ * rules, so the dialog says what the targets file would. The windows read
+ * back in words when they are right. */
+static gboolean
+revalidate_organise (LookoutTargetDialog *self)
+{
+  g_autofree char *tags = dup_entry_text (self->tags_row);
+  g_autofree char *maintenance = dup_entry_text (self->maintenance_row);
+  g_autoptr(GError) tags_error = NULL;
+  g_autoptr(GError) maintenance_error = NULL;
+  gboolean valid = TRUE;
+
+  if (tags[0] != '\0')
+    {
+      g_autoptr(JsonObject) object = json_object_new ();
+
+      if (!lookout_target_options_set_text (object, LOOKOUT_TARGET_KIND_HTTP, "tags", tags, &tags_error))
+        valid = FALSE;
+    }
+  set_field_error (GTK_WIDGET (self->tags_row), self->tags_error, tags_error ? tags_error->message : NULL);
+
+  update_channels_summary (self);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->maintenance_note), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->maintenance_note), "dim-label");
+  if (maintenance[0] == '\0')
+    {
+      set_field_error (GTK_WIDGET (self->maintenance_row), self->maintenance_note, NULL);
+      return valid;
+    }
+  else
+    {
+      g_autoptr(LookoutMaintenance) windows = lookout_maintenance_parse (maintenance, &maintenance_error);
+      g_autofree char *words = NULL;
+
+      if (windows == NULL)
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (self->maintenance_note), "error");
+          set_field_error (GTK_WIDGET (self->maintenance_row), self->maintenance_note, maintenance_error->message);
+          return FALSE;
+        }
+
+      set_field_error (GTK_WIDGET (self->maintenance_row), self->maintenance_note, NULL);
+      words = lookout_maintenance_describe (windows);
+      gtk_label_set_label (self->maintenance_note, words);
+      gtk_widget_add_css_class (GTK_WIDGET (self->maintenance_note), "dim-label");
+      show_field_message (self->maintenance_note, TRUE);
+    }
+
+  return valid;
+}
+
 static gboolean
 revalidate_options (LookoutTargetDialog *self)
 {
@@ -676,6 +1042,7 @@ revalidate (LookoutTargetDialog *self)
   valid &= revalidate_name (self);
   valid &= revalidate_schedule (self);
   valid &= revalidate_options (self);
+  valid &= revalidate_organise (self);
 
   self->valid = !!valid;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.confirm", self->valid && !self->busy);
@@ -826,6 +1193,40 @@ ask_about_history (LookoutTargetDialog *self,
   gtk_window_present (GTK_WINDOW (question));
 }
 
+static void continue_confirm (LookoutTargetDialog *self,
+                              LookoutTarget       *target);
+
+static void
+password_kept_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(LookoutTargetDialog) self = user_data;
+  g_autoptr(LookoutTarget) target = g_object_steal_data (G_OBJECT (self), "lookout-keyring-target");
+  g_autoptr(GError) error = NULL;
+
+  self->busy = FALSE;
+  if (!lookout_secret_store_finish (result, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Said once; the second press accepts a password kept in memory only. */
+      self->password_unkept = g_strdup (error->message);
+      message = g_strdup_printf (_("The password cannot be kept in the keyring (%s). "
+                                   "Press Save again to use it until Lookout quits; "
+                                   "after that the check says the password is missing."),
+                                 error->message);
+      set_field_error (NULL, self->general_error, message);
+      revalidate (self);
+      return;
+    }
+
+  revalidate (self);
+  continue_confirm (self, target);
+}
+
 static void
 confirm_action (GtkWidget  *widget,
                 const char *action_name,
@@ -846,6 +1247,29 @@ confirm_action (GtkWidget  *widget,
 
   set_field_error (NULL, self->general_error, NULL);
 
+  /* Kept first, so that a keyring that refuses is said before saving. */
+  if (lookout_auth_secret_wanted (target) && self->password_unkept == NULL)
+    {
+      g_autofree char *name = lookout_auth_secret_name (target);
+      g_autofree char *label = g_strdup_printf (_("Lookout: password of %s"),
+                                                lookout_target_get_uri_string (target));
+
+      self->busy = TRUE;
+      gtk_widget_action_set_enabled (widget, "dialog.confirm", FALSE);
+      g_object_set_data_full (G_OBJECT (self), "lookout-keyring-target",
+                              g_object_ref (target), g_object_unref);
+      lookout_secret_store_named_async (name, label, lookout_target_get_auth_password (target),
+                                        self->cancellable, password_kept_cb, g_object_ref (self));
+      return;
+    }
+
+  continue_confirm (self, target);
+}
+
+static void
+continue_confirm (LookoutTargetDialog *self,
+                  LookoutTarget       *target)
+{
   if (self->monitor == NULL)
     {
       finish_saving (self, target, NULL);
@@ -884,6 +1308,7 @@ save_target (LookoutTargetDialog *self,
       lookout_target_set_timeout (fresh_target, lookout_target_get_timeout (target));
       lookout_target_set_fail_threshold (fresh_target, lookout_target_get_fail_threshold (target));
       lookout_target_set_options (fresh_target, lookout_target_get_options (target));
+      lookout_target_set_auth_password (fresh_target, lookout_target_get_auth_password (target));
       target = fresh_target;
       g_object_set_data_full (G_OBJECT (self), "lookout-pending-target", target, g_object_unref);
       g_object_set_data_full (G_OBJECT (self), "lookout-replaced-target",
@@ -942,6 +1367,7 @@ load_target (LookoutTargetDialog *self)
   gtk_spin_button_set_value (self->threshold_spin, lookout_target_get_fail_threshold (target));
   load_options (self, kind, lookout_target_get_options (target));
   load_places (self, lookout_target_get_options (target));
+  load_organise (self, lookout_target_get_options (target));
 }
 
 static void
@@ -953,6 +1379,7 @@ lookout_target_dialog_constructed (GObject *object)
 
   self->updating = TRUE;
 
+  add_configured_channels (self);
   if (self->target == NULL)
     load_defaults (self);
   else
@@ -973,6 +1400,7 @@ lookout_target_dialog_constructed (GObject *object)
   update_for_kind (self);
   update_verify_tls (self);
   update_known_places (self);
+  update_known_tags (self);
   revalidate (self);
 }
 
@@ -999,6 +1427,8 @@ lookout_target_dialog_finalize (GObject *object)
   g_clear_object (&self->target);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->uri, lookout_target_uri_unref);
+  g_clear_pointer (&self->channel_checks, g_ptr_array_unref);
+  g_clear_pointer (&self->password_unkept, g_free);
 
   G_OBJECT_CLASS (lookout_target_dialog_parent_class)->finalize (object);
 }
@@ -1118,6 +1548,17 @@ lookout_target_dialog_class_init (LookoutTargetDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, quorum_row);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, locations_error);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, general_error);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, organise_group);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, tags_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, known_tags_box);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, tags_error);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, maintenance_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, maintenance_note);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, channels_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, all_channels_switch);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, max_redirects_spin);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, auth_user_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, auth_password_row);
 
   gtk_widget_class_install_action (widget_class, "dialog.confirm", NULL, confirm_action);
 }
@@ -1130,8 +1571,11 @@ lookout_target_dialog_init (LookoutTargetDialog *self)
   GtkWidget *name_text;
 
   self->cancellable = g_cancellable_new ();
+  self->channel_checks = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  show_field_message (self->tags_error, FALSE);
+  show_field_message (self->maintenance_note, FALSE);
   show_field_message (self->address_error, FALSE);
   show_field_message (self->address_note, FALSE);
   show_field_message (self->name_error, FALSE);
@@ -1192,6 +1636,18 @@ lookout_target_dialog_init (LookoutTargetDialog *self)
                            G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->max_offset_row, "changed",
                            G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tags_row, "changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->maintenance_row, "changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->all_channels_switch, "notify::active",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->max_redirects_spin, "value-changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->auth_user_row, "changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->auth_password_row, "changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 LookoutTargetDialog *
@@ -1231,6 +1687,33 @@ lookout_target_dialog_is_valid (LookoutTargetDialog *self)
   return self->valid;
 }
 
+/* A user name for the keyring wants a password to keep. */
+static gboolean
+check_auth_password (LookoutTargetDialog  *self,
+                     const char           *options,
+                     const char           *password,
+                     GError              **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonObject *object;
+
+  if (!json_parser_load_from_data (parser, options, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return TRUE;
+  object = json_node_get_object (root);
+  if (json_object_get_boolean_member_with_default (object, "basic_auth_keyring", FALSE) &&
+      (password == NULL || password[0] == '\0'))
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("Type the password of “%s” for basic authentication"),
+                   json_object_get_string_member_with_default (object, "basic_auth_user", ""));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 LookoutTarget *
 lookout_target_dialog_build_target (LookoutTargetDialog  *self,
                                     GError              **error)
@@ -1238,6 +1721,7 @@ lookout_target_dialog_build_target (LookoutTargetDialog  *self,
   g_autoptr(LookoutTarget) target = NULL;
   g_autofree char *name = NULL;
   g_autofree char *options = NULL;
+  g_autofree char *password = NULL;
   guint interval;
   guint timeout;
   guint threshold;
@@ -1275,6 +1759,10 @@ lookout_target_dialog_build_target (LookoutTargetDialog  *self,
       !lookout_target_validate_options (options, error))
     return NULL;
 
+  password = dup_auth_password (self, self->target != NULL ? lookout_target_get_options (self->target) : NULL);
+  if (!check_auth_password (self, options, password, error))
+    return NULL;
+
   if (self->target != NULL)
     {
       target = lookout_target_copy (self->target);
@@ -1282,6 +1770,7 @@ lookout_target_dialog_build_target (LookoutTargetDialog  *self,
     }
   else
     target = lookout_target_new (self->uri);
+  lookout_target_set_auth_password (target, password);
 
   lookout_target_set_name (target, name);
   lookout_target_set_interval (target, interval);

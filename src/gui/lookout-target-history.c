@@ -67,6 +67,8 @@ struct _LookoutTargetHistory
   GtkLabel      *stat_values[N_STATS];
   GtkLabel      *note_label;
   GtkLabel      *export_label;
+  GtkWidget     *maintenance_key;   /* the legend's entry for the shaded windows */
+  GtkLabel      *maintenance_label;
 
   GCancellable  *stats_cancellable;
   GCancellable  *export_cancellable;
@@ -88,6 +90,43 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void
+maintenance_swatch_draw_cb (GtkDrawingArea *area,
+                            cairo_t        *cr,
+                            int             width,
+                            int             height,
+                            gpointer        user_data)
+{
+  LookoutTargetHistory *self = user_data;
+  GdkRGBA color;
+
+  lookout_plot_get_maintenance_color (self->plot, &color);
+  color.alpha = MIN (1.0, color.alpha * 2.5);
+  gdk_cairo_set_source_rgba (cr, &color);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
+}
+
+/* The plot shades the target's maintenance windows; the key under it says
+ * what the shade is and which windows they are. */
+static void
+update_maintenance (LookoutTargetHistory *self)
+{
+  LookoutMaintenance *maintenance = self->target != NULL ? lookout_maintenance_new_for_target (self->target)
+                                                         : NULL;
+
+  if (maintenance != NULL)
+    {
+      g_autofree char *words = lookout_maintenance_describe (maintenance);
+      /* Translators: the legend of the plot's purple bands, then the windows in words */
+      g_autofree char *text = g_strdup_printf (_("Maintenance window: %s"), words);
+
+      gtk_label_set_label (self->maintenance_label, text);
+    }
+  gtk_widget_set_visible (self->maintenance_key, maintenance != NULL);
+  lookout_plot_set_maintenance (self->plot, maintenance);
+}
 
 static void
 set_stat (LookoutTargetHistory *self,
@@ -488,6 +527,24 @@ lookout_target_history_init (LookoutTargetHistory *self)
   gtk_widget_set_visible (self->legend, FALSE);
   gtk_box_append (GTK_BOX (self->box), self->legend);
 
+  {
+    GtkWidget *swatch = gtk_drawing_area_new ();
+
+    self->maintenance_key = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+    gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (swatch), 14);
+    gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (swatch), 10);
+    gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
+    gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), maintenance_swatch_draw_cb, self, NULL);
+    self->maintenance_label = GTK_LABEL (gtk_label_new (NULL));
+    gtk_label_set_wrap (self->maintenance_label, TRUE);
+    gtk_label_set_xalign (self->maintenance_label, 0);
+    gtk_widget_add_css_class (GTK_WIDGET (self->maintenance_label), "caption");
+    gtk_box_append (GTK_BOX (self->maintenance_key), swatch);
+    gtk_box_append (GTK_BOX (self->maintenance_key), GTK_WIDGET (self->maintenance_label));
+    gtk_widget_set_visible (self->maintenance_key, FALSE);
+    gtk_box_append (GTK_BOX (self->box), self->maintenance_key);
+  }
+
   grid = gtk_flow_box_new ();
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (grid), GTK_SELECTION_NONE);
   gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (grid), TRUE);
@@ -618,11 +675,19 @@ lookout_target_history_set_target (LookoutTargetHistory *self,
     return;
 
   if (self->target != NULL)
-    g_signal_handlers_disconnect_by_func (self->target, options_changed_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->target, options_changed_cb, self);
+      g_signal_handlers_disconnect_by_func (self->target, update_maintenance, self);
+    }
   g_set_object (&self->target, target);
   g_clear_pointer (&self->places, g_free);
   if (target != NULL)
-    g_signal_connect_swapped (target, "notify::options", G_CALLBACK (options_changed_cb), self);
+    {
+      g_signal_connect_swapped (target, "notify::options", G_CALLBACK (options_changed_cb), self);
+      g_signal_connect_object (target, "notify::options", G_CALLBACK (update_maintenance), self,
+                               G_CONNECT_SWAPPED);
+    }
+  update_maintenance (self);
 
   lookout_plot_remove_all (self->plot);
   gtk_label_set_label (self->export_label, "");

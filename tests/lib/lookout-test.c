@@ -291,7 +291,6 @@ lookout_test_run_probe (LookoutProbe  *probe,
                         GError       **error)
 {
   g_autoptr(LookoutTarget) target = NULL;
-  g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) local_error = NULL;
 
   target = lookout_target_new_from_string (uri, &local_error);
@@ -299,6 +298,18 @@ lookout_test_run_probe (LookoutProbe  *probe,
   lookout_target_set_timeout (target, timeout_ms);
   if (options != NULL)
     lookout_target_set_options (target, options);
+
+  return lookout_test_run_probe_on (probe, target, cancellable, error);
+}
+
+/* One check of @target by @probe, waited for. */
+LookoutResult *
+lookout_test_run_probe_on (LookoutProbe   *probe,
+                           LookoutTarget  *target,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
 
   lookout_probe_run_async (probe, target, cancellable, lookout_test_async_cb, &res);
   LOOKOUT_TEST_WAIT (res != NULL);

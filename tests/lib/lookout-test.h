@@ -128,6 +128,10 @@ LookoutResult *lookout_test_run_probe    (LookoutProbe        *probe,
                                           const char          *options,
                                           GCancellable        *cancellable,
                                           GError             **error);
+LookoutResult *lookout_test_run_probe_on (LookoutProbe        *probe,
+                                          LookoutTarget       *target,
+                                          GCancellable        *cancellable,
+                                          GError             **error);
 
 /* ---- CPU time, for benchmarks ---- */
 

@@ -103,7 +103,11 @@ append_options (GString    *out,
   if (json_parser_load_from_data (parser, options, -1, NULL) &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
-      g_autofree char *text = lookout_json_to_string (json_parser_get_root (parser), FALSE);
+      g_autofree char *text = NULL;
+
+      /* a password is written to no one, whatever the token */
+      json_object_remove_member (json_node_get_object (json_parser_get_root (parser)), "basic_auth_password");
+      text = lookout_json_to_string (json_parser_get_root (parser), FALSE);
 
       g_string_append (out, text);
     }

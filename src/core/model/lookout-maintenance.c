@@ -329,6 +329,87 @@ lookout_maintenance_free (LookoutMaintenance *self)
   g_free (self);
 }
 
+static void
+append_days (GString *out,
+             guint8   days)
+{
+  static const char *names[7] = {
+    N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"),
+    N_("Friday"), N_("Saturday"), N_("Sunday"),
+  };
+  gboolean first = TRUE;
+
+  if (days == 0x7f)
+    {
+      g_string_append (out, _("every day"));
+      return;
+    }
+  if (days == 0x1f)
+    {
+      g_string_append (out, _("every weekday"));
+      return;
+    }
+  if (days == 0x60)
+    {
+      g_string_append (out, _("every weekend day"));
+      return;
+    }
+
+  /* Translators: followed by day names, "every Sunday" */
+  g_string_append (out, _("every"));
+  for (guint i = 0; i < 7; i++)
+    if (days & (1 << i))
+      {
+        g_string_append (out, first ? " " : ", ");
+        g_string_append (out, _(names[i]));
+        first = FALSE;
+      }
+}
+
+char *
+lookout_maintenance_describe (const LookoutMaintenance *self)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  for (guint i = 0; i < self->windows->len; i++)
+    {
+      const Window *window = &g_array_index (self->windows, Window, i);
+
+      if (out->len > 0)
+        g_string_append (out, "; ");
+      if (window->days != 0)
+        {
+          guint end = window->start_min + window->length_min;
+
+          if (end > MINUTES_PER_DAY)
+            end -= MINUTES_PER_DAY;
+
+          append_days (out, window->days);
+          g_string_append_printf (out, " %02u:%02u–%02u:%02u",
+                                  window->start_min / 60, window->start_min % 60,
+                                  end / 60, end % 60);
+          if (window->start_min + window->length_min > MINUTES_PER_DAY)
+            g_string_append_printf (out, " %s", _("(the next day)"));
+        }
+      else
+        {
+          /* Translators: a one-off maintenance window follows, "once 2026-12-24 18:00 – 2026-12-26 08:00" */
+          g_string_append_printf (out, "%s %04d-%02d-%02d %02u:%02u – ", _("once"),
+                                  window->year[0], window->month[0], window->day[0],
+                                  window->minute[0] / 60, window->minute[0] % 60);
+          if (window->year[1] != window->year[0] || window->month[1] != window->month[0] ||
+              window->day[1] != window->day[0])
+            g_string_append_printf (out, "%04d-%02d-%02d ",
+                                    window->year[1], window->month[1], window->day[1]);
+          g_string_append_printf (out, "%02u:%02u", window->minute[1] / 60, window->minute[1] % 60);
+        }
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 gboolean
 lookout_maintenance_check (const char  *text,
                            GError     **error)

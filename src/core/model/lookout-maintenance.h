@@ -34,6 +34,10 @@ void                lookout_maintenance_free            (LookoutMaintenance     
 gboolean            lookout_maintenance_check           (const char               *text,
                                                          GError                  **error);
 
+/* The windows in words, for a preview: "every Sunday 02:00–03:00;
+ * once 2026-12-24 18:00 – 2026-12-26 08:00". */
+char               *lookout_maintenance_describe        (const LookoutMaintenance *self);
+
 /* Whether a window is open at @ms (ms since the epoch) in @tz (NULL: local). */
 gboolean            lookout_maintenance_contains        (const LookoutMaintenance *self,
                                                          gint64                    ms,

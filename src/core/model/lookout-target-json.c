@@ -71,6 +71,23 @@ lookout_target_to_json (LookoutTarget *target)
   return json_builder_get_root (builder);
 }
 
+JsonNode *
+lookout_target_to_json_for_export (LookoutTarget *target)
+{
+  JsonNode *node = lookout_target_to_json (target);
+  JsonObject *options = json_object_get_object_member (json_node_get_object (node), "options");
+  g_autofree char *note = lookout_target_options_dup_secret_note (lookout_target_get_options (target));
+  g_autoptr(GList) keys = json_object_get_members (options);
+
+  for (const GList *l = keys; l != NULL; l = l->next)
+    if (lookout_target_options_is_secret (l->data))
+      json_object_remove_member (options, l->data);
+  if (note != NULL)
+    json_object_set_string_member (json_node_get_object (node), "note", note);
+
+  return node;
+}
+
 static gboolean
 get_member_uint (JsonNode    *node,
                  const char  *name,
@@ -135,7 +152,9 @@ lookout_target_update_from_json (LookoutTarget  *target,
   json_object_iter_init (&iter, object);
   while (json_object_iter_next (&iter, &member, &node))
     {
-      if (g_str_equal (member, "uri") || g_str_equal (member, "id") || g_str_equal (member, "kind"))
+      /* "note" is an export's comment: where a password went. */
+      if (g_str_equal (member, "uri") || g_str_equal (member, "id") || g_str_equal (member, "kind") ||
+          g_str_equal (member, "note"))
         continue;
 
       if (g_str_equal (member, "name"))

@@ -22,6 +22,9 @@ G_BEGIN_DECLS
  *
  * "options" holds the options of the target's kind (lookout-target-options.h). */
 JsonNode      *lookout_target_to_json          (LookoutTarget  *target);
+/* The same without secrets (a basic-auth password), with a "note" saying
+ * where one went: for exports. */
+JsonNode      *lookout_target_to_json_for_export (LookoutTarget *target);
 
 /* A new target (id 0) from such an object: "uri" is required, every other
  * member optional ("id" and "kind" are ignored). Bad values are refused in

@@ -135,7 +135,7 @@ lookout_target_list_format (GListModel              *targets,
   for (guint i = 0; i < g_list_model_get_n_items (targets); i++)
     {
       g_autoptr(LookoutTarget) target = g_list_model_get_item (targets, i);
-      JsonNode *node = lookout_target_to_json (target);
+      JsonNode *node = lookout_target_to_json_for_export (target);
 
       /* an id is this database's business, not the list's */
       json_object_remove_member (json_node_get_object (node), "id");

@@ -420,6 +420,77 @@ check_tags (const char  *text,
   return TRUE;
 }
 
+static gboolean
+has_control_char (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (g_ascii_iscntrl (*p))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* RFC 7617: the user-id cannot hold a colon; neither may hold control
+ * characters, which would end up in a header. */
+static gboolean
+check_auth_user (const char  *text,
+                 GError     **error)
+{
+  if (text[0] == '\0' || strchr (text, ':') != NULL || strlen (text) > 255)
+    {
+      g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                           _("The user name for basic authentication cannot be empty, longer than "
+                             "255 bytes or contain “:”"));
+      return FALSE;
+    }
+  if (has_control_char (text))
+    {
+      g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                           _("The user name for basic authentication cannot contain control characters"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_auth_password (const char  *text,
+                     GError     **error)
+{
+  if (has_control_char (text))
+    {
+      g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                           _("The password for basic authentication cannot contain control characters"));
+      return FALSE;
+    }
+  if (strlen (text) > 1024)
+    {
+      g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                           _("The password for basic authentication is longer than 1024 bytes"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_env_name (const char  *text,
+                GError     **error)
+{
+  gsize len = strlen (text);
+
+  if (len == 0 || len > 255 || g_ascii_isdigit (text[0]) ||
+      strspn (text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != len)
+    {
+      g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                   _("“%s” is not the name of an environment variable: letters, digits and “_”, "
+                     "not starting with a digit, like SITE_PASSWORD"), text);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* The keys agreed for each kind; keys not listed are left for the probes
  * that may know them (an older or newer Lookout wrote them). */
 static const LookoutTargetOption options[] = {
@@ -484,6 +555,16 @@ static const LookoutTargetOption options[] = {
  * and read, checked and written like them, but not listed among a kind's
  * options (lookout_target_options_dup_keys()). */
 static const LookoutTargetOption settings[] = {
+  /* HTTP basic authentication: credentials rather than a way of checking,
+   * documented in the README rather than listed with the options. */
+  { "basic_auth_user", "basic_auth_user", LOOKOUT_TARGET_OPTION_STRING, KIND (HTTP), 0, 0, check_auth_user,
+    "USER", N_("The user name for HTTP basic authentication") },
+  { "basic_auth_password", "basic_auth_password", LOOKOUT_TARGET_OPTION_STRING, KIND (HTTP), 0, 0, check_auth_password,
+    "PASSWORD", N_("Its password, in clear (an export leaves it out)") },
+  { "basic_auth_password_env", "basic_auth_password_env", LOOKOUT_TARGET_OPTION_STRING, KIND (HTTP), 0, 0, check_env_name,
+    "NAME", N_("The environment variable that holds its password") },
+  { "basic_auth_keyring", "basic_auth_keyring", LOOKOUT_TARGET_OPTION_BOOLEAN, KIND (HTTP), 0, 0, NULL,
+    "true|false", N_("Its password is kept in the desktop app’s keyring") },
   { "maintenance", "maintenance", LOOKOUT_TARGET_OPTION_STRING, ALL_KINDS, 0, 0, lookout_maintenance_check,
     "RULES", N_("Maintenance windows, checked but not notified: “every sunday 02:00-03:00; 2026-12-24 18:00 - 20:00”") },
   { "tags", "tags", LOOKOUT_TARGET_OPTION_STRING, ALL_KINDS, 0, 0, check_tags,
@@ -637,6 +718,16 @@ lookout_target_options_validate (const char  *options_json,
 
       if (node != NULL && !check_option (option_or_setting (i), node, error))
         return FALSE;
+    }
+
+  if (!json_object_has_member (object, "basic_auth_user") &&
+      (json_object_has_member (object, "basic_auth_password") ||
+       json_object_has_member (object, "basic_auth_password_env") ||
+       json_object_has_member (object, "basic_auth_keyring")))
+    {
+      g_set_error_literal (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+                           _("A password for basic authentication needs a user name too (basic_auth_user)"));
+      return FALSE;
     }
 
   return check_places (object, error);
@@ -822,6 +913,39 @@ lookout_target_options_set_text (JsonObject         *object,
   return TRUE;
 }
 
+gboolean
+lookout_target_options_is_secret (const char *key)
+{
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  return g_str_equal (key, "basic_auth_password");
+}
+
+char *
+lookout_target_options_dup_secret_note (const char *options_json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonObject *object;
+  JsonNode *root;
+  const char *user;
+
+  if (options_json == NULL || !json_parser_load_from_data (parser, options_json, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  object = json_node_get_object (root);
+  user = json_object_get_string_member_with_default (object, "basic_auth_user", NULL);
+  if (user == NULL)
+    return NULL;
+
+  if (json_object_has_member (object, "basic_auth_password"))
+    return g_strdup_printf (_("The password of “%s” is left out: give it again with "
+                              "basic_auth_password= or basic_auth_password_env="), user);
+  if (json_object_get_boolean_member_with_default (object, "basic_auth_keyring", FALSE))
+    return g_strdup_printf (_("The password of “%s” is in the keyring of the computer this "
+                              "list comes from, not in the list"), user);
+  return NULL;
+}
+
 char *
 lookout_target_options_to_text (const char *options_json)
 {
@@ -840,7 +964,7 @@ lookout_target_options_to_text (const char *options_json)
       const LookoutTargetOption *option = option_or_setting (i);
       JsonNode *node = json_object_get_member (object, option->key);
 
-      if (node == NULL)
+      if (node == NULL || lookout_target_options_is_secret (option->key))
         continue;
 
       if (option->type == LOOKOUT_TARGET_OPTION_HEADERS && JSON_NODE_HOLDS_OBJECT (node))

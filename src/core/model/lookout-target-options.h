@@ -113,4 +113,10 @@ char                     **lookout_target_options_get_places  (const char       
  * for none), or NULL when it is not set: every channel. */
 char                     **lookout_target_options_dup_channels (const char         *options_json);
 
+/* Whether the option @key holds a secret that no export, and no text
+ * form, writes (basic_auth_password). */
+gboolean                   lookout_target_options_is_secret   (const char                 *key);
+/* A sentence for an export saying where a target's password went, or NULL. */
+char                      *lookout_target_options_dup_secret_note (const char             *options_json);
+
 G_END_DECLS

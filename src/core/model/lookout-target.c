@@ -35,6 +35,7 @@ struct _LookoutTarget
   LookoutTargetUri  *uri;
   char              *name;
   char              *options;          /* NULL means "{}" */
+  char              *auth_password;    /* given at run time, never saved */
   const char        *location_source;  /* interned */
   char              *last_error;
   char              *last_address;
@@ -112,6 +113,9 @@ lookout_target_finalize (GObject *object)
   g_clear_pointer (&self->uri, lookout_target_uri_unref);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->options, g_free);
+  if (self->auth_password != NULL)
+    memset (self->auth_password, 0, strlen (self->auth_password));
+  g_clear_pointer (&self->auth_password, g_free);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->last_address, g_free);
 
@@ -711,6 +715,30 @@ lookout_target_set_enabled (LookoutTarget *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENABLED]);
 }
 
+/* The HTTP basic-authentication password from the keyring: kept in memory
+ * only, so that neither the database nor an export holds it. */
+const char *
+lookout_target_get_auth_password (LookoutTarget *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_TARGET (self), NULL);
+
+  return self->auth_password;
+}
+
+void
+lookout_target_set_auth_password (LookoutTarget *self,
+                                  const char    *password)
+{
+  g_return_if_fail (LOOKOUT_IS_TARGET (self));
+
+  if (g_strcmp0 (self->auth_password, password) == 0)
+    return;
+  if (self->auth_password != NULL)
+    memset (self->auth_password, 0, strlen (self->auth_password));
+  g_free (self->auth_password);
+  self->auth_password = g_strdup (password);
+}
+
 const char *
 lookout_target_get_options (LookoutTarget *self)
 {
@@ -929,6 +957,7 @@ lookout_target_copy (LookoutTarget *self)
   copy->fail_threshold = self->fail_threshold;
   copy->enabled = self->enabled;
   copy->options = g_strdup (self->options);
+  copy->auth_password = g_strdup (self->auth_password);
   copy->created_at = self->created_at;
   copy->latitude = self->latitude;
   copy->longitude = self->longitude;

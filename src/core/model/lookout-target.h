@@ -113,6 +113,10 @@ gboolean            lookout_target_get_enabled        (LookoutTarget     *self);
 void                lookout_target_set_enabled        (LookoutTarget     *self,
                                                        gboolean           enabled);
 const char         *lookout_target_get_options        (LookoutTarget     *self);
+/* A password given at run time (the desktop's keyring), never stored. */
+const char         *lookout_target_get_auth_password  (LookoutTarget     *self);
+void                lookout_target_set_auth_password  (LookoutTarget     *self,
+                                                       const char        *password);
 void                lookout_target_set_options        (LookoutTarget     *self,
                                                        const char        *options_json);
 gint64              lookout_target_get_created_at     (LookoutTarget     *self);

@@ -413,12 +413,17 @@ lookout_targets_file_format_line (LookoutTarget *target)
 {
   g_autoptr(LookoutTarget) defaults = NULL;
   g_autofree char *options = NULL;
+  g_autofree char *note = NULL;
   GString *line;
 
   g_return_val_if_fail (LOOKOUT_IS_TARGET (target), NULL);
 
   defaults = lookout_target_new (lookout_target_get_uri (target));
-  line = g_string_new (lookout_target_get_uri_string (target));
+  note = lookout_target_options_dup_secret_note (lookout_target_get_options (target));
+  line = g_string_new (NULL);
+  if (note != NULL)
+    g_string_append_printf (line, "# %s\n", note);
+  g_string_append (line, lookout_target_get_uri_string (target));
 
   if (lookout_target_get_interval (target) != lookout_target_get_interval (defaults))
     g_string_append_printf (line, " interval=%u", lookout_target_get_interval (target));

@@ -36,6 +36,9 @@ http_options_clear (gpointer data)
   g_clear_pointer (&options->request_body, g_bytes_unref);
   g_clear_object (&options->ca_database);
   g_clear_pointer (&options->headers, g_ptr_array_unref);
+  g_clear_pointer (&options->auth_user, g_free);
+  g_clear_pointer (&options->auth_password, g_free);
+  g_clear_pointer (&options->auth_password_env, g_free);
 }
 
 LookoutHttpOptions *
@@ -355,6 +358,25 @@ lookout_http_options_parse (const char  *json,
             return NULL;
           g_free (options->content_type);
           options->content_type = g_strdup (json_node_get_string (node));
+        }
+      else if (g_str_equal (name, "basic_auth_user") ||
+               g_str_equal (name, "basic_auth_password") ||
+               g_str_equal (name, "basic_auth_password_env"))
+        {
+          char **slot = g_str_equal (name, "basic_auth_user") ? &options->auth_user
+                      : g_str_equal (name, "basic_auth_password") ? &options->auth_password
+                      : &options->auth_password_env;
+
+          if (!check_member_type (node, name, G_TYPE_STRING, error))
+            return NULL;
+          g_free (*slot);
+          *slot = g_strdup (json_node_get_string (node));
+        }
+      else if (g_str_equal (name, "basic_auth_keyring"))
+        {
+          if (!check_member_type (node, name, G_TYPE_BOOLEAN, error))
+            return NULL;
+          options->auth_keyring = json_node_get_boolean (node);
         }
       else if (g_str_equal (name, "headers"))
         {

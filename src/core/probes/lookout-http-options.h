@@ -37,6 +37,10 @@ typedef struct
   GBytes                 *request_body;   /* sent with the request, or NULL */
   char                   *content_type;   /* of request_body */
   GTlsDatabase           *ca_database;    /* read from ca_file */
+  char                   *auth_user;      /* basic authentication, or NULL */
+  char                   *auth_password;  /* given in the options, or NULL */
+  char                   *auth_password_env;
+  gboolean                auth_keyring;   /* the password is the target's run-time one */
 } LookoutHttpOptions;
 
 /* NULL with a LOOKOUT_TARGET_ERROR_INVALID_OPTIONS error saying what is

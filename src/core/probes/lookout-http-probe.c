@@ -123,11 +123,13 @@ typedef struct
   SoupMessage          *msg;
   GInputStream         *body;
   GUri                 *uri;               /* this hop's */
+  GUri                 *first_uri;
   GUri                 *next_uri;          /* set while a redirect is to be followed */
   const char           *method;
   char                 *host;              /* of the first hop */
   char                 *blocked;           /* a link-local address a redirect led to */
   char                 *cert_subject;      /* of a rejected certificate */
+  char                 *authorization;     /* "Basic …", sent to the first hop's origin only */
   LookoutDeadline       deadline;
   GHashTable           *visited;
   guint8               *buf;
@@ -254,9 +256,13 @@ probe_run_free (gpointer data)
   g_clear_object (&run->session);
   g_clear_pointer (&run->uri, g_uri_unref);
   g_clear_pointer (&run->next_uri, g_uri_unref);
+  g_clear_pointer (&run->first_uri, g_uri_unref);
   g_clear_pointer (&run->options, lookout_http_options_unref);
   g_clear_pointer (&run->result, lookout_result_unref);
   g_clear_pointer (&run->visited, g_hash_table_unref);
+  if (run->authorization != NULL)
+    memset (run->authorization, 0, strlen (run->authorization));
+  g_clear_pointer (&run->authorization, g_free);
   g_free (run->host);
   g_free (run->blocked);
   g_free (run->cert_subject);
@@ -966,7 +972,15 @@ message_sent_cb (GObject      *object,
 
   if (run->next_uri == NULL && !run->decided)
     {
-      if (!lookout_http_options_accepts (options, status))
+      if (status == SOUP_STATUS_UNAUTHORIZED && run->authorization != NULL &&
+          !lookout_http_options_accepts (options, status))
+        {
+          run->decided = TRUE;
+          lookout_result_set_error (run->result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_STATUS,
+                                    _("HTTP status 401 Unauthorized: the server refused the user name "
+                                      "“%s” or its password"), options->auth_user);
+        }
+      else if (!lookout_http_options_accepts (options, status))
         {
           g_autofree char *accepted = lookout_http_options_dup_accept_string (options);
 
@@ -1068,6 +1082,63 @@ accept_certificate_cb (SoupMessage          *msg,
   return !run->options->verify_tls;
 }
 
+static gboolean
+same_origin (GUri *a,
+             GUri *b)
+{
+  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0 &&
+         g_uri_get_port (a) == g_uri_get_port (b);
+}
+
+/* The password comes from the keyring (the target's run-time one), the
+ * options, or an environment variable; a missing one is said, not sent
+ * empty. */
+static gboolean
+set_authorization (ProbeRun      *run,
+                   LookoutTarget *target)
+{
+  const LookoutHttpOptions *options = run->options;
+  const char *password = lookout_target_get_auth_password (target);
+  g_autofree char *pair = NULL;
+  g_autofree char *encoded = NULL;
+
+  if (password == NULL)
+    password = options->auth_password;
+  if (password == NULL && options->auth_password_env != NULL)
+    {
+      password = g_getenv (options->auth_password_env);
+      if (password == NULL)
+        {
+          run->decided = TRUE;
+          lookout_result_set_error (run->result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_FAILED,
+                                    _("The password of “%s” should be in the environment variable %s, "
+                                      "which is not set"), options->auth_user, options->auth_password_env);
+          return FALSE;
+        }
+    }
+  if (password == NULL)
+    {
+      run->decided = TRUE;
+      if (options->auth_keyring)
+        lookout_result_set_error (run->result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_FAILED,
+                                  _("The password of “%s” is kept in the keyring, which did not give it "
+                                    "(locked, or no keyring here)"), options->auth_user);
+      else
+        lookout_result_set_error (run->result, LOOKOUT_TARGET_STATE_DOWN, LOOKOUT_PROBE_ERROR_FAILED,
+                                  _("No password is given for the user “%s”"), options->auth_user);
+      return FALSE;
+    }
+
+  pair = g_strconcat (options->auth_user, ":", password, NULL);
+  encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+  memset (pair, 0, strlen (pair));
+  run->authorization = g_strconcat ("Basic ", encoded, NULL);
+  memset (encoded, 0, strlen (encoded));
+
+  return TRUE;
+}
+
 static void
 send_hop (GTask *task)
 {
@@ -1086,6 +1157,10 @@ send_hop (GTask *task)
     soup_message_headers_replace (headers,
                                   g_ptr_array_index (options->headers, i),
                                   g_ptr_array_index (options->headers, i + 1));
+
+  /* Credentials never follow a redirect to another origin. */
+  if (run->authorization != NULL && same_origin (run->uri, run->first_uri))
+    soup_message_headers_replace (headers, "Authorization", run->authorization);
 
   /* A redirect that turns the method into GET drops the body with it. */
   if (options->request_body != NULL && g_str_equal (run->method, options->method))
@@ -1229,6 +1304,12 @@ lookout_http_probe_run_async (LookoutProbe        *probe,
 
   run->options = lookout_http_options_ref (plan->options);
   run->uri = g_uri_ref (plan->uri);
+  run->first_uri = g_uri_ref (plan->uri);
+  if (run->options->auth_user != NULL && !set_authorization (run, target))
+    {
+      deliver (task);
+      return;
+    }
   run->host = g_strdup (g_uri_get_host (plan->uri));
   run->method = run->options->method;
   run->session = g_object_ref (ensure_session (self, run->options));

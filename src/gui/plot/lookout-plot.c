@@ -31,7 +31,11 @@
  * Anomalies (the store's anomalies table) are read with each line's series
  * and drawn as shaded bands behind the lines, from the result at which
  * each was decided to its end (or now while it lasts); hovering one adds
- * its explanation to the tooltip. */
+ * its explanation to the tooltip.
+ *
+ * Maintenance windows (lookout_plot_set_maintenance) are placed on the
+ * view's range at each frame, past and scheduled alike, and drawn as
+ * purple bands behind everything else. */
 
 #define G_LOG_DOMAIN "lookout-plot"
 
@@ -42,6 +46,7 @@
 
 #include "lookout-anomaly-detector.h"
 #include "lookout-format.h"
+#include "lookout-maintenance.h"
 #include "lookout-plot.h"
 #include "lookout-store-anomalies.h"
 #include "lookout-state-colors.h"
@@ -104,6 +109,8 @@ struct _LookoutPlot
   double        hover_x;
   gint64        drag_from_ms;
   gint64        drag_to_ms;
+
+  LookoutMaintenance *maintenance;
 
   /* Plot area and scales of the last frame, for hit tests. */
   graphene_rect_t area;
@@ -889,6 +896,31 @@ draw_anomalies (LookoutPlot  *self,
 }
 
 static void
+draw_maintenance (LookoutPlot  *self,
+                  cairo_t      *cr,
+                  const Frame  *f,
+                  const Colors *colors)
+{
+  g_autoptr(GArray) spans = NULL;
+  GdkRGBA color;
+
+  if (self->maintenance == NULL)
+    return;
+
+  spans = lookout_maintenance_spans (self->maintenance, f->from_ms, f->to_ms, NULL);
+  lookout_plot_get_maintenance_color (self, &color);
+  gdk_cairo_set_source_rgba (cr, &color);
+  for (guint i = 0; i + 1 < spans->len; i += 2)
+    {
+      double x0 = frame_x (f, MAX (g_array_index (spans, gint64, i), f->from_ms));
+      double x1 = frame_x (f, MIN (g_array_index (spans, gint64, i + 1), f->to_ms));
+
+      cairo_rectangle (cr, x0, f->top, MAX (x1 - x0, 2.0), f->height);
+    }
+  cairo_fill (cr);
+}
+
+static void
 lookout_plot_snapshot (GtkWidget   *widget,
                        GtkSnapshot *snapshot)
 {
@@ -954,6 +986,7 @@ lookout_plot_snapshot (GtkWidget   *widget,
   cairo_save (cr);
   cairo_rectangle (cr, f.left, f.top - 2, f.width, f.height + 2 + f.strips);
   cairo_clip (cr);
+  draw_maintenance (self, cr, &f, &colors);
   draw_anomalies (self, cr, &f, &colors);
   for (guint i = 0; i < self->lines->len; i++)
     {
@@ -1355,6 +1388,7 @@ lookout_plot_finalize (GObject *object)
   LookoutPlot *self = (LookoutPlot *) object;
 
   g_clear_pointer (&self->lines, g_ptr_array_unref);
+  g_clear_pointer (&self->maintenance, lookout_maintenance_free);
 
   G_OBJECT_CLASS (lookout_plot_parent_class)->finalize (object);
 }
@@ -2078,4 +2112,43 @@ lookout_plot_get_n_anomalies (LookoutPlot *self,
   if (line == NULL || line->anomalies == NULL)
     return -1;
   return line->anomalies->len;
+}
+
+/**
+ * lookout_plot_set_maintenance:
+ * @maintenance: (transfer full) (nullable): a target's maintenance windows
+ *
+ * Shades the windows of @maintenance that fall in the range shown.
+ */
+void
+lookout_plot_set_maintenance (LookoutPlot        *self,
+                              LookoutMaintenance *maintenance)
+{
+  g_return_if_fail (LOOKOUT_IS_PLOT (self));
+
+  g_clear_pointer (&self->maintenance, lookout_maintenance_free);
+  self->maintenance = maintenance;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+lookout_plot_has_maintenance (LookoutPlot *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_PLOT (self), FALSE);
+
+  return self->maintenance != NULL;
+}
+
+void
+lookout_plot_get_maintenance_color (LookoutPlot *self,
+                                    GdkRGBA     *out_color)
+{
+  Colors colors;
+
+  g_return_if_fail (LOOKOUT_IS_PLOT (self));
+  g_return_if_fail (out_color != NULL);
+
+  get_colors (self, &colors);
+  gdk_rgba_parse (out_color, colors.dark ? "#c061cb" : "#9141ac");
+  out_color->alpha = 0.22;
 }

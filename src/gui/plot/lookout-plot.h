@@ -9,6 +9,7 @@
 
 #include <gtk/gtk.h>
 
+#include "lookout-maintenance.h"
 #include "lookout-probe-kind.h"
 #include "lookout-series.h"
 #include "lookout-result.h"
@@ -117,6 +118,15 @@ gboolean      lookout_plot_map_point           (LookoutPlot          *self,
                                                 gint64                ts_ms,
                                                 gint64                latency_us,
                                                 graphene_point_t     *out_point);
+
+/* A target's maintenance windows (its "maintenance" option), shaded in
+ * purple where they fall in the range shown; the legend's swatch takes
+ * the same colour. */
+void          lookout_plot_set_maintenance     (LookoutPlot          *self,
+                                                LookoutMaintenance   *maintenance);
+gboolean      lookout_plot_has_maintenance     (LookoutPlot          *self);
+void          lookout_plot_get_maintenance_color (LookoutPlot        *self,
+                                                GdkRGBA              *out_color);
 
 /* Anomalies are drawn as shaded bands; these tell what the tooltip says at
  * a time (NULL when none) and how many were read for a line. */
