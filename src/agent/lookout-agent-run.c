@@ -412,7 +412,7 @@ lookout_agent_command_run (int    argc,
   remote.outbox_max_results = outbox_max_results;
   endpoint = lookout_agent_start_endpoint (monitor, api, &remote, key_file, &status);
   if (status == EXIT_OK)
-    manager = lookout_agent_start_manager (monitor, key_file, &status);
+    manager = lookout_agent_start_manager (monitor, api, key_file, &status);
   if (status != EXIT_OK)
     {
       stop_listening (&sigint_id, &sigterm_id);
@@ -538,6 +538,8 @@ lookout_agent_command_run (int    argc,
                                 (unsigned long long) lookout_store_get_n_dropped (store));
       return EXIT_FAILED;
     }
+  if (endpoint != NULL)
+    lookout_agent_say_last_drops (endpoint, store);
   lookout_store_close (store);
   if (lookout_store_get_n_dropped (store) > 0)
     {
