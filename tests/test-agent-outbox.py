@@ -144,10 +144,10 @@ def events(db, kind):
         con.close()
 
 
-def stored(db):
+def stored(db, location="paris"):
     con = sqlite3.connect(db)
     try:
-        return count_results(con, location="paris")
+        return count_results(con, location=location)
     finally:
         con.close()
 
@@ -237,6 +237,9 @@ def t_drops_reported():
     gaps = events(fleet.manager_db, "agent-gap")
     expect(gaps == [f"Agent paris dropped results 1 to {dropped} ({dropped}) before they were sent: "
                     "its outbox was full or they were too old"], gaps)
+    # its targets say locations=paris: the manager does not check them itself
+    expect(stored(fleet.manager_db, location=None) == 0,
+           f"{stored(fleet.manager_db, location=None)} results checked by the manager")
     acked = int(fleet.state(fleet.manager_db, "link.paris.acked"))
     expect(stored(fleet.manager_db) == acked - dropped,
            f"{stored(fleet.manager_db)} stored, results {dropped + 1} to {acked} received")

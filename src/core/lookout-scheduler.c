@@ -51,6 +51,7 @@
 #include "lookout-scheduler.h"
 #include "lookout-deadline.h"
 #include "lookout-fd-source.h"
+#include "lookout-target-options.h"
 
 typedef struct _Run Run;
 
@@ -60,6 +61,7 @@ typedef struct
   LookoutTarget    *target;
   gulong            interval_id;    /* notify::interval */
   gulong            enabled_id;     /* notify::enabled */
+  gulong            options_id;     /* notify::options: where it is checked from */
   gint64            due_us;         /* planned start, monotonic */
   gint64            deadline_us;    /* cut-off of the running check, monotonic */
   guint             due_index;      /* position in the due heap, or LOOKOUT_SCHEDULE_HEAP_NONE */
@@ -70,6 +72,7 @@ typedef struct
   guint             failures;       /* consecutive */
   guint             interval_s;
   guint             enabled : 1;
+  guint             here : 1;       /* its "locations" name this process */
   guint64           n_skipped;
 } Entry;
 
@@ -105,6 +108,7 @@ struct _LookoutScheduler
   GQueue        waiting;            /* Entry *, FIFO */
   GPtrArray    *spare_cancellables; /* of checks that ended uncancelled */
 
+  char         *location;           /* this process's place, NULL: "local" only */
   guint         max_concurrent;
   guint         timeout_grace_ms;
   guint         n_running;
@@ -254,7 +258,7 @@ plan_entry (LookoutScheduler *self,
 {
   lookout_schedule_heap_remove (&self->due_heap, entry);
 
-  if (!self->running || !entry->enabled)
+  if (!self->running || !entry->enabled || !entry->here)
     return;
 
   entry->due_us = entry_first_due (entry, mono_now, real_now);
@@ -621,6 +625,46 @@ enabled_notified_cb (LookoutTarget *target,
   rearm_timer (self);
 }
 
+/* A target checked from elsewhere only ("locations=paris" on a manager)
+ * is left to the agents: it runs here when its places name "local" or
+ * this process's own place (an agent's name). */
+static gboolean
+checked_here (LookoutScheduler *self,
+              LookoutTarget    *target)
+{
+  g_auto(GStrv) places = lookout_target_options_get_places (lookout_target_get_options (target), NULL);
+
+  return g_strv_contains ((const char * const *) places, LOOKOUT_LOCATION_LOCAL) ||
+         (self->location != NULL && g_strv_contains ((const char * const *) places, self->location));
+}
+
+static void
+entry_update_here (Entry *entry)
+{
+  LookoutScheduler *self = entry->self;
+  gboolean here = checked_here (self, entry->target);
+
+  if (here == entry->here)
+    return;
+  entry->here = here;
+  if (!here)
+    {
+      entry_unqueue (self, entry);
+      detach_run (self, entry);
+    }
+  plan_entry (self, entry, g_get_monotonic_time (), g_get_real_time ());
+  drain_waiting (self);
+  rearm_timer (self);
+}
+
+static void
+options_notified_cb (LookoutTarget *target,
+                     GParamSpec    *pspec,
+                     Entry         *entry)
+{
+  entry_update_here (entry);
+}
+
 static Entry *
 entry_new (LookoutScheduler *self,
            LookoutTarget    *target)
@@ -633,10 +677,13 @@ entry_new (LookoutScheduler *self,
   entry->deadline_index = LOOKOUT_SCHEDULE_HEAP_NONE;
   entry->interval_s = lookout_target_get_interval (target);
   entry->enabled = lookout_target_get_enabled (target);
+  entry->here = checked_here (self, target);
   entry->interval_id = g_signal_connect (target, "notify::interval",
                                          G_CALLBACK (interval_notified_cb), entry);
   entry->enabled_id = g_signal_connect (target, "notify::enabled",
                                         G_CALLBACK (enabled_notified_cb), entry);
+  entry->options_id = g_signal_connect (target, "notify::options",
+                                        G_CALLBACK (options_notified_cb), entry);
 
   entry_set_paused (entry, !entry->enabled);
 
@@ -653,6 +700,7 @@ entry_free (Entry *entry)
   detach_run (self, entry);
   g_clear_signal_handler (&entry->interval_id, entry->target);
   g_clear_signal_handler (&entry->enabled_id, entry->target);
+  g_clear_signal_handler (&entry->options_id, entry->target);
   g_clear_object (&entry->target);
   g_free (entry);
 }
@@ -740,6 +788,7 @@ lookout_scheduler_finalize (GObject *object)
 
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->spare_cancellables, g_ptr_array_unref);
+  g_clear_pointer (&self->location, g_free);
   lookout_schedule_heap_clear (&self->due_heap);
   lookout_schedule_heap_clear (&self->deadline_heap);
 
@@ -1290,4 +1339,20 @@ lookout_scheduler_get_target_next_due (LookoutScheduler *self,
     return -1;
 
   return entry->due_us;
+}
+
+/* This process's place beside "local" (an agent's name), or NULL: which
+ * targets it checks follows from their "locations". */
+void
+lookout_scheduler_set_location (LookoutScheduler *self,
+                                const char       *location)
+{
+  g_return_if_fail (LOOKOUT_IS_SCHEDULER (self));
+
+  if (g_strcmp0 (self->location, location) == 0)
+    return;
+  g_free (self->location);
+  self->location = g_strdup (location);
+  for (guint i = 0; i < self->entries->len; i++)
+    entry_update_here (g_ptr_array_index (self->entries, i));
 }
