@@ -6,7 +6,7 @@
 #
 #  1. The agent alone with --outbox-max-results 5: what it drops is
 #     counted (agent_state outbox.dropped, a line on its output), and the
-#     outbox keeps the newest five.
+#     outbox keeps the newest five; the same with --outbox-max-age 2s.
 #  2. The manager connects: it is told the count, raises one agent-gap
 #     event naming the dropped range, says so on its output and in /metrics;
 #     every result the agent kept is stored once.
@@ -295,6 +295,28 @@ def t_clock_flagged():
     fleet.agent.stop()
 
 
+def t_drops_by_age():
+    """A second agent, alone, keeping results at most 2 s: what is older
+    is dropped, counted and said; what is kept is younger than that."""
+    db = os.path.join(tmp.name, "aged.db")
+    port = free_port()
+    agent = Process(["--db", db, "--listen", f"127.0.0.1:{port}", "--name", "aged",
+                     "--targets", fleet.agent_targets, "--outbox-max-age", "2s"])
+    wait_for(lambda: os.path.exists(db) and int(sql(db, "SELECT coalesce(max(value), 0) FROM agent_state"
+                                                        " WHERE key = 'outbox.dropped'")) >= 6,
+             "6 results dropped by age")
+    agent.stop()
+    con = sqlite3.connect(db)
+    dropped = con.execute("SELECT value FROM agent_state WHERE key = 'outbox.dropped'").fetchone()[0]
+    first, oldest, newest = con.execute("SELECT min(seq), min(ts_ms), max(ts_ms) FROM outbox").fetchone()
+    con.close()
+    expect(dropped == first - 1, f"{dropped} dropped, the outbox starts at {first}")
+    expect(oldest >= newest - 2000, f"kept from {oldest} to {newest}")
+    said = [int(m.group(1)) for m in (re.search(r"the outbox has dropped (\d+) results in all", l)
+                                      for l in agent.out) if m]
+    expect(said and said[-1] == dropped, f"{dropped} dropped, the agent said {said}")
+
+
 def check(description, func):
     try:
         skip = func()
@@ -307,6 +329,7 @@ check("outbox: drops past --outbox-max-results are counted and said", t_drops_co
 check("outbox: the manager is told, raises one gap event, shows it in its output and /metrics",
       t_drops_reported)
 check("outbox: rows missing from the outbox are a gap event naming the range", t_gap_named)
+check("outbox: drops past --outbox-max-age are counted and said", t_drops_by_age)
 check("clock: an agent 30 s ahead is flagged in the manager's state, an event and /metrics",
       t_clock_flagged)
 
