@@ -44,6 +44,7 @@ CLOCK_AHEAD_S = 30
 
 tmp = tempfile.TemporaryDirectory(prefix="lookout-outbox-")
 results = []
+started = []     # every process, killed at the end if a failed step left it
 
 
 class Process:
@@ -52,6 +53,7 @@ class Process:
     def __init__(self, args, env=None):
         self.proc = subprocess.Popen([AGENT, "run", *args], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, env=env)
+        started.append(self.proc)
         self.out = []
         self.err = []
         self.readers = [threading.Thread(target=self.read, args=(stream, lines), daemon=True)
@@ -333,9 +335,10 @@ check("outbox: drops past --outbox-max-age are counted and said", t_drops_by_age
 check("clock: an agent 30 s ahead is flagged in the manager's state, an event and /metrics",
       t_clock_flagged)
 
-for proc in (fleet.agent, fleet.manager) if fleet else ():
-    if proc is not None and proc.proc.poll() is None:
-        proc.proc.kill()
+for proc in started:
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
 tmp.cleanup()
 
 print(f"1..{len(results)}")
