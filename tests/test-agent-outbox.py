@@ -304,8 +304,10 @@ def t_drops_by_age():
     port = free_port()
     agent = Process(["--db", db, "--listen", f"127.0.0.1:{port}", "--name", "aged",
                      "--targets", fleet.agent_targets, "--outbox-max-age", "2s"])
-    wait_for(lambda: os.path.exists(db) and int(sql(db, "SELECT coalesce(max(value), 0) FROM agent_state"
-                                                        " WHERE key = 'outbox.dropped'")) >= 6,
+    # the database is made by then
+    wait_for(lambda: any("a manager connects" in l for l in agent.err), "the agent's API")
+    wait_for(lambda: int(sql(db, "SELECT coalesce(max(value), 0) FROM agent_state"
+                                 " WHERE key = 'outbox.dropped'")) >= 6,
              "6 results dropped by age")
     agent.stop()
     con = sqlite3.connect(db)
