@@ -161,13 +161,19 @@ def stored_results(con, uri, echo=False):
     return sorted(results, key=lambda r: r[0])
 
 
-def count_results(con):
-    """How many results the database holds, of every target."""
-    sealed = con.execute("SELECT coalesce(sum(n), 0) FROM sample_chunks").fetchone()[0]
+def count_results(con, location=...):
+    """How many results the database holds, of every target; with
+    @location, only those checked from there (None: here)."""
     marks = dict(con.execute("SELECT target_id, seq FROM sample_sealed"))
+    if location is ...:
+        sealed = con.execute("SELECT coalesce(sum(n), 0) FROM sample_chunks").fetchone()[0]
+    else:
+        sealed = sum(1 for (data,) in con.execute("SELECT data FROM sample_chunks")
+                     for r in unpack_chunk(data, located=True) if r[-1] == location)
     unsealed = 0
     for seq, data in con.execute("SELECT seq, data FROM sample_log"):
-        unsealed += sum(1 for r in unpack_log_row(data) if seq > marks.get(r[0], 0))
+        unsealed += sum(1 for r in unpack_log_row(data, located=True)
+                        if seq > marks.get(r[0], 0) and location in (..., r[-1]))
     return sealed + unsealed
 
 

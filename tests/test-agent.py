@@ -361,12 +361,12 @@ class Running:
         return self.proc.returncode, err
 
 
-def wait_for(condition, timeout, what):
+def wait_for(condition, timeout, what, poll=0.05):
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
+        time.sleep(poll)
 
 
 def lock_owner(db):
@@ -386,6 +386,19 @@ def t_run_second_refused():
     expect(p.returncode == 1, p)
     expect(f"process {first.proc.pid}" in p.stderr and "lookout-agent" in p.stderr, p.stderr)
     expect(code == 0, f"first agent exit {code}")
+
+
+def t_run_sigterm_at_lock():
+    """SIGTERM the moment the lock names the process: the handlers are in
+    place before the lock is taken, so it stops cleanly every time."""
+    for i in range(10):
+        db = os.path.join(tmp.name, f"sigterm-at-lock-{i}.db")
+        proc = subprocess.Popen([AGENT, "run", "--db", db], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        wait_for(lambda: lock_owner(db).startswith(f"{proc.pid} "), 20, "the lock", poll=0.001)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+        expect(proc.returncode == 0, f"run {i}: exit {proc.returncode}, stderr {err!r}")
 
 
 def t_run_together_no_duplicates():
@@ -544,6 +557,7 @@ check("run: two agents started together add no target twice", t_run_together_no_
 check("run: retention prunes headless", t_run_prunes)
 check("run: a write lock held elsewhere is said once, resumed once, nothing lost", t_run_locked_says_so)
 check("run: a restart does not notify a known outage again", t_run_restart)
+check("run: SIGTERM as soon as the lock is taken stops cleanly", t_run_sigterm_at_lock)
 
 listener.close()
 tmp.cleanup()

@@ -82,10 +82,14 @@ LookoutAgentEndpoint *lookout_agent_start_endpoint (LookoutMonitor   *monitor,
                                                     const LookoutAgentRemoteOptions *options,
                                                     GKeyFile         *config,
                                                     int              *exit_status);
-/* The manager's side: the [agent NAME] groups of @config, not started;
- * NULL when there are none or (after a message, *exit_status set) when
- * one is wrong. */
+/* Once the last results are written, the drops they made, if not said yet. */
+void                  lookout_agent_say_last_drops (LookoutAgentEndpoint *endpoint,
+                                                    LookoutStore         *store);
+/* The manager's side: the [agent NAME] groups of @config, not started,
+ * each link's figures in @api's /metrics when there is an @api; NULL when
+ * there are none or (after a message, *exit_status set) when one is wrong. */
 LookoutAgentManager  *lookout_agent_start_manager  (LookoutMonitor   *monitor,
+                                                    LookoutApiServer *api,
                                                     GKeyFile         *config,
                                                     int              *exit_status);
 

@@ -47,12 +47,30 @@ say (const char *format,
 }
 
 static void
+say_dropped (guint64 n_dropped)
+{
+  say (_("the outbox has dropped %llu results in all, past its bounds (age or number)"),
+       (unsigned long long) n_dropped);
+}
+
+static void
 dropped_cb (LookoutAgentEndpoint *endpoint,
             GParamSpec           *pspec,
             gpointer              user_data)
 {
-  say (_("the outbox has dropped %llu results in all, past its bounds (age or number)"),
-       (unsigned long long) lookout_agent_endpoint_get_n_dropped (endpoint));
+  say_dropped (lookout_agent_endpoint_get_n_dropped (endpoint));
+}
+
+void
+lookout_agent_say_last_drops (LookoutAgentEndpoint *endpoint,
+                              LookoutStore         *store)
+{
+  g_autoptr(GArray) none = NULL;
+  LookoutOutboxInfo info = { 0, };
+
+  none = lookout_store_outbox_read_sync (store, G_MAXINT64, 0, &info, NULL);
+  if (none != NULL && info.n_dropped != lookout_agent_endpoint_get_n_dropped (endpoint))
+    say_dropped (info.n_dropped);
 }
 
 static void
@@ -195,6 +213,36 @@ link_state_cb (LookoutAgentLink *link,
 }
 
 static void
+agent_dropped_cb (LookoutAgentLink *link,
+                  GParamSpec       *pspec,
+                  gpointer          user_data)
+{
+  guint64 dropped;
+
+  g_object_get (link, "agent-dropped", &dropped, NULL);
+  say (_("agent %s has dropped %llu results in all, past its outbox bounds (age or number)"),
+       lookout_agent_link_get_name (link), (unsigned long long) dropped);
+}
+
+/* The link's figures in /metrics, as they change. */
+static void
+link_figures_cb (LookoutAgentLink  *link,
+                 GParamSpec        *pspec,
+                 LookoutApiMetrics *metrics)
+{
+  LookoutApiAgentFigures figures = { 0, };
+
+  g_object_get (link,
+                "agent-dropped", &figures.dropped,
+                "n-gaps", &figures.gaps,
+                "n-duplicates", &figures.duplicates,
+                "clock-offset", &figures.clock_offset_ms,
+                NULL);
+  figures.online = lookout_agent_link_get_state (link) == LOOKOUT_AGENT_LINK_ONLINE;
+  lookout_api_metrics_set_agent (metrics, lookout_agent_link_get_name (link), &figures);
+}
+
+static void
 link_event_cb (LookoutAgentLink *link,
                const char       *kind,
                const char       *message,
@@ -205,8 +253,9 @@ link_event_cb (LookoutAgentLink *link,
 }
 
 LookoutAgentManager *
-lookout_agent_start_manager (LookoutMonitor *monitor,
-                             GKeyFile       *config,
+lookout_agent_start_manager (LookoutMonitor   *monitor,
+                             LookoutApiServer *api,
+                             GKeyFile         *config,
                              int            *exit_status)
 {
   g_autoptr(LookoutAgentManager) manager = NULL;
@@ -234,6 +283,17 @@ lookout_agent_start_manager (LookoutMonitor *monitor,
 
       g_signal_connect (link, "notify::state", G_CALLBACK (link_state_cb), NULL);
       g_signal_connect (link, "event", G_CALLBACK (link_event_cb), NULL);
+      g_signal_connect (link, "notify::agent-dropped", G_CALLBACK (agent_dropped_cb), NULL);
+      if (api != NULL)
+        {
+          LookoutApiMetrics *metrics = lookout_api_server_get_metrics (api);
+          const char *watched[] = { "notify::state", "notify::agent-dropped", "notify::n-gaps",
+                                    "notify::clock-offset" };
+
+          for (guint j = 0; j < G_N_ELEMENTS (watched); j++)
+            g_signal_connect_object (link, watched[j], G_CALLBACK (link_figures_cb), metrics, 0);
+          link_figures_cb (link, NULL, metrics);
+        }
     }
   fprintf (stderr, _("Managing %u agents\n"), n);
   fflush (stderr);

@@ -232,6 +232,14 @@ signalled_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+stop_listening (guint *sigint_id,
+                guint *sigterm_id)
+{
+  g_clear_handle_id (sigint_id, g_source_remove);
+  g_clear_handle_id (sigterm_id, g_source_remove);
+}
+
 int
 lookout_agent_command_run (int    argc,
              char **argv)
@@ -266,7 +274,7 @@ lookout_agent_command_run (int    argc,
   gboolean stats = FALSE;
   int duration_s = 0;
   int max_concurrent = 0;
-  guint sigint_id, sigterm_id, duration_id = 0;
+  guint sigint_id = 0, sigterm_id = 0, duration_id = 0;
   Run run = { NULL, };
   int status;
   GOptionEntry entries[] = {
@@ -351,11 +359,19 @@ lookout_agent_command_run (int    argc,
         }
     }
 
+  /* The handlers are in place before the database is locked: whoever sees
+   * the lock and sends SIGTERM gets a clean stop, not the default death. */
+  loop = g_main_loop_new (NULL, FALSE);
+  run.loop = loop;
+  sigint_id = g_unix_signal_add (SIGINT, signalled_cb, &run);
+  sigterm_id = g_unix_signal_add (SIGTERM, signalled_cb, &run);
+
   lookout_agent_warn_if_shared (db_path);
   store = lookout_store_open_sync (db_path, NULL, &error);
   if (store == NULL)
     {
       lookout_agent_complain (_("Cannot open the database %s: %s"), db_path, error->message);
+      stop_listening (&sigint_id, &sigterm_id);
       return EXIT_FAILED;
     }
 
@@ -370,6 +386,7 @@ lookout_agent_command_run (int    argc,
   if (!lookout_monitor_load_sync (monitor, &error))
     {
       lookout_agent_complain (_("Cannot read the targets from %s: %s"), db_path, error->message);
+      stop_listening (&sigint_id, &sigterm_id);
       lookout_store_close (store);
       return EXIT_FAILED;
     }
@@ -377,6 +394,7 @@ lookout_agent_command_run (int    argc,
   api = lookout_agent_start_api (monitor, listen, tls_cert, tls_key, config_path, db_path, &status);
   if (api == NULL && status != EXIT_OK)
     {
+      stop_listening (&sigint_id, &sigterm_id);
       lookout_store_close (store);
       return status;
     }
@@ -387,6 +405,7 @@ lookout_agent_command_run (int    argc,
       if (!g_key_file_load_from_file (key_file, config_path, G_KEY_FILE_NONE, &error))
         {
           lookout_agent_complain ("%s: %s", config_path, error->message);
+          stop_listening (&sigint_id, &sigterm_id);
           lookout_store_close (store);
           return EXIT_USAGE;
         }
@@ -397,23 +416,19 @@ lookout_agent_command_run (int    argc,
   remote.outbox_max_results = outbox_max_results;
   endpoint = lookout_agent_start_endpoint (monitor, api, &remote, key_file, &status);
   if (status == EXIT_OK)
-    manager = lookout_agent_start_manager (monitor, key_file, &status);
+    manager = lookout_agent_start_manager (monitor, api, key_file, &status);
   if (status != EXIT_OK)
     {
+      stop_listening (&sigint_id, &sigterm_id);
       lookout_store_close (store);
       return status;
     }
 
-  loop = g_main_loop_new (NULL, FALSE);
   states = g_hash_table_new (NULL, NULL);
-  run.loop = loop;
   run.monitor = monitor;
   run.states = states;
   run.out = out;
   run.verbose = verbose;
-
-  sigint_id = g_unix_signal_add (SIGINT, signalled_cb, &run);
-  sigterm_id = g_unix_signal_add (SIGTERM, signalled_cb, &run);
 
   if (file_targets != NULL)
     {
@@ -445,8 +460,7 @@ lookout_agent_command_run (int    argc,
         {
           lookout_agent_complain (_("Cannot add the targets of %s: %s"), targets_path, run.error->message);
           g_clear_error (&run.error);
-          g_clear_handle_id (&sigint_id, g_source_remove);
-          g_clear_handle_id (&sigterm_id, g_source_remove);
+          stop_listening (&sigint_id, &sigterm_id);
           lookout_store_close (store);
           return EXIT_FAILED;
         }
@@ -494,8 +508,7 @@ lookout_agent_command_run (int    argc,
       g_object_run_dispose (G_OBJECT (notifier));
     }
 
-  g_clear_handle_id (&sigint_id, g_source_remove);
-  g_clear_handle_id (&sigterm_id, g_source_remove);
+  stop_listening (&sigint_id, &sigterm_id);
   g_clear_handle_id (&duration_id, g_source_remove);
   g_signal_handlers_disconnect_by_func (monitor, result_cb, &run);
   g_signal_handlers_disconnect_by_func (lookout_monitor_get_alert_engine (monitor), route_event_cb, &run);
@@ -529,6 +542,8 @@ lookout_agent_command_run (int    argc,
                                 (unsigned long long) lookout_store_get_n_dropped (store));
       return EXIT_FAILED;
     }
+  if (endpoint != NULL)
+    lookout_agent_say_last_drops (endpoint, store);
   lookout_store_close (store);
   if (lookout_store_get_n_dropped (store) > 0)
     {

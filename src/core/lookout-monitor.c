@@ -1138,7 +1138,6 @@ lookout_monitor_set_location (LookoutMonitor *self,
     return;
   g_free (self->location);
   self->location = g_strdup (location);
-  if (self->scheduler != NULL)
-    lookout_scheduler_set_location (self->scheduler, location);
+  lookout_scheduler_set_location (self->scheduler, location);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCATION]);
 }

@@ -61,7 +61,7 @@ typedef struct
   LookoutTarget    *target;
   gulong            interval_id;    /* notify::interval */
   gulong            enabled_id;     /* notify::enabled */
-  gulong            options_id;     /* notify::options */
+  gulong            options_id;     /* notify::options: where it is checked from */
   gint64            due_us;         /* planned start, monotonic */
   gint64            deadline_us;    /* cut-off of the running check, monotonic */
   guint             due_index;      /* position in the due heap, or LOOKOUT_SCHEDULE_HEAP_NONE */
@@ -72,7 +72,7 @@ typedef struct
   guint             failures;       /* consecutive */
   guint             interval_s;
   guint             enabled : 1;
-  guint             here : 1;       /* its locations name this place */
+  guint             here : 1;       /* its "locations" name this process */
   guint64           n_skipped;
 } Entry;
 
@@ -99,7 +99,6 @@ struct _LookoutScheduler
   GListModel   *model;
   gulong        items_changed_id;
   GPtrArray    *entries;            /* Entry *, in model order */
-  char         *location;           /* where this process checks from */
 
   LookoutProbe *probes[LOOKOUT_TARGET_N_KINDS];
 
@@ -109,6 +108,7 @@ struct _LookoutScheduler
   GQueue        waiting;            /* Entry *, FIFO */
   GPtrArray    *spare_cancellables; /* of checks that ended uncancelled */
 
+  char         *location;           /* this process's place, NULL: "local" only */
   guint         max_concurrent;
   guint         timeout_grace_ms;
   guint         n_running;
@@ -602,49 +602,6 @@ interval_notified_cb (LookoutTarget *target,
   rearm_timer (self);
 }
 
-/* A target is checked here when its "locations" option names "local" or
- * this process's own location (an agent checks what its manager gave it
- * under the agent's name); the rest is checked by the agents named. */
-static gboolean
-entry_checks_here (LookoutScheduler *self,
-                   Entry            *entry)
-{
-  g_auto(GStrv) places = lookout_target_options_get_places (lookout_target_get_options (entry->target), NULL);
-
-  return g_strv_contains ((const char * const *) places, LOOKOUT_LOCATION_LOCAL) ||
-         (self->location != NULL && g_strv_contains ((const char * const *) places, self->location));
-}
-
-static void
-entry_update_here (LookoutScheduler *self,
-                   Entry            *entry)
-{
-  gboolean here = entry_checks_here (self, entry);
-
-  if (here == entry->here)
-    return;
-  entry->here = here;
-  entry->failures = 0;
-  if (!here)
-    {
-      entry_unqueue (self, entry);
-      detach_run (self, entry);
-    }
-  plan_entry (self, entry, g_get_monotonic_time (), g_get_real_time ());
-}
-
-static void
-options_notified_cb (LookoutTarget *target,
-                     GParamSpec    *pspec,
-                     Entry         *entry)
-{
-  LookoutScheduler *self = entry->self;
-
-  entry_update_here (self, entry);
-  drain_waiting (self);
-  rearm_timer (self);
-}
-
 static void
 enabled_notified_cb (LookoutTarget *target,
                      GParamSpec    *pspec,
@@ -668,6 +625,46 @@ enabled_notified_cb (LookoutTarget *target,
   rearm_timer (self);
 }
 
+/* A target checked from elsewhere only ("locations=paris" on a manager)
+ * is left to the agents: it runs here when its places name "local" or
+ * this process's own place (an agent's name). */
+static gboolean
+checked_here (LookoutScheduler *self,
+              LookoutTarget    *target)
+{
+  g_auto(GStrv) places = lookout_target_options_get_places (lookout_target_get_options (target), NULL);
+
+  return g_strv_contains ((const char * const *) places, LOOKOUT_LOCATION_LOCAL) ||
+         (self->location != NULL && g_strv_contains ((const char * const *) places, self->location));
+}
+
+static void
+entry_update_here (Entry *entry)
+{
+  LookoutScheduler *self = entry->self;
+  gboolean here = checked_here (self, entry->target);
+
+  if (here == entry->here)
+    return;
+  entry->here = here;
+  if (!here)
+    {
+      entry_unqueue (self, entry);
+      detach_run (self, entry);
+    }
+  plan_entry (self, entry, g_get_monotonic_time (), g_get_real_time ());
+  drain_waiting (self);
+  rearm_timer (self);
+}
+
+static void
+options_notified_cb (LookoutTarget *target,
+                     GParamSpec    *pspec,
+                     Entry         *entry)
+{
+  entry_update_here (entry);
+}
+
 static Entry *
 entry_new (LookoutScheduler *self,
            LookoutTarget    *target)
@@ -680,13 +677,13 @@ entry_new (LookoutScheduler *self,
   entry->deadline_index = LOOKOUT_SCHEDULE_HEAP_NONE;
   entry->interval_s = lookout_target_get_interval (target);
   entry->enabled = lookout_target_get_enabled (target);
+  entry->here = checked_here (self, target);
   entry->interval_id = g_signal_connect (target, "notify::interval",
                                          G_CALLBACK (interval_notified_cb), entry);
   entry->enabled_id = g_signal_connect (target, "notify::enabled",
                                         G_CALLBACK (enabled_notified_cb), entry);
   entry->options_id = g_signal_connect (target, "notify::options",
                                         G_CALLBACK (options_notified_cb), entry);
-  entry->here = entry_checks_here (self, entry);
 
   entry_set_paused (entry, !entry->enabled);
 
@@ -1344,14 +1341,8 @@ lookout_scheduler_get_target_next_due (LookoutScheduler *self,
   return entry->due_us;
 }
 
-/**
- * lookout_scheduler_set_location:
- * @location: (nullable): the name this process checks under ("local" or
- *   NULL for a desktop or a manager, the agent's name for an agent)
- *
- * Targets are checked here only when their "locations" option names
- * "local" or @location.
- */
+/* This process's place beside "local" (an agent's name), or NULL: which
+ * targets it checks follows from their "locations". */
 void
 lookout_scheduler_set_location (LookoutScheduler *self,
                                 const char       *location)
@@ -1362,8 +1353,6 @@ lookout_scheduler_set_location (LookoutScheduler *self,
     return;
   g_free (self->location);
   self->location = g_strdup (location);
-  for (guint i = 0; self->entries != NULL && i < self->entries->len; i++)
-    entry_update_here (self, g_ptr_array_index (self->entries, i));
-  drain_waiting (self);
-  rearm_timer (self);
+  for (guint i = 0; i < self->entries->len; i++)
+    entry_update_here (g_ptr_array_index (self->entries, i));
 }

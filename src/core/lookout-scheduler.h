@@ -54,6 +54,8 @@ GListModel       *lookout_scheduler_get_model                (LookoutScheduler  
 void              lookout_scheduler_set_model                (LookoutScheduler   *self,
                                                               GListModel         *model);
 guint             lookout_scheduler_get_max_concurrent       (LookoutScheduler   *self);
+void              lookout_scheduler_set_location             (LookoutScheduler   *self,
+                                                              const char         *location);
 void              lookout_scheduler_set_max_concurrent       (LookoutScheduler   *self,
                                                               guint               max_concurrent);
 void              lookout_scheduler_set_location             (LookoutScheduler   *self,

@@ -51,9 +51,8 @@ path_netns_exec (const char  *ns,
   return TRUE;
 }
 
-/* Namespaces left by a test that crashed: "lookout-path-X-PID-N" whose PID is gone. */
-static void
-remove_stale_namespaces (void)
+void
+path_netns_remove_stale (const char *prefix)
 {
   g_autoptr(GDir) dir = g_dir_open ("/run/netns", 0, NULL);
   const char *name;
@@ -63,9 +62,9 @@ remove_stale_namespaces (void)
       const char *dash;
       guint64 pid;
 
-      if (!g_str_has_prefix (name, "lookout-path-"))
+      if (!g_str_has_prefix (name, prefix))
         continue;
-      dash = strchr (name + strlen ("lookout-path-"), '-');
+      dash = strchr (name + strlen (prefix), '-');
       if (dash == NULL)
         continue;
       pid = g_ascii_strtoull (dash + 1, NULL, 10);
@@ -131,7 +130,7 @@ path_netns_setup (PathNetns  *netns,
   if (!icmp_netns_can_make (error))
     return FALSE;
 
-  remove_stale_namespaces ();
+  path_netns_remove_stale ("lookout-path-");
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {

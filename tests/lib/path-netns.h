@@ -43,6 +43,8 @@ void      path_netns_teardown      (PathNetns   *netns);
 gboolean  path_netns_switch_route  (PathNetns   *netns,
                                     gboolean     via_r1b,
                                     GError     **error);
+/* Removes the namespaces a crashed test left: PREFIX-WORD-PID… whose PID is gone. */
+void      path_netns_remove_stale  (const char  *prefix);
 /* Runs a shell command inside namespace @ns (nft rules, sysctls…). */
 gboolean  path_netns_exec          (const char  *ns,
                                     GError     **error,

@@ -468,11 +468,16 @@ take_batch (LookoutAgentLink *self,
           g_autofree char *text = NULL;
           guint64 missing = entry->seq - self->received - 1;
 
+          /* The bounds explain the gap when the agent keeps nothing before
+           * it and has dropped at least as many: "dropped" is its count
+           * ever, already known from its hello, so no increase is needed. */
           self->n_gaps++;
-          if ((guint64) dropped > self->agent_dropped && (guint64) first_kept == entry->seq)
-            text = g_strdup_printf (_("Agent %s dropped %llu results before they "
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_GAPS]);
+          if ((guint64) first_kept == entry->seq && (guint64) dropped >= missing)
+            text = g_strdup_printf (_("Agent %s dropped results %llu to %llu (%llu) before they "
                                       "were sent: its outbox was full or they were too old"),
-                                    self->name, (unsigned long long) missing);
+                                    self->name, (unsigned long long) self->received + 1,
+                                    (unsigned long long) entry->seq - 1, (unsigned long long) missing);
           else
             text = g_strdup_printf (_("Results %llu to %llu of agent %s never arrived"),
                                     (unsigned long long) self->received + 1,
@@ -664,7 +669,11 @@ handle_hello (LookoutAgentLink *self,
   self->hello_seen = TRUE;
   self->attempts = 0;
   self->agent_last = last;
-  self->agent_dropped = dropped;
+  if ((guint64) dropped != self->agent_dropped)
+    {
+      self->agent_dropped = dropped;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AGENT_DROPPED]);
+    }
   g_clear_handle_id (&self->offline_id, g_source_remove);
   set_problem (self, NULL);
   set_state (self, LOOKOUT_AGENT_LINK_ONLINE);

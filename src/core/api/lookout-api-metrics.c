@@ -89,6 +89,8 @@ struct _LookoutApiMetrics
   GHashTable     *by_id;        /* target id (gint64 *) -> Entry */
   char           *own_location;
   gsize           last_len;     /* of the last scrape's text */
+  GTree          *agents;       /* name -> LookoutApiAgentFigures *, on a manager */
+  char           *agents_text;  /* their exposition, under the lock */
 };
 
 G_DEFINE_FINAL_TYPE (LookoutApiMetrics, lookout_api_metrics, G_TYPE_OBJECT)
@@ -307,6 +309,8 @@ lookout_api_metrics_finalize (GObject *object)
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->own_location, g_free);
+  g_clear_pointer (&self->agents, g_tree_unref);
+  g_clear_pointer (&self->agents_text, g_free);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (lookout_api_metrics_parent_class)->finalize (object);
@@ -327,6 +331,7 @@ lookout_api_metrics_init (LookoutApiMetrics *self)
   g_mutex_init (&self->lock);
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
   self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->agents = g_tree_new_full ((GCompareDataFunc) strcmp, NULL, g_free, g_free);
   self->last_len = 4096;
 }
 
@@ -423,6 +428,7 @@ struct _LookoutApiMetricsSnapshot
 {
   Row   *rows;
   guint  n;
+  char  *agents_text;
 };
 
 /* Room for one series line past its name and labels: an extra label
@@ -642,6 +648,7 @@ lookout_api_metrics_snapshot (LookoutApiMetrics *self)
         snapshot->rows[snapshot->n].values = e->row.values;
         snapshot->n++;
       }
+  snapshot->agents_text = g_strdup (self->agents_text);
   g_mutex_unlock (&self->lock);
   return snapshot;
 }
@@ -655,6 +662,8 @@ lookout_api_metrics_snapshot_render (const LookoutApiMetricsSnapshot *snapshot,
 
   for (Family family = 0; family < N_FAMILIES; family++)
     render_family (family, snapshot->rows, snapshot->n, out);
+  if (snapshot->agents_text != NULL)
+    g_string_append (out, snapshot->agents_text);
 }
 
 void
@@ -664,6 +673,7 @@ lookout_api_metrics_snapshot_free (LookoutApiMetricsSnapshot *snapshot)
     {
       g_ref_string_release (snapshot->rows[i].labels);
     }
+  g_free (snapshot->agents_text);
   g_free (snapshot->rows);
   g_free (snapshot);
 }
@@ -680,6 +690,91 @@ lookout_api_metrics_render (LookoutApiMetrics *self,
   snapshot = lookout_api_metrics_snapshot (self);
   lookout_api_metrics_snapshot_render (snapshot, out);
   lookout_api_metrics_snapshot_free (snapshot);
+}
+
+/* ---- a manager's agents ---- */
+
+typedef struct
+{
+  const char *name;
+  const char *type;
+  const char *help;
+} AgentFamily;
+
+static const AgentFamily agent_families[] = {
+  { "lookout_agent_up", "gauge", "Whether the link to the agent is online" },
+  { "lookout_agent_dropped_total", "counter", "Results the agent's outbox dropped past its bounds (age or number)" },
+  { "lookout_agent_gaps_total", "counter", "Gaps in the agent's sequence of results seen on the link" },
+  { "lookout_agent_duplicates_total", "counter", "Results the agent sent again, dropped by the link" },
+  { "lookout_agent_clock_offset_seconds", "gauge", "How far the agent's clock is ahead of this one's" },
+};
+
+typedef struct
+{
+  GString *out;
+  guint    family;
+} AgentRender;
+
+static gboolean
+render_agent_cb (gpointer key,
+                 gpointer value,
+                 gpointer user_data)
+{
+  AgentRender *render = user_data;
+  const LookoutApiAgentFigures *figures = value;
+
+  g_string_append (render->out, agent_families[render->family].name);
+  g_string_append (render->out, "{agent=\"");
+  append_label_value (render->out, key);
+  g_string_append (render->out, "\"} ");
+  switch (render->family)
+    {
+    case 0:
+      lookout_api_append_int (render->out, figures->online ? 1 : 0);
+      break;
+    case 1:
+      lookout_api_append_int (render->out, (gint64) figures->dropped);
+      break;
+    case 2:
+      lookout_api_append_int (render->out, (gint64) figures->gaps);
+      break;
+    case 3:
+      lookout_api_append_int (render->out, (gint64) figures->duplicates);
+      break;
+    default:
+      lookout_api_append_micro (render->out, figures->clock_offset_ms * 1000);
+      break;
+    }
+  g_string_append_c (render->out, '\n');
+  return FALSE;
+}
+
+/* What the manager's link to agent @name shows, labelled agent="NAME". */
+void
+lookout_api_metrics_set_agent (LookoutApiMetrics            *self,
+                               const char                   *name,
+                               const LookoutApiAgentFigures *figures)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_return_if_fail (LOOKOUT_IS_API_METRICS (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (figures != NULL);
+
+  g_tree_replace (self->agents, g_strdup (name), g_memdup2 (figures, sizeof *figures));
+  for (guint i = 0; i < G_N_ELEMENTS (agent_families); i++)
+    {
+      AgentRender render = { text, i };
+
+      g_string_append_printf (text, "# HELP %s %s\n# TYPE %s %s\n",
+                              agent_families[i].name, agent_families[i].help,
+                              agent_families[i].name, agent_families[i].type);
+      g_tree_foreach (self->agents, render_agent_cb, &render);
+    }
+  g_mutex_lock (&self->lock);
+  g_free (self->agents_text);
+  self->agents_text = g_string_free (g_steal_pointer (&text), FALSE);
+  g_mutex_unlock (&self->lock);
 }
 
 /* ---- GET /metrics ---- */

@@ -33,6 +33,20 @@ void                 lookout_api_metrics_snapshot_render (const LookoutApiMetric
                                                           GString           *out);
 void                 lookout_api_metrics_snapshot_free   (LookoutApiMetricsSnapshot *snapshot);
 
+/* On a manager, what its link to each agent shows. */
+typedef struct
+{
+  gboolean online;
+  guint64  dropped;          /* by the agent's outbox bounds, ever */
+  guint64  gaps;
+  guint64  duplicates;
+  gint64   clock_offset_ms;
+} LookoutApiAgentFigures;
+
+void                 lookout_api_metrics_set_agent       (LookoutApiMetrics            *self,
+                                                          const char                   *name,
+                                                          const LookoutApiAgentFigures *figures);
+
 /* The last result of a target, or NULL. */
 const LookoutResult *lookout_api_metrics_get_last_result (LookoutApiMetrics *self,
                                                           gint64             target_id);

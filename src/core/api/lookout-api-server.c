@@ -695,6 +695,14 @@ lookout_api_server_dup_url (LookoutApiServer *self)
                           strchr (self->host, ':') ? "]" : "", self->port);
 }
 
+LookoutApiMetrics *
+lookout_api_server_get_metrics (LookoutApiServer *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_API_SERVER (self), NULL);
+
+  return self->metrics;
+}
+
 const char *
 lookout_api_server_get_fingerprint (LookoutApiServer *self)
 {

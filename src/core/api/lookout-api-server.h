@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 
+#include "lookout-api-metrics.h"
 #include "lookout-api-tokens.h"
 #include "lookout-monitor.h"
 
@@ -41,6 +42,8 @@ guint16           lookout_api_server_get_port        (LookoutApiServer  *self);
 /* "https://127.0.0.1:8080" and the like. */
 char             *lookout_api_server_dup_url         (LookoutApiServer  *self);
 /* The certificate's SHA-256 fingerprint, or NULL without TLS. */
+/* The /metrics table, for a manager's figures of its agents. */
+LookoutApiMetrics *lookout_api_server_get_metrics (LookoutApiServer *self);
 const char       *lookout_api_server_get_fingerprint (LookoutApiServer  *self);
 LookoutApiTokens *lookout_api_server_get_tokens      (LookoutApiServer  *self);
 
