@@ -43,20 +43,6 @@
 
 static LookoutTestDir *tmpdir;
 
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  if (!g_socket_bind (socket, address, FALSE, NULL))
-    return 0;
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 static gboolean
 wait_for_port (guint16 port)
 {
@@ -103,7 +89,7 @@ start_nginx (guint16 *out_port)
   if (nginx == NULL)
     return NULL;
 
-  port = free_port ();
+  port = lookout_test_free_port ();
   g_mkdir_with_parents (www, 0755);
   g_chmod (tmpdir, 0755);
   g_file_set_contents (file, SMALL_FILE, -1, NULL);
@@ -230,7 +216,7 @@ start_blackbox (guint16 *out_port)
                        "    http:\n"
                        "      preferred_ip_protocol: ip4\n",
                        -1, NULL);
-  port = free_port ();
+  port = lookout_test_free_port ();
   listen = g_strdup_printf ("--web.listen-address=127.0.0.1:%u", port);
   config_arg = g_strdup_printf ("--config.file=%s", config_path);
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,

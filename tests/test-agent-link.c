@@ -52,34 +52,6 @@ typedef struct
   guint             n_wrong_location;
 } Fixture;
 
-static char *
-run_agent_command (const char * const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autofree char *out = NULL;
-
-  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_successful (process));
-  return g_strdup (g_strstrip (out));
-}
-
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 static gboolean
 agent_listening (Fixture *f)
 {
@@ -207,9 +179,9 @@ fixture_set_up (Fixture       *f,
   f->dir = lookout_test_dir_new ();
   f->agent_db = g_build_filename (f->dir, "agent.db", NULL);
   token_argv[4] = f->agent_db;
-  f->token = run_agent_command (token_argv);
+  f->token = lookout_test_run_command (token_argv);
   g_assert_true (g_str_has_prefix (f->token, "lookout_"));
-  f->port = free_port ();
+  f->port = lookout_test_free_port ();
   f->host = "127.0.0.1";
   if (g_strcmp0 (data, "tls") == 0)
     {
