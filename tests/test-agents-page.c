@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include "lookout-agent-probe.h"
 #include "lookout-agent-protocol.h"
 #include "lookout-agents-page.h"
 #include "lookout-api-tls.h"
@@ -166,13 +167,33 @@ test_add_follow_remove (void)
   gtk_window_present (GTK_WINDOW (window));
   g_assert_null (first_row (page));
 
-  /* a wrong token: refused, in words, and nothing added */
+  /* a wrong token: the certificate first, then the token refused, in
+   * words, and nothing added */
   gtk_editable_set_text (child (page, "url_row"), url);
   gtk_editable_set_text (child (page, "token_row"), "lookout_not-a-token");
   gtk_widget_activate (child (page, "connect_button"));
+  LOOKOUT_TEST_WAIT ((dialog = lookout_test_find_message_dialog ()) != NULL);
+  adw_message_dialog_response (dialog, "pin");
+  gtk_window_destroy (GTK_WINDOW (dialog));
   LOOKOUT_TEST_WAIT (strstr (subtitle_of (page, "connect_row"), "refused the token") != NULL);
   g_assert_null (lookout_test_find_message_dialog ());
   g_assert_null (first_row (page));
+
+  /* the token goes only to the certificate confirmed */
+  {
+    g_autoptr(GError) refused = NULL;
+    g_autoptr(LookoutAgentProbeInfo) info = NULL;
+    GAsyncResult *result = NULL;
+
+    lookout_agent_probe_async (url, token, "SHA256:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:"
+                               "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF",
+                               NULL, lookout_test_async_cb, &result);
+    info = lookout_agent_probe_finish (lookout_test_wait_result (&result), &refused);
+    g_clear_object (&result);
+    g_assert_null (info);
+    g_assert_nonnull (refused);
+    g_assert_nonnull (strstr (refused->message, "another certificate than the one you confirmed"));
+  }
 
   /* nothing listens there */
   {
@@ -184,12 +205,12 @@ test_add_follow_remove (void)
     g_assert_null (first_row (page));
   }
 
-  /* the right one: the name and the fingerprint, to confirm */
+  /* the right one: the fingerprint to confirm, before any token is sent */
   gtk_editable_set_text (child (page, "url_row"), url);
   gtk_editable_set_text (child (page, "token_row"), token);
   gtk_widget_activate (child (page, "connect_button"));
   LOOKOUT_TEST_WAIT ((dialog = lookout_test_find_message_dialog ()) != NULL);
-  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "paris"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "127.0.0.1"));
   shown = lookout_agent_normalize_fingerprint (gtk_label_get_text (GTK_LABEL (adw_message_dialog_get_extra_child (dialog))));
   g_assert_cmpstr (shown, ==, expected);
   g_assert_null (first_row (page));

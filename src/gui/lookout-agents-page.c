@@ -6,9 +6,11 @@
  */
 
 /* Preferences → Agents: an agent is added by its address and a token of
- * scope "agent". The page connects once (lookout_agent_probe_async()),
- * shows the agent's name and its certificate's fingerprint and pins it
- * only when the person confirms. Each agent's row follows its link live:
+ * scope "agent". The page first reads the agent's certificate alone
+ * (lookout_agent_probe_certificate_async()) and shows its fingerprint;
+ * only once the person confirms it does the token go out, to that
+ * certificate only (lookout_agent_probe_async()), and the agent is added
+ * under the name it gives. Each agent's row follows its link live:
  * state, last seen, clock offset, results waiting at the agent, and why
  * it is not online. */
 
@@ -212,21 +214,14 @@ create_row_cb (gpointer item,
 }
 
 static void
-pin_response_cb (AdwMessageDialog  *dialog,
-                 const char        *response,
-                 LookoutAgentsPage *self)
+add_agent (LookoutAgentsPage     *self,
+           const char            *url,
+           const char            *token,
+           LookoutAgentProbeInfo *info)
 {
-  LookoutAgentProbeInfo *info = g_object_get_data (G_OBJECT (dialog), "lookout-info");
-  const char *url = g_object_get_data (G_OBJECT (dialog), "lookout-url");
-  const char *token = g_object_get_data (G_OBJECT (dialog), "lookout-token");
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  if (!g_str_equal (response, "pin"))
-    {
-      say (self, _("Not added: the certificate was not confirmed"), FALSE);
-      return;
-    }
   if (!lookout_agents_add (self->agents, url, token, info, &error))
     {
       say (self, error->message, TRUE);
@@ -239,7 +234,29 @@ pin_response_cb (AdwMessageDialog  *dialog,
 }
 
 static void
-ask_to_pin (LookoutAgentsPage     *self,
+probed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data);
+
+/* Plain HTTP (loopback only): nothing to pin, the name to confirm. */
+static void
+add_response_cb (AdwMessageDialog  *dialog,
+                 const char        *response,
+                 LookoutAgentsPage *self)
+{
+  if (!g_str_equal (response, "add"))
+    {
+      say (self, _("Not added"), FALSE);
+      return;
+    }
+  add_agent (self,
+             g_object_get_data (G_OBJECT (dialog), "lookout-url"),
+             g_object_get_data (G_OBJECT (dialog), "lookout-token"),
+             g_object_get_data (G_OBJECT (dialog), "lookout-info"));
+}
+
+static void
+ask_to_add (LookoutAgentsPage     *self,
             const char            *url,
             const char            *token,
             LookoutAgentProbeInfo *info)
@@ -247,45 +264,81 @@ ask_to_pin (LookoutAgentsPage     *self,
   GtkWidget *dialog;
 
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), NULL, NULL);
-  if (info->fingerprint != NULL)
-    {
-      GtkWidget *label = gtk_label_new (info->fingerprint);
-
-      adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Pin the Certificate of “%s”?"),
-                                         info->name);
-      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                      _("The agent “%s” at %s presents the certificate below. Pin it only if "
-                                        "this is the SHA-256 fingerprint the agent printed when it started: "
-                                        "from then on, any other certificate is refused."),
-                                      info->name, url);
-      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_CHAR);
-      gtk_widget_add_css_class (label, "monospace");
-      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), label);
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                        "cancel", _("_Cancel"),
-                                        "pin", _("_Pin and Add"),
-                                        NULL);
-    }
-  else
-    {
-      adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Add the Agent “%s”?"), info->name);
-      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                      _("The agent at %s speaks plain HTTP, which it does only on this "
-                                        "computer: there is no certificate to pin."),
-                                      url);
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                        "cancel", _("_Cancel"),
-                                        "pin", _("_Add"),
-                                        NULL);
-    }
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "pin", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Add the Agent “%s”?"), info->name);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("The agent at %s speaks plain HTTP, which it does only on this "
+                                    "computer: there is no certificate to pin."),
+                                  url);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "add", _("_Add"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "add", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "lookout-info", info,
                           (GDestroyNotify) lookout_agent_probe_info_free);
   g_object_set_data_full (G_OBJECT (dialog), "lookout-url", g_strdup (url), g_free);
   g_object_set_data_full (G_OBJECT (dialog), "lookout-token", g_strdup (token), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (add_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+probe_agent (LookoutAgentsPage *self,
+             const char        *pinned)
+{
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_row))));
+  g_autofree char *token = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->token_row))));
+
+  set_busy (self, TRUE);
+  say (self, _("Connecting…"), FALSE);
+  lookout_agent_probe_async (url, token, pinned, self->cancellable, probed_cb, g_object_ref (self));
+}
+
+/* The token goes out only now, to the certificate the person confirmed. */
+static void
+pin_response_cb (AdwMessageDialog  *dialog,
+                 const char        *response,
+                 LookoutAgentsPage *self)
+{
+  if (!g_str_equal (response, "pin"))
+    {
+      say (self, _("Not added: the certificate was not confirmed"), FALSE);
+      return;
+    }
+  probe_agent (self, g_object_get_data (G_OBJECT (dialog), "lookout-fingerprint"));
+}
+
+static void
+ask_to_pin (LookoutAgentsPage *self,
+            const char        *url,
+            char              *fingerprint)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  GtkWidget *dialog;
+  GtkWidget *label = gtk_label_new (fingerprint);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), NULL, NULL);
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Pin the Certificate of “%s”?"),
+                                     uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : url);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("The agent at %s presents the certificate below. Pin it only if "
+                                    "this is the SHA-256 fingerprint the agent printed when it started: "
+                                    "the token is sent only then, and from then on any other certificate "
+                                    "is refused."),
+                                  url);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_CHAR);
+  gtk_widget_add_css_class (label, "monospace");
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), label);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "pin", _("_Pin and Add"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "pin", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "lookout-fingerprint", fingerprint, g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (pin_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -312,8 +365,43 @@ probed_cb (GObject      *object,
 
   url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_row))));
   token = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->token_row))));
+  if (info->fingerprint != NULL)
+    {
+      /* its certificate was confirmed before the token went out */
+      add_agent (self, url, token, info);
+      lookout_agent_probe_info_free (info);
+      return;
+    }
+  ask_to_add (self, url, token, info);
+}
+
+static void
+certificate_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(LookoutAgentsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  char *fingerprint = lookout_agent_probe_certificate_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    {
+      set_busy (self, FALSE);
+      say (self, error->message, TRUE);
+      return;
+    }
+  if (fingerprint == NULL)
+    {
+      probe_agent (self, NULL);
+      return;
+    }
+  set_busy (self, FALSE);
+  url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_row))));
   say (self, _("Compare the certificate’s fingerprint with the agent’s"), FALSE);
-  ask_to_pin (self, url, token, info);
+  ask_to_pin (self, url, fingerprint);
 }
 
 static void
@@ -322,9 +410,14 @@ connect_clicked_cb (LookoutAgentsPage *self)
   g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_row))));
   g_autofree char *token = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->token_row))));
 
+  if (*token == '\0')
+    {
+      say (self, _("An agent needs a token of scope “agent” (lookout-agent token create … --scope agent on the agent)"), TRUE);
+      return;
+    }
   set_busy (self, TRUE);
   say (self, _("Connecting…"), FALSE);
-  lookout_agent_probe_async (url, token, self->cancellable, probed_cb, g_object_ref (self));
+  lookout_agent_probe_certificate_async (url, self->cancellable, certificate_cb, g_object_ref (self));
 }
 
 static void

@@ -6,10 +6,12 @@
  */
 
 /* Before a manager pins an agent's certificate, a person compares its
- * fingerprint with the one the agent printed. The probe opens the link
- * once, accepting whatever certificate is shown but remembering its
- * fingerprint, waits for the agent's hello (its name and place) and closes
- * normally: the agent keeps nothing of it. */
+ * fingerprint with the one the agent printed, and no token is sent before
+ * that: lookout_agent_probe_certificate_async() only shakes hands over TLS
+ * and remembers the certificate's fingerprint. Then the probe opens the
+ * link once with the token, accepting only the confirmed certificate,
+ * waits for the agent's hello (its name and place) and closes normally:
+ * the agent keeps nothing of it. */
 
 #define G_LOG_DOMAIN "lookout-agents"
 
@@ -31,6 +33,8 @@ typedef struct
   SoupWebsocketConnection *connection;
   char                    *url;
   char                    *fingerprint;    /* lower-case hex */
+  char                    *pinned;         /* lower-case hex, or NULL */
+  gboolean                 changed;        /* another certificate than the pinned one */
   LookoutAgentProbeInfo   *info;
   GError                  *error;
   guint                    timeout_id;
@@ -49,6 +53,7 @@ probe_free (Probe *probe)
   g_clear_pointer (&probe->info, lookout_agent_probe_info_free);
   g_clear_error (&probe->error);
   g_free (probe->fingerprint);
+  g_free (probe->pinned);
   g_free (probe->url);
   g_free (probe);
 }
@@ -217,7 +222,20 @@ accept_certificate_cb (SoupMessage          *msg,
 {
   g_free (probe->fingerprint);
   probe->fingerprint = lookout_agent_certificate_fingerprint (certificate);
+  if (probe->pinned != NULL && g_strcmp0 (probe->fingerprint, probe->pinned) != 0)
+    {
+      probe->changed = TRUE;
+      return FALSE;
+    }
   return TRUE;
+}
+
+static GError *
+changed_error (Probe *probe)
+{
+  return g_error_new (LOOKOUT_AGENT_ERROR, LOOKOUT_AGENT_ERROR_CLOSED,
+                      _("The agent at %s now presents another certificate than the one you confirmed: "
+                        "nothing was sent to it"), probe->url);
 }
 
 static void
@@ -237,6 +255,8 @@ connected_cb (GObject      *object,
       status = soup_message_get_status (probe->msg);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         probe->error = g_steal_pointer (&error);
+      else if (probe->changed)
+        probe->error = changed_error (probe);
       else if (status == SOUP_STATUS_UNAUTHORIZED)
         probe->error = g_error_new (LOOKOUT_AGENT_ERROR, LOOKOUT_AGENT_ERROR_CLOSED,
                                     _("The agent refused the token: it is not one of its tokens"));
@@ -262,6 +282,12 @@ connected_cb (GObject      *object,
   peer = soup_message_get_tls_peer_certificate (probe->msg);
   if (peer != NULL && probe->fingerprint == NULL)
     probe->fingerprint = lookout_agent_certificate_fingerprint (peer);
+  if (probe->pinned != NULL && g_strcmp0 (probe->fingerprint, probe->pinned) != 0)
+    {
+      fail (task, changed_error (probe));
+      finish (task);
+      return;
+    }
 
   soup_websocket_connection_set_max_incoming_payload_size (probe->connection, LOOKOUT_AGENT_MAX_MESSAGE);
   soup_websocket_connection_set_keepalive_interval (probe->connection, 0);
@@ -273,6 +299,7 @@ connected_cb (GObject      *object,
 void
 lookout_agent_probe_async (const char          *url,
                            const char          *token,
+                           const char          *pinned,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
@@ -308,6 +335,7 @@ lookout_agent_probe_async (const char          *url,
   probe = g_new0 (Probe, 1);
   g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
   probe->url = g_strndup (url, strlen (url) - (g_str_has_suffix (url, "/") ? 1 : 0));
+  probe->pinned = pinned != NULL ? lookout_agent_normalize_fingerprint (pinned) : NULL;
   probe->session = soup_session_new ();
   address = g_strconcat (probe->url, LOOKOUT_AGENT_LINK_PATH, NULL);
   auth = g_strdup_printf ("Bearer %s", token);
@@ -324,6 +352,119 @@ lookout_agent_probe_finish (GAsyncResult  *result,
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lookout_agent_probe_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- the certificate alone ---- */
+
+/* Any certificate: it is only read, and nothing is sent over it. */
+static gboolean
+accept_any_cb (GTlsConnection       *connection,
+               GTlsCertificate      *certificate,
+               GTlsCertificateFlags  errors,
+               gpointer              user_data)
+{
+  return TRUE;
+}
+
+static void
+certificate_event_cb (GSocketClient      *client,
+                      GSocketClientEvent  event,
+                      GSocketConnectable *connectable,
+                      GIOStream          *connection,
+                      gpointer            user_data)
+{
+  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING && G_IS_TLS_CLIENT_CONNECTION (connection))
+    g_signal_connect (connection, "accept-certificate", G_CALLBACK (accept_any_cb), NULL);
+}
+
+static void
+certificate_connected_cb (GObject      *object,
+                          GAsyncResult *res,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  GTlsCertificate *peer = NULL;
+  g_autofree char *hex = NULL;
+
+  connection = g_socket_client_connect_to_uri_finish (G_SOCKET_CLIENT (object), res, &error);
+  if (connection == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, LOOKOUT_AGENT_ERROR, LOOKOUT_AGENT_ERROR_CLOSED,
+                                 _("Cannot reach the agent at %s: %s"),
+                                 (const char *) g_task_get_task_data (task), error->message);
+      return;
+    }
+  if (G_IS_TCP_WRAPPER_CONNECTION (connection))
+    {
+      GIOStream *base = g_tcp_wrapper_connection_get_base_io_stream (G_TCP_WRAPPER_CONNECTION (connection));
+
+      if (G_IS_TLS_CONNECTION (base))
+        peer = g_tls_connection_get_peer_certificate (G_TLS_CONNECTION (base));
+    }
+  if (peer == NULL)
+    {
+      g_task_return_new_error (task, LOOKOUT_AGENT_ERROR, LOOKOUT_AGENT_ERROR_CLOSED,
+                               _("The agent at %s showed no certificate"),
+                               (const char *) g_task_get_task_data (task));
+      return;
+    }
+  hex = lookout_agent_certificate_fingerprint (peer);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  g_task_return_pointer (task, lookout_agent_format_fingerprint (hex), g_free);
+}
+
+void
+lookout_agent_probe_certificate_async (const char          *url,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GSocketClient) client = NULL;
+
+  g_return_if_fail (url != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lookout_agent_probe_certificate_async);
+  g_task_set_task_data (task, g_strdup (url), g_free);
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
+                      g_strcmp0 (g_uri_get_scheme (uri), "https") != 0) ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_task_return_new_error (task, LOOKOUT_AGENT_ERROR, LOOKOUT_AGENT_ERROR_CONFIG,
+                               _("“%s” is not an agent's address; write https://HOST:PORT"), url);
+      return;
+    }
+  /* plain HTTP: no certificate to confirm */
+  if (g_str_equal (g_uri_get_scheme (uri), "http"))
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  client = g_socket_client_new ();
+  g_socket_client_set_tls (client, TRUE);
+  g_signal_connect (client, "event", G_CALLBACK (certificate_event_cb), NULL);
+  g_socket_client_connect_to_uri_async (client, url, 443, cancellable, certificate_connected_cb,
+                                        g_steal_pointer (&task));
+}
+
+char *
+lookout_agent_probe_certificate_finish (GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lookout_agent_probe_certificate_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -27,8 +27,20 @@ void                   lookout_agent_probe_info_free (LookoutAgentProbeInfo *inf
 /* Opens the agent link at @url with @token once, whatever certificate the
  * agent shows, reads its hello and closes. Fails with a sentence for a
  * wrong token, an address that does not answer, or no hello in time. */
+/* The agent's certificate fingerprint ("SHA256:AB:…"), learnt over TLS
+ * with nothing sent; NULL without an error for a plain-HTTP address. */
+void                   lookout_agent_probe_certificate_async  (const char          *url,
+                                                               GCancellable        *cancellable,
+                                                               GAsyncReadyCallback  callback,
+                                                               gpointer             user_data);
+char                  *lookout_agent_probe_certificate_finish (GAsyncResult        *result,
+                                                               GError             **error);
+
+/* The agent's hello over the link, with @token; when @pinned is given,
+ * only that certificate is accepted and the token goes nowhere else. */
 void                   lookout_agent_probe_async     (const char           *url,
                                                       const char           *token,
+                                                      const char           *pinned,
                                                       GCancellable         *cancellable,
                                                       GAsyncReadyCallback   callback,
                                                       gpointer              user_data);
