@@ -296,6 +296,24 @@ connected_cb (GObject      *object,
   probe->timeout_id = g_timeout_add_seconds (HELLO_TIMEOUT_S, timeout_cb, task);
 }
 
+/* @url as an http:// or https:// address with a host, or an error in words. */
+static GUri *
+parse_agent_url (const char  *url,
+                 GError     **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
+                      g_strcmp0 (g_uri_get_scheme (uri), "https") != 0) ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, LOOKOUT_AGENT_ERROR, LOOKOUT_AGENT_ERROR_CONFIG,
+                   _("“%s” is not an agent's address; write https://HOST:PORT"), url);
+      return NULL;
+    }
+  return g_steal_pointer (&uri);
+}
+
 void
 lookout_agent_probe_async (const char          *url,
                            const char          *token,
@@ -309,6 +327,7 @@ lookout_agent_probe_async (const char          *url,
   g_autofree char *address = NULL;
   g_autofree char *auth = NULL;
   char *protocols[] = { (char *) LOOKOUT_AGENT_LINK_PROTOCOL, NULL };
+  g_autoptr(GError) error = NULL;
   Probe *probe;
 
   g_return_if_fail (url != NULL);
@@ -316,13 +335,10 @@ lookout_agent_probe_async (const char          *url,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, lookout_agent_probe_async);
 
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
-                      g_strcmp0 (g_uri_get_scheme (uri), "https") != 0) ||
-      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+  uri = parse_agent_url (url, &error);
+  if (uri == NULL)
     {
-      g_task_return_new_error (task, LOOKOUT_AGENT_ERROR, LOOKOUT_AGENT_ERROR_CONFIG,
-                               _("“%s” is not an agent's address; write https://HOST:PORT"), url);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   if (token == NULL || *token == '\0')
@@ -429,6 +445,7 @@ lookout_agent_probe_certificate_async (const char          *url,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GSocketClient) client = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (url != NULL);
 
@@ -436,13 +453,10 @@ lookout_agent_probe_certificate_async (const char          *url,
   g_task_set_source_tag (task, lookout_agent_probe_certificate_async);
   g_task_set_task_data (task, g_strdup (url), g_free);
 
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
-                      g_strcmp0 (g_uri_get_scheme (uri), "https") != 0) ||
-      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+  uri = parse_agent_url (url, &error);
+  if (uri == NULL)
     {
-      g_task_return_new_error (task, LOOKOUT_AGENT_ERROR, LOOKOUT_AGENT_ERROR_CONFIG,
-                               _("“%s” is not an agent's address; write https://HOST:PORT"), url);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   /* plain HTTP: no certificate to confirm */
