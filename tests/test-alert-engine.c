@@ -398,14 +398,16 @@ test_reminders_custom (void)
   harness_clear (&h);
 }
 
-/* ---- "is it me?" ---- */
+/* ---- "is it me?" ----
+ * The targets are beyond this machine (192.0.2.0/24, TEST-NET-1): the
+ * engine is fed results, nothing is sent there. */
 
 static void
 test_local_connectivity_all_fail (void)
 {
-  g_autoptr(LookoutTarget) a = make_target (1, "tcp://127.0.0.1:9", 2);
-  g_autoptr(LookoutTarget) b = make_target (2, "tcp://127.0.0.2:9", 2);
-  g_autoptr(LookoutTarget) c = make_target (3, "icmp://127.0.0.3", 2);
+  g_autoptr(LookoutTarget) a = make_target (1, "tcp://192.0.2.1:9", 2);
+  g_autoptr(LookoutTarget) b = make_target (2, "tcp://192.0.2.2:9", 2);
+  g_autoptr(LookoutTarget) c = make_target (3, "icmp://192.0.2.3", 2);
   g_autofree char *summary = NULL;
   Harness h = { 0 };
 
@@ -440,8 +442,8 @@ test_local_connectivity_all_fail (void)
 static void
 test_local_connectivity_one_fails (void)
 {
-  g_autoptr(LookoutTarget) a = make_target (1, "tcp://127.0.0.1:9", 2);
-  g_autoptr(LookoutTarget) b = make_target (2, "tcp://127.0.0.2:9", 2);
+  g_autoptr(LookoutTarget) a = make_target (1, "tcp://192.0.2.1:9", 2);
+  g_autoptr(LookoutTarget) b = make_target (2, "tcp://192.0.2.2:9", 2);
   g_autofree char *summary = NULL;
   Harness h = { 0 };
 
@@ -463,7 +465,7 @@ test_local_connectivity_one_fails (void)
 static void
 test_local_connectivity_network_monitor (void)
 {
-  g_autoptr(LookoutTarget) a = make_target (1, "tcp://127.0.0.1:9", 1);
+  g_autoptr(LookoutTarget) a = make_target (1, "tcp://192.0.2.1:9", 1);
   g_autofree char *summary = NULL;
   Harness h = { 0 };
 
@@ -509,8 +511,8 @@ static void
 test_local_connectivity_default_link (void)
 {
   g_autoptr(LookoutTarget) link = make_target (1, "iface://default", 1);
-  g_autoptr(LookoutTarget) a = make_target (2, "tcp://127.0.0.2:9", 1);
-  g_autoptr(LookoutTarget) b = make_target (3, "tcp://127.0.0.3:9", 2);
+  g_autoptr(LookoutTarget) a = make_target (2, "tcp://192.0.2.2:9", 1);
+  g_autoptr(LookoutTarget) b = make_target (3, "tcp://192.0.2.3:9", 2);
   g_autofree char *summary = NULL;
   Harness h = { 0 };
 
@@ -547,7 +549,7 @@ test_local_connectivity_default_link (void)
 static void
 test_local_connectivity_link_watch (void)
 {
-  g_autoptr(LookoutTarget) a = make_target (1, "tcp://127.0.0.1:9", 1);
+  g_autoptr(LookoutTarget) a = make_target (1, "tcp://192.0.2.1:9", 1);
   g_autofree char *summary = NULL;
   Harness h = { 0 };
 
@@ -573,6 +575,47 @@ test_local_connectivity_link_watch (void)
                    "Local connectivity lost: the interface of the default route (eth0) has no working link. "
                    "Targets are unknown until it returns.");
   g_assert_cmpint (lookout_target_get_state (a), ==, LOOKOUT_TARGET_STATE_UP);
+
+  harness_clear (&h);
+}
+
+/* Targets on this machine failing together are failures, not an outage
+ * of the network; nor do they end one or wait for it to end. */
+static void
+test_local_connectivity_this_machine (void)
+{
+  g_autoptr(LookoutTarget) a = make_target (1, "tcp://127.0.0.1:9", 1);
+  g_autoptr(LookoutTarget) b = make_target (2, "http://localhost:9/", 1);
+  g_autoptr(LookoutTarget) c = make_target (3, "tcp://[::1]:9", 1);
+  g_autoptr(LookoutTarget) far = make_target (4, "tcp://192.0.2.4:9", 1);
+  g_autofree char *summary = NULL;
+  Harness h = { 0 };
+
+  harness_init (&h);
+  feed (&h, a, 'U');
+  feed (&h, b, 'U');
+  feed (&h, c, 'U');
+  h.now += STEP_MS;
+  g_assert_cmpint (feed (&h, a, 'X'), ==, LOOKOUT_TARGET_STATE_DOWN);
+  g_assert_cmpint (feed (&h, b, 'X'), ==, LOOKOUT_TARGET_STATE_DOWN);
+  g_assert_cmpint (feed (&h, c, 'X'), ==, LOOKOUT_TARGET_STATE_DOWN);
+  summary = events_summary (h.events, START_MS);
+  g_assert_cmpstr (summary, ==, "down@1 down@1 down@1");
+
+  /* The network goes: the target beyond waits for it, those here do not,
+   * and their success does not say the network is back. */
+  h.now += STEP_MS;
+  feed (&h, a, 'U');
+  feed (&h, far, 'U');
+  g_ptr_array_set_size (h.events, 0);
+  lookout_alert_engine_set_network_available (h.engine, FALSE);
+  h.now += STEP_MS;
+  g_assert_cmpint (feed (&h, far, 'X'), ==, LOOKOUT_TARGET_STATE_UNKNOWN);
+  g_assert_cmpint (feed (&h, a, 'X'), ==, LOOKOUT_TARGET_STATE_DOWN);
+  g_assert_cmpint (feed (&h, b, 'U'), ==, LOOKOUT_TARGET_STATE_UP);
+  g_assert_cmpint (feed (&h, far, 'X'), ==, LOOKOUT_TARGET_STATE_UNKNOWN);
+  summary = events_summary (h.events, START_MS);
+  g_assert_cmpstr (summary, ==, "connectivity-lost@2 down@3 up@3/2");
 
   harness_clear (&h);
 }
@@ -1023,6 +1066,7 @@ main (int   argc,
   g_test_add_func ("/alert-engine/connectivity/network-monitor", test_local_connectivity_network_monitor);
   g_test_add_func ("/alert-engine/connectivity/default-link", test_local_connectivity_default_link);
   g_test_add_func ("/alert-engine/connectivity/link-watch", test_local_connectivity_link_watch);
+  g_test_add_func ("/alert-engine/connectivity/this-machine", test_local_connectivity_this_machine);
   g_test_add_func ("/alert-engine/pause", test_pause);
   g_test_add_func ("/alert-engine/cert-warning", test_cert_warning);
   g_test_add_func ("/alert-engine/mute", test_mute);

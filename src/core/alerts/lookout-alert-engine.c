@@ -35,6 +35,9 @@
  *    coming back ends the outage it started (as with the network monitor,
  *    a link down from the start is no outage), and such a target is never
  *    counted among the targets that fail together.
+ *    A target on this machine (localhost, a loopback address) says nothing
+ *    about the network: it neither starts nor ends such an outage, and its
+ *    failures count as they come, whatever the network does.
  *  - Reminders while DOWN at fixed offsets after the DOWN event; an overdue
  *    one (after a suspend) is sent once, for the latest offset passed.
  *  - A certificate expiring sooner than cert-warning-days: one warning per
@@ -102,6 +105,7 @@ typedef struct
 
   gboolean            last_bad;
   gboolean            is_default_link;
+  gboolean            on_this_machine;
   gint64              last_result_ms;
   gint64              last_cert_warning_ms;
   gint64              muted_until_ms;
@@ -520,7 +524,7 @@ enter_local_outage (LookoutAlertEngine *self,
       Track *track = value;
 
       /* The default route's link is the witness, not a suspect. */
-      if (track->is_default_link)
+      if (track->is_default_link || track->on_this_machine)
         continue;
       track_reset_streaks (track);
       if (track->state != LOOKOUT_TARGET_STATE_DOWN)
@@ -575,7 +579,7 @@ everything_fails (LookoutAlertEngine *self,
     {
       Track *track = value;
 
-      if (track->is_default_link || track->last_result_ms == 0 ||
+      if (track->is_default_link || track->on_this_machine || track->last_result_ms == 0 ||
           now - track->last_result_ms > 2 * track->interval_ms + 120000)
         continue;
       if (!track->last_bad)
@@ -584,6 +588,31 @@ everything_fails (LookoutAlertEngine *self,
     }
 
   return recent >= 2;
+}
+
+/* localhost and loopback addresses: no network between us and them. */
+static gboolean
+is_on_this_machine (LookoutTarget *target)
+{
+  const char *host = lookout_target_uri_get_host (lookout_target_get_uri (target));
+  g_autofree char *bare = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  gsize len;
+
+  if (host == NULL || *host == '\0')
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0 ||
+      g_str_has_suffix (host, ".localhost") || g_str_has_suffix (host, ".localhost."))
+    return TRUE;
+
+  len = strlen (host);
+  if (host[0] == '[' && len > 2 && host[len - 1] == ']')
+    bare = g_strndup (host + 1, len - 2);
+  else
+    bare = g_strdup (host);
+  address = g_inet_address_new_from_string (bare);
+
+  return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
 /* iface://default: the link of this computer's way out. */
@@ -1286,6 +1315,7 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
     {
       g_free (track->uri);
       track->uri = g_strdup (lookout_target_get_uri_string (target));
+      track->on_this_machine = is_on_this_machine (target);
     }
   track->interval_ms = (gint64) lookout_target_get_interval (target) * 1000;
   threshold = MAX (lookout_target_get_fail_threshold (target), 1);
@@ -1317,7 +1347,7 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
   else if (track->is_default_link && result->ok && self->link_outage)
     leave_local_outage (self, now);
 
-  if (self->local_outage && !track->is_default_link)
+  if (self->local_outage && !track->is_default_link && !track->on_this_machine)
     {
       if (!result->ok)
         goto out;
@@ -1334,7 +1364,7 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
 
   if (new_state == LOOKOUT_TARGET_STATE_DOWN &&
       track->state != LOOKOUT_TARGET_STATE_DOWN &&
-      !track->is_default_link &&
+      !track->is_default_link && !track->on_this_machine &&
       everything_fails (self, now))
     {
       enter_local_outage (self, now, _("every target failed"));
