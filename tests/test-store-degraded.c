@@ -32,6 +32,7 @@
 #include <sqlite3.h>
 
 #include "lookout-chunk-codec.h"
+#include "lookout-report.h"
 #include "lookout-stats.h"
 #include "lookout-store.h"
 #include "lookout-store-private.h"
@@ -239,6 +240,33 @@ test_rollups_agree (void)
   assert_rollups (tmp->store, all, LOOKOUT_ROLLUP_DAY, DAY_MS, G_MININT64);
 }
 
+/* The report (lookout-agent report, the Report window, JSON) carries the
+ * same count and date. */
+static void
+assert_report (LookoutStore *store,
+               GArray       *all,
+               gint64        since_ms)
+{
+  g_autoptr(GListStore) targets = g_list_store_new (LOOKOUT_TYPE_TARGET);
+  g_autoptr(LookoutTarget) target = lookout_target_new_from_string ("tcp://127.0.0.1:9", NULL);
+  g_autoptr(LookoutReport) report = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *row;
+  LookoutStats want;
+  GError *error = NULL;
+
+  lookout_target_set_id (target, 1);
+  g_list_store_append (targets, target);
+  report = lookout_report_compute_sync (store, G_LIST_MODEL (targets), BASE_MS, NOW_MS, &error);
+  g_assert_no_error (error);
+  root = lookout_report_to_json (report);
+  row = json_array_get_object_element (json_object_get_array_member (json_node_get_object (root), "targets"), 0);
+
+  stats_of (all, BASE_MS, NOW_MS, since_ms, &want);
+  g_assert_cmpint (json_object_get_int_member (row, "degraded"), ==, want.n_degraded);
+  g_assert_cmpint (json_object_get_int_member (row, "degraded_since_ms"), ==, since_ms);
+}
+
 /* The file as schema step 8 leaves a file of an older version: step 8
  * taken back, then applied again. */
 static void
@@ -337,6 +365,7 @@ test_counted_since (void)
 
   assert_rollups (store, all, LOOKOUT_ROLLUP_HOUR, HOUR_MS, oldest);
   assert_rollups (store, all, LOOKOUT_ROLLUP_DAY, DAY_MS, oldest);
+  assert_report (store, all, oldest);
 
   /* Pruning a chunk that was still to be counted moves the date on. */
   lookout_test_store_close (tmp);
