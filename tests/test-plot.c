@@ -13,9 +13,11 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 #include <gtk/gtk.h>
 
 #include "lookout-dashboard-plot.h"
+#include "lookout-format.h"
 #include "lookout-plot.h"
 #include "lookout-plot-legend.h"
 #include "lookout-range-bar.h"
@@ -996,6 +998,94 @@ test_history_follows_state (void)
 }
 
 static void
+pruned_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_assert_true (lookout_store_prune_finish (LOOKOUT_STORE (object), result, user_data, NULL));
+}
+
+static gint64
+three_days_on (gpointer user_data)
+{
+  return T0_MS + 3 * 24 * 3600 * G_GINT64_CONSTANT (1000);
+}
+
+static gboolean
+label_has (GtkLabel   *label,
+           const char *text)
+{
+  return strstr (gtk_label_get_label (label), text) != NULL;
+}
+
+/* A range whose degraded results are counted only from some date on (a
+ * file of an older version, whose raw results retention had deleted):
+ * the figures say from when, in words. */
+static void
+test_history_degraded_since (void)
+{
+  const LookoutStoreRetention keep = { .samples_ms = 2 * 24 * 3600 * G_GINT64_CONSTANT (1000) };
+  const gint64 since = T0_MS + 30 * 3600 * G_GINT64_CONSTANT (1000);
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new ();
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(LookoutMonitor) monitor = NULL;
+  g_autofree char *since_text = lookout_format_date_time (since);
+  g_autofree char *counted = g_strdup_printf (", counted since %s", since_text);
+  g_autofree char *sql = NULL;
+  GtkWidget *history = lookout_target_history_new ();
+  GtkWidget *window;
+  GtkLabel *degraded;
+  GError *error = NULL;
+  guint64 deleted = G_MAXUINT64;
+  sqlite3 *db;
+
+  lookout_store_set_clock (tmp->store, three_days_on, NULL);
+  target = lookout_target_new_from_string ("http://127.0.0.1:9/health", &error);
+  g_assert_no_error (error);
+  g_assert_true (lookout_store_insert_target_sync (tmp->store, target, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 3 * 24 * 60; i++)
+    {
+      LookoutSample s = {
+        .target_id = lookout_target_get_id (target),
+        .ts_ms = T0_MS + i * 60000,
+        .latency_us = 2000,
+        .state = i % 10 == 0 ? LOOKOUT_TARGET_STATE_DEGRADED : LOOKOUT_TARGET_STATE_UP,
+      };
+
+      lookout_store_append_sample (tmp->store, &s);
+    }
+  lookout_store_flush_sync (tmp->store, &error);
+  g_assert_no_error (error);
+  lookout_store_set_retention (tmp->store, &keep);
+  lookout_store_prune_async (tmp->store, NULL, pruned_cb, &deleted);
+  LOOKOUT_TEST_WAIT (deleted != G_MAXUINT64);
+
+  db = lookout_test_sql_open (tmp->path);
+  sql = g_strdup_printf ("INSERT INTO rollup_degraded_since VALUES (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")",
+                         lookout_target_get_id (target), since);
+  lookout_test_sql_exec (db, sql);
+  sqlite3_close (db);
+
+  window = show_history (history, tmp->store, target, &monitor);
+  lookout_plot_set_range (lookout_target_history_get_plot (LOOKOUT_TARGET_HISTORY (history)),
+                          T0_MS, three_days_on (NULL));
+  degraded = find_value_label (history, "Degraded");
+  g_assert_nonnull (degraded);
+  LOOKOUT_TEST_WAIT_UNTIL (label_has (degraded, counted), 5000);
+  g_assert_true (g_str_has_suffix (gtk_label_get_label (degraded), counted));
+
+  /* A range after that date: every degraded result is counted. */
+  lookout_plot_set_range (lookout_target_history_get_plot (LOOKOUT_TARGET_HISTORY (history)),
+                          since + 3600000, three_days_on (NULL));
+  LOOKOUT_TEST_WAIT_UNTIL (!label_has (degraded, "counted since"), 5000);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&monitor);
+  lookout_test_store_close (tmp);
+}
+
+static void
 test_sparkline_history (void)
 {
   g_autoptr(LookoutTarget) target = lookout_target_new_from_string ("icmp://192.0.2.1", NULL);
@@ -1081,6 +1171,7 @@ main (int   argc,
   g_test_add_func ("/plot/history-statistics", test_history_statistics);
   g_test_add_func ("/plot/history-follows-state", test_history_follows_state);
   g_test_add_func ("/plot/sparkline-history", test_sparkline_history);
+  g_test_add_func ("/plot/history-degraded-since", test_history_degraded_since);
 
   return g_test_run ();
 }

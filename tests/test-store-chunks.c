@@ -379,7 +379,8 @@ test_minutes_of_first_chunk_store (LookoutTestStore *tmp,
     {
       LookoutSample s = sample_at (1, i);
       g_autofree char *sql = g_strdup_printf (
-        "INSERT INTO rollup_minute VALUES (1, %" G_GINT64_FORMAT ", 1, %d, %s, %s, %" G_GINT64_FORMAT ")"
+        "INSERT INTO rollup_minute (target_id, bucket, n, n_fail, min_us, max_us, sum_us)"
+        " VALUES (1, %" G_GINT64_FORMAT ", 1, %d, %s, %s, %" G_GINT64_FORMAT ")"
         " ON CONFLICT (target_id, bucket) DO UPDATE SET n = n + 1, n_fail = n_fail + excluded.n_fail,"
         " sum_us = sum_us + excluded.sum_us",
         s.ts_ms / 60000 * 60000, s.state == LOOKOUT_TARGET_STATE_DOWN,

@@ -440,6 +440,41 @@ test_dialog_locations (void)
   destroy_dialog (edit);
 }
 
+/* NTP: degraded past max_offset_ms, down past max_offset_s; the down
+ * bound below the degraded one is refused in words, as the core says it;
+ * an edited target shows both. */
+static void
+test_dialog_ntp_offsets (void)
+{
+  LookoutTargetDialog *dialog = new_dialog (NULL);
+  g_autoptr(LookoutTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
+  LookoutTargetDialog *edit;
+
+  gtk_editable_set_text (GTK_EDITABLE (dialog->address_row), "ntp://127.0.0.1:12300");
+  gtk_editable_set_text (GTK_EDITABLE (dialog->max_offset_row), "5000");
+  gtk_editable_set_text (GTK_EDITABLE (dialog->max_offset_down_row), "5");
+  g_assert_false (confirm_enabled (dialog));
+  g_assert_cmpstr (gtk_label_get_label (dialog->options_error), ==,
+                   "The clock offset counted as down (5 s) must be above the one counted as degraded (5000 ms)");
+
+  /* Blank: the probe's 1000 s, which 5000 ms is below. */
+  gtk_editable_set_text (GTK_EDITABLE (dialog->max_offset_down_row), "");
+  g_assert_true (confirm_enabled (dialog));
+  gtk_editable_set_text (GTK_EDITABLE (dialog->max_offset_down_row), "60");
+  g_assert_true (confirm_enabled (dialog));
+  target = lookout_target_dialog_build_target (dialog, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (lookout_target_get_options (target), "\"max_offset_ms\":5000"));
+  g_assert_nonnull (strstr (lookout_target_get_options (target), "\"max_offset_s\":60"));
+  destroy_dialog (dialog);
+
+  edit = new_dialog (target);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (edit->max_offset_row)), ==, "5000");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (edit->max_offset_down_row)), ==, "60");
+  destroy_dialog (edit);
+}
+
 static char *
 built_options (LookoutTargetDialog *dialog)
 {
@@ -714,6 +749,7 @@ main (int   argc,
   g_test_add_func ("/gui/target-dialog/organise", test_dialog_organise);
   g_test_add_func ("/gui/target-dialog/known-tags", test_dialog_known_tags);
   g_test_add_func ("/gui/target-dialog/http-auth", test_dialog_http_auth);
+  g_test_add_func ("/gui/target-dialog/ntp-offsets", test_dialog_ntp_offsets);
   g_test_add_func ("/gui/auth-secrets/watch", test_auth_secrets_watch);
 
   return g_test_run ();

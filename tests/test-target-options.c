@@ -484,6 +484,33 @@ test_json_update (void)
   g_assert_cmpstr (lookout_target_get_options (target), ==, "{}");
 }
 
+/* An NTP server is down past max_offset_s (1000 s unless set): that bound
+ * must be above the degraded one, max_offset_ms, wherever options come from. */
+static void
+test_ntp_offset_bounds (void)
+{
+  static const struct { const char *json, *words; } cases[] = {
+    { "{\"max_offset_ms\":5000,\"max_offset_s\":6}", NULL },
+    { "{\"max_offset_s\":1}", NULL },
+    { "{\"max_offset_ms\":999999}", NULL },
+    { "{\"max_offset_ms\":5000,\"max_offset_s\":5}",
+      "The clock offset counted as down (5 s) must be above the one counted as degraded (5000 ms)" },
+    { "{\"max_offset_ms\":1000000}",
+      "The clock offset counted as down (1000 s) must be above the one counted as degraded (1000000 ms)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpint (lookout_target_options_validate (cases[i].json, &error), ==, cases[i].words == NULL);
+      if (cases[i].words != NULL)
+        g_assert_cmpstr (error->message, ==, cases[i].words);
+      else
+        g_assert_no_error (error);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -503,6 +530,7 @@ main (int   argc,
   g_test_add_func ("/target-options/json-errors", test_json_errors);
   g_test_add_func ("/target-options/json-same-words", test_json_same_words);
   g_test_add_func ("/target-options/json-update", test_json_update);
+  g_test_add_func ("/target-options/ntp-offset-bounds", test_ntp_offset_bounds);
 
   return g_test_run ();
 }

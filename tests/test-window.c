@@ -732,6 +732,215 @@ test_window_rows_out_of_view (Fixture       *fixture,
   LOOKOUT_TEST_WAIT (row_shows (window, hidden_target, shown));
 }
 
+/* The target of the row whose list item has @flag (SELECTED, FOCUSED),
+ * and how many rows have it. */
+static LookoutTarget *
+row_with_flag (LookoutWindow *window,
+               GtkStateFlags  flag,
+               guint         *out_count)
+{
+  LookoutTarget *found = NULL;
+
+  *out_count = 0;
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (window->list_view));
+       item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (item);
+
+      if (row == NULL || !LOOKOUT_IS_TARGET_ROW (row) || !gtk_widget_get_visible (item))
+        continue;
+      if (gtk_widget_get_state_flags (item) & flag)
+        {
+          found = lookout_target_row_get_target (LOOKOUT_TARGET_ROW (row));
+          (*out_count)++;
+        }
+    }
+
+  return found;
+}
+
+static guint
+n_rows_with (LookoutWindow *window,
+             GtkStateFlags  flag)
+{
+  guint n;
+
+  row_with_flag (window, flag, &n);
+  return n;
+}
+
+static gboolean
+count_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       user_data)
+{
+  (*(guint *) user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* How many rows look other than a plain one, as drawn: the selected row's
+ * colour, a focus ring or any shade at the row's left edge, where no row
+ * draws content. A frame may still show the state before the last change
+ * (children's drawings are cached until a frame redraws them): callers
+ * wait for the count they expect. */
+static guint
+n_rows_drawn_current (LookoutWindow *window)
+{
+  GtkWidget *list = GTK_WIDGET (window->list_view);
+  GtkWidget *parent = gtk_widget_get_parent (list);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  graphene_rect_t area;
+  int width, height;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guint8 *data = NULL;
+  g_autoptr(GHashTable) looks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) signatures = g_ptr_array_new_with_free_func (g_free);
+  guint plain = 0, n = 0;
+
+  guint ticks = 0, tick_id;
+
+  /* Drawn as its parent draws it, once a frame has laid out the change. */
+  tick_id = gtk_widget_add_tick_callback (list, count_tick_cb, &ticks, NULL);
+  gtk_widget_queue_draw (list);
+  LOOKOUT_TEST_WAIT (ticks >= 2);
+  gtk_widget_remove_tick_callback (list, tick_id);
+
+  g_assert_true (gtk_widget_compute_bounds (list, parent, &area));
+  width = (int) area.size.width;
+  height = (int) area.size.height;
+  gtk_widget_snapshot_child (parent, list, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (list)), node, &area);
+  data = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, data, width * 4);
+
+  for (GtkWidget *item = gtk_widget_get_first_child (list); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GString *signature = g_string_new (NULL);
+      graphene_rect_t bounds;
+      int y;
+
+      if (!LOOKOUT_IS_TARGET_ROW (gtk_widget_get_first_child (item)) || !gtk_widget_get_mapped (item) ||
+          !gtk_widget_compute_bounds (item, list, &bounds) || bounds.origin.y < 0 ||
+          bounds.origin.y + bounds.size.height > height)
+        continue;
+      y = (int) (bounds.origin.y + bounds.size.height / 2);
+      for (int x = (int) bounds.origin.x; x < (int) bounds.origin.x + 6 && x < width; x++)
+        g_string_append_printf (signature, "%08x", *(guint32 *) (data + ((gsize) y * width + x) * 4));
+      g_hash_table_insert (looks, g_strdup (signature->str),
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (looks, signature->str)) + 1));
+      g_ptr_array_add (signatures, g_string_free (signature, FALSE));
+    }
+
+  /* The look most rows share is the plain one. */
+  for (guint i = 0; i < signatures->len; i++)
+    plain = MAX (plain, GPOINTER_TO_UINT (g_hash_table_lookup (looks, signatures->pdata[i])));
+  g_assert_cmpuint (plain, >=, 2);
+  for (guint i = 0; i < signatures->len; i++)
+    n += GPOINTER_TO_UINT (g_hash_table_lookup (looks, signatures->pdata[i])) != plain;
+
+  return n;
+}
+
+/* Exactly one row is selected, it is @target, and the keyboard focus is
+ * on it (@in_list) or on no row: no second row looks current. */
+static void
+assert_one_current (Fixture       *fixture,
+                    LookoutTarget *target,
+                    gboolean       in_list)
+{
+  LookoutWindow *window = fixture->w.window;
+  guint selected_rows, focused_rows;
+
+  LookoutTarget *row;
+
+  LOOKOUT_TEST_WAIT (lookout_test_window_find_row (window, target) != NULL);
+  g_assert_cmpstr (lookout_target_get_name (lookout_window_get_selected_target (window)), ==,
+                   lookout_target_get_name (target));
+  row = row_with_flag (window, GTK_STATE_FLAG_SELECTED, &selected_rows);
+  g_assert_cmpuint (selected_rows, ==, 1);
+  g_assert_cmpstr (lookout_target_get_name (row), ==, lookout_target_get_name (target));
+  row = row_with_flag (window, GTK_STATE_FLAG_FOCUSED, &focused_rows);
+  if (!in_list)
+    {
+      g_assert_cmpuint (focused_rows, ==, 0);
+      return;
+    }
+  g_assert_cmpuint (focused_rows, ==, 1);
+  g_assert_cmpstr (lookout_target_get_name (row), ==, lookout_target_get_name (target));
+}
+
+/* Item 11 of issue 12: the keyboard focus stays with the selected row
+ * whatever moved the selection: keys, a search and its end, a target
+ * picked from the dashboard, the map or a notification, a removal. */
+static void
+test_window_one_current_row (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) a = add_target (fixture, "tcp://127.0.0.1:9", "Alpha");
+  g_autoptr(LookoutTarget) b = add_target (fixture, "tcp://127.0.0.1:7", "Bravo");
+  g_autoptr(LookoutTarget) c = add_target (fixture, "tcp://127.0.0.1:13", "Charlie");
+  g_autoptr(LookoutTarget) d = add_target (fixture, "tcp://127.0.0.1:19", "Delta");
+  LookoutWindow *window = fixture->w.window;
+  GtkEditable *search = GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (window->finder),
+                                                                     LOOKOUT_TYPE_TARGET_FINDER,
+                                                                     "search_entry"));
+  GListModel *targets = lookout_monitor_get_targets (fixture->w.monitor);
+
+  /* As after a key press: focus rings are drawn. The list shows, also in
+   * a window narrowed by an earlier test's saved size. */
+  gtk_window_set_focus_visible (GTK_WINDOW (window), TRUE);
+  adw_leaflet_set_visible_child (window->leaflet, window->sidebar);
+  LOOKOUT_TEST_WAIT (gtk_widget_get_mapped (GTK_WIDGET (window->list_view)));
+
+  /* Tab into the list: the selected row takes the focus. */
+  LOOKOUT_TEST_WAIT (lookout_test_window_find_row (window, d) != NULL);
+  gtk_widget_child_focus (GTK_WIDGET (window->list_view), GTK_DIR_TAB_FORWARD);
+  assert_one_current (fixture, a, TRUE);
+
+  /* Arrow keys move the focus and the selection together. */
+  gtk_widget_child_focus (GTK_WIDGET (window->list_view), GTK_DIR_DOWN);
+  assert_one_current (fixture, b, TRUE);
+
+  /* Selected from code while the focus is in the list. */
+  gtk_single_selection_set_selected (window->selection, 2);
+  assert_one_current (fixture, c, TRUE);
+  LOOKOUT_TEST_WAIT (n_rows_drawn_current (window) == 1);
+
+  /* Picked elsewhere (dashboard, map, notification): the focus follows,
+   * and one row only is drawn as current. */
+  lookout_window_select_target (window, a);
+  assert_one_current (fixture, a, TRUE);
+  lookout_window_select_target (window, d);
+  assert_one_current (fixture, d, TRUE);
+  LOOKOUT_TEST_WAIT (n_rows_drawn_current (window) == 1);
+
+  /* A search leaves one row; cleared, that one is still current, and
+   * back in the list the focus is on it. */
+  gtk_widget_grab_focus (GTK_WIDGET (search));
+  gtk_editable_set_text (search, "bravo");
+  LOOKOUT_TEST_WAIT (lookout_window_get_selected_target (window) == b);
+  assert_one_current (fixture, b, FALSE);
+  gtk_editable_set_text (search, "");
+  LOOKOUT_TEST_WAIT (lookout_test_window_find_row (window, d) != NULL);
+  assert_one_current (fixture, b, FALSE);
+  gtk_widget_child_focus (GTK_WIDGET (window->list_view), GTK_DIR_TAB_FORWARD);
+  assert_one_current (fixture, b, TRUE);
+
+  /* Removing the selected target: its neighbour is current. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-target", NULL);
+  LOOKOUT_TEST_WAIT (g_list_model_get_n_items (targets) == 3);
+  /* once the list is laid out again */
+  LOOKOUT_TEST_WAIT (n_rows_with (window, GTK_STATE_FLAG_FOCUSED) == 1);
+  assert_one_current (fixture, lookout_window_get_selected_target (window), TRUE);
+  g_assert_true (lookout_window_get_selected_target (window) != b);
+  LOOKOUT_TEST_WAIT (n_rows_drawn_current (window) == 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -753,6 +962,7 @@ main (int   argc,
   ADD ("/gui/window/dashboard-trouble-first", test_window_dashboard_trouble_first);
   ADD ("/gui/window/idle-frames", test_window_idle_frames);
   ADD ("/gui/window/rows-out-of-view", test_window_rows_out_of_view);
+  ADD ("/gui/window/one-current-row", test_window_one_current_row);
 #undef ADD
 
   return g_test_run ();

@@ -62,6 +62,7 @@ struct _LookoutTargetDialog
   AdwEntryRow       *expect_row;
   AdwExpanderRow    *ntp_options;
   AdwEntryRow       *max_offset_row;
+  AdwEntryRow       *max_offset_down_row;
   GtkLabel          *options_error;
   GtkLabel          *general_error;
 

@@ -328,31 +328,48 @@ load_dns_options (LookoutTargetDialog *self,
 }
 
 static void
-save_ntp_options (LookoutTargetDialog *self,
-                  JsonObject          *object)
+save_int_member (JsonObject  *object,
+                 const char  *key,
+                 AdwEntryRow *row)
 {
-  g_autofree char *text = dup_entry_text (self->max_offset_row);
-  gint64 ms;
+  g_autofree char *text = dup_entry_text (row);
+  gint64 value;
 
   /* What is not a number is kept as text, for the validation to name. */
   if (*text == '\0')
-    json_object_remove_member (object, "max_offset_ms");
-  else if (g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &ms, NULL))
-    json_object_set_int_member (object, "max_offset_ms", ms);
+    json_object_remove_member (object, key);
+  else if (g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &value, NULL))
+    json_object_set_int_member (object, key, value);
   else
-    json_object_set_string_member (object, "max_offset_ms", text);
+    json_object_set_string_member (object, key, text);
+}
+
+static void
+load_int_member (JsonObject  *object,
+                 const char  *key,
+                 AdwEntryRow *row)
+{
+  g_autofree char *text = NULL;
+
+  if (json_object_has_member (object, key))
+    text = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member_with_default (object, key, 0));
+  gtk_editable_set_text (GTK_EDITABLE (row), text ? text : "");
+}
+
+static void
+save_ntp_options (LookoutTargetDialog *self,
+                  JsonObject          *object)
+{
+  save_int_member (object, "max_offset_ms", self->max_offset_row);
+  save_int_member (object, "max_offset_s", self->max_offset_down_row);
 }
 
 static void
 load_ntp_options (LookoutTargetDialog *self,
                   JsonObject          *object)
 {
-  g_autofree char *text = NULL;
-
-  if (json_object_has_member (object, "max_offset_ms"))
-    text = g_strdup_printf ("%" G_GINT64_FORMAT,
-                            json_object_get_int_member_with_default (object, "max_offset_ms", 0));
-  gtk_editable_set_text (GTK_EDITABLE (self->max_offset_row), text ? text : "");
+  load_int_member (object, "max_offset_ms", self->max_offset_row);
+  load_int_member (object, "max_offset_s", self->max_offset_down_row);
 }
 
 /* The kinds with options of their own: their expander row in the template
@@ -1542,6 +1559,7 @@ lookout_target_dialog_class_init (LookoutTargetDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, expect_row);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, ntp_options);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, max_offset_row);
+  gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, max_offset_down_row);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, options_error);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, locations_group);
   gtk_widget_class_bind_template_child (widget_class, LookoutTargetDialog, locations_row);
@@ -1635,6 +1653,8 @@ lookout_target_dialog_init (LookoutTargetDialog *self)
   g_signal_connect_object (self->quorum_row, "changed",
                            G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->max_offset_row, "changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->max_offset_down_row, "changed",
                            G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tags_row, "changed",
                            G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);

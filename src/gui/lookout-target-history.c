@@ -153,10 +153,19 @@ show_stats (LookoutTargetHistory *self,
   set_stat (self, STAT_MAX, lookout_format_value (unit, s->max_us));
   set_stat (self, STAT_FAILURES, g_strdup_printf ("%" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT,
                                                   s->n_fail, s->n));
-  set_stat (self, STAT_DEGRADED, s->exact
-                                 ? g_strdup_printf ("%" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT,
-                                                    s->n_degraded, s->n)
-                                 : g_strdup ("—"));
+  if (s->degraded_since_ms >= 0)
+    {
+      g_autofree char *since = lookout_format_date_time (s->degraded_since_ms);
+      g_autofree char *degraded = g_strdup_printf ("%" G_GUINT64_FORMAT, s->n_degraded);
+      g_autofree char *all = g_strdup_printf ("%" G_GUINT64_FORMAT, s->n);
+
+      /* Translators: degraded results / all results, then from when degraded ones are counted */
+      set_stat (self, STAT_DEGRADED, g_strdup_printf (_("%s / %s, counted since %s"),
+                                                      degraded, all, since));
+    }
+  else
+    set_stat (self, STAT_DEGRADED, g_strdup_printf ("%" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT,
+                                                    s->n_degraded, s->n));
   set_stat (self, STAT_OUTAGES, g_strdup_printf ("%" G_GUINT64_FORMAT, s->n_outages));
   set_stat (self, STAT_LAST_STATE, g_strdup (s->last_ts_ms < 0 ? "—"
                                              : lookout_target_state_get_label (s->last_state)));
@@ -164,9 +173,20 @@ show_stats (LookoutTargetHistory *self,
                                  ? g_strdup (_("Unknown"))
                                  : g_strdup_printf ("%.2f°, %.2f°", lat, lon));
 
-  gtk_label_set_label (self->note_label,
-                       s->exact ? ""
-                                : _("This range is older than the raw results kept: figures come from rollups, without median and 95th percentile."));
+  if (s->degraded_since_ms >= 0)
+    {
+      g_autofree char *since = lookout_format_date_time (s->degraded_since_ms);
+      g_autofree char *note = NULL;
+
+      /* Translators: %s is a date and time */
+      note = g_strdup_printf (_("This range is older than the raw results kept: figures come from rollups, without median and 95th percentile. Degraded results are counted only since %s: older ones were deleted before this version counted them."),
+                              since);
+      gtk_label_set_label (self->note_label, note);
+    }
+  else
+    gtk_label_set_label (self->note_label,
+                         s->exact ? ""
+                                  : _("This range is older than the raw results kept: figures come from rollups, without median and 95th percentile."));
   gtk_widget_set_visible (GTK_WIDGET (self->note_label), !s->exact);
 }
 

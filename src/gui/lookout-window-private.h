@@ -55,6 +55,8 @@ struct _LookoutWindow
 
   /* The latest "Removed" toast, for tests (weak). */
   AdwToast             *removed_toast;
+  /* The focus back on the selected row after a removal. */
+  guint                 refocus_id;
 };
 
 void     lookout_window_update_view           (LookoutWindow  *self);

@@ -127,9 +127,81 @@ content_page_changed_cb (LookoutWindow *self)
                             gtk_stack_get_visible_child (self->content_stack) == loading);
 }
 
+/* The selection moves from code too (a target picked on the dashboard, the
+ * map or a notification, a search, a removal), and the list view moves its
+ * keyboard focus only for keys and clicks: a row kept the focus ring
+ * while another was selected, and both looked current. While the focus is
+ * in the list, it goes to the selected row. */
+static gboolean
+focus_in_list (LookoutWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *list = GTK_WIDGET (self->list_view);
+
+  return focus != NULL && (focus == list || gtk_widget_is_ancestor (focus, list));
+}
+
+static void
+focus_selected_row (LookoutWindow *self,
+                    gboolean       always)
+{
+  LookoutTarget *selected = lookout_window_get_selected_target (self);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *list = GTK_WIDGET (self->list_view);
+
+  if (selected == NULL || (!always && !focus_in_list (self)))
+    return;
+
+  for (GtkWidget *item = gtk_widget_get_first_child (list); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (item);
+
+      if (row != NULL && LOOKOUT_IS_TARGET_ROW (row) &&
+          lookout_target_row_get_target (LOOKOUT_TARGET_ROW (row)) == selected)
+        {
+          if (focus != item)
+            gtk_widget_grab_focus (item);
+          return;
+        }
+    }
+}
+
+/* And the other way round: a row that takes the focus (Tab, Ctrl+arrows,
+ * which move the focus alone) is selected. */
+static void
+focus_widget_notified_cb (LookoutWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *row;
+  guint position;
+
+  if (focus == NULL || gtk_widget_get_parent (focus) != GTK_WIDGET (self->list_view) ||
+      (row = gtk_widget_get_first_child (focus)) == NULL || !LOOKOUT_IS_TARGET_ROW (row) ||
+      lookout_target_row_get_target (LOOKOUT_TARGET_ROW (row)) == NULL ||
+      lookout_target_row_get_target (LOOKOUT_TARGET_ROW (row)) == lookout_window_get_selected_target (self))
+    return;
+
+  if (lookout_window_find_position (self, lookout_target_row_get_target (LOOKOUT_TARGET_ROW (row)), &position))
+    gtk_single_selection_set_selected (self->selection, position);
+}
+
+/* A removed row took the focus with it: once the list is laid out again,
+ * the row selected in its place gets it. */
+static gboolean
+refocus_list_cb (gpointer user_data)
+{
+  LookoutWindow *self = user_data;
+
+  self->refocus_id = 0;
+  focus_selected_row (self, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 selection_changed_cb (LookoutWindow *self)
 {
+  focus_selected_row (self, FALSE);
   update_view (self);
   lookout_window_map_selection_changed (self, lookout_window_get_selected_target (self));
 }
@@ -371,6 +443,8 @@ remove_target_action (GtkWidget  *widget,
     return;
 
   target = g_object_ref (selected);
+  if (focus_in_list (self) && self->refocus_id == 0)
+    self->refocus_id = g_idle_add (refocus_list_cb, self);
   lookout_monitor_remove_target (self->monitor, target);
 
   title = g_strdup_printf (_("Removed “%s”"), lookout_target_get_name (target));
@@ -525,6 +599,7 @@ lookout_window_dispose (GObject *object)
   LookoutWindow *self = (LookoutWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->refocus_id, g_source_remove);
   g_clear_weak_pointer (&self->removed_toast);
   g_clear_weak_pointer (&self->migration_toast);
   g_clear_pointer (&self->target_popover, gtk_widget_unparent);
@@ -705,6 +780,7 @@ lookout_window_init (LookoutWindow *self)
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->list_view, "activate",
                            G_CALLBACK (list_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_widget_notified_cb), NULL);
 
   self->selected_signals = g_signal_group_new (LOOKOUT_TYPE_TARGET);
   g_signal_group_connect_object (self->selected_signals, "notify::name",

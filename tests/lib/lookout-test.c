@@ -576,6 +576,8 @@ lookout_test_compute_rollups (GArray     *samples,
         g_array_append_val (out, ((LookoutRollup) { .bucket_ms = bucket, .min_us = -1, .max_us = -1 }));
       r = &g_array_index (out, LookoutRollup, out->len - 1);
       r->n++;
+      if (s->state == LOOKOUT_TARGET_STATE_DEGRADED)
+        r->n_degraded++;
       if (s->state == LOOKOUT_TARGET_STATE_DOWN)
         r->n_fail++;
       else if (s->latency_us >= 0)

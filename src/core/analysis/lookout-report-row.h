@@ -33,6 +33,8 @@ typedef struct
   const char         *country;
   guint64             n_anomalies;
   LookoutTargetState  last_state;
+  guint64             n_degraded;
+  gint64              degraded_since_ms;   /* -1 when every degraded result is counted */
 } LookoutReportFigures;
 
 /* The report's columns, as the text report and the window show them. */

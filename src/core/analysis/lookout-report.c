@@ -195,6 +195,8 @@ compute (LookoutStore  *store,
         .country = country,
         .n_anomalies = n_anomalies,
         .last_state = stats->last_state,
+        .n_degraded = stats->n_degraded,
+        .degraded_since_ms = stats->degraded_since_ms,
       };
       if (!info->enabled)
         figures.last_state = LOOKOUT_TARGET_STATE_PAUSED;
@@ -409,6 +411,13 @@ lookout_report_to_json (LookoutReport *self)
       json_builder_add_int_value (builder, f->n_failures);
       json_builder_set_member_name (builder, "outages");
       json_builder_add_int_value (builder, f->n_outages);
+      json_builder_set_member_name (builder, "degraded");
+      json_builder_add_int_value (builder, f->n_degraded);
+      json_builder_set_member_name (builder, "degraded_since_ms");
+      if (f->degraded_since_ms >= 0)
+        json_builder_add_int_value (builder, f->degraded_since_ms);
+      else
+        json_builder_add_null_value (builder);
       add_string_or_null (builder, "city", f->city);
       add_string_or_null (builder, "country", f->country);
       json_builder_set_member_name (builder, "anomalies");

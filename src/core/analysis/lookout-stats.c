@@ -23,6 +23,7 @@ stats_reset (LookoutStats *stats)
     .min_us = -1, .max_us = -1, .mean_us = -1, .median_us = -1, .p95_us = -1,
     .last_state = LOOKOUT_TARGET_STATE_UNKNOWN,
     .last_ts_ms = -1,
+    .degraded_since_ms = -1,
   };
 }
 
@@ -187,6 +188,7 @@ lookout_stats_compute_rollups (LookoutStats        *stats,
 
       stats->n += r->n;
       stats->n_fail += r->n_fail;
+      stats->n_degraded += r->n_degraded;
 
       if (r->n_fail > 0)
         {
@@ -208,14 +210,15 @@ lookout_stats_compute_rollups (LookoutStats        *stats,
     }
 
   if (stats->n > 0)
-    stats->availability = 100.0 * (stats->n - stats->n_fail) / stats->n;
+    stats->availability = 100.0 * (stats->n - stats->n_fail - stats->n_degraded) / stats->n;
   if (stats->n_timed > 0)
     stats->mean_us = sum / (gint64) stats->n_timed;
 
   /* Rollups do not keep states: a failure in the last bucket says DOWN. */
   stats->last_ts_ms = rollups[n_rollups - 1].bucket_ms;
   stats->last_state = rollups[n_rollups - 1].n_fail > 0 ? LOOKOUT_TARGET_STATE_DOWN
-                                                        : LOOKOUT_TARGET_STATE_UP;
+                      : rollups[n_rollups - 1].n_degraded > 0 ? LOOKOUT_TARGET_STATE_DEGRADED
+                      : LOOKOUT_TARGET_STATE_UP;
 }
 
 LookoutStats *
@@ -231,7 +234,7 @@ lookout_stats_fetch_sync (LookoutStore  *store,
   g_autoptr(GArray) rows = NULL;
   LookoutStoreRetention keep;
   LookoutRollupResolution resolution;
-  gint64 now_ms;
+  gint64 now_ms, since_ms;
 
   g_return_val_if_fail (LOOKOUT_IS_STORE (store), NULL);
   g_return_val_if_fail (to_ms > from_ms, NULL);
@@ -258,8 +261,12 @@ lookout_stats_fetch_sync (LookoutStore  *store,
                                                cancellable, error);
       if (rows == NULL)
         return NULL;
+      if (!lookout_store_degraded_since_sync (store, target_id, &since_ms, error))
+        return NULL;
       lookout_stats_compute_rollups (stats, (const LookoutRollup *) (gpointer) rows->data,
                                      rows->len, width_ms[resolution]);
+      if (since_ms > from_ms)
+        stats->degraded_since_ms = since_ms;
     }
 
   stats->from_ms = from_ms;

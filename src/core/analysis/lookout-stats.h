@@ -30,7 +30,7 @@ typedef struct
   gint64             to_ms;
   guint64            n;
   guint64            n_fail;
-  guint64            n_degraded;     /* DEGRADED results; 0 from rollups, which keep none */
+  guint64            n_degraded;     /* DEGRADED results */
   guint64            n_timed;
   guint64            n_outages;
   double             availability;   /* percent of results UP (neither DOWN nor DEGRADED); NaN when n == 0 */
@@ -42,6 +42,7 @@ typedef struct
   LookoutTargetState last_state;
   gint64             last_ts_ms;     /* -1 when there is no result */
   gboolean           exact;
+  gint64             degraded_since_ms;  /* -1, or the range's degraded results are counted only from then on */
 } LookoutStats;
 
 void          lookout_stats_compute_samples  (LookoutStats         *stats,

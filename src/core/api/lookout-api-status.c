@@ -83,6 +83,13 @@ append_stats (GString            *out,
   append_seconds_or_null (out, timed, stats->max_us);
   g_string_append (out, "},\"failures\":");
   lookout_api_append_int (out, stats->n_fail);
+  g_string_append (out, ",\"degraded\":");
+  lookout_api_append_int (out, stats->n_degraded);
+  g_string_append (out, ",\"degraded_since\":");
+  if (stats->degraded_since_ms >= 0)
+    lookout_api_append_time (out, stats->degraded_since_ms);
+  else
+    g_string_append (out, "null");
   g_string_append (out, ",\"outages\":");
   lookout_api_append_int (out, stats->n_outages);
   g_string_append (out, ",\"anomalies\":");

@@ -37,6 +37,8 @@
 
 #define KIND(k) (1u << LOOKOUT_TARGET_KIND_##k)
 #define ALL_KINDS ((1u << LOOKOUT_TARGET_N_KINDS) - 1)
+/* The probe's default for max_offset_s: ntpd's panic threshold. */
+#define DEFAULT_NTP_DOWN_OFFSET_S 1000
 #define MAX_NTP_SANE_OFFSET_S (100 * G_GINT64_CONSTANT (31557600))
 
 static gboolean
@@ -683,6 +685,33 @@ check_places (JsonObject  *object,
   return TRUE;
 }
 
+/* An NTP server is degraded past max_offset_ms and down past max_offset_s
+ * (1000 s unless set): the second bound must be the larger. */
+static gboolean
+check_ntp_offsets (JsonObject  *object,
+                   GError     **error)
+{
+  g_autofree char *degraded_text = NULL;
+  g_autofree char *down_text = NULL;
+  gint64 degraded_ms, down_s;
+
+  if (!json_object_has_member (object, "max_offset_ms"))
+    return TRUE;
+
+  degraded_ms = json_object_get_int_member (object, "max_offset_ms");
+  down_s = json_object_get_int_member_with_default (object, "max_offset_s", DEFAULT_NTP_DOWN_OFFSET_S);
+  if (down_s * 1000 > degraded_ms)
+    return TRUE;
+
+  degraded_text = g_strdup_printf ("%" G_GINT64_FORMAT, degraded_ms);
+  down_text = g_strdup_printf ("%" G_GINT64_FORMAT, down_s);
+  g_set_error (error, LOOKOUT_TARGET_ERROR, LOOKOUT_TARGET_ERROR_INVALID_OPTIONS,
+               /* Translators: the two numbers are seconds, then milliseconds */
+               _("The clock offset counted as down (%s s) must be above the one counted as degraded (%s ms)"),
+               down_text, degraded_text);
+  return FALSE;
+}
+
 gboolean
 lookout_target_options_validate (const char  *options_json,
                                  GError     **error)
@@ -730,7 +759,7 @@ lookout_target_options_validate (const char  *options_json,
       return FALSE;
     }
 
-  return check_places (object, error);
+  return check_ntp_offsets (object, error) && check_places (object, error);
 }
 const LookoutTargetOption *
 lookout_target_options_get_all (guint *n_options)

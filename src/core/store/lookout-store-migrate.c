@@ -128,7 +128,9 @@ migrate_slice (LookoutStore    *self,
       goto failed;
     }
 
-  if (!lookout_store_chunks_write (db, (LookoutSample *) rows->data, rows->len, error))
+  /* The row store's rollups kept no degraded count. */
+  if (!lookout_store_chunks_write (db, (LookoutSample *) rows->data, rows->len, error) ||
+      !lookout_store_rollups_add_degraded (db, (LookoutSample *) rows->data, rows->len, error))
     goto failed;
 
   rc = sqlite3_prepare_v2 (db->db, "DELETE FROM samples WHERE target_id = ?1 AND ts_ms <= ?2",

@@ -71,6 +71,7 @@ typedef enum
  * owns one; reader threads borrow others from a pool. */
 typedef struct _LookoutStoreHead LookoutStoreHead;
 typedef struct _LookoutStoreMigration LookoutStoreMigration;
+typedef struct _LookoutStoreRecount LookoutStoreRecount;
 
 typedef struct
 {
@@ -97,6 +98,7 @@ struct _LookoutStore
   /* Unsealed samples (lookout-store-chunks.c), with their own lock. */
   LookoutStoreHead      *head;
   LookoutStoreMigration *migration;
+  LookoutStoreRecount   *recount;
   double                 migration_progress;   /* main context */
 
   /* Everything below is guarded by lock. */
@@ -167,6 +169,11 @@ sqlite3_stmt   *lookout_store_db_statement     (LookoutStoreDb            *db,
                                                 LookoutStoreStmt           id,
                                                 const char                *sql,
                                                 GError                   **error);
+/* A read-write connection of a thread's own to the store's file. */
+gboolean        lookout_store_db_open_own      (LookoutStore              *self,
+                                                LookoutStoreDb            *db,
+                                                GError                   **error);
+void            lookout_store_db_close_own     (LookoutStoreDb            *db);
 void            lookout_store_set_error        (GError                   **error,
                                                 sqlite3                   *db,
                                                 int                        rc,
@@ -218,6 +225,8 @@ gboolean        lookout_store_paths_migrate_5   (sqlite3                  *db,
                                                  GError                  **error);
 gboolean        lookout_store_tokens_migrate_7  (sqlite3                  *db,
                                                  GError                  **error);
+gboolean        lookout_store_samples_migrate_8 (sqlite3                  *db,
+                                                 GError                   **error);
 
 /* ---- lookout-store-writer.c ---- */
 
@@ -265,6 +274,10 @@ void            lookout_store_rollups_add_sorted (GHashTable              *rollu
 gboolean        lookout_store_rollups_write    (LookoutStoreDb            *db,
                                                 GHashTable                *rollups,
                                                 GError                   **error);
+gboolean        lookout_store_rollups_add_degraded (LookoutStoreDb        *db,
+                                                    const LookoutSample   *samples,
+                                                    guint                  n,
+                                                    GError               **error);
 gint64          lookout_store_bucket_start     (gint64                     ts_ms,
                                                 LookoutRollupResolution    resolution);
 
@@ -414,6 +427,13 @@ gboolean        lookout_store_chunks_write     (LookoutStoreDb            *db,
  * of its own, when there are any; the stop joins it. */
 void            lookout_store_migration_start  (LookoutStore              *self);
 void            lookout_store_migration_stop   (LookoutStore              *self);
+
+/* ---- lookout-store-recount.c ---- */
+
+/* Counts again, on a thread of its own, the degraded results of the chunks
+ * schema step 8 listed; the stop joins it. */
+void            lookout_store_recount_start    (LookoutStore              *self);
+void            lookout_store_recount_stop     (LookoutStore              *self);
 /* Whether the old samples table still holds rows to read. */
 gboolean        lookout_store_migration_pending (LookoutStore             *self);
 /* Any thread; notifies "migration-progress" on the store's context. */

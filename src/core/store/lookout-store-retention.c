@@ -240,7 +240,7 @@ purge_orphans_write (LookoutStoreDb  *db,
 {
   static const char * const tables[] = {
     "sample_chunks", "rollup_minute", "rollup_hour", "rollup_day", "events", "anomalies",
-    "trace_paths", "route_changes",
+    "trace_paths", "route_changes", "rollup_degraded_since",
   };
 
   if (!lookout_store_chunks_purge_orphans (data, db, error))

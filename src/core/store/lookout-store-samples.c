@@ -12,8 +12,9 @@
  * (lookout-store-chunks.c); schema step 1's row table, samples, is kept
  * only until an older file has been moved into chunks.
  *
- * A rollup bucket counts every sample in n, DOWN ones in n_fail, and keeps
- * min/max/sum over the samples that are not DOWN and have a latency. The
+ * A rollup bucket counts every sample in n, DOWN ones in n_fail, DEGRADED
+ * ones in n_degraded, and keeps min/max/sum over the samples that are not
+ * DOWN and have a latency. The
  * hour and day tables hold the rollups of sealed samples; a read adds those
  * of the unsealed ones from memory.
  *
@@ -42,6 +43,7 @@ typedef struct
   gint64  min_us;
   gint64  max_us;
   gint64  sum_us;
+  guint32 n_degraded;
 } RollupAccum;
 
 static const gint64 rollup_width_ms[] = {
@@ -63,18 +65,13 @@ bucket_start (gint64 ts_ms,
 
 /* ---- schema ---- */
 
-/* Until this step the minute table also held the rollups of the samples
- * still stored, which reads now take from the samples: those rows go, a
- * range delete per target. In the minute of a target's oldest stored
- * sample, the share of samples retention had already deleted goes too. */
-gboolean
-lookout_store_samples_migrate_4 (sqlite3  *db,
-                                 GError  **error)
+/* Whether the row store's samples table is still there. */
+static gboolean
+has_legacy_samples (sqlite3   *db,
+                    gboolean  *out_legacy,
+                    GError   **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(sqlite3_stmt) oldest = NULL;
-  g_autoptr(sqlite3_stmt) del = NULL;
-  gboolean legacy;
   int rc;
 
   rc = sqlite3_prepare_v2 (db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'samples'",
@@ -86,7 +83,25 @@ lookout_store_samples_migrate_4 (sqlite3  *db,
       lookout_store_set_error (error, db, rc, "list tables");
       return FALSE;
     }
-  legacy = rc == SQLITE_ROW;
+  *out_legacy = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+/* Until this step the minute table also held the rollups of the samples
+ * still stored, which reads now take from the samples: those rows go, a
+ * range delete per target. In the minute of a target's oldest stored
+ * sample, the share of samples retention had already deleted goes too. */
+gboolean
+lookout_store_samples_migrate_4 (sqlite3  *db,
+                                 GError  **error)
+{
+  g_autoptr(sqlite3_stmt) oldest = NULL;
+  g_autoptr(sqlite3_stmt) del = NULL;
+  gboolean legacy;
+  int rc;
+
+  if (!has_legacy_samples (db, &legacy, error))
+    return FALSE;
 
   rc = sqlite3_prepare_v2 (db,
                            legacy
@@ -157,6 +172,110 @@ lookout_store_samples_migrate_1 (sqlite3  *db,
                              error);
 }
 
+/* Degraded results get a count of their own in every rollup. The hour and
+ * day rows of samples sealed before this step counted none: the chunks
+ * that still hold those samples are listed in rollup_recount and counted
+ * again, a few at a time (lookout-store-recount.c). Where retention had
+ * already deleted a target's samples, its degraded results are counted
+ * only from its oldest stored sample on: rollup_degraded_since says from
+ * when. A listed chunk deleted before it was counted (pruned, or sealed
+ * again with a late result) moves that date past its end. */
+gboolean
+lookout_store_samples_migrate_8 (sqlite3  *db,
+                                 GError  **error)
+{
+  g_autofree char *since = NULL;
+  gboolean legacy;
+
+  if (!has_legacy_samples (db, &legacy, error))
+    return FALSE;
+
+  since = g_strdup_printf ("WITH oldest (target_id, t) AS ("
+                           "   SELECT target_id, min (t) FROM"
+                           "    (SELECT target_id, min (t_start) AS t FROM sample_chunks GROUP BY target_id"
+                           "     %s) GROUP BY target_id),"
+                           " hours (target_id, first, last) AS ("
+                           "   SELECT target_id, min (bucket), max (bucket) FROM rollup_hour GROUP BY target_id)"
+                           " INSERT INTO rollup_degraded_since (target_id, since_ms)"
+                           " SELECT h.target_id, coalesce (o.t, h.last + 3600000)"
+                           " FROM hours h LEFT JOIN oldest o USING (target_id)"
+                           " WHERE o.t IS NULL OR h.first < o.t - o.t %% 3600000"
+                           "  OR EXISTS (SELECT 1 FROM rollup_minute m WHERE m.target_id = h.target_id)",
+                           legacy ? "UNION ALL SELECT target_id, min (ts_ms) FROM samples GROUP BY target_id" : "");
+
+  return lookout_store_exec (db,
+                             "ALTER TABLE rollup_minute ADD COLUMN n_degraded INTEGER NOT NULL DEFAULT 0;"
+                             "ALTER TABLE rollup_hour ADD COLUMN n_degraded INTEGER NOT NULL DEFAULT 0;"
+                             "ALTER TABLE rollup_day ADD COLUMN n_degraded INTEGER NOT NULL DEFAULT 0;"
+                             "CREATE TABLE rollup_recount (chunk_id INTEGER PRIMARY KEY);"
+                             "CREATE TABLE rollup_degraded_since ("
+                             "  target_id INTEGER PRIMARY KEY,"
+                             "  since_ms INTEGER NOT NULL"
+                             ");"
+                             "INSERT INTO rollup_recount SELECT id FROM sample_chunks;"
+                             "CREATE TRIGGER rollup_recount_lost AFTER DELETE ON sample_chunks"
+                             " WHEN EXISTS (SELECT 1 FROM rollup_recount WHERE chunk_id = old.id)"
+                             " BEGIN"
+                             "  DELETE FROM rollup_recount WHERE chunk_id = old.id;"
+                             "  INSERT INTO rollup_degraded_since (target_id, since_ms)"
+                             "   VALUES (old.target_id, old.t_end + 1)"
+                             "   ON CONFLICT (target_id) DO UPDATE SET since_ms = max (since_ms, excluded.since_ms);"
+                             " END;",
+                             error) &&
+         lookout_store_exec (db, since, error);
+}
+
+/* Adds the DEGRADED ones of @samples (one target's, in time order) to the
+ * hour and day rows they fall in, which exist already. */
+gboolean
+lookout_store_rollups_add_degraded (LookoutStoreDb       *db,
+                                    const LookoutSample  *samples,
+                                    guint                 n,
+                                    GError              **error)
+{
+  static const char * const sql[] = {
+    [LOOKOUT_ROLLUP_HOUR] = "UPDATE rollup_hour SET n_degraded = n_degraded + ?3"
+                            " WHERE target_id = ?1 AND bucket = ?2",
+    [LOOKOUT_ROLLUP_DAY]  = "UPDATE rollup_day SET n_degraded = n_degraded + ?3"
+                            " WHERE target_id = ?1 AND bucket = ?2",
+  };
+
+  for (guint res = LOOKOUT_ROLLUP_HOUR; res <= LOOKOUT_ROLLUP_DAY; res++)
+    {
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      gint64 bucket = G_MININT64;
+      guint count = 0;
+      int rc;
+
+      if ((rc = sqlite3_prepare_v2 (db->db, sql[res], -1, &stmt, NULL)) != SQLITE_OK)
+        {
+          lookout_store_set_error (error, db->db, rc, "count degraded results");
+          return FALSE;
+        }
+
+      for (guint i = 0; i <= n; i++)
+        {
+          gint64 b = i < n ? bucket_start (samples[i].ts_ms, rollup_width_ms[res]) : G_MAXINT64;
+
+          if (b != bucket && count > 0)
+            {
+              sqlite3_reset (stmt);
+              sqlite3_bind_int64 (stmt, 1, samples[0].target_id);
+              sqlite3_bind_int64 (stmt, 2, bucket);
+              sqlite3_bind_int64 (stmt, 3, count);
+              if (!lookout_store_step_done (stmt, "count degraded results", error))
+                return FALSE;
+              count = 0;
+            }
+          bucket = b;
+          if (i < n && samples[i].state == LOOKOUT_TARGET_STATE_DEGRADED)
+            count++;
+        }
+    }
+
+  return TRUE;
+}
+
 /* ---- writing, on the writer thread ---- */
 
 static guint
@@ -218,6 +337,8 @@ lookout_store_rollups_add (GHashTable          *rollups,
       acc->n++;
       if (failed)
         acc->n_fail++;
+      else if (sample->state == LOOKOUT_TARGET_STATE_DEGRADED)
+        acc->n_degraded++;
       if (timed)
         {
           if (acc->min_us < 0 || sample->latency_us < acc->min_us)
@@ -243,6 +364,7 @@ rollup_accum_merge (GHashTable        *rollups,
 
   acc->n += part->n;
   acc->n_fail += part->n_fail;
+  acc->n_degraded += part->n_degraded;
   acc->sum_us += part->sum_us;
   if (part->min_us >= 0 && (acc->min_us < 0 || part->min_us < acc->min_us))
     acc->min_us = part->min_us;
@@ -282,7 +404,9 @@ lookout_store_rollups_add_sorted (GHashTable              *rollups,
           part.n++;
           if (sample->state == LOOKOUT_TARGET_STATE_DOWN)
             part.n_fail++;
-          else if (sample->latency_us >= 0)
+          else if (sample->state == LOOKOUT_TARGET_STATE_DEGRADED)
+            part.n_degraded++;
+          if (sample->state != LOOKOUT_TARGET_STATE_DOWN && sample->latency_us >= 0)
             {
               if (part.min_us < 0 || sample->latency_us < part.min_us)
                 part.min_us = sample->latency_us;
@@ -296,11 +420,12 @@ lookout_store_rollups_add_sorted (GHashTable              *rollups,
 }
 
 #define UPSERT_ROLLUP(table) \
-  "INSERT INTO " table " (target_id, bucket, n, n_fail, min_us, max_us, sum_us)" \
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" \
+  "INSERT INTO " table " (target_id, bucket, n, n_fail, min_us, max_us, sum_us, n_degraded)" \
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" \
   " ON CONFLICT (target_id, bucket) DO UPDATE SET" \
   "  n = n + excluded.n," \
   "  n_fail = n_fail + excluded.n_fail," \
+  "  n_degraded = n_degraded + excluded.n_degraded," \
   "  min_us = min (coalesce (min_us, excluded.min_us), coalesce (excluded.min_us, min_us))," \
   "  max_us = max (coalesce (max_us, excluded.max_us), coalesce (excluded.max_us, max_us))," \
   "  sum_us = sum_us + excluded.sum_us"
@@ -352,6 +477,7 @@ lookout_store_rollups_write (LookoutStoreDb  *db,
       bind_nullable_int64 (stmt, 5, acc->min_us, acc->min_us < 0);
       bind_nullable_int64 (stmt, 6, acc->max_us, acc->max_us < 0);
       sqlite3_bind_int64 (stmt, 7, acc->sum_us);
+      sqlite3_bind_int64 (stmt, 8, acc->n_degraded);
 
       if (!lookout_store_step_done (stmt, "rollup", error))
         return FALSE;
@@ -433,7 +559,7 @@ static const struct
   const char       *sql;
 } select_rollup[] = {
 #define SELECT_ROLLUP(table) \
-  "SELECT bucket, n, n_fail, min_us, max_us, sum_us FROM " table \
+  "SELECT bucket, n, n_fail, min_us, max_us, sum_us, n_degraded FROM " table \
   " WHERE target_id = ?1 AND bucket >= ?2 AND bucket < ?3 ORDER BY bucket"
   [LOOKOUT_ROLLUP_MINUTE] = { LOOKOUT_STORE_STMT_SELECT_ROLLUP_MINUTE, SELECT_ROLLUP ("rollup_minute") },
   [LOOKOUT_ROLLUP_HOUR]   = { LOOKOUT_STORE_STMT_SELECT_ROLLUP_HOUR,   SELECT_ROLLUP ("rollup_hour") },
@@ -447,6 +573,7 @@ rollup_merge (LookoutRollup       *r,
 {
   r->n += part->n;
   r->n_fail += part->n_fail;
+  r->n_degraded += part->n_degraded;
   r->sum_us += part->sum_us;
   if (part->min_us >= 0 && (r->min_us < 0 || part->min_us < r->min_us))
     r->min_us = part->min_us;
@@ -500,7 +627,7 @@ merge_head_rollups (GArray                  *rollups,
 
       rollup_merge (r, &(LookoutRollup) {
         .n = acc->n, .n_fail = acc->n_fail, .min_us = acc->min_us, .max_us = acc->max_us,
-        .sum_us = acc->sum_us,
+        .sum_us = acc->sum_us, .n_degraded = acc->n_degraded,
       });
       g_hash_table_remove (accums, &key);
     }
@@ -519,6 +646,7 @@ rollup_from_row (sqlite3_stmt *stmt)
     .min_us = sqlite3_column_type (stmt, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 3),
     .max_us = sqlite3_column_type (stmt, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 4),
     .sum_us = sqlite3_column_int64 (stmt, 5),
+    .n_degraded = sqlite3_column_int64 (stmt, 6),
   };
 }
 
@@ -536,7 +664,9 @@ rollup_add_sample (LookoutRollup       *r,
   r->n++;
   if (s->state == LOOKOUT_TARGET_STATE_DOWN)
     r->n_fail++;
-  else if (s->latency_us >= 0)
+  else if (s->state == LOOKOUT_TARGET_STATE_DEGRADED)
+    r->n_degraded++;
+  if (s->state != LOOKOUT_TARGET_STATE_DOWN && s->latency_us >= 0)
     {
       if (r->min_us < 0 || s->latency_us < r->min_us)
         r->min_us = s->latency_us;
@@ -1093,4 +1223,47 @@ out:
   lookout_store_release_reader (self, db);
 
   return ok && !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+gboolean
+lookout_store_degraded_since_sync (LookoutStore  *self,
+                                   gint64         target_id,
+                                   gint64        *out_since_ms,
+                                   GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  LookoutStoreDb *db;
+  int rc;
+
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (out_since_ms != NULL, FALSE);
+
+  *out_since_ms = -1;
+  if (!(db = lookout_store_acquire_reader (self, error)))
+    return FALSE;
+
+  /* Chunks still to be counted again count from after the newest of them. */
+  rc = sqlite3_prepare_v2 (db->db,
+                           "SELECT max (coalesce ((SELECT since_ms FROM rollup_degraded_since"
+                           "                       WHERE target_id = ?1), -1),"
+                           "            CASE WHEN EXISTS (SELECT 1 FROM rollup_recount)"
+                           "             THEN coalesce ((SELECT max (t_end) + 1 FROM sample_chunks"
+                           "                             WHERE target_id = ?1"
+                           "                              AND id IN (SELECT chunk_id FROM rollup_recount)), -1)"
+                           "             ELSE -1 END)",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, target_id);
+      rc = sqlite3_step (stmt);
+    }
+  if (rc == SQLITE_ROW)
+    *out_since_ms = sqlite3_column_int64 (stmt, 0);
+  else
+    lookout_store_set_error (error, db->db, rc, "read since when degraded results are counted");
+
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  lookout_store_release_reader (self, db);
+
+  return rc == SQLITE_ROW;
 }

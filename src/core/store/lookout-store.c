@@ -196,6 +196,20 @@ store_db_open (LookoutStoreDb  *db,
   return TRUE;
 }
 
+gboolean
+lookout_store_db_open_own (LookoutStore    *self,
+                           LookoutStoreDb  *db,
+                           GError         **error)
+{
+  return store_db_open (db, self->path, SQLITE_OPEN_READWRITE, error);
+}
+
+void
+lookout_store_db_close_own (LookoutStoreDb *db)
+{
+  store_db_close (db);
+}
+
 LookoutStoreDb *
 lookout_store_acquire_reader (LookoutStore  *self,
                               GError       **error)
@@ -735,6 +749,7 @@ store_open (const char    *path,
 
   lookout_store_writer_start (self);
   lookout_store_migration_start (self);
+  lookout_store_recount_start (self);
 
   return g_steal_pointer (&self);
 }
@@ -901,6 +916,7 @@ static void
 store_close (LookoutStore *self,
              gboolean      emit)
 {
+  lookout_store_recount_stop (self);
   lookout_store_migration_stop (self);
   lookout_store_writer_stop (self);
 

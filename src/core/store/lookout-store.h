@@ -47,6 +47,7 @@ typedef struct
   gint64  min_us;       /* over successful samples; -1 when none */
   gint64  max_us;
   gint64  sum_us;
+  guint32 n_degraded;   /* DEGRADED results; see lookout_store_degraded_since_sync() */
 } LookoutRollup;
 
 /* How long each table keeps its rows; 0 keeps them forever. Defaults: raw
@@ -302,6 +303,16 @@ gboolean      lookout_store_raw_complete_since_sync (LookoutStore      *self,
                                                      gint64             target_id,
                                                      gint64             from_ms,
                                                      GError           **error);
+
+/* From when DEGRADED results are in the rollups of @target_id: -1 when
+ * all of them are; else the counts of buckets before @out_since_ms miss
+ * those of a file that kept none (older versions) whose samples retention
+ * had already deleted, or that are still being counted again. Synchronous,
+ * on a reader connection. */
+gboolean      lookout_store_degraded_since_sync (LookoutStore      *self,
+                                                 gint64             target_id,
+                                                 gint64            *out_since_ms,
+                                                 GError           **error);
 
 /* The last stored result of @target_id (ts_ms -1 when there is none; the
  * caller clears it with lookout_sample_clear()) and, when it is not UP, the
