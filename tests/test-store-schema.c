@@ -106,6 +106,21 @@ static const char * const schema_tokens_added[] = {
   "index|sqlite_autoindex_api_tokens_2|api_tokens|",
 };
 
+#define PLACE_TABLE(table) \
+  "table|" table "|" table "|CREATE TABLE " table " (" \
+  "  target_id INTEGER NOT NULL, place TEXT NOT NULL, bucket INTEGER NOT NULL," \
+  "  n INTEGER NOT NULL, n_fail INTEGER NOT NULL," \
+  "  min_us INTEGER, max_us INTEGER, sum_us INTEGER NOT NULL," \
+  "  PRIMARY KEY (target_id, place, bucket)" \
+  ") WITHOUT ROWID"
+static const char * const schema_places_added[] = {
+  PLACE_TABLE ("rollup_place_minute"),
+  PLACE_TABLE ("rollup_place_hour"),
+  PLACE_TABLE ("rollup_place_day"),
+  "table|rollup_place_todo|rollup_place_todo|CREATE TABLE rollup_place_todo (chunk INTEGER PRIMARY KEY)",
+};
+#undef PLACE_TABLE
+
 /* The store's file, not opened: each test opens it its own way. */
 typedef struct
 {
@@ -205,7 +220,7 @@ compare_strings (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* @rows holds exactly the rows of the three lists, in any order. */
+/* @rows holds exactly the rows of the four lists, in any order. */
 static void
 assert_rows_are (char              **rows,
                  const char * const *a,
@@ -213,7 +228,9 @@ assert_rows_are (char              **rows,
                  const char * const *b,
                  gsize               n_b,
                  const char * const *c,
-                 gsize               n_c)
+                 gsize               n_c,
+                 const char * const *d,
+                 gsize               n_d)
 {
   g_autoptr(GPtrArray) expected = g_ptr_array_new ();
   g_autoptr(GPtrArray) actual = g_ptr_array_new ();
@@ -224,6 +241,8 @@ assert_rows_are (char              **rows,
     g_ptr_array_add (expected, (gpointer) b[i]);
   for (gsize i = 0; i < n_c; i++)
     g_ptr_array_add (expected, (gpointer) c[i]);
+  for (gsize i = 0; i < n_d; i++)
+    g_ptr_array_add (expected, (gpointer) d[i]);
   for (gsize i = 0; rows[i] != NULL; i++)
     g_ptr_array_add (actual, rows[i]);
   g_ptr_array_sort (expected, compare_strings);
@@ -251,7 +270,8 @@ assert_schema_current (const char *path)
    * tables earlier steps dropped. */
   assert_rows_are (master + m, schema_paths_added, G_N_ELEMENTS (schema_paths_added),
                    schema_outbox_added, G_N_ELEMENTS (schema_outbox_added),
-                   schema_tokens_added, G_N_ELEMENTS (schema_tokens_added));
+                   schema_tokens_added, G_N_ELEMENTS (schema_tokens_added),
+                   schema_places_added, G_N_ELEMENTS (schema_places_added));
 }
 
 static void
