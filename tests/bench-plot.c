@@ -10,7 +10,8 @@
  * renderer's node drawing, at the same size each time), what decimating
  * them costs (done once when data arrives or the range changes, not per
  * frame), and what fetching a 30-day range of a target probed every minute
- * from a real store file costs for a 1,000-pixel plot. */
+ * from a real store file costs for a 1,000-pixel plot; the same for one
+ * place's line of a target checked from three places (place_line_30d_ms). */
 
 #include "config.h"
 
@@ -254,6 +255,65 @@ bench_fetch (void)
   lookout_test_store_close (tmp);
 }
 
+/* One place's line of a target checked every minute from three places
+ * (here, paris, tokyo) over 30 days: from the place's rollups, and, for
+ * comparison, from every raw result of the range as a place line was
+ * read before. */
+static void
+bench_place_fetch (void)
+{
+  static const char * const places[] = { NULL, "paris", "tokyo" };
+  g_autoptr(LookoutTestStore) tmp = lookout_test_store_new_empty ();
+  const gint64 span = 30 * G_GINT64_CONSTANT (86400000);
+  gint64 now = g_get_real_time () / 1000;
+  double best = G_MAXDOUBLE, raw_best = G_MAXDOUBLE;
+  LookoutStore *store;
+  GError *error = NULL;
+
+  store = lookout_test_store_open (tmp);
+  for (gint64 t = now - span; t < now; t += 60000)
+    for (guint p = 0; p < G_N_ELEMENTS (places); p++)
+      {
+        LookoutSample s = {
+          .target_id = 1, .ts_ms = t + p * 700, .state = LOOKOUT_TARGET_STATE_UP,
+          .latency_us = 15000 + (t / 60000 * 7919 + p * 30000) % 20000,
+          .location = (char *) places[p], .min_us = -1, .max_us = -1, .jitter_us = -1,
+        };
+
+        lookout_store_append_sample (store, &s);
+      }
+  lookout_store_flush_sync (store, &error);
+  g_assert_no_error (error);
+  lookout_test_store_close (tmp);
+  store = lookout_test_store_open (tmp);
+
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autoptr(LookoutSeries) series = NULL;
+      g_autoptr(GArray) samples = NULL;
+      g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+      gint64 start = g_get_monotonic_time ();
+
+      series = lookout_series_fetch_place_sync (store, 1, "paris", now - span, now, 1000, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (lookout_series_get_source (series), !=, LOOKOUT_SERIES_SOURCE_SAMPLES);
+      best = MIN (best, (g_get_monotonic_time () - start) / 1000.0);
+
+      start = g_get_monotonic_time ();
+      samples = lookout_store_query_samples_sync (store, 1, now - span, now, NULL, &error);
+      g_assert_no_error (error);
+      for (guint k = 0; k < samples->len; k++)
+        if (lookout_series_sample_is_from (&g_array_index (samples, LookoutSample, k), "paris"))
+          g_array_append_vals (kept, &g_array_index (samples, LookoutSample, k), 1);
+      g_clear_object (&series);
+      series = lookout_series_new_from_samples (now - span, span / 1000, 1000,
+                                                (const LookoutSample *) (gpointer) kept->data, kept->len);
+      raw_best = MIN (raw_best, (g_get_monotonic_time () - start) / 1000.0);
+    }
+  g_print ("figure: place_line_30d_ms = %.2f ms\n", best);
+  g_print ("figure: place_line_30d_raw_ms = %.2f ms\n", raw_best);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -262,6 +322,7 @@ main (int   argc,
 
   bench_frames ();
   bench_fetch ();
+  bench_place_fetch ();
 
   return 0;
 }

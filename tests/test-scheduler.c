@@ -621,6 +621,26 @@ test_interval_change (Fixture       *fixture,
   lookout_scheduler_stop (fixture->scheduler);
 }
 
+/* What long work on the main loop yields before: the earliest next due
+ * check, nothing while stopped. */
+static void
+test_next_wake (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) slow = make_target (12, 3600, 1000);
+  g_autoptr(LookoutTarget) fast = make_target (13, 60, 1000);
+
+  g_list_store_append (fixture->store, slow);
+  g_list_store_append (fixture->store, fast);
+  g_assert_cmpint (lookout_scheduler_get_next_wake_us (fixture->scheduler), ==, G_MAXINT64);
+  lookout_scheduler_start (fixture->scheduler);
+  g_assert_cmpint (lookout_scheduler_get_next_wake_us (fixture->scheduler), ==,
+                   MIN (lookout_scheduler_get_target_next_due (fixture->scheduler, slow),
+                        lookout_scheduler_get_target_next_due (fixture->scheduler, fast)));
+  lookout_scheduler_stop (fixture->scheduler);
+  g_assert_cmpint (lookout_scheduler_get_next_wake_us (fixture->scheduler), ==, G_MAXINT64);
+}
+
 static void
 test_disabled (Fixture       *fixture,
                gconstpointer  data)
@@ -918,6 +938,7 @@ main (int   argc,
   ADD ("/scheduler/hanging-probe", test_hanging_probe);
   ADD ("/scheduler/skip-while-running", test_skip_while_running);
   ADD ("/scheduler/interval-change", test_interval_change);
+  ADD ("/scheduler/next-wake", test_next_wake);
   ADD ("/scheduler/disabled", test_disabled);
   ADD ("/scheduler/threshold", test_threshold);
   ADD ("/scheduler/locations", test_locations);

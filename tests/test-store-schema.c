@@ -132,6 +132,22 @@ v1_row_now (const char *row)
   return g_strdup_printf ("%.*s n_degraded INTEGER NOT NULL DEFAULT 0,%s", (int) (at - row), row, at);
 }
 
+#define PLACE_TABLE(table) \
+  "table|" table "|" table "|CREATE TABLE " table " (" \
+  "  target_id INTEGER NOT NULL, place TEXT NOT NULL, bucket INTEGER NOT NULL," \
+  "  n INTEGER NOT NULL, n_fail INTEGER NOT NULL," \
+  "  min_us INTEGER, max_us INTEGER, sum_us INTEGER NOT NULL," \
+  "  n_degraded INTEGER NOT NULL DEFAULT 0," \
+  "  PRIMARY KEY (target_id, place, bucket)" \
+  ") WITHOUT ROWID"
+static const char * const schema_places_added[] = {
+  PLACE_TABLE ("rollup_place_minute"),
+  PLACE_TABLE ("rollup_place_hour"),
+  PLACE_TABLE ("rollup_place_day"),
+  "table|rollup_place_todo|rollup_place_todo|CREATE TABLE rollup_place_todo (chunk INTEGER PRIMARY KEY)",
+};
+#undef PLACE_TABLE
+
 /* The store's file, not opened: each test opens it its own way. */
 typedef struct
 {
@@ -231,7 +247,7 @@ compare_strings (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* @rows holds exactly the rows of the three lists, in any order. */
+/* @rows holds exactly the rows of the four lists, in any order. */
 static void
 assert_rows_are (char              **rows,
                  const char * const *a,
@@ -241,7 +257,9 @@ assert_rows_are (char              **rows,
                  const char * const *c,
                  gsize               n_c,
                  const char * const *d,
-                 gsize               n_d)
+                 gsize               n_d,
+                 const char * const *e,
+                 gsize               n_e)
 {
   g_autoptr(GPtrArray) expected = g_ptr_array_new ();
   g_autoptr(GPtrArray) actual = g_ptr_array_new ();
@@ -254,6 +272,8 @@ assert_rows_are (char              **rows,
     g_ptr_array_add (expected, (gpointer) c[i]);
   for (gsize i = 0; i < n_d; i++)
     g_ptr_array_add (expected, (gpointer) d[i]);
+  for (gsize i = 0; i < n_e; i++)
+    g_ptr_array_add (expected, (gpointer) e[i]);
   for (gsize i = 0; rows[i] != NULL; i++)
     g_ptr_array_add (actual, rows[i]);
   g_ptr_array_sort (expected, compare_strings);
@@ -286,7 +306,8 @@ assert_schema_current (const char *path)
   assert_rows_are (master + m, schema_paths_added, G_N_ELEMENTS (schema_paths_added),
                    schema_outbox_added, G_N_ELEMENTS (schema_outbox_added),
                    schema_tokens_added, G_N_ELEMENTS (schema_tokens_added),
-                   schema_degraded_added, G_N_ELEMENTS (schema_degraded_added));
+                   schema_degraded_added, G_N_ELEMENTS (schema_degraded_added),
+                   schema_places_added, G_N_ELEMENTS (schema_places_added));
 }
 
 static void

@@ -1239,6 +1239,17 @@ lookout_scheduler_get_lateness_percentile (LookoutScheduler *self,
 }
 
 gint64
+lookout_scheduler_get_next_wake_us (LookoutScheduler *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_SCHEDULER (self), G_MAXINT64);
+
+  if (self->timer == NULL)
+    return G_MAXINT64;
+  return MIN (lookout_schedule_heap_top_key (&self->due_heap),
+              lookout_schedule_heap_top_key (&self->deadline_heap));
+}
+
+gint64
 lookout_scheduler_get_lateness_max (LookoutScheduler *self)
 {
   g_return_val_if_fail (LOOKOUT_IS_SCHEDULER (self), -1);

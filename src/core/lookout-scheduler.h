@@ -85,6 +85,9 @@ LookoutResult    *lookout_scheduler_check_finish             (LookoutScheduler  
 gint64            lookout_scheduler_get_lateness_percentile  (LookoutScheduler   *self,
                                                               double              fraction);
 gint64            lookout_scheduler_get_lateness_max         (LookoutScheduler   *self);
+/* When (monotonic µs) the scheduler next has something to do, G_MAXINT64
+ * when stopped: long work on the main loop yields before it. */
+gint64            lookout_scheduler_get_next_wake_us         (LookoutScheduler   *self);
 void              lookout_scheduler_reset_stats              (LookoutScheduler   *self);
 guint             lookout_scheduler_get_n_running            (LookoutScheduler   *self);
 guint             lookout_scheduler_get_n_waiting            (LookoutScheduler   *self);

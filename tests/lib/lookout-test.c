@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
@@ -326,6 +327,36 @@ lookout_test_cpu_us_self (void)
   getrusage (RUSAGE_SELF, &usage);
   return (gint64) usage.ru_utime.tv_sec * G_USEC_PER_SEC + usage.ru_utime.tv_usec +
          (gint64) usage.ru_stime.tv_sec * G_USEC_PER_SEC + usage.ru_stime.tv_usec;
+}
+
+gint64
+lookout_test_cpu_us_thread (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+gint64
+lookout_test_percentile (GArray *values,
+                         double  fraction)
+{
+  g_return_val_if_fail (values != NULL, 0);
+
+  if (values->len == 0)
+    return 0;
+  g_array_sort (values, compare_int64);
+  return g_array_index (values, gint64, MIN (values->len - 1, (guint) (values->len * fraction)));
 }
 
 /* The same of another process, all its threads; -1 when it cannot be read. */

@@ -136,6 +136,11 @@ LookoutResult *lookout_test_run_probe_on (LookoutProbe        *probe,
 /* ---- CPU time, for benchmarks ---- */
 
 gint64      lookout_test_cpu_us_self     (void);
+/* The calling thread's alone. */
+gint64      lookout_test_cpu_us_thread   (void);
+/* The value below which @fraction of @values (gint64, sorted here) lie. */
+gint64      lookout_test_percentile      (GArray              *values,
+                                          double               fraction);
 gint64      lookout_test_cpu_us_of       (const char          *pid);
 
 /* ---- monitors ---- */

@@ -16,8 +16,9 @@
  * Exactly once: "received" is the last number handed to the monitor in
  * this process, "acked" the last one committed with the results before
  * it. Batches are queued and handed to lookout_monitor_handle_result() from
- * an idle source at most BUDGET_US at a time, so that a back-fill never
- * holds up the checks. After each run, "link.NAME.acked" is written
+ * a low-priority source in slices of at most BUDGET_US, one every PACE_MS,
+ * each ending before the scheduler's next check is due, so that a
+ * back-fill never holds up the checks. After each run, "link.NAME.acked" is written
  * through the store's writer queue, in one group with the run's samples
  * and events (lookout_store_begin_group()): they commit in the same
  * transaction, so a crash of the manager can never keep the results and
@@ -45,10 +46,20 @@
 
 #include "lookout-agent-link.h"
 #include "lookout-agent-protocol.h"
+#include "lookout-scheduler.h"
 #include "lookout-target-json.h"
 #include "lookout-target-options.h"
 
-#define BUDGET_US            (2 * G_TIME_SPAN_MILLISECOND)
+#define BUDGET_US            (1 * G_TIME_SPAN_MILLISECOND)
+/* A slice starts every PACE_MS at most: the main loop sleeps between
+ * slices, which keeps it a thread that mostly waits, the kind a busy
+ * machine's scheduler runs at once when its check falls due. */
+#define PACE_MS              2
+/* Results handed to the monitor whose commit is not yet acknowledged: the
+ * store's writer commits every quarter second, so this lets a back-fill
+ * run at up to 400,000 results a second while keeping the store's queue
+ * (and the memory of a huge back-fill) well under its bound. */
+#define MAX_UNCOMMITTED      100000
 #define BACKOFF_MIN_MS       250
 #define DEFAULT_HEARTBEAT_MS 5000
 #define DEFAULT_BACKOFF_MS   30000
@@ -299,6 +310,8 @@ typedef struct
   guint64           seq;
 } Handled;
 
+static void schedule_processing (LookoutAgentLink *self);
+
 static void
 acked_written_cb (GObject      *object,
                   GAsyncResult *res,
@@ -319,6 +332,7 @@ acked_written_cb (GObject      *object,
   if (seq <= self->acked)
     return;
   self->acked = seq;
+  schedule_processing (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACKED_SEQ]);
   notify_waiting (self);
   if (self->hello_seen)
@@ -385,12 +399,29 @@ targets_changed_cb (GListModel       *model,
 }
 
 static gboolean
+backlog_full (LookoutAgentLink *self)
+{
+  return self->writing - MIN (self->acked, self->writing) >= MAX_UNCOMMITTED;
+}
+
+/* A slice ends after BUDGET_US, or before the scheduler's next check is
+ * due (it waits behind the slice otherwise), or when the store's writer
+ * has MAX_UNCOMMITTED results of the link still to commit: the back-fill
+ * goes at the pace the store keeps, and resumes from acked_written_cb(). */
+static gboolean
 process_cb (gpointer user_data)
 {
   LookoutAgentLink *self = user_data;
   gint64 deadline = g_get_monotonic_time () + BUDGET_US;
   gboolean rebuilt = FALSE;
   guint64 last = 0;
+
+  deadline = MIN (deadline, lookout_scheduler_get_next_wake_us (lookout_monitor_get_scheduler (self->monitor)));
+  if (backlog_full (self))
+    {
+      self->idle_id = 0;
+      return G_SOURCE_REMOVE;
+    }
 
   /* the results' samples and events commit with the number that covers
    * them: a crash in between cannot make the agent send them again */
@@ -430,10 +461,17 @@ process_cb (gpointer user_data)
   if (last > 0)
     record_handled (self, last);
   lookout_store_end_group (self->store);
-  if (!g_queue_is_empty (&self->pending))
+  if (!g_queue_is_empty (&self->pending) && !backlog_full (self))
     return G_SOURCE_CONTINUE;
   self->idle_id = 0;
   return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_processing (LookoutAgentLink *self)
+{
+  if (self->idle_id == 0 && !g_queue_is_empty (&self->pending) && !backlog_full (self))
+    self->idle_id = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, PACE_MS, process_cb, self, NULL);
 }
 
 static void
@@ -494,8 +532,7 @@ take_batch (LookoutAgentLink *self,
     }
   if (entries->len > 0)
     g_queue_push_tail (&self->pending, g_array_ref (entries));
-  if (self->idle_id == 0 && !g_queue_is_empty (&self->pending))
-    self->idle_id = g_idle_add (process_cb, self);
+  schedule_processing (self);
 }
 
 typedef struct

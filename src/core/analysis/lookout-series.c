@@ -929,6 +929,8 @@ lookout_series_fetch_place_sync (LookoutStore  *store,
 {
   g_autoptr(GArray) samples = NULL;
   g_autoptr(GArray) kept = NULL;
+  LookoutStoreRetention retention;
+  LookoutSeriesSource source;
   gint64 column_ms, start_ms;
   guint n;
 
@@ -937,6 +939,25 @@ lookout_series_fetch_place_sync (LookoutStore  *store,
   g_return_val_if_fail (n_columns > 0, NULL);
 
   plan_columns (from_ms, to_ms, n_columns, &column_ms, &start_ms, &n);
+
+  /* A wide range reads the place's rollups, as the target's line does;
+   * until an older file's are recounted, its raw samples. */
+  lookout_store_get_retention (store, &retention);
+  source = lookout_series_pick_source (from_ms, to_ms, n_columns,
+                                       lookout_store_get_now_ms (store), &retention);
+  if (source != LOOKOUT_SERIES_SOURCE_SAMPLES && lookout_store_place_rollups_ready (store))
+    {
+      LookoutRollupResolution resolution = source - LOOKOUT_SERIES_SOURCE_MINUTE;
+      g_autoptr(GArray) rollups = NULL;
+
+      rollups = lookout_store_query_place_rollups_sync (store, target_id, location, resolution, start_ms,
+                                                        start_ms + n * column_ms, cancellable, error);
+      if (rollups == NULL)
+        return NULL;
+      return lookout_series_new_from_rollups (start_ms, column_ms, n, resolution,
+                                              (const LookoutRollup *) (gpointer) rollups->data,
+                                              rollups->len);
+    }
 
   samples = lookout_store_query_samples_sync (store, target_id, start_ms, start_ms + n * column_ms,
                                               cancellable, error);

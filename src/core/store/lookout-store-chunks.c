@@ -648,7 +648,7 @@ take_chunk (LookoutStoreDb       *db,
   g_autoptr(sqlite3_stmt) del = NULL;
   int rc;
 
-  rc = sqlite3_prepare_v2 (db->db, "SELECT data FROM sample_chunks WHERE target_id = ?1 AND t_start = ?2",
+  rc = sqlite3_prepare_v2 (db->db, "SELECT data, rowid FROM sample_chunks WHERE target_id = ?1 AND t_start = ?2",
                            -1, &sel, NULL);
   if (rc == SQLITE_OK)
     {
@@ -662,7 +662,9 @@ take_chunk (LookoutStoreDb       *db,
       return FALSE;
     }
   if (!lookout_chunk_decode (sqlite3_column_blob (sel, 0), sqlite3_column_bytes (sel, 0),
-                             target_id, TRUE, out, error))
+                             target_id, TRUE, out, error) ||
+      !lookout_store_place_recount_chunk (db, sqlite3_column_int64 (sel, 1),
+                                          (LookoutSample *) out->data, out->len, error))
     return FALSE;
 
   for (guint i = 0; i < n; i++)
@@ -825,8 +827,12 @@ seal_target (LookoutStore     *self,
   for (guint i = 0; i < n; i++)
     g_array_append_vals (plain, &g_array_index (t->samples, HeadSample, i).sample, 1);
   if (rollups != NULL)
-    lookout_store_rollups_add_sorted (rollups, (LookoutSample *) plain->data, n,
-                                      LOOKOUT_ROLLUP_HOUR, LOOKOUT_ROLLUP_DAY);
+    {
+      lookout_store_rollups_add_sorted (rollups, (LookoutSample *) plain->data, n,
+                                        LOOKOUT_ROLLUP_HOUR, LOOKOUT_ROLLUP_DAY);
+      lookout_store_rollups_add_places (rollups, (LookoutSample *) plain->data, n,
+                                        LOOKOUT_ROLLUP_HOUR, LOOKOUT_ROLLUP_DAY);
+    }
 
   if (!lookout_store_chunks_write (db, (LookoutSample *) plain->data, n, error) ||
       !mark_sealed (db, t->target_id, self->head->next_seq - 1, error))
@@ -943,7 +949,7 @@ lookout_store_chunks_prune (LookoutStore    *self,
                                 "SELECT id FROM targets UNION SELECT DISTINCT target_id FROM rollup_day",
                                 -1, &ids, NULL)) != SQLITE_OK ||
       (rc = sqlite3_prepare_v2 (db->db,
-                                "SELECT t_start, n, data FROM sample_chunks"
+                                "SELECT t_start, n, data, rowid FROM sample_chunks"
                                 " WHERE target_id = ?1 AND t_start < ?2 AND t_end < ?2"
                                 " ORDER BY t_start LIMIT ?3",
                                 -1, &sel, NULL)) != SQLITE_OK ||
@@ -971,9 +977,13 @@ lookout_store_chunks_prune (LookoutStore    *self,
           /* The minutes of what goes are kept from now on in the table. */
           g_array_set_size (decoded, 0);
           if (!lookout_chunk_decode (sqlite3_column_blob (sel, 2), sqlite3_column_bytes (sel, 2),
-                                     target_id, FALSE, decoded, error))
+                                     target_id, TRUE, decoded, error) ||
+              !lookout_store_place_recount_chunk (db, sqlite3_column_int64 (sel, 3),
+                                                  (LookoutSample *) decoded->data, decoded->len, error))
             return FALSE;
           lookout_store_rollups_add_sorted (minutes, (LookoutSample *) decoded->data, decoded->len,
+                                            LOOKOUT_ROLLUP_MINUTE, LOOKOUT_ROLLUP_MINUTE);
+          lookout_store_rollups_add_places (minutes, (LookoutSample *) decoded->data, decoded->len,
                                             LOOKOUT_ROLLUP_MINUTE, LOOKOUT_ROLLUP_MINUTE);
 
           g_array_append_val (starts, start);
@@ -1376,6 +1386,7 @@ lookout_store_chunks_scan_open (LookoutStore           *self,
                                 gint64                  target_id,
                                 gint64                  from_ms,
                                 gint64                  to_ms,
+                                gboolean                with_texts,
                                 LookoutStoreChunkFunc   func,
                                 gpointer                user_data,
                                 GError                **error)
@@ -1387,7 +1398,7 @@ lookout_store_chunks_scan_open (LookoutStore           *self,
 
   if (!lookout_store_chunks_begin_read (self, db, target_id, from_ms, to_ms, side, error))
     return FALSE;
-  if (!lookout_store_chunks_scan_in_read (self, db, target_id, from_ms, to_ms, FALSE,
+  if (!lookout_store_chunks_scan_in_read (self, db, target_id, from_ms, to_ms, with_texts,
                                           side, func, user_data, error))
     {
       lookout_store_chunks_end_read (db);

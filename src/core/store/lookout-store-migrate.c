@@ -132,6 +132,15 @@ migrate_slice (LookoutStore    *self,
   if (!lookout_store_chunks_write (db, (LookoutSample *) rows->data, rows->len, error) ||
       !lookout_store_rollups_add_degraded (db, (LookoutSample *) rows->data, rows->len, error))
     goto failed;
+  /* the row store had no places: its rows are local, and counted so */
+  {
+    g_autoptr(GHashTable) places = lookout_store_rollups_new ();
+
+    lookout_store_rollups_add_places (places, (LookoutSample *) rows->data, rows->len,
+                                      LOOKOUT_ROLLUP_HOUR, LOOKOUT_ROLLUP_DAY);
+    if (!lookout_store_rollups_write (db, places, error))
+      goto failed;
+  }
 
   rc = sqlite3_prepare_v2 (db->db, "DELETE FROM samples WHERE target_id = ?1 AND ts_ms <= ?2",
                            -1, &del, NULL);

@@ -64,6 +64,12 @@ typedef enum
   LOOKOUT_STORE_STMT_INSERT_TARGET_WITH_ID,
   LOOKOUT_STORE_STMT_UPDATE_TARGET,
   LOOKOUT_STORE_STMT_DELETE_TARGET,
+  LOOKOUT_STORE_STMT_UPSERT_PLACE_MINUTE,
+  LOOKOUT_STORE_STMT_UPSERT_PLACE_HOUR,
+  LOOKOUT_STORE_STMT_UPSERT_PLACE_DAY,
+  LOOKOUT_STORE_STMT_SELECT_PLACE_MINUTE,
+  LOOKOUT_STORE_STMT_SELECT_PLACE_HOUR,
+  LOOKOUT_STORE_STMT_SELECT_PLACE_DAY,
   LOOKOUT_STORE_N_STMTS
 } LookoutStoreStmt;
 
@@ -135,6 +141,7 @@ struct _LookoutStore
   gpointer        clock_data;
   LookoutOutboxLimits outbox_limits;
   gboolean        outbox;
+  gint            place_recount_pending;   /* atomic */
 
   /* What was last announced on the store's context (main thread only). */
   char           *shown_problem;
@@ -226,7 +233,9 @@ gboolean        lookout_store_paths_migrate_5   (sqlite3                  *db,
 gboolean        lookout_store_tokens_migrate_7  (sqlite3                  *db,
                                                  GError                  **error);
 gboolean        lookout_store_samples_migrate_8 (sqlite3                  *db,
-                                                 GError                   **error);
+                                                 GError                  **error);
+gboolean        lookout_store_samples_migrate_9 (sqlite3                  *db,
+                                                 GError                  **error);
 
 /* ---- lookout-store-writer.c ---- */
 
@@ -271,6 +280,12 @@ void            lookout_store_rollups_add_sorted (GHashTable              *rollu
                                                   guint                    n,
                                                   LookoutRollupResolution  first,
                                                   LookoutRollupResolution  last);
+/* The same per place ('' for local), into the rollup_place tables. */
+void            lookout_store_rollups_add_places (GHashTable              *rollups,
+                                                  const LookoutSample     *samples,
+                                                  guint                    n,
+                                                  LookoutRollupResolution  first,
+                                                  LookoutRollupResolution  last);
 gboolean        lookout_store_rollups_write    (LookoutStoreDb            *db,
                                                 GHashTable                *rollups,
                                                 GError                   **error);
@@ -280,6 +295,16 @@ gboolean        lookout_store_rollups_add_degraded (LookoutStoreDb        *db,
                                                     GError               **error);
 gint64          lookout_store_bucket_start     (gint64                     ts_ms,
                                                 LookoutRollupResolution    resolution);
+/* At open: whether place rollups are still being recounted, and if so
+ * (and the store writes) the writer's first slice. */
+void            lookout_store_place_recount_start (LookoutStore           *self);
+/* Writer, before chunk @rowid is deleted or rewritten: if it waits to be
+ * recounted, its @samples (with their places) are counted now. */
+gboolean        lookout_store_place_recount_chunk (LookoutStoreDb         *db,
+                                                   gint64                  rowid,
+                                                   const LookoutSample    *samples,
+                                                   guint                   n,
+                                                   GError                **error);
 
 /* ---- lookout-store-chunks.c ---- */
 
@@ -345,14 +370,15 @@ gboolean        lookout_store_chunks_scan      (LookoutStore              *self,
                                                 LookoutStoreChunkFunc      func,
                                                 gpointer                   user_data,
                                                 GError                   **error);
-/* Reader: the same without errors, leaving the read transaction open for
- * more reads of the same snapshot; end it with lookout_store_chunks_end_read()
- * (a failure ends it). */
+/* Reader: the same (with errors and places when @with_texts), leaving the
+ * read transaction open for more reads of the same snapshot; end it with
+ * lookout_store_chunks_end_read() (a failure ends it). */
 gboolean        lookout_store_chunks_scan_open (LookoutStore              *self,
                                                 LookoutStoreDb            *db,
                                                 gint64                     target_id,
                                                 gint64                     from_ms,
                                                 gint64                     to_ms,
+                                                gboolean                   with_texts,
                                                 LookoutStoreChunkFunc      func,
                                                 gpointer                   user_data,
                                                 GError                   **error);

@@ -32,6 +32,7 @@ typedef struct
   gint64                now_ms;
   guint64               deleted;
   guint64               step_deleted;
+  guint64               step_places;    /* place rollups: copies, not counted */
 } Prune;
 
 static const struct
@@ -44,6 +45,10 @@ static const struct
   { "rollup_hour",   "bucket" },
   { "rollup_day",    "bucket" },
   { "anomalies",     "start_ms" },
+#define FIRST_PLACE_TABLE 5
+  { "rollup_place_minute", "bucket" },
+  { "rollup_place_hour",   "bucket" },
+  { "rollup_place_day",    "bucket" },
 };
 
 static gint64
@@ -51,7 +56,8 @@ retention_for_table (const LookoutStoreRetention *r,
                      guint                        table)
 {
   /* anomalies go with the raw samples they were found in */
-  const gint64 values[] = { r->samples_ms, r->minute_ms, r->hour_ms, r->day_ms, r->samples_ms };
+  const gint64 values[] = { r->samples_ms, r->minute_ms, r->hour_ms, r->day_ms, r->samples_ms,
+                            r->minute_ms, r->hour_ms, r->day_ms };
 
   return values[table];
 }
@@ -125,6 +131,7 @@ prune_step_write (LookoutStoreDb  *db,
   guint budget = PRUNE_BATCH;
 
   prune->step_deleted = 0;
+  prune->step_places = 0;
 
   /* Raw samples go by whole chunks, after sealing whatever of the head is
    * older than the cut-off. */
@@ -145,7 +152,8 @@ prune_step_write (LookoutStoreDb  *db,
       if (keep_ms == 0)
         continue;
       if (!prune_table (db, table, prune->now_ms - keep_ms, &budget,
-                        &prune->step_deleted, error))
+                        table >= FIRST_PLACE_TABLE ? &prune->step_places : &prune->step_deleted,
+                        error))
         return FALSE;
     }
 
@@ -171,7 +179,7 @@ prune_step_done_cb (GObject      *object,
 
   prune->deleted += prune->step_deleted;
 
-  if (prune->step_deleted == 0)
+  if (prune->step_deleted == 0 && prune->step_places == 0)
     g_task_return_boolean (task, TRUE);
   else if (!g_task_return_error_if_cancelled (task))
     prune_step (g_steal_pointer (&task));
@@ -241,6 +249,7 @@ purge_orphans_write (LookoutStoreDb  *db,
   static const char * const tables[] = {
     "sample_chunks", "rollup_minute", "rollup_hour", "rollup_day", "events", "anomalies",
     "trace_paths", "route_changes", "rollup_degraded_since",
+    "rollup_place_minute", "rollup_place_hour", "rollup_place_day",
   };
 
   if (!lookout_store_chunks_purge_orphans (data, db, error))
@@ -260,7 +269,10 @@ purge_orphans_write (LookoutStoreDb  *db,
         return FALSE;
     }
 
-  return TRUE;
+  /* a deleted chunk's number may be given again: it is no longer to count */
+  return lookout_store_exec (db->db,
+                             "DELETE FROM rollup_place_todo WHERE chunk NOT IN (SELECT rowid FROM sample_chunks)",
+                             error);
 }
 
 void

@@ -25,19 +25,36 @@
  * A read of minute rollups sums, in one snapshot, the table's rows and the
  * minutes of the samples still stored (read_minute_rollups()); every
  * sample is either still stored or in the table, never both.
+ *
+ * Places: the rollup_place_minute/hour/day tables hold the same rollups
+ * per place a result was checked from ('' is local), written on the same
+ * path (sealing, pruning), so that a place's plot line over a wide range
+ * reads rollups as the target's own does. A file from before them gets
+ * its place rollups recounted from the chunks it still holds: the
+ * migration lists every chunk in rollup_place_todo, and the writer works
+ * through the list in slices (lookout_store_place_recount_start()), each
+ * in its own transaction, so a kill loses nothing and the next open
+ * carries on. A listed chunk that is about to be deleted or rewritten is
+ * counted first (lookout_store_place_recount_chunk()). Until the list is
+ * empty, place reads take the raw samples (lookout_store_place_rollups_ready()).
  */
 
 #define G_LOG_DOMAIN "lookout-store"
 
 #include "config.h"
 
+#include "lookout-chunk-codec.h"
 #include "lookout-store-private.h"
+#include "lookout-target-options.h"
+
+#define RECOUNT_SLICE 256
 
 typedef struct
 {
   gint64  target_id;
   gint64  bucket;
   guint   resolution;
+  char   *place;        /* a place's rollup ("" is local), NULL for the target's */
   guint32 n;
   guint32 n_fail;
   gint64  min_us;
@@ -135,6 +152,29 @@ lookout_store_samples_migrate_4 (sqlite3  *db,
     }
 
   return TRUE;
+}
+
+/* Rollups per place, and the list of chunks to recount them from. */
+gboolean
+lookout_store_samples_migrate_9 (sqlite3  *db,
+                                 GError  **error)
+{
+#define PLACE_TABLE(table) \
+  "CREATE TABLE " table " (" \
+  "  target_id INTEGER NOT NULL, place TEXT NOT NULL, bucket INTEGER NOT NULL," \
+  "  n INTEGER NOT NULL, n_fail INTEGER NOT NULL," \
+  "  min_us INTEGER, max_us INTEGER, sum_us INTEGER NOT NULL," \
+  "  n_degraded INTEGER NOT NULL DEFAULT 0," \
+  "  PRIMARY KEY (target_id, place, bucket)" \
+  ") WITHOUT ROWID;"
+  return lookout_store_exec (db,
+                             PLACE_TABLE ("rollup_place_minute")
+                             PLACE_TABLE ("rollup_place_hour")
+                             PLACE_TABLE ("rollup_place_day")
+                             "CREATE TABLE rollup_place_todo (chunk INTEGER PRIMARY KEY);"
+                             "INSERT INTO rollup_place_todo SELECT rowid FROM sample_chunks;",
+                             error);
+#undef PLACE_TABLE
 }
 
 gboolean
@@ -283,7 +323,8 @@ rollup_accum_hash (gconstpointer key)
 {
   const RollupAccum *a = key;
 
-  return g_int64_hash (&a->target_id) ^ g_int64_hash (&a->bucket) ^ (a->resolution << 29);
+  return g_int64_hash (&a->target_id) ^ g_int64_hash (&a->bucket) ^ (a->resolution << 29) ^
+         (a->place != NULL ? g_str_hash (a->place) + 1 : 0);
 }
 
 static gboolean
@@ -294,13 +335,40 @@ rollup_accum_equal (gconstpointer a,
   const RollupAccum *rb = b;
 
   return ra->target_id == rb->target_id && ra->bucket == rb->bucket &&
-         ra->resolution == rb->resolution;
+         ra->resolution == rb->resolution && g_strcmp0 (ra->place, rb->place) == 0;
+}
+
+static void
+rollup_accum_free (RollupAccum *acc)
+{
+  g_free (acc->place);
+  g_free (acc);
+}
+
+static RollupAccum *
+rollup_accum_copy (const RollupAccum *acc)
+{
+  RollupAccum *copy = g_memdup2 (acc, sizeof *acc);
+
+  copy->place = g_strdup (acc->place);
+  return copy;
 }
 
 GHashTable *
 lookout_store_rollups_new (void)
 {
-  return g_hash_table_new_full (rollup_accum_hash, rollup_accum_equal, g_free, NULL);
+  return g_hash_table_new_full (rollup_accum_hash, rollup_accum_equal,
+                                (GDestroyNotify) rollup_accum_free, NULL);
+}
+
+/* The key of a place's rollups: local results, whichever way they say
+ * so, are '' */
+static const char *
+place_key (const char *location)
+{
+  if (location == NULL || g_str_equal (location, LOOKOUT_LOCATION_LOCAL))
+    return "";
+  return location;
 }
 
 
@@ -329,7 +397,7 @@ lookout_store_rollups_add (GHashTable          *rollups,
 
       if (acc == NULL)
         {
-          acc = g_memdup2 (&key, sizeof key);
+          acc = rollup_accum_copy (&key);
           acc->min_us = acc->max_us = -1;
           g_hash_table_add (rollups, acc);
         }
@@ -358,7 +426,7 @@ rollup_accum_merge (GHashTable        *rollups,
 
   if (acc == NULL)
     {
-      g_hash_table_add (rollups, g_memdup2 (part, sizeof *part));
+      g_hash_table_add (rollups, rollup_accum_copy (part));
       return;
     }
 
@@ -419,25 +487,73 @@ lookout_store_rollups_add_sorted (GHashTable              *rollups,
     }
 }
 
-#define UPSERT_ROLLUP(table) \
-  "INSERT INTO " table " (target_id, bucket, n, n_fail, min_us, max_us, sum_us, n_degraded)" \
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" \
-  " ON CONFLICT (target_id, bucket) DO UPDATE SET" \
+/* Each place's rollups of @samples (one target's), at the resolutions
+ * @first to @last, beside the target's own. */
+void
+lookout_store_rollups_add_places (GHashTable              *rollups,
+                                  const LookoutSample     *samples,
+                                  guint                    n,
+                                  LookoutRollupResolution  first,
+                                  LookoutRollupResolution  last)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      const LookoutSample *sample = &samples[i];
+
+      for (guint res = first; res <= last; res++)
+        {
+          RollupAccum part = {
+            .target_id = sample->target_id,
+            .bucket = bucket_start (sample->ts_ms, rollup_width_ms[res]),
+            .resolution = res,
+            .place = (char *) place_key (sample->location),
+            .min_us = -1, .max_us = -1,
+          };
+
+          part.n = 1;
+          if (sample->state == LOOKOUT_TARGET_STATE_DOWN)
+            part.n_fail = 1;
+          else if (sample->state == LOOKOUT_TARGET_STATE_DEGRADED)
+            part.n_degraded = 1;
+          if (sample->state != LOOKOUT_TARGET_STATE_DOWN && sample->latency_us >= 0)
+            part.min_us = part.max_us = part.sum_us = sample->latency_us;
+          rollup_accum_merge (rollups, &part);
+        }
+    }
+}
+
+/* A bucket's part is added to the row already there. */
+#define ADD_TO_ROLLUP \
+  " DO UPDATE SET" \
   "  n = n + excluded.n," \
   "  n_fail = n_fail + excluded.n_fail," \
   "  n_degraded = n_degraded + excluded.n_degraded," \
   "  min_us = min (coalesce (min_us, excluded.min_us), coalesce (excluded.min_us, min_us))," \
   "  max_us = max (coalesce (max_us, excluded.max_us), coalesce (excluded.max_us, max_us))," \
   "  sum_us = sum_us + excluded.sum_us"
+#define UPSERT_ROLLUP(table) \
+  "INSERT INTO " table " (target_id, bucket, n, n_fail, min_us, max_us, sum_us, n_degraded)" \
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (target_id, bucket)" ADD_TO_ROLLUP
+#define UPSERT_PLACE_ROLLUP(table) \
+  "INSERT INTO " table " (target_id, place, bucket, n, n_fail, min_us, max_us, sum_us, n_degraded)" \
+  " VALUES (?1, ?9, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (target_id, place, bucket)" ADD_TO_ROLLUP
 
+/* [by place][resolution] */
 static const struct
 {
   LookoutStoreStmt  id;
   const char       *sql;
-} upsert_rollup[] = {
-  [LOOKOUT_ROLLUP_MINUTE] = { LOOKOUT_STORE_STMT_UPSERT_ROLLUP_MINUTE, UPSERT_ROLLUP ("rollup_minute") },
-  [LOOKOUT_ROLLUP_HOUR]   = { LOOKOUT_STORE_STMT_UPSERT_ROLLUP_HOUR,   UPSERT_ROLLUP ("rollup_hour") },
-  [LOOKOUT_ROLLUP_DAY]    = { LOOKOUT_STORE_STMT_UPSERT_ROLLUP_DAY,    UPSERT_ROLLUP ("rollup_day") },
+} upsert_rollup[2][3] = {
+  {
+    [LOOKOUT_ROLLUP_MINUTE] = { LOOKOUT_STORE_STMT_UPSERT_ROLLUP_MINUTE, UPSERT_ROLLUP ("rollup_minute") },
+    [LOOKOUT_ROLLUP_HOUR]   = { LOOKOUT_STORE_STMT_UPSERT_ROLLUP_HOUR,   UPSERT_ROLLUP ("rollup_hour") },
+    [LOOKOUT_ROLLUP_DAY]    = { LOOKOUT_STORE_STMT_UPSERT_ROLLUP_DAY,    UPSERT_ROLLUP ("rollup_day") },
+  },
+  {
+    [LOOKOUT_ROLLUP_MINUTE] = { LOOKOUT_STORE_STMT_UPSERT_PLACE_MINUTE, UPSERT_PLACE_ROLLUP ("rollup_place_minute") },
+    [LOOKOUT_ROLLUP_HOUR]   = { LOOKOUT_STORE_STMT_UPSERT_PLACE_HOUR,   UPSERT_PLACE_ROLLUP ("rollup_place_hour") },
+    [LOOKOUT_ROLLUP_DAY]    = { LOOKOUT_STORE_STMT_UPSERT_PLACE_DAY,    UPSERT_PLACE_ROLLUP ("rollup_place_day") },
+  },
 };
 
 static void
@@ -465,10 +581,12 @@ lookout_store_rollups_write (LookoutStoreDb  *db,
     {
       sqlite3_stmt *stmt;
 
-      stmt = lookout_store_db_statement (db, upsert_rollup[acc->resolution].id,
-                                         upsert_rollup[acc->resolution].sql, error);
+      stmt = lookout_store_db_statement (db, upsert_rollup[acc->place != NULL][acc->resolution].id,
+                                         upsert_rollup[acc->place != NULL][acc->resolution].sql, error);
       if (stmt == NULL)
         return FALSE;
+      if (acc->place != NULL)
+        sqlite3_bind_text (stmt, 9, acc->place, -1, SQLITE_TRANSIENT);
 
       sqlite3_bind_int64 (stmt, 1, acc->target_id);
       sqlite3_bind_int64 (stmt, 2, acc->bucket);
@@ -503,6 +621,7 @@ typedef struct
   LookoutRollupResolution resolution;
   gint64                  from_ms;
   gint64                  to_ms;
+  const char             *place;    /* one place's rollups ('' is local), or NULL */
 } RangeQuery;
 
 typedef struct
@@ -553,19 +672,46 @@ read_samples (LookoutStore      *self,
   return g_steal_pointer (&samples);
 }
 
+/* [by place][resolution] */
 static const struct
 {
   LookoutStoreStmt  id;
   const char       *sql;
-} select_rollup[] = {
-#define SELECT_ROLLUP(table) \
+} select_rollup[2][3] = {
+#define SELECT_ROLLUP(table, place) \
   "SELECT bucket, n, n_fail, min_us, max_us, sum_us, n_degraded FROM " table \
-  " WHERE target_id = ?1 AND bucket >= ?2 AND bucket < ?3 ORDER BY bucket"
-  [LOOKOUT_ROLLUP_MINUTE] = { LOOKOUT_STORE_STMT_SELECT_ROLLUP_MINUTE, SELECT_ROLLUP ("rollup_minute") },
-  [LOOKOUT_ROLLUP_HOUR]   = { LOOKOUT_STORE_STMT_SELECT_ROLLUP_HOUR,   SELECT_ROLLUP ("rollup_hour") },
-  [LOOKOUT_ROLLUP_DAY]    = { LOOKOUT_STORE_STMT_SELECT_ROLLUP_DAY,    SELECT_ROLLUP ("rollup_day") },
+  " WHERE target_id = ?1" place " AND bucket >= ?2 AND bucket < ?3 ORDER BY bucket"
+  {
+    [LOOKOUT_ROLLUP_MINUTE] = { LOOKOUT_STORE_STMT_SELECT_ROLLUP_MINUTE, SELECT_ROLLUP ("rollup_minute", "") },
+    [LOOKOUT_ROLLUP_HOUR]   = { LOOKOUT_STORE_STMT_SELECT_ROLLUP_HOUR,   SELECT_ROLLUP ("rollup_hour", "") },
+    [LOOKOUT_ROLLUP_DAY]    = { LOOKOUT_STORE_STMT_SELECT_ROLLUP_DAY,    SELECT_ROLLUP ("rollup_day", "") },
+  },
+  {
+    [LOOKOUT_ROLLUP_MINUTE] = { LOOKOUT_STORE_STMT_SELECT_PLACE_MINUTE,
+                                SELECT_ROLLUP ("rollup_place_minute", " AND place = ?4") },
+    [LOOKOUT_ROLLUP_HOUR]   = { LOOKOUT_STORE_STMT_SELECT_PLACE_HOUR,
+                                SELECT_ROLLUP ("rollup_place_hour", " AND place = ?4") },
+    [LOOKOUT_ROLLUP_DAY]    = { LOOKOUT_STORE_STMT_SELECT_PLACE_DAY,
+                                SELECT_ROLLUP ("rollup_place_day", " AND place = ?4") },
+  },
 #undef SELECT_ROLLUP
 };
+
+/* The statement reading @q's table, bound but for the bucket range. */
+static sqlite3_stmt *
+select_rollups_statement (LookoutStoreDb    *db,
+                          const RangeQuery  *q,
+                          GError           **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = lookout_store_db_statement (db, select_rollup[q->place != NULL][q->resolution].id,
+                                     select_rollup[q->place != NULL][q->resolution].sql,
+                                     error);
+  if (stmt != NULL && q->place != NULL)
+    sqlite3_bind_text (stmt, 4, q->place, -1, SQLITE_TRANSIENT);
+  return stmt;
+}
 
 static void
 rollup_merge (LookoutRollup       *r,
@@ -655,6 +801,7 @@ typedef struct
   GArray       *rollups;
   GCancellable *cancellable;
   guint         rows;
+  const char   *place;
 } CollectMinutes;
 
 static void
@@ -684,6 +831,9 @@ collect_minute_cb (const LookoutSample *sample,
   gint64 bucket = bucket_start (sample->ts_ms, rollup_width_ms[LOOKOUT_ROLLUP_MINUTE]);
   GArray *rollups = c->rollups;
 
+  if (c->place != NULL && !g_str_equal (c->place, place_key (sample->location)))
+    return ++c->rows % 4096 != 0 || !g_cancellable_is_cancelled (c->cancellable);
+
   /* Samples come in time order. */
   if (rollups->len == 0 || g_array_index (rollups, LookoutRollup, rollups->len - 1).bucket_ms != bucket)
     {
@@ -707,7 +857,7 @@ read_minute_rollups (LookoutStore      *self,
   const gint64 width = rollup_width_ms[LOOKOUT_ROLLUP_MINUTE];
   g_autoptr(GArray) computed = g_array_new (FALSE, FALSE, sizeof (LookoutRollup));
   g_autoptr(GArray) rollups = g_array_new (FALSE, FALSE, sizeof (LookoutRollup));
-  CollectMinutes collect = { computed, cancellable, 0 };
+  CollectMinutes collect = { computed, cancellable, 0, q->place };
   LookoutStoreDb *db;
   sqlite3_stmt *stmt;
   gint64 from, last, scan_to;
@@ -722,15 +872,14 @@ read_minute_rollups (LookoutStore      *self,
   last = bucket_start (q->to_ms - 1, width);
   scan_to = last > G_MAXINT64 - width ? G_MAXINT64 : last + width;
 
-  if (!lookout_store_chunks_scan_open (self, db, q->target_id, from, scan_to,
+  if (!lookout_store_chunks_scan_open (self, db, q->target_id, from, scan_to, q->place != NULL,
                                        collect_minute_cb, &collect, error))
     {
       lookout_store_release_reader (self, db);
       return NULL;
     }
 
-  stmt = lookout_store_db_statement (db, select_rollup[LOOKOUT_ROLLUP_MINUTE].id,
-                                     select_rollup[LOOKOUT_ROLLUP_MINUTE].sql, error);
+  stmt = select_rollups_statement (db, q, error);
   if (stmt == NULL)
     {
       lookout_store_chunks_end_read (db);
@@ -797,8 +946,7 @@ read_rollups (LookoutStore      *self,
   if (!(db = lookout_store_acquire_reader (self, error)))
     return NULL;
 
-  stmt = lookout_store_db_statement (db, select_rollup[q->resolution].id,
-                                     select_rollup[q->resolution].sql, error);
+  stmt = select_rollups_statement (db, q, error);
   if (stmt == NULL)
     {
       lookout_store_release_reader (self, db);
@@ -841,6 +989,10 @@ read_rollups (LookoutStore      *self,
 
   lookout_store_release_reader (self, db);
 
+  if (q->place != NULL)
+    for (guint k = head->len; k > 0; k--)
+      if (!g_str_equal (q->place, place_key (g_array_index (head, LookoutSample, k - 1).location)))
+        g_array_remove_index (head, k - 1);
   merge_head_rollups (rollups, head, q->resolution);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -1266,4 +1418,178 @@ lookout_store_degraded_since_sync (LookoutStore  *self,
   lookout_store_release_reader (self, db);
 
   return rc == SQLITE_ROW;
+}
+
+/* ---- places ---- */
+
+gboolean
+lookout_store_place_rollups_ready (LookoutStore *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), FALSE);
+
+  return !g_atomic_int_get (&self->place_recount_pending);
+}
+
+GArray *
+lookout_store_query_place_rollups_sync (LookoutStore            *self,
+                                        gint64                   target_id,
+                                        const char              *place,
+                                        LookoutRollupResolution  resolution,
+                                        gint64                   from_ms,
+                                        gint64                   to_ms,
+                                        GCancellable            *cancellable,
+                                        GError                 **error)
+{
+  RangeQuery q = { target_id, resolution, from_ms, to_ms, place_key (place) };
+
+  g_return_val_if_fail (LOOKOUT_IS_STORE (self), NULL);
+  g_return_val_if_fail (resolution <= LOOKOUT_ROLLUP_DAY, NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return read_rollups (self, &q, cancellable, error);
+}
+
+gboolean
+lookout_store_place_recount_chunk (LookoutStoreDb       *db,
+                                   gint64                rowid,
+                                   const LookoutSample  *samples,
+                                   guint                 n,
+                                   GError              **error)
+{
+  g_autoptr(sqlite3_stmt) del = NULL;
+  g_autoptr(GHashTable) rollups = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db->db, "DELETE FROM rollup_place_todo WHERE chunk = ?1", -1, &del, NULL);
+  if (rc != SQLITE_OK)
+    {
+      lookout_store_set_error (error, db->db, rc, "recount place rollups");
+      return FALSE;
+    }
+  sqlite3_bind_int64 (del, 1, rowid);
+  if (!lookout_store_step_done (del, "recount place rollups", error))
+    return FALSE;
+  if (sqlite3_changes (db->db) == 0)
+    return TRUE;
+
+  rollups = lookout_store_rollups_new ();
+  lookout_store_rollups_add_places (rollups, samples, n, LOOKOUT_ROLLUP_HOUR, LOOKOUT_ROLLUP_DAY);
+  return lookout_store_rollups_write (db, rollups, error);
+}
+
+typedef struct
+{
+  LookoutStore *store;
+  gboolean      done;
+} Recount;
+
+/* Writer thread: up to RECOUNT_SLICE listed chunks, oldest rowid first. */
+static gboolean
+recount_slice_write (LookoutStoreDb  *db,
+                     gpointer         data,
+                     GError         **error)
+{
+  Recount *recount = data;
+  g_autoptr(sqlite3_stmt) sel = NULL;
+  g_autoptr(sqlite3_stmt) del = NULL;
+  g_autoptr(GHashTable) rollups = lookout_store_rollups_new ();
+  g_autoptr(GArray) decoded = g_array_new (FALSE, FALSE, sizeof (LookoutSample));
+  gint64 last = G_MININT64;
+  int rc;
+
+  g_array_set_clear_func (decoded, (GDestroyNotify) lookout_sample_clear);
+  if ((rc = sqlite3_prepare_v2 (db->db,
+                                "SELECT t.chunk, c.target_id, c.data FROM rollup_place_todo t"
+                                " LEFT JOIN sample_chunks c ON c.rowid = t.chunk"
+                                " ORDER BY t.chunk LIMIT ?1",
+                                -1, &sel, NULL)) != SQLITE_OK ||
+      (rc = sqlite3_prepare_v2 (db->db, "DELETE FROM rollup_place_todo WHERE chunk <= ?1",
+                                -1, &del, NULL)) != SQLITE_OK)
+    {
+      lookout_store_set_error (error, db->db, rc, "recount place rollups");
+      return FALSE;
+    }
+
+  sqlite3_bind_int64 (sel, 1, RECOUNT_SLICE);
+  while ((rc = sqlite3_step (sel)) == SQLITE_ROW)
+    {
+      last = sqlite3_column_int64 (sel, 0);
+      /* a chunk no longer there has nothing to count */
+      if (sqlite3_column_type (sel, 2) == SQLITE_NULL)
+        continue;
+      g_array_set_size (decoded, 0);
+      if (!lookout_chunk_decode (sqlite3_column_blob (sel, 2), sqlite3_column_bytes (sel, 2),
+                                 sqlite3_column_int64 (sel, 1), TRUE, decoded, error))
+        return FALSE;
+      lookout_store_rollups_add_places (rollups, (LookoutSample *) decoded->data, decoded->len,
+                                        LOOKOUT_ROLLUP_HOUR, LOOKOUT_ROLLUP_DAY);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      lookout_store_set_error (error, db->db, rc, "recount place rollups");
+      return FALSE;
+    }
+
+  recount->done = last == G_MININT64;
+  if (recount->done)
+    return TRUE;
+  sqlite3_bind_int64 (del, 1, last);
+  return lookout_store_step_done (del, "recount place rollups", error) &&
+         lookout_store_rollups_write (db, rollups, error);
+}
+
+static void recount_next (LookoutStore *self);
+
+static void
+recount_slice_done_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  LookoutStore *self = LOOKOUT_STORE (object);
+  g_autofree Recount *recount = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      /* closed, or a slice failed: the next open carries on */
+      if (!g_error_matches (error, LOOKOUT_STORE_ERROR, LOOKOUT_STORE_ERROR_CLOSED))
+        g_warning ("Could not recount the rollups of each place: %s", error->message);
+      return;
+    }
+  if (recount->done)
+    g_atomic_int_set (&self->place_recount_pending, FALSE);
+  else
+    recount_next (self);
+}
+
+static void
+recount_next (LookoutStore *self)
+{
+  g_autoptr(GTask) step = NULL;
+  Recount *recount = g_new0 (Recount, 1);
+
+  recount->store = self;
+  step = g_task_new (self, NULL, recount_slice_done_cb, recount);
+  g_task_set_source_tag (step, recount_next);
+  lookout_store_queue_write (self, recount_slice_write, NULL, recount, NULL, step);
+}
+
+void
+lookout_store_place_recount_start (LookoutStore *self)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  LookoutStoreDb *db;
+  gboolean pending = TRUE;
+
+  if ((db = lookout_store_acquire_reader (self, NULL)) != NULL)
+    {
+      if (sqlite3_prepare_v2 (db->db, "SELECT 1 FROM rollup_place_todo LIMIT 1", -1, &stmt, NULL) == SQLITE_OK)
+        pending = sqlite3_step (stmt) == SQLITE_ROW;
+      g_clear_pointer (&stmt, sqlite3_finalize);
+      lookout_store_release_reader (self, db);
+    }
+  g_atomic_int_set (&self->place_recount_pending, pending);
+  if (pending && !self->read_only)
+    recount_next (self);
 }

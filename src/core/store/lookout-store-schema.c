@@ -45,6 +45,7 @@ static const struct
   { 6, lookout_store_outbox_migrate_6 },
   { 7, lookout_store_tokens_migrate_7 },
   { 8, lookout_store_samples_migrate_8 },
+  { 9, lookout_store_samples_migrate_9 },
 };
 
 #define SCHEMA_VERSION (migrations[G_N_ELEMENTS (migrations) - 1].version)

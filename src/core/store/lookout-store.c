@@ -750,6 +750,7 @@ store_open (const char    *path,
   lookout_store_writer_start (self);
   lookout_store_migration_start (self);
   lookout_store_recount_start (self);
+  lookout_store_place_recount_start (self);
 
   return g_steal_pointer (&self);
 }
@@ -776,6 +777,7 @@ store_open_read_only (const char    *path,
       !check_identity (self->writer_db.db, path, &mark, error) ||
       !lookout_store_head_load (self, &self->writer_db, error))
     return NULL;
+  lookout_store_place_recount_start (self);
 
   return g_steal_pointer (&self);
 }

@@ -239,6 +239,19 @@ GArray       *lookout_store_query_rollups_sync   (LookoutStore         *self,
                                                   gint64                to_ms,
                                                   GCancellable         *cancellable,
                                                   GError              **error);
+/* The rollups of the results checked from one @place ("local" or NULL for
+ * this process's own), as lookout_store_query_rollups_sync() reads the
+ * target's; complete only once lookout_store_place_rollups_ready(), which
+ * is FALSE while an older file's are being recounted. */
+GArray       *lookout_store_query_place_rollups_sync (LookoutStore     *self,
+                                                  gint64                target_id,
+                                                  const char           *place,
+                                                  LookoutRollupResolution resolution,
+                                                  gint64                from_ms,
+                                                  gint64                to_ms,
+                                                  GCancellable         *cancellable,
+                                                  GError              **error);
+gboolean      lookout_store_place_rollups_ready  (LookoutStore         *self);
 
 /* ---- saving ----
  * Whether results are being saved, as announced on the context the store
