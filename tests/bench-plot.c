@@ -146,6 +146,18 @@ bench_frames (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* @tmp's store, once what was written is saved, closed and opened again. */
+static LookoutStore *
+reopen_flushed (LookoutTestStore *tmp)
+{
+  GError *error = NULL;
+
+  lookout_store_flush_sync (tmp->store, &error);
+  g_assert_no_error (error);
+  lookout_test_store_close (tmp);
+  return lookout_test_store_open (tmp);
+}
+
 static void
 bench_fetch (void)
 {
@@ -173,12 +185,8 @@ bench_fetch (void)
         }
       lookout_store_append_sample (store, &s);
     }
-  lookout_store_flush_sync (store, &error);
-  g_assert_no_error (error);
-  lookout_test_store_close (tmp);
-
   /* Reopened: nothing of the writes left in memory. */
-  store = lookout_test_store_open (tmp);
+  store = reopen_flushed (tmp);
 
   for (guint i = 0; i < 7; i++)
     {
@@ -282,10 +290,7 @@ bench_place_fetch (void)
 
         lookout_store_append_sample (store, &s);
       }
-  lookout_store_flush_sync (store, &error);
-  g_assert_no_error (error);
-  lookout_test_store_close (tmp);
-  store = lookout_test_store_open (tmp);
+  store = reopen_flushed (tmp);
 
   for (guint i = 0; i < 7; i++)
     {
