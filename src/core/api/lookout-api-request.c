@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -379,6 +380,60 @@ lookout_api_put_micro (char   *p,
   *p++ = '.';
   memcpy (p, frac, len);
   return p + len;
+}
+
+/* As lookout_json_append_string() writes it. */
+char *
+lookout_api_put_string (char       *p,
+                        const char *text)
+{
+  static const char hex[] = "0123456789abcdef";
+
+  *p++ = '"';
+  for (const guchar *c = (const guchar *) text; *c != '\0'; c++)
+    {
+      if (*c >= 0x20 && *c != '"' && *c != '\\')
+        {
+          *p++ = *c;
+          continue;
+        }
+      *p++ = '\\';
+      switch (*c)
+        {
+        case '"':  *p++ = '"'; break;
+        case '\\': *p++ = '\\'; break;
+        case '\b': *p++ = 'b'; break;
+        case '\f': *p++ = 'f'; break;
+        case '\n': *p++ = 'n'; break;
+        case '\r': *p++ = 'r'; break;
+        case '\t': *p++ = 't'; break;
+        default:
+          *p++ = 'u';
+          *p++ = '0';
+          *p++ = '0';
+          *p++ = hex[*c >> 4];
+          *p++ = hex[*c & 0xf];
+        }
+    }
+  *p++ = '"';
+  return p;
+}
+
+/* As lookout_json_append_double() writes it ("%.15g"), without printf for
+ * the whole numbers most figures are (an availability of 100). */
+char *
+lookout_api_put_double (char   *p,
+                        double  value)
+{
+  if (!isfinite (value))
+    {
+      memcpy (p, "null", 4);
+      return p + 4;
+    }
+  if (value == (double) (gint64) value && fabs (value) < 1e15 && !(value == 0 && signbit (value)))
+    return lookout_api_put_int (p, (gint64) value);
+  g_ascii_formatd (p, G_ASCII_DTOSTR_BUF_SIZE, "%.15g", value);
+  return p + strlen (p);
 }
 
 void
