@@ -297,6 +297,7 @@ test_time_text (void)
 {
   static const gint64 days[] = { 0, 59, 60, 365, 10957, 11016, 11017, 11323, 20088, 20454,
                                  47541, 47540, 47482, 2932896 };
+  LookoutApiDay day = { -1 };
 
   for (guint i = 0; i < G_N_ELEMENTS (days); i++)
     for (gint64 ms = days[i] * 86400000 - 1; ms <= days[i] * 86400000 + 86400000; ms += 86400000 / 3 - 7)
@@ -311,6 +312,20 @@ test_time_text (void)
         quoted = g_strdup_printf ("\"%s\"", expected);
         lookout_api_append_time (out, ms);
         g_assert_cmpstr (out->str, ==, quoted);
+
+        /* the same with the day's date kept from the row before */
+        {
+          char buf[LOOKOUT_API_PUT_MAX + 1];
+
+          *lookout_api_put_time_in (buf, ms, &day) = '\0';
+          g_assert_cmpstr (buf, ==, quoted);
+          *lookout_api_put_time_in (buf, ms + 1, &day) = '\0';
+          g_free (quoted);
+          g_free (expected);
+          expected = lookout_api_format_time (ms + 1);
+          quoted = g_strdup_printf ("\"%s\"", expected);
+          g_assert_cmpstr (buf, ==, quoted);
+        }
       }
 }
 
@@ -326,8 +341,11 @@ test_number_text (void)
   };
   static const struct { gint64 value; const char *text; } ints[] = {
     { 0, "0" }, { 7, "7" }, { -42, "-42" }, { G_MAXINT64, "9223372036854775807" },
-    { G_MININT64, "-9223372036854775808" },
+    { G_MININT64, "-9223372036854775808" }, { 10, "10" }, { 99, "99" }, { 100, "100" },
+    { -1005, "-1005" }, { 1767225600000, "1767225600000" },
   };
+  static const double doubles[] = { 0, 100, 99.5, 100.0 / 3, -0.0, 48.8566, -2.3522, 1e15, 1e-7, 123456789012345, -7 };
+  static const char * const texts[] = { "", "plain", "a \"quote\" and \\", "tab\tnew\nline\r\b\f", "\x01\x1f", "Zürich ✓" };
 
   for (guint i = 0; i < G_N_ELEMENTS (micros); i++)
     {
@@ -345,6 +363,25 @@ test_number_text (void)
 
       *lookout_api_put_int (buf, ints[i].value) = '\0';
       g_assert_cmpstr (buf, ==, ints[i].text);
+    }
+  /* as the JSON writer writes them */
+  for (guint i = 0; i < G_N_ELEMENTS (doubles); i++)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE + 1];
+      g_autoptr(GString) expected = g_string_new (NULL);
+
+      lookout_json_append_double (expected, doubles[i]);
+      *lookout_api_put_double (buf, doubles[i]) = '\0';
+      g_assert_cmpstr (buf, ==, expected->str);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *buf = g_malloc (6 * strlen (texts[i]) + 3);
+      g_autoptr(GString) expected = g_string_new (NULL);
+
+      lookout_json_append_string (expected, texts[i]);
+      *lookout_api_put_string (buf, texts[i]) = '\0';
+      g_assert_cmpstr (buf, ==, expected->str);
     }
 }
 

@@ -75,6 +75,7 @@ append_rollups (GString             *out,
                 guint                n)
 {
   gsize start = out->len;
+  LookoutApiDay day = { -1 };
   char *p;
 
   g_string_set_size (out, start + (gsize) n * ROLLUP_ROW_MAX);
@@ -87,7 +88,7 @@ append_rollups (GString             *out,
       if (i > 0)
         *p++ = ',';
       p = LOOKOUT_API_PUT_LITERAL (p, "{\"time\":");
-      p = lookout_api_put_time (p, r->bucket_ms);
+      p = lookout_api_put_time_in (p, r->bucket_ms, &day);
       p = LOOKOUT_API_PUT_LITERAL (p, ",\"ts_ms\":");
       p = lookout_api_put_int (p, r->bucket_ms);
       p = LOOKOUT_API_PUT_LITERAL (p, ",\"count\":");

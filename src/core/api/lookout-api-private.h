@@ -128,6 +128,17 @@ char     *lookout_api_put_time            (char         *p,
                                            gint64        ms);
 char     *lookout_api_put_int             (char         *p,
                                            gint64        value);
+/* lookout_api_put_time() for rows in time order: the date is written
+ * once a day. Start with day = -1. */
+typedef struct
+{
+  gint64 day;
+  char   prefix[LOOKOUT_API_PUT_MAX];
+} LookoutApiDay;
+
+char     *lookout_api_put_time_in         (char          *p,
+                                           gint64         ms,
+                                           LookoutApiDay *day);
 char     *lookout_api_put_micro           (char         *p,
                                            gint64        micro);
 /* JSON text: at most 6 bytes a byte of @text, and its quotes. */
