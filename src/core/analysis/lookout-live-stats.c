@@ -196,7 +196,7 @@ sorted_insert (Window  *w,
 
   if (w->n_sorted == w->sorted_cap)
     {
-      w->sorted_cap = MAX (16, w->sorted_cap * 2);
+      w->sorted_cap = MAX (16, w->sorted_cap + w->sorted_cap / 4);
       w->sorted = g_renew (guint32, w->sorted, w->sorted_cap);
     }
   while (lo < hi)
@@ -325,7 +325,7 @@ window_insert (Window   *w,
         }
       if (w->len == w->cap)
         {
-          w->cap = MAX (16, w->cap + w->cap / 2);
+          w->cap = MAX (16, w->cap + w->cap / 4);
           w->entries = g_renew (Entry, w->entries, w->cap);
         }
     }
