@@ -23,6 +23,8 @@
 #include "lookout-json.h"
 #include "lookout-stats.h"
 #include "lookout-target-uri.h"
+
+#define DAY_MS (86400 * G_GINT64_CONSTANT (1000))
 #include "lookout-store-anomalies.h"
 #include "lookout-store-report.h"
 #include "lookout-test.h"
@@ -1010,6 +1012,58 @@ test_status_equals_store (Fixture       *f,
   }
 }
 
+/* The default day, answered from the monitor's summaries of the last day
+ * (results that came through the monitor, placed from the test's start),
+ * says what the store says: every target read from memory. */
+static void
+test_status_day_from_summaries (Fixture       *f,
+                                gconstpointer  data)
+{
+  static const char * const uris[] = { "tcp://127.0.0.1:61", "tcp://127.0.0.1:62", "icmp://127.0.0.2" };
+  LookoutLiveStats *live = lookout_monitor_get_live_stats (f->monitor);
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gint64 now_ms = g_get_real_time () / 1000;
+
+  g_assert_nonnull (live);
+  LOOKOUT_TEST_WAIT (lookout_live_stats_is_ready (live));
+  for (guint t = 0; t < G_N_ELEMENTS (uris); t++)
+    g_ptr_array_add (targets, add_target (f, uris[t]));
+
+  /* from 23 hours ago to a minute ago: inside the day whenever it is asked */
+  for (guint i = 0; i < 23 * 60 - 1; i++)
+    for (guint t = 0; t < targets->len; t++)
+      {
+        LookoutTarget *target = targets->pdata[t];
+        g_autoptr(LookoutResult) r = lookout_result_new (lookout_target_get_kind (target));
+        guint phase = (i * (t + 3)) % 23;
+
+        if (t == 2 && i % 2)
+          continue;
+        r->target_id = lookout_target_get_id (target);
+        r->target = g_strdup (lookout_target_get_uri_string (target));
+        r->started_ms = now_ms - 23 * 3600000 + (gint64) i * 60000 + t;
+        r->ok = phase >= 2;
+        r->state = phase < 2 ? LOOKOUT_TARGET_STATE_DOWN
+                   : phase == 7 ? LOOKOUT_TARGET_STATE_DEGRADED : LOOKOUT_TARGET_STATE_UP;
+        r->latency_us = r->ok ? 300 + (gint64) ((i * 7919) % 6007) : -1;
+        lookout_monitor_handle_result (f->monitor, target, r);
+      }
+  lookout_store_flush_sync (f->store.store, &error);
+  g_assert_no_error (error);
+
+  for (guint t = 0; t < targets->len; t++)
+    {
+      LookoutStats stats;
+
+      g_assert_true (lookout_live_stats_get (live, lookout_target_get_id (targets->pdata[t]),
+                                             now_ms - DAY_MS, now_ms, &stats));
+      g_assert_cmpuint (stats.n, >, 600);
+    }
+  node = assert_status_equals_store (f, targets, now_ms - DAY_MS, now_ms);
+}
+
 static void
 test_events (Fixture       *f,
              gconstpointer  data)
@@ -1702,6 +1756,7 @@ main (int    argc,
   ADD ("/api/history", test_history);
   ADD ("/api/status", test_status);
   ADD ("/api/status-equals-store", test_status_equals_store);
+  ADD ("/api/status-day-from-summaries", test_status_day_from_summaries);
   ADD ("/api/events", test_events);
   ADD ("/api/metrics", test_metrics);
   ADD ("/api/metrics-table", test_metrics_table);
