@@ -9,7 +9,10 @@
  *   - /metrics for 10,000 targets: render time, scrape time and size, beside
  *     prometheus-blackbox-exporter, which needs one scrape per target
  *     (measured here over a few hundred TCP targets, per target);
- *   - /api/v1/status for 10,000 targets, each with an hour of minutes;
+ *   - /api/v1/status for 10,000 targets, each with an hour of minutes,
+ *     its day answered from the monitor's summaries (LookoutLiveStats),
+ *     and their memory for a whole day of 10,000 targets at 60 s and of
+ *     one target at 1 s;
  *   - the history of 30 days of one target at 1-minute steps;
  *   - the scheduler's lateness p99 while a client thread scrapes /metrics
  *     in a loop, against the same run without it, each beside the main
@@ -383,6 +386,57 @@ lateness_p99_ms (LookoutMonitor *monitor,
   return p99;
 }
 
+/* The summaries of a whole day, filled as results come: @n_targets at one
+ * result every @interval_ms (latencies spread as a real target's are). */
+static gsize
+live_stats_bytes (LookoutStore *store,
+                  guint         n_targets,
+                  gint64        interval_ms)
+{
+  g_autoptr(LookoutLiveStats) live = lookout_live_stats_new (store, DAY_MS);
+  gint64 start_ms = 1767225600000;
+  guint32 state = 12345;
+
+  for (guint id = 1; id <= n_targets; id++)
+    lookout_live_stats_add_target (live, id);
+  for (gint64 t = 0; t < DAY_MS; t += interval_ms)
+    for (guint id = 1; id <= n_targets; id++)
+      {
+        LookoutSample s = {
+          .target_id = id,
+          .ts_ms = start_ms + t + id % 1000,
+          .state = LOOKOUT_TARGET_STATE_UP,
+        };
+
+        state = state * 1103515245 + 12345;
+        s.latency_us = 20000 + (state >> 16) % 5000;
+        lookout_live_stats_add (live, &s);
+      }
+  return lookout_live_stats_get_memory (live);
+}
+
+static void
+live_stats_memory (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *db = g_build_filename (dir, "memory.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LookoutStore) store = lookout_store_open_sync (db, NULL, &error);
+  gsize at_60s, at_1s;
+
+  g_assert_no_error (error);
+  at_60s = live_stats_bytes (store, N_TARGETS, 60000);
+  at_1s = live_stats_bytes (store, 10, 1000) / 10;
+  printf ("figure: live_stats_mb_10000_targets_60s = %.1f MB\n", at_60s / 1e6);
+  printf ("figure: live_stats_bytes_per_result = %.1f B\n", at_60s / (N_TARGETS * 1440.0));
+  printf ("figure: live_stats_mb_per_target_1s = %.2f MB\n", at_1s / 1e6);
+  printf ("figure: live_stats_mb_10000_targets_1s = %.0f MB\n", at_1s * N_TARGETS / 1e6);
+  lookout_store_close (store);
+  {
+    g_autoptr(LookoutTestDir) cleanup = g_strdup (dir);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -424,11 +478,13 @@ main (int    argc,
   token = lookout_api_tokens_create (lookout_api_server_get_tokens (server), "bench",
                                      LOOKOUT_API_SCOPE_READ | LOOKOUT_API_SCOPE_METRICS, &error);
   g_assert_no_error (error);
+  /* the summaries have read the last day of the file */
+  LOOKOUT_TEST_WAIT_UNTIL (lookout_live_stats_is_ready (lookout_monitor_get_live_stats (monitor)), 120000);
   feed_results (monitor, now_ms);
 
   /* /metrics: rendering alone, then the whole scrape */
   metrics = lookout_api_metrics_new (monitor);
-  feed_results (monitor, now_ms);
+  feed_results (monitor, now_ms + 1);
   for (guint i = 0; i < 21; i++)
     {
       g_autoptr(GString) out = g_string_sized_new (4 << 20);
@@ -504,7 +560,7 @@ main (int    argc,
   /* /api/v1/status over the last day, an hour of minutes per target */
   g_free (url);
   url = g_strconcat (base, "/api/v1/status?range=24h", NULL);
-  for (guint i = 0; i < 5; i++)
+  for (guint i = 0; i < 11; i++)
     {
       gint64 took = timed_get (session, url, token, &size);
 
@@ -513,6 +569,7 @@ main (int    argc,
   status_ms = median_us (times) / 1000.0;
   g_array_set_size (times, 0);
   printf ("figure: api_status_ms_10000_targets = %.1f ms\n", status_ms);
+
   printf ("figure: api_status_bytes_10000_targets = %.2f MB\n", size / 1e6);
 
   /* 30 days of one target at one-minute steps */
@@ -550,6 +607,8 @@ main (int    argc,
     printf ("figure: api_history_ms_30_days_1m_steps = %.2f ms\n", history_ms);
     printf ("figure: api_history_bytes_30_days_1m_steps = %.2f MB\n", size / 1e6);
   }
+
+  live_stats_memory ();
 
   /* the scheduler while a client scrapes /metrics in a loop: the 10,000
    * targets checked at their kinds' intervals against closed ports */

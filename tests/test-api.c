@@ -23,6 +23,8 @@
 #include "lookout-json.h"
 #include "lookout-stats.h"
 #include "lookout-target-uri.h"
+
+#define DAY_MS (86400 * G_GINT64_CONSTANT (1000))
 #include "lookout-store-anomalies.h"
 #include "lookout-store-report.h"
 #include "lookout-test.h"
@@ -297,6 +299,7 @@ test_time_text (void)
 {
   static const gint64 days[] = { 0, 59, 60, 365, 10957, 11016, 11017, 11323, 20088, 20454,
                                  47541, 47540, 47482, 2932896 };
+  LookoutApiDay day = { -1 };
 
   for (guint i = 0; i < G_N_ELEMENTS (days); i++)
     for (gint64 ms = days[i] * 86400000 - 1; ms <= days[i] * 86400000 + 86400000; ms += 86400000 / 3 - 7)
@@ -311,6 +314,20 @@ test_time_text (void)
         quoted = g_strdup_printf ("\"%s\"", expected);
         lookout_api_append_time (out, ms);
         g_assert_cmpstr (out->str, ==, quoted);
+
+        /* the same with the day's date kept from the row before */
+        {
+          char buf[LOOKOUT_API_PUT_MAX + 1];
+
+          *lookout_api_put_time_in (buf, ms, &day) = '\0';
+          g_assert_cmpstr (buf, ==, quoted);
+          *lookout_api_put_time_in (buf, ms + 1, &day) = '\0';
+          g_free (quoted);
+          g_free (expected);
+          expected = lookout_api_format_time (ms + 1);
+          quoted = g_strdup_printf ("\"%s\"", expected);
+          g_assert_cmpstr (buf, ==, quoted);
+        }
       }
 }
 
@@ -326,8 +343,11 @@ test_number_text (void)
   };
   static const struct { gint64 value; const char *text; } ints[] = {
     { 0, "0" }, { 7, "7" }, { -42, "-42" }, { G_MAXINT64, "9223372036854775807" },
-    { G_MININT64, "-9223372036854775808" },
+    { G_MININT64, "-9223372036854775808" }, { 10, "10" }, { 99, "99" }, { 100, "100" },
+    { -1005, "-1005" }, { 1767225600000, "1767225600000" },
   };
+  static const double doubles[] = { 0, 100, 99.5, 100.0 / 3, -0.0, 48.8566, -2.3522, 1e15, 1e-7, 123456789012345, -7 };
+  static const char * const texts[] = { "", "plain", "a \"quote\" and \\", "tab\tnew\nline\r\b\f", "\x01\x1f", "Zürich ✓" };
 
   for (guint i = 0; i < G_N_ELEMENTS (micros); i++)
     {
@@ -345,6 +365,25 @@ test_number_text (void)
 
       *lookout_api_put_int (buf, ints[i].value) = '\0';
       g_assert_cmpstr (buf, ==, ints[i].text);
+    }
+  /* as the JSON writer writes them */
+  for (guint i = 0; i < G_N_ELEMENTS (doubles); i++)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE + 1];
+      g_autoptr(GString) expected = g_string_new (NULL);
+
+      lookout_json_append_double (expected, doubles[i]);
+      *lookout_api_put_double (buf, doubles[i]) = '\0';
+      g_assert_cmpstr (buf, ==, expected->str);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *buf = g_malloc (6 * strlen (texts[i]) + 3);
+      g_autoptr(GString) expected = g_string_new (NULL);
+
+      lookout_json_append_string (expected, texts[i]);
+      *lookout_api_put_string (buf, texts[i]) = '\0';
+      g_assert_cmpstr (buf, ==, expected->str);
     }
 }
 
@@ -971,6 +1010,58 @@ test_status_equals_store (Fixture       *f,
     g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_array_get_object_element (rows, 3), "stats"),
                                                  "anomalies"), ==, 0);
   }
+}
+
+/* The default day, answered from the monitor's summaries of the last day
+ * (results that came through the monitor, placed from the test's start),
+ * says what the store says: every target read from memory. */
+static void
+test_status_day_from_summaries (Fixture       *f,
+                                gconstpointer  data)
+{
+  static const char * const uris[] = { "tcp://127.0.0.1:61", "tcp://127.0.0.1:62", "icmp://127.0.0.2" };
+  LookoutLiveStats *live = lookout_monitor_get_live_stats (f->monitor);
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gint64 now_ms = g_get_real_time () / 1000;
+
+  g_assert_nonnull (live);
+  LOOKOUT_TEST_WAIT (lookout_live_stats_is_ready (live));
+  for (guint t = 0; t < G_N_ELEMENTS (uris); t++)
+    g_ptr_array_add (targets, add_target (f, uris[t]));
+
+  /* from 23 hours ago to a minute ago: inside the day whenever it is asked */
+  for (guint i = 0; i < 23 * 60 - 1; i++)
+    for (guint t = 0; t < targets->len; t++)
+      {
+        LookoutTarget *target = targets->pdata[t];
+        g_autoptr(LookoutResult) r = lookout_result_new (lookout_target_get_kind (target));
+        guint phase = (i * (t + 3)) % 23;
+
+        if (t == 2 && i % 2)
+          continue;
+        r->target_id = lookout_target_get_id (target);
+        r->target = g_strdup (lookout_target_get_uri_string (target));
+        r->started_ms = now_ms - 23 * 3600000 + (gint64) i * 60000 + t;
+        r->ok = phase >= 2;
+        r->state = phase < 2 ? LOOKOUT_TARGET_STATE_DOWN
+                   : phase == 7 ? LOOKOUT_TARGET_STATE_DEGRADED : LOOKOUT_TARGET_STATE_UP;
+        r->latency_us = r->ok ? 300 + (gint64) ((i * 7919) % 6007) : -1;
+        lookout_monitor_handle_result (f->monitor, target, r);
+      }
+  lookout_store_flush_sync (f->store.store, &error);
+  g_assert_no_error (error);
+
+  for (guint t = 0; t < targets->len; t++)
+    {
+      LookoutStats stats;
+
+      g_assert_true (lookout_live_stats_get (live, lookout_target_get_id (targets->pdata[t]),
+                                             now_ms - DAY_MS, now_ms, &stats));
+      g_assert_cmpuint (stats.n, >, 600);
+    }
+  node = assert_status_equals_store (f, targets, now_ms - DAY_MS, now_ms);
 }
 
 static void
@@ -1665,6 +1756,7 @@ main (int    argc,
   ADD ("/api/history", test_history);
   ADD ("/api/status", test_status);
   ADD ("/api/status-equals-store", test_status_equals_store);
+  ADD ("/api/status-day-from-summaries", test_status_day_from_summaries);
   ADD ("/api/events", test_events);
   ADD ("/api/metrics", test_metrics);
   ADD ("/api/metrics-table", test_metrics_table);

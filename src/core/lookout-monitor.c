@@ -26,7 +26,9 @@
  *      updated: the engine writes it in the same call, as it also rewrites
  *      live states outside any result (a local outage, a resume);
  *   3. the sample (lookout_sample_init_from_result()) is queued for the
- *      store's writer thread;
+ *      store's writer thread and, when the store took it and the live
+ *      statistics are on (lookout_monitor_enable_live_stats()), added to
+ *      its target's summary of the last day;
  *   4. geolocation notes the round trip (lookout_geo_note_result()),
  *      anomaly detection the result (lookout_anomaly_watch_note_result()),
  *      and the route watch a trace's hops (lookout_route_watch_note_result():
@@ -50,6 +52,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "lookout-live-stats.h"
 #include "lookout-maintenance.h"
 #include "lookout-marshal.h"
 #include "lookout-monitor.h"
@@ -75,6 +78,8 @@ struct _LookoutMonitor
   LookoutGeo    *geo;
   LookoutAnomalyWatch *anomalies;
   LookoutRouteWatch *routes;
+  /* the last day of each target, for the API; NULL until asked for */
+  LookoutLiveStats *live_stats;
 
   /* events raised while the engine decides a result: notified after geo */
   GPtrArray     *held_events;
@@ -238,6 +243,22 @@ forget_target (LookoutMonitor *self,
 }
 
 static void
+seed_live_stats (LookoutMonitor *self)
+{
+  GListModel *targets = G_LIST_MODEL (self->targets);
+  guint n = g_list_model_get_n_items (targets);
+  g_autofree gint64 *ids = g_new (gint64, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LookoutTarget) target = g_list_model_get_item (targets, i);
+
+      ids[i] = lookout_target_get_id (target);
+    }
+  lookout_live_stats_seed (self->live_stats, ids, n, lookout_store_get_now_ms (self->store));
+}
+
+static void
 set_loaded (LookoutMonitor *self,
             GPtrArray      *targets)
 {
@@ -257,6 +278,8 @@ set_loaded (LookoutMonitor *self,
   if (!self->loaded)
     {
       self->loaded = TRUE;
+      if (self->live_stats != NULL)
+        seed_live_stats (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
     }
 }
@@ -423,6 +446,7 @@ lookout_monitor_dispose (GObject *object)
   g_clear_object (&self->alert_engine);
   g_clear_object (&self->anomalies);
   g_clear_object (&self->routes);
+  g_clear_object (&self->live_stats);
 
   G_OBJECT_CLASS (lookout_monitor_parent_class)->dispose (object);
 }
@@ -793,6 +817,8 @@ target_inserted_cb (GObject      *object,
       return;
     }
 
+  if (self->live_stats != NULL)
+    lookout_live_stats_add_target (self->live_stats, lookout_target_get_id (target));
   g_list_store_insert_sorted (self->targets, target, compare_targets, NULL);
   g_task_return_boolean (task, TRUE);
 }
@@ -831,6 +857,9 @@ lookout_monitor_add_target_async (LookoutMonitor      *self,
       return;
     }
 
+  /* a target put back has its old history: the store answers for it */
+  if (id > 0 && self->live_stats != NULL)
+    lookout_live_stats_forget_target (self->live_stats, id);
   lookout_store_insert_target_async (self->store, target, cancellable,
                                      target_inserted_cb, g_steal_pointer (&task));
 }
@@ -971,6 +1000,8 @@ lookout_monitor_remove_target (LookoutMonitor *self,
    * same id, and the history that stayed in the file is its own again. */
   g_list_store_remove (self->targets, position);
   forget_target (self, target);
+  if (self->live_stats != NULL)
+    lookout_live_stats_forget_target (self->live_stats, id);
   lookout_anomaly_watch_forget (self->anomalies, id);
   lookout_route_watch_forget (self->routes, id);
   lookout_store_delete_target_async (self->store, id, NULL, target_deleted_cb,
@@ -988,6 +1019,8 @@ prune_cb (gpointer user_data)
 {
   LookoutMonitor *self = user_data;
 
+  if (self->live_stats != NULL)
+    lookout_live_stats_check_retention (self->live_stats);
   lookout_store_prune_async (self->store, self->cancellable, NULL, NULL);
 
   return G_SOURCE_CONTINUE;
@@ -1060,6 +1093,34 @@ lookout_monitor_get_route_watch (LookoutMonitor *self)
   return self->routes;
 }
 
+/* Keeps, from now on, each target's statistics over the last @span_ms in
+ * memory (LookoutLiveStats), read from the store once the targets are
+ * loaded and followed as results come. Once; the same span each time. */
+LookoutLiveStats *
+lookout_monitor_enable_live_stats (LookoutMonitor *self,
+                                   gint64          span_ms)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), NULL);
+
+  if (self->live_stats != NULL)
+    {
+      g_return_val_if_fail (lookout_live_stats_get_span (self->live_stats) == span_ms, NULL);
+      return self->live_stats;
+    }
+  self->live_stats = lookout_live_stats_new (self->store, span_ms);
+  if (self->loaded)
+    seed_live_stats (self);
+  return self->live_stats;
+}
+
+LookoutLiveStats *
+lookout_monitor_get_live_stats (LookoutMonitor *self)
+{
+  g_return_val_if_fail (LOOKOUT_IS_MONITOR (self), NULL);
+
+  return self->live_stats;
+}
+
 LookoutGeo *
 lookout_monitor_get_geo (LookoutMonitor *self)
 {
@@ -1091,8 +1152,9 @@ lookout_monitor_handle_result (LookoutMonitor *self,
 
   /* 3: a target not stored yet has no history to add to */
   lookout_sample_init_from_result (&sample, target, result);
-  if (sample.target_id != 0)
-    lookout_store_append_sample (self->store, &sample);
+  if (sample.target_id != 0 && lookout_store_append_sample (self->store, &sample) != 0 &&
+      self->live_stats != NULL)
+    lookout_live_stats_add (self->live_stats, &sample);
 
   /* 4 */
   if (self->geo != NULL)

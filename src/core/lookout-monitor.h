@@ -12,6 +12,7 @@
 #include "lookout-alert-engine.h"
 #include "lookout-anomaly-watch.h"
 #include "lookout-geo.h"
+#include "lookout-live-stats.h"
 #include "lookout-notifier.h"
 #include "lookout-route-watch.h"
 #include "lookout-result.h"
@@ -108,6 +109,11 @@ LookoutAlertEngine *lookout_monitor_get_alert_engine (LookoutMonitor       *self
 /* NULL unless asked for in LookoutMonitorOptions. */
 LookoutNotifier  *lookout_monitor_get_notifier       (LookoutMonitor       *self);
 LookoutGeo       *lookout_monitor_get_geo            (LookoutMonitor       *self);
+/* Each target's statistics over the last @span_ms kept in memory, for
+ * ranges of that length (lookout_live_stats_get()); NULL until enabled. */
+LookoutLiveStats *lookout_monitor_enable_live_stats  (LookoutMonitor       *self,
+                                                      gint64                span_ms);
+LookoutLiveStats *lookout_monitor_get_live_stats     (LookoutMonitor       *self);
 /* Anomaly detection over every stored target's results. */
 LookoutAnomalyWatch *lookout_monitor_get_anomaly_watch (LookoutMonitor      *self);
 /* The paths of the trace targets and their route changes. */

@@ -60,13 +60,11 @@ append_seconds_us (GString *out,
 /* At most what one rollup row takes, with its comma. */
 #define ROLLUP_ROW_MAX (128 + 7 * LOOKOUT_API_PUT_MAX)
 
-#define PUT_LITERAL(p, text) (memcpy ((p), (text), sizeof (text) - 1), (p) + sizeof (text) - 1)
-
 static char *
 put_seconds_us (char   *p,
                 gint64  us)
 {
-  return us < 0 ? PUT_LITERAL (p, "null") : lookout_api_put_micro (p, us);
+  return us < 0 ? LOOKOUT_API_PUT_LITERAL (p, "null") : lookout_api_put_micro (p, us);
 }
 
 /* A month of minutes is 43,200 rows: written into room reserved once,
@@ -77,6 +75,7 @@ append_rollups (GString             *out,
                 guint                n)
 {
   gsize start = out->len;
+  LookoutApiDay day = { -1 };
   char *p;
 
   g_string_set_size (out, start + (gsize) n * ROLLUP_ROW_MAX);
@@ -88,19 +87,19 @@ append_rollups (GString             *out,
 
       if (i > 0)
         *p++ = ',';
-      p = PUT_LITERAL (p, "{\"time\":");
-      p = lookout_api_put_time (p, r->bucket_ms);
-      p = PUT_LITERAL (p, ",\"ts_ms\":");
+      p = LOOKOUT_API_PUT_LITERAL (p, "{\"time\":");
+      p = lookout_api_put_time_in (p, r->bucket_ms, &day);
+      p = LOOKOUT_API_PUT_LITERAL (p, ",\"ts_ms\":");
       p = lookout_api_put_int (p, r->bucket_ms);
-      p = PUT_LITERAL (p, ",\"count\":");
+      p = LOOKOUT_API_PUT_LITERAL (p, ",\"count\":");
       p = lookout_api_put_int (p, r->n);
-      p = PUT_LITERAL (p, ",\"failures\":");
+      p = LOOKOUT_API_PUT_LITERAL (p, ",\"failures\":");
       p = lookout_api_put_int (p, r->n_fail);
-      p = PUT_LITERAL (p, ",\"min\":");
+      p = LOOKOUT_API_PUT_LITERAL (p, ",\"min\":");
       p = put_seconds_us (p, ok > 0 ? r->min_us : -1);
-      p = PUT_LITERAL (p, ",\"mean\":");
+      p = LOOKOUT_API_PUT_LITERAL (p, ",\"mean\":");
       p = put_seconds_us (p, ok > 0 ? r->sum_us / ok : -1);
-      p = PUT_LITERAL (p, ",\"max\":");
+      p = LOOKOUT_API_PUT_LITERAL (p, ",\"max\":");
       p = put_seconds_us (p, ok > 0 ? r->max_us : -1);
       *p++ = '}';
     }

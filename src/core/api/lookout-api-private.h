@@ -21,6 +21,8 @@ G_BEGIN_DECLS
 #define LOOKOUT_API_MAX_BODY    (64 * 1024)
 #define LOOKOUT_API_PAGE_SIZE   1000
 #define LOOKOUT_API_MAX_PAGE    50000
+/* /api/v1/status's default range: the monitor keeps it in memory. */
+#define LOOKOUT_API_STATUS_RANGE_MS (24 * 3600 * G_GINT64_CONSTANT (1000))
 
 /* One request, from routing until its response is set. A handler either
  * answers at once or pauses the message and answers later
@@ -118,14 +120,33 @@ char     *lookout_api_dup_shown           (const char   *text);
 char     *lookout_api_format_time         (gint64        ms);
 /* Room enough for what one lookout_api_put_*() writes. */
 #define LOOKOUT_API_PUT_MAX 32
+/* A string literal written at @p without its NUL: the end. */
+#define LOOKOUT_API_PUT_LITERAL(p, text) (memcpy ((p), (text), sizeof (text) - 1), (p) + sizeof (text) - 1)
 /* Write at @p, without a terminating NUL, and return the end: for rows
  * written straight into a buffer reserved once for a whole page. */
 char     *lookout_api_put_time            (char         *p,
                                            gint64        ms);
 char     *lookout_api_put_int             (char         *p,
                                            gint64        value);
+/* lookout_api_put_time() for rows in time order: the date is written
+ * once a day. Start with day = -1. */
+typedef struct
+{
+  gint64 day;
+  char   prefix[LOOKOUT_API_PUT_MAX];
+} LookoutApiDay;
+
+char     *lookout_api_put_time_in         (char          *p,
+                                           gint64         ms,
+                                           LookoutApiDay *day);
 char     *lookout_api_put_micro           (char         *p,
                                            gint64        micro);
+/* JSON text: at most 6 bytes a byte of @text, and its quotes. */
+char     *lookout_api_put_string          (char         *p,
+                                           const char   *text);
+/* At most G_ASCII_DTOSTR_BUF_SIZE bytes. */
+char     *lookout_api_put_double          (char         *p,
+                                           double        value);
 void      lookout_api_append_time         (GString      *out,
                                            gint64        ms);
 void      lookout_api_append_int          (GString      *out,
@@ -189,6 +210,17 @@ void      lookout_api_target_row_init     (LookoutApiTargetRow       *row,
                                            LookoutTarget             *target,
                                            LookoutApiMetrics         *metrics);
 void      lookout_api_target_row_clear    (LookoutApiTargetRow       *row);
+/* Every target of @targets copied at once, their texts in one block. */
+typedef struct
+{
+  guint                n;
+  LookoutApiTargetRow *rows;
+  char                *texts;
+} LookoutApiTargetRows;
+
+LookoutApiTargetRows *lookout_api_target_rows_new  (GListModel          *targets,
+                                                    LookoutApiMetrics   *metrics);
+void      lookout_api_target_rows_free    (LookoutApiTargetRows      *rows);
 /* The target's JSON object without its closing brace. */
 void      lookout_api_append_target_open  (GString                   *out,
                                            const LookoutApiTargetRow *row);

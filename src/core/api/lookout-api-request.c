@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -341,6 +342,11 @@ lookout_api_put_time (char   *p,
   return p;
 }
 
+static const char digit_pairs[201] =
+  "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+  "8081828384858687888990919293949596979899";
+
 char *
 lookout_api_put_int (char   *p,
                      gint64  value)
@@ -349,13 +355,58 @@ lookout_api_put_int (char   *p,
   int i = sizeof buf;
   guint64 v = value < 0 ? -(guint64) value : (guint64) value;
 
-  do
-    buf[--i] = '0' + v % 10;
-  while ((v /= 10) != 0);
+  /* two digits a division: a page of rows holds hundreds of thousands */
+  while (v >= 100)
+    {
+      guint pair = (guint) (v % 100);
+
+      v /= 100;
+      i -= 2;
+      memcpy (buf + i, digit_pairs + 2 * pair, 2);
+    }
+  if (v >= 10)
+    {
+      i -= 2;
+      memcpy (buf + i, digit_pairs + 2 * v, 2);
+    }
+  else
+    buf[--i] = '0' + v;
   if (value < 0)
     buf[--i] = '-';
   memcpy (p, buf + i, sizeof buf - i);
   return p + sizeof buf - i;
+}
+
+/* The quote and date of the last day written, so that the rows of one day
+ * compute only their time of day. */
+char *
+lookout_api_put_time_in (char          *p,
+                         gint64         ms,
+                         LookoutApiDay *day)
+{
+  guint rest;
+
+  if (ms < 0 || ms > G_GINT64_CONSTANT (253402300799999))
+    return lookout_api_put_time (p, ms);
+  if (ms / 86400000 != day->day)
+    {
+      lookout_api_put_time (day->prefix, ms - ms % 86400000);
+      day->day = ms / 86400000;
+    }
+  memcpy (p, day->prefix, 12);
+  p += 12;
+  rest = (guint) (ms % 86400000);
+  memcpy (p, digit_pairs + 2 * (rest / 3600000), 2);
+  p[2] = ':';
+  memcpy (p + 3, digit_pairs + 2 * (rest / 60000 % 60), 2);
+  p[5] = ':';
+  memcpy (p + 6, digit_pairs + 2 * (rest / 1000 % 60), 2);
+  p[8] = '.';
+  p[9] = '0' + rest % 1000 / 100;
+  memcpy (p + 10, digit_pairs + 2 * (rest % 100), 2);
+  p[12] = 'Z';
+  p[13] = '"';
+  return p + 14;
 }
 
 char *
@@ -379,6 +430,60 @@ lookout_api_put_micro (char   *p,
   *p++ = '.';
   memcpy (p, frac, len);
   return p + len;
+}
+
+/* As lookout_json_append_string() writes it. */
+char *
+lookout_api_put_string (char       *p,
+                        const char *text)
+{
+  static const char hex[] = "0123456789abcdef";
+
+  *p++ = '"';
+  for (const guchar *c = (const guchar *) text; *c != '\0'; c++)
+    {
+      if (*c >= 0x20 && *c != '"' && *c != '\\')
+        {
+          *p++ = *c;
+          continue;
+        }
+      *p++ = '\\';
+      switch (*c)
+        {
+        case '"':  *p++ = '"'; break;
+        case '\\': *p++ = '\\'; break;
+        case '\b': *p++ = 'b'; break;
+        case '\f': *p++ = 'f'; break;
+        case '\n': *p++ = 'n'; break;
+        case '\r': *p++ = 'r'; break;
+        case '\t': *p++ = 't'; break;
+        default:
+          *p++ = 'u';
+          *p++ = '0';
+          *p++ = '0';
+          *p++ = hex[*c >> 4];
+          *p++ = hex[*c & 0xf];
+        }
+    }
+  *p++ = '"';
+  return p;
+}
+
+/* As lookout_json_append_double() writes it ("%.15g"), without printf for
+ * the whole numbers most figures are (an availability of 100). */
+char *
+lookout_api_put_double (char   *p,
+                        double  value)
+{
+  if (!isfinite (value))
+    {
+      memcpy (p, "null", 4);
+      return p + 4;
+    }
+  if (value == (double) (gint64) value && fabs (value) < 1e15 && !(value == 0 && signbit (value)))
+    return lookout_api_put_int (p, (gint64) value);
+  g_ascii_formatd (p, G_ASCII_DTOSTR_BUF_SIZE, "%.15g", value);
+  return p + strlen (p);
 }
 
 void

@@ -531,6 +531,8 @@ lookout_api_server_new (LookoutMonitor *monitor)
   self->monitor = g_object_ref (monitor);
   self->tokens = lookout_api_tokens_new (lookout_monitor_get_store (monitor));
   self->metrics = lookout_api_metrics_new (monitor);
+  /* /api/v1/status's default range, answered without reading the store */
+  lookout_monitor_enable_live_stats (monitor, LOOKOUT_API_STATUS_RANGE_MS);
   return self;
 }
 

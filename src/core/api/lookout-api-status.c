@@ -7,17 +7,20 @@
 
 /* /api/v1/status: every target as /api/v1/targets shows it, with its
  * statistics over the range, the same numbers as the target page computes
- * (lookout_stats_fetch_sync()). The main thread only copies the targets;
- * on a worker thread the statistics of all of them are read from one
- * snapshot of the store (lookout_stats_fetch_many_sync()), the anomalies
- * counted with one query, and the answer written straight into one
- * buffer: ten thousand targets in a few tens of milliseconds. */
+ * (lookout_stats_fetch_sync()). The main thread copies the targets and,
+ * for the default range, their statistics from the monitor's summaries of
+ * the last day (LookoutLiveStats), which read nothing; on a worker thread
+ * the statistics of the rest (another range, a target the summaries cannot
+ * answer for) are read from one snapshot of the store
+ * (lookout_stats_fetch_many_sync()), the anomalies counted with one query,
+ * and the answer written straight into one buffer. */
 
 #define G_LOG_DOMAIN "lookout-api"
 
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "lookout-api-private.h"
@@ -25,77 +28,78 @@
 #include "lookout-stats.h"
 #include "lookout-store-report.h"
 
-#define DEFAULT_RANGE_MS (24 * 3600 * G_GINT64_CONSTANT (1000))
+#define DEFAULT_RANGE_MS LOOKOUT_API_STATUS_RANGE_MS
 
 typedef struct
 {
-  gint64               from_ms;
-  gint64               to_ms;
-  guint                n;
-  gint64              *ids;
-  LookoutApiTargetRow *rows;     /* copied on the main thread */
+  gint64                from_ms;
+  gint64                to_ms;
+  guint                 n;
+  gint64               *ids;
+  LookoutApiTargetRows *rows;     /* copied on the main thread */
+  LookoutStats         *stats;
+  gboolean             *known;    /* stats[i] from the summaries */
 } Status;
 
 static void
 status_free (Status *status)
 {
-  for (guint i = 0; i < status->n; i++)
-    lookout_api_target_row_clear (&status->rows[i]);
-  g_free (status->rows);
+  g_clear_pointer (&status->rows, lookout_api_target_rows_free);
   g_free (status->ids);
+  g_free (status->stats);
+  g_free (status->known);
   g_free (status);
 }
 
-static void
-append_seconds_or_null (GString *out,
-                        gboolean known,
-                        gint64   us)
+/* At most what put_stats() writes. */
+#define STATS_MAX (320 + 11 * LOOKOUT_API_PUT_MAX)
+
+static char *
+put_seconds_or_null (char     *p,
+                     gboolean  known,
+                     gint64    us)
 {
-  if (known && us >= 0)
-    lookout_api_append_micro (out, us);
-  else
-    g_string_append (out, "null");
+  return known && us >= 0 ? lookout_api_put_micro (p, us) : LOOKOUT_API_PUT_LITERAL (p, "null");
 }
 
-static void
-append_stats (GString            *out,
-              const LookoutStats *stats,
-              guint64             n_anomalies)
+static char *
+put_stats (char               *p,
+           const LookoutStats *stats,
+           guint64             n_anomalies)
 {
   gboolean timed = stats->n_timed > 0;
 
-  g_string_append (out, ",\"stats\":{\"availability\":");
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"stats\":{\"availability\":");
   if (stats->n > 0 && !isnan (stats->availability))
-    lookout_json_append_double (out, stats->availability);
+    p = lookout_api_put_double (p, stats->availability);
   else
-    g_string_append (out, "null");
-  g_string_append (out, ",\"results\":");
-  lookout_api_append_int (out, stats->n);
-  g_string_append (out, ",\"latency\":{\"min\":");
-  append_seconds_or_null (out, timed, stats->min_us);
-  g_string_append (out, ",\"mean\":");
-  append_seconds_or_null (out, timed, stats->mean_us);
-  g_string_append (out, ",\"median\":");
-  append_seconds_or_null (out, timed, stats->median_us);
-  g_string_append (out, ",\"p95\":");
-  append_seconds_or_null (out, timed, stats->p95_us);
-  g_string_append (out, ",\"max\":");
-  append_seconds_or_null (out, timed, stats->max_us);
-  g_string_append (out, "},\"failures\":");
-  lookout_api_append_int (out, stats->n_fail);
-  g_string_append (out, ",\"degraded\":");
-  lookout_api_append_int (out, stats->n_degraded);
-  g_string_append (out, ",\"degraded_since\":");
+    p = LOOKOUT_API_PUT_LITERAL (p, "null");
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"results\":");
+  p = lookout_api_put_int (p, stats->n);
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"latency\":{\"min\":");
+  p = put_seconds_or_null (p, timed, stats->min_us);
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"mean\":");
+  p = put_seconds_or_null (p, timed, stats->mean_us);
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"median\":");
+  p = put_seconds_or_null (p, timed, stats->median_us);
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"p95\":");
+  p = put_seconds_or_null (p, timed, stats->p95_us);
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"max\":");
+  p = put_seconds_or_null (p, timed, stats->max_us);
+  p = LOOKOUT_API_PUT_LITERAL (p, "},\"failures\":");
+  p = lookout_api_put_int (p, stats->n_fail);
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"degraded\":");
+  p = lookout_api_put_int (p, stats->n_degraded);
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"degraded_since\":");
   if (stats->degraded_since_ms >= 0)
-    lookout_api_append_time (out, stats->degraded_since_ms);
+    p = lookout_api_put_time (p, stats->degraded_since_ms);
   else
-    g_string_append (out, "null");
-  g_string_append (out, ",\"outages\":");
-  lookout_api_append_int (out, stats->n_outages);
-  g_string_append (out, ",\"anomalies\":");
-  lookout_api_append_int (out, n_anomalies);
-  g_string_append (out, ",\"exact\":");
-  g_string_append (out, stats->exact ? "true}" : "false}");
+    p = LOOKOUT_API_PUT_LITERAL (p, "null");
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"outages\":");
+  p = lookout_api_put_int (p, stats->n_outages);
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"anomalies\":");
+  p = lookout_api_put_int (p, n_anomalies);
+  return stats->exact ? LOOKOUT_API_PUT_LITERAL (p, ",\"exact\":true}}") : LOOKOUT_API_PUT_LITERAL (p, ",\"exact\":false}}");
 }
 
 static char *
@@ -105,14 +109,27 @@ status_thread (LookoutStore  *store,
                GError       **error)
 {
   Status *status = data;
-  g_autofree LookoutStats *stats = NULL;
+  LookoutStats *stats = status->stats;
+  g_autofree gint64 *unknown = g_new (gint64, MAX (status->n, 1));
   g_autoptr(GHashTable) anomalies = NULL;
+  guint n_unknown = 0;
   GString *out;
 
-  stats = lookout_stats_fetch_many_sync (store, status->ids, status->n,
-                                         status->from_ms, status->to_ms, NULL, error);
-  if (stats == NULL)
-    return NULL;
+  for (guint i = 0; i < status->n; i++)
+    if (!status->known[i])
+      unknown[n_unknown++] = status->ids[i];
+  if (n_unknown > 0)
+    {
+      g_autofree LookoutStats *read = lookout_stats_fetch_many_sync (store, unknown, n_unknown,
+                                                                     status->from_ms, status->to_ms,
+                                                                     NULL, error);
+
+      if (read == NULL)
+        return NULL;
+      for (guint i = 0, k = 0; i < status->n; i++)
+        if (!status->known[i])
+          stats[i] = read[k++];
+    }
   anomalies = lookout_store_count_anomalies_by_target_sync (store, status->from_ms, status->to_ms, error);
   if (anomalies == NULL)
     return NULL;
@@ -126,12 +143,16 @@ status_thread (LookoutStore  *store,
   for (guint i = 0; i < status->n; i++)
     {
       const guint64 *n_anomalies = g_hash_table_lookup (anomalies, &status->ids[i]);
+      gsize len;
+      char *p;
 
       if (i > 0)
         g_string_append_c (out, ',');
-      lookout_api_append_target_open (out, &status->rows[i]);
-      append_stats (out, &stats[i], n_anomalies ? *n_anomalies : 0);
-      g_string_append_c (out, '}');
+      lookout_api_append_target_open (out, &status->rows->rows[i]);
+      len = out->len;
+      g_string_set_size (out, len + STATS_MAX);
+      p = put_stats (out->str + len, &stats[i], n_anomalies ? *n_anomalies : 0);
+      g_string_truncate (out, p - out->str);
     }
   g_string_append (out, "]}");
 
@@ -142,9 +163,10 @@ void
 lookout_api_handle_status (LookoutApiRequest *request)
 {
   GListModel *targets = lookout_monitor_get_targets (request->monitor);
-  guint n = g_list_model_get_n_items (targets);
+  LookoutLiveStats *live = lookout_monitor_get_live_stats (request->monitor);
   g_autoptr(GError) error = NULL;
   Status *status = g_new0 (Status, 1);
+  guint n;
 
   if (!lookout_api_parse_range (request->query, request->now_ms, DEFAULT_RANGE_MS,
                                 &status->from_ms, &status->to_ms, &error))
@@ -154,15 +176,17 @@ lookout_api_handle_status (LookoutApiRequest *request)
       return;
     }
 
-  status->n = n;
+  status->rows = lookout_api_target_rows_new (targets, request->metrics);
+  n = status->n = status->rows->n;
   status->ids = g_new (gint64, MAX (n, 1));
-  status->rows = g_new0 (LookoutApiTargetRow, MAX (n, 1));
+  status->stats = g_new0 (LookoutStats, MAX (n, 1));
+  status->known = g_new0 (gboolean, MAX (n, 1));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(LookoutTarget) target = g_list_model_get_item (targets, i);
-
-      lookout_api_target_row_init (&status->rows[i], target, request->metrics);
-      status->ids[i] = status->rows[i].id;
+      status->ids[i] = status->rows->rows[i].id;
+      status->known[i] = live != NULL &&
+                         lookout_live_stats_get (live, status->ids[i], status->from_ms, status->to_ms,
+                                                 &status->stats[i]);
     }
 
   lookout_api_request_run_in_thread (request, status_thread, status, (GDestroyNotify) status_free);

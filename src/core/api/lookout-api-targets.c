@@ -16,35 +16,128 @@
 #include <inttypes.h>
 
 #include <math.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "lookout-api-private.h"
 #include "lookout-json.h"
+
+/* Everything but the texts. */
+static void
+row_fill (LookoutApiTargetRow *row,
+          LookoutTarget       *target,
+          LookoutApiMetrics   *metrics)
+{
+  row->id = lookout_target_get_id (target);
+  row->kind = lookout_target_get_kind (target);
+  row->interval = lookout_target_get_interval (target);
+  row->timeout_ms = lookout_target_get_timeout (target);
+  row->fail_threshold = lookout_target_get_fail_threshold (target);
+  row->enabled = lookout_target_get_enabled (target);
+  row->created_at = lookout_target_get_created_at (target);
+  row->state = lookout_target_get_state (target);
+  row->state_since = metrics ? lookout_api_metrics_get_state_since (metrics, row->id) : 0;
+  row->last_check = lookout_target_get_last_checked (target);
+  row->last_latency = lookout_target_get_last_latency (target);
+  row->latitude = lookout_target_get_latitude (target);
+  row->longitude = lookout_target_get_longitude (target);
+}
+
+#define N_ROW_TEXTS 6
+
+static void
+row_texts (LookoutTarget *target,
+           const char    *texts[N_ROW_TEXTS])
+{
+  texts[0] = lookout_target_get_name (target);
+  texts[1] = lookout_target_get_uri_string (target);
+  texts[2] = lookout_target_get_options (target);
+  texts[3] = lookout_target_get_last_error (target);
+  texts[4] = lookout_target_get_last_address (target);
+  texts[5] = lookout_target_get_location_source (target);
+}
+
+static void
+row_text_fields (LookoutApiTargetRow *row,
+                 char               **fields[N_ROW_TEXTS])
+{
+  fields[0] = &row->name;
+  fields[1] = &row->uri;
+  fields[2] = &row->options;
+  fields[3] = &row->last_error;
+  fields[4] = &row->address;
+  fields[5] = &row->location_source;
+}
 
 void
 lookout_api_target_row_init (LookoutApiTargetRow *row,
                              LookoutTarget       *target,
                              LookoutApiMetrics   *metrics)
 {
-  row->id = lookout_target_get_id (target);
-  row->name = g_strdup (lookout_target_get_name (target));
-  row->uri = g_strdup (lookout_target_get_uri_string (target));
-  row->kind = lookout_target_get_kind (target);
-  row->interval = lookout_target_get_interval (target);
-  row->timeout_ms = lookout_target_get_timeout (target);
-  row->fail_threshold = lookout_target_get_fail_threshold (target);
-  row->enabled = lookout_target_get_enabled (target);
-  row->options = g_strdup (lookout_target_get_options (target));
-  row->created_at = lookout_target_get_created_at (target);
-  row->state = lookout_target_get_state (target);
-  row->state_since = metrics ? lookout_api_metrics_get_state_since (metrics, row->id) : 0;
-  row->last_check = lookout_target_get_last_checked (target);
-  row->last_latency = lookout_target_get_last_latency (target);
-  row->last_error = g_strdup (lookout_target_get_last_error (target));
-  row->address = g_strdup (lookout_target_get_last_address (target));
-  row->latitude = lookout_target_get_latitude (target);
-  row->longitude = lookout_target_get_longitude (target);
-  row->location_source = g_strdup (lookout_target_get_location_source (target));
+  const char *texts[N_ROW_TEXTS];
+  char **fields[N_ROW_TEXTS];
+
+  row_fill (row, target, metrics);
+  row_texts (target, texts);
+  row_text_fields (row, fields);
+  for (guint i = 0; i < N_ROW_TEXTS; i++)
+    *fields[i] = g_strdup (texts[i]);
+}
+
+LookoutApiTargetRows *
+lookout_api_target_rows_new (GListModel        *targets,
+                             LookoutApiMetrics *metrics)
+{
+  LookoutApiTargetRows *rows = g_new0 (LookoutApiTargetRows, 1);
+  g_autofree LookoutTarget **items = NULL;
+  gsize size = 0;
+  char *at;
+
+  rows->n = g_list_model_get_n_items (targets);
+  rows->rows = g_new0 (LookoutApiTargetRow, MAX (rows->n, 1));
+  items = g_new (LookoutTarget *, MAX (rows->n, 1));
+  for (guint i = 0; i < rows->n; i++)
+    {
+      const char *texts[N_ROW_TEXTS];
+
+      /* the model holds them while this runs: no reference each */
+      items[i] = g_list_model_get_item (targets, i);
+      g_object_unref (items[i]);
+      row_texts (items[i], texts);
+      for (guint k = 0; k < N_ROW_TEXTS; k++)
+        size += texts[k] != NULL ? strlen (texts[k]) + 1 : 0;
+    }
+
+  at = rows->texts = g_malloc (MAX (size, 1));
+  for (guint i = 0; i < rows->n; i++)
+    {
+      const char *texts[N_ROW_TEXTS];
+      char **fields[N_ROW_TEXTS];
+
+      row_fill (&rows->rows[i], items[i], metrics);
+      row_texts (items[i], texts);
+      row_text_fields (&rows->rows[i], fields);
+      for (guint k = 0; k < N_ROW_TEXTS; k++)
+        {
+          gsize len;
+
+          if (texts[k] == NULL)
+            continue;
+          len = strlen (texts[k]) + 1;
+          memcpy (at, texts[k], len);
+          *fields[k] = at;
+          at += len;
+        }
+    }
+  return rows;
+}
+
+void
+lookout_api_target_rows_free (LookoutApiTargetRows *rows)
+{
+  g_free (rows->rows);
+  g_free (rows->texts);
+  g_free (rows);
 }
 
 void
@@ -56,35 +149,6 @@ lookout_api_target_row_clear (LookoutApiTargetRow *row)
   g_clear_pointer (&row->last_error, g_free);
   g_clear_pointer (&row->address, g_free);
   g_clear_pointer (&row->location_source, g_free);
-}
-
-static void
-append_member (GString    *out,
-               const char *name)
-{
-  g_string_append_c (out, ',');
-  lookout_json_append_string (out, name);
-  g_string_append_c (out, ':');
-}
-
-static void
-append_string_or_null (GString    *out,
-                       const char *text)
-{
-  if (text != NULL)
-    lookout_json_append_string (out, text);
-  else
-    g_string_append (out, "null");
-}
-
-static void
-append_time_or_null (GString *out,
-                     gint64   ms)
-{
-  if (ms > 0)
-    lookout_api_append_time (out, ms);
-  else
-    g_string_append (out, "null");
 }
 
 static void
@@ -115,60 +179,103 @@ append_options (GString    *out,
     g_string_append (out, "{}");
 }
 
+static gsize
+string_room (const char *text)
+{
+  return text != NULL ? 6 * strlen (text) + 2 : 4;
+}
+
+static char *
+put_string_or_null (char       *p,
+                    const char *text)
+{
+  return text != NULL ? lookout_api_put_string (p, text) : LOOKOUT_API_PUT_LITERAL (p, "null");
+}
+
+static char *
+put_time_or_null (char   *p,
+                  gint64  ms)
+{
+  return ms > 0 ? lookout_api_put_time (p, ms) : LOOKOUT_API_PUT_LITERAL (p, "null");
+}
+
+/* Makes room for @room more bytes at the end of @out: where to write. */
+static char *
+reserve (GString *out,
+         gsize    room)
+{
+  gsize len = out->len;
+
+  g_string_set_size (out, len + room);
+  return out->str + len;
+}
+
+static void
+reserved_end (GString *out,
+              char    *p)
+{
+  g_string_truncate (out, p - out->str);
+}
+
 /* Everything but the closing brace, so that /api/v1/status can add its
- * statistics to the same object. */
+ * statistics to the same object. Written in room reserved at once: ten
+ * thousand of them make one answer. */
 void
 lookout_api_append_target_open (GString                   *out,
                                 const LookoutApiTargetRow *row)
 {
-  g_string_append (out, "{\"id\":");
-  lookout_api_append_int (out, row->id);
-  append_member (out, "name");
-  append_string_or_null (out, row->name);
-  append_member (out, "uri");
-  append_string_or_null (out, row->uri);
-  append_member (out, "kind");
-  lookout_json_append_string (out, lookout_target_kind_to_string (row->kind));
-  append_member (out, "interval");
-  lookout_api_append_int (out, row->interval);
-  append_member (out, "timeout");
-  lookout_api_append_micro (out, row->timeout_ms * G_GINT64_CONSTANT (1000));
-  append_member (out, "fail_threshold");
-  lookout_api_append_int (out, row->fail_threshold);
-  append_member (out, "enabled");
-  g_string_append (out, row->enabled ? "true" : "false");
-  append_member (out, "options");
+  char *p;
+
+  p = reserve (out, 256 + string_room (row->name) + string_room (row->uri));
+  p = LOOKOUT_API_PUT_LITERAL (p, "{\"id\":");
+  p = lookout_api_put_int (p, row->id);
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"name\":");
+  p = put_string_or_null (p, row->name);
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"uri\":");
+  p = put_string_or_null (p, row->uri);
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"kind\":");
+  p = lookout_api_put_string (p, lookout_target_kind_to_string (row->kind));
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"interval\":");
+  p = lookout_api_put_int (p, row->interval);
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"timeout\":");
+  p = lookout_api_put_micro (p, row->timeout_ms * G_GINT64_CONSTANT (1000));
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"fail_threshold\":");
+  p = lookout_api_put_int (p, row->fail_threshold);
+  p = row->enabled ? LOOKOUT_API_PUT_LITERAL (p, ",\"enabled\":true,\"options\":")
+                   : LOOKOUT_API_PUT_LITERAL (p, ",\"enabled\":false,\"options\":");
+  reserved_end (out, p);
   append_options (out, row->options);
-  append_member (out, "created_at");
-  append_time_or_null (out, row->created_at);
-  append_member (out, "state");
-  lookout_json_append_string (out, lookout_target_state_to_string (row->state));
-  append_member (out, "state_since");
-  append_time_or_null (out, row->state_since);
-  append_member (out, "last_check");
-  append_time_or_null (out, row->last_check);
-  append_member (out, "last_latency");
-  if (row->last_latency >= 0)
-    lookout_api_append_micro (out, row->last_latency);
-  else
-    g_string_append (out, "null");
-  append_member (out, "last_error");
-  append_string_or_null (out, row->last_error);
-  append_member (out, "address");
-  append_string_or_null (out, row->address);
-  append_member (out, "location");
+
+  p = reserve (out, 512 + string_room (row->last_error) + string_room (row->address) +
+                    string_room (row->location_source));
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"created_at\":");
+  p = put_time_or_null (p, row->created_at);
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"state\":");
+  p = lookout_api_put_string (p, lookout_target_state_to_string (row->state));
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"state_since\":");
+  p = put_time_or_null (p, row->state_since);
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"last_check\":");
+  p = put_time_or_null (p, row->last_check);
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"last_latency\":");
+  p = row->last_latency >= 0 ? lookout_api_put_micro (p, row->last_latency) : LOOKOUT_API_PUT_LITERAL (p, "null");
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"last_error\":");
+  p = put_string_or_null (p, row->last_error);
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"address\":");
+  p = put_string_or_null (p, row->address);
+  p = LOOKOUT_API_PUT_LITERAL (p, ",\"location\":");
   if (!isnan (row->latitude) && !isnan (row->longitude))
     {
-      g_string_append (out, "{\"latitude\":");
-      lookout_json_append_double (out, row->latitude);
-      append_member (out, "longitude");
-      lookout_json_append_double (out, row->longitude);
-      append_member (out, "source");
-      append_string_or_null (out, row->location_source);
-      g_string_append_c (out, '}');
+      p = LOOKOUT_API_PUT_LITERAL (p, "{\"latitude\":");
+      p = lookout_api_put_double (p, row->latitude);
+      p = LOOKOUT_API_PUT_LITERAL (p, ",\"longitude\":");
+      p = lookout_api_put_double (p, row->longitude);
+      p = LOOKOUT_API_PUT_LITERAL (p, ",\"source\":");
+      p = put_string_or_null (p, row->location_source);
+      *p++ = '}';
     }
   else
-    g_string_append (out, "null");
+    p = LOOKOUT_API_PUT_LITERAL (p, "null");
+  reserved_end (out, p);
 }
 
 static void
