@@ -334,6 +334,12 @@ def main():
                 app = state.get('app')
                 if app is not None and app.process.poll() is not None:
                     skip_rest = 'lookout is not running'
+                    # what it said before it went is the first thing to read
+                    said = 'lookout exited with status %d; its output:\n%s' % (
+                        app.process.returncode, app.output()[-4000:])
+                    for line in said.splitlines():
+                        print('# %s' % line, file=tap)
+                    print(said, file=sys.stderr)
                 elif function in (launch, restart):
                     skip_rest = 'lookout did not start'
             tap.flush()
