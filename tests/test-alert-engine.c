@@ -465,14 +465,14 @@ test_local_connectivity_one_fails (void)
 }
 
 /* A server that answers, if only with an error, proves this computer is
- * online: two loopback targets, one refused and one answering 401, are two
- * targets down, not an outage; and an answer ends an outage. */
+ * online: two targets, one refused and one answering 401, are two targets
+ * down, not an outage; and an answer ends an outage. */
 static void
 test_local_connectivity_answers (void)
 {
-  g_autoptr(LookoutTarget) a = make_target (1, "tcp://127.0.0.1:9", 3);
-  g_autoptr(LookoutTarget) b = make_target (2, "http://127.0.0.1:8080/", 1);
-  g_autoptr(LookoutTarget) c = make_target (3, "tcp://127.0.0.3:9", 1);
+  g_autoptr(LookoutTarget) a = make_target (1, "tcp://192.0.2.1:9", 3);
+  g_autoptr(LookoutTarget) b = make_target (2, "http://192.0.2.2:8080/", 1);
+  g_autoptr(LookoutTarget) c = make_target (3, "tcp://192.0.2.3:9", 1);
   g_autofree char *summary = NULL;
   Harness h = { 0 };
 
