@@ -89,6 +89,10 @@ make_result (LookoutTarget *target,
   else if (c == 'X')
     lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN,
                               LOOKOUT_PROBE_ERROR_REFUSED, "Connection refused");
+  else if (c == 'A')
+    /* an answer, if a refusal: the server was reached */
+    lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DOWN,
+                              LOOKOUT_PROBE_ERROR_STATUS, "HTTP status 401");
   else if (c == 'D')
     lookout_result_set_error (result, LOOKOUT_TARGET_STATE_DEGRADED,
                               LOOKOUT_PROBE_ERROR_STATUS, "HTTP status 503");
@@ -458,6 +462,47 @@ test_local_connectivity_one_fails (void)
 
   summary = events_summary (h.events, START_MS);
   g_assert_cmpstr (summary, ==, "down@2");
+
+  harness_clear (&h);
+}
+
+/* A server that answers, if only with an error, proves this computer is
+ * online: two targets, one refused and one answering 401, are two targets
+ * down, not an outage; and an answer ends an outage. */
+static void
+test_local_connectivity_answers (void)
+{
+  g_autoptr(LookoutTarget) a = make_target (1, "tcp://192.0.2.1:9", 3);
+  g_autoptr(LookoutTarget) b = make_target (2, "http://192.0.2.2:8080/", 1);
+  g_autoptr(LookoutTarget) c = make_target (3, "tcp://192.0.2.3:9", 1);
+  g_autofree char *summary = NULL;
+  Harness h = { 0 };
+
+  harness_init (&h);
+  feed (&h, a, 'X');
+  feed (&h, b, 'A');
+  g_assert_cmpint (lookout_target_get_state (b), ==, LOOKOUT_TARGET_STATE_DOWN);
+  summary = events_summary (h.events, START_MS);
+  g_assert_cmpstr (summary, ==, "down@0");
+  g_clear_pointer (&summary, g_free);
+
+  h.now += STEP_MS;
+  feed (&h, a, 'X');
+  feed (&h, c, 'X');
+  g_assert_cmpint (lookout_target_get_state (c), ==, LOOKOUT_TARGET_STATE_DOWN);
+  h.now += STEP_MS;
+  feed (&h, c, 'U');
+  feed (&h, a, 'U');
+  h.now += STEP_MS;
+  lookout_alert_engine_set_network_available (h.engine, FALSE);
+  feed (&h, a, 'X');
+  g_assert_cmpint (lookout_target_get_state (a), ==, LOOKOUT_TARGET_STATE_UNKNOWN);
+  h.now += STEP_MS;
+  feed (&h, b, 'A');
+  feed (&h, a, 'X');
+  g_assert_cmpint (lookout_target_get_state (b), ==, LOOKOUT_TARGET_STATE_DOWN);
+  summary = events_summary (h.events, START_MS);
+  g_assert_cmpstr (summary, ==, "down@0 down@1 up@2/1 connectivity-lost@3 connectivity-restored@4");
 
   harness_clear (&h);
 }
@@ -1063,6 +1108,7 @@ main (int   argc,
   g_test_add_func ("/alert-engine/reminders/custom", test_reminders_custom);
   g_test_add_func ("/alert-engine/connectivity/all-fail", test_local_connectivity_all_fail);
   g_test_add_func ("/alert-engine/connectivity/one-fails", test_local_connectivity_one_fails);
+  g_test_add_func ("/alert-engine/connectivity/answers", test_local_connectivity_answers);
   g_test_add_func ("/alert-engine/connectivity/network-monitor", test_local_connectivity_network_monitor);
   g_test_add_func ("/alert-engine/connectivity/default-link", test_local_connectivity_default_link);
   g_test_add_func ("/alert-engine/connectivity/link-watch", test_local_connectivity_link_watch);

@@ -407,6 +407,7 @@ lookout_application_startup (GApplication *application)
     { "app.events", { "<Control>l", NULL } },
     { "win.add-target", { "<Control>n", NULL } },
     { "win.edit-target", { "<Control>e", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
     { "window.close", { "<Control>w", NULL } },
   };
 

@@ -565,6 +565,24 @@ add_examples_action (GtkWidget  *widget,
     }
 }
 
+/* Made when asked for, destroyed when closed. GtkApplication would make it
+ * with every window from gtk/help-overlay.ui and keep it hidden, never
+ * realized; GTK 4.8 answers an accessibility client that asks the
+ * application for a window past the shown ones with the last window, and
+ * one never realized has no object path there: the process crashed. */
+static void
+show_help_overlay_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/io/github/lookoutapp/Lookout/lookout-shortcuts-window.ui");
+  GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  gtk_window_set_transient_for (shortcuts, GTK_WINDOW (user_data));
+  gtk_window_present (shortcuts);
+}
+
 static void
 go_back_action (GtkWidget  *widget,
                 const char *action_name,
@@ -744,7 +762,12 @@ lookout_window_init (LookoutWindow *self)
   self->last_results = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                               (GDestroyNotify) lookout_result_unref);
 
+  static const GActionEntry entries[] = {
+    { "show-help-overlay", show_help_overlay_cb },
+  };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
 
   self->settings = lookout_dup_settings ();
   if (self->settings != NULL)

@@ -222,6 +222,25 @@ def launch():
              lambda: find(main, 'Add Example Targets', BUTTON))
 
 
+@step('asking for a window past the shown ones leaves lookout running')
+def past_the_windows():
+    # What a client does when a window closes between counting the
+    # application's windows and asking for the last one. GTK 4.8 answers
+    # with the last window it has, shown or not, and a hidden window it
+    # never realized made it crash.
+    app = state['app']
+    try:
+        app.root.get_child_at_index(app.root.get_child_count())
+        first = app.root.get_child_at_index(0)
+        first.clear_cache()
+        name = first.get_name()
+    except gi.repository.GLib.Error as e:
+        raise Failure('lookout did not answer (%s); it %s' % (
+            e.message, 'is running' if app.process.poll() is None else 'ended'))
+    if name != 'Lookout':
+        raise Failure('the first window is “%s”, not “Lookout”' % name)
+
+
 @step('the dialog has the named controls')
 def dialog_controls():
     dialog, _ = open_add_dialog(state['app'])
@@ -334,6 +353,12 @@ def main():
                 app = state.get('app')
                 if app is not None and app.process.poll() is not None:
                     skip_rest = 'lookout is not running'
+                    # what it said before it went is the first thing to read
+                    said = 'lookout exited with status %d; its output:\n%s' % (
+                        app.process.returncode, app.output()[-4000:])
+                    for line in said.splitlines():
+                        print('# %s' % line, file=tap)
+                    print(said, file=sys.stderr)
                 elif function in (launch, restart):
                     skip_rest = 'lookout did not start'
             tap.flush()

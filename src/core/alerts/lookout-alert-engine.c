@@ -29,6 +29,9 @@
  *    failures are not counted until a success (or the network) returns. A
  *    network that is unavailable from the start (an isolated LAN without a
  *    default route) is not taken for an outage: only the change is.
+ *    A failure that is an answer (an HTTP status, a DNS rcode, a malformed
+ *    reply…) proves the way to that server works: it never counts among
+ *    the failures together and ends an outage as a success does.
  *    The link of the default route's interface answers the question
  *    directly, read from the kernel (LookoutLinkWatch) or from an
  *    iface://default target: its going down is a local outage at once, its
@@ -565,6 +568,28 @@ leave_local_outage (LookoutAlertEngine *self,
   emit_event (self, NULL, event);
 }
 
+/* Whether a result came from the server itself, success or not: an answer
+ * no offline computer could have had. */
+static gboolean
+reached_server (const LookoutResult *result)
+{
+  if (result->ok)
+    return TRUE;
+
+  switch (result->error_code)
+    {
+    case LOOKOUT_PROBE_ERROR_STATUS:
+    case LOOKOUT_PROBE_ERROR_KEYWORD:
+    case LOOKOUT_PROBE_ERROR_TOO_MANY_REDIRECTS:
+    case LOOKOUT_PROBE_ERROR_PROTOCOL:
+    case LOOKOUT_PROBE_ERROR_RCODE:
+    case LOOKOUT_PROBE_ERROR_KISS_OF_DEATH:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 /* Did the latest result of every target that reported recently fail, too? */
 static gboolean
 everything_fails (LookoutAlertEngine *self,
@@ -928,7 +953,7 @@ process_at_place (LookoutAlertEngine  *self,
 
   if (result->location == NULL && self->local_outage)
     {
-      if (!result->ok)
+      if (!reached_server (result))
         return places_summary (self, track);
       leave_local_outage (self, now);
     }
@@ -1333,7 +1358,7 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
     }
 
   track->last_result_ms = now;
-  track->last_bad = !result->ok;
+  track->last_bad = !reached_server (result);
   track->is_default_link = is_default_link (target);
 
   if (track->is_default_link && !result->ok && !self->local_outage)
@@ -1349,10 +1374,9 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
 
   if (self->local_outage && !track->is_default_link && !track->on_this_machine)
     {
-      if (!result->ok)
+      if (track->last_bad)
         goto out;
       leave_local_outage (self, now);
-      track->last_bad = FALSE;
     }
 
   update_flapping (self, track, result->ok ? LOOKOUT_TARGET_STATE_UP : result->state, now);
