@@ -286,7 +286,7 @@ test_recount (LookoutTestStore *tmp,
   db = lookout_test_sql_open (tmp->path);
   lookout_test_sql_exec (db, "DELETE FROM rollup_place_minute; DELETE FROM rollup_place_hour;"
                              "DELETE FROM rollup_place_day;"
-                             "INSERT INTO rollup_place_todo SELECT rowid FROM sample_chunks;");
+                             "INSERT INTO rollup_place_recount SELECT rowid FROM sample_chunks;");
   sqlite3_close (db);
 
   lookout_test_store_open (tmp);
@@ -298,7 +298,7 @@ test_recount (LookoutTestStore *tmp,
   g_assert_no_error (error);
   g_assert_cmpuint (deleted, ==, n_targets * 3 * 4);
   LOOKOUT_TEST_WAIT (lookout_store_place_rollups_ready (tmp->store));
-  g_assert_cmpint (lookout_test_sql_int (tmp->path, "SELECT count(*) FROM rollup_place_todo"), ==, 0);
+  g_assert_cmpint (lookout_test_sql_int (tmp->path, "SELECT count(*) FROM rollup_place_recount"), ==, 0);
 
   for (guint t = 1; t <= n_targets; t++)
     assert_places_agree (tmp->store, t, g_ptr_array_index (raws, t - 1), T0_MS, now);

@@ -144,7 +144,7 @@ static const char * const schema_places_added[] = {
   PLACE_TABLE ("rollup_place_minute"),
   PLACE_TABLE ("rollup_place_hour"),
   PLACE_TABLE ("rollup_place_day"),
-  "table|rollup_place_todo|rollup_place_todo|CREATE TABLE rollup_place_todo (chunk INTEGER PRIMARY KEY)",
+  "table|rollup_place_recount|rollup_place_recount|CREATE TABLE rollup_place_recount (chunk INTEGER PRIMARY KEY)",
 };
 #undef PLACE_TABLE
 

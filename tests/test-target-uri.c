@@ -553,6 +553,21 @@ test_boxed (void)
   lookout_target_uri_unref (uri);
 }
 
+static void
+test_host_is_loopback (void)
+{
+  const char * const here[] = { "localhost", "LocalHost", "localhost.", "app.localhost", "127.0.0.1",
+                                "127.3.2.1", "::1" };
+  const char * const beyond[] = { "", "example.org", "localhost.example.org", "notlocalhost",
+                                  "192.0.2.1", "::", "2001:db8::1", "[::1]" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (here); i++)
+    g_assert_true (lookout_host_is_loopback (here[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (beyond); i++)
+    g_assert_false (lookout_host_is_loopback (beyond[i]));
+  g_assert_false (lookout_host_is_loopback (NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -578,6 +593,7 @@ main (int   argc,
   g_test_add_func ("/target-uri/messages", test_messages);
   g_test_add_func ("/target-uri/display-name", test_display_name);
   g_test_add_func ("/target-uri/boxed", test_boxed);
+  g_test_add_func ("/target-uri/host-is-loopback", test_host_is_loopback);
 
   return g_test_run ();
 }

@@ -615,31 +615,6 @@ everything_fails (LookoutAlertEngine *self,
   return recent >= 2;
 }
 
-/* localhost and loopback addresses: no network between us and them. */
-static gboolean
-is_on_this_machine (LookoutTarget *target)
-{
-  const char *host = lookout_target_uri_get_host (lookout_target_get_uri (target));
-  g_autofree char *bare = NULL;
-  g_autoptr(GInetAddress) address = NULL;
-  gsize len;
-
-  if (host == NULL || *host == '\0')
-    return FALSE;
-  if (g_ascii_strcasecmp (host, "localhost") == 0 ||
-      g_str_has_suffix (host, ".localhost") || g_str_has_suffix (host, ".localhost."))
-    return TRUE;
-
-  len = strlen (host);
-  if (host[0] == '[' && len > 2 && host[len - 1] == ']')
-    bare = g_strndup (host + 1, len - 2);
-  else
-    bare = g_strdup (host);
-  address = g_inet_address_new_from_string (bare);
-
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
 /* iface://default: the link of this computer's way out. */
 static gboolean
 is_default_link (LookoutTarget *target)
@@ -1340,7 +1315,7 @@ lookout_alert_engine_process (LookoutAlertEngine  *self,
     {
       g_free (track->uri);
       track->uri = g_strdup (lookout_target_get_uri_string (target));
-      track->on_this_machine = is_on_this_machine (target);
+      track->on_this_machine = lookout_host_is_loopback (lookout_target_uri_get_host (lookout_target_get_uri (target)));
     }
   track->interval_ms = (gint64) lookout_target_get_interval (target) * 1000;
   threshold = MAX (lookout_target_get_fail_threshold (target), 1);

@@ -120,17 +120,6 @@ path_matches (const char *pattern,
   return TRUE;
 }
 
-static gboolean
-is_loopback_name (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
 /* "127.0.0.1:8080", "[::1]:8080", "localhost" -> whether it is loopback. */
 static gboolean
 host_header_is_loopback (const char *header)
@@ -154,7 +143,7 @@ host_header_is_loopback (const char *header)
       host = end ? g_strndup (header, end - header) : g_strdup (header);
     }
 
-  return is_loopback_name (host);
+  return lookout_host_is_loopback (host);
 }
 
 static char *

@@ -1445,6 +1445,22 @@ lookout_target_uri_get_host (const LookoutTargetUri *uri)
   return uri->host;
 }
 
+gboolean
+lookout_host_is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (host == NULL || *host == '\0')
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0 || g_ascii_strcasecmp (host, "localhost.") == 0)
+    return TRUE;
+  if (g_str_has_suffix (host, ".localhost") || g_str_has_suffix (host, ".localhost."))
+    return TRUE;
+
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
 guint16
 lookout_target_uri_get_port (const LookoutTargetUri *uri)
 {

@@ -67,6 +67,9 @@ const char        *lookout_target_uri_to_string        (const LookoutTargetUri *
 /* Host as it is resolved or connected to: no brackets around IPv6; NULL for
  * "dns:name" (system resolver). */
 const char        *lookout_target_uri_get_host         (const LookoutTargetUri *uri);
+/* Whether @host (as get_host() gives it, no brackets) is this machine:
+ * "localhost", a name under ".localhost", or a loopback address. */
+gboolean           lookout_host_is_loopback            (const char         *host);
 /* The port to use (defaults filled in: 80, 443, 53, 123); 0 for ICMP. */
 guint16            lookout_target_uri_get_port         (const LookoutTargetUri *uri);
 gboolean           lookout_target_uri_is_https         (const LookoutTargetUri *uri);

@@ -271,7 +271,7 @@ purge_orphans_write (LookoutStoreDb  *db,
 
   /* a deleted chunk's number may be given again: it is no longer to count */
   return lookout_store_exec (db->db,
-                             "DELETE FROM rollup_place_todo WHERE chunk NOT IN (SELECT rowid FROM sample_chunks)",
+                             "DELETE FROM rollup_place_recount WHERE chunk NOT IN (SELECT rowid FROM sample_chunks)",
                              error);
 }
 

@@ -31,7 +31,7 @@
  * path (sealing, pruning), so that a place's plot line over a wide range
  * reads rollups as the target's own does. A file from before them gets
  * its place rollups recounted from the chunks it still holds: the
- * migration lists every chunk in rollup_place_todo, and the writer works
+ * migration lists every chunk in rollup_place_recount, and the writer works
  * through the list in slices (lookout_store_place_recount_start()), each
  * in its own transaction, so a kill loses nothing and the next open
  * carries on. A listed chunk that is about to be deleted or rewritten is
@@ -171,8 +171,8 @@ lookout_store_samples_migrate_9 (sqlite3  *db,
                              PLACE_TABLE ("rollup_place_minute")
                              PLACE_TABLE ("rollup_place_hour")
                              PLACE_TABLE ("rollup_place_day")
-                             "CREATE TABLE rollup_place_todo (chunk INTEGER PRIMARY KEY);"
-                             "INSERT INTO rollup_place_todo SELECT rowid FROM sample_chunks;",
+                             "CREATE TABLE rollup_place_recount (chunk INTEGER PRIMARY KEY);"
+                             "INSERT INTO rollup_place_recount SELECT rowid FROM sample_chunks;",
                              error);
 #undef PLACE_TABLE
 }
@@ -1461,7 +1461,7 @@ lookout_store_place_recount_chunk (LookoutStoreDb       *db,
   g_autoptr(GHashTable) rollups = NULL;
   int rc;
 
-  rc = sqlite3_prepare_v2 (db->db, "DELETE FROM rollup_place_todo WHERE chunk = ?1", -1, &del, NULL);
+  rc = sqlite3_prepare_v2 (db->db, "DELETE FROM rollup_place_recount WHERE chunk = ?1", -1, &del, NULL);
   if (rc != SQLITE_OK)
     {
       lookout_store_set_error (error, db->db, rc, "recount place rollups");
@@ -1500,11 +1500,11 @@ recount_slice_write (LookoutStoreDb  *db,
 
   g_array_set_clear_func (decoded, (GDestroyNotify) lookout_sample_clear);
   if ((rc = sqlite3_prepare_v2 (db->db,
-                                "SELECT t.chunk, c.target_id, c.data FROM rollup_place_todo t"
+                                "SELECT t.chunk, c.target_id, c.data FROM rollup_place_recount t"
                                 " LEFT JOIN sample_chunks c ON c.rowid = t.chunk"
                                 " ORDER BY t.chunk LIMIT ?1",
                                 -1, &sel, NULL)) != SQLITE_OK ||
-      (rc = sqlite3_prepare_v2 (db->db, "DELETE FROM rollup_place_todo WHERE chunk <= ?1",
+      (rc = sqlite3_prepare_v2 (db->db, "DELETE FROM rollup_place_recount WHERE chunk <= ?1",
                                 -1, &del, NULL)) != SQLITE_OK)
     {
       lookout_store_set_error (error, db->db, rc, "recount place rollups");
@@ -1584,7 +1584,7 @@ lookout_store_place_recount_start (LookoutStore *self)
 
   if ((db = lookout_store_acquire_reader (self, NULL)) != NULL)
     {
-      if (sqlite3_prepare_v2 (db->db, "SELECT 1 FROM rollup_place_todo LIMIT 1", -1, &stmt, NULL) == SQLITE_OK)
+      if (sqlite3_prepare_v2 (db->db, "SELECT 1 FROM rollup_place_recount LIMIT 1", -1, &stmt, NULL) == SQLITE_OK)
         pending = sqlite3_step (stmt) == SQLITE_ROW;
       g_clear_pointer (&stmt, sqlite3_finalize);
       lookout_store_release_reader (self, db);
