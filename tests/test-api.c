@@ -93,6 +93,7 @@ typedef struct
   char  *content_type;
   char  *location;
   char  *www_authenticate;
+  SoupEncoding encoding;
 } Reply;
 
 static void
@@ -150,6 +151,7 @@ request_full (SoupSession *session,
   reply->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
   reply->location = g_strdup (soup_message_headers_get_one (headers, "Location"));
   reply->www_authenticate = g_strdup (soup_message_headers_get_one (headers, "WWW-Authenticate"));
+  reply->encoding = soup_message_headers_get_encoding (headers);
   return reply;
 }
 
@@ -358,6 +360,22 @@ test_number_text (void)
       g_assert_cmpstr (buf, ==, micros[i].text);
       lookout_api_append_micro (out, micros[i].micro);
       g_assert_cmpstr (out->str + 1, ==, micros[i].text);
+    }
+  /* every shape of fraction, against printf's digits with the zeros cut */
+  for (gint64 micro = -2000003; micro <= 3000000; micro += 997)
+    {
+      gint64 v = micro < 0 ? -micro : micro;
+      g_autofree char *expected = g_strdup_printf ("%s%" G_GINT64_FORMAT ".%06d", micro < 0 ? "-" : "",
+                                                   v / 1000000, (int) (v % 1000000));
+      char buf[LOOKOUT_API_PUT_MAX + 1];
+      gsize len = strlen (expected);
+
+      while (expected[len - 1] == '0')
+        expected[--len] = '\0';
+      if (expected[len - 1] == '.')
+        expected[--len] = '\0';
+      *lookout_api_put_micro (buf, micro) = '\0';
+      g_assert_cmpstr (buf, ==, expected);
     }
   for (guint i = 0; i < G_N_ELEMENTS (ints); i++)
     {
@@ -810,6 +828,157 @@ test_history (Fixture       *f,
 
     g_assert_nonnull (strstr (message, "5m"));
   }
+}
+
+/* The text of each row of @array, as json-glib writes it again. */
+static GPtrArray *
+row_texts (JsonArray *array)
+{
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_ptr_array_add (texts, json_to_string (json_array_get_element (array, i), FALSE));
+  return texts;
+}
+
+/* A page longer than one part goes out in chunked encoding while the
+ * worker writes it: the same rows as pages of 1,000 sent whole, and a
+ * client that leaves in the middle costs the server nothing. */
+static void
+test_history_parts (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(LookoutTarget) target = add_target (f, "tcp://127.0.0.1:7");
+  g_autoptr(GPtrArray) long_rows = NULL;
+  g_autoptr(GPtrArray) paged_rows = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) rollups = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (f->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *request_text = NULL;
+  gint64 id = lookout_target_get_id (target);
+  gint64 to_ms = BASE_MS + 2 * DAY_MS;
+  JsonArray *rows;
+  char head[4096];
+  gssize got;
+  Reply *r;
+
+  /* 12,000 results 10 s apart: raw rows in parts of 1,024 and 4,096 */
+  append_samples (f, target, 12000, 10000);
+  path = g_strdup_printf ("/api/v1/targets/%" G_GINT64_FORMAT "/history?from=%" G_GINT64_FORMAT
+                          "&to=%" G_GINT64_FORMAT "&limit=50000", id, BASE_MS, to_ms);
+  r = request (f, "GET", path, f->read_token, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpint (r->encoding, ==, SOUP_ENCODING_CHUNKED);
+  g_assert_cmpstr (r->content_type, ==, "application/json");
+  node = parse_json (r->body);
+  g_assert_true (json_object_get_null_member (json_node_get_object (node), "next_cursor"));
+  rows = json_object_get_array_member (json_node_get_object (node), "samples");
+  g_assert_cmpuint (json_array_get_length (rows), ==, 12000);
+  long_rows = row_texts (rows);
+  for (guint i = 0; i < 12000; i++)
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (rows, i), "ts_ms"), ==,
+                     BASE_MS + i * (gint64) 10000);
+  reply_free (r);
+  g_clear_pointer (&node, json_node_unref);
+
+  do
+    {
+      g_autofree char *page_path = g_strdup_printf ("/api/v1/targets/%" G_GINT64_FORMAT "/history?from=%"
+                                                    G_GINT64_FORMAT "&to=%" G_GINT64_FORMAT "&limit=1000%s%s",
+                                                    id, BASE_MS, to_ms,
+                                                    cursor ? "&cursor=" : "", cursor ? cursor : "");
+      g_autoptr(GPtrArray) texts = NULL;
+      JsonObject *object;
+
+      r = request (f, "GET", page_path, f->read_token, NULL);
+      g_assert_cmpuint (r->status, ==, 200);
+      g_assert_cmpint (r->encoding, ==, SOUP_ENCODING_CONTENT_LENGTH);
+      node = parse_json (r->body);
+      object = json_node_get_object (node);
+      texts = row_texts (json_object_get_array_member (object, "samples"));
+      for (guint i = 0; i < texts->len; i++)
+        g_ptr_array_add (paged_rows, g_strdup (texts->pdata[i]));
+      g_clear_pointer (&cursor, g_free);
+      if (!json_object_get_null_member (object, "next_cursor"))
+        cursor = g_strdup (json_object_get_string_member (object, "next_cursor"));
+      reply_free (r);
+      g_clear_pointer (&node, json_node_unref);
+    }
+  while (cursor != NULL);
+  g_assert_cmpuint (paged_rows->len, ==, long_rows->len);
+  for (guint i = 0; i < long_rows->len; i++)
+    g_assert_cmpstr (long_rows->pdata[i], ==, paged_rows->pdata[i]);
+
+  /* minute rollups across the parts' edges: the store's own, in order */
+  rollups = lookout_store_query_rollups_sync (f->store.store, id, LOOKOUT_ROLLUP_MINUTE, BASE_MS, to_ms,
+                                              NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rollups->len, ==, 2000);
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("/api/v1/targets/%" G_GINT64_FORMAT "/history?from=%" G_GINT64_FORMAT
+                          "&to=%" G_GINT64_FORMAT "&step=1m&limit=50000", id, BASE_MS, to_ms);
+  r = request (f, "GET", path, f->read_token, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpint (r->encoding, ==, SOUP_ENCODING_CHUNKED);
+  node = parse_json (r->body);
+  rows = json_object_get_array_member (json_node_get_object (node), "rollups");
+  g_assert_cmpuint (json_array_get_length (rows), ==, rollups->len);
+  for (guint i = 0; i < rollups->len; i++)
+    {
+      const LookoutRollup *e = &g_array_index (rollups, LookoutRollup, i);
+      JsonObject *a = json_array_get_object_element (rows, i);
+      g_autofree char *time = lookout_api_format_time (e->bucket_ms);
+
+      g_assert_cmpint (json_object_get_int_member (a, "ts_ms"), ==, e->bucket_ms);
+      g_assert_cmpstr (json_object_get_string_member (a, "time"), ==, time);
+      g_assert_cmpint (json_object_get_int_member (a, "count"), ==, e->n);
+      g_assert_cmpint (json_object_get_int_member (a, "failures"), ==, e->n_fail);
+    }
+  reply_free (r);
+  g_clear_pointer (&node, json_node_unref);
+
+  /* a client that reads the first bytes of the long page and leaves */
+  g_socket_client_connect_to_host_async (client, g_uri_get_host (uri), g_uri_get_port (uri), NULL,
+                                         lookout_test_async_cb, &result);
+  connection = g_socket_client_connect_to_host_finish (client, lookout_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("/api/v1/targets/%" G_GINT64_FORMAT "/history?from=%" G_GINT64_FORMAT
+                          "&to=%" G_GINT64_FORMAT "&limit=50000", id, BASE_MS, to_ms);
+  request_text = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: %s:%d\r\nAuthorization: Bearer %s\r\n\r\n",
+                                  path, g_uri_get_host (uri), g_uri_get_port (uri), f->read_token);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                   request_text, strlen (request_text), G_PRIORITY_DEFAULT, NULL,
+                                   lookout_test_async_cb, &result);
+  g_assert_true (g_output_stream_write_all_finish (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                                  lookout_test_wait_result (&result), NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (connection)), head, sizeof head - 1,
+                             G_PRIORITY_DEFAULT, NULL, lookout_test_async_cb, &result);
+  got = g_input_stream_read_finish (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                                    lookout_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (got, >, 0);
+  head[got] = '\0';
+  g_assert_true (g_str_has_prefix (head, "HTTP/1.1 200"));
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  lookout_test_run_for (300);
+
+  /* and the server answers the next one whole */
+  r = request (f, "GET", path, f->read_token, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  node = parse_json (r->body);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (node), "samples")), ==,
+                    12000);
+  reply_free (r);
 }
 
 static void
@@ -1754,6 +1923,7 @@ main (int    argc,
   g_test_add_func ("/api/database-private", test_database_private);
   ADD ("/api/targets", test_targets);
   ADD ("/api/history", test_history);
+  ADD ("/api/history/parts", test_history_parts);
   ADD ("/api/status", test_status);
   ADD ("/api/status-equals-store", test_status_equals_store);
   ADD ("/api/status-day-from-summaries", test_status_day_from_summaries);

@@ -9,8 +9,9 @@
  * CSV/JSON export writes them (the same rows of the store, latency in
  * seconds instead of milliseconds), or the minute, hour or day rollups the
  * plot draws long ranges from. Pages hold at most `limit` rows; the cursor
- * is the time of the first row of the next page. Rows are written with a
- * GString: a month of minutes is 43,200 of them. */
+ * is the time of the first row of the next page. A month of minutes is
+ * 43,200 rows, 5 MB of JSON: a long page goes out in parts, in chunked
+ * encoding, while the worker writes the next. */
 
 #define G_LOG_DOMAIN "lookout-api"
 
@@ -72,10 +73,11 @@ put_seconds_us (char   *p,
 static void
 append_rollups (GString             *out,
                 const LookoutRollup *rows,
-                guint                n)
+                guint                n,
+                gboolean             first,
+                LookoutApiDay       *day)
 {
   gsize start = out->len;
-  LookoutApiDay day = { -1 };
   char *p;
 
   g_string_set_size (out, start + (gsize) n * ROLLUP_ROW_MAX);
@@ -85,10 +87,10 @@ append_rollups (GString             *out,
       const LookoutRollup *r = &rows[i];
       guint32 ok = r->n - MIN (r->n_fail, r->n);
 
-      if (i > 0)
+      if (i > 0 || !first)
         *p++ = ',';
       p = LOOKOUT_API_PUT_LITERAL (p, "{\"time\":");
-      p = lookout_api_put_time_in (p, r->bucket_ms, &day);
+      p = lookout_api_put_time_in (p, r->bucket_ms, day);
       p = LOOKOUT_API_PUT_LITERAL (p, ",\"ts_ms\":");
       p = lookout_api_put_int (p, r->bucket_ms);
       p = LOOKOUT_API_PUT_LITERAL (p, ",\"count\":");
@@ -106,43 +108,17 @@ append_rollups (GString             *out,
   g_string_truncate (out, p - out->str);
 }
 
-static char *
-history_thread (LookoutStore  *store,
-                gpointer       data,
-                guint         *status,
-                GError       **error)
+static void
+append_samples (GString             *out,
+                const LookoutSample *samples,
+                guint                n,
+                gboolean             first)
 {
-  History *h = data;
-  g_autoptr(GArray) rows = NULL;
-  GString *out;
-  guint n;
-  gint64 next = -1;
-
-  if (h->raw)
-    rows = lookout_store_query_samples_sync (store, h->id, h->start_ms, h->to_ms, NULL, error);
-  else
-    rows = lookout_store_query_rollups_sync (store, h->id, h->resolution, h->start_ms, h->to_ms,
-                                             NULL, error);
-  if (rows == NULL)
-    return NULL;
-
-  n = MIN (rows->len, (guint) h->limit);
-  out = g_string_sized_new (64 + (gsize) n * 96);
-  g_string_append_printf (out, "{\"id\":%" G_GINT64_FORMAT ",\"target\":", h->id);
-  lookout_json_append_string (out, h->uri);
-  g_string_append (out, ",\"from\":");
-  lookout_api_append_time (out, h->from_ms);
-  g_string_append (out, ",\"to\":");
-  lookout_api_append_time (out, h->to_ms);
-  g_string_append_printf (out, ",\"step\":\"%s\",\"%s\":[", h->step, h->raw ? "samples" : "rollups");
-
-  if (!h->raw)
-    append_rollups (out, (const LookoutRollup *) (gpointer) rows->data, n);
-  for (guint i = 0; h->raw && i < n; i++)
+  for (guint i = 0; i < n; i++)
     {
-      const LookoutSample *s = &g_array_index (rows, LookoutSample, i);
+      const LookoutSample *s = &samples[i];
 
-      if (i > 0)
+      if (i > 0 || !first)
         g_string_append_c (out, ',');
       g_string_append (out, "{\"time\":");
       lookout_api_append_time (out, s->ts_ms);
@@ -163,16 +139,122 @@ history_thread (LookoutStore  *store,
       lookout_json_append_string (out, s->location != NULL ? s->location : LOOKOUT_LOCATION_LOCAL);
       g_string_append_c (out, '}');
     }
+}
 
-  if (rows->len > n)
-    next = h->raw ? g_array_index (rows, LookoutSample, n).ts_ms
-                  : g_array_index (rows, LookoutRollup, n).bucket_ms;
-  if (next >= 0)
-    g_string_append_printf (out, "],\"next_cursor\":\"%" G_GINT64_FORMAT "\"}", next);
+/* A long page goes out in parts, the first one small, and is read from
+ * the store a day at a time: the client reads the first rows while the
+ * worker reads and writes the next. The slices' edges are whole days, so
+ * whole buckets of every step: the rows are those of one read. */
+#define FIRST_PART_ROWS 1024
+#define PART_ROWS       4096
+#define SLICE_MS        (86400 * G_GINT64_CONSTANT (1000))
+
+typedef struct
+{
+  History          *h;
+  LookoutApiStream *stream;
+  GString          *out;
+  LookoutApiDay     day;
+  guint             written;     /* rows in the page so far */
+  guint             in_part;     /* rows in @out */
+  guint             part_rows;
+  gint64            next;        /* the first row past the page, -1 none */
+} Page;
+
+static GArray *
+read_slice (LookoutStore  *store,
+            History       *h,
+            gint64         from_ms,
+            gint64         to_ms,
+            GError       **error)
+{
+  if (h->raw)
+    return lookout_store_query_samples_sync (store, h->id, from_ms, to_ms, NULL, error);
+  return lookout_store_query_rollups_sync (store, h->id, h->resolution, from_ms, to_ms, NULL, error);
+}
+
+/* Writes what of @rows fits in the page; FALSE once the page is full. */
+static gboolean
+page_add_rows (Page   *page,
+               GArray *rows)
+{
+  History *h = page->h;
+  guint done = 0;
+
+  while (done < rows->len)
+    {
+      guint count = MIN (rows->len - done, page->part_rows - page->in_part);
+
+      if (page->written == h->limit)
+        {
+          page->next = h->raw ? g_array_index (rows, LookoutSample, done).ts_ms
+                              : g_array_index (rows, LookoutRollup, done).bucket_ms;
+          return FALSE;
+        }
+      count = MIN (count, (guint) (h->limit - page->written));
+      if (h->raw)
+        append_samples (page->out, &g_array_index (rows, LookoutSample, done), count, page->written == 0);
+      else
+        append_rollups (page->out, &g_array_index (rows, LookoutRollup, done), count,
+                        page->written == 0, &page->day);
+      done += count;
+      page->written += count;
+      page->in_part += count;
+      if (page->in_part == page->part_rows)
+        {
+          lookout_api_stream_send (page->stream, page->out);
+          page->part_rows = PART_ROWS;
+          page->in_part = 0;
+          page->out = g_string_sized_new ((gsize) PART_ROWS * 128);
+        }
+    }
+  return TRUE;
+}
+
+static char *
+history_thread (LookoutStore      *store,
+                gpointer           data,
+                LookoutApiStream  *stream,
+                guint             *status,
+                GError           **error)
+{
+  History *h = data;
+  Page page = { h, stream, NULL, { -1 }, 0, 0, FIRST_PART_ROWS, -1 };
+  gint64 slice = h->raw || h->resolution == LOOKOUT_ROLLUP_MINUTE ? SLICE_MS
+                 : h->resolution == LOOKOUT_ROLLUP_HOUR ? 32 * SLICE_MS : 0;
+  gint64 from = h->start_ms;
+
+  page.out = g_string_sized_new (256 + (gsize) FIRST_PART_ROWS * 128);
+  g_string_append_printf (page.out, "{\"id\":%" G_GINT64_FORMAT ",\"target\":", h->id);
+  lookout_json_append_string (page.out, h->uri);
+  g_string_append (page.out, ",\"from\":");
+  lookout_api_append_time (page.out, h->from_ms);
+  g_string_append (page.out, ",\"to\":");
+  lookout_api_append_time (page.out, h->to_ms);
+  g_string_append_printf (page.out, ",\"step\":\"%s\",\"%s\":[", h->step, h->raw ? "samples" : "rollups");
+
+  while (from < h->to_ms)
+    {
+      gint64 to = slice > 0 && h->to_ms - from > slice ? (from / slice + 1) * slice : h->to_ms;
+      g_autoptr(GArray) rows = read_slice (store, h, from, to, error);
+
+      /* once a part is out, the answer can only be cut short */
+      if (rows == NULL)
+        {
+          g_string_free (page.out, TRUE);
+          return NULL;
+        }
+      if (!page_add_rows (&page, rows) || lookout_api_stream_is_closed (stream))
+        break;
+      from = to;
+    }
+
+  if (page.next >= 0)
+    g_string_append_printf (page.out, "],\"next_cursor\":\"%" G_GINT64_FORMAT "\"}", page.next);
   else
-    g_string_append (out, "],\"next_cursor\":null}");
+    g_string_append (page.out, "],\"next_cursor\":null}");
 
-  return g_string_free (out, FALSE);
+  return g_string_free (page.out, FALSE);
 }
 
 void
@@ -237,7 +319,7 @@ lookout_api_handle_history (LookoutApiRequest *request)
       !lookout_api_parse_count (limit, "limit", 1, LOOKOUT_API_MAX_PAGE, &h->limit, &error))
     goto bad;
 
-  lookout_api_request_run_in_thread (request, history_thread, h, (GDestroyNotify) history_free);
+  lookout_api_request_stream_in_thread (request, history_thread, h, (GDestroyNotify) history_free);
   return;
 
 bad:

@@ -47,6 +47,19 @@ typedef char     *(*LookoutApiThreadFunc) (LookoutStore  *store,
                                            guint         *status,
                                            GError       **error);
 
+/* The worker's side of an answer written in parts. */
+typedef struct _LookoutApiStream LookoutApiStream;
+
+/* As LookoutApiThreadFunc, but it may hand the text over in parts with
+ * lookout_api_stream_send() before it returns the last one. The first part
+ * commits the answer to 200 OK: a failure (NULL, *status, @error) after it
+ * cuts the connection. */
+typedef char     *(*LookoutApiStreamFunc) (LookoutStore      *store,
+                                           gpointer           data,
+                                           LookoutApiStream  *stream,
+                                           guint             *status,
+                                           GError           **error);
+
 /* ---- lookout-api-request.c: answers and the parsing of parameters ---- */
 
 void      lookout_api_reply_json          (SoupServerMessage  *msg,
@@ -71,6 +84,18 @@ void      lookout_api_request_run_in_thread_full (LookoutApiRequest    *request,
                                                   GDestroyNotify        destroy,
                                                   const char           *content_type,
                                                   gboolean              compress);
+
+/* A large answer that goes out in chunked encoding while the worker still
+ * writes it: parts sent with lookout_api_stream_send() (which takes @text),
+ * the worker's return value last. */
+void      lookout_api_request_stream_in_thread (LookoutApiRequest    *request,
+                                                LookoutApiStreamFunc  func,
+                                                gpointer              data,
+                                                GDestroyNotify        destroy);
+void      lookout_api_stream_send         (LookoutApiStream   *stream,
+                                           GString            *text);
+/* Whether the client has gone: the rest need not be written. */
+gboolean  lookout_api_stream_is_closed    (LookoutApiStream   *stream);
 
 /* "30s", "15m", "24h", "7d", "2w" -> ms; at most 400 days. */
 gboolean  lookout_api_parse_duration      (const char   *text,

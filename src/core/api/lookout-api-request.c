@@ -70,10 +70,17 @@ lookout_api_reply_error (SoupServerMessage *msg,
   lookout_api_reply_json (msg, status, node);
 }
 
+/* An answer a worker writes, whole or in parts (then the parts go out in
+ * chunked encoding as they are written, while the worker writes the next:
+ * a month of minutes is 5 MB of JSON, and the client reads the first rows
+ * while the last are being written). Parts cross to the main thread in
+ * @parts, in order; each hand-over holds a reference to the task, so that
+ * the job outlives the last one. */
 typedef struct
 {
   SoupServerMessage    *msg;
   LookoutApiThreadFunc  func;
+  LookoutApiStreamFunc  stream_func;
   gpointer              data;
   GDestroyNotify        destroy;
   LookoutStore         *store;
@@ -81,7 +88,17 @@ typedef struct
   gboolean              gzip;
   guint                 status;
   gboolean              finished;
+  GMainContext         *context;
+  GAsyncQueue          *parts;       /* GBytes, worker to main thread */
+  gboolean              started;     /* main thread: the first part was sent */
+  gint                  closed;      /* atomic: the client is gone */
 } ThreadJob;
+
+struct _LookoutApiStream
+{
+  GTask     *task;
+  ThreadJob *job;
+};
 
 static void
 thread_job_free (ThreadJob *job)
@@ -90,7 +107,66 @@ thread_job_free (ThreadJob *job)
     job->destroy (job->data);
   g_clear_object (&job->store);
   g_clear_object (&job->msg);
+  g_clear_pointer (&job->parts, g_async_queue_unref);
+  g_clear_pointer (&job->context, g_main_context_unref);
   g_free (job);
+}
+
+/* Main thread: what the worker has written so far goes out. */
+static void
+send_parts (ThreadJob *job)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (job->msg);
+  gboolean sent = FALSE;
+  GBytes *part;
+
+  while ((part = g_async_queue_try_pop (job->parts)) != NULL)
+    {
+      if (!job->finished)
+        {
+          if (!job->started)
+            {
+              SoupMessageHeaders *headers = soup_server_message_get_response_headers (job->msg);
+
+              job->started = TRUE;
+              soup_server_message_set_status (job->msg, SOUP_STATUS_OK, NULL);
+              soup_message_headers_replace (headers, "Content-Type", job->content_type);
+              soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+              /* what is written is dropped, not kept for the whole answer */
+              soup_message_body_set_accumulate (body, FALSE);
+              soup_message_body_truncate (body);
+            }
+          soup_message_body_append_bytes (body, part);
+          sent = TRUE;
+        }
+      g_bytes_unref (part);
+    }
+  if (sent)
+    soup_server_message_unpause (job->msg);
+}
+
+static gboolean
+send_parts_cb (gpointer data)
+{
+  send_parts (g_task_get_task_data (data));
+  return G_SOURCE_REMOVE;
+}
+
+void
+lookout_api_stream_send (LookoutApiStream *stream,
+                         GString          *text)
+{
+  gsize len = text->len;
+
+  g_async_queue_push (stream->job->parts, g_bytes_new_take (g_string_free (text, FALSE), len));
+  g_main_context_invoke_full (stream->job->context, G_PRIORITY_DEFAULT, send_parts_cb,
+                              g_object_ref (stream->task), g_object_unref);
+}
+
+gboolean
+lookout_api_stream_is_closed (LookoutApiStream *stream)
+{
+  return g_atomic_int_get (&stream->job->closed);
 }
 
 /* @text as one gzip member, at zlib's fastest level: Prometheus text
@@ -143,7 +219,14 @@ job_thread (gpointer data,
   char *text;
 
   job->status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
-  text = job->func (job->store, job->data, &job->status, &error);
+  if (job->stream_func != NULL)
+    {
+      LookoutApiStream stream = { task, job };
+
+      text = job->stream_func (job->store, job->data, &stream, &job->status, &error);
+    }
+  else
+    text = job->func (job->store, job->data, &job->status, &error);
   if (text == NULL)
     g_task_return_error (task, error);
   else if (job->gzip)
@@ -172,6 +255,7 @@ message_finished_cb (SoupServerMessage *msg,
                      ThreadJob         *job)
 {
   job->finished = TRUE;
+  g_atomic_int_set (&job->closed, TRUE);
 }
 
 static void
@@ -185,11 +269,33 @@ job_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   body = g_task_propagate_pointer (G_TASK (result), &error);
+  if (job->parts != NULL)
+    send_parts (job);
   g_signal_handlers_disconnect_by_func (job->msg, message_finished_cb, job);
   if (job->finished)
     return;
 
-  if (body != NULL)
+  if (job->started)
+    {
+      SoupMessageBody *response = soup_server_message_get_response_body (job->msg);
+
+      /* too late for an error's status: the connection is cut, so that
+       * the client sees the answer fail instead of ending early */
+      if (body == NULL)
+        {
+          g_autoptr(GIOStream) connection = NULL;
+
+          g_warning ("An answer was cut short: %s", error->message);
+          connection = soup_server_message_steal_connection (job->msg);
+          if (connection != NULL)
+            g_io_stream_close (connection, NULL, NULL);
+          return;
+        }
+      if (g_bytes_get_size (body) > 0)
+        soup_message_body_append_bytes (response, body);
+      soup_message_body_complete (response);
+    }
+  else if (body != NULL)
     {
       SoupMessageHeaders *headers = soup_server_message_get_response_headers (job->msg);
 
@@ -240,30 +346,17 @@ accepts_gzip (SoupServerMessage *msg)
   return gzip;
 }
 
-void
-lookout_api_request_run_in_thread_full (LookoutApiRequest    *request,
-                                        LookoutApiThreadFunc  func,
-                                        gpointer              data,
-                                        GDestroyNotify        destroy,
-                                        const char           *content_type,
-                                        gboolean              compress)
+static void
+start_job (LookoutApiRequest *request,
+           ThreadJob         *job,
+           gpointer           data,
+           GDestroyNotify     destroy)
 {
   g_autoptr(GTask) task = NULL;
-  ThreadJob *job = g_new0 (ThreadJob, 1);
-
-  if (compress)
-    {
-      /* the same URL answers differently by the request's header */
-      soup_message_headers_append (soup_server_message_get_response_headers (request->msg),
-                                   "Vary", "Accept-Encoding");
-      job->gzip = accepts_gzip (request->msg);
-    }
 
   job->msg = g_object_ref (request->msg);
-  job->func = func;
   job->data = data;
   job->destroy = destroy;
-  job->content_type = content_type;
   job->store = g_object_ref (lookout_monitor_get_store (request->monitor));
 
   g_signal_connect (job->msg, "finished", G_CALLBACK (message_finished_cb), job);
@@ -274,6 +367,45 @@ lookout_api_request_run_in_thread_full (LookoutApiRequest    *request,
   g_task_set_task_data (task, job, (GDestroyNotify) thread_job_free);
   g_thread_pool_push (api_workers (), g_steal_pointer (&task), NULL);
 }
+
+void
+lookout_api_request_run_in_thread_full (LookoutApiRequest    *request,
+                                        LookoutApiThreadFunc  func,
+                                        gpointer              data,
+                                        GDestroyNotify        destroy,
+                                        const char           *content_type,
+                                        gboolean              compress)
+{
+  ThreadJob *job = g_new0 (ThreadJob, 1);
+
+  job->func = func;
+  if (compress)
+    {
+      /* the same URL answers differently by the request's header */
+      soup_message_headers_append (soup_server_message_get_response_headers (request->msg),
+                                   "Vary", "Accept-Encoding");
+      job->gzip = accepts_gzip (request->msg);
+    }
+
+  job->content_type = content_type;
+  start_job (request, job, data, destroy);
+}
+
+void
+lookout_api_request_stream_in_thread (LookoutApiRequest    *request,
+                                      LookoutApiStreamFunc  func,
+                                      gpointer              data,
+                                      GDestroyNotify        destroy)
+{
+  ThreadJob *job = g_new0 (ThreadJob, 1);
+
+  job->stream_func = func;
+  job->content_type = "application/json";
+  job->parts = g_async_queue_new_full ((GDestroyNotify) g_bytes_unref);
+  job->context = g_main_context_ref_thread_default ();
+  start_job (request, job, data, destroy);
+}
+
 
 /* ---- times ---- */
 
@@ -414,21 +546,24 @@ lookout_api_put_micro (char   *p,
                        gint64  micro)
 {
   guint64 v = micro < 0 ? -(guint64) micro : (guint64) micro;
-  guint64 part = v % 1000000;
-  char frac[6];
+  guint part = (guint) (v % 1000000);
   int len = 6;
 
   if (micro < 0)
     *p++ = '-';
-  p = lookout_api_put_int (p, (gint64) (v / 1000000));
+  /* latencies are mostly below a second */
+  if (v < 1000000)
+    *p++ = '0';
+  else
+    p = lookout_api_put_int (p, (gint64) (v / 1000000));
   if (part == 0)
     return p;
-  for (int i = 5; i >= 0; i--, part /= 10)
-    frac[i] = '0' + part % 10;
-  while (frac[len - 1] == '0')
-    len--;
   *p++ = '.';
-  memcpy (p, frac, len);
+  memcpy (p, digit_pairs + 2 * (part / 10000), 2);
+  memcpy (p + 2, digit_pairs + 2 * (part / 100 % 100), 2);
+  memcpy (p + 4, digit_pairs + 2 * (part % 100), 2);
+  while (p[len - 1] == '0')
+    len--;
   return p + len;
 }
 

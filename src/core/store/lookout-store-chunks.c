@@ -1270,7 +1270,7 @@ lookout_store_chunks_scan_in_read (LookoutStore           *self,
   while (go_on && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 t_start = sqlite3_column_int64 (stmt, 0);
-      guint keep_from, n_before;
+      guint keep_from, keep_to, n_before;
 
       /* Every later chunk starts at or after this one. */
       if (!emit_merged (buffer, &pos, side, &side_pos, t_start, func, user_data))
@@ -1298,13 +1298,15 @@ lookout_store_chunks_scan_in_read (LookoutStore           *self,
              g_array_index (decoded, LookoutSample, keep_from).ts_ms < from_ms)
         keep_from++;
       n_before = buffer->len;
-      for (guint i = keep_from; i < decoded->len; i++)
+      keep_to = keep_from;
+      while (keep_to < decoded->len && g_array_index (decoded, LookoutSample, keep_to).ts_ms < to_ms)
+        keep_to++;
+      if (keep_to > keep_from)
+        g_array_append_vals (buffer, &g_array_index (decoded, LookoutSample, keep_from), keep_to - keep_from);
+      for (guint i = keep_from; i < keep_to; i++)
         {
           LookoutSample *s = &g_array_index (decoded, LookoutSample, i);
 
-          if (s->ts_ms >= to_ms)
-            break;
-          g_array_append_vals (buffer, s, 1);
           s->error = NULL;
           s->location = NULL;
         }
