@@ -970,7 +970,6 @@ test_history_parts (Fixture       *f,
   head[got] = '\0';
   g_assert_true (g_str_has_prefix (head, "HTTP/1.1 200"));
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-  lookout_test_run_for (300);
 
   /* and the server answers the next one whole */
   r = request (f, "GET", path, f->read_token, NULL);

@@ -87,11 +87,10 @@ typedef struct
   const char           *content_type;
   gboolean              gzip;
   guint                 status;
-  gboolean              finished;
+  gint                  finished;    /* atomic: the worker reads it too */
   GMainContext         *context;
   GAsyncQueue          *parts;       /* GBytes, worker to main thread */
   gboolean              started;     /* main thread: the first part was sent */
-  gint                  closed;      /* atomic: the client is gone */
 } ThreadJob;
 
 struct _LookoutApiStream
@@ -166,7 +165,7 @@ lookout_api_stream_send (LookoutApiStream *stream,
 gboolean
 lookout_api_stream_is_closed (LookoutApiStream *stream)
 {
-  return g_atomic_int_get (&stream->job->closed);
+  return g_atomic_int_get (&stream->job->finished);
 }
 
 /* @text as one gzip member, at zlib's fastest level: Prometheus text
@@ -254,8 +253,7 @@ static void
 message_finished_cb (SoupServerMessage *msg,
                      ThreadJob         *job)
 {
-  job->finished = TRUE;
-  g_atomic_int_set (&job->closed, TRUE);
+  g_atomic_int_set (&job->finished, TRUE);
 }
 
 static void
